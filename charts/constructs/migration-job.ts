@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { packageRoot } from '../../src/util/package-root.js';
+import { jobAnnotations, jobHelperAnnotations, ownLabels } from './metadata.js';
+
+/** ConfigMap every Job writes its evidence of completion into (in the Job's namespace). */
+export const EVIDENCE_CONFIGMAP = 'threescale-migrate-evidence';
+/** Where the scripts are mounted in a Job's pod. */
+export const SCRIPTS_MOUNT = '/opt/threescale-migrate';
+
+/** What a Job may do in one namespace. */
+export interface JobAccess {
+  /** Namespace of the Role. */
+  readonly namespace: string;
+  /** Exactly the verbs on exactly the objects the script needs. */
+  readonly rules: k8s.PolicyRule[];
+}
+
+/** Props of {@link MigrationJob}. */
+export interface MigrationJobProps {
+  /** Job name; also names its ServiceAccount, Role(s), RoleBinding(s) and scripts ConfigMap. */
+  readonly name: string;
+  /** Namespace the Job runs in. */
+  readonly namespace: string;
+  /** Phase the Job belongs to. */
+  readonly phaseId: string;
+  /** Argo CD sync wave inside the phase. */
+  readonly wave: number;
+  /** Plan name, for labels. */
+  readonly migration: string;
+  /** sha256 of the plan file, passed to the script for its evidence record. */
+  readonly planSha256: string;
+  /** Client image of the target version (postgresql-15, redis-7, ose-cli). */
+  readonly image: string;
+  /** Script files under `charts/scripts/`; the first is run, the others are sourced by it. */
+  readonly scripts: readonly string[];
+  /** Environment: non-secret values literally, credentials only by secretKeyRef. */
+  readonly env: k8s.EnvVar[];
+  /**
+   * Access the script needs beyond writing its evidence.
+   * @default none
+   */
+  readonly access?: readonly JobAccess[];
+  /** Extra volumes (for example the new Redis PVC). @default none */
+  readonly volumes?: k8s.Volume[];
+  /** Mounts of the extra volumes. @default none */
+  readonly volumeMounts?: k8s.VolumeMount[];
+  /** Seconds before the Job is failed. */
+  readonly activeDeadlineSeconds: number;
+  /**
+   * Pod retries; every script restarts cleanly after a failure.
+   * @default 2
+   */
+  readonly backoffLimit?: number;
+}
+
+/**
+ * A Job that runs one of the repository's scripts in the cluster, under its own ServiceAccount with a Role
+ * that allows exactly what it needs, and records evidence of completion in a ConfigMap that outlives the
+ * Job (finished Jobs are deleted by TTL or hook policies; `diff` reads the evidence).
+ */
+export class MigrationJob extends Construct {
+  public constructor(scope: Construct, id: string, props: MigrationJobProps) {
+    super(scope, id);
+    const { name, namespace, phaseId, migration } = props;
+    const labels = { ...ownLabels(migration), 'app.kubernetes.io/name': name };
+    const helper = { labels, annotations: jobHelperAnnotations(phaseId) };
+
+    const files = props.scripts.map((file) => ({ file, key: file.replace(/\//g, '.'), content: readScript(file) }));
+    const scriptsHash = createHash('sha256');
+    for (const f of files) scriptsHash.update(f.file).update('\0').update(f.content).update('\0');
+
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name, namespace, ...helper },
+      automountServiceAccountToken: true,
+    });
+
+    const evidence: JobAccess = {
+      namespace,
+      rules: [
+        { apiGroups: [''], resources: ['configmaps'], verbs: ['create'] },
+        { apiGroups: [''], resources: ['configmaps'], resourceNames: [EVIDENCE_CONFIGMAP], verbs: ['get', 'patch'] },
+      ],
+    };
+    const grants = mergeAccess([evidence, ...(props.access ?? [])]);
+    grants.forEach((grant, i) => {
+      const roleName = grant.namespace === namespace ? name : `${name}-${namespace}`;
+      new k8s.KubeRole(this, `Role${i}`, { metadata: { name: roleName, namespace: grant.namespace, ...helper }, rules: grant.rules });
+      new k8s.KubeRoleBinding(this, `RoleBinding${i}`, {
+        metadata: { name: roleName, namespace: grant.namespace, ...helper },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: roleName },
+        subjects: [{ kind: 'ServiceAccount', name, namespace }],
+      });
+    });
+
+    const scriptsName = `${name}-scripts`;
+    new k8s.KubeConfigMap(this, 'Scripts', {
+      metadata: { name: scriptsName, namespace, ...helper },
+      data: Object.fromEntries(files.map((f) => [f.key, f.content])),
+    });
+
+    const env: k8s.EnvVar[] = [
+      { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+      { name: 'PHASE', value: phaseId },
+      { name: 'PLAN_SHA256', value: props.planSha256 },
+      { name: 'EVIDENCE_CONFIGMAP', value: EVIDENCE_CONFIGMAP },
+      { name: 'EVIDENCE_STEP', value: name },
+      ...props.env,
+    ];
+
+    new k8s.KubeJob(this, 'Job', {
+      metadata: { name, namespace, labels, annotations: jobAnnotations(phaseId, props.wave) },
+      spec: {
+        backoffLimit: props.backoffLimit ?? 2,
+        activeDeadlineSeconds: props.activeDeadlineSeconds,
+        template: {
+          metadata: { labels, annotations: { 'threescale-migrate.3scale.net/scripts-sha256': scriptsHash.digest('hex') } },
+          spec: {
+            serviceAccountName: name,
+            restartPolicy: 'Never',
+            securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+            containers: [
+              {
+                name: 'run',
+                image: props.image,
+                imagePullPolicy: 'IfNotPresent',
+                command: ['bash', `${SCRIPTS_MOUNT}/${files[0]!.file}`],
+                env,
+                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+                volumeMounts: [{ name: 'scripts', mountPath: SCRIPTS_MOUNT, readOnly: true }, ...(props.volumeMounts ?? [])],
+              },
+            ],
+            volumes: [
+              {
+                name: 'scripts',
+                configMap: { name: scriptsName, defaultMode: 0o555, items: files.map((f) => ({ key: f.key, path: f.file })) },
+              },
+              ...(props.volumes ?? []),
+            ],
+          },
+        },
+      },
+    });
+  }
+}
+
+/** One Role per namespace: rules of the same namespace are merged, namespaces sorted. */
+function mergeAccess(grants: readonly JobAccess[]): JobAccess[] {
+  const byNamespace = new Map<string, k8s.PolicyRule[]>();
+  for (const g of grants) byNamespace.set(g.namespace, [...(byNamespace.get(g.namespace) ?? []), ...g.rules]);
+  return [...byNamespace.entries()].map(([namespace, rules]) => ({ namespace, rules }));
+}
+
+const scriptCache = new Map<string, string>();
+
+/** Reads a script shipped in `charts/scripts/`; they are part of the package, so a missing one is a bug. */
+function readScript(file: string): string {
+  let content = scriptCache.get(file);
+  if (content === undefined) {
+    content = readFileSync(join(packageRoot(), 'charts', 'scripts', file), 'utf8');
+    scriptCache.set(file, content);
+  }
+  return content;
+}

@@ -1,0 +1,23 @@
+import type { Construct } from 'constructs';
+import { THREESCALE_DEPLOYMENTS } from '../../src/plan/deployments.js';
+import type { Plan } from '../../src/plan/plan-schema.js';
+import { ReplicaOverlay } from './replica-overlay.js';
+
+/** Replica overlays for the operator and the twelve 3scale Deployments: all to zero, or all to their captured counts. */
+export function scaleThreescale(scope: Construct, plan: Plan, phaseId: string, target: 'down' | 'up'): void {
+  const { threescale, operator, replicas } = plan.spec;
+  new ReplicaOverlay(scope, 'Operator', {
+    name: operator.deploymentName,
+    namespace: operator.namespace,
+    replicas: target === 'down' ? 0 : 1,
+    phaseId,
+  });
+  for (const name of THREESCALE_DEPLOYMENTS) {
+    new ReplicaOverlay(scope, `Scale-${name}`, {
+      name,
+      namespace: threescale.namespace,
+      replicas: target === 'down' ? 0 : replicas[name],
+      phaseId,
+    });
+  }
+}

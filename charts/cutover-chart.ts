@@ -1,0 +1,43 @@
+import type { Construct } from 'constructs';
+import type { RenderContext } from '../src/phases/phase.js';
+import { mysqlKeptInPlace, POSTGRESQL_NAMES, postgresqlMove, redisMoves } from '../src/plan/plan-facts.js';
+import type { Plan } from '../src/plan/plan-schema.js';
+import { ApiManagerOverlay } from './constructs/api-manager-overlay.js';
+import { ReplicaOverlay } from './constructs/replica-overlay.js';
+import { detachMysqlJob } from './jobs/detach-mysql-job.js';
+import { rewriteSecretsJob } from './jobs/rewrite-secrets-job.js';
+import { PhaseChart } from './phase-chart.js';
+
+/** The external-component flags a plan turns on at cut-over. */
+export function externalFlags(plan: Plan, value: boolean) {
+  const roles = redisMoves(plan);
+  return {
+    systemDatabase: postgresqlMove(plan) || mysqlKeptInPlace(plan) ? value : undefined,
+    backendRedis: roles.includes('backend') ? value : undefined,
+    systemRedis: roles.includes('system') ? value : undefined,
+  };
+}
+
+/**
+ * Cut-over (inside the window): the connection Secrets are backed up in the cluster and rewritten (wave 0),
+ * the APIManager marks the moved components external (wave 1), and for MySQL kept in place the guarded
+ * patches detach `system-mysql` from the operator (wave 2; the operator is at 0, and the component is
+ * external by then, so nothing re-adds what they remove). The old PostgreSQL is stopped so nothing can
+ * write to the copy that is no longer used (the seed leaves it running).
+ */
+export function render(scope: Construct, id: string, context: RenderContext): PhaseChart {
+  const chart = new PhaseChart(scope, id, context);
+  const { plan } = context;
+  rewriteSecretsJob(chart, 0);
+  new ApiManagerOverlay(chart, 'ApiManager', {
+    name: plan.spec.threescale.apiManagerName,
+    namespace: plan.spec.threescale.namespace,
+    phaseId: chart.phaseId,
+    externalComponents: externalFlags(plan, true),
+  });
+  if (postgresqlMove(plan)) {
+    new ReplicaOverlay(chart, 'OldPostgresql', { name: POSTGRESQL_NAMES.oldDeployment, namespace: plan.spec.threescale.namespace, replicas: 0, phaseId: chart.phaseId });
+  }
+  detachMysqlJob(chart, 2);
+  return chart;
+}

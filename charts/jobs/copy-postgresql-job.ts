@@ -1,0 +1,40 @@
+import { POSTGRESQL_NAMES, postgresqlMove, postgresqlNamespace, serviceHost } from '../../src/plan/plan-facts.js';
+import type { PhaseChart } from '../phase-chart.js';
+import { dataJob, fromSecret } from './data-job.js';
+
+/**
+ * Copies the System database from the old PostgreSQL to the new one inside the cluster (seed 3.2.3 to
+ * 3.2.6 without the dump on a laptop): `pg_dump -Fc` streamed into `pg_restore`, or with
+ * `copyParallelism` above 1 a directory-format dump on a scratch volume restored in parallel. Both servers
+ * use the credentials of `system-database` (the new server was created with the same user and password).
+ */
+export function copyPostgresqlJob(chart: PhaseChart): void {
+  const { plan } = chart;
+  const pg = postgresqlMove(plan);
+  if (!pg) return;
+  const namespace = postgresqlNamespace(plan, pg);
+  const secret = POSTGRESQL_NAMES.credentialsSecret;
+  dataJob(chart, 'CopyPostgresql', {
+    name: 'copy-system-database',
+    namespace,
+    script: 'pg-copy.sh',
+    image: pg.image,
+    wave: 0,
+    env: [
+      { name: 'SOURCE_PGHOST', value: serviceHost(POSTGRESQL_NAMES.oldService, plan.spec.threescale.namespace) },
+      { name: 'SOURCE_PGPORT', value: '5432' },
+      { name: 'SOURCE_PGDATABASE', value: pg.databaseName },
+      fromSecret('SOURCE_PGUSER', secret, 'DB_USER'),
+      fromSecret('SOURCE_PGPASSWORD', secret, 'DB_PASSWORD'),
+      { name: 'TARGET_PGHOST', value: serviceHost(POSTGRESQL_NAMES.service, namespace) },
+      { name: 'TARGET_PGPORT', value: '5432' },
+      { name: 'TARGET_PGDATABASE', value: pg.databaseName },
+      fromSecret('TARGET_PGUSER', secret, 'DB_USER'),
+      fromSecret('TARGET_PGPASSWORD', secret, 'DB_PASSWORD'),
+      { name: 'PARALLEL_JOBS', value: String(pg.copyParallelism) },
+      { name: 'SCRATCH_DIR', value: '/scratch' },
+    ],
+    volumes: [{ name: 'scratch', emptyDir: {} }],
+    volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }],
+  });
+}

@@ -1,0 +1,42 @@
+import type { k8s } from 'cdk8s-plus-28';
+import { MigrationJob } from '../constructs/migration-job.js';
+import type { PhaseChart } from '../phase-chart.js';
+
+/** Props of a Job that runs one of the database scripts under `charts/scripts/`. */
+export interface DataJobProps {
+  readonly name: string;
+  readonly namespace: string;
+  readonly script: string;
+  readonly image: string;
+  readonly wave: number;
+  readonly env: k8s.EnvVar[];
+  readonly volumes?: k8s.Volume[];
+  readonly volumeMounts?: k8s.VolumeMount[];
+}
+
+/**
+ * A Job running a data script in the client image of the target version (postgresql-15, redis-7), with
+ * the shared shell library and the evidence writer beside it.
+ */
+export function dataJob(chart: PhaseChart, id: string, props: DataJobProps): MigrationJob {
+  const { plan } = chart;
+  return new MigrationJob(chart, id, {
+    name: props.name,
+    namespace: props.namespace,
+    phaseId: chart.phaseId,
+    wave: props.wave,
+    migration: chart.migration,
+    planSha256: chart.context.planSha256,
+    image: props.image,
+    scripts: [props.script, 'lib/common.sh', 'lib/evidence.sh'],
+    env: props.env,
+    volumes: props.volumes,
+    volumeMounts: props.volumeMounts,
+    activeDeadlineSeconds: plan.spec.jobs.activeDeadlineSeconds,
+  });
+}
+
+/** An env var read from a key of a Secret (credentials never appear in the manifests). */
+export function fromSecret(name: string, secret: string, key: string): k8s.EnvVar {
+  return { name, valueFrom: { secretKeyRef: { name: secret, key } } };
+}

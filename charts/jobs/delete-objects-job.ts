@@ -1,0 +1,32 @@
+import type { k8s } from 'cdk8s-plus-28';
+import type { PhaseChart } from '../phase-chart.js';
+import { kubeJob } from './kube-job.js';
+
+const GROUPS: Record<string, string> = { deployment: 'apps' };
+
+/** A Job deleting exactly the listed objects ("<namespace> <resource>/<name>"), with delete rights on those names only. */
+export function deleteObjectsJob(chart: PhaseChart, name: string, objects: readonly string[]): void {
+  if (!objects.length) return;
+  const byNamespace = new Map<string, Map<string, string[]>>();
+  for (const line of objects) {
+    const [ns, ref] = line.split(' ') as [string, string];
+    const [resource, objName] = ref.split('/') as [string, string];
+    const perNs = byNamespace.get(ns) ?? new Map<string, string[]>();
+    perNs.set(resource, [...(perNs.get(resource) ?? []), objName]);
+    byNamespace.set(ns, perNs);
+  }
+  const access = [...byNamespace.entries()].map(([namespace, perNs]) => ({
+    namespace,
+    rules: [...perNs.entries()].map(
+      ([resource, names]): k8s.PolicyRule => ({ apiGroups: [GROUPS[resource] ?? ''], resources: [`${resource}s`], resourceNames: names, verbs: ['get', 'delete'] }),
+    ),
+  }));
+  kubeJob(chart, 'Delete', {
+    name,
+    namespace: chart.plan.spec.threescale.namespace,
+    script: 'delete-objects.sh',
+    wave: 0,
+    env: [{ name: 'OBJECTS', value: objects.join('\n') }],
+    access,
+  });
+}

@@ -1,0 +1,23 @@
+import type { Construct } from 'constructs';
+import type { RenderContext } from '../src/phases/phase.js';
+import { redisMoves, redisNames } from '../src/plan/plan-facts.js';
+import { newRedisServers } from './constructs/new-redis-servers.js';
+import { ReplicaOverlay } from './constructs/replica-overlay.js';
+import { aofRewriteJob } from './jobs/redis-jobs.js';
+import { PhaseChart } from './phase-chart.js';
+
+/**
+ * Load-redis (inside the window): the new Redis servers start in restore mode and load the copied
+ * dump.rdb; the old ones stop (seed 3.4.3); Jobs wait for the load, rewrite the AOF and wait until
+ * `aof_rewrite_in_progress:0`, which persist needs before it switches the configuration.
+ */
+export function render(scope: Construct, id: string, context: RenderContext): PhaseChart {
+  const chart = new PhaseChart(scope, id, context);
+  const { plan } = context;
+  newRedisServers(chart, plan, 1, 'restore');
+  for (const role of redisMoves(plan)) {
+    new ReplicaOverlay(chart, `Old-${role}`, { name: redisNames(role).oldDeployment, namespace: plan.spec.threescale.namespace, replicas: 0, phaseId: chart.phaseId });
+    aofRewriteJob(chart, role);
+  }
+  return chart;
+}

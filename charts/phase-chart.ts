@@ -1,0 +1,46 @@
+import { Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
+import type { RenderContext } from '../src/phases/phase.js';
+
+/**
+ * Base of every phase chart: explicit names only (no construct-path hashes), so a folder's content is a
+ * function of the plan alone.
+ */
+export class PhaseChart extends Chart {
+  public readonly context: RenderContext;
+  private readonly _files = new Map<string, string>();
+
+  public constructor(scope: Construct, id: string, context: RenderContext) {
+    super(scope, id, { disableResourceNameHashes: true });
+    this.context = context;
+  }
+
+  /**
+   * Adds a file to the phase folder that is not a Kubernetes object (for example a JSON patch document
+   * for review); it is not listed in the folder's kustomization.
+   */
+  public addFile(path: string, content: string): void {
+    if (this._files.has(path)) throw new Error(`threescale-migrate: ${this.node.id} adds ${path} twice`);
+    this._files.set(path, content);
+  }
+
+  /** Files added with {@link addFile}, sorted by path. Returns a copy. */
+  public get files(): { path: string; content: string }[] {
+    return [...this._files.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, content]) => ({ path, content }));
+  }
+
+  /** The plan being rendered. */
+  public get plan() {
+    return this.context.plan;
+  }
+
+  /** Plan name: the migration label of every object. */
+  public get migration(): string {
+    return this.context.plan.metadata.name;
+  }
+
+  /** Id recorded on what this chart renders: the phase id, or `rollback-<id>` in a rollback folder. */
+  public get phaseId(): string {
+    return this.context.rollback ? `rollback-${this.context.phase.id}` : this.context.phase.id;
+  }
+}

@@ -1,0 +1,35 @@
+import { k8s } from 'cdk8s-plus-28';
+import type { Construct } from 'constructs';
+import type { RenderContext } from '../src/phases/phase.js';
+import { THREESCALE_DEPLOYMENTS } from '../src/plan/deployments.js';
+import { keepAnnotations, ownLabels } from './constructs/metadata.js';
+import { PhaseChart } from './phase-chart.js';
+
+/** Name of the ConfigMap that records the plan and the captured replica counts in the cluster. */
+export const STATE_CONFIGMAP = 'threescale-migrate-state';
+
+/**
+ * Preflight: records, in the 3scale namespace, which plan runs and the replica counts captured before the
+ * scale-down, so they outlive the operator's laptop and the shell variables of the vendor procedure.
+ */
+export function render(scope: Construct, id: string, context: RenderContext): PhaseChart {
+  const chart = new PhaseChart(scope, id, context);
+  const { plan } = context;
+  const data: Record<string, string> = {
+    migration: plan.metadata.name,
+    procedure: plan.spec.procedure,
+    'plan.sha256': context.planSha256,
+    'apimanager': plan.spec.threescale.apiManagerName,
+  };
+  for (const name of THREESCALE_DEPLOYMENTS) data[`replicas.${name}`] = String(plan.spec.replicas[name]);
+  new k8s.KubeConfigMap(chart, 'State', {
+    metadata: {
+      name: STATE_CONFIGMAP,
+      namespace: plan.spec.threescale.namespace,
+      labels: ownLabels(plan.metadata.name),
+      annotations: keepAnnotations(),
+    },
+    data,
+  });
+  return chart;
+}

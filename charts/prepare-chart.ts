@@ -1,0 +1,46 @@
+import { k8s } from 'cdk8s-plus-28';
+import type { Construct } from 'constructs';
+import type { RenderContext } from '../src/phases/phase.js';
+import { postgresqlMove, postgresqlNamespace, redisComponent, redisMoves, redisNamespace, targetNamespaces } from '../src/plan/plan-facts.js';
+import { ExternalPostgresql } from './constructs/external-postgresql.js';
+import { ExternalRedis } from './constructs/external-redis.js';
+import { keepAnnotations, ownLabels } from './constructs/metadata.js';
+import { RedisConfig } from './constructs/redis-config.js';
+import { copyDatabaseCredentialsJob } from './jobs/copy-database-credentials-job.js';
+import { PhaseChart } from './phase-chart.js';
+
+/**
+ * Prepare (before the window): everything that can exist while 3scale still runs. The new PostgreSQL
+ * starts empty; the new Redis servers stay at 0 replicas with the restore-mode configuration until the
+ * copied dump is in their volume.
+ */
+export function render(scope: Construct, id: string, context: RenderContext): PhaseChart {
+  const chart = new PhaseChart(scope, id, context);
+  const { plan } = context;
+  const migration = plan.metadata.name;
+
+  if (plan.spec.targets.createNamespace) {
+    for (const ns of targetNamespaces(plan)) {
+      if (ns === plan.spec.threescale.namespace) continue;
+      new k8s.KubeNamespace(chart, `Namespace-${ns}`, { metadata: { name: ns, labels: ownLabels(migration), annotations: keepAnnotations() } });
+    }
+  }
+
+  const pg = postgresqlMove(plan);
+  if (pg) {
+    const namespace = postgresqlNamespace(plan, pg);
+    new ExternalPostgresql(chart, 'Postgresql', { database: pg, namespace, migration });
+    if (namespace !== plan.spec.threescale.namespace) copyDatabaseCredentialsJob(chart, namespace);
+  }
+
+  const redisNamespaces = new Set<string>();
+  for (const role of redisMoves(plan)) {
+    const namespace = redisNamespace(plan, role);
+    redisNamespaces.add(namespace);
+    new ExternalRedis(chart, `Redis-${role}`, { role, redis: redisComponent(plan, role), namespace, migration, replicas: 0, configMode: 'restore' });
+  }
+  for (const namespace of [...redisNamespaces].sort()) {
+    new RedisConfig(chart, `RedisConfig-${namespace}`, { namespace, mode: 'restore', migration });
+  }
+  return chart;
+}

@@ -1,0 +1,31 @@
+import type { Construct } from 'constructs';
+import type { RenderContext } from '../src/phases/phase.js';
+import { POSTGRESQL_NAMES, postgresqlMove, postgresqlNamespace, REDIS_CONFIG_NAME, redisMoves, redisNames, redisNamespace } from '../src/plan/plan-facts.js';
+import { deleteObjectsJob } from './jobs/delete-objects-job.js';
+import { PhaseChart } from './phase-chart.js';
+
+/**
+ * Rollback of prepare: deletes the new servers of a failed attempt (seed 3.2.11 and the end of 3.4 do
+ * it by hand). Only objects prepare created are listed; the original databases are never touched.
+ */
+export function render(scope: Construct, id: string, context: RenderContext): PhaseChart {
+  const chart = new PhaseChart(scope, id, context);
+  const { plan } = context;
+  const objects: string[] = [];
+  const pg = postgresqlMove(plan);
+  if (pg) {
+    const ns = postgresqlNamespace(plan, pg);
+    const n = POSTGRESQL_NAMES;
+    objects.push(`${ns} deployment/${n.deployment}`, `${ns} service/${n.service}`, `${ns} serviceaccount/${n.serviceAccount}`, `${ns} persistentvolumeclaim/${n.pvc}`);
+  }
+  const redisNs = new Set<string>();
+  for (const role of redisMoves(plan)) {
+    const ns = redisNamespace(plan, role);
+    redisNs.add(ns);
+    const n = redisNames(role);
+    objects.push(`${ns} deployment/${n.deployment}`, `${ns} service/${n.service}`, `${ns} serviceaccount/${n.serviceAccount}`, `${ns} persistentvolumeclaim/${n.pvc}`);
+  }
+  for (const ns of [...redisNs].sort()) objects.push(`${ns} configmap/${REDIS_CONFIG_NAME}`);
+  deleteObjectsJob(chart, 'remove-new-databases', objects);
+  return chart;
+}

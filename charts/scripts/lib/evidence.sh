@@ -1,0 +1,168 @@
+# shellcheck shell=bash
+# Evidence records: a small, secret-free record of what a step did, so that the orchestrator (and a
+# rerun of the same step) can tell whether the work is already done.
+#
+# A record is four keys per step:
+#   <step>.phase           Running | Succeeded | Failed
+#   <step>.inputsChecksum  sha256 of the non-secret inputs (hosts, ports, database names, counts)
+#   <step>.finishedAt      UTC time stamp (empty while Running)
+#   <step>.result          one-line human summary
+#
+# Sinks (either, both or none):
+#   EVIDENCE_FILE       a key=value file; records of other steps in the same file are preserved.
+#   EVIDENCE_CONFIGMAP  a ConfigMap written by server-side apply through the Kubernetes API with curl,
+#                       when the service account token exists (KUBE_TOKEN_FILE). Needs RBAC verbs
+#                       get + patch (+ create for the first apply) on configmaps in NAMESPACE.
+#
+# Server-side apply detail: a field manager owns exactly the fields of its last apply, and fields it
+# stops sending are deleted. Several steps sharing one ConfigMap under one field manager would delete
+# each other's keys (and race when Jobs run in parallel), so each step applies under its own manager,
+# "threescale-migrate-job.<step>" (override with EVIDENCE_FIELD_MANAGER).
+#
+# Requires lib/common.sh to be sourced first.
+
+KUBE_TOKEN_FILE="${KUBE_TOKEN_FILE:-/var/run/secrets/kubernetes.io/serviceaccount/token}"
+KUBE_API="${KUBE_API:-https://kubernetes.default.svc}"
+KUBE_CA="${KUBE_CA:-/var/run/secrets/kubernetes.io/serviceaccount/ca.crt}"
+
+# evidence_init DEFAULT_STEP: choose the step name (EVIDENCE_STEP wins) and validate it, because it
+# becomes part of ConfigMap keys ([-._a-zA-Z0-9]+) and of a sed pattern.
+evidence_init() {
+  EVIDENCE_STEP="${EVIDENCE_STEP:-$1}"
+  case "$EVIDENCE_STEP" in
+    '' | [!A-Za-z0-9]* | *[!A-Za-z0-9._-]*)
+      die "EVIDENCE_STEP must match [A-Za-z0-9][A-Za-z0-9._-]* (got '$EVIDENCE_STEP')"
+      ;;
+  esac
+  TSM_STEP="$EVIDENCE_STEP"
+  EVIDENCE_FIELD_MANAGER="${EVIDENCE_FIELD_MANAGER:-threescale-migrate-job.$EVIDENCE_STEP}"
+}
+
+# The step name as a sed regular expression (only '.' needs escaping after validation).
+_evidence_step_re() {
+  printf '%s' "$EVIDENCE_STEP" | sed 's/\./\\./g'
+}
+
+_evidence_configmap_enabled() {
+  [ -n "${EVIDENCE_CONFIGMAP:-}" ] || return 1
+  if [ ! -r "$KUBE_TOKEN_FILE" ]; then
+    warn "EVIDENCE_CONFIGMAP is set but no service account token at $KUBE_TOKEN_FILE: ConfigMap evidence skipped"
+    return 1
+  fi
+  if [ -z "${NAMESPACE:-}" ]; then
+    local ns_file
+    ns_file="$(dirname "$KUBE_TOKEN_FILE")/namespace"
+    [ -r "$ns_file" ] && NAMESPACE="$(cat "$ns_file")"
+  fi
+  [ -n "${NAMESPACE:-}" ] || die "EVIDENCE_CONFIGMAP is set but NAMESPACE is unknown"
+  return 0
+}
+
+# _kube_curl METHOD URL OUT_FILE [BODY_FILE CONTENT_TYPE]: prints the HTTP status code.
+# The bearer token goes to curl as a config line on stdin (-K -), so it never shows in the process list.
+_kube_curl() {
+  local method="$1" url="$2" out="$3" body="${4:-}" ctype="${5:-}" token
+  local args=(-sS -X "$method" -o "$out" -w '%{http_code}' --connect-timeout 10 --max-time 30
+    --retry 3 --retry-delay 2 --retry-connrefused)
+  if [ -r "$KUBE_CA" ]; then
+    args+=(--cacert "$KUBE_CA")
+  fi
+  if [ -n "$body" ]; then
+    args+=(-H "Content-Type: $ctype" --data-binary "@$body")
+  fi
+  token="$(tr -d '\r\n' <"$KUBE_TOKEN_FILE")"
+  printf 'header = "Authorization: Bearer %s"\n' "$token" | curl -K - "${args[@]}" "$url"
+}
+
+_configmap_url() {
+  printf '%s/api/v1/namespaces/%s/configmaps/%s' "${KUBE_API%/}" "$NAMESPACE" "$EVIDENCE_CONFIGMAP"
+}
+
+# _json_string VALUE: VALUE as a JSON string literal (control characters dropped).
+_json_string() {
+  printf '"%s"' "$(printf '%s' "$1" | tr -d '\000-\037' | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g')"
+}
+
+# evidence_get KEY: print <step>.KEY from the file sink, else from the ConfigMap; empty when unknown.
+evidence_get() {
+  local key="$1" step_re value="" tmp code
+  step_re="$(_evidence_step_re)"
+  if [ -n "${EVIDENCE_FILE:-}" ] && [ -r "$EVIDENCE_FILE" ]; then
+    value="$(sed -n "s/^${step_re}\\.${key}=//p" "$EVIDENCE_FILE" | tail -n 1)"
+  fi
+  if [ -z "$value" ] && _evidence_configmap_enabled; then
+    tmp="$(mktemp)"
+    code="$(_kube_curl GET "$(_configmap_url)" "$tmp" || true)"
+    case "$code" in
+      200)
+        # The API server answers compact JSON; our values never contain quotes or backslashes.
+        # (Escaped copies inside annotations look like \"key\":\"v\" and do not match.)
+        value="$(sed -n "s/.*\"${step_re}\\.${key}\":\"\\([^\"\\\\]*\\)\".*/\\1/p" "$tmp" | head -n 1)"
+        ;;
+      404) ;;
+      *) warn "could not read evidence ConfigMap $EVIDENCE_CONFIGMAP (HTTP ${code:-none})" ;;
+    esac
+    rm -f "$tmp"
+  fi
+  printf '%s' "$value"
+}
+
+# evidence_write PHASE INPUTS_CHECKSUM RESULT: write the record to every configured sink.
+# Returns non-zero when a configured sink could not be written.
+evidence_write() {
+  local phase="$1" checksum="$2" result="$3" finished="" step_re rc=0
+  if [ "$phase" != "Running" ]; then
+    finished="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  fi
+  # Keep the record one line per key and free of characters that would need escaping anywhere.
+  result="$(printf '%s' "$result" | tr -d '\000-\037"\\' | cut -c1-512)"
+  step_re="$(_evidence_step_re)"
+
+  if [ -n "${EVIDENCE_FILE:-}" ]; then
+    local dir tmp
+    dir="$(dirname "$EVIDENCE_FILE")"
+    mkdir -p "$dir"
+    tmp="$(mktemp "$dir/.evidence.XXXXXX")"
+    if [ -f "$EVIDENCE_FILE" ]; then
+      sed -e "/^${step_re}\\./d" "$EVIDENCE_FILE" >"$tmp"
+    fi
+    {
+      printf '%s.phase=%s\n' "$EVIDENCE_STEP" "$phase"
+      printf '%s.inputsChecksum=%s\n' "$EVIDENCE_STEP" "$checksum"
+      printf '%s.finishedAt=%s\n' "$EVIDENCE_STEP" "$finished"
+      printf '%s.result=%s\n' "$EVIDENCE_STEP" "$result"
+    } >>"$tmp"
+    chmod 0644 "$tmp"
+    mv -f "$tmp" "$EVIDENCE_FILE" || rc=1
+  fi
+
+  if _evidence_configmap_enabled; then
+    local body out code
+    body="$(mktemp)"
+    out="$(mktemp)"
+    # JSON is valid YAML, so the apply-patch+yaml content type accepts it. Only data keys are sent: no
+    # labels or annotations, so a chart/GitOps tool that owns the ConfigMap's metadata is not disturbed.
+    printf '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":%s,"namespace":%s},"data":{%s:%s,%s:%s,%s:%s,%s:%s}}\n' \
+      "$(_json_string "$EVIDENCE_CONFIGMAP")" "$(_json_string "$NAMESPACE")" \
+      "$(_json_string "$EVIDENCE_STEP.phase")" "$(_json_string "$phase")" \
+      "$(_json_string "$EVIDENCE_STEP.inputsChecksum")" "$(_json_string "$checksum")" \
+      "$(_json_string "$EVIDENCE_STEP.finishedAt")" "$(_json_string "$finished")" \
+      "$(_json_string "$EVIDENCE_STEP.result")" "$(_json_string "$result")" >"$body"
+    code="$(_kube_curl PATCH "$(_configmap_url)?fieldManager=${EVIDENCE_FIELD_MANAGER}&force=true" \
+      "$out" "$body" 'application/apply-patch+yaml' || true)"
+    case "$code" in
+      200 | 201) ;;
+      *)
+        # The API's error body is a Status object without secrets; show its message for diagnosis.
+        log "ERROR: applying evidence ConfigMap $NAMESPACE/$EVIDENCE_CONFIGMAP failed (HTTP ${code:-none}): $(tr -d '\n' <"$out" | cut -c1-300)"
+        rc=1
+        ;;
+    esac
+    rm -f "$body" "$out"
+  fi
+
+  if [ "$rc" -eq 0 ] && [ "$phase" != "Running" ]; then
+    log "evidence: $EVIDENCE_STEP.phase=$phase $EVIDENCE_STEP.inputsChecksum=$checksum"
+  fi
+  return "$rc"
+}

@@ -1,0 +1,17 @@
+import { type Command, Option } from 'commander';
+
+/** `synth`: render every phase of a plan into folders of YAML. */
+export function registerSynth(program: Command): void {
+  program
+    .command('synth')
+    .description('render dist/<NN>-<phase>/ (and rollback/<NN>-<phase>/) for every phase of the plan')
+    .requiredOption('-c, --config <file>', 'plan file (migration.yaml)')
+    .option('-o, --out <dir>', 'output folder, replaced atomically', 'dist')
+    .addOption(new Option('--gitops <engine>', 'GitOps wiring to render beside the phase folders').choices(['none', 'argocd', 'flux']).default('none'))
+    .option('--target-phase <phase>', 'with --gitops: the phase folder the engine reconciles (overrides spec.gitops.targetPhase)')
+    .action(async (opts: { config: string; out: string; gitops: 'none' | 'argocd' | 'flux'; targetPhase?: string }) => {
+      const { runSynth } = await import('../../synth/run-synth.js');
+      const summary = await runSynth({ planPath: opts.config, outDir: opts.out, gitops: opts.gitops, targetPhase: opts.targetPhase });
+      process.stdout.write(summary);
+    });
+}

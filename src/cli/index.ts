@@ -1,0 +1,43 @@
+import { Command, CommanderError } from 'commander';
+import { UserError } from '../errors.js';
+import { registerPlan } from './commands/plan.js';
+import { registerSynth } from './commands/synth.js';
+import { VERSION } from './version.js';
+
+/**
+ * The `threescale-migrate` program. Command modules only declare options and call library code, which
+ * they import lazily so `plan`, `--help` and `--version` never load cdk8s or the Kubernetes client.
+ */
+export function buildProgram(): Command {
+  const program = new Command('threescale-migrate')
+    .description('Migration-as-code for 3scale API Management on OpenShift: externalize the 2.15 databases, phase by phase, with a live diff.')
+    .version(VERSION, '--version')
+    .exitOverride()
+    .showHelpAfterError(false)
+    .configureOutput({ outputError: (str, write) => write(str) });
+  registerSynth(program);
+  registerPlan(program);
+  return program;
+}
+
+/**
+ * Runs the CLI and returns the exit code: 0 success (or in sync), 1 differences found, 2 any error a user
+ * can cause (flags, plan file, cluster access), with one sentence on stderr and no stack trace.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return 2; // commander already printed its one-line message
+    }
+    if (UserError.isUserError(err)) {
+      process.stderr.write(`error: ${err.message}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,42 @@
+import { UserError } from '../errors.js';
+import type { Plan } from '../plan/plan-schema.js';
+import { externalizeOnCluster } from './externalize-on-cluster.js';
+import type { PlannedPhase, Procedure } from './phase.js';
+
+/** Every procedure the tool knows, by the id a plan file names in `spec.procedure`. */
+export const PROCEDURES: readonly Procedure[] = [externalizeOnCluster];
+
+/** Looks a procedure up by id. */
+export function procedureById(id: string): Procedure {
+  const found = PROCEDURES.find((p) => p.id === id);
+  if (!found) {
+    throw new UserError(`spec.procedure: unknown procedure "${id}"; expected one of ${PROCEDURES.map((p) => `"${p.id}"`).join(', ')}.`);
+  }
+  return found;
+}
+
+/** Folder name of a phase: two-digit position and id, e.g. `02-scale-down`. */
+export function phaseFolder(order: number, id: string): string {
+  return `${String(order).padStart(2, '0')}-${id}`;
+}
+
+/**
+ * The phases this plan runs, in order. Positions come from the procedure, not from the plan, so a folder
+ * name means the same step in every plan of that procedure.
+ */
+export function plannedPhases(plan: Plan): PlannedPhase[] {
+  const procedure = procedureById(plan.spec.procedure);
+  return procedure.phases
+    .map((definition, order) => ({ definition, order, folder: phaseFolder(order, definition.id) }))
+    .filter((p) => p.definition.applies(plan));
+}
+
+/** Finds a planned phase by id or folder name, naming the valid choices when it is not there. */
+export function findPlannedPhase(plan: Plan, name: string): PlannedPhase {
+  const phases = plannedPhases(plan);
+  const found = phases.find((p) => p.definition.id === name || p.folder === name);
+  if (!found) {
+    throw new UserError(`--phase: "${name}" is not a phase of this plan; expected one of ${phases.map((p) => p.definition.id).join(', ')}.`);
+  }
+  return found;
+}

@@ -1,0 +1,55 @@
+/**
+ * The 3scale 2.15 Deployments whose replica counts the migration captures, scales to zero and restores.
+ *
+ * The vendor procedure's brace lists repeat `system-memcache` and `zync-database`; this list is exact and
+ * has no duplicates. The database Deployments (`system-postgresql`, `system-mysql`, `backend-redis`,
+ * `system-redis`) are not in it: they are handled per component, because they keep running while their
+ * data is read.
+ */
+export const THREESCALE_DEPLOYMENTS = [
+  'system-memcache',
+  'zync-database',
+  'apicast-production',
+  'apicast-staging',
+  'backend-cron',
+  'backend-listener',
+  'backend-worker',
+  'system-app',
+  'system-sidekiq',
+  'system-searchd',
+  'zync',
+  'zync-que',
+] as const;
+
+/** One of the twelve 3scale Deployments that are scaled down and up. */
+export type ThreescaleDeployment = (typeof THREESCALE_DEPLOYMENTS)[number];
+
+/**
+ * The order in which the vendor procedure scales Deployments back up (seed 3.2.9): dependencies first,
+ * the gateways last, so APIcast does not take traffic before System and Backend answer.
+ */
+export const SCALE_UP_ORDER: readonly ThreescaleDeployment[] = [
+  'system-memcache',
+  'zync-database',
+  'backend-cron',
+  'backend-listener',
+  'backend-worker',
+  'system-searchd',
+  'zync',
+  'zync-que',
+  'system-app',
+  'system-sidekiq',
+  'apicast-staging',
+  'apicast-production',
+];
+
+/** Name of the 2.15 operator Deployment installed by OLM. */
+export const DEFAULT_OPERATOR_DEPLOYMENT = 'threescale-operator-controller-manager-v2';
+
+/** The internal database Deployments of a 2.15 install, by component. */
+export const INTERNAL_DATABASE_DEPLOYMENTS = {
+  postgresql: 'system-postgresql',
+  mysql: 'system-mysql',
+  backendRedis: 'backend-redis',
+  systemRedis: 'system-redis',
+} as const;

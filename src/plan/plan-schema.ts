@@ -1,0 +1,240 @@
+import { z } from 'zod';
+import { DEFAULT_OPERATOR_DEPLOYMENT, THREESCALE_DEPLOYMENTS } from './deployments.js';
+
+/**
+ * The plan file (`migration.yaml`): everything the charts need to render every phase, and nothing secret.
+ *
+ * The schema is strict (unknown keys are errors, so a typo never silently falls back to a default) and
+ * every field has a documented default where one is safe. `threescale-migrate discover` writes it from a
+ * live install; it can also be written by hand.
+ */
+
+export const PLAN_API_VERSION = 'threescale-migrate.3scale.net/v1alpha1';
+export const PLAN_KIND = 'MigrationPlan';
+
+/** DNS-1123 label: namespaces, most object names. */
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** DNS-1123 subdomain: Deployment and APIManager names. */
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** A Kubernetes quantity, as the API server accepts it. */
+const QUANTITY = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
+/** An image reference: registry/repository[:tag][@digest], no spaces, no scheme. */
+const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+
+const namespaceName = z
+  .string()
+  .max(63, { message: 'a namespace name of at most 63 characters' })
+  .regex(DNS1123_LABEL, { message: 'a DNS-1123 label (lower-case letters, digits and "-", starting and ending with a letter or digit)' });
+
+const objectName = z
+  .string()
+  .max(253, { message: 'an object name of at most 253 characters' })
+  .regex(DNS1123_SUBDOMAIN, { message: 'a DNS-1123 subdomain (lower-case letters, digits, "-" and ".")' });
+
+const quantity = z.string().regex(QUANTITY, { message: 'a Kubernetes quantity such as 10Gi, 512Mi or 250m' });
+
+const image = z.string().max(512).regex(IMAGE, { message: 'an image reference such as registry.redhat.io/rhel9/redis-7 (optionally :tag or @sha256:digest)' });
+
+const replicaCount = z
+  .number({ message: 'a whole number of replicas' })
+  .int({ message: 'a whole number of replicas' })
+  .min(0, { message: 'a replica count of 0 or more' })
+  .max(1000, { message: 'a replica count of at most 1000' });
+
+const resourceList = z
+  .object({
+    cpu: quantity.optional(),
+    memory: quantity.optional(),
+  })
+  .strict();
+
+const resources = z
+  .object({
+    requests: resourceList.optional(),
+    limits: resourceList.optional(),
+  })
+  .strict();
+
+const storage = z
+  .object({
+    /** Requested size of the new PVC. */
+    size: quantity.optional(),
+    /** Storage class of the new PVC; absent means the cluster default. */
+    storageClassName: objectName.optional(),
+    /** Access mode of the new PVC. @default ReadWriteOnce */
+    accessMode: z.enum(['ReadWriteOnce', 'ReadWriteOncePod', 'ReadWriteMany']).optional(),
+  })
+  .strict();
+
+/** Labels and ownerReferences found on one object the MySQL keep-in-place path detaches. */
+const detachedObject = z
+  .object({
+    kind: z.enum(['Deployment', 'PersistentVolumeClaim', 'ConfigMap', 'Service']),
+    name: objectName,
+    /** Keys of the 3scale labels present on `metadata.labels` (only these are removed). */
+    labels: z.record(z.string().max(317), z.string().max(63)).optional(),
+    /** Pod template labels present (Deployments only); `deployment` is never removed: it is the selector. */
+    podTemplateLabels: z.record(z.string().max(317), z.string().max(63)).optional(),
+    /** Whether an ownerReference to the APIManager is present, and at which index. */
+    apiManagerOwnerIndex: z.number().int().min(0).max(100).optional(),
+  })
+  .strict();
+
+const postgresqlDatabase = z
+  .object({
+    kind: z.literal('postgresql'),
+    /**
+     * `upgrade-on-cluster`: new PostgreSQL 15 Deployment, data copied in the cluster (seed 3.2).
+     * `already-external`: nothing to do for the System database.
+     */
+    strategy: z.enum(['upgrade-on-cluster', 'already-external']).default('upgrade-on-cluster'),
+    namespace: namespaceName.optional(),
+    image: image.default('registry.redhat.io/rhel9/postgresql-15'),
+    databaseName: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { message: 'a PostgreSQL database name' }).default('system'),
+    storage: storage.prefault({}),
+    resources: resources.optional(),
+    /** Parallel restore jobs; above 1 the copy Job dumps to a scratch volume first (a pipe cannot be restored in parallel). */
+    copyParallelism: z.number().int().min(1).max(32).default(1),
+  })
+  .strict();
+
+const mysqlDatabase = z
+  .object({
+    kind: z.literal('mysql'),
+    /**
+     * `keep-in-place`: keep `system-mysql`, detach it from the operator (seed 3.3).
+     * `already-external`: nothing to do for the System database.
+     */
+    strategy: z.enum(['keep-in-place', 'already-external']).default('keep-in-place'),
+    /** What discovery found on the objects that are detached; defaults to what the 2.15 operator writes. */
+    detach: z.array(detachedObject).optional(),
+  })
+  .strict();
+
+const oracleDatabase = z.object({ kind: z.literal('oracle') }).passthrough();
+
+const redisComponent = z
+  .object({
+    /** `upgrade-on-cluster`: new Redis 7 Deployment, RDB copied in the cluster (seed 3.4). */
+    strategy: z.enum(['upgrade-on-cluster', 'already-external']).default('upgrade-on-cluster'),
+    namespace: namespaceName.optional(),
+    image: image.default('registry.redhat.io/rhel9/redis-7'),
+    storage: storage.prefault({}),
+    resources: resources.optional(),
+  })
+  .strict();
+
+const replicas = z
+  .object(Object.fromEntries(THREESCALE_DEPLOYMENTS.map((name) => [name, replicaCount])) as Record<(typeof THREESCALE_DEPLOYMENTS)[number], typeof replicaCount>)
+  .strict();
+
+export const planSchema = z
+  .object({
+    apiVersion: z.literal(PLAN_API_VERSION, { message: `"${PLAN_API_VERSION}"` }),
+    kind: z.literal(PLAN_KIND, { message: `"${PLAN_KIND}"` }),
+    metadata: z
+      .object({
+        /** Names the migration; used in labels and in the GitOps objects. */
+        name: namespaceName,
+      })
+      .strict(),
+    spec: z
+      .object({
+        /** Which procedure of the registry this plan runs. @default externalize-on-cluster */
+        procedure: z.enum(['externalize-on-cluster']).default('externalize-on-cluster'),
+        threescale: z
+          .object({
+            namespace: namespaceName,
+            apiManagerName: objectName,
+            /** `spec.appLabel` of the APIManager. @default 3scale-api-management */
+            appLabel: z.string().max(63).default('3scale-api-management'),
+            /** 3scale release found (`apps.3scale.net/apimanager-threescale-version`), e.g. 2.15.5. */
+            version: z.string().regex(/^\d+\.\d+(\.\d+)?$/, { message: 'a 3scale version such as 2.15.5' }).optional(),
+          })
+          .strict(),
+        operator: z
+          .object({
+            namespace: namespaceName,
+            deploymentName: objectName.default(DEFAULT_OPERATOR_DEPLOYMENT),
+          })
+          .strict(),
+        targets: z
+          .object({
+            /** Namespace of the new databases unless a component names its own. */
+            namespace: namespaceName,
+            /** Render the Namespace object (otherwise it must exist). @default false */
+            createNamespace: z.boolean().default(false),
+          })
+          .strict(),
+        systemDatabase: z.discriminatedUnion('kind', [postgresqlDatabase, mysqlDatabase, oracleDatabase], {
+          message: '"postgresql" or "mysql" in spec.systemDatabase.kind',
+        }),
+        backendRedis: redisComponent.prefault({}),
+        systemRedis: redisComponent.prefault({}),
+        /** Replica count of every 3scale Deployment captured before the scale-down. */
+        replicas,
+        jobs: z
+          .object({
+            /** Image with `kubectl` for the Jobs that read and patch objects. */
+            kubectlImage: image.default('registry.redhat.io/openshift4/ose-cli:latest'),
+            /** Image with the MySQL client (managed targets). */
+            mysqlImage: image.default('registry.redhat.io/rhel9/mysql-80'),
+            /** Seconds a Job may run before it is failed. @default 3600 */
+            activeDeadlineSeconds: z.number().int().min(60).max(86_400).default(3600),
+          })
+          .strict()
+          .prefault({}),
+        gitops: z
+          .object({
+            /** Git repository the synthesized folder is committed to (Argo CD source). */
+            repoURL: z.string().min(1).max(2048).default('https://git.example.com/platform/gitops.git'),
+            /** Branch or tag. @default main */
+            targetRevision: z.string().min(1).max(255).default('main'),
+            /** Where the synthesized output folder lives inside that repository. @default dist */
+            path: z.string().regex(/^[A-Za-z0-9._/-]+$/, { message: 'a relative repository path such as clusters/prod/3scale-migration' }).max(1024).default('dist'),
+            /** The phase the GitOps engine applies; advancing the migration is changing this one value. @default preflight */
+            targetPhase: z.string().regex(/^(rollback\/)?[a-z0-9-]+$/, { message: 'a phase id such as scale-down, or rollback/<phase id>' }).default('preflight'),
+            argocd: z
+              .object({
+                /** Namespace of Argo CD (OpenShift GitOps: openshift-gitops). */
+                namespace: namespaceName.default('openshift-gitops'),
+                project: objectName.default('default'),
+              })
+              .strict()
+              .prefault({}),
+            flux: z
+              .object({
+                namespace: namespaceName.default('flux-system'),
+                /** The GitRepository (or OCIRepository/Bucket) holding the synthesized folder. */
+                sourceKind: z.enum(['GitRepository', 'OCIRepository', 'Bucket']).default('GitRepository'),
+                sourceName: objectName.default('flux-system'),
+                /** Reconcile interval of each Kustomization. @default 5m */
+                interval: z.string().regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/, { message: 'a duration such as 5m or 1h30m' }).default('5m'),
+              })
+              .strict()
+              .prefault({}),
+          })
+          .strict()
+          .prefault({}),
+        cleanup: z
+          .object({
+            /** Render the destructive phase that deletes the old databases. @default false */
+            enabled: z.boolean().default(false),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict(),
+  })
+  .strict();
+
+/** The plan as written in the file (before defaults). */
+export type PlanInput = z.input<typeof planSchema>;
+/** The validated plan with every default filled in. */
+export type Plan = z.output<typeof planSchema>;
+export type PostgresqlDatabase = z.output<typeof postgresqlDatabase>;
+export type MysqlDatabase = z.output<typeof mysqlDatabase>;
+export type RedisComponent = z.output<typeof redisComponent>;
+export type DetachedObject = z.output<typeof detachedObject>;
+export type StorageSpec = z.output<typeof storage>;
+export type ResourcesSpec = z.output<typeof resources>;

@@ -1,0 +1,27 @@
+import { type KubeObject, compareApplyOrder, objectKey } from '../kube/kube-object.js';
+
+/** Annotation marking phase-local objects (Jobs and what only they use); same key as the charts use. */
+const SCOPE_ANNOTATION = 'threescale-migrate.3scale.net/scope';
+
+/** Whether an object lives only in the folder of the phase that renders it. */
+export function isPhaseLocal(o: KubeObject): boolean {
+  return o.metadata.annotations?.[SCOPE_ANNOTATION] === 'phase';
+}
+
+/**
+ * Phase folders are desired states, not deltas: the state after a phase is the state after the previous
+ * one, minus the previous phase's own Jobs, with this phase's objects laid over it (an object a later
+ * phase renders again replaces the earlier version whole).
+ */
+export function composeState(previous: readonly KubeObject[], contribution: readonly KubeObject[]): KubeObject[] {
+  const byKey = new Map<string, KubeObject>();
+  for (const o of previous) if (!isPhaseLocal(o)) byKey.set(objectKey(o), o);
+  const seen = new Set<string>();
+  for (const o of contribution) {
+    const key = objectKey(o);
+    if (seen.has(key)) throw new Error(`threescale-migrate: one phase rendered ${key} twice`);
+    seen.add(key);
+    byKey.set(key, o);
+  }
+  return [...byKey.values()].sort(compareApplyOrder);
+}

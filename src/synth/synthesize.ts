@@ -1,0 +1,104 @@
+import { App } from 'cdk8s';
+import type { KubeObject } from '../kube/kube-object.js';
+import type { PhaseChartModule, PlannedPhase, RenderContext } from '../phases/phase.js';
+import { plannedPhases } from '../phases/registry.js';
+import type { LoadedPlan } from '../plan/load-plan.js';
+import { composeState } from './compose-state.js';
+import { phaseReadme } from './phase-readme.js';
+import { kustomizationFor, objectFileName } from './kustomization.js';
+import { toYaml } from './yaml-output.js';
+
+/** A file of the output tree, path relative to the output folder. */
+export interface OutputFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+/** The desired state of one folder. */
+export interface FolderState {
+  readonly phase: PlannedPhase;
+  /** True for `rollback/NN-id`. */
+  readonly rollback: boolean;
+  /** Folder path relative to the output folder. */
+  readonly folder: string;
+  /** Every object of the state, in apply order. */
+  readonly objects: readonly KubeObject[];
+  /** Objects this phase itself renders (the rest is carried from earlier phases). */
+  readonly own: readonly KubeObject[];
+  /** Non-object files (patch documents). */
+  readonly extraFiles: readonly OutputFile[];
+}
+
+/** Everything a synth produces, before anything is written. */
+export interface SynthResult {
+  readonly forward: readonly FolderState[];
+  readonly rollbacks: readonly FolderState[];
+  /** Every file, sorted by path. */
+  readonly files: readonly OutputFile[];
+}
+
+interface Rendered {
+  readonly objects: KubeObject[];
+  readonly files: OutputFile[];
+}
+
+/**
+ * Renders every phase of a plan, and the rollback of every phase that has one, into folder states and
+ * files. Pure: reads the plan and the bundled scripts, writes nothing.
+ */
+export async function synthesize(loaded: LoadedPlan): Promise<SynthResult> {
+  const { plan } = loaded;
+  const app = new App({ outdir: 'unused' });
+  const phases = plannedPhases(plan);
+
+  const render = async (phase: PlannedPhase, load: () => Promise<PhaseChartModule>, rollback: boolean): Promise<Rendered> => {
+    const module = await load();
+    const context: RenderContext = { plan, planSha256: loaded.sha256, phase: phase.definition, order: phase.order, rollback };
+    const chart = module.render(app, `${rollback ? 'rollback-' : ''}${phase.folder}`, context);
+    const objects = chart.toJson() as KubeObject[];
+    const files = (chart as unknown as { files?: OutputFile[] }).files ?? [];
+    return { objects, files };
+  };
+
+  const forward: FolderState[] = [];
+  const rollbacks: FolderState[] = [];
+  let previous: KubeObject[] = [];
+  for (const phase of phases) {
+    const def = phase.definition;
+    if (def.rollback) {
+      const undo = await render(phase, def.rollback.chart, true);
+      rollbacks.push({
+        phase,
+        rollback: true,
+        folder: `rollback/${phase.folder}`,
+        objects: composeState(previous, undo.objects),
+        own: undo.objects,
+        extraFiles: undo.files,
+      });
+    }
+    const own = await render(phase, def.chart, false);
+    const objects = composeState(previous, own.objects);
+    forward.push({ phase, rollback: false, folder: phase.folder, objects, own: own.objects, extraFiles: own.files });
+    previous = objects;
+  }
+
+  const files: OutputFile[] = [];
+  for (const state of [...forward, ...rollbacks]) files.push(...folderFiles(loaded, state));
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { forward, rollbacks, files };
+}
+
+/** The files of one folder: one YAML per object, the kustomization, the README and extra files. */
+function folderFiles(loaded: LoadedPlan, state: FolderState): OutputFile[] {
+  const out: OutputFile[] = [];
+  const names: string[] = [];
+  for (const o of state.objects) {
+    const name = objectFileName(o);
+    names.push(name);
+    out.push({ path: `${state.folder}/${name}`, content: toYaml(o) });
+  }
+  out.push({ path: `${state.folder}/kustomization.yaml`, content: toYaml(kustomizationFor(names)) });
+  out.push({ path: `${state.folder}/PHASE.md`, content: phaseReadme(loaded.plan, state) });
+  for (const f of state.extraFiles) out.push({ path: `${state.folder}/${f.path}`, content: f.content });
+  return out;
+}

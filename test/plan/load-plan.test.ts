@@ -1,0 +1,163 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { UserError } from '../../src/errors.js';
+import { loadPlanFile, parsePlan } from '../../src/plan/load-plan.js';
+
+const EXAMPLE = join(import.meta.dirname, '..', '..', 'examples', 'postgresql-and-redis', 'migration.yaml');
+
+/** The example plan as an object, with one change applied. */
+function mutated(change: (plan: any) => void): string {
+  const plan = parse(require_text(EXAMPLE));
+  change(plan);
+  return stringify(plan);
+}
+
+function require_text(path: string): string {
+  return readFileSync(path, 'utf8');
+}
+
+/** The one-line message of the UserError a plan text raises. */
+function refusal(text: string): string {
+  try {
+    parsePlan(text, 'migration.yaml');
+  } catch (err) {
+    expect(UserError.isUserError(err)).toBe(true);
+    const message = (err as UserError).message;
+    expect(message.split('\n')).toHaveLength(1);
+    expect(message.startsWith('migration.yaml: ')).toBe(true);
+    return message;
+  }
+  throw new Error('the plan was accepted');
+}
+
+describe('loadPlanFile', () => {
+  test('GIVEN the bundled example WHEN it is loaded THEN every default is filled in', () => {
+    // GIVEN
+    const path = EXAMPLE;
+
+    // WHEN
+    const { plan, sha256 } = loadPlanFile(path);
+
+    // THEN
+    expect(sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(plan.spec.operator.deploymentName).toBe('threescale-operator-controller-manager-v2');
+    expect(plan.spec.threescale.appLabel).toBe('3scale-api-management');
+    expect(plan.spec.systemDatabase).toMatchObject({ kind: 'postgresql', image: 'registry.redhat.io/rhel9/postgresql-15', databaseName: 'system' });
+    expect(plan.spec.backendRedis.image).toBe('registry.redhat.io/rhel9/redis-7');
+    expect(plan.spec.cleanup.enabled).toBe(false);
+    expect(plan.spec.replicas['apicast-production']).toBe(3);
+  });
+
+  test('GIVEN a missing file WHEN it is loaded THEN the refusal names the file', () => {
+    // GIVEN
+    const path = join(mkdtempSync(join(tmpdir(), 'plan-')), 'nope.yaml');
+
+    // WHEN / THEN
+    expect(() => loadPlanFile(path)).toThrowError(`${path}: cannot read the plan file (no such file); expected a readable migration.yaml.`);
+  });
+
+  test('GIVEN a folder instead of a file WHEN it is loaded THEN it is refused', () => {
+    // GIVEN
+    const dir = mkdtempSync(join(tmpdir(), 'plan-'));
+
+    // WHEN / THEN
+    expect(() => loadPlanFile(dir)).toThrowError(/it is a directory/);
+  });
+});
+
+describe('parsePlan refuses bad plans with one sentence naming the field', () => {
+  test('Oracle is refused with the vendor warning', () => {
+    const message = refusal(mutated((p) => (p.spec.systemDatabase = { kind: 'oracle' })));
+    expect(message).toContain('spec.systemDatabase.kind');
+    expect(message).toContain('not compatible with Oracle');
+  });
+
+  test('a wrong type names the path, the expectation and the value', () => {
+    const message = refusal(mutated((p) => (p.spec.replicas['system-app'] = 'two')));
+    expect(message).toBe('migration.yaml: spec.replicas.system-app: expected a whole number of replicas, got "two".');
+  });
+
+  test('a negative replica count is refused', () => {
+    expect(refusal(mutated((p) => (p.spec.replicas.zync = -1)))).toBe('migration.yaml: spec.replicas.zync: expected a replica count of 0 or more, got -1.');
+  });
+
+  test('a fractional replica count is refused', () => {
+    expect(refusal(mutated((p) => (p.spec.replicas.zync = 1.5)))).toContain('spec.replicas.zync: expected a whole number of replicas');
+  });
+
+  test('a missing Deployment in replicas is refused', () => {
+    expect(refusal(mutated((p) => delete p.spec.replicas['zync-que']))).toBe('migration.yaml: spec.replicas.zync-que: is required (expected a whole number of replicas).');
+  });
+
+  test('an unknown Deployment in replicas is refused (no typo falls back to a default)', () => {
+    expect(refusal(mutated((p) => (p.spec.replicas['system-mysql'] = 1)))).toContain('spec.replicas: unknown field "system-mysql"');
+  });
+
+  test('a duplicate Deployment name (a YAML duplicate key) is refused with its line', () => {
+    const text = require_text(EXAMPLE).replace('    zync: 1\n', '    zync: 1\n    zync: 2\n');
+    expect(refusal(text)).toMatch(/invalid YAML at line \d+, column \d+: a key appears twice in the same mapping/);
+  });
+
+  test('a missing namespace is refused', () => {
+    expect(refusal(mutated((p) => delete p.spec.threescale.namespace))).toBe('migration.yaml: spec.threescale.namespace: is required (expected string).');
+  });
+
+  test('an invalid DNS-1123 name is refused', () => {
+    expect(refusal(mutated((p) => (p.spec.targets.namespace = 'DB_Namespace')))).toContain('spec.targets.namespace: expected a DNS-1123 label');
+  });
+
+  test('an unknown key is refused', () => {
+    expect(refusal(mutated((p) => (p.spec.systemDatabase.storageSize = '10Gi')))).toContain('spec.systemDatabase: unknown field "storageSize"');
+  });
+
+  test('a bad quantity is refused', () => {
+    expect(refusal(mutated((p) => (p.spec.systemDatabase.storage.size = 'ten gigs')))).toContain('spec.systemDatabase.storage.size: expected a Kubernetes quantity');
+  });
+
+  test('a strategy that does not fit the database kind is refused', () => {
+    expect(refusal(mutated((p) => (p.spec.systemDatabase.strategy = 'keep-in-place')))).toContain('spec.systemDatabase.strategy: expected one of "upgrade-on-cluster", "already-external"');
+  });
+
+  test('a wrong apiVersion is refused', () => {
+    expect(refusal(mutated((p) => (p.apiVersion = 'v1')))).toContain('apiVersion: expected "threescale-migrate.3scale.net/v1alpha1"');
+  });
+
+  test('a list instead of a mapping is refused', () => {
+    expect(refusal('- a\n- b\n')).toContain('the file holds a list of 2; expected a MigrationPlan mapping');
+  });
+
+  test('a billion-laughs alias bomb is refused quickly', () => {
+    const bomb = ['a: &a [x,x,x,x,x,x,x,x,x]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]', 'e: [*d,*d,*d,*d,*d,*d,*d,*d,*d]'].join('\n');
+    expect(refusal(bomb)).toContain('too many aliases');
+  });
+
+  test('binary garbage is refused', () => {
+    expect(refusal(Buffer.from([0, 159, 146, 150, 0, 1]).toString('latin1'))).toContain('not UTF-8 text');
+  });
+
+  test('a MySQL detach list naming an object twice is refused', () => {
+    const text = require_text(join(EXAMPLE, '..', '..', 'mysql-in-place-and-redis', 'migration.yaml'));
+    const plan = parse(text);
+    plan.spec.systemDatabase.detach.push(plan.spec.systemDatabase.detach[1]);
+    expect(refusal(stringify(plan))).toBe('migration.yaml: spec.systemDatabase.detach[5]: PersistentVolumeClaim/mysql-storage is listed twice; expected each object once.');
+  });
+});
+
+describe('parsePlan on files', () => {
+  test('GIVEN the same bytes twice WHEN parsed THEN the digests are equal', () => {
+    // GIVEN
+    const dir = mkdtempSync(join(tmpdir(), 'plan-'));
+    const path = join(dir, 'migration.yaml');
+    writeFileSync(path, require_text(EXAMPLE));
+
+    // WHEN
+    const a = loadPlanFile(path);
+    const b = loadPlanFile(EXAMPLE);
+
+    // THEN
+    expect(a.sha256).toBe(b.sha256);
+  });
+});

@@ -1,0 +1,265 @@
+/**
+ * Specification of charts/scripts/pg-copy.sh against two real PostgreSQL 15 servers on loopback:
+ * "old" (source, stands in for the internal system-postgresql) and "new" (target, the external one).
+ * Both run as a non-superuser `system` owning database `system`, as in the rhel9 postgresql images.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chmod, mkdtemp, readFile, rm, writeFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  checkBinaries,
+  failInCiIfMissing,
+  freePort,
+  PG_SERVER_BINARIES,
+  pgBinDir,
+  runScript,
+  skipSuite,
+  startPostgres,
+  type PgServer,
+} from '../support/db-servers.js';
+
+const bins = checkBinaries('postgresql', PG_SERVER_BINARIES, [pgBinDir()]);
+
+const SRC_PW = 'src-Secr3t-pw-7f1c';
+const TGT_PW = 'tgt-Secr3t-pw-9a2e';
+const TABLES = ['accounts', 'services', 'settings'];
+
+describe.skipIf(skipSuite(bins))('pg-copy.sh (PostgreSQL 15 -> PostgreSQL 15)', () => {
+  let src: PgServer;
+  let tgt: PgServer;
+  let work: string;
+  let dbSeq = 0;
+
+  beforeAll(async () => {
+    failInCiIfMissing(bins, 'postgresql');
+    work = await mkdtemp(join(tmpdir(), 'tsm-pgcopy-'));
+    [src, tgt] = await Promise.all([startPostgres(), startPostgres()]);
+    await src.sql(`CREATE ROLE system LOGIN PASSWORD '${SRC_PW}'; CREATE DATABASE system OWNER system;`);
+    await tgt.sql(`CREATE ROLE system LOGIN PASSWORD '${TGT_PW}';`);
+    // A small 3scale-like schema, created as the owner `system`: tables with a FK, a sequence, indexes,
+    // a view, awkward text values and NULLs.
+    await src.sql(
+      `SET ROLE system;
+       CREATE TABLE accounts (id bigserial PRIMARY KEY, org_name text NOT NULL, state text, created_at timestamptz NOT NULL,
+                              extra jsonb, logo bytea);
+       CREATE INDEX index_accounts_on_state ON accounts (state);
+       INSERT INTO accounts (org_name, state, created_at, extra, logo)
+         SELECT 'Org ' || g || E' \\t "quoted" ''single'' ü', CASE WHEN g % 3 = 0 THEN NULL ELSE 'approved' END,
+                timestamptz '2024-01-01 00:00:00+00' + g * interval '1 hour',
+                jsonb_build_object('n', g, 'tags', jsonb_build_array('a', g % 7)),
+                decode(md5(g::text), 'hex')
+         FROM generate_series(1, 1000) g;
+       CREATE TABLE services (id serial PRIMARY KEY, account_id bigint NOT NULL REFERENCES accounts (id), name varchar(255));
+       INSERT INTO services (account_id, name) SELECT (g % 1000) + 1, 'svc-' || g FROM generate_series(1, 300) g;
+       CREATE TABLE settings (account_id bigint PRIMARY KEY REFERENCES accounts (id), value text);
+       INSERT INTO settings SELECT id, repeat('x', (id % 50)::int) FROM accounts WHERE id <= 250;
+       CREATE SEQUENCE backend_event_seq START 500;
+       SELECT setval('backend_event_seq', 4242);
+       CREATE VIEW approved_accounts AS SELECT id, org_name FROM accounts WHERE state = 'approved';`,
+      'system',
+    );
+  });
+
+  afterAll(async () => {
+    await Promise.all([src?.stop(), tgt?.stop()]);
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  /** A fresh, empty target database owned by `system`. */
+  async function newTargetDb(): Promise<string> {
+    const name = `system_${++dbSeq}`;
+    await tgt.sql(`CREATE DATABASE ${name} OWNER system;`);
+    return name;
+  }
+
+  function env(targetDb: string, extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      SOURCE_PGHOST: src.host,
+      SOURCE_PGPORT: String(src.port),
+      SOURCE_PGDATABASE: 'system',
+      SOURCE_PGUSER: 'system',
+      SOURCE_PGPASSWORD: SRC_PW,
+      TARGET_PGHOST: tgt.host,
+      TARGET_PGPORT: String(tgt.port),
+      TARGET_PGDATABASE: targetDb,
+      TARGET_PGUSER: 'system',
+      TARGET_PGPASSWORD: TGT_PW,
+      EVIDENCE_FILE: join(work, `${targetDb}.evidence`),
+      ...extra,
+    };
+  }
+
+  /** Row count and an order-independent content checksum per table. */
+  async function fingerprint(server: PgServer, db: string): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const t of TABLES) {
+      out[t] = await server.sql(`SELECT count(*) || ':' || coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '-') FROM ${t} x;`, db);
+    }
+    out['seq'] = await server.sql(`SELECT last_value || '/' || is_called FROM backend_event_seq;`, db);
+    out['accounts_id_seq'] = await server.sql(`SELECT last_value FROM accounts_id_seq;`, db);
+    out['view'] = await server.sql(`SELECT count(*) FROM approved_accounts;`, db);
+    out['indexes'] = await server.sql(`SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE schemaname = 'public';`, db);
+    out['owner'] = await server.sql(`SELECT string_agg(DISTINCT tableowner, ',') FROM pg_tables WHERE schemaname = 'public';`, db);
+    return out;
+  }
+
+  function expectNoSecrets(r: { stdout: string; stderr: string }): void {
+    for (const s of [SRC_PW, TGT_PW]) {
+      expect(r.stdout).not.toContain(s);
+      expect(r.stderr).not.toContain(s);
+    }
+  }
+
+  /** A directory with a fake tool shadowing the real one in PATH. */
+  async function shim(name: string, body: string): Promise<string> {
+    const dir = await mkdtemp(join(work, `shim-${name}-`));
+    await writeFile(join(dir, name), `#!/usr/bin/env bash\n${body}\n`);
+    await chmod(join(dir, name), 0o755);
+    return dir;
+  }
+
+  it('streams the database, and row counts, per-table checksums, sequences, indexes and views are equal', async () => {
+    // GIVEN an empty target database and the populated source
+    const db = await newTargetDb();
+    // WHEN the script runs in the default streaming mode
+    const r = await runScript('pg-copy.sh', env(db));
+    // THEN it succeeds and the target is an exact copy
+    expect(r.stderr).toContain('row counts match');
+    expect(r.code).toBe(0);
+    expect(await fingerprint(tgt, db)).toEqual(await fingerprint(src, 'system'));
+    expect((await fingerprint(tgt, db))['accounts']).toMatch(/^1000:/);
+    // AND the evidence record says so, without any secret
+    const evidence = await readFile(join(work, `${db}.evidence`), 'utf8');
+    expect(evidence).toMatch(/^pg-copy\.phase=Succeeded$/m);
+    expect(evidence).toMatch(/^pg-copy\.inputsChecksum=[0-9a-f]{64}$/m);
+    expect(evidence).toMatch(/^pg-copy\.finishedAt=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/m);
+    expect(evidence).toMatch(/^pg-copy\.result=copied 3 tables, 1550 rows/m);
+    expect(evidence).not.toContain(SRC_PW);
+    expectNoSecrets(r);
+  });
+
+  it('is idempotent: a rerun after success changes nothing and exits 0', async () => {
+    // GIVEN a target already copied by the script
+    const db = await newTargetDb();
+    expect((await runScript('pg-copy.sh', env(db))).code).toBe(0);
+    const evidenceBefore = await readFile(join(work, `${db}.evidence`), 'utf8');
+    const relfilenodeBefore = await tgt.sql(`SELECT relfilenode FROM pg_class WHERE relname = 'accounts';`, db);
+    // WHEN it runs again with the same inputs
+    const r = await runScript('pg-copy.sh', env(db));
+    // THEN it exits 0 without restoring (same table storage, same evidence record)
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('already done');
+    expect(await tgt.sql(`SELECT relfilenode FROM pg_class WHERE relname = 'accounts';`, db)).toBe(relfilenodeBefore);
+    expect(await readFile(join(work, `${db}.evidence`), 'utf8')).toBe(evidenceBefore);
+  });
+
+  it('refuses a target that already holds tables without evidence, and TARGET_RESET=true overwrites it', async () => {
+    // GIVEN a target database with unrelated tables and no evidence record
+    const db = await newTargetDb();
+    await tgt.sql(`SET ROLE system; CREATE TABLE accounts (id int); INSERT INTO accounts VALUES (1); CREATE TABLE unrelated (x int);`, db);
+    // WHEN the script runs
+    const refused = await runScript('pg-copy.sh', env(db));
+    // THEN it fails with a clear message and leaves the target alone
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/already holds 2 relations.*TARGET_RESET=true/);
+    expect(await tgt.sql(`SELECT count(*) FROM unrelated;`, db)).toBe('0');
+    // WHEN it runs again with TARGET_RESET=true
+    const reset = await runScript('pg-copy.sh', env(db, { TARGET_RESET: 'true' }));
+    // THEN the old content is gone and the target equals the source
+    expect(reset.code).toBe(0);
+    expect(await tgt.sql(`SELECT count(*) FROM pg_tables WHERE tablename = 'unrelated';`, db)).toBe('0');
+    expect(await fingerprint(tgt, db)).toEqual(await fingerprint(src, 'system'));
+  });
+
+  it('treats exactly `schema "public" already exists` as harmless', async () => {
+    // GIVEN a pg_dump that, like the pg_dump 10 of the old pod, writes CREATE SCHEMA public into the
+    // archive (pg_dump 15 does so when the schema is named explicitly)
+    const db = await newTargetDb();
+    const realPgDump = join(pgBinDir()!, 'pg_dump');
+    const shimDir = await shim('pg_dump', `exec ${realPgDump} --schema=public "$@"`);
+    // WHEN the script copies with it
+    const r = await runScript('pg-copy.sh', env(db), { pathPrefix: [shimDir] });
+    // THEN pg_restore's error is recognised and tolerated, and the copy is complete
+    expect(r.stderr).toContain(`harmless 'schema "public" already exists' error (1)`);
+    expect(r.code).toBe(0);
+    expect(await fingerprint(tgt, db)).toEqual(await fingerprint(src, 'system'));
+  });
+
+  it('fails on any other pg_restore error', async () => {
+    // GIVEN an empty target (so the script starts restoring) in which, just before pg_restore runs, an
+    // object of the dump appears (a different error than schema public)
+    const db = await newTargetDb();
+    const realRestore = join(pgBinDir()!, 'pg_restore');
+    const realPsql = join(pgBinDir()!, 'psql');
+    const shimDir = await shim(
+      'pg_restore',
+      `${realPsql} -X -q -h ${tgt.host} -p ${tgt.port} -U system -d ${db} -c 'CREATE SEQUENCE backend_event_seq' >/dev/null\nexec ${realRestore} "$@"`,
+    );
+    // WHEN the script runs
+    const r = await runScript('pg-copy.sh', env(db), { pathPrefix: [shimDir] });
+    // THEN it fails, shows the offending error, and records the failure
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('relation "backend_event_seq" already exists');
+    expect(r.stderr).toContain('errors other than the harmless');
+    expect(await readFile(join(work, `${db}.evidence`), 'utf8')).toMatch(/^pg-copy\.phase=Failed$/m);
+    expectNoSecrets(r);
+  });
+
+  it('fails clearly when the target is unreachable, without printing passwords', async () => {
+    // GIVEN a target port where nothing listens
+    const closedPort = await freePort();
+    // WHEN the script runs
+    const r = await runScript('pg-copy.sh', { ...env('system'), TARGET_PGPORT: String(closedPort) });
+    // THEN it fails non-zero naming the target and the reason
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`cannot connect to target PostgreSQL system@127\\.0\\.0\\.1:${closedPort}/system: .*(refused|failed)`));
+    expectNoSecrets(r);
+  });
+
+  it('fails clearly on a wrong password, without printing it', async () => {
+    // GIVEN a wrong source password
+    const wrong = 'wrong-Pa55word-xyz';
+    // WHEN the script runs
+    const r = await runScript('pg-copy.sh', { ...env('system'), SOURCE_PGPASSWORD: wrong });
+    // THEN it fails with the server's authentication message and no password anywhere
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/cannot connect to source PostgreSQL .*password authentication failed for user "system"/);
+    expect(r.stderr + r.stdout).not.toContain(wrong);
+    expectNoSecrets(r);
+  });
+
+  it('restarts cleanly after a failed attempt (row count mismatch) without TARGET_RESET', async () => {
+    // GIVEN an attempt that restored the schema but no data (a pg_restore that skips the data section)
+    const db = await newTargetDb();
+    const realRestore = join(pgBinDir()!, 'pg_restore');
+    const shimDir = await shim(
+      'pg_restore',
+      `archive=$(mktemp); cat >"$archive"; exec ${realRestore} --section=pre-data --section=post-data "$@" "$archive"`,
+    );
+    const failed = await runScript('pg-copy.sh', env(db), { pathPrefix: [shimDir] });
+    expect(failed.code).not.toBe(0);
+    expect(failed.stderr).toContain('per-table row counts differ');
+    expect(failed.stderr).toMatch(/public\.accounts\t1000/);
+    expect(await readFile(join(work, `${db}.evidence`), 'utf8')).toMatch(/^pg-copy\.phase=Failed$/m);
+    // WHEN the script is simply run again
+    const r = await runScript('pg-copy.sh', env(db));
+    // THEN it recognises its own leftovers, resets and completes
+    expect(r.stderr).toContain('restarting it cleanly');
+    expect(r.code).toBe(0);
+    expect(await fingerprint(tgt, db)).toEqual(await fingerprint(src, 'system'));
+  });
+
+  it('copies in parallel (directory format, -j 2) through the scratch dir and cleans it up', async () => {
+    // GIVEN an empty target and a scratch dir (the emptyDir in the cluster)
+    const db = await newTargetDb();
+    const scratch = await mkdtemp(join(work, 'scratch-'));
+    // WHEN PARALLEL_JOBS=2
+    const r = await runScript('pg-copy.sh', env(db, { PARALLEL_JOBS: '2', SCRATCH_DIR: scratch }));
+    // THEN the copy is exact and no dump is left behind
+    expect(r.stderr).toContain('pg_dump -Fd -j 2');
+    expect(r.code).toBe(0);
+    expect(await fingerprint(tgt, db)).toEqual(await fingerprint(src, 'system'));
+    expect(await readdir(scratch)).toEqual([]);
+  });
+});

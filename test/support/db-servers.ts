@@ -1,0 +1,543 @@
+/**
+ * Real database servers for the script tests: PostgreSQL 15, Redis 7 and MariaDB, each started on a free
+ * loopback port in its own mkdtemp folder and stopped (folder removed) afterwards. Also: the binary
+ * check shared by all suites and a runner for the shell scripts.
+ *
+ * Missing binaries: the suite is skipped with a loud console.warn naming the packages to install, except
+ * when CI is set, where the suite fails instead (a CI run that silently skips proves nothing).
+ */
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { existsSync, accessSync, constants as fsConstants } from 'node:fs';
+import { mkdtemp, rm, writeFile, chown, mkdir, readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve, delimiter, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const execFileP = promisify(execFile);
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const SCRIPTS_DIR = join(REPO_ROOT, 'charts', 'scripts');
+
+export const IN_CI = ['1', 'true', 'yes'].includes((process.env.CI ?? '').toLowerCase());
+
+/** Debian package names, in one place so the warning and the report agree. */
+export const APT_HINT = {
+  postgresql: 'apt-get install -y postgresql-15 postgresql-client-15',
+  redis: 'apt-get install -y redis-server redis-tools',
+  mariadb: 'apt-get install -y mariadb-server mariadb-client',
+} as const;
+
+const PG_BIN_CANDIDATES = [process.env.PG_BINDIR, '/usr/lib/postgresql/15/bin', '/usr/pgsql-15/bin'];
+
+function isExecutable(p: string): boolean {
+  try {
+    accessSync(p, fsConstants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Absolute path of an executable found in the given dirs, then in PATH (also sbin dirs). */
+export function findBinary(name: string, extraDirs: (string | undefined)[] = []): string | undefined {
+  const dirs = [
+    ...extraDirs.filter((d): d is string => !!d),
+    ...(process.env.PATH ?? '').split(delimiter),
+    '/usr/sbin',
+    '/usr/local/sbin',
+    '/sbin',
+  ];
+  for (const d of dirs) {
+    const p = join(d, name);
+    if (isExecutable(p)) return p;
+  }
+  return undefined;
+}
+
+export function pgBinDir(): string | undefined {
+  return PG_BIN_CANDIDATES.find((d) => !!d && isExecutable(join(d, 'initdb')));
+}
+
+export interface BinaryCheck {
+  ok: boolean;
+  missing: string[];
+}
+
+/**
+ * Check the binaries a suite needs. Warns loudly when some are missing. Use the result with
+ * `describe.skipIf(skipSuite(check))` and call `failInCiIfMissing(check)` in beforeAll.
+ */
+export function checkBinaries(label: keyof typeof APT_HINT, names: string[], extraDirs: (string | undefined)[] = []): BinaryCheck {
+  const missing = names.filter((n) => !findBinary(n, extraDirs));
+  if (missing.length > 0) {
+    const msg =
+      `\n!!! ${label} tests ${IN_CI ? 'FAIL' : 'are SKIPPED'}: missing ${missing.join(', ')}.\n` +
+      `!!! Install with: apt-get update && ${APT_HINT[label]}\n`;
+    console.warn(msg);
+  }
+  return { ok: missing.length === 0, missing };
+}
+
+/** Skip only outside CI; in CI the suite runs and its beforeAll fails. */
+export function skipSuite(check: BinaryCheck): boolean {
+  return !check.ok && !IN_CI;
+}
+
+export function failInCiIfMissing(check: BinaryCheck, label: keyof typeof APT_HINT): void {
+  if (!check.ok) {
+    throw new Error(`missing ${check.missing.join(', ')} (CI is set, so this fails instead of skipping); install: ${APT_HINT[label]}`);
+  }
+}
+
+/** A free TCP port on 127.0.0.1 (asked from the kernel, then released). */
+export async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      if (addr && typeof addr === 'object') {
+        const { port } = addr;
+        srv.close(() => res(port));
+      } else {
+        rej(new Error('no port'));
+      }
+    });
+  });
+}
+
+export async function sleep(ms: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+async function waitFor(what: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await probe().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+async function idOf(user: string): Promise<{ uid: number; gid: number } | undefined> {
+  try {
+    const { stdout: u } = await execFileP('id', ['-u', user]);
+    const { stdout: g } = await execFileP('id', ['-g', user]);
+    return { uid: Number(u.trim()), gid: Number(g.trim()) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Make a temp folder; when running as root, hand it to the unprivileged user the server runs as. */
+export async function makeTempDir(prefix: string, owner?: { uid: number; gid: number }): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), `tsm-${prefix}-`));
+  if (owner) await chown(dir, owner.uid, owner.gid);
+  return dir;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Script runner
+
+export interface ScriptResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+/**
+ * Run a script under charts/scripts with a minimal, explicit environment (PATH gets the PostgreSQL
+ * bin dir first so pg_dump/pg_restore/psql are the version-15 tools, as in the rhel9 image).
+ */
+export async function runScript(
+  script: string,
+  env: Record<string, string | undefined>,
+  opts: { timeoutMs?: number; pathPrefix?: string[] } = {},
+): Promise<ScriptResult> {
+  const started = Date.now();
+  const pathParts = [...(opts.pathPrefix ?? []), pgBinDir(), process.env.PATH ?? '/usr/bin:/bin'].filter(Boolean);
+  const fullEnv: Record<string, string> = { PATH: pathParts.join(delimiter), HOME: process.env.HOME ?? '/root', LANG: 'C.UTF-8' };
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) fullEnv[k] = v;
+  return new Promise((res, rej) => {
+    const child = spawn('bash', [join(SCRIPTS_DIR, script)], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+    child.on('error', rej);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      res({ code, stdout, stderr, durationMs: Date.now() - started });
+    });
+  });
+}
+
+/** Run a command, resolve with stdout; reject with stderr in the message. */
+export async function run(cmd: string, args: string[], opts: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<string> {
+  return new Promise((res, rej) => {
+    const child = spawn(cmd, args, { env: { ...process.env, ...(opts.env ?? {}) }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
+    child.on('error', rej);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) res(out);
+      else rej(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err.trim()}`));
+    });
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// PostgreSQL
+
+export interface PgServer {
+  host: string;
+  port: number;
+  dir: string;
+  /** Run SQL as the superuser over the unix socket (trust), return psql -At output. */
+  sql(sql: string, db?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export const PG_SERVER_BINARIES = ['initdb', 'pg_ctl', 'postgres', 'psql', 'pg_dump', 'pg_restore'];
+
+/**
+ * initdb + pg_ctl start in a temp folder. initdb refuses to run as root, so as root the cluster is
+ * created and run by the `postgres` user (present once the server package is installed) or `nobody`.
+ * TCP on 127.0.0.1 uses scram-sha-256 (so wrong passwords fail); the socket in the folder uses trust.
+ */
+export async function startPostgres(): Promise<PgServer> {
+  const bindir = pgBinDir();
+  if (!bindir) throw new Error(`PostgreSQL 15 not found; ${APT_HINT.postgresql}`);
+  const owner = isRoot ? ((await idOf('postgres')) ?? (await idOf('nobody'))) : undefined;
+  const ownerName = owner ? ((await idOf('postgres')) ? 'postgres' : 'nobody') : undefined;
+  const dir = await makeTempDir('pg', owner);
+  const data = join(dir, 'data');
+  const port = await freePort();
+  const asOwner = (bin: string, args: string[]): [string, string[]] =>
+    ownerName ? ['runuser', ['-u', ownerName, '--', join(bindir, bin), ...args]] : [join(bindir, bin), args];
+
+  const [c1, a1] = asOwner('initdb', ['-D', data, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  await run(c1, a1, { timeoutMs: 60_000 });
+  const opts = [
+    `-c listen_addresses=127.0.0.1`,
+    `-c port=${port}`,
+    `-c unix_socket_directories=${dir}`,
+    `-c fsync=off`,
+    `-c synchronous_commit=off`,
+    `-c full_page_writes=off`,
+    `-c max_connections=40`,
+    `-c shared_buffers=16MB`,
+  ].join(' ');
+  const [c2, a2] = asOwner('pg_ctl', ['-D', data, '-o', opts, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
+  await run(c2, a2, { timeoutMs: 70_000 });
+
+  const sql = async (text: string, db = 'postgres'): Promise<string> =>
+    (await run(join(bindir, 'psql'), ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-h', dir, '-p', String(port), '-U', 'postgres', '-d', db], { input: text })).trimEnd();
+
+  let stopped = false;
+  return {
+    host: '127.0.0.1',
+    port,
+    dir,
+    sql,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      const [c3, a3] = asOwner('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      await run(c3, a3).catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Redis
+
+export const REDIS_BINARIES = ['redis-server', 'redis-cli', 'redis-check-rdb'];
+
+export type RedisConfig = Record<string, string | string[]>;
+
+/** The persistence settings of the 3scale operator's redis.conf (RDB saves + AOF). */
+export const REDIS_PERSISTENCE_CONFIG: RedisConfig = {
+  save: ['900 1', '300 10', '60 10000'],
+  appendonly: 'yes',
+  appendfilename: '"appendonly.aof"',
+  appendfsync: 'everysec',
+  dbfilename: 'dump.rdb',
+};
+
+/** The vendor's restore-mode settings: no RDB saves, no AOF, so the copied dump.rdb is loaded as is. */
+export const REDIS_RESTORE_CONFIG: RedisConfig = {
+  save: ['""'],
+  appendonly: 'no',
+  appendfilename: '"appendonly.aof"',
+  appendfsync: 'everysec',
+  dbfilename: 'dump.rdb',
+};
+
+export interface RedisServer {
+  host: string;
+  port: number;
+  dataDir: string;
+  cli(args: string[], db?: number): Promise<string>;
+  /** Stop like Kubernetes does (SIGTERM) and wait for the process to exit. */
+  stop(): Promise<void>;
+  /** Stop, then start again on the same port and data dir with another config. */
+  restart(config: RedisConfig): Promise<void>;
+  log(): Promise<string>;
+  /** Stop and remove the temp folder. */
+  destroy(): Promise<void>;
+}
+
+/** Start redis-server (foreground child, no daemonize) with a generated config file. */
+export async function startRedis(opts: { config: RedisConfig; dataDir?: string; password?: string }): Promise<RedisServer> {
+  const dir = await makeTempDir('redis');
+  const dataDir = opts.dataDir ?? join(dir, 'data');
+  await mkdir(dataDir, { recursive: true });
+  const port = await freePort();
+  const redisServer = findBinary('redis-server');
+  const redisCli = findBinary('redis-cli');
+  if (!redisServer || !redisCli) throw new Error(`redis not found; ${APT_HINT.redis}`);
+  let child: ChildProcess | undefined;
+  let confN = 0;
+
+  const start = async (config: RedisConfig): Promise<void> => {
+    const lines = [
+      `bind 127.0.0.1`,
+      `port ${port}`,
+      `protected-mode no`,
+      `daemonize no`,
+      `dir ${dataDir}`,
+      `logfile ${join(dir, 'redis.log')}`,
+      `pidfile ${join(dir, 'redis.pid')}`,
+    ];
+    if (opts.password) lines.push(`requirepass ${opts.password}`);
+    for (const [k, v] of Object.entries(config)) for (const item of Array.isArray(v) ? v : [v]) lines.push(`${k} ${item}`);
+    const conf = join(dir, `redis-${confN++}.conf`);
+    await writeFile(conf, lines.join('\n') + '\n', { mode: 0o600 });
+    const c = spawn(redisServer, [conf], { stdio: 'ignore' });
+    child = c;
+    await waitFor(`redis on ${port}`, 15_000, async () => {
+      if (c.exitCode !== null) throw new Error(`redis-server exited ${c.exitCode}`);
+      return (await cli(['PING']).catch(() => '')).trim() === 'PONG';
+    });
+  };
+
+  const cli = async (args: string[], db = 0): Promise<string> =>
+    run(redisCli, ['-h', '127.0.0.1', '-p', String(port), '-n', String(db), ...args], {
+      env: opts.password ? { REDISCLI_AUTH: opts.password } : {},
+    });
+
+  const stop = async (): Promise<void> => {
+    const c = child;
+    child = undefined;
+    if (!c || c.exitCode !== null) return;
+    const exited = new Promise<void>((r) => c.once('exit', () => r()));
+    c.kill('SIGTERM');
+    await Promise.race([exited, sleep(15_000)]);
+    if (c.exitCode === null) c.kill('SIGKILL');
+  };
+
+  await start(opts.config);
+  return {
+    host: '127.0.0.1',
+    port,
+    dataDir,
+    cli,
+    stop,
+    async restart(config) {
+      await stop();
+      await start(config);
+    },
+    log: async () => readFile(join(dir, 'redis.log'), 'utf8').catch(() => ''),
+    async destroy() {
+      await stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// MariaDB (stands in for the MySQL 8.0 of 3scale; the scripts use only features common to both)
+
+export const MARIADB_BINARIES = ['mariadb-install-db', 'mariadbd', 'mysql', 'mysqldump'];
+
+export interface MariaDbServer {
+  host: string;
+  port: number;
+  dir: string;
+  /** Run SQL as root over the socket; -N -B output. */
+  sql(sql: string, db?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * mariadb-install-db + mariadbd on a socket and a loopback port in a temp folder. As root the server runs
+ * with --user=root (a throwaway test instance); root@localhost gets no password and is reached over the
+ * socket only.
+ */
+export async function startMariaDb(): Promise<MariaDbServer> {
+  const installDb = findBinary('mariadb-install-db');
+  const mariadbd = findBinary('mariadbd');
+  const mysql = findBinary('mysql');
+  if (!installDb || !mariadbd || !mysql) throw new Error(`mariadb not found; ${APT_HINT.mariadb}`);
+  const dir = await makeTempDir('maria');
+  const data = join(dir, 'data');
+  const sock = join(dir, 'mysqld.sock');
+  const port = await freePort();
+  const userArgs = isRoot ? ['--user=root'] : [];
+  await run(installDb, ['--no-defaults', `--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...userArgs], {
+    timeoutMs: 90_000,
+  });
+  const child = spawn(
+    mariadbd,
+    [
+      '--no-defaults',
+      `--datadir=${data}`,
+      `--socket=${sock}`,
+      `--port=${port}`,
+      '--bind-address=127.0.0.1',
+      `--pid-file=${join(dir, 'mysqld.pid')}`,
+      `--log-error=${join(dir, 'error.log')}`,
+      '--skip-name-resolve',
+      '--innodb-buffer-pool-size=16M',
+      '--innodb-log-file-size=8M',
+      '--event-scheduler=OFF',
+      ...userArgs,
+    ],
+    { stdio: 'ignore' },
+  );
+  const sql = async (text: string, db?: string): Promise<string> =>
+    (await run(mysql, ['--no-defaults', `--socket=${sock}`, '-uroot', '-N', '-B', ...(db ? [db] : [])], { input: text })).trimEnd();
+  await waitFor(`mariadb on ${port}`, 60_000, async () => {
+    if (child.exitCode !== null) throw new Error(`mariadbd exited ${child.exitCode}: ${await readFile(join(dir, 'error.log'), 'utf8').catch(() => '')}`);
+    return (await sql('SELECT 1')) === '1';
+  });
+  let stopped = false;
+  return {
+    host: '127.0.0.1',
+    port,
+    dir,
+    sql,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (child.exitCode === null) {
+        const exited = new Promise<void>((r) => child.once('exit', () => r()));
+        child.kill('SIGTERM');
+        await Promise.race([exited, sleep(20_000)]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** True when `secret` appears anywhere in the given texts (for "no password in output" assertions). */
+export function containsSecret(secret: string, ...texts: string[]): boolean {
+  return texts.some((t) => t.includes(secret));
+}
+
+export { existsSync };
+
+// ---------------------------------------------------------------------------------------------------
+// Redis data helpers
+
+/** Fill a Redis with keys of every type, some with TTLs, in db 0 and db 1 (3scale uses both). */
+export async function populateRedis(server: RedisServer): Promise<number> {
+  const db0 = [
+    'SET liveness-probe "Mon Jan  1 00:00:00 UTC 2024"',
+    'SET plain "hello world"',
+    'SET multiline "line1\\nline2 \\"quoted\\" ü"',
+    'SET counter 42',
+    'SET with-ttl "expires later" EX 3600',
+    'HSET service:1 name "Echo API" state active backend_version 2',
+    'HSET service:2 name "Other" state suspended',
+    'EXPIRE service:2 7200',
+    'RPUSH queue:jobs a b c d e',
+    'SADD set:ids 3 1 2 10',
+    'ZADD zset:scores 1.5 alice 2 bob 3.25 carol',
+    'PEXPIRE zset:scores 5400000',
+  ];
+  for (let i = 0; i < 40; i++) db0.push(`SET stats/{service:1}/k${i} ${i * 7}`);
+  const db1 = ['SET sidekiq:queue:default "[]"', 'HSET sidekiq:stat processed 10 failed 1', 'LPUSH queue:low x y', 'SET session:abc "token-ish" EX 900'];
+  await run(findBinary('redis-cli')!, ['-h', server.host, '-p', String(server.port), '-n', '0'], { input: db0.join('\n') + '\n', env: {} });
+  await run(findBinary('redis-cli')!, ['-h', server.host, '-p', String(server.port), '-n', '1'], { input: db1.join('\n') + '\n', env: {} });
+  return 52 + db1.length;
+}
+
+const SNAPSHOT_LUA = `
+local out = {}
+local keys = redis.call('KEYS', '*')
+table.sort(keys)
+for _, k in ipairs(keys) do
+  local t = redis.call('TYPE', k)['ok']
+  local v
+  if t == 'string' then v = redis.call('GET', k)
+  elseif t == 'hash' then
+    local h = redis.call('HGETALL', k)
+    v = {}
+    for i = 1, #h, 2 do table.insert(v, h[i] .. '=' .. h[i + 1]) end
+    table.sort(v)
+  elseif t == 'list' then v = redis.call('LRANGE', k, 0, -1)
+  elseif t == 'set' then v = redis.call('SMEMBERS', k); table.sort(v)
+  elseif t == 'zset' then v = redis.call('ZRANGE', k, 0, -1, 'WITHSCORES')
+  else v = '?' end
+  table.insert(out, {k, t, redis.call('PTTL', k), v})
+end
+return cjson.encode(out)`;
+
+export interface RedisKeySnapshot {
+  db: number;
+  key: string;
+  type: string;
+  pttl: number;
+  value: unknown;
+}
+
+/** Every key of the given dbs with type, value and PTTL (ms, -1 = no expiry). */
+export async function redisSnapshot(server: RedisServer, dbs: number[] = [0, 1]): Promise<RedisKeySnapshot[]> {
+  const all: RedisKeySnapshot[] = [];
+  for (const db of dbs) {
+    const json = (await server.cli(['EVAL', SNAPSHOT_LUA, '0'], db)).trim();
+    for (const [key, type, pttl, value] of JSON.parse(json) as [string, string, number, unknown][]) all.push({ db, key, type, pttl, value });
+  }
+  return all;
+}
+
+/**
+ * Assert-friendly comparison: identical keys, types and values; TTLs present on the same keys and
+ * within `ttlToleranceMs` of each other. Returns a list of differences (empty = equal).
+ */
+export function diffRedisSnapshots(a: RedisKeySnapshot[], b: RedisKeySnapshot[], ttlToleranceMs = 60_000): string[] {
+  const diffs: string[] = [];
+  const index = (s: RedisKeySnapshot[]) => new Map(s.map((k) => [`${k.db}/${k.key}`, k]));
+  const ia = index(a);
+  const ib = index(b);
+  for (const [id, ka] of ia) {
+    const kb = ib.get(id);
+    if (!kb) {
+      diffs.push(`missing ${id}`);
+      continue;
+    }
+    if (ka.type !== kb.type) diffs.push(`${id}: type ${ka.type} != ${kb.type}`);
+    if (JSON.stringify(ka.value) !== JSON.stringify(kb.value)) diffs.push(`${id}: value differs`);
+    const noTtlA = ka.pttl < 0;
+    const noTtlB = kb.pttl < 0;
+    if (noTtlA !== noTtlB || (!noTtlA && Math.abs(ka.pttl - kb.pttl) > ttlToleranceMs)) diffs.push(`${id}: pttl ${ka.pttl} vs ${kb.pttl}`);
+  }
+  for (const id of ib.keys()) if (!ia.has(id)) diffs.push(`extra ${id}`);
+  return diffs;
+}
