@@ -1,11 +1,11 @@
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
 import { PhaseChart } from './phase-chart.js';
-import { verifyJob } from './jobs/verify-job.js';
+import { verifyJobs } from './jobs/verify-job.js';
 
 /** Verify (after the window): read-only checks of where 3scale now reads its data (seed 3.2.6 and 3.4.11). */
 export function render(scope: Construct, id: string, context: RenderContext): PhaseChart {
   const chart = new PhaseChart(scope, id, context);
-  verifyJob(chart);
+  verifyJobs(chart);
   return chart;
 }

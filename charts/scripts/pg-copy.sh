@@ -18,6 +18,8 @@
 #   * pg_restore errors fail the step, except exactly `schema "public" already exists`, which archives
 #     made by older pg_dump versions produce (they carry CREATE SCHEMA public) and which is harmless.
 #   * After the restore the per-table row counts of source and target must be equal.
+# The *_HOST variables come from the environment (require_env checks them).
+# shellcheck disable=SC2153
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

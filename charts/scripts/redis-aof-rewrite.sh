@@ -19,6 +19,8 @@
 #
 # The runtime CONFIG SET is not persisted (the config file is a read-only ConfigMap): the switch to the
 # persistence config and the restart stay with the orchestrator, as in the vendor procedure.
+# The *_HOST variables come from the environment (require_env checks them).
+# shellcheck disable=SC2153
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -64,16 +66,7 @@ remaining() {
 INPUTS_CHECKSUM="$(sha256_of_lines "redis=$DESC" "expectedKeys=$EXPECTED_KEYS" "tolerance=$EXPECTED_KEYS_TOLERANCE")"
 
 # 1. Reachable. Authentication errors are final; connection refused and LOADING are waited out.
-ping_ok() {
-  local out
-  out="$(r PING 2>"$WORK/ping.err")" && [ "$out" = "PONG" ] && return 0
-  if [ -n "$(sed -n '/WRONGPASS\|NOAUTH\|NOPERM\|AUTH failed/p' "$WORK/ping.err")" ]; then
-    die "authentication to Redis $DESC failed: $(tr '\n' ' ' <"$WORK/ping.err")"
-  fi
-  return 1
-}
-wait_until "$(remaining)" "$POLL_INTERVAL_SECONDS" "Redis $DESC to answer PING" ping_ok ||
-  die "Redis $DESC not reachable: $(tr '\n' ' ' <"$WORK/ping.err")"
+redis_wait_ping "$(remaining)" "$POLL_INTERVAL_SECONDS" "Redis $DESC" r
 
 # 2. Dataset fully loaded from dump.rdb.
 loaded() { [ "$(r INFO persistence 2>/dev/null | info_field loading)" = "0" ]; }

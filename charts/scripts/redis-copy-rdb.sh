@@ -12,6 +12,8 @@
 #
 # The inputs checksum covers the endpoints and paths, not the live key counts: keys with a TTL keep
 # expiring on the (stopped, but running) source, so counts are reported in the result, not compared.
+# The *_HOST variables come from the environment (require_env checks them).
+# shellcheck disable=SC2153
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -77,17 +79,18 @@ if has_redis_data; then
     fi
   fi
   if ! is_true "$TARGET_RESET"; then
-    die "DATA_DIR $DATA_DIR already holds Redis data ($(cd "$DATA_DIR" && ls -d "$RDB_FILENAME" "$AOF_DIRNAME" appendonly.aof 2>/dev/null | tr '\n' ' ')) that this step did not copy from $SRC_DESC; refusing. Set TARGET_RESET=true to replace it"
+    found=""
+    for f in "$RDB_FILENAME" "$AOF_DIRNAME" appendonly.aof; do
+      if [ -e "$DATA_DIR/$f" ]; then found="$found$f "; fi
+    done
+    die "DATA_DIR $DATA_DIR already holds Redis data (${found% }) that this step did not copy from $SRC_DESC; refusing. Set TARGET_RESET=true to replace it"
   fi
   log "TARGET_RESET=true: removing existing Redis data in $DATA_DIR"
   rm -rf "${RDB:?}" "${DATA_DIR:?}/$AOF_DIRNAME" "$DATA_DIR/appendonly.aof" "$MARKER"
 fi
 
 # Source reachable and authenticated? (PING answers LOADING while a restarted source reads its data.)
-ping_source() { [ "$(src PING 2>"$WORK/ping.err")" = "PONG" ]; }
-if ! wait_until "$CONNECT_TIMEOUT_SECONDS" 2 "source Redis $SRC_DESC to answer PING" ping_source; then
-  die "cannot reach source Redis $SRC_DESC: $(tr '\n' ' ' <"$WORK/ping.err")"
-fi
+redis_wait_ping "$CONNECT_TIMEOUT_SECONDS" 2 "source Redis $SRC_DESC" src
 src_version="$(src INFO server | info_field redis_version)"
 src_keyspace="$(src INFO keyspace | keyspace_summary)"
 src_keys="$(keyspace_total "$src_keyspace")"

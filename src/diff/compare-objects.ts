@@ -35,7 +35,12 @@ export interface CompareOptions {
   readonly mode: DiffMode;
   /** Compare only the fields the desired object states (default `true`). */
   readonly ownedFieldsOnly?: boolean;
-  /** RFC 6901 pointers (with merge-key selectors in lists) the desired state removes. */
+  /**
+   * RFC 6901 pointers the desired state removes (e.g. parsed from a `threescale-migrate.3scale.net/removed-paths`
+   * annotation by the caller). They are resolved one after another against the *normalized* live object, so
+   * fields normalization drops are never reported, and a numeric list index addresses the merge-key-sorted
+   * order: prefer the selector form `name=X` / `port=5432,protocol=TCP` for keyed lists.
+   */
   readonly removedPaths?: readonly string[];
   /** Extra masking settings (sensitive annotations, env name pattern). */
   readonly mask?: MaskOptions;
@@ -171,8 +176,7 @@ function applyRemovals(desired: KubeObject, live: KubeObject, pointers: readonly
     while (concrete.length > 1) {
       concrete = concrete.slice(0, -1);
       const parent = resolvePointer(live, concrete.map(String));
-      const empty = parent.found && (Array.isArray(parent.value) ? parent.value.length === 0 : isJsonObject(parent.value) && Object.keys(parent.value).length === 0);
-      if (!empty || resolvePointer(desired, concrete.map(String)).found) {
+      if (!(parent.found && isEmptyContainer(parent.value)) || resolvePointer(desired, concrete.map(String)).found) {
         break;
       }
       removeAt(live, concrete);
@@ -196,7 +200,7 @@ function alignLive(desired: JsonValue, live: JsonValue, path: string[], kind: st
     for (const [key, value] of Object.entries(live)) {
       if (Object.hasOwn(desired, key)) {
         out[key] = alignLive(desired[key] as JsonValue, value, [...path, key], kind, prune);
-      } else if (!subset) {
+      } else if (!subset && !isMetadataMap([...path, key])) {
         out[key] = cloneJson(value);
       }
     }
@@ -208,7 +212,13 @@ function alignLive(desired: JsonValue, live: JsonValue, path: string[], kind: st
   return cloneJson(live);
 }
 
-function alignList(desired: JsonValue[], live: JsonValue[], path: string[], kind: string | undefined, prune: boolean): JsonValue[] {
+function alignList(
+  desired: JsonValue[],
+  live: JsonValue[],
+  path: string[],
+  kind: string | undefined,
+  prune: boolean,
+): JsonValue[] {
   const listName = path[path.length - 1];
   const itemPath = [...path, LIST_ITEM];
   const fields = mergeKeyFor(listName, desired);
@@ -238,6 +248,10 @@ function alignList(desired: JsonValue[], live: JsonValue[], path: string[], kind
     return live.map((item, index) => alignLive(desired[index] as JsonValue, item, itemPath, kind, prune));
   }
   return cloneJson(live);
+}
+
+function isEmptyContainer(value: JsonValue): boolean {
+  return Array.isArray(value) ? value.length === 0 : isJsonObject(value) && Object.keys(value).length === 0;
 }
 
 function isMetadataMap(path: readonly string[]): boolean {
@@ -278,8 +292,9 @@ function collectChanges(
   }
   const leftObject = isJsonObject(left) ? left : undefined;
   const rightObject = isJsonObject(right) ? right : undefined;
-  for (const key of Object.keys(delta).sort()) {
-    collectChanges((delta as Record<string, Delta>)[key], leftObject?.[key], rightObject?.[key], [...steps, fieldStep(key)], key, out);
+  const objectDelta = delta as Record<string, Delta>;
+  for (const key of Object.keys(objectDelta).sort()) {
+    collectChanges(objectDelta[key], leftObject?.[key], rightObject?.[key], [...steps, fieldStep(key)], key, out);
   }
 }
 
@@ -311,9 +326,11 @@ function collectListChanges(
   for (const { key, removed, index } of entries) {
     const itemDelta = delta[key];
     if (removed) {
-      out.push({ path: renderPath([...steps, itemStep(listName, left, index)]), op: 'remove', live: cloneJson(left[index] as JsonValue) });
+      const path = renderPath([...steps, itemStep(listName, left, index)]);
+      out.push({ path, op: 'remove', live: cloneJson(left[index] as JsonValue) });
     } else if (Array.isArray(itemDelta) && itemDelta.length === 1) {
-      out.push({ path: renderPath([...steps, itemStep(listName, right, index)]), op: 'add', desired: cloneJson(right[index] as JsonValue) });
+      const path = renderPath([...steps, itemStep(listName, right, index)]);
+      out.push({ path, op: 'add', desired: cloneJson(right[index] as JsonValue) });
     } else {
       const leftItem = leftHashes.get(hashOf(right, index));
       collectChanges(itemDelta, leftItem, right[index], [...steps, itemStep(listName, right, index)], undefined, out);

@@ -44,22 +44,6 @@ export function cloneJson<T>(value: T): T {
   return value;
 }
 
-/** Structural equality of two JSON values (object key order does not matter, array order does). */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) {
-    return true;
-  }
-  if (Array.isArray(a)) {
-    return Array.isArray(b) && a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
-  }
-  if (isJsonObject(a) && isJsonObject(b)) {
-    const keysA = Object.keys(a).filter((k) => a[k] !== undefined);
-    const keysB = Object.keys(b).filter((k) => b[k] !== undefined);
-    return keysA.length === keysB.length && keysA.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k], b[k]));
-  }
-  return false;
-}
-
 /** Reads `obj[key]` as an object, or `undefined` when it is absent or not an object. */
 export function childObject(obj: JsonObject | undefined, key: string): JsonObject | undefined {
   const child = obj?.[key];

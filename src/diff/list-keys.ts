@@ -66,7 +66,8 @@ export function mergeKeyFor(listName: string | undefined, items: readonly JsonVa
 
 /** Tells whether the list under `listName` is a set of scalars (order does not matter), like `finalizers`. */
 export function isSetList(listName: string | undefined, items: readonly JsonValue[]): boolean {
-  return listName !== undefined && SET_LISTS.has(listName) && items.every((item) => !isJsonObject(item) && !Array.isArray(item));
+  const scalars = items.every((item) => !isJsonObject(item) && !Array.isArray(item));
+  return listName !== undefined && SET_LISTS.has(listName) && scalars;
 }
 
 /** The key parts of one item of a keyed list: the fields of `fields` that the item has, in order. */

@@ -32,13 +32,20 @@ export interface MaskOptions {
 export const DEFAULT_SENSITIVE_ENV_NAME = /PASSWORD|PASSWD|TOKEN|SECRET|CREDENTIAL/i;
 
 /** Annotations that embed a copy of the whole object. */
-export const EMBEDDING_ANNOTATIONS: readonly string[] = ['kubectl.kubernetes.io/last-applied-configuration', 'kapp.k14s.io/original'];
+export const EMBEDDING_ANNOTATIONS: readonly string[] = [
+  'kubectl.kubernetes.io/last-applied-configuration',
+  'kapp.k14s.io/original',
+];
 
 const FIRST_MASK_LENGTH = 8;
 const MASK_LENGTH_STEP = 4;
 
-/** `scheme://authority`; the authority ends at the first `/`, `?`, `#` or white space. */
-const URL_AUTHORITY = /([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^\s/?#]*)/g;
+/**
+ * `scheme://` and the rest of the word (up to white space or a quote). Passwords pasted into URLs are often
+ * not percent-encoded and may hold `/`, `?`, `#` or `@`, so the user info is taken up to the *last* `@` of
+ * the word rather than parsed by RFC 3986: this can mask a little too much, never too little.
+ */
+const URL_START = /([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^\s"'`<>]*)/g;
 
 /** Hands out masks: one per distinct secret, the same one for equal secrets. */
 export class SecretMasker {
@@ -95,19 +102,23 @@ export function maskObjects(objects: readonly KubeObject[], options: MaskOptions
   return objects.map((obj) => maskObject(obj, masker, options));
 }
 
-/** Replaces the password of every URL with user info in `text` by its mask; the user name stays readable. */
+/**
+ * Replaces the password of every URL with user info in `text` by its mask; scheme, user name and host stay
+ * readable (`mysql2://root:pw@system-mysql/system` → `mysql2://root:++++++++@system-mysql/system`).
+ */
 export function maskUrlPasswords(text: string, masker: SecretMasker): string {
   if (!text.includes('://')) {
     return text;
   }
-  return text.replace(URL_AUTHORITY, (whole: string, scheme: string, authority: string) => {
-    const at = authority.lastIndexOf('@');
-    const userInfo = at < 0 ? '' : authority.slice(0, at);
+  return text.replace(URL_START, (whole: string, scheme: string, rest: string) => {
+    const at = rest.lastIndexOf('@');
+    const userInfo = at < 0 ? '' : rest.slice(0, at);
     const colon = userInfo.indexOf(':');
-    if (colon < 0 || colon === userInfo.length - 1) {
+    // No password, or the colon belongs to a port or path (`host/a:b@c`) rather than to user info.
+    if (colon < 0 || colon === userInfo.length - 1 || /[/?#]/.test(userInfo.slice(0, colon))) {
       return whole;
     }
-    return `${scheme}${userInfo.slice(0, colon + 1)}${masker.maskText(userInfo.slice(colon + 1))}${authority.slice(at)}`;
+    return `${scheme}${userInfo.slice(0, colon + 1)}${masker.maskText(userInfo.slice(colon + 1))}${rest.slice(at)}`;
   });
 }
 
@@ -147,7 +158,9 @@ function maskTree(value: JsonValue, key: string | undefined, parentKey: string |
     const isAnnotations = key === 'annotations' && parentKey === 'metadata';
     for (const [childKey, child] of Object.entries(value)) {
       value[childKey] =
-        isAnnotations && typeof child === 'string' ? maskAnnotation(childKey, child, context) : maskTree(child, childKey, key, context);
+        isAnnotations && typeof child === 'string'
+          ? maskAnnotation(childKey, child, context)
+          : maskTree(child, childKey, key, context);
     }
     return value;
   }

@@ -13,7 +13,16 @@
  * Pure: the input is never modified, and `normalize(normalize(x))` deep-equals `normalize(x)`.
  */
 import { builtInKind, isBagField, isIntOrStringField, isQuantityField, LIST_ITEM } from './field-types.js';
-import { childArray, childObject, cloneJson, isJsonObject, objectAt, type JsonObject, type JsonValue, type KubeObject } from './json.js';
+import {
+  childArray,
+  childObject,
+  cloneJson,
+  isJsonObject,
+  objectAt,
+  type JsonObject,
+  type JsonValue,
+  type KubeObject,
+} from './json.js';
 import { fieldStep, itemStep, renderPath, type PathStep } from './keyed-path.js';
 import { compareByKey, compareScalars, isSetList, itemKeyId, itemKeyParts, mergeKeyFor } from './list-keys.js';
 import { fillOfflineDefaults } from './offline-defaults.js';
@@ -79,7 +88,9 @@ export const BOOKKEEPING_LABELS: readonly string[] = ['kapp.k14s.io/app', 'kapp.
 export const FLUX_LABEL_PREFIX = 'kustomize.toolkit.fluxcd.io/';
 
 /** Flux directives that may be set as labels by the author (`ssa`, `prune`, `force`, `reconcile`). */
-const FLUX_DIRECTIVE_LABELS: ReadonlySet<string> = new Set(['ssa', 'prune', 'force', 'reconcile'].map((k) => FLUX_LABEL_PREFIX + k));
+const FLUX_DIRECTIVE_LABELS: ReadonlySet<string> = new Set(
+  ['ssa', 'prune', 'force', 'reconcile'].map((directive) => FLUX_LABEL_PREFIX + directive),
+);
 
 /** Labels the Job controller writes into the pod template (N17). */
 export const JOB_GENERATED_LABELS: readonly string[] = [
@@ -90,7 +101,11 @@ export const JOB_GENERATED_LABELS: readonly string[] = [
 ];
 
 /** Annotation prefixes the PV binder and provisioners write on claims and volumes (N14). */
-const VOLUME_ANNOTATION_PREFIXES: readonly string[] = ['pv.kubernetes.io/', 'volume.kubernetes.io/', 'volume.beta.kubernetes.io/'];
+const VOLUME_ANNOTATION_PREFIXES: readonly string[] = [
+  'pv.kubernetes.io/',
+  'volume.kubernetes.io/',
+  'volume.beta.kubernetes.io/',
+];
 
 /** The legacy storage-class annotation is user intent, not binder bookkeeping. */
 const VOLUME_ANNOTATIONS_KEPT: ReadonlySet<string> = new Set(['volume.beta.kubernetes.io/storage-class']);
@@ -211,9 +226,11 @@ function dropControllerFields(obj: KubeObject, kind: string): void {
       for (const listName of ['secrets', 'imagePullSecrets']) {
         const list = childArray(obj, listName);
         if (list !== undefined) {
-          obj[listName] = list.filter((ref) => !(isJsonObject(ref) && typeof ref['name'] === 'string' && GENERATED_SA_SECRET.test(ref['name'])));
-          if ((obj[listName] as JsonValue[]).length === 0) {
+          const kept = list.filter((ref) => !isGeneratedSecretRef(ref));
+          if (kept.length === 0) {
             delete obj[listName];
+          } else {
+            obj[listName] = kept;
           }
         }
       }
@@ -244,6 +261,10 @@ function dropControllerFields(obj: KubeObject, kind: string): void {
   }
 }
 
+function isGeneratedSecretRef(ref: JsonValue): boolean {
+  return isJsonObject(ref) && typeof ref['name'] === 'string' && GENERATED_SA_SECRET.test(ref['name']);
+}
+
 function dropVolumeAnnotations(metadata: JsonObject | undefined): void {
   const annotations = childObject(metadata, 'annotations');
   if (annotations === undefined) {
@@ -255,6 +276,8 @@ function dropVolumeAnnotations(metadata: JsonObject | undefined): void {
     }
   }
 }
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** N7: `stringData` is write-only; the API stores it base64-encoded in `data` (stringData wins). */
 function foldSecretStringData(obj: KubeObject): void {
@@ -273,6 +296,9 @@ function foldSecretStringData(obj: KubeObject): void {
   for (const [key, value] of Object.entries(data)) {
     if (value === null) {
       data[key] = '';
+    } else if (typeof value === 'string' && /\s/.test(value) && BASE64.test(value.replace(/\s+/g, ''))) {
+      // Line-wrapped base64 (as `base64` prints it) is stored unwrapped by the API server.
+      data[key] = value.replace(/\s+/g, '');
     }
   }
   if (stringData !== undefined || isJsonObject(obj['data'])) {
@@ -293,7 +319,8 @@ function rewriteValues(value: JsonValue, path: string[], kind: string | undefine
     }
     if (builtIn && listName === 'ports') {
       for (const port of value) {
-        if (isJsonObject(port) && (port['containerPort'] !== undefined || port['port'] !== undefined) && port['protocol'] === undefined) {
+        const isPort = isJsonObject(port) && (port['containerPort'] !== undefined || port['port'] !== undefined);
+        if (isPort && port['protocol'] === undefined) {
           port['protocol'] = 'TCP';
         }
       }
@@ -334,7 +361,13 @@ function dropEmptyBags(value: JsonValue, path: string[], kind: string | undefine
 }
 
 /** N12 sorts keyed lists by merge key (and set lists by value); N13 reports duplicate keys. */
-function sortKeyedLists(value: JsonValue, steps: PathStep[], listName: string | undefined, side: Side, findings: Finding[]): void {
+function sortKeyedLists(
+  value: JsonValue,
+  steps: PathStep[],
+  listName: string | undefined,
+  side: Side,
+  findings: Finding[],
+): void {
   if (Array.isArray(value)) {
     const fields = mergeKeyFor(listName, value);
     if (fields !== undefined) {
@@ -343,7 +376,9 @@ function sortKeyedLists(value: JsonValue, steps: PathStep[], listName: string | 
     } else if (isSetList(listName, value)) {
       value.sort(compareScalars);
     }
-    value.forEach((item, index) => sortKeyedLists(item, [...steps, itemStep(listName, value, index)], undefined, side, findings));
+    value.forEach((item, index) => {
+      sortKeyedLists(item, [...steps, itemStep(listName, value, index)], undefined, side, findings);
+    });
     return;
   }
   if (isJsonObject(value)) {
@@ -379,7 +414,9 @@ function reportDuplicates(
         rule: 'N13',
         side,
         path: renderPath([...steps, itemStep(listName, list, index)]),
-        message: `${side} object lists ${count} ${listName ?? 'list'} items with ${key}; the API server merges them into one, so only one of them takes effect.`,
+        message:
+          `${side} object lists ${count} ${listName ?? 'list'} items with ${key}; ` +
+          'the API server merges them into one, so only one of them takes effect.',
       });
     }
   });

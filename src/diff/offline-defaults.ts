@@ -15,10 +15,25 @@
  * Service `clusterIP`/`ipFamilies`/`ipFamilyPolicy` (allocated, dropped by N14).
  */
 import { builtInKind } from './field-types.js';
-import { childArray, childObject, cloneJson, isJsonObject, objectAt, setDefault, type JsonObject, type KubeObject } from './json.js';
+import {
+  childArray,
+  childObject,
+  cloneJson,
+  isJsonObject,
+  objectAt,
+  setDefault,
+  type JsonObject,
+  type KubeObject,
+} from './json.js';
 
 /** Kinds whose `spec.template` is a pod template and whose own defaults are listed here. */
-const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'DeploymentConfig']);
+const WORKLOAD_KINDS: ReadonlySet<string> = new Set([
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'DeploymentConfig',
+]);
 
 /** `defaultMode` the API writes on projected file volumes (0644). */
 export const DEFAULT_VOLUME_MODE = 420;
@@ -197,7 +212,8 @@ function fillPodTemplate(template: JsonObject | undefined, options: { job: boole
 function fillPodSpec(spec: JsonObject, options: { job: boolean }): void {
   // A pod spec is complete when every container names its image; a partial one only patches some fields.
   const containers = childArray(spec, 'containers');
-  if (containers === undefined || containers.length === 0 || !containers.every((c) => isJsonObject(c) && typeof c['image'] === 'string')) {
+  const hasImage = (container: unknown): boolean => isJsonObject(container) && typeof container['image'] === 'string';
+  if (containers === undefined || containers.length === 0 || !containers.every(hasImage)) {
     return;
   }
   setDefault(spec, 'dnsPolicy', 'ClusterFirst');

@@ -73,7 +73,8 @@ function parseDocuments(source: string, file: string, maxAliasCount: number): un
     }
   }
   const lastLine = source.trimEnd().split('\n').length;
-  const docs = parseAllDocuments(source, { uniqueKeys: true, prettyErrors: false });
+  // prettyErrors adds line/column positions; the messages themselves (which quote the source) are never used.
+  const docs = parseAllDocuments(source, { uniqueKeys: true, prettyErrors: true });
   const list = Array.isArray(docs) ? docs : [];
   const values: unknown[] = [];
   for (const doc of list) {

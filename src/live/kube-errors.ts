@@ -181,8 +181,9 @@ function parseStatusBody(body: unknown): StatusBody {
     message: typeof value.message === 'string' ? value.message : undefined,
     details: causes
       ? {
+          // StatusCause serialises its type as "reason".
           causes: causes.map((c) => ({
-            type: typeof c.type === 'string' ? c.type : undefined,
+            type: typeof c.reason === 'string' ? c.reason : typeof c.type === 'string' ? c.type : undefined,
             field: typeof c.field === 'string' ? c.field : undefined,
             message: typeof c.message === 'string' ? c.message : undefined,
           })),
@@ -205,13 +206,25 @@ export function sanitizeServerMessage(message: string, maxLength = 160): string 
   return masked.length > maxLength ? `${masked.slice(0, maxLength - 1)}…` : masked;
 }
 
+const CAUSE_WORDS: Readonly<Record<string, string>> = {
+  FieldValueInvalid: 'invalid value',
+  FieldValueRequired: 'required value',
+  FieldValueNotSupported: 'unsupported value',
+  FieldValueDuplicate: 'duplicate value',
+  FieldValueForbidden: 'forbidden',
+  FieldValueTooLong: 'too long',
+  FieldValueTooMany: 'too many',
+  FieldValueTypeInvalid: 'invalid type',
+  FieldValueNotFound: 'not found',
+};
+
 const FIELD_ERROR = /([A-Za-z0-9_.[\]-]+): (Invalid value|Required value|Unsupported value|Forbidden|Duplicate value|Too long|Too many|Not found|Internal error)/g;
 
 /** Field paths (and the kind of problem) named in a 422 answer, without any value. */
 function invalidFields(status: StatusBody): string[] {
   const fromCauses = (status.details?.causes ?? [])
     .filter((c) => c.field)
-    .map((c) => (c.type ? `${c.field} (${c.type.replace(/^Field/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()})` : `${c.field}`));
+    .map((c) => (c.type && CAUSE_WORDS[c.type] ? `${c.field} (${CAUSE_WORDS[c.type]})` : `${c.field}`));
   if (fromCauses.length > 0) return [...new Set(fromCauses)];
   const fromMessage: string[] = [];
   for (const m of (status.message ?? '').matchAll(FIELD_ERROR)) fromMessage.push(`${m[1]} (${m[2].toLowerCase()})`);

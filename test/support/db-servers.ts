@@ -194,6 +194,7 @@ export async function run(cmd: string, args: string[], opts: { env?: Record<stri
       if (code === 0) res(out);
       else rej(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err.trim()}`));
     });
+    child.stdin.on('error', () => undefined); // the tool may exit without reading its input
     child.stdin.end(opts.input ?? '');
   });
 }
@@ -291,7 +292,10 @@ export interface RedisServer {
   host: string;
   port: number;
   dataDir: string;
+  password?: string;
   cli(args: string[], db?: number): Promise<string>;
+  /** Feed commands, one per line, to redis-cli's stdin. */
+  pipe(commands: string, db?: number): Promise<string>;
   /** Stop like Kubernetes does (SIGTERM) and wait for the process to exit. */
   stop(): Promise<void>;
   /** Stop, then start again on the same port and data dir with another config. */
@@ -335,10 +339,11 @@ export async function startRedis(opts: { config: RedisConfig; dataDir?: string; 
     });
   };
 
+  const auth: Record<string, string> = opts.password ? { REDISCLI_AUTH: opts.password } : {};
   const cli = async (args: string[], db = 0): Promise<string> =>
-    run(redisCli, ['-h', '127.0.0.1', '-p', String(port), '-n', String(db), ...args], {
-      env: opts.password ? { REDISCLI_AUTH: opts.password } : {},
-    });
+    (await run(redisCli, ['-h', '127.0.0.1', '-p', String(port), '-n', String(db), ...args], { env: auth })).replace(/\n$/, '');
+  const pipe = async (commands: string, db = 0): Promise<string> =>
+    run(redisCli, ['-h', '127.0.0.1', '-p', String(port), '-n', String(db)], { env: auth, input: commands });
 
   const stop = async (): Promise<void> => {
     const c = child;
@@ -355,7 +360,9 @@ export async function startRedis(opts: { config: RedisConfig; dataDir?: string; 
     host: '127.0.0.1',
     port,
     dataDir,
+    password: opts.password,
     cli,
+    pipe,
     stop,
     async restart(config) {
       await stop();
@@ -425,6 +432,10 @@ export async function startMariaDb(): Promise<MariaDbServer> {
     if (child.exitCode !== null) throw new Error(`mariadbd exited ${child.exitCode}: ${await readFile(join(dir, 'error.log'), 'utf8').catch(() => '')}`);
     return (await sql('SELECT 1')) === '1';
   });
+  // mariadb-install-db also creates password-less root@127.0.0.1 / ::1 / <hostname>; drop them so that TCP
+  // logins only match the accounts a test creates.
+  const drops = await sql(`SELECT CONCAT('DROP USER \\'', user, '\\'@\\'', host, '\\';') FROM mysql.user WHERE user = 'root' AND host <> 'localhost'`);
+  if (drops) await sql(drops);
   let stopped = false;
   return {
     host: '127.0.0.1',
@@ -473,9 +484,9 @@ export async function populateRedis(server: RedisServer): Promise<number> {
   ];
   for (let i = 0; i < 40; i++) db0.push(`SET stats/{service:1}/k${i} ${i * 7}`);
   const db1 = ['SET sidekiq:queue:default "[]"', 'HSET sidekiq:stat processed 10 failed 1', 'LPUSH queue:low x y', 'SET session:abc "token-ish" EX 900'];
-  await run(findBinary('redis-cli')!, ['-h', server.host, '-p', String(server.port), '-n', '0'], { input: db0.join('\n') + '\n', env: {} });
-  await run(findBinary('redis-cli')!, ['-h', server.host, '-p', String(server.port), '-n', '1'], { input: db1.join('\n') + '\n', env: {} });
-  return 52 + db1.length;
+  await server.pipe(db0.join('\n') + '\n', 0);
+  await server.pipe(db1.join('\n') + '\n', 1);
+  return Number(await server.cli(['DBSIZE'], 0)) + Number(await server.cli(['DBSIZE'], 1));
 }
 
 const SNAPSHOT_LUA = `

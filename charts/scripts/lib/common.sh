@@ -21,6 +21,7 @@ warn() {
 
 # die MESSAGE: log and exit 1. The message is kept in TSM_LAST_ERROR for an EXIT trap (evidence).
 die() {
+  # shellcheck disable=SC2034 # read by the EXIT traps of the scripts
   TSM_LAST_ERROR="$*"
   log "ERROR: $*"
   exit 1
@@ -157,4 +158,31 @@ keyspace_total() {
     total=$((total + ${item#*=}))
   done
   printf '%s' "$total"
+}
+
+# _redis_ping_ok FN ERRFILE DESC: one PING through the client function FN. Authentication errors are
+# final (die at once); anything else (connection refused, LOADING) just means "not yet".
+_redis_ping_ok() {
+  local out
+  if out="$("$1" PING 2>"$2")" && [ "$out" = "PONG" ]; then
+    return 0
+  fi
+  if [ -n "$(sed -n '/WRONGPASS\|NOAUTH\|NOPERM\|AUTH failed/p' "$2")" ]; then
+    die "authentication to $3 failed: $(tr '\n' ' ' <"$2")"
+  fi
+  return 1
+}
+
+# redis_wait_ping TIMEOUT INTERVAL DESC FN: wait until FN PING answers PONG, or die with the last error.
+redis_wait_ping() {
+  local errfile
+  errfile="$(mktemp)"
+  if wait_until "$1" "$2" "$3 to answer PING" _redis_ping_ok "$4" "$errfile" "$3"; then
+    rm -f "$errfile"
+    return 0
+  fi
+  local reason
+  reason="$(tr '\n' ' ' <"$errfile")"
+  rm -f "$errfile"
+  die "cannot reach $3: $reason"
 }

@@ -34,6 +34,7 @@ evidence_init() {
       die "EVIDENCE_STEP must match [A-Za-z0-9][A-Za-z0-9._-]* (got '$EVIDENCE_STEP')"
       ;;
   esac
+  # shellcheck disable=SC2034 # used by log() in common.sh
   TSM_STEP="$EVIDENCE_STEP"
   EVIDENCE_FIELD_MANAGER="${EVIDENCE_FIELD_MANAGER:-threescale-migrate-job.$EVIDENCE_STEP}"
 }
@@ -115,6 +116,7 @@ evidence_write() {
     finished="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   fi
   # Keep the record one line per key and free of characters that would need escaping anywhere.
+  # shellcheck disable=SC1003 # '\\' is tr's backslash, not a quote escape
   result="$(printf '%s' "$result" | tr -d '\000-\037"\\' | cut -c1-512)"
   step_re="$(_evidence_step_re)"
 
