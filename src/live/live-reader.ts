@@ -195,7 +195,13 @@ export class LiveReader {
    * @throws LiveReadError for connection-level failures (unauthorized, timeout, connection refused, network)
    */
   public async dryRunApply(obj: KubeObject, fieldManager: string, options: DryRunApplyOptions = {}): Promise<DryRunApplyResult> {
-    const baseOp: KubeOperation = { verb: 'apply', apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, namespace: obj.metadata.namespace };
+    const baseOp: KubeOperation = {
+      verb: 'apply',
+      apiVersion: obj.apiVersion,
+      kind: obj.kind,
+      name: obj.metadata.name,
+      namespace: obj.metadata.namespace ?? this.namespace,
+    };
     if (!/^[\x21-\x7e][\x20-\x7e]{0,127}$/.test(fieldManager)) {
       throw new LiveReadError({
         kind: 'bad-request',

@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../errors.js';
+import { toStableJson } from '../synth/yaml-output.js';
 import { type Plan, planSchema } from './plan-schema.js';
 
 /** A validated plan and where it came from. */
@@ -12,7 +13,11 @@ export interface LoadedPlan {
   readonly plan: Plan;
   /** Path as the user gave it, used in messages. */
   readonly path: string;
-  /** sha256 of the file's bytes: recorded in the cluster so `diff` can tell which plan was applied. */
+  /**
+   * sha256 of the validated plan (defaults filled in, keys sorted) without `spec.gitops`: recorded in the
+   * cluster so `diff` can tell which plan was applied. Comments, formatting and promoting the GitOps target
+   * phase do not change it, so they never make a Job look changed.
+   */
   readonly sha256: string;
 }
 
@@ -52,7 +57,13 @@ export function parsePlan(bytes: Buffer | string, path: string): LoadedPlan {
   }
   const raw = parseYaml(text, path);
   const plan = validatePlan(raw, path);
-  return { plan, path, sha256: createHash('sha256').update(buffer).digest('hex') };
+  return { plan, path, sha256: planDigest(plan) };
+}
+
+/** Digest of what a plan means for the cluster (see {@link LoadedPlan.sha256}). */
+export function planDigest(plan: Plan): string {
+  const { gitops: _gitops, ...spec } = plan.spec;
+  return createHash('sha256').update(toStableJson({ ...plan, spec })).digest('hex');
 }
 
 function parseYaml(text: string, path: string): unknown {

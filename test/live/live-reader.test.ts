@@ -386,7 +386,7 @@ describe('dryRunApply', () => {
     expect(created.ok).toBe(true);
     if (created.ok) api.store.put(created.object);
     // WHEN the desired Job runs another command
-    const changed = structuredClone(job) as { spec: { template: { spec: { containers: { args: string[] }[] } } } };
+    const changed = structuredClone(job) as unknown as { spec: { template: { spec: { containers: { args: string[] }[] } } } };
     changed.spec.template.spec.containers[0].args = ['rake', 'openshift:deploy'];
     const result = await reader.dryRunApply(changed as unknown as KubeObject, 'threescale-migrate');
     // THEN

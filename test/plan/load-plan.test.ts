@@ -161,3 +161,31 @@ describe('parsePlan on files', () => {
     expect(a.sha256).toBe(b.sha256);
   });
 });
+
+describe('plan digest', () => {
+  test('GIVEN two plans that differ only in comments and the GitOps target WHEN loaded THEN their digests are equal', () => {
+    // GIVEN
+    const text = readFileSync(EXAMPLE, 'utf8');
+    const promoted = text.replace('targetPhase: scale-down', 'targetPhase: copy-data').replace('# A 3scale', '# Another comment on a 3scale');
+
+    // WHEN
+    const a = parsePlan(text, 'a.yaml');
+    const b = parsePlan(promoted, 'b.yaml');
+
+    // THEN
+    expect(b.plan.spec.gitops.targetPhase).toBe('copy-data');
+    expect(b.sha256).toBe(a.sha256);
+  });
+
+  test('GIVEN a changed replica count WHEN loaded THEN the digest changes', () => {
+    // GIVEN
+    const text = readFileSync(EXAMPLE, 'utf8');
+
+    // WHEN
+    const a = parsePlan(text, 'a.yaml');
+    const b = parsePlan(text.replace('apicast-production: 3', 'apicast-production: 4'), 'b.yaml');
+
+    // THEN
+    expect(b.sha256).not.toBe(a.sha256);
+  });
+});

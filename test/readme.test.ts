@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { phaseTableMarkdown } from '../src/plan-view/phase-table.js';
+
+const README = join(import.meta.dirname, '..', 'README.md');
+
+describe('README', () => {
+  test('GIVEN the registry WHEN the phase table is generated THEN the README holds exactly that table', () => {
+    // GIVEN
+    const text = readFileSync(README, 'utf8');
+
+    // WHEN
+    const between = text.split('<!-- phase-table:start -->\n')[1]?.split('<!-- phase-table:end -->')[0];
+
+    // THEN
+    expect(between).toBe(phaseTableMarkdown());
+  });
+
+  test('GIVEN the README WHEN its first screen is read THEN it gives the two set-up commands', () => {
+    // GIVEN
+    const firstScreen = readFileSync(README, 'utf8').split('\n').slice(0, 25).join('\n');
+
+    // WHEN / THEN
+    expect(firstScreen).toContain('npm ci && npm run synth');
+    expect(firstScreen).toContain('npm test');
+  });
+});
