@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.js';
+import { registerDiff } from './commands/diff.js';
+import { registerDiscover } from './commands/discover.js';
 import { registerPlan } from './commands/plan.js';
+import { registerStatus } from './commands/status.js';
 import { registerSynth } from './commands/synth.js';
 import { VERSION } from './version.js';
 
@@ -17,6 +20,9 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (str, write) => write(str) });
   registerSynth(program);
   registerPlan(program);
+  registerDiscover(program);
+  registerDiff(program);
+  registerStatus(program);
   return program;
 }
 

@@ -278,7 +278,13 @@ function collectChanges(
   const path = renderPath(steps);
   if (Array.isArray(delta)) {
     if (delta.length === 1) {
-      out.push({ path, op: 'add', desired: delta[0] as JsonValue });
+      const added = delta[0] as JsonValue;
+      if (isJsonObject(added) && (listName === 'labels' || listName === 'annotations')) {
+        // A whole label or annotation map added reads better key by key, like any other map entry.
+        for (const key of Object.keys(added).sort()) out.push({ path: renderPath([...steps, fieldStep(key)]), op: 'add', desired: added[key] as JsonValue });
+        return;
+      }
+      out.push({ path, op: 'add', desired: added });
     } else if (delta.length === 2) {
       out.push({ path, op: 'replace', desired: delta[1] as JsonValue, live: delta[0] as JsonValue });
     } else if (delta[2] === 0) {

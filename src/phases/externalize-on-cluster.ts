@@ -23,6 +23,8 @@ import type { PhaseDefinition, Procedure } from './phase.js';
 const ns = (plan: Plan) => plan.spec.threescale.namespace;
 const op = (plan: Plan) => `${plan.spec.operator.namespace}/${plan.spec.operator.deploymentName}`;
 const redisList = (plan: Plan) => redisMoves(plan).map((r) => redisNames(r).deployment).join(' and ');
+/** Whether the plan creates new database servers (MySQL kept in place creates none and leaves nothing old behind). */
+const createsServers = (plan: Plan) => postgresqlMove(plan) !== undefined || redisMoves(plan).length > 0;
 
 const preflight: PhaseDefinition = {
   id: 'preflight',
@@ -45,7 +47,7 @@ const prepare: PhaseDefinition = {
   title: 'Create the new database servers next to the running 3scale',
   window: 'before-window',
   destructive: false,
-  applies: needsWindow,
+  applies: createsServers,
   describe: (plan) => {
     const out: string[] = [];
     if (plan.spec.targets.createNamespace) out.push(`Namespace ${targetNamespaces(plan).join(', ')}`);
@@ -98,7 +100,7 @@ const copyData: PhaseDefinition = {
   title: 'Copy the data inside the cluster',
   window: 'in-window',
   destructive: false,
-  applies: (plan) => postgresqlMove(plan) !== undefined || redisMoves(plan).length > 0,
+  applies: createsServers,
   describe: (plan) => {
     const out: string[] = [];
     if (postgresqlMove(plan)) out.push('Job copy-system-database streams pg_dump of system-postgresql into pg_restore on the new server');
@@ -222,7 +224,7 @@ const cleanup: PhaseDefinition = {
   title: 'Delete the old databases (destructive, only on request)',
   window: 'after-window',
   destructive: true,
-  applies: (plan) => plan.spec.cleanup.enabled && needsWindow(plan),
+  applies: (plan) => plan.spec.cleanup.enabled && createsServers(plan),
   describe: (plan) => {
     const out: string[] = [];
     if (postgresqlMove(plan)) out.push(`Deployment ${POSTGRESQL_NAMES.oldDeployment}, PVC postgresql-data, Service ${POSTGRESQL_NAMES.oldService}`);

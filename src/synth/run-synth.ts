@@ -23,7 +23,7 @@ export async function runSynth(options: RunSynthOptions): Promise<string> {
   const gitopsFiles = renderGitops(loaded.plan, result, options.gitops, options.targetPhase);
   const files = [...result.files, ...gitopsFiles].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   await validateSynthResult(result, gitopsFiles);
-  writeOutput(options.outDir, files);
+  await writeOutput(options.outDir, files);
   const lines = [`synthesized ${result.forward.length} phases and ${result.rollbacks.length} rollbacks of ${loaded.plan.metadata.name} into ${options.outDir}/`];
   for (const s of result.forward) lines.push(`  ${s.folder}/  ${s.objects.length} objects (${s.own.length} set by this phase)`);
   for (const s of result.rollbacks) lines.push(`  ${s.folder}/  ${s.objects.length} objects`);

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
 import type { KubeObject } from '../../src/kube/kube-object.js';
+import { FIELD_VALIDATION_VALUES, openApiV3Document, openApiV3Index } from './fake-api-openapi.js';
 import { FakeResourceRegistry, qualifiedResource } from './fake-api-resources.js';
 import type { FakeApiSelection, FakeResourceType } from './fake-api-resources.js';
 import { FakeStore, statusFailure } from './fake-api-store.js';
@@ -249,6 +250,11 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
   function route(path: string): Route {
     const segs = path.split('/').filter((s) => s !== '');
     if (segs.length === 0) return { kind: 'unknown' };
+    if (segs[0] === 'openapi') {
+      // OpenAPI v3 only (kubectl reads it to learn that the server validates fields itself); no v2.
+      if (segs[1] !== 'v3') return { kind: 'unknown' };
+      return { kind: 'discovery', document: segs.length === 2 ? openApiV3Index(registry) : openApiV3Document(registry, segs.slice(2).join('/')) };
+    }
     let group: string;
     let version: string;
     let rest: string[];
@@ -418,6 +424,10 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     const dryRun = query.get('dryRun');
     if (dryRun !== null && dryRun !== 'All') return statusFailure(400, 'BadRequest', `dryRun: Unsupported value: "${dryRun}": supported values: "All"`);
     if (query.get('watch') === 'true' || query.get('watch') === '1') return statusFailure(400, 'BadRequest', 'watch is not supported by the fake API server');
+    const fieldValidation = query.get('fieldValidation');
+    if (fieldValidation !== null && fieldValidation !== '' && !(FIELD_VALIDATION_VALUES as readonly string[]).includes(fieldValidation)) {
+      return statusFailure(400, 'BadRequest', `fieldValidation: Unsupported value: "${fieldValidation}": supported values: "Ignore", "Strict", "Warn"`);
+    }
     const write: FakeWriteOptions = {
       dryRun: dryRun === 'All',
       fieldManager: query.get('fieldManager') ?? undefined,

@@ -24,4 +24,4 @@ while read -r resource name file jsonpath; do
   applied=$((applied + 1))
 done <"$dir/steps"
 log "applied $applied patch steps, $skipped already done"
-record_evidence succeeded "$(checksum <"$dir/steps")"
+record_evidence "applied $applied patch steps, $skipped already done" "$(checksum <"$dir/steps")"

@@ -21,4 +21,4 @@ printf '{"apiVersion":"v1","kind":"Secret","metadata":{"name":"%s","namespace":"
   "$name" "$dst" "$data" >"$WORK/secret.json"
 kubectl apply --server-side --field-manager=threescale-migrate --force-conflicts -f "$WORK/secret.json" >/dev/null
 log "copied keys $keys of Secret $src/$name to $dst/$name"
-record_evidence succeeded "$(printf '%s|%s|%s|%s' "$src" "$dst" "$name" "$keys" | checksum)"
+record_evidence "copied $keys of $name to $dst" "$(printf "%s|%s|%s|%s" "$src" "$dst" "$name" "$keys" | checksum)"

@@ -11,4 +11,4 @@ while read -r ns ref; do
   kubectl -n "$ns" delete "$ref" --ignore-not-found --wait=false >/dev/null
   log "deleted $ns $ref (or it was already gone)"
 done <<<"${OBJECTS:?}"
-record_evidence succeeded "$(printf '%s' "$OBJECTS" | checksum)"
+record_evidence "deleted the listed objects" "$(printf "%s" "$OBJECTS" | checksum)"

@@ -21,18 +21,20 @@ urlencode() {
   printf '%s' "$out"
 }
 
-# Records that this step finished, in the evidence ConfigMap of the Job's namespace. `diff` reads it,
-# because finished Jobs can be deleted by TTL or hook policies.
-#   record_evidence <result> <checksum of the non-secret inputs>
+# Records that this step finished, in the evidence ConfigMap of the Job's namespace, with the same keys
+# as lib/evidence.sh of the data scripts (`<step>.phase` Succeeded, `.inputsChecksum`, `.finishedAt`,
+# `.result`). `diff` reads it, because finished Jobs can be deleted by TTL or hook policies.
+#   record_evidence <one-line summary> <checksum of the non-secret inputs>
 record_evidence() {
-  local result=$1 checksum=$2 step=${EVIDENCE_STEP:?} cm=${EVIDENCE_CONFIGMAP:-threescale-migrate-evidence}
+  local summary=$1 checksum=$2 step=${EVIDENCE_STEP:?} cm=${EVIDENCE_CONFIGMAP:-threescale-migrate-evidence}
   local now
   now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  summary=$(printf '%s' "$summary" | tr -d '\000-\037"\\' | cut -c1-512)
   kubectl -n "${NAMESPACE:?}" create configmap "$cm" >/dev/null 2>&1 || true
-  printf '{"data":{"%s.phase":"%s","%s.inputsChecksum":"%s","%s.finishedAt":"%s","%s.result":"%s","%s.planSha256":"%s"}}' \
-    "$step" "${PHASE:-}" "$step" "$checksum" "$step" "$now" "$step" "$result" "$step" "${PLAN_SHA256:-}" >"$WORK/evidence.json"
+  printf '{"data":{"%s.phase":"Succeeded","%s.inputsChecksum":"%s","%s.finishedAt":"%s","%s.result":"%s"}}' \
+    "$step" "$step" "$checksum" "$step" "$now" "$step" "$summary" >"$WORK/evidence.json"
   kubectl -n "$NAMESPACE" patch configmap "$cm" --type merge --patch-file "$WORK/evidence.json" >/dev/null
-  log "evidence recorded: $step $result"
+  log "evidence recorded: $step Succeeded"
 }
 
 # sha256 of stdin, hex.

@@ -18,4 +18,4 @@ for name in ${SECRETS:?}; do
   log "restored Secret $name from $copy"
 done
 rm -f "$WORK/restore.json"
-record_evidence succeeded "$(printf '%s' "$SECRETS" | checksum)"
+record_evidence "restored $SECRETS" "$(printf "%s" "$SECRETS" | checksum)"

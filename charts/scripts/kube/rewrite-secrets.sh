@@ -46,4 +46,4 @@ while read -r name key template; do
   inputs+="$name $key $template;"
 done <<<"$REWRITES"
 rm -f "$WORK/patch.json"
-record_evidence succeeded "$(printf '%s' "$inputs" | checksum)"
+record_evidence "rewrote the connection Secrets" "$(printf "%s" "$inputs" | checksum)"

@@ -1,0 +1,161 @@
+/**
+ * Benchmark `data-phase`: the maintenance window of the data moves, vendor procedure versus the generated
+ * Jobs, on the same data in the same run (see data-phase-postgresql.ts and data-phase-redis.ts).
+ *
+ * Environment (all optional):
+ *   BENCH_REPEAT            run exactly this many rounds of every variant (default: up to 3 within the budget)
+ *   BENCH_BUDGET_SECONDS    wall-time budget of the whole benchmark (default 900); a new round starts only
+ *                           when it likely fits, but every variant runs at least once
+ *   BENCH_PG_SCALE          row multiplier of the PostgreSQL data set (default 1 = about 1.2 GiB)
+ *   BENCH_PG_MIN_BYTES      refuse a smaller database (default 1 GiB at scale >= 1, else 0)
+ *   BENCH_REDIS_KEYS        keys loaded into Redis (default 1000000)
+ *   BENCH_DATA_PHASE_PARTS  comma list of parts: redis,postgresql (default both)
+ *
+ * Result: bench/results/data-phase.json for a complete, full-size run; a partial or scaled-down run writes
+ * bench/results/data-phase.<parts>[.scaled].json instead, so it never replaces the real figures.
+ */
+import { type Benchmark, type BenchResult, formatBytes, formatSeconds, formatTable, progress, secondsSince, writeResultFile } from './benchmark.js';
+import { runPostgresqlDataPhase, type PgResult } from './data-phase-postgresql.js';
+import { runRedisDataPhase, type RedisResult } from './data-phase-redis.js';
+import { machineInfo } from './support/measure.js';
+import { envInt, envNumber, type RoundsPlan } from './support/rounds.js';
+import { makeBenchDir } from './support/servers.js';
+
+const PARTS = ['redis', 'postgresql'] as const;
+type Part = (typeof PARTS)[number];
+
+function ratio(x: number): string {
+  return Number.isFinite(x) ? `${x.toFixed(2)}x` : '-';
+}
+
+export const dataPhaseBenchmark: Benchmark = {
+  name: 'data-phase',
+  description: 'maintenance window of the data moves: vendor procedure vs generated Jobs (PostgreSQL >= 1 GB, Redis >= 1M keys)',
+  async run(): Promise<BenchResult> {
+    const started = process.hrtime.bigint();
+    const startedAt = new Date().toISOString();
+    const parts = (process.env.BENCH_DATA_PHASE_PARTS ?? PARTS.join(','))
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean) as Part[];
+    for (const p of parts) if (!PARTS.includes(p)) throw new Error(`BENCH_DATA_PHASE_PARTS: unknown part '${p}' (known: ${PARTS.join(', ')})`);
+    const forced = envInt('BENCH_REPEAT');
+    const budgetSeconds = envNumber('BENCH_BUDGET_SECONDS') ?? 900;
+    const scale = envNumber('BENCH_PG_SCALE') ?? 1;
+    const minBytes = envInt('BENCH_PG_MIN_BYTES', 0) ?? (scale >= 1 ? 2 ** 30 : 0);
+    const redisKeys = envInt('BENCH_REDIS_KEYS') ?? 1_000_000;
+    const plan: RoundsPlan = { wanted: 3, forced, deadline: started + BigInt(Math.round(budgetSeconds * 1e9)) };
+    const fullSize = scale >= 1 && minBytes >= 2 ** 30 && redisKeys >= 1_000_000;
+
+    const machine = await machineInfo();
+    progress('data-phase', `${machine.cpus} x ${machine.cpuModel}, ${formatBytes(machine.memoryBytes)} RAM, node ${machine.node}; budget ${budgetSeconds} s${forced ? `, ${forced} rounds forced` : ''}`);
+    const { path: root, dispose } = await makeBenchDir('data-phase');
+    let redis: RedisResult | undefined;
+    let pg: PgResult | undefined;
+    try {
+      // Redis first: it is short and predictable, PostgreSQL then gets what is left of the budget.
+      if (parts.includes('redis')) redis = await runRedisDataPhase({ root, plan, keys: redisKeys });
+      if (parts.includes('postgresql')) pg = await runPostgresqlDataPhase({ root, plan, scale, minBytes });
+    } finally {
+      await dispose();
+    }
+    const totalSeconds = secondsSince(started);
+
+    const rows: string[][] = [['variant', 'runs', 'median', 'min', 'max', 'vs (a)', 'peak intermediate disk']];
+    const notes: string[] = [];
+    if (pg) {
+      const a = pg.variants[0];
+      for (const v of pg.variants) {
+        rows.push([
+          `PostgreSQL ${v.label}`,
+          String(v.stats.n),
+          formatSeconds(v.stats.median),
+          formatSeconds(v.stats.min),
+          formatSeconds(v.stats.max),
+          v.id === 'a' ? '1.00x' : ratio(v.stats.median / a.stats.median),
+          formatBytes(v.peakIntermediateBytes),
+        ]);
+      }
+      const dump = a.samples[0]?.dumpBytes ?? NaN;
+      notes.push(
+        `PostgreSQL data set: ${formatBytes(pg.dataset.databaseBytes)} (pg_database_size), ` +
+          Object.entries(pg.dataset.tables).map(([t, v]) => `${t} ${v.rows.toLocaleString('en-US')} rows / ${formatBytes(v.totalBytes)}`).join(', ') +
+          `, ${pg.dataset.indexes} indexes; -Fc dump ${formatBytes(dump)} (the vendor way holds it ${Math.round(a.peakIntermediateBytes / dump)} times)`,
+        `PostgreSQL ratios of medians: (b)/(a) = ${ratio(pg.ratios['b/a'])}, (c)/(a) = ${ratio(pg.ratios['c/a'])}; ` +
+          `median of per-round ratios: (b)/(a) = ${ratio(pg.pairedRatioMedians['b/a'])}, (c)/(a) = ${ratio(pg.pairedRatioMedians['c/a'])}`,
+      );
+      const steps = a.samples.map((s) => s.steps ?? {});
+      if (steps.length > 0) {
+        notes.push(
+          'PostgreSQL (a) median per step: ' +
+            Object.keys(steps[0])
+              .map((k) => `${k} ${formatSeconds(median(steps.map((s) => s[k])))}`)
+              .join(', '),
+        );
+      }
+      if (pg.stoppedEarly) notes.push(`PostgreSQL: ${pg.stoppedEarly}`);
+    }
+    if (redis) {
+      const a = redis.variants[0];
+      for (const v of redis.variants) {
+        rows.push([
+          `Redis ${v.label}`,
+          String(v.stats.n),
+          formatSeconds(v.stats.median),
+          formatSeconds(v.stats.min),
+          formatSeconds(v.stats.max),
+          v.id === 'a' ? '1.00x' : ratio(v.stats.median / a.stats.median),
+          formatBytes(v.peakIntermediateBytes),
+        ]);
+      }
+      notes.push(
+        `Redis ${redis.dataset.version} data set: ${redis.dataset.keys.toLocaleString('en-US')} keys (` +
+          Object.entries(redis.dataset.byType).map(([t, n]) => `${t} ${n.toLocaleString('en-US')}`).join(', ') +
+          `; ${redis.dataset.withTtl.toLocaleString('en-US')} with TTL), dump.rdb ${formatBytes(redis.dataset.rdbBytes)}, used_memory ${formatBytes(redis.dataset.usedMemoryBytes)}`,
+        `Redis ratio of medians: (b)/(a) = ${ratio(redis.ratios['b/a'])}; median of per-round ratios: ${ratio(redis.pairedRatioMedians['b/a'])}`,
+      );
+      for (const v of redis.variants) {
+        const steps = v.samples.map((s) => s.steps);
+        if (steps.length > 0) {
+          notes.push(
+            `Redis ${v.id === 'a' ? '(a)' : '(b)'} median per step: ` +
+              Object.keys(steps[0])
+                .map((k) => `${k} ${formatSeconds(median(steps.map((s) => s[k])))}`)
+                .join(', '),
+          );
+        }
+      }
+      if (redis.stoppedEarly) notes.push(`Redis: ${redis.stoppedEarly}`);
+    }
+    notes.push(
+      `Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${formatBytes(machine.memoryBytes)} RAM, ${machine.platform} ${machine.kernel}, node ${machine.node}; ` +
+        `${machine.tools.postgres ?? '?'}, ${machine.tools['redis-server']?.replace(/ sha=.*/, '') ?? '?'}`,
+      'Everything runs on one machine over loopback: oc cp is a local tar stream here, so the vendor figures are a lower bound (no API server, no network to a workstation).',
+    );
+    if (!fullSize) notes.push(`SCALED DOWN (BENCH_PG_SCALE=${scale}, BENCH_REDIS_KEYS=${redisKeys}): not the issue's figures.`);
+
+    const complete = parts.length === PARTS.length;
+    const file = complete && fullSize ? 'data-phase.json' : `data-phase.${parts.join('+')}${fullSize ? '' : '.scaled'}.json`;
+    const resultFile = await writeResultFile(file, {
+      benchmark: 'data-phase',
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      totalSeconds,
+      complete,
+      fullSize,
+      machine,
+      settings: { parts, budgetSeconds, forcedRounds: forced ?? null, wantedRounds: plan.wanted, pgScale: scale, pgMinBytes: minBytes, redisKeys },
+      postgresql: pg ?? null,
+      redis: redis ?? null,
+      notes,
+    });
+    return { name: 'data-phase', table: formatTable(rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r']), notes, resultFile, totalSeconds };
+  },
+};
+
+function median(xs: number[]): number {
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}

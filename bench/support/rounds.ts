@@ -1,0 +1,75 @@
+/**
+ * Repetitions under a time budget: every round runs each variant once (in an order rotated per round, so
+ * that no variant always runs first on a cold or last on a warm machine), and rounds continue until the
+ * wanted count is reached or the next round would likely overrun the deadline (never fewer than one).
+ */
+import { progress, secondsSince } from '../benchmark.js';
+
+export interface Variant<S> {
+  id: string;
+  label: string;
+  /** One timed repetition, including its own untimed setup/reset/verification. */
+  run(round: number): Promise<S & { seconds: number }>;
+}
+
+export interface RoundsPlan {
+  /** Rounds wanted (default 3). */
+  wanted: number;
+  /** Run exactly this many rounds, ignoring the deadline (BENCH_REPEAT). */
+  forced?: number;
+  /** process.hrtime.bigint() value after which no new round starts. */
+  deadline?: bigint;
+}
+
+export interface RoundsOutcome<S> {
+  samples: Map<string, (S & { seconds: number })[]>;
+  rounds: number;
+  /** Why fewer rounds than wanted ran, when they did. */
+  stoppedEarly?: string;
+}
+
+export async function runRounds<S>(scope: string, variants: Variant<S>[], plan: RoundsPlan): Promise<RoundsOutcome<S>> {
+  const samples = new Map<string, (S & { seconds: number })[]>(variants.map((v) => [v.id, []]));
+  const target = plan.forced ?? plan.wanted;
+  let longestRound = 0;
+  let round = 0;
+  let stoppedEarly: string | undefined;
+  while (round < target) {
+    if (plan.forced === undefined && round > 0 && plan.deadline !== undefined) {
+      const leftSeconds = Number(plan.deadline - process.hrtime.bigint()) / 1e9;
+      if (leftSeconds < longestRound) {
+        stoppedEarly = `stopped after ${round} of ${target} rounds: a round takes ~${longestRound.toFixed(0)} s and only ${Math.max(0, leftSeconds).toFixed(0)} s of the time budget were left (set BENCH_REPEAT=${target} to force, or raise BENCH_BUDGET_SECONDS)`;
+        progress(scope, stoppedEarly);
+        break;
+      }
+    }
+    const started = process.hrtime.bigint();
+    const order = variants.map((_, i) => variants[(i + round) % variants.length]);
+    for (const v of order) {
+      progress(scope, `round ${round + 1}/${target}: ${v.label} ...`);
+      const s = await v.run(round);
+      (samples.get(v.id) as (S & { seconds: number })[]).push(s);
+      progress(scope, `round ${round + 1}/${target}: ${v.label}: ${s.seconds.toFixed(1)} s`);
+    }
+    longestRound = Math.max(longestRound, secondsSince(started));
+    round++;
+  }
+  return { samples, rounds: round, stoppedEarly };
+}
+
+/** Integer from the environment, or undefined; throws on garbage. */
+export function envInt(name: string, min = 1): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min} (got '${raw}')`);
+  return n;
+}
+
+export function envNumber(name: string, min = 0): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= min) throw new Error(`${name} must be a number > ${min} (got '${raw}')`);
+  return n;
+}

@@ -1,0 +1,46 @@
+import { type Command, Option } from 'commander';
+
+/** The options `diff` and `status` share: plan, target folder, live source, kubectl-style cluster flags. */
+export function addCompareOptions(command: Command): Command {
+  return command
+    .requiredOption('-c, --config <file>', 'plan file (migration.yaml)')
+    .option('--phase <phase>', 'folder to compare object by object: a phase id or rollback/<id> (default: spec.gitops.targetPhase)')
+    .option('--live-file <path>', 'compare with an exported `oc get -o yaml` List (or a folder of them) instead of a cluster; verdicts are approximate')
+    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)')
+    .option('--context <name>', 'kubeconfig context')
+    .option('-n, --namespace <name>', 'default namespace for the client (the plan names every namespace it uses)')
+    .addOption(
+      new Option('--field-manager <manager>', 'field manager of the server-side apply dry-run: argocd (argocd-controller), flux (kustomize-controller), kubectl, ours, or a name').default('ours'),
+    )
+    .option('--request-timeout <seconds>', 'deadline of each API request', (v) => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n <= 0) throw new Error(`--request-timeout: expected a positive number of seconds, got "${v}"`);
+      return n;
+    });
+}
+
+/** Options as commander parses them. */
+export interface CompareFlags {
+  readonly config: string;
+  readonly phase?: string;
+  readonly liveFile?: string;
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly namespace?: string;
+  readonly fieldManager: string;
+  readonly requestTimeout?: number;
+}
+
+/** Maps flags to the library options. */
+export function compareOptions(flags: CompareFlags) {
+  return {
+    planPath: flags.config,
+    phase: flags.phase,
+    liveFile: flags.liveFile,
+    kubeconfig: flags.kubeconfig,
+    context: flags.context,
+    namespace: flags.namespace,
+    fieldManager: flags.fieldManager,
+    requestTimeoutMs: flags.requestTimeout ? flags.requestTimeout * 1000 : undefined,
+  };
+}

@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+
+/** `discover`: read a 3scale 2.15 install and write the plan file. */
+export function registerDiscover(program: Command): void {
+  program
+    .command('discover')
+    .description('read a 3scale 2.15 install (cluster or exported List) and write a plan file')
+    .option('--from-file <path>', 'an exported `oc get ... -o yaml` List, or a folder of them, instead of the cluster')
+    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)')
+    .option('--context <name>', 'kubeconfig context')
+    .option('-n, --namespace <name>', 'namespace of 3scale (default: the context namespace)')
+    .option('--operator-namespace <name>', 'namespace of the 3scale operator, when not the 3scale one')
+    .option('--target-namespace <name>', 'namespace for the new databases (default: <namespace>-db)')
+    .option('--name <name>', 'name of the migration (default: the 3scale namespace)')
+    .option('-o, --out <file>', 'where to write the plan; - for stdout', '-')
+    .action(async (opts: { fromFile?: string; kubeconfig?: string; context?: string; namespace?: string; operatorNamespace?: string; targetNamespace?: string; name?: string; out: string }) => {
+      const { runDiscover } = await import('../../discover/run-discover.js');
+      process.stdout.write(await runDiscover(opts));
+    });
+}

@@ -1,0 +1,191 @@
+import { UserError } from '../errors.js';
+import type { KubeObject } from '../kube/kube-object.js';
+import { DEFAULT_OPERATOR_DEPLOYMENT, INTERNAL_DATABASE_DEPLOYMENTS, THREESCALE_DEPLOYMENTS } from '../plan/deployments.js';
+import { PLAN_API_VERSION, PLAN_KIND, type PlanInput } from '../plan/plan-schema.js';
+
+/** What discovery was given: the objects of the 3scale namespace (and the operator's, if different). */
+export interface DiscoveryInput {
+  /** Namespace of 3scale. */
+  readonly namespace: string;
+  /** Every object read from it (Deployments, DeploymentConfigs, PVCs, ConfigMaps, Services, APIManagers, the system-database Secret). */
+  readonly objects: readonly KubeObject[];
+  /** Namespace of the operator when it is not the 3scale one. @default the 3scale namespace */
+  readonly operatorNamespace?: string;
+  /** Namespace for the new databases. @default `<namespace>-db` */
+  readonly targetNamespace?: string;
+  /** Name of the migration. @default the 3scale namespace */
+  readonly name?: string;
+  /** Where the objects came from, for messages (`cluster https://…`, a file name). */
+  readonly sourceLabel: string;
+}
+
+/** The plan discovery writes, and the facts it found that the plan has no field for (written as comments). */
+export interface DiscoveryResult {
+  readonly plan: PlanInput;
+  readonly notes: readonly string[];
+}
+
+const METADATA_LABEL_KEYS = ['app', 'threescale_component', 'threescale_component_element'];
+const POD_LABEL_KEYS = [...METADATA_LABEL_KEYS, 'com.company', 'rht.comp', 'rht.comp_ver', 'rht.prod_name', 'rht.prod_ver', 'rht.subcomp', 'rht.subcomp_t'];
+
+/**
+ * Builds a plan from a 3scale 2.15 install. Refuses, in one sentence each: no APIManager, two
+ * APIManagers, Oracle, DeploymentConfigs where Deployments are expected, a missing 3scale Deployment.
+ */
+export function discoverPlan(input: DiscoveryInput): DiscoveryResult {
+  const ns = input.namespace;
+  const inNs = (kind: string) => input.objects.filter((o) => o.kind === kind && (o.metadata.namespace ?? ns) === ns);
+  const byName = (kind: string, name: string) => inNs(kind).find((o) => o.metadata.name === name);
+  const notes: string[] = [];
+
+  const managers = inNs('APIManager');
+  if (managers.length === 0) throw new UserError(`${input.sourceLabel}: no APIManager in namespace ${ns}; expected the 3scale 2.15 install there (is -n/--namespace right?).`);
+  if (managers.length > 1) {
+    throw new UserError(`${input.sourceLabel}: namespace ${ns} holds ${managers.length} APIManagers (${managers.map((m) => m.metadata.name).join(', ')}); expected exactly one.`);
+  }
+  const apim = managers[0]!;
+  const spec = (apim.spec ?? {}) as Record<string, any>;
+  const ext = (spec.externalComponents ?? {}) as Record<string, Record<string, boolean> | undefined>;
+  const version = apim.metadata.annotations?.['apps.3scale.net/apimanager-threescale-version'];
+  if (version) notes.push(`3scale ${version}, operator ${apim.metadata.annotations?.['apps.3scale.net/threescale-operator-version'] ?? 'unknown'}`);
+
+  const dcs = inNs('DeploymentConfig');
+  if (dcs.length) {
+    throw new UserError(
+      `${input.sourceLabel}: namespace ${ns} runs DeploymentConfigs (${dcs.map((d) => d.metadata.name).slice(0, 4).join(', ')}${dcs.length > 4 ? ', …' : ''}) where 3scale 2.15 has Deployments; expected an install already upgraded to 2.15 (pre-2.15 installs are not supported by this procedure).`,
+    );
+  }
+
+  const replicas: Record<string, number> = {};
+  for (const name of THREESCALE_DEPLOYMENTS) {
+    const d = byName('Deployment', name);
+    if (!d) throw new UserError(`${input.sourceLabel}: Deployment ${ns}/${name} is missing; expected all 12 3scale Deployments of a 2.15 install.`);
+    replicas[name] = ((d.spec as { replicas?: number } | undefined)?.replicas ?? 1) as number;
+  }
+
+  const dbUrlScheme = systemDatabaseScheme(byName('Secret', 'system-database'));
+  if (dbUrlScheme?.startsWith('oracle')) {
+    throw new UserError(`${input.sourceLabel}: Secret ${ns}/system-database points at Oracle (${dbUrlScheme}://); 3scale 2.16 is not compatible with Oracle Database and the vendor says to stay on 2.15.`);
+  }
+
+  const systemDbExternal = ext.system?.database === true;
+  let systemDatabase: PlanInput['spec']['systemDatabase'];
+  if (systemDbExternal) {
+    const kind = dbUrlScheme?.startsWith('mysql') ? 'mysql' : dbUrlScheme?.startsWith('postgres') ? 'postgresql' : undefined;
+    if (!kind) throw new UserError(`${input.sourceLabel}: Secret ${ns}/system-database has no readable URL scheme; expected postgresql:// or mysql2:// for an external System database.`);
+    systemDatabase = { kind, strategy: 'already-external' } as PlanInput['spec']['systemDatabase'];
+    notes.push(`System database: already external (${kind})`);
+  } else if (spec.system?.database?.postgresql !== undefined || byName('Deployment', INTERNAL_DATABASE_DEPLOYMENTS.postgresql)) {
+    const d = byName('Deployment', INTERNAL_DATABASE_DEPLOYMENTS.postgresql);
+    if (!d) throw new UserError(`${input.sourceLabel}: the APIManager asks for an internal PostgreSQL but Deployment ${ns}/system-postgresql is missing; expected it running.`);
+    const pvc = byName('PersistentVolumeClaim', 'postgresql-data');
+    systemDatabase = { kind: 'postgresql', strategy: 'upgrade-on-cluster', storage: storageOf(pvc) };
+    notes.push(`System database: internal PostgreSQL, image ${imageOf(d)}, PVC postgresql-data ${pvcSize(pvc) ?? 'unknown size'}`);
+  } else {
+    const d = byName('Deployment', INTERNAL_DATABASE_DEPLOYMENTS.mysql);
+    if (!d) throw new UserError(`${input.sourceLabel}: Deployment ${ns}/system-mysql is missing and the System database is not external; expected the internal MySQL of a 2.15 install.`);
+    systemDatabase = { kind: 'mysql', strategy: 'keep-in-place', detach: detachList(input, apim) };
+    notes.push(`System database: internal MySQL, image ${imageOf(d)}, kept in place and detached from the operator`);
+  }
+
+  const redis = (role: 'backend' | 'system') => {
+    const external = role === 'backend' ? ext.backend?.redis === true : ext.system?.redis === true;
+    if (external) {
+      notes.push(`${role} Redis: already external`);
+      return { strategy: 'already-external' as const };
+    }
+    const d = byName('Deployment', `${role}-redis`);
+    if (!d) throw new UserError(`${input.sourceLabel}: Deployment ${ns}/${role}-redis is missing and ${role} Redis is not external; expected the internal Redis of a 2.15 install.`);
+    const pvc = byName('PersistentVolumeClaim', `${role}-redis-storage`);
+    notes.push(`${role} Redis: internal, image ${imageOf(d)}, PVC ${role}-redis-storage ${pvcSize(pvc) ?? 'unknown size'}`);
+    return { strategy: 'upgrade-on-cluster' as const, storage: storageOf(pvc) };
+  };
+
+  const operatorNamespace = input.operatorNamespace ?? ns;
+  const operator = input.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === DEFAULT_OPERATOR_DEPLOYMENT && (o.metadata.namespace ?? ns) === operatorNamespace);
+  if (!operator) {
+    throw new UserError(`${input.sourceLabel}: Deployment ${operatorNamespace}/${DEFAULT_OPERATOR_DEPLOYMENT} is missing; expected the 3scale operator there (pass --operator-namespace when it runs in another namespace).`);
+  }
+
+  const target = input.targetNamespace ?? `${ns}-db`.slice(0, 63);
+  const plan: PlanInput = {
+    apiVersion: PLAN_API_VERSION,
+    kind: PLAN_KIND,
+    metadata: { name: input.name ?? ns },
+    spec: {
+      procedure: 'externalize-on-cluster',
+      threescale: {
+        namespace: ns,
+        apiManagerName: apim.metadata.name,
+        ...(spec.appLabel && spec.appLabel !== '3scale-api-management' ? { appLabel: spec.appLabel as string } : {}),
+        ...(version ? { version } : {}),
+      },
+      operator: { namespace: operatorNamespace },
+      targets: { namespace: target, createNamespace: target !== ns },
+      systemDatabase,
+      backendRedis: redis('backend'),
+      systemRedis: redis('system'),
+      replicas: replicas as PlanInput['spec']['replicas'],
+    },
+  };
+  return { plan, notes };
+}
+
+/** The scheme of the System database URL, read without keeping or printing the rest. */
+function systemDatabaseScheme(secret: KubeObject | undefined): string | undefined {
+  const data = (secret?.data ?? {}) as Record<string, string>;
+  const stringData = (secret?.stringData ?? {}) as Record<string, string>;
+  const url = stringData.URL ?? (data.URL ? Buffer.from(data.URL, 'base64').toString('utf8') : undefined);
+  const match = url ? /^([a-z][a-z0-9+.-]*):\/\//i.exec(url) : null;
+  return match ? match[1]!.toLowerCase() : undefined;
+}
+
+function imageOf(d: KubeObject): string {
+  const containers = ((d.spec as any)?.template?.spec?.containers ?? []) as { image?: string }[];
+  return containers[0]?.image ?? 'unknown';
+}
+
+function pvcSize(pvc: KubeObject | undefined): string | undefined {
+  const spec = pvc?.spec as { resources?: { requests?: { storage?: string } } } | undefined;
+  const status = pvc?.status as { capacity?: { storage?: string } } | undefined;
+  return status?.capacity?.storage ?? spec?.resources?.requests?.storage;
+}
+
+/** The new volume: at least as large as the old one (never below the seed's 1Gi), same storage class. */
+function storageOf(pvc: KubeObject | undefined): { size?: string; storageClassName?: string } {
+  const size = pvcSize(pvc);
+  const storageClassName = (pvc?.spec as { storageClassName?: string } | undefined)?.storageClassName;
+  return { ...(size ? { size } : {}), ...(storageClassName ? { storageClassName } : {}) };
+}
+
+/** Labels and the APIManager ownerReference found on each object the MySQL path detaches. */
+function detachList(input: DiscoveryInput, apim: KubeObject) {
+  const ns = input.namespace;
+  const targets: [kind: 'Deployment' | 'PersistentVolumeClaim' | 'ConfigMap' | 'Service', name: string][] = [
+    ['Deployment', 'system-mysql'],
+    ['PersistentVolumeClaim', 'mysql-storage'],
+    ['ConfigMap', 'mysql-extra-conf'],
+    ['ConfigMap', 'mysql-main-conf'],
+    ['Service', 'system-mysql'],
+  ];
+  const out = [];
+  for (const [kind, name] of targets) {
+    const o = input.objects.find((x) => x.kind === kind && x.metadata.name === name && (x.metadata.namespace ?? ns) === ns);
+    if (!o) continue;
+    const pick = (labels: Record<string, string> | undefined, keys: readonly string[]) => {
+      const found = Object.fromEntries(keys.filter((k) => labels?.[k] !== undefined).map((k) => [k, labels![k]!]));
+      return Object.keys(found).length ? found : undefined;
+    };
+    const owners = (o.metadata.ownerReferences ?? []) as { kind?: string; name?: string }[];
+    const ownerIndex = owners.findIndex((r) => r.kind === 'APIManager' && r.name === apim.metadata.name);
+    const podLabels = kind === 'Deployment' ? pick((o.spec as any)?.template?.metadata?.labels, POD_LABEL_KEYS) : undefined;
+    out.push({
+      kind,
+      name,
+      ...(ownerIndex >= 0 ? { apiManagerOwnerIndex: ownerIndex } : {}),
+      ...(pick(o.metadata.labels, METADATA_LABEL_KEYS) ? { labels: pick(o.metadata.labels, METADATA_LABEL_KEYS) } : {}),
+      ...(podLabels ? { podTemplateLabels: podLabels } : {}),
+    });
+  }
+  return out;
+}

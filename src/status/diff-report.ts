@@ -1,0 +1,199 @@
+import { objectKey, type KubeObject } from '../kube/kube-object.js';
+import { mysqlDetachSteps } from '../patches/mysql-detach.js';
+import type { Plan } from '../plan/plan-schema.js';
+import type { FolderState, SynthResult } from '../synth/synthesize.js';
+import type { LiveSource } from './live-source.js';
+import { type DesiredCheck, ObjectJudge, type ObjectVerdict, SATISFIED, UNKNOWN } from './object-verdicts.js';
+
+const SCOPE = 'threescale-migrate.3scale.net/scope';
+const PARTIAL = 'threescale-migrate.3scale.net/partial';
+
+/** Where one phase stands. */
+export type PhaseStatus = 'applied' | 'superseded' | 'in-progress' | 'drifted' | 'pending' | 'blocked' | 'failed' | 'unknown';
+
+/** One phase in the report. */
+export interface PhaseReport {
+  readonly order: number;
+  readonly id: string;
+  readonly folder: string;
+  readonly status: PhaseStatus;
+  /** One line: what decided the status. */
+  readonly reason: string;
+  /** Checks of the objects and Jobs this phase itself sets, and how many are done. */
+  readonly checks: { readonly total: number; readonly satisfied: number; readonly superseded: number };
+}
+
+/** The whole comparison; the JSON output is this object (shape documented in the README). */
+export interface DiffReport {
+  readonly apiVersion: 'threescale-migrate.3scale.net/v1alpha1';
+  readonly kind: 'DiffReport';
+  readonly migration: string;
+  readonly source: string;
+  readonly mode: 'live' | 'offline';
+  /** True in offline mode: defaults come from a table, not from the API server. */
+  readonly approximate: boolean;
+  readonly fieldManager: string | null;
+  readonly phases: readonly PhaseReport[];
+  /** The highest phase such that it and every phase before it is applied (or superseded); null if none. */
+  readonly currentPhase: string | null;
+  /** Phases that show progress while an earlier phase is still pending. */
+  readonly outOfOrder: readonly string[];
+  /** The folder compared object by object. */
+  readonly target: string;
+  /** Verdict on every object of the target folder's state. */
+  readonly objects: readonly ObjectVerdict[];
+  /** True when the live state is the target folder's state, every Job of it done. */
+  readonly inSync: boolean;
+}
+
+/** Options of {@link buildDiffReport}. */
+export interface DiffReportOptions {
+  /** The folder to compare object by object (a forward phase id, or `rollback/<id>`). */
+  readonly target: string;
+  /** Field manager of the server-side apply dry-run. */
+  readonly fieldManager: string;
+}
+
+/**
+ * Compares the live state with every phase's desired state and classifies each phase: applied,
+ * superseded by a later phase, in progress, drifted, pending, blocked (an earlier phase is not done),
+ * failed (a Job failed) or unknown (the objects could not be read).
+ */
+export async function buildDiffReport(plan: Plan, result: SynthResult, source: LiveSource, options: DiffReportOptions): Promise<DiffReport> {
+  const targetState = findState(result, options.target);
+  const phaseChecks = result.forward.map((state) => ownChecks(plan, result, state));
+  const targetChecks = stateChecks(plan, result, targetState);
+
+  const judge = new ObjectJudge(source, { fieldManager: options.fieldManager });
+  await judge.load([...phaseChecks.flat(), ...targetChecks]);
+
+  const phases: PhaseReport[] = [];
+  for (const [i, state] of result.forward.entries()) {
+    const verdicts = await Promise.all(phaseChecks[i]!.map((c) => judge.judge(c)));
+    const superseded = await Promise.all(verdicts.map((v, j) => (SATISFIED.has(v.verdict) ? false : isSuperseded(result, judge, i, phaseChecks[i]![j]!.object))));
+    phases.push(classify(state, verdicts, superseded));
+  }
+  markBlocked(phases);
+
+  const objects = await Promise.all(targetChecks.map((c) => judge.judge(c)));
+  const inSync = objects.every((o) => SATISFIED.has(o.verdict));
+  let currentPhase: string | null = null;
+  for (const p of phases) {
+    if (p.status === 'applied' || p.status === 'superseded') currentPhase = p.id;
+    else break;
+  }
+  const firstPending = phases.findIndex((p) => p.status === 'pending' || p.status === 'blocked');
+  const outOfOrder = firstPending < 0 ? [] : phases.slice(firstPending + 1).filter((p) => ['applied', 'superseded', 'in-progress', 'drifted', 'failed'].includes(p.status)).map((p) => p.id);
+
+  return {
+    apiVersion: 'threescale-migrate.3scale.net/v1alpha1',
+    kind: 'DiffReport',
+    migration: plan.metadata.name,
+    source: source.description,
+    mode: source.mode,
+    approximate: source.mode === 'offline',
+    fieldManager: source.mode === 'live' ? options.fieldManager : null,
+    phases,
+    currentPhase,
+    outOfOrder,
+    target: targetState.folder,
+    objects,
+    inSync,
+  };
+}
+
+function findState(result: SynthResult, target: string): FolderState {
+  const rollback = target.startsWith('rollback/');
+  const id = rollback ? target.slice('rollback/'.length) : target;
+  const states = rollback ? result.rollbacks : result.forward;
+  const found = states.find((s) => s.phase.definition.id === id || s.phase.folder === id);
+  if (!found) throw new Error(`threescale-migrate: no folder ${target}`);
+  return found;
+}
+
+/** A Job's helpers (ServiceAccount, Role, scripts) are judged through the Job, not one by one. */
+function isJobHelper(o: KubeObject): boolean {
+  return o.metadata.annotations?.[SCOPE] === 'phase' && o.kind !== 'Job';
+}
+
+function check(o: KubeObject): DesiredCheck {
+  return { object: o, partial: o.metadata.annotations?.[PARTIAL] === 'true' };
+}
+
+/**
+ * The removals the MySQL detach Job makes: from the cut-over on, the detached objects must not carry
+ * the 3scale labels and the APIManager ownerReference any more.
+ */
+function removalChecks(plan: Plan, result: SynthResult, state: FolderState): DesiredCheck[] {
+  const steps = mysqlDetachSteps(plan);
+  const cutover = result.forward.find((s) => s.phase.definition.id === 'cutover');
+  if (!steps.length || !cutover || state.rollback || state.phase.order < cutover.phase.order) return [];
+  const byObject = new Map<string, { kind: string; name: string; paths: string[] }>();
+  for (const s of steps) {
+    const key = `${s.kind}/${s.name}`;
+    const entry = byObject.get(key) ?? { kind: s.kind, name: s.name, paths: [] };
+    entry.paths.push(s.removedPath);
+    byObject.set(key, entry);
+  }
+  const apiVersion = (kind: string) => (kind === 'Deployment' ? 'apps/v1' : 'v1');
+  return [...byObject.values()].map((e) => ({
+    object: { apiVersion: apiVersion(e.kind), kind: e.kind, metadata: { name: e.name, namespace: plan.spec.threescale.namespace } },
+    removedPaths: e.paths,
+    partial: true,
+  }));
+}
+
+/** Checks of what a phase itself sets (its own objects and Jobs). */
+function ownChecks(plan: Plan, result: SynthResult, state: FolderState): DesiredCheck[] {
+  const own = state.own.filter((o) => !isJobHelper(o)).map(check);
+  return state.phase.definition.id === 'cutover' ? [...own, ...removalChecks(plan, result, state)] : own;
+}
+
+/** Checks of a whole folder state. */
+function stateChecks(plan: Plan, result: SynthResult, state: FolderState): DesiredCheck[] {
+  return [...state.objects.filter((o) => !isJobHelper(o)).map(check), ...removalChecks(plan, result, state)];
+}
+
+/** Whether a later phase renders this object differently and that later version is what is live. */
+async function isSuperseded(result: SynthResult, judge: ObjectJudge, index: number, o: KubeObject): Promise<boolean> {
+  if (o.kind === 'Job') return false;
+  const key = objectKey(o);
+  for (const later of result.forward.slice(index + 1)) {
+    const version = later.own.find((x) => objectKey(x) === key);
+    if (version && (await judge.judge(check(version))).verdict === 'in-sync') return true;
+  }
+  return false;
+}
+
+function classify(state: FolderState, verdicts: readonly ObjectVerdict[], superseded: readonly boolean[]): PhaseReport {
+  const base = { order: state.phase.order, id: state.phase.definition.id, folder: state.folder };
+  const satisfied = verdicts.filter((v) => SATISFIED.has(v.verdict)).length;
+  const supersededCount = superseded.filter(Boolean).length;
+  const checks = { total: verdicts.length, satisfied, superseded: supersededCount };
+  const open = verdicts.filter((v, i) => !SATISFIED.has(v.verdict) && !superseded[i]);
+  const describe = (vs: readonly ObjectVerdict[]) => vs.slice(0, 3).map((v) => `${v.ref.kind} ${v.ref.name} ${v.verdict}`).join(', ') + (vs.length > 3 ? `, and ${vs.length - 3} more` : '');
+
+  const failed = verdicts.filter((v) => v.verdict === 'job-failed');
+  if (failed.length) return { ...base, status: 'failed', reason: `${describe(failed)}: ${failed[0]!.reason ?? ''}`.trim(), checks };
+  const unknown = open.filter((v) => UNKNOWN.has(v.verdict));
+  if (unknown.length) return { ...base, status: 'unknown', reason: unknown[0]!.reason ?? describe(unknown), checks };
+  if (open.length === 0) {
+    if (supersededCount === verdicts.length && verdicts.length > 0) return { ...base, status: 'superseded', reason: 'every object it sets was changed again by a later phase', checks };
+    return { ...base, status: 'applied', reason: supersededCount ? `${satisfied} in sync, ${supersededCount} changed again by later phases` : `${satisfied} of ${verdicts.length} in sync`, checks };
+  }
+  const running = open.filter((v) => v.verdict === 'job-running' || v.verdict === 'not-ready');
+  const absent = open.filter((v) => v.verdict === 'missing' || v.verdict === 'job-not-run');
+  const differing = open.filter((v) => v.verdict === 'changed' || v.verdict === 'immutable');
+  if (satisfied + supersededCount === 0 && running.length === 0) return { ...base, status: 'pending', reason: `nothing of it is live yet (${describe(open)})`, checks };
+  if (differing.length === 0) return { ...base, status: 'in-progress', reason: describe([...running, ...absent]), checks };
+  return { ...base, status: 'drifted', reason: `${describe(differing)} while ${satisfied} of ${verdicts.length} are in sync`, checks };
+}
+
+/** A pending phase after a phase that is not done is blocked: it cannot start yet. */
+function markBlocked(phases: PhaseReport[]): void {
+  let earlierOpen = false;
+  for (const [i, p] of phases.entries()) {
+    if (p.status === 'pending' && earlierOpen) phases[i] = { ...p, status: 'blocked', reason: `waits for an earlier phase; ${p.reason}` };
+    if (p.status !== 'applied' && p.status !== 'superseded') earlierOpen = true;
+  }
+}

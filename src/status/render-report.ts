@@ -1,0 +1,63 @@
+import pc from 'picocolors';
+import { renderChangesText } from '../diff/compare-objects.js';
+import type { DiffReport, PhaseStatus } from './diff-report.js';
+import type { Verdict } from './object-verdicts.js';
+
+const STATUS_COLOR: Record<PhaseStatus, (s: string) => string> = {
+  applied: pc.green,
+  superseded: pc.green,
+  'in-progress': pc.yellow,
+  drifted: pc.red,
+  pending: pc.dim,
+  blocked: pc.dim,
+  failed: pc.red,
+  unknown: pc.magenta,
+};
+
+const MARK: Record<Verdict, string> = {
+  'in-sync': '=',
+  'not-ready': '…',
+  changed: '~',
+  missing: '+',
+  'job-succeeded': '=',
+  'job-running': '…',
+  'job-failed': '!',
+  'job-not-run': '+',
+  forbidden: '?',
+  'missing-crd': '?',
+  immutable: '!',
+  error: '?',
+};
+
+/** The report as text: a phase table, then the target folder object by object. */
+export function renderReportText(report: DiffReport, options: { color: boolean; verbose?: boolean }): string {
+  const c = pc.createColors(options.color);
+  const paint = (status: PhaseStatus, s: string) => (options.color ? STATUS_COLOR[status](s) : s);
+  const out: string[] = [];
+  out.push(`Migration ${report.migration}, ${report.source}${report.fieldManager ? `, dry-run as ${report.fieldManager}` : ''}`);
+  if (report.approximate) out.push(c.yellow('Offline comparison: Kubernetes defaults come from a table, verdicts are approximate.'));
+  out.push('');
+  const width = Math.max(...report.phases.map((p) => p.folder.length), 5);
+  for (const p of report.phases) {
+    out.push(`  ${p.folder.padEnd(width)}  ${paint(p.status, p.status.padEnd(11))}  ${p.reason}`);
+  }
+  out.push('');
+  out.push(`current phase: ${report.currentPhase ?? 'none (preflight not applied)'}`);
+  if (report.outOfOrder.length) out.push(c.red(`out of order: ${report.outOfOrder.join(', ')} show progress while an earlier phase is pending`));
+  out.push('');
+  const open = report.objects.filter((o) => o.verdict !== 'in-sync' && o.verdict !== 'job-succeeded');
+  out.push(`${report.target}: ${report.inSync ? 'in sync' : `${open.length} of ${report.objects.length} objects differ or are not done`}`);
+  for (const o of report.objects) {
+    if (!options.verbose && (o.verdict === 'in-sync' || o.verdict === 'job-succeeded')) continue;
+    const ref = `${o.ref.kind} ${o.ref.namespace ? `${o.ref.namespace}/` : ''}${o.ref.name}`;
+    out.push(`${MARK[o.verdict]} ${ref}${o.partial ? ' (partial)' : ''}: ${o.verdict}${o.reason ? `: ${o.reason}` : ''}`);
+    const changes = renderChangesText(o.changes, { color: options.color, indent: '    ' });
+    if (changes) out.push(changes.replace(/\n$/, ''));
+  }
+  return out.join('\n') + '\n';
+}
+
+/** The report as JSON: stable key order, masked values (the shape is documented in the README). */
+export function renderReportJson(report: DiffReport): string {
+  return JSON.stringify(report, null, 2) + '\n';
+}

@@ -1,0 +1,29 @@
+import pc from 'picocolors';
+import type { DiffReport } from './diff-report.js';
+
+/** `status`: one line per phase, then the one next step. */
+export function renderStatus(report: DiffReport, options: { color: boolean }): string {
+  const c = pc.createColors(options.color);
+  const out = report.phases.map((p) => `${p.folder.padEnd(16)} ${p.status.padEnd(11)} ${p.reason}`);
+  out.push('', `next: ${nextStep(report)}`);
+  if (report.approximate) out.push(c.yellow('(offline comparison: approximate)'));
+  return out.join('\n') + '\n';
+}
+
+/** The next step, in words a user acts on. */
+export function nextStep(report: DiffReport): string {
+  const failed = report.phases.find((p) => p.status === 'failed');
+  if (failed) return `${failed.folder} failed (${failed.reason}); fix the cause and let the Job rerun, or roll back with rollback/${failed.folder}`;
+  const unknown = report.phases.find((p) => p.status === 'unknown');
+  if (unknown) return `cannot judge ${unknown.folder}: ${unknown.reason}`;
+  if (report.outOfOrder.length) return `phases ${report.outOfOrder.join(', ')} are live before an earlier phase; check the GitOps target (${report.target})`;
+  const target = report.phases.find((p) => p.folder === report.target);
+  if (!report.inSync) {
+    if (target && (target.status === 'in-progress' || target.status === 'pending')) return `wait: ${report.target} is being applied (${target.reason})`;
+    return `${report.target} differs from the cluster: run \`threescale-migrate diff\` and let the GitOps engine sync it`;
+  }
+  const index = report.phases.findIndex((p) => p.folder === report.target);
+  const next = index >= 0 ? report.phases[index + 1] : undefined;
+  if (!next) return `${report.target} is in sync; nothing left to apply`;
+  return `${report.target} is in sync; promote to ${next.id}: set spec.gitops.targetPhase: ${next.id}, run synth and commit dist/`;
+}

@@ -1,0 +1,49 @@
+import { UserError } from '../errors.js';
+import { loadPlanFile } from '../plan/load-plan.js';
+import { synthesize } from '../synth/synthesize.js';
+import { buildDiffReport, type DiffReport } from './diff-report.js';
+import { ClusterSource, ExportSource, type LiveSource } from './live-source.js';
+
+/** Field managers of the engines that apply the folders, for the server-side apply dry-run. */
+export const FIELD_MANAGERS = { argocd: 'argocd-controller', flux: 'kustomize-controller', kubectl: 'kubectl', ours: 'threescale-migrate' } as const;
+
+/** Options shared by `diff` and `status`. */
+export interface CompareOptions {
+  readonly planPath: string;
+  /** Folder to compare (phase id or rollback/<id>); default the plan's GitOps target phase. */
+  readonly phase?: string;
+  /** Exported `oc get -o yaml` List (or folder); otherwise the cluster. */
+  readonly liveFile?: string;
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly namespace?: string;
+  /** `argocd`, `flux`, `kubectl`, `ours`, or a literal field manager name. */
+  readonly fieldManager: string;
+  readonly requestTimeoutMs?: number;
+}
+
+/** Loads the plan, renders every phase, reads the live state and builds the report. */
+export async function compareWithLive(options: CompareOptions): Promise<DiffReport> {
+  const loaded = loadPlanFile(options.planPath);
+  const result = await synthesize(loaded);
+  const target = options.phase ?? loaded.plan.spec.gitops.targetPhase;
+  const id = target.startsWith('rollback/') ? target.slice('rollback/'.length) : target;
+  const pool = target.startsWith('rollback/') ? result.rollbacks : result.forward;
+  if (!pool.some((s) => s.phase.definition.id === id || s.phase.folder === id)) {
+    const field = options.phase ? '--phase' : `${options.planPath}: spec.gitops.targetPhase`;
+    throw new UserError(`${field}: "${target}" is not a ${target.startsWith('rollback/') ? 'rollback ' : ''}folder of this plan; expected one of ${pool.map((s) => s.folder).join(', ')}.`);
+  }
+  const source = await openSource(options);
+  const fieldManager = FIELD_MANAGERS[options.fieldManager as keyof typeof FIELD_MANAGERS] ?? options.fieldManager;
+  return buildDiffReport(loaded.plan, result, source, { target, fieldManager });
+}
+
+async function openSource(options: CompareOptions): Promise<LiveSource> {
+  if (options.liveFile) {
+    const { readExport } = await import('../live/export-file.js');
+    return new ExportSource(await readExport(options.liveFile), options.liveFile);
+  }
+  const { LiveReader } = await import('../live/live-reader.js');
+  const reader = LiveReader.fromKubeconfig({ kubeconfig: options.kubeconfig, context: options.context, namespace: options.namespace, timeoutMs: options.requestTimeoutMs });
+  return new ClusterSource(reader);
+}

@@ -1,0 +1,305 @@
+/**
+ * Specification of src/phases/externalize-on-cluster.ts: the on-cluster externalization procedure (seed
+ * chapter 3) as an ordered list of phases, which of them a plan runs, what each one says it changes and
+ * expects, and how each is undone.
+ */
+import { describe, expect, test } from 'vitest';
+import { externalizeOnCluster } from '../../src/phases/externalize-on-cluster.js';
+import type { PhaseDefinition } from '../../src/phases/phase.js';
+import { THREESCALE_DEPLOYMENTS } from '../../src/plan/deployments.js';
+import { EXAMPLES, examplePlanWith, loadExample } from '../support/plans.js';
+
+const phase = (id: string): PhaseDefinition => {
+  const found = externalizeOnCluster.phases.find((p) => p.id === id);
+  if (!found) throw new Error(`no phase ${id}`);
+  return found;
+};
+
+const ids = (phases: readonly PhaseDefinition[]) => phases.map((p) => p.id);
+
+/** A MySQL-in-place plan in which both Redis are already external: the smallest plan that needs the window. */
+const mysqlOnly = () =>
+  examplePlanWith('mysql-in-place-and-redis', (raw) => {
+    raw.spec.backendRedis = { strategy: 'already-external' };
+    raw.spec.systemRedis = { strategy: 'already-external' };
+    raw.spec.cleanup = { enabled: true };
+  }).plan;
+
+describe('externalize-on-cluster', () => {
+  test('lists the ten phases of seed chapter 3 in the order they are applied', () => {
+    // GIVEN
+    const procedure = externalizeOnCluster;
+
+    // WHEN
+    const order = ids(procedure.phases);
+
+    // THEN
+    expect(procedure.id).toBe('externalize-on-cluster');
+    expect(order).toEqual(['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify', 'cleanup']);
+    expect(new Set(order).size).toBe(order.length);
+    for (const id of order) expect(id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+  });
+
+  test('gives a rollback to every phase that changes something, and none to preflight, copy-data, verify and cleanup', () => {
+    // GIVEN
+    const procedure = externalizeOnCluster;
+
+    // WHEN
+    const withRollback = ids(procedure.phases.filter((p) => p.rollback));
+    const without = ids(procedure.phases.filter((p) => !p.rollback));
+
+    // THEN
+    expect(withRollback).toEqual(['prepare', 'scale-down', 'load-redis', 'persist', 'cutover', 'scale-up']);
+    expect(without).toEqual(['preflight', 'copy-data', 'verify', 'cleanup']);
+  });
+
+  test('marks only the cleanup as destructive', () => {
+    // GIVEN
+    const procedure = externalizeOnCluster;
+
+    // WHEN
+    const destructive = ids(procedure.phases.filter((p) => p.destructive));
+
+    // THEN
+    expect(destructive).toEqual(['cleanup']);
+  });
+
+  test('opens the maintenance window once at scale-down and closes it once at scale-up, with the data phases inside', () => {
+    // GIVEN
+    const marks = externalizeOnCluster.phases.map((p) => p.window);
+
+    // WHEN
+    const opens = marks.indexOf('opens-window');
+    const closes = marks.indexOf('closes-window');
+
+    // THEN
+    expect(marks.filter((m) => m === 'opens-window')).toHaveLength(1);
+    expect(marks.filter((m) => m === 'closes-window')).toHaveLength(1);
+    expect(externalizeOnCluster.phases[opens]!.id).toBe('scale-down');
+    expect(externalizeOnCluster.phases[closes]!.id).toBe('scale-up');
+    marks.forEach((m, i) => {
+      if (i < opens) expect(m).toBe('before-window');
+      if (i > opens && i < closes) expect(m).toBe('in-window');
+      if (i > closes) expect(m).toBe('after-window');
+    });
+  });
+
+  test('loads a chart module with a render function for every phase and every rollback', async () => {
+    // GIVEN
+    const loaders = externalizeOnCluster.phases.flatMap((p) => [p.chart, ...(p.rollback ? [p.rollback.chart] : [])]);
+
+    // WHEN
+    const modules = await Promise.all(loaders.map((load) => load()));
+
+    // THEN
+    for (const m of modules) expect(typeof m.render).toBe('function');
+  });
+
+  test('rolls scale-down back with the scale-up chart and scale-up back with the scale-down chart', async () => {
+    // GIVEN
+    const down = phase('scale-down');
+    const up = phase('scale-up');
+
+    // WHEN
+    const [downChart, upChart, downUndo, upUndo] = await Promise.all([down.chart(), up.chart(), down.rollback!.chart(), up.rollback!.chart()]);
+
+    // THEN
+    expect(downUndo).toBe(upChart);
+    expect(upUndo).toBe(downChart);
+  });
+
+  describe.each(EXAMPLES)('on examples/%s', (name) => {
+    test('describes every phase it runs with at least one change and one expectation, in plain one-line sentences', () => {
+      // GIVEN
+      const { plan } = loadExample(name);
+
+      // WHEN
+      const running = externalizeOnCluster.phases.filter((p) => p.applies(plan));
+
+      // THEN
+      for (const p of running) {
+        const lines = [...p.describe(plan), ...p.expects(plan), ...(p.rollback ? p.rollback.describe(plan) : [])];
+        expect(p.describe(plan).length, p.id).toBeGreaterThan(0);
+        expect(p.expects(plan).length, p.id).toBeGreaterThan(0);
+        for (const l of lines) {
+          expect(l, p.id).not.toMatch(/\n|undefined|\[object Object\]/);
+          expect(l.trim(), p.id).not.toBe('');
+        }
+      }
+    });
+  });
+
+  describe('which phases apply', () => {
+    test('always runs preflight, even when nothing moves', () => {
+      // GIVEN
+      const plan = examplePlanWith('redis-only', (raw) => {
+        raw.spec.backendRedis = { strategy: 'already-external' };
+        raw.spec.systemRedis = { strategy: 'already-external' };
+      }).plan;
+
+      // WHEN
+      const running = ids(externalizeOnCluster.phases.filter((p) => p.applies(plan)));
+
+      // THEN
+      expect(running).toEqual(['preflight']);
+    });
+
+    test('runs copy-data, load-redis and persist for a redis-only plan, and prepare for its new servers', () => {
+      // GIVEN
+      const { plan } = loadExample('redis-only');
+
+      // WHEN
+      const running = ids(externalizeOnCluster.phases.filter((p) => p.applies(plan)));
+
+      // THEN
+      expect(running).toEqual(expect.arrayContaining(['prepare', 'copy-data', 'load-redis', 'persist', 'cutover', 'cleanup']));
+    });
+
+    test('runs copy-data but not load-redis or persist for a PostgreSQL move whose Redis are already external', () => {
+      // GIVEN
+      const plan = examplePlanWith('postgresql-and-redis', (raw) => {
+        raw.spec.backendRedis = { strategy: 'already-external' };
+        raw.spec.systemRedis = { strategy: 'already-external' };
+      }).plan;
+
+      // WHEN
+      const running = ids(externalizeOnCluster.phases.filter((p) => p.applies(plan)));
+
+      // THEN
+      expect(running).toEqual(['preflight', 'prepare', 'scale-down', 'copy-data', 'cutover', 'scale-up', 'verify']);
+    });
+
+    test('runs neither prepare nor cleanup for MySQL kept in place alone: nothing is created and nothing old is deleted', () => {
+      // GIVEN
+      const plan = mysqlOnly();
+
+      // WHEN
+      const running = ids(externalizeOnCluster.phases.filter((p) => p.applies(plan)));
+
+      // THEN
+      expect(running).toEqual(['preflight', 'scale-down', 'cutover', 'scale-up', 'verify']);
+    });
+
+    test('never runs the destructive cleanup unless spec.cleanup.enabled is true', () => {
+      for (const name of EXAMPLES) {
+        // GIVEN
+        const off = examplePlanWith(name, (raw) => (raw.spec.cleanup = { enabled: false })).plan;
+        const on = examplePlanWith(name, (raw) => (raw.spec.cleanup = { enabled: true })).plan;
+
+        // WHEN
+        const cleanup = phase('cleanup');
+
+        // THEN
+        expect(cleanup.applies(off), name).toBe(false);
+        expect(cleanup.applies(on), name).toBe(true);
+      }
+    });
+  });
+
+  describe('what the phases say they change', () => {
+    test('preflight records the replica counts of all twelve 3scale Deployments', () => {
+      // GIVEN
+      const { plan } = loadExample('postgresql-and-redis');
+
+      // WHEN
+      const lines = phase('preflight').describe(plan);
+
+      // THEN
+      expect(lines).toEqual([
+        'ConfigMap 3scale/threescale-migrate-state records the plan digest and the replica count of the 12 3scale Deployments, so they outlive any workstation',
+      ]);
+    });
+
+    test('scale-down stops the operator and every 3scale Deployment; scale-up restores each captured count', () => {
+      // GIVEN
+      const { plan } = loadExample('postgresql-and-redis');
+
+      // WHEN
+      const down = phase('scale-down').describe(plan);
+      const up = phase('scale-up').describe(plan);
+
+      // THEN
+      expect(down[0]).toBe('operator Deployment 3scale/threescale-operator-controller-manager-v2 to 0 replicas');
+      for (const d of THREESCALE_DEPLOYMENTS) {
+        expect(down[1]).toContain(d);
+        expect(up[0]).toContain(`${d}=${plan.spec.replicas[d]}`);
+      }
+      expect(up[0]).toContain('apicast-production=3');
+      expect(up[1]).toBe('operator 3scale/threescale-operator-controller-manager-v2 to 1 replica');
+    });
+
+    test('prepare names the new servers, the namespace it creates and the credentials copy to another namespace', () => {
+      // GIVEN
+      const { plan } = loadExample('postgresql-and-redis');
+
+      // WHEN
+      const lines = phase('prepare').describe(plan);
+
+      // THEN
+      expect(lines[0]).toBe('Namespace 3scale-db');
+      expect(lines.join('\n')).toContain('PostgreSQL 15 in 3scale-db: Deployment system-postgresql-external');
+      expect(lines.join('\n')).toContain('Job copy-database-credentials copies DB_USER and DB_PASSWORD of system-database into 3scale-db');
+      expect(lines.join('\n')).toContain('Redis 7 for backend in 3scale-db');
+      expect(lines.join('\n')).toContain('Redis 7 for system in 3scale-db');
+      expect(lines.at(-1)).toBe('ConfigMap redis-config-external in restore mode (no snapshots, no AOF)');
+    });
+
+    test('cutover of a PostgreSQL move rewrites the three connection Secrets and flags three components external', () => {
+      // GIVEN
+      const { plan } = loadExample('postgresql-and-redis');
+
+      // WHEN
+      const lines = phase('cutover').describe(plan);
+      const undo = phase('cutover').rollback!.describe(plan);
+
+      // THEN
+      expect(lines[0]).toContain('system-database URL');
+      expect(lines[0]).toContain('backend-redis REDIS_STORAGE_URL (/0) and REDIS_QUEUES_URL (/1)');
+      expect(lines[0]).toContain('system-redis URL (/1)');
+      expect(lines[1]).toBe('APIManager apimanager: spec.externalComponents system.database, backend.redis, system.redis true');
+      expect(lines).toContain('the old system-postgresql to 0 replicas');
+      expect(undo).toContain('APIManager spec.externalComponents back to false, spec.system.database.postgresql: {} put back');
+    });
+
+    test('cutover of MySQL kept in place detaches it and does not rewrite the system-database Secret', () => {
+      // GIVEN
+      const { plan } = loadExample('mysql-in-place-and-redis');
+
+      // WHEN
+      const lines = phase('cutover').describe(plan);
+      const undo = phase('cutover').rollback!.describe(plan);
+
+      // THEN
+      expect(lines.join('\n')).not.toContain('system-database URL');
+      expect(lines.join('\n')).toContain('Job detach-system-mysql removes the APIManager ownerReference');
+      expect(undo.join('\n')).not.toContain('postgresql: {}');
+      expect(undo.join('\n')).toContain('the operator re-adds its ownerReference and labels to the MySQL objects once it runs');
+    });
+
+    test('cutover of a redis-only plan flags only the two Redis external', () => {
+      // GIVEN
+      const { plan } = loadExample('redis-only');
+
+      // WHEN
+      const lines = phase('cutover').describe(plan);
+
+      // THEN
+      expect(lines).toContain('APIManager apimanager: spec.externalComponents backend.redis, system.redis true');
+      expect(lines.join('\n')).not.toContain('system.database');
+    });
+
+    test('cleanup names every old object it deletes, irreversibly', () => {
+      // GIVEN
+      const pg = examplePlanWith('postgresql-and-redis', (raw) => (raw.spec.cleanup = { enabled: true })).plan;
+
+      // WHEN
+      const lines = phase('cleanup').describe(pg);
+
+      // THEN
+      expect(lines).toEqual([
+        'Job delete-old-databases deletes, irreversibly: Deployment system-postgresql, PVC postgresql-data, Service system-postgresql; ' +
+          'Deployment backend-redis, PVC backend-redis-storage; Deployment system-redis, PVC system-redis-storage; ConfigMap redis-config',
+      ]);
+    });
+  });
+});

@@ -1,0 +1,198 @@
+/**
+ * Specification of src/phases/registry.ts: the procedures by id, the `NN-id` folder names, which phases a
+ * plan runs, and finding one of them by id or folder.
+ */
+import { describe, expect, test } from 'vitest';
+import { UserError } from '../../src/errors.js';
+import { findPlannedPhase, phaseFolder, plannedPhases, PROCEDURES, procedureById } from '../../src/phases/registry.js';
+import { EXAMPLES, examplePlanWith, loadExample } from '../support/plans.js';
+
+/** The UserError a call throws. */
+function userError(fn: () => unknown): UserError {
+  try {
+    fn();
+  } catch (err) {
+    expect(UserError.isUserError(err)).toBe(true);
+    return err as UserError;
+  }
+  throw new Error('no error was thrown');
+}
+
+describe('procedureById', () => {
+  test('finds every registered procedure by its id', () => {
+    // GIVEN
+    const ids = PROCEDURES.map((p) => p.id);
+
+    // WHEN
+    const found = ids.map((id) => procedureById(id));
+
+    // THEN
+    expect(found).toEqual(PROCEDURES);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  test('refuses an unknown id in one sentence naming spec.procedure and the valid ids', () => {
+    // GIVEN
+    const id = 'upgrade-to-2.17';
+
+    // WHEN
+    const err = userError(() => procedureById(id));
+
+    // THEN
+    expect(err.message).toBe('spec.procedure: unknown procedure "upgrade-to-2.17"; expected one of "externalize-on-cluster".');
+    expect(err.exitCode).toBe(2);
+  });
+});
+
+describe('phaseFolder', () => {
+  test('pads the position to two digits before the id', () => {
+    // GIVEN
+    const cases: [number, string][] = [
+      [0, 'preflight'],
+      [6, 'cutover'],
+      [12, 'later'],
+    ];
+
+    // WHEN
+    const folders = cases.map(([order, id]) => phaseFolder(order, id));
+
+    // THEN
+    expect(folders).toEqual(['00-preflight', '06-cutover', '12-later']);
+  });
+});
+
+describe('plannedPhases', () => {
+  test('numbers every folder by its position in the procedure, the same in every example plan', () => {
+    // GIVEN
+    const procedure = procedureById('externalize-on-cluster');
+    const expected = new Map(procedure.phases.map((p, i) => [p.id, phaseFolder(i, p.id)]));
+
+    for (const name of EXAMPLES) {
+      // WHEN
+      const phases = plannedPhases(loadExample(name).plan);
+
+      // THEN
+      for (const p of phases) {
+        expect(p.folder).toBe(expected.get(p.definition.id));
+        expect(p.order).toBe(procedure.phases.indexOf(p.definition));
+      }
+      const orders = phases.map((p) => p.order);
+      expect(orders).toEqual([...orders].sort((a, b) => a - b));
+    }
+  });
+
+  test('runs every phase of the PostgreSQL plan except the destructive cleanup it did not ask for', () => {
+    // GIVEN
+    const { plan } = loadExample('postgresql-and-redis');
+
+    // WHEN
+    const folders = plannedPhases(plan).map((p) => p.folder);
+
+    // THEN
+    expect(folders).toEqual(['00-preflight', '01-prepare', '02-scale-down', '03-copy-data', '04-load-redis', '05-persist', '06-cutover', '07-scale-up', '08-verify']);
+  });
+
+  test('runs everything a redis-only plan needs, and the cleanup it enabled', () => {
+    // GIVEN
+    const { plan } = loadExample('redis-only');
+    expect(plan.spec.cleanup.enabled).toBe(true);
+
+    // WHEN
+    const folders = plannedPhases(plan).map((p) => p.folder);
+
+    // THEN
+    expect(folders).toEqual([
+      '00-preflight',
+      '01-prepare',
+      '02-scale-down',
+      '03-copy-data',
+      '04-load-redis',
+      '05-persist',
+      '06-cutover',
+      '07-scale-up',
+      '08-verify',
+      '09-cleanup',
+    ]);
+  });
+
+  test('leaves the cleanup out of a redis-only plan unless spec.cleanup.enabled is true', () => {
+    // GIVEN
+    const plan = examplePlanWith('redis-only', (raw) => delete raw.spec.cleanup).plan;
+
+    // WHEN
+    const ids = plannedPhases(plan).map((p) => p.definition.id);
+
+    // THEN
+    expect(ids).not.toContain('cleanup');
+    expect(ids).toContain('verify');
+  });
+
+  test('skips the Redis phases of a MySQL plan whose Redis are already external, keeping the folder numbers', () => {
+    // GIVEN
+    const plan = examplePlanWith('mysql-in-place-and-redis', (raw) => {
+      raw.spec.backendRedis = { strategy: 'already-external' };
+      raw.spec.systemRedis = { strategy: 'already-external' };
+    }).plan;
+
+    // WHEN
+    const folders = plannedPhases(plan).map((p) => p.folder);
+
+    // THEN
+    expect(folders).toEqual(['00-preflight', '02-scale-down', '06-cutover', '07-scale-up', '08-verify']);
+  });
+
+  test('runs only the preflight when nothing moves', () => {
+    // GIVEN
+    const plan = examplePlanWith('redis-only', (raw) => {
+      raw.spec.backendRedis = { strategy: 'already-external' };
+      raw.spec.systemRedis = { strategy: 'already-external' };
+    }).plan;
+
+    // WHEN
+    const folders = plannedPhases(plan).map((p) => p.folder);
+
+    // THEN
+    expect(folders).toEqual(['00-preflight']);
+  });
+});
+
+describe('findPlannedPhase', () => {
+  test('finds a phase by id and by folder name', () => {
+    // GIVEN
+    const { plan } = loadExample('postgresql-and-redis');
+
+    // WHEN
+    const byId = findPlannedPhase(plan, 'cutover');
+    const byFolder = findPlannedPhase(plan, '06-cutover');
+
+    // THEN
+    expect(byId.folder).toBe('06-cutover');
+    expect(byFolder).toEqual(byId);
+  });
+
+  test('refuses a phase the plan does not run, naming --phase and every valid choice', () => {
+    // GIVEN
+    const { plan } = loadExample('postgresql-and-redis');
+
+    // WHEN
+    const err = userError(() => findPlannedPhase(plan, 'cleanup'));
+
+    // THEN
+    expect(err.message).toBe(
+      '--phase: "cleanup" is not a phase of this plan; expected one of preflight, prepare, scale-down, copy-data, load-redis, persist, cutover, scale-up, verify.',
+    );
+  });
+
+  test('refuses a folder number that names another phase', () => {
+    // GIVEN
+    const { plan } = loadExample('redis-only');
+
+    // WHEN
+    const err = userError(() => findPlannedPhase(plan, '06-persist'));
+
+    // THEN
+    expect(err.message).toContain('"06-persist" is not a phase of this plan');
+    expect(err.message).toContain('expected one of preflight, prepare,');
+    expect(err.message).toContain(', cleanup.');
+  });
+});

@@ -1,0 +1,213 @@
+/**
+ * Specification of src/plan/plan-facts.ts: the facts several phases derive from a plan (what moves, where
+ * it goes, what the new objects are called), derived once so charts, plan view and diff agree.
+ */
+import { describe, expect, test } from 'vitest';
+import {
+  mysqlKeptInPlace,
+  needsWindow,
+  POSTGRESQL_NAMES,
+  postgresqlMove,
+  postgresqlNamespace,
+  REDIS_CONFIG_NAME,
+  REDIS_ROLES,
+  redisComponent,
+  redisMoves,
+  redisNames,
+  redisNamespace,
+  serviceHost,
+  targetNamespaces,
+} from '../../src/plan/plan-facts.js';
+import { examplePlanWith, loadExample } from '../support/plans.js';
+
+const external = { strategy: 'already-external' };
+
+describe('postgresqlMove', () => {
+  test('returns the PostgreSQL component when it moves to a new on-cluster server', () => {
+    // GIVEN
+    const { plan } = loadExample('postgresql-and-redis');
+
+    // WHEN
+    const pg = postgresqlMove(plan);
+
+    // THEN
+    expect(pg).toBe(plan.spec.systemDatabase);
+    expect(pg?.strategy).toBe('upgrade-on-cluster');
+  });
+
+  test('returns undefined for an already external PostgreSQL and for MySQL', () => {
+    // GIVEN
+    const already = loadExample('redis-only').plan;
+    const mysql = loadExample('mysql-in-place-and-redis').plan;
+
+    // WHEN / THEN
+    expect(postgresqlMove(already)).toBeUndefined();
+    expect(postgresqlMove(mysql)).toBeUndefined();
+  });
+});
+
+describe('mysqlKeptInPlace', () => {
+  test('is true only for MySQL with the keep-in-place strategy', () => {
+    // GIVEN
+    const kept = loadExample('mysql-in-place-and-redis').plan;
+    const externalMysql = examplePlanWith('mysql-in-place-and-redis', (raw) => (raw.spec.systemDatabase = { kind: 'mysql', strategy: 'already-external' })).plan;
+    const pg = loadExample('postgresql-and-redis').plan;
+
+    // WHEN / THEN
+    expect(mysqlKeptInPlace(kept)).toBe(true);
+    expect(mysqlKeptInPlace(externalMysql)).toBe(false);
+    expect(mysqlKeptInPlace(pg)).toBe(false);
+  });
+});
+
+describe('redisMoves', () => {
+  test('lists the roles that move, backend before system', () => {
+    // GIVEN
+    const both = loadExample('postgresql-and-redis').plan;
+    const systemOnly = examplePlanWith('postgresql-and-redis', (raw) => (raw.spec.backendRedis = external)).plan;
+    const none = examplePlanWith('postgresql-and-redis', (raw) => {
+      raw.spec.backendRedis = external;
+      raw.spec.systemRedis = external;
+    }).plan;
+
+    // WHEN / THEN
+    expect(REDIS_ROLES).toEqual(['backend', 'system']);
+    expect(redisMoves(both)).toEqual(['backend', 'system']);
+    expect(redisMoves(systemOnly)).toEqual(['system']);
+    expect(redisMoves(none)).toEqual([]);
+  });
+
+  test('reads each role from its own component of the plan', () => {
+    // GIVEN
+    const { plan } = loadExample('redis-only');
+
+    // WHEN / THEN
+    expect(redisComponent(plan, 'backend')).toBe(plan.spec.backendRedis);
+    expect(redisComponent(plan, 'system')).toBe(plan.spec.systemRedis);
+  });
+});
+
+describe('needsWindow', () => {
+  test('is true whenever a database moves or MySQL is detached, false when nothing changes', () => {
+    // GIVEN
+    const nothing = examplePlanWith('redis-only', (raw) => {
+      raw.spec.backendRedis = external;
+      raw.spec.systemRedis = external;
+    }).plan;
+    const mysqlOnly = examplePlanWith('mysql-in-place-and-redis', (raw) => {
+      raw.spec.backendRedis = external;
+      raw.spec.systemRedis = external;
+    }).plan;
+
+    // WHEN / THEN
+    expect(needsWindow(loadExample('postgresql-and-redis').plan)).toBe(true);
+    expect(needsWindow(loadExample('redis-only').plan)).toBe(true);
+    expect(needsWindow(mysqlOnly)).toBe(true);
+    expect(needsWindow(nothing)).toBe(false);
+  });
+});
+
+describe('namespaces of the new servers', () => {
+  test('default to spec.targets.namespace', () => {
+    // GIVEN
+    const { plan } = loadExample('postgresql-and-redis');
+
+    // WHEN / THEN
+    expect(postgresqlNamespace(plan, postgresqlMove(plan)!)).toBe('3scale-db');
+    expect(redisNamespace(plan, 'backend')).toBe('3scale-db');
+    expect(redisNamespace(plan, 'system')).toBe('3scale-db');
+    expect(targetNamespaces(plan)).toEqual(['3scale-db']);
+  });
+
+  test('follow a component namespace, sorted and without duplicates', () => {
+    // GIVEN
+    const { plan } = examplePlanWith('postgresql-and-redis', (raw) => {
+      raw.spec.systemDatabase.namespace = 'pg-db';
+      raw.spec.backendRedis.namespace = 'z-redis';
+      raw.spec.systemRedis = { namespace: 'a-redis' };
+    });
+
+    // WHEN
+    const namespaces = targetNamespaces(plan);
+
+    // THEN
+    expect(postgresqlNamespace(plan, postgresqlMove(plan)!)).toBe('pg-db');
+    expect(redisNamespace(plan, 'backend')).toBe('z-redis');
+    expect(redisNamespace(plan, 'system')).toBe('a-redis');
+    expect(namespaces).toEqual(['a-redis', 'pg-db', 'z-redis']);
+  });
+
+  test('leave out the components that do not move', () => {
+    // GIVEN
+    const mysql = loadExample('mysql-in-place-and-redis').plan;
+    const nothing = examplePlanWith('redis-only', (raw) => {
+      raw.spec.backendRedis = external;
+      raw.spec.systemRedis = external;
+    }).plan;
+
+    // WHEN / THEN
+    expect(targetNamespaces(mysql)).toEqual(['3scale']);
+    expect(targetNamespaces(nothing)).toEqual([]);
+  });
+});
+
+describe('object names', () => {
+  test('of the new Redis servers are those of seed 3.4.5, and the old ones those of the operator', () => {
+    // GIVEN / WHEN
+    const backend = redisNames('backend');
+    const system = redisNames('system');
+
+    // THEN
+    expect(backend).toEqual({
+      deployment: 'backend-redis-external',
+      serviceAccount: 'backend-redis-external',
+      pvc: 'backend-redis-storage-external',
+      service: 'backend-redis-service',
+      volume: 'backend-redis-storage-external',
+      app: 'backend-redis-external',
+      oldDeployment: 'backend-redis',
+      oldService: 'backend-redis',
+      secret: 'backend-redis',
+    });
+    expect(system).toEqual({
+      deployment: 'system-redis-external',
+      serviceAccount: 'system-redis-external',
+      pvc: 'system-redis-storage-external',
+      service: 'system-redis-service',
+      volume: 'system-redis-storage-external',
+      app: 'system-redis-external',
+      oldDeployment: 'system-redis',
+      oldService: 'system-redis',
+      secret: 'system-redis',
+    });
+    expect(REDIS_CONFIG_NAME).toBe('redis-config-external');
+  });
+
+  test('of the new PostgreSQL server are those of seed 3.2.5', () => {
+    // GIVEN / WHEN
+    const n = POSTGRESQL_NAMES;
+
+    // THEN
+    expect(n).toEqual({
+      deployment: 'system-postgresql-external',
+      serviceAccount: 'postgresql-db-external',
+      pvc: 'postgresql-data-external',
+      service: 'system-postgresql-service',
+      volume: 'postgresql-data-external',
+      app: 'system-postgresql-external',
+      oldDeployment: 'system-postgresql',
+      oldService: 'system-postgresql',
+      credentialsSecret: 'system-database',
+    });
+  });
+});
+
+describe('serviceHost', () => {
+  test('is the in-cluster DNS name of a Service', () => {
+    // GIVEN / WHEN
+    const host = serviceHost('backend-redis-service', 'redis-dev');
+
+    // THEN
+    expect(host).toBe('backend-redis-service.redis-dev.svc.cluster.local');
+  });
+});

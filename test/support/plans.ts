@@ -1,0 +1,74 @@
+/**
+ * Example plans and render contexts for the unit suites of the registry, the charts, the synth and the
+ * GitOps wiring. Plans are loaded through the real loader so every default is filled in as in production.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App } from 'cdk8s';
+import { parse, stringify } from 'yaml';
+import type { KubeObject } from '../../src/kube/kube-object.js';
+import type { PhaseChartModule, RenderContext } from '../../src/phases/phase.js';
+import { procedureById } from '../../src/phases/registry.js';
+import { type LoadedPlan, loadPlanFile, parsePlan } from '../../src/plan/load-plan.js';
+
+/** The repository root. */
+export const ROOT = join(import.meta.dirname, '..', '..');
+
+/** The bundled example plans (examples/<name>/migration.yaml). */
+export const EXAMPLES = ['postgresql-and-redis', 'mysql-in-place-and-redis', 'redis-only'] as const;
+export type ExampleName = (typeof EXAMPLES)[number];
+
+/** Path of an example plan. */
+export function examplePath(name: ExampleName): string {
+  return join(ROOT, 'examples', name, 'migration.yaml');
+}
+
+/** An example plan, loaded and validated. */
+export function loadExample(name: ExampleName): LoadedPlan {
+  return loadPlanFile(examplePath(name));
+}
+
+/**
+ * An example plan with a change made to its YAML before validation, so defaults are filled in after the
+ * change (the result is what a user writing that file would get).
+ */
+export function examplePlanWith(name: ExampleName, change: (raw: any) => void): LoadedPlan {
+  const raw = parse(readFileSync(examplePath(name), 'utf8'));
+  change(raw);
+  return parsePlan(stringify(raw), `${name}/migration.yaml`);
+}
+
+/**
+ * The render context of one phase of a plan's procedure (whether or not the plan runs it, so a chart can
+ * be rendered on its own).
+ */
+export function contextFor(loaded: LoadedPlan, phaseId: string, rollback = false): RenderContext {
+  const phases = procedureById(loaded.plan.spec.procedure).phases;
+  const order = phases.findIndex((p) => p.id === phaseId);
+  if (order < 0) throw new Error(`no phase ${phaseId} in ${loaded.plan.spec.procedure}`);
+  return { plan: loaded.plan, planSha256: loaded.sha256, phase: phases[order]!, order, rollback };
+}
+
+/** Renders one chart module for a phase of a plan and returns its objects and extra files. */
+export function renderChart(
+  module: PhaseChartModule,
+  loaded: LoadedPlan,
+  phaseId: string,
+  rollback = false,
+): { objects: KubeObject[]; files: { path: string; content: string }[] } {
+  const chart = module.render(new App({ outdir: 'unused' }), `${rollback ? 'rollback-' : ''}${phaseId}`, contextFor(loaded, phaseId, rollback));
+  const files = (chart as unknown as { files?: { path: string; content: string }[] }).files ?? [];
+  return { objects: chart.toJson() as KubeObject[], files };
+}
+
+/** One object by kind and name (and namespace when given); throws when absent. */
+export function find(objects: readonly KubeObject[], kind: string, name: string, namespace?: string): KubeObject {
+  const found = objects.filter((o) => o.kind === kind && o.metadata.name === name && (namespace === undefined || o.metadata.namespace === namespace));
+  if (found.length !== 1) throw new Error(`expected one ${kind} ${namespace ? `${namespace}/` : ''}${name}, found ${found.length}`);
+  return found[0]!;
+}
+
+/** `Kind namespace/name` of every object, for readable assertions. */
+export function refs(objects: readonly KubeObject[]): string[] {
+  return objects.map((o) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+}
