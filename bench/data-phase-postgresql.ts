@@ -243,8 +243,8 @@ const INDEX_SQL: Record<(typeof TABLES)[number], string[]> = {
   ],
 };
 
-/** Rows per table at scale 1 (about 1.2 GiB of tables + indexes). */
-const BASE_ROWS: Record<(typeof TABLES)[number], number> = { accounts: 200_000, cinstances: 1_600_000, alerts: 3_600_000 };
+/** Rows per table at scale 1 (about 1.15 GiB of tables + indexes). */
+const BASE_ROWS: Record<(typeof TABLES)[number], number> = { accounts: 100_000, cinstances: 900_000, alerts: 2_200_000 };
 
 async function generate(src: PgServer, scale: number): Promise<void> {
   const rows = Object.fromEntries(TABLES.map((t) => [t, Math.max(10, Math.round(BASE_ROWS[t] * scale))])) as Record<(typeof TABLES)[number], number>;

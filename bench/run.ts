@@ -74,14 +74,13 @@ function isEntry(): boolean {
 let interrupted = false;
 if (isEntry()) {
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    console.error(`\n${sig}: stopping servers and removing temp folders ...`);
-    runCleanups().finally(() => process.exit(130));
-  });
-}
-
+    process.on(sig, () => {
+      if (interrupted) process.exit(130);
+      interrupted = true;
+      console.error(`\n${sig}: stopping servers and removing temp folders ...`);
+      runCleanups().finally(() => process.exit(130));
+    });
+  }
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     async (e) => {

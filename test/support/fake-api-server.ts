@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { FIELD_VALIDATION_VALUES, openApiV3Document, openApiV3Index } from './fake-api-openapi.js';
+import { decodeProtobufObject, PROTOBUF_CONTENT_TYPE, ProtobufDecodeError } from './fake-api-protobuf.js';
 import { FakeResourceRegistry, qualifiedResource } from './fake-api-resources.js';
 import type { FakeApiSelection, FakeResourceType } from './fake-api-resources.js';
 import { FakeStore, statusFailure } from './fake-api-store.js';
@@ -241,7 +242,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      void handle(req, res, Buffer.concat(chunks).toString('utf8')).catch((err: unknown) => {
+      void handle(req, res, Buffer.concat(chunks)).catch((err: unknown) => {
         if (!res.headersSent) send(res, statusFailure(500, 'InternalError', `fake API server bug: ${err instanceof Error ? err.message : String(err)}`));
       });
     });
@@ -378,7 +379,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     return true;
   }
 
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse, body: string): Promise<void> {
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer): Promise<void> {
+    const body = raw.toString('utf8');
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://fake');
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
@@ -415,10 +417,11 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       send(res, statusFailure(401, 'Unauthorized', 'Unauthorized'));
       return;
     }
-    send(res, dispatch(method, r, query, contentType ?? '', body, req.headers['user-agent']));
+    send(res, dispatch(method, r, query, contentType ?? '', raw, req.headers['user-agent']));
   }
 
-  function dispatch(method: string, r: Route, query: URLSearchParams, contentType: string, body: string, userAgent: string | undefined): FakeResult {
+  function dispatch(method: string, r: Route, query: URLSearchParams, contentType: string, raw: Buffer, userAgent: string | undefined): FakeResult {
+    const body = raw.toString('utf8');
     if (path404(r)) return statusFailure(404, 'NotFound', 'the server could not find the requested resource', {});
     if (r.kind === 'discovery') return method === 'GET' ? { status: 200, body: r.document } : methodNotAllowed(method);
     const dryRun = query.get('dryRun');
@@ -441,7 +444,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
         if (method === 'GET') return store.restList(rt, rt.namespaced ? r.namespace : undefined, query);
         if (method === 'POST') {
           if (rt.namespaced && r.namespace === undefined) return statusFailure(404, 'NotFound', 'the server could not find the requested resource', {});
-          const parsed = parseBody(body, contentType);
+          const parsed = parseBody(raw, contentType);
           return parsed.ok ? store.restCreate(rt, r.namespace, parsed.value, write) : parsed.error;
         }
         return methodNotAllowed(method);
@@ -450,7 +453,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
           case 'GET':
             return store.restGet(rt, r.namespace, r.name!);
           case 'PUT': {
-            const parsed = parseBody(body, contentType);
+            const parsed = parseBody(raw, contentType);
             return parsed.ok ? store.restReplace(rt, r.namespace, r.name!, parsed.value, write) : parsed.error;
           }
           case 'PATCH':
@@ -528,8 +531,17 @@ function methodNotAllowed(method: string): FakeResult {
   return statusFailure(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${method})`);
 }
 
-function parseBody(body: string, contentType: string): { ok: true; value: unknown } | { ok: false; error: FakeResult } {
+function parseBody(raw: Buffer, contentType: string): { ok: true; value: unknown } | { ok: false; error: FakeResult } {
+  if (contentType.split(';')[0].trim().toLowerCase() === PROTOBUF_CONTENT_TYPE) {
+    try {
+      return { ok: true, value: decodeProtobufObject(raw) };
+    } catch (err) {
+      if (err instanceof ProtobufDecodeError && err.unsupportedKind) return { ok: false, error: statusFailure(415, 'UnsupportedMediaType', err.message) };
+      return { ok: false, error: statusFailure(400, 'BadRequest', `the body of the request could not be decoded: ${err instanceof Error ? err.message : String(err)}`) };
+    }
+  }
   try {
+    const body = raw.toString('utf8');
     const value = /yaml/.test(contentType) ? parseYaml(body) : JSON.parse(body);
     return { ok: true, value };
   } catch {

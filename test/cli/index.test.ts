@@ -1,0 +1,72 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { runCli } from '../support/cli.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const EXAMPLE = join(ROOT, 'examples', 'postgresql-and-redis', 'migration.yaml');
+
+describe('threescale-migrate (the program)', () => {
+  test('GIVEN --version WHEN run THEN it prints the package version and exits 0', async () => {
+    // GIVEN / WHEN
+    const run = await runCli(['--version']);
+
+    // THEN
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  test('GIVEN an unknown command WHEN run THEN one line on stderr and exit 2', async () => {
+    // GIVEN / WHEN
+    const run = await runCli(['migrate-everything']);
+
+    // THEN
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain("unknown command 'migrate-everything'");
+  });
+
+  test('GIVEN a flag value outside its choices WHEN run THEN exit 2 naming the allowed values', async () => {
+    // GIVEN / WHEN
+    const run = await runCli(['plan', '-c', EXAMPLE, '--format', 'yaml']);
+
+    // THEN
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('Allowed choices are text, json, mermaid');
+  });
+});
+
+describe('lazy imports', () => {
+  beforeAll(() => {
+    // `npm test` builds first; a bare `vitest run` on a fresh clone needs the compiled CLI too.
+    if (!existsSync(join(ROOT, 'build', 'src', 'cli', 'index.js'))) execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'ignore' });
+  });
+
+  test.each([['--version'], ['--help'], ['status', '--help'], ['plan', '-c', EXAMPLE]])(
+    'GIVEN `%s` WHEN run THEN neither cdk8s nor the Kubernetes client nor the diff engine is loaded',
+    (...args) => {
+      // GIVEN
+      const argv = ['--import', './test/support/module-trace.mjs', 'bin/threescale-migrate.js', ...args];
+
+      // WHEN
+      const run = spawnSync(process.execPath, argv, { cwd: ROOT, encoding: 'utf8' });
+
+      // THEN
+      expect(run.status).toBe(0);
+      expect(run.stderr).not.toContain('LOADED');
+    },
+  );
+
+  test('GIVEN synth WHEN run THEN the trace does see cdk8s (the check itself works)', () => {
+    // GIVEN
+    const argv = ['--import', './test/support/module-trace.mjs', 'bin/threescale-migrate.js', 'synth', '-c', EXAMPLE, '--out', join(ROOT, 'build', 'trace-dist')];
+
+    // WHEN
+    const run = spawnSync(process.execPath, argv, { cwd: ROOT, encoding: 'utf8' });
+
+    // THEN
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain('LOADED cdk8s');
+  });
+});

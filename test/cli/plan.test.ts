@@ -1,0 +1,52 @@
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { runCli } from '../support/cli.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const EXAMPLE = join(ROOT, 'examples', 'mysql-in-place-and-redis', 'migration.yaml');
+
+describe('threescale-migrate plan', () => {
+  test('GIVEN the MySQL example WHEN shown as text THEN the window opens at scale-down and closes at scale-up', async () => {
+    // GIVEN / WHEN
+    const run = await runCli(['plan', '-c', EXAMPLE]);
+
+    // THEN
+    expect(run.code).toBe(0);
+    const opens = run.stdout.indexOf('maintenance window opens');
+    const closes = run.stdout.indexOf('maintenance window closes');
+    expect(opens).toBeGreaterThan(run.stdout.indexOf('01-prepare'));
+    expect(opens).toBeLessThan(run.stdout.indexOf('02-scale-down'));
+    expect(closes).toBeGreaterThan(run.stdout.indexOf('07-scale-up'));
+    expect(run.stdout).toContain('Job detach-system-mysql removes the APIManager ownerReference');
+    expect(run.stdout).toContain('rollback/06-cutover -> rollback/05-persist');
+  });
+
+  test('GIVEN --format json WHEN shown THEN the phases are data with their rollbacks', async () => {
+    // GIVEN / WHEN
+    const run = await runCli(['plan', '-c', EXAMPLE, '--format', 'json']);
+
+    // THEN
+    expect(run.code).toBe(0);
+    const view = JSON.parse(run.stdout);
+    expect(view.phases.map((p: { id: string }) => p.id)).toEqual(['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify']);
+    expect(view.phases[6].rollback.folder).toBe('rollback/06-cutover');
+  });
+
+  test('GIVEN --format mermaid WHEN shown THEN a flowchart with the window edges', async () => {
+    // GIVEN / WHEN
+    const run = await runCli(['plan', '-c', EXAMPLE, '--format', 'mermaid']);
+
+    // THEN
+    expect(run.stdout.startsWith('flowchart TD\n')).toBe(true);
+    expect(run.stdout).toContain('-- window opens -->');
+  });
+
+  test('GIVEN a missing plan file WHEN shown THEN exit 2 with one sentence', async () => {
+    // GIVEN / WHEN
+    const run = await runCli(['plan', '-c', 'nope.yaml']);
+
+    // THEN
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('error: nope.yaml: cannot read the plan file (no such file); expected a readable migration.yaml.\n');
+  });
+});
