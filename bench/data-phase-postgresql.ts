@@ -13,7 +13,7 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { progress, sampleStats, timed, type SampleStats } from './benchmark.js';
-import { DiskSampler } from './support/measure.js';
+import { DiskSampler, jobTimeline } from './support/measure.js';
 import { runRounds, type RoundsPlan, type Variant } from './support/rounds.js';
 import { exec, PG_APT_HINT, PG_BINARIES, PG_SETTINGS, pgBinDir, requireBinaries, runScript, startPostgres, type PgServer } from './support/servers.js';
 
@@ -279,14 +279,6 @@ async function resetTarget(tgt: PgServer): Promise<void> {
   await tgt.sql('DROP DATABASE IF EXISTS system WITH (FORCE);', { timeoutMs: 600_000 });
   await tgt.sql('CREATE DATABASE system OWNER system;');
   await tgt.sql('CHECKPOINT;', { timeoutMs: 600_000 });
-}
-
-/** Parse the Job's log lines ("<ISO time> [step] message") into [seconds since first line, message]. */
-function jobTimeline(stderr: string): [number, string][] {
-  const lines = [...stderr.matchAll(/^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ) \[[^\]]*\] (.*)$/gm)];
-  if (lines.length === 0) return [];
-  const t0 = Date.parse(lines[0][1]);
-  return lines.map((m) => [(Date.parse(m[1]) - t0) / 1000, m[2].slice(0, 200)]);
 }
 
 // ---------------------------------------------------------------------------------------------------

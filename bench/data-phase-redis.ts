@@ -18,7 +18,7 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { progress, sampleStats, timed, type SampleStats } from './benchmark.js';
-import { DiskSampler } from './support/measure.js';
+import { DiskSampler, jobTimeline } from './support/measure.js';
 import { runRounds, type RoundsPlan, type Variant } from './support/rounds.js';
 import {
   createRedis,
@@ -51,6 +51,8 @@ export interface RedisSample {
   peakIntermediateBytes: number;
   /** Seconds per step (hrtime). */
   steps: Record<string, number>;
+  /** The Jobs' own log lines, per script, as [seconds since its first line (1 s resolution), message]. */
+  jobLog?: Record<string, [number, string][]>;
 }
 
 export interface RedisVariantResult {
@@ -64,7 +66,17 @@ export interface RedisVariantResult {
 }
 
 export interface RedisResult {
-  dataset: { keys: number; byType: Record<string, number>; withTtl: number; rdbBytes: number; usedMemoryBytes: number; loadSeconds: number; version: string };
+  dataset: {
+    keys: number;
+    byType: Record<string, number>;
+    withTtl: number;
+    rdbBytes: number;
+    usedMemoryBytes: number;
+    loadSeconds: number;
+    /** The one SAVE of the old Redis before the measurements (the vendor's wait, not counted in (a)). */
+    sourceSaveSeconds: number;
+    version: string;
+  };
   rounds: number;
   stoppedEarly?: string;
   pollIntervalSeconds: number;
@@ -190,7 +202,7 @@ export async function runRedisDataPhase(opts: RedisOptions): Promise<RedisResult
   const loaded = await timed(() => load(source, opts.keys));
   await waitIdle(source);
   // The vendor note (3.4.3): give Redis the time to SAVE before copying dump.rdb. Untimed, done once.
-  await source.cli(['SAVE']);
+  const save = await timed(() => source.cli(['SAVE']));
   const keys = await source.keyCount();
   if (keys !== opts.keys) throw new Error(`source holds ${keys} keys, expected ${opts.keys}`);
   const rdbBytes = (await stat(join(source.dataDir, 'dump.rdb'))).size;
@@ -251,9 +263,11 @@ export async function runRedisDataPhase(opts: RedisOptions): Promise<RedisResult
       await mkdir(tmp);
       const sampler = new DiskSampler([tmp]).start();
       const steps: Record<string, number> = {};
+      const jobLog: Record<string, [number, string][]> = {};
       const script = async (name: string, env: Record<string, string>): Promise<void> => {
         const r = await timed(() => runScript(name, { TMPDIR: tmp, EVIDENCE_FILE: join(dir, 'evidence.properties'), ...env }, 3_600_000));
         steps[name] = r.seconds;
+        jobLog[name] = jobTimeline(r.value.stderr);
         if (r.value.code !== 0) throw new Error(`${name} exited ${r.value.code}: ${r.value.stderr.slice(-3000)}`);
       };
       const total = await timed(async () => {
@@ -264,7 +278,7 @@ export async function runRedisDataPhase(opts: RedisOptions): Promise<RedisResult
       });
       const peak = await sampler.stop();
       await finish('jobs', dir, target);
-      return { seconds: total.seconds, peakIntermediateBytes: peak, steps };
+      return { seconds: total.seconds, peakIntermediateBytes: peak, steps, jobLog };
     },
   };
 
@@ -291,7 +305,16 @@ export async function runRedisDataPhase(opts: RedisOptions): Promise<RedisResult
   await source.destroy();
   await rm(base, { recursive: true, force: true });
   return {
-    dataset: { keys, byType: loaded.value.byType, withTtl: loaded.value.withTtl, rdbBytes, usedMemoryBytes, loadSeconds: loaded.seconds, version },
+    dataset: {
+      keys,
+      byType: loaded.value.byType,
+      withTtl: loaded.value.withTtl,
+      rdbBytes,
+      usedMemoryBytes,
+      loadSeconds: loaded.seconds,
+      sourceSaveSeconds: save.seconds,
+      version,
+    },
     rounds: outcome.rounds,
     stoppedEarly: outcome.stoppedEarly,
     pollIntervalSeconds: POLL_SECONDS,

@@ -4,7 +4,7 @@
  *
  * Environment (all optional):
  *   BENCH_REPEAT            run exactly this many rounds of every variant (default: up to 3 within the budget)
- *   BENCH_BUDGET_SECONDS    wall-time budget of the whole benchmark (default 900); a new round starts only
+ *   BENCH_BUDGET_SECONDS    wall-time budget of the whole benchmark (default 600); a new round starts only
  *                           when it likely fits, but every variant runs at least once
  *   BENCH_PG_SCALE          row multiplier of the PostgreSQL data set (default 1 = about 1.2 GiB)
  *   BENCH_PG_MIN_BYTES      refuse a smaller database (default 1 GiB at scale >= 1, else 0)
@@ -40,7 +40,7 @@ export const dataPhaseBenchmark: Benchmark = {
       .filter(Boolean) as Part[];
     for (const p of parts) if (!PARTS.includes(p)) throw new Error(`BENCH_DATA_PHASE_PARTS: unknown part '${p}' (known: ${PARTS.join(', ')})`);
     const forced = envInt('BENCH_REPEAT');
-    const budgetSeconds = envNumber('BENCH_BUDGET_SECONDS') ?? 900;
+    const budgetSeconds = envNumber('BENCH_BUDGET_SECONDS') ?? 600;
     const scale = envNumber('BENCH_PG_SCALE') ?? 1;
     const minBytes = envInt('BENCH_PG_MIN_BYTES', 0) ?? (scale >= 1 ? 2 ** 30 : 0);
     const redisKeys = envInt('BENCH_REDIS_KEYS') ?? 1_000_000;
@@ -111,7 +111,8 @@ export const dataPhaseBenchmark: Benchmark = {
       notes.push(
         `Redis ${redis.dataset.version} data set: ${redis.dataset.keys.toLocaleString('en-US')} keys (` +
           Object.entries(redis.dataset.byType).map(([t, n]) => `${t} ${n.toLocaleString('en-US')}`).join(', ') +
-          `; ${redis.dataset.withTtl.toLocaleString('en-US')} with TTL), dump.rdb ${formatBytes(redis.dataset.rdbBytes)}, used_memory ${formatBytes(redis.dataset.usedMemoryBytes)}`,
+          `; ${redis.dataset.withTtl.toLocaleString('en-US')} with TTL), dump.rdb ${formatBytes(redis.dataset.rdbBytes)}, used_memory ${formatBytes(redis.dataset.usedMemoryBytes)}; ` +
+          `(a) copies the dump.rdb the old Redis already saved: that SAVE (${formatSeconds(redis.dataset.sourceSaveSeconds)} here; the procedure says to wait "some minutes") is not counted, (b) takes a fresh snapshot inside its time`,
         `Redis ratio of medians: (b)/(a) = ${ratio(redis.ratios['b/a'])}; median of per-round ratios: ${ratio(redis.pairedRatioMedians['b/a'])}`,
       );
       for (const v of redis.variants) {

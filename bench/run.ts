@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Benchmark, BenchResult } from './benchmark.js';
 import { formatSeconds } from './benchmark.js';
 import { dataPhaseBenchmark } from './data-phase.js';
-import { runCleanups } from './support/servers.js';
+import { beginShutdown, runCleanups } from './support/servers.js';
 
 /** The registry, in run order. */
 export const BENCHMARKS: Benchmark[] = [dataPhaseBenchmark];
@@ -25,6 +25,9 @@ function usage(): string {
     ...BENCHMARKS.map((b) => `  ${b.name}${b.description ? `  ${b.description}` : ''}`),
   ].join('\n');
 }
+
+/** Set on SIGINT/SIGTERM: no further benchmark starts, the cleanup runs, the exit code is 130. */
+let interrupted = false;
 
 async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -45,13 +48,14 @@ async function main(argv: string[]): Promise<number> {
   const started = process.hrtime.bigint();
   const failed: string[] = [];
   for (const b of selected) {
+    if (interrupted) break;
     console.log(`\n=== ${b.name} ===`);
     let result: BenchResult;
     try {
       result = await b.run();
     } catch (e) {
       failed.push(b.name);
-      console.error(`benchmark ${b.name} FAILED: ${(e as Error).stack ?? e}`);
+      if (!interrupted) console.error(`benchmark ${b.name} FAILED: ${(e as Error).stack ?? e}`);
       await runCleanups();
       continue;
     }
@@ -61,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`  wall time of ${b.name}: ${formatSeconds(result.totalSeconds)}`);
   }
   await runCleanups();
+  if (interrupted) return 130;
   console.log(`\n${selected.length - failed.length}/${selected.length} benchmark(s) done in ${formatSeconds(Number(process.hrtime.bigint() - started) / 1e9)}`);
   return failed.length > 0 ? 1 : 0;
 }
@@ -71,12 +76,12 @@ function isEntry(): boolean {
   return !!entry && realpathSync(resolve(entry)) === realpathSync(fileURLToPath(import.meta.url));
 }
 
-let interrupted = false;
 if (isEntry()) {
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.on(sig, () => {
       if (interrupted) process.exit(130);
       interrupted = true;
+      beginShutdown();
       console.error(`\n${sig}: stopping servers and removing temp folders ...`);
       runCleanups().finally(() => process.exit(130));
     });

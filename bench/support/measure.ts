@@ -66,6 +66,14 @@ export class DiskSampler {
   }
 }
 
+/** Parse a Job script's log ("<ISO time> [step] message" lines) into [seconds since first line, message]. */
+export function jobTimeline(stderr: string): [number, string][] {
+  const lines = [...stderr.matchAll(/^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ) \[[^\]]*\] (.*)$/gm)];
+  if (lines.length === 0) return [];
+  const t0 = Date.parse(lines[0][1]);
+  return lines.map((m) => [(Date.parse(m[1]) - t0) / 1000, m[2].slice(0, 200)]);
+}
+
 async function firstLine(cmd: string | undefined, args: string[]): Promise<string | undefined> {
   if (!cmd) return undefined;
   const r = await exec(cmd, args, { timeoutMs: 10_000 }).catch(() => undefined);

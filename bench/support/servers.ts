@@ -21,6 +21,8 @@ export const SCRIPTS_DIR = join(REPO_ROOT, 'charts', 'scripts');
 type Cleanup = { label: string; fn: () => Promise<void> };
 const cleanups: Cleanup[] = [];
 
+const inFlight = new Set<Promise<void>>();
+
 /** Register an undo action; returns a function that runs it now (once) and unregisters it. */
 export function onCleanup(label: string, fn: () => Promise<void>): () => Promise<void> {
   const entry: Cleanup = { label, fn };
@@ -31,20 +33,50 @@ export function onCleanup(label: string, fn: () => Promise<void>): () => Promise
     done = true;
     const i = cleanups.indexOf(entry);
     if (i >= 0) cleanups.splice(i, 1);
-    await fn();
+    // Tracked, so that runCleanups() (e.g. from a signal handler) waits for it before the process exits.
+    const p = fn();
+    inFlight.add(p);
+    try {
+      await p;
+    } finally {
+      inFlight.delete(p);
+    }
   };
 }
 
-/** Run every registered cleanup, newest first; errors are reported, not thrown. */
-export async function runCleanups(): Promise<void> {
-  while (cleanups.length > 0) {
-    const c = cleanups.pop() as Cleanup;
-    try {
-      await c.fn();
-    } catch (e) {
-      process.stderr.write(`cleanup of ${c.label} failed: ${(e as Error).message}\n`);
+let cleaning: Promise<void> | undefined;
+let shuttingDown = false;
+
+/** After SIGINT/SIGTERM: no server or folder may be created any more (run.ts then runs the cleanups). */
+export function beginShutdown(): void {
+  shuttingDown = true;
+}
+
+function assertNotShuttingDown(what: string): void {
+  if (shuttingDown) throw new Error(`interrupted: not starting ${what}`);
+}
+
+/**
+ * Run every registered cleanup, newest first; errors are reported, not thrown. Concurrent callers (a
+ * signal handler and a failing benchmark) share one pass, so neither exits while the other still stops
+ * a server.
+ */
+export function runCleanups(): Promise<void> {
+  cleaning ??= (async () => {
+    while (cleanups.length > 0 || inFlight.size > 0) {
+      if (cleanups.length === 0) {
+        await Promise.allSettled([...inFlight]);
+        continue;
+      }
+      const c = cleanups.pop() as Cleanup;
+      try {
+        await c.fn();
+      } catch (e) {
+        process.stderr.write(`cleanup of ${c.label} failed: ${(e as Error).message}\n`);
+      }
     }
-  }
+  })().finally(() => (cleaning = undefined));
+  return cleaning;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -164,6 +196,7 @@ async function idOf(user: string): Promise<{ uid: number; gid: number } | undefi
  * subfolder), removed by runCleanups() or by the returned dispose().
  */
 export async function makeBenchDir(prefix: string): Promise<{ path: string; dispose: () => Promise<void> }> {
+  assertNotShuttingDown(`folder ${prefix}`);
   const path = await mkdtemp(join(tmpdir(), `tsm-bench-${prefix}-`));
   await chmod(path, 0o755);
   const dispose = onCleanup(`folder ${path}`, () => rm(path, { recursive: true, force: true }));
@@ -237,6 +270,7 @@ export async function startPostgres(parent: string, name: string): Promise<PgSer
   const asOwner = (bin: string, args: string[]): [string, string[]] =>
     ownerName ? ['runuser', ['-u', ownerName, '--', join(bindir, bin), ...args]] : [join(bindir, bin), args];
 
+  assertNotShuttingDown(`postgres ${name}`);
   const [c1, a1] = asOwner('initdb', ['-D', data, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C']);
   await run(c1, a1, { timeoutMs: 120_000 });
   const opts = [`-c listen_addresses=127.0.0.1`, `-c port=${port}`, `-c unix_socket_directories=${dir}`]
@@ -251,6 +285,7 @@ export async function startPostgres(parent: string, name: string): Promise<PgSer
     const [c3, a3] = asOwner('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '60', 'stop']);
     await exec(c3, a3, { timeoutMs: 70_000 }).catch(() => undefined);
   });
+  assertNotShuttingDown(`postgres ${name}`);
   await run(c2, a2, { timeoutMs: 130_000 });
 
   const sql = async (text: string, o: { db?: string; user?: string; timeoutMs?: number } = {}): Promise<string> =>
@@ -365,6 +400,7 @@ export async function createRedis(parent: string, name: string): Promise<RedisSe
     for (const [k, v] of Object.entries(config)) for (const item of Array.isArray(v) ? v : [v]) lines.push(`${k} ${item}`);
     const conf = join(dir, `redis-${confN++}.conf`);
     await writeFile(conf, lines.join('\n') + '\n', { mode: 0o600 });
+    assertNotShuttingDown(`redis ${name}`);
     const c = spawn(redisServer, [conf], { stdio: 'ignore' });
     child = c;
     await waitFor(`redis ${name} on ${port} to answer PONG`, 600_000, 50, async () => {

@@ -1,5 +1,5 @@
 import { INTERNAL_DATABASE_DEPLOYMENTS } from '../../src/plan/deployments.js';
-import { POSTGRESQL_NAMES, postgresqlMove, postgresqlNamespace, REDIS_ROLES, redisComponent, redisMoves, redisNames, redisNamespace, serviceHost } from '../../src/plan/plan-facts.js';
+import { mysqlKeptInPlace, POSTGRESQL_NAMES, postgresqlMove, postgresqlNamespace, REDIS_ROLES, redisComponent, redisMoves, redisNames, redisNamespace, serviceHost } from '../../src/plan/plan-facts.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { dataJob, fromSecret } from './data-job.js';
 
@@ -11,9 +11,9 @@ import { dataJob, fromSecret } from './data-job.js';
 export function verifyJobs(chart: PhaseChart): void {
   const { plan } = chart;
   const ns = plan.spec.threescale.namespace;
-  const db = plan.spec.systemDatabase;
   const pg = postgresqlMove(plan);
-  if (pg || db.kind === 'mysql') {
+  // Only a System database the migration touched: an already external one is not where system-mysql is.
+  if (pg || mysqlKeptInPlace(plan)) {
     const host = pg ? serviceHost(POSTGRESQL_NAMES.service, postgresqlNamespace(plan, pg)) : serviceHost(INTERNAL_DATABASE_DEPLOYMENTS.mysql, ns);
     dataJob(chart, 'VerifyDatabase', {
       name: 'verify-system-database',

@@ -17,7 +17,8 @@ export function buildProgram(): Command {
     .version(VERSION, '--version')
     .exitOverride()
     .showHelpAfterError(false)
-    .configureOutput({ outputError: (str, write) => write(str) });
+    // One line: commander puts its suggestion ("(Did you mean diff?)") on a second line.
+    .configureOutput({ outputError: (str, write) => write(`${str.trimEnd().replace(/\s*\n\s*/g, ' ')}\n`) });
   registerSynth(program);
   registerPlan(program);
   registerDiscover(program);

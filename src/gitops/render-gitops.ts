@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { UserError } from '../errors.js';
 import type { Plan } from '../plan/plan-schema.js';
 import type { FolderState, OutputFile, SynthResult } from '../synth/synthesize.js';
@@ -42,7 +43,17 @@ function phaseChain(result: SynthResult, target: string, field: string): FolderS
 }
 
 function resourceName(plan: Plan, state: FolderState): string {
-  return `${plan.metadata.name}-${state.folder.replace('/', '-')}`.slice(0, 63).replace(/-+$/, '');
+  return shortName(`${plan.metadata.name}-${state.folder.replace('/', '-')}`);
+}
+
+/**
+ * A name of at most 63 characters (Argo CD and Flux copy it into a label value). A longer one is cut and
+ * suffixed with a digest of the whole, so two phases of a long plan name never share a name.
+ */
+function shortName(name: string): string {
+  if (name.length <= 63) return name;
+  const digest = createHash('sha256').update(name).digest('hex').slice(0, 8);
+  return `${name.slice(0, 63 - digest.length - 1).replace(/-+$/, '')}-${digest}`;
 }
 
 function repoPath(plan: Plan, folder: string): string {
@@ -93,7 +104,7 @@ function argocd(plan: Plan, chain: FolderState[]): OutputFile[] {
   const root = {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
-    metadata: { name: `${plan.metadata.name}-phases`, namespace: g.argocd.namespace, labels: LABELS(plan) },
+    metadata: { name: shortName(`${plan.metadata.name}-phases`), namespace: g.argocd.namespace, labels: LABELS(plan) },
     spec: {
       project: g.argocd.project,
       source: { repoURL: g.repoURL, targetRevision: g.targetRevision, path: repoPath(plan, 'gitops/argocd/apps') },

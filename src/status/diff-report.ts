@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { objectKey, type KubeObject } from '../kube/kube-object.js';
 import { mysqlDetachSteps } from '../patches/mysql-detach.js';
 import type { Plan } from '../plan/plan-schema.js';
@@ -71,7 +72,7 @@ export async function buildDiffReport(plan: Plan, result: SynthResult, source: L
   for (const [i, state] of result.forward.entries()) {
     const verdicts = await Promise.all(phaseChecks[i]!.map((c) => judge.judge(c)));
     const superseded = await Promise.all(verdicts.map((v, j) => (SATISFIED.has(v.verdict) ? false : isSuperseded(result, judge, i, phaseChecks[i]![j]!.object))));
-    phases.push(classify(state, verdicts, superseded));
+    phases.push(classify(state, phaseChecks[i]!, verdicts, superseded));
   }
   markBlocked(phases);
 
@@ -100,6 +101,17 @@ export async function buildDiffReport(plan: Plan, result: SynthResult, source: L
     objects,
     inSync,
   };
+}
+
+/**
+ * Why the report cannot be trusted, when something it needed could not be read (403, a missing CRD, a
+ * server error): the first such reason, one sentence naming the object and the HTTP status. The CLI prints
+ * the report and still exits 2 with this sentence, as `kubectl diff` does on errors.
+ */
+export function unreadableReason(report: DiffReport): string | undefined {
+  const object = report.objects.find((o) => UNKNOWN.has(o.verdict));
+  if (object) return object.reason ?? `${object.ref.kind} ${object.ref.name}: ${object.verdict}`;
+  return report.phases.find((p) => p.status === 'unknown')?.reason;
 }
 
 function findState(result: SynthResult, target: string): FolderState {
@@ -143,9 +155,16 @@ function removalChecks(plan: Plan, result: SynthResult, state: FolderState): Des
   }));
 }
 
-/** Checks of what a phase itself sets (its own objects and Jobs). */
+/**
+ * Checks of what a phase itself sets (its own objects and Jobs). An object the phase renders again exactly
+ * as the previous state already has it (load-redis re-renders the ServiceAccounts, PVCs and Services that
+ * prepare created) is not something this phase sets: counting it would show progress of a phase that has
+ * not started.
+ */
 function ownChecks(plan: Plan, result: SynthResult, state: FolderState): DesiredCheck[] {
-  const own = state.own.filter((o) => !isJobHelper(o)).map(check);
+  const index = result.forward.indexOf(state);
+  const previous = new Map((index > 0 ? result.forward[index - 1]!.objects : []).map((o) => [objectKey(o), o]));
+  const own = state.own.filter((o) => !isJobHelper(o) && !isDeepStrictEqual(previous.get(objectKey(o)), o)).map(check);
   return state.phase.definition.id === 'cutover' ? [...own, ...removalChecks(plan, result, state)] : own;
 }
 
@@ -165,7 +184,7 @@ async function isSuperseded(result: SynthResult, judge: ObjectJudge, index: numb
   return false;
 }
 
-function classify(state: FolderState, verdicts: readonly ObjectVerdict[], superseded: readonly boolean[]): PhaseReport {
+function classify(state: FolderState, desired: readonly DesiredCheck[], verdicts: readonly ObjectVerdict[], superseded: readonly boolean[]): PhaseReport {
   const base = { order: state.phase.order, id: state.phase.definition.id, folder: state.folder };
   const satisfied = verdicts.filter((v) => SATISFIED.has(v.verdict)).length;
   const supersededCount = superseded.filter(Boolean).length;
@@ -182,8 +201,12 @@ function classify(state: FolderState, verdicts: readonly ObjectVerdict[], supers
     return { ...base, status: 'applied', reason: supersededCount ? `${satisfied} in sync, ${supersededCount} changed again by later phases` : `${satisfied} of ${verdicts.length} in sync`, checks };
   }
   const running = open.filter((v) => v.verdict === 'job-running' || v.verdict === 'not-ready');
-  const absent = open.filter((v) => v.verdict === 'missing' || v.verdict === 'job-not-run');
-  const differing = open.filter((v) => v.verdict === 'changed' || v.verdict === 'immutable');
+  // The removals (MySQL detach) are the work of the phase's Job: until it has succeeded, what it still has to
+  // remove is work not done yet, not drift.
+  const jobsDone = verdicts.every((v) => v.ref.kind !== 'Job' || v.verdict === 'job-succeeded');
+  const awaitingJob = new Set(jobsDone ? [] : verdicts.filter((v, i) => v.verdict === 'changed' && desired[i]?.removedPaths !== undefined));
+  const absent = open.filter((v) => v.verdict === 'missing' || v.verdict === 'job-not-run' || awaitingJob.has(v));
+  const differing = open.filter((v) => (v.verdict === 'changed' && !awaitingJob.has(v)) || v.verdict === 'immutable');
   if (satisfied + supersededCount === 0 && running.length === 0) return { ...base, status: 'pending', reason: `nothing of it is live yet (${describe(open)})`, checks };
   if (differing.length === 0) return { ...base, status: 'in-progress', reason: describe([...running, ...absent]), checks };
   return { ...base, status: 'drifted', reason: `${describe(differing)} while ${satisfied} of ${verdicts.length} are in sync`, checks };

@@ -89,7 +89,7 @@ export class ObjectJudge {
     const key = `${objectKey(check.object)}\u0000${JSON.stringify(check.object)}\u0000${(check.removedPaths ?? []).join(',')}`;
     let verdict = this.cache.get(key);
     if (!verdict) {
-      verdict = this.evaluate(check);
+      verdict = this.evaluate(check).then(inDocumentedOrder);
       this.cache.set(key, verdict);
     }
     return verdict;
@@ -138,6 +138,11 @@ export class ObjectJudge {
     const notReady = readinessGap(o, live);
     return notReady ? { ...base, verdict: 'not-ready', reason: notReady } : { ...base, verdict: 'in-sync' };
   }
+}
+
+/** The verdict with its keys in the order the README documents for `diff -o json`. */
+function inDocumentedOrder(v: ObjectVerdict): ObjectVerdict {
+  return { ref: v.ref, verdict: v.verdict, partial: v.partial, ...(v.reason !== undefined ? { reason: v.reason } : {}), changes: v.changes };
 }
 
 function listingKey(apiVersion: string, kind: string, namespace: string | undefined): string {

@@ -189,3 +189,76 @@ describe('plan digest', () => {
     expect(b.sha256).not.toBe(a.sha256);
   });
 });
+
+describe('parsePlan on hostile input (property-based)', () => {
+  const base = parse(readFileSync(EXAMPLE, 'utf8'));
+
+  /** Every path of the example plan, as key lists. */
+  function paths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+    if (Array.isArray(value)) return [prefix, ...value.flatMap((v, i) => paths(v, [...prefix, i]))];
+    if (value && typeof value === 'object') return [prefix, ...Object.entries(value).flatMap(([k, v]) => paths(v, [...prefix, k]))];
+    return [prefix];
+  }
+  const allPaths = paths(base).filter((p) => p.length > 0);
+
+  function setAt(doc: any, path: (string | number)[], value: unknown, remove: boolean): any {
+    const copy = structuredClone(doc);
+    let node = copy;
+    for (const key of path.slice(0, -1)) node = node[key];
+    if (remove) delete node[path[path.length - 1]!];
+    else node[path[path.length - 1]!] = value;
+    return copy;
+  }
+
+  /** Accepted, or refused with exactly one sentence naming the file; nothing else. */
+  function acceptedOrRefused(text: string): 'accepted' | 'refused' {
+    try {
+      parsePlan(text, 'migration.yaml');
+      return 'accepted';
+    } catch (err) {
+      expect(UserError.isUserError(err), String((err as Error).stack)).toBe(true);
+      const message = (err as Error).message;
+      expect(message.startsWith('migration.yaml: ')).toBe(true);
+      expect(message.includes('\n')).toBe(false);
+      expect(message.length).toBeLessThan(600);
+      return 'refused';
+    }
+  }
+
+  test('GIVEN thousands of mutated plans (wrong types, huge numbers, unicode, long names, removed keys) WHEN parsed THEN each is accepted or refused in one sentence', async () => {
+    const fc = await import('fast-check');
+    const value = fc.oneof(
+      fc.anything({ maxDepth: 2 }),
+      fc.string({ unit: 'grapheme', maxLength: 80 }),
+      fc.string({ minLength: 200, maxLength: 5000 }),
+      fc.constantFrom(Number.MAX_SAFE_INTEGER, -1, 1e308, Number.NaN, 0.5, '10Gi', 'oracle', '', null, [], {}),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...allPaths), value, fc.boolean(), (path, v, remove) => {
+        acceptedOrRefused(stringify(setAt(base, path, v, remove)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test('GIVEN arbitrary text and bytes WHEN parsed THEN never a crash, never a hang', async () => {
+    const fc = await import('fast-check');
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 400 }), fc.uint8Array({ maxLength: 400 }).map((b) => Buffer.from(b).toString('latin1'))), (text) => {
+        acceptedOrRefused(text);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test('GIVEN YAML anchors and aliases within limits WHEN parsed THEN they resolve like plain YAML', () => {
+    // GIVEN
+    const text = readFileSync(EXAMPLE, 'utf8').replace('  backendRedis:\n    storage:\n      size: 5Gi\n      storageClassName: gp3-csi\n', '  backendRedis:\n    storage: &redisStorage\n      size: 5Gi\n      storageClassName: gp3-csi\n').replace('  systemRedis:\n    storage:\n      storageClassName: gp3-csi\n', '  systemRedis:\n    storage: *redisStorage\n');
+
+    // WHEN
+    const { plan } = parsePlan(text, 'migration.yaml');
+
+    // THEN
+    expect(plan.spec.systemRedis.storage).toEqual({ size: '5Gi', storageClassName: 'gp3-csi' });
+  });
+});

@@ -4,6 +4,13 @@
  * store (see fake-api-store.ts), records every request, and injects faults by rule: an HTTP status
  * with a real `Status` body, a delay, a dropped connection or a request that never gets an answer.
  *
+ * kubectl works against it too: the OpenAPI v3 documents (`/openapi/v3`, see fake-api-openapi.ts) tell it
+ * that the server validates fields itself (`fieldValidation`), and the protobuf bodies of its generator
+ * commands (`kubectl create configmap|secret`) are decoded (fake-api-protobuf.ts). Discovery is the legacy
+ * one (an aggregated-discovery Accept header gets plain JSON, which kubectl falls back to); there is no
+ * `/openapi/v2` and no `/version`. kubectl sends bearer tokens only over TLS, so start the server with
+ * `token: null` for it (see fake-api-kubectl.ts).
+ *
  * Use:
  *   const api = await startFakeApiServer({ objects });
  *   const reader = LiveReader.fromKubeconfig({ kubeconfig: api.kubeconfigPath('3scale') });
@@ -121,7 +128,8 @@ export interface FakeApiServerOptions {
    */
   readonly apis?: FakeApiSelection;
   /**
-   * Bearer token every request must carry; `null` turns authentication off.
+   * Bearer token every request must carry; `null` turns authentication off (needed for kubectl, which
+   * never sends a token to an http:// server).
    * @default 'fake-token'
    */
   readonly token?: string | null;

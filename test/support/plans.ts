@@ -4,10 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App } from 'cdk8s';
 import { parse, stringify } from 'yaml';
 import type { KubeObject } from '../../src/kube/kube-object.js';
-import type { PhaseChartModule, RenderContext } from '../../src/phases/phase.js';
+import type { RenderContext } from '../../src/phases/phase.js';
 import { procedureById } from '../../src/phases/registry.js';
 import { type LoadedPlan, loadPlanFile, parsePlan } from '../../src/plan/load-plan.js';
 
@@ -47,18 +46,6 @@ export function contextFor(loaded: LoadedPlan, phaseId: string, rollback = false
   const order = phases.findIndex((p) => p.id === phaseId);
   if (order < 0) throw new Error(`no phase ${phaseId} in ${loaded.plan.spec.procedure}`);
   return { plan: loaded.plan, planSha256: loaded.sha256, phase: phases[order]!, order, rollback };
-}
-
-/** Renders one chart module for a phase of a plan and returns its objects and extra files. */
-export function renderChart(
-  module: PhaseChartModule,
-  loaded: LoadedPlan,
-  phaseId: string,
-  rollback = false,
-): { objects: KubeObject[]; files: { path: string; content: string }[] } {
-  const chart = module.render(new App({ outdir: 'unused' }), `${rollback ? 'rollback-' : ''}${phaseId}`, contextFor(loaded, phaseId, rollback));
-  const files = (chart as unknown as { files?: { path: string; content: string }[] }).files ?? [];
-  return { objects: chart.toJson() as KubeObject[], files };
 }
 
 /** One object by kind and name (and namespace when given); throws when absent. */

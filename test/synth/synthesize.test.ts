@@ -105,3 +105,43 @@ describe.each(EXAMPLES)('synthesize examples/%s', (example) => {
     }
   });
 });
+
+describe('synthesize on generated valid plans (property-based)', () => {
+  test('GIVEN generated valid plans WHEN synthesized twice THEN every object validates and the output is identical', async () => {
+    const fc = await import('fast-check');
+    const { parse, stringify } = await import('yaml');
+    const { parsePlan } = await import('../../src/plan/load-plan.js');
+    const base = parse(readFileSync(join(ROOT, 'examples', 'postgresql-and-redis', 'migration.yaml'), 'utf8'));
+    const dnsLabel = fc.stringMatching(/^[a-z]([a-z0-9-]{0,40}[a-z0-9])?$/);
+    const quantity = fc.tuple(fc.integer({ min: 1, max: 4096 }), fc.constantFrom('Mi', 'Gi', 'Ti', '')).map(([n, u]) => `${n}${u}`);
+    const plan = fc.record({
+      name: dnsLabel,
+      ns: dnsLabel,
+      target: dnsLabel,
+      replicas: fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 12, maxLength: 12 }),
+      size: quantity,
+      kind: fc.constantFrom('postgresql', 'mysql'),
+      redis: fc.constantFrom('upgrade-on-cluster', 'already-external'),
+      cleanup: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(plan, async (p) => {
+        const doc = structuredClone(base);
+        doc.metadata.name = p.name;
+        doc.spec.threescale.namespace = p.ns;
+        doc.spec.targets.namespace = p.target;
+        Object.keys(doc.spec.replicas).forEach((k, i) => (doc.spec.replicas[k] = p.replicas[i]));
+        doc.spec.systemDatabase = p.kind === 'postgresql' ? { kind: 'postgresql', storage: { size: p.size } } : { kind: 'mysql' };
+        doc.spec.backendRedis = { strategy: p.redis };
+        doc.spec.cleanup = { enabled: p.cleanup };
+        const loaded = parsePlan(stringify(doc), 'generated.yaml');
+        const first = await synthesize(loaded);
+        const { validateSynthResult } = await import('../../src/synth/validate-output.js');
+        await validateSynthResult(first, []);
+        const second = await synthesize(parsePlan(stringify(doc), 'generated.yaml'));
+        expect(second.files).toEqual(first.files);
+      }),
+      { numRuns: 15 },
+    );
+  });
+});

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Rollback of the cut-over: puts back the data of each connection Secret from its in-cluster backup
-# `<name>-pre-migration` (seed 3.2.11 restores from a file on a laptop instead).
+# `<name>-pre-migration` (seed 3.2.11 restores from a file on a laptop instead). The JSON patch `add` on
+# /data replaces the data whole, and also works when the live Secret has no data field at all.
 #
 # Env: SECRETS: the Secret names, separated by spaces.
 set -euo pipefail
@@ -11,7 +12,7 @@ for name in ${SECRETS:?}; do
   copy="$name-pre-migration"
   kubectl -n "$ns" get secret "$copy" >/dev/null 2>&1 || die "backup Secret $ns/$copy is missing; the cut-over never ran or the backup was deleted"
   kubectl -n "$ns" get secret "$copy" -o go-template='{{- $sep := "" -}}
-[{"op":"replace","path":"/data","value":{
+[{"op":"add","path":"/data","value":{
 {{- range $k, $v := .data}}{{$sep}}"{{$k}}":"{{$v}}"{{$sep = ","}}{{end -}}
 }}]' >"$WORK/restore.json"
   kubectl -n "$ns" patch secret "$name" --type json --patch-file "$WORK/restore.json" >/dev/null

@@ -1,4 +1,4 @@
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 
 /** The options `diff` and `status` share: plan, target folder, live source, kubectl-style cluster flags. */
 export function addCompareOptions(command: Command): Command {
@@ -14,7 +14,7 @@ export function addCompareOptions(command: Command): Command {
     )
     .option('--request-timeout <seconds>', 'deadline of each API request', (v) => {
       const n = Number(v);
-      if (!Number.isFinite(n) || n <= 0) throw new Error(`--request-timeout: expected a positive number of seconds, got "${v}"`);
+      if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of seconds.');
       return n;
     });
 }

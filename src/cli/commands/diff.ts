@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { UserError } from '../../errors.js';
 import { addCompareOptions, type CompareFlags, compareOptions } from './cluster-options.js';
 
 /** `diff`: every phase's verdict, and the target folder object by object. Exit 0 in sync, 1 differences, 2 error. */
@@ -9,8 +10,12 @@ export function registerDiff(program: Command): void {
     .action(async (flags: CompareFlags & { output: 'text' | 'json'; verbose?: boolean }) => {
       const { compareWithLive } = await import('../../status/run-diff.js');
       const { renderReportJson, renderReportText } = await import('../../status/render-report.js');
+      const { unreadableReason } = await import('../../status/diff-report.js');
       const report = await compareWithLive(compareOptions(flags));
       process.stdout.write(flags.output === 'json' ? renderReportJson(report) : renderReportText(report, { color: process.stdout.isTTY === true, verbose: flags.verbose }));
+      // Something could not be read (403, missing CRD, 5xx): the report says what it could, the exit code is 2.
+      const unreadable = unreadableReason(report);
+      if (unreadable) throw new UserError(unreadable);
       process.exitCode = report.inSync ? 0 : 1;
     });
 }

@@ -1,0 +1,61 @@
+/**
+ * Specification of charts/constructs/scale-overlays.ts: replica overlays for the operator and the twelve
+ * 3scale Deployments, all to zero or all to their captured counts (replacing the seed's `oc scale`).
+ */
+import { Testing } from 'cdk8s';
+import { describe, expect, test } from 'vitest';
+import { scaleThreescale } from '../../charts/constructs/scale-overlays.js';
+import type { KubeObject } from '../../src/kube/kube-object.js';
+import { THREESCALE_DEPLOYMENTS } from '../../src/plan/deployments.js';
+import { loadExample } from '../support/plans.js';
+
+function render(target: 'down' | 'up'): KubeObject[] {
+  const chart = Testing.chart();
+  scaleThreescale(chart, loadExample('postgresql-and-redis').plan, 'some-phase', target);
+  return chart.toJson() as KubeObject[];
+}
+
+const replicas = (objects: KubeObject[]) => Object.fromEntries(objects.map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, (o.spec as { replicas: number }).replicas]));
+
+describe('scaleThreescale', () => {
+  test('down: the operator and every 3scale Deployment to 0, nothing else', () => {
+    // GIVEN
+    const target = 'down';
+
+    // WHEN
+    const objects = render(target);
+
+    // THEN
+    expect(objects).toHaveLength(13);
+    expect(replicas(objects)).toEqual({
+      '3scale/threescale-operator-controller-manager-v2': 0,
+      ...Object.fromEntries(THREESCALE_DEPLOYMENTS.map((d) => [`3scale/${d}`, 0])),
+    });
+  });
+
+  test('up: every 3scale Deployment to its captured count and the operator to 1', () => {
+    // GIVEN
+    const { plan } = loadExample('postgresql-and-redis');
+
+    // WHEN
+    const objects = render('up');
+
+    // THEN
+    expect(replicas(objects)).toEqual({
+      '3scale/threescale-operator-controller-manager-v2': 1,
+      ...Object.fromEntries(THREESCALE_DEPLOYMENTS.map((d) => [`3scale/${d}`, plan.spec.replicas[d]])),
+    });
+    expect(replicas(objects)['3scale/apicast-production']).toBe(3);
+  });
+
+  test('renders only partial objects recording the phase', () => {
+    // GIVEN / WHEN
+    const objects = render('down');
+
+    // THEN
+    for (const o of objects) {
+      expect(o.metadata.annotations).toMatchObject({ 'threescale-migrate.3scale.net/partial': 'true', 'threescale-migrate.3scale.net/phase': 'some-phase' });
+      expect(Object.keys(o.spec as object)).toEqual(['replicas']);
+    }
+  });
+});

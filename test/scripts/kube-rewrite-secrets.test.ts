@@ -1,0 +1,202 @@
+/**
+ * Specification of charts/scripts/kube/rewrite-secrets.sh (the cut-over), run with bash and the real
+ * kubectl against the fake API server holding the 3scale 2.15 PostgreSQL install, with the REWRITES the
+ * cutover chart renders for examples/postgresql-and-redis (PostgreSQL and both Redis moved to 3scale-db).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { secretRewrites } from '../../charts/jobs/rewrite-secrets-job.js';
+import type { KubeObject } from '../../src/kube/kube-object.js';
+import { loadPlanFile } from '../../src/plan/load-plan.js';
+import {
+  checkKubectl,
+  EXAMPLE_PLANS,
+  evidenceOf,
+  failInCiIfKubectlMissing,
+  renderedKubeJob,
+  requestsOutsideRole,
+  skipKubectlSuite,
+  startKubeScriptCluster,
+  type KubeScriptCluster,
+  type RenderedKubeJob,
+} from '../support/fake-api-kubectl.js';
+import { leakedSecrets, loadLiveFixture } from '../support/live-fixtures.js';
+
+const kubectl = checkKubectl();
+
+const NS = '3scale';
+const SECRETS = ['system-database', 'backend-redis', 'system-redis'] as const;
+const PG_HOST = 'system-postgresql-service.3scale-db.svc.cluster.local';
+
+const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
+const unb64 = (s: string): string => Buffer.from(s, 'base64').toString('utf8');
+
+describe.skipIf(skipKubectlSuite(kubectl))('kube/rewrite-secrets.sh', () => {
+  let job: RenderedKubeJob;
+  let rewrites: string;
+  let fixture: KubeObject[];
+  let home: string;
+  let cluster: KubeScriptCluster;
+
+  beforeAll(async () => {
+    failInCiIfKubectlMissing(kubectl);
+    const { plan } = loadPlanFile(EXAMPLE_PLANS.postgresql);
+    rewrites = secretRewrites(plan)
+      .map((r) => `${r.secret} ${r.key} ${r.template}`)
+      .join('\n');
+    job = await renderedKubeJob(EXAMPLE_PLANS.postgresql, 'rewrite-connection-secrets');
+    fixture = await loadLiveFixture('postgresql');
+    home = await mkdtemp(join(tmpdir(), 'tsm-kubectl-home-'));
+  });
+
+  afterAll(async () => {
+    if (home) await rm(home, { recursive: true, force: true });
+  });
+
+  beforeEach(async () => {
+    cluster = await startKubeScriptCluster(fixture, { namespaces: [NS, '3scale-db'], home });
+  });
+
+  afterEach(async () => {
+    await cluster?.close();
+  });
+
+  const secret = (name: string): KubeObject | undefined => cluster.api.store.get('v1', 'Secret', NS, name);
+  const data = (name: string): Record<string, string> => (secret(name)?.data ?? {}) as Record<string, string>;
+  const decoded = (name: string): Record<string, string> => Object.fromEntries(Object.entries(data(name)).map(([k, v]) => [k, unb64(v)]));
+  const original = (name: string): Record<string, string> =>
+    (fixture.find((o) => o.kind === 'Secret' && o.metadata.name === name)!.data ?? {}) as Record<string, string>;
+  const run = () => cluster.run(job, { REWRITES: rewrites });
+
+  it('is rendered with the rewrites of secretRewrites() for the PostgreSQL + Redis plan', () => {
+    // GIVEN the plan moving PostgreSQL and both Redis to 3scale-db
+    // WHEN the cutover phase renders the Job
+    // THEN it runs in 3scale with exactly those REWRITES
+    expect(job.namespace).toBe(NS);
+    expect(job.script).toBe('kube/rewrite-secrets.sh');
+    expect(job.env.REWRITES).toBe(rewrites);
+    expect(rewrites.split('\n')).toEqual([
+      `system-database URL postgresql://{DB_USER}:{DB_PASSWORD}@${PG_HOST}/system`,
+      'backend-redis REDIS_STORAGE_URL redis://backend-redis-service.3scale-db.svc.cluster.local:6379/0',
+      'backend-redis REDIS_QUEUES_URL redis://backend-redis-service.3scale-db.svc.cluster.local:6379/1',
+      'system-redis URL redis://system-redis-service.3scale-db.svc.cluster.local:6379/1',
+    ]);
+  });
+
+  it('backs every rewritten Secret up as <name>-pre-migration with the original data', async () => {
+    // GIVEN the live connection Secrets and no backups
+    for (const name of SECRETS) expect(secret(`${name}-pre-migration`)).toBeUndefined();
+    // WHEN the cut-over runs
+    const r = await run();
+    // THEN each Secret has a backup holding exactly its original data, type and backup labels
+    expect(r.stderr).toContain('evidence recorded: rewrite-connection-secrets Succeeded');
+    expect(r.code).toBe(0);
+    for (const name of SECRETS) {
+      const copy = secret(`${name}-pre-migration`)!;
+      expect(copy.data).toEqual(original(name));
+      expect(copy.type).toBe('Opaque');
+      expect(copy.metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'threescale-migrate', 'threescale-migrate.3scale.net/backup-of': name });
+    }
+  });
+
+  it('points the URL keys at the new servers, with the credentials of the Secret itself', async () => {
+    // GIVEN system-database with DB_USER system and the fixture's password
+    const before = decoded('system-database');
+    expect(before.URL).toBe(`postgresql://system:FakePgAppPw-7Qx2@system-postgresql/system`);
+    // WHEN the cut-over runs
+    expect((await run()).code).toBe(0);
+    // THEN the URLs name the new services in 3scale-db
+    expect(decoded('system-database')).toEqual({ ...before, URL: `postgresql://system:FakePgAppPw-7Qx2@${PG_HOST}/system` });
+    expect(decoded('backend-redis')).toEqual({
+      ...Object.fromEntries(Object.entries(original('backend-redis')).map(([k, v]) => [k, unb64(v)])),
+      REDIS_STORAGE_URL: 'redis://backend-redis-service.3scale-db.svc.cluster.local:6379/0',
+      REDIS_QUEUES_URL: 'redis://backend-redis-service.3scale-db.svc.cluster.local:6379/1',
+    });
+    expect(decoded('system-redis')).toEqual({ SENTINEL_HOSTS: '', SENTINEL_ROLE: '', URL: 'redis://system-redis-service.3scale-db.svc.cluster.local:6379/1' });
+    // AND Secrets the plan does not rewrite are untouched
+    expect(data('zync')).toEqual(original('zync'));
+  });
+
+  it('percent-encodes credentials with URL delimiters (@ : / %) into the userinfo', async () => {
+    // GIVEN a database user and password that contain URL delimiters
+    const user = 'sys:tem';
+    const password = 'Fake@Pg:Pw/50%Off';
+    const s = secret('system-database')!;
+    s.data = { ...(s.data as Record<string, string>), DB_USER: b64(user), DB_PASSWORD: b64(password) };
+    cluster.api.store.put(s);
+    // WHEN the cut-over runs
+    const r = await run();
+    // THEN the URL carries them percent-encoded, and a URL parser gives the originals back
+    expect(r.code).toBe(0);
+    const url = decoded('system-database').URL!;
+    expect(url).toBe(`postgresql://sys%3Atem:Fake%40Pg%3APw%2F50%25Off@${PG_HOST}/system`);
+    const parsed = new URL(url);
+    expect([decodeURIComponent(parsed.username), decodeURIComponent(parsed.password), parsed.hostname, parsed.pathname]).toEqual([user, password, PG_HOST, '/system']);
+    // AND neither the password nor any form of it is printed
+    const out = r.stdout + r.stderr;
+    for (const form of [password, b64(password), encodeURIComponent(password), 'Fake%40Pg%3APw%2F50%25Off']) expect(out).not.toContain(form);
+  });
+
+  it('keeps the first backup on a rerun, so it still holds the original and not the rewritten values', async () => {
+    // GIVEN a completed cut-over
+    expect((await run()).code).toBe(0);
+    const backupVersions = SECRETS.map((n) => secret(`${n}-pre-migration`)!.metadata.resourceVersion);
+    const rewritten = SECRETS.map((n) => data(n));
+    // WHEN the Job runs again (a retried Job, or the phase applied twice)
+    const again = await run();
+    // THEN it succeeds, says it kept the backups, and the backups are unchanged
+    expect(again.code).toBe(0);
+    for (const name of SECRETS) expect(again.stderr).toContain(`backup ${name}-pre-migration exists; keeping it`);
+    expect(SECRETS.map((n) => secret(`${n}-pre-migration`)!.metadata.resourceVersion)).toEqual(backupVersions);
+    for (const name of SECRETS) expect(data(`${name}-pre-migration`)).toEqual(original(name));
+    // AND the rewritten Secrets are the same as after the first run
+    expect(SECRETS.map((n) => data(n))).toEqual(rewritten);
+  });
+
+  it('records evidence: phase Succeeded, a checksum of the rewrites, the time and a summary', async () => {
+    // GIVEN a fresh cluster
+    // WHEN the cut-over runs
+    expect((await run()).code).toBe(0);
+    // THEN the evidence ConfigMap of the Job namespace carries the step's keys
+    expect(evidenceOf(cluster.api, NS, 'rewrite-connection-secrets')).toEqual({
+      'rewrite-connection-secrets.phase': 'Succeeded',
+      'rewrite-connection-secrets.inputsChecksum': expect.stringMatching(/^[0-9a-f]{64}$/),
+      'rewrite-connection-secrets.finishedAt': expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      'rewrite-connection-secrets.result': 'rewrote the connection Secrets',
+    });
+  });
+
+  it('fails naming the Secret and key when a placeholder key is missing', async () => {
+    // GIVEN system-database without DB_PASSWORD
+    const s = secret('system-database')!;
+    delete (s.data as Record<string, string>).DB_PASSWORD;
+    cluster.api.store.put(s);
+    // WHEN the cut-over runs
+    const r = await run();
+    // THEN it stops with a clear message and the URL is not rewritten
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('ERROR: Secret 3scale/system-database has no key DB_PASSWORD, needed by the URL template');
+    expect(data('system-database').URL).toBe(original('system-database').URL);
+  });
+
+  it('prints no secret value of the fixture, plain or base64, on stdout or stderr', async () => {
+    // GIVEN the fixture's fake credentials
+    // WHEN the cut-over runs twice
+    const outputs = [await run(), await run()];
+    // THEN nothing secret is printed
+    expect(outputs.map((o) => o.code)).toEqual([0, 0]);
+    expect(leakedSecrets(outputs.map((o) => o.stdout + o.stderr).join('\n'))).toEqual([]);
+    expect(outputs.map((o) => o.stdout)).toEqual(['', '']);
+  });
+
+  it('makes only requests the Role rendered for the Job allows', async () => {
+    // GIVEN the Role the chart binds to the Job's ServiceAccount
+    // WHEN the cut-over runs twice
+    expect((await run()).code).toBe(0);
+    expect((await run()).code).toBe(0);
+    // THEN every resource request was within it
+    expect(requestsOutsideRole(cluster.api.requests, job)).toEqual([]);
+  });
+});

@@ -1,0 +1,22 @@
+/**
+ * Rendering of one phase chart module for the chart suites (kept apart from plans.ts so suites that do not
+ * render charts do not load cdk8s).
+ */
+import { App } from 'cdk8s';
+import type { KubeObject } from '../../src/kube/kube-object.js';
+import type { PhaseChartModule } from '../../src/phases/phase.js';
+import type { LoadedPlan } from '../../src/plan/load-plan.js';
+import { contextFor } from './plans.js';
+
+/** Renders one chart module for a phase of a plan and returns its objects and extra files. */
+export function renderChart(
+  module: PhaseChartModule,
+  loaded: LoadedPlan,
+  phaseId: string,
+  rollback = false,
+): { objects: KubeObject[]; files: { path: string; content: string }[] } {
+  const chart = module.render(new App({ outdir: 'unused' }), `${rollback ? 'rollback-' : ''}${phaseId}`, contextFor(loaded, phaseId, rollback));
+  const files = (chart as unknown as { files?: { path: string; content: string }[] }).files ?? [];
+  return { objects: chart.toJson() as KubeObject[], files };
+}
+

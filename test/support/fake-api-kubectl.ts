@@ -1,0 +1,251 @@
+/**
+ * Running the kubectl scripts of charts/scripts/kube/ for real: bash and the installed kubectl against the
+ * fake API server, with the environment the charts render for their Job (taken from a synth of an example
+ * plan), and a check that every request the script made is allowed by the Role the chart grants the Job.
+ *
+ * kubectl (client-go) sends bearer tokens only over TLS, so the fake server runs with authentication off
+ * (`token: null`) for these suites; the kubeconfig still names a user, as in-cluster kubeconfigs do.
+ *
+ * Missing kubectl: the suite is skipped with a loud console.warn, except when CI is set, where it fails
+ * (a CI run that silently skips proves nothing), like the database suites of db-servers.ts.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml, stringify } from 'yaml';
+import type { KubeObject } from '../../src/kube/kube-object.js';
+import { loadPlanFile } from '../../src/plan/load-plan.js';
+import { synthesize } from '../../src/synth/synthesize.js';
+import { findBinary, IN_CI, REPO_ROOT, runScript, type BinaryCheck, type ScriptResult } from './db-servers.js';
+import { startFakeApiServer, type FakeApiServer, type RecordedRequest } from './fake-api-server.js';
+
+/** How to get kubectl (any client within one minor version of the cluster works; the tests use v1.32). */
+export const KUBECTL_HINT =
+  'install kubectl v1.32: apt-get install -y kubectl (from https://pkgs.k8s.io/core:/stable:/v1.32/deb/) or the google-cloud-cli kubectl component';
+
+/** Checks that kubectl is on PATH; warns loudly when it is not. Use with `describe.skipIf(skipKubectlSuite(check))`. */
+export function checkKubectl(): BinaryCheck {
+  const missing = findBinary('kubectl') ? [] : ['kubectl'];
+  if (missing.length > 0) {
+    console.warn(`\n!!! kubectl script tests ${IN_CI ? 'FAIL' : 'are SKIPPED'}: missing kubectl.\n!!! ${KUBECTL_HINT}\n`);
+  }
+  return { ok: missing.length === 0, missing };
+}
+
+/** Skip only outside CI; in CI the suite runs and its beforeAll fails. */
+export function skipKubectlSuite(check: BinaryCheck): boolean {
+  return !check.ok && !IN_CI;
+}
+
+/** Call in beforeAll: throws (CI) when kubectl is missing. */
+export function failInCiIfKubectlMissing(check: BinaryCheck): void {
+  if (!check.ok) throw new Error(`missing kubectl (CI is set, so this fails instead of skipping); ${KUBECTL_HINT}`);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// What the charts render
+
+/** The example plans. */
+export const EXAMPLE_PLANS = {
+  postgresql: join(REPO_ROOT, 'examples', 'postgresql-and-redis', 'migration.yaml'),
+  mysql: join(REPO_ROOT, 'examples', 'mysql-in-place-and-redis', 'migration.yaml'),
+} as const;
+
+/** One rule of a Role. */
+export interface PolicyRule {
+  readonly apiGroups?: readonly string[];
+  readonly resources?: readonly string[];
+  readonly resourceNames?: readonly string[];
+  readonly verbs: readonly string[];
+}
+
+/** A kubectl Job as a phase renders it. */
+export interface RenderedKubeJob {
+  /** Job name (also its ServiceAccount and EVIDENCE_STEP). */
+  readonly name: string;
+  /** Namespace of the Job (what NAMESPACE resolves to). */
+  readonly namespace: string;
+  /** Script path under charts/scripts, e.g. `kube/rewrite-secrets.sh`. */
+  readonly script: string;
+  /** The container's environment, with the `metadata.namespace` fieldRef resolved. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Rules of the Roles bound to the Job's ServiceAccount, by namespace. */
+  readonly rules: Readonly<Record<string, readonly PolicyRule[]>>;
+}
+
+interface JobObject extends KubeObject {
+  spec: {
+    template: {
+      spec: {
+        serviceAccountName: string;
+        containers: { command: string[]; env?: { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[] }[];
+      };
+    };
+  };
+}
+
+/**
+ * Synthesizes a plan (optionally with changes to its `spec`, written to a temporary copy) and returns the
+ * kubectl Job of that name, forward or rollback.
+ */
+export async function renderedKubeJob(planFile: string, jobName: string, specChanges: Record<string, unknown> = {}): Promise<RenderedKubeJob> {
+  let path = planFile;
+  let dir: string | undefined;
+  if (Object.keys(specChanges).length > 0) {
+    const plan = parseYaml(readFileSync(planFile, 'utf8')) as { spec: Record<string, unknown> };
+    Object.assign(plan.spec, specChanges);
+    dir = await mkdtemp(join(tmpdir(), 'tsm-plan-'));
+    path = join(dir, 'migration.yaml');
+    await writeFile(path, stringify(plan));
+  }
+  try {
+    const result = await synthesize(loadPlanFile(path));
+    for (const state of [...result.forward, ...result.rollbacks]) {
+      const job = state.own.find((o) => o.kind === 'Job' && o.metadata.name === jobName) as JobObject | undefined;
+      if (!job) continue;
+      const namespace = job.metadata.namespace!;
+      const container = job.spec.template.spec.containers[0]!;
+      const script = /\/(kube\/[^/]+\.sh)$/.exec(container.command[1] ?? '')?.[1];
+      if (!script) throw new Error(`Job ${jobName} does not run a kube/ script: ${container.command.join(' ')}`);
+      const env: Record<string, string> = {};
+      for (const e of container.env ?? []) {
+        if (e.value !== undefined) env[e.name] = e.value;
+        else if (e.valueFrom?.fieldRef?.fieldPath === 'metadata.namespace') env[e.name] = namespace;
+        else throw new Error(`Job ${jobName}: env ${e.name} is not a plain value`);
+      }
+      const sa = job.spec.template.spec.serviceAccountName;
+      const bound = new Set(
+        state.own
+          .filter((o) => o.kind === 'RoleBinding')
+          .filter((b) => ((b.subjects as { kind: string; name: string; namespace?: string }[] | undefined) ?? []).some((s) => s.kind === 'ServiceAccount' && s.name === sa && s.namespace === namespace))
+          .map((b) => `${b.metadata.namespace}/${(b.roleRef as { name: string }).name}`),
+      );
+      const rules: Record<string, PolicyRule[]> = {};
+      for (const role of state.own.filter((o) => o.kind === 'Role' && bound.has(`${o.metadata.namespace}/${o.metadata.name}`))) {
+        rules[role.metadata.namespace!] = [...(rules[role.metadata.namespace!] ?? []), ...((role.rules as PolicyRule[] | undefined) ?? [])];
+      }
+      return { name: jobName, namespace, script, env, rules };
+    }
+    throw new Error(`no Job ${jobName} in the synth of ${planFile}`);
+  } finally {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// RBAC
+
+/** Non-resource URLs every authenticated user may GET (system:discovery, system:public-info-viewer). */
+function isNonResource(path: string): boolean {
+  const segs = path.split('/').filter((s) => s !== '');
+  if (segs[0] === 'openapi' || segs[0] === 'version') return true;
+  if (segs[0] === 'api') return segs.length <= 2;
+  if (segs[0] === 'apis') return segs.length <= 3;
+  return false;
+}
+
+/** The authorization attributes of a resource request. */
+export interface RequestAccess {
+  readonly verb: string;
+  readonly group: string;
+  readonly resource: string;
+  readonly namespace?: string;
+  readonly name?: string;
+}
+
+/** What kube-apiserver's authorizer is asked for a request; undefined for non-resource URLs. */
+export function requestAccess(r: RecordedRequest): RequestAccess | undefined {
+  if (isNonResource(r.path)) return undefined;
+  const segs = r.path.split('/').filter((s) => s !== '');
+  let group = '';
+  let rest: string[];
+  if (segs[0] === 'api') rest = segs.slice(2);
+  else {
+    group = segs[1] ?? '';
+    rest = segs.slice(3);
+  }
+  let namespace: string | undefined;
+  if (rest[0] === 'namespaces' && rest.length >= 3) {
+    namespace = rest[1];
+    rest = rest.slice(2);
+  }
+  const resource = rest.length >= 3 ? `${rest[0]}/${rest[2]}` : rest[0]!;
+  const name = rest[1];
+  const isList = name === undefined;
+  const verb = { GET: isList ? 'list' : 'get', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: isList ? 'deletecollection' : 'delete' }[r.method] ?? r.method.toLowerCase();
+  return { verb, group, resource, namespace, name };
+}
+
+function allows(rule: PolicyRule, a: RequestAccess): boolean {
+  const has = (list: readonly string[] | undefined, v: string): boolean => !!list && (list.includes('*') || list.includes(v));
+  if (!has(rule.verbs, a.verb) || !has(rule.apiGroups, a.group) || !has(rule.resources, a.resource)) return false;
+  if (rule.resourceNames && rule.resourceNames.length > 0) return a.name !== undefined && rule.resourceNames.includes(a.name);
+  return true;
+}
+
+/**
+ * kubectl's best-effort probe after a NotFound: `GET /api/v1/namespaces/<ns>` to say "namespace not found"
+ * instead; any other answer, Forbidden included, leaves the original error (cli-runtime `Info.Get`).
+ */
+function isNamespaceProbe(a: RequestAccess): boolean {
+  return a.verb === 'get' && a.group === '' && a.resource === 'namespaces' && a.namespace === undefined;
+}
+
+/** The requests (as `verb group/resource ns/name`) that the Job's Roles do not allow. */
+export function requestsOutsideRole(requests: readonly RecordedRequest[], job: RenderedKubeJob): string[] {
+  const out: string[] = [];
+  for (const r of requests) {
+    const a = requestAccess(r);
+    if (!a || isNamespaceProbe(a)) continue;
+    const rules = a.namespace ? (job.rules[a.namespace] ?? []) : [];
+    if (!rules.some((rule) => allows(rule, a))) out.push(`${a.verb} ${a.group ? `${a.group}/` : ''}${a.resource} ${a.namespace ?? ''}/${a.name ?? ''}`);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// A cluster to run against
+
+/** A Namespace object. */
+export function namespaceObject(name: string): KubeObject {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } };
+}
+
+/** A fake cluster plus the folders a kubectl Job has (a scratch WORK, a HOME for kubectl's cache). */
+export interface KubeScriptCluster {
+  readonly api: FakeApiServer;
+  readonly kubeconfig: string;
+  /** Scratch folder given to the scripts as WORK (the Job's emptyDir). */
+  readonly work: string;
+  /** Runs a kube script with the Job's environment (WORK, KUBECONFIG and HOME pointing here) and overrides. */
+  run(job: RenderedKubeJob, overrides?: Record<string, string>): Promise<ScriptResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a fake API server holding `objects` plus the given namespaces. `home` is kubectl's HOME (its
+ * discovery and OpenAPI cache); share one across the tests of a file to keep them fast.
+ */
+export async function startKubeScriptCluster(objects: readonly KubeObject[], options: { readonly namespaces: readonly string[]; readonly home: string }): Promise<KubeScriptCluster> {
+  const api = await startFakeApiServer({ objects: [...options.namespaces.map(namespaceObject), ...objects], token: null });
+  const kubeconfig = api.kubeconfigPath();
+  const work = await mkdtemp(join(tmpdir(), 'tsm-kube-work-'));
+  return {
+    api,
+    kubeconfig,
+    work,
+    run: (job, overrides = {}) => runScript(job.script, { ...job.env, WORK: work, KUBECONFIG: kubeconfig, HOME: options.home, ...overrides }, { timeoutMs: 90_000 }),
+    async close() {
+      await api.close();
+      await rm(work, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The data of the evidence ConfigMap entries of one step. */
+export function evidenceOf(api: FakeApiServer, namespace: string, step: string): Record<string, string> {
+  const cm = api.store.get('v1', 'ConfigMap', namespace, 'threescale-migrate-evidence');
+  const data = (cm?.data ?? {}) as Record<string, string>;
+  return Object.fromEntries(Object.entries(data).filter(([k]) => k.startsWith(`${step}.`)));
+}
