@@ -34,6 +34,7 @@ export function render(scope: Construct, id: string, context: RenderContext): Ph
     namespace: plan.spec.threescale.namespace,
     phaseId: chart.phaseId,
     externalComponents: externalFlags(plan, true),
+    wave: 1,
   });
   if (postgresqlMove(plan)) {
     new ReplicaOverlay(chart, 'OldPostgresql', { name: POSTGRESQL_NAMES.oldDeployment, namespace: plan.spec.threescale.namespace, replicas: 0, phaseId: chart.phaseId });

@@ -24,6 +24,7 @@ export function render(scope: Construct, id: string, context: RenderContext): Ph
     phaseId: chart.phaseId,
     externalComponents: externalFlags(plan, false),
     restoreInternalPostgresql: postgresqlMove(plan) !== undefined,
+    wave: 1,
   });
   if (postgresqlMove(plan)) {
     new ReplicaOverlay(chart, 'OldPostgresql', { name: POSTGRESQL_NAMES.oldDeployment, namespace: plan.spec.threescale.namespace, replicas: 1, phaseId: chart.phaseId });

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { partialAnnotations } from './metadata.js';
+import { ARGOCD_SYNC_WAVE, partialAnnotations } from './metadata.js';
 
 /** Props of {@link ApiManagerOverlay}. */
 export interface ApiManagerOverlayProps {
@@ -23,6 +23,11 @@ export interface ApiManagerOverlayProps {
    * @default false
    */
   readonly restoreInternalPostgresql?: boolean;
+  /**
+   * Argo CD sync wave inside the phase (after the Jobs of earlier waves).
+   * @default none (wave 0)
+   */
+  readonly wave?: number;
 }
 
 /**
@@ -45,7 +50,11 @@ export class ApiManagerOverlay extends Construct {
     new ApiObject(this, 'Resource', {
       apiVersion: 'apps.3scale.net/v1alpha1',
       kind: 'APIManager',
-      metadata: { name: props.name, namespace: props.namespace, annotations: partialAnnotations(props.phaseId) },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        annotations: { ...partialAnnotations(props.phaseId), ...(props.wave !== undefined ? { [ARGOCD_SYNC_WAVE]: String(props.wave) } : {}) },
+      },
       spec,
     });
   }

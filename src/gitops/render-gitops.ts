@@ -122,6 +122,12 @@ function argocd(plan: Plan, chain: FolderState[]): OutputFile[] {
       data: { 'resource.customizations.health.argoproj.io_Application': APPLICATION_HEALTH_LUA },
     }),
   });
+  // OpenShift GitOps owns argocd-cm and rebuilds it from its ArgoCD resource: there the check goes into
+  // spec.resourceHealthChecks (a merge patch replaces that whole list; merge by hand if it has entries).
+  files.push({
+    path: 'gitops/argocd/openshift-gitops-argocd.patch.yaml',
+    content: toYaml({ spec: { resourceHealthChecks: [{ group: 'argoproj.io', kind: 'Application', check: APPLICATION_HEALTH_LUA }] } }),
+  });
   return files;
 }
 

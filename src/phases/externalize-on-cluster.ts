@@ -214,14 +214,19 @@ const verify: PhaseDefinition = {
   window: 'after-window',
   destructive: false,
   applies: needsWindow,
-  describe: () => ['Job verify-migration: the accounts table is readable in the System database, and the liveness-probe key is present in each Redis'],
+  describe: (plan) => {
+    const out: string[] = [];
+    if (postgresqlMove(plan) || mysqlKeptInPlace(plan)) out.push('Job verify-system-database: the accounts table is readable in the System database 3scale now uses');
+    if (redisMoves(plan).length) out.push(`Job verify-redis: the liveness-probe key is present in ${redisList(plan)}`);
+    return out;
+  },
   expects: () => ['every 3scale Deployment is ready'],
   chart: () => import('../../charts/verify-chart.js'),
 };
 
 const cleanup: PhaseDefinition = {
   id: 'cleanup',
-  title: 'Delete the old databases (destructive, only on request)',
+  title: 'Delete the old databases (only with spec.cleanup.enabled)',
   window: 'after-window',
   destructive: true,
   applies: (plan) => plan.spec.cleanup.enabled && createsServers(plan),

@@ -23,7 +23,8 @@ export async function validateSynthResult(result: SynthResult, gitopsFiles: read
     }
   }
   for (const f of gitopsFiles) {
-    if (!f.path.endsWith('.yaml') || f.path.endsWith('kustomization.yaml')) continue;
+    // Kustomization files and merge patches (`*.patch.yaml`) are not Kubernetes objects.
+    if (!f.path.endsWith('.yaml') || f.path.endsWith('kustomization.yaml') || f.path.endsWith('.patch.yaml')) continue;
     const o = parse(f.content) as KubeObject;
     for (const issue of validateManifest(o)) problems.push(`${f.path} (${objectRef(o)}): ${issue.message}`);
   }
