@@ -14,7 +14,7 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { progress, sampleStats, timed, type SampleStats } from './benchmark.js';
 import { DiskSampler, jobTimeline } from './support/measure.js';
-import { runRounds, type RoundsPlan, type Variant } from './support/rounds.js';
+import { runRounds, type LoadInfo, type RoundsPlan, type Variant } from './support/rounds.js';
 import { exec, PG_APT_HINT, PG_BINARIES, PG_SETTINGS, pgBinDir, requireBinaries, runScript, startPostgres, type PgServer } from './support/servers.js';
 
 const SCOPE = 'data-phase/postgresql';
@@ -51,7 +51,7 @@ export interface PgVariantResult {
   samplesSeconds: number[];
   stats: SampleStats;
   peakIntermediateBytes: number;
-  samples: PgSample[];
+  samples: (PgSample & LoadInfo)[];
 }
 
 export interface PgResult {

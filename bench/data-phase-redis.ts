@@ -19,7 +19,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { progress, sampleStats, timed, type SampleStats } from './benchmark.js';
 import { DiskSampler, jobTimeline } from './support/measure.js';
-import { runRounds, type RoundsPlan, type Variant } from './support/rounds.js';
+import { runRounds, type LoadInfo, type RoundsPlan, type Variant } from './support/rounds.js';
 import {
   createRedis,
   exec,
@@ -62,7 +62,7 @@ export interface RedisVariantResult {
   samplesSeconds: number[];
   stats: SampleStats;
   peakIntermediateBytes: number;
-  samples: RedisSample[];
+  samples: (RedisSample & LoadInfo)[];
 }
 
 export interface RedisResult {

@@ -14,6 +14,7 @@
  * Result: bench/results/data-phase.json for a complete, full-size run; a partial or scaled-down run writes
  * bench/results/data-phase.<parts>[.scaled].json instead, so it never replaces the real figures.
  */
+import { loadavg } from 'node:os';
 import { type Benchmark, type BenchResult, formatBytes, formatSeconds, formatTable, progress, secondsSince, writeResultFile } from './benchmark.js';
 import { runPostgresqlDataPhase, type PgResult } from './data-phase-postgresql.js';
 import { runRedisDataPhase, type RedisResult } from './data-phase-redis.js';
@@ -128,6 +129,15 @@ export const dataPhaseBenchmark: Benchmark = {
       }
       if (redis.stoppedEarly) notes.push(`Redis: ${redis.stoppedEarly}`);
     }
+    const loads = [...(pg?.variants ?? []), ...(redis?.variants ?? [])].flatMap((v) => v.samples.flatMap((s) => s.loadAvg1));
+    const loadAvgAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
+    if (loads.length > 0) {
+      const startLoad = machine.loadAvgAtStart[0];
+      notes.push(
+        `1-minute load average: ${startLoad.toFixed(1)} before the benchmark, ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} around the timed runs (these include the benchmark's own processes)` +
+          (startLoad >= 1 ? ' - the machine was busy before the benchmark started: expect wider min/max than on an idle machine' : ''),
+      );
+    }
     notes.push(
       `Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${formatBytes(machine.memoryBytes)} RAM, ${machine.platform} ${machine.kernel}, node ${machine.node}; ` +
         `${machine.tools.postgres ?? '?'}, ${machine.tools['redis-server']?.replace(/ sha=.*/, '') ?? '?'}`,
@@ -144,7 +154,7 @@ export const dataPhaseBenchmark: Benchmark = {
       totalSeconds,
       complete,
       fullSize,
-      machine,
+      machine: { ...machine, loadAvgAtEnd },
       settings: { parts, budgetSeconds, forcedRounds: forced ?? null, wantedRounds: plan.wanted, pgScale: scale, pgMinBytes: minBytes, redisKeys },
       postgresql: pg ?? null,
       redis: redis ?? null,

@@ -3,7 +3,7 @@
  * description of the machine and server versions for the result files.
  */
 import { lstat, readdir } from 'node:fs/promises';
-import { arch, cpus, freemem, platform, release, totalmem } from 'node:os';
+import { arch, cpus, freemem, loadavg, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { exec, findBinary, pgBinDir } from './servers.js';
 
@@ -85,6 +85,8 @@ export interface MachineInfo {
   cpuModel: string;
   memoryBytes: number;
   freeMemoryBytesAtStart: number;
+  /** 1, 5 and 15 minute load averages when the benchmark started (other work on the machine skews figures). */
+  loadAvgAtStart: number[];
   platform: string;
   arch: string;
   kernel: string;
@@ -101,6 +103,7 @@ export async function machineInfo(): Promise<MachineInfo> {
     cpuModel: list[0]?.model ?? 'unknown',
     memoryBytes: totalmem(),
     freeMemoryBytesAtStart: freemem(),
+    loadAvgAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
     platform: platform(),
     arch: arch(),
     kernel: release(),

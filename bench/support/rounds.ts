@@ -3,7 +3,13 @@
  * that no variant always runs first on a cold or last on a warm machine), and rounds continue until the
  * wanted count is reached or the next round would likely overrun the deadline (never fewer than one).
  */
+import { loadavg } from 'node:os';
 import { progress, secondsSince } from '../benchmark.js';
+
+/** What runRounds adds to every sample: the 1-minute load average before and after the run. */
+export interface LoadInfo {
+  loadAvg1: [number, number];
+}
 
 export interface Variant<S> {
   id: string;
@@ -22,14 +28,14 @@ export interface RoundsPlan {
 }
 
 export interface RoundsOutcome<S> {
-  samples: Map<string, (S & { seconds: number })[]>;
+  samples: Map<string, (S & { seconds: number } & LoadInfo)[]>;
   rounds: number;
   /** Why fewer rounds than wanted ran, when they did. */
   stoppedEarly?: string;
 }
 
 export async function runRounds<S>(scope: string, variants: Variant<S>[], plan: RoundsPlan): Promise<RoundsOutcome<S>> {
-  const samples = new Map<string, (S & { seconds: number })[]>(variants.map((v) => [v.id, []]));
+  const samples = new Map<string, (S & { seconds: number } & LoadInfo)[]>(variants.map((v) => [v.id, []]));
   const target = plan.forced ?? plan.wanted;
   let longestRound = 0;
   let round = 0;
@@ -47,14 +53,20 @@ export async function runRounds<S>(scope: string, variants: Variant<S>[], plan: 
     const order = variants.map((_, i) => variants[(i + round) % variants.length]);
     for (const v of order) {
       progress(scope, `round ${round + 1}/${target}: ${v.label} ...`);
+      const before = loadavg()[0];
       const s = await v.run(round);
-      (samples.get(v.id) as (S & { seconds: number })[]).push(s);
-      progress(scope, `round ${round + 1}/${target}: ${v.label}: ${s.seconds.toFixed(1)} s`);
+      const after = loadavg()[0];
+      (samples.get(v.id) as (S & { seconds: number } & LoadInfo)[]).push({ ...s, loadAvg1: [round2(before), round2(after)] });
+      progress(scope, `round ${round + 1}/${target}: ${v.label}: ${s.seconds.toFixed(1)} s (load ${before.toFixed(1)} -> ${after.toFixed(1)})`);
     }
     longestRound = Math.max(longestRound, secondsSince(started));
     round++;
   }
   return { samples, rounds: round, stoppedEarly };
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
 }
 
 /** Integer from the environment, or undefined; throws on garbage. */

@@ -19,7 +19,8 @@ export function nextStep(report: DiffReport): string {
   if (report.outOfOrder.length) return `phases ${report.outOfOrder.join(', ')} are live before an earlier phase; check the GitOps target (${report.target})`;
   const target = report.phases.find((p) => p.folder === report.target);
   if (!report.inSync) {
-    if (target && (target.status === 'in-progress' || target.status === 'pending')) return `wait: ${report.target} is being applied (${target.reason})`;
+    if (target?.status === 'in-progress') return `wait: ${report.target} is being applied (${target.reason})`;
+    if (target?.status === 'pending' || target?.status === 'blocked') return `${report.target} is not applied yet: let the GitOps engine sync it (or kubectl apply --server-side -k dist/${report.target})`;
     return `${report.target} differs from the cluster: run \`threescale-migrate diff\` and let the GitOps engine sync it`;
   }
   const index = report.phases.findIndex((p) => p.folder === report.target);

@@ -27,7 +27,6 @@ const transcript: string[] = [];
 
 /** Drops terminal colors, so assertions read plain text whatever the terminal. */
 export function plain(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\u001b\[[0-9;]*m/g, '');
 }
 
