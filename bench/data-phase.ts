@@ -94,6 +94,7 @@ export const dataPhaseBenchmark: Benchmark = {
               .join(', '),
         );
       }
+      notes.push('PostgreSQL: one untimed warm-up run of (b) before round 1 (a fresh target creates its WAL files on the first restore); rounds rotate the order of the variants');
       if (pg.stoppedEarly) notes.push(`PostgreSQL: ${pg.stoppedEarly}`);
     }
     if (redis) {
@@ -127,6 +128,9 @@ export const dataPhaseBenchmark: Benchmark = {
           );
         }
       }
+      notes.push(
+        `Redis: both flows poll the AOF rewrite every ${redis.pollIntervalSeconds} s (the Job's default); a rewrite that takes about that long lands on one or two intervals by chance, hence the spread`,
+      );
       if (redis.stoppedEarly) notes.push(`Redis: ${redis.stoppedEarly}`);
     }
     const loads = [...(pg?.variants ?? []), ...(redis?.variants ?? [])].flatMap((v) => v.samples.flatMap((s) => s.loadAvg1));

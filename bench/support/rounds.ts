@@ -14,7 +14,7 @@ export interface LoadInfo {
 export interface Variant<S> {
   id: string;
   label: string;
-  /** One timed repetition, including its own untimed setup/reset/verification. */
+  /** One timed repetition, including its own untimed setup/reset/verification (round -1: the warm-up). */
   run(round: number): Promise<S & { seconds: number }>;
 }
 
@@ -27,6 +27,15 @@ export interface RoundsPlan {
   deadline?: bigint;
 }
 
+export interface RoundsOptions {
+  /**
+   * Id of a variant to run once, untimed and discarded, before round 1: a fresh server's first heavy run
+   * pays for things later runs do not (new WAL segment files, cold caches), which would count against
+   * whichever variant happens to go first.
+   */
+  warmup?: string;
+}
+
 export interface RoundsOutcome<S> {
   samples: Map<string, (S & { seconds: number } & LoadInfo)[]>;
   rounds: number;
@@ -34,7 +43,14 @@ export interface RoundsOutcome<S> {
   stoppedEarly?: string;
 }
 
-export async function runRounds<S>(scope: string, variants: Variant<S>[], plan: RoundsPlan): Promise<RoundsOutcome<S>> {
+export async function runRounds<S>(scope: string, variants: Variant<S>[], plan: RoundsPlan, options: RoundsOptions = {}): Promise<RoundsOutcome<S>> {
+  const warm = variants.find((v) => v.id === options.warmup);
+  if (options.warmup !== undefined && !warm) throw new Error(`warm-up variant ${options.warmup} is not one of ${variants.map((v) => v.id).join(', ')}`);
+  if (warm) {
+    progress(scope, `warm-up (not counted): ${warm.label} ...`);
+    const s = await warm.run(-1);
+    progress(scope, `warm-up (not counted): ${warm.label}: ${s.seconds.toFixed(1)} s`);
+  }
   const samples = new Map<string, (S & { seconds: number } & LoadInfo)[]>(variants.map((v) => [v.id, []]));
   const target = plan.forced ?? plan.wanted;
   let longestRound = 0;

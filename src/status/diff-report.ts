@@ -140,11 +140,14 @@ function removalChecks(plan: Plan, result: SynthResult, state: FolderState): Des
   const steps = mysqlDetachSteps(plan);
   const cutover = result.forward.find((s) => s.phase.definition.id === 'cutover');
   if (!steps.length || !cutover || state.rollback || state.phase.order < cutover.phase.order) return [];
+  // The patch removes the APIManager ownerReference by its live position (guarded by a `test` of kind and name);
+  // the comparison addresses list items in merge-key (uid) order, so the check selects it by kind and name.
+  const owner = `/metadata/ownerReferences/kind=APIManager,name=${plan.spec.threescale.apiManagerName}`;
   const byObject = new Map<string, { kind: string; name: string; paths: string[] }>();
   for (const s of steps) {
     const key = `${s.kind}/${s.name}`;
     const entry = byObject.get(key) ?? { kind: s.kind, name: s.name, paths: [] };
-    entry.paths.push(s.removedPath);
+    entry.paths.push(/^\/metadata\/ownerReferences\/\d+$/.test(s.removedPath) ? owner : s.removedPath);
     byObject.set(key, entry);
   }
   const apiVersion = (kind: string) => (kind === 'Deployment' ? 'apps/v1' : 'v1');

@@ -107,13 +107,14 @@ export class ObjectJudge {
     const base = { ref, partial: check.partial, changes: [] as Change[] };
     const listing = this.listings.get(listingKey(o.apiVersion, o.kind, o.metadata.namespace));
     if (!listing) return { ...base, verdict: 'error', reason: 'not listed' };
-    if (!listing.ok) {
-      const kind = listing.error.kind;
-      return { ...base, verdict: kind === 'forbidden' ? 'forbidden' : kind === 'missing-crd' ? 'missing-crd' : 'error', reason: listing.error.message };
-    }
+    if (!listing.ok) return { ...base, verdict: unreadableVerdict(listing.error.kind), reason: listing.error.message };
     const live = listing.items.find((i) => i.metadata.name === o.metadata.name);
 
     if (o.kind === 'Job') {
+      // A finished Job may be gone (TTL, hook policy): then only its record can tell, and an unreadable record
+      // means nothing can be said, not that the Job never ran.
+      const records = this.listings.get(listingKey('v1', 'ConfigMap', o.metadata.namespace));
+      if (!live && records && !records.ok) return { ...base, verdict: unreadableVerdict(records.error.kind), reason: records.error.message };
       const evidence = this.live({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: EVIDENCE_CONFIGMAP, namespace: o.metadata.namespace! } });
       const e = jobEvidence(o, evidence, live);
       const verdict: Verdict = e.state === 'succeeded' ? 'job-succeeded' : e.state === 'failed' ? 'job-failed' : e.state === 'running' ? 'job-running' : 'job-not-run';
@@ -143,6 +144,11 @@ export class ObjectJudge {
 /** The verdict with its keys in the order the README documents for `diff -o json`. */
 function inDocumentedOrder(v: ObjectVerdict): ObjectVerdict {
   return { ref: v.ref, verdict: v.verdict, partial: v.partial, ...(v.reason !== undefined ? { reason: v.reason } : {}), changes: v.changes };
+}
+
+/** The verdict on an object whose LIST failed. */
+function unreadableVerdict(kind: string): Verdict {
+  return kind === 'forbidden' ? 'forbidden' : kind === 'missing-crd' ? 'missing-crd' : 'error';
 }
 
 function listingKey(apiVersion: string, kind: string, namespace: string | undefined): string {

@@ -1,0 +1,567 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { KubeObject } from '../../src/kube/kube-object.js';
+import type { PhaseDefinition, PlannedPhase } from '../../src/phases/phase.js';
+import type { LoadedPlan } from '../../src/plan/load-plan.js';
+import { buildDiffReport, type DiffReport, type PhaseStatus, unreadableReason } from '../../src/status/diff-report.js';
+import type { LiveSource } from '../../src/status/live-source.js';
+import { composeState } from '../../src/synth/compose-state.js';
+import { type FolderState, type SynthResult, synthesize } from '../../src/synth/synthesize.js';
+import { loadLiveFixture, pick } from '../support/live-fixtures.js';
+import { evidenceConfigMap, evidenceOf, MemorySource, readError, settled } from '../support/memory-source.js';
+import { loadExample } from '../support/plans.js';
+
+const SCOPE = 'threescale-migrate.3scale.net/scope';
+const PARTIAL = 'threescale-migrate.3scale.net/partial';
+
+/** `{ phase id: status }`. */
+const statuses = (report: DiffReport): Record<string, PhaseStatus> => Object.fromEntries(report.phases.map((p) => [p.id, p.status]));
+const phaseOf = (report: DiffReport, id: string) => report.phases.find((p) => p.id === id)!;
+
+// ---------------------------------------------------------------------------------------------------------
+// A small synthetic procedure, so every rule can be driven object by object:
+//   00-preflight  ConfigMap threescale-migrate-state
+//   01-prepare    PVC + Deployment of the new database, and a Job (with its phase-local ServiceAccount)
+//   02-scale-down system-app and backend-worker to 0 (and the PVC again, unchanged)
+//   03-scale-up   system-app to 2, backend-worker to 1
+//   04-verify     four Jobs
+// with one rollback folder, rollback/02-scale-down.
+// ---------------------------------------------------------------------------------------------------------
+
+const stateConfigMap: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'threescale-migrate-state', namespace: '3scale' }, data: { plan: 'sha256:abc' } };
+
+function newDatabase(image = 'registry.redhat.io/rhel9/postgresql-15'): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'system-postgresql-external', namespace: '3scale-db' },
+    spec: { replicas: 1, selector: { matchLabels: { app: 'pg' } }, template: { metadata: { labels: { app: 'pg' } }, spec: { containers: [{ name: 'postgresql', image }] } } },
+  };
+}
+const newVolume: KubeObject = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'postgresql-data-external', namespace: '3scale-db' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } } };
+const phaseLocal = (o: KubeObject): KubeObject => ({ ...o, metadata: { ...o.metadata, annotations: { [SCOPE]: 'phase' } } });
+const job = (name: string, namespace = '3scale'): KubeObject => phaseLocal({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'ose-cli' }] } } } });
+const credentialsJob = job('copy-database-credentials');
+const credentialsAccount = phaseLocal({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'copy-database-credentials', namespace: '3scale' } });
+const scaled = (name: string, replicas: number): KubeObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: '3scale', annotations: { [PARTIAL]: 'true' } }, spec: { replicas } });
+const verifyJobs = ['verify-a', 'verify-b', 'verify-c', 'verify-d'].map((n) => job(n));
+
+function definition(id: string): PhaseDefinition {
+  return {
+    id,
+    title: id,
+    window: 'before-window',
+    destructive: false,
+    applies: () => true,
+    describe: () => [],
+    expects: () => [],
+    chart: () => Promise.reject(new Error('not rendered in this test')),
+  };
+}
+
+/** A SynthResult composed the way synthesize() composes it, from each phase's own objects. */
+function synthetic(phases: readonly { id: string; own: KubeObject[]; rollback?: KubeObject[] }[]): SynthResult {
+  const forward: FolderState[] = [];
+  const rollbacks: FolderState[] = [];
+  let previous: KubeObject[] = [];
+  for (const [order, p] of phases.entries()) {
+    const phase: PlannedPhase = { definition: definition(p.id), order, folder: `${String(order).padStart(2, '0')}-${p.id}` };
+    if (p.rollback) rollbacks.push({ phase, rollback: true, folder: `rollback/${phase.folder}`, objects: composeState(previous, p.rollback), own: p.rollback, extraFiles: [] });
+    const objects = composeState(previous, p.own);
+    forward.push({ phase, rollback: false, folder: phase.folder, objects, own: p.own, extraFiles: [] });
+    previous = objects;
+  }
+  return { forward, rollbacks, files: [] };
+}
+
+const world = synthetic([
+  { id: 'preflight', own: [stateConfigMap] },
+  { id: 'prepare', own: [credentialsAccount, newVolume, newDatabase(), credentialsJob] },
+  { id: 'scale-down', own: [scaled('system-app', 0), scaled('backend-worker', 0), newVolume], rollback: [scaled('system-app', 2), scaled('backend-worker', 1)] },
+  { id: 'scale-up', own: [scaled('system-app', 2), scaled('backend-worker', 1)] },
+  { id: 'verify', own: verifyJobs },
+]);
+
+let plan: LoadedPlan;
+beforeAll(() => {
+  plan = loadExample('postgresql-and-redis');
+});
+
+/** The report of the synthetic procedure against `source` (or the given live objects). */
+function report(live: LiveSource | readonly KubeObject[], target = 'preflight', result: SynthResult = world): Promise<DiffReport> {
+  const source = Array.isArray(live) ? new MemorySource(settled(live)) : (live as LiveSource);
+  return buildDiffReport(plan.plan, result, source, { target, fieldManager: 'argocd-controller' });
+}
+
+/** Everything of prepare live and done. */
+const prepared = (): KubeObject[] => [stateConfigMap, newVolume, newDatabase(), evidenceConfigMap('3scale', { 'copy-database-credentials': { phase: 'Succeeded' } })];
+
+describe('buildDiffReport: the classification rules', () => {
+  test('nothing live: the first phase is pending, every later one blocked, no current phase', async () => {
+    // GIVEN an empty cluster
+    // WHEN
+    const r = await report([]);
+
+    // THEN
+    expect(statuses(r)).toEqual({ preflight: 'pending', prepare: 'blocked', 'scale-down': 'blocked', 'scale-up': 'blocked', verify: 'blocked' });
+    expect(phaseOf(r, 'preflight').reason).toBe('nothing of it is live yet (ConfigMap threescale-migrate-state missing)');
+    expect(phaseOf(r, 'prepare').reason).toBe(
+      'waits for an earlier phase; nothing of it is live yet (PersistentVolumeClaim postgresql-data-external missing, Deployment system-postgresql-external missing, Job copy-database-credentials job-not-run)',
+    );
+    expect(phaseOf(r, 'verify').reason).toBe('waits for an earlier phase; nothing of it is live yet (Job verify-a job-not-run, Job verify-b job-not-run, Job verify-c job-not-run, and 1 more)');
+    expect(r).toMatchObject({ currentPhase: null, outOfOrder: [], target: '00-preflight', inSync: false });
+    expect(r.objects.map((o) => [o.ref.name, o.verdict])).toEqual([['threescale-migrate-state', 'missing']]);
+  });
+
+  test('a phase counts what it sets itself: no Job helpers, nothing it renders again unchanged', async () => {
+    // GIVEN / WHEN
+    const r = await report([]);
+
+    // THEN prepare checks its PVC, Deployment and Job (not the ServiceAccount); scale-down does not recount the PVC
+    expect(r.phases.map((p) => [p.id, p.checks.total])).toEqual([
+      ['preflight', 1],
+      ['prepare', 3],
+      ['scale-down', 2],
+      ['scale-up', 2],
+      ['verify', 4],
+    ]);
+    expect(r.phases.map((p) => [p.order, p.folder])).toEqual([
+      [0, '00-preflight'],
+      [1, '01-prepare'],
+      [2, '02-scale-down'],
+      [3, '03-scale-up'],
+      [4, '04-verify'],
+    ]);
+  });
+
+  test('applied: everything the phase sets is live; the next phase is pending, not blocked', async () => {
+    // GIVEN preflight's ConfigMap live
+    // WHEN
+    const r = await report([stateConfigMap]);
+
+    // THEN
+    expect(statuses(r)).toEqual({ preflight: 'applied', prepare: 'pending', 'scale-down': 'blocked', 'scale-up': 'blocked', verify: 'blocked' });
+    expect(phaseOf(r, 'preflight')).toMatchObject({ reason: '1 of 1 in sync', checks: { total: 1, satisfied: 1, superseded: 0 } });
+    expect(r).toMatchObject({ currentPhase: 'preflight', outOfOrder: [], inSync: true });
+  });
+
+  test('in-progress: what exists matches, some objects are missing or the Job has not run', async () => {
+    // GIVEN prepare's Deployment live, its PVC not, its Job not run
+    // WHEN
+    const r = await report([stateConfigMap, newDatabase()], '01-prepare');
+
+    // THEN
+    expect(phaseOf(r, 'prepare')).toMatchObject({
+      status: 'in-progress',
+      reason: 'PersistentVolumeClaim postgresql-data-external missing, Job copy-database-credentials job-not-run',
+      checks: { total: 3, satisfied: 1, superseded: 0 },
+    });
+    expect(statuses(r)['scale-down']).toBe('blocked');
+    expect(r).toMatchObject({ currentPhase: 'preflight', target: '01-prepare', inSync: false });
+  });
+
+  test('in-progress: pods not ready and a Job running, even with nothing in sync yet', async () => {
+    // GIVEN prepare's Deployment live without ready pods, its volume Pending, its Job running
+    const source = new MemorySource([
+      stateConfigMap,
+      { ...newDatabase(), status: { replicas: 1, readyReplicas: 0 } },
+      { ...newVolume, status: { phase: 'Pending' } },
+      evidenceConfigMap('3scale', { 'copy-database-credentials': { phase: 'Running', result: 'copying' } }),
+    ]);
+
+    // WHEN
+    const r = await report(source);
+
+    // THEN
+    expect(phaseOf(r, 'prepare')).toMatchObject({
+      status: 'in-progress',
+      reason: 'PersistentVolumeClaim postgresql-data-external not-ready, Deployment system-postgresql-external not-ready, Job copy-database-credentials job-running',
+      checks: { total: 3, satisfied: 0, superseded: 0 },
+    });
+  });
+
+  test('drifted: part of it is live and something it sets differs', async () => {
+    // GIVEN prepare done, then someone changed the new database's image
+    const live = prepared().map((o) => (o.metadata.name === 'system-postgresql-external' ? newDatabase('registry.redhat.io/rhel8/postgresql-10') : o));
+
+    // WHEN
+    const r = await report(live, '01-prepare');
+
+    // THEN
+    expect(phaseOf(r, 'prepare')).toMatchObject({ status: 'drifted', reason: 'Deployment system-postgresql-external changed while 2 of 3 are in sync' });
+    expect(r.currentPhase).toBe('preflight');
+    const db = r.objects.find((o) => o.ref.name === 'system-postgresql-external')!;
+    expect(db.changes).toEqual([
+      { path: 'spec.template.spec.containers[name=postgresql].image', op: 'replace', live: 'registry.redhat.io/rhel8/postgresql-10', desired: 'registry.redhat.io/rhel9/postgresql-15' },
+    ]);
+  });
+
+  test('drifted: an immutable field counts as a difference', async () => {
+    // GIVEN prepare done, the dry-run of its PVC refused as immutable
+    const source = new MemorySource(settled(prepared())).failDryRun(newVolume, readError('immutable', 'cannot apply PersistentVolumeClaim postgresql-data-external: field is immutable (HTTP 422)'));
+
+    // WHEN
+    const r = await report(source);
+
+    // THEN
+    expect(phaseOf(r, 'prepare')).toMatchObject({ status: 'drifted', reason: 'PersistentVolumeClaim postgresql-data-external immutable while 2 of 3 are in sync' });
+  });
+
+  test('failed: a Job of the phase failed, whatever else is open or unreadable', async () => {
+    // GIVEN prepare's Job failed by its record, and its Deployment cannot be listed
+    const live = [stateConfigMap, newVolume, evidenceConfigMap('3scale', { 'copy-database-credentials': { phase: 'Failed', result: 'secret system-database not found' } })];
+    const source = new MemorySource(settled(live)).failList('Deployment', '3scale-db', readError('forbidden'));
+
+    // WHEN
+    const r = await report(source);
+
+    // THEN
+    expect(phaseOf(r, 'prepare')).toMatchObject({ status: 'failed', reason: 'Job copy-database-credentials job-failed: secret system-database not found (finished 2025-01-01T00:00:00Z)' });
+    expect(statuses(r)['scale-down']).toBe('blocked');
+  });
+
+  test('unknown: objects of the phase cannot be read; the reason is the reader’s sentence', async () => {
+    // GIVEN preflight applied, Deployments of 3scale-db forbidden
+    const message = 'cannot list deployments.apps in namespace 3scale-db: forbidden (HTTP 403)';
+    const source = new MemorySource(settled(prepared())).failList('Deployment', '3scale-db', readError('forbidden', message));
+
+    // WHEN the target is preflight, and then prepare itself
+    const r = await report(source);
+    const onTarget = await report(source, 'prepare');
+
+    // THEN the phase is unknown, and unreadableReason says why (from the phase, or from the target's object)
+    expect(phaseOf(r, 'prepare')).toMatchObject({ status: 'unknown', reason: message });
+    expect(statuses(r)['scale-down']).toBe('blocked');
+    expect(unreadableReason(r)).toBe(message);
+    expect(onTarget.objects.find((o) => o.ref.name === 'system-postgresql-external')).toMatchObject({ verdict: 'forbidden', reason: message });
+    expect(unreadableReason(onTarget)).toBe(message);
+  });
+
+  test('a readable cluster has no unreadable reason', async () => {
+    expect(unreadableReason(await report(prepared()))).toBeUndefined();
+  });
+
+  test('superseded: everything scale-down set was changed again by scale-up, which is live', async () => {
+    // GIVEN everything through scale-up live
+    const live = [...prepared(), scaled('system-app', 2), scaled('backend-worker', 1)];
+
+    // WHEN
+    const r = await report(live, '03-scale-up');
+
+    // THEN
+    expect(statuses(r)).toEqual({ preflight: 'applied', prepare: 'applied', 'scale-down': 'superseded', 'scale-up': 'applied', verify: 'pending' });
+    expect(phaseOf(r, 'scale-down')).toMatchObject({ reason: 'every object it sets was changed again by a later phase', checks: { total: 2, satisfied: 0, superseded: 2 } });
+    expect(r).toMatchObject({ currentPhase: 'scale-up', outOfOrder: [], target: '03-scale-up', inSync: true });
+  });
+
+  test('applied with part superseded, while the superseding phase itself drifted', async () => {
+    // GIVEN system-app at scale-up's 2, backend-worker still at scale-down's 0
+    const live = [...prepared(), scaled('system-app', 2), scaled('backend-worker', 0)];
+
+    // WHEN
+    const r = await report(live, '03-scale-up');
+
+    // THEN
+    expect(phaseOf(r, 'scale-down')).toMatchObject({ status: 'applied', reason: '1 in sync, 1 changed again by later phases', checks: { total: 2, satisfied: 1, superseded: 1 } });
+    expect(phaseOf(r, 'scale-up')).toMatchObject({ status: 'drifted', reason: 'Deployment backend-worker changed while 1 of 2 are in sync' });
+    expect(r).toMatchObject({ currentPhase: 'scale-down', outOfOrder: [], inSync: false });
+  });
+
+  test('a later version that is not live supersedes nothing', async () => {
+    // GIVEN system-app at 1 replica, neither scale-down's 0 nor scale-up's 2
+    const live = [...prepared(), scaled('system-app', 1), scaled('backend-worker', 0)];
+
+    // WHEN
+    const r = await report(live);
+
+    // THEN
+    expect(phaseOf(r, 'scale-down')).toMatchObject({ status: 'drifted', checks: { total: 2, satisfied: 1, superseded: 0 } });
+  });
+
+  test('out of order: later phases show progress while an earlier one is pending', async () => {
+    // GIVEN preflight and scale-up live, prepare not at all
+    const live = [stateConfigMap, scaled('system-app', 2), scaled('backend-worker', 1)];
+
+    // WHEN
+    const r = await report(live);
+
+    // THEN
+    expect(statuses(r)).toEqual({ preflight: 'applied', prepare: 'pending', 'scale-down': 'superseded', 'scale-up': 'applied', verify: 'blocked' });
+    expect(r).toMatchObject({ currentPhase: 'preflight', outOfOrder: ['scale-down', 'scale-up'] });
+  });
+
+  test('blocked phases and a phase in progress behind a pending one are out of order too', async () => {
+    // GIVEN nothing of preflight, but prepare half done
+    const r = await report([newDatabase()]);
+
+    // THEN
+    expect(statuses(r)).toMatchObject({ preflight: 'pending', prepare: 'in-progress', 'scale-down': 'blocked' });
+    expect(r.outOfOrder).toEqual(['prepare']);
+    expect(r.currentPhase).toBeNull();
+  });
+
+  test('the last phase: Jobs partly done is in progress, all done is applied and the current phase', async () => {
+    // GIVEN everything live, two of the four verify Jobs succeeded, then all four
+    const base = [stateConfigMap, newVolume, newDatabase(), scaled('system-app', 2), scaled('backend-worker', 1)];
+    const records = (n: number) => evidenceConfigMap('3scale', Object.fromEntries([credentialsJob, ...verifyJobs.slice(0, n)].map((j) => [j.metadata.name, { phase: 'Succeeded' as const }])));
+
+    // WHEN
+    const half = await report([...base, records(2)], '04-verify');
+    const done = await report([...base, records(4)], '04-verify');
+
+    // THEN
+    expect(phaseOf(half, 'verify')).toMatchObject({ status: 'in-progress', reason: 'Job verify-c job-not-run, Job verify-d job-not-run' });
+    expect(half).toMatchObject({ currentPhase: 'scale-up', inSync: false });
+    expect(statuses(done)).toEqual({ preflight: 'applied', prepare: 'applied', 'scale-down': 'superseded', 'scale-up': 'applied', verify: 'applied' });
+    expect(done).toMatchObject({ currentPhase: 'verify', inSync: true });
+  });
+
+  test('the target folder is compared whole: carried objects included, Job helpers and earlier Jobs not', async () => {
+    // GIVEN / WHEN
+    const r = await report(prepared(), '02-scale-down');
+
+    // THEN
+    expect(r.objects.map((o) => `${o.ref.kind} ${o.ref.name} ${o.verdict}`)).toEqual([
+      'ConfigMap threescale-migrate-state in-sync',
+      'PersistentVolumeClaim postgresql-data-external in-sync',
+      'Deployment backend-worker missing',
+      'Deployment system-app missing',
+      'Deployment system-postgresql-external in-sync',
+    ]);
+    expect(r.objects.filter((o) => o.ref.kind === 'Deployment' && o.ref.name !== 'system-postgresql-external').every((o) => o.partial)).toBe(true);
+    expect(r.inSync).toBe(false);
+  });
+
+  test('a rollback folder as target, by phase id', async () => {
+    // GIVEN scale-down applied
+    const live = [...prepared(), scaled('system-app', 0), scaled('backend-worker', 0)];
+
+    // WHEN
+    const r = await report(live, 'rollback/scale-down');
+
+    // THEN
+    expect(r.target).toBe('rollback/02-scale-down');
+    expect(r.objects.filter((o) => o.verdict !== 'in-sync').map((o) => `${o.ref.name} ${o.verdict}`)).toEqual(['backend-worker changed', 'system-app changed']);
+    expect(r.inSync).toBe(false);
+  });
+
+  test('an unknown target is a programming error (run-diff checks it first)', async () => {
+    await expect(report([], 'nope')).rejects.toThrow('threescale-migrate: no folder nope');
+    await expect(report([], 'rollback/prepare')).rejects.toThrow('no folder rollback/prepare');
+  });
+
+  test('the header: the plan, the source, live or offline', async () => {
+    // GIVEN the same cluster as a live and an offline source
+    const live = await report(new MemorySource([], 'live'));
+    const offline = await report(new MemorySource([], 'offline'));
+
+    // THEN
+    expect(live).toMatchObject({ apiVersion: 'threescale-migrate.3scale.net/v1alpha1', kind: 'DiffReport', migration: 'prod-3scale', source: 'in-memory live source', mode: 'live', approximate: false, fieldManager: 'argocd-controller' });
+    expect(offline).toMatchObject({ mode: 'offline', approximate: true, fieldManager: null, source: 'in-memory offline source' });
+    expect(Object.keys(live)).toEqual(['apiVersion', 'kind', 'migration', 'source', 'mode', 'approximate', 'fieldManager', 'phases', 'currentPhase', 'outOfOrder', 'target', 'objects', 'inSync']);
+  });
+
+  test('one LIST call for everything, one dry-run per distinct object version', async () => {
+    // GIVEN
+    const source = new MemorySource(settled([...prepared(), scaled('system-app', 2), scaled('backend-worker', 1)]));
+
+    // WHEN
+    await report(source, '03-scale-up');
+
+    // THEN
+    expect(source.listCalls).toHaveLength(1);
+    const versions = source.dryRunCalls.map((c) => JSON.stringify(c.object));
+    expect(new Set(versions).size).toBe(versions.length);
+  });
+});
+
+describe('buildDiffReport on a real synthesis (examples/postgresql-and-redis)', () => {
+  let result: SynthResult;
+  beforeAll(async () => {
+    result = await synthesize(plan);
+  });
+
+  /** The cluster once `state` is applied: its objects settled, and every Job up to it recorded as done. */
+  function appliedUpTo(state: FolderState): KubeObject[] {
+    const jobs = result.forward.slice(0, result.forward.indexOf(state) + 1).flatMap((s) => s.own.filter((o) => o.kind === 'Job'));
+    return [...settled(state.objects), ...evidenceOf(jobs)];
+  }
+
+  test('nothing applied: preflight pending, everything else blocked', async () => {
+    // GIVEN / WHEN
+    const r = await buildDiffReport(plan.plan, result, new MemorySource([]), { target: 'preflight', fieldManager: 'threescale-migrate' });
+
+    // THEN
+    expect(Object.values(statuses(r))).toEqual(['pending', ...result.forward.slice(1).map(() => 'blocked')]);
+    expect(r).toMatchObject({ currentPhase: null, outOfOrder: [], inSync: false });
+  });
+
+  test('each phase applied in turn is the current phase, in sync; the next is pending, the rest blocked', async () => {
+    for (const [i, state] of result.forward.entries()) {
+      // GIVEN the cluster with every phase up to this one applied
+      const source = new MemorySource(appliedUpTo(state));
+
+      // WHEN
+      const r = await buildDiffReport(plan.plan, result, source, { target: state.phase.definition.id, fieldManager: 'threescale-migrate' });
+
+      // THEN
+      const id = state.phase.definition.id;
+      expect({ id, currentPhase: r.currentPhase, inSync: r.inSync, outOfOrder: r.outOfOrder }).toEqual({ id, currentPhase: id, inSync: true, outOfOrder: [] });
+      const s = Object.values(statuses(r));
+      expect(s.slice(0, i + 1).every((x) => x === 'applied' || x === 'superseded'), `${id}: ${s.join(',')}`).toBe(true);
+      expect(s.slice(i + 1)).toEqual(result.forward.slice(i + 1).map((_, j) => (j === 0 ? 'pending' : 'blocked')));
+    }
+  });
+
+  test('after scale-up, scale-down is superseded, and load-redis counts the Redis servers persist changed again', async () => {
+    // GIVEN
+    const scaleUp = result.forward.find((s) => s.phase.definition.id === 'scale-up')!;
+
+    // WHEN
+    const r = await buildDiffReport(plan.plan, result, new MemorySource(appliedUpTo(scaleUp)), { target: 'scale-up', fieldManager: 'threescale-migrate' });
+
+    // THEN
+    expect(statuses(r)).toMatchObject({ 'scale-down': 'superseded', 'load-redis': 'applied', 'scale-up': 'applied', verify: 'pending' });
+    expect(phaseOf(r, 'scale-down').checks).toEqual({ total: 13, satisfied: 0, superseded: 13 });
+    expect(phaseOf(r, 'load-redis').checks.superseded).toBeGreaterThan(0);
+    expect(phaseOf(r, 'load-redis').reason).toMatch(/^\d+ in sync, \d+ changed again by later phases$/);
+  });
+
+  test('a copy Job that failed after scale-down: copy-data failed, the current phase stays scale-down', async () => {
+    // GIVEN scale-down applied, and the System database copy failed
+    const scaleDown = result.forward.find((s) => s.phase.definition.id === 'scale-down')!;
+    const copy = result.forward.find((s) => s.phase.definition.id === 'copy-data')!;
+    const failedJob = copy.own.find((o) => o.kind === 'Job' && o.metadata.name === 'copy-system-database')!;
+    const live = [...appliedUpTo(scaleDown).filter((o) => !(o.kind === 'ConfigMap' && o.metadata.name === 'threescale-migrate-evidence' && o.metadata.namespace === failedJob.metadata.namespace))];
+    live.push(evidenceConfigMap(failedJob.metadata.namespace!, { 'copy-system-database': { phase: 'Failed', result: 'pg_dump exited 1' } }));
+
+    // WHEN
+    const r = await buildDiffReport(plan.plan, result, new MemorySource(live), { target: 'copy-data', fieldManager: 'threescale-migrate' });
+
+    // THEN
+    expect(phaseOf(r, 'copy-data')).toMatchObject({ status: 'failed', reason: expect.stringContaining('Job copy-system-database job-failed: pg_dump exited 1') });
+    expect(r).toMatchObject({ currentPhase: 'scale-down', outOfOrder: [], inSync: false });
+  });
+});
+
+describe('buildDiffReport: the MySQL detach (examples/mysql-in-place-and-redis)', () => {
+  let mysqlPlan: LoadedPlan;
+  let result: SynthResult;
+  let detached: KubeObject[];
+  beforeAll(async () => {
+    mysqlPlan = loadExample('mysql-in-place-and-redis');
+    result = await synthesize(mysqlPlan);
+    const fixture = await loadLiveFixture('mysql');
+    detached = [
+      pick(fixture, 'Deployment', 'system-mysql'),
+      pick(fixture, 'PersistentVolumeClaim', 'mysql-storage'),
+      pick(fixture, 'ConfigMap', 'mysql-extra-conf'),
+      pick(fixture, 'ConfigMap', 'mysql-main-conf'),
+      pick(fixture, 'Service', 'system-mysql'),
+    ];
+  });
+
+  const LABELS = ['app', 'threescale_component', 'threescale_component_element', 'com.company', 'rht.comp', 'rht.comp_ver', 'rht.prod_name', 'rht.prod_ver', 'rht.subcomp'];
+
+  /** What the detach Job leaves: no APIManager ownerReference, no 3scale labels on metadata and pod template. */
+  function detach(o: KubeObject): KubeObject {
+    const strip = (labels: Record<string, string> | undefined) => Object.fromEntries(Object.entries(labels ?? {}).filter(([k]) => !LABELS.includes(k)));
+    const copy = structuredClone(o);
+    copy.metadata.labels = strip(copy.metadata.labels);
+    copy.metadata.ownerReferences = ((copy.metadata.ownerReferences ?? []) as { kind: string }[]).filter((r) => r.kind !== 'APIManager');
+    const template = (copy.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template;
+    if (template?.metadata) template.metadata.labels = strip(template.metadata.labels);
+    return copy;
+  }
+
+  /** The cluster with every phase through cut-over applied, the detach Job recorded with `detachJob`. */
+  function cutoverLive(objects: readonly KubeObject[], detachJob: 'Succeeded' | 'none'): KubeObject[] {
+    const cutover = result.forward.find((s) => s.phase.definition.id === 'cutover')!;
+    const jobs = result.forward.slice(0, result.forward.indexOf(cutover) + 1).flatMap((s) => s.own.filter((o) => o.kind === 'Job' && (detachJob === 'Succeeded' || o.metadata.name !== 'detach-system-mysql')));
+    return [...settled(cutover.objects), ...objects, ...evidenceOf(jobs)];
+  }
+
+  async function cutoverReport(live: KubeObject[]) {
+    return buildDiffReport(mysqlPlan.plan, result, new MemorySource(live), { target: 'cutover', fieldManager: 'threescale-migrate' });
+  }
+
+  test('cut-over checks the removals on every detached object', async () => {
+    // GIVEN / WHEN
+    const r = await cutoverReport(cutoverLive(detached.map(detach), 'Succeeded'));
+
+    // THEN
+    const removals = r.objects.filter((o) => ['system-mysql', 'mysql-storage', 'mysql-extra-conf', 'mysql-main-conf'].includes(o.ref.name));
+    expect(removals.map((o) => `${o.ref.kind} ${o.ref.name} ${o.verdict}`).sort()).toEqual([
+      'ConfigMap mysql-extra-conf in-sync',
+      'ConfigMap mysql-main-conf in-sync',
+      'Deployment system-mysql in-sync',
+      'PersistentVolumeClaim mysql-storage in-sync',
+      'Service system-mysql in-sync',
+    ]);
+    expect(removals.every((o) => o.partial)).toBe(true);
+    expect(phaseOf(r, 'cutover').status).toBe('applied');
+    expect(r).toMatchObject({ currentPhase: 'cutover', inSync: true });
+  });
+
+  test('labels still present before the detach Job succeeded: work not done yet, in progress', async () => {
+    // GIVEN the detach Job applied and running, the objects not detached yet
+    const r = await cutoverReport(cutoverLive(detached, 'none'));
+
+    // THEN
+    expect(phaseOf(r, 'cutover').status).toBe('in-progress');
+    expect(phaseOf(r, 'cutover').reason).toMatch(/^Job detach-system-mysql job-running, /);
+    const deployment = r.objects.find((o) => o.ref.kind === 'Deployment' && o.ref.name === 'system-mysql')!;
+    expect(deployment.verdict).toBe('changed');
+    expect(deployment.changes.every((c) => c.op === 'remove')).toBe(true);
+    expect(deployment.changes.map((c) => c.path)).toContain('spec.template.metadata.labels["rht.subcomp"]');
+  });
+
+  test('labels still present after the detach Job succeeded: drifted', async () => {
+    // GIVEN the Job recorded success but the PVC got its labels back
+    const live = cutoverLive(
+      detached.map((o) => (o.kind === 'PersistentVolumeClaim' ? o : detach(o))),
+      'Succeeded',
+    );
+
+    // WHEN
+    const r = await cutoverReport(live);
+
+    // THEN
+    expect(phaseOf(r, 'cutover')).toMatchObject({ status: 'drifted', reason: expect.stringMatching(/^PersistentVolumeClaim mysql-storage changed while \d+ of \d+ are in sync$/) });
+  });
+
+  test('the APIManager ownerReference is found by kind and name, not by its position among other owners', async () => {
+    // GIVEN the PVC had a second owner (sorting before the APIManager by uid), and the Job removed the APIManager one
+    const pvc = detached.find((o) => o.kind === 'PersistentVolumeClaim')!;
+    const other = { apiVersion: 'v1', kind: 'ConfigMap', name: 'backup-policy', uid: '00000000-0000-0000-0000-000000000000' };
+    const withTwoOwners = { ...pvc, metadata: { ...pvc.metadata, ownerReferences: [...(pvc.metadata.ownerReferences as object[]), other] } };
+    const live = cutoverLive(
+      detached.map((o) => (o === pvc ? detach(withTwoOwners) : detach(o))),
+      'Succeeded',
+    );
+    // AND before the Job ran
+    const before = cutoverLive(
+      detached.map((o) => (o === pvc ? withTwoOwners : detach(o))),
+      'Succeeded',
+    );
+
+    // WHEN
+    const after = await cutoverReport(live);
+    const still = await cutoverReport(before);
+
+    // THEN the other owner is no reason for drift, the APIManager one is
+    expect(after.objects.find((o) => o.ref.name === 'mysql-storage')!.verdict).toBe('in-sync');
+    expect(phaseOf(after, 'cutover').status).toBe('applied');
+    const pending = still.objects.find((o) => o.ref.name === 'mysql-storage')!;
+    expect(pending.verdict).toBe('changed');
+    expect(pending.changes).toHaveLength(4);
+    expect(pending.changes.filter((c) => c.path.startsWith('metadata.ownerReferences'))).toEqual([{ path: `metadata.ownerReferences[uid=${(pvc.metadata.ownerReferences as { uid: string }[])[0]!.uid}]`, op: 'remove', live: expect.anything() }]);
+  });
+
+  test('before the cut-over, no removal is checked', async () => {
+    // GIVEN / WHEN the target is scale-down
+    const r = await buildDiffReport(mysqlPlan.plan, result, new MemorySource(detached), { target: 'scale-down', fieldManager: 'threescale-migrate' });
+
+    // THEN
+    expect(r.objects.some((o) => o.ref.name === 'mysql-storage')).toBe(false);
+  });
+});

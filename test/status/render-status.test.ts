@@ -1,0 +1,153 @@
+import { describe, expect, test } from 'vitest';
+import type { DiffReport, PhaseReport, PhaseStatus } from '../../src/status/diff-report.js';
+import { nextStep, renderStatus } from '../../src/status/render-status.js';
+
+const ANSI = /\u001b\[[0-9;]*m/;
+const IDS = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify'];
+
+/** A report whose phases have the given statuses (in procedure order), target the given folder. */
+function reportWith(statuses: readonly PhaseStatus[], options: { target: string; inSync: boolean; outOfOrder?: string[]; approximate?: boolean; reasons?: Record<string, string> }): DiffReport {
+  const phases: PhaseReport[] = statuses.map((status, order) => ({
+    order,
+    id: IDS[order]!,
+    folder: `${String(order).padStart(2, '0')}-${IDS[order]}`,
+    status,
+    reason: options.reasons?.[IDS[order]!] ?? `${status} reason`,
+    checks: { total: 1, satisfied: 0, superseded: 0 },
+  }));
+  let currentPhase: string | null = null;
+  for (const p of phases) {
+    if (p.status !== 'applied' && p.status !== 'superseded') break;
+    currentPhase = p.id;
+  }
+  return {
+    apiVersion: 'threescale-migrate.3scale.net/v1alpha1',
+    kind: 'DiffReport',
+    migration: 'prod-3scale',
+    source: options.approximate ? 'exported objects in export.yaml (offline, approximate)' : 'cluster https://api.ocp.example.com:6443',
+    mode: options.approximate ? 'offline' : 'live',
+    approximate: options.approximate ?? false,
+    fieldManager: options.approximate ? null : 'threescale-migrate',
+    phases,
+    currentPhase,
+    outOfOrder: options.outOfOrder ?? [],
+    target: options.target,
+    objects: [],
+    inSync: options.inSync,
+  };
+}
+
+const done = (n: number): PhaseStatus[] => Array.from({ length: n }, (_, i) => (i === 2 && n > 7 ? 'superseded' : 'applied'));
+
+describe('renderStatus', () => {
+  test('one line per phase, a blank line, then the next step', () => {
+    // GIVEN preflight applied, prepare in progress
+    const report = reportWith(['applied', 'in-progress', 'blocked'], { target: '01-prepare', inSync: false, reasons: { preflight: '1 of 1 in sync', prepare: 'Deployment system-postgresql-external not-ready', 'scale-down': 'waits for an earlier phase' } });
+
+    // WHEN
+    const text = renderStatus(report, { color: false });
+
+    // THEN
+    expect(text).toBe(
+      [
+        '00-preflight     applied     1 of 1 in sync',
+        '01-prepare       in-progress Deployment system-postgresql-external not-ready',
+        '02-scale-down    blocked     waits for an earlier phase',
+        '',
+        'next: wait: 01-prepare is being applied (Deployment system-postgresql-external not-ready)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('offline: one more line at the end saying the comparison is approximate; no ANSI without color', () => {
+    // GIVEN
+    const report = reportWith(['pending', 'blocked'], { target: '00-preflight', inSync: false, approximate: true });
+
+    // WHEN
+    const uncolored = renderStatus(report, { color: false });
+    const colored = renderStatus(report, { color: true });
+
+    // THEN
+    expect(uncolored.trimEnd().split('\n').at(-1)).toBe('(offline comparison: approximate)');
+    expect(uncolored).not.toMatch(ANSI);
+    expect(colored).toMatch(ANSI);
+    expect(colored.replace(/\u001b\[[0-9;]*m/g, '')).toBe(uncolored);
+  });
+
+  test('live: nothing after the next step, and no ANSI even with color', () => {
+    const text = renderStatus(reportWith(['applied'], { target: '00-preflight', inSync: true }), { color: true });
+    expect(text.endsWith('\nnext: 00-preflight is in sync; nothing left to apply\n')).toBe(true);
+    expect(text).not.toMatch(ANSI);
+  });
+});
+
+describe('nextStep', () => {
+  test('a failed phase: fix and rerun, or roll back from it', () => {
+    // GIVEN load-redis failed
+    const report = reportWith([...done(4), 'failed', 'blocked'], { target: '04-load-redis', inSync: false, reasons: { 'load-redis': 'Job aof-rewrite-backend-redis job-failed: timed out' } });
+
+    // WHEN / THEN
+    expect(nextStep(report)).toBe('04-load-redis failed (Job aof-rewrite-backend-redis job-failed: timed out); fix the cause and let the Job rerun, or roll back with rollback/04-load-redis');
+  });
+
+  test('a failed phase comes before an unreadable one and before anything out of order', () => {
+    const report = reportWith(['applied', 'unknown', 'pending', 'failed'], { target: '01-prepare', inSync: false, outOfOrder: ['copy-data'] });
+    expect(nextStep(report)).toMatch(/^03-copy-data failed \(failed reason\); /);
+  });
+
+  test('an unreadable phase: says it cannot judge, and why', () => {
+    // GIVEN prepare's objects could not be read
+    const message = 'cannot list deployments.apps in namespace 3scale-db: forbidden (HTTP 403)';
+    const report = reportWith(['applied', 'unknown', 'blocked'], { target: '01-prepare', inSync: false, reasons: { prepare: message } });
+
+    // WHEN / THEN
+    expect(nextStep(report)).toBe(`cannot judge 01-prepare: ${message}`);
+  });
+
+  test('out of order: names the phases and the GitOps target to check', () => {
+    // GIVEN scale-up live while prepare is pending
+    const report = reportWith(['applied', 'pending', 'superseded', 'blocked', 'blocked', 'blocked', 'blocked', 'applied'], { target: '01-prepare', inSync: false, outOfOrder: ['scale-down', 'scale-up'] });
+
+    // WHEN / THEN
+    expect(nextStep(report)).toBe('phases scale-down, scale-up are live before an earlier phase; check the GitOps target (01-prepare)');
+  });
+
+  test('the target in progress: wait, with what it waits for', () => {
+    const report = reportWith(['applied', 'applied', 'in-progress'], { target: '02-scale-down', inSync: false, reasons: { 'scale-down': 'Deployment system-app not-ready' } });
+    expect(nextStep(report)).toBe('wait: 02-scale-down is being applied (Deployment system-app not-ready)');
+  });
+
+  test('the target pending or blocked: let the GitOps engine sync it, or apply the folder by hand', () => {
+    // GIVEN the target is the next phase (pending), or a phase behind it (blocked)
+    const pending = reportWith(['applied', 'pending', 'blocked'], { target: '01-prepare', inSync: false });
+    const blocked = reportWith(['applied', 'pending', 'blocked'], { target: '02-scale-down', inSync: false });
+
+    // WHEN / THEN
+    expect(nextStep(pending)).toBe('01-prepare is not applied yet: let the GitOps engine sync it (or kubectl apply --server-side -k dist/01-prepare)');
+    expect(nextStep(blocked)).toBe('02-scale-down is not applied yet: let the GitOps engine sync it (or kubectl apply --server-side -k dist/02-scale-down)');
+  });
+
+  test('the target drifted (or applied while its folder is not in sync): run diff and sync', () => {
+    const drifted = reportWith(['applied', 'drifted'], { target: '01-prepare', inSync: false });
+    const applied = reportWith(['applied', 'applied'], { target: '01-prepare', inSync: false });
+    expect(nextStep(drifted)).toBe('01-prepare differs from the cluster: run `threescale-migrate diff` and let the GitOps engine sync it');
+    expect(nextStep(applied)).toBe(nextStep(drifted));
+  });
+
+  test('the target in sync with a next phase: promote to it', () => {
+    // GIVEN scale-down in sync, copy-data next
+    const report = reportWith([...done(3), 'pending', 'blocked'], { target: '02-scale-down', inSync: true });
+
+    // WHEN / THEN
+    expect(nextStep(report)).toBe('02-scale-down is in sync; promote to copy-data: set spec.gitops.targetPhase: copy-data, run synth and commit dist/');
+  });
+
+  test('the last phase in sync: nothing left to apply', () => {
+    // GIVEN every phase through verify done
+    const report = reportWith(done(9), { target: '08-verify', inSync: true });
+
+    // WHEN / THEN
+    expect(nextStep(report)).toBe('08-verify is in sync; nothing left to apply');
+  });
+});

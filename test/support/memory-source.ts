@@ -1,0 +1,107 @@
+/**
+ * An in-memory `LiveSource` for the unit suites of src/status: a cluster (`live`: the server-side apply
+ * dry-run returns exactly the object it is given, as a server without defaults would) or an export
+ * (`offline`: no dry-run). LIST and dry-run failures can be injected, and every call is recorded.
+ */
+import { apiGroup, type KubeObject, objectKey } from '../../src/kube/kube-object.js';
+import { LiveReadError, type LiveReadErrorKind } from '../../src/live/kube-errors.js';
+import type { DryRunApplyResult } from '../../src/live/live-reader.js';
+import type { ObjectTypeRef } from '../../src/live/object-type.js';
+import { EVIDENCE_CONFIGMAP } from '../../src/status/evidence.js';
+import type { LiveSource, SourceListing } from '../../src/status/live-source.js';
+
+/** A `LiveReadError` of one kind, with a message in the reader's style. */
+export function readError(kind: LiveReadErrorKind, message = `cannot read it: ${kind}`): LiveReadError {
+  return new LiveReadError({ kind, message, object: 'test' });
+}
+
+export class MemorySource implements LiveSource {
+  public readonly description: string;
+  /** The refs of every `list` call, in order. */
+  public readonly listCalls: ObjectTypeRef[][] = [];
+  /** Every dry-run, in order. */
+  public readonly dryRunCalls: { readonly object: KubeObject; readonly fieldManager: string }[] = [];
+  public readonly dryRun?: (obj: KubeObject, fieldManager: string) => Promise<DryRunApplyResult>;
+  private readonly listFailures = new Map<string, LiveReadError>();
+  private readonly dryRunFailures = new Map<string, LiveReadError>();
+
+  public constructor(
+    public objects: KubeObject[],
+    public readonly mode: 'live' | 'offline' = 'live',
+  ) {
+    this.description = `in-memory ${mode} source`;
+    if (mode === 'live') {
+      this.dryRun = async (obj, fieldManager) => {
+        this.dryRunCalls.push({ object: obj, fieldManager });
+        const error = this.dryRunFailures.get(objectKey(obj));
+        return error ? { ok: false, error } : { ok: true, object: structuredClone(obj), created: false };
+      };
+    }
+  }
+
+  /** LISTs of `kind` in `namespace` (undefined: cluster-wide) fail with `error`. */
+  public failList(kind: string, namespace: string | undefined, error: LiveReadError): this {
+    this.listFailures.set(`${kind}/${namespace ?? ''}`, error);
+    return this;
+  }
+
+  /** The dry-run of the object with the identity of `o` fails with `error`. */
+  public failDryRun(o: KubeObject, error: LiveReadError): this {
+    this.dryRunFailures.set(objectKey(o), error);
+    return this;
+  }
+
+  public async list(refs: readonly ObjectTypeRef[]): Promise<SourceListing[]> {
+    this.listCalls.push([...refs]);
+    return refs.map((ref) => {
+      const error = this.listFailures.get(`${ref.kind}/${ref.namespace ?? ''}`);
+      if (error) return { ref, ok: false as const, error };
+      const items = this.objects.filter((o) => apiGroup(o.apiVersion) === apiGroup(ref.apiVersion) && o.kind === ref.kind && (ref.namespace === undefined || o.metadata.namespace === ref.namespace));
+      return { ref, ok: true as const, items };
+    });
+  }
+}
+
+/**
+ * The objects as the controllers leave them: every Deployment with all the pods it asks for ready (none at
+ * 0 replicas), every PersistentVolumeClaim Bound.
+ */
+export function settled(objects: readonly KubeObject[]): KubeObject[] {
+  return objects.map((o) => {
+    if (o.kind === 'Deployment') {
+      const replicas = (o.spec as { replicas?: number } | undefined)?.replicas ?? 1;
+      return { ...o, status: replicas > 0 ? { replicas, readyReplicas: replicas, availableReplicas: replicas } : {} };
+    }
+    if (o.kind === 'PersistentVolumeClaim') return { ...o, status: { phase: 'Bound' } };
+    return o;
+  });
+}
+
+/** One step's record, as charts/scripts/lib/evidence.sh writes it. */
+export interface EvidenceRecord {
+  readonly phase: 'Running' | 'Succeeded' | 'Failed';
+  readonly result?: string;
+  readonly finishedAt?: string;
+}
+
+/** The evidence ConfigMap of a namespace holding the given records, by step (Job name). */
+export function evidenceConfigMap(namespace: string, records: Readonly<Record<string, EvidenceRecord>>): KubeObject {
+  const data: Record<string, string> = {};
+  for (const [step, r] of Object.entries(records)) {
+    data[`${step}.phase`] = r.phase;
+    data[`${step}.inputsChecksum`] = 'test';
+    data[`${step}.finishedAt`] = r.finishedAt ?? (r.phase === 'Running' ? '' : '2025-01-01T00:00:00Z');
+    data[`${step}.result`] = r.result ?? `${step} ${r.phase.toLowerCase()}`;
+  }
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: EVIDENCE_CONFIGMAP, namespace }, data };
+}
+
+/** The evidence ConfigMaps recording every given Job with the same end, one per namespace. */
+export function evidenceOf(jobs: readonly KubeObject[], phase: EvidenceRecord['phase'] = 'Succeeded'): KubeObject[] {
+  const byNamespace = new Map<string, Record<string, EvidenceRecord>>();
+  for (const job of jobs) {
+    const ns = job.metadata.namespace ?? '';
+    byNamespace.set(ns, { ...(byNamespace.get(ns) ?? {}), [job.metadata.name]: { phase } });
+  }
+  return [...byNamespace.entries()].map(([ns, records]) => evidenceConfigMap(ns, records));
+}
