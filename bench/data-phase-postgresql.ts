@@ -71,6 +71,8 @@ export interface PgResult {
   ratios: Record<string, number>;
   /** Per-round ratio to (a), then its median: robust against drift of the machine during the run. */
   pairedRatioMedians: Record<string, number>;
+  /** Ratio of the fastest runs: the least disturbed estimate on a shared machine. */
+  minRatios: Record<string, number>;
   setupSeconds: number;
 }
 
@@ -442,8 +444,10 @@ export async function runPostgresqlDataPhase(opts: PgOptions): Promise<PgResult>
   const a = results[0];
   const ratios: Record<string, number> = {};
   const paired: Record<string, number> = {};
+  const minRatios: Record<string, number> = {};
   for (const v of results.slice(1)) {
     ratios[`${v.id}/a`] = v.stats.median / a.stats.median;
+    minRatios[`${v.id}/a`] = v.stats.min / a.stats.min;
     paired[`${v.id}/a`] = sampleStats(v.samplesSeconds.map((s, i) => s / a.samplesSeconds[i]).filter(Number.isFinite)).median;
   }
 
@@ -458,6 +462,7 @@ export async function runPostgresqlDataPhase(opts: PgOptions): Promise<PgResult>
     variants: results,
     ratios,
     pairedRatioMedians: paired,
+    minRatios,
     setupSeconds,
   };
 }

@@ -83,6 +83,8 @@ export interface RedisResult {
   variants: RedisVariantResult[];
   ratios: Record<string, number>;
   pairedRatioMedians: Record<string, number>;
+  /** Ratio of the fastest runs: the least disturbed estimate on a shared machine. */
+  minRatios: Record<string, number>;
   setupSeconds: number;
 }
 
@@ -321,6 +323,7 @@ export async function runRedisDataPhase(opts: RedisOptions): Promise<RedisResult
     variants: results,
     ratios: { 'b/a': b.stats.median / a.stats.median },
     pairedRatioMedians: { 'b/a': sampleStats(b.samplesSeconds.map((s, i) => s / a.samplesSeconds[i]).filter(Number.isFinite)).median },
+    minRatios: { 'b/a': b.stats.min / a.stats.min },
     setupSeconds,
   };
 }

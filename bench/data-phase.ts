@@ -62,7 +62,7 @@ export const dataPhaseBenchmark: Benchmark = {
     }
     const totalSeconds = secondsSince(started);
 
-    const rows: string[][] = [['variant', 'runs', 'median', 'min', 'max', 'vs (a)', 'peak intermediate disk']];
+    const rows: string[][] = [['variant', 'runs', 'median', 'min', 'max', 'median/(a)', 'peak intermediate disk']];
     const notes: string[] = [];
     if (pg) {
       const a = pg.variants[0];
@@ -83,7 +83,8 @@ export const dataPhaseBenchmark: Benchmark = {
           Object.entries(pg.dataset.tables).map(([t, v]) => `${t} ${v.rows.toLocaleString('en-US')} rows / ${formatBytes(v.totalBytes)}`).join(', ') +
           `, ${pg.dataset.indexes} indexes; -Fc dump ${formatBytes(dump)} (the vendor way holds it ${Math.round(a.peakIntermediateBytes / dump)} times)`,
         `PostgreSQL ratios of medians: (b)/(a) = ${ratio(pg.ratios['b/a'])}, (c)/(a) = ${ratio(pg.ratios['c/a'])}; ` +
-          `median of per-round ratios: (b)/(a) = ${ratio(pg.pairedRatioMedians['b/a'])}, (c)/(a) = ${ratio(pg.pairedRatioMedians['c/a'])}`,
+          `median of per-round ratios: (b)/(a) = ${ratio(pg.pairedRatioMedians['b/a'])}, (c)/(a) = ${ratio(pg.pairedRatioMedians['c/a'])}; ` +
+          `ratios of minimums: (b)/(a) = ${ratio(pg.minRatios['b/a'])}, (c)/(a) = ${ratio(pg.minRatios['c/a'])}`,
       );
       const steps = a.samples.map((s) => s.steps ?? {});
       if (steps.length > 0) {
@@ -115,7 +116,7 @@ export const dataPhaseBenchmark: Benchmark = {
           Object.entries(redis.dataset.byType).map(([t, n]) => `${t} ${n.toLocaleString('en-US')}`).join(', ') +
           `; ${redis.dataset.withTtl.toLocaleString('en-US')} with TTL), dump.rdb ${formatBytes(redis.dataset.rdbBytes)}, used_memory ${formatBytes(redis.dataset.usedMemoryBytes)}; ` +
           `(a) copies the dump.rdb the old Redis already saved: that SAVE (${formatSeconds(redis.dataset.sourceSaveSeconds)} here; the procedure says to wait "some minutes") is not counted, (b) takes a fresh snapshot inside its time`,
-        `Redis ratio of medians: (b)/(a) = ${ratio(redis.ratios['b/a'])}; median of per-round ratios: ${ratio(redis.pairedRatioMedians['b/a'])}`,
+        `Redis ratio of medians: (b)/(a) = ${ratio(redis.ratios['b/a'])}; median of per-round ratios: ${ratio(redis.pairedRatioMedians['b/a'])}; ratio of minimums: ${ratio(redis.minRatios['b/a'])}`,
       );
       for (const v of redis.variants) {
         const steps = v.samples.map((s) => s.steps);
@@ -133,13 +134,24 @@ export const dataPhaseBenchmark: Benchmark = {
       );
       if (redis.stoppedEarly) notes.push(`Redis: ${redis.stoppedEarly}`);
     }
-    const loads = [...(pg?.variants ?? []), ...(redis?.variants ?? [])].flatMap((v) => v.samples.flatMap((s) => s.loadAvg1));
     const loadAvgAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
-    if (loads.length > 0) {
-      const startLoad = machine.loadAvgAtStart[0];
+    // The benchmark itself keeps about two to three processes busy; a 1-minute load average above twice
+    // the CPU count means something else was competing for the machine during that run.
+    const busyLimit = 2 * machine.cpus;
+    const busy: string[] = [];
+    const allLoads: number[] = [];
+    for (const [part, variants] of [['PostgreSQL', pg?.variants ?? []], ['Redis', redis?.variants ?? []]] as const) {
+      for (const v of variants) {
+        v.samples.forEach((smp, i) => {
+          allLoads.push(...smp.loadAvg1);
+          if (Math.max(...smp.loadAvg1) > busyLimit) busy.push(`${part} (${v.id}) round ${i + 1} (${formatSeconds(smp.seconds)}, load ${Math.max(...smp.loadAvg1).toFixed(1)})`);
+        });
+      }
+    }
+    if (allLoads.length > 0) {
       notes.push(
-        `1-minute load average: ${startLoad.toFixed(1)} before the benchmark, ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} around the timed runs (these include the benchmark's own processes)` +
-          (startLoad >= 1 ? ' - the machine was busy before the benchmark started: expect wider min/max than on an idle machine' : ''),
+        `1-minute load average: ${machine.loadAvgAtStart[0].toFixed(1)} before the benchmark, ${Math.min(...allLoads).toFixed(1)} to ${Math.max(...allLoads).toFixed(1)} around the timed runs (the benchmark's own processes count too)` +
+          (busy.length > 0 ? `; runs with a load above ${busyLimit} (other work competed for the CPUs): ${busy.join(', ')} - the min column is the least disturbed figure` : ''),
       );
     }
     notes.push(

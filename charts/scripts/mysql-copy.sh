@@ -178,28 +178,11 @@ else
   tgt_objects="$(tgt_mysql -e "SELECT (SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = $(sql_string "$TARGET_MYSQL_DATABASE"))
                                     + (SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = $(sql_string "$TARGET_MYSQL_DATABASE"))")" ||
     die "cannot inspect target $TGT_DESC"
+  target_counts() { row_counts tgt_mysql "$TARGET_MYSQL_DATABASE"; }
   if [ "$tgt_objects" -gt 0 ]; then
-    prev_phase="$(evidence_get phase)"
-    prev_checksum="$(evidence_get inputsChecksum)"
-    if is_true "$TARGET_RESET"; then
-      log "target holds $tgt_objects tables/views/routines and TARGET_RESET=true"
-      TARGET_TOUCHED=1
-      reset_target
-    elif [ "$prev_phase" = "Succeeded" ] && [ "$prev_checksum" = "$INPUTS_CHECKSUM" ]; then
-      tgt_counts="$(row_counts tgt_mysql "$TARGET_MYSQL_DATABASE")" || die "cannot count rows on target $TGT_DESC"
-      if [ "$tgt_counts" = "$src_counts" ]; then
-        log "already done: the evidence shows this source was copied to this target and all row counts still match; nothing to do"
-        exit 0
-      fi
-      die "the evidence shows an earlier successful copy from this source, but the target's row counts differ now; refusing. Set TARGET_RESET=true to drop and recreate the target database"
-    elif { [ "$prev_phase" = "Running" ] || [ "$prev_phase" = "Failed" ]; } && [ "$prev_checksum" = "$INPUTS_CHECKSUM" ]; then
-      log "target holds the partial result of an earlier attempt of this step with the same inputs (phase $prev_phase); restarting it cleanly"
-      TARGET_TOUCHED=1
-      reset_target
-    else
-      die "target database $TGT_DESC already holds $tgt_objects tables/views/routines and no evidence says they come from this source; refusing. Set TARGET_RESET=true to drop and recreate it"
-    fi
+    handle_nonempty_target "target database $TGT_DESC already holds $tgt_objects tables/views/routines" target_counts "drop and recreate the target database"
   fi
+
 fi
 
 TARGET_TOUCHED=1

@@ -226,27 +226,9 @@ log "source $SRC_DESC: $src_tables tables, $src_rows rows"
 INPUTS_CHECKSUM="$(sha256_of_lines "source=$SRC_DESC" "target=$TGT_DESC" "$src_counts")"
 
 tgt_relations="$(tgt_psql -c "$RELATIONS_SQL")" || die "cannot inspect target $TGT_DESC"
+target_counts() { tgt_psql -c "$COUNTS_SQL"; }
 if [ "$tgt_relations" -gt 0 ]; then
-  prev_phase="$(evidence_get phase)"
-  prev_checksum="$(evidence_get inputsChecksum)"
-  if is_true "$TARGET_RESET"; then
-    log "target holds $tgt_relations relations and TARGET_RESET=true"
-    TARGET_TOUCHED=1
-    reset_target
-  elif [ "$prev_phase" = "Succeeded" ] && [ "$prev_checksum" = "$INPUTS_CHECKSUM" ]; then
-    tgt_counts="$(tgt_psql -c "$COUNTS_SQL")" || die "cannot count rows on target $TGT_DESC"
-    if [ "$tgt_counts" = "$src_counts" ]; then
-      log "already done: the evidence shows this source was copied to this target and all row counts still match; nothing to do"
-      exit 0
-    fi
-    die "the evidence shows an earlier successful copy from this source, but the target's row counts differ now (was it used since?); refusing. Set TARGET_RESET=true to drop the target schema and copy again"
-  elif { [ "$prev_phase" = "Running" ] || [ "$prev_phase" = "Failed" ]; } && [ "$prev_checksum" = "$INPUTS_CHECKSUM" ]; then
-    log "target holds the partial result of an earlier attempt of this step with the same inputs (phase $prev_phase); restarting it cleanly"
-    TARGET_TOUCHED=1
-    reset_target
-  else
-    die "target $TGT_DESC already holds $tgt_relations relations and no evidence says they come from this source; refusing to restore over them. Set TARGET_RESET=true to drop the target's user schemas and copy again"
-  fi
+  handle_nonempty_target "target $TGT_DESC already holds $tgt_relations relations" target_counts "drop the target's user schemas and copy again"
 fi
 
 # From here on the target changes: record that first, so a rerun knows any leftovers are ours.

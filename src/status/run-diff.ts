@@ -34,7 +34,8 @@ export async function compareWithLive(options: CompareOptions): Promise<DiffRepo
     throw new UserError(`${field}: "${target}" is not a ${target.startsWith('rollback/') ? 'rollback ' : ''}folder of this plan; expected one of ${pool.map((s) => s.folder).join(', ')}.`);
   }
   const source = await openSource(options);
-  const fieldManager = FIELD_MANAGERS[options.fieldManager as keyof typeof FIELD_MANAGERS] ?? options.fieldManager;
+  // Own keys only: `constructor` or `toString` are literal field manager names, not Object.prototype members.
+  const fieldManager = Object.hasOwn(FIELD_MANAGERS, options.fieldManager) ? FIELD_MANAGERS[options.fieldManager as keyof typeof FIELD_MANAGERS] : options.fieldManager;
   return buildDiffReport(loaded.plan, result, source, { target, fieldManager });
 }
 

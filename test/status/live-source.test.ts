@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import type { DryRunApplyOptions, ListOutcome, LiveReader } from '../../src/live/live-reader.js';
 import type { ObjectTypeRef } from '../../src/live/object-type.js';
-import { ClusterSource, ExportSource, type SourceListing } from '../../src/status/live-source.js';
+import { ClusterSource, ExportSource, type LiveSource, type SourceListing } from '../../src/status/live-source.js';
 import { readError } from '../support/memory-source.js';
 
 const obj = (apiVersion: string, kind: string, name: string, namespace?: string): KubeObject => ({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } });
@@ -27,7 +27,7 @@ const exported: KubeObject[] = [
 describe('ExportSource', () => {
   test('says it is offline and approximate, naming the file', () => {
     // GIVEN / WHEN
-    const source = new ExportSource(exported, 'export.yaml');
+    const source: LiveSource = new ExportSource(exported, 'export.yaml');
 
     // THEN
     expect(source.mode).toBe('offline');

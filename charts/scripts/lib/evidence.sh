@@ -168,3 +168,33 @@ evidence_write() {
   fi
   return "$rc"
 }
+
+# handle_nonempty_target WHAT TARGET_COUNTS_FN RESET_HINT: what a copy step does when its target already
+# holds data (WHAT names it, e.g. "target x already holds 12 relations"). With TARGET_RESET=true it resets;
+# when the evidence says this step already succeeded with the same inputs and TARGET_COUNTS_FN still prints
+# the source's row counts ($src_counts) it exits 0; when the evidence says an earlier attempt with the same
+# inputs started writing, that partial result is ours: it resets and restarts; otherwise it refuses.
+# Needs INPUTS_CHECKSUM, TARGET_RESET, src_counts and a reset_target function; sets TARGET_TOUCHED.
+handle_nonempty_target() {
+  local what="$1" counts_fn="$2" reset_hint="$3" prev_phase prev_checksum tgt_counts
+  prev_phase="$(evidence_get phase)"
+  prev_checksum="$(evidence_get inputsChecksum)"
+  if is_true "$TARGET_RESET"; then
+    log "$what and TARGET_RESET=true"
+    TARGET_TOUCHED=1
+    reset_target
+  elif [ "$prev_phase" = "Succeeded" ] && [ "$prev_checksum" = "$INPUTS_CHECKSUM" ]; then
+    tgt_counts="$("$counts_fn")" || die "cannot count rows on target $TGT_DESC"
+    if [ "$tgt_counts" = "$src_counts" ]; then
+      log "already done: the evidence shows this source was copied to this target and all row counts still match; nothing to do"
+      exit 0
+    fi
+    die "the evidence shows an earlier successful copy from this source, but the target's row counts differ now (was it used since?); refusing. Set TARGET_RESET=true to $reset_hint"
+  elif { [ "$prev_phase" = "Running" ] || [ "$prev_phase" = "Failed" ]; } && [ "$prev_checksum" = "$INPUTS_CHECKSUM" ]; then
+    log "target holds the partial result of an earlier attempt of this step with the same inputs (phase $prev_phase); restarting it cleanly"
+    TARGET_TOUCHED=1
+    reset_target
+  else
+    die "$what and no evidence says it comes from this source; refusing. Set TARGET_RESET=true to $reset_hint"
+  fi
+}

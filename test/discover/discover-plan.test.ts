@@ -1,0 +1,407 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { type DiscoveryInput, discoverPlan } from '../../src/discover/discover-plan.js';
+import { UserError } from '../../src/errors.js';
+import type { KubeObject } from '../../src/kube/kube-object.js';
+import { readExport } from '../../src/live/export-file.js';
+import { parsePlan } from '../../src/plan/load-plan.js';
+import { fakeSecretValues, LIVE_FIXTURES, leakedSecrets, pick } from '../support/live-fixtures.js';
+import { examplePath } from '../support/plans.js';
+
+let postgresql: KubeObject[];
+let mysql: KubeObject[];
+beforeAll(async () => {
+  [postgresql, mysql] = await Promise.all([readExport(LIVE_FIXTURES.postgresql), readExport(LIVE_FIXTURES.mysql)]);
+});
+
+const input = (objects: readonly KubeObject[], extra: Partial<DiscoveryInput> = {}): DiscoveryInput => ({ namespace: '3scale', objects, sourceLabel: 'export.yaml', ...extra });
+
+/** The objects with one object replaced by what `change` makes of a copy of it. */
+function changed(objects: readonly KubeObject[], kind: string, name: string, change: (o: KubeObject) => KubeObject | void): KubeObject[] {
+  pick(objects, kind, name);
+  return objects.map((o) => {
+    if (o.kind !== kind || o.metadata.name !== name) return o;
+    const copy = structuredClone(o);
+    return change(copy) ?? copy;
+  });
+}
+
+const without = (objects: readonly KubeObject[], kind: string, name: string): KubeObject[] => objects.filter((o) => !(o.kind === kind && o.metadata.name === name));
+
+/** The APIManager with `spec.externalComponents` set. */
+const external = (objects: readonly KubeObject[], components: Record<string, Record<string, boolean>>): KubeObject[] =>
+  changed(objects, 'APIManager', objects.find((o) => o.kind === 'APIManager')!.metadata.name, (o) => {
+    (o.spec as Record<string, unknown>).externalComponents = components;
+  });
+
+/** The system-database Secret with another URL (in data, base64, as exported). */
+const withDatabaseUrl = (objects: readonly KubeObject[], url: string): KubeObject[] =>
+  changed(objects, 'Secret', 'system-database', (o) => {
+    (o.data as Record<string, string>).URL = Buffer.from(url).toString('base64');
+  });
+
+/** The refusal `run` throws: a UserError of one sentence, naming the source, quoting no secret. */
+function refusal(run: () => unknown): string {
+  let thrown: unknown;
+  try {
+    run();
+  } catch (e) {
+    thrown = e;
+  }
+  expect(UserError.isUserError(thrown), `expected a UserError, got ${String(thrown)}`).toBe(true);
+  const message = (thrown as UserError).message;
+  expect(message).toMatch(/^export\.yaml: [^\n]+\.$/);
+  expect(message).not.toMatch(/\.\s+[A-Z]/);
+  expect(leakedSecrets(message)).toEqual([]);
+  return message;
+}
+
+/** Every fake secret value found in the result (plan and notes). */
+const leaked = (result: unknown): string[] => leakedSecrets(JSON.stringify(result));
+
+describe('discoverPlan: the PostgreSQL install', () => {
+  test('writes the namespaces, the APIManager, the strategies, the storage and the replica counts found', () => {
+    // GIVEN the export of a 2.15 install with the internal PostgreSQL
+    // WHEN
+    const { plan } = discoverPlan(input(postgresql));
+
+    // THEN
+    expect(plan).toEqual({
+      apiVersion: 'threescale-migrate.3scale.net/v1alpha1',
+      kind: 'MigrationPlan',
+      metadata: { name: '3scale' },
+      spec: {
+        procedure: 'externalize-on-cluster',
+        threescale: { namespace: '3scale', apiManagerName: 'apimanager', version: '2.15.5' },
+        operator: { namespace: '3scale' },
+        targets: { namespace: '3scale-db', createNamespace: true },
+        systemDatabase: { kind: 'postgresql', strategy: 'upgrade-on-cluster', storage: { size: '10Gi', storageClassName: 'gp3-csi' } },
+        backendRedis: { strategy: 'upgrade-on-cluster', storage: { size: '1Gi', storageClassName: 'gp3-csi' } },
+        systemRedis: { strategy: 'upgrade-on-cluster', storage: { size: '1Gi', storageClassName: 'gp3-csi' } },
+        replicas: {
+          'system-memcache': 1,
+          'zync-database': 1,
+          'apicast-production': 3,
+          'apicast-staging': 1,
+          'backend-cron': 1,
+          'backend-listener': 2,
+          'backend-worker': 2,
+          'system-app': 2,
+          'system-sidekiq': 1,
+          'system-searchd': 1,
+          zync: 1,
+          'zync-que': 1,
+        },
+      },
+    });
+  });
+
+  test('notes the versions, images and volume sizes as facts the plan has no field for', () => {
+    // GIVEN / WHEN
+    const { notes } = discoverPlan(input(postgresql));
+
+    // THEN
+    const image = (name: string) => ((pick(postgresql, 'Deployment', name).spec as any).template.spec.containers[0].image as string);
+    expect(notes).toEqual([
+      '3scale 2.15.5, operator 0.12.5',
+      `System database: internal PostgreSQL, image ${image('system-postgresql')}, PVC postgresql-data 10Gi`,
+      `backend Redis: internal, image ${image('backend-redis')}, PVC backend-redis-storage 1Gi`,
+      `system Redis: internal, image ${image('system-redis')}, PVC system-redis-storage 1Gi`,
+    ]);
+  });
+
+  test('the replica count is the Deployment’s spec.replicas (1 when unset), not the APIManager’s', () => {
+    // GIVEN system-app scaled to 4 by hand, and zync without spec.replicas
+    const objects = changed(
+      changed(postgresql, 'Deployment', 'system-app', (o) => {
+        (o.spec as { replicas: number }).replicas = 4;
+      }),
+      'Deployment',
+      'zync',
+      (o) => {
+        delete (o.spec as { replicas?: number }).replicas;
+      },
+    );
+
+    // WHEN
+    const { plan } = discoverPlan(input(objects));
+
+    // THEN
+    expect(plan.spec.replicas).toMatchObject({ 'system-app': 4, zync: 1, 'apicast-production': 3 });
+  });
+
+  test('the new volume is at least the old one’s capacity; its request when it has no status; no storage when there is no PVC', () => {
+    // GIVEN the PostgreSQL volume bound at 12Gi for a 10Gi request, the backend Redis one not bound yet, no system Redis PVC
+    let objects = changed(postgresql, 'PersistentVolumeClaim', 'postgresql-data', (o) => {
+      (o.status as { capacity: { storage: string } }).capacity.storage = '12Gi';
+    });
+    objects = changed(objects, 'PersistentVolumeClaim', 'backend-redis-storage', (o) => {
+      delete o.status;
+      delete (o.spec as { storageClassName?: string }).storageClassName;
+    });
+    objects = without(objects, 'PersistentVolumeClaim', 'system-redis-storage');
+
+    // WHEN
+    const { plan, notes } = discoverPlan(input(objects));
+
+    // THEN
+    expect(plan.spec.systemDatabase).toMatchObject({ storage: { size: '12Gi', storageClassName: 'gp3-csi' } });
+    expect(plan.spec.backendRedis).toEqual({ strategy: 'upgrade-on-cluster', storage: { size: '1Gi' } });
+    expect(plan.spec.systemRedis).toEqual({ strategy: 'upgrade-on-cluster', storage: {} });
+    expect(notes.at(-1)).toMatch(/^system Redis: internal, image \S+, PVC system-redis-storage unknown size$/);
+  });
+
+  test('the options: name, target namespace (the 3scale one: no Namespace object), operator namespace', () => {
+    // GIVEN the operator moved to its own namespace
+    const objects = postgresql.map((o) => (o.metadata.name === 'threescale-operator-controller-manager-v2' ? { ...o, metadata: { ...o.metadata, namespace: 'threescale-operator' } } : o));
+
+    // WHEN
+    const { plan } = discoverPlan(input(objects, { name: 'prod-3scale', targetNamespace: '3scale', operatorNamespace: 'threescale-operator' }));
+
+    // THEN
+    expect(plan.metadata).toEqual({ name: 'prod-3scale' });
+    expect(plan.spec.targets).toEqual({ namespace: '3scale', createNamespace: false });
+    expect(plan.spec.operator).toEqual({ namespace: 'threescale-operator' });
+  });
+
+  test('a non-default appLabel is recorded; objects of other namespaces are ignored', () => {
+    // GIVEN a custom appLabel, and a second install in another namespace
+    const other = postgresql.map((o) => ({ ...o, metadata: { ...o.metadata, namespace: 'other' } }));
+    const objects = [
+      ...changed(postgresql, 'APIManager', 'apimanager', (o) => {
+        (o.spec as { appLabel: string }).appLabel = 'apim-prod';
+      }),
+      ...other,
+    ];
+
+    // WHEN
+    const { plan } = discoverPlan(input(objects));
+
+    // THEN
+    expect(plan.spec.threescale).toEqual({ namespace: '3scale', apiManagerName: 'apimanager', appLabel: 'apim-prod', version: '2.15.5' });
+  });
+
+  test('an APIManager without version annotations: no version, no version note', () => {
+    const objects = changed(postgresql, 'APIManager', 'apimanager', (o) => {
+      o.metadata.annotations = {};
+    });
+    const { plan, notes } = discoverPlan(input(objects));
+    expect(plan.spec.threescale).not.toHaveProperty('version');
+    expect(notes[0]).toMatch(/^System database: /);
+  });
+});
+
+describe('discoverPlan: the MySQL install', () => {
+  /** The labels of `o` among `keys`, as the detach list records them. */
+  const labelsOf = (labels: Record<string, string> | undefined, keys: readonly string[]) => Object.fromEntries(Object.entries(labels ?? {}).filter(([k]) => keys.includes(k)));
+  const METADATA = ['app', 'threescale_component', 'threescale_component_element'];
+
+  test('keeps MySQL in place and records the labels and the APIManager ownerReference really found', () => {
+    // GIVEN / WHEN
+    const { plan, notes } = discoverPlan(input(mysql));
+
+    // THEN
+    const db = plan.spec.systemDatabase as { kind: string; strategy: string; detach: { kind: string; name: string; labels?: object; podTemplateLabels?: Record<string, string>; apiManagerOwnerIndex?: number }[] };
+    expect(db.kind).toBe('mysql');
+    expect(db.strategy).toBe('keep-in-place');
+    expect(db.detach.map((d) => `${d.kind} ${d.name}`)).toEqual(['Deployment system-mysql', 'PersistentVolumeClaim mysql-storage', 'ConfigMap mysql-extra-conf', 'ConfigMap mysql-main-conf', 'Service system-mysql']);
+    for (const d of db.detach) {
+      const live = pick(mysql, d.kind, d.name);
+      expect(d.labels, d.name).toEqual(labelsOf(live.metadata.labels, METADATA));
+      expect(d.apiManagerOwnerIndex, d.name).toBe(0);
+    }
+    // AND the pod template labels are the live ones except the selector label; rht.subcomp_t is absent live, so absent here
+    const mysqlDeployment = pick(mysql, 'Deployment', 'system-mysql');
+    const podLabels = (mysqlDeployment.spec as any).template.metadata.labels as Record<string, string>;
+    expect(podLabels).not.toHaveProperty('rht.subcomp_t');
+    const { deployment: _selector, ...expected } = podLabels;
+    expect(db.detach[0]!.podTemplateLabels).toEqual(expected);
+    expect(db.detach[0]!.podTemplateLabels).not.toHaveProperty('rht.subcomp_t');
+    expect(db.detach.slice(1).every((d) => d.podTemplateLabels === undefined)).toBe(true);
+    expect(notes[1]).toMatch(/^System database: internal MySQL, image registry\.redhat\.io\/rhel8\/mysql-80@sha256:[0-9a-f]+, kept in place and detached from the operator$/);
+  });
+
+  test('is the detach list of examples/mysql-in-place-and-redis', () => {
+    // GIVEN the bundled MySQL example, written from this install
+    const example = parse(readFileSync(examplePath('mysql-in-place-and-redis'), 'utf8'));
+
+    // WHEN
+    const { plan } = discoverPlan(input(mysql));
+
+    // THEN
+    expect((plan.spec.systemDatabase as { detach: unknown }).detach).toEqual(example.spec.systemDatabase.detach);
+  });
+
+  test('records only what is there: a missing label, a missing object, an ownerReference at another index or none', () => {
+    // GIVEN mysql-main-conf without its element label, no mysql-extra-conf, the PVC owned by something else first, the Service by nobody
+    let objects = changed(mysql, 'ConfigMap', 'mysql-main-conf', (o) => {
+      delete o.metadata.labels!.threescale_component_element;
+    });
+    objects = without(objects, 'ConfigMap', 'mysql-extra-conf');
+    objects = changed(objects, 'PersistentVolumeClaim', 'mysql-storage', (o) => {
+      o.metadata.ownerReferences = [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'backup-policy', uid: 'x' }, ...(o.metadata.ownerReferences as object[])];
+    });
+    objects = changed(objects, 'Service', 'system-mysql', (o) => {
+      delete o.metadata.ownerReferences;
+      o.metadata.labels = {};
+    });
+
+    // WHEN
+    const { plan } = discoverPlan(input(objects));
+
+    // THEN
+    const detach = (plan.spec.systemDatabase as { detach: { name: string; kind: string }[] }).detach;
+    expect(detach.map((d) => d.name)).toEqual(['system-mysql', 'mysql-storage', 'mysql-main-conf', 'system-mysql']);
+    expect(detach[1]).toMatchObject({ kind: 'PersistentVolumeClaim', apiManagerOwnerIndex: 1 });
+    expect(detach[2]).toEqual({ kind: 'ConfigMap', name: 'mysql-main-conf', apiManagerOwnerIndex: 0, labels: { app: '3scale-api-management', threescale_component: 'system' } });
+    expect(detach[3]).toEqual({ kind: 'Service', name: 'system-mysql' });
+  });
+
+  test('the operator-owned MySQL missing is refused', () => {
+    const message = refusal(() => discoverPlan(input(without(mysql, 'Deployment', 'system-mysql'))));
+    expect(message).toBe('export.yaml: Deployment 3scale/system-mysql is missing and the System database is not external; expected the internal MySQL of a 2.15 install.');
+  });
+});
+
+describe('discoverPlan: components already external', () => {
+  test('an external System database and both Redis become already-external, with the kind from the URL scheme', () => {
+    // GIVEN both installs with every component declared external
+    const all = { system: { database: true, redis: true }, backend: { redis: true } };
+
+    // WHEN
+    const pg = discoverPlan(input(external(postgresql, all)));
+    const my = discoverPlan(input(external(mysql, all)));
+
+    // THEN
+    expect(pg.plan.spec.systemDatabase).toEqual({ kind: 'postgresql', strategy: 'already-external' });
+    expect(my.plan.spec.systemDatabase).toEqual({ kind: 'mysql', strategy: 'already-external' });
+    for (const { plan } of [pg, my]) {
+      expect(plan.spec.backendRedis).toEqual({ strategy: 'already-external' });
+      expect(plan.spec.systemRedis).toEqual({ strategy: 'already-external' });
+    }
+    expect(pg.notes).toEqual(['3scale 2.15.5, operator 0.12.5', 'System database: already external (postgresql)', 'backend Redis: already external', 'system Redis: already external']);
+  });
+
+  test('one Redis external, the other internal', () => {
+    const { plan } = discoverPlan(input(external(postgresql, { backend: { redis: true } })));
+    expect(plan.spec.backendRedis).toEqual({ strategy: 'already-external' });
+    expect(plan.spec.systemRedis).toMatchObject({ strategy: 'upgrade-on-cluster' });
+    expect(plan.spec.systemDatabase).toMatchObject({ kind: 'postgresql', strategy: 'upgrade-on-cluster' });
+  });
+
+  test('an external System database whose URL cannot be read is refused', () => {
+    // GIVEN the system-database Secret was not exported
+    const objects = without(external(postgresql, { system: { database: true } }), 'Secret', 'system-database');
+
+    // WHEN / THEN
+    expect(refusal(() => discoverPlan(input(objects)))).toBe('export.yaml: Secret 3scale/system-database has no readable URL scheme; expected postgresql:// or mysql2:// for an external System database.');
+  });
+
+  test('an internal Redis whose Deployment is missing is refused', () => {
+    expect(refusal(() => discoverPlan(input(without(postgresql, 'Deployment', 'system-redis'))))).toBe(
+      'export.yaml: Deployment 3scale/system-redis is missing and system Redis is not external; expected the internal Redis of a 2.15 install.',
+    );
+  });
+
+  test('an APIManager asking for the internal PostgreSQL without its Deployment is refused', () => {
+    expect(refusal(() => discoverPlan(input(without(postgresql, 'Deployment', 'system-postgresql'))))).toBe(
+      'export.yaml: the APIManager asks for an internal PostgreSQL but Deployment 3scale/system-postgresql is missing; expected it running.',
+    );
+  });
+});
+
+describe('discoverPlan: refusals, one sentence each', () => {
+  test('no APIManager in the namespace (even if another namespace has one)', () => {
+    // GIVEN
+    const elsewhere = postgresql.map((o) => (o.kind === 'APIManager' ? { ...o, metadata: { ...o.metadata, namespace: 'other' } } : o));
+
+    // WHEN / THEN
+    const expected = 'export.yaml: no APIManager in namespace 3scale; expected the 3scale 2.15 install there (is -n/--namespace right?).';
+    expect(refusal(() => discoverPlan(input(without(postgresql, 'APIManager', 'apimanager'))))).toBe(expected);
+    expect(refusal(() => discoverPlan(input(elsewhere)))).toBe(expected);
+  });
+
+  test('two APIManagers', () => {
+    const second = { ...pick(postgresql, 'APIManager', 'apimanager'), metadata: { ...pick(postgresql, 'APIManager', 'apimanager').metadata, name: 'apimanager-2' } };
+    expect(refusal(() => discoverPlan(input([...postgresql, second])))).toBe('export.yaml: namespace 3scale holds 2 APIManagers (apimanager, apimanager-2); expected exactly one.');
+  });
+
+  test('Oracle: the system-database URL scheme, never the rest of the URL', () => {
+    // GIVEN an Oracle URL with a password from FAKE-SECRETS.md, in data (base64) and in stringData
+    const url = 'oracle-enhanced://system:FakeMasterPw-Qe7Yh3@oracle.example.com:1521/threescale';
+    const inData = withDatabaseUrl(postgresql, url);
+    const inStringData = changed(postgresql, 'Secret', 'system-database', (o) => {
+      delete o.data;
+      o.stringData = { URL: url };
+    });
+
+    // WHEN / THEN
+    const expected =
+      'export.yaml: Secret 3scale/system-database points at Oracle (oracle-enhanced://); 3scale 2.16 is not compatible with Oracle Database and the vendor says to stay on 2.15.';
+    expect(refusal(() => discoverPlan(input(inData)))).toBe(expected);
+    expect(refusal(() => discoverPlan(input(inStringData)))).toBe(expected);
+    expect(refusal(() => discoverPlan(input(external(inData, { system: { database: true } }))))).toBe(expected);
+  });
+
+  test('DeploymentConfigs where 2.15 has Deployments', () => {
+    // GIVEN a pre-2.15 install: the 3scale components are DeploymentConfigs
+    const names = ['apicast-production', 'apicast-staging', 'backend-cron', 'backend-listener', 'system-app'];
+    const objects = [
+      ...postgresql.filter((o) => !(o.kind === 'Deployment' && names.includes(o.metadata.name))),
+      ...names.map((name) => ({ apiVersion: 'apps.openshift.io/v1', kind: 'DeploymentConfig', metadata: { name, namespace: '3scale' }, spec: { replicas: 1 } })),
+    ];
+
+    // WHEN / THEN
+    expect(refusal(() => discoverPlan(input(objects)))).toBe(
+      'export.yaml: namespace 3scale runs DeploymentConfigs (apicast-production, apicast-staging, backend-cron, backend-listener, …) where 3scale 2.15 has Deployments; expected an install already upgraded to 2.15 (pre-2.15 installs are not supported by this procedure).',
+    );
+  });
+
+  test('a missing 3scale Deployment', () => {
+    expect(refusal(() => discoverPlan(input(without(postgresql, 'Deployment', 'zync-que'))))).toBe(
+      'export.yaml: Deployment 3scale/zync-que is missing; expected all 12 3scale Deployments of a 2.15 install.',
+    );
+  });
+
+  test('the operator missing, with the --operator-namespace hint', () => {
+    // GIVEN the operator runs elsewhere and was not exported, or was looked for in the wrong namespace
+    const noOperator = without(postgresql, 'Deployment', 'threescale-operator-controller-manager-v2');
+
+    // WHEN / THEN
+    expect(refusal(() => discoverPlan(input(noOperator)))).toBe(
+      'export.yaml: Deployment 3scale/threescale-operator-controller-manager-v2 is missing; expected the 3scale operator there (pass --operator-namespace when it runs in another namespace).',
+    );
+    expect(refusal(() => discoverPlan(input(postgresql, { operatorNamespace: 'openshift-operators' })))).toBe(
+      'export.yaml: Deployment openshift-operators/threescale-operator-controller-manager-v2 is missing; expected the 3scale operator there (pass --operator-namespace when it runs in another namespace).',
+    );
+  });
+});
+
+describe('discoverPlan: the result', () => {
+  test('validates with the plan loader after YAML stringify, for every kind of install', () => {
+    // GIVEN the plans discovered from the PostgreSQL, MySQL and all-external installs
+    const all = { system: { database: true, redis: true }, backend: { redis: true } };
+    const plans = [discoverPlan(input(postgresql)), discoverPlan(input(mysql)), discoverPlan(input(external(mysql, all)))].map((r) => r.plan);
+
+    // WHEN / THEN
+    for (const plan of plans) {
+      const loaded = parsePlan(stringify(plan), 'discovered.yaml');
+      expect(loaded.plan.spec.threescale.namespace).toBe('3scale');
+      expect(loaded.plan.spec.replicas).toEqual(plan.spec.replicas);
+    }
+  });
+
+  test('holds no secret value of the install, in the plan or in its notes', () => {
+    // GIVEN the fake secrets are in the exports
+    const values = fakeSecretValues();
+    expect(leakedSecrets(JSON.stringify([postgresql, mysql])).length).toBeGreaterThan(0);
+
+    // WHEN
+    const results = [discoverPlan(input(postgresql)), discoverPlan(input(mysql)), discoverPlan(input(external(postgresql, { system: { database: true } })))];
+
+    // THEN
+    expect(values.length).toBeGreaterThan(0);
+    for (const r of results) expect(leaked(r)).toEqual([]);
+  });
+});

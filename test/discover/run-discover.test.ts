@@ -1,0 +1,147 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runDiscover } from '../../src/discover/run-discover.js';
+import { UserError } from '../../src/errors.js';
+import type { KubeObject } from '../../src/kube/kube-object.js';
+import { loadPlanFile, parsePlan } from '../../src/plan/load-plan.js';
+import { LIVE_FIXTURES, leakedSecrets, loadLiveFixture } from '../support/live-fixtures.js';
+
+let dir: string;
+/** The PostgreSQL install as `oc get -o json` writes it (JSON reads fast). */
+let postgresqlJson: string;
+/** The PostgreSQL install in namespace 3scale and the MySQL one in 3scale-staging, in one List. */
+let twoInstalls: string;
+
+const list = (items: readonly KubeObject[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } });
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'run-discover-test-'));
+  const [postgresql, mysql] = await Promise.all([loadLiveFixture('postgresql'), loadLiveFixture('mysql')]);
+  postgresqlJson = join(dir, 'postgresql.json');
+  writeFileSync(postgresqlJson, list(postgresql));
+  twoInstalls = join(dir, 'two-installs.json');
+  writeFileSync(twoInstalls, list([...postgresql, ...mysql.map((o) => ({ ...o, metadata: { ...o.metadata, namespace: '3scale-staging' } }))]));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The UserError `promise` rejects with (one line, no secret). */
+async function userError(promise: Promise<unknown>): Promise<string> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(UserError.isUserError(err), String(err)).toBe(true);
+  const message = (err as UserError).message;
+  expect(message.split('\n')).toHaveLength(1);
+  expect(leakedSecrets(message)).toEqual([]);
+  return message;
+}
+
+describe('runDiscover --from-file', () => {
+  test('writes a plan file with the comment header, which the plan loader accepts', async () => {
+    // GIVEN the exported PostgreSQL install (the YAML `oc get -o yaml` writes)
+    const out = join(dir, 'migration.yaml');
+
+    // WHEN
+    const summary = await runDiscover({ fromFile: LIVE_FIXTURES.postgresql, out });
+
+    // THEN the summary names the file and what was found
+    expect(summary).toMatch(new RegExp(`^wrote ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: 3scale 2\\.15\\.5, operator 0\\.12\\.5; System database: internal PostgreSQL, .*; system Redis: internal, .*\\n$`));
+    // AND the file starts with the header, then the plan
+    const text = readFileSync(out, 'utf8');
+    const lines = text.split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      `# Written by threescale-migrate discover from ${LIVE_FIXTURES.postgresql}.`,
+      '# Review before use: target namespace, storage sizes and classes, resources. No secret is recorded.',
+      '# found: 3scale 2.15.5, operator 0.12.5',
+    ]);
+    expect(lines[3]).toMatch(/^# found: System database: internal PostgreSQL, image \S+, PVC postgresql-data 10Gi$/);
+    expect(lines[4]).toMatch(/^# found: backend Redis: internal, image \S+, PVC backend-redis-storage 1Gi$/);
+    expect(lines[5]).toBe('# found: system Redis: internal, image registry.redhat.io/rhel8/redis-6@sha256:799e5e091b1d3c2e4ee6d469809d184bfdd7d13383fb2651496ef8bd25fa2266, PVC system-redis-storage 1Gi');
+    expect(lines.slice(6, 8)).toEqual(['', 'apiVersion: threescale-migrate.3scale.net/v1alpha1']);
+    // AND it loads as a plan, with the install's values
+    const { plan } = loadPlanFile(out);
+    expect(plan.metadata.name).toBe('3scale');
+    expect(plan.spec.replicas['apicast-production']).toBe(3);
+    expect(plan.spec.systemDatabase).toMatchObject({ kind: 'postgresql', strategy: 'upgrade-on-cluster' });
+    expect(leakedSecrets(text)).toEqual([]);
+  });
+
+  test('-o - returns the plan text instead of writing it', async () => {
+    // GIVEN / WHEN
+    const text = await runDiscover({ fromFile: postgresqlJson, out: '-', name: 'prod-3scale', targetNamespace: 'databases' });
+
+    // THEN
+    expect(text.startsWith(`# Written by threescale-migrate discover from ${postgresqlJson}.\n`)).toBe(true);
+    expect(text.endsWith('\n')).toBe(true);
+    const { plan } = parsePlan(text, 'stdout');
+    expect(plan.metadata.name).toBe('prod-3scale');
+    expect(plan.spec.targets).toMatchObject({ namespace: 'databases', createNamespace: true });
+    expect(existsSync(join(process.cwd(), '-'))).toBe(false);
+  });
+
+  test('an output path that cannot be written is a UserError naming it and the flag', async () => {
+    // GIVEN a path in a folder that does not exist, and a path that is a folder
+    const inMissingFolder = join(dir, 'no-such-folder', 'migration.yaml');
+    const aFolder = join(dir, 'a-folder');
+    mkdirSync(aFolder);
+
+    // WHEN / THEN
+    expect(await userError(runDiscover({ fromFile: postgresqlJson, out: inMissingFolder }))).toBe(`${inMissingFolder}: cannot write the plan (ENOENT); expected a writable -o/--out path.`);
+    expect(await userError(runDiscover({ fromFile: postgresqlJson, out: aFolder }))).toBe(`${aFolder}: cannot write the plan (EISDIR); expected a writable -o/--out path.`);
+    expect(existsSync(inMissingFolder)).toBe(false);
+  });
+
+  test('APIManagers in two namespaces and no -n: a UserError naming both and the flag', async () => {
+    // GIVEN / WHEN
+    const message = await userError(runDiscover({ fromFile: twoInstalls, out: '-' }));
+
+    // THEN
+    expect(message).toBe(`${twoInstalls}: APIManagers in several namespaces (3scale, 3scale-staging); expected -n/--namespace to pick one.`);
+  });
+
+  test('APIManagers in two namespaces and -n: the install of that namespace', async () => {
+    // GIVEN / WHEN
+    const staging = parsePlan(await runDiscover({ fromFile: twoInstalls, out: '-', namespace: '3scale-staging' }), 'stdout').plan;
+    const prod = parsePlan(await runDiscover({ fromFile: twoInstalls, out: '-', namespace: '3scale' }), 'stdout').plan;
+
+    // THEN
+    expect(staging.spec.threescale).toMatchObject({ namespace: '3scale-staging', apiManagerName: '3scale' });
+    expect(staging.spec.systemDatabase).toMatchObject({ kind: 'mysql', strategy: 'keep-in-place' });
+    expect(staging.spec.targets.namespace).toBe('3scale-staging-db');
+    expect(prod.spec.threescale).toMatchObject({ namespace: '3scale', apiManagerName: 'apimanager' });
+  });
+
+  test('an export without any APIManager is a UserError saying what to export', async () => {
+    // GIVEN
+    const file = join(dir, 'no-apimanager.json');
+    writeFileSync(file, list([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: '3scale' }, data: {} }]));
+
+    // WHEN / THEN
+    expect(await userError(runDiscover({ fromFile: file, out: '-' }))).toBe(
+      `${file}: no APIManager found; expected an export of the 3scale namespace (oc get deployment,pvc,svc,configmap,secret,apimanager -o yaml).`,
+    );
+  });
+
+  test('a refusal of discovery names the export file and writes nothing', async () => {
+    // GIVEN an export without the operator, and an output path
+    const file = join(dir, 'no-operator.json');
+    const install = JSON.parse(readFileSync(postgresqlJson, 'utf8')) as { items: KubeObject[] };
+    writeFileSync(file, list(install.items.filter((o) => o.metadata.name !== 'threescale-operator-controller-manager-v2')));
+    const out = join(dir, 'refused.yaml');
+
+    // WHEN
+    const message = await userError(runDiscover({ fromFile: file, out }));
+
+    // THEN
+    expect(message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: Deployment 3scale/threescale-operator-controller-manager-v2 is missing; .*--operator-namespace`));
+    expect(existsSync(out)).toBe(false);
+  });
+
+  test('an export file that cannot be read is a UserError naming it', async () => {
+    const missing = join(dir, 'missing.yaml');
+    expect(await userError(runDiscover({ fromFile: missing, out: '-' }))).toContain(missing);
+  });
+});
