@@ -9,6 +9,7 @@ import type { RenderContext } from '../src/phases/phase.js';
 export class PhaseChart extends Chart {
   public readonly context: RenderContext;
   private readonly _files = new Map<string, string>();
+  private readonly _deleted: { apiVersion: string; kind: string; namespace?: string; name: string }[] = [];
 
   public constructor(scope: Construct, id: string, context: RenderContext) {
     super(scope, id, { disableResourceNameHashes: true });
@@ -27,6 +28,19 @@ export class PhaseChart extends Chart {
   /** Files added with {@link addFile}, sorted by path. Returns a copy. */
   public get files(): { path: string; content: string }[] {
     return [...this._files.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, content]) => ({ path, content }));
+  }
+
+  /**
+   * Declares that this phase deletes an object (through one of its Jobs): the folder's state no longer
+   * carries it from earlier phases, so no GitOps engine tries to put back what the phase removes.
+   */
+  public declareDeleted(ref: { apiVersion: string; kind: string; namespace?: string; name: string }): void {
+    this._deleted.push(ref);
+  }
+
+  /** Objects declared deleted with {@link declareDeleted}. Returns a copy. */
+  public get deleted(): { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }[] {
+    return this._deleted.map((d) => ({ apiVersion: d.apiVersion, kind: d.kind, metadata: { name: d.name, ...(d.namespace ? { namespace: d.namespace } : {}) } }));
   }
 
   /** The plan being rendered. */

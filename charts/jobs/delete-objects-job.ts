@@ -3,6 +3,14 @@ import type { PhaseChart } from '../phase-chart.js';
 import { kubeJob } from './kube-job.js';
 
 const GROUPS: Record<string, string> = { deployment: 'apps' };
+const API_VERSIONS: Record<string, string> = { deployment: 'apps/v1' };
+const KINDS: Record<string, string> = {
+  deployment: 'Deployment',
+  service: 'Service',
+  serviceaccount: 'ServiceAccount',
+  persistentvolumeclaim: 'PersistentVolumeClaim',
+  configmap: 'ConfigMap',
+};
 
 /** A Job deleting exactly the listed objects ("<namespace> <resource>/<name>"), with delete rights on those names only. */
 export function deleteObjectsJob(chart: PhaseChart, name: string, objects: readonly string[]): void {
@@ -11,6 +19,7 @@ export function deleteObjectsJob(chart: PhaseChart, name: string, objects: reado
   for (const line of objects) {
     const [ns, ref] = line.split(' ') as [string, string];
     const [resource, objName] = ref.split('/') as [string, string];
+    chart.declareDeleted({ apiVersion: API_VERSIONS[resource] ?? 'v1', kind: KINDS[resource] ?? resource, namespace: ns, name: objName });
     const perNs = byNamespace.get(ns) ?? new Map<string, string[]>();
     perNs.set(resource, [...(perNs.get(resource) ?? []), objName]);
     byNamespace.set(ns, perNs);

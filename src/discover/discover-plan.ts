@@ -56,12 +56,13 @@ export function discoverPlan(input: DiscoveryInput): DiscoveryResult {
     );
   }
 
-  const replicas: Record<string, number> = {};
-  for (const name of THREESCALE_DEPLOYMENTS) {
-    const d = byName('Deployment', name);
-    if (!d) throw new UserError(`${input.sourceLabel}: Deployment ${ns}/${name} is missing; expected all 12 3scale Deployments of a 2.15 install.`);
-    replicas[name] = ((d.spec as { replicas?: number } | undefined)?.replicas ?? 1) as number;
+  const operatorNamespace = input.operatorNamespace ?? ns;
+  const operator = input.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === DEFAULT_OPERATOR_DEPLOYMENT && (o.metadata.namespace ?? ns) === operatorNamespace);
+  if (!operator) {
+    throw new UserError(`${input.sourceLabel}: Deployment ${operatorNamespace}/${DEFAULT_OPERATOR_DEPLOYMENT} is missing; expected the 3scale operator there (pass --operator-namespace when it runs in another namespace).`);
   }
+
+  const replicas = capturedReplicas(input, byName('ConfigMap', STATE_CONFIGMAP), operator, notes);
 
   const dbUrlScheme = systemDatabaseScheme(byName('Secret', 'system-database'));
   if (dbUrlScheme?.startsWith('oracle')) {
@@ -101,12 +102,6 @@ export function discoverPlan(input: DiscoveryInput): DiscoveryResult {
     return { strategy: 'upgrade-on-cluster' as const, storage: storageOf(pvc) };
   };
 
-  const operatorNamespace = input.operatorNamespace ?? ns;
-  const operator = input.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === DEFAULT_OPERATOR_DEPLOYMENT && (o.metadata.namespace ?? ns) === operatorNamespace);
-  if (!operator) {
-    throw new UserError(`${input.sourceLabel}: Deployment ${operatorNamespace}/${DEFAULT_OPERATOR_DEPLOYMENT} is missing; expected the 3scale operator there (pass --operator-namespace when it runs in another namespace).`);
-  }
-
   const target = input.targetNamespace ?? `${ns}-db`.slice(0, 63);
   const plan: PlanInput = {
     apiVersion: PLAN_API_VERSION,
@@ -129,6 +124,44 @@ export function discoverPlan(input: DiscoveryInput): DiscoveryResult {
     },
   };
   return { plan, notes };
+}
+
+/** ConfigMap preflight writes with the replica counts captured before the scale-down. */
+const STATE_CONFIGMAP = 'threescale-migrate-state';
+
+/**
+ * The replica count of every 3scale Deployment. Once the migration has started (its state ConfigMap
+ * exists) the counts recorded there win, because the live ones may already be 0. Without it, an install
+ * whose operator is at 0 replicas looks scaled down: capturing its counts would bring 3scale back at 0
+ * after the migration, so discovery refuses.
+ */
+function capturedReplicas(input: DiscoveryInput, state: KubeObject | undefined, operator: KubeObject, notes: string[]): Record<string, number> {
+  const ns = input.namespace;
+  const replicas: Record<string, number> = {};
+  if (state) {
+    const data = (state.data ?? {}) as Record<string, string>;
+    for (const name of THREESCALE_DEPLOYMENTS) {
+      const value = data[`replicas.${name}`];
+      if (value === undefined || !/^\d+$/.test(value)) {
+        throw new UserError(`${input.sourceLabel}: ConfigMap ${ns}/${STATE_CONFIGMAP} has no valid replicas.${name}; expected the counts preflight recorded (delete the ConfigMap to capture the live counts again).`);
+      }
+      replicas[name] = Number(value);
+    }
+    notes.push(`replica counts from ConfigMap ${STATE_CONFIGMAP} (recorded before the scale-down)`);
+    return replicas;
+  }
+  const operatorReplicas = (operator.spec as { replicas?: number } | undefined)?.replicas ?? 1;
+  if (operatorReplicas === 0) {
+    throw new UserError(
+      `${input.sourceLabel}: Deployment ${operator.metadata.namespace ?? ns}/${operator.metadata.name} is at 0 replicas, so 3scale looks scaled down and its replica counts would be captured as they are now; expected a running install (scale the operator and 3scale back up first).`,
+    );
+  }
+  for (const name of THREESCALE_DEPLOYMENTS) {
+    const d = input.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name && (o.metadata.namespace ?? ns) === ns);
+    if (!d) throw new UserError(`${input.sourceLabel}: Deployment ${ns}/${name} is missing; expected all 12 3scale Deployments of a 2.15 install.`);
+    replicas[name] = (d.spec as { replicas?: number } | undefined)?.replicas ?? 1;
+  }
+  return replicas;
 }
 
 /** The scheme of the System database URL, read without keeping or printing the rest. */

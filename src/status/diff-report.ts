@@ -22,6 +22,8 @@ export interface PhaseReport {
   readonly reason: string;
   /** Checks of the objects and Jobs this phase itself sets, and how many are done. */
   readonly checks: { readonly total: number; readonly satisfied: number; readonly superseded: number };
+  /** The folder that undoes this phase, or null when it has nothing to undo. */
+  readonly rollback: string | null;
 }
 
 /** The whole comparison; the JSON output is this object (shape documented in the README). */
@@ -188,6 +190,10 @@ async function isSuperseded(result: SynthResult, judge: ObjectJudge, index: numb
 }
 
 function classify(state: FolderState, desired: readonly DesiredCheck[], verdicts: readonly ObjectVerdict[], superseded: readonly boolean[]): PhaseReport {
+  return { ...classifyChecks(state, desired, verdicts, superseded), rollback: state.phase.definition.rollback ? `rollback/${state.folder}` : null };
+}
+
+function classifyChecks(state: FolderState, desired: readonly DesiredCheck[], verdicts: readonly ObjectVerdict[], superseded: readonly boolean[]): Omit<PhaseReport, 'rollback'> {
   const base = { order: state.phase.order, id: state.phase.definition.id, folder: state.folder };
   const satisfied = verdicts.filter((v) => SATISFIED.has(v.verdict)).length;
   const supersededCount = superseded.filter(Boolean).length;

@@ -13,7 +13,10 @@ export function renderStatus(report: DiffReport, options: { color: boolean }): s
 /** The next step, in words a user acts on. */
 export function nextStep(report: DiffReport): string {
   const failed = report.phases.find((p) => p.status === 'failed');
-  if (failed) return `${failed.folder} failed (${failed.reason}); fix the cause and let the Job rerun, or roll back with rollback/${failed.folder}`;
+  if (failed) {
+    const undo = failed.rollback ? `, or roll back with ${failed.rollback}` : `; it has nothing to undo, roll back from the phase before it if needed`;
+    return `${failed.folder} failed (${failed.reason}); fix the cause and let the Job rerun${undo}`;
+  }
   const unknown = report.phases.find((p) => p.status === 'unknown');
   if (unknown) return `cannot judge ${unknown.folder}: ${unknown.reason}`;
   if (report.outOfOrder.length) return `phases ${report.outOfOrder.join(', ')} are live before an earlier phase; check the GitOps target (${report.target})`;

@@ -40,6 +40,7 @@ export interface SynthResult {
 interface Rendered {
   readonly objects: KubeObject[];
   readonly files: OutputFile[];
+  readonly deleted: KubeObject[];
 }
 
 /**
@@ -56,8 +57,8 @@ export async function synthesize(loaded: LoadedPlan): Promise<SynthResult> {
     const context: RenderContext = { plan, planSha256: loaded.sha256, phase: phase.definition, order: phase.order, rollback };
     const chart = module.render(app, `${rollback ? 'rollback-' : ''}${phase.folder}`, context);
     const objects = chart.toJson() as KubeObject[];
-    const files = (chart as unknown as { files?: OutputFile[] }).files ?? [];
-    return { objects, files };
+    const { files = [], deleted = [] } = chart as unknown as { files?: OutputFile[]; deleted?: KubeObject[] };
+    return { objects, files, deleted };
   };
 
   const forward: FolderState[] = [];
@@ -71,13 +72,13 @@ export async function synthesize(loaded: LoadedPlan): Promise<SynthResult> {
         phase,
         rollback: true,
         folder: `rollback/${phase.folder}`,
-        objects: composeState(previous, undo.objects),
+        objects: composeState(previous, undo.objects, undo.deleted),
         own: undo.objects,
         extraFiles: undo.files,
       });
     }
     const own = await render(phase, def.chart, false);
-    const objects = composeState(previous, own.objects);
+    const objects = composeState(previous, own.objects, own.deleted);
     forward.push({ phase, rollback: false, folder: phase.folder, objects, own: own.objects, extraFiles: own.files });
     previous = objects;
   }

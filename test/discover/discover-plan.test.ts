@@ -405,3 +405,37 @@ describe('discoverPlan: the result', () => {
     for (const r of results) expect(leaked(r)).toEqual([]);
   });
 });
+
+describe('discoverPlan after the migration started', () => {
+  test('GIVEN the state ConfigMap preflight recorded and a scaled-down install WHEN discovered THEN the recorded counts win over the live zeros', () => {
+    // GIVEN every 3scale Deployment and the operator at 0, and the counts recorded before
+    const scaledDown = postgresql.map((o) => (o.kind === 'Deployment' && o.metadata.name !== 'system-postgresql' ? { ...o, spec: { ...(o.spec as object), replicas: 0 } } : o));
+    const recorded: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'threescale-migrate-state', namespace: '3scale' },
+      data: Object.fromEntries(['system-memcache', 'zync-database', 'apicast-production', 'apicast-staging', 'backend-cron', 'backend-listener', 'backend-worker', 'system-app', 'system-sidekiq', 'system-searchd', 'zync', 'zync-que'].map((d) => [`replicas.${d}`, d === 'apicast-production' ? '3' : '1'])),
+    };
+
+    // WHEN
+    const { plan, notes } = discoverPlan(input([...scaledDown, recorded]));
+
+    // THEN
+    expect(plan.spec.replicas['apicast-production']).toBe(3);
+    expect(plan.spec.replicas['system-app']).toBe(1);
+    expect(notes).toContain('replica counts from ConfigMap threescale-migrate-state (recorded before the scale-down)');
+  });
+
+  test('GIVEN the operator at 0 and no recorded counts WHEN discovered THEN it refuses rather than capture zeros', () => {
+    // GIVEN
+    const objects = changed(postgresql, 'Deployment', 'threescale-operator-controller-manager-v2', (o) => ({ ...o, spec: { ...(o.spec as object), replicas: 0 } }));
+
+    // WHEN
+    const message = refusal(() => discoverPlan(input(objects)));
+
+    // THEN
+    expect(message).toBe(
+      'export.yaml: Deployment 3scale/threescale-operator-controller-manager-v2 is at 0 replicas, so 3scale looks scaled down and its replica counts would be captured as they are now; expected a running install (scale the operator and 3scale back up first).',
+    );
+  });
+});

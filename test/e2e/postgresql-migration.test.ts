@@ -227,7 +227,7 @@ describe('diff and status through the migration', () => {
     // AND status prints the failure and what to do next
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/^03-copy-data +failed +Job copy-system-database job-failed/m);
-    expect(status.stdout).toMatch(/^next: 03-copy-data failed \(.*\); fix the cause and let the Job rerun, or roll back with rollback\/03-copy-data$/m);
+    expect(status.stdout).toMatch(/^next: 03-copy-data failed \(.*\); fix the cause and let the Job rerun; it has nothing to undo, roll back from the phase before it if needed$/m);
   });
 
   test('rollback from cutover: each rollback folder applied in reverse order is in sync', async () => {
@@ -336,7 +336,7 @@ describe('diff -o json', () => {
     });
     expect(report.phases.map((p) => [p.order, p.id, p.folder])).toEqual(result.forward.map((s) => [s.phase.order, s.phase.definition.id, s.folder]));
     for (const p of report.phases) {
-      expect(Object.keys(p)).toEqual(['order', 'id', 'folder', 'status', 'reason', 'checks']);
+      expect(Object.keys(p)).toEqual(['order', 'id', 'folder', 'status', 'reason', 'checks', 'rollback']);
       expect(Object.keys(p.checks)).toEqual(['total', 'satisfied', 'superseded']);
     }
     for (const o of report.objects) {

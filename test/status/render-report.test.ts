@@ -13,6 +13,7 @@ const phase = (order: number, id: string, status: PhaseReport['status'], reason:
   status,
   reason,
   checks: { total: 1, satisfied: status === 'applied' ? 1 : 0, superseded: 0 },
+  rollback: null,
 });
 
 const object = (kind: string, name: string, verdict: Verdict, extra: Partial<ObjectVerdict> = {}): ObjectVerdict => ({
@@ -195,7 +196,7 @@ describe('renderReportJson', () => {
     expect(a).toBe(b);
     const parsed = JSON.parse(a) as Record<string, unknown>;
     expect(Object.keys(parsed)).toEqual(['apiVersion', 'kind', 'migration', 'source', 'mode', 'approximate', 'fieldManager', 'phases', 'currentPhase', 'outOfOrder', 'target', 'objects', 'inSync']);
-    expect(Object.keys((parsed.phases as object[])[0]!)).toEqual(['order', 'id', 'folder', 'status', 'reason', 'checks']);
+    expect(Object.keys((parsed.phases as object[])[0]!)).toEqual(['order', 'id', 'folder', 'status', 'reason', 'checks', 'rollback']);
     expect(Object.keys((parsed.objects as object[])[1]!)).toEqual(['ref', 'verdict', 'partial', 'changes']);
   });
 

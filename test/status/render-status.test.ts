@@ -14,6 +14,7 @@ function reportWith(statuses: readonly PhaseStatus[], options: { target: string;
     status,
     reason: options.reasons?.[IDS[order]!] ?? `${status} reason`,
     checks: { total: 1, satisfied: 0, superseded: 0 },
+    rollback: ['preflight', 'copy-data', 'verify'].includes(IDS[order]!) ? null : `rollback/${String(order).padStart(2, '0')}-${IDS[order]}`,
   }));
   let currentPhase: string | null = null;
   for (const p of phases) {
@@ -149,5 +150,19 @@ describe('nextStep', () => {
 
     // WHEN / THEN
     expect(nextStep(report)).toBe('08-verify is in sync; nothing left to apply');
+  });
+});
+
+describe('nextStep after a failure in a phase with nothing to undo', () => {
+  test('does not name a rollback folder that does not exist', () => {
+    // GIVEN copy-data (no rollback folder) failed
+    const report = reportWith(['applied', 'applied', 'applied', 'failed'], { target: '03-copy-data', inSync: false, reasons: { 'copy-data': 'Job copy-system-database job-failed' } });
+
+    // WHEN
+    const next = nextStep(report);
+
+    // THEN
+    expect(next).toBe('03-copy-data failed (Job copy-system-database job-failed); fix the cause and let the Job rerun; it has nothing to undo, roll back from the phase before it if needed');
+    expect(next).not.toContain('rollback/03-copy-data');
   });
 });

@@ -162,3 +162,17 @@ describe('composeState', () => {
     expect([previous, contribution]).toEqual(copies);
   });
 });
+
+describe('composeState with deletions', () => {
+  test('GIVEN a phase whose Job deletes an object carried so far WHEN composed THEN the state no longer carries it', () => {
+    // GIVEN the old Redis overlay carried from an earlier phase, and a cleanup that deletes it
+    const previous = [obj('Deployment', 'backend-redis', { spec: { replicas: 0 } }), obj('ConfigMap', 'kept')];
+    const contribution = [obj('Job', 'delete-old-databases', { local: true })];
+
+    // WHEN
+    const state = composeState(previous, contribution, [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'backend-redis', namespace: 'ns' } }]);
+
+    // THEN
+    expect(names(state)).toEqual(['ConfigMap/kept', 'Job/delete-old-databases']);
+  });
+});
