@@ -135,23 +135,21 @@ export const dataPhaseBenchmark: Benchmark = {
       if (redis.stoppedEarly) notes.push(`Redis: ${redis.stoppedEarly}`);
     }
     const loadAvgAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
-    // The benchmark itself keeps about two to three processes busy; a 1-minute load average above twice
-    // the CPU count means something else was competing for the machine during that run.
-    const busyLimit = 2 * machine.cpus;
+    // Runs during which processes outside the benchmark used more than 10 % of the machine's CPU capacity.
     const busy: string[] = [];
-    const allLoads: number[] = [];
+    const shares: number[] = [];
     for (const [part, variants] of [['PostgreSQL', pg?.variants ?? []], ['Redis', redis?.variants ?? []]] as const) {
       for (const v of variants) {
         v.samples.forEach((smp, i) => {
-          allLoads.push(...smp.loadAvg1);
-          if (Math.max(...smp.loadAvg1) > busyLimit) busy.push(`${part} (${v.id}) round ${i + 1} (${formatSeconds(smp.seconds)}, load ${Math.max(...smp.loadAvg1).toFixed(1)})`);
+          shares.push(smp.otherCpuShare);
+          if (smp.otherCpuShare > 0.1) busy.push(`${part} (${v.id}) round ${i + 1} (${formatSeconds(smp.seconds)}, ${(smp.otherCpuShare * 100).toFixed(0)} %)`);
         });
       }
     }
-    if (allLoads.length > 0) {
+    if (shares.length > 0) {
       notes.push(
-        `1-minute load average: ${machine.loadAvgAtStart[0].toFixed(1)} before the benchmark, ${Math.min(...allLoads).toFixed(1)} to ${Math.max(...allLoads).toFixed(1)} around the timed runs (the benchmark's own processes count too)` +
-          (busy.length > 0 ? `; runs with a load above ${busyLimit} (other work competed for the CPUs): ${busy.join(', ')} - the min column is the least disturbed figure` : ''),
+        `Other processes on the machine used ${(Math.min(...shares) * 100).toFixed(0)} to ${(Math.max(...shares) * 100).toFixed(0)} % of the CPU capacity during the timed runs` +
+          (busy.length > 0 ? `; above 10 %: ${busy.join(', ')} - on a shared machine the min column is the least disturbed figure` : ''),
       );
     }
     notes.push(

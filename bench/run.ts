@@ -10,11 +10,13 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Benchmark, BenchResult } from './benchmark.js';
 import { formatSeconds } from './benchmark.js';
+import { cliProcessBenchmark } from './cli-process.js';
 import { dataPhaseBenchmark } from './data-phase.js';
+import { diffScaleBenchmark } from './diff-scale.js';
 import { beginShutdown, runCleanups } from './support/servers.js';
 
 /** The registry, in run order. */
-export const BENCHMARKS: Benchmark[] = [dataPhaseBenchmark];
+export const BENCHMARKS: Benchmark[] = [cliProcessBenchmark, diffScaleBenchmark, dataPhaseBenchmark];
 
 function usage(): string {
   return [

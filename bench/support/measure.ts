@@ -2,7 +2,7 @@
  * Measuring helpers for the benchmarks: peak disk usage of folders while something runs, and a
  * description of the machine and server versions for the result files.
  */
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import { arch, cpus, freemem, loadavg, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { exec, findBinary, pgBinDir } from './servers.js';
@@ -64,6 +64,84 @@ export class DiskSampler {
     await this.sample();
     return this.peak;
   }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// CPU used by other work on the machine while a run was going on (Linux /proc; zeros elsewhere).
+//
+// Machine busy time comes from /proc/stat; the benchmark's own time is the sum of utime+stime+cutime+cstime
+// over the live processes of its process trees (node and its children, plus each PostgreSQL postmaster,
+// which pg_ctl detaches): a child that exited and was reaped is in its parent's cutime/cstime, so nothing
+// is lost or counted twice. The difference is what other processes used.
+
+/** Clock ticks per second of /proc times (USER_HZ; 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+interface ProcStat {
+  pid: number;
+  ppid: number;
+  ticks: number;
+}
+
+async function readProcStats(): Promise<ProcStat[]> {
+  const out: ProcStat[] = [];
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const text = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '');
+    const close = text.lastIndexOf(')');
+    if (close < 0) continue;
+    // Fields after "(comm)": state ppid ... utime(14) stime(15) cutime(16) cstime(17), numbered from 1 = pid.
+    const f = text.slice(close + 2).split(' ');
+    const num = (i: number): number => Number(f[i - 3]) || 0;
+    out.push({ pid: Number(name), ppid: num(4), ticks: num(14) + num(15) + num(16) + num(17) });
+  }
+  return out;
+}
+
+async function machineBusyTicks(): Promise<number> {
+  const line = (await readFile('/proc/stat', 'utf8').catch(() => '')).split('\n')[0] ?? '';
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already in user)
+  return (v[0] ?? 0) + (v[1] ?? 0) + (v[2] ?? 0) + (v[5] ?? 0) + (v[6] ?? 0) + (v[7] ?? 0);
+}
+
+export interface CpuSnapshot {
+  at: bigint;
+  machineTicks: number;
+  benchTicks: number;
+}
+
+/** Machine busy ticks and the ticks of the process trees rooted at `roots` (e.g. process.pid, postmasters). */
+export async function cpuSnapshot(roots: number[]): Promise<CpuSnapshot> {
+  const at = process.hrtime.bigint();
+  const [procs, machineTicks] = await Promise.all([readProcStats().catch(() => []), machineBusyTicks()]);
+  const children = new Map<number, ProcStat[]>();
+  for (const p of procs) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
+  const byPid = new Map(procs.map((p) => [p.pid, p]));
+  const seen = new Set<number>();
+  const stack = roots.filter((r) => byPid.has(r));
+  let benchTicks = 0;
+  while (stack.length > 0) {
+    const pid = stack.pop() as number;
+    if (seen.has(pid)) continue;
+    seen.add(pid);
+    benchTicks += byPid.get(pid)?.ticks ?? 0;
+    for (const c of children.get(pid) ?? []) stack.push(c.pid);
+  }
+  return { at, machineTicks, benchTicks };
+}
+
+export interface OtherCpu {
+  /** CPU seconds used by processes outside the benchmark between the two snapshots. */
+  otherCpuSeconds: number;
+  /** The same as a share of the machine's capacity over that span (0..1). */
+  otherCpuShare: number;
+}
+
+export function otherCpu(a: CpuSnapshot, b: CpuSnapshot, cpus: number): OtherCpu {
+  const wall = Number(b.at - a.at) / 1e9;
+  const other = Math.max(0, b.machineTicks - a.machineTicks - (b.benchTicks - a.benchTicks)) / TICKS_PER_SECOND;
+  return { otherCpuSeconds: Math.round(other * 10) / 10, otherCpuShare: wall > 0 ? Math.round((other / (wall * cpus)) * 1000) / 1000 : 0 };
 }
 
 /** Parse a Job script's log ("<ISO time> [step] message" lines) into [seconds since first line, message]. */

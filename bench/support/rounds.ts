@@ -3,11 +3,16 @@
  * that no variant always runs first on a cold or last on a warm machine), and rounds continue until the
  * wanted count is reached or the next round would likely overrun the deadline (never fewer than one).
  */
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { progress, secondsSince } from '../benchmark.js';
+import { cpuSnapshot, otherCpu, type OtherCpu } from './measure.js';
+import { benchProcessRoots } from './servers.js';
 
-/** What runRounds adds to every sample: the 1-minute load average before and after the run. */
-export interface LoadInfo {
+/**
+ * What runRounds adds to every sample: the 1-minute load average before and after the run, and the CPU
+ * that processes outside the benchmark used meanwhile (other work on a shared machine skews the figures).
+ */
+export interface LoadInfo extends OtherCpu {
   loadAvg1: [number, number];
 }
 
@@ -70,10 +75,13 @@ export async function runRounds<S>(scope: string, variants: Variant<S>[], plan: 
     for (const v of order) {
       progress(scope, `round ${round + 1}/${target}: ${v.label} ...`);
       const before = loadavg()[0];
+      const cpuBefore = await cpuSnapshot(benchProcessRoots());
       const s = await v.run(round);
+      const cpuAfter = await cpuSnapshot(benchProcessRoots());
       const after = loadavg()[0];
-      (samples.get(v.id) as (S & { seconds: number } & LoadInfo)[]).push({ ...s, loadAvg1: [round2(before), round2(after)] });
-      progress(scope, `round ${round + 1}/${target}: ${v.label}: ${s.seconds.toFixed(1)} s (load ${before.toFixed(1)} -> ${after.toFixed(1)})`);
+      const other = otherCpu(cpuBefore, cpuAfter, cpus().length);
+      (samples.get(v.id) as (S & { seconds: number } & LoadInfo)[]).push({ ...s, loadAvg1: [round2(before), round2(after)], ...other });
+      progress(scope, `round ${round + 1}/${target}: ${v.label}: ${s.seconds.toFixed(1)} s (other processes used ${(other.otherCpuShare * 100).toFixed(0)} % of the CPUs meanwhile)`);
     }
     longestRound = Math.max(longestRound, secondsSince(started));
     round++;

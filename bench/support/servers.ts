@@ -79,6 +79,14 @@ export function runCleanups(): Promise<void> {
   return cleaning;
 }
 
+// Roots of the benchmark's process trees besides node itself (PostgreSQL postmasters, which pg_ctl detaches).
+const detachedRoots = new Set<number>();
+
+/** process.pid and the pids of the detached servers: everything the benchmark runs descends from these. */
+export function benchProcessRoots(): number[] {
+  return [process.pid, ...detachedRoots];
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Processes
 
@@ -279,14 +287,21 @@ export async function startPostgres(parent: string, name: string): Promise<PgSer
   const [c2, a2] = asOwner('pg_ctl', ['-D', data, '-o', opts, '-l', join(dir, 'server.log'), '-w', '-t', '120', 'start']);
 
   let stopped = false;
+  let postmasterPid: number | undefined;
   const stop = onCleanup(`postgres ${name}`, async () => {
     if (stopped) return;
     stopped = true;
     const [c3, a3] = asOwner('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '60', 'stop']);
     await exec(c3, a3, { timeoutMs: 70_000 }).catch(() => undefined);
+    if (postmasterPid !== undefined) detachedRoots.delete(postmasterPid);
   });
   assertNotShuttingDown(`postgres ${name}`);
   await run(c2, a2, { timeoutMs: 130_000 });
+  const postmaster = Number((await readFile(join(data, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
+  if (Number.isInteger(postmaster) && postmaster > 0) {
+    postmasterPid = postmaster;
+    detachedRoots.add(postmaster);
+  }
 
   const sql = async (text: string, o: { db?: string; user?: string; timeoutMs?: number } = {}): Promise<string> =>
     (
