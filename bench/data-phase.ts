@@ -15,7 +15,7 @@
  * bench/results/data-phase.<parts>[.scaled].json instead, so it never replaces the real figures.
  */
 import { loadavg } from 'node:os';
-import { type Benchmark, type BenchResult, formatBytes, formatSeconds, formatTable, progress, secondsSince, writeResultFile } from './benchmark.js';
+import { type Benchmark, type BenchResult, formatBytes, formatSeconds, formatTable, progress, sampleStats, secondsSince, writeResultFile } from './benchmark.js';
 import { runPostgresqlDataPhase, type PgResult } from './data-phase-postgresql.js';
 import { runRedisDataPhase, type RedisResult } from './data-phase-redis.js';
 import { machineInfo } from './support/measure.js';
@@ -91,7 +91,7 @@ export const dataPhaseBenchmark: Benchmark = {
         notes.push(
           'PostgreSQL (a) median per step: ' +
             Object.keys(steps[0])
-              .map((k) => `${k} ${formatSeconds(median(steps.map((s) => s[k])))}`)
+              .map((k) => `${k} ${formatSeconds(sampleStats(steps.map((s) => s[k]).filter(Number.isFinite)).median)}`)
               .join(', '),
         );
       }
@@ -124,7 +124,7 @@ export const dataPhaseBenchmark: Benchmark = {
           notes.push(
             `Redis ${v.id === 'a' ? '(a)' : '(b)'} median per step: ` +
               Object.keys(steps[0])
-                .map((k) => `${k} ${formatSeconds(median(steps.map((s) => s[k])))}`)
+                .map((k) => `${k} ${formatSeconds(sampleStats(steps.map((s) => s[k]).filter(Number.isFinite)).median)}`)
                 .join(', '),
           );
         }
@@ -135,21 +135,30 @@ export const dataPhaseBenchmark: Benchmark = {
       if (redis.stoppedEarly) notes.push(`Redis: ${redis.stoppedEarly}`);
     }
     const loadAvgAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
-    // Runs during which processes outside the benchmark used more than 10 % of the machine's CPU capacity.
+    // Runs during which processes outside the benchmark used more than 10 % of the machine's CPU capacity,
+    // and each variant's median over the other (undisturbed) runs.
     const busy: string[] = [];
     const shares: number[] = [];
+    const undisturbed: Record<string, { n: number; median: number }> = {};
     for (const [part, variants] of [['PostgreSQL', pg?.variants ?? []], ['Redis', redis?.variants ?? []]] as const) {
       for (const v of variants) {
         v.samples.forEach((smp, i) => {
           shares.push(smp.otherCpuShare);
           if (smp.otherCpuShare > 0.1) busy.push(`${part} (${v.id}) round ${i + 1} (${formatSeconds(smp.seconds)}, ${(smp.otherCpuShare * 100).toFixed(0)} %)`);
         });
+        const st = sampleStats(v.samples.filter((smp) => smp.otherCpuShare <= 0.1).map((smp) => smp.seconds));
+        undisturbed[`${part} (${v.id})`] = { n: st.n, median: st.median };
       }
     }
     if (shares.length > 0) {
       notes.push(
         `Other processes on the machine used ${(Math.min(...shares) * 100).toFixed(0)} to ${(Math.max(...shares) * 100).toFixed(0)} % of the CPU capacity during the timed runs` +
-          (busy.length > 0 ? `; above 10 %: ${busy.join(', ')} - on a shared machine the min column is the least disturbed figure` : ''),
+          (busy.length > 0
+            ? `; above 10 %: ${busy.join(', ')}. Medians of the undisturbed runs: ` +
+              Object.entries(undisturbed)
+                .map(([k, u]) => `${k} ${u.n > 0 ? `${formatSeconds(u.median)} (n=${u.n})` : '-'}`)
+                .join(', ')
+            : ''),
       );
     }
     notes.push(
@@ -169,6 +178,8 @@ export const dataPhaseBenchmark: Benchmark = {
       complete,
       fullSize,
       machine: { ...machine, loadAvgAtEnd },
+      /** Per variant: median of the runs during which other processes used at most 10 % of the CPUs. */
+      undisturbedMedians: undisturbed,
       settings: { parts, budgetSeconds, forcedRounds: forced ?? null, wantedRounds: plan.wanted, pgScale: scale, pgMinBytes: minBytes, redisKeys },
       postgresql: pg ?? null,
       redis: redis ?? null,
@@ -177,10 +188,3 @@ export const dataPhaseBenchmark: Benchmark = {
     return { name: 'data-phase', table: formatTable(rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r']), notes, resultFile, totalSeconds };
   },
 };
-
-function median(xs: number[]): number {
-  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}

@@ -80,6 +80,7 @@ const TICKS_PER_SECOND = 100;
 interface ProcStat {
   pid: number;
   ppid: number;
+  comm: string;
   ticks: number;
 }
 
@@ -93,7 +94,8 @@ async function readProcStats(): Promise<ProcStat[]> {
     // Fields after "(comm)": state ppid ... utime(14) stime(15) cutime(16) cstime(17), numbered from 1 = pid.
     const f = text.slice(close + 2).split(' ');
     const num = (i: number): number => Number(f[i - 3]) || 0;
-    out.push({ pid: Number(name), ppid: num(4), ticks: num(14) + num(15) + num(16) + num(17) });
+    const comm = text.slice(text.indexOf('(') + 1, close);
+    out.push({ pid: Number(name), ppid: num(4), comm, ticks: num(14) + num(15) + num(16) + num(17) });
   }
   return out;
 }
@@ -109,6 +111,8 @@ export interface CpuSnapshot {
   at: bigint;
   machineTicks: number;
   benchTicks: number;
+  /** Ticks of every process outside the benchmark's trees, by pid, with its command name. */
+  others: Map<number, { comm: string; ticks: number }>;
 }
 
 /** Machine busy ticks and the ticks of the process trees rooted at `roots` (e.g. process.pid, postmasters). */
@@ -128,7 +132,8 @@ export async function cpuSnapshot(roots: number[]): Promise<CpuSnapshot> {
     benchTicks += byPid.get(pid)?.ticks ?? 0;
     for (const c of children.get(pid) ?? []) stack.push(c.pid);
   }
-  return { at, machineTicks, benchTicks };
+  const others = new Map(procs.filter((p) => !seen.has(p.pid)).map((p) => [p.pid, { comm: p.comm, ticks: p.ticks }]));
+  return { at, machineTicks, benchTicks, others };
 }
 
 export interface OtherCpu {
@@ -136,12 +141,34 @@ export interface OtherCpu {
   otherCpuSeconds: number;
   /** The same as a share of the machine's capacity over that span (0..1). */
   otherCpuShare: number;
+  /**
+   * The biggest consumers outside the benchmark that were alive at both ends: "command: seconds". A shell
+   * shows the CPU of the children it reaped meanwhile (another session's commands, for instance).
+   */
+  otherTop: string[];
 }
 
 export function otherCpu(a: CpuSnapshot, b: CpuSnapshot, cpus: number): OtherCpu {
   const wall = Number(b.at - a.at) / 1e9;
   const other = Math.max(0, b.machineTicks - a.machineTicks - (b.benchTicks - a.benchTicks)) / TICKS_PER_SECOND;
-  return { otherCpuSeconds: Math.round(other * 10) / 10, otherCpuShare: wall > 0 ? Math.round((other / (wall * cpus)) * 1000) / 1000 : 0 };
+  const byComm = new Map<string, number>();
+  for (const [pid, after] of b.others) {
+    const before = a.others.get(pid);
+    // Kernel workers append their current work queue to the name ("kworker/u8:1-writeback"): drop it.
+    const comm = after.comm.startsWith('kworker/') ? after.comm.replace(/-.*$/, '') : after.comm;
+    const delta = before ? after.ticks - before.ticks : 0;
+    if (delta > 0) byComm.set(comm, (byComm.get(comm) ?? 0) + delta);
+  }
+  const otherTop = [...byComm.entries()]
+    .sort((x, y) => y[1] - x[1])
+    .slice(0, 3)
+    .filter(([, t]) => t >= 10)
+    .map(([comm, t]) => `${comm}: ${(t / TICKS_PER_SECOND).toFixed(1)} s`);
+  return {
+    otherCpuSeconds: Math.round(other * 10) / 10,
+    otherCpuShare: wall > 0 ? Math.round((other / (wall * cpus)) * 1000) / 1000 : 0,
+    otherTop,
+  };
 }
 
 /** Parse a Job script's log ("<ISO time> [step] message" lines) into [seconds since first line, message]. */

@@ -81,7 +81,8 @@ export async function runRounds<S>(scope: string, variants: Variant<S>[], plan: 
       const after = loadavg()[0];
       const other = otherCpu(cpuBefore, cpuAfter, cpus().length);
       (samples.get(v.id) as (S & { seconds: number } & LoadInfo)[]).push({ ...s, loadAvg1: [round2(before), round2(after)], ...other });
-      progress(scope, `round ${round + 1}/${target}: ${v.label}: ${s.seconds.toFixed(1)} s (other processes used ${(other.otherCpuShare * 100).toFixed(0)} % of the CPUs meanwhile)`);
+      const top = other.otherTop.length > 0 ? `: ${other.otherTop.join(', ')}` : '';
+      progress(scope, `round ${round + 1}/${target}: ${v.label}: ${s.seconds.toFixed(1)} s (other processes used ${(other.otherCpuShare * 100).toFixed(0)} % of the CPUs meanwhile${top})`);
     }
     longestRound = Math.max(longestRound, secondsSince(started));
     round++;

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import type { KubeObject } from '../kube/kube-object.js';
+import { apiGroup, type KubeObject } from '../kube/kube-object.js';
 import { DEFAULT_OPERATOR_DEPLOYMENT, INTERNAL_DATABASE_DEPLOYMENTS, THREESCALE_DEPLOYMENTS } from '../plan/deployments.js';
 import { PLAN_API_VERSION, PLAN_KIND, type PlanInput } from '../plan/plan-schema.js';
 
@@ -7,7 +7,10 @@ import { PLAN_API_VERSION, PLAN_KIND, type PlanInput } from '../plan/plan-schema
 export interface DiscoveryInput {
   /** Namespace of 3scale. */
   readonly namespace: string;
-  /** Every object read from it (Deployments, DeploymentConfigs, PVCs, ConfigMaps, Services, APIManagers, the system-database Secret). */
+  /**
+   * Every object read from it (Deployments, DeploymentConfigs, PVCs, ConfigMaps, Services, APIManagers, the
+   * system-database Secret), and the OLM Subscriptions of the operator namespace.
+   */
   readonly objects: readonly KubeObject[];
   /** Namespace of the operator when it is not the 3scale one. @default the 3scale namespace */
   readonly operatorNamespace?: string;
@@ -102,6 +105,10 @@ export function discoverPlan(input: DiscoveryInput): DiscoveryResult {
     return { strategy: 'upgrade-on-cluster' as const, storage: storageOf(pvc) };
   };
 
+  const backendRedis = redis('backend');
+  const systemRedis = redis('system');
+  const upgrade = discoverUpgrade(input, operatorNamespace, notes);
+
   const target = input.targetNamespace ?? `${ns}-db`.slice(0, 63);
   const plan: PlanInput = {
     apiVersion: PLAN_API_VERSION,
@@ -118,12 +125,50 @@ export function discoverPlan(input: DiscoveryInput): DiscoveryResult {
       operator: { namespace: operatorNamespace },
       targets: { namespace: target, createNamespace: target !== ns },
       systemDatabase,
-      backendRedis: redis('backend'),
-      systemRedis: redis('system'),
+      backendRedis,
+      systemRedis,
       replicas: replicas as PlanInput['spec']['replicas'],
+      ...(upgrade ? { upgrade } : {}),
     },
   };
   return { plan, notes };
+}
+
+/** OLM packages of the two operators whose Subscriptions the upgrade phase moves. */
+const THREESCALE_PACKAGE = '3scale-operator';
+const APICAST_PACKAGE = 'apicast-operator';
+
+/**
+ * `spec.upgrade` from the OLM Subscriptions of the operator namespace: each one's name, catalog source and
+ * approval mode as they are live, so the upgrade phase changes the channel and nothing else. Written
+ * disabled: turning the upgrade on is the user's decision, once every component is external. Without a
+ * Subscription of the 3scale operator (OLM missing, or an operator installed another way) nothing is written.
+ */
+function discoverUpgrade(input: DiscoveryInput, operatorNamespace: string, notes: string[]): PlanInput['spec']['upgrade'] {
+  const subscriptions = input.objects.filter((o) => o.kind === 'Subscription' && apiGroup(o.apiVersion) === 'operators.coreos.com' && (o.metadata.namespace ?? input.namespace) === operatorNamespace);
+  const ofPackage = (pkg: string) =>
+    subscriptions
+      .filter((o) => (o.spec as { name?: string } | undefined)?.name === pkg)
+      .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0))[0];
+  const threescale = ofPackage(THREESCALE_PACKAGE);
+  if (!threescale) return undefined;
+  const apicast = ofPackage(APICAST_PACKAGE);
+  const record = (o: KubeObject) => {
+    const spec = (o.spec ?? {}) as { channel?: string; source?: string; sourceNamespace?: string; installPlanApproval?: string };
+    const status = (o.status ?? {}) as { currentCSV?: string; state?: string };
+    const approval = spec.installPlanApproval === 'Manual' ? 'Manual' : 'Automatic';
+    const unset = spec.installPlanApproval === undefined ? ' (unset live, which OLM treats as Automatic)' : '';
+    notes.push(
+      `Subscription ${operatorNamespace}/${o.metadata.name}: channel ${spec.channel ?? 'none (the package default)'}, current CSV ${status.currentCSV ?? 'unknown'}${status.state ? ` (${status.state})` : ''}, installPlanApproval ${approval}${unset}`,
+    );
+    return {
+      name: o.metadata.name,
+      ...(spec.source ? { source: spec.source } : {}),
+      ...(spec.sourceNamespace ? { sourceNamespace: spec.sourceNamespace } : {}),
+      installPlanApproval: approval as 'Automatic' | 'Manual',
+    };
+  };
+  return { enabled: false, subscription: record(threescale), ...(apicast ? { apicast: record(apicast) } : {}) };
 }
 
 /** ConfigMap preflight writes with the replica counts captured before the scale-down. */

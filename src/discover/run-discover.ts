@@ -67,7 +67,7 @@ async function fromFile(options: DiscoverOptions) {
     throw new UserError(
       namespaces.length
         ? `${options.fromFile}: APIManagers in several namespaces (${namespaces.join(', ')}); expected -n/--namespace to pick one.`
-        : `${options.fromFile}: no APIManager found; expected an export of the 3scale namespace (oc get deployment,pvc,svc,configmap,secret,apimanager -o yaml).`,
+        : `${options.fromFile}: no APIManager found; expected an export of the 3scale namespace (oc get deployment,pvc,svc,configmap,secret,apimanager,subscription -o yaml).`,
     );
   }
   return { objects, namespace, sourceLabel: options.fromFile! };
@@ -88,6 +88,10 @@ async function fromCluster(options: DiscoverOptions) {
   const [dcs] = await reader.listEach([{ apiVersion: 'apps.openshift.io/v1', kind: 'DeploymentConfig', namespace }]);
   if (dcs?.ok) objects.push(...dcs.items);
   else if (dcs && dcs.error.kind !== 'missing-crd' && dcs.error.kind !== 'not-found') throw dcs.error;
+  // The operator Subscriptions (spec.upgrade): OLM runs on OpenShift; a cluster without its API has none.
+  const [subscriptions] = await reader.listEach([{ apiVersion: 'operators.coreos.com/v1alpha1', kind: 'Subscription', namespace: options.operatorNamespace ?? namespace }]);
+  if (subscriptions?.ok) objects.push(...subscriptions.items);
+  else if (subscriptions && subscriptions.error.kind !== 'missing-crd' && subscriptions.error.kind !== 'not-found') throw subscriptions.error;
   // Only the System database Secret is read, for the scheme of its URL (Oracle is refused); no value is kept.
   const secrets = await reader.listObjects([{ apiVersion: 'v1', kind: 'Secret', namespace }], { fieldSelector: 'metadata.name=system-database' });
   objects.push(...secrets);

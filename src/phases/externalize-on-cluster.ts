@@ -10,14 +10,18 @@ import {
   redisNames,
   redisNamespace,
   targetNamespaces,
+  upgradeChannel,
+  upgradeEnabled,
+  upgradeSubscriptions,
 } from '../plan/plan-facts.js';
-import type { Plan } from '../plan/plan-schema.js';
+import { CHANNEL_2_15, type Plan } from '../plan/plan-schema.js';
 import type { PhaseDefinition, Procedure } from './phase.js';
 
 /**
  * The 2.15 database externalization with on-cluster targets (seed chapter 3): PostgreSQL 10 → 15 on a new
  * server, MySQL kept in place and detached from the operator, backend and system Redis 6 → 7 on new
- * servers. Each phase renders only what the plan asks for.
+ * servers; then, when the plan enables it, the operator Subscriptions move to the 2.16 channel (chapters 1
+ * and 2). Each phase renders only what the plan asks for.
  */
 
 const ns = (plan: Plan) => plan.spec.threescale.namespace;
@@ -224,6 +228,50 @@ const verify: PhaseDefinition = {
   chart: () => import('../../charts/verify-chart.js'),
 };
 
+const operatorLabel = (operator: '3scale' | 'apicast') => (operator === '3scale' ? 'the 3scale operator' : 'the APIcast operator');
+
+const upgrade: PhaseDefinition = {
+  id: 'upgrade',
+  title: 'Move the operator Subscription to the 3scale 2.16 channel (only with spec.upgrade.enabled)',
+  window: 'after-window',
+  destructive: false,
+  applies: upgradeEnabled,
+  describe: (plan) => {
+    const out = upgradeSubscriptions(plan).map(
+      (s) =>
+        `Subscription ${s.namespace}/${s.name} of ${operatorLabel(s.operator)} (package ${s.package} from ${s.sourceNamespace}/${s.source}): spec.channel ${upgradeChannel(plan)}, installPlanApproval ${s.installPlanApproval ?? 'unset'} as found`,
+    );
+    const manual = upgradeSubscriptions(plan).filter((s) => s.installPlanApproval === 'Manual');
+    if (manual.length) out.push(`with Manual approval OLM waits: approve the 2.16 InstallPlan of ${manual.map((s) => `${s.namespace}/${s.name}`).join(' and ')} to start the upgrade`);
+    out.push(
+      `the running 2.15 operator checks the 2.16 requirements (external databases, their server versions) before OLM installs 2.16; APIManager ${plan.spec.threescale.apiManagerName} shows the outcome in its Preflights condition and version annotations (diff prints them)`,
+    );
+    return out;
+  },
+  expects: (plan) => {
+    const out = [
+      'the System database, system Redis and backend Redis are all external (APIManager spec.externalComponents system.database, system.redis and backend.redis true): the 2.16 operator refuses to upgrade otherwise',
+    ];
+    out.push(needsWindow(plan) ? 'the verify phase is done (its Jobs recorded their evidence)' : 'nothing was moved by this plan: every component was already external');
+    for (const s of upgradeSubscriptions(plan)) {
+      out.push(
+        `Subscription ${s.namespace}/${s.name} is on the latest CSV of ${CHANNEL_2_15} with no pending InstallPlan (its status.state is AtLatestKnown; with Manual approval, approve the pending InstallPlans first, as more can follow one another); diff does not check this yet`,
+      );
+    }
+    return out;
+  },
+  chart: () => import('../../charts/upgrade-chart.js'),
+  rollback: {
+    title: `channel back to ${CHANNEL_2_15}, which only stops an upgrade still pending`,
+    describe: (plan) => [
+      ...upgradeSubscriptions(plan).map((s) => `Subscription ${s.namespace}/${s.name}: spec.channel back to ${CHANNEL_2_15}`),
+      'OLM does not downgrade an installed CSV: this only stops an upgrade that is still pending (with Manual approval, an InstallPlan not approved yet)',
+      'a completed 2.16 upgrade cannot be rolled back by channel: once the 2.16 CSV is installed, changing the channel back does not bring 2.15 back',
+    ],
+    chart: () => import('../../charts/upgrade-rollback-chart.js'),
+  },
+};
+
 const cleanup: PhaseDefinition = {
   id: 'cleanup',
   title: 'Delete the old databases (only with spec.cleanup.enabled)',
@@ -243,7 +291,7 @@ const cleanup: PhaseDefinition = {
 
 export const externalizeOnCluster: Procedure = {
   id: 'externalize-on-cluster',
-  title: '3scale 2.15: move the System database and both Redis out of the operator, on the cluster',
-  source: 'Migrating Red Hat 3scale API Management 2.16, chapter 3',
-  phases: [preflight, prepare, scaleDown, copyData, loadRedis, persist, cutover, scaleUp, verify, cleanup],
+  title: '3scale 2.15: move the System database and both Redis out of the operator, on the cluster, then optionally upgrade to 2.16',
+  source: 'Migrating Red Hat 3scale API Management 2.16, chapter 3, and chapters 1 and 2 for the upgrade',
+  phases: [preflight, prepare, scaleDown, copyData, loadRedis, persist, cutover, scaleUp, verify, upgrade, cleanup],
 };

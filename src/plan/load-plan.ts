@@ -97,7 +97,25 @@ function validatePlan(raw: unknown, path: string): Plan {
   }
   const plan = result.data;
   checkDetachList(plan, path);
+  checkUpgrade(plan, path);
   return plan;
+}
+
+/**
+ * An enabled upgrade applies the approval mode of each Subscription as the plan states it, so the plan must
+ * state it (discovery copies it from the live Subscription): a default could turn a cluster that approves
+ * InstallPlans by hand into one that upgrades by itself, or the reverse.
+ */
+function checkUpgrade(plan: Plan, path: string): void {
+  const u = plan.spec.upgrade;
+  if (!u?.enabled) return;
+  for (const [field, s] of [['subscription', u.subscription], ['apicast', u.apicast]] as const) {
+    if (s && s.installPlanApproval === undefined) {
+      throw new UserError(
+        `${path}: spec.upgrade.${field}.installPlanApproval: is required when spec.upgrade.enabled is true (expected "Automatic" or "Manual", as the live Subscription has it; discover fills it in).`,
+      );
+    }
+  }
 }
 
 function checkDetachList(plan: Plan, path: string): void {

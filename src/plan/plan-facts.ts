@@ -1,5 +1,5 @@
 import { INTERNAL_DATABASE_DEPLOYMENTS } from './deployments.js';
-import type { Plan, PostgresqlDatabase, RedisComponent } from './plan-schema.js';
+import { CHANNEL_2_16, type OperatorSubscriptionSpec, type Plan, type PostgresqlDatabase, type RedisComponent } from './plan-schema.js';
 
 /**
  * Facts derived from a plan that several phases need. Derived here once so the charts, the plan view and
@@ -35,6 +35,83 @@ export function redisMoves(plan: Plan): RedisRole[] {
 /** Whether the plan changes anything that needs 3scale stopped. */
 export function needsWindow(plan: Plan): boolean {
   return postgresqlMove(plan) !== undefined || mysqlKeptInPlace(plan) || redisMoves(plan).length > 0;
+}
+
+/** What a component's strategy leaves it as once the migration is done. */
+export type ComponentOutcome = 'moved-out' | 'detached' | 'already-external' | 'left-with-operator';
+
+/**
+ * Where each strategy leaves its component. Every strategy must be classified here (the types enforce
+ * it), so a strategy added later that keeps a component with the operator is seen by the upgrade check.
+ */
+const STRATEGY_OUTCOME: {
+  readonly postgresql: Record<PostgresqlDatabase['strategy'], ComponentOutcome>;
+  readonly mysql: Record<Extract<Plan['spec']['systemDatabase'], { kind: 'mysql' }>['strategy'], ComponentOutcome>;
+  readonly redis: Record<RedisComponent['strategy'], ComponentOutcome>;
+} = {
+  postgresql: { 'upgrade-on-cluster': 'moved-out', 'already-external': 'already-external' },
+  mysql: { 'keep-in-place': 'detached', 'already-external': 'already-external' },
+  redis: { 'upgrade-on-cluster': 'moved-out', 'already-external': 'already-external' },
+};
+
+/** The outcome of one strategy; a strategy this table does not know counts as staying with the operator. */
+function outcomeOf(table: Readonly<Record<string, ComponentOutcome>>, strategy: string): ComponentOutcome {
+  return Object.hasOwn(table, strategy) ? table[strategy]! : 'left-with-operator';
+}
+
+/**
+ * The plan fields of the components that stay internal (managed by the 3scale operator) after this plan:
+ * the 2.16 operator refuses to upgrade while any of the System database, system Redis or backend Redis is
+ * internal (its preflights check `spec.externalComponents`). Empty with every strategy of today.
+ */
+export function componentsLeftWithOperator(plan: Plan): string[] {
+  const out: string[] = [];
+  const db = plan.spec.systemDatabase as { kind: string; strategy?: string };
+  const dbTable = db.kind === 'postgresql' ? STRATEGY_OUTCOME.postgresql : db.kind === 'mysql' ? STRATEGY_OUTCOME.mysql : {};
+  if (outcomeOf(dbTable, db.strategy ?? '') === 'left-with-operator') out.push('spec.systemDatabase');
+  for (const role of REDIS_ROLES) {
+    if (outcomeOf(STRATEGY_OUTCOME.redis, redisComponent(plan, role).strategy) === 'left-with-operator') out.push(role === 'backend' ? 'spec.backendRedis' : 'spec.systemRedis');
+  }
+  return out;
+}
+
+/** Whether the plan moves the operator Subscription(s) to the 2.16 channel. */
+export function upgradeEnabled(plan: Plan): boolean {
+  return plan.spec.upgrade?.enabled === true;
+}
+
+/** One operator Subscription of the upgrade, every default resolved. */
+export interface OperatorSubscription {
+  /** `3scale` for the 3scale operator, `apicast` for the APIcast operator. */
+  readonly operator: '3scale' | 'apicast';
+  readonly name: string;
+  readonly namespace: string;
+  readonly package: string;
+  readonly source: string;
+  readonly sourceNamespace: string;
+  /** As found live; undefined only in a plan that does not enable the upgrade. */
+  readonly installPlanApproval: 'Automatic' | 'Manual' | undefined;
+}
+
+/** The Subscriptions the upgrade moves (the 3scale operator's, then the APIcast operator's when present); empty without `spec.upgrade`. */
+export function upgradeSubscriptions(plan: Plan): OperatorSubscription[] {
+  const u = plan.spec.upgrade;
+  if (!u) return [];
+  const resolve = (operator: '3scale' | 'apicast', s: OperatorSubscriptionSpec): OperatorSubscription => ({
+    operator,
+    name: s.name,
+    namespace: s.namespace ?? plan.spec.operator.namespace,
+    package: s.package,
+    source: s.source,
+    sourceNamespace: s.sourceNamespace,
+    installPlanApproval: s.installPlanApproval,
+  });
+  return [resolve('3scale', u.subscription), ...(u.apicast ? [resolve('apicast', u.apicast)] : [])];
+}
+
+/** The channel the upgrade moves to. */
+export function upgradeChannel(plan: Plan): string {
+  return plan.spec.upgrade?.channel ?? CHANNEL_2_16;
 }
 
 /** Namespace of the new PostgreSQL server. */

@@ -124,6 +124,47 @@ const redisComponent = z
   })
   .strict();
 
+/** The OLM channel the 2.15 operators follow; the upgrade rollback puts it back. */
+export const CHANNEL_2_15 = 'threescale-2.15';
+/** The OLM channel of 3scale 2.16. */
+export const CHANNEL_2_16 = 'threescale-2.16';
+
+/**
+ * One OLM Subscription the upgrade phase moves to the new channel. Everything but the channel is what
+ * discovery found on the live Subscription and is applied unchanged (the approval mode in particular: a
+ * cluster that approves InstallPlans by hand keeps doing so).
+ */
+const operatorSubscription = (defaultPackage: string) =>
+  z
+    .object({
+      /** Name of the Subscription object. @default the package name */
+      name: objectName.default(defaultPackage),
+      /** Its namespace. @default spec.operator.namespace */
+      namespace: namespaceName.optional(),
+      /** Package in the catalog (`spec.name` of the Subscription). */
+      package: objectName.default(defaultPackage),
+      /** CatalogSource (`spec.source`). @default redhat-operators */
+      source: objectName.default('redhat-operators'),
+      /** Namespace of the CatalogSource (`spec.sourceNamespace`). @default openshift-marketplace */
+      sourceNamespace: namespaceName.default('openshift-marketplace'),
+      /** `spec.installPlanApproval` as found live; required when the upgrade is enabled, so it is never changed by accident. */
+      installPlanApproval: z.enum(['Automatic', 'Manual']).optional(),
+    })
+    .strict();
+
+const upgrade = z
+  .object({
+    /** Render the phase that moves the operator Subscription(s) to the 2.16 channel. @default false */
+    enabled: z.boolean().default(false),
+    /** The 3scale operator's Subscription. */
+    subscription: operatorSubscription('3scale-operator').prefault({}),
+    /** The channel to move to. @default threescale-2.16 */
+    channel: z.string().regex(/^threescale-\d+\.\d+$/, { message: `an OLM channel such as ${CHANNEL_2_16}` }).default(CHANNEL_2_16),
+    /** The APIcast operator's Subscription, when the APIcast operator is installed too. */
+    apicast: operatorSubscription('apicast-operator').optional(),
+  })
+  .strict();
+
 const replicas = z
   .object(Object.fromEntries(THREESCALE_DEPLOYMENTS.map((name) => [name, replicaCount])) as Record<(typeof THREESCALE_DEPLOYMENTS)[number], typeof replicaCount>)
   .strict();
@@ -223,6 +264,11 @@ export const planSchema = z
           })
           .strict()
           .prefault({}),
+        /**
+         * The move to 3scale 2.16 once every component is external: the operator Subscription (and the
+         * APIcast operator's) to the 2.16 channel. Absent, or `enabled: false`, renders nothing.
+         */
+        upgrade: upgrade.optional(),
       })
       .strict(),
   })
@@ -238,3 +284,4 @@ export type RedisComponent = z.output<typeof redisComponent>;
 export type DetachedObject = z.output<typeof detachedObject>;
 export type StorageSpec = z.output<typeof storage>;
 export type ResourcesSpec = z.output<typeof resources>;
+export type OperatorSubscriptionSpec = z.output<ReturnType<typeof operatorSubscription>>;

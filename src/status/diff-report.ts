@@ -26,6 +26,16 @@ export interface PhaseReport {
   readonly rollback: string | null;
 }
 
+/** What the live APIManager says about the 3scale release and the operator's upgrade checks. */
+export interface ThreescaleStatus {
+  /** Annotation `apps.3scale.net/apimanager-threescale-version` (the release the operator reconciled), or null. */
+  readonly version: string | null;
+  /** Annotation `apps.3scale.net/threescale-operator-version`, or null. */
+  readonly operatorVersion: string | null;
+  /** The APIManager's `Preflights` condition (the operator's upgrade requirements check), or null when it has none. */
+  readonly preflights: { readonly status: string; readonly message: string | null } | null;
+}
+
 /** The whole comparison; the JSON output is this object (shape documented in the README). */
 export interface DiffReport {
   readonly apiVersion: 'threescale-migrate.3scale.net/v1alpha1';
@@ -47,6 +57,11 @@ export interface DiffReport {
   readonly objects: readonly ObjectVerdict[];
   /** True when the live state is the target folder's state, every Job of it done. */
   readonly inSync: boolean;
+  /**
+   * Present only when the plan runs the upgrade phase: the live APIManager's release, operator version and
+   * Preflights condition, or null when the APIManager could not be read.
+   */
+  readonly threescale?: ThreescaleStatus | null;
 }
 
 /** Options of {@link buildDiffReport}. */
@@ -67,8 +82,11 @@ export async function buildDiffReport(plan: Plan, result: SynthResult, source: L
   const phaseChecks = result.forward.map((state) => ownChecks(plan, result, state));
   const targetChecks = stateChecks(plan, result, targetState);
 
+  // With the upgrade in the plan, the report also says what the operator reports on the APIManager.
+  const upgrades = result.forward.some((s) => s.phase.definition.id === 'upgrade');
+  const apiManager: KubeObject = { apiVersion: 'apps.3scale.net/v1alpha1', kind: 'APIManager', metadata: { name: plan.spec.threescale.apiManagerName, namespace: plan.spec.threescale.namespace } };
   const judge = new ObjectJudge(source, { fieldManager: options.fieldManager });
-  await judge.load([...phaseChecks.flat(), ...targetChecks]);
+  await judge.load([...phaseChecks.flat(), ...targetChecks], upgrades ? [{ apiVersion: apiManager.apiVersion, kind: apiManager.kind, namespace: apiManager.metadata.namespace }] : []);
 
   const phases: PhaseReport[] = [];
   for (const [i, state] of result.forward.entries()) {
@@ -102,6 +120,20 @@ export async function buildDiffReport(plan: Plan, result: SynthResult, source: L
     target: targetState.folder,
     objects,
     inSync,
+    ...(upgrades ? { threescale: threescaleStatus(judge.live(apiManager)) } : {}),
+  };
+}
+
+/** The release, operator version and Preflights condition of a live APIManager; null when it is not readable. */
+export function threescaleStatus(apiManager: KubeObject | undefined): ThreescaleStatus | null {
+  if (!apiManager) return null;
+  const annotations = apiManager.metadata.annotations ?? {};
+  const conditions = ((apiManager.status as { conditions?: unknown } | undefined)?.conditions ?? []) as { type?: unknown; status?: unknown; message?: unknown }[];
+  const preflights = Array.isArray(conditions) ? conditions.find((c) => c?.type === 'Preflights') : undefined;
+  return {
+    version: annotations['apps.3scale.net/apimanager-threescale-version'] ?? null,
+    operatorVersion: annotations['apps.3scale.net/threescale-operator-version'] ?? null,
+    preflights: preflights ? { status: String(preflights.status ?? 'Unknown'), message: typeof preflights.message === 'string' ? preflights.message : null } : null,
   };
 }
 

@@ -57,10 +57,14 @@ export interface ObjectJudgeOptions {
  * them, caching verdicts so an object carried unchanged through many phases is compared once.
  */
 export class ObjectJudge {
-  /** The LIST calls a set of checks needs: every (apiVersion, kind, namespace), plus Jobs and evidence. */
-  public static listRefs(checks: readonly DesiredCheck[]): ObjectTypeRef[] {
+  /**
+   * The LIST calls a set of checks needs: every (apiVersion, kind, namespace), plus Jobs and evidence, plus
+   * `extra` listings read for the report itself (the APIManager, for the upgrade).
+   */
+  public static listRefs(checks: readonly DesiredCheck[], extra: readonly ObjectTypeRef[] = []): ObjectTypeRef[] {
     const refs = new Map<string, ObjectTypeRef>();
     const add = (apiVersion: string, kind: string, namespace?: string) => refs.set(`${apiGroup(apiVersion)}/${kind}/${namespace ?? ''}`, { apiVersion, kind, namespace });
+    for (const r of extra) add(r.apiVersion, r.kind, r.namespace);
     for (const c of checks) {
       const o = c.object;
       add(o.apiVersion, o.kind, o.metadata.namespace);
@@ -77,9 +81,9 @@ export class ObjectJudge {
     private readonly options: ObjectJudgeOptions,
   ) {}
 
-  /** Reads every listing the checks need; call once before {@link judge}. */
-  public async load(checks: readonly DesiredCheck[]): Promise<void> {
-    for (const listing of await this.source.list(ObjectJudge.listRefs(checks))) {
+  /** Reads every listing the checks (and `extra`) need, in one call; call once before {@link judge}. */
+  public async load(checks: readonly DesiredCheck[], extra: readonly ObjectTypeRef[] = []): Promise<void> {
+    for (const listing of await this.source.list(ObjectJudge.listRefs(checks, extra))) {
       this.listings.set(listingKey(listing.ref.apiVersion, listing.ref.kind, listing.ref.namespace), listing);
     }
   }

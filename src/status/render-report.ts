@@ -44,6 +44,7 @@ export function renderReportText(report: DiffReport, options: { color: boolean; 
   out.push('');
   out.push(`current phase: ${report.currentPhase ?? 'none (preflight not applied)'}`);
   if (report.outOfOrder.length) out.push(c.red(`out of order: ${report.outOfOrder.join(', ')} show progress while an earlier phase is pending`));
+  if (report.threescale !== undefined) out.push(...threescaleLines(report.threescale));
   out.push('');
   const open = report.objects.filter((o) => o.verdict !== 'in-sync' && o.verdict !== 'job-succeeded');
   out.push(`${report.target}: ${report.inSync ? 'in sync' : `${open.length} of ${report.objects.length} objects differ or are not done`}`);
@@ -55,6 +56,16 @@ export function renderReportText(report: DiffReport, options: { color: boolean; 
     if (changes) out.push(changes.replace(/\n$/, ''));
   }
   return out.join('\n') + '\n';
+}
+
+/** What the live APIManager says about the release and the upgrade checks (plans that run the upgrade). */
+function threescaleLines(t: DiffReport['threescale']): string[] {
+  if (!t) return ['APIManager: not readable, so its version annotations and Preflights condition are unknown'];
+  const lines = [
+    `APIManager: apps.3scale.net/apimanager-threescale-version ${t.version ?? '(absent)'}, apps.3scale.net/threescale-operator-version ${t.operatorVersion ?? '(absent)'}`,
+  ];
+  lines.push(t.preflights ? `APIManager condition Preflights: ${t.preflights.status}${t.preflights.message ? `: ${t.preflights.message}` : ''}` : 'APIManager condition Preflights: absent');
+  return lines;
 }
 
 /** The report as JSON: stable key order, masked values (the shape is documented in the README). */

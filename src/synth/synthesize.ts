@@ -1,8 +1,10 @@
 import { App } from 'cdk8s';
+import { UserError } from '../errors.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import type { PhaseChartModule, PlannedPhase, RenderContext } from '../phases/phase.js';
 import { plannedPhases } from '../phases/registry.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
+import { componentsLeftWithOperator, upgradeEnabled } from '../plan/plan-facts.js';
 import { composeState } from './compose-state.js';
 import { phaseReadme } from './phase-readme.js';
 import { kustomizationFor, objectFileName } from './kustomization.js';
@@ -49,6 +51,7 @@ interface Rendered {
  */
 export async function synthesize(loaded: LoadedPlan): Promise<SynthResult> {
   const { plan } = loaded;
+  refuseUpgradeWithInternalComponents(loaded);
   const app = new App({ outdir: 'unused' });
   const phases = plannedPhases(plan);
 
@@ -87,6 +90,18 @@ export async function synthesize(loaded: LoadedPlan): Promise<SynthResult> {
   for (const state of [...forward, ...rollbacks]) files.push(...folderFiles(loaded, state));
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { forward, rollbacks, files };
+}
+
+/**
+ * The 2.16 operator refuses to upgrade while a database is internal, so a plan that enables the upgrade and
+ * leaves a component with the operator would render a phase that can never succeed.
+ */
+function refuseUpgradeWithInternalComponents(loaded: LoadedPlan): void {
+  const left = upgradeEnabled(loaded.plan) ? componentsLeftWithOperator(loaded.plan) : [];
+  if (left.length === 0) return;
+  throw new UserError(
+    `${loaded.path}: spec.upgrade.enabled: the upgrade to 2.16 is enabled while ${left.join(' and ')} would stay internal, managed by the 3scale operator, which the 2.16 operator refuses; expected every component external (a strategy that moves or detaches it), or spec.upgrade.enabled: false.`,
+  );
 }
 
 /** The files of one folder: one YAML per object, the kustomization, the README and extra files. */

@@ -378,6 +378,109 @@ describe('discoverPlan: refusals, one sentence each', () => {
   });
 });
 
+/** An OLM Subscription as `oc get subscription -o yaml` shows it (trimmed). */
+function subscription(name: string, pkg: string, extra: { namespace?: string; approval?: string; channel?: string; csv?: string; source?: string } = {}): KubeObject {
+  return {
+    apiVersion: 'operators.coreos.com/v1alpha1',
+    kind: 'Subscription',
+    metadata: { name, namespace: extra.namespace ?? '3scale', uid: `uid-${name}`, resourceVersion: '4242' },
+    spec: {
+      channel: extra.channel ?? 'threescale-2.15',
+      name: pkg,
+      source: extra.source ?? 'redhat-operators',
+      sourceNamespace: 'openshift-marketplace',
+      ...(extra.approval ? { installPlanApproval: extra.approval } : {}),
+    },
+    status: { currentCSV: extra.csv ?? `${pkg}.v0.12.5`, installedCSV: extra.csv ?? `${pkg}.v0.12.5`, state: 'AtLatestKnown' },
+  };
+}
+
+describe('discoverPlan: the operator Subscriptions (spec.upgrade)', () => {
+  test('GIVEN the 3scale operator Subscription WHEN discovered THEN spec.upgrade holds its name, catalog and approval mode, disabled', () => {
+    // GIVEN a Subscription with Manual approval, named differently from its package
+    const objects = [...postgresql, subscription('threescale', '3scale-operator', { approval: 'Manual', source: 'cs-3scale' })];
+
+    // WHEN
+    const { plan, notes } = discoverPlan(input(objects));
+
+    // THEN
+    expect(plan.spec.upgrade).toEqual({
+      enabled: false,
+      subscription: { name: 'threescale', source: 'cs-3scale', sourceNamespace: 'openshift-marketplace', installPlanApproval: 'Manual' },
+    });
+    // AND the channel and the current CSV are written as a note
+    expect(notes.at(-1)).toBe('Subscription 3scale/threescale: channel threescale-2.15, current CSV 3scale-operator.v0.12.5 (AtLatestKnown), installPlanApproval Manual');
+  });
+
+  test('GIVEN the APIcast operator Subscription beside it WHEN discovered THEN spec.upgrade.apicast is written too', () => {
+    // GIVEN
+    const objects = [...postgresql, subscription('3scale-operator', '3scale-operator', { approval: 'Automatic' }), subscription('apicast-operator', 'apicast-operator', { approval: 'Manual' })];
+
+    // WHEN
+    const { plan, notes } = discoverPlan(input(objects));
+
+    // THEN
+    expect(plan.spec.upgrade?.apicast).toEqual({ name: 'apicast-operator', source: 'redhat-operators', sourceNamespace: 'openshift-marketplace', installPlanApproval: 'Manual' });
+    expect(notes.filter((n) => n.startsWith('Subscription '))).toHaveLength(2);
+  });
+
+  test('GIVEN a Subscription without installPlanApproval WHEN discovered THEN Automatic, as OLM treats it, said in the note', () => {
+    // GIVEN
+    const objects = [...postgresql, subscription('3scale-operator', '3scale-operator')];
+
+    // WHEN
+    const { plan, notes } = discoverPlan(input(objects));
+
+    // THEN
+    expect(plan.spec.upgrade?.subscription?.installPlanApproval).toBe('Automatic');
+    expect(notes.at(-1)).toContain('installPlanApproval Automatic (unset live, which OLM treats as Automatic)');
+  });
+
+  test('GIVEN the operator in its own namespace WHEN discovered THEN only the Subscriptions of that namespace count', () => {
+    // GIVEN the operator Deployment moved to namespace operators, one Subscription there and one in 3scale
+    const operator = pick(postgresql, 'Deployment', 'threescale-operator-controller-manager-v2');
+    const objects = [
+      ...without(postgresql, 'Deployment', 'threescale-operator-controller-manager-v2'),
+      { ...operator, metadata: { ...operator.metadata, namespace: 'operators' } },
+      subscription('3scale-operator', '3scale-operator', { namespace: 'operators', approval: 'Manual' }),
+      subscription('stray', '3scale-operator', { approval: 'Automatic' }),
+    ];
+
+    // WHEN
+    const { plan } = discoverPlan(input(objects, { operatorNamespace: 'operators' }));
+
+    // THEN
+    expect(plan.spec.upgrade?.subscription).toMatchObject({ name: '3scale-operator', installPlanApproval: 'Manual' });
+  });
+
+  test('GIVEN no Subscription of the 3scale operator (OLM missing, or only another package) WHEN discovered THEN no spec.upgrade and no note', () => {
+    // GIVEN
+    const objects = [...postgresql, subscription('apicast-operator', 'apicast-operator', { approval: 'Manual' })];
+
+    // WHEN
+    const withOther = discoverPlan(input(objects));
+    const without = discoverPlan(input(postgresql));
+
+    // THEN
+    expect(withOther.plan.spec.upgrade).toBeUndefined();
+    expect(without.plan.spec.upgrade).toBeUndefined();
+    expect(withOther.notes.some((n) => n.startsWith('Subscription'))).toBe(false);
+  });
+
+  test('GIVEN a discovered Subscription WHEN the plan is loaded THEN it validates, and the upgrade is off until the user turns it on', () => {
+    // GIVEN
+    const { plan } = discoverPlan(input([...postgresql, subscription('3scale-operator', '3scale-operator', { approval: 'Manual' })]));
+
+    // WHEN
+    const loaded = parsePlan(stringify(plan), 'discovered.yaml').plan;
+    const enabled = parsePlan(stringify({ ...plan, spec: { ...plan.spec, upgrade: { ...plan.spec.upgrade, enabled: true } } }), 'discovered.yaml').plan;
+
+    // THEN
+    expect(loaded.spec.upgrade).toMatchObject({ enabled: false, channel: 'threescale-2.16' });
+    expect(enabled.spec.upgrade?.enabled).toBe(true);
+  });
+});
+
 describe('discoverPlan: the result', () => {
   test('validates with the plan loader after YAML stringify, for every kind of install', () => {
     // GIVEN the plans discovered from the PostgreSQL, MySQL and all-external installs

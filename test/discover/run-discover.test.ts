@@ -6,6 +6,7 @@ import { runDiscover } from '../../src/discover/run-discover.js';
 import { UserError } from '../../src/errors.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { loadPlanFile, parsePlan } from '../../src/plan/load-plan.js';
+import { type FakeApiServer, startFakeApiServer } from '../support/fake-api-server.js';
 import { LIVE_FIXTURES, leakedSecrets, loadLiveFixture } from '../support/live-fixtures.js';
 
 let dir: string;
@@ -121,7 +122,7 @@ describe('runDiscover --from-file', () => {
 
     // WHEN / THEN
     expect(await userError(runDiscover({ fromFile: file, out: '-' }))).toBe(
-      `${file}: no APIManager found; expected an export of the 3scale namespace (oc get deployment,pvc,svc,configmap,secret,apimanager -o yaml).`,
+      `${file}: no APIManager found; expected an export of the 3scale namespace (oc get deployment,pvc,svc,configmap,secret,apimanager,subscription -o yaml).`,
     );
   });
 
@@ -143,5 +144,67 @@ describe('runDiscover --from-file', () => {
   test('an export file that cannot be read is a UserError naming it', async () => {
     const missing = join(dir, 'missing.yaml');
     expect(await userError(runDiscover({ fromFile: missing, out: '-' }))).toContain(missing);
+  });
+});
+
+describe('runDiscover from a cluster: the operator Subscriptions', () => {
+  let fixture: KubeObject[];
+  const servers: FakeApiServer[] = [];
+  beforeAll(async () => {
+    fixture = await loadLiveFixture('postgresql');
+  });
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+  });
+
+  const threescaleSubscription: KubeObject = {
+    apiVersion: 'operators.coreos.com/v1alpha1',
+    kind: 'Subscription',
+    metadata: { name: '3scale-operator', namespace: '3scale' },
+    spec: { channel: 'threescale-2.15', name: '3scale-operator', source: 'redhat-operators', sourceNamespace: 'openshift-marketplace', installPlanApproval: 'Manual' },
+    status: { currentCSV: '3scale-operator.v0.12.5', state: 'AtLatestKnown' },
+  };
+
+  test('GIVEN a Subscription of the 3scale operator WHEN discovered THEN one LIST of Subscriptions fills spec.upgrade, disabled', async () => {
+    // GIVEN
+    const api = await startFakeApiServer({ objects: [...fixture, threescaleSubscription] });
+    servers.push(api);
+
+    // WHEN
+    const text = await runDiscover({ kubeconfig: api.kubeconfigPath('3scale'), out: '-' });
+
+    // THEN
+    const { plan } = parsePlan(text, 'discovered');
+    expect(plan.spec.upgrade).toMatchObject({ enabled: false, subscription: { name: '3scale-operator', installPlanApproval: 'Manual' } });
+    expect(text).toContain('# found: Subscription 3scale/3scale-operator: channel threescale-2.15, current CSV 3scale-operator.v0.12.5 (AtLatestKnown), installPlanApproval Manual');
+    const lists = api.requests.filter((r) => r.method === 'GET' && r.path === '/apis/operators.coreos.com/v1alpha1/namespaces/3scale/subscriptions');
+    expect(lists).toHaveLength(1);
+  });
+
+  test('GIVEN a cluster without the OLM API WHEN discovered THEN the plan is written without spec.upgrade, no error', async () => {
+    // GIVEN
+    const api = await startFakeApiServer({ objects: fixture, apis: { omit: ['operators.coreos.com/v1alpha1'] } });
+    servers.push(api);
+
+    // WHEN
+    const text = await runDiscover({ kubeconfig: api.kubeconfigPath('3scale'), out: '-' });
+
+    // THEN
+    const { plan } = parsePlan(text, 'discovered');
+    expect(plan.spec.upgrade).toBeUndefined();
+    expect(plan.spec.threescale.namespace).toBe('3scale');
+  });
+
+  test('GIVEN a 403 on the LIST of Subscriptions WHEN discovered THEN a UserError naming it', async () => {
+    // GIVEN
+    const api = await startFakeApiServer({ objects: fixture, faults: [{ method: 'GET', path: '/apis/operators.coreos.com/v1alpha1/namespaces/3scale/subscriptions', status: 403 }] });
+    servers.push(api);
+
+    // WHEN
+    const message = await userError(runDiscover({ kubeconfig: api.kubeconfigPath('3scale'), out: '-' }));
+
+    // THEN
+    expect(message).toContain('subscriptions.operators.coreos.com');
+    expect(message).toMatch(/403|forbidden/i);
   });
 });

@@ -271,7 +271,7 @@ describe('renderGitops', () => {
 
       // THEN
       expect(err.message).toBe(
-        'spec.gitops.targetPhase: "migrate" is not a phase of this plan; expected one of preflight, prepare, scale-down, copy-data, load-redis, persist, cutover, scale-up, verify (or rollback/<id>).',
+        'spec.gitops.targetPhase: "migrate" is not a phase of this plan; expected one of preflight, prepare, scale-down, copy-data, load-redis, persist, cutover, scale-up, verify, upgrade (or rollback/<id>).',
       );
     });
 

@@ -6,6 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import { externalizeOnCluster } from '../../src/phases/externalize-on-cluster.js';
 import type { PhaseDefinition } from '../../src/phases/phase.js';
+import { phaseFolder } from '../../src/phases/registry.js';
 import { THREESCALE_DEPLOYMENTS } from '../../src/plan/deployments.js';
 import { EXAMPLES, examplePlanWith, loadExample } from '../support/plans.js';
 
@@ -26,7 +27,7 @@ const mysqlOnly = () =>
   }).plan;
 
 describe('externalize-on-cluster', () => {
-  test('lists the ten phases of seed chapter 3 in the order they are applied', () => {
+  test('lists the phases of seed chapter 3, with the upgrade of chapters 1 and 2 between verify and cleanup, in the order they are applied', () => {
     // GIVEN
     const procedure = externalizeOnCluster;
 
@@ -35,7 +36,7 @@ describe('externalize-on-cluster', () => {
 
     // THEN
     expect(procedure.id).toBe('externalize-on-cluster');
-    expect(order).toEqual(['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify', 'cleanup']);
+    expect(order).toEqual(['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify', 'upgrade', 'cleanup']);
     expect(new Set(order).size).toBe(order.length);
     for (const id of order) expect(id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
   });
@@ -49,7 +50,7 @@ describe('externalize-on-cluster', () => {
     const without = ids(procedure.phases.filter((p) => !p.rollback));
 
     // THEN
-    expect(withRollback).toEqual(['prepare', 'scale-down', 'load-redis', 'persist', 'cutover', 'scale-up']);
+    expect(withRollback).toEqual(['prepare', 'scale-down', 'load-redis', 'persist', 'cutover', 'scale-up', 'upgrade']);
     expect(without).toEqual(['preflight', 'copy-data', 'verify', 'cleanup']);
   });
 
@@ -166,7 +167,7 @@ describe('externalize-on-cluster', () => {
       const running = ids(externalizeOnCluster.phases.filter((p) => p.applies(plan)));
 
       // THEN
-      expect(running).toEqual(['preflight', 'prepare', 'scale-down', 'copy-data', 'cutover', 'scale-up', 'verify']);
+      expect(running).toEqual(['preflight', 'prepare', 'scale-down', 'copy-data', 'cutover', 'scale-up', 'verify', 'upgrade']);
     });
 
     test('runs neither prepare nor cleanup for MySQL kept in place alone: nothing is created and nothing old is deleted', () => {
@@ -193,6 +194,125 @@ describe('externalize-on-cluster', () => {
         expect(cleanup.applies(off), name).toBe(false);
         expect(cleanup.applies(on), name).toBe(true);
       }
+    });
+  });
+
+  describe('the upgrade to 2.16', () => {
+    /** An example with `spec.upgrade` as given (absent when undefined). */
+    const withUpgrade = (name: (typeof EXAMPLES)[number], upgrade: unknown) =>
+      examplePlanWith(name, (raw) => {
+        if (upgrade === undefined) delete raw.spec.upgrade;
+        else raw.spec.upgrade = upgrade;
+      }).plan;
+
+    test('sits between verify and cleanup, so its folder is 09-upgrade and the cleanup becomes 10-cleanup', () => {
+      // GIVEN
+      const order = ids(externalizeOnCluster.phases);
+
+      // WHEN
+      const upgrade = order.indexOf('upgrade');
+      const cleanup = order.indexOf('cleanup');
+
+      // THEN
+      expect(upgrade).toBe(9);
+      expect(order[upgrade - 1]).toBe('verify');
+      expect(cleanup).toBe(10);
+      expect(phaseFolder(cleanup, 'cleanup')).toBe('10-cleanup');
+    });
+
+    test('runs after the window, is not destructive, and has a rollback', () => {
+      // GIVEN
+      const upgrade = phase('upgrade');
+
+      // WHEN / THEN
+      expect(upgrade.window).toBe('after-window');
+      expect(upgrade.destructive).toBe(false);
+      expect(upgrade.rollback?.title).toBe('channel back to threescale-2.15, which only stops an upgrade still pending');
+    });
+
+    test('applies only when spec.upgrade.enabled is true', () => {
+      for (const name of EXAMPLES) {
+        // GIVEN
+        const absent = withUpgrade(name, undefined);
+        const off = withUpgrade(name, { enabled: false });
+        const on = withUpgrade(name, { enabled: true, subscription: { installPlanApproval: 'Automatic' } });
+
+        // WHEN
+        const upgrade = phase('upgrade');
+
+        // THEN
+        expect(upgrade.applies(absent), name).toBe(false);
+        expect(upgrade.applies(off), name).toBe(false);
+        expect(upgrade.applies(on), name).toBe(true);
+      }
+    });
+
+    test('runs alone after the preflight when every component was already external', () => {
+      // GIVEN
+      const plan = examplePlanWith('redis-only', (raw) => {
+        raw.spec.backendRedis = { strategy: 'already-external' };
+        raw.spec.systemRedis = { strategy: 'already-external' };
+        raw.spec.upgrade = { enabled: true, subscription: { installPlanApproval: 'Automatic' } };
+      }).plan;
+
+      // WHEN
+      const running = ids(externalizeOnCluster.phases.filter((p) => p.applies(plan)));
+
+      // THEN
+      expect(running).toEqual(['preflight', 'upgrade']);
+      expect(phase('upgrade').expects(plan)).toContain('nothing was moved by this plan: every component was already external');
+    });
+
+    test('changes the channel of each Subscription and keeps the approval mode found; Manual approval is spelled out', () => {
+      // GIVEN
+      const plan = withUpgrade('postgresql-and-redis', {
+        enabled: true,
+        subscription: { installPlanApproval: 'Manual' },
+        apicast: { namespace: 'apicast', source: 'my-catalog', installPlanApproval: 'Automatic' },
+      });
+
+      // WHEN
+      const lines = phase('upgrade').describe(plan);
+
+      // THEN
+      expect(lines[0]).toBe(
+        'Subscription 3scale/3scale-operator of the 3scale operator (package 3scale-operator from openshift-marketplace/redhat-operators): spec.channel threescale-2.16, installPlanApproval Manual as found',
+      );
+      expect(lines[1]).toBe(
+        'Subscription apicast/apicast-operator of the APIcast operator (package apicast-operator from openshift-marketplace/my-catalog): spec.channel threescale-2.16, installPlanApproval Automatic as found',
+      );
+      expect(lines[2]).toBe('with Manual approval OLM waits: approve the 2.16 InstallPlan of 3scale/3scale-operator to start the upgrade');
+      expect(lines.at(-1)).toContain('Preflights condition');
+    });
+
+    test('expects every component external, verify done, and the latest 2.15 CSV, saying diff cannot check the CSV yet', () => {
+      // GIVEN
+      const { plan } = loadExample('postgresql-and-redis');
+
+      // WHEN
+      const lines = phase('upgrade').expects(plan);
+
+      // THEN
+      expect(lines[0]).toContain('the System database, system Redis and backend Redis are all external');
+      expect(lines[0]).toContain('the 2.16 operator refuses to upgrade otherwise');
+      expect(lines[1]).toBe('the verify phase is done (its Jobs recorded their evidence)');
+      expect(lines[2]).toContain('Subscription 3scale/3scale-operator is on the latest CSV of threescale-2.15 with no pending InstallPlan');
+      expect(lines[2]).toMatch(/diff does not check this yet$/);
+    });
+
+    test('its rollback says plainly that OLM does not downgrade: it only stops a pending upgrade', () => {
+      // GIVEN
+      const { plan } = loadExample('postgresql-and-redis');
+
+      // WHEN
+      const lines = phase('upgrade').rollback!.describe(plan);
+
+      // THEN
+      expect(lines).toEqual([
+        'Subscription 3scale/3scale-operator: spec.channel back to threescale-2.15',
+        'OLM does not downgrade an installed CSV: this only stops an upgrade that is still pending (with Manual approval, an InstallPlan not approved yet)',
+        'a completed 2.16 upgrade cannot be rolled back by channel: once the 2.16 CSV is installed, changing the channel back does not bring 2.15 back',
+      ]);
     });
   });
 

@@ -81,7 +81,7 @@ describe('plannedPhases', () => {
     }
   });
 
-  test('runs every phase of the PostgreSQL plan except the destructive cleanup it did not ask for', () => {
+  test('runs every phase of the PostgreSQL plan, with the upgrade it enabled, except the destructive cleanup it did not ask for', () => {
     // GIVEN
     const { plan } = loadExample('postgresql-and-redis');
 
@@ -89,7 +89,7 @@ describe('plannedPhases', () => {
     const folders = plannedPhases(plan).map((p) => p.folder);
 
     // THEN
-    expect(folders).toEqual(['00-preflight', '01-prepare', '02-scale-down', '03-copy-data', '04-load-redis', '05-persist', '06-cutover', '07-scale-up', '08-verify']);
+    expect(folders).toEqual(['00-preflight', '01-prepare', '02-scale-down', '03-copy-data', '04-load-redis', '05-persist', '06-cutover', '07-scale-up', '08-verify', '09-upgrade']);
   });
 
   test('runs everything a redis-only plan needs, and the cleanup it enabled', () => {
@@ -111,7 +111,7 @@ describe('plannedPhases', () => {
       '06-cutover',
       '07-scale-up',
       '08-verify',
-      '09-cleanup',
+      '10-cleanup',
     ]);
   });
 
@@ -139,6 +139,17 @@ describe('plannedPhases', () => {
 
     // THEN
     expect(folders).toEqual(['00-preflight', '02-scale-down', '06-cutover', '07-scale-up', '08-verify']);
+  });
+
+  test('keeps the cleanup at 10-cleanup when the upgrade runs before it', () => {
+    // GIVEN
+    const plan = examplePlanWith('redis-only', (raw) => (raw.spec.upgrade = { enabled: true, subscription: { installPlanApproval: 'Manual' } })).plan;
+
+    // WHEN
+    const folders = plannedPhases(plan).map((p) => p.folder);
+
+    // THEN
+    expect(folders.slice(-3)).toEqual(['08-verify', '09-upgrade', '10-cleanup']);
   });
 
   test('runs only the preflight when nothing moves', () => {
@@ -179,7 +190,7 @@ describe('findPlannedPhase', () => {
 
     // THEN
     expect(err.message).toBe(
-      '--phase: "cleanup" is not a phase of this plan; expected one of preflight, prepare, scale-down, copy-data, load-redis, persist, cutover, scale-up, verify.',
+      '--phase: "cleanup" is not a phase of this plan; expected one of preflight, prepare, scale-down, copy-data, load-redis, persist, cutover, scale-up, verify, upgrade.',
     );
   });
 

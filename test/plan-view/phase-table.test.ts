@@ -35,7 +35,7 @@ describe('phaseTableMarkdown', () => {
 
     // THEN
     expect(destructive).toHaveLength(1);
-    expect(destructive[0]!.startsWith('| `09-cleanup` |')).toBe(true);
+    expect(destructive[0]!.startsWith('| `10-cleanup` |')).toBe(true);
   });
 
   test('introduces each procedure with its id, title and source', () => {
@@ -47,7 +47,7 @@ describe('phaseTableMarkdown', () => {
 
     // THEN
     expect(first).toBe(
-      'Procedure `externalize-on-cluster`: 3scale 2.15: move the System database and both Redis out of the operator, on the cluster (Migrating Red Hat 3scale API Management 2.16, chapter 3).',
+      'Procedure `externalize-on-cluster`: 3scale 2.15: move the System database and both Redis out of the operator, on the cluster, then optionally upgrade to 2.16 (Migrating Red Hat 3scale API Management 2.16, chapter 3, and chapters 1 and 2 for the upgrade).',
     );
   });
 

@@ -85,7 +85,7 @@ describe('planView', () => {
           null,
         ],
         [
-          "09-cleanup",
+          "10-cleanup",
           "after-window",
           true,
           null,
@@ -170,8 +170,12 @@ describe('renderPlanView', () => {
       const text = renderPlanView(plan, 'text');
 
       // THEN
-      expect(text.startsWith('Migration dev-3scale: 3scale 2.15: move the System database and both Redis out of the operator, on the cluster\nSource: Migrating Red Hat 3scale API Management 2.16, chapter 3\n\n')).toBe(true);
-      expect(text).toContain('09-cleanup  Delete the old databases (only with spec.cleanup.enabled)  [DESTRUCTIVE]\n    window: after (3scale runs)\n');
+      expect(
+        text.startsWith(
+          'Migration dev-3scale: 3scale 2.15: move the System database and both Redis out of the operator, on the cluster, then optionally upgrade to 2.16\nSource: Migrating Red Hat 3scale API Management 2.16, chapter 3, and chapters 1 and 2 for the upgrade\n\n',
+        ),
+      ).toBe(true);
+      expect(text).toContain('10-cleanup  Delete the old databases (only with spec.cleanup.enabled)  [DESTRUCTIVE]\n    window: after (3scale runs)\n');
       expect(text).toContain('03-copy-data  Copy the data inside the cluster\n    window: inside (3scale is stopped)\n');
       expect(text).toContain('    rollback: rollback/06-cutover: point 3scale back at the old databases\n');
       expect(text).toContain('    expects: namespaces redis-dev exist\n');
@@ -235,6 +239,7 @@ describe('renderPlanView', () => {
         '  p05 --> p06',
         '  p06 --> p07',
         '  p07 -- window closed --> p08',
+        '  p08 --> p09',
       ]);
     });
 

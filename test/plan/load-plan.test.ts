@@ -146,6 +146,72 @@ describe('parsePlan refuses bad plans with one sentence naming the field', () =>
   });
 });
 
+describe('spec.upgrade', () => {
+  test('GIVEN an upgrade with only enabled and the approval WHEN loaded THEN every other field has its default', () => {
+    // GIVEN
+    const text = mutated((p) => (p.spec.upgrade = { enabled: true, subscription: { installPlanApproval: 'Automatic' } }));
+
+    // WHEN
+    const { plan } = parsePlan(text, 'migration.yaml');
+
+    // THEN the package, catalog and channel of the 3scale operator; the namespace stays open (the operator's)
+    expect(plan.spec.upgrade).toEqual({
+      enabled: true,
+      channel: 'threescale-2.16',
+      subscription: { name: '3scale-operator', package: '3scale-operator', source: 'redhat-operators', sourceNamespace: 'openshift-marketplace', installPlanApproval: 'Automatic' },
+    });
+  });
+
+  test('GIVEN spec.upgrade: {} WHEN loaded THEN it is disabled; GIVEN no spec.upgrade THEN it stays absent', () => {
+    // GIVEN / WHEN
+    const empty = parsePlan(mutated((p) => (p.spec.upgrade = {})), 'migration.yaml').plan;
+    const absent = parsePlan(mutated((p) => delete p.spec.upgrade), 'migration.yaml').plan;
+
+    // THEN
+    expect(empty.spec.upgrade?.enabled).toBe(false);
+    expect(empty.spec.upgrade?.subscription.installPlanApproval).toBeUndefined();
+    expect(absent.spec.upgrade).toBeUndefined();
+  });
+
+  test('GIVEN the APIcast operator named WHEN loaded THEN its package and name default to apicast-operator', () => {
+    // GIVEN
+    const text = mutated((p) => (p.spec.upgrade.apicast = { installPlanApproval: 'Manual' }));
+
+    // WHEN
+    const { plan } = parsePlan(text, 'migration.yaml');
+
+    // THEN
+    expect(plan.spec.upgrade?.apicast).toEqual({ name: 'apicast-operator', package: 'apicast-operator', source: 'redhat-operators', sourceNamespace: 'openshift-marketplace', installPlanApproval: 'Manual' });
+  });
+
+  test('a bad approval value is refused, naming the two choices', () => {
+    const text = mutated((p) => (p.spec.upgrade.subscription.installPlanApproval = 'manual'));
+    expect(refusal(text)).toBe('migration.yaml: spec.upgrade.subscription.installPlanApproval: expected one of "Automatic", "Manual", got "manual".');
+  });
+
+  test('an enabled upgrade without the approval mode is refused: it is never guessed', () => {
+    const text = mutated((p) => delete p.spec.upgrade.subscription.installPlanApproval);
+    expect(refusal(text)).toBe(
+      'migration.yaml: spec.upgrade.subscription.installPlanApproval: is required when spec.upgrade.enabled is true (expected "Automatic" or "Manual", as the live Subscription has it; discover fills it in).',
+    );
+  });
+
+  test('the APIcast Subscription of an enabled upgrade needs its approval mode too', () => {
+    const text = mutated((p) => (p.spec.upgrade.apicast = { source: 'redhat-operators' }));
+    expect(refusal(text)).toContain('migration.yaml: spec.upgrade.apicast.installPlanApproval: is required when spec.upgrade.enabled is true');
+  });
+
+  test('a disabled upgrade may leave the approval mode out', () => {
+    const text = mutated((p) => (p.spec.upgrade = { enabled: false, subscription: { name: '3scale-operator' } }));
+    expect(parsePlan(text, 'migration.yaml').plan.spec.upgrade?.enabled).toBe(false);
+  });
+
+  test('a channel that is not a 3scale channel, and an unknown key, are refused', () => {
+    expect(refusal(mutated((p) => (p.spec.upgrade.channel = 'stable')))).toBe('migration.yaml: spec.upgrade.channel: expected an OLM channel such as threescale-2.16, got "stable".');
+    expect(refusal(mutated((p) => (p.spec.upgrade.subscription.startingCSV = 'x')))).toContain('spec.upgrade.subscription: unknown field "startingCSV"');
+  });
+});
+
 describe('parsePlan on files', () => {
   test('GIVEN the same bytes twice WHEN parsed THEN the digests are equal', () => {
     // GIVEN

@@ -4,6 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import {
+  componentsLeftWithOperator,
   mysqlKeptInPlace,
   needsWindow,
   POSTGRESQL_NAMES,
@@ -17,7 +18,11 @@ import {
   redisNamespace,
   serviceHost,
   targetNamespaces,
+  upgradeChannel,
+  upgradeEnabled,
+  upgradeSubscriptions,
 } from '../../src/plan/plan-facts.js';
+import type { Plan } from '../../src/plan/plan-schema.js';
 import { examplePlanWith, loadExample } from '../support/plans.js';
 
 const external = { strategy: 'already-external' };
@@ -209,5 +214,84 @@ describe('serviceHost', () => {
 
     // THEN
     expect(host).toBe('backend-redis-service.redis-dev.svc.cluster.local');
+  });
+});
+
+describe('componentsLeftWithOperator', () => {
+  test('is empty for every strategy of today: each one moves, detaches, or finds the component already external', () => {
+    for (const [name, change] of [
+      ['postgresql-and-redis', () => undefined],
+      ['mysql-in-place-and-redis', () => undefined],
+      ['redis-only', () => undefined],
+      ['postgresql-and-redis', (raw: any) => (raw.spec.systemDatabase.strategy = 'already-external')],
+      ['mysql-in-place-and-redis', (raw: any) => (raw.spec.systemDatabase = { kind: 'mysql', strategy: 'already-external' })],
+      ['redis-only', (raw: any) => ((raw.spec.backendRedis = external), (raw.spec.systemRedis = external))],
+    ] as const) {
+      // GIVEN
+      const { plan } = examplePlanWith(name, change);
+
+      // WHEN
+      const left = componentsLeftWithOperator(plan);
+
+      // THEN
+      expect(left, name).toEqual([]);
+    }
+  });
+
+  test('counts a strategy it does not know as leaving the component with the operator, so a new strategy is never waved through', () => {
+    // GIVEN a plan whose Redis and System database use strategies this version has not classified
+    const { plan } = loadExample('postgresql-and-redis');
+    const future = {
+      ...plan,
+      spec: {
+        ...plan.spec,
+        systemDatabase: { ...plan.spec.systemDatabase, strategy: 'keep-with-operator' },
+        systemRedis: { ...plan.spec.systemRedis, strategy: 'keep-with-operator' },
+      },
+    } as unknown as Plan;
+
+    // WHEN
+    const left = componentsLeftWithOperator(future);
+
+    // THEN
+    expect(left).toEqual(['spec.systemDatabase', 'spec.systemRedis']);
+  });
+});
+
+describe('the upgrade', () => {
+  test('is enabled only by spec.upgrade.enabled: true', () => {
+    // GIVEN
+    const on = loadExample('postgresql-and-redis').plan;
+    const off = examplePlanWith('postgresql-and-redis', (raw) => (raw.spec.upgrade.enabled = false)).plan;
+    const absent = loadExample('redis-only').plan;
+
+    // WHEN / THEN
+    expect([upgradeEnabled(on), upgradeEnabled(off), upgradeEnabled(absent)]).toEqual([true, false, false]);
+  });
+
+  test('resolves the Subscriptions: the operator namespace by default, the 3scale operator first, then APIcast', () => {
+    // GIVEN
+    const { plan } = examplePlanWith('postgresql-and-redis', (raw) => {
+      raw.spec.operator.namespace = 'operators';
+      raw.spec.upgrade.apicast = { namespace: 'apicast', installPlanApproval: 'Automatic' };
+    });
+
+    // WHEN
+    const subscriptions = upgradeSubscriptions(plan);
+
+    // THEN
+    expect(subscriptions).toEqual([
+      { operator: '3scale', name: '3scale-operator', namespace: 'operators', package: '3scale-operator', source: 'redhat-operators', sourceNamespace: 'openshift-marketplace', installPlanApproval: 'Manual' },
+      { operator: 'apicast', name: 'apicast-operator', namespace: 'apicast', package: 'apicast-operator', source: 'redhat-operators', sourceNamespace: 'openshift-marketplace', installPlanApproval: 'Automatic' },
+    ]);
+    expect(upgradeChannel(plan)).toBe('threescale-2.16');
+  });
+
+  test('has no Subscription without spec.upgrade', () => {
+    // GIVEN
+    const { plan } = loadExample('redis-only');
+
+    // WHEN / THEN
+    expect(upgradeSubscriptions(plan)).toEqual([]);
   });
 });

@@ -443,6 +443,122 @@ describe('buildDiffReport on a real synthesis (examples/postgresql-and-redis)', 
   });
 });
 
+describe('buildDiffReport: the upgrade to 2.16 (examples/postgresql-and-redis enables it)', () => {
+  let result: SynthResult;
+  let upgrade: FolderState;
+  let verify: FolderState;
+  beforeAll(async () => {
+    result = await synthesize(plan);
+    upgrade = result.forward.find((s) => s.phase.definition.id === 'upgrade')!;
+    verify = result.forward.find((s) => s.phase.definition.id === 'verify')!;
+  });
+
+  /** The cluster once `state` is applied (Jobs done), with the APIManager as the operator annotates it. */
+  function live(state: FolderState, channel: string, apiManager: Partial<KubeObject> = {}): KubeObject[] {
+    const jobs = result.forward.slice(0, result.forward.indexOf(state) + 1).flatMap((s) => s.own.filter((o) => o.kind === 'Job'));
+    const objects = settled(state.objects).filter((o) => o.kind !== 'APIManager' && o.kind !== 'Subscription');
+    const managed = state.objects.find((o) => o.kind === 'APIManager')!;
+    return [
+      ...objects,
+      ...evidenceOf(jobs),
+      {
+        ...managed,
+        metadata: { ...managed.metadata, annotations: { ...managed.metadata.annotations, 'apps.3scale.net/apimanager-threescale-version': '2.15.5', 'apps.3scale.net/threescale-operator-version': '0.12.5' } },
+        status: { conditions: [{ type: 'Available', status: 'True' }, { type: 'Preflights', status: 'True', message: 'All requirements for the current version are met' }] },
+        ...apiManager,
+      },
+      {
+        apiVersion: 'operators.coreos.com/v1alpha1',
+        kind: 'Subscription',
+        // Once the upgrade folder was applied, the Subscription carries its annotations too.
+        metadata: { name: '3scale-operator', namespace: '3scale', ...(state === upgrade ? { annotations: upgrade.own[0]!.metadata.annotations } : {}) },
+        spec: { name: '3scale-operator', source: 'redhat-operators', sourceNamespace: 'openshift-marketplace', channel, installPlanApproval: 'Manual' },
+        status: { currentCSV: '3scale-operator.v0.12.5', state: 'AtLatestKnown' },
+      },
+    ];
+  }
+
+  test('verify done, the Subscription still on threescale-2.15: upgrade pending, the channel is the one change of the spec', async () => {
+    // GIVEN
+    const source = new MemorySource(live(verify, 'threescale-2.15'));
+
+    // WHEN
+    const r = await buildDiffReport(plan.plan, result, source, { target: 'upgrade', fieldManager: 'argocd-controller' });
+
+    // THEN
+    expect(statuses(r)).toMatchObject({ verify: 'applied', upgrade: 'pending' });
+    expect(r.currentPhase).toBe('verify');
+    const subscription = r.objects.find((o) => o.ref.kind === 'Subscription')!;
+    expect(subscription).toMatchObject({ ref: { apiVersion: 'operators.coreos.com/v1alpha1', kind: 'Subscription', namespace: '3scale', name: '3scale-operator' }, verdict: 'changed', partial: true });
+    expect(subscription.changes).toContainEqual({ path: 'spec.channel', op: 'replace', live: 'threescale-2.15', desired: 'threescale-2.16' });
+    expect(subscription.changes.filter((c) => !c.path.startsWith('metadata.annotations'))).toHaveLength(1);
+    // AND everything was read in one call, the Subscriptions and the APIManagers of 3scale among them
+    expect(source.listCalls).toHaveLength(1);
+    expect(source.listCalls[0]).toEqual(
+      expect.arrayContaining([
+        { apiVersion: 'operators.coreos.com/v1alpha1', kind: 'Subscription', namespace: '3scale' },
+        { apiVersion: 'apps.3scale.net/v1alpha1', kind: 'APIManager', namespace: '3scale' },
+      ]),
+    );
+  });
+
+  test('the Subscription on threescale-2.16: upgrade applied, and the report carries the APIManager’s version and Preflights', async () => {
+    // GIVEN
+    const source = new MemorySource(live(upgrade, 'threescale-2.16'));
+
+    // WHEN
+    const r = await buildDiffReport(plan.plan, result, source, { target: 'upgrade', fieldManager: 'argocd-controller' });
+
+    // THEN
+    expect(statuses(r).upgrade).toBe('applied');
+    expect(r).toMatchObject({ currentPhase: 'upgrade', inSync: true });
+    expect(r.threescale).toEqual({ version: '2.15.5', operatorVersion: '0.12.5', preflights: { status: 'True', message: 'All requirements for the current version are met' } });
+    expect(Object.keys(r).at(-1)).toBe('threescale');
+  });
+
+  test('failed preflights, and an APIManager without annotations or conditions, are reported as they are', async () => {
+    // GIVEN the 2.15 operator refusing the 2.16 requirements
+    const refused = live(upgrade, 'threescale-2.16', {
+      status: { conditions: [{ type: 'Preflights', status: 'False', message: 'Preflights failed - requirements are not met' }] },
+    });
+    const bare = live(upgrade, 'threescale-2.16').map((o) => (o.kind === 'APIManager' ? { ...o, metadata: { name: o.metadata.name, namespace: o.metadata.namespace }, status: {} } : o));
+
+    // WHEN
+    const a = await buildDiffReport(plan.plan, result, new MemorySource(refused), { target: 'upgrade', fieldManager: 'argocd-controller' });
+    const b = await buildDiffReport(plan.plan, result, new MemorySource(bare), { target: 'preflight', fieldManager: 'argocd-controller' });
+
+    // THEN
+    expect(a.threescale?.preflights).toEqual({ status: 'False', message: 'Preflights failed - requirements are not met' });
+    expect(b.threescale).toEqual({ version: null, operatorVersion: null, preflights: null });
+  });
+
+  test('an APIManager that cannot be read (403, or absent) gives threescale: null', async () => {
+    // GIVEN
+    const forbidden = new MemorySource(live(upgrade, 'threescale-2.16')).failList('APIManager', '3scale', readError('forbidden'));
+    const absent = new MemorySource(live(upgrade, 'threescale-2.16').filter((o) => o.kind !== 'APIManager'));
+
+    // WHEN
+    const a = await buildDiffReport(plan.plan, result, forbidden, { target: 'upgrade', fieldManager: 'argocd-controller' });
+    const b = await buildDiffReport(plan.plan, result, absent, { target: 'upgrade', fieldManager: 'argocd-controller' });
+
+    // THEN
+    expect(a.threescale).toBeNull();
+    expect(b.threescale).toBeNull();
+  });
+
+  test('a plan without the upgrade has no threescale block', async () => {
+    // GIVEN
+    const redisOnly = loadExample('redis-only');
+    const other = await synthesize(redisOnly);
+
+    // WHEN
+    const r = await buildDiffReport(redisOnly.plan, other, new MemorySource([]), { target: 'preflight', fieldManager: 'argocd-controller' });
+
+    // THEN
+    expect('threescale' in r).toBe(false);
+  });
+});
+
 describe('buildDiffReport: the MySQL detach (examples/mysql-in-place-and-redis)', () => {
   let mysqlPlan: LoadedPlan;
   let result: SynthResult;

@@ -81,6 +81,37 @@ describe('renderReportText', () => {
     );
   });
 
+  test('with the upgrade in the plan: the APIManager’s version annotations and Preflights condition under the current phase', () => {
+    // GIVEN
+    const report = liveReport({ threescale: { version: '2.15.5', operatorVersion: '0.12.5', preflights: { status: 'False', message: 'Preflights failed - requirements are not met' } } });
+
+    // WHEN
+    const lines = renderReportText(report, { color: false }).split('\n');
+
+    // THEN
+    const at = lines.indexOf('current phase: prepare');
+    expect(lines.slice(at + 1, at + 4)).toEqual([
+      'APIManager: apps.3scale.net/apimanager-threescale-version 2.15.5, apps.3scale.net/threescale-operator-version 0.12.5',
+      'APIManager condition Preflights: False: Preflights failed - requirements are not met',
+      '',
+    ]);
+  });
+
+  test('with the upgrade in the plan: absent annotations and condition, or an unreadable APIManager, are said so', () => {
+    // GIVEN
+    const bare = liveReport({ threescale: { version: null, operatorVersion: null, preflights: null } });
+    const unreadable = liveReport({ threescale: null });
+
+    // WHEN
+    const a = renderReportText(bare, { color: false });
+    const b = renderReportText(unreadable, { color: false });
+
+    // THEN
+    expect(a).toContain('APIManager: apps.3scale.net/apimanager-threescale-version (absent), apps.3scale.net/threescale-operator-version (absent)\nAPIManager condition Preflights: absent\n');
+    expect(b).toContain('APIManager: not readable, so its version annotations and Preflights condition are unknown\n');
+    expect(renderReportText(liveReport(), { color: false })).not.toContain('APIManager');
+  });
+
   test('without color, no ANSI escape anywhere; with color, the same text once the escapes are removed', () => {
     // GIVEN a report with every colored part: offline warning, out of order, statuses, changes
     const report = liveReport({ approximate: true, mode: 'offline', fieldManager: null, outOfOrder: ['copy-data'] });
@@ -198,6 +229,18 @@ describe('renderReportJson', () => {
     expect(Object.keys(parsed)).toEqual(['apiVersion', 'kind', 'migration', 'source', 'mode', 'approximate', 'fieldManager', 'phases', 'currentPhase', 'outOfOrder', 'target', 'objects', 'inSync']);
     expect(Object.keys((parsed.phases as object[])[0]!)).toEqual(['order', 'id', 'folder', 'status', 'reason', 'checks', 'rollback']);
     expect(Object.keys((parsed.objects as object[])[1]!)).toEqual(['ref', 'verdict', 'partial', 'changes']);
+  });
+
+  test('the threescale block comes last, only when the report has one', () => {
+    // GIVEN
+    const json = renderReportJson(liveReport({ threescale: { version: '2.16.1', operatorVersion: '0.13.1', preflights: null } }));
+
+    // WHEN
+    const parsed = JSON.parse(json) as Record<string, unknown>;
+
+    // THEN
+    expect(Object.keys(parsed).slice(-2)).toEqual(['inSync', 'threescale']);
+    expect(parsed.threescale).toEqual({ version: '2.16.1', operatorVersion: '0.13.1', preflights: null });
   });
 
   test('null stays null: offline field manager, no current phase', () => {

@@ -2,7 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { UserError } from '../../src/errors.js';
 import { loadPlanFile } from '../../src/plan/load-plan.js';
+import type { Plan } from '../../src/plan/plan-schema.js';
 import { synthesize } from '../../src/synth/synthesize.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -103,6 +105,42 @@ describe.each(EXAMPLES)('synthesize examples/%s', (example) => {
       const rendered = execFileSync('kubectl', ['kustomize', join(out, state.folder)], { encoding: 'utf8' });
       expect(rendered.split('\n---\n')).toHaveLength(state.objects.length);
     }
+  });
+});
+
+describe('synthesize refuses an upgrade that the 2.16 operator would refuse', () => {
+  test('GIVEN an enabled upgrade and a component whose strategy leaves it with the operator WHEN synthesized THEN one sentence naming spec.upgrade.enabled', async () => {
+    // GIVEN a strategy no released version has: the System database stays internal (plan facts count an
+    // unclassified strategy as staying with the operator)
+    const loaded = loadPlanFile(join(ROOT, 'examples', 'postgresql-and-redis', 'migration.yaml'));
+    const plan = { ...loaded.plan, spec: { ...loaded.plan.spec, systemDatabase: { ...loaded.plan.spec.systemDatabase, strategy: 'keep-with-operator' } } } as unknown as Plan;
+
+    // WHEN
+    const error = await synthesize({ ...loaded, plan }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+
+    // THEN
+    expect(UserError.isUserError(error)).toBe(true);
+    const message = (error as UserError).message;
+    expect(message).toBe(
+      `${loaded.path}: spec.upgrade.enabled: the upgrade to 2.16 is enabled while spec.systemDatabase would stay internal, managed by the 3scale operator, which the 2.16 operator refuses; expected every component external (a strategy that moves or detaches it), or spec.upgrade.enabled: false.`,
+    );
+    expect(message.split('\n')).toHaveLength(1);
+  });
+
+  test('GIVEN the same plan with the upgrade disabled WHEN synthesized THEN it renders, without the upgrade folder', async () => {
+    // GIVEN
+    const loaded = loadPlanFile(join(ROOT, 'examples', 'postgresql-and-redis', 'migration.yaml'));
+    const plan = { ...loaded.plan, spec: { ...loaded.plan.spec, upgrade: { ...loaded.plan.spec.upgrade!, enabled: false } } } as Plan;
+
+    // WHEN
+    const result = await synthesize({ ...loaded, plan });
+
+    // THEN
+    expect(result.forward.map((s) => s.folder)).not.toContain('09-upgrade');
+    expect(result.forward.at(-1)?.folder).toBe('08-verify');
   });
 });
 
