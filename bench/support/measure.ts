@@ -81,7 +81,10 @@ interface ProcStat {
   pid: number;
   ppid: number;
   comm: string;
+  /** utime + stime + cutime + cstime: the process and the children it has reaped. */
   ticks: number;
+  /** utime + stime: the process alone. */
+  ownTicks: number;
 }
 
 async function readProcStats(): Promise<ProcStat[]> {
@@ -95,7 +98,7 @@ async function readProcStats(): Promise<ProcStat[]> {
     const f = text.slice(close + 2).split(' ');
     const num = (i: number): number => Number(f[i - 3]) || 0;
     const comm = text.slice(text.indexOf('(') + 1, close);
-    out.push({ pid: Number(name), ppid: num(4), comm, ticks: num(14) + num(15) + num(16) + num(17) });
+    out.push({ pid: Number(name), ppid: num(4), comm, ticks: num(14) + num(15) + num(16) + num(17), ownTicks: num(14) + num(15) });
   }
   return out;
 }
@@ -111,7 +114,7 @@ export interface CpuSnapshot {
   at: bigint;
   machineTicks: number;
   benchTicks: number;
-  /** Ticks of every process outside the benchmark's trees, by pid, with its command name. */
+  /** Own ticks (utime + stime) of every process outside the benchmark's trees, by pid, with its command name. */
   others: Map<number, { comm: string; ticks: number }>;
 }
 
@@ -132,7 +135,7 @@ export async function cpuSnapshot(roots: number[]): Promise<CpuSnapshot> {
     benchTicks += byPid.get(pid)?.ticks ?? 0;
     for (const c of children.get(pid) ?? []) stack.push(c.pid);
   }
-  const others = new Map(procs.filter((p) => !seen.has(p.pid)).map((p) => [p.pid, { comm: p.comm, ticks: p.ticks }]));
+  const others = new Map(procs.filter((p) => !seen.has(p.pid)).map((p) => [p.pid, { comm: p.comm, ticks: p.ownTicks }]));
   return { at, machineTicks, benchTicks, others };
 }
 
@@ -142,8 +145,8 @@ export interface OtherCpu {
   /** The same as a share of the machine's capacity over that span (0..1). */
   otherCpuShare: number;
   /**
-   * The biggest consumers outside the benchmark that were alive at both ends: "command: seconds". A shell
-   * shows the CPU of the children it reaped meanwhile (another session's commands, for instance).
+   * The biggest consumers outside the benchmark that were alive at both ends, by their own CPU time (not
+   * that of children they reaped, which may have run long before): "command: seconds".
    */
   otherTop: string[];
 }
