@@ -6,14 +6,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { type LoadedPlan, loadPlanFile } from '../../src/plan/load-plan.js';
 import type { DiffReport, PhaseStatus } from '../../src/status/diff-report.js';
 import { type FolderState, type SynthResult, synthesize } from '../../src/synth/synthesize.js';
-import type { FakeApiServer } from '../support/fake-api-server.js';
-import { leakedSecrets } from '../support/live-fixtures.js';
+import { startFakeApiServer, type FakeApiServer } from '../support/fake-api-server.js';
+import { leakedSecrets, loadLiveFixture, type LIVE_FIXTURES } from '../support/live-fixtures.js';
 
 /** What one CLI run printed and returned. */
 export interface CliRun {
@@ -234,4 +234,74 @@ export class FakeCluster {
 /** The Jobs a folder renders itself. */
 export function jobsOf(state: FolderState): KubeObject[] {
   return state.own.filter((o) => o.kind === 'Job');
+}
+
+/** What the tests of an end-to-end file share: the plan discover wrote from the fixture, its synth, fresh clusters. */
+export interface DiscoveredPlanSuite {
+  /** The suite's temporary folder. */
+  readonly tmp: { readonly dir: string; readonly remove: () => void };
+  /** The plan discover wrote from a cluster holding the fixture (shared, read-only). */
+  readonly planPath: string;
+  /** Its synthesized states. */
+  readonly result: SynthResult;
+  /** A fresh fake cluster holding the fixture (and the extra objects); closed after the test. */
+  freshCluster(): Promise<{ cluster: FakeCluster; kubeconfig: string }>;
+  /** Applies the forward phases `ids` in order, running their Jobs to success. */
+  applyForward(cluster: FakeCluster, ids: readonly string[]): Promise<void>;
+}
+
+/**
+ * Registers the flow the end-to-end files share, to call at their top level: in beforeAll, load the live
+ * fixture, write the shared plan with the real `discover` from a fresh cluster holding it (plus
+ * `extraObjects`), let `editPlan` change that file (as a user would after review) and synthesize it; after
+ * each test, close the clusters it started and check that no fake secret reached stdout or stderr; in
+ * afterAll, remove the temporary folder.
+ */
+export function useDiscoveredPlan(options: {
+  readonly fixture: keyof typeof LIVE_FIXTURES;
+  readonly tempPrefix: string;
+  readonly extraObjects?: readonly KubeObject[];
+  readonly editPlan?: (planPath: string) => void;
+}): DiscoveredPlanSuite {
+  let fixture: KubeObject[];
+  const servers: FakeApiServer[] = [];
+  // Filled in by beforeAll, like the suite-level variables it replaces.
+  const suite = { freshCluster, applyForward } as { -readonly [K in keyof DiscoveredPlanSuite]: DiscoveredPlanSuite[K] };
+
+  async function freshCluster(): Promise<{ cluster: FakeCluster; kubeconfig: string }> {
+    const api = await startFakeApiServer({ objects: [...fixture, ...(options.extraObjects ?? [])] });
+    servers.push(api);
+    return { cluster: new FakeCluster(api), kubeconfig: api.kubeconfigPath('3scale') };
+  }
+
+  async function applyForward(cluster: FakeCluster, ids: readonly string[]): Promise<void> {
+    for (const id of ids) {
+      const state = forwardState(suite.result, id);
+      await cluster.applyState(state);
+      await cluster.runJobs(state);
+    }
+  }
+
+  beforeAll(async () => {
+    fixture = await loadLiveFixture(options.fixture);
+    const tmp = (suite.tmp = tempDir(options.tempPrefix));
+    const { kubeconfig } = await freshCluster();
+    const planPath = (suite.planPath = join(tmp.dir, 'migration.yaml'));
+    const run = await cli(['discover', '--kubeconfig', kubeconfig, '-n', '3scale', '-o', planPath]);
+    if (run.code !== 0) throw new Error(`discover failed: ${run.stderr}`);
+    options.editPlan?.(planPath);
+    suite.result = (await synthesized(planPath)).result;
+  });
+
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+    // No fake secret of the fixture ever reaches stdout or stderr.
+    expect(leakedInTranscript()).toEqual([]);
+  });
+
+  afterAll(() => {
+    suite.tmp?.remove();
+  });
+
+  return suite;
 }

@@ -5,67 +5,25 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import type { KubeObject } from '../../src/kube/kube-object.js';
+import { describe, expect, test } from 'vitest';
 import { loadPlanFile } from '../../src/plan/load-plan.js';
-import type { SynthResult } from '../../src/synth/synthesize.js';
-import { startFakeApiServer } from '../support/fake-api-server.js';
-import type { FakeApiServer } from '../support/fake-api-server.js';
-import { loadLiveFixture } from '../support/live-fixtures.js';
-import { cli, diffJson, FakeCluster, forwardState, jobsOf, leakedInTranscript, rollbackState, statuses, synthesized, tempDir } from './harness.js';
+import { cli, diffJson, FakeCluster, forwardState, jobsOf, rollbackState, statuses, useDiscoveredPlan } from './harness.js';
 
 const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify'];
 
-let fixture: KubeObject[];
-let tmp: ReturnType<typeof tempDir>;
-/** The plan discover wrote from the fixture (shared, read-only). */
-let planPath: string;
-let result: SynthResult;
-const servers: FakeApiServer[] = [];
-
-/** A fresh fake cluster holding the 2.15 PostgreSQL install. */
-async function freshCluster(): Promise<{ cluster: FakeCluster; kubeconfig: string }> {
-  const api = await startFakeApiServer({ objects: fixture });
-  servers.push(api);
-  return { cluster: new FakeCluster(api), kubeconfig: api.kubeconfigPath('3scale') };
-}
+const e2e = useDiscoveredPlan({ fixture: 'postgresql', tempPrefix: 'e2e-postgresql' });
 
 /** Applies the forward phases up to and including `last`, running their Jobs to success. */
 async function advanceTo(cluster: FakeCluster, last: string): Promise<void> {
-  for (const id of FORWARD.slice(0, FORWARD.indexOf(last) + 1)) {
-    const state = forwardState(result, id);
-    await cluster.applyState(state);
-    await cluster.runJobs(state);
-  }
+  await e2e.applyForward(cluster, FORWARD.slice(0, FORWARD.indexOf(last) + 1));
 }
-
-beforeAll(async () => {
-  fixture = await loadLiveFixture('postgresql');
-  tmp = tempDir('e2e-postgresql');
-  // The shared plan, written by the real `discover` from a cluster holding the fixture.
-  const { kubeconfig } = await freshCluster();
-  planPath = join(tmp.dir, 'migration.yaml');
-  const run = await cli(['discover', '--kubeconfig', kubeconfig, '-n', '3scale', '-o', planPath]);
-  if (run.code !== 0) throw new Error(`discover failed: ${run.stderr}`);
-  ({ result } = await synthesized(planPath));
-});
-
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-  // No fake secret of the fixture ever reaches stdout or stderr.
-  expect(leakedInTranscript()).toEqual([]);
-});
-
-afterAll(() => {
-  tmp?.remove();
-});
 
 describe('discover and synth', () => {
   test('discover writes a plan that loads; synth writes every phase and rollback folder', async () => {
     // GIVEN a cluster holding the 2.15 PostgreSQL install
-    const { kubeconfig } = await freshCluster();
-    const plan = join(tmp.dir, 'discovered.yaml');
-    const dist = join(tmp.dir, 'dist');
+    const { kubeconfig } = await e2e.freshCluster();
+    const plan = join(e2e.tmp.dir, 'discovered.yaml');
+    const dist = join(e2e.tmp.dir, 'dist');
 
     // WHEN discover reads it and synth renders the plan
     const discovered = await cli(['discover', '--kubeconfig', kubeconfig, '-n', '3scale', '-o', plan]);
@@ -81,10 +39,10 @@ describe('discover and synth', () => {
     expect(loaded.spec.targets).toMatchObject({ namespace: '3scale-db', createNamespace: true });
     // AND synth wrote every folder, each a kustomization, and the files are what synthesize() renders
     expect(synth).toMatchObject({ code: 0, stderr: '' });
-    expect(readdirSync(dist).filter((f) => /^\d\d-/.test(f))).toEqual(result.forward.map((s) => s.folder));
-    expect(readdirSync(join(dist, 'rollback'))).toEqual(result.rollbacks.map((s) => s.folder.slice('rollback/'.length)));
-    for (const s of [...result.forward, ...result.rollbacks]) expect(existsSync(join(dist, s.folder, 'kustomization.yaml'))).toBe(true);
-    for (const f of result.files) expect(readFileSync(join(dist, f.path), 'utf8')).toBe(f.content);
+    expect(readdirSync(dist).filter((f) => /^\d\d-/.test(f))).toEqual(e2e.result.forward.map((s) => s.folder));
+    expect(readdirSync(join(dist, 'rollback'))).toEqual(e2e.result.rollbacks.map((s) => s.folder.slice('rollback/'.length)));
+    for (const s of [...e2e.result.forward, ...e2e.result.rollbacks]) expect(existsSync(join(dist, s.folder, 'kustomization.yaml'))).toBe(true);
+    for (const f of e2e.result.files) expect(readFileSync(join(dist, f.path), 'utf8')).toBe(f.content);
     expect(readFileSync(join(dist, '07-scale-up', '3scale_deployment_apicast-production.yaml'), 'utf8')).toMatch(/replicas: 3\n/);
   });
 });
@@ -92,11 +50,11 @@ describe('discover and synth', () => {
 describe('diff and status through the migration', () => {
   test('before any phase: exit 1, preflight pending, every later phase blocked', async () => {
     // GIVEN the untouched install
-    const { kubeconfig } = await freshCluster();
+    const { kubeconfig } = await e2e.freshCluster();
 
     // WHEN diff compares the preflight folder, as text and as JSON
-    const text = await cli(['diff', '-c', planPath, '--kubeconfig', kubeconfig, '--phase', 'preflight']);
-    const { run, report } = await diffJson(['-c', planPath, '--kubeconfig', kubeconfig, '--phase', 'preflight']);
+    const text = await cli(['diff', '-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'preflight']);
+    const { run, report } = await diffJson(['-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'preflight']);
 
     // THEN it exits 1: preflight is the next phase to apply, everything after it waits
     expect(text.code).toBe(1);
@@ -112,15 +70,15 @@ describe('diff and status through the migration', () => {
 
   test('each phase applied in order: diff --phase <it> exits 0, earlier phases applied or superseded, status names the next phase', async () => {
     // GIVEN the untouched install
-    const { cluster, kubeconfig } = await freshCluster();
+    const { cluster, kubeconfig } = await e2e.freshCluster();
 
     for (const [i, id] of FORWARD.entries()) {
-      const state = forwardState(result, id);
+      const state = forwardState(e2e.result, id);
       // WHEN the GitOps engine applies the phase folder (its Jobs start)
       await cluster.applyState(state, { jobs: true });
       if (jobsOf(state).length > 0) {
         // THEN, while they run, the phase is in progress and diff exits 1
-        const running = await diffJson(['-c', planPath, '--kubeconfig', kubeconfig, '--phase', id]);
+        const running = await diffJson(['-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', id]);
         expect({ id, code: running.run.code, status: statuses(running.report)[id] }).toEqual({ id, code: 1, status: 'in-progress' });
         expect(running.report.objects.filter((o) => o.ref.kind === 'Job').map((o) => o.verdict)).toEqual(jobsOf(state).map(() => 'job-running'));
       }
@@ -128,7 +86,7 @@ describe('diff and status through the migration', () => {
       const jobs = await cluster.runJobs(state);
 
       // THEN diff of that folder is in sync (exit 0)
-      const { run, report } = await diffJson(['-c', planPath, '--kubeconfig', kubeconfig, '--phase', id]);
+      const { run, report } = await diffJson(['-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', id]);
       expect({ id, code: run.code, stderr: run.stderr }).toEqual({ id, code: 0, stderr: '' });
       const phases = statuses(report);
       expect({ id, status: phases[id] }).toEqual({ id, status: 'applied' });
@@ -146,10 +104,10 @@ describe('diff and status through the migration', () => {
       }
 
       // AND status prints one line per phase and the promotion to the next one
-      const status = await cli(['status', '-c', planPath, '--kubeconfig', kubeconfig, '--phase', id]);
+      const status = await cli(['status', '-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', id]);
       expect(status.code).toBe(0);
       const lines = status.stdout.trimEnd().split('\n');
-      for (const s of result.forward) expect(lines.filter((l) => l.startsWith(`${s.folder} `))).toHaveLength(1);
+      for (const s of e2e.result.forward) expect(lines.filter((l) => l.startsWith(`${s.folder} `))).toHaveLength(1);
       expect(lines.find((l) => l.startsWith(`${state.folder} `))).toMatch(/ applied /);
       const next = FORWARD[i + 1];
       expect(lines.at(-1)).toBe(
@@ -159,7 +117,7 @@ describe('diff and status through the migration', () => {
       );
     }
     // AND the text report of the last phase names it as the current one
-    const text = await cli(['diff', '-c', planPath, '--kubeconfig', kubeconfig, '--phase', 'verify']);
+    const text = await cli(['diff', '-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'verify']);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('current phase: verify');
     expect(text.stdout).toMatch(/^ {2}02-scale-down +superseded +every object it sets was changed again by a later phase$/m);
@@ -168,9 +126,9 @@ describe('diff and status through the migration', () => {
 
   test('drift after scale-up: a replica count changed by hand, a label removed', async () => {
     // GIVEN a cluster migrated up to scale-up
-    const { cluster, kubeconfig } = await freshCluster();
+    const { cluster, kubeconfig } = await e2e.freshCluster();
     await advanceTo(cluster, 'scale-up');
-    expect((await cli(['diff', '-c', planPath, '--kubeconfig', kubeconfig, '--phase', 'scale-up'])).code).toBe(0);
+    expect((await cli(['diff', '-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'scale-up'])).code).toBe(0);
 
     // WHEN someone scales apicast-production to 5 with `oc scale` and removes a label of the new database
     await cluster.mergePatch('apps/v1', 'Deployment', '3scale', 'apicast-production', { spec: { replicas: 5 } }, 'kubectl');
@@ -178,8 +136,8 @@ describe('diff and status through the migration', () => {
       { op: 'remove', path: '/metadata/labels/app.kubernetes.io~1managed-by' },
     ]);
     cluster.settle();
-    const text = await cli(['diff', '-c', planPath, '--kubeconfig', kubeconfig, '--phase', 'scale-up']);
-    const { report } = await diffJson(['-c', planPath, '--kubeconfig', kubeconfig, '--phase', 'scale-up']);
+    const text = await cli(['diff', '-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'scale-up']);
+    const { report } = await diffJson(['-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'scale-up']);
 
     // THEN diff exits 1, scale-up is drifted and the structural diff names the keyed paths, live → desired
     expect(text.code).toBe(1);
@@ -198,16 +156,16 @@ describe('diff and status through the migration', () => {
       changes: [{ path: 'spec.replicas', op: 'replace', live: 5, desired: 3 }],
     });
     // AND status says the target folder differs
-    const status = await cli(['status', '-c', planPath, '--kubeconfig', kubeconfig, '--phase', 'scale-up']);
+    const status = await cli(['status', '-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'scale-up']);
     expect(status.stdout).toMatch(/^07-scale-up +drifted /m);
     expect(status.stdout).toContain('next: 07-scale-up differs from the cluster');
   });
 
   test('a failed Job makes its phase failed, and status says so', async () => {
     // GIVEN a cluster scaled down, with the copy-data folder applied
-    const { cluster, kubeconfig } = await freshCluster();
+    const { cluster, kubeconfig } = await e2e.freshCluster();
     await advanceTo(cluster, 'scale-down');
-    const copy = forwardState(result, 'copy-data');
+    const copy = forwardState(e2e.result, 'copy-data');
     await cluster.applyState(copy);
 
     // WHEN the database copy fails and the Redis copies succeed
@@ -215,8 +173,8 @@ describe('diff and status through the migration', () => {
       if (job.metadata.name === 'copy-system-database') await cluster.recordEvidence(job, 'Failed', 'failed (exit 3): row counts differ for 2 tables');
       else await cluster.recordEvidence(job, 'Succeeded', 'copied');
     }
-    const { run, report } = await diffJson(['-c', planPath, '--kubeconfig', kubeconfig, '--phase', 'copy-data']);
-    const status = await cli(['status', '-c', planPath, '--kubeconfig', kubeconfig, '--phase', 'copy-data']);
+    const { run, report } = await diffJson(['-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'copy-data']);
+    const status = await cli(['status', '-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'copy-data']);
 
     // THEN diff exits 1 and the phase is failed, with the Job's own summary
     expect(run.code).toBe(1);
@@ -232,16 +190,16 @@ describe('diff and status through the migration', () => {
 
   test('rollback from cutover: each rollback folder applied in reverse order is in sync', async () => {
     // GIVEN a cluster migrated up to the cut-over
-    const { cluster, kubeconfig } = await freshCluster();
+    const { cluster, kubeconfig } = await e2e.freshCluster();
     await advanceTo(cluster, 'cutover');
-    expect((await cli(['diff', '-c', planPath, '--kubeconfig', kubeconfig, '--phase', 'cutover'])).code).toBe(0);
-    const prepared = forwardState(result, 'prepare').own.filter((o) => o.kind !== 'Job' && o.metadata.annotations?.['threescale-migrate.3scale.net/scope'] !== 'phase');
+    expect((await cli(['diff', '-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'cutover'])).code).toBe(0);
+    const prepared = forwardState(e2e.result, 'prepare').own.filter((o) => o.kind !== 'Job' && o.metadata.annotations?.['threescale-migrate.3scale.net/scope'] !== 'phase');
 
-    const order = result.rollbacks.map((s) => s.phase.definition.id).filter((id) => FORWARD.indexOf(id) <= FORWARD.indexOf('cutover')).reverse();
+    const order = e2e.result.rollbacks.map((s) => s.phase.definition.id).filter((id) => FORWARD.indexOf(id) <= FORWARD.indexOf('cutover')).reverse();
     expect(order).toEqual(['cutover', 'persist', 'load-redis', 'scale-down', 'prepare']);
     for (const id of order) {
       // WHEN the rollback folder is applied and its Jobs succeed
-      const state = rollbackState(result, id);
+      const state = rollbackState(e2e.result, id);
       await cluster.applyState(state);
       for (const job of await cluster.runJobs(state)) {
         // (the rollback Job of prepare deletes what prepare created)
@@ -251,12 +209,12 @@ describe('diff and status through the migration', () => {
       }
 
       // THEN diff of that rollback folder exits 0
-      const run = await cli(['diff', '-c', planPath, '--kubeconfig', kubeconfig, '--phase', `rollback/${id}`]);
+      const run = await cli(['diff', '-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', `rollback/${id}`]);
       expect({ id, code: run.code, stderr: run.stderr }).toEqual({ id, code: 0, stderr: '' });
       expect(run.stdout).toContain(`rollback/${state.phase.folder}: in sync`);
     }
     // AND the install runs as before: every 3scale Deployment at its captured count, the old databases running
-    const plan = loadPlanFile(planPath).plan;
+    const plan = loadPlanFile(e2e.planPath).plan;
     for (const [name, replicas] of Object.entries(plan.spec.replicas)) {
       expect({ name, replicas: (cluster.get('apps/v1', 'Deployment', '3scale', name)?.spec as { replicas?: number }).replicas }).toEqual({ name, replicas });
     }
@@ -270,14 +228,14 @@ describe('diff and status through the migration', () => {
 
   test('out of order: scale-up overlays live while copy-data has no evidence', async () => {
     // GIVEN a cluster with preflight and prepare applied
-    const { cluster, kubeconfig } = await freshCluster();
+    const { cluster, kubeconfig } = await e2e.freshCluster();
     await advanceTo(cluster, 'prepare');
 
     // WHEN someone applies the scale-up overlays directly, skipping the copy
-    for (const o of forwardState(result, 'scale-up').own) await cluster.apply(o);
+    for (const o of forwardState(e2e.result, 'scale-up').own) await cluster.apply(o);
     cluster.settle();
-    const { run, report } = await diffJson(['-c', planPath, '--kubeconfig', kubeconfig, '--phase', 'prepare']);
-    const status = await cli(['status', '-c', planPath, '--kubeconfig', kubeconfig, '--phase', 'prepare']);
+    const { run, report } = await diffJson(['-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'prepare']);
+    const status = await cli(['status', '-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'prepare']);
 
     // THEN the report flags scale-up as out of order, behind the pending copy
     expect(statuses(report)['copy-data']).toBe('pending');
@@ -293,7 +251,7 @@ describe('diff and status through the migration', () => {
 describe('diff -o json', () => {
   test('has the documented shape, and Secret-like values are masked', async () => {
     // GIVEN a cluster migrated up to prepare, where someone pasted a database URL with its password into a probe
-    const { cluster, kubeconfig } = await freshCluster();
+    const { cluster, kubeconfig } = await e2e.freshCluster();
     await advanceTo(cluster, 'prepare');
     const live = cluster.get('apps/v1', 'Deployment', '3scale-db', 'system-postgresql-external')!;
     const containers = (live.spec as { template: { spec: { containers: { readinessProbe: { exec: { command: string[] } } }[] } } }).template.spec.containers;
@@ -304,7 +262,7 @@ describe('diff -o json', () => {
     ]);
 
     // WHEN diff prints JSON
-    const { run, report } = await diffJson(['-c', planPath, '--kubeconfig', kubeconfig, '--phase', 'prepare', '--field-manager', 'argocd']);
+    const { run, report } = await diffJson(['-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'prepare', '--field-manager', 'argocd']);
 
     // THEN the report has the documented keys, in order
     expect(run.code).toBe(1);
@@ -334,7 +292,7 @@ describe('diff -o json', () => {
       target: '01-prepare',
       inSync: false,
     });
-    expect(report.phases.map((p) => [p.order, p.id, p.folder])).toEqual(result.forward.map((s) => [s.phase.order, s.phase.definition.id, s.folder]));
+    expect(report.phases.map((p) => [p.order, p.id, p.folder])).toEqual(e2e.result.forward.map((s) => [s.phase.order, s.phase.definition.id, s.folder]));
     for (const p of report.phases) {
       expect(Object.keys(p)).toEqual(['order', 'id', 'folder', 'status', 'reason', 'checks', 'rollback']);
       expect(Object.keys(p.checks)).toEqual(['total', 'satisfied', 'superseded']);
@@ -344,7 +302,7 @@ describe('diff -o json', () => {
       expect(Object.keys(o.ref).filter((k) => k !== 'namespace')).toEqual(['apiVersion', 'kind', 'name']);
     }
     expect(report.objects.map((o) => `${o.ref.kind} ${o.ref.name}`)).toEqual(
-      forwardState(result, 'prepare').objects.filter((o) => o.kind === 'Job' || o.metadata.annotations?.['threescale-migrate.3scale.net/scope'] !== 'phase').map((o) => `${o.kind} ${o.metadata.name}`),
+      forwardState(e2e.result, 'prepare').objects.filter((o) => o.kind === 'Job' || o.metadata.annotations?.['threescale-migrate.3scale.net/scope'] !== 'phase').map((o) => `${o.kind} ${o.metadata.name}`),
     );
     // AND the drifted probe is one change with a keyed path (command is an atomic list: replaced whole), the
     // password masked on the live side

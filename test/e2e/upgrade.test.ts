@@ -5,14 +5,11 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { loadPlanFile } from '../../src/plan/load-plan.js';
-import type { SynthResult } from '../../src/synth/synthesize.js';
-import { type FakeApiServer, startFakeApiServer } from '../support/fake-api-server.js';
-import { loadLiveFixture } from '../support/live-fixtures.js';
-import { cli, diffJson, FakeCluster, forwardState, leakedInTranscript, rollbackState, statuses, synthesized, tempDir } from './harness.js';
+import { cli, diffJson, FakeCluster, forwardState, rollbackState, statuses, useDiscoveredPlan } from './harness.js';
 
 const MIGRATION = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify'];
 
@@ -25,61 +22,33 @@ const subscription: KubeObject = {
   status: { currentCSV: '3scale-operator.v0.12.5', installedCSV: '3scale-operator.v0.12.5', state: 'AtLatestKnown' },
 };
 
-let fixture: KubeObject[];
-let tmp: ReturnType<typeof tempDir>;
-/** The plan discover wrote, with the upgrade then enabled by the user. */
-let planPath: string;
-let result: SynthResult;
-const servers: FakeApiServer[] = [];
-
-async function freshCluster(): Promise<{ cluster: FakeCluster; kubeconfig: string }> {
-  const api = await startFakeApiServer({ objects: [...fixture, subscription] });
-  servers.push(api);
-  return { cluster: new FakeCluster(api), kubeconfig: api.kubeconfigPath('3scale') };
-}
+const e2e = useDiscoveredPlan({
+  fixture: 'postgresql',
+  tempPrefix: 'e2e-upgrade',
+  extraObjects: [subscription],
+  // The user turns the upgrade on once the plan is reviewed.
+  editPlan: (planPath) => {
+    const raw = parse(readFileSync(planPath, 'utf8'));
+    raw.spec.upgrade.enabled = true;
+    writeFileSync(planPath, stringify(raw));
+  },
+});
 
 /** Applies the migration phases up to verify, running their Jobs to success. */
 async function migrate(cluster: FakeCluster): Promise<void> {
-  for (const id of MIGRATION) {
-    const state = forwardState(result, id);
-    await cluster.applyState(state);
-    await cluster.runJobs(state);
-  }
+  await e2e.applyForward(cluster, MIGRATION);
 }
-
-beforeAll(async () => {
-  fixture = await loadLiveFixture('postgresql');
-  tmp = tempDir('e2e-upgrade');
-  const { kubeconfig } = await freshCluster();
-  planPath = join(tmp.dir, 'migration.yaml');
-  const run = await cli(['discover', '--kubeconfig', kubeconfig, '-n', '3scale', '-o', planPath]);
-  if (run.code !== 0) throw new Error(`discover failed: ${run.stderr}`);
-  // The user turns the upgrade on once the plan is reviewed.
-  const raw = parse(readFileSync(planPath, 'utf8'));
-  raw.spec.upgrade.enabled = true;
-  writeFileSync(planPath, stringify(raw));
-  ({ result } = await synthesized(planPath));
-});
-
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-  expect(leakedInTranscript()).toEqual([]);
-});
-
-afterAll(() => {
-  tmp?.remove();
-});
 
 describe('discover and synth', () => {
   test('discover writes the live Subscription into spec.upgrade, disabled; once enabled, synth renders 09-upgrade', async () => {
     // GIVEN a cluster holding the 2.15 install and its operator Subscription
-    const { kubeconfig } = await freshCluster();
-    const discovered = join(tmp.dir, 'discovered.yaml');
-    const dist = join(tmp.dir, 'dist');
+    const { kubeconfig } = await e2e.freshCluster();
+    const discovered = join(e2e.tmp.dir, 'discovered.yaml');
+    const dist = join(e2e.tmp.dir, 'dist');
 
     // WHEN
     const run = await cli(['discover', '--kubeconfig', kubeconfig, '-n', '3scale', '-o', discovered]);
-    const synth = await cli(['synth', '-c', planPath, '--out', dist]);
+    const synth = await cli(['synth', '-c', e2e.planPath, '--out', dist]);
 
     // THEN discover kept the approval mode and wrote the channel and CSV as a comment, upgrade off
     expect(run).toMatchObject({ code: 0, stderr: '' });
@@ -91,7 +60,7 @@ describe('discover and synth', () => {
     expect(readFileSync(discovered, 'utf8')).toContain('# found: Subscription 3scale/3scale-operator: channel threescale-2.15, current CSV 3scale-operator.v0.12.5 (AtLatestKnown), installPlanApproval Manual\n');
     // AND synth of the enabled plan renders the upgrade after verify, with its rollback
     expect(synth).toMatchObject({ code: 0, stderr: '' });
-    expect(result.forward.map((s) => s.phase.definition.id)).toEqual([...MIGRATION, 'upgrade']);
+    expect(e2e.result.forward.map((s) => s.phase.definition.id)).toEqual([...MIGRATION, 'upgrade']);
     const yaml = readFileSync(join(dist, '09-upgrade', '3scale_subscription_3scale-operator.yaml'), 'utf8');
     expect(parse(yaml).spec).toEqual({ name: '3scale-operator', source: 'redhat-operators', sourceNamespace: 'openshift-marketplace', channel: 'threescale-2.16', installPlanApproval: 'Manual' });
     expect(readFileSync(join(dist, 'rollback', '09-upgrade', 'PHASE.md'), 'utf8')).toContain('OLM does not downgrade an installed CSV');
@@ -101,11 +70,11 @@ describe('discover and synth', () => {
 describe('diff through the upgrade', () => {
   test('after verify the upgrade is pending; applied, diff --phase upgrade exits 0 and shows the APIManager’s version and Preflights', async () => {
     // GIVEN a cluster migrated through verify, the Subscription still on 2.15
-    const { cluster, kubeconfig } = await freshCluster();
+    const { cluster, kubeconfig } = await e2e.freshCluster();
     await migrate(cluster);
 
     // WHEN diff compares the upgrade folder
-    const before = await diffJson(['-c', planPath, '--kubeconfig', kubeconfig, '--phase', 'upgrade']);
+    const before = await diffJson(['-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'upgrade']);
 
     // THEN it exits 1: the channel is the change still to make
     expect(before.run.code).toBe(1);
@@ -115,9 +84,9 @@ describe('diff through the upgrade', () => {
     expect(pending.changes).toContainEqual({ path: 'spec.channel', op: 'replace', live: 'threescale-2.15', desired: 'threescale-2.16' });
 
     // WHEN the GitOps engine applies the upgrade folder (the partial Subscription, by server-side apply)
-    await cluster.applyState(forwardState(result, 'upgrade'));
-    const text = await cli(['diff', '-c', planPath, '--kubeconfig', kubeconfig, '--phase', 'upgrade']);
-    const { run, report } = await diffJson(['-c', planPath, '--kubeconfig', kubeconfig, '--phase', 'upgrade']);
+    await cluster.applyState(forwardState(e2e.result, 'upgrade'));
+    const text = await cli(['diff', '-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'upgrade']);
+    const { run, report } = await diffJson(['-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'upgrade']);
 
     // THEN diff exits 0, the upgrade is applied and the current phase
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
@@ -135,7 +104,7 @@ describe('diff through the upgrade', () => {
     await cluster.mergePatch('apps.3scale.net/v1alpha1', 'APIManager', '3scale', 'apimanager', {
       metadata: { annotations: { 'apps.3scale.net/apimanager-threescale-version': '2.16.1', 'apps.3scale.net/threescale-operator-version': '0.13.1' } },
     }, 'manager');
-    const after = await diffJson(['-c', planPath, '--kubeconfig', kubeconfig, '--phase', 'upgrade']);
+    const after = await diffJson(['-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'upgrade']);
 
     // THEN the report shows 2.16
     expect(after.report.threescale).toMatchObject({ version: '2.16.1', operatorVersion: '0.13.1' });
@@ -144,13 +113,13 @@ describe('diff through the upgrade', () => {
 
   test('rollback/upgrade puts the channel back to 2.15 and is in sync once applied', async () => {
     // GIVEN a cluster with the upgrade folder applied (the 2.16 InstallPlan not approved yet)
-    const { cluster, kubeconfig } = await freshCluster();
+    const { cluster, kubeconfig } = await e2e.freshCluster();
     await migrate(cluster);
-    await cluster.applyState(forwardState(result, 'upgrade'));
+    await cluster.applyState(forwardState(e2e.result, 'upgrade'));
 
     // WHEN the rollback folder is applied
-    await cluster.applyState(rollbackState(result, 'upgrade'));
-    const run = await cli(['diff', '-c', planPath, '--kubeconfig', kubeconfig, '--phase', 'rollback/upgrade']);
+    await cluster.applyState(rollbackState(e2e.result, 'upgrade'));
+    const run = await cli(['diff', '-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'rollback/upgrade']);
 
     // THEN
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });

@@ -5,14 +5,13 @@
  */
 import { beforeAll, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { UserError } from '../../src/errors.js';
 import { APPLICATION_HEALTH_LUA } from '../../src/gitops/argocd-health.js';
 import { type GitopsEngine, renderGitops } from '../../src/gitops/render-gitops.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import type { LoadedPlan } from '../../src/plan/load-plan.js';
 import { type OutputFile, type SynthResult, synthesize } from '../../src/synth/synthesize.js';
 import { validateManifest } from '../../src/validate/validate-manifest.js';
-import { EXAMPLES, type ExampleName, examplePlanWith, loadExample } from '../support/plans.js';
+import { EXAMPLES, type ExampleName, examplePlanWith, loadExample, userError } from '../support/plans.js';
 
 const synthesized = new Map<ExampleName, { loaded: LoadedPlan; result: SynthResult }>();
 
@@ -34,17 +33,6 @@ function phaseObjects(files: readonly OutputFile[], engine: 'argocd' | 'flux'): 
 
 const state = (o: any) => o.metadata.annotations['threescale-migrate.3scale.net/state'] as string;
 const phaseOf = (o: any) => o.metadata.annotations['threescale-migrate.3scale.net/phase'] as string;
-
-/** The UserError a call throws. */
-function userError(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (err) {
-    expect(UserError.isUserError(err)).toBe(true);
-    return err as UserError;
-  }
-  throw new Error('no error was thrown');
-}
 
 describe('renderGitops', () => {
   test('renders nothing for engine none', () => {

@@ -3,20 +3,8 @@
  * plan runs, and finding one of them by id or folder.
  */
 import { describe, expect, test } from 'vitest';
-import { UserError } from '../../src/errors.js';
 import { findPlannedPhase, phaseFolder, plannedPhases, PROCEDURES, procedureById } from '../../src/phases/registry.js';
-import { EXAMPLES, examplePlanWith, loadExample } from '../support/plans.js';
-
-/** The UserError a call throws. */
-function userError(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (err) {
-    expect(UserError.isUserError(err)).toBe(true);
-    return err as UserError;
-  }
-  throw new Error('no error was thrown');
-}
+import { EXAMPLES, examplePlanWith, loadExample, userError } from '../support/plans.js';
 
 describe('procedureById', () => {
   test('finds every registered procedure by its id', () => {

@@ -12,21 +12,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { detachStepDocument, detachStepsIndex, mysqlDetachSteps, type DetachStep } from '../../src/patches/mysql-detach.js';
 import { loadPlanFile } from '../../src/plan/load-plan.js';
-import {
-  checkKubectl,
-  EXAMPLE_PLANS,
-  evidenceOf,
-  failInCiIfKubectlMissing,
-  renderedKubeJob,
-  requestsOutsideRole,
-  skipKubectlSuite,
-  startKubeScriptCluster,
-  type KubeScriptCluster,
-  type RenderedKubeJob,
-} from '../support/fake-api-kubectl.js';
+import { checkKubectl, EXAMPLE_PLANS, evidenceOf, renderedKubeJob, requestsOutsideRole, skipKubectlSuite, startKubeScriptCluster, useKubeScriptSuite, type KubeScriptCluster, type RenderedKubeJob } from '../support/fake-api-kubectl.js';
 import type { ScriptResult } from '../support/db-servers.js';
 import type { RecordedRequest } from '../support/fake-api-server.js';
-import { leakedSecrets, loadLiveFixture } from '../support/live-fixtures.js';
+import { leakedSecrets } from '../support/live-fixtures.js';
 
 const kubectl = checkKubectl();
 
@@ -63,26 +52,22 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/apply-json-patches.sh', () => {
   let job: RenderedKubeJob;
   let steps: DetachStep[];
   let patchDir: string;
-  let fixture: KubeObject[];
-  let home: string;
-
-  beforeAll(async () => {
-    failInCiIfKubectlMissing(kubectl);
-    const { plan } = loadPlanFile(EXAMPLE_PLANS.mysql);
-    steps = mysqlDetachSteps(plan);
-    patchDir = await mkdtemp(join(tmpdir(), 'tsm-patches-'));
-    await writeFile(join(patchDir, 'steps'), detachStepsIndex(steps));
-    for (const s of steps) await writeFile(join(patchDir, s.file), detachStepDocument(s));
-    job = await renderedKubeJob(EXAMPLE_PLANS.mysql, 'detach-system-mysql');
-    fixture = await loadLiveFixture('mysql');
-    home = await mkdtemp(join(tmpdir(), 'tsm-kubectl-home-'));
+  const kube = useKubeScriptSuite(kubectl, 'mysql', {
+    setup: async () => {
+      const { plan } = loadPlanFile(EXAMPLE_PLANS.mysql);
+      steps = mysqlDetachSteps(plan);
+      patchDir = await mkdtemp(join(tmpdir(), 'tsm-patches-'));
+      await writeFile(join(patchDir, 'steps'), detachStepsIndex(steps));
+      for (const s of steps) await writeFile(join(patchDir, s.file), detachStepDocument(s));
+      job = await renderedKubeJob(EXAMPLE_PLANS.mysql, 'detach-system-mysql');
+    },
   });
 
   afterAll(async () => {
-    await Promise.all([patchDir, home].filter(Boolean).map((d) => rm(d, { recursive: true, force: true })));
+    if (patchDir) await rm(patchDir, { recursive: true, force: true });
   });
 
-  const fixtureObject = (kind: string, name: string): KubeObject => fixture.find((o) => o.kind === kind && o.metadata.name === name)!;
+  const fixtureObject = (kind: string, name: string): KubeObject => kube.fixture.find((o) => o.kind === kind && o.metadata.name === name)!;
   const liveIn = (cluster: KubeScriptCluster, apiVersion: string, kind: string, name: string): KubeObject => cluster.api.store.get(apiVersion, kind, NS, name)!;
   const runIn = (cluster: KubeScriptCluster) => cluster.run(job, { PATCH_DIR: patchDir });
 
@@ -106,7 +91,7 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/apply-json-patches.sh', () => {
     const detached = (): KubeObject[] => DETACHED.map((d) => liveIn(cluster, d.apiVersion, d.kind, d.name));
 
     beforeAll(async () => {
-      cluster = await startKubeScriptCluster(fixture, { namespaces: [NS], home });
+      cluster = await startKubeScriptCluster(kube.fixture, { namespaces: [NS], home: kube.home });
       before = detached();
       first = await runIn(cluster);
       afterFirst = detached();
@@ -153,7 +138,7 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/apply-json-patches.sh', () => {
 
     it('leaves every other object of the install untouched', () => {
       // GIVEN the whole 2.15 install
-      const others = fixture.filter((o) => !DETACHED.some((d) => d.kind === o.kind && d.name === o.metadata.name));
+      const others = kube.fixture.filter((o) => !DETACHED.some((d) => d.kind === o.kind && d.name === o.metadata.name));
       // WHEN the Job ran (twice)
       // THEN all other objects are exactly as before
       for (const o of others) expect(cluster.api.store.get(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name)).toEqual(o);
@@ -192,7 +177,7 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/apply-json-patches.sh', () => {
     let cluster: KubeScriptCluster;
 
     beforeEach(async () => {
-      cluster = await startKubeScriptCluster(fixture, { namespaces: [NS], home });
+      cluster = await startKubeScriptCluster(kube.fixture, { namespaces: [NS], home: kube.home });
       // system-mysql relabelled after discovery: threescale_component is now `other`
       const d = liveIn(cluster, 'apps/v1', 'Deployment', 'system-mysql');
       d.metadata.labels = { ...d.metadata.labels, threescale_component: 'other' };

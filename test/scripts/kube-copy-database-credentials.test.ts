@@ -3,54 +3,24 @@
  * against the fake API server holding the 3scale 2.15 PostgreSQL install, with the environment the prepare
  * phase renders for its Job (examples/postgresql-and-redis: 3scale → 3scale-db).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
-import {
-  checkKubectl,
-  EXAMPLE_PLANS,
-  evidenceOf,
-  failInCiIfKubectlMissing,
-  renderedKubeJob,
-  requestsOutsideRole,
-  skipKubectlSuite,
-  startKubeScriptCluster,
-  type KubeScriptCluster,
-  type RenderedKubeJob,
-} from '../support/fake-api-kubectl.js';
-import { leakedSecrets, loadLiveFixture } from '../support/live-fixtures.js';
+import { checkKubectl, EXAMPLE_PLANS, evidenceOf, renderedKubeJob, requestsOutsideRole, skipKubectlSuite, useKubeScriptSuite, type RenderedKubeJob } from '../support/fake-api-kubectl.js';
+import { leakedSecrets } from '../support/live-fixtures.js';
 
 const kubectl = checkKubectl();
 
 describe.skipIf(skipKubectlSuite(kubectl))('kube/copy-database-credentials.sh', () => {
   let job: RenderedKubeJob;
-  let fixture: KubeObject[];
-  let home: string;
-  let cluster: KubeScriptCluster;
-
-  beforeAll(async () => {
-    failInCiIfKubectlMissing(kubectl);
-    job = await renderedKubeJob(EXAMPLE_PLANS.postgresql, 'copy-database-credentials');
-    fixture = await loadLiveFixture('postgresql');
-    home = await mkdtemp(join(tmpdir(), 'tsm-kubectl-home-'));
+  const kube = useKubeScriptSuite(kubectl, 'postgresql', {
+    clusterPerTest: ['3scale', '3scale-db'],
+    setup: async () => {
+      job = await renderedKubeJob(EXAMPLE_PLANS.postgresql, 'copy-database-credentials');
+    },
   });
 
-  afterAll(async () => {
-    if (home) await rm(home, { recursive: true, force: true });
-  });
-
-  beforeEach(async () => {
-    cluster = await startKubeScriptCluster(fixture, { namespaces: ['3scale', '3scale-db'], home });
-  });
-
-  afterEach(async () => {
-    await cluster?.close();
-  });
-
-  const source = (): KubeObject => cluster.api.store.get('v1', 'Secret', '3scale', 'system-database')!;
-  const target = (): KubeObject | undefined => cluster.api.store.get('v1', 'Secret', '3scale-db', 'system-database');
+  const source = (): KubeObject => kube.cluster.api.store.get('v1', 'Secret', '3scale', 'system-database')!;
+  const target = (): KubeObject | undefined => kube.cluster.api.store.get('v1', 'Secret', '3scale-db', 'system-database');
 
   it('is rendered to copy DB_USER and DB_PASSWORD of system-database from 3scale to 3scale-db', () => {
     // GIVEN the PostgreSQL example plan
@@ -67,7 +37,7 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/copy-database-credentials.sh', 
     // GIVEN system-database in 3scale (DB_USER, DB_PASSWORD, URL) and nothing in 3scale-db
     expect(target()).toBeUndefined();
     // WHEN the Job runs
-    const r = await cluster.run(job);
+    const r = await kube.cluster.run(job);
     // THEN it succeeds and the target holds the two keys with the source's values, nothing else
     expect(r.stderr).toContain('copied keys DB_USER DB_PASSWORD of Secret 3scale/system-database to 3scale-db/system-database');
     expect(r.code).toBe(0);
@@ -76,9 +46,9 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/copy-database-credentials.sh', 
     expect(dst.data).toEqual({ DB_USER: src.DB_USER, DB_PASSWORD: src.DB_PASSWORD });
     expect(dst).toMatchObject({ type: 'Opaque', metadata: { labels: { 'app.kubernetes.io/managed-by': 'threescale-migrate' } } });
     // AND the source is untouched
-    expect(source()).toEqual(fixture.find((o) => o.kind === 'Secret' && o.metadata.name === 'system-database'));
+    expect(source()).toEqual(kube.fixture.find((o) => o.kind === 'Secret' && o.metadata.name === 'system-database'));
     // AND the write was a server-side apply by the threescale-migrate field manager
-    const apply = cluster.api.requests.find((q) => q.method === 'PATCH' && q.path === '/api/v1/namespaces/3scale-db/secrets/system-database')!;
+    const apply = kube.cluster.api.requests.find((q) => q.method === 'PATCH' && q.path === '/api/v1/namespaces/3scale-db/secrets/system-database')!;
     expect(apply.contentType).toBe('application/apply-patch+yaml');
     expect(apply.query).toMatchObject({ fieldManager: 'threescale-migrate', force: 'true' });
   });
@@ -86,10 +56,10 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/copy-database-credentials.sh', 
   it('records evidence in the Job namespace', async () => {
     // GIVEN a fresh cluster
     // WHEN the Job runs
-    const r = await cluster.run(job);
+    const r = await kube.cluster.run(job);
     // THEN the evidence ConfigMap in 3scale has the step's four keys
     expect(r.code).toBe(0);
-    const evidence = evidenceOf(cluster.api, '3scale', 'copy-database-credentials');
+    const evidence = evidenceOf(kube.cluster.api, '3scale', 'copy-database-credentials');
     expect(evidence).toEqual({
       'copy-database-credentials.phase': 'Succeeded',
       'copy-database-credentials.inputsChecksum': expect.stringMatching(/^[0-9a-f]{64}$/),
@@ -100,10 +70,10 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/copy-database-credentials.sh', 
 
   it('is harmless to rerun: the target Secret is not changed and the run succeeds again', async () => {
     // GIVEN a first successful run
-    expect((await cluster.run(job)).code).toBe(0);
+    expect((await kube.cluster.run(job)).code).toBe(0);
     const first = target()!;
     // WHEN the Job runs again
-    const again = await cluster.run(job);
+    const again = await kube.cluster.run(job);
     // THEN it succeeds and the target is the same object, not even a new resourceVersion
     expect(again.code).toBe(0);
     expect(target()!.data).toEqual(first.data);
@@ -114,9 +84,9 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/copy-database-credentials.sh', 
     // GIVEN a system-database without DB_PASSWORD
     const src = source();
     delete (src.data as Record<string, string>).DB_PASSWORD;
-    cluster.api.store.put(src);
+    kube.cluster.api.store.put(src);
     // WHEN the Job runs
-    const r = await cluster.run(job);
+    const r = await kube.cluster.run(job);
     // THEN it fails naming the Secret and the key, and writes no target Secret
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('ERROR: Secret 3scale/system-database has no key DB_PASSWORD');
@@ -125,9 +95,9 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/copy-database-credentials.sh', 
 
   it('fails with a clear message when the source Secret does not exist', async () => {
     // GIVEN no system-database in 3scale
-    cluster.api.store.remove('v1', 'Secret', '3scale', 'system-database');
+    kube.cluster.api.store.remove('v1', 'Secret', '3scale', 'system-database');
     // WHEN the Job runs
-    const r = await cluster.run(job);
+    const r = await kube.cluster.run(job);
     // THEN it fails naming the Secret
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('ERROR: cannot read Secret 3scale/system-database');
@@ -137,11 +107,11 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/copy-database-credentials.sh', 
   it('prints no secret value, plain or base64, on stdout or stderr', async () => {
     // GIVEN the fixture's fake credentials
     // WHEN the Job runs twice and once more with a missing key
-    const outputs = [await cluster.run(job), await cluster.run(job)];
+    const outputs = [await kube.cluster.run(job), await kube.cluster.run(job)];
     const src = source();
     delete (src.data as Record<string, string>).DB_USER;
-    cluster.api.store.put(src);
-    outputs.push(await cluster.run(job));
+    kube.cluster.api.store.put(src);
+    outputs.push(await kube.cluster.run(job));
     // THEN none of the fixture's secret values appears in any output
     const text = outputs.map((o) => o.stdout + o.stderr).join('\n');
     expect(leakedSecrets(text)).toEqual([]);
@@ -151,9 +121,9 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/copy-database-credentials.sh', 
   it('makes only requests the Role rendered for the Job allows', async () => {
     // GIVEN the Roles the chart binds to the Job's ServiceAccount
     // WHEN the Job runs twice
-    expect((await cluster.run(job)).code).toBe(0);
-    expect((await cluster.run(job)).code).toBe(0);
+    expect((await kube.cluster.run(job)).code).toBe(0);
+    expect((await kube.cluster.run(job)).code).toBe(0);
     // THEN every resource request was within them
-    expect(requestsOutsideRole(cluster.api.requests, job)).toEqual([]);
+    expect(requestsOutsideRole(kube.cluster.api.requests, job)).toEqual([]);
   });
 });

@@ -4,24 +4,9 @@
  * render with it for examples/postgresql-and-redis: the cleanup phase's `delete-old-databases` (plan with
  * `spec.cleanup.enabled: true`) and the prepare rollback's `remove-new-databases`.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { KubeObject } from '../../src/kube/kube-object.js';
-import {
-  checkKubectl,
-  EXAMPLE_PLANS,
-  evidenceOf,
-  failInCiIfKubectlMissing,
-  renderedKubeJob,
-  requestsOutsideRole,
-  skipKubectlSuite,
-  startKubeScriptCluster,
-  type KubeScriptCluster,
-  type RenderedKubeJob,
-} from '../support/fake-api-kubectl.js';
-import { leakedSecrets, loadLiveFixture } from '../support/live-fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { checkKubectl, EXAMPLE_PLANS, evidenceOf, renderedKubeJob, requestsOutsideRole, skipKubectlSuite, useKubeScriptSuite, type RenderedKubeJob } from '../support/fake-api-kubectl.js';
+import { leakedSecrets } from '../support/live-fixtures.js';
 
 const kubectl = checkKubectl();
 
@@ -45,34 +30,18 @@ function listed(job: RenderedKubeJob) {
 describe.skipIf(skipKubectlSuite(kubectl))('kube/delete-objects.sh', () => {
   let cleanup: RenderedKubeJob;
   let removeNew: RenderedKubeJob;
-  let fixture: KubeObject[];
-  let home: string;
-  let cluster: KubeScriptCluster;
-
-  beforeAll(async () => {
-    failInCiIfKubectlMissing(kubectl);
-    [cleanup, removeNew] = await Promise.all([
-      renderedKubeJob(EXAMPLE_PLANS.postgresql, 'delete-old-databases', { cleanup: { enabled: true } }),
-      renderedKubeJob(EXAMPLE_PLANS.postgresql, 'remove-new-databases'),
-    ]);
-    fixture = await loadLiveFixture('postgresql');
-    home = await mkdtemp(join(tmpdir(), 'tsm-kubectl-home-'));
-  });
-
-  afterAll(async () => {
-    if (home) await rm(home, { recursive: true, force: true });
-  });
-
-  beforeEach(async () => {
-    cluster = await startKubeScriptCluster(fixture, { namespaces: ['3scale', '3scale-db'], home });
-  });
-
-  afterEach(async () => {
-    await cluster?.close();
+  const kube = useKubeScriptSuite(kubectl, 'postgresql', {
+    clusterPerTest: ['3scale', '3scale-db'],
+    setup: async () => {
+      [cleanup, removeNew] = await Promise.all([
+        renderedKubeJob(EXAMPLE_PLANS.postgresql, 'delete-old-databases', { cleanup: { enabled: true } }),
+        renderedKubeJob(EXAMPLE_PLANS.postgresql, 'remove-new-databases'),
+      ]);
+    },
   });
 
   const exists = (o: { apiVersion: string; kind: string; namespace: string; name: string }): boolean =>
-    cluster.api.store.get(o.apiVersion, o.kind, o.namespace, o.name) !== undefined;
+    kube.cluster.api.store.get(o.apiVersion, o.kind, o.namespace, o.name) !== undefined;
 
   it('is rendered for the old databases by cleanup and for the new servers by the rollback of prepare', () => {
     // GIVEN the PostgreSQL + Redis plan
@@ -97,23 +66,23 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/delete-objects.sh', () => {
     // GIVEN the 2.15 install, where every object cleanup lists exists
     const objects = listed(cleanup);
     for (const o of objects) expect(exists(o), `${o.resource}/${o.name}`).toBe(true);
-    const others = fixture.filter((f) => !objects.some((o) => o.kind === f.kind && o.name === f.metadata.name));
+    const others = kube.fixture.filter((f) => !objects.some((o) => o.kind === f.kind && o.name === f.metadata.name));
     // WHEN the cleanup Job runs
-    const r = await cluster.run(cleanup);
+    const r = await kube.cluster.run(cleanup);
     // THEN the listed objects are gone, each reported, and all others are untouched
     expect(r.code).toBe(0);
     for (const o of objects) {
       expect(exists(o), `${o.resource}/${o.name}`).toBe(false);
       expect(r.stderr).toContain(`deleted ${o.namespace} ${o.resource}/${o.name} (or it was already gone)`);
     }
-    for (const f of others) expect(cluster.api.store.get(f.apiVersion, f.kind, f.metadata.namespace, f.metadata.name)).toEqual(f);
+    for (const f of others) expect(kube.cluster.api.store.get(f.apiVersion, f.kind, f.metadata.namespace, f.metadata.name)).toEqual(f);
   });
 
   it('tolerates objects that are already gone: a rerun and a partly created set both succeed', async () => {
     // GIVEN a completed cleanup
-    expect((await cluster.run(cleanup)).code).toBe(0);
+    expect((await kube.cluster.run(cleanup)).code).toBe(0);
     // WHEN it runs again
-    const again = await cluster.run(cleanup);
+    const again = await kube.cluster.run(cleanup);
     // THEN it succeeds although nothing is left to delete
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('evidence recorded: delete-old-databases Succeeded');
@@ -121,25 +90,25 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/delete-objects.sh', () => {
     // GIVEN a prepare that got halfway: only the new PostgreSQL Deployment, Service and ServiceAccount exist
     const created = listed(removeNew).filter((o) => o.name === 'system-postgresql-external' || o.name === 'system-postgresql-service' || o.name === 'postgresql-db-external');
     expect(created).toHaveLength(3);
-    for (const o of created) cluster.api.store.put({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name, namespace: o.namespace } });
+    for (const o of created) kube.cluster.api.store.put({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name, namespace: o.namespace } });
     // WHEN the rollback of prepare runs
-    const rollback = await cluster.run(removeNew);
+    const rollback = await kube.cluster.run(removeNew);
     // THEN it deletes those three, passes over the ten that never existed, and succeeds
     expect(rollback.code).toBe(0);
     for (const o of listed(removeNew)) expect(exists(o), `${o.resource}/${o.name}`).toBe(false);
-    expect(cluster.api.requests.filter((q) => q.method === 'DELETE' && q.path.includes('/namespaces/3scale-db/'))).toHaveLength(13);
+    expect(kube.cluster.api.requests.filter((q) => q.method === 'DELETE' && q.path.includes('/namespaces/3scale-db/'))).toHaveLength(13);
   });
 
   it('fails when the API server refuses a deletion, and records no evidence', async () => {
     // GIVEN an API server that forbids deleting the old PostgreSQL PVC
-    cluster.api.setFault({ method: 'DELETE', path: '/api/v1/namespaces/3scale/persistentvolumeclaims/postgresql-data', status: 403 });
+    kube.cluster.api.setFault({ method: 'DELETE', path: '/api/v1/namespaces/3scale/persistentvolumeclaims/postgresql-data', status: 403 });
     // WHEN the cleanup Job runs
-    const r = await cluster.run(cleanup);
+    const r = await kube.cluster.run(cleanup);
     // THEN it stops there with kubectl's message and does not claim success
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/persistentvolumeclaims "postgresql-data" is forbidden/);
     expect(exists({ ...KINDS.persistentvolumeclaim!, namespace: '3scale', name: 'postgresql-data' })).toBe(true);
-    expect(evidenceOf(cluster.api, '3scale', 'delete-old-databases')).toEqual({});
+    expect(evidenceOf(kube.cluster.api, '3scale', 'delete-old-databases')).toEqual({});
   });
 
   it('records evidence, prints no secret and makes only requests its Role allows', async () => {
@@ -148,14 +117,14 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/delete-objects.sh', () => {
     const outputs = [];
     const outside = [];
     for (const job of [cleanup, removeNew]) {
-      cluster.api.clearRequests();
-      outputs.push(await cluster.run(job));
-      outside.push(...requestsOutsideRole(cluster.api.requests, job));
+      kube.cluster.api.clearRequests();
+      outputs.push(await kube.cluster.run(job));
+      outside.push(...requestsOutsideRole(kube.cluster.api.requests, job));
     }
     // THEN each recorded its evidence in 3scale, nothing secret was printed, and every request was allowed
     expect(outputs.map((o) => o.code)).toEqual([0, 0]);
     for (const step of ['delete-old-databases', 'remove-new-databases']) {
-      expect(evidenceOf(cluster.api, '3scale', step)).toEqual({
+      expect(evidenceOf(kube.cluster.api, '3scale', step)).toEqual({
         [`${step}.phase`]: 'Succeeded',
         [`${step}.inputsChecksum`]: expect.stringMatching(/^[0-9a-f]{64}$/),
         [`${step}.finishedAt`]: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),

@@ -3,24 +3,10 @@
  * real kubectl against the fake API server holding the 3scale 2.15 PostgreSQL install, after the cut-over
  * Job of examples/postgresql-and-redis rewrote the connection Secrets.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
-import {
-  checkKubectl,
-  EXAMPLE_PLANS,
-  evidenceOf,
-  failInCiIfKubectlMissing,
-  renderedKubeJob,
-  requestsOutsideRole,
-  skipKubectlSuite,
-  startKubeScriptCluster,
-  type KubeScriptCluster,
-  type RenderedKubeJob,
-} from '../support/fake-api-kubectl.js';
-import { leakedSecrets, loadLiveFixture } from '../support/live-fixtures.js';
+import { checkKubectl, EXAMPLE_PLANS, evidenceOf, renderedKubeJob, requestsOutsideRole, skipKubectlSuite, useKubeScriptSuite, type RenderedKubeJob } from '../support/fake-api-kubectl.js';
+import { leakedSecrets } from '../support/live-fixtures.js';
 
 const kubectl = checkKubectl();
 
@@ -30,38 +16,22 @@ const SECRETS = ['backend-redis', 'system-database', 'system-redis'] as const;
 describe.skipIf(skipKubectlSuite(kubectl))('kube/restore-secrets.sh', () => {
   let restore: RenderedKubeJob;
   let rewrite: RenderedKubeJob;
-  let fixture: KubeObject[];
-  let home: string;
-  let cluster: KubeScriptCluster;
-
-  beforeAll(async () => {
-    failInCiIfKubectlMissing(kubectl);
-    [restore, rewrite] = await Promise.all([
-      renderedKubeJob(EXAMPLE_PLANS.postgresql, 'restore-connection-secrets'),
-      renderedKubeJob(EXAMPLE_PLANS.postgresql, 'rewrite-connection-secrets'),
-    ]);
-    fixture = await loadLiveFixture('postgresql');
-    home = await mkdtemp(join(tmpdir(), 'tsm-kubectl-home-'));
+  const kube = useKubeScriptSuite(kubectl, 'postgresql', {
+    clusterPerTest: [NS, '3scale-db'],
+    setup: async () => {
+      [restore, rewrite] = await Promise.all([
+        renderedKubeJob(EXAMPLE_PLANS.postgresql, 'restore-connection-secrets'),
+        renderedKubeJob(EXAMPLE_PLANS.postgresql, 'rewrite-connection-secrets'),
+      ]);
+    },
   });
 
-  afterAll(async () => {
-    if (home) await rm(home, { recursive: true, force: true });
-  });
-
-  beforeEach(async () => {
-    cluster = await startKubeScriptCluster(fixture, { namespaces: [NS, '3scale-db'], home });
-  });
-
-  afterEach(async () => {
-    await cluster?.close();
-  });
-
-  const secret = (name: string): KubeObject | undefined => cluster.api.store.get('v1', 'Secret', NS, name);
+  const secret = (name: string): KubeObject | undefined => kube.cluster.api.store.get('v1', 'Secret', NS, name);
   const data = (name: string): Record<string, string> | undefined => secret(name)?.data as Record<string, string> | undefined;
-  const original = (name: string): Record<string, string> => fixture.find((o) => o.kind === 'Secret' && o.metadata.name === name)!.data as Record<string, string>;
+  const original = (name: string): Record<string, string> => kube.fixture.find((o) => o.kind === 'Secret' && o.metadata.name === name)!.data as Record<string, string>;
 
   async function cutOver(): Promise<void> {
-    const r = await cluster.run(rewrite);
+    const r = await kube.cluster.run(rewrite);
     expect(r.code, r.stderr).toBe(0);
     for (const name of SECRETS) expect(data(name)).not.toEqual(original(name));
   }
@@ -77,7 +47,7 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/restore-secrets.sh', () => {
     // GIVEN a completed cut-over
     await cutOver();
     // WHEN the rollback Job runs
-    const r = await cluster.run(restore);
+    const r = await kube.cluster.run(restore);
     // THEN every Secret holds its pre-migration data again, byte for byte, and the backups stay
     expect(r.code).toBe(0);
     for (const name of SECRETS) {
@@ -92,11 +62,11 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/restore-secrets.sh', () => {
     await cutOver();
     const s = secret('system-database')!;
     s.data = { ...(s.data as Record<string, string>), EXTRA: Buffer.from('added later').toString('base64') };
-    cluster.api.store.put(s);
+    kube.cluster.api.store.put(s);
     // WHEN the rollback runs twice
-    const first = await cluster.run(restore);
+    const first = await kube.cluster.run(restore);
     const versions = SECRETS.map((n) => secret(n)!.metadata.resourceVersion);
-    const second = await cluster.run(restore);
+    const second = await kube.cluster.run(restore);
     // THEN the data is exactly the original, and the second run wrote nothing new
     expect([first.code, second.code]).toEqual([0, 0]);
     expect(data('system-database')).toEqual(original('system-database'));
@@ -106,39 +76,39 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/restore-secrets.sh', () => {
   it('fails clearly when a backup is missing, before touching that Secret', async () => {
     // GIVEN a cluster where the cut-over never ran (no <name>-pre-migration Secrets)
     // WHEN the rollback Job runs
-    const r = await cluster.run(restore);
+    const r = await kube.cluster.run(restore);
     // THEN it fails naming the missing backup, and the Secrets are unchanged
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('ERROR: backup Secret 3scale/backend-redis-pre-migration is missing; the cut-over never ran or the backup was deleted');
     for (const name of SECRETS) expect(data(name)).toEqual(original(name));
-    expect(evidenceOf(cluster.api, NS, 'restore-connection-secrets')).toEqual({});
+    expect(evidenceOf(kube.cluster.api, NS, 'restore-connection-secrets')).toEqual({});
   });
 
   it('records evidence: phase Succeeded, a checksum of the Secret names, the time and a summary', async () => {
     // GIVEN a completed cut-over
     await cutOver();
     // WHEN the rollback runs
-    expect((await cluster.run(restore)).code).toBe(0);
+    expect((await kube.cluster.run(restore)).code).toBe(0);
     // THEN the evidence ConfigMap holds the step's four keys next to the cut-over's
-    expect(evidenceOf(cluster.api, NS, 'restore-connection-secrets')).toEqual({
+    expect(evidenceOf(kube.cluster.api, NS, 'restore-connection-secrets')).toEqual({
       'restore-connection-secrets.phase': 'Succeeded',
       'restore-connection-secrets.inputsChecksum': expect.stringMatching(/^[0-9a-f]{64}$/),
       'restore-connection-secrets.finishedAt': expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
       'restore-connection-secrets.result': `restored ${SECRETS.join(' ')}`,
     });
-    expect(evidenceOf(cluster.api, NS, 'rewrite-connection-secrets')['rewrite-connection-secrets.phase']).toBe('Succeeded');
+    expect(evidenceOf(kube.cluster.api, NS, 'rewrite-connection-secrets')['rewrite-connection-secrets.phase']).toBe('Succeeded');
   });
 
   it('prints no secret value, plain or base64, and makes only requests its Role allows', async () => {
     // GIVEN a completed cut-over
     await cutOver();
-    cluster.api.clearRequests();
+    kube.cluster.api.clearRequests();
     // WHEN the rollback runs
-    const r = await cluster.run(restore);
+    const r = await kube.cluster.run(restore);
     // THEN its output carries no secret, and every resource request is within the rendered Role
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
     expect(leakedSecrets(r.stdout + r.stderr)).toEqual([]);
-    expect(requestsOutsideRole(cluster.api.requests, restore)).toEqual([]);
+    expect(requestsOutsideRole(kube.cluster.api.requests, restore)).toEqual([]);
   });
 });

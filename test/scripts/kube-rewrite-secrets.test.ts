@@ -3,26 +3,12 @@
  * kubectl against the fake API server holding the 3scale 2.15 PostgreSQL install, with the REWRITES the
  * cutover chart renders for examples/postgresql-and-redis (PostgreSQL and both Redis moved to 3scale-db).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { secretRewrites } from '../../charts/jobs/rewrite-secrets-job.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { loadPlanFile } from '../../src/plan/load-plan.js';
-import {
-  checkKubectl,
-  EXAMPLE_PLANS,
-  evidenceOf,
-  failInCiIfKubectlMissing,
-  renderedKubeJob,
-  requestsOutsideRole,
-  skipKubectlSuite,
-  startKubeScriptCluster,
-  type KubeScriptCluster,
-  type RenderedKubeJob,
-} from '../support/fake-api-kubectl.js';
-import { leakedSecrets, loadLiveFixture } from '../support/live-fixtures.js';
+import { checkKubectl, EXAMPLE_PLANS, evidenceOf, renderedKubeJob, requestsOutsideRole, skipKubectlSuite, useKubeScriptSuite, type RenderedKubeJob } from '../support/fake-api-kubectl.js';
+import { leakedSecrets } from '../support/live-fixtures.js';
 
 const kubectl = checkKubectl();
 
@@ -36,39 +22,23 @@ const unb64 = (s: string): string => Buffer.from(s, 'base64').toString('utf8');
 describe.skipIf(skipKubectlSuite(kubectl))('kube/rewrite-secrets.sh', () => {
   let job: RenderedKubeJob;
   let rewrites: string;
-  let fixture: KubeObject[];
-  let home: string;
-  let cluster: KubeScriptCluster;
-
-  beforeAll(async () => {
-    failInCiIfKubectlMissing(kubectl);
-    const { plan } = loadPlanFile(EXAMPLE_PLANS.postgresql);
-    rewrites = secretRewrites(plan)
-      .map((r) => `${r.secret} ${r.key} ${r.template}`)
-      .join('\n');
-    job = await renderedKubeJob(EXAMPLE_PLANS.postgresql, 'rewrite-connection-secrets');
-    fixture = await loadLiveFixture('postgresql');
-    home = await mkdtemp(join(tmpdir(), 'tsm-kubectl-home-'));
+  const kube = useKubeScriptSuite(kubectl, 'postgresql', {
+    clusterPerTest: [NS, '3scale-db'],
+    setup: async () => {
+      const { plan } = loadPlanFile(EXAMPLE_PLANS.postgresql);
+      rewrites = secretRewrites(plan)
+        .map((r) => `${r.secret} ${r.key} ${r.template}`)
+        .join('\n');
+      job = await renderedKubeJob(EXAMPLE_PLANS.postgresql, 'rewrite-connection-secrets');
+    },
   });
 
-  afterAll(async () => {
-    if (home) await rm(home, { recursive: true, force: true });
-  });
-
-  beforeEach(async () => {
-    cluster = await startKubeScriptCluster(fixture, { namespaces: [NS, '3scale-db'], home });
-  });
-
-  afterEach(async () => {
-    await cluster?.close();
-  });
-
-  const secret = (name: string): KubeObject | undefined => cluster.api.store.get('v1', 'Secret', NS, name);
+  const secret = (name: string): KubeObject | undefined => kube.cluster.api.store.get('v1', 'Secret', NS, name);
   const data = (name: string): Record<string, string> => (secret(name)?.data ?? {}) as Record<string, string>;
   const decoded = (name: string): Record<string, string> => Object.fromEntries(Object.entries(data(name)).map(([k, v]) => [k, unb64(v)]));
   const original = (name: string): Record<string, string> =>
-    (fixture.find((o) => o.kind === 'Secret' && o.metadata.name === name)!.data ?? {}) as Record<string, string>;
-  const run = () => cluster.run(job, { REWRITES: rewrites });
+    (kube.fixture.find((o) => o.kind === 'Secret' && o.metadata.name === name)!.data ?? {}) as Record<string, string>;
+  const run = () => kube.cluster.run(job, { REWRITES: rewrites });
 
   it('is rendered with the rewrites of secretRewrites() for the PostgreSQL + Redis plan', () => {
     // GIVEN the plan moving PostgreSQL and both Redis to 3scale-db
@@ -125,7 +95,7 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/rewrite-secrets.sh', () => {
     const password = 'Fake@Pg:Pw/50%Off';
     const s = secret('system-database')!;
     s.data = { ...(s.data as Record<string, string>), DB_USER: b64(user), DB_PASSWORD: b64(password) };
-    cluster.api.store.put(s);
+    kube.cluster.api.store.put(s);
     // WHEN the cut-over runs
     const r = await run();
     // THEN the URL carries them percent-encoded, and a URL parser gives the originals back
@@ -160,7 +130,7 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/rewrite-secrets.sh', () => {
     // WHEN the cut-over runs
     expect((await run()).code).toBe(0);
     // THEN the evidence ConfigMap of the Job namespace carries the step's keys
-    expect(evidenceOf(cluster.api, NS, 'rewrite-connection-secrets')).toEqual({
+    expect(evidenceOf(kube.cluster.api, NS, 'rewrite-connection-secrets')).toEqual({
       'rewrite-connection-secrets.phase': 'Succeeded',
       'rewrite-connection-secrets.inputsChecksum': expect.stringMatching(/^[0-9a-f]{64}$/),
       'rewrite-connection-secrets.finishedAt': expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
@@ -172,7 +142,7 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/rewrite-secrets.sh', () => {
     // GIVEN system-database without DB_PASSWORD
     const s = secret('system-database')!;
     delete (s.data as Record<string, string>).DB_PASSWORD;
-    cluster.api.store.put(s);
+    kube.cluster.api.store.put(s);
     // WHEN the cut-over runs
     const r = await run();
     // THEN it stops with a clear message and the URL is not rewritten
@@ -197,6 +167,6 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/rewrite-secrets.sh', () => {
     expect((await run()).code).toBe(0);
     expect((await run()).code).toBe(0);
     // THEN every resource request was within it
-    expect(requestsOutsideRole(cluster.api.requests, job)).toEqual([]);
+    expect(requestsOutsideRole(kube.cluster.api.requests, job)).toEqual([]);
   });
 });

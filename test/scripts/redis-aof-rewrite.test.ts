@@ -5,56 +5,23 @@
  * mode (`save ""`, `appendonly no`) on that volume -> redis-aof-rewrite.sh -> restart with the
  * persistence config (three save lines, `appendonly yes`) -> every key, type, value and TTL is back.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  checkBinaries,
-  diffRedisSnapshots,
-  failInCiIfMissing,
-  freePort,
-  populateRedis,
-  REDIS_BINARIES,
-  REDIS_PERSISTENCE_CONFIG,
-  REDIS_RESTORE_CONFIG,
-  redisSnapshot,
-  runScript,
-  skipSuite,
-  startRedis,
-  type RedisServer,
-} from '../support/db-servers.js';
+import { checkBinaries, diffRedisSnapshots, freePort, REDIS_BINARIES, REDIS_PERSISTENCE_CONFIG, REDIS_RESTORE_CONFIG, redisSnapshot, runScript, skipSuite, startRedis, type RedisServer, useRedisSource } from '../support/db-servers.js';
 
 const bins = checkBinaries('redis', REDIS_BINARIES);
-const SOURCE_CONFIG = { ...REDIS_PERSISTENCE_CONFIG, 'repl-diskless-sync-delay': '0' };
 const NEW_PW = 'new-Redis-pw-0c3f';
 
 describe.skipIf(skipSuite(bins))('redis-aof-rewrite.sh (Redis 7: restore mode -> AOF -> persistence mode)', () => {
-  let source: RedisServer;
-  let work: string;
-  let sourceKeys: number;
-  const started: RedisServer[] = [];
-
-  beforeAll(async () => {
-    failInCiIfMissing(bins, 'redis');
-    work = await mkdtemp(join(tmpdir(), 'tsm-aof-'));
-    source = await startRedis({ config: SOURCE_CONFIG });
-    sourceKeys = await populateRedis(source);
-  });
-
-  afterAll(async () => {
-    await Promise.all([source?.destroy(), ...started.map((s) => s.destroy())]);
-    if (work) await rm(work, { recursive: true, force: true });
-  });
+  const redisSource = useRedisSource(bins, { workPrefix: 'tsm-aof-' });
 
   /** A new Redis volume holding the copied dump.rdb, and a Redis started on it in restore mode. */
   async function restoredRedis(password?: string): Promise<RedisServer> {
-    const dataDir = await mkdtemp(join(work, 'pvc-'));
-    const copy = await runScript('redis-copy-rdb.sh', { SOURCE_REDIS_HOST: source.host, SOURCE_REDIS_PORT: String(source.port), DATA_DIR: dataDir });
+    const dataDir = await mkdtemp(join(redisSource.work, 'pvc-'));
+    const copy = await runScript('redis-copy-rdb.sh', { SOURCE_REDIS_HOST: redisSource.source.host, SOURCE_REDIS_PORT: String(redisSource.source.port), DATA_DIR: dataDir });
     expect(copy.code, copy.stderr).toBe(0);
-    const redis = await startRedis({ config: REDIS_RESTORE_CONFIG, dataDir, password });
-    started.push(redis);
-    return redis;
+    return redisSource.destroyAfterAll(await startRedis({ config: REDIS_RESTORE_CONFIG, dataDir, password }));
   }
 
   function env(redis: RedisServer, extra: Record<string, string> = {}): Record<string, string> {
@@ -62,7 +29,7 @@ describe.skipIf(skipSuite(bins))('redis-aof-rewrite.sh (Redis 7: restore mode ->
       REDIS_HOST: redis.host,
       REDIS_PORT: String(redis.port),
       REDIS_PASSWORD: redis.password,
-      EXPECTED_KEYS: String(sourceKeys),
+      EXPECTED_KEYS: String(redisSource.sourceKeys),
       POLL_INTERVAL_SECONDS: '1',
       TIMEOUT_SECONDS: '30',
       ...extra,
@@ -72,7 +39,7 @@ describe.skipIf(skipSuite(bins))('redis-aof-rewrite.sh (Redis 7: restore mode ->
   it('default (auto = CONFIG SET appendonly yes): after the restart with appendonly yes all data, and later writes, reload from the AOF', async () => {
     // GIVEN the new Redis in restore mode, loaded from the copied dump.rdb, with a password
     const redis = await restoredRedis(NEW_PW);
-    const evidenceFile = join(work, 'auto.evidence');
+    const evidenceFile = join(redisSource.work, 'auto.evidence');
     // WHEN the script runs
     const r = await runScript('redis-aof-rewrite.sh', env(redis, { EVIDENCE_FILE: evidenceFile }));
     // THEN it switched AOF on at runtime and waited for the rewrite to finish
@@ -94,12 +61,12 @@ describe.skipIf(skipSuite(bins))('redis-aof-rewrite.sh (Redis 7: restore mode ->
     expect(await redis.cli(['CONFIG', 'GET', 'appendonly'])).toBe('appendonly\nyes');
     expect(await redis.cli(['CONFIG', 'GET', 'save'])).toBe('save\n900 1 300 10 60 10000');
     expect(await redis.log()).toMatch(/DB loaded from append only file/);
-    const diffs = diffRedisSnapshots(await redisSnapshot(source), await redisSnapshot(redis));
+    const diffs = diffRedisSnapshots(await redisSnapshot(redisSource.source), await redisSnapshot(redis));
     expect(diffs).toEqual(['0/liveness-probe: value differs']);
     expect(await redis.cli(['GET', 'liveness-probe'])).toBe('after the rewrite');
     // AND a second restart (now the AOF is the only source of truth) still has everything
     await redis.restart(REDIS_PERSISTENCE_CONFIG);
-    expect((await redisSnapshot(redis)).length).toBe(sourceKeys);
+    expect((await redisSnapshot(redis)).length).toBe(redisSource.sourceKeys);
   });
 
   it('vendor sequence (BGREWRITEAOF while appendonly no) also reloads in Redis 7.0, but loses writes made after the rewrite', async () => {
@@ -113,7 +80,7 @@ describe.skipIf(skipSuite(bins))('redis-aof-rewrite.sh (Redis 7: restore mode ->
     await redis.cli(['SET', 'written-after-rewrite', 'x']);
     await redis.restart(REDIS_PERSISTENCE_CONFIG);
     // THEN the copied data is all there (the AOF base holds it) but the later write is gone
-    expect(diffRedisSnapshots(await redisSnapshot(source), await redisSnapshot(redis))).toEqual([]);
+    expect(diffRedisSnapshots(await redisSnapshot(redisSource.source), await redisSnapshot(redis))).toEqual([]);
     expect(await redis.cli(['EXISTS', 'written-after-rewrite'])).toBe('0');
   });
 
@@ -130,10 +97,10 @@ describe.skipIf(skipSuite(bins))('redis-aof-rewrite.sh (Redis 7: restore mode ->
     // GIVEN the new Redis holding the copied data
     const redis = await restoredRedis();
     // WHEN the orchestrator expected more keys than were loaded
-    const r = await runScript('redis-aof-rewrite.sh', env(redis, { EXPECTED_KEYS: String(sourceKeys + 100) }));
+    const r = await runScript('redis-aof-rewrite.sh', env(redis, { EXPECTED_KEYS: String(redisSource.sourceKeys + 100) }));
     // THEN the script stops before rewriting anything
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain(`holds ${sourceKeys} keys, expected ${sourceKeys + 100}`);
+    expect(r.stderr).toContain(`holds ${redisSource.sourceKeys} keys, expected ${redisSource.sourceKeys + 100}`);
     expect(await redis.cli(['CONFIG', 'GET', 'appendonly'])).toBe('appendonly\nno');
   });
 

@@ -3,59 +3,27 @@
  * "new Redis volume" is a temp folder; a second Redis is started on it afterwards in restore mode to
  * prove that the copied dump.rdb loads with every key, type, value and TTL.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm, stat, writeFile, mkdir, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, stat, writeFile, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  checkBinaries,
-  diffRedisSnapshots,
-  failInCiIfMissing,
-  freePort,
-  populateRedis,
-  REDIS_BINARIES,
-  REDIS_PERSISTENCE_CONFIG,
-  REDIS_RESTORE_CONFIG,
-  redisSnapshot,
-  runScript,
-  skipSuite,
-  startRedis,
-  type RedisServer,
-} from '../support/db-servers.js';
+import { checkBinaries, diffRedisSnapshots, freePort, REDIS_BINARIES, REDIS_RESTORE_CONFIG, redisSnapshot, runScript, skipSuite, startRedis, useRedisSource } from '../support/db-servers.js';
 
 const bins = checkBinaries('redis', REDIS_BINARIES);
 const SRC_PW = 'redis-Src-pw-5b7d';
-// Redis 7 defaults to diskless replication with a 5 s wait for more replicas before each SYNC; the test
-// source answers at once (the script works either way, it just waits).
-const SOURCE_CONFIG = { ...REDIS_PERSISTENCE_CONFIG, 'repl-diskless-sync-delay': '0' };
 
 describe.skipIf(skipSuite(bins))('redis-copy-rdb.sh (Redis 7)', () => {
-  let source: RedisServer;
-  let work: string;
-  let sourceKeys: number;
-
-  beforeAll(async () => {
-    failInCiIfMissing(bins, 'redis');
-    work = await mkdtemp(join(tmpdir(), 'tsm-rdb-'));
-    // The old Redis runs with the operator's persistence config and, here, a password.
-    source = await startRedis({ config: SOURCE_CONFIG, password: SRC_PW });
-    sourceKeys = await populateRedis(source);
-  });
-
-  afterAll(async () => {
-    await source?.destroy();
-    if (work) await rm(work, { recursive: true, force: true });
-  });
+  // The old Redis runs with the operator's persistence config and, here, a password.
+  const redisSource = useRedisSource(bins, { workPrefix: 'tsm-rdb-', password: SRC_PW });
 
   async function newDataDir(): Promise<string> {
-    const dir = await mkdtemp(join(work, 'pvc-'));
+    const dir = await mkdtemp(join(redisSource.work, 'pvc-'));
     return dir;
   }
 
   function env(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
     return {
-      SOURCE_REDIS_HOST: source.host,
-      SOURCE_REDIS_PORT: String(source.port),
+      SOURCE_REDIS_HOST: redisSource.source.host,
+      SOURCE_REDIS_PORT: String(redisSource.source.port),
       SOURCE_REDIS_PASSWORD: SRC_PW,
       DATA_DIR: dataDir,
       EVIDENCE_FILE: join(dataDir, '..', `${dataDir.split('/').pop()}.evidence`),
@@ -74,13 +42,13 @@ describe.skipIf(skipSuite(bins))('redis-copy-rdb.sh (Redis 7)', () => {
     expect((await readdir(dataDir)).sort()).toEqual(['.threescale-migrate-redis-copy-rdb', 'dump.rdb']);
     const evidence = await readFile(env(dataDir).EVIDENCE_FILE!, 'utf8');
     expect(evidence).toMatch(/^redis-copy-rdb\.phase=Succeeded$/m);
-    expect(evidence).toContain(`${sourceKeys} keys`);
+    expect(evidence).toContain(`${redisSource.sourceKeys} keys`);
     expect(r.stderr + r.stdout + evidence).not.toContain(SRC_PW);
     // AND a Redis 7 started on that volume in restore mode holds exactly the source's data
     const target = await startRedis({ config: REDIS_RESTORE_CONFIG, dataDir });
     try {
-      expect(diffRedisSnapshots(await redisSnapshot(source), await redisSnapshot(target))).toEqual([]);
-      expect((await redisSnapshot(target)).length).toBe(sourceKeys);
+      expect(diffRedisSnapshots(await redisSnapshot(redisSource.source), await redisSnapshot(target))).toEqual([]);
+      expect((await redisSnapshot(target)).length).toBe(redisSource.sourceKeys);
     } finally {
       await target.destroy();
     }

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve, delimiter, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { afterAll, beforeAll } from 'vitest';
 
 const execFileP = promisify(execFile);
 
@@ -551,4 +552,57 @@ export function diffRedisSnapshots(a: RedisKeySnapshot[], b: RedisKeySnapshot[],
   }
   for (const id of ib.keys()) if (!ia.has(id)) diffs.push(`extra ${id}`);
   return diffs;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The old Redis of the Redis script suites
+
+/**
+ * The old Redis as the script suites run it: the operator's persistence config and, as Redis 7 defaults to
+ * diskless replication with a 5 s wait for more replicas before each SYNC, no such wait (the scripts work
+ * either way, they just wait).
+ */
+export const REDIS_SOURCE_CONFIG: RedisConfig = { ...REDIS_PERSISTENCE_CONFIG, 'repl-diskless-sync-delay': '0' };
+
+/** What the tests of a Redis script share: the populated old Redis and a scratch folder. */
+export interface RedisSourceSuite {
+  /** The old Redis, holding the data set of {@link populateRedis}. */
+  readonly source: RedisServer;
+  /** How many keys {@link populateRedis} wrote into it. */
+  readonly sourceKeys: number;
+  /** Scratch folder of the suite (the new Redis volumes go below it). */
+  readonly work: string;
+  /** Destroys `server` in afterAll, with the source; returns it. */
+  destroyAfterAll(server: RedisServer): RedisServer;
+}
+
+/**
+ * Registers the setup the Redis script suites repeat, to call at the top of their `describe`: in beforeAll,
+ * fail in CI without the Redis binaries, make the scratch folder, start the old Redis (with `password` if
+ * given) and populate it; in afterAll, destroy it (and every server handed to destroyAfterAll) and remove
+ * the folder.
+ */
+export function useRedisSource(bins: BinaryCheck, options: { readonly workPrefix: string; readonly password?: string }): RedisSourceSuite {
+  const started: RedisServer[] = [];
+  // Filled in by beforeAll, like the suite-level variables it replaces.
+  const suite = {
+    destroyAfterAll(server: RedisServer): RedisServer {
+      started.push(server);
+      return server;
+    },
+  } as { -readonly [K in keyof RedisSourceSuite]: RedisSourceSuite[K] };
+
+  beforeAll(async () => {
+    failInCiIfMissing(bins, 'redis');
+    suite.work = await mkdtemp(join(tmpdir(), options.workPrefix));
+    suite.source = await startRedis({ config: REDIS_SOURCE_CONFIG, password: options.password });
+    suite.sourceKeys = await populateRedis(suite.source);
+  });
+
+  afterAll(async () => {
+    await Promise.all([suite.source?.destroy(), ...started.map((s) => s.destroy())]);
+    if (suite.work) await rm(suite.work, { recursive: true, force: true });
+  });
+
+  return suite;
 }

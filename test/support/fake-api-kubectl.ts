@@ -13,12 +13,14 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { parse as parseYaml, stringify } from 'yaml';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { loadPlanFile } from '../../src/plan/load-plan.js';
 import { synthesize } from '../../src/synth/synthesize.js';
 import { findBinary, IN_CI, REPO_ROOT, runScript, type BinaryCheck, type ScriptResult } from './db-servers.js';
 import { startFakeApiServer, type FakeApiServer, type RecordedRequest } from './fake-api-server.js';
+import { loadLiveFixture, type LIVE_FIXTURES } from './live-fixtures.js';
 
 /** How to get kubectl (any client within one minor version of the cluster works; the tests use v1.32). */
 export const KUBECTL_HINT =
@@ -248,4 +250,53 @@ export function evidenceOf(api: FakeApiServer, namespace: string, step: string):
   const cm = api.store.get('v1', 'ConfigMap', namespace, 'threescale-migrate-evidence');
   const data = (cm?.data ?? {}) as Record<string, string>;
   return Object.fromEntries(Object.entries(data).filter(([k]) => k.startsWith(`${step}.`)));
+}
+
+/** What the tests of one kube script share: the live fixture, kubectl's HOME, and the cluster of the running test. */
+export interface KubeScriptSuite {
+  /** The objects of the live fixture the clusters start from. */
+  readonly fixture: KubeObject[];
+  /** kubectl's HOME, shared by the tests of the file (its discovery and OpenAPI cache). */
+  readonly home: string;
+  /** The fresh cluster of the running test (only with `clusterPerTest`). */
+  readonly cluster: KubeScriptCluster;
+}
+
+/**
+ * Registers the setup every kube script suite repeats, to call at the top of its `describe`: in beforeAll,
+ * fail in CI without kubectl, run `setup` (rendering the Jobs), load the live fixture and make kubectl's
+ * HOME (removed in afterAll); with `clusterPerTest`, a fresh cluster holding the fixture and those
+ * namespaces before each test, closed after it.
+ */
+export function useKubeScriptSuite(
+  kubectl: BinaryCheck,
+  fixtureName: keyof typeof LIVE_FIXTURES,
+  options: { readonly setup?: () => Promise<void>; readonly clusterPerTest?: readonly string[] } = {},
+): KubeScriptSuite {
+  // Filled in by the hooks, like the suite-level variables it replaces.
+  const suite = {} as { -readonly [K in keyof KubeScriptSuite]: KubeScriptSuite[K] };
+
+  beforeAll(async () => {
+    failInCiIfKubectlMissing(kubectl);
+    await options.setup?.();
+    suite.fixture = await loadLiveFixture(fixtureName);
+    suite.home = await mkdtemp(join(tmpdir(), 'tsm-kubectl-home-'));
+  });
+
+  afterAll(async () => {
+    if (suite.home) await rm(suite.home, { recursive: true, force: true });
+  });
+
+  const namespaces = options.clusterPerTest;
+  if (namespaces) {
+    beforeEach(async () => {
+      suite.cluster = await startKubeScriptCluster(suite.fixture, { namespaces, home: suite.home });
+    });
+
+    afterEach(async () => {
+      await suite.cluster?.close();
+    });
+  }
+
+  return suite;
 }

@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { expect } from 'vitest';
+import { UserError } from '../../src/errors.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import type { RenderContext } from '../../src/phases/phase.js';
 import { procedureById } from '../../src/phases/registry.js';
@@ -58,4 +60,15 @@ export function find(objects: readonly KubeObject[], kind: string, name: string,
 /** `Kind namespace/name` of every object, for readable assertions. */
 export function refs(objects: readonly KubeObject[]): string[] {
   return objects.map((o) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+}
+
+/** The UserError a call throws (a plan the phases or the GitOps wiring refuse); fails when it throws anything else or nothing. */
+export function userError(fn: () => unknown): UserError {
+  try {
+    fn();
+  } catch (err) {
+    expect(UserError.isUserError(err)).toBe(true);
+    return err as UserError;
+  }
+  throw new Error('no error was thrown');
 }
