@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { UserError } from '../errors.js';
 import type { Plan } from '../plan/plan-schema.js';
+import { parseFolderTarget } from '../synth/folder-target.js';
 import type { FolderState, OutputFile, SynthResult } from '../synth/synthesize.js';
 import { toYaml } from '../synth/yaml-output.js';
 import { APPLICATION_HEALTH_LUA } from './argocd-health.js';
@@ -28,8 +29,7 @@ export function renderGitops(plan: Plan, result: SynthResult, engine: GitopsEngi
 
 /** The folders up to and including the target, in order; the target is last. */
 function phaseChain(result: SynthResult, target: string, field: string): FolderState[] {
-  const rollback = target.startsWith('rollback/');
-  const id = rollback ? target.slice('rollback/'.length) : target;
+  const { rollback, id } = parseFolderTarget(target);
   const index = result.forward.findIndex((s) => s.phase.definition.id === id);
   if (index < 0) {
     throw new UserError(`${field}: "${target}" is not a phase of this plan; expected one of ${result.forward.map((s) => s.phase.definition.id).join(', ')} (or rollback/<id>).`);

@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { objectKey, type KubeObject } from '../kube/kube-object.js';
 import { mysqlDetachSteps } from '../patches/mysql-detach.js';
 import type { Plan } from '../plan/plan-schema.js';
+import { findFolderState } from '../synth/folder-target.js';
 import type { FolderState, SynthResult } from '../synth/synthesize.js';
 import type { LiveSource } from './live-source.js';
 import { type DesiredCheck, ObjectJudge, type ObjectVerdict, SATISFIED, UNKNOWN } from './object-verdicts.js';
@@ -149,10 +150,7 @@ export function unreadableReason(report: DiffReport): string | undefined {
 }
 
 function findState(result: SynthResult, target: string): FolderState {
-  const rollback = target.startsWith('rollback/');
-  const id = rollback ? target.slice('rollback/'.length) : target;
-  const states = rollback ? result.rollbacks : result.forward;
-  const found = states.find((s) => s.phase.definition.id === id || s.phase.folder === id);
+  const { found } = findFolderState(result, target);
   if (!found) throw new Error(`threescale-migrate: no folder ${target}`);
   return found;
 }

@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
 import { loadPlanFile } from '../plan/load-plan.js';
+import { findFolderState } from '../synth/folder-target.js';
 import { synthesize } from '../synth/synthesize.js';
 import { buildDiffReport, type DiffReport } from './diff-report.js';
 import { ClusterSource, ExportSource, type LiveSource } from './live-source.js';
@@ -27,9 +28,8 @@ export async function compareWithLive(options: CompareOptions): Promise<DiffRepo
   const loaded = loadPlanFile(options.planPath);
   const result = await synthesize(loaded);
   const target = options.phase ?? loaded.plan.spec.gitops.targetPhase;
-  const id = target.startsWith('rollback/') ? target.slice('rollback/'.length) : target;
-  const pool = target.startsWith('rollback/') ? result.rollbacks : result.forward;
-  if (!pool.some((s) => s.phase.definition.id === id || s.phase.folder === id)) {
+  const { pool, found } = findFolderState(result, target);
+  if (!found) {
     const field = options.phase ? '--phase' : `${options.planPath}: spec.gitops.targetPhase`;
     throw new UserError(`${field}: "${target}" is not a ${target.startsWith('rollback/') ? 'rollback ' : ''}folder of this plan; expected one of ${pool.map((s) => s.folder).join(', ')}.`);
   }
