@@ -48,18 +48,7 @@ unset MYSQL_PWD MYSQL_HOST MYSQL_TCP_PORT
 SRC_DESC="$SOURCE_MYSQL_USER@$SOURCE_MYSQL_HOST:$SOURCE_MYSQL_PORT/$SOURCE_MYSQL_DATABASE"
 TGT_DESC="$TARGET_MYSQL_USER@$TARGET_MYSQL_HOST:$TARGET_MYSQL_PORT/$TARGET_MYSQL_DATABASE"
 
-WORK="$(make_workdir)"
-TARGET_TOUCHED=0
-INPUTS_CHECKSUM=""
-on_exit() {
-  local rc=$?
-  if [ "$rc" -ne 0 ] && [ "$TARGET_TOUCHED" -eq 1 ]; then
-    evidence_write Failed "$INPUTS_CHECKSUM" "failed (exit $rc): ${TSM_LAST_ERROR:-see Job log}" || true
-  fi
-  rm -rf "$WORK"
-  exit "$rc"
-}
-trap on_exit EXIT
+copy_step_init
 
 # shellcheck disable=SC2206 # word splitting of the extra options is intended
 EXTRA=($MYSQL_CLIENT_EXTRA_ARGS)

@@ -59,19 +59,7 @@ unset PGHOST PGHOSTADDR PGPORT PGDATABASE PGUSER PGPASSWORD PGSERVICE
 SRC_DESC="$SOURCE_PGUSER@$SOURCE_PGHOST:$SOURCE_PGPORT/$SOURCE_PGDATABASE"
 TGT_DESC="$TARGET_PGUSER@$TARGET_PGHOST:$TARGET_PGPORT/$TARGET_PGDATABASE"
 
-WORK="$(make_workdir)"
-TARGET_TOUCHED=0
-INPUTS_CHECKSUM=""
-
-on_exit() {
-  local rc=$?
-  if [ "$rc" -ne 0 ] && [ "$TARGET_TOUCHED" -eq 1 ]; then
-    evidence_write Failed "$INPUTS_CHECKSUM" "failed (exit $rc): ${TSM_LAST_ERROR:-see Job log}" || true
-  fi
-  rm -rf "$WORK"
-  exit "$rc"
-}
-trap on_exit EXIT
+copy_step_init
 
 # Client wrappers: the password travels in PGPASSWORD for that one command only.
 # -X: ignore any psqlrc; -w: never prompt (a Job has no terminal); ON_ERROR_STOP: fail on SQL errors.

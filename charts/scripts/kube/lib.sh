@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers of the kubectl-based Jobs (image: an OpenShift CLI image with kubectl and bash).
 # Secret values only ever travel through files in $WORK (an emptyDir) or through pipes, never through
 # command lines or logs.

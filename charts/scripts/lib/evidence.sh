@@ -175,6 +175,7 @@ evidence_write() {
 # the source's row counts ($src_counts) it exits 0; when the evidence says an earlier attempt with the same
 # inputs started writing, that partial result is ours: it resets and restarts; otherwise it refuses.
 # Needs INPUTS_CHECKSUM, TARGET_RESET, src_counts and a reset_target function; sets TARGET_TOUCHED.
+# shellcheck disable=SC2154 # src_counts is set by the calling step
 handle_nonempty_target() {
   local what="$1" counts_fn="$2" reset_hint="$3" prev_phase prev_checksum tgt_counts
   prev_phase="$(evidence_get phase)"
@@ -197,4 +198,24 @@ handle_nonempty_target() {
   else
     die "$what and no evidence says it comes from this source; refusing. Set TARGET_RESET=true to $reset_hint"
   fi
+}
+
+# copy_step_init: the scratch folder of a copy step, and an EXIT trap that records a Failed evidence record
+# once the step has started changing its target (TARGET_TOUCHED=1), then removes the scratch folder.
+# Sets WORK, TARGET_TOUCHED=0 and INPUTS_CHECKSUM="" for the step to fill in.
+# shellcheck disable=SC2034 # TARGET_TOUCHED and INPUTS_CHECKSUM are read by the calling step
+copy_step_init() {
+  WORK="$(make_workdir)"
+  TARGET_TOUCHED=0
+  INPUTS_CHECKSUM=""
+  trap _copy_step_on_exit EXIT
+}
+
+_copy_step_on_exit() {
+  local rc=$?
+  if [ "$rc" -ne 0 ] && [ "$TARGET_TOUCHED" -eq 1 ]; then
+    evidence_write Failed "$INPUTS_CHECKSUM" "failed (exit $rc): ${TSM_LAST_ERROR:-see Job log}" || true
+  fi
+  rm -rf "$WORK"
+  exit "$rc"
 }
