@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { UserError } from '../errors.js';
-import type { Plan } from '../plan/plan-schema.js';
+import type { PlanBase } from '../plan/plan-base.js';
 import { parseFolderTarget } from '../synth/folder-target.js';
 import type { FolderState, OutputFile, SynthResult } from '../synth/synthesize.js';
 import { toYaml } from '../synth/yaml-output.js';
@@ -19,7 +19,7 @@ export type GitopsEngine = 'none' | 'argocd' | 'flux';
  * (scale-down wants 0 replicas, scale-up the captured count); with one active at a time they cannot.
  * Advancing the migration is one changed value (`spec.gitops.targetPhase`) and a re-synth.
  */
-export function renderGitops(plan: Plan, result: SynthResult, engine: GitopsEngine, targetPhase?: string): OutputFile[] {
+export function renderGitops(plan: PlanBase, result: SynthResult, engine: GitopsEngine, targetPhase?: string): OutputFile[] {
   if (engine === 'none') return [];
   const chain = phaseChain(result, targetPhase ?? plan.spec.gitops.targetPhase, targetPhase ? '--target-phase' : 'spec.gitops.targetPhase');
   const files = engine === 'argocd' ? argocd(plan, chain) : flux(plan, chain);
@@ -42,7 +42,7 @@ function phaseChain(result: SynthResult, target: string, field: string): FolderS
   return [...result.forward.slice(0, index + 1), undo];
 }
 
-function resourceName(plan: Plan, state: FolderState): string {
+function resourceName(plan: PlanBase, state: FolderState): string {
   return shortName(`${plan.metadata.name}-${state.folder.replace('/', '-')}`);
 }
 
@@ -56,14 +56,14 @@ function shortName(name: string): string {
   return `${name.slice(0, 63 - digest.length - 1).replace(/-+$/, '')}-${digest}`;
 }
 
-function repoPath(plan: Plan, folder: string): string {
+function repoPath(plan: PlanBase, folder: string): string {
   const base = plan.spec.gitops.path.replace(/\/+$/, '');
   return base === '.' || base === '' ? folder : `${base}/${folder}`;
 }
 
-const LABELS = (plan: Plan) => ({ 'app.kubernetes.io/managed-by': 'threescale-migrate', 'threescale-migrate.3scale.net/migration': plan.metadata.name });
+const LABELS = (plan: PlanBase) => ({ 'app.kubernetes.io/managed-by': 'threescale-migrate', 'threescale-migrate.3scale.net/migration': plan.metadata.name });
 
-function argocd(plan: Plan, chain: FolderState[]): OutputFile[] {
+function argocd(plan: PlanBase, chain: FolderState[]): OutputFile[] {
   const g = plan.spec.gitops;
   const files: OutputFile[] = [];
   const appFiles: string[] = [];
@@ -132,12 +132,12 @@ function argocd(plan: Plan, chain: FolderState[]): OutputFile[] {
 }
 
 /** Timeout of a phase's Kustomization: phases with Jobs may run as long as their Jobs may. */
-function fluxTimeout(plan: Plan, state: FolderState): string {
+function fluxTimeout(plan: PlanBase, state: FolderState): string {
   const hasJob = state.own.some((o) => o.kind === 'Job');
   return hasJob ? `${Math.ceil(plan.spec.jobs.activeDeadlineSeconds / 60) + 5}m` : '10m';
 }
 
-function flux(plan: Plan, chain: FolderState[]): OutputFile[] {
+function flux(plan: PlanBase, chain: FolderState[]): OutputFile[] {
   const g = plan.spec.gitops;
   const files: OutputFile[] = [];
   const names: string[] = [];

@@ -1,24 +1,25 @@
 import type { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { Plan } from '../plan/plan-schema.js';
+import type { PlanBase } from '../plan/plan-base.js';
+import type { MigrationPlan } from '../plan/plan-schema.js';
 
 /** Where a phase sits relative to the maintenance window (3scale is down inside it). */
 export type WindowMark = 'before-window' | 'opens-window' | 'in-window' | 'closes-window' | 'after-window';
 
 /** What a chart module exports: one function that renders a phase's own contribution into a Chart. */
-export interface PhaseChartModule {
+export interface PhaseChartModule<P extends PlanBase = MigrationPlan> {
   /** Renders the objects this phase adds or changes; the synthesizer composes them into the phase's state. */
-  render(scope: Construct, id: string, context: RenderContext): Chart;
+  render(scope: Construct, id: string, context: RenderContext<P>): Chart;
 }
 
 /** Everything a chart may read; charts never read files or the cluster. */
-export interface RenderContext {
+export interface RenderContext<P extends PlanBase = MigrationPlan> {
   /** The validated plan. */
-  readonly plan: Plan;
+  readonly plan: P;
   /** sha256 of the plan file; Jobs record it as evidence of which plan they ran. */
   readonly planSha256: string;
   /** The phase being rendered. */
-  readonly phase: PhaseDefinition;
+  readonly phase: PhaseDefinition<P>;
   /** Position of the phase in its procedure (0-based), the `NN` of its folder. */
   readonly order: number;
   /** True when rendering a rollback folder. */
@@ -26,20 +27,20 @@ export interface RenderContext {
 }
 
 /** How a phase is undone. */
-export interface RollbackDefinition {
+export interface RollbackDefinition<P extends PlanBase = MigrationPlan> {
   /** One line: what the rollback restores. */
   readonly title: string;
   /** What the rollback changes, for this plan. */
-  describe(plan: Plan): string[];
+  describe(plan: P): string[];
   /** The chart that renders the rollback's own contribution (on top of the previous phase's state). */
-  readonly chart: () => Promise<PhaseChartModule>;
+  readonly chart: () => Promise<PhaseChartModule<P>>;
 }
 
 /**
  * One step of a procedure, declared once. Synth, plan, diff, status and the GitOps wiring read this;
  * nothing else lists phases.
  */
-export interface PhaseDefinition {
+export interface PhaseDefinition<P extends PlanBase = MigrationPlan> {
   /** Stable kebab-case id: folder names (`NN-id`), `--phase`, labels. */
   readonly id: string;
   /** One line for tables. */
@@ -49,32 +50,34 @@ export interface PhaseDefinition {
   /** Deletes data or objects that cannot be recreated. Destructive phases render only on explicit request. */
   readonly destructive: boolean;
   /** Whether the phase has anything to do for this plan (a phase with nothing to do is not rendered). */
-  applies(plan: Plan): boolean;
+  applies(plan: P): boolean;
   /** What the phase changes, for this plan, one line each. */
-  describe(plan: Plan): string[];
+  describe(plan: P): string[];
   /** What must hold in the cluster before the phase starts. */
-  expects(plan: Plan): string[];
+  expects(plan: P): string[];
   /** Loads the chart module lazily so `plan` and `--help` never load cdk8s. */
-  readonly chart: () => Promise<PhaseChartModule>;
+  readonly chart: () => Promise<PhaseChartModule<P>>;
   /** How to undo it; absent for read-only phases. */
-  readonly rollback?: RollbackDefinition;
+  readonly rollback?: RollbackDefinition<P>;
 }
 
 /** An ordered list of phases that together do one job (a migration, an install, an upgrade). */
-export interface Procedure {
+export interface Procedure<P extends PlanBase = MigrationPlan> {
   /** Value of `spec.procedure` in a plan file. */
   readonly id: string;
+  /** The plan kind (`kind` of the plan file) whose plans run this procedure. */
+  readonly planKind: string;
   /** One line. */
   readonly title: string;
   /** The seed chapter or document the procedure turns into code. */
   readonly source: string;
   /** The phases, in the order they are applied. */
-  readonly phases: readonly PhaseDefinition[];
+  readonly phases: readonly PhaseDefinition<P>[];
 }
 
 /** A phase of a procedure with its position, as every consumer sees it. */
-export interface PlannedPhase {
-  readonly definition: PhaseDefinition;
+export interface PlannedPhase<P extends PlanBase = PlanBase> {
+  readonly definition: PhaseDefinition<P>;
   /** 0-based position in the procedure; stable whatever the plan skips. */
   readonly order: number;
   /** Folder name: `NN-id`. */

@@ -1,6 +1,6 @@
 import type { PlannedPhase } from '../phases/phase.js';
 import { plannedPhases, procedureById } from '../phases/registry.js';
-import type { Plan } from '../plan/plan-schema.js';
+import type { PlanBase } from '../plan/plan-base.js';
 import { windowLabel } from './window-label.js';
 
 /** The plan as data: the shape of `plan --format json` (stable, documented in the README). */
@@ -21,7 +21,7 @@ export interface PlanView {
 }
 
 /** Builds the plan view; loads no chart and no cdk8s. */
-export function planView(plan: Plan): PlanView {
+export function planView(plan: PlanBase): PlanView {
   const procedure = procedureById(plan.spec.procedure);
   return {
     migration: plan.metadata.name,
@@ -43,7 +43,7 @@ export function planView(plan: Plan): PlanView {
 }
 
 /** Renders the plan view as text, JSON or a Mermaid flowchart. */
-export function renderPlanView(plan: Plan, format: 'text' | 'json' | 'mermaid'): string {
+export function renderPlanView(plan: PlanBase, format: 'text' | 'json' | 'mermaid'): string {
   const view = planView(plan);
   if (format === 'json') return JSON.stringify(view, null, 2) + '\n';
   if (format === 'mermaid') return mermaid(view);

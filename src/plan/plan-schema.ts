@@ -21,21 +21,21 @@ const QUANTITY = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
 /** An image reference: registry/repository[:tag][@digest], no spaces, no scheme. */
 const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 
-const namespaceName = z
+export const namespaceName = z
   .string()
   .max(63, { message: 'a namespace name of at most 63 characters' })
   .regex(DNS1123_LABEL, { message: 'a DNS-1123 label (lower-case letters, digits and "-", starting and ending with a letter or digit)' });
 
-const objectName = z
+export const objectName = z
   .string()
   .max(253, { message: 'an object name of at most 253 characters' })
   .regex(DNS1123_SUBDOMAIN, { message: 'a DNS-1123 subdomain (lower-case letters, digits, "-" and ".")' });
 
-const quantity = z.string().regex(QUANTITY, { message: 'a Kubernetes quantity such as 10Gi, 512Mi or 250m' });
+export const quantity = z.string().regex(QUANTITY, { message: 'a Kubernetes quantity such as 10Gi, 512Mi or 250m' });
 
-const image = z.string().max(512).regex(IMAGE, { message: 'an image reference such as registry.redhat.io/rhel9/redis-7 (optionally :tag or @sha256:digest)' });
+export const image = z.string().max(512).regex(IMAGE, { message: 'an image reference such as registry.redhat.io/rhel9/redis-7 (optionally :tag or @sha256:digest)' });
 
-const replicaCount = z
+export const replicaCount = z
   .number({ message: 'a whole number of replicas' })
   .int({ message: 'a whole number of replicas' })
   .min(0, { message: 'a replica count of 0 or more' })
@@ -48,14 +48,14 @@ const resourceList = z
   })
   .strict();
 
-const resources = z
+export const resources = z
   .object({
     requests: resourceList.optional(),
     limits: resourceList.optional(),
   })
   .strict();
 
-const storage = z
+export const storage = z
   .object({
     /** Requested size of the new PVC. */
     size: quantity.optional(),
@@ -169,6 +169,53 @@ const replicas = z
   .object(Object.fromEntries(THREESCALE_DEPLOYMENTS.map((name) => [name, replicaCount])) as Record<(typeof THREESCALE_DEPLOYMENTS)[number], typeof replicaCount>)
   .strict();
 
+/** Images and limits of the Jobs the phases run; every procedure has it. */
+export const jobsSchema = z
+  .object({
+    /** Image with `kubectl` for the Jobs that read and patch objects. */
+    kubectlImage: image.default('registry.redhat.io/openshift4/ose-cli:latest'),
+    /** Image with the MySQL client (managed targets). */
+    mysqlImage: image.default('registry.redhat.io/rhel9/mysql-80'),
+    /** Seconds a Job may run before it is failed. @default 3600 */
+    activeDeadlineSeconds: z.number().int().min(60).max(86_400).default(3600),
+  })
+  .strict()
+  .prefault({});
+
+/** Where the synthesized folders live in Git and how Argo CD or Flux applies them; every procedure has it. */
+export const gitopsSchema = z
+  .object({
+    /** Git repository the synthesized folder is committed to (Argo CD source). */
+    repoURL: z.string().min(1).max(2048).default('https://git.example.com/platform/gitops.git'),
+    /** Branch or tag. @default main */
+    targetRevision: z.string().min(1).max(255).default('main'),
+    /** Where the synthesized output folder lives inside that repository. @default dist */
+    path: z.string().regex(/^[A-Za-z0-9._/-]+$/, { message: 'a relative repository path such as clusters/prod/3scale-migration' }).max(1024).default('dist'),
+    /** The phase the GitOps engine applies; advancing the migration is changing this one value. @default preflight */
+    targetPhase: z.string().regex(/^(rollback\/)?[a-z0-9-]+$/, { message: 'a phase id such as scale-down, or rollback/<phase id>' }).default('preflight'),
+    argocd: z
+      .object({
+        /** Namespace of Argo CD (OpenShift GitOps: openshift-gitops). */
+        namespace: namespaceName.default('openshift-gitops'),
+        project: objectName.default('default'),
+      })
+      .strict()
+      .prefault({}),
+    flux: z
+      .object({
+        namespace: namespaceName.default('flux-system'),
+        /** The GitRepository (or OCIRepository/Bucket) holding the synthesized folder. */
+        sourceKind: z.enum(['GitRepository', 'OCIRepository', 'Bucket']).default('GitRepository'),
+        sourceName: objectName.default('flux-system'),
+        /** Reconcile interval of each Kustomization. @default 5m */
+        interval: z.string().regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/, { message: 'a duration such as 5m or 1h30m' }).default('5m'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .prefault({});
+
 export const planSchema = z
   .object({
     apiVersion: z.literal(PLAN_API_VERSION, { message: `"${PLAN_API_VERSION}"` }),
@@ -214,49 +261,8 @@ export const planSchema = z
         systemRedis: redisComponent.prefault({}),
         /** Replica count of every 3scale Deployment captured before the scale-down. */
         replicas,
-        jobs: z
-          .object({
-            /** Image with `kubectl` for the Jobs that read and patch objects. */
-            kubectlImage: image.default('registry.redhat.io/openshift4/ose-cli:latest'),
-            /** Image with the MySQL client (managed targets). */
-            mysqlImage: image.default('registry.redhat.io/rhel9/mysql-80'),
-            /** Seconds a Job may run before it is failed. @default 3600 */
-            activeDeadlineSeconds: z.number().int().min(60).max(86_400).default(3600),
-          })
-          .strict()
-          .prefault({}),
-        gitops: z
-          .object({
-            /** Git repository the synthesized folder is committed to (Argo CD source). */
-            repoURL: z.string().min(1).max(2048).default('https://git.example.com/platform/gitops.git'),
-            /** Branch or tag. @default main */
-            targetRevision: z.string().min(1).max(255).default('main'),
-            /** Where the synthesized output folder lives inside that repository. @default dist */
-            path: z.string().regex(/^[A-Za-z0-9._/-]+$/, { message: 'a relative repository path such as clusters/prod/3scale-migration' }).max(1024).default('dist'),
-            /** The phase the GitOps engine applies; advancing the migration is changing this one value. @default preflight */
-            targetPhase: z.string().regex(/^(rollback\/)?[a-z0-9-]+$/, { message: 'a phase id such as scale-down, or rollback/<phase id>' }).default('preflight'),
-            argocd: z
-              .object({
-                /** Namespace of Argo CD (OpenShift GitOps: openshift-gitops). */
-                namespace: namespaceName.default('openshift-gitops'),
-                project: objectName.default('default'),
-              })
-              .strict()
-              .prefault({}),
-            flux: z
-              .object({
-                namespace: namespaceName.default('flux-system'),
-                /** The GitRepository (or OCIRepository/Bucket) holding the synthesized folder. */
-                sourceKind: z.enum(['GitRepository', 'OCIRepository', 'Bucket']).default('GitRepository'),
-                sourceName: objectName.default('flux-system'),
-                /** Reconcile interval of each Kustomization. @default 5m */
-                interval: z.string().regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/, { message: 'a duration such as 5m or 1h30m' }).default('5m'),
-              })
-              .strict()
-              .prefault({}),
-          })
-          .strict()
-          .prefault({}),
+        jobs: jobsSchema,
+        gitops: gitopsSchema,
         cleanup: z
           .object({
             /** Render the destructive phase that deletes the old databases. @default false */
@@ -284,4 +290,8 @@ export type RedisComponent = z.output<typeof redisComponent>;
 export type DetachedObject = z.output<typeof detachedObject>;
 export type StorageSpec = z.output<typeof storage>;
 export type ResourcesSpec = z.output<typeof resources>;
+export type JobsSpec = z.output<typeof jobsSchema>;
+export type GitopsSpec = z.output<typeof gitopsSchema>;
+/** The plan of the externalize-on-cluster procedure (kind MigrationPlan). */
+export type MigrationPlan = Plan;
 export type OperatorSubscriptionSpec = z.output<ReturnType<typeof operatorSubscription>>;

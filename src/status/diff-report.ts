@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { objectKey, type KubeObject } from '../kube/kube-object.js';
 import { mysqlDetachSteps } from '../patches/mysql-detach.js';
-import type { Plan } from '../plan/plan-schema.js';
+import { isMigrationPlan, type PlanBase } from '../plan/plan-base.js';
 import { findFolderState } from '../synth/folder-target.js';
 import type { FolderState, SynthResult } from '../synth/synthesize.js';
 import type { LiveSource } from './live-source.js';
@@ -78,14 +78,15 @@ export interface DiffReportOptions {
  * superseded by a later phase, in progress, drifted, pending, blocked (an earlier phase is not done),
  * failed (a Job failed) or unknown (the objects could not be read).
  */
-export async function buildDiffReport(plan: Plan, result: SynthResult, source: LiveSource, options: DiffReportOptions): Promise<DiffReport> {
+export async function buildDiffReport(plan: PlanBase, result: SynthResult, source: LiveSource, options: DiffReportOptions): Promise<DiffReport> {
   const targetState = findState(result, options.target);
   const phaseChecks = result.forward.map((state) => ownChecks(plan, result, state));
   const targetChecks = stateChecks(plan, result, targetState);
 
   // With the upgrade in the plan, the report also says what the operator reports on the APIManager.
-  const upgrades = result.forward.some((s) => s.phase.definition.id === 'upgrade');
-  const apiManager: KubeObject = { apiVersion: 'apps.3scale.net/v1alpha1', kind: 'APIManager', metadata: { name: plan.spec.threescale.apiManagerName, namespace: plan.spec.threescale.namespace } };
+  const apiManagerName = plan.spec.threescale.apiManagerName;
+  const upgrades = apiManagerName !== undefined && result.forward.some((s) => s.phase.definition.id === 'upgrade');
+  const apiManager: KubeObject = { apiVersion: 'apps.3scale.net/v1alpha1', kind: 'APIManager', metadata: { name: apiManagerName ?? '', namespace: plan.spec.threescale.namespace } };
   const judge = new ObjectJudge(source, { fieldManager: options.fieldManager });
   await judge.load([...phaseChecks.flat(), ...targetChecks], upgrades ? [{ apiVersion: apiManager.apiVersion, kind: apiManager.kind, namespace: apiManager.metadata.namespace }] : []);
 
@@ -168,7 +169,8 @@ function check(o: KubeObject): DesiredCheck {
  * The removals the MySQL detach Job makes: from the cut-over on, the detached objects must not carry
  * the 3scale labels and the APIManager ownerReference any more.
  */
-function removalChecks(plan: Plan, result: SynthResult, state: FolderState): DesiredCheck[] {
+function removalChecks(plan: PlanBase, result: SynthResult, state: FolderState): DesiredCheck[] {
+  if (!isMigrationPlan(plan)) return [];
   const steps = mysqlDetachSteps(plan);
   const cutover = result.forward.find((s) => s.phase.definition.id === 'cutover');
   if (!steps.length || !cutover || state.rollback || state.phase.order < cutover.phase.order) return [];
@@ -196,7 +198,7 @@ function removalChecks(plan: Plan, result: SynthResult, state: FolderState): Des
  * prepare created) is not something this phase sets: counting it would show progress of a phase that has
  * not started.
  */
-function ownChecks(plan: Plan, result: SynthResult, state: FolderState): DesiredCheck[] {
+function ownChecks(plan: PlanBase, result: SynthResult, state: FolderState): DesiredCheck[] {
   const index = result.forward.indexOf(state);
   const previous = new Map((index > 0 ? result.forward[index - 1]!.objects : []).map((o) => [objectKey(o), o]));
   const own = state.own.filter((o) => !isJobHelper(o) && !isDeepStrictEqual(previous.get(objectKey(o)), o)).map(check);
@@ -204,7 +206,7 @@ function ownChecks(plan: Plan, result: SynthResult, state: FolderState): Desired
 }
 
 /** Checks of a whole folder state. */
-function stateChecks(plan: Plan, result: SynthResult, state: FolderState): DesiredCheck[] {
+function stateChecks(plan: PlanBase, result: SynthResult, state: FolderState): DesiredCheck[] {
   return [...state.objects.filter((o) => !isJobHelper(o)).map(check), ...removalChecks(plan, result, state)];
 }
 

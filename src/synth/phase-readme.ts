@@ -1,5 +1,5 @@
 import { objectRef } from '../kube/kube-object.js';
-import type { Plan } from '../plan/plan-schema.js';
+import type { PlanBase } from '../plan/plan-base.js';
 import { windowLabel } from '../plan-view/window-label.js';
 import type { FolderState } from './synthesize.js';
 
@@ -7,7 +7,7 @@ const PARTIAL = 'threescale-migrate.3scale.net/partial';
 const SCOPE = 'threescale-migrate.3scale.net/scope';
 
 /** PHASE.md of a folder: what applying it does, what must hold first, and what it contains. */
-export function phaseReadme(plan: Plan, state: FolderState): string {
+export function phaseReadme(plan: PlanBase, state: FolderState): string {
   const def = state.phase.definition;
   const lines: string[] = [];
   if (state.rollback) {

@@ -4,6 +4,7 @@ import type { KubeObject } from '../kube/kube-object.js';
 import type { PhaseChartModule, PlannedPhase, RenderContext } from '../phases/phase.js';
 import { plannedPhases } from '../phases/registry.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
+import { isMigrationPlan, type PlanBase } from '../plan/plan-base.js';
 import { componentsLeftWithOperator, upgradeEnabled } from '../plan/plan-facts.js';
 import { composeState } from './compose-state.js';
 import { phaseReadme } from './phase-readme.js';
@@ -55,9 +56,9 @@ export async function synthesize(loaded: LoadedPlan): Promise<SynthResult> {
   const app = new App({ outdir: 'unused' });
   const phases = plannedPhases(plan);
 
-  const render = async (phase: PlannedPhase, load: () => Promise<PhaseChartModule>, rollback: boolean): Promise<Rendered> => {
+  const render = async (phase: PlannedPhase, load: () => Promise<PhaseChartModule<PlanBase>>, rollback: boolean): Promise<Rendered> => {
     const module = await load();
-    const context: RenderContext = { plan, planSha256: loaded.sha256, phase: phase.definition, order: phase.order, rollback };
+    const context: RenderContext<PlanBase> = { plan, planSha256: loaded.sha256, phase: phase.definition, order: phase.order, rollback };
     const chart = module.render(app, `${rollback ? 'rollback-' : ''}${phase.folder}`, context);
     const objects = chart.toJson() as KubeObject[];
     const { files = [], deleted = [] } = chart as unknown as { files?: OutputFile[]; deleted?: KubeObject[] };
@@ -97,7 +98,9 @@ export async function synthesize(loaded: LoadedPlan): Promise<SynthResult> {
  * leaves a component with the operator would render a phase that can never succeed.
  */
 function refuseUpgradeWithInternalComponents(loaded: LoadedPlan): void {
-  const left = upgradeEnabled(loaded.plan) ? componentsLeftWithOperator(loaded.plan) : [];
+  const { plan } = loaded;
+  if (!isMigrationPlan(plan)) return;
+  const left = upgradeEnabled(plan) ? componentsLeftWithOperator(plan) : [];
   if (left.length === 0) return;
   throw new UserError(
     `${loaded.path}: spec.upgrade.enabled: the upgrade to 2.16 is enabled while ${left.join(' and ')} would stay internal, managed by the 3scale operator, which the 2.16 operator refuses; expected every component external (a strategy that moves or detaches it), or spec.upgrade.enabled: false.`,

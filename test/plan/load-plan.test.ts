@@ -125,8 +125,16 @@ describe('parsePlan refuses bad plans with one sentence naming the field', () =>
     expect(refusal(mutated((p) => (p.apiVersion = 'v1')))).toContain('apiVersion: expected "threescale-migrate.3scale.net/v1alpha1"');
   });
 
+  test('an unknown kind is refused, naming the kinds a plan file can have', () => {
+    expect(refusal(mutated((p) => (p.kind = 'Migrationplan')))).toBe('migration.yaml: kind: expected "MigrationPlan", got "Migrationplan".');
+  });
+
+  test('a missing kind is refused as required', () => {
+    expect(refusal(mutated((p) => delete p.kind))).toBe('migration.yaml: kind: is required (expected "MigrationPlan").');
+  });
+
   test('a list instead of a mapping is refused', () => {
-    expect(refusal('- a\n- b\n')).toContain('the file holds a list of 2; expected a MigrationPlan mapping');
+    expect(refusal('- a\n- b\n')).toContain('the file holds a list of 2; expected a plan mapping ("MigrationPlan")');
   });
 
   test('a billion-laughs alias bomb is refused quickly', () => {

@@ -8,9 +8,11 @@ import { parse, stringify } from 'yaml';
 import { expect } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
-import type { RenderContext } from '../../src/phases/phase.js';
+import type { PhaseDefinition, RenderContext } from '../../src/phases/phase.js';
 import { procedureById } from '../../src/phases/registry.js';
 import { type LoadedPlan, loadPlanFile, parsePlan } from '../../src/plan/load-plan.js';
+import { isMigrationPlan, type PlanBase } from '../../src/plan/plan-base.js';
+import type { MigrationPlan } from '../../src/plan/plan-schema.js';
 
 /** The repository root. */
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -25,29 +27,35 @@ export function examplePath(name: ExampleName): string {
 }
 
 /** An example plan, loaded and validated. */
-export function loadExample(name: ExampleName): LoadedPlan {
-  return loadPlanFile(examplePath(name));
+export function loadExample(name: ExampleName): LoadedPlan<MigrationPlan> {
+  return asMigration(loadPlanFile(examplePath(name)));
+}
+
+/** Narrows a loaded plan to the MigrationPlan kind, failing the test when it is another kind. */
+export function asMigration(loaded: LoadedPlan): LoadedPlan<MigrationPlan> {
+  if (!isMigrationPlan(loaded.plan)) throw new Error(`${loaded.path}: expected a MigrationPlan, got ${loaded.plan.kind}`);
+  return loaded as LoadedPlan<MigrationPlan>;
 }
 
 /**
  * An example plan with a change made to its YAML before validation, so defaults are filled in after the
  * change (the result is what a user writing that file would get).
  */
-export function examplePlanWith(name: ExampleName, change: (raw: any) => void): LoadedPlan {
+export function examplePlanWith(name: ExampleName, change: (raw: any) => void): LoadedPlan<MigrationPlan> {
   const raw = parse(readFileSync(examplePath(name), 'utf8'));
   change(raw);
-  return parsePlan(stringify(raw), `${name}/migration.yaml`);
+  return asMigration(parsePlan(stringify(raw), `${name}/migration.yaml`));
 }
 
 /**
  * The render context of one phase of a plan's procedure (whether or not the plan runs it, so a chart can
  * be rendered on its own).
  */
-export function contextFor(loaded: LoadedPlan, phaseId: string, rollback = false): RenderContext {
+export function contextFor<P extends PlanBase = MigrationPlan>(loaded: LoadedPlan<P>, phaseId: string, rollback = false): RenderContext<P> {
   const phases = procedureById(loaded.plan.spec.procedure).phases;
   const order = phases.findIndex((p) => p.id === phaseId);
   if (order < 0) throw new Error(`no phase ${phaseId} in ${loaded.plan.spec.procedure}`);
-  return { plan: loaded.plan, planSha256: loaded.sha256, phase: phases[order]!, order, rollback };
+  return { plan: loaded.plan, planSha256: loaded.sha256, phase: phases[order]! as PhaseDefinition<P>, order, rollback };
 }
 
 /** One object by kind and name (and namespace when given); throws when absent. */

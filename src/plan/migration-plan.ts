@@ -1,0 +1,61 @@
+import { UserError } from '../errors.js';
+import { PLAN_KIND, type Plan, planSchema } from './plan-schema.js';
+import { parseWithSchema } from './zod-issue.js';
+
+/**
+ * The MigrationPlan kind: the 2.15 externalization (procedure externalize-on-cluster). Beyond its schema,
+ * the checks that span several fields.
+ */
+
+const ORACLE_REFUSAL =
+  'the System database is Oracle, and 3scale 2.16 is not compatible with Oracle Database: ' +
+  'the vendor says not to install or upgrade to 2.16 with Oracle and to stay on 2.15 until a later maintenance release adds support';
+
+/** Validates a parsed MigrationPlan document (a mapping). */
+export function validateMigrationPlan(raw: object, path: string): Plan {
+  const kind = (raw as { spec?: { systemDatabase?: { kind?: unknown } } }).spec?.systemDatabase?.kind;
+  if (kind === 'oracle') {
+    throw new UserError(`${path}: spec.systemDatabase.kind: ${ORACLE_REFUSAL}.`);
+  }
+  const plan = parseWithSchema(planSchema, raw, path);
+  checkDetachList(plan, path);
+  checkUpgrade(plan, path);
+  return plan;
+}
+
+/**
+ * An enabled upgrade applies the approval mode of each Subscription as the plan states it, so the plan must
+ * state it (discovery copies it from the live Subscription): a default could turn a cluster that approves
+ * InstallPlans by hand into one that upgrades by itself, or the reverse.
+ */
+function checkUpgrade(plan: Plan, path: string): void {
+  const u = plan.spec.upgrade;
+  if (!u?.enabled) return;
+  for (const [field, s] of [['subscription', u.subscription], ['apicast', u.apicast]] as const) {
+    if (s && s.installPlanApproval === undefined) {
+      throw new UserError(
+        `${path}: spec.upgrade.${field}.installPlanApproval: is required when spec.upgrade.enabled is true (expected "Automatic" or "Manual", as the live Subscription has it; discover fills it in).`,
+      );
+    }
+  }
+}
+
+function checkDetachList(plan: Plan, path: string): void {
+  const db = plan.spec.systemDatabase;
+  if (db.kind !== 'mysql' || !db.detach) return;
+  const seen = new Set<string>();
+  db.detach.forEach((o, i) => {
+    const key = `${o.kind}/${o.name}`;
+    if (seen.has(key)) {
+      throw new UserError(`${path}: spec.systemDatabase.detach[${i}]: ${key} is listed twice; expected each object once.`);
+    }
+    seen.add(key);
+    if (o.podTemplateLabels && o.kind !== 'Deployment') {
+      throw new UserError(`${path}: spec.systemDatabase.detach[${i}].podTemplateLabels: ${key} has no pod template; expected podTemplateLabels only on a Deployment.`);
+    }
+  });
+}
+
+
+/** The MigrationPlan kind as the loader dispatches it. */
+export const MIGRATION_PLAN_KIND = { kind: PLAN_KIND, validate: validateMigrationPlan } as const;

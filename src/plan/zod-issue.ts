@@ -1,0 +1,68 @@
+import type { z } from 'zod';
+import { UserError } from '../errors.js';
+
+/**
+ * Turning a zod issue into the one sentence a user reads: "field: expected X, got Y". Shared by every
+ * plan kind so all plan files fail the same way.
+ */
+
+/** Turns the first zod issue into "field: expected X, got Y". */
+export function formatIssue(issue: z.core.$ZodIssue): string {
+  const field = formatPath(issue.path);
+  const input = (issue as { input?: unknown }).input;
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const keys = issue.keys.map((k) => JSON.stringify(k)).join(', ');
+      const at = issue.path.length ? `${field}: ` : '';
+      return `${at}unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}; expected only the documented fields (see the plan file reference in the README)`;
+    }
+    case 'invalid_type': {
+      const expected = isOwnMessage(issue.message) ? issue.message : issue.expected;
+      if (input === undefined) return `${field}: is required (expected ${expected})`;
+      return `${field}: expected ${expected}, got ${describe(input)}`;
+    }
+    case 'invalid_value': {
+      const choices = issue.values.map((v) => JSON.stringify(v));
+      return `${field}: expected ${choices.length === 1 ? choices[0] : `one of ${choices.join(', ')}`}, got ${describe(input)}`;
+    }
+    case 'invalid_union':
+      return `${field}: expected ${issue.message.startsWith('"') ? issue.message : 'a valid value'}, got ${describe(input)}`;
+    default: {
+      const expected = isOwnMessage(issue.message) ? issue.message : issue.message.toLowerCase();
+      return `${field}: expected ${expected}, got ${describe(input)}`;
+    }
+  }
+}
+
+/** Messages written in this project's schema read "a ..." / "an ..." / a quoted literal. */
+function isOwnMessage(message: string): boolean {
+  return message.startsWith('a ') || message.startsWith('an ') || message.startsWith('"');
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(String(p))) out += out ? `.${String(p)}` : String(p);
+    else out += `[${JSON.stringify(String(p))}]`;
+  }
+  return out || '(top level)';
+}
+
+export function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `a list of ${v.length}`;
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
+  return String(v);
+}
+
+/** Parses `raw` with a plan kind's schema; the first issue becomes one sentence naming the file and field. */
+export function parseWithSchema<S extends z.ZodType>(schema: S, raw: unknown, path: string): z.output<S> {
+  const result = schema.safeParse(raw, { reportInput: true });
+  if (!result.success) {
+    throw new UserError(`${path}: ${formatIssue(result.error.issues[0]!)}.`);
+  }
+  return result.data;
+}
