@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Entry point of the installed CLI: runs the compiled program (`npm run build` writes build/).
-import { main } from '../build/src/cli/index.js';
+import { main } from '../build/cli/index.js';
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_OPERATOR_DEPLOYMENT, THREESCALE_DEPLOYMENTS } from './deployments.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { UserError } from '../errors.js';
 
 /**
@@ -60,7 +60,9 @@ export function describe(v: unknown): string {
 
 /** Parses `raw` with a plan kind's schema; the first issue becomes one sentence naming the file and field. */
 export function parseWithSchema<S extends z.ZodType>(schema: S, raw: unknown, path: string): z.output<S> {
-  const result = schema.safeParse(raw, { reportInput: true });
+  // jitless: a plan is validated once per process, so compiling zod's fast path (new Function per object
+  // schema) costs more start-up time than it could save.
+  const result = schema.safeParse(raw, { reportInput: true, jitless: true });
   if (!result.success) {
     throw new UserError(`${path}: ${formatIssue(result.error.issues[0]!)}.`);
   }
