@@ -1,0 +1,27 @@
+import { describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { validateMigrationPlan } from '../../src/plan/migration-plan.js';
+import { examplePath } from '../support/plans.js';
+
+const example = () => parse(readFileSync(examplePath('postgresql-and-redis'), 'utf8'));
+
+describe('validateMigrationPlan: the MigrationPlan kind', () => {
+  test('GIVEN the bundled example WHEN validated THEN defaults are filled in', () => {
+    const plan = validateMigrationPlan(example(), 'migration.yaml');
+    expect(plan.spec.procedure).toBe('externalize-on-cluster');
+    expect(plan.spec.jobs.activeDeadlineSeconds).toBe(3600);
+  });
+
+  test('GIVEN an Oracle System database WHEN validated THEN it is refused with the vendor reason before the schema is applied', () => {
+    const raw = example();
+    raw.spec.systemDatabase = { kind: 'oracle', anything: true };
+    expect(() => validateMigrationPlan(raw, 'migration.yaml')).toThrow(/^migration\.yaml: spec\.systemDatabase\.kind: the System database is Oracle, and 3scale 2\.16 is not compatible/);
+  });
+
+  test('GIVEN an enabled upgrade without the approval mode WHEN validated THEN the field is required', () => {
+    const raw = example();
+    delete raw.spec.upgrade.subscription.installPlanApproval;
+    expect(() => validateMigrationPlan(raw, 'migration.yaml')).toThrow('spec.upgrade.subscription.installPlanApproval: is required when spec.upgrade.enabled is true');
+  });
+});
