@@ -32,21 +32,24 @@ export interface FakeLogOptions {
 /** An answer that is either text (`text/plain`) or a JSON `Status`. */
 export type FakeLogAnswer = { readonly status: 200; readonly text: string } | FakeResult;
 
-/** The logs of the fake cluster's containers, by namespace, pod, container and instance. */
+/**
+ * The logs of the fake cluster's containers, by pod uid, container and instance: as on a node, a pod
+ * deleted and created again under the same name starts with empty logs.
+ */
 export class FakePodLogs {
   private readonly logs = new Map<string, FakeLogLine[]>();
 
   public constructor(private readonly clock: () => Date) {}
 
-  /** Sets (replaces) the log of one container: text (split on newlines) or lines with times. */
-  public set(namespace: string, pod: string, container: string, log: string | readonly (string | FakeLogLine)[], options: FakeLogOptions = {}): void {
+  /** Sets (replaces) the log of one container of the pod with this uid: text (split on newlines) or lines with times. */
+  public set(podUid: string, container: string, log: string | readonly (string | FakeLogLine)[], options: FakeLogOptions = {}): void {
     const now = this.clock();
     const lines = typeof log === 'string' ? log.replace(/\n$/, '').split('\n') : log;
-    this.logs.set(key(namespace, pod, container, options.previous === true), lines.map((l) => (typeof l === 'string' ? { text: l, time: now } : { text: l.text, time: l.time ?? now })));
+    this.logs.set(key(podUid, container, options.previous === true), lines.map((l) => (typeof l === 'string' ? { text: l, time: now } : { text: l.text, time: l.time ?? now })));
   }
 
   /** Answers one log request for a stored pod (`pod` is the stored object, undefined when absent). */
-  public answer(namespace: string, name: string, pod: JsonObject | undefined, query: URLSearchParams): FakeLogAnswer {
+  public answer(name: string, pod: JsonObject | undefined, query: URLSearchParams): FakeLogAnswer {
     if (!pod) return statusFailure(404, 'NotFound', `pods "${name}" not found`, { name, kind: 'pods' });
     const spec = (pod.spec ?? {}) as { containers?: { name: string }[]; initContainers?: { name: string }[] };
     const containers = (spec.containers ?? []).map((c) => c.name);
@@ -71,7 +74,7 @@ export class FakePodLogs {
       return statusFailure(400, 'BadRequest', `container "${container}" in pod "${name}" is waiting to start: ${state.state.waiting.reason ?? 'ContainerCreating'}`);
     }
 
-    let lines = this.logs.get(key(namespace, name, container, previous)) ?? [];
+    let lines = this.logs.get(key(String((pod.metadata as JsonObject).uid), container, previous)) ?? [];
     const since = query.get('sinceSeconds');
     if (since !== null) {
       const from = this.clock().getTime() - Number(since) * 1000;
@@ -94,8 +97,8 @@ interface ContainerStatus {
   readonly lastState?: { readonly terminated?: unknown };
 }
 
-function key(namespace: string, pod: string, container: string, previous: boolean): string {
-  return `${namespace}/${pod}/${container}/${previous ? 'previous' : 'current'}`;
+function key(podUid: string, container: string, previous: boolean): string {
+  return `${podUid}/${container}/${previous ? 'previous' : 'current'}`;
 }
 
 /** The validation messages of PodLogOptions, as kube-apiserver words them. */

@@ -490,7 +490,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       case 'subresource':
         if (r.subresource === 'log') {
           if (method !== 'GET') return methodNotAllowed(method);
-          return logs.answer(r.namespace!, r.name!, store.get('v1', 'Pod', r.namespace, r.name!) as unknown as JsonObject | undefined, query);
+          return logs.answer(r.name!, store.get('v1', 'Pod', r.namespace, r.name!) as unknown as JsonObject | undefined, query);
         }
         if (method === 'GET') return store.restGetSubresource(rt, r.namespace, r.name!, r.subresource as 'status' | 'scale');
         if (method === 'PUT' || method === 'PATCH') return store.restWriteSubresource(rt, r.namespace, r.name!, r.subresource as 'status' | 'scale', method, contentType, body, write);
@@ -541,7 +541,9 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       requests.length = 0;
     },
     setPodLog(namespace, pod, container, log, opts): void {
-      logs.set(namespace, pod, container, log, opts);
+      const stored = store.get('v1', 'Pod', namespace, pod);
+      if (!stored) throw new Error(`fake API server: setPodLog needs pod ${namespace}/${pod} stored first`);
+      logs.set(String(stored.metadata.uid), container, log, opts);
     },
     count(filter): number {
       return requests.filter((r) => {

@@ -255,7 +255,8 @@ async function readLogs(source: LiveSource, pods: readonly KubeObject[], owners:
         }
         continue;
       }
-      if (res.truncated) logNotes[index] = `${where}: only its last ${Math.round((request.limitBytes ?? DEFAULT_LOG_LIMIT_BYTES) / 1024)} KiB were read`;
+      // The server cuts after limitBytes counted from the first of the tail lines, so what is lost is the newest.
+      if (res.truncated) logNotes[index] = `${where}: its last ${request.tailLines} lines exceed ${Math.round((request.limitBytes ?? DEFAULT_LOG_LIMIT_BYTES) / 1024)} KiB, the newest of them were not read`;
       const found: Sighting[] = [];
       for (const raw of res.lines) {
         const signature = matchSignature(raw, 'log');
