@@ -283,7 +283,7 @@ function phaseResolver(result: SynthResult): (s: Sighting) => { phase: string | 
   const byId = new Map(result.forward.map((s) => [s.phase.definition.id, s]));
   return (s) => {
     const own = s.owner ? ownedBy.get(`${s.owner.kind}/${s.object.namespace}/${s.owner.name}`) : ownedBy.get(`${s.object.kind}/${s.object.namespace}/${s.object.name}`);
-    const state = own ?? s.signature.phases.map((id) => byId.get(id)).find((x) => x !== undefined);
+    const state = own ?? (s.signature.ownObjectsOnly ? undefined : s.signature.phases.map((id) => byId.get(id)).find((x) => x !== undefined));
     if (!state) return { phase: null, rollback: null };
     return { phase: state.folder, rollback: state.phase.definition.rollback ? `rollback/${state.folder}` : null };
   };

@@ -39,6 +39,12 @@ export interface FailureSignature {
    * in the migration changes it (a setting of an external database, of the cluster).
    */
   readonly phases: readonly string[];
+  /**
+   * `phases` apply only to pods and objects this plan renders (the new servers, the Jobs): an image, memory
+   * limit or volume of a 3scale component is the operator's, not a phase's.
+   * @default false
+   */
+  readonly ownObjectsOnly?: boolean;
   /** A line it recognizes, as the component writes it (tests and documentation). */
   readonly example: string;
 }
@@ -286,6 +292,7 @@ export const FAILURE_SIGNATURES: readonly FailureSignature[] = [
     meaning: 'The node cannot pull the container image (wrong name, no pull secret for the registry, registry unreachable).',
     remedy: 'Check the image of the plan (spec.systemDatabase.image, spec.backendRedis/systemRedis.image, spec.jobs.kubectlImage, spec.jobs.mysqlImage) and that the namespace can pull from its registry (registry.redhat.io needs a pull secret).',
     phases: ['prepare'],
+    ownObjectsOnly: true,
     example: 'waiting: ImagePullBackOff: Back-off pulling image "registry.redhat.io/rhel9/redis-7"',
   },
   {
@@ -298,6 +305,7 @@ export const FAILURE_SIGNATURES: readonly FailureSignature[] = [
     meaning: 'The container used more memory than its limit and was killed.',
     remedy: 'Raise the memory limit: spec.systemDatabase.resources or spec.backendRedis/systemRedis.resources for the new servers, the APIManager resources for 3scale components.',
     phases: ['prepare'],
+    ownObjectsOnly: true,
     example: 'last terminated: OOMKilled (exit code 137)',
   },
   {
@@ -322,6 +330,7 @@ export const FAILURE_SIGNATURES: readonly FailureSignature[] = [
     meaning: 'No node can run the pod: not enough CPU or memory for its requests, a PVC that is not bound, node selectors or taints.',
     remedy: 'Read the scheduler message: lower the requests (spec.*.resources.requests) or add capacity; for an unbound PVC, check spec.*.storage.storageClassName.',
     phases: ['prepare'],
+    ownObjectsOnly: true,
     example: 'FailedScheduling: 0/6 nodes are available: 3 Insufficient memory, 3 node(s) had untolerated taint {node-role.kubernetes.io/master: }.',
   },
   {
@@ -334,6 +343,7 @@ export const FAILURE_SIGNATURES: readonly FailureSignature[] = [
     meaning: 'The pod waits for a volume: a ReadWriteOnce volume still attached to another pod, or a ConfigMap or Secret that does not exist.',
     remedy: 'A Multi-Attach error means the old pod still holds the volume: let the scale-down finish first; a missing ConfigMap or Secret comes from the phase that creates it.',
     phases: ['prepare', 'scale-down'],
+    ownObjectsOnly: true,
     example: 'FailedAttachVolume: Multi-Attach error for volume "pvc-7d1c" Volume is already used by pod(s) backend-redis-7c9d8b-abcde',
   },
   {
@@ -346,6 +356,7 @@ export const FAILURE_SIGNATURES: readonly FailureSignature[] = [
     meaning: 'The storage class could not create the volume of a new PVC.',
     remedy: 'Set spec.systemDatabase.storage.storageClassName (or the Redis ones) to a class that can provision ReadWriteOnce volumes of that size.',
     phases: ['prepare'],
+    ownObjectsOnly: true,
     example: 'ProvisioningFailed: storageclass.storage.k8s.io "fast-ssd" not found',
   },
   {
@@ -425,6 +436,6 @@ export function matchSignature(line: string, kind: EvidenceKind, signatures: rea
 /** The README table of the signatures: signature, meaning, remedy, phase (kept in step by test/readme.test.ts). */
 export function signatureTableMarkdown(signatures: readonly FailureSignature[] = FAILURE_SIGNATURES): string {
   const cell = (s: string) => s.replace(/\|/g, '\\|');
-  const rows = signatures.map((s) => `| ${cell(s.recognizes)} | ${cell(s.meaning)} (${cell(s.source)}) | ${cell(s.remedy)} | ${s.phases.length ? s.phases.map((p) => `\`${p}\``).join(', ') : 'outside the migration'} |`);
+  const rows = signatures.map((s) => `| ${cell(s.recognizes)} | ${cell(s.meaning)} (${cell(s.source)}) | ${cell(s.remedy)} | ${s.phases.length ? `${s.phases.map((p) => `\`${p}\``).join(', ')}${s.ownObjectsOnly ? ' (objects this tool creates; else outside the migration)' : ''}` : 'outside the migration'} |`);
   return ['| signature | meaning (source) | remedy | phase |', '| --- | --- | --- | --- |', ...rows].join('\n') + '\n';
 }

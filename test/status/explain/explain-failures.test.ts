@@ -213,6 +213,17 @@ describe('explainFailures: Kubernetes states and Events', () => {
     expect(logs.some((r) => r.path.includes('zync') || r.path.includes('backend-redis-external'))).toBe(false);
   });
 
+  test('GIVEN a 3scale component that cannot pull its image WHEN explained THEN no phase is named: the image is the operator\'s', async () => {
+    // GIVEN
+    api.store.put(pod({ name: 'apicast-production-8d7c6b-a1s2d', owner: { kind: 'ReplicaSet', name: 'apicast-production-8d7c6b' }, phase: 'Pending', containers: [{ name: 'apicast-production', ready: false, state: { waiting: { reason: 'ErrImagePull' } } }] }));
+
+    // WHEN
+    const { explanations } = await explainLive();
+
+    // THEN
+    expect(bySignature(explanations, 'image-pull-failed')).toMatchObject({ owner: { kind: 'Deployment', name: 'apicast-production' }, phase: null, rollback: null });
+  });
+
   test('GIVEN Warning Events of every Event signature WHEN explained THEN each is recognized, Normal Events and unknown warnings are not', async () => {
     // GIVEN
     const eventSignatures = FAILURE_SIGNATURES.filter((s) => s.where.includes('event') && /^[A-Z]\w+: /.test(s.example));
