@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { phaseTableMarkdown } from '../src/plan-view/phase-table.js';
+import { signatureTableMarkdown } from '../src/status/explain/failure-signatures.js';
 
 const README = join(import.meta.dirname, '..', 'README.md');
 
@@ -15,6 +16,17 @@ describe('README', () => {
 
     // THEN
     expect(between).toBe(phaseTableMarkdown());
+  });
+
+  test('GIVEN the failure signatures WHEN their table is generated THEN the README holds exactly that table', () => {
+    // GIVEN
+    const text = readFileSync(README, 'utf8');
+
+    // WHEN
+    const between = text.split('<!-- signature-table:start -->\n')[1]?.split('<!-- signature-table:end -->')[0];
+
+    // THEN
+    expect(between).toBe(signatureTableMarkdown());
   });
 
   test('GIVEN the README WHEN its first screen is read THEN it gives the two set-up commands', () => {

@@ -5,3 +5,4 @@ export * from './kube-client.js';
 export * from './kube-errors.js';
 export * from './live-reader.js';
 export * from './object-type.js';
+export * from './pod-log.js';

@@ -4,6 +4,7 @@ import { mysqlDetachSteps } from '../patches/mysql-detach.js';
 import { isMigrationPlan, type PlanBase } from '../plan/plan-base.js';
 import { findFolderState } from '../synth/folder-target.js';
 import type { FolderState, SynthResult } from '../synth/synthesize.js';
+import type { Explanation } from './explain/explain-failures.js';
 import type { LiveSource } from './live-source.js';
 import { type DesiredCheck, ObjectJudge, type ObjectVerdict, SATISFIED, UNKNOWN } from './object-verdicts.js';
 
@@ -63,6 +64,10 @@ export interface DiffReport {
    * Preflights condition, or null when the APIManager could not be read.
    */
   readonly threescale?: ThreescaleStatus | null;
+  /** Present only with `--explain`: the failure signatures recognized in pod states, Warning Events and logs. */
+  readonly explanations?: readonly Explanation[];
+  /** Present only with `--explain`: what could not be read for the explanations (permissions, offline, caps). */
+  readonly explainNotes?: readonly string[];
 }
 
 /** Options of {@link buildDiffReport}. */

@@ -2,6 +2,7 @@ import { apiGroup, type KubeObject } from '../kube/kube-object.js';
 import type { LiveReadError } from '../live/kube-errors.js';
 import type { DryRunApplyResult, LiveReader } from '../live/live-reader.js';
 import type { ObjectTypeRef } from '../live/object-type.js';
+import { type PodLogRequest, type PodLogResult, readPodLog } from '../live/pod-log.js';
 
 /** Objects of one (apiVersion, kind, namespace), or why they could not be read. */
 export type SourceListing = { readonly ref: ObjectTypeRef; readonly ok: true; readonly items: readonly KubeObject[] } | { readonly ref: ObjectTypeRef; readonly ok: false; readonly error: LiveReadError };
@@ -19,6 +20,8 @@ export interface LiveSource {
   list(refs: readonly ObjectTypeRef[]): Promise<SourceListing[]>;
   /** What the server would store if `obj` were applied (live mode only). */
   dryRun?(obj: KubeObject, fieldManager: string): Promise<DryRunApplyResult>;
+  /** The bounded tail of one container log (live mode only: an export holds no logs). */
+  readLog?(request: PodLogRequest): Promise<PodLogResult>;
 }
 
 /** A cluster read through the live reader. */
@@ -37,6 +40,10 @@ export class ClusterSource implements LiveSource {
 
   public dryRun(obj: KubeObject, fieldManager: string): Promise<DryRunApplyResult> {
     return this.reader.dryRunApply(obj, fieldManager, { force: true });
+  }
+
+  public readLog(request: PodLogRequest): Promise<PodLogResult> {
+    return readPodLog(this.reader.client, request);
   }
 }
 

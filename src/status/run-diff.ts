@@ -3,6 +3,7 @@ import { loadPlanFile } from '../plan/load-plan.js';
 import { findFolderState } from '../synth/folder-target.js';
 import { synthesize } from '../synth/synthesize.js';
 import { buildDiffReport, type DiffReport } from './diff-report.js';
+import type { ExplainOptions } from './explain/explain-failures.js';
 import { ClusterSource, ExportSource, type LiveSource } from './live-source.js';
 
 /** Field managers of the engines that apply the folders, for the server-side apply dry-run. */
@@ -21,6 +22,11 @@ export interface CompareOptions {
   /** `argocd`, `flux`, `kubectl`, `ours`, or a literal field manager name. */
   readonly fieldManager: string;
   readonly requestTimeoutMs?: number;
+  /**
+   * Also explain failures from pod states, Warning Events and logs (`--explain`); options bound the reads.
+   * @default no explanations
+   */
+  readonly explain?: boolean | ExplainOptions;
 }
 
 /** Loads the plan, renders every phase, reads the live state and builds the report. */
@@ -36,7 +42,11 @@ export async function compareWithLive(options: CompareOptions): Promise<DiffRepo
   const source = await openSource(options);
   // Own keys only: `constructor` or `toString` are literal field manager names, not Object.prototype members.
   const fieldManager = Object.hasOwn(FIELD_MANAGERS, options.fieldManager) ? FIELD_MANAGERS[options.fieldManager as keyof typeof FIELD_MANAGERS] : options.fieldManager;
-  return buildDiffReport(loaded.plan, result, source, { target, fieldManager });
+  const report = await buildDiffReport(loaded.plan, result, source, { target, fieldManager });
+  if (!options.explain) return report;
+  const { explainFailures } = await import('./explain/explain-failures.js');
+  const explained = await explainFailures(loaded.plan, result, source, options.explain === true ? {} : options.explain);
+  return { ...report, explanations: explained.explanations, explainNotes: explained.notes };
 }
 
 async function openSource(options: CompareOptions): Promise<LiveSource> {

@@ -229,3 +229,101 @@ describe('lists, selectors and faults', () => {
     expect(api.requests[0].query).toEqual({ labelSelector: 'x=y' });
   });
 });
+
+describe('container logs and Events', () => {
+  const POD: Obj = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'system-app-1', namespace: '3scale' },
+    spec: { containers: [{ name: 'system-master', image: 'i' }, { name: 'system-provider', image: 'i' }], initContainers: [{ name: 'init', image: 'i' }] },
+    status: {
+      phase: 'Running',
+      containerStatuses: [
+        { name: 'system-master', state: { running: {} }, lastState: { terminated: { exitCode: 1 } } },
+        { name: 'system-provider', state: { waiting: { reason: 'ContainerCreating' } } },
+      ],
+    },
+  };
+  const LOG = '/api/v1/namespaces/3scale/pods/system-app-1/log';
+
+  async function log(query: Record<string, string>): Promise<{ status: number; body: string; contentType: string }> {
+    return client.send({ method: 'GET', path: LOG, query, operation: { verb: 'get' } });
+  }
+
+  test('GIVEN a pod with a log WHEN it is read with tailLines, limitBytes and sinceSeconds THEN the answer is text/plain and bounded like the kubelet bounds it', async () => {
+    // GIVEN lines written 2 hours, 30 minutes and 1 minute ago (the clock is 10:00)
+    api.store.put(POD);
+    api.setPodLog('3scale', 'system-app-1', 'system-master', [
+      { text: 'old line', time: new Date('2025-07-01T08:00:00Z') },
+      { text: 'half an hour ago', time: new Date('2025-07-01T09:30:00Z') },
+      { text: 'a minute ago: é', time: new Date('2025-07-01T09:59:00Z') },
+    ]);
+    api.setPodLog('3scale', 'system-app-1', 'system-master', 'before the crash\n', { previous: true });
+    // WHEN
+    const all = await log({ container: 'system-master' });
+    const tail = await log({ container: 'system-master', tailLines: '2' });
+    const since = await log({ container: 'system-master', sinceSeconds: '3600' });
+    const limited = await log({ container: 'system-master', tailLines: '1', limitBytes: '14' });
+    const previous = await log({ container: 'system-master', previous: 'true' });
+    const stamped = await log({ container: 'system-master', tailLines: '1', timestamps: 'true' });
+    // THEN
+    expect(all).toMatchObject({ status: 200, contentType: 'text/plain', body: 'old line\nhalf an hour ago\na minute ago: é\n' });
+    expect(tail.body).toBe('half an hour ago\na minute ago: é\n');
+    expect(since.body).toBe('half an hour ago\na minute ago: é\n');
+    expect(Buffer.byteLength(limited.body)).toBeLessThanOrEqual(14);
+    expect(limited.body.startsWith('a minute ago')).toBe(true);
+    expect(previous.body).toBe('before the crash\n');
+    expect(stamped.body).toBe('2025-07-01T09:59:00.000Z a minute ago: é\n');
+  });
+
+  test('GIVEN requests a kube-apiserver refuses WHEN they are sent THEN the same 400/404/422 Status answers come back', async () => {
+    // GIVEN
+    api.store.put(POD);
+    // WHEN
+    const noContainer = await log({});
+    const unknown = await log({ container: 'nope' });
+    const notStarted = await log({ container: 'system-provider' });
+    const noPrevious = await log({ container: 'system-provider', previous: 'true' });
+    const negative = await log({ container: 'system-master', tailLines: '-1' });
+    const missing = await client.send({ method: 'GET', path: '/api/v1/namespaces/3scale/pods/gone/log', operation: { verb: 'get' } });
+    // THEN
+    expect([noContainer.status, unknown.status, notStarted.status, noPrevious.status, negative.status, missing.status]).toEqual([400, 400, 400, 400, 422, 404]);
+    expect(JSON.parse(noContainer.body).message).toBe('a container name must be specified for pod system-app-1, choose one of: [system-master system-provider] or one of the init containers: [init]');
+    expect(JSON.parse(unknown.body).message).toBe('container nope is not valid for pod system-app-1');
+    expect(JSON.parse(notStarted.body).message).toBe('container "system-provider" in pod "system-app-1" is waiting to start: ContainerCreating');
+    expect(JSON.parse(noPrevious.body).message).toBe('previous terminated container "system-provider" in pod "system-app-1" not found');
+    expect(JSON.parse(missing.body).message).toBe('pods "gone" not found');
+  });
+
+  test('GIVEN a pod deleted and created again under its name WHEN its log is read THEN it starts empty, as on a node', async () => {
+    // GIVEN
+    api.store.put(POD);
+    api.setPodLog('3scale', 'system-app-1', 'system-master', 'first pod');
+    api.store.remove('v1', 'Pod', '3scale', 'system-app-1');
+    api.store.put({ ...POD, metadata: { name: 'system-app-1', namespace: '3scale' } });
+    // WHEN
+    const again = await log({ container: 'system-master' });
+    // THEN
+    expect(again).toMatchObject({ status: 200, body: '' });
+  });
+
+  test('GIVEN a 403 rule on logs WHEN a log is read THEN the message names the pods/log subresource as RBAC does', async () => {
+    // GIVEN
+    api.store.put(POD);
+    api.setFault({ path: /\/log$/, status: 403 });
+    // WHEN
+    const denied = await log({ container: 'system-master' });
+    // THEN
+    expect(JSON.parse(denied.body).message).toBe('pods "system-app-1" is forbidden: User "system:serviceaccount:test:reader" cannot get resource "pods/log" in API group "" in the namespace "3scale"');
+  });
+
+  test('GIVEN core/v1 Events WHEN the namespace\'s Events are listed THEN they come back as an EventList', async () => {
+    // GIVEN
+    api.store.put({ apiVersion: 'v1', kind: 'Event', metadata: { name: 'e1', namespace: '3scale' }, type: 'Warning', reason: 'BackOff', message: 'Back-off restarting failed container', involvedObject: { kind: 'Pod', name: 'system-app-1', namespace: '3scale' } } as Obj);
+    // WHEN
+    const events = (await call('GET', '/api/v1/namespaces/3scale/events')).json as unknown as { kind: string; items: Record<string, unknown>[] };
+    // THEN
+    expect(events.kind).toBe('EventList');
+    expect(events.items).toMatchObject([{ reason: 'BackOff', type: 'Warning', involvedObject: { name: 'system-app-1' } }]);
+  });
+});

@@ -11,6 +11,9 @@
  * `/openapi/v2` and no `/version`. kubectl sends bearer tokens only over TLS, so start the server with
  * `token: null` for it (see fake-api-kubectl.ts).
  *
+ * Container logs (`pods/{name}/log`, text/plain, see fake-api-logs.ts) come from `setPodLog`; Events are
+ * ordinary core/v1 objects of the store.
+ *
  * Use:
  *   const api = await startFakeApiServer({ objects });
  *   const reader = LiveReader.fromKubeconfig({ kubeconfig: api.kubeconfigPath('3scale') });
@@ -26,6 +29,9 @@ import { join } from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { FIELD_VALIDATION_VALUES, openApiV3Document, openApiV3Index } from './fake-api-openapi.js';
+import type { JsonObject } from './fake-api-fields.js';
+import { FakePodLogs } from './fake-api-logs.js';
+import type { FakeLogAnswer, FakeLogLine, FakeLogOptions } from './fake-api-logs.js';
 import { decodeProtobufObject, PROTOBUF_CONTENT_TYPE, ProtobufDecodeError } from './fake-api-protobuf.js';
 import { FakeResourceRegistry, qualifiedResource } from './fake-api-resources.js';
 import type { FakeApiSelection, FakeResourceType } from './fake-api-resources.js';
@@ -185,6 +191,12 @@ export interface FakeApiServer {
   clearRequests(): void;
   /** Number of recorded requests matching a method and path (exact string or RegExp). */
   count(filter: { readonly method?: string; readonly path?: string | RegExp }): number;
+  /**
+   * Sets the log of one container of a stored pod (text split on newlines, or lines with their times), as
+   * `GET .../pods/{pod}/log?container=...` will serve it; `previous: true` sets the log of the last
+   * terminated instance.
+   */
+  setPodLog(namespace: string, pod: string, container: string, log: string | readonly (string | FakeLogLine)[], options?: FakeLogOptions): void;
   /** Stops the server, drops open connections and deletes written kubeconfigs. */
   close(): Promise<void>;
 }
@@ -214,7 +226,7 @@ interface Route {
   readonly rt?: FakeResourceType;
   readonly namespace?: string;
   readonly name?: string;
-  readonly subresource?: 'status' | 'scale';
+  readonly subresource?: 'status' | 'scale' | 'log';
   /** For discovery: the document, or undefined for 404. */
   readonly document?: unknown;
 }
@@ -239,6 +251,7 @@ const REASONS: Record<number, string> = {
 export async function startFakeApiServer(options: FakeApiServerOptions = {}): Promise<FakeApiServer> {
   const registry = new FakeResourceRegistry(options.apis);
   const store = new FakeStore(registry, options.objects ?? [], { clock: options.clock });
+  const logs = new FakePodLogs(options.clock ?? (() => new Date()));
   const token = options.token === undefined ? 'fake-token' : options.token;
   const requests: RecordedRequest[] = [];
   let faults: { rule: FaultRule; used: number }[] = (options.faults ?? []).map((rule) => ({ rule, used: 0 }));
@@ -296,6 +309,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     if (rest.length === 3 && (rest[2] === 'status' || rest[2] === 'scale') && rt.subresources.includes(rest[2])) {
       return { kind: 'subresource', rt, namespace, name: rest[1], subresource: rest[2] };
     }
+    if (rest.length === 3 && rest[2] === 'log' && rt.group === '' && rt.kind === 'Pod') return { kind: 'subresource', rt, namespace, name: rest[1], subresource: 'log' };
     return { kind: 'unknown' };
   }
 
@@ -331,9 +345,11 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
         case 403: {
           const verb = verbOf(method, r);
           const resource = rt ? qualifiedResource(rt) : 'the requested resource';
+          // RBAC names subresources as `pods/log`, `deployments/scale`.
+          const plural = `${rt?.plural ?? ''}${r.subresource ? `/${r.subresource}` : ''}`;
           const scope = r.namespace ? ` in the namespace "${r.namespace}"` : rt && !rt.namespaced ? ' at the cluster scope' : '';
           const named = r.name ? ` "${r.name}"` : '';
-          message = `${resource}${named} is forbidden: User "system:serviceaccount:test:reader" cannot ${verb} resource "${rt?.plural ?? ''}" in API group "${rt?.group ?? ''}"${scope}`;
+          message = `${resource}${named} is forbidden: User "system:serviceaccount:test:reader" cannot ${verb} resource "${plural}" in API group "${rt?.group ?? ''}"${scope}`;
           details = { name: r.name, group: rt?.group, kind: rt?.plural };
           break;
         }
@@ -428,7 +444,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     send(res, dispatch(method, r, query, contentType ?? '', raw, req.headers['user-agent']));
   }
 
-  function dispatch(method: string, r: Route, query: URLSearchParams, contentType: string, raw: Buffer, userAgent: string | undefined): FakeResult {
+  function dispatch(method: string, r: Route, query: URLSearchParams, contentType: string, raw: Buffer, userAgent: string | undefined): FakeResult | FakeLogAnswer {
     const body = raw.toString('utf8');
     if (path404(r)) return statusFailure(404, 'NotFound', 'the server could not find the requested resource', {});
     if (r.kind === 'discovery') return method === 'GET' ? { status: 200, body: r.document } : methodNotAllowed(method);
@@ -472,8 +488,12 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
             return methodNotAllowed(method);
         }
       case 'subresource':
-        if (method === 'GET') return store.restGetSubresource(rt, r.namespace, r.name!, r.subresource!);
-        if (method === 'PUT' || method === 'PATCH') return store.restWriteSubresource(rt, r.namespace, r.name!, r.subresource!, method, contentType, body, write);
+        if (r.subresource === 'log') {
+          if (method !== 'GET') return methodNotAllowed(method);
+          return logs.answer(r.name!, store.get('v1', 'Pod', r.namespace, r.name!) as unknown as JsonObject | undefined, query);
+        }
+        if (method === 'GET') return store.restGetSubresource(rt, r.namespace, r.name!, r.subresource as 'status' | 'scale');
+        if (method === 'PUT' || method === 'PATCH') return store.restWriteSubresource(rt, r.namespace, r.name!, r.subresource as 'status' | 'scale', method, contentType, body, write);
         return methodNotAllowed(method);
       default:
         return statusFailure(404, 'NotFound', 'the server could not find the requested resource', {});
@@ -520,6 +540,11 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     clearRequests(): void {
       requests.length = 0;
     },
+    setPodLog(namespace, pod, container, log, opts): void {
+      const stored = store.get('v1', 'Pod', namespace, pod);
+      if (!stored) throw new Error(`fake API server: setPodLog needs pod ${namespace}/${pod} stored first`);
+      logs.set(String(stored.metadata.uid), container, log, opts);
+    },
     count(filter): number {
       return requests.filter((r) => {
         if (filter.method && r.method !== filter.method.toUpperCase()) return false;
@@ -557,10 +582,12 @@ function parseBody(raw: Buffer, contentType: string): { ok: true; value: unknown
   }
 }
 
-function send(res: http.ServerResponse, result: FakeResult): void {
+function send(res: http.ServerResponse, result: FakeResult | FakeLogAnswer): void {
   if (res.destroyed) return;
-  const text = JSON.stringify(result.body);
-  res.writeHead(result.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  // Logs are the one plain-text answer of the API; everything else is JSON.
+  const plainText = 'text' in result;
+  const text = plainText ? result.text : JSON.stringify(result.body);
+  res.writeHead(result.status, { 'Content-Type': plainText ? 'text/plain' : 'application/json', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }
 

@@ -12,6 +12,7 @@ export function addCompareOptions(command: Command): Command {
     .addOption(
       new Option('--field-manager <manager>', 'field manager of the server-side apply dry-run: argocd (argocd-controller), flux (kustomize-controller), kubectl, ours, or a name').default('ours'),
     )
+    .option('--explain', 'also read pod states, Warning Events and the tails of the 3scale and migration pod logs, and explain the failures they show (vendor chapter 7)')
     .option('--request-timeout <seconds>', 'deadline of each API request', (v) => {
       const n = Number(v);
       if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of seconds.');
@@ -29,6 +30,7 @@ export interface CompareFlags {
   readonly namespace?: string;
   readonly fieldManager: string;
   readonly requestTimeout?: number;
+  readonly explain?: boolean;
 }
 
 /** Maps flags to the library options. */
@@ -42,5 +44,6 @@ export function compareOptions(flags: CompareFlags) {
     namespace: flags.namespace,
     fieldManager: flags.fieldManager,
     requestTimeoutMs: flags.requestTimeout ? flags.requestTimeout * 1000 : undefined,
+    explain: flags.explain === true,
   };
 }

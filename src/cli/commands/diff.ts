@@ -12,7 +12,12 @@ export function registerDiff(program: Command): void {
       const { renderReportJson, renderReportText } = await import('../../status/render-report.js');
       const { unreadableReason } = await import('../../status/diff-report.js');
       const report = await compareWithLive(compareOptions(flags));
-      process.stdout.write(flags.output === 'json' ? renderReportJson(report) : renderReportText(report, { color: process.stdout.isTTY === true, verbose: flags.verbose }));
+      const color = process.stdout.isTTY === true;
+      process.stdout.write(flags.output === 'json' ? renderReportJson(report) : renderReportText(report, { color, verbose: flags.verbose }));
+      if (flags.output !== 'json' && report.explanations) {
+        const { renderExplanations } = await import('../../status/explain/render-explanations.js');
+        process.stdout.write(renderExplanations({ explanations: report.explanations, notes: report.explainNotes ?? [] }, { color }));
+      }
       // Something could not be read (403, missing CRD, 5xx): the report says what it could, the exit code is 2.
       const unreadable = unreadableReason(report);
       if (unreadable) throw new UserError(unreadable);

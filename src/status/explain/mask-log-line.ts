@@ -1,0 +1,30 @@
+/**
+ * Makes a line read from a container log or an Event safe to print: passwords in URLs, `password=…`,
+ * `"token": "…"` and `Bearer …` values are replaced by the masks of the shared {@link SecretMasker} (equal
+ * secrets look equal), terminal control sequences are dropped (a log must not drive the terminal), and the
+ * line is cut to a readable length.
+ */
+import { maskUrlPasswords, type SecretMasker } from '../../diff/mask-secrets.js';
+
+/** Longest line printed; longer ones end with `…`. */
+export const MAX_PRINTED_LINE = 400;
+
+/**
+ * `password=x`, `PASSWORD: x`, `"db_password":"x"`, `secret_key_base=x`: the key, its separator (with
+ * optional quotes), and the value up to white space, a quote or a separator. Only `:` and `=` separate, so
+ * prose such as `password authentication failed` stays readable; MySQL's `(using password: YES)` is kept.
+ */
+const KEY_VALUE = /((?:pass(?:word|wd)?|pwd|secret(?:[_-]?key(?:[_-]?base)?)?|token|api[_-]?key|credentials?)["']?\s*[:=]\s*["']?)(?!(?:YES|NO)\b)([^\s"',;&}]+)/gi;
+const BEARER = /(\b(?:Bearer|Basic)\s+)([A-Za-z0-9._~+/=-]+)/g;
+/** ANSI escape sequences and every other control character but tab. */
+const CONTROL = /\u001b\[[0-9;?]*[ -/]*[@-~]|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** The line as it may be printed. */
+export function maskLogLine(line: string, masker: SecretMasker): string {
+  let out = line.replace(CONTROL, '');
+  out = maskUrlPasswords(out, masker);
+  out = out.replace(BEARER, (_all, lead: string, value: string) => `${lead}${masker.maskText(value)}`);
+  out = out.replace(KEY_VALUE, (all, lead: string, value: string) => (/^\++$/.test(value) ? all : `${lead}${masker.maskText(value)}`));
+  out = out.trim();
+  return out.length > MAX_PRINTED_LINE ? `${out.slice(0, MAX_PRINTED_LINE - 1)}…` : out;
+}
