@@ -37,7 +37,7 @@ export function render(scope: Construct, id: string, context: RenderContext): Ph
     wave: 1,
   });
   if (postgresqlMove(plan)) {
-    new ReplicaOverlay(chart, 'OldPostgresql', { name: POSTGRESQL_NAMES.oldDeployment, namespace: plan.spec.threescale.namespace, replicas: 0, phaseId: chart.phaseId });
+    new ReplicaOverlay(chart, 'OldPostgresql', { name: POSTGRESQL_NAMES.oldDeployment, namespace: plan.spec.threescale.namespace, replicas: 0, phaseId: chart.phaseId, kind: plan.spec.threescale.workloadKind });
   }
   detachMysqlJob(chart, 2);
   return chart;

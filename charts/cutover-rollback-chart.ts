@@ -27,7 +27,7 @@ export function render(scope: Construct, id: string, context: RenderContext): Ph
     wave: 1,
   });
   if (postgresqlMove(plan)) {
-    new ReplicaOverlay(chart, 'OldPostgresql', { name: POSTGRESQL_NAMES.oldDeployment, namespace: plan.spec.threescale.namespace, replicas: 1, phaseId: chart.phaseId });
+    new ReplicaOverlay(chart, 'OldPostgresql', { name: POSTGRESQL_NAMES.oldDeployment, namespace: plan.spec.threescale.namespace, replicas: 1, phaseId: chart.phaseId, kind: plan.spec.threescale.workloadKind });
   }
   return chart;
 }

@@ -16,7 +16,7 @@ export function render(scope: Construct, id: string, context: RenderContext): Ph
   const { plan } = context;
   newRedisServers(chart, plan, 1, 'restore');
   for (const role of redisMoves(plan)) {
-    new ReplicaOverlay(chart, `Old-${role}`, { name: redisNames(role).oldDeployment, namespace: plan.spec.threescale.namespace, replicas: 0, phaseId: chart.phaseId });
+    new ReplicaOverlay(chart, `Old-${role}`, { name: redisNames(role).oldDeployment, namespace: plan.spec.threescale.namespace, replicas: 0, phaseId: chart.phaseId, kind: plan.spec.threescale.workloadKind });
     aofRewriteJob(chart, role);
   }
   return chart;

@@ -11,7 +11,7 @@ export function render(scope: Construct, id: string, context: RenderContext): Ph
   const { plan } = context;
   newRedisServers(chart, plan, 0, 'restore');
   for (const role of redisMoves(plan)) {
-    new ReplicaOverlay(chart, `Old-${role}`, { name: redisNames(role).oldDeployment, namespace: plan.spec.threescale.namespace, replicas: 1, phaseId: chart.phaseId });
+    new ReplicaOverlay(chart, `Old-${role}`, { name: redisNames(role).oldDeployment, namespace: plan.spec.threescale.namespace, replicas: 1, phaseId: chart.phaseId, kind: plan.spec.threescale.workloadKind });
   }
   return chart;
 }
