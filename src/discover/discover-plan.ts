@@ -56,6 +56,7 @@ export function discoverPlan(input: DiscoveryInput): DiscoveryResult {
   const workloadKind = threescaleWorkloadKind(input);
   if (workloadKind === 'DeploymentConfig') notes.push('3scale runs as DeploymentConfigs (a release before 2.15): the upgrade to 2.16 needs the upgrade to 2.15 first, so no spec.upgrade is written');
   const workload = (name: string) => byName(workloadKind, name);
+  const release = workloadKind === 'DeploymentConfig' ? 'an install before 2.15' : 'a 2.15 install';
 
   const operatorNamespace = input.operatorNamespace ?? ns;
   const operator = input.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === DEFAULT_OPERATOR_DEPLOYMENT && (o.metadata.namespace ?? ns) === operatorNamespace);
@@ -85,7 +86,7 @@ export function discoverPlan(input: DiscoveryInput): DiscoveryResult {
     notes.push(`System database: internal PostgreSQL, image ${imageOf(d)}, PVC postgresql-data ${pvcSize(pvc) ?? 'unknown size'}`);
   } else {
     const d = workload(INTERNAL_DATABASE_DEPLOYMENTS.mysql);
-    if (!d) throw new UserError(`${input.sourceLabel}: ${workloadKind} ${ns}/system-mysql is missing and the System database is not external; expected the internal MySQL of a 3scale install.`);
+    if (!d) throw new UserError(`${input.sourceLabel}: ${workloadKind} ${ns}/system-mysql is missing and the System database is not external; expected the internal MySQL of ${release}.`);
     systemDatabase = { kind: 'mysql', strategy: 'keep-in-place', detach: detachList(input, apim, workloadKind) };
     notes.push(`System database: internal MySQL, image ${imageOf(d)}, kept in place and detached from the operator`);
   }
@@ -97,7 +98,7 @@ export function discoverPlan(input: DiscoveryInput): DiscoveryResult {
       return { strategy: 'already-external' as const };
     }
     const d = workload(`${role}-redis`);
-    if (!d) throw new UserError(`${input.sourceLabel}: ${workloadKind} ${ns}/${role}-redis is missing and ${role} Redis is not external; expected the internal Redis of a 3scale install.`);
+    if (!d) throw new UserError(`${input.sourceLabel}: ${workloadKind} ${ns}/${role}-redis is missing and ${role} Redis is not external; expected the internal Redis of ${release}.`);
     const pvc = byName('PersistentVolumeClaim', `${role}-redis-storage`);
     notes.push(`${role} Redis: internal, image ${imageOf(d)}, PVC ${role}-redis-storage ${pvcSize(pvc) ?? 'unknown size'}`);
     return { strategy: 'upgrade-on-cluster' as const, storage: storageOf(pvc) };
