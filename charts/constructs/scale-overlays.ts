@@ -1,5 +1,6 @@
 import type { Construct } from 'constructs';
 import { THREESCALE_DEPLOYMENTS } from '../../src/plan/deployments.js';
+import { threescaleWorkload } from '../../src/plan/plan-facts.js';
 import type { Plan } from '../../src/plan/plan-schema.js';
 import { ReplicaOverlay } from './replica-overlay.js';
 
@@ -21,7 +22,7 @@ export function scaleThreescale(scope: Construct, plan: Plan, phaseId: string, t
       namespace: threescale.namespace,
       replicas: target === 'down' ? 0 : replicas[name],
       phaseId,
-      kind: threescale.workloadKind,
+      kind: threescaleWorkload(plan).kind,
     });
   }
 }

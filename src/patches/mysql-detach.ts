@@ -1,3 +1,4 @@
+import { threescaleWorkload } from '../plan/plan-facts.js';
 import type { DetachedObject, Plan } from '../plan/plan-schema.js';
 
 /**
@@ -54,7 +55,7 @@ const RESOURCE_BY_KIND: Record<DetachedObject['kind'], string> = {
  */
 export function defaultDetachObjects(plan: Plan): DetachedObject[] {
   const app = plan.spec.threescale.appLabel;
-  const workloadKind = plan.spec.threescale.workloadKind;
+  const workloadKind = threescaleWorkload(plan).kind;
   const labels = { app, threescale_component: 'system', threescale_component_element: 'mysql' };
   const podTemplateLabels = {
     ...labels,

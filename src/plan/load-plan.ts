@@ -138,7 +138,7 @@ function checkDetachList(plan: Plan, path: string): void {
     if (o.podTemplateLabels && o.kind !== 'Deployment' && o.kind !== 'DeploymentConfig') {
       throw new UserError(`${path}: spec.systemDatabase.detach[${i}].podTemplateLabels: ${key} has no pod template; expected podTemplateLabels only on a Deployment or DeploymentConfig.`);
     }
-    const workloadKind = plan.spec.threescale.workloadKind;
+    const workloadKind = plan.spec.threescale.workloadKind ?? 'Deployment';
     if ((o.kind === 'Deployment' || o.kind === 'DeploymentConfig') && o.kind !== workloadKind) {
       throw new UserError(
         `${path}: spec.systemDatabase.detach[${i}].kind: ${key} is a ${o.kind} while spec.threescale.workloadKind is ${workloadKind}; expected the kind the install runs system-mysql as (${workloadKind}).`,

@@ -42,7 +42,7 @@ export function workloadType(kind: WorkloadKind): WorkloadType {
  * before 2.15). The operator Deployment and the new database servers are Deployments whatever it says.
  */
 export function threescaleWorkload(plan: Plan): WorkloadType {
-  return WORKLOAD_TYPES[plan.spec.threescale.workloadKind];
+  return WORKLOAD_TYPES[plan.spec.threescale.workloadKind ?? 'Deployment'];
 }
 
 /** Whether the install predates 2.15 (its components are DeploymentConfigs). */

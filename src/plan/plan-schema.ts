@@ -199,9 +199,11 @@ export const planSchema = z
             /**
              * What runs the 3scale components and their internal databases: `Deployment` (apps/v1, 3scale
              * 2.15) or `DeploymentConfig` (apps.openshift.io/v1, installs older than 2.15). The operator itself
-             * is an OLM Deployment either way. @default Deployment
+             * is an OLM Deployment either way. Left without a default in the validated plan so the plan
+             * digest of a 2.15 plan does not change with this field; read it through `threescaleWorkload`.
+             * @default Deployment
              */
-            workloadKind: z.enum(WORKLOAD_KINDS).default('Deployment'),
+            workloadKind: z.enum(WORKLOAD_KINDS).optional(),
           })
           .strict(),
         operator: z

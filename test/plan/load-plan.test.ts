@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { UserError } from '../../src/errors.js';
 import { loadPlanFile, parsePlan } from '../../src/plan/load-plan.js';
+import { threescaleWorkload } from '../../src/plan/plan-facts.js';
 
 const EXAMPLE = join(import.meta.dirname, '..', '..', 'examples', 'postgresql-and-redis', 'migration.yaml');
 
@@ -147,8 +148,10 @@ describe('parsePlan refuses bad plans with one sentence naming the field', () =>
 });
 
 describe('spec.threescale.workloadKind (installs before 2.15 run DeploymentConfigs)', () => {
-  test('GIVEN no workloadKind WHEN loaded THEN it defaults to Deployment', () => {
-    expect(parsePlan(require_text(EXAMPLE), 'migration.yaml').plan.spec.threescale.workloadKind).toBe('Deployment');
+  test('GIVEN no workloadKind WHEN loaded THEN it stays absent (the digest of a 2.15 plan is unchanged) and means Deployment', () => {
+    const { plan } = parsePlan(require_text(EXAMPLE), 'migration.yaml');
+    expect(plan.spec.threescale).not.toHaveProperty('workloadKind');
+    expect(threescaleWorkload(plan)).toMatchObject({ kind: 'Deployment', apiVersion: 'apps/v1', podLabel: 'deployment' });
   });
 
   test('GIVEN workloadKind DeploymentConfig and no upgrade WHEN loaded THEN it is kept', () => {
