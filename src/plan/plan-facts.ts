@@ -45,11 +45,6 @@ export function threescaleWorkload(plan: Plan): WorkloadType {
   return WORKLOAD_TYPES[plan.spec.threescale.workloadKind ?? 'Deployment'];
 }
 
-/** Whether the install predates 2.15 (its components are DeploymentConfigs). */
-export function runsDeploymentConfigs(plan: Plan): boolean {
-  return plan.spec.threescale.workloadKind === 'DeploymentConfig';
-}
-
 /** The two Redis roles of 3scale. */
 export type RedisRole = 'backend' | 'system';
 export const REDIS_ROLES: readonly RedisRole[] = ['backend', 'system'];
