@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
-import { mysqlKeptInPlace, POSTGRESQL_NAMES, postgresqlMove, redisMoves } from '../src/plan/plan-facts.js';
+import { mysqlKeptInPlace, POSTGRESQL_NAMES, postgresqlMove, redisMoves, threescaleWorkload } from '../src/plan/plan-facts.js';
 import type { Plan } from '../src/plan/plan-schema.js';
 import { ApiManagerOverlay } from './constructs/api-manager-overlay.js';
 import { ReplicaOverlay } from './constructs/replica-overlay.js';
@@ -37,7 +37,7 @@ export function render(scope: Construct, id: string, context: RenderContext): Ph
     wave: 1,
   });
   if (postgresqlMove(plan)) {
-    new ReplicaOverlay(chart, 'OldPostgresql', { name: POSTGRESQL_NAMES.oldDeployment, namespace: plan.spec.threescale.namespace, replicas: 0, phaseId: chart.phaseId });
+    new ReplicaOverlay(chart, 'OldPostgresql', { name: POSTGRESQL_NAMES.oldDeployment, namespace: plan.spec.threescale.namespace, replicas: 0, phaseId: chart.phaseId, kind: threescaleWorkload(plan).kind });
   }
   detachMysqlJob(chart, 2);
   return chart;

@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
-import { POSTGRESQL_NAMES, postgresqlMove } from '../src/plan/plan-facts.js';
+import { POSTGRESQL_NAMES, postgresqlMove, threescaleWorkload } from '../src/plan/plan-facts.js';
 import { ApiManagerOverlay } from './constructs/api-manager-overlay.js';
 import { ReplicaOverlay } from './constructs/replica-overlay.js';
 import { externalFlags } from './cutover-chart.js';
@@ -27,7 +27,7 @@ export function render(scope: Construct, id: string, context: RenderContext): Ph
     wave: 1,
   });
   if (postgresqlMove(plan)) {
-    new ReplicaOverlay(chart, 'OldPostgresql', { name: POSTGRESQL_NAMES.oldDeployment, namespace: plan.spec.threescale.namespace, replicas: 1, phaseId: chart.phaseId });
+    new ReplicaOverlay(chart, 'OldPostgresql', { name: POSTGRESQL_NAMES.oldDeployment, namespace: plan.spec.threescale.namespace, replicas: 1, phaseId: chart.phaseId, kind: threescaleWorkload(plan).kind });
   }
   return chart;
 }

@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
-import { redisMoves, redisNames } from '../src/plan/plan-facts.js';
+import { redisMoves, redisNames, threescaleWorkload } from '../src/plan/plan-facts.js';
 import { newRedisServers } from './constructs/new-redis-servers.js';
 import { ReplicaOverlay } from './constructs/replica-overlay.js';
 import { aofRewriteJob } from './jobs/redis-jobs.js';
@@ -16,7 +16,7 @@ export function render(scope: Construct, id: string, context: RenderContext): Ph
   const { plan } = context;
   newRedisServers(chart, plan, 1, 'restore');
   for (const role of redisMoves(plan)) {
-    new ReplicaOverlay(chart, `Old-${role}`, { name: redisNames(role).oldDeployment, namespace: plan.spec.threescale.namespace, replicas: 0, phaseId: chart.phaseId });
+    new ReplicaOverlay(chart, `Old-${role}`, { name: redisNames(role).oldDeployment, namespace: plan.spec.threescale.namespace, replicas: 0, phaseId: chart.phaseId, kind: threescaleWorkload(plan).kind });
     aofRewriteJob(chart, role);
   }
   return chart;

@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
-import { redisMoves, redisNames } from '../src/plan/plan-facts.js';
+import { redisMoves, redisNames, threescaleWorkload } from '../src/plan/plan-facts.js';
 import { newRedisServers } from './constructs/new-redis-servers.js';
 import { ReplicaOverlay } from './constructs/replica-overlay.js';
 import { PhaseChart } from './phase-chart.js';
@@ -11,7 +11,7 @@ export function render(scope: Construct, id: string, context: RenderContext): Ph
   const { plan } = context;
   newRedisServers(chart, plan, 0, 'restore');
   for (const role of redisMoves(plan)) {
-    new ReplicaOverlay(chart, `Old-${role}`, { name: redisNames(role).oldDeployment, namespace: plan.spec.threescale.namespace, replicas: 1, phaseId: chart.phaseId });
+    new ReplicaOverlay(chart, `Old-${role}`, { name: redisNames(role).oldDeployment, namespace: plan.spec.threescale.namespace, replicas: 1, phaseId: chart.phaseId, kind: threescaleWorkload(plan).kind });
   }
   return chart;
 }

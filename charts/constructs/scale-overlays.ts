@@ -1,9 +1,13 @@
 import type { Construct } from 'constructs';
 import { THREESCALE_DEPLOYMENTS } from '../../src/plan/deployments.js';
+import { threescaleWorkload } from '../../src/plan/plan-facts.js';
 import type { Plan } from '../../src/plan/plan-schema.js';
 import { ReplicaOverlay } from './replica-overlay.js';
 
-/** Replica overlays for the operator and the twelve 3scale Deployments: all to zero, or all to their captured counts. */
+/**
+ * Replica overlays for the operator and the twelve 3scale Deployments (DeploymentConfigs before 2.15): all
+ * to zero, or all to their captured counts. The operator is an OLM Deployment in every release.
+ */
 export function scaleThreescale(scope: Construct, plan: Plan, phaseId: string, target: 'down' | 'up'): void {
   const { threescale, operator, replicas } = plan.spec;
   new ReplicaOverlay(scope, 'Operator', {
@@ -18,6 +22,7 @@ export function scaleThreescale(scope: Construct, plan: Plan, phaseId: string, t
       namespace: threescale.namespace,
       replicas: target === 'down' ? 0 : replicas[name],
       phaseId,
+      kind: threescaleWorkload(plan).kind,
     });
   }
 }

@@ -2,10 +2,11 @@ import type { k8s } from 'cdk8s-plus-28';
 import type { PhaseChart } from '../phase-chart.js';
 import { kubeJob } from './kube-job.js';
 
-const GROUPS: Record<string, string> = { deployment: 'apps' };
-const API_VERSIONS: Record<string, string> = { deployment: 'apps/v1' };
+const GROUPS: Record<string, string> = { deployment: 'apps', deploymentconfig: 'apps.openshift.io' };
+const API_VERSIONS: Record<string, string> = { deployment: 'apps/v1', deploymentconfig: 'apps.openshift.io/v1' };
 const KINDS: Record<string, string> = {
   deployment: 'Deployment',
+  deploymentconfig: 'DeploymentConfig',
   service: 'Service',
   serviceaccount: 'ServiceAccount',
   persistentvolumeclaim: 'PersistentVolumeClaim',

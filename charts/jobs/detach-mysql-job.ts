@@ -5,6 +5,8 @@ import type { PhaseChart } from '../phase-chart.js';
 import { kubeJob } from './kube-job.js';
 
 const PATCHES_CONFIGMAP = 'detach-system-mysql-patches';
+/** API group of each kubectl resource the patches touch (core for the rest). */
+const API_GROUPS: Record<string, string> = { deployment: 'apps', deploymentconfig: 'apps.openshift.io' };
 
 /**
  * MySQL kept in place: the Job that applies the guarded JSON patches to the live objects, with the patches
@@ -26,8 +28,8 @@ export function detachMysqlJob(chart: PhaseChart, wave: number): void {
   const byResource = new Map<string, Set<string>>();
   for (const s of steps) byResource.set(s.resource, (byResource.get(s.resource) ?? new Set()).add(s.name));
   const rules: k8s.PolicyRule[] = [...byResource.entries()].map(([resource, names]) => ({
-    apiGroups: resource === 'deployment' ? ['apps'] : [''],
-    resources: [resource === 'deployment' ? 'deployments' : resource === 'persistentvolumeclaim' ? 'persistentvolumeclaims' : `${resource}s`],
+    apiGroups: [API_GROUPS[resource] ?? ''],
+    resources: [`${resource}s`],
     resourceNames: [...names].sort(),
     verbs: ['get', 'patch'],
   }));

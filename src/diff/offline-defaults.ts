@@ -136,6 +136,9 @@ function fillWorkloadSpec(kind: string, spec: JsonObject): void {
           }
         }
         break;
+      case 'DeploymentConfig':
+        fillDeploymentConfigSpec(spec);
+        break;
       case 'DaemonSet':
         setDefault(spec, 'revisionHistoryLimit', 10);
         setDefault(spec, 'updateStrategy', { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
@@ -164,6 +167,44 @@ function fillDeploymentStrategy(spec: JsonObject): void {
       setDefault(rolling, 'maxSurge', '25%');
       setDefault(rolling, 'maxUnavailable', '25%');
     }
+  }
+}
+
+/**
+ * DeploymentConfig (apps.openshift.io/v1, served by openshift-apiserver): a Rolling strategy with its
+ * parameters, a 6 h rollout deadline, 10 old ReplicationControllers, test off and a ConfigChange trigger
+ * when the list is absent. Its plain-map `selector` is taken from the template labels when absent.
+ */
+function fillDeploymentConfigSpec(spec: JsonObject): void {
+  setDefault(spec, 'revisionHistoryLimit', 10);
+  setDefault(spec, 'test', false);
+  setDefault(spec, 'triggers', [{ type: 'ConfigChange' }]);
+  const labels = objectAt(spec, 'template', 'metadata', 'labels');
+  if (labels !== undefined) {
+    setDefault(spec, 'selector', cloneJson(labels));
+  }
+  setDefault(spec, 'strategy', {});
+  const strategy = childObject(spec, 'strategy');
+  if (strategy === undefined) {
+    return;
+  }
+  setDefault(strategy, 'type', 'Rolling');
+  setDefault(strategy, 'activeDeadlineSeconds', 21600);
+  const params = strategy['type'] === 'Rolling' ? 'rollingParams' : strategy['type'] === 'Recreate' ? 'recreateParams' : undefined;
+  if (params === undefined) {
+    return;
+  }
+  setDefault(strategy, params, {});
+  const values = childObject(strategy, params);
+  if (values === undefined) {
+    return;
+  }
+  setDefault(values, 'timeoutSeconds', 600);
+  if (params === 'rollingParams') {
+    setDefault(values, 'updatePeriodSeconds', 1);
+    setDefault(values, 'intervalSeconds', 1);
+    setDefault(values, 'maxUnavailable', '25%');
+    setDefault(values, 'maxSurge', '25%');
   }
 }
 

@@ -1,7 +1,7 @@
 import { UserError } from '../errors.js';
 import { apiGroup, type KubeObject } from '../kube/kube-object.js';
 import { DEFAULT_OPERATOR_DEPLOYMENT, INTERNAL_DATABASE_DEPLOYMENTS, THREESCALE_DEPLOYMENTS } from '../plan/deployments.js';
-import { PLAN_API_VERSION, PLAN_KIND, type PlanInput } from '../plan/plan-schema.js';
+import { PLAN_API_VERSION, PLAN_KIND, type PlanInput, type WorkloadKind } from '../plan/plan-schema.js';
 
 /** What discovery was given: the objects of the 3scale namespace (and the operator's, if different). */
 export interface DiscoveryInput {
@@ -32,8 +32,9 @@ const METADATA_LABEL_KEYS = ['app', 'threescale_component', 'threescale_componen
 const POD_LABEL_KEYS = [...METADATA_LABEL_KEYS, 'com.company', 'rht.comp', 'rht.comp_ver', 'rht.prod_name', 'rht.prod_ver', 'rht.subcomp', 'rht.subcomp_t'];
 
 /**
- * Builds a plan from a 3scale 2.15 install. Refuses, in one sentence each: no APIManager, two
- * APIManagers, Oracle, DeploymentConfigs where Deployments are expected, a missing 3scale Deployment.
+ * Builds a plan from a 3scale 2.15 install, or an older one whose components are DeploymentConfigs.
+ * Refuses, in one sentence each: no APIManager, two APIManagers, Oracle, a namespace that mixes
+ * Deployments and DeploymentConfigs of 3scale, a missing 3scale Deployment (or DeploymentConfig).
  */
 export function discoverPlan(input: DiscoveryInput): DiscoveryResult {
   const ns = input.namespace;
@@ -52,12 +53,10 @@ export function discoverPlan(input: DiscoveryInput): DiscoveryResult {
   const version = apim.metadata.annotations?.['apps.3scale.net/apimanager-threescale-version'];
   if (version) notes.push(`3scale ${version}, operator ${apim.metadata.annotations?.['apps.3scale.net/threescale-operator-version'] ?? 'unknown'}`);
 
-  const dcs = inNs('DeploymentConfig');
-  if (dcs.length) {
-    throw new UserError(
-      `${input.sourceLabel}: namespace ${ns} runs DeploymentConfigs (${dcs.map((d) => d.metadata.name).slice(0, 4).join(', ')}${dcs.length > 4 ? ', …' : ''}) where 3scale 2.15 has Deployments; expected an install already upgraded to 2.15 (pre-2.15 installs are not supported by this procedure).`,
-    );
-  }
+  const workloadKind = threescaleWorkloadKind(input);
+  if (workloadKind === 'DeploymentConfig') notes.push('3scale runs as DeploymentConfigs (a release before 2.15): the upgrade to 2.16 needs the upgrade to 2.15 first, so no spec.upgrade is written');
+  const workload = (name: string) => byName(workloadKind, name);
+  const release = workloadKind === 'DeploymentConfig' ? 'an install before 2.15' : 'a 2.15 install';
 
   const operatorNamespace = input.operatorNamespace ?? ns;
   const operator = input.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === DEFAULT_OPERATOR_DEPLOYMENT && (o.metadata.namespace ?? ns) === operatorNamespace);
@@ -65,7 +64,7 @@ export function discoverPlan(input: DiscoveryInput): DiscoveryResult {
     throw new UserError(`${input.sourceLabel}: Deployment ${operatorNamespace}/${DEFAULT_OPERATOR_DEPLOYMENT} is missing; expected the 3scale operator there (pass --operator-namespace when it runs in another namespace).`);
   }
 
-  const replicas = capturedReplicas(input, byName('ConfigMap', STATE_CONFIGMAP), operator, notes);
+  const replicas = capturedReplicas(input, workloadKind, byName('ConfigMap', STATE_CONFIGMAP), operator, notes);
 
   const dbUrlScheme = systemDatabaseScheme(byName('Secret', 'system-database'));
   if (dbUrlScheme?.startsWith('oracle')) {
@@ -79,16 +78,16 @@ export function discoverPlan(input: DiscoveryInput): DiscoveryResult {
     if (!kind) throw new UserError(`${input.sourceLabel}: Secret ${ns}/system-database has no readable URL scheme; expected postgresql:// or mysql2:// for an external System database.`);
     systemDatabase = { kind, strategy: 'already-external' } as PlanInput['spec']['systemDatabase'];
     notes.push(`System database: already external (${kind})`);
-  } else if (spec.system?.database?.postgresql !== undefined || byName('Deployment', INTERNAL_DATABASE_DEPLOYMENTS.postgresql)) {
-    const d = byName('Deployment', INTERNAL_DATABASE_DEPLOYMENTS.postgresql);
-    if (!d) throw new UserError(`${input.sourceLabel}: the APIManager asks for an internal PostgreSQL but Deployment ${ns}/system-postgresql is missing; expected it running.`);
+  } else if (spec.system?.database?.postgresql !== undefined || workload(INTERNAL_DATABASE_DEPLOYMENTS.postgresql)) {
+    const d = workload(INTERNAL_DATABASE_DEPLOYMENTS.postgresql);
+    if (!d) throw new UserError(`${input.sourceLabel}: the APIManager asks for an internal PostgreSQL but ${workloadKind} ${ns}/system-postgresql is missing; expected it running.`);
     const pvc = byName('PersistentVolumeClaim', 'postgresql-data');
     systemDatabase = { kind: 'postgresql', strategy: 'upgrade-on-cluster', storage: storageOf(pvc) };
     notes.push(`System database: internal PostgreSQL, image ${imageOf(d)}, PVC postgresql-data ${pvcSize(pvc) ?? 'unknown size'}`);
   } else {
-    const d = byName('Deployment', INTERNAL_DATABASE_DEPLOYMENTS.mysql);
-    if (!d) throw new UserError(`${input.sourceLabel}: Deployment ${ns}/system-mysql is missing and the System database is not external; expected the internal MySQL of a 2.15 install.`);
-    systemDatabase = { kind: 'mysql', strategy: 'keep-in-place', detach: detachList(input, apim) };
+    const d = workload(INTERNAL_DATABASE_DEPLOYMENTS.mysql);
+    if (!d) throw new UserError(`${input.sourceLabel}: ${workloadKind} ${ns}/system-mysql is missing and the System database is not external; expected the internal MySQL of ${release}.`);
+    systemDatabase = { kind: 'mysql', strategy: 'keep-in-place', detach: detachList(input, apim, workloadKind) };
     notes.push(`System database: internal MySQL, image ${imageOf(d)}, kept in place and detached from the operator`);
   }
 
@@ -98,8 +97,8 @@ export function discoverPlan(input: DiscoveryInput): DiscoveryResult {
       notes.push(`${role} Redis: already external`);
       return { strategy: 'already-external' as const };
     }
-    const d = byName('Deployment', `${role}-redis`);
-    if (!d) throw new UserError(`${input.sourceLabel}: Deployment ${ns}/${role}-redis is missing and ${role} Redis is not external; expected the internal Redis of a 2.15 install.`);
+    const d = workload(`${role}-redis`);
+    if (!d) throw new UserError(`${input.sourceLabel}: ${workloadKind} ${ns}/${role}-redis is missing and ${role} Redis is not external; expected the internal Redis of ${release}.`);
     const pvc = byName('PersistentVolumeClaim', `${role}-redis-storage`);
     notes.push(`${role} Redis: internal, image ${imageOf(d)}, PVC ${role}-redis-storage ${pvcSize(pvc) ?? 'unknown size'}`);
     return { strategy: 'upgrade-on-cluster' as const, storage: storageOf(pvc) };
@@ -107,7 +106,8 @@ export function discoverPlan(input: DiscoveryInput): DiscoveryResult {
 
   const backendRedis = redis('backend');
   const systemRedis = redis('system');
-  const upgrade = discoverUpgrade(input, operatorNamespace, notes);
+  // 2.16 can only follow 2.15, so an install on DeploymentConfigs gets no upgrade section to enable.
+  const upgrade = workloadKind === 'DeploymentConfig' ? undefined : discoverUpgrade(input, operatorNamespace, notes);
 
   const target = input.targetNamespace ?? `${ns}-db`.slice(0, 63);
   const plan: PlanInput = {
@@ -121,6 +121,7 @@ export function discoverPlan(input: DiscoveryInput): DiscoveryResult {
         apiManagerName: apim.metadata.name,
         ...(spec.appLabel && spec.appLabel !== '3scale-api-management' ? { appLabel: spec.appLabel as string } : {}),
         ...(version ? { version } : {}),
+        ...(workloadKind === 'DeploymentConfig' ? { workloadKind } : {}),
       },
       operator: { namespace: operatorNamespace },
       targets: { namespace: target, createNamespace: target !== ns },
@@ -171,16 +172,45 @@ function discoverUpgrade(input: DiscoveryInput, operatorNamespace: string, notes
   return { enabled: false, subscription: record(threescale), ...(apicast ? { apicast: record(apicast) } : {}) };
 }
 
+/** Names of the 3scale workloads whose kind tells the release apart: the twelve components and the internal databases. */
+const THREESCALE_WORKLOAD_NAMES: ReadonlySet<string> = new Set([...THREESCALE_DEPLOYMENTS, ...Object.values(INTERNAL_DATABASE_DEPLOYMENTS)]);
+
+/**
+ * Whether 3scale runs as Deployments (2.15) or DeploymentConfigs (before 2.15). Only the 3scale workload
+ * names count: the operator is an OLM Deployment in every release, and the new database servers a started
+ * migration created are Deployments. A namespace holding both kinds under those names is half-way through
+ * the 2.15 upgrade (or was changed by hand), and neither set of replica counts can be trusted.
+ */
+function threescaleWorkloadKind(input: DiscoveryInput): WorkloadKind {
+  const ns = input.namespace;
+  const named = (kind: string) =>
+    input.objects
+      .filter((o) => o.kind === kind && (o.metadata.namespace ?? ns) === ns && THREESCALE_WORKLOAD_NAMES.has(o.metadata.name))
+      .map((o) => o.metadata.name)
+      .sort();
+  const dcs = named('DeploymentConfig');
+  if (!dcs.length) return 'Deployment';
+  const deployments = named('Deployment');
+  if (deployments.length) {
+    const list = (kind: string, names: string[]) => `${kind}${names.length > 1 ? 's' : ''} ${names.slice(0, 4).join(', ')}${names.length > 4 ? `, … (${names.length})` : ''}`;
+    throw new UserError(
+      `${input.sourceLabel}: namespace ${ns} runs 3scale both as ${list('DeploymentConfig', dcs)} and as ${list('Deployment', deployments)}; expected one kind (DeploymentConfigs before 2.15, Deployments from 2.15): finish or undo the upgrade to 2.15 first.`,
+    );
+  }
+  return 'DeploymentConfig';
+}
+
 /** ConfigMap preflight writes with the replica counts captured before the scale-down. */
 const STATE_CONFIGMAP = 'threescale-migrate-state';
 
 /**
- * The replica count of every 3scale Deployment. Once the migration has started (its state ConfigMap
- * exists) the counts recorded there win, because the live ones may already be 0. Without it, an install
- * whose operator is at 0 replicas looks scaled down: capturing its counts would bring 3scale back at 0
- * after the migration, so discovery refuses.
+ * The replica count of every 3scale Deployment (or DeploymentConfig: `spec.replicas` there too, as the
+ * seed's `oc get dc … -o=jsonpath='{.spec.replicas}'` reads it). Once the migration has started (its state
+ * ConfigMap exists) the counts recorded there win, because the live ones may already be 0. Without it, an
+ * install whose operator is at 0 replicas looks scaled down: capturing its counts would bring 3scale back
+ * at 0 after the migration, so discovery refuses.
  */
-function capturedReplicas(input: DiscoveryInput, state: KubeObject | undefined, operator: KubeObject, notes: string[]): Record<string, number> {
+function capturedReplicas(input: DiscoveryInput, workloadKind: WorkloadKind, state: KubeObject | undefined, operator: KubeObject, notes: string[]): Record<string, number> {
   const ns = input.namespace;
   const replicas: Record<string, number> = {};
   if (state) {
@@ -202,8 +232,11 @@ function capturedReplicas(input: DiscoveryInput, state: KubeObject | undefined, 
     );
   }
   for (const name of THREESCALE_DEPLOYMENTS) {
-    const d = input.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name && (o.metadata.namespace ?? ns) === ns);
-    if (!d) throw new UserError(`${input.sourceLabel}: Deployment ${ns}/${name} is missing; expected all 12 3scale Deployments of a 2.15 install.`);
+    const d = input.objects.find((o) => o.kind === workloadKind && o.metadata.name === name && (o.metadata.namespace ?? ns) === ns);
+    if (!d) {
+      const release = workloadKind === 'DeploymentConfig' ? 'an install before 2.15' : 'a 2.15 install';
+      throw new UserError(`${input.sourceLabel}: ${workloadKind} ${ns}/${name} is missing; expected all 12 3scale ${workloadKind}s of ${release}.`);
+    }
     replicas[name] = (d.spec as { replicas?: number } | undefined)?.replicas ?? 1;
   }
   return replicas;
@@ -237,10 +270,10 @@ function storageOf(pvc: KubeObject | undefined): { size?: string; storageClassNa
 }
 
 /** Labels and the APIManager ownerReference found on each object the MySQL path detaches. */
-function detachList(input: DiscoveryInput, apim: KubeObject) {
+function detachList(input: DiscoveryInput, apim: KubeObject, workloadKind: WorkloadKind) {
   const ns = input.namespace;
-  const targets: [kind: 'Deployment' | 'PersistentVolumeClaim' | 'ConfigMap' | 'Service', name: string][] = [
-    ['Deployment', 'system-mysql'],
+  const targets: [kind: WorkloadKind | 'PersistentVolumeClaim' | 'ConfigMap' | 'Service', name: string][] = [
+    [workloadKind, 'system-mysql'],
     ['PersistentVolumeClaim', 'mysql-storage'],
     ['ConfigMap', 'mysql-extra-conf'],
     ['ConfigMap', 'mysql-main-conf'],
@@ -256,7 +289,7 @@ function detachList(input: DiscoveryInput, apim: KubeObject) {
     };
     const owners = (o.metadata.ownerReferences ?? []) as { kind?: string; name?: string }[];
     const ownerIndex = owners.findIndex((r) => r.kind === 'APIManager' && r.name === apim.metadata.name);
-    const podLabels = kind === 'Deployment' ? pick((o.spec as any)?.template?.metadata?.labels, POD_LABEL_KEYS) : undefined;
+    const podLabels = kind === 'Deployment' || kind === 'DeploymentConfig' ? pick((o.spec as any)?.template?.metadata?.labels, POD_LABEL_KEYS) : undefined;
     out.push({
       kind,
       name,

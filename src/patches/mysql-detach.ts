@@ -1,3 +1,4 @@
+import { threescaleWorkload } from '../plan/plan-facts.js';
 import type { DetachedObject, Plan } from '../plan/plan-schema.js';
 
 /**
@@ -31,11 +32,15 @@ export interface DetachStep {
 
 /** Labels the operator puts on every object's metadata (facts section 0). */
 const METADATA_LABEL_KEYS = ['app', 'threescale_component', 'threescale_component_element'] as const;
-/** Labels the operator puts on pod templates besides those; `deployment` is the selector and stays. */
+/**
+ * Labels the operator puts on pod templates besides those; the selector label (`deployment`, or
+ * `deploymentConfig` before 2.15) is not among them and stays.
+ */
 const METERING_LABEL_KEYS = ['com.company', 'rht.comp', 'rht.comp_ver', 'rht.prod_name', 'rht.prod_ver', 'rht.subcomp', 'rht.subcomp_t'] as const;
 
 const RESOURCE_BY_KIND: Record<DetachedObject['kind'], string> = {
   Deployment: 'deployment',
+  DeploymentConfig: 'deploymentconfig',
   PersistentVolumeClaim: 'persistentvolumeclaim',
   ConfigMap: 'configmap',
   Service: 'service',
@@ -44,23 +49,26 @@ const RESOURCE_BY_KIND: Record<DetachedObject['kind'], string> = {
 /**
  * What the 2.15 operator writes on the MySQL objects (facts sections 0 and 1.1), used when the plan does
  * not record discovered values. The seed forgets `mysql-main-conf` and the Service `system-mysql`, which the
- * operator owns too.
+ * operator owns too. Before 2.15 `system-mysql` is a DeploymentConfig with the same labels (the release in
+ * `rht.comp_ver` is then 2.14: every removal is guarded by a `test`, so a different value is refused, not
+ * removed).
  */
 export function defaultDetachObjects(plan: Plan): DetachedObject[] {
   const app = plan.spec.threescale.appLabel;
+  const workloadKind = threescaleWorkload(plan).kind;
   const labels = { app, threescale_component: 'system', threescale_component_element: 'mysql' };
   const podTemplateLabels = {
     ...labels,
     'com.company': 'Red_Hat',
     'rht.comp': '3scale',
-    'rht.comp_ver': '2.15',
+    'rht.comp_ver': workloadKind === 'DeploymentConfig' ? '2.14' : '2.15',
     'rht.prod_name': 'Red_Hat_Integration',
     'rht.prod_ver': 'master',
     'rht.subcomp': 'system-mysql',
     'rht.subcomp_t': 'application',
   };
   return [
-    { kind: 'Deployment', name: 'system-mysql', labels, podTemplateLabels, apiManagerOwnerIndex: 0 },
+    { kind: workloadKind, name: 'system-mysql', labels, podTemplateLabels, apiManagerOwnerIndex: 0 },
     { kind: 'PersistentVolumeClaim', name: 'mysql-storage', labels, apiManagerOwnerIndex: 0 },
     { kind: 'ConfigMap', name: 'mysql-extra-conf', labels, apiManagerOwnerIndex: 0 },
     { kind: 'ConfigMap', name: 'mysql-main-conf', labels, apiManagerOwnerIndex: 0 },
@@ -112,7 +120,7 @@ export function mysqlDetachSteps(plan: Plan): DetachStep[] {
       const path = `/metadata/labels/${pointerSegment(key)}`;
       add(`label-${key}`, [{ op: 'test', path, value }, { op: 'remove', path }], path, `{.metadata.labels.${jsonpathKey(key)}}`);
     }
-    if (obj.kind === 'Deployment') {
+    if (obj.kind === 'Deployment' || obj.kind === 'DeploymentConfig') {
       for (const key of [...METADATA_LABEL_KEYS, ...METERING_LABEL_KEYS]) {
         const value = obj.podTemplateLabels?.[key];
         if (value === undefined) continue;

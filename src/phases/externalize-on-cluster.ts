@@ -10,6 +10,7 @@ import {
   redisNames,
   redisNamespace,
   targetNamespaces,
+  threescaleWorkload,
   upgradeChannel,
   upgradeEnabled,
   upgradeSubscriptions,
@@ -27,6 +28,11 @@ import type { PhaseDefinition, Procedure } from './phase.js';
 const ns = (plan: Plan) => plan.spec.threescale.namespace;
 const op = (plan: Plan) => `${plan.spec.operator.namespace}/${plan.spec.operator.deploymentName}`;
 const redisList = (plan: Plan) => redisMoves(plan).map((r) => redisNames(r).deployment).join(' and ');
+/** `Deployment`, or `DeploymentConfig` for an install before 2.15: what the 3scale components run as. */
+const workload = (plan: Plan) => threescaleWorkload(plan).kind;
+/** Prefix naming the kind of the listed 3scale workloads, only where it is not the 2.15 default. */
+const dcPrefix = (plan: Plan) => (workload(plan) === 'DeploymentConfig' ? 'DeploymentConfigs ' : '');
+
 /** Whether the plan creates new database servers (MySQL kept in place creates none and leaves nothing old behind). */
 const createsServers = (plan: Plan) => postgresqlMove(plan) !== undefined || redisMoves(plan).length > 0;
 
@@ -37,10 +43,12 @@ const preflight: PhaseDefinition = {
   destructive: false,
   applies: () => true,
   describe: (plan) => [
-    `ConfigMap ${ns(plan)}/threescale-migrate-state records the plan digest and the replica count of the ${THREESCALE_DEPLOYMENTS.length} 3scale Deployments, so they outlive any workstation`,
+    `ConfigMap ${ns(plan)}/threescale-migrate-state records the plan digest and the replica count of the ${THREESCALE_DEPLOYMENTS.length} 3scale ${workload(plan)}s, so they outlive any workstation`,
   ],
   expects: (plan) => [
-    `3scale 2.15 installed by the operator in namespace ${ns(plan)}, with one APIManager, ${plan.spec.threescale.apiManagerName}`,
+    workload(plan) === 'DeploymentConfig'
+      ? `3scale before 2.15 (DeploymentConfigs) installed by the operator in namespace ${ns(plan)}, with one APIManager, ${plan.spec.threescale.apiManagerName}`
+      : `3scale 2.15 installed by the operator in namespace ${ns(plan)}, with one APIManager, ${plan.spec.threescale.apiManagerName}`,
     `the System database is ${plan.spec.systemDatabase.kind} (Oracle is refused)`,
   ],
   chart: () => import('../../charts/preflight-chart.js'),
@@ -88,7 +96,7 @@ const scaleDown: PhaseDefinition = {
   applies: needsWindow,
   describe: (plan) => [
     `operator Deployment ${op(plan)} to 0 replicas`,
-    `${THREESCALE_DEPLOYMENTS.join(', ')} to 0 replicas`,
+    `${dcPrefix(plan)}${THREESCALE_DEPLOYMENTS.join(', ')} to 0 replicas`,
   ],
   expects: () => ['the new servers of prepare are ready', 'the copy Jobs can reach the old database Services'],
   chart: () => import('../../charts/scale-down-chart.js'),
@@ -200,7 +208,7 @@ const scaleUp: PhaseDefinition = {
   destructive: false,
   applies: needsWindow,
   describe: (plan) => [
-    `${THREESCALE_DEPLOYMENTS.map((d) => `${d}=${plan.spec.replicas[d]}`).join(', ')}`,
+    `${dcPrefix(plan)}${THREESCALE_DEPLOYMENTS.map((d) => `${d}=${plan.spec.replicas[d]}`).join(', ')}`,
     `operator ${op(plan)} to 1 replica`,
   ],
   expects: () => ['the cut-over Jobs recorded their evidence', 'APIManager shows the components external'],
@@ -280,8 +288,8 @@ const cleanup: PhaseDefinition = {
   applies: (plan) => plan.spec.cleanup.enabled && createsServers(plan),
   describe: (plan) => {
     const out: string[] = [];
-    if (postgresqlMove(plan)) out.push(`Deployment ${POSTGRESQL_NAMES.oldDeployment}, PVC postgresql-data, Service ${POSTGRESQL_NAMES.oldService}`);
-    for (const role of redisMoves(plan)) out.push(`Deployment ${redisNames(role).oldDeployment}, PVC ${redisNames(role).oldDeployment}-storage`);
+    if (postgresqlMove(plan)) out.push(`${workload(plan)} ${POSTGRESQL_NAMES.oldDeployment}, PVC postgresql-data, Service ${POSTGRESQL_NAMES.oldService}`);
+    for (const role of redisMoves(plan)) out.push(`${workload(plan)} ${redisNames(role).oldDeployment}, PVC ${redisNames(role).oldDeployment}-storage`);
     if (redisMoves(plan).length === 2) out.push('ConfigMap redis-config');
     return [`Job delete-old-databases deletes, irreversibly: ${out.join('; ')}`];
   },

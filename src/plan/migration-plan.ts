@@ -31,6 +31,13 @@ export function validateMigrationPlan(raw: object, path: string): Plan {
 function checkUpgrade(plan: Plan, path: string): void {
   const u = plan.spec.upgrade;
   if (!u?.enabled) return;
+  // OLM moves one minor at a time and the 2.16 operator stops at a multi-minor hop, so an install still on
+  // DeploymentConfigs (before 2.15) must be upgraded to 2.15 by its operator first, outside this plan.
+  if (plan.spec.threescale.workloadKind === 'DeploymentConfig') {
+    throw new UserError(
+      `${path}: spec.upgrade.enabled: the upgrade to 2.16 cannot run on an install that still has DeploymentConfigs (spec.threescale.workloadKind: DeploymentConfig, 3scale before 2.15); expected spec.upgrade.enabled: false, and the upgrade to 2.15 done first (its operator turns the DeploymentConfigs into Deployments), then a plan discovered again from the 2.15 install.`,
+    );
+  }
   for (const [field, s] of [['subscription', u.subscription], ['apicast', u.apicast]] as const) {
     if (s && s.installPlanApproval === undefined) {
       throw new UserError(
@@ -50,8 +57,14 @@ function checkDetachList(plan: Plan, path: string): void {
       throw new UserError(`${path}: spec.systemDatabase.detach[${i}]: ${key} is listed twice; expected each object once.`);
     }
     seen.add(key);
-    if (o.podTemplateLabels && o.kind !== 'Deployment') {
-      throw new UserError(`${path}: spec.systemDatabase.detach[${i}].podTemplateLabels: ${key} has no pod template; expected podTemplateLabels only on a Deployment.`);
+    if (o.podTemplateLabels && o.kind !== 'Deployment' && o.kind !== 'DeploymentConfig') {
+      throw new UserError(`${path}: spec.systemDatabase.detach[${i}].podTemplateLabels: ${key} has no pod template; expected podTemplateLabels only on a Deployment or DeploymentConfig.`);
+    }
+    const workloadKind = plan.spec.threescale.workloadKind ?? 'Deployment';
+    if ((o.kind === 'Deployment' || o.kind === 'DeploymentConfig') && o.kind !== workloadKind) {
+      throw new UserError(
+        `${path}: spec.systemDatabase.detach[${i}].kind: ${key} is a ${o.kind} while spec.threescale.workloadKind is ${workloadKind}; expected the kind the install runs system-mysql as (${workloadKind}).`,
+      );
     }
   });
 }

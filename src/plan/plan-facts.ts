@@ -1,10 +1,49 @@
 import { INTERNAL_DATABASE_DEPLOYMENTS } from './deployments.js';
-import { CHANNEL_2_16, type OperatorSubscriptionSpec, type Plan, type PostgresqlDatabase, type RedisComponent } from './plan-schema.js';
+import { CHANNEL_2_16, type OperatorSubscriptionSpec, type Plan, type PostgresqlDatabase, type RedisComponent, type WorkloadKind } from './plan-schema.js';
 
 /**
  * Facts derived from a plan that several phases need. Derived here once so the charts, the plan view and
  * diff agree on them.
  */
+
+/** How the API addresses one workload kind: in manifests, in RBAC rules and on the kubectl command line. */
+export interface WorkloadType {
+  readonly kind: WorkloadKind;
+  readonly apiVersion: string;
+  /** API group, for Role rules. */
+  readonly apiGroup: string;
+  /** REST plural, for Role rules. */
+  readonly plural: string;
+  /** kubectl resource name (`deployment/<name>`, `deploymentconfig/<name>`). */
+  readonly resource: string;
+  /** Pod label the operator selects the pods of `<name>` by (the DC-era key is camel-cased). */
+  readonly podLabel: string;
+}
+
+const WORKLOAD_TYPES: Record<WorkloadKind, WorkloadType> = {
+  Deployment: { kind: 'Deployment', apiVersion: 'apps/v1', apiGroup: 'apps', plural: 'deployments', resource: 'deployment', podLabel: 'deployment' },
+  DeploymentConfig: {
+    kind: 'DeploymentConfig',
+    apiVersion: 'apps.openshift.io/v1',
+    apiGroup: 'apps.openshift.io',
+    plural: 'deploymentconfigs',
+    resource: 'deploymentconfig',
+    podLabel: 'deploymentConfig',
+  },
+};
+
+/** The type of a workload kind. */
+export function workloadType(kind: WorkloadKind): WorkloadType {
+  return WORKLOAD_TYPES[kind];
+}
+
+/**
+ * The kind the 3scale components and their internal databases run as in this install (DeploymentConfigs
+ * before 2.15). The operator Deployment and the new database servers are Deployments whatever it says.
+ */
+export function threescaleWorkload(plan: Plan): WorkloadType {
+  return WORKLOAD_TYPES[plan.spec.threescale.workloadKind ?? 'Deployment'];
+}
 
 /** The two Redis roles of 3scale. */
 export type RedisRole = 'backend' | 'system';

@@ -21,6 +21,11 @@ const QUANTITY = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
 /** An image reference: registry/repository[:tag][@digest], no spaces, no scheme. */
 const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 
+/** Kinds a 3scale install runs its components as: Deployments since 2.15, DeploymentConfigs before. */
+export const WORKLOAD_KINDS = ['Deployment', 'DeploymentConfig'] as const;
+/** One of {@link WORKLOAD_KINDS}. */
+export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
+
 export const namespaceName = z
   .string()
   .max(63, { message: 'a namespace name of at most 63 characters' })
@@ -69,11 +74,11 @@ export const storage = z
 /** Labels and ownerReferences found on one object the MySQL keep-in-place path detaches. */
 const detachedObject = z
   .object({
-    kind: z.enum(['Deployment', 'PersistentVolumeClaim', 'ConfigMap', 'Service']),
+    kind: z.enum(['Deployment', 'DeploymentConfig', 'PersistentVolumeClaim', 'ConfigMap', 'Service']),
     name: objectName,
     /** Keys of the 3scale labels present on `metadata.labels` (only these are removed). */
     labels: z.record(z.string().max(317), z.string().max(63)).optional(),
-    /** Pod template labels present (Deployments only); `deployment` is never removed: it is the selector. */
+    /** Pod template labels present (Deployments and DeploymentConfigs only); the selector label (`deployment`, `deploymentConfig`) is never removed. */
     podTemplateLabels: z.record(z.string().max(317), z.string().max(63)).optional(),
     /** Whether an ownerReference to the APIManager is present, and at which index. */
     apiManagerOwnerIndex: z.number().int().min(0).max(100).optional(),
@@ -238,6 +243,14 @@ export const planSchema = z
             appLabel: z.string().max(63).default('3scale-api-management'),
             /** 3scale release found (`apps.3scale.net/apimanager-threescale-version`), e.g. 2.15.5. */
             version: z.string().regex(/^\d+\.\d+(\.\d+)?$/, { message: 'a 3scale version such as 2.15.5' }).optional(),
+            /**
+             * What runs the 3scale components and their internal databases: `Deployment` (apps/v1, 3scale
+             * 2.15) or `DeploymentConfig` (apps.openshift.io/v1, installs older than 2.15). The operator itself
+             * is an OLM Deployment either way. Left without a default in the validated plan so the plan
+             * digest of a 2.15 plan does not change with this field; read it through `threescaleWorkload`.
+             * @default Deployment
+             */
+            workloadKind: z.enum(WORKLOAD_KINDS).optional(),
           })
           .strict(),
         operator: z

@@ -189,7 +189,7 @@ function removalChecks(plan: PlanBase, result: SynthResult, state: FolderState):
     entry.paths.push(/^\/metadata\/ownerReferences\/\d+$/.test(s.removedPath) ? owner : s.removedPath);
     byObject.set(key, entry);
   }
-  const apiVersion = (kind: string) => (kind === 'Deployment' ? 'apps/v1' : 'v1');
+  const apiVersion = (kind: string) => (kind === 'Deployment' ? 'apps/v1' : kind === 'DeploymentConfig' ? 'apps.openshift.io/v1' : 'v1');
   return [...byObject.values()].map((e) => ({
     object: { apiVersion: apiVersion(e.kind), kind: e.kind, metadata: { name: e.name, namespace: plan.spec.threescale.namespace } },
     removedPaths: e.paths,

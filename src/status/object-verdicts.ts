@@ -162,7 +162,8 @@ function listingKey(apiVersion: string, kind: string, namespace: string | undefi
 /** Why an object that matches is not done yet (pods not ready, volume not bound), or undefined. */
 function readinessGap(desired: KubeObject, live: KubeObject): string | undefined {
   const status = (live.status ?? {}) as Record<string, unknown>;
-  if (live.kind === 'Deployment') {
+  // A DeploymentConfig reports its pods with the same status fields as a Deployment.
+  if (live.kind === 'Deployment' || live.kind === 'DeploymentConfig') {
     const wanted = ((desired.spec as { replicas?: number } | undefined)?.replicas ?? (live.spec as { replicas?: number } | undefined)?.replicas) ?? 1;
     const ready = (status.readyReplicas as number | undefined) ?? 0;
     const replicas = (status.replicas as number | undefined) ?? 0;

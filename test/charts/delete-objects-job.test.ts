@@ -130,4 +130,28 @@ describe('deleteObjectsJob', () => {
     // THEN
     expect(objects.flatMap((o) => validateManifest(o))).toEqual([]);
   });
+
+  test('before 2.15 the cleanup deletes the old databases as DeploymentConfigs, with rights in apps.openshift.io', () => {
+    // GIVEN the pre-2.15 example, cleanup enabled
+    const loaded = loadExample('pre-2.15-deploymentconfigs');
+
+    // WHEN
+    const { objects } = renderChart(cleanup, loaded, 'cleanup');
+
+    // THEN
+    expect(objectsEnv(objects, 'delete-old-databases')).toEqual([
+      '3scale deploymentconfig/system-postgresql',
+      '3scale persistentvolumeclaim/postgresql-data',
+      '3scale service/system-postgresql',
+      '3scale deploymentconfig/backend-redis',
+      '3scale persistentvolumeclaim/backend-redis-storage',
+      '3scale deploymentconfig/system-redis',
+      '3scale persistentvolumeclaim/system-redis-storage',
+      '3scale configmap/redis-config',
+    ]);
+    const role = find(objects, 'Role', 'delete-old-databases', '3scale') as any;
+    expect(role.rules).toContainEqual({ apiGroups: ['apps.openshift.io'], resources: ['deploymentconfigs'], resourceNames: ['system-postgresql', 'backend-redis', 'system-redis'], verbs: ['get', 'delete'] });
+    expect(role.rules.flatMap((r: { resources: string[] }) => r.resources)).not.toContain('deployments');
+    for (const o of objects) expect(validateManifest(o)).toEqual([]);
+  });
 });

@@ -6,7 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import * as cutover from '../../charts/cutover-chart.js';
 import { detachStepDocument, detachStepsIndex, mysqlDetachSteps } from '../../src/patches/mysql-detach.js';
-import { find, loadExample } from '../support/plans.js';
+import { examplePlanWith, find, loadExample } from '../support/plans.js';
 import { renderChart } from '../support/charts.js';
 
 describe('detachMysqlJob', () => {
@@ -69,5 +69,27 @@ describe('detachMysqlJob', () => {
     // THEN
     expect(objects.filter((o) => o.metadata.name.startsWith('detach-system-mysql'))).toEqual([]);
     expect(files).toEqual([]);
+  });
+
+  test('before 2.15 patches the DeploymentConfig system-mysql, with rights in apps.openshift.io', () => {
+    // GIVEN the MySQL example on an install whose system-mysql is a DeploymentConfig
+    const loaded = examplePlanWith('mysql-in-place-and-redis', (raw) => {
+      raw.spec.threescale.workloadKind = 'DeploymentConfig';
+      raw.spec.systemDatabase.detach[0].kind = 'DeploymentConfig';
+    });
+
+    // WHEN
+    const { objects, files } = renderChart(cutover, loaded, 'cutover');
+
+    // THEN the Role names the DeploymentConfig, and the steps index addresses it as kubectl does
+    const role = find(objects, 'Role', 'detach-system-mysql', '3scale') as any;
+    expect(role.rules.slice(2)[0]).toEqual({ apiGroups: ['apps.openshift.io'], resources: ['deploymentconfigs'], resourceNames: ['system-mysql'], verbs: ['get', 'patch'] });
+    const index = (find(objects, 'ConfigMap', 'detach-system-mysql-patches', '3scale') as any).data.steps as string;
+    expect(index.split('\n').filter((l) => l.startsWith('deploymentconfig system-mysql ')).length).toBeGreaterThan(0);
+    expect(index).not.toMatch(/^deployment /m);
+    // AND the pod template labels are removed, never the deploymentConfig selector label
+    const podLabelFiles = files.filter((f) => f.path.includes('deploymentconfig-system-mysql-pod-label-'));
+    expect(podLabelFiles.length).toBeGreaterThan(0);
+    expect(files.some((f) => f.content.includes('/spec/template/metadata/labels/deploymentConfig'))).toBe(false);
   });
 });

@@ -8,9 +8,9 @@ import { ReplicaOverlay } from '../../charts/constructs/replica-overlay.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { validateManifest } from '../../src/validate/validate-manifest.js';
 
-function render(replicas: number): KubeObject[] {
+function render(replicas: number, kind?: 'Deployment' | 'DeploymentConfig'): KubeObject[] {
   const chart = Testing.chart();
-  new ReplicaOverlay(chart, 'Overlay', { name: 'system-app', namespace: '3scale', replicas, phaseId: 'scale-down' });
+  new ReplicaOverlay(chart, 'Overlay', { name: 'system-app', namespace: '3scale', replicas, phaseId: 'scale-down', ...(kind ? { kind } : {}) });
   return chart.toJson() as KubeObject[];
 }
 
@@ -51,6 +51,29 @@ describe('ReplicaOverlay', () => {
     // THEN
     expect(overlay!.metadata.labels).toBeUndefined();
     expect(overlay!.spec).toEqual({ replicas: 3 });
+  });
+
+  test('for a DeploymentConfig (3scale before 2.15): the same partial object under apps.openshift.io/v1', () => {
+    // GIVEN / WHEN
+    const [dc] = render(0, 'DeploymentConfig');
+    const [deployment] = render(0, 'Deployment');
+
+    // THEN only apiVersion and kind differ from the Deployment overlay
+    expect(dc).toEqual({ ...deployment, apiVersion: 'apps.openshift.io/v1', kind: 'DeploymentConfig' });
+    expect(dc!.spec).toEqual({ replicas: 0 });
+  });
+
+  test('a partial DeploymentConfig validates against the project\'s CRD; a negative count does not', () => {
+    // GIVEN
+    const [dc] = render(2, 'DeploymentConfig');
+
+    // WHEN
+    const issues = validateManifest(dc, { partial: true });
+    const negative = validateManifest({ ...dc!, spec: { replicas: -1 } }, { partial: true });
+
+    // THEN
+    expect(issues).toEqual([]);
+    expect(negative.map((i) => i.path)).toEqual(['spec.replicas']);
   });
 
   test('validates as a partial Deployment', () => {

@@ -48,6 +48,24 @@ describe('scaleThreescale', () => {
     expect(replicas(objects)['3scale/apicast-production']).toBe(3);
   });
 
+  test('before 2.15: the twelve components as DeploymentConfigs, the operator still a Deployment', () => {
+    // GIVEN the pre-2.15 example (workloadKind: DeploymentConfig)
+    const { plan } = loadExample('pre-2.15-deploymentconfigs');
+
+    // WHEN
+    const chart = Testing.chart();
+    scaleThreescale(chart, plan, 'some-phase', 'up');
+    const objects = chart.toJson() as KubeObject[];
+
+    // THEN
+    const kinds = Object.fromEntries(objects.map((o) => [o.metadata.name, `${o.apiVersion} ${o.kind}`]));
+    expect(kinds).toEqual({
+      'threescale-operator-controller-manager-v2': 'apps/v1 Deployment',
+      ...Object.fromEntries(THREESCALE_DEPLOYMENTS.map((d) => [d, 'apps.openshift.io/v1 DeploymentConfig'])),
+    });
+    expect(replicas(objects)).toMatchObject({ '3scale/apicast-production': 3, '3scale/system-app': 2, '3scale/threescale-operator-controller-manager-v2': 1 });
+  });
+
   test('renders only partial objects recording the phase', () => {
     // GIVEN / WHEN
     const objects = render('down');

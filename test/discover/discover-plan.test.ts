@@ -11,8 +11,10 @@ import { examplePath } from '../support/plans.js';
 
 let postgresql: KubeObject[];
 let mysql: KubeObject[];
+/** The PostgreSQL install as it was on 2.14, with DeploymentConfigs. */
+let dc: KubeObject[];
 beforeAll(async () => {
-  [postgresql, mysql] = await Promise.all([readExport(LIVE_FIXTURES.postgresql), readExport(LIVE_FIXTURES.mysql)]);
+  [postgresql, mysql, dc] = await Promise.all([readExport(LIVE_FIXTURES.postgresql), readExport(LIVE_FIXTURES.mysql), readExport(LIVE_FIXTURES['postgresql-dc'])]);
 });
 
 const input = (objects: readonly KubeObject[], extra: Partial<DiscoveryInput> = {}): DiscoveryInput => ({ namespace: '3scale', objects, sourceLabel: 'export.yaml', ...extra });
@@ -264,6 +266,86 @@ describe('discoverPlan: the MySQL install', () => {
   });
 });
 
+describe('discoverPlan: an install before 2.15 (DeploymentConfigs)', () => {
+  /** A Deployment of the 2.15 export as the pre-2.15 operator had it: a DeploymentConfig selecting `deploymentConfig=<name>`. */
+  const asDeploymentConfig = (o: KubeObject): KubeObject => {
+    const spec = structuredClone(o.spec) as { selector?: unknown; template: { metadata: { labels: Record<string, string> } } };
+    const { deployment: _selector, ...labels } = spec.template.metadata.labels;
+    spec.template.metadata.labels = { ...labels, deploymentConfig: o.metadata.name };
+    return { ...o, apiVersion: 'apps.openshift.io/v1', kind: 'DeploymentConfig', spec: { ...spec, selector: { deploymentConfig: o.metadata.name } } };
+  };
+  const toDeploymentConfigs = (objects: readonly KubeObject[]) =>
+    objects.map((o) => (o.kind === 'Deployment' && o.metadata.name !== 'threescale-operator-controller-manager-v2' ? asDeploymentConfig(o) : o));
+
+  test('records workloadKind DeploymentConfig and the replica counts of the DeploymentConfigs', () => {
+    // GIVEN the 2.14 PostgreSQL export (DeploymentConfigs, the operator an OLM Deployment), with a 3scale-operator Subscription
+    const subscription = {
+      apiVersion: 'operators.coreos.com/v1alpha1',
+      kind: 'Subscription',
+      metadata: { name: '3scale-operator', namespace: '3scale' },
+      spec: { name: '3scale-operator', channel: 'threescale-2.14', source: 'redhat-operators', sourceNamespace: 'openshift-marketplace', installPlanApproval: 'Manual' },
+    };
+
+    // WHEN
+    const { plan, notes } = discoverPlan(input([...dc, subscription]));
+
+    // THEN the plan says what the components run as, and the counts are the DCs' spec.replicas
+    expect(plan.spec.threescale).toEqual({ namespace: '3scale', apiManagerName: 'apimanager', version: '2.14.3', workloadKind: 'DeploymentConfig' });
+    for (const [name, count] of Object.entries(plan.spec.replicas)) expect({ name, count }).toEqual({ name, count: (pick(dc, 'DeploymentConfig', name).spec as { replicas: number }).replicas });
+    expect(plan.spec.replicas).toMatchObject({ 'apicast-production': 3, 'backend-listener': 2, 'backend-worker': 2, 'system-app': 2, zync: 1 });
+    // AND the databases were found as DeploymentConfigs
+    expect(plan.spec.systemDatabase).toEqual({ kind: 'postgresql', strategy: 'upgrade-on-cluster', storage: { size: '10Gi', storageClassName: 'gp3-csi' } });
+    expect(plan.spec.backendRedis).toMatchObject({ strategy: 'upgrade-on-cluster' });
+    expect(plan.spec.systemRedis).toMatchObject({ strategy: 'upgrade-on-cluster' });
+    // AND no upgrade section: 2.16 can only follow 2.15
+    expect(plan.spec.upgrade).toBeUndefined();
+    expect(notes).toContain('3scale runs as DeploymentConfigs (a release before 2.15): the upgrade to 2.16 needs the upgrade to 2.15 first, so no spec.upgrade is written');
+    // AND the plan loads, with the same replica counts as the bundled pre-2.15 example
+    const { plan: loaded } = parsePlan(stringify(plan), 'discovered.yaml');
+    expect(loaded.spec.threescale.workloadKind).toBe('DeploymentConfig');
+    expect(loaded.spec.replicas).toEqual(parse(readFileSync(examplePath('pre-2.15-deploymentconfigs'), 'utf8')).spec.replicas);
+  });
+
+  test('a 2.15 install gets no workloadKind in its plan (the default, Deployment)', () => {
+    expect(discoverPlan(input(postgresql)).plan.spec.threescale).not.toHaveProperty('workloadKind');
+  });
+
+  test('MySQL kept in place: the DeploymentConfig system-mysql is detached, its deploymentConfig selector label kept', () => {
+    // GIVEN the MySQL install with its workloads as DeploymentConfigs
+    const objects = toDeploymentConfigs(mysql);
+
+    // WHEN
+    const { plan } = discoverPlan(input(objects));
+
+    // THEN the detach list names the DeploymentConfig, with every pod label found but the selector
+    const detach = (plan.spec.systemDatabase as { detach: { kind: string; name: string; podTemplateLabels?: Record<string, string> }[] }).detach;
+    expect(detach.map((d) => `${d.kind} ${d.name}`)).toEqual(['DeploymentConfig system-mysql', 'PersistentVolumeClaim mysql-storage', 'ConfigMap mysql-extra-conf', 'ConfigMap mysql-main-conf', 'Service system-mysql']);
+    const live = (pick(objects, 'DeploymentConfig', 'system-mysql').spec as any).template.metadata.labels as Record<string, string>;
+    const { deploymentConfig: _selector, ...expected } = live;
+    expect(detach[0]!.podTemplateLabels).toEqual(expected);
+    expect(parsePlan(stringify(plan), 'discovered.yaml').plan.spec.systemDatabase).toMatchObject({ kind: 'mysql', detach: [{ kind: 'DeploymentConfig', name: 'system-mysql' }, {}, {}, {}, {}] });
+  });
+
+  test('a missing internal Redis DeploymentConfig is refused naming the kind', () => {
+    expect(refusal(() => discoverPlan(input(without(dc, 'DeploymentConfig', 'backend-redis'))))).toBe(
+      'export.yaml: DeploymentConfig 3scale/backend-redis is missing and backend Redis is not external; expected the internal Redis of an install before 2.15.',
+    );
+  });
+
+  test('the new database Deployments of a started migration do not count as a mixed namespace', () => {
+    // GIVEN prepare created the new servers in the 3scale namespace itself, as Deployments
+    const created = ['system-postgresql-external', 'backend-redis-external', 'system-redis-external'].map((name) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: '3scale' },
+      spec: { replicas: 1 },
+    }));
+
+    // WHEN / THEN
+    expect(discoverPlan(input([...dc, ...created])).plan.spec.threescale.workloadKind).toBe('DeploymentConfig');
+  });
+});
+
 describe('discoverPlan: components already external', () => {
   test('an external System database and both Redis become already-external, with the kind from the URL scheme', () => {
     // GIVEN both installs with every component declared external
@@ -344,8 +426,8 @@ describe('discoverPlan: refusals, one sentence each', () => {
     expect(refusal(() => discoverPlan(input(external(inData, { system: { database: true } }))))).toBe(expected);
   });
 
-  test('DeploymentConfigs where 2.15 has Deployments', () => {
-    // GIVEN a pre-2.15 install: the 3scale components are DeploymentConfigs
+  test('a namespace that runs 3scale both as DeploymentConfigs and as Deployments, naming both', () => {
+    // GIVEN an install half-way through the 2.15 upgrade: five components are still DeploymentConfigs
     const names = ['apicast-production', 'apicast-staging', 'backend-cron', 'backend-listener', 'system-app'];
     const objects = [
       ...postgresql.filter((o) => !(o.kind === 'Deployment' && names.includes(o.metadata.name))),
@@ -354,7 +436,13 @@ describe('discoverPlan: refusals, one sentence each', () => {
 
     // WHEN / THEN
     expect(refusal(() => discoverPlan(input(objects)))).toBe(
-      'export.yaml: namespace 3scale runs DeploymentConfigs (apicast-production, apicast-staging, backend-cron, backend-listener, …) where 3scale 2.15 has Deployments; expected an install already upgraded to 2.15 (pre-2.15 installs are not supported by this procedure).',
+      'export.yaml: namespace 3scale runs 3scale both as DeploymentConfigs apicast-production, apicast-staging, backend-cron, backend-listener, … (5) and as Deployments backend-redis, backend-worker, system-memcache, system-postgresql, … (10); expected one kind (DeploymentConfigs before 2.15, Deployments from 2.15): finish or undo the upgrade to 2.15 first.',
+    );
+  });
+
+  test('a missing 3scale DeploymentConfig of an install before 2.15', () => {
+    expect(refusal(() => discoverPlan(input(without(dc, 'DeploymentConfig', 'zync-que'))))).toBe(
+      'export.yaml: DeploymentConfig 3scale/zync-que is missing; expected all 12 3scale DeploymentConfigs of an install before 2.15.',
     );
   });
 

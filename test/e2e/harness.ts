@@ -12,6 +12,7 @@ import type { KubeObject } from '../../src/kube/kube-object.js';
 import { type LoadedPlan, loadPlanFile } from '../../src/plan/load-plan.js';
 import type { DiffReport, PhaseStatus } from '../../src/status/diff-report.js';
 import { type FolderState, type SynthResult, synthesize } from '../../src/synth/synthesize.js';
+import type { FakeApiSelection } from '../support/fake-api-resources.js';
 import { startFakeApiServer, type FakeApiServer } from '../support/fake-api-server.js';
 import { leakedSecrets, loadLiveFixture, type LIVE_FIXTURES } from '../support/live-fixtures.js';
 
@@ -184,11 +185,12 @@ export class FakeCluster {
   }
 
   /**
-   * The controllers: every Deployment gets the pods it asks for, all ready (or none, at 0 replicas); every
-   * PersistentVolumeClaim is Bound.
+   * The controllers: every Deployment (and DeploymentConfig, when the server serves them) gets the pods it
+   * asks for, all ready (or none, at 0 replicas); every PersistentVolumeClaim is Bound.
    */
   public settle(): void {
-    for (const d of this.api.store.list('apps/v1', 'Deployment')) {
+    const dcs = this.api.registry.byKind('apps.openshift.io/v1', 'DeploymentConfig') ? this.api.store.list('apps.openshift.io/v1', 'DeploymentConfig') : [];
+    for (const d of [...this.api.store.list('apps/v1', 'Deployment'), ...dcs]) {
       const replicas = ((d.spec as { replicas?: number } | undefined)?.replicas ?? 1) as number;
       const status = (d.status ?? {}) as Record<string, unknown>;
       if (status.replicas === replicas && status.readyReplicas === replicas && status.observedGeneration === d.metadata.generation) continue;
@@ -262,6 +264,8 @@ export function useDiscoveredPlan(options: {
   readonly tempPrefix: string;
   readonly extraObjects?: readonly KubeObject[];
   readonly editPlan?: (planPath: string) => void;
+  /** Optional APIs of the fake server (DeploymentConfigs for a pre-2.15 install). */
+  readonly apis?: FakeApiSelection;
 }): DiscoveredPlanSuite {
   let fixture: KubeObject[];
   const servers: FakeApiServer[] = [];
@@ -269,7 +273,7 @@ export function useDiscoveredPlan(options: {
   const suite = { freshCluster, applyForward } as { -readonly [K in keyof DiscoveredPlanSuite]: DiscoveredPlanSuite[K] };
 
   async function freshCluster(): Promise<{ cluster: FakeCluster; kubeconfig: string }> {
-    const api = await startFakeApiServer({ objects: [...fixture, ...(options.extraObjects ?? [])] });
+    const api = await startFakeApiServer({ objects: [...fixture, ...(options.extraObjects ?? [])], apis: options.apis });
     servers.push(api);
     return { cluster: new FakeCluster(api), kubeconfig: api.kubeconfigPath('3scale') };
   }

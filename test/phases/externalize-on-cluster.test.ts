@@ -230,8 +230,8 @@ describe('externalize-on-cluster', () => {
       expect(upgrade.rollback?.title).toBe('channel back to threescale-2.15, which only stops an upgrade still pending');
     });
 
-    test('applies only when spec.upgrade.enabled is true', () => {
-      for (const name of EXAMPLES) {
+    test('applies only when spec.upgrade.enabled is true (never enabled before 2.15: the loader refuses it)', () => {
+      for (const name of EXAMPLES.filter((n) => n !== 'pre-2.15-deploymentconfigs')) {
         // GIVEN
         const absent = withUpgrade(name, undefined);
         const off = withUpgrade(name, { enabled: false });

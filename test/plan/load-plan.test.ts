@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { UserError } from '../../src/errors.js';
 import { loadPlanFile, parsePlan } from '../../src/plan/load-plan.js';
+import { threescaleWorkload } from '../../src/plan/plan-facts.js';
 
 const EXAMPLE = join(import.meta.dirname, '..', '..', 'examples', 'postgresql-and-redis', 'migration.yaml');
 
@@ -151,6 +152,52 @@ describe('parsePlan refuses bad plans with one sentence naming the field', () =>
     const plan = parse(text);
     plan.spec.systemDatabase.detach.push(plan.spec.systemDatabase.detach[1]);
     expect(refusal(stringify(plan))).toBe('migration.yaml: spec.systemDatabase.detach[5]: PersistentVolumeClaim/mysql-storage is listed twice; expected each object once.');
+  });
+});
+
+describe('spec.threescale.workloadKind (installs before 2.15 run DeploymentConfigs)', () => {
+  test('GIVEN no workloadKind WHEN loaded THEN it stays absent (the digest of a 2.15 plan is unchanged) and means Deployment', () => {
+    const { plan } = parsePlan(require_text(EXAMPLE), 'migration.yaml');
+    expect(plan.spec.threescale).not.toHaveProperty('workloadKind');
+    expect(threescaleWorkload(plan)).toMatchObject({ kind: 'Deployment', apiVersion: 'apps/v1', podLabel: 'deployment' });
+  });
+
+  test('GIVEN workloadKind DeploymentConfig and no upgrade WHEN loaded THEN it is kept', () => {
+    const text = mutated((p) => {
+      p.spec.threescale.workloadKind = 'DeploymentConfig';
+      delete p.spec.upgrade;
+    });
+    expect(parsePlan(text, 'migration.yaml').plan.spec.threescale.workloadKind).toBe('DeploymentConfig');
+  });
+
+  test('an unknown workload kind is refused, naming the two choices', () => {
+    const text = mutated((p) => (p.spec.threescale.workloadKind = 'StatefulSet'));
+    expect(refusal(text)).toBe('migration.yaml: spec.threescale.workloadKind: expected one of "Deployment", "DeploymentConfig", got "StatefulSet".');
+  });
+
+  test('an enabled upgrade to 2.16 on DeploymentConfigs is refused: 2.15 comes first', () => {
+    const text = mutated((p) => (p.spec.threescale.workloadKind = 'DeploymentConfig'));
+    expect(refusal(text)).toBe(
+      'migration.yaml: spec.upgrade.enabled: the upgrade to 2.16 cannot run on an install that still has DeploymentConfigs (spec.threescale.workloadKind: DeploymentConfig, 3scale before 2.15); expected spec.upgrade.enabled: false, and the upgrade to 2.15 done first (its operator turns the DeploymentConfigs into Deployments), then a plan discovered again from the 2.15 install.',
+    );
+  });
+
+  test('a disabled upgrade on DeploymentConfigs is accepted', () => {
+    const text = mutated((p) => {
+      p.spec.threescale.workloadKind = 'DeploymentConfig';
+      p.spec.upgrade.enabled = false;
+    });
+    expect(parsePlan(text, 'migration.yaml').plan.spec.upgrade?.enabled).toBe(false);
+  });
+
+  test('a MySQL detach entry whose kind is not the install\'s workload kind is refused', () => {
+    const plan = parse(require_text(join(EXAMPLE, '..', '..', 'mysql-in-place-and-redis', 'migration.yaml')));
+    plan.spec.threescale.workloadKind = 'DeploymentConfig';
+    expect(refusal(stringify(plan))).toBe(
+      'migration.yaml: spec.systemDatabase.detach[0].kind: Deployment/system-mysql is a Deployment while spec.threescale.workloadKind is DeploymentConfig; expected the kind the install runs system-mysql as (DeploymentConfig).',
+    );
+    plan.spec.systemDatabase.detach[0].kind = 'DeploymentConfig';
+    expect(parsePlan(stringify(plan), 'migration.yaml').plan.spec.systemDatabase).toMatchObject({ detach: [{ kind: 'DeploymentConfig', name: 'system-mysql' }, {}, {}, {}, {}] });
   });
 });
 

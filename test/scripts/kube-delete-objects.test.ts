@@ -136,3 +136,36 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/delete-objects.sh', () => {
     expect(outside).toEqual([]);
   });
 });
+
+describe.skipIf(skipKubectlSuite(kubectl))('kube/delete-objects.sh on an install before 2.15 (DeploymentConfigs)', () => {
+  let cleanup: RenderedKubeJob;
+  const kube = useKubeScriptSuite(kubectl, 'postgresql-dc', {
+    clusterPerTest: ['3scale', '3scale-db'],
+    apis: { deploymentConfigs: true },
+    setup: async () => {
+      cleanup = await renderedKubeJob(EXAMPLE_PLANS['postgresql-dc'], 'delete-old-databases');
+    },
+  });
+
+  it('deletes the old databases as DeploymentConfigs, leaves every other DeploymentConfig, and stays inside its Role', async () => {
+    // GIVEN the 2.14 install, and the cleanup Job of examples/pre-2.15-deploymentconfigs
+    const dcs = ['system-postgresql', 'backend-redis', 'system-redis'];
+    expect(cleanup.env.OBJECTS!.split('\n').filter((l) => l.includes('deploymentconfig/'))).toEqual(dcs.map((n) => `3scale deploymentconfig/${n}`));
+    const get = (name: string) => kube.cluster.api.store.get('apps.openshift.io/v1', 'DeploymentConfig', '3scale', name);
+    for (const name of dcs) expect(get(name), name).toBeDefined();
+
+    // WHEN the Job's script runs with kubectl
+    const r = await kube.cluster.run(cleanup);
+
+    // THEN the three DeploymentConfigs are gone, the twelve 3scale ones are untouched, and every request was allowed
+    expect(r.code).toBe(0);
+    for (const name of dcs) {
+      expect(get(name), name).toBeUndefined();
+      expect(r.stderr).toContain(`deleted 3scale deploymentconfig/${name} (or it was already gone)`);
+    }
+    for (const f of kube.fixture.filter((o) => o.kind === 'DeploymentConfig' && !dcs.includes(o.metadata.name))) expect(get(f.metadata.name)).toEqual(f);
+    expect(kube.cluster.api.requests.filter((q) => q.method === 'DELETE' && q.path.startsWith('/apis/apps.openshift.io/v1/namespaces/3scale/deploymentconfigs/'))).toHaveLength(3);
+    expect(requestsOutsideRole(kube.cluster.api.requests, cleanup)).toEqual([]);
+    expect(evidenceOf(kube.cluster.api, '3scale', 'delete-old-databases')).toMatchObject({ 'delete-old-databases.phase': 'Succeeded' });
+  });
+});

@@ -79,7 +79,7 @@ function defaultTemplate(template: Json | undefined, restartPolicy?: string): vo
 
 /** Adds the defaults kube-apiserver adds. Mutates `obj`. `uid` is the object's uid (Job selectors use it). */
 export function applyDefaults(rt: FakeResourceType, obj: JsonObject, ctx: { readonly allocateClusterIP: () => string; readonly uid: string }): void {
-  if (!rt.builtIn) return;
+  if (!rt.builtIn && !rt.aggregated) return;
   const spec = isObject(obj.spec) ? obj.spec : undefined;
   switch (rt.kind) {
     case 'Deployment':
@@ -91,6 +91,9 @@ export function applyDefaults(rt: FakeResourceType, obj: JsonObject, ctx: { read
       if ((spec.strategy as JsonObject).type === undefined) (spec.strategy as JsonObject).type = 'RollingUpdate';
       if ((spec.strategy as JsonObject).type === 'RollingUpdate') setDefault(spec.strategy as JsonObject, 'rollingUpdate', { maxSurge: '25%', maxUnavailable: '25%' });
       defaultTemplate(spec.template);
+      return;
+    case 'DeploymentConfig':
+      if (spec) defaultDeploymentConfigSpec(spec);
       return;
     case 'StatefulSet':
     case 'ReplicaSet':
@@ -162,6 +165,40 @@ export function applyDefaults(rt: FakeResourceType, obj: JsonObject, ctx: { read
   }
 }
 
+/**
+ * openshift-apiserver's defaults of apps.openshift.io/v1 DeploymentConfig (the OpenShift API reference):
+ * Rolling strategy with its parameters, a 6 h rollout deadline, empty strategy resources, 10 old
+ * ReplicationControllers kept, test off, a ConfigChange trigger when none is given, the selector taken
+ * from the template labels when absent. `replicas` is a plain int32: absent means 0.
+ */
+function defaultDeploymentConfigSpec(spec: JsonObject): void {
+  setDefault(spec, 'replicas', 0);
+  setDefault(spec, 'revisionHistoryLimit', 10);
+  setDefault(spec, 'test', false);
+  if (spec.triggers === undefined) spec.triggers = [{ type: 'ConfigChange' }];
+  if (!isObject(spec.strategy)) spec.strategy = {};
+  const strategy = spec.strategy as JsonObject;
+  setDefault(strategy, 'type', 'Rolling');
+  setDefault(strategy, 'activeDeadlineSeconds', 21600);
+  setDefault(strategy, 'resources', {});
+  if (strategy.type === 'Rolling') {
+    if (!isObject(strategy.rollingParams)) strategy.rollingParams = {};
+    const rolling = strategy.rollingParams as JsonObject;
+    setDefault(rolling, 'updatePeriodSeconds', 1);
+    setDefault(rolling, 'intervalSeconds', 1);
+    setDefault(rolling, 'timeoutSeconds', 600);
+    setDefault(rolling, 'maxUnavailable', '25%');
+    setDefault(rolling, 'maxSurge', '25%');
+  }
+  if (strategy.type === 'Recreate') {
+    if (!isObject(strategy.recreateParams)) strategy.recreateParams = {};
+    setDefault(strategy.recreateParams as JsonObject, 'timeoutSeconds', 600);
+  }
+  const template = isObject(spec.template) ? spec.template : undefined;
+  if (spec.selector === undefined && template && isObject(template.metadata) && isObject(template.metadata.labels)) spec.selector = clone(template.metadata.labels);
+  defaultTemplate(spec.template);
+}
+
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** Checks a new or updated object; `before` is the stored object for updates. */
@@ -183,6 +220,13 @@ export function validate(rt: FakeResourceType, obj: JsonObject, before: JsonObje
     const template = isObject(spec.template) && isObject(spec.template.metadata) && isObject(spec.template.metadata.labels) ? spec.template.metadata.labels : {};
     if (!selector) violations.push({ field: 'spec.selector', reason: 'FieldValueRequired', message: 'Required value' });
     else if (!Object.entries(selector).every(([k, v]) => template[k] === v)) {
+      violations.push({ field: 'spec.template.metadata.labels', reason: 'FieldValueInvalid', message: 'Invalid value: map[string]string{...}: `selector` does not match template `labels`' });
+    }
+  }
+  if (rt.kind === 'DeploymentConfig' && spec && isObject(spec.selector)) {
+    // A DeploymentConfig's selector is a plain label map the template labels must carry.
+    const template = isObject(spec.template) && isObject(spec.template.metadata) && isObject(spec.template.metadata.labels) ? spec.template.metadata.labels : undefined;
+    if (template && !Object.entries(spec.selector).every(([k, v]) => template[k] === v)) {
       violations.push({ field: 'spec.template.metadata.labels', reason: 'FieldValueInvalid', message: 'Invalid value: map[string]string{...}: `selector` does not match template `labels`' });
     }
   }

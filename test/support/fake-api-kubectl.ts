@@ -19,6 +19,7 @@ import type { KubeObject } from '../../src/kube/kube-object.js';
 import { loadPlanFile } from '../../src/plan/load-plan.js';
 import { synthesize } from '../../src/synth/synthesize.js';
 import { findBinary, IN_CI, REPO_ROOT, runScript, type BinaryCheck, type ScriptResult } from './db-servers.js';
+import type { FakeApiSelection } from './fake-api-resources.js';
 import { startFakeApiServer, type FakeApiServer, type RecordedRequest } from './fake-api-server.js';
 import { loadLiveFixture, type LIVE_FIXTURES } from './live-fixtures.js';
 
@@ -52,6 +53,7 @@ export function failInCiIfKubectlMissing(check: BinaryCheck): void {
 export const EXAMPLE_PLANS = {
   postgresql: join(REPO_ROOT, 'examples', 'postgresql-and-redis', 'migration.yaml'),
   mysql: join(REPO_ROOT, 'examples', 'mysql-in-place-and-redis', 'migration.yaml'),
+  'postgresql-dc': join(REPO_ROOT, 'examples', 'pre-2.15-deploymentconfigs', 'migration.yaml'),
 } as const;
 
 /** One rule of a Role. */
@@ -229,8 +231,11 @@ export interface KubeScriptCluster {
  * Starts a fake API server holding `objects` plus the given namespaces. `home` is kubectl's HOME (its
  * discovery and OpenAPI cache); share one across the tests of a file to keep them fast.
  */
-export async function startKubeScriptCluster(objects: readonly KubeObject[], options: { readonly namespaces: readonly string[]; readonly home: string }): Promise<KubeScriptCluster> {
-  const api = await startFakeApiServer({ objects: [...options.namespaces.map(namespaceObject), ...objects], token: null });
+export async function startKubeScriptCluster(
+  objects: readonly KubeObject[],
+  options: { readonly namespaces: readonly string[]; readonly home: string; readonly apis?: FakeApiSelection },
+): Promise<KubeScriptCluster> {
+  const api = await startFakeApiServer({ objects: [...options.namespaces.map(namespaceObject), ...objects], token: null, apis: options.apis });
   const kubeconfig = api.kubeconfigPath();
   const work = await mkdtemp(join(tmpdir(), 'tsm-kube-work-'));
   return {
@@ -271,7 +276,7 @@ export interface KubeScriptSuite {
 export function useKubeScriptSuite(
   kubectl: BinaryCheck,
   fixtureName: keyof typeof LIVE_FIXTURES,
-  options: { readonly setup?: () => Promise<void>; readonly clusterPerTest?: readonly string[] } = {},
+  options: { readonly setup?: () => Promise<void>; readonly clusterPerTest?: readonly string[]; readonly apis?: FakeApiSelection } = {},
 ): KubeScriptSuite {
   // Filled in by the hooks, like the suite-level variables it replaces.
   const suite = {} as { -readonly [K in keyof KubeScriptSuite]: KubeScriptSuite[K] };
@@ -290,7 +295,7 @@ export function useKubeScriptSuite(
   const namespaces = options.clusterPerTest;
   if (namespaces) {
     beforeEach(async () => {
-      suite.cluster = await startKubeScriptCluster(suite.fixture, { namespaces, home: suite.home });
+      suite.cluster = await startKubeScriptCluster(suite.fixture, { namespaces, home: suite.home, apis: options.apis });
     });
 
     afterEach(async () => {

@@ -30,6 +30,8 @@ function builtInPackage(group: string): string {
 /** Schema name of a kind, as kube-apiserver names it (reversed group for custom and aggregated APIs). */
 export function schemaName(rt: FakeResourceType): string {
   if (rt.builtIn) return `io.k8s.api.${builtInPackage(rt.group)}.${rt.version}.${rt.kind}`;
+  // openshift-apiserver names its schemas after the Go package of openshift/api.
+  if (rt.aggregated && rt.group.endsWith('.openshift.io')) return `com.github.openshift.api.${rt.group.slice(0, -'.openshift.io'.length)}.${rt.version}.${rt.kind}`;
   return `${rt.group.split('.').reverse().join('.')}.${rt.version}.${rt.kind}`;
 }
 

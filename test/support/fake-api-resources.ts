@@ -24,6 +24,12 @@ export interface FakeResourceType {
   readonly subresources: readonly ('status' | 'scale')[];
   /** True for kinds compiled into kube-apiserver (their LIST items lack apiVersion/kind, defaults apply). */
   readonly builtIn: boolean;
+  /**
+   * True for kinds compiled into an aggregated API server (openshift-apiserver's DeploymentConfig): not
+   * kube-apiserver's, but served like its own kinds (LIST items without apiVersion/kind, strategic merge
+   * patches, server-side defaults), with OpenShift schema names.
+   */
+  readonly aggregated: boolean;
 }
 
 /** Which optional APIs the fake serves. */
@@ -47,7 +53,7 @@ function t(
   kind: string,
   plural: string,
   namespaced: boolean,
-  extra: { shortNames?: string[]; subresources?: ('status' | 'scale')[]; builtIn?: boolean } = {},
+  extra: { shortNames?: string[]; subresources?: ('status' | 'scale')[]; builtIn?: boolean; aggregated?: boolean } = {},
 ): FakeResourceType {
   const slash = apiVersion.indexOf('/');
   const group = slash < 0 ? '' : apiVersion.slice(0, slash);
@@ -62,6 +68,7 @@ function t(
     shortNames: extra.shortNames,
     subresources: extra.subresources ?? [],
     builtIn: extra.builtIn ?? true,
+    aggregated: extra.aggregated ?? false,
   };
 }
 
@@ -93,7 +100,7 @@ const ALL_TYPES: readonly FakeResourceType[] = [
   t('operators.coreos.com/v1alpha1', 'Subscription', 'subscriptions', true, { shortNames: ['sub'], subresources: ['status'], builtIn: false }),
   t('operators.coreos.com/v1', 'OperatorGroup', 'operatorgroups', true, { shortNames: ['og'], subresources: ['status'], builtIn: false }),
   t('route.openshift.io/v1', 'Route', 'routes', true, { subresources: ['status'], builtIn: false }),
-  t('apps.openshift.io/v1', 'DeploymentConfig', 'deploymentconfigs', true, { shortNames: ['dc'], subresources: ['status', 'scale'], builtIn: false }),
+  t('apps.openshift.io/v1', 'DeploymentConfig', 'deploymentconfigs', true, { shortNames: ['dc'], subresources: ['status', 'scale'], builtIn: false, aggregated: true }),
 ];
 
 /** The set of resource types one fake server serves. */

@@ -214,7 +214,7 @@ export class FakeStore {
     // Built-in LISTs leave apiVersion/kind out of the items; custom resources keep them.
     const rendered = page.map((o) => {
       const c = clone(o);
-      if (rt.builtIn) {
+      if (rt.builtIn || rt.aggregated) {
         delete c.apiVersion;
         delete c.kind;
       }
@@ -299,7 +299,7 @@ export class FakeStore {
         after = jsonMergePatch(clone(before), patch as Json);
         break;
       case 'application/strategic-merge-patch+json':
-        if (!rt.builtIn) {
+        if (!rt.builtIn && !rt.aggregated) {
           return statusFailure(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`);
         }
         after = strategicMerge(clone(before), patch as Json) ?? {};

@@ -1,5 +1,5 @@
 /**
- * Access to the synthetic live 2.15 exports and their list of fake secret values.
+ * Access to the synthetic live exports (2.15, and 2.14 with DeploymentConfigs) and their list of fake secret values.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -10,10 +10,11 @@ import { readExportFile } from '../../src/live/export-file.js';
 /** test/fixtures */
 export const FIXTURES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 
-/** The two exported installs. */
+/** The exported installs: two 2.15 ones, and the PostgreSQL one as it was on 2.14 with DeploymentConfigs. */
 export const LIVE_FIXTURES = {
   postgresql: join(FIXTURES_DIR, 'live-2.15-postgresql.yaml'),
   mysql: join(FIXTURES_DIR, 'live-2.15-mysql.yaml'),
+  'postgresql-dc': join(FIXTURES_DIR, 'live-2.14-postgresql-dc.yaml'),
 } as const;
 
 /** Objects of one fixture, as the export reader returns them. */
