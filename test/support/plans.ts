@@ -16,7 +16,7 @@ import { type LoadedPlan, loadPlanFile, parsePlan } from '../../src/plan/load-pl
 export const ROOT = join(import.meta.dirname, '..', '..');
 
 /** The bundled example plans (examples/<name>/migration.yaml). */
-export const EXAMPLES = ['postgresql-and-redis', 'mysql-in-place-and-redis', 'redis-only'] as const;
+export const EXAMPLES = ['postgresql-and-redis', 'mysql-in-place-and-redis', 'redis-only', 'managed-rds-and-elasticache'] as const;
 export type ExampleName = (typeof EXAMPLES)[number];
 
 /** Path of an example plan. */
