@@ -1,6 +1,7 @@
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
-import { mysqlKeptInPlace, POSTGRESQL_NAMES, postgresqlMove, redisMoves, threescaleWorkload } from '../src/plan/plan-facts.js';
+import { INTERNAL_DATABASE_DEPLOYMENTS } from '../src/plan/deployments.js';
+import { managedRedisRoles, managedSystemDatabase, mysqlKeptInPlace, POSTGRESQL_NAMES, postgresqlMove, redisMoves, redisNames, threescaleWorkload } from '../src/plan/plan-facts.js';
 import type { Plan } from '../src/plan/plan-schema.js';
 import { ApiManagerOverlay } from './constructs/api-manager-overlay.js';
 import { ReplicaOverlay } from './constructs/replica-overlay.js';
@@ -10,9 +11,9 @@ import { PhaseChart } from './phase-chart.js';
 
 /** The external-component flags a plan turns on at cut-over. */
 export function externalFlags(plan: Plan, value: boolean) {
-  const roles = redisMoves(plan);
+  const roles = [...redisMoves(plan), ...managedRedisRoles(plan)];
   return {
-    systemDatabase: postgresqlMove(plan) || mysqlKeptInPlace(plan) ? value : undefined,
+    systemDatabase: postgresqlMove(plan) || mysqlKeptInPlace(plan) || managedSystemDatabase(plan) ? value : undefined,
     backendRedis: roles.includes('backend') ? value : undefined,
     systemRedis: roles.includes('system') ? value : undefined,
   };
@@ -39,6 +40,24 @@ export function render(scope: Construct, id: string, context: RenderContext): Ph
   if (postgresqlMove(plan)) {
     new ReplicaOverlay(chart, 'OldPostgresql', { name: POSTGRESQL_NAMES.oldDeployment, namespace: plan.spec.threescale.namespace, replicas: 0, phaseId: chart.phaseId, kind: threescaleWorkload(plan).kind });
   }
+  oldServersOfManagedTargets(plan, chart, 0);
   detachMysqlJob(chart, 2);
   return chart;
+}
+
+/**
+ * The old servers whose data moved to managed targets: stopped at the cut-over so nothing writes to a copy
+ * that is no longer used (the seed leaves them running until they are deleted), started again by its
+ * rollback. The Redis servers of on-cluster moves are stopped by load-redis instead.
+ */
+export function oldServersOfManagedTargets(plan: Plan, chart: PhaseChart, replicas: number): void {
+  const ns = plan.spec.threescale.namespace;
+  const db = managedSystemDatabase(plan);
+  if (db) {
+    const name = db.kind === 'postgresql' ? INTERNAL_DATABASE_DEPLOYMENTS.postgresql : INTERNAL_DATABASE_DEPLOYMENTS.mysql;
+    new ReplicaOverlay(chart, 'OldManagedDatabase', { name, namespace: ns, replicas, phaseId: chart.phaseId, kind: threescaleWorkload(plan).kind });
+  }
+  for (const role of managedRedisRoles(plan)) {
+    new ReplicaOverlay(chart, `OldManagedRedis-${role}`, { name: redisNames(role).oldDeployment, namespace: ns, replicas, phaseId: chart.phaseId, kind: threescaleWorkload(plan).kind });
+  }
 }

@@ -1,9 +1,9 @@
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
-import { POSTGRESQL_NAMES, postgresqlMove, threescaleWorkload } from '../src/plan/plan-facts.js';
+import { managedSystemDatabase, POSTGRESQL_NAMES, postgresqlMove, threescaleWorkload } from '../src/plan/plan-facts.js';
 import { ApiManagerOverlay } from './constructs/api-manager-overlay.js';
 import { ReplicaOverlay } from './constructs/replica-overlay.js';
-import { externalFlags } from './cutover-chart.js';
+import { externalFlags, oldServersOfManagedTargets } from './cutover-chart.js';
 import { restoreSecretsJob } from './jobs/rewrite-secrets-job.js';
 import { PhaseChart } from './phase-chart.js';
 
@@ -23,11 +23,12 @@ export function render(scope: Construct, id: string, context: RenderContext): Ph
     namespace: plan.spec.threescale.namespace,
     phaseId: chart.phaseId,
     externalComponents: externalFlags(plan, false),
-    restoreInternalPostgresql: postgresqlMove(plan) !== undefined,
+    restoreInternalPostgresql: postgresqlMove(plan) !== undefined || managedSystemDatabase(plan)?.kind === 'postgresql',
     wave: 1,
   });
   if (postgresqlMove(plan)) {
     new ReplicaOverlay(chart, 'OldPostgresql', { name: POSTGRESQL_NAMES.oldDeployment, namespace: plan.spec.threescale.namespace, replicas: 1, phaseId: chart.phaseId, kind: threescaleWorkload(plan).kind });
   }
+  oldServersOfManagedTargets(plan, chart, 1);
   return chart;
 }

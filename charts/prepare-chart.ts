@@ -1,18 +1,23 @@
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
-import { postgresqlMove, postgresqlNamespace, redisComponent, redisMoves, redisNamespace, targetNamespaces } from '../src/plan/plan-facts.js';
+import { postgresqlMove, postgresqlNamespace, rdbExports, redisComponent, redisMoves, redisNamespace, targetNamespaces } from '../src/plan/plan-facts.js';
 import { ExternalPostgresql } from './constructs/external-postgresql.js';
 import { ExternalRedis } from './constructs/external-redis.js';
 import { keepAnnotations, ownLabels } from './constructs/metadata.js';
+import { RdbExportVolume } from './constructs/rdb-export-volume.js';
 import { RedisConfig } from './constructs/redis-config.js';
+import { checkTargetsJobs } from './jobs/check-targets-job.js';
+import { copyManagedCredentialsJobs } from './jobs/copy-managed-credentials-job.js';
 import { copyDatabaseCredentialsJob } from './jobs/copy-database-credentials-job.js';
 import { PhaseChart } from './phase-chart.js';
 
 /**
  * Prepare (before the window): everything that can exist while 3scale still runs. The new PostgreSQL
  * starts empty; the new Redis servers stay at 0 replicas with the restore-mode configuration until the
- * copied dump is in their volume.
+ * copied dump is in their volume. Managed targets are checked from inside the cluster while 3scale still
+ * runs (seed 6.2.4, done there inside the window), after their credential Secrets are copied into the 3scale
+ * namespace; a managed Redis seeded from an RDB export gets the volume the export goes to.
  */
 export function render(scope: Construct, id: string, context: RenderContext): PhaseChart {
   const chart = new PhaseChart(scope, id, context);
@@ -42,5 +47,11 @@ export function render(scope: Construct, id: string, context: RenderContext): Ph
   for (const namespace of [...redisNamespaces].sort()) {
     new RedisConfig(chart, `RedisConfig-${namespace}`, { namespace, mode: 'restore', migration });
   }
+
+  for (const role of rdbExports(plan)) {
+    new RdbExportVolume(chart, `RdbExport-${role}`, { role, namespace: plan.spec.threescale.namespace, storage: redisComponent(plan, role).storage, migration });
+  }
+  copyManagedCredentialsJobs(chart, 0);
+  checkTargetsJobs(chart, { prefix: 'check-managed', wave: 1 });
   return chart;
 }

@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
-import { POSTGRESQL_NAMES, postgresqlMove, postgresqlNamespace, REDIS_CONFIG_NAME, redisMoves, redisNames, redisNamespace } from '../src/plan/plan-facts.js';
+import { credentialCopies, POSTGRESQL_NAMES, postgresqlMove, postgresqlNamespace, rdbExportNames, rdbExports, REDIS_CONFIG_NAME, redisMoves, redisNames, redisNamespace } from '../src/plan/plan-facts.js';
 import { deleteObjectsJob } from './jobs/delete-objects-job.js';
 import { PhaseChart } from './phase-chart.js';
 
@@ -26,6 +26,10 @@ export function render(scope: Construct, id: string, context: RenderContext): Ph
     objects.push(`${ns} deployment/${n.deployment}`, `${ns} service/${n.service}`, `${ns} serviceaccount/${n.serviceAccount}`, `${ns} persistentvolumeclaim/${n.pvc}`);
   }
   for (const ns of [...redisNs].sort()) objects.push(`${ns} configmap/${REDIS_CONFIG_NAME}`);
+  // Managed targets: the RDB export volumes and the credential copies prepare made in the 3scale namespace.
+  const ns3scale = plan.spec.threescale.namespace;
+  for (const role of rdbExports(plan)) objects.push(`${ns3scale} persistentvolumeclaim/${rdbExportNames(role).pvc}`);
+  for (const copy of credentialCopies(plan)) objects.push(`${ns3scale} secret/${copy.secretName}`);
   deleteObjectsJob(chart, 'remove-new-databases', objects);
   return chart;
 }

@@ -11,6 +11,7 @@ const KINDS: Record<string, string> = {
   serviceaccount: 'ServiceAccount',
   persistentvolumeclaim: 'PersistentVolumeClaim',
   configmap: 'ConfigMap',
+  secret: 'Secret',
 };
 
 /** A Job deleting exactly the listed objects ("<namespace> <resource>/<name>"), with delete rights on those names only. */

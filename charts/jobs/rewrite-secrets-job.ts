@@ -1,7 +1,7 @@
-import { POSTGRESQL_NAMES, postgresqlMove, postgresqlNamespace, redisMoves, redisNames, redisNamespace, serviceHost } from '../../src/plan/plan-facts.js';
+import { type ManagedTarget, managedTargets, POSTGRESQL_NAMES, postgresqlMove, postgresqlNamespace, redisMoves, redisNames, redisNamespace, serviceHost } from '../../src/plan/plan-facts.js';
 import type { Plan } from '../../src/plan/plan-schema.js';
 import type { PhaseChart } from '../phase-chart.js';
-import { kubeJob } from './kube-job.js';
+import { kubeJob, readSecrets } from './kube-job.js';
 
 /** One rewrite of a connection Secret key: `{KEY}` in the template is a key of the same Secret. */
 export interface SecretRewrite {
@@ -31,7 +31,49 @@ export function secretRewrites(plan: Plan): SecretRewrite[] {
       out.push({ secret: n.secret, key: 'URL', template: `${base}/1` });
     }
   }
+  for (const t of managedTargets(plan)) out.push(...managedRewrites(plan, t));
   return out;
+}
+
+/** `{secret/key}`: a placeholder for a key of the credentials Secret (in the 3scale namespace). */
+const ref = (secret: string, key: string) => `{${secret}/${key}}`;
+
+/**
+ * The keys of one connection Secret for a managed target (seed 4.2.5, 5.2.5, 6.2.5), built in the cluster
+ * from its credentials Secret. `URL` is the key 3scale reads; the vendor's chapters 4 and 5 put the URL into
+ * DB_USER by mistake. DB_USER and DB_PASSWORD get the managed server's user and password as the vendor
+ * intends. The Redis sentinel keys are emptied: 3scale would otherwise keep asking the old sentinels.
+ */
+function managedRewrites(plan: Plan, t: ManagedTarget): SecretRewrite[] {
+  const c = t.credentials;
+  if (t.name === 'system-database') {
+    const scheme = t.kind === 'postgresql' ? 'postgresql' : 'mysql2';
+    return [
+      { secret: t.name, key: 'URL', template: `${scheme}://${ref(c!.secretName, c!.userKey!)}:${ref(c!.secretName, c!.passwordKey)}@${t.host}:${t.port}/${t.databaseName}` },
+      { secret: t.name, key: 'DB_USER', template: ref(c!.secretName, c!.userKey!) },
+      { secret: t.name, key: 'DB_PASSWORD', template: ref(c!.secretName, c!.passwordKey) },
+    ];
+  }
+  // No user: 3scale 2.15 has no Redis ACL; the password alone goes in the userinfo (redis://:password@host).
+  const base = `redis://${c ? `:${ref(c.secretName, c.passwordKey)}@` : ''}${t.host}:${t.port}`;
+  if (t.name === 'backend-redis') {
+    const m = plan.spec.backendRedis.managed!;
+    return [
+      { secret: t.name, key: 'REDIS_STORAGE_URL', template: `${base}/${m.storageDatabase}` },
+      { secret: t.name, key: 'REDIS_QUEUES_URL', template: `${base}/${m.queuesDatabase}` },
+      ...['REDIS_STORAGE_SENTINEL_HOSTS', 'REDIS_STORAGE_SENTINEL_ROLE', 'REDIS_QUEUES_SENTINEL_HOSTS', 'REDIS_QUEUES_SENTINEL_ROLE'].map((key) => ({ secret: t.name, key, template: '' })),
+    ];
+  }
+  const m = plan.spec.systemRedis.managed!;
+  return [
+    { secret: t.name, key: 'URL', template: `${base}/${m.database}` },
+    ...['SENTINEL_HOSTS', 'SENTINEL_ROLE'].map((key) => ({ secret: t.name, key, template: '' })),
+  ];
+}
+
+/** The credentials Secrets the cut-over reads (in the 3scale namespace), sorted. */
+export function credentialSecrets(plan: Plan): string[] {
+  return [...new Set(managedTargets(plan).flatMap((t) => (t.credentials ? [t.credentials.secretName] : [])))].sort();
 }
 
 /** Names of the Secrets a plan rewrites, sorted. */
@@ -60,8 +102,11 @@ export function rewriteSecretsJob(chart: PhaseChart, wave: number): void {
     namespace,
     script: 'rewrite-secrets.sh',
     wave,
-    env: [{ name: 'REWRITES', value: rewrites.map((r) => `${r.secret} ${r.key} ${r.template}`).join('\n') }],
-    access: [secretAccess(namespace, rewrittenSecrets(chart.plan))],
+    env: [{ name: 'REWRITES', value: rewrites.map((r) => `${r.secret} ${r.key} ${r.template}`.trimEnd()).join('\n') }],
+    access: [
+      secretAccess(namespace, rewrittenSecrets(chart.plan)),
+      ...(credentialSecrets(chart.plan).length ? [readSecrets(namespace, credentialSecrets(chart.plan))] : []),
+    ],
   });
 }
 

@@ -1,12 +1,14 @@
 import { INTERNAL_DATABASE_DEPLOYMENTS } from '../../src/plan/deployments.js';
-import { mysqlKeptInPlace, POSTGRESQL_NAMES, postgresqlMove, postgresqlNamespace, REDIS_ROLES, redisComponent, redisMoves, redisNames, redisNamespace, serviceHost } from '../../src/plan/plan-facts.js';
+import { managedTargets, mysqlKeptInPlace, POSTGRESQL_NAMES, postgresqlMove, postgresqlNamespace, REDIS_ROLES, redisComponent, redisMoves, redisNames, redisNamespace, serviceHost } from '../../src/plan/plan-facts.js';
+import { credentialEnv, envSuffix } from './check-targets-job.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { dataJob, fromSecret } from './data-job.js';
 
 /**
  * Read-only checks after the scale-up, one Job per client image: the accounts table is readable in the
  * System database 3scale now uses (seed 3.2.6), and the `liveness-probe` key the 3scale readiness probe
- * writes exists in each new Redis.
+ * writes exists in each new Redis. Managed targets are checked where they are, with their own credentials;
+ * a managed Redis that was not seeded from the old data (`seed: none`) has no such key and is left out.
  */
 export function verifyJobs(chart: PhaseChart): void {
   const { plan } = chart;
@@ -30,18 +32,43 @@ export function verifyJobs(chart: PhaseChart): void {
       ],
     });
   }
+  const managed = managedTargets(plan);
+  const sql = managed.find((t) => t.name === 'system-database');
+  if (sql) {
+    dataJob(chart, 'VerifyDatabase', {
+      name: 'verify-system-database',
+      namespace: ns,
+      script: 'verify.sh',
+      image: plan.spec.systemDatabase.kind === 'postgresql' ? plan.spec.systemDatabase.image : plan.spec.jobs.mysqlImage,
+      wave: 0,
+      env: [
+        { name: 'DB_KIND', value: sql.kind },
+        { name: 'DB_HOST', value: sql.host },
+        { name: 'DB_PORT', value: String(sql.port) },
+        { name: 'DB_NAME', value: sql.databaseName! },
+        ...credentialEnv(sql, 'DB_USER', 'DB_PASSWORD'),
+      ],
+    });
+  }
   const moved = redisMoves(plan);
-  if (moved.length) {
-    const endpoints = REDIS_ROLES.filter((r) => moved.includes(r)).map((r) => `${r}-redis=${serviceHost(redisNames(r).service, redisNamespace(plan, r))}:6379`);
+  const seeded = managed.filter((t) => t.kind === 'redis' && t.seed === 'rdb-export');
+  if (moved.length || seeded.length) {
+    const endpoints = REDIS_ROLES.flatMap((r) => {
+      if (moved.includes(r)) return [`${r}-redis=${serviceHost(redisNames(r).service, redisNamespace(plan, r))}:6379`];
+      const t = seeded.find((s) => s.name === `${r}-redis`);
+      return t ? [`${t.name}=${t.host}:${t.port}`] : [];
+    });
+    const firstRole = REDIS_ROLES.find((r) => moved.includes(r) || seeded.some((s) => s.name === `${r}-redis`))!;
     dataJob(chart, 'VerifyRedis', {
       name: 'verify-redis',
       namespace: ns,
       script: 'verify.sh',
-      image: redisComponent(plan, moved[0]!).image,
+      image: redisComponent(plan, firstRole).image,
       wave: 0,
       env: [
         { name: 'DB_KIND', value: 'none' },
         { name: 'REDIS_ENDPOINTS', value: endpoints.join(' ') },
+        ...seeded.flatMap((t) => credentialEnv(t, undefined, `REDIS_PASSWORD_${envSuffix(t.name)}`)),
       ],
     });
   }

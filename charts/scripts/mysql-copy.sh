@@ -23,6 +23,21 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$SCRIPT_DIR/lib/evidence.sh"
 evidence_init mysql-copy
 
+# SOURCE_MYSQL_URL: the URL of the 3scale system-database Secret (mysql2://user:password@host[:port]/db),
+# from a secretKeyRef. The internal MySQL's root password exists only there (the operator writes it into
+# the URL, not into a key), and the vendor dumps as root (seed 4.2.3). Its parts fill in the SOURCE_MYSQL_*
+# variables that are not set; user and password are percent-decoded.
+url_decode() { printf '%b' "${1//%/\\x}"; }
+if [ -n "${SOURCE_MYSQL_URL:-}" ]; then
+  [[ $SOURCE_MYSQL_URL =~ ^mysql2?://([^:@/]*)(:([^@/]*))?@([^:/?]+)(:([0-9]+))?/([^?]+) ]] ||
+    { printf 'ERROR: SOURCE_MYSQL_URL is not mysql2://user:password@host[:port]/database\n' >&2; exit 1; }
+  SOURCE_MYSQL_USER="${SOURCE_MYSQL_USER:-$(url_decode "${BASH_REMATCH[1]}")}"
+  SOURCE_MYSQL_PASSWORD="${SOURCE_MYSQL_PASSWORD:-$(url_decode "${BASH_REMATCH[3]}")}"
+  SOURCE_MYSQL_HOST="${SOURCE_MYSQL_HOST:-${BASH_REMATCH[4]}}"
+  SOURCE_MYSQL_PORT="${SOURCE_MYSQL_PORT:-${BASH_REMATCH[6]:-3306}}"
+  SOURCE_MYSQL_DATABASE="${SOURCE_MYSQL_DATABASE:-${BASH_REMATCH[7]}}"
+fi
+unset SOURCE_MYSQL_URL
 SOURCE_MYSQL_PORT="${SOURCE_MYSQL_PORT:-3306}"
 SOURCE_MYSQL_USER="${SOURCE_MYSQL_USER:-root}"
 SOURCE_MYSQL_PASSWORD="${SOURCE_MYSQL_PASSWORD:-}"

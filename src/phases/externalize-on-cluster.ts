@@ -1,11 +1,19 @@
 import { THREESCALE_DEPLOYMENTS } from '../plan/deployments.js';
 import {
+  credentialCopies,
+  managedRedisRoles,
+  managedSystemDatabase,
+  managedTargets,
   mysqlKeptInPlace,
   needsWindow,
   POSTGRESQL_NAMES,
   postgresqlMove,
   postgresqlNamespace,
+  rdbExportNames,
+  rdbExports,
   REDIS_CONFIG_NAME,
+  type RedisRole,
+  redisComponent,
   redisMoves,
   redisNames,
   redisNamespace,
@@ -21,11 +29,13 @@ import type { PhaseDefinition, Procedure } from './phase.js';
 /**
  * The 2.15 database externalization with on-cluster targets (seed chapter 3): PostgreSQL 10 → 15 on a new
  * server, MySQL kept in place and detached from the operator, backend and system Redis 6 → 7 on new
- * servers; then, when the plan enables it, the operator Subscriptions move to the 2.16 channel (chapters 1
- * and 2). Each phase renders only what the plan asks for.
+ * servers; or, per component, onto existing managed servers (chapters 4 to 6: RDS, ElastiCache); then,
+ * when the plan enables it, the operator Subscriptions move to the 2.16 channel (chapters 1 and 2). Each
+ * phase renders only what the plan asks for.
  */
 
 const ns = (plan: Plan) => plan.spec.threescale.namespace;
+const ns3 = ns;
 const op = (plan: Plan) => `${plan.spec.operator.namespace}/${plan.spec.operator.deploymentName}`;
 const redisList = (plan: Plan) => redisMoves(plan).map((r) => redisNames(r).deployment).join(' and ');
 /** `Deployment`, or `DeploymentConfig` for an install before 2.15: what the 3scale components run as. */
@@ -35,6 +45,38 @@ const dcPrefix = (plan: Plan) => (workload(plan) === 'DeploymentConfig' ? 'Deplo
 
 /** Whether the plan creates new database servers (MySQL kept in place creates none and leaves nothing old behind). */
 const createsServers = (plan: Plan) => postgresqlMove(plan) !== undefined || redisMoves(plan).length > 0;
+/** Whether the plan moves a component to an existing managed server. */
+const hasManaged = (plan: Plan) => managedTargets(plan).length > 0;
+/** Whether copy-data has a Job to run: an on-cluster copy, a load into a managed database, an RDB export. */
+const copiesData = (plan: Plan) => createsServers(plan) || managedSystemDatabase(plan) !== undefined || rdbExports(plan).length > 0;
+const targetList = (plan: Plan) => managedTargets(plan).map((t) => `${t.name} (${t.kind} ${t.host}:${t.port})`).join(', ');
+
+/**
+ * The step outside the cluster between copy-data and load-redis for a managed Redis seeded from the RDB
+ * export (seed 6.2.3: ElastiCache is seeded from an RDB file in S3, which no Job in the cluster can do
+ * without AWS credentials): exact commands, with what the plan knows filled in.
+ */
+function rdbSeedSteps(plan: Plan, role: RedisRole): string[] {
+  const ns = ns3(plan);
+  const n = rdbExportNames(role);
+  const image = redisComponent(plan, role).image;
+  const m = redisComponent(plan, role).managed!;
+  const pod = `${role}-redis-rdb-reader`;
+  const overrides = JSON.stringify({
+    spec: {
+      volumes: [{ name: 'export', persistentVolumeClaim: { claimName: n.pvc } }],
+      containers: [{ name: 'reader', image, command: ['sleep', '3600'], volumeMounts: [{ name: 'export', mountPath: n.mountPath }] }],
+    },
+  });
+  return [
+    `NEXT STEP for ${role}-redis, outside the cluster, before load-redis: seed the managed Redis ${m.host}:${m.port} from ${n.mountPath}/${n.file} on PVC ${ns}/${n.pvc}:`,
+    `1. \`oc -n ${ns} run ${pod} --restart=Never --image=${image} --overrides='${overrides}'\``,
+    `2. \`oc -n ${ns} cp ${pod}:${n.mountPath}/${n.file} ./${n.file}\`, check \`sha256sum ${n.file}\` against the sha256 in \`oc -n ${ns} get configmap threescale-migrate-evidence -o jsonpath='{.data.${n.job}\\.result}'\`, then \`oc -n ${ns} delete pod ${pod}\``,
+    `3. \`aws s3 cp ./${n.file} s3://<bucket>/<folder>/${n.file}\` and grant ElastiCache read access to the object (AWS: "Seeding a new node-based cluster with an externally created backup", steps 2 and 3)`,
+    `4. create the ElastiCache (Redis OSS) cluster from it, \`--snapshot-arns arn:aws:s3:::<bucket>/<folder>/${n.file}\`, with the old server's major.minor version, cluster mode disabled (3scale uses several databases), no in-transit encryption and no AUTH token (3scale 2.15 speaks neither TLS nor AUTH to ElastiCache, which allows AUTH only with TLS), reachable from the cluster at ${m.host}:${m.port}`,
+    `5. promote load-redis: Job check-seeded-redis checks that the liveness-probe key of the old server arrived`,
+  ];
+}
 
 const preflight: PhaseDefinition = {
   id: 'preflight',
@@ -59,10 +101,10 @@ const prepare: PhaseDefinition = {
   title: 'Create the new database servers next to the running 3scale',
   window: 'before-window',
   destructive: false,
-  applies: createsServers,
+  applies: (plan) => createsServers(plan) || hasManaged(plan),
   describe: (plan) => {
     const out: string[] = [];
-    if (plan.spec.targets.createNamespace) out.push(`Namespace ${targetNamespaces(plan).join(', ')}`);
+    if (plan.spec.targets.createNamespace && targetNamespaces(plan).length) out.push(`Namespace ${targetNamespaces(plan).join(', ')}`);
     const pg = postgresqlMove(plan);
     if (pg) {
       const n = POSTGRESQL_NAMES;
@@ -74,16 +116,27 @@ const prepare: PhaseDefinition = {
       out.push(`Redis 7 for ${role} in ${redisNamespace(plan, role)}: Deployment ${n.deployment} (0 replicas until its data is copied), PVC ${n.pvc}, Service ${n.service}, ServiceAccount ${n.serviceAccount}`);
     }
     if (redisMoves(plan).length) out.push(`ConfigMap ${REDIS_CONFIG_NAME} in restore mode (no snapshots, no AOF)`);
+    for (const c of credentialCopies(plan)) out.push(`Job copy-${c.target}-credentials copies keys ${c.keys.join(', ')} of Secret ${c.namespace}/${c.secretName} into ${ns(plan)}`);
+    for (const role of rdbExports(plan)) out.push(`PVC ${ns(plan)}/${rdbExportNames(role).pvc} for the RDB export of ${redisNames(role).oldDeployment}`);
+    if (managedSystemDatabase(plan)) out.push(`Job check-managed-database: pre-connection check of the managed System database from inside the cluster (ok, refused, timeout, unresolved, auth-failed, unknown-database), recorded as evidence`);
+    if (managedRedisRoles(plan).length) out.push(`Job check-managed-redis: pre-connection check of ${managedRedisRoles(plan).map((r) => `the managed ${r} Redis`).join(' and ')} (ok, refused, timeout, unresolved, auth-failed; no data expected yet)`);
     return out;
   },
-  expects: (plan) => [
-    plan.spec.targets.createNamespace ? 'permission to create the target namespaces' : `namespaces ${targetNamespaces(plan).join(', ')} exist`,
-    'the storage class can provision the new PVCs',
-  ],
+  expects: (plan) => {
+    const out: string[] = [];
+    if (targetNamespaces(plan).length) out.push(plan.spec.targets.createNamespace ? 'permission to create the target namespaces' : `namespaces ${targetNamespaces(plan).join(', ')} exist`);
+    if (createsServers(plan) || rdbExports(plan).length) out.push('the storage class can provision the new PVCs');
+    if (hasManaged(plan)) {
+      out.push(`the managed servers exist and the cluster can reach them without TLS: ${targetList(plan)}`);
+      out.push(`their credentials Secrets exist: ${[...new Set(managedTargets(plan).flatMap((t) => (t.credentials ? [`${t.credentials.namespace}/${t.credentials.secretName}`] : [])))].join(', ') || 'none (Redis without AUTH)'}`);
+    }
+    if (managedSystemDatabase(plan)?.kind === 'postgresql') out.push('the managed PostgreSQL database exists (CREATE DATABASE, or the database name given when the RDS instance was created)');
+    return out;
+  },
   chart: () => import('../../charts/prepare-chart.js'),
   rollback: {
     title: 'delete the new, still unused database servers',
-    describe: () => ['Job remove-new-databases deletes the objects prepare created (the original databases are not touched)'],
+    describe: () => ['Job remove-new-databases deletes the objects prepare created: new servers, RDB export volumes, credential copies (the original databases and the managed servers are not touched)'],
     chart: () => import('../../charts/prepare-rollback-chart.js'),
   },
 };
@@ -112,11 +165,18 @@ const copyData: PhaseDefinition = {
   title: 'Copy the data inside the cluster',
   window: 'in-window',
   destructive: false,
-  applies: createsServers,
+  applies: copiesData,
   describe: (plan) => {
     const out: string[] = [];
     if (postgresqlMove(plan)) out.push('Job copy-system-database streams pg_dump of system-postgresql into pg_restore on the new server');
     for (const role of redisMoves(plan)) out.push(`Job copy-${role}-redis fetches the RDB of ${redisNames(role).oldDeployment} into the volume of ${redisNames(role).deployment}`);
+    const db = managedSystemDatabase(plan);
+    if (db?.kind === 'postgresql') out.push(`Job copy-system-database streams pg_dump of system-postgresql into pg_restore --no-owner --no-acl on the managed server ${db.server.host}:${db.server.port}/${db.server.databaseName}`);
+    if (db?.kind === 'mysql') out.push(`Job copy-system-database streams mysqldump of system-mysql (as root), DEFINER clauses removed, into the managed server ${db.server.host}:${db.server.port}/${db.server.databaseName} (created when absent)`);
+    for (const role of rdbExports(plan)) {
+      out.push(`Job ${rdbExportNames(role).job} exports the RDB of ${redisNames(role).oldDeployment} to ${rdbExportNames(role).mountPath}/${rdbExportNames(role).file} on PVC ${rdbExportNames(role).pvc}`);
+      out.push(...rdbSeedSteps(plan, role));
+    }
     return out;
   },
   expects: () => ['every 3scale Deployment is at 0 replicas and has no pods', 'the old databases are running'],
@@ -125,20 +185,35 @@ const copyData: PhaseDefinition = {
 
 const loadRedis: PhaseDefinition = {
   id: 'load-redis',
-  title: 'Start the new Redis servers on the copied data and write their AOF',
+  title: 'Bring the new Redis servers up on the copied data (on-cluster: start and write the AOF; managed: check the seed)',
   window: 'in-window',
   destructive: false,
-  applies: (plan) => redisMoves(plan).length > 0,
-  describe: (plan) => [
-    `${redisList(plan)} to 1 replica (restore mode: loads dump.rdb)`,
-    `the old ${redisMoves(plan).map((r) => redisNames(r).oldDeployment).join(' and ')} to 0 replicas`,
-    'Job aof-rewrite-<role>-redis waits for the load, runs BGREWRITEAOF and waits for aof_rewrite_in_progress:0',
+  applies: (plan) => redisMoves(plan).length > 0 || rdbExports(plan).length > 0,
+  describe: (plan) => {
+    const out: string[] = [];
+    if (redisMoves(plan).length) {
+      out.push(
+        `${redisList(plan)} to 1 replica (restore mode: loads dump.rdb)`,
+        `the old ${redisMoves(plan).map((r) => redisNames(r).oldDeployment).join(' and ')} to 0 replicas`,
+        'Job aof-rewrite-<role>-redis waits for the load, runs BGREWRITEAOF and waits for aof_rewrite_in_progress:0',
+      );
+    }
+    if (rdbExports(plan).length) {
+      out.push(`Job check-seeded-redis: the managed ${rdbExports(plan).map((r) => `${r}-redis`).join(' and ')} must answer and hold the liveness-probe key of the old server (empty means the seed from the RDB export did not happen or the dump was empty or corrupt)`);
+    }
+    return out;
+  },
+  expects: (plan) => [
+    'the copy Jobs recorded their evidence',
+    ...(rdbExports(plan).length ? [`the managed Redis ${rdbExports(plan).map((r) => `${r}-redis`).join(' and ')} was seeded from the RDB export (the next step listed under copy-data)`] : []),
   ],
-  expects: () => ['the copy Jobs recorded their evidence'],
   chart: () => import('../../charts/load-redis-chart.js'),
   rollback: {
     title: 'stop the new Redis servers and start the old ones',
-    describe: (plan) => [`${redisList(plan)} to 0 replicas`, `the old Redis Deployments back to 1 replica`],
+    describe: (plan) =>
+      redisMoves(plan).length
+        ? [`${redisList(plan)} to 0 replicas`, `the old Redis Deployments back to 1 replica`]
+        : ['nothing: the check of the managed Redis is read-only (the old Redis servers run until the cut-over)'],
     chart: () => import('../../charts/load-redis-rollback-chart.js'),
   },
 };
@@ -172,12 +247,22 @@ const cutover: PhaseDefinition = {
     if (redisMoves(plan).includes('backend')) secrets.push('backend-redis REDIS_STORAGE_URL (/0) and REDIS_QUEUES_URL (/1)');
     if (redisMoves(plan).includes('system')) secrets.push('system-redis URL (/1)');
     if (secrets.length) out.push(`Job rewrite-connection-secrets backs up, then rewrites ${secrets.join(', ')} from the existing credentials`);
+    const managed: string[] = [];
+    for (const t of managedTargets(plan)) {
+      const from = t.credentials ? ` with the credentials of Secret ${t.credentials.secretName}` : ' (no AUTH)';
+      if (t.name === 'system-database') managed.push(`system-database URL (${t.kind === 'postgresql' ? 'postgresql' : 'mysql2'}://…@${t.host}:${t.port}/${t.databaseName}), DB_USER and DB_PASSWORD${from}`);
+      if (t.name === 'backend-redis') managed.push(`backend-redis REDIS_STORAGE_URL (/${plan.spec.backendRedis.managed!.storageDatabase}) and REDIS_QUEUES_URL (/${plan.spec.backendRedis.managed!.queuesDatabase}) to ${t.host}:${t.port}${from}, its sentinel keys emptied`);
+      if (t.name === 'system-redis') managed.push(`system-redis URL (/${plan.spec.systemRedis.managed!.database}) to ${t.host}:${t.port}${from}, its sentinel keys emptied`);
+    }
+    if (managed.length) out.push(`Job rewrite-connection-secrets backs up as <name>-pre-migration, then points at the managed servers: ${managed.join('; ')}; the URLs are built in the cluster, no credential is in Git`);
     const flags: string[] = [];
-    if (postgresqlMove(plan) || mysqlKeptInPlace(plan)) flags.push('system.database');
-    if (redisMoves(plan).includes('backend')) flags.push('backend.redis');
-    if (redisMoves(plan).includes('system')) flags.push('system.redis');
+    if (postgresqlMove(plan) || mysqlKeptInPlace(plan) || managedSystemDatabase(plan)) flags.push('system.database');
+    if (redisMoves(plan).includes('backend') || managedRedisRoles(plan).includes('backend')) flags.push('backend.redis');
+    if (redisMoves(plan).includes('system') || managedRedisRoles(plan).includes('system')) flags.push('system.redis');
     out.push(`APIManager ${plan.spec.threescale.apiManagerName}: spec.externalComponents ${flags.join(', ')} true`);
     if (postgresqlMove(plan)) out.push(`the old ${POSTGRESQL_NAMES.oldDeployment} to 0 replicas`);
+    const oldManaged = oldManagedServers(plan);
+    if (oldManaged.length) out.push(`the old ${oldManaged.join(', ')} to 0 replicas (their data is on the managed servers now)`);
     if (mysqlKeptInPlace(plan)) {
       out.push('Job detach-system-mysql removes the APIManager ownerReference and the 3scale labels from system-mysql (and its pod template), mysql-storage, mysql-extra-conf, mysql-main-conf and Service system-mysql, each removal guarded by a JSON patch test');
     }
@@ -186,14 +271,17 @@ const cutover: PhaseDefinition = {
   expects: (plan) => [
     'the data phases are done (evidence recorded)',
     mysqlKeptInPlace(plan) ? 'the operator is at 0 replicas' : 'the new servers are ready',
+    ...(hasManaged(plan) ? ['the pre-connection checks of the managed servers passed (evidence of check-managed-*, and check-seeded-redis for a seeded Redis)'] : []),
   ],
   chart: () => import('../../charts/cutover-chart.js'),
   rollback: {
     title: 'point 3scale back at the old databases',
     describe: (plan) => {
       const out = ['Job restore-connection-secrets restores the connection Secrets from their in-cluster backups'];
-      out.push('APIManager spec.externalComponents back to false' + (postgresqlMove(plan) ? ', spec.system.database.postgresql: {} put back' : ''));
+      const internalPg = postgresqlMove(plan) || managedSystemDatabase(plan)?.kind === 'postgresql';
+      out.push('APIManager spec.externalComponents back to false' + (internalPg ? ', spec.system.database.postgresql: {} put back' : ''));
       if (postgresqlMove(plan)) out.push(`the old ${POSTGRESQL_NAMES.oldDeployment} back to 1 replica`);
+      if (oldManagedServers(plan).length) out.push(`the old ${oldManagedServers(plan).join(', ')} back to 1 replica (the managed servers keep their copy; nothing is deleted there)`);
       if (mysqlKeptInPlace(plan)) out.push('the operator re-adds its ownerReference and labels to the MySQL objects once it runs');
       return out;
     },
@@ -228,13 +316,20 @@ const verify: PhaseDefinition = {
   applies: needsWindow,
   describe: (plan) => {
     const out: string[] = [];
-    if (postgresqlMove(plan) || mysqlKeptInPlace(plan)) out.push('Job verify-system-database: the accounts table is readable in the System database 3scale now uses');
-    if (redisMoves(plan).length) out.push(`Job verify-redis: the liveness-probe key is present in ${redisList(plan)}`);
+    if (postgresqlMove(plan) || mysqlKeptInPlace(plan) || managedSystemDatabase(plan)) out.push('Job verify-system-database: the accounts table is readable in the System database 3scale now uses');
+    const seeded = rdbExports(plan).map((r) => `the managed ${r}-redis`);
+    if (redisMoves(plan).length || seeded.length) out.push(`Job verify-redis: the liveness-probe key is present in ${[...redisMoves(plan).map((r) => redisNames(r).deployment), ...seeded].join(' and ')}`);
     return out;
   },
   expects: () => ['every 3scale Deployment is ready'],
   chart: () => import('../../charts/verify-chart.js'),
 };
+
+/** The old Deployments a plan's managed targets replace; stopped at the cut-over. */
+function oldManagedServers(plan: Plan): string[] {
+  const db = managedSystemDatabase(plan);
+  return [...(db ? [db.kind === 'postgresql' ? POSTGRESQL_NAMES.oldDeployment : 'system-mysql'] : []), ...managedRedisRoles(plan).map((r) => redisNames(r).oldDeployment)];
+}
 
 const operatorLabel = (operator: '3scale' | 'apicast') => (operator === '3scale' ? 'the 3scale operator' : 'the APIcast operator');
 
@@ -285,12 +380,15 @@ const cleanup: PhaseDefinition = {
   title: 'Delete the old databases (only with spec.cleanup.enabled)',
   window: 'after-window',
   destructive: true,
-  applies: (plan) => plan.spec.cleanup.enabled && createsServers(plan),
+  applies: (plan) => plan.spec.cleanup.enabled && (createsServers(plan) || hasManaged(plan)),
   describe: (plan) => {
     const out: string[] = [];
-    if (postgresqlMove(plan)) out.push(`${workload(plan)} ${POSTGRESQL_NAMES.oldDeployment}, PVC postgresql-data, Service ${POSTGRESQL_NAMES.oldService}`);
-    for (const role of redisMoves(plan)) out.push(`${workload(plan)} ${redisNames(role).oldDeployment}, PVC ${redisNames(role).oldDeployment}-storage`);
-    if (redisMoves(plan).length === 2) out.push('ConfigMap redis-config');
+    const db = managedSystemDatabase(plan);
+    if (postgresqlMove(plan) || db?.kind === 'postgresql') out.push(`${workload(plan)} ${POSTGRESQL_NAMES.oldDeployment}, PVC postgresql-data, Service ${POSTGRESQL_NAMES.oldService}`);
+    if (db?.kind === 'mysql') out.push(`${workload(plan)} system-mysql, PVC mysql-storage, Service system-mysql, ConfigMaps mysql-main-conf and mysql-extra-conf`);
+    for (const role of [...redisMoves(plan), ...managedRedisRoles(plan)]) out.push(`${workload(plan)} ${redisNames(role).oldDeployment}, PVC ${redisNames(role).oldDeployment}-storage`);
+    if (redisMoves(plan).length + managedRedisRoles(plan).length === 2) out.push('ConfigMap redis-config');
+    for (const role of rdbExports(plan)) out.push(`PVC ${rdbExportNames(role).pvc} (the RDB export)`);
     return [`Job delete-old-databases deletes, irreversibly: ${out.join('; ')}`];
   },
   expects: () => ['verify passed and the data was checked by people'],
@@ -300,7 +398,7 @@ const cleanup: PhaseDefinition = {
 export const externalizeOnCluster: Procedure = {
   id: 'externalize-on-cluster',
   planKind: 'MigrationPlan',
-  title: '3scale 2.15: move the System database and both Redis out of the operator, on the cluster, then optionally upgrade to 2.16',
-  source: 'Migrating Red Hat 3scale API Management 2.16, chapter 3, and chapters 1 and 2 for the upgrade',
+  title: '3scale 2.15: move the System database and both Redis out of the operator, onto new servers on the cluster or existing managed ones, then optionally upgrade to 2.16',
+  source: 'Migrating Red Hat 3scale API Management 2.16, chapters 3 to 6, and chapters 1 and 2 for the upgrade',
   phases: [preflight, prepare, scaleDown, copyData, loadRedis, persist, cutover, scaleUp, verify, upgrade, cleanup],
 };

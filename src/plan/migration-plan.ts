@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { checkManagedTargets } from './check-managed-targets.js';
 import { PLAN_KIND, type Plan, planSchema } from './plan-schema.js';
 import { parseWithSchema } from './zod-issue.js';
 
@@ -20,6 +21,7 @@ export function validateMigrationPlan(raw: object, path: string): Plan {
   const plan = parseWithSchema(planSchema, raw, path);
   checkDetachList(plan, path);
   checkUpgrade(plan, path);
+  checkManagedTargets(plan, path);
   return plan;
 }
 

@@ -1,5 +1,5 @@
 import { INTERNAL_DATABASE_DEPLOYMENTS } from './deployments.js';
-import { CHANNEL_2_16, type OperatorSubscriptionSpec, type Plan, type PostgresqlDatabase, type RedisComponent, type WorkloadKind } from './plan-schema.js';
+import { CHANNEL_2_16, type ManagedSqlServer, type OperatorSubscriptionSpec, type Plan, type PostgresqlDatabase, type RedisComponent, type WorkloadKind } from './plan-schema.js';
 
 /**
  * Facts derived from a plan that several phases need. Derived here once so the charts, the plan view and
@@ -73,7 +73,126 @@ export function redisMoves(plan: Plan): RedisRole[] {
 
 /** Whether the plan changes anything that needs 3scale stopped. */
 export function needsWindow(plan: Plan): boolean {
-  return postgresqlMove(plan) !== undefined || mysqlKeptInPlace(plan) || redisMoves(plan).length > 0;
+  return postgresqlMove(plan) !== undefined || mysqlKeptInPlace(plan) || redisMoves(plan).length > 0 || managedTargets(plan).length > 0;
+}
+
+/** The System database when the plan moves it to an existing managed server (seed chapters 4 and 5). */
+export interface ManagedSystemDatabase {
+  readonly kind: 'postgresql' | 'mysql';
+  readonly server: ManagedSqlServer;
+}
+
+/** The managed System database target of the plan, else undefined. */
+export function managedSystemDatabase(plan: Plan): ManagedSystemDatabase | undefined {
+  const db = plan.spec.systemDatabase;
+  if ((db.kind === 'postgresql' || db.kind === 'mysql') && db.strategy === 'managed' && db.managed) return { kind: db.kind, server: db.managed };
+  return undefined;
+}
+
+/** Roles whose Redis moves to an existing managed server (seed chapter 6). */
+export function managedRedisRoles(plan: Plan): RedisRole[] {
+  return REDIS_ROLES.filter((role) => redisComponent(plan, role).strategy === 'managed' && redisComponent(plan, role).managed !== undefined);
+}
+
+/** The Secret a managed target's credentials come from, every default resolved. */
+export interface ManagedCredentials {
+  /** Name of the Secret, the same in the 3scale namespace once copied there. */
+  readonly secretName: string;
+  /** Where the user keeps it. */
+  readonly namespace: string;
+  /** Key of the user name (SQL only). */
+  readonly userKey?: string;
+  /** Key of the password. */
+  readonly passwordKey: string;
+}
+
+/** One existing server the plan moves a component to. */
+export interface ManagedTarget {
+  /** The 3scale connection Secret it replaces: system-database, backend-redis or system-redis. */
+  readonly name: 'system-database' | 'backend-redis' | 'system-redis';
+  /** The plan field that names it. */
+  readonly field: 'spec.systemDatabase' | 'spec.backendRedis' | 'spec.systemRedis';
+  readonly kind: 'postgresql' | 'mysql' | 'redis';
+  readonly host: string;
+  readonly port: number;
+  /** SQL: the database name; Redis: the logical databases 3scale uses, by connection Secret key. */
+  readonly databaseName?: string;
+  /** Redis only: what the data route is. */
+  readonly seed?: 'rdb-export' | 'none';
+  /** Absent: a Redis without AUTH. */
+  readonly credentials?: ManagedCredentials;
+}
+
+/** Every managed target of the plan: the System database, then the backend Redis, then the system Redis. */
+export function managedTargets(plan: Plan): ManagedTarget[] {
+  const out: ManagedTarget[] = [];
+  const ns = plan.spec.threescale.namespace;
+  const db = managedSystemDatabase(plan);
+  if (db) {
+    const c = db.server.credentials;
+    out.push({
+      name: 'system-database',
+      field: 'spec.systemDatabase',
+      kind: db.kind,
+      host: db.server.host,
+      port: db.server.port,
+      databaseName: db.server.databaseName,
+      credentials: { secretName: c.secretName, namespace: c.namespace ?? ns, userKey: c.userKey, passwordKey: c.passwordKey },
+    });
+  }
+  for (const role of managedRedisRoles(plan)) {
+    const m = redisComponent(plan, role).managed!;
+    const c = m.credentials;
+    out.push({
+      name: role === 'backend' ? 'backend-redis' : 'system-redis',
+      field: role === 'backend' ? 'spec.backendRedis' : 'spec.systemRedis',
+      kind: 'redis',
+      host: m.host,
+      port: m.port,
+      seed: m.seed,
+      credentials: c ? { secretName: c.secretName, namespace: c.namespace ?? ns, passwordKey: c.passwordKey } : undefined,
+    });
+  }
+  return out;
+}
+
+/** The managed target of one Redis role, when it has one. */
+export function managedRedisTarget(plan: Plan, role: RedisRole): ManagedTarget | undefined {
+  return managedTargets(plan).find((t) => t.name === `${role}-redis`);
+}
+
+/**
+ * The credential Secrets kept outside the 3scale namespace, one entry per Secret with the union of the keys
+ * its targets read: prepare copies each into the 3scale namespace, where the Jobs and the cut-over read it.
+ * Named after the first target that uses it.
+ */
+export function credentialCopies(plan: Plan): { readonly target: ManagedTarget['name']; readonly secretName: string; readonly namespace: string; readonly keys: string[] }[] {
+  const ns = plan.spec.threescale.namespace;
+  const bySecret = new Map<string, { target: ManagedTarget['name']; secretName: string; namespace: string; keys: string[] }>();
+  for (const t of managedTargets(plan)) {
+    const c = t.credentials;
+    if (!c || c.namespace === ns) continue;
+    const id = `${c.namespace}/${c.secretName}`;
+    const entry = bySecret.get(id) ?? { target: t.name, secretName: c.secretName, namespace: c.namespace, keys: [] };
+    for (const k of [c.userKey, c.passwordKey]) if (k !== undefined && !entry.keys.includes(k)) entry.keys.push(k);
+    bySecret.set(id, entry);
+  }
+  return [...bySecret.values()];
+}
+
+/** Names of what the RDB export of a managed Redis uses (copy-data writes it, the user seeds the managed Redis from it). */
+export function rdbExportNames(role: RedisRole) {
+  return {
+    job: `export-${role}-redis-rdb`,
+    pvc: `${role}-redis-rdb-export`,
+    file: `${role}-redis.rdb`,
+    mountPath: '/export',
+  } as const;
+}
+
+/** Roles whose managed Redis is seeded from an RDB export of the old server. */
+export function rdbExports(plan: Plan): RedisRole[] {
+  return managedRedisRoles(plan).filter((role) => redisComponent(plan, role).managed!.seed === 'rdb-export');
 }
 
 /** What a component's strategy leaves it as once the migration is done. */
@@ -88,9 +207,9 @@ const STRATEGY_OUTCOME: {
   readonly mysql: Record<Extract<Plan['spec']['systemDatabase'], { kind: 'mysql' }>['strategy'], ComponentOutcome>;
   readonly redis: Record<RedisComponent['strategy'], ComponentOutcome>;
 } = {
-  postgresql: { 'upgrade-on-cluster': 'moved-out', 'already-external': 'already-external' },
-  mysql: { 'keep-in-place': 'detached', 'already-external': 'already-external' },
-  redis: { 'upgrade-on-cluster': 'moved-out', 'already-external': 'already-external' },
+  postgresql: { 'upgrade-on-cluster': 'moved-out', managed: 'moved-out', 'already-external': 'already-external' },
+  mysql: { 'keep-in-place': 'detached', managed: 'moved-out', 'already-external': 'already-external' },
+  redis: { 'upgrade-on-cluster': 'moved-out', managed: 'moved-out', 'already-external': 'already-external' },
 };
 
 /** The outcome of one strategy; a strategy this table does not know counts as staying with the operator. */

@@ -71,6 +71,119 @@ export const storage = z
   })
   .strict();
 
+/** A key of a Secret, as the Jobs read it (kept to characters every client and jsonpath take literally). */
+const secretKey = z.string().max(253).regex(/^[A-Za-z0-9_-]+$/, { message: 'a Secret key of letters, digits, "_" and "-"' });
+
+/** A TCP port. */
+const port = z.number({ message: 'a TCP port number' }).int({ message: 'a TCP port number' }).min(1, { message: 'a TCP port from 1 to 65535' }).max(65535, { message: 'a TCP port from 1 to 65535' });
+
+/**
+ * Where a managed server is reached. Checked after parsing (load-plan), so a URL or a `rediss://` scheme is
+ * refused with the reason rather than a pattern.
+ */
+const serverHost = z.string({ message: 'a host name such as mydb.abc123.eu-west-1.rds.amazonaws.com' }).min(1).max(253);
+
+/**
+ * The Secret holding the credentials of a managed SQL server. Only its name and key names are in the plan;
+ * the Jobs read the values in the cluster (a Secret in another namespace is first copied into the 3scale
+ * namespace by a Job of prepare).
+ */
+const sqlCredentials = z
+  .object({
+    /** Name of the Secret. */
+    secretName: namespaceName,
+    /** Its namespace. @default spec.threescale.namespace */
+    namespace: namespaceName.optional(),
+    /** Key holding the user name. @default username */
+    userKey: secretKey.default('username'),
+    /** Key holding the password. @default password */
+    passwordKey: secretKey.default('password'),
+  })
+  .strict();
+
+/**
+ * The Secret holding the password (AUTH token) of a managed Redis. `userKey` is accepted by the schema
+ * only to be refused with the reason: 3scale 2.15 does not support Redis ACL users.
+ */
+const redisCredentials = z
+  .object({
+    /** Name of the Secret. */
+    secretName: namespaceName,
+    /** Its namespace. @default spec.threescale.namespace */
+    namespace: namespaceName.optional(),
+    /** Key holding the password. @default password */
+    passwordKey: secretKey.default('password'),
+    /** Refused (Redis ACL users are not supported by 3scale 2.15). */
+    userKey: z.string().optional(),
+  })
+  .strict();
+
+/** An existing PostgreSQL or MySQL server the System database moves to (seed chapters 4 and 5). */
+const managedSqlServer = (defaultPort: number) =>
+  z
+    .object({
+      /** Host name or IP address, without scheme or port. */
+      host: serverHost,
+      /** @default 5432 for PostgreSQL, 3306 for MySQL */
+      port: port.default(defaultPort),
+      /** Database the data is loaded into and 3scale uses (PostgreSQL: must exist; MySQL: created when absent). @default system */
+      databaseName: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { message: 'a database name of letters, digits and "_"' }).default('system'),
+      /** Refused when true: 3scale 2.15 does not support TLS to the System database. @default false */
+      tls: z.boolean().default(false),
+      /** The Secret with the user and password. */
+      credentials: sqlCredentials,
+    })
+    .strict();
+
+/**
+ * How the data of a managed Redis gets there.
+ * `rdb-export`: copy-data writes the old server's RDB to a PVC; seeding the managed Redis from it (for
+ * ElastiCache: from S3) is the user's step before load-redis, which checks the data arrived.
+ * `none`: the managed Redis starts without the old data (the seed allows a new, empty system Redis).
+ */
+const redisSeed = z.enum(['rdb-export', 'none']);
+
+/** Fields every managed Redis has. */
+const managedRedisFields = {
+  /** Host name or IP address, without scheme or port (`rediss://` is refused: no TLS in 3scale 2.15). */
+  host: serverHost,
+  /** @default 6379 */
+  port: port.default(6379),
+  /** Refused when true: 3scale 2.15 does not support TLS to Redis. @default false */
+  tls: z.boolean().default(false),
+  /** Refused: 3scale 2.15 does not support Redis ACL users. */
+  username: z.string().optional(),
+  /** The Secret with the password; absent means a Redis without AUTH. */
+  credentials: redisCredentials.optional(),
+  /** @default rdb-export */
+  seed: redisSeed.default('rdb-export'),
+};
+
+const redisDatabase = z.number({ message: 'a Redis database number' }).int({ message: 'a Redis database number' }).min(0, { message: 'a Redis database number from 0 to 15' }).max(15, { message: 'a Redis database number from 0 to 15' });
+
+/** The managed backend Redis: storage and queues in two logical databases (seed 6.2.5). */
+const managedBackendRedis = z
+  .object({
+    ...managedRedisFields,
+    /** Database of REDIS_STORAGE_URL. @default 0 */
+    storageDatabase: redisDatabase.default(0),
+    /** Database of REDIS_QUEUES_URL. @default 1 */
+    queuesDatabase: redisDatabase.default(1),
+  })
+  .strict();
+
+/**
+ * The managed system Redis. The default database is 1, where the 2.15 system Redis keeps its data
+ * (`redis://system-redis:6379/1`), so a server seeded from its RDB finds it there.
+ */
+const managedSystemRedis = z
+  .object({
+    ...managedRedisFields,
+    /** Database of the system-redis URL. @default 1 */
+    database: redisDatabase.default(1),
+  })
+  .strict();
+
 /** Labels and ownerReferences found on one object the MySQL keep-in-place path detaches. */
 const detachedObject = z
   .object({
@@ -92,8 +205,10 @@ const postgresqlDatabase = z
      * `upgrade-on-cluster`: new PostgreSQL 15 Deployment, data copied in the cluster (seed 3.2).
      * `already-external`: nothing to do for the System database.
      */
-    strategy: z.enum(['upgrade-on-cluster', 'already-external']).default('upgrade-on-cluster'),
+    strategy: z.enum(['upgrade-on-cluster', 'managed', 'already-external']).default('upgrade-on-cluster'),
     namespace: namespaceName.optional(),
+    /** The existing server of strategy `managed` (seed chapter 5); only with that strategy. */
+    managed: managedSqlServer(5432).optional(),
     image: image.default('registry.redhat.io/rhel9/postgresql-15'),
     databaseName: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { message: 'a PostgreSQL database name' }).default('system'),
     storage: storage.prefault({}),
@@ -108,9 +223,12 @@ const mysqlDatabase = z
     kind: z.literal('mysql'),
     /**
      * `keep-in-place`: keep `system-mysql`, detach it from the operator (seed 3.3).
+     * `managed`: dump and load into an existing MySQL server (seed chapter 4), DEFINER clauses removed.
      * `already-external`: nothing to do for the System database.
      */
-    strategy: z.enum(['keep-in-place', 'already-external']).default('keep-in-place'),
+    strategy: z.enum(['keep-in-place', 'managed', 'already-external']).default('keep-in-place'),
+    /** The existing server of strategy `managed`; only with that strategy. */
+    managed: managedSqlServer(3306).optional(),
     /** What discovery found on the objects that are detached; defaults to what the 2.15 operator writes. */
     detach: z.array(detachedObject).optional(),
   })
@@ -118,16 +236,23 @@ const mysqlDatabase = z
 
 const oracleDatabase = z.object({ kind: z.literal('oracle') }).passthrough();
 
-const redisComponent = z
-  .object({
-    /** `upgrade-on-cluster`: new Redis 7 Deployment, RDB copied in the cluster (seed 3.4). */
-    strategy: z.enum(['upgrade-on-cluster', 'already-external']).default('upgrade-on-cluster'),
-    namespace: namespaceName.optional(),
-    image: image.default('registry.redhat.io/rhel9/redis-7'),
-    storage: storage.prefault({}),
-    resources: resources.optional(),
-  })
-  .strict();
+const redisComponent = <M extends z.ZodType>(managed: M) =>
+  z
+    .object({
+      /**
+       * `upgrade-on-cluster`: new Redis 7 Deployment, RDB copied in the cluster (seed 3.4).
+       * `managed`: an existing Redis (ElastiCache, seed chapter 6) named by `managed`.
+       * `already-external`: nothing to do.
+       */
+      strategy: z.enum(['upgrade-on-cluster', 'managed', 'already-external']).default('upgrade-on-cluster'),
+      /** The existing server of strategy `managed`; only with that strategy. */
+      managed: managed.optional(),
+      namespace: namespaceName.optional(),
+      image: image.default('registry.redhat.io/rhel9/redis-7'),
+      storage: storage.prefault({}),
+      resources: resources.optional(),
+    })
+    .strict();
 
 /** The OLM channel the 2.15 operators follow; the upgrade rollback puts it back. */
 export const CHANNEL_2_15 = 'threescale-2.15';
@@ -270,8 +395,8 @@ export const planSchema = z
         systemDatabase: z.discriminatedUnion('kind', [postgresqlDatabase, mysqlDatabase, oracleDatabase], {
           message: '"postgresql" or "mysql" in spec.systemDatabase.kind',
         }),
-        backendRedis: redisComponent.prefault({}),
-        systemRedis: redisComponent.prefault({}),
+        backendRedis: redisComponent(managedBackendRedis).prefault({}),
+        systemRedis: redisComponent(managedSystemRedis).prefault({}),
         /** Replica count of every 3scale Deployment captured before the scale-down. */
         replicas,
         jobs: jobsSchema,
@@ -299,7 +424,12 @@ export type PlanInput = z.input<typeof planSchema>;
 export type Plan = z.output<typeof planSchema>;
 export type PostgresqlDatabase = z.output<typeof postgresqlDatabase>;
 export type MysqlDatabase = z.output<typeof mysqlDatabase>;
-export type RedisComponent = z.output<typeof redisComponent>;
+export type RedisComponent = z.output<ReturnType<typeof redisComponent<typeof managedBackendRedis>>> | z.output<ReturnType<typeof redisComponent<typeof managedSystemRedis>>>;
+export type ManagedSqlServer = z.output<ReturnType<typeof managedSqlServer>>;
+export type ManagedBackendRedis = z.output<typeof managedBackendRedis>;
+export type ManagedSystemRedis = z.output<typeof managedSystemRedis>;
+export type CredentialsRef = z.output<typeof sqlCredentials>;
+export type RedisCredentialsRef = z.output<typeof redisCredentials>;
 export type DetachedObject = z.output<typeof detachedObject>;
 export type StorageSpec = z.output<typeof storage>;
 export type ResourcesSpec = z.output<typeof resources>;

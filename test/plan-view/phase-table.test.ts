@@ -47,7 +47,7 @@ describe('phaseTableMarkdown', () => {
 
     // THEN
     expect(first).toBe(
-      'Procedure `externalize-on-cluster`: 3scale 2.15: move the System database and both Redis out of the operator, on the cluster, then optionally upgrade to 2.16 (Migrating Red Hat 3scale API Management 2.16, chapter 3, and chapters 1 and 2 for the upgrade).',
+      'Procedure `externalize-on-cluster`: 3scale 2.15: move the System database and both Redis out of the operator, onto new servers on the cluster or existing managed ones, then optionally upgrade to 2.16 (Migrating Red Hat 3scale API Management 2.16, chapters 3 to 6, and chapters 1 and 2 for the upgrade).',
     );
   });
 

@@ -172,7 +172,7 @@ describe('renderPlanView', () => {
       // THEN
       expect(
         text.startsWith(
-          'Migration dev-3scale: 3scale 2.15: move the System database and both Redis out of the operator, on the cluster, then optionally upgrade to 2.16\nSource: Migrating Red Hat 3scale API Management 2.16, chapter 3, and chapters 1 and 2 for the upgrade\n\n',
+          'Migration dev-3scale: 3scale 2.15: move the System database and both Redis out of the operator, onto new servers on the cluster or existing managed ones, then optionally upgrade to 2.16\nSource: Migrating Red Hat 3scale API Management 2.16, chapters 3 to 6, and chapters 1 and 2 for the upgrade\n\n',
         ),
       ).toBe(true);
       expect(text).toContain('10-cleanup  Delete the old databases (only with spec.cleanup.enabled)  [DESTRUCTIVE]\n    window: after (3scale runs)\n');

@@ -119,7 +119,7 @@ describe('parsePlan refuses bad plans with one sentence naming the field', () =>
   });
 
   test('a strategy that does not fit the database kind is refused', () => {
-    expect(refusal(mutated((p) => (p.spec.systemDatabase.strategy = 'keep-in-place')))).toContain('spec.systemDatabase.strategy: expected one of "upgrade-on-cluster", "already-external"');
+    expect(refusal(mutated((p) => (p.spec.systemDatabase.strategy = 'keep-in-place')))).toContain('spec.systemDatabase.strategy: expected one of "upgrade-on-cluster", "managed", "already-external"');
   });
 
   test('a wrong apiVersion is refused', () => {
@@ -381,5 +381,103 @@ describe('parsePlan on hostile input (property-based)', () => {
 
     // THEN
     expect(plan.spec.systemRedis.storage).toEqual({ size: '5Gi', storageClassName: 'gp3-csi' });
+  });
+});
+
+describe('managed targets (seed chapters 4 to 6)', () => {
+  const MANAGED = join(import.meta.dirname, '..', '..', 'examples', 'managed-rds-and-elasticache', 'migration.yaml');
+  /** The managed example with one change. */
+  const managed = (change: (plan: any) => void): string => {
+    const plan = parse(require_text(MANAGED));
+    change(plan);
+    return stringify(plan);
+  };
+
+  test('GIVEN the managed example WHEN loaded THEN the managed blocks carry their defaults', () => {
+    // GIVEN / WHEN
+    const { plan } = loadPlanFile(MANAGED);
+    // THEN
+    expect(plan.spec.systemDatabase).toMatchObject({
+      kind: 'postgresql',
+      strategy: 'managed',
+      managed: { port: 5432, databaseName: 'system', tls: false, credentials: { secretName: 'rds-system-credentials', namespace: 'aws-credentials', userKey: 'username', passwordKey: 'password' } },
+    });
+    expect(plan.spec.backendRedis.managed).toEqual({
+      host: 'threescale-backend.x1y2z3.ng.0001.euw1.cache.amazonaws.com',
+      port: 6379,
+      tls: false,
+      seed: 'rdb-export',
+      storageDatabase: 0,
+      queuesDatabase: 1,
+    });
+    expect(plan.spec.systemRedis).toMatchObject({ strategy: 'upgrade-on-cluster' });
+  });
+
+  test('GIVEN a managed MySQL and a managed system Redis with only host and credentials WHEN loaded THEN ports, database 1 and the key names default', () => {
+    // GIVEN
+    const text = managed((p) => {
+      p.spec.systemDatabase = { kind: 'mysql', strategy: 'managed', managed: { host: 'db.example.internal', credentials: { secretName: 'rds' } } };
+      p.spec.systemRedis = { strategy: 'managed', managed: { host: '10.0.3.7', credentials: { secretName: 'redis-auth' } } };
+    });
+    // WHEN
+    const { plan } = parsePlan(text, 'migration.yaml');
+    // THEN
+    expect(plan.spec.systemDatabase).toMatchObject({ managed: { port: 3306, databaseName: 'system', credentials: { userKey: 'username', passwordKey: 'password' } } });
+    expect(plan.spec.systemRedis.managed).toMatchObject({ port: 6379, database: 1, seed: 'rdb-export', credentials: { secretName: 'redis-auth', passwordKey: 'password' } });
+  });
+
+  test('TLS to the System database is refused with the reason', () => {
+    expect(refusal(managed((p) => (p.spec.systemDatabase.managed.tls = true)))).toBe(
+      'migration.yaml: spec.systemDatabase.managed.tls: 3scale 2.15 does not support TLS to the System database (the vendor lists it as a limitation; 2.16 adds it), so the managed server must accept connections without TLS; expected false.',
+    );
+  });
+
+  test('TLS to Redis is refused, as tls: true and as a rediss:// host', () => {
+    expect(refusal(managed((p) => (p.spec.backendRedis.managed.tls = true)))).toContain('spec.backendRedis.managed.tls: 3scale 2.15 does not support TLS to Redis');
+    expect(refusal(managed((p) => (p.spec.backendRedis.managed.host = 'rediss://cache.example:6380')))).toBe(
+      'migration.yaml: spec.backendRedis.managed.host: "rediss://cache.example:6380" asks for TLS (rediss://): 3scale 2.15 does not support TLS to Redis (the vendor lists it as a limitation), so the managed Redis must accept connections without TLS; expected a plain host name.',
+    );
+  });
+
+  test('a Redis ACL user is refused, as username and as credentials.userKey', () => {
+    expect(refusal(managed((p) => (p.spec.backendRedis.managed.username = 'threescale')))).toBe(
+      'migration.yaml: spec.backendRedis.managed.username: 3scale 2.15 does not support Redis ACL users (only the default user, with a password or none); expected no username.',
+    );
+    expect(refusal(managed((p) => (p.spec.backendRedis.managed.credentials = { secretName: 'auth', userKey: 'user' })))).toContain(
+      'spec.backendRedis.managed.credentials.userKey: 3scale 2.15 does not support Redis ACL users',
+    );
+  });
+
+  test('a URL or host:port instead of a host name is refused, naming where the port goes', () => {
+    expect(refusal(managed((p) => (p.spec.systemDatabase.managed.host = 'postgresql://db.example/system')))).toContain(
+      'spec.systemDatabase.managed.host: expected a host name without scheme, port or path, got "postgresql://db.example/system"',
+    );
+    expect(refusal(managed((p) => (p.spec.backendRedis.managed.host = 'cache.example:6379')))).toContain('expected a host name or IPv4 address (the port goes in port), got "cache.example:6379"');
+  });
+
+  test('strategy managed without its block, and a block without the strategy, are refused', () => {
+    expect(refusal(managed((p) => delete p.spec.backendRedis.managed))).toBe(
+      'migration.yaml: spec.backendRedis.managed: is required when strategy is "managed" (expected the host, port and credentials Secret of the existing server).',
+    );
+    expect(refusal(managed((p) => (p.spec.systemDatabase.strategy = 'upgrade-on-cluster')))).toContain(
+      'spec.systemDatabase.managed: is only read with strategy "managed", and the strategy is "upgrade-on-cluster"',
+    );
+  });
+
+  test('a connection Secret of 3scale as the credentials Secret is refused', () => {
+    expect(refusal(managed((p) => (p.spec.systemDatabase.managed.credentials.secretName = 'system-database')))).toContain(
+      'spec.systemDatabase.managed.credentials.secretName: "system-database" is a connection Secret 3scale reads (or its backup), which the cut-over rewrites',
+    );
+  });
+
+  test('both Redis on one server sharing a database number are refused', () => {
+    const text = managed((p) => (p.spec.systemRedis = { strategy: 'managed', managed: { host: p.spec.backendRedis.managed.host } }));
+    expect(refusal(text)).toContain('spec.systemRedis.managed.database: database 1 of threescale-backend.x1y2z3.ng.0001.euw1.cache.amazonaws.com:6379 is also used by spec.backendRedis.managed');
+    expect(() => parsePlan(managed((p) => (p.spec.systemRedis = { strategy: 'managed', managed: { host: p.spec.backendRedis.managed.host, database: 2 } })), 'm.yaml')).not.toThrow();
+  });
+
+  test('a database number above 15 and a port of 0 are refused', () => {
+    expect(refusal(managed((p) => (p.spec.backendRedis.managed.queuesDatabase = 16)))).toContain('spec.backendRedis.managed.queuesDatabase: expected a Redis database number from 0 to 15, got 16');
+    expect(refusal(managed((p) => (p.spec.systemDatabase.managed.port = 0)))).toContain('spec.systemDatabase.managed.port: expected a TCP port from 1 to 65535, got 0');
   });
 });

@@ -154,6 +154,22 @@ describe.skipIf(skipSuite(bins))('mysql-copy.sh (MariaDB -> MariaDB, DEFINER rem
     for (const s of [SRC_PW, TGT_PW]) expect(r.stderr + r.stdout + evidence).not.toContain(s);
   });
 
+  it('takes the source from SOURCE_MYSQL_URL, the system-database URL with the root password percent-encoded (as the managed chart renders it)', async () => {
+    // GIVEN only the URL for the source, as the operator writes it into system-database (mysql2://root:<pw>@host/system)
+    const db = newDbName();
+    const { SOURCE_MYSQL_HOST: _h, SOURCE_MYSQL_PORT: _p, SOURCE_MYSQL_USER: _u, SOURCE_MYSQL_PASSWORD: _pw, SOURCE_MYSQL_DATABASE: _d, ...rest } = env(db);
+    const url = `mysql2://root:${encodeURIComponent(SRC_PW).replace(/-/g, '%2D')}@${src.host}:${src.port}/system`;
+    // WHEN the copy runs
+    const r = await runScript('mysql-copy.sh', { ...rest, SOURCE_MYSQL_URL: url });
+    // THEN it copied from root@host:port/system, and the data is equal
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`source root@${src.host}:${src.port}/system:`);
+    expect(await fingerprint(tgt, db)).toEqual(await fingerprint(src, 'system'));
+    // AND neither the password nor the URL is printed
+    expect(r.stdout + r.stderr).not.toContain(SRC_PW);
+    expect(r.stdout + r.stderr).not.toContain(url);
+  });
+
   it('is idempotent: a rerun after success changes nothing and exits 0', async () => {
     // GIVEN a copied target
     const db = newDbName();

@@ -139,6 +139,28 @@ describe.skipIf(skipSuite(bins))('pg-copy.sh (PostgreSQL 15 -> PostgreSQL 15)', 
     expectNoSecrets(r);
   });
 
+  it('loads into a managed-like server as its admin, who is not the old owner: --no-owner --no-acl (what the chart sets for managed targets)', async () => {
+    // GIVEN a managed-like admin (no superuser, not a member of role system) and a database it owns
+    const db = `managed_${++dbSeq}`;
+    await tgt.sql(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'rdsadmin') THEN CREATE ROLE rdsadmin LOGIN PASSWORD '${TGT_PW}'; END IF; END $$;`);
+    await tgt.sql(`CREATE DATABASE ${db} OWNER rdsadmin;`);
+    const managed = (extra: Record<string, string> = {}) => ({ ...env(db), TARGET_PGUSER: 'rdsadmin', ...extra });
+    // WHEN the copy keeps the owners of the dump
+    const keep = await runScript('pg-copy.sh', managed());
+    // THEN the restore fails: the admin may not give objects to role system
+    expect(keep.code).not.toBe(0);
+    expect(keep.stderr).toContain('must be');
+    // WHEN it runs as the chart renders it for a managed target (the partial restore is its own, so it restarts)
+    const r = await runScript('pg-copy.sh', managed({ PG_RESTORE_NO_OWNER: 'true', PG_RESTORE_NO_ACL: 'true' }));
+    // THEN the data is equal and every table belongs to the admin
+    expect(r.code).toBe(0);
+    const { owner, ...copied } = await fingerprint(tgt, db);
+    const { owner: _sourceOwner, ...source } = await fingerprint(src, 'system');
+    expect(copied).toEqual(source);
+    expect(owner).toBe('rdsadmin');
+    expectNoSecrets(r);
+  });
+
   it('is idempotent: a rerun after success changes nothing and exits 0', async () => {
     // GIVEN a target already copied by the script
     const db = await newTargetDb();

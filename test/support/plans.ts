@@ -18,7 +18,7 @@ import type { MigrationPlan } from '../../src/plan/plan-schema.js';
 export const ROOT = join(import.meta.dirname, '..', '..');
 
 /** The bundled example plans (examples/<name>/migration.yaml). */
-export const EXAMPLES = ['postgresql-and-redis', 'mysql-in-place-and-redis', 'redis-only', 'pre-2.15-deploymentconfigs'] as const;
+export const EXAMPLES = ['postgresql-and-redis', 'mysql-in-place-and-redis', 'redis-only', 'pre-2.15-deploymentconfigs', 'managed-rds-and-elasticache'] as const;
 export type ExampleName = (typeof EXAMPLES)[number];
 
 /** Path of an example plan. */

@@ -3,8 +3,11 @@
 # each Secret up in the cluster as `<name>-pre-migration` (kept if it already exists, so a rerun never
 # overwrites the original with an already rewritten copy).
 #
-# Env: REWRITES: one rewrite per line, "<secret> <key> <url template>". A template may use {KEY} for a
-# key of the same Secret, inserted percent-encoded (credentials stay in the cluster).
+# Env: REWRITES: one rewrite per line, "<secret> <key> <template>". A template may use {KEY} for a key of
+# the same Secret, or {other-secret/KEY} for a key of another Secret of the namespace (the credentials of a
+# managed server), inserted percent-encoded (credentials stay in the cluster). A template that is one
+# placeholder alone copies the value as it is (DB_USER, DB_PASSWORD); an empty template empties the key
+# (the sentinel keys of a Redis that is no longer reached through sentinels).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -34,15 +37,20 @@ while read -r name key template; do
   [ -n "${name:-}" ] || continue
   if [ -z "${done_backup[$name]:-}" ]; then backup "$name"; done_backup[$name]=1; fi
   value=$template
-  while [[ $value =~ \{([A-Z_]+)\} ]]; do
-    ref=${BASH_REMATCH[1]}
-    raw=$(secret_value "$name" "$ref") || die "cannot read key $ref of Secret $ns/$name"
-    [ -n "$raw" ] || die "Secret $ns/$name has no key $ref, needed by the $key template"
-    value=${value//\{$ref\}/$(urlencode "$raw")}
+  whole=''
+  [[ $template =~ ^\{[^{}]+\}$ ]] && whole=1
+  while [[ $value =~ \{(([a-z0-9.-]+)/)?([A-Za-z0-9_-]+)\} ]]; do
+    placeholder=${BASH_REMATCH[0]} from=${BASH_REMATCH[2]:-$name} ref=${BASH_REMATCH[3]}
+    raw=$(secret_value "$from" "$ref") || die "cannot read key $ref of Secret $ns/$from"
+    [ -n "$raw" ] || die "Secret $ns/$from has no key $ref, needed by the $key template"
+    if [ -n "$whole" ]; then value=$raw; break; fi
+    value=${value//"$placeholder"/$(urlencode "$raw")}
   done
   printf '{"data":{"%s":"%s"}}' "$key" "$(printf '%s' "$value" | base64 -w0)" >"$WORK/patch.json"
   kubectl -n "$ns" patch secret "$name" --type merge --patch-file "$WORK/patch.json" >/dev/null
-  log "Secret $name key $key now points at ${template#*@}"
+  if [ -n "$whole" ]; then log "Secret $name key $key copied from $template"
+  elif [ -z "$template" ]; then log "Secret $name key $key emptied"
+  else log "Secret $name key $key now points at ${template#*@}"; fi
   inputs+="$name $key $template;"
 done <<<"$REWRITES"
 rm -f "$WORK/patch.json"

@@ -1,0 +1,67 @@
+import { INTERNAL_DATABASE_DEPLOYMENTS } from '../../src/plan/deployments.js';
+import { managedSystemDatabase, managedTargets, POSTGRESQL_NAMES, serviceHost } from '../../src/plan/plan-facts.js';
+import type { PhaseChart } from '../phase-chart.js';
+import { credentialEnv } from './check-targets-job.js';
+import { dataJob, fromSecret } from './data-job.js';
+
+/**
+ * Copies the System database into the managed server inside the cluster (seed 4.2.3 and 5.2.3 without the
+ * dump in a pod's /tmp): the existing copy scripts with the managed server as their target.
+ *
+ * PostgreSQL: `pg_restore --no-owner --no-acl`, because the managed server has no role of the old one's
+ * name and its admin user is no superuser: the objects belong to the loading user, as the seed's plain
+ * SQL load would make them. MySQL: as root on the old server (its password exists only in the URL of
+ * system-database), DEFINER clauses removed, because managed MySQL grants no SUPER (seed 4.2.3).
+ */
+export function copyToManagedJob(chart: PhaseChart): void {
+  const { plan } = chart;
+  const db = managedSystemDatabase(plan);
+  const target = managedTargets(plan).find((t) => t.name === 'system-database');
+  if (!db || !target) return;
+  const ns = plan.spec.threescale.namespace;
+  const old = POSTGRESQL_NAMES.credentialsSecret;
+  const sys = plan.spec.systemDatabase;
+  if (sys.kind === 'postgresql') {
+    dataJob(chart, 'CopyToManaged', {
+      name: 'copy-system-database',
+      namespace: ns,
+      script: 'pg-copy.sh',
+      image: sys.image,
+      wave: 0,
+      env: [
+        { name: 'SOURCE_PGHOST', value: serviceHost(POSTGRESQL_NAMES.oldService, ns) },
+        { name: 'SOURCE_PGPORT', value: '5432' },
+        { name: 'SOURCE_PGDATABASE', value: sys.databaseName },
+        fromSecret('SOURCE_PGUSER', old, 'DB_USER'),
+        fromSecret('SOURCE_PGPASSWORD', old, 'DB_PASSWORD'),
+        { name: 'TARGET_PGHOST', value: target.host },
+        { name: 'TARGET_PGPORT', value: String(target.port) },
+        { name: 'TARGET_PGDATABASE', value: target.databaseName! },
+        ...credentialEnv(target, 'TARGET_PGUSER', 'TARGET_PGPASSWORD'),
+        { name: 'PG_RESTORE_NO_OWNER', value: 'true' },
+        { name: 'PG_RESTORE_NO_ACL', value: 'true' },
+        { name: 'PARALLEL_JOBS', value: String(sys.copyParallelism) },
+        { name: 'SCRATCH_DIR', value: '/scratch' },
+      ],
+      volumes: [{ name: 'scratch', emptyDir: {} }],
+      volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }],
+    });
+    return;
+  }
+  dataJob(chart, 'CopyToManaged', {
+    name: 'copy-system-database',
+    namespace: ns,
+    script: 'mysql-copy.sh',
+    image: plan.spec.jobs.mysqlImage,
+    wave: 0,
+    env: [
+      fromSecret('SOURCE_MYSQL_URL', old, 'URL'),
+      { name: 'SOURCE_MYSQL_HOST', value: serviceHost(INTERNAL_DATABASE_DEPLOYMENTS.mysql, ns) },
+      { name: 'SOURCE_MYSQL_PORT', value: '3306' },
+      { name: 'TARGET_MYSQL_HOST', value: target.host },
+      { name: 'TARGET_MYSQL_PORT', value: String(target.port) },
+      { name: 'TARGET_MYSQL_DATABASE', value: target.databaseName! },
+      ...credentialEnv(target, 'TARGET_MYSQL_USER', 'TARGET_MYSQL_PASSWORD'),
+    ],
+  });
+}
