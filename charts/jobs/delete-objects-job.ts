@@ -1,19 +1,21 @@
 import type { k8s } from 'cdk8s-plus-28';
+import type { PlanBase } from '../../src/plan/plan-base.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { kubeJob } from './kube-job.js';
 
-const GROUPS: Record<string, string> = { deployment: 'apps' };
-const API_VERSIONS: Record<string, string> = { deployment: 'apps/v1' };
+const GROUPS: Record<string, string> = { deployment: 'apps', apimanager: 'apps.3scale.net' };
+const API_VERSIONS: Record<string, string> = { deployment: 'apps/v1', apimanager: 'apps.3scale.net/v1alpha1' };
 const KINDS: Record<string, string> = {
   deployment: 'Deployment',
   service: 'Service',
   serviceaccount: 'ServiceAccount',
   persistentvolumeclaim: 'PersistentVolumeClaim',
   configmap: 'ConfigMap',
+  apimanager: 'APIManager',
 };
 
 /** A Job deleting exactly the listed objects ("<namespace> <resource>/<name>"), with delete rights on those names only. */
-export function deleteObjectsJob(chart: PhaseChart, name: string, objects: readonly string[]): void {
+export function deleteObjectsJob(chart: PhaseChart<PlanBase>, name: string, objects: readonly string[]): void {
   if (!objects.length) return;
   const byNamespace = new Map<string, Map<string, string[]>>();
   for (const line of objects) {
