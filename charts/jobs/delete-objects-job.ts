@@ -3,8 +3,13 @@ import type { PlanBase } from '../../src/plan/plan-base.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { kubeJob } from './kube-job.js';
 
-const GROUPS: Record<string, string> = { deployment: 'apps', apimanager: 'apps.3scale.net' };
-const API_VERSIONS: Record<string, string> = { deployment: 'apps/v1', apimanager: 'apps.3scale.net/v1alpha1' };
+const GROUPS: Record<string, string> = { deployment: 'apps', apimanager: 'apps.3scale.net', subscription: 'operators.coreos.com', operatorgroup: 'operators.coreos.com' };
+const API_VERSIONS: Record<string, string> = {
+  deployment: 'apps/v1',
+  apimanager: 'apps.3scale.net/v1alpha1',
+  subscription: 'operators.coreos.com/v1alpha1',
+  operatorgroup: 'operators.coreos.com/v1',
+};
 const KINDS: Record<string, string> = {
   deployment: 'Deployment',
   service: 'Service',
@@ -12,6 +17,8 @@ const KINDS: Record<string, string> = {
   persistentvolumeclaim: 'PersistentVolumeClaim',
   configmap: 'ConfigMap',
   apimanager: 'APIManager',
+  subscription: 'Subscription',
+  operatorgroup: 'OperatorGroup',
 };
 
 /** A Job deleting exactly the listed objects ("<namespace> <resource>/<name>"), with delete rights on those names only. */
