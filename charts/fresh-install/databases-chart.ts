@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../../src/phases/phase.js';
-import { databasesNamespace, onClusterPostgresql, onClusterRedis, onClusterRedisRoles } from '../../src/plan/fresh-install-facts.js';
+import { databasesNamespace, defaultStorageClass, onClusterPostgresql, onClusterRedis, onClusterRedisRoles } from '../../src/plan/fresh-install-facts.js';
 import type { FreshInstallPlan } from '../../src/plan/fresh-install-plan-schema.js';
 import { POSTGRESQL_NAMES, redisNames, serviceHost } from '../../src/plan/plan-facts.js';
 import { ExternalPostgresql } from '../constructs/external-postgresql.js';
@@ -47,11 +47,13 @@ export function render(scope: Construct, id: string, context: RenderContext<Fres
   const { plan } = context;
   const migration = plan.metadata.name;
   const namespace = databasesNamespace(plan);
+  // The plan's default class is written out: the cluster's own default may be another one.
+  const withClass = <T extends { storage: { storageClassName?: string } }>(c: T): T => ({ ...c, storage: { ...c.storage, storageClassName: c.storage.storageClassName ?? defaultStorageClass(plan)?.name } });
   const pg = onClusterPostgresql(plan);
-  if (pg) new ExternalPostgresql(chart, 'Postgresql', { database: pg, namespace, migration });
+  if (pg) new ExternalPostgresql(chart, 'Postgresql', { database: withClass(pg), namespace, migration });
   const roles = onClusterRedisRoles(plan);
   for (const role of roles) {
-    new ExternalRedis(chart, `Redis-${role}`, { role, redis: onClusterRedis(plan, role)!, namespace, migration, replicas: 1, configMode: 'persistence' });
+    new ExternalRedis(chart, `Redis-${role}`, { role, redis: withClass(onClusterRedis(plan, role)!), namespace, migration, replicas: 1, configMode: 'persistence' });
   }
   if (roles.length) new RedisConfig(chart, 'RedisConfig', { namespace, mode: 'persistence', migration });
 
