@@ -7,8 +7,8 @@ import { keepAnnotations, ownLabels } from './metadata.js';
 
 /** Props of {@link ExternalPostgresql}. */
 export interface ExternalPostgresqlProps {
-  /** The System database component of the plan. */
-  readonly database: PostgresqlDatabase;
+  /** The System database of the plan (a MigrationPlan's PostgreSQL component or a fresh install's on-cluster one). */
+  readonly database: Pick<PostgresqlDatabase, 'image' | 'databaseName' | 'storage' | 'resources'>;
   /** Namespace of the new server. */
   readonly namespace: string;
   /** Plan name, for the migration label. */

@@ -10,8 +10,8 @@ import { type RedisConfigMode, redisConfHash } from './redis-config.js';
 export interface ExternalRedisProps {
   /** Backend or system Redis. */
   readonly role: RedisRole;
-  /** The component of the plan. */
-  readonly redis: RedisComponent;
+  /** The component of the plan (a MigrationPlan's Redis component or a fresh install's on-cluster one). */
+  readonly redis: Pick<RedisComponent, 'image' | 'storage' | 'resources'>;
   /** Namespace of the new server. */
   readonly namespace: string;
   /** Plan name, for the migration label. */

@@ -1,5 +1,6 @@
 import type { k8s } from 'cdk8s-plus-28';
 import { MigrationJob } from '../constructs/migration-job.js';
+import type { PlanBase } from '../../src/plan/plan-base.js';
 import type { PhaseChart } from '../phase-chart.js';
 
 /** Props of a Job that runs one of the database scripts under `charts/scripts/`. */
@@ -18,7 +19,7 @@ export interface DataJobProps {
  * A Job running a data script in the client image of the target version (postgresql-15, redis-7), with
  * the shared shell library and the evidence writer beside it.
  */
-export function dataJob(chart: PhaseChart, id: string, props: DataJobProps): MigrationJob {
+export function dataJob(chart: PhaseChart<PlanBase>, id: string, props: DataJobProps): MigrationJob {
   const { plan } = chart;
   return new MigrationJob(chart, id, {
     name: props.name,

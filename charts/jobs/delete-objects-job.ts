@@ -1,9 +1,22 @@
 import type { k8s } from 'cdk8s-plus-28';
+import type { PlanBase } from '../../src/plan/plan-base.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { kubeJob } from './kube-job.js';
 
-const GROUPS: Record<string, string> = { deployment: 'apps', deploymentconfig: 'apps.openshift.io' };
-const API_VERSIONS: Record<string, string> = { deployment: 'apps/v1', deploymentconfig: 'apps.openshift.io/v1' };
+const GROUPS: Record<string, string> = {
+  deployment: 'apps',
+  deploymentconfig: 'apps.openshift.io',
+  apimanager: 'apps.3scale.net',
+  subscription: 'operators.coreos.com',
+  operatorgroup: 'operators.coreos.com',
+};
+const API_VERSIONS: Record<string, string> = {
+  deployment: 'apps/v1',
+  deploymentconfig: 'apps.openshift.io/v1',
+  apimanager: 'apps.3scale.net/v1alpha1',
+  subscription: 'operators.coreos.com/v1alpha1',
+  operatorgroup: 'operators.coreos.com/v1',
+};
 const KINDS: Record<string, string> = {
   deployment: 'Deployment',
   deploymentconfig: 'DeploymentConfig',
@@ -12,10 +25,13 @@ const KINDS: Record<string, string> = {
   persistentvolumeclaim: 'PersistentVolumeClaim',
   configmap: 'ConfigMap',
   secret: 'Secret',
+  apimanager: 'APIManager',
+  subscription: 'Subscription',
+  operatorgroup: 'OperatorGroup',
 };
 
 /** A Job deleting exactly the listed objects ("<namespace> <resource>/<name>"), with delete rights on those names only. */
-export function deleteObjectsJob(chart: PhaseChart, name: string, objects: readonly string[]): void {
+export function deleteObjectsJob(chart: PhaseChart<PlanBase>, name: string, objects: readonly string[]): void {
   if (!objects.length) return;
   const byNamespace = new Map<string, Map<string, string[]>>();
   for (const line of objects) {

@@ -3,6 +3,7 @@ import { UserError } from '../errors.js';
 import { registerDiff } from './commands/diff.js';
 import { registerDiscover } from './commands/discover.js';
 import { registerPlan } from './commands/plan.js';
+import { registerPreflight } from './commands/preflight.js';
 import { registerStatus } from './commands/status.js';
 import { registerSynth } from './commands/synth.js';
 import { VERSION } from './version.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerDiscover(program);
   registerDiff(program);
   registerStatus(program);
+  registerPreflight(program);
   return program;
 }
 

@@ -3,8 +3,11 @@ import type { Construct } from 'constructs';
 import type { PlanBase } from '../plan/plan-base.js';
 import type { MigrationPlan } from '../plan/plan-schema.js';
 
-/** Where a phase sits relative to the maintenance window (3scale is down inside it). */
-export type WindowMark = 'before-window' | 'opens-window' | 'in-window' | 'closes-window' | 'after-window';
+/**
+ * Where a phase sits relative to the maintenance window (3scale is down inside it); `no-window` for a
+ * procedure that has none (a fresh install: nothing runs yet that could be stopped).
+ */
+export type WindowMark = 'before-window' | 'opens-window' | 'in-window' | 'closes-window' | 'after-window' | 'no-window';
 
 /** What a chart module exports: one function that renders a phase's own contribution into a Chart. */
 export interface PhaseChartModule<P extends PlanBase = MigrationPlan> {

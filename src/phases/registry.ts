@@ -1,6 +1,7 @@
 import { UserError } from '../errors.js';
 import type { PlanBase } from '../plan/plan-base.js';
 import { externalizeOnCluster } from './externalize-on-cluster.js';
+import { freshInstall } from './fresh-install.js';
 import type { PlannedPhase, Procedure } from './phase.js';
 
 /**
@@ -10,7 +11,7 @@ import type { PlannedPhase, Procedure } from './phase.js';
 export type AnyProcedure = Procedure<PlanBase>;
 
 /** Every procedure the tool knows, by the id a plan file names in `spec.procedure`. */
-export const PROCEDURES: readonly AnyProcedure[] = [externalizeOnCluster];
+export const PROCEDURES: readonly AnyProcedure[] = [externalizeOnCluster, freshInstall as AnyProcedure];
 
 /** Looks a procedure up by id. */
 export function procedureById(id: string): AnyProcedure {

@@ -13,5 +13,7 @@ export function windowLabel(mark: WindowMark): string {
       return 'closes it (3scale starts again)';
     case 'after-window':
       return 'after (3scale runs)';
+    case 'no-window':
+      return 'none (a new install)';
   }
 }

@@ -1,3 +1,4 @@
+import type { FreshInstallPlan } from './fresh-install-plan-schema.js';
 import type { GitopsSpec, JobsSpec, MigrationPlan } from './plan-schema.js';
 
 /**
@@ -26,9 +27,14 @@ export interface PlanBase {
 }
 
 /** Every plan kind the loader accepts. */
-export type AnyPlan = MigrationPlan;
+export type AnyPlan = MigrationPlan | FreshInstallPlan;
 
 /** Narrows a plan to the MigrationPlan kind (the 2.15 externalization). */
 export function isMigrationPlan(plan: PlanBase): plan is MigrationPlan {
   return plan.kind === 'MigrationPlan';
+}
+
+/** Narrows a plan to the FreshInstallPlan kind (a new self-hosted 2.16 install). */
+export function isFreshInstallPlan(plan: PlanBase): plan is FreshInstallPlan {
+  return plan.kind === 'FreshInstallPlan';
 }

@@ -1,3 +1,4 @@
+import { FRESH_INSTALL_PLAN } from './fresh-install-plan.js';
 import { MIGRATION_PLAN_KIND } from './migration-plan.js';
 import type { AnyPlan } from './plan-base.js';
 
@@ -10,4 +11,4 @@ export interface PlanKind {
 }
 
 /** Every plan kind, by the `kind` a file names; each procedure of the registry belongs to one of them. */
-export const PLAN_KINDS: readonly PlanKind[] = [MIGRATION_PLAN_KIND];
+export const PLAN_KINDS: readonly PlanKind[] = [MIGRATION_PLAN_KIND, FRESH_INSTALL_PLAN];

@@ -27,7 +27,7 @@ describe('procedureById', () => {
     const err = userError(() => procedureById(id));
 
     // THEN
-    expect(err.message).toBe('spec.procedure: unknown procedure "upgrade-to-2.17"; expected one of "externalize-on-cluster".');
+    expect(err.message).toBe('spec.procedure: unknown procedure "upgrade-to-2.17"; expected one of "externalize-on-cluster", "fresh-install".');
     expect(err.exitCode).toBe(2);
   });
 });

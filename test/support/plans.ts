@@ -11,7 +11,8 @@ import type { KubeObject } from '../../src/kube/kube-object.js';
 import type { PhaseDefinition, RenderContext } from '../../src/phases/phase.js';
 import { procedureById } from '../../src/phases/registry.js';
 import { type LoadedPlan, loadPlanFile, parsePlan } from '../../src/plan/load-plan.js';
-import { isMigrationPlan, type PlanBase } from '../../src/plan/plan-base.js';
+import { isFreshInstallPlan, isMigrationPlan, type PlanBase } from '../../src/plan/plan-base.js';
+import type { FreshInstallPlan } from '../../src/plan/fresh-install-plan-schema.js';
 import type { MigrationPlan } from '../../src/plan/plan-schema.js';
 
 /** The repository root. */
@@ -20,6 +21,32 @@ export const ROOT = join(import.meta.dirname, '..', '..');
 /** The bundled example plans (examples/<name>/migration.yaml). */
 export const EXAMPLES = ['postgresql-and-redis', 'mysql-in-place-and-redis', 'redis-only', 'pre-2.15-deploymentconfigs', 'managed-rds-and-elasticache'] as const;
 export type ExampleName = (typeof EXAMPLES)[number];
+
+/** The bundled fresh-install example plans (examples/<name>/install.yaml). */
+export const FRESH_INSTALL_EXAMPLES = ['fresh-install-rosa', 'fresh-install-openshift'] as const;
+export type FreshInstallExampleName = (typeof FRESH_INSTALL_EXAMPLES)[number];
+
+/** Path of a fresh-install example plan. */
+export function freshInstallExamplePath(name: FreshInstallExampleName): string {
+  return join(ROOT, 'examples', name, 'install.yaml');
+}
+
+/** A fresh-install example plan, loaded and validated. */
+export function loadFreshInstallExample(name: FreshInstallExampleName): LoadedPlan<FreshInstallPlan> {
+  const loaded = loadPlanFile(freshInstallExamplePath(name));
+  if (!isFreshInstallPlan(loaded.plan)) throw new Error(`${loaded.path}: expected a FreshInstallPlan, got ${loaded.plan.kind}`);
+  return loaded as LoadedPlan<FreshInstallPlan>;
+}
+
+/**
+ * A fresh-install example with a change made to its YAML before validation (what a user writing that file
+ * would get, defaults filled in after the change). Throws the loader's UserError for a refused plan.
+ */
+export function freshInstallPlanWith(name: FreshInstallExampleName, change: (raw: any) => void): LoadedPlan<FreshInstallPlan> {
+  const raw = parse(readFileSync(freshInstallExamplePath(name), 'utf8'));
+  change(raw);
+  return parsePlan(stringify(raw), `${name}/install.yaml`) as LoadedPlan<FreshInstallPlan>;
+}
 
 /** Path of an example plan. */
 export function examplePath(name: ExampleName): string {

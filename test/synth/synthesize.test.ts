@@ -8,7 +8,9 @@ import type { Plan } from '../../src/plan/plan-schema.js';
 import { synthesize } from '../../src/synth/synthesize.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const EXAMPLES = readdirSync(join(ROOT, 'examples')).filter((e) => existsSync(join(ROOT, 'examples', e, 'migration.yaml'))).sort();
+/** The plan file of an example: `migration.yaml` for a migration, `install.yaml` for a fresh install. */
+const planFileOf = (example: string): string => ['migration.yaml', 'install.yaml'].map((f) => join(ROOT, 'examples', example, f)).find((f) => existsSync(f)) ?? '';
+const EXAMPLES = readdirSync(join(ROOT, 'examples')).filter((e) => planFileOf(e) !== '').sort();
 
 /** Every fake secret value of the fixtures and its base64 form. */
 function secretValues(): string[] {
@@ -33,7 +35,7 @@ function listFiles(dir: string): string[] {
 }
 
 describe.each(EXAMPLES)('synthesize examples/%s', (example) => {
-  const planPath = join(ROOT, 'examples', example, 'migration.yaml');
+  const planPath = planFileOf(example);
 
   test('GIVEN the same plan WHEN synthesized twice THEN the output is byte-identical', async () => {
     // GIVEN

@@ -14,13 +14,22 @@ import { DEFAULT_LOG_LIMIT_BYTES, DEFAULT_LOG_TAIL_LINES, type PodLogRequest } f
 import type { ObjectTypeRef } from '../../live/object-type.js';
 import { SecretMasker } from '../../diff/mask-secrets.js';
 import { targetNamespaces } from '../../plan/plan-facts.js';
-import type { Plan } from '../../plan/plan-schema.js';
+import { isMigrationPlan, type PlanBase } from '../../plan/plan-base.js';
 import type { FolderState, SynthResult } from '../../synth/synthesize.js';
 import type { LiveSource } from '../live-source.js';
 import { type EvidenceKind, FAILURE_SIGNATURES, type FailureSignature, matchSignature } from './failure-signatures.js';
 import { maskLogLine } from './mask-log-line.js';
 import { logTargets, podOwner, type PodOwner, podSeverity, podStateLines } from './pod-findings.js';
 import { warningEvents } from './warning-events.js';
+
+/**
+ * Where the servers a plan creates run: the migration's target namespaces, or for another procedure every
+ * namespace its phases render objects into.
+ */
+function explainedNamespaces(plan: PlanBase, result: SynthResult): string[] {
+  if (isMigrationPlan(plan)) return targetNamespaces(plan);
+  return result.forward.flatMap((state) => state.objects.flatMap((o) => (o.metadata.namespace ? [o.metadata.namespace] : [])));
+}
 
 /** Bounds of `--explain`. */
 export interface ExplainOptions {
@@ -102,10 +111,10 @@ interface Sighting {
 }
 
 /** Reads, recognizes and explains; see the module comment for the requests it makes. */
-export async function explainFailures(plan: Plan, result: SynthResult, source: LiveSource, options: ExplainOptions = {}): Promise<ExplainResult> {
+export async function explainFailures(plan: PlanBase, result: SynthResult, source: LiveSource, options: ExplainOptions = {}): Promise<ExplainResult> {
   const notes: string[] = [];
   const sightings: Sighting[] = [];
-  const namespaces = [...new Set([plan.spec.threescale.namespace, ...targetNamespaces(plan)])].sort();
+  const namespaces = [...new Set([plan.spec.threescale.namespace, ...explainedNamespaces(plan, result)])].sort();
 
   const refs: ObjectTypeRef[] = namespaces.flatMap((namespace) => [
     { apiVersion: 'v1', kind: 'Pod', namespace },
@@ -180,7 +189,7 @@ function ownerOrNull(owner: PodOwner): PodOwner | null {
   return owner.kind === 'Pod' ? null : owner;
 }
 
-function isRelevantPod(plan: Plan, pod: KubeObject): boolean {
+function isRelevantPod(plan: PlanBase, pod: KubeObject): boolean {
   if ((pod.status as { phase?: string } | undefined)?.phase === 'Succeeded') return false;
   if (pod.metadata.labels?.[MIGRATION_LABEL] === plan.metadata.name) return true;
   if (pod.metadata.namespace !== plan.spec.threescale.namespace) return false;
