@@ -15,6 +15,8 @@ import {
   upgradeSubscriptions,
 } from '../plan/plan-facts.js';
 import { CHANNEL_2_15, type Plan } from '../plan/plan-schema.js';
+import { type VersionCheckStage, versionCheckJobs } from '../preflight/version-check-plan.js';
+import { versionRequirements } from '../preflight/version-requirements.js';
 import type { PhaseDefinition, Procedure } from './phase.js';
 
 /**
@@ -29,15 +31,26 @@ const op = (plan: Plan) => `${plan.spec.operator.namespace}/${plan.spec.operator
 const redisList = (plan: Plan) => redisMoves(plan).map((r) => redisNames(r).deployment).join(' and ');
 /** Whether the plan creates new database servers (MySQL kept in place creates none and leaves nothing old behind). */
 const createsServers = (plan: Plan) => postgresqlMove(plan) !== undefined || redisMoves(plan).length > 0;
+/** One line per version-check Job of a stage: what it asks and what fails it. */
+const versionCheckLines = (plan: Plan, stage: VersionCheckStage) => {
+  const r = versionRequirements(plan.spec.preflight.versionRequirements);
+  const needed = `PostgreSQL ${r.minimum.postgresql}, MySQL ${r.minimum.mysql}, Redis ${r.minimum.redis} (${r.policy} requirements)`;
+  return versionCheckJobs(plan, stage).map((j) => {
+    const gated = j.servers.filter((s) => !j.recordOnly.includes(s));
+    const outcome = gated.length ? `fails when ${gated.join(', ')} is below ${needed}` : `records them against ${needed} without failing`;
+    return `Job ${j.name} asks ${j.servers.join(', ')} for their version through the connection Secrets (read-only) and ${outcome}`;
+  });
+};
 
 const preflight: PhaseDefinition = {
   id: 'preflight',
-  title: 'Record the plan and the captured replica counts in the cluster',
+  title: 'Record the plan and the replica counts, ask the databases for their versions',
   window: 'before-window',
   destructive: false,
   applies: () => true,
   describe: (plan) => [
     `ConfigMap ${ns(plan)}/threescale-migrate-state records the plan digest and the replica count of the ${THREESCALE_DEPLOYMENTS.length} 3scale Deployments, so they outlive any workstation`,
+    ...versionCheckLines(plan, 'current'),
   ],
   expects: (plan) => [
     `3scale 2.15 installed by the operator in namespace ${ns(plan)}, with one APIManager, ${plan.spec.threescale.apiManagerName}`,
@@ -222,6 +235,7 @@ const verify: PhaseDefinition = {
     const out: string[] = [];
     if (postgresqlMove(plan) || mysqlKeptInPlace(plan)) out.push('Job verify-system-database: the accounts table is readable in the System database 3scale now uses');
     if (redisMoves(plan).length) out.push(`Job verify-redis: the liveness-probe key is present in ${redisList(plan)}`);
+    out.push(...versionCheckLines(plan, 'new'));
     return out;
   },
   expects: () => ['every 3scale Deployment is ready'],

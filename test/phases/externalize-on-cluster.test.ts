@@ -317,16 +317,39 @@ describe('externalize-on-cluster', () => {
   });
 
   describe('what the phases say they change', () => {
-    test('preflight records the replica counts of all twelve 3scale Deployments', () => {
-      // GIVEN
+    test('preflight records the replica counts of all twelve 3scale Deployments and the versions of the servers in use', () => {
+      // GIVEN a plan that moves PostgreSQL and both Redis and upgrades to 2.16
       const { plan } = loadExample('postgresql-and-redis');
 
       // WHEN
       const lines = phase('preflight').describe(plan);
 
-      // THEN
+      // THEN the servers it replaces are only recorded
       expect(lines).toEqual([
         'ConfigMap 3scale/threescale-migrate-state records the plan digest and the replica count of the 12 3scale Deployments, so they outlive any workstation',
+        'Job check-versions-system-database asks system-database for their version through the connection Secrets (read-only) and records them against PostgreSQL 15.0, MySQL 8.0.0, Redis 7.2 (vendor requirements) without failing',
+        'Job check-versions-redis asks backend-redis-storage, backend-redis-queues, system-redis for their version through the connection Secrets (read-only) and records them against PostgreSQL 15.0, MySQL 8.0.0, Redis 7.2 (vendor requirements) without failing',
+      ]);
+    });
+
+    test('preflight fails on a server the plan keeps, when it upgrades; verify fails on any new server below the requirements', () => {
+      // GIVEN MySQL kept in place, the upgrade enabled and the operator table
+      const { plan } = examplePlanWith('mysql-in-place-and-redis', (raw) => {
+        raw.spec.upgrade = { enabled: true, subscription: { installPlanApproval: 'Manual' } };
+        raw.spec.preflight = { versionRequirements: 'operator' };
+      });
+
+      // WHEN
+      const preflightLines = phase('preflight').describe(plan);
+      const verifyLines = phase('verify').describe(plan);
+
+      // THEN
+      expect(preflightLines[1]).toBe(
+        'Job check-versions-system-database asks system-database for their version through the connection Secrets (read-only) and fails when system-database is below PostgreSQL 13.0.0, MySQL 8.0.0, Redis 7.0.0 (operator requirements)',
+      );
+      expect(verifyLines.slice(-2)).toEqual([
+        'Job check-new-versions-system-database asks system-database for their version through the connection Secrets (read-only) and fails when system-database is below PostgreSQL 13.0.0, MySQL 8.0.0, Redis 7.0.0 (operator requirements)',
+        'Job check-new-versions-redis asks backend-redis-storage, backend-redis-queues, system-redis for their version through the connection Secrets (read-only) and fails when backend-redis-storage, backend-redis-queues, system-redis is below PostgreSQL 13.0.0, MySQL 8.0.0, Redis 7.0.0 (operator requirements)',
       ]);
     });
 
