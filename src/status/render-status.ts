@@ -1,10 +1,13 @@
 import pc from 'picocolors';
 import type { DiffReport } from './diff-report.js';
+import { renderPreflightLines } from './render-preflight.js';
 
 /** `status`: one line per phase, then the one next step. */
 export function renderStatus(report: DiffReport, options: { color: boolean }): string {
   const c = pc.createColors(options.color);
   const out = report.phases.map((p) => `${p.folder.padEnd(16)} ${p.status.padEnd(11)} ${p.reason}`);
+  const failedChecks = renderPreflightLines(report.preflight, { failedOnly: true });
+  if (failedChecks.length) out.push('', ...failedChecks);
   out.push('', `next: ${nextStep(report)}`);
   if (report.approximate) out.push(c.yellow('(offline comparison: approximate)'));
   return out.join('\n') + '\n';
@@ -23,11 +26,17 @@ export function nextStep(report: DiffReport): string {
   const target = report.phases.find((p) => p.folder === report.target);
   if (!report.inSync) {
     if (target?.status === 'in-progress') return `wait: ${report.target} is being applied (${target.reason})`;
+    if (target?.id === 'upgrade' && target.status === 'blocked' && report.preflight.failed.length) {
+      return `${report.target} is blocked by the preflight checks ${report.preflight.failed.join(', ')}: fix them first (each says what fixes it)`;
+    }
     if (target?.status === 'pending' || target?.status === 'blocked') return `${report.target} is not applied yet: let the GitOps engine sync it (or kubectl apply --server-side -k dist/${report.target})`;
     return `${report.target} differs from the cluster: run \`threescale-migrate diff\` and let the GitOps engine sync it`;
   }
   const index = report.phases.findIndex((p) => p.folder === report.target);
   const next = index >= 0 ? report.phases[index + 1] : undefined;
   if (!next) return `${report.target} is in sync; nothing left to apply`;
+  if (next.id === 'upgrade' && report.preflight.failed.length) {
+    return `${report.target} is in sync; do not promote to upgrade yet: the preflight checks ${report.preflight.failed.join(', ')} fail (see above)`;
+  }
   return `${report.target} is in sync; promote to ${next.id}: set spec.gitops.targetPhase: ${next.id}, run synth and commit dist/`;
 }
