@@ -100,16 +100,17 @@ describe('diff --live-file', () => {
     // GIVEN `oc get configmap threescale-migrate-state -o yaml` of an applied preflight
     const file = join(tmp.dir, 'state-configmap.yaml');
     const { result } = await synthesized(planPath);
-    const desired = result.forward[0]!.objects.find((o) => o.kind === 'ConfigMap')!;
+    const desired = result.forward[0]!.objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'threescale-migrate-state')!;
     writeFileSync(file, stringify({ ...desired, metadata: { ...desired.metadata, uid: 'u-1', resourceVersion: '42', creationTimestamp: '2025-01-01T00:00:00Z' } }));
 
     // WHEN diff compares the preflight folder with it
     const { run, report } = await diffJson(['-c', planPath, '--live-file', file, '--phase', 'preflight']);
 
-    // THEN preflight is applied, in sync
-    expect(run.code).toBe(0);
-    expect(statuses(report).preflight).toBe('applied');
-    expect(report.currentPhase).toBe('preflight');
+    // THEN the ConfigMap is read and in sync; the preflight is under way, its version-check Jobs not run yet
+    expect(run.code).toBe(1);
+    expect(report.objects.find((o) => o.ref.name === 'threescale-migrate-state')?.verdict).toBe('in-sync');
+    expect(statuses(report).preflight).toBe('in-progress');
+    expect(report.objects.filter((o) => o.ref.kind === 'Job').map((o) => o.verdict)).toEqual(['job-not-run', 'job-not-run']);
   });
 
   test('a truncated export, a YAML scalar, a missing file: exit 2 with one sentence naming the file', async () => {

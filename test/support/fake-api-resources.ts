@@ -24,6 +24,8 @@ export interface FakeResourceType {
   readonly subresources: readonly ('status' | 'scale')[];
   /** True for kinds compiled into kube-apiserver (their LIST items lack apiVersion/kind, defaults apply). */
   readonly builtIn: boolean;
+  /** Verbs discovery lists (read-only aggregated APIs such as PackageManifest serve only get, list, watch). */
+  readonly verbs: readonly string[];
 }
 
 /** Which optional APIs the fake serves. */
@@ -47,7 +49,7 @@ function t(
   kind: string,
   plural: string,
   namespaced: boolean,
-  extra: { shortNames?: string[]; subresources?: ('status' | 'scale')[]; builtIn?: boolean } = {},
+  extra: { shortNames?: string[]; subresources?: ('status' | 'scale')[]; builtIn?: boolean; verbs?: string[] } = {},
 ): FakeResourceType {
   const slash = apiVersion.indexOf('/');
   const group = slash < 0 ? '' : apiVersion.slice(0, slash);
@@ -62,6 +64,7 @@ function t(
     shortNames: extra.shortNames,
     subresources: extra.subresources ?? [],
     builtIn: extra.builtIn ?? true,
+    verbs: extra.verbs ?? VERBS,
   };
 }
 
@@ -93,6 +96,10 @@ const ALL_TYPES: readonly FakeResourceType[] = [
   t('operators.coreos.com/v1alpha1', 'Subscription', 'subscriptions', true, { shortNames: ['sub'], subresources: ['status'], builtIn: false }),
   t('operators.coreos.com/v1', 'OperatorGroup', 'operatorgroups', true, { shortNames: ['og'], subresources: ['status'], builtIn: false }),
   t('route.openshift.io/v1', 'Route', 'routes', true, { subresources: ['status'], builtIn: false }),
+  // OpenShift's cluster version (one object, `version`) and OLM's package server, an aggregated read-only API
+  // that answers from the catalogs (its objects are namespaced: a catalog's packages appear in its namespace).
+  t('config.openshift.io/v1', 'ClusterVersion', 'clusterversions', false, { subresources: ['status'], builtIn: false }),
+  t('packages.operators.coreos.com/v1', 'PackageManifest', 'packagemanifests', true, { builtIn: false, verbs: ['get', 'list', 'watch'] }),
   t('apps.openshift.io/v1', 'DeploymentConfig', 'deploymentconfigs', true, { shortNames: ['dc'], subresources: ['status', 'scale'], builtIn: false }),
 ];
 
@@ -155,7 +162,7 @@ export class FakeResourceRegistry {
         singularName: rt.singular,
         namespaced: rt.namespaced,
         kind: rt.kind,
-        verbs: VERBS,
+        verbs: rt.verbs,
         storageVersionHash: Buffer.from(`${rt.group}/${rt.kind}`).toString('base64').slice(0, 11),
       };
       if (rt.shortNames) entry.shortNames = rt.shortNames;
