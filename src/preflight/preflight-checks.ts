@@ -70,7 +70,8 @@ export function preflightListRefs(plan: Plan): ObjectTypeRef[] {
   for (const s of subscriptions(plan)) {
     refs.push({ ...SUBSCRIPTION, namespace: s.namespace }, { ...INSTALL_PLAN, namespace: s.namespace }, { ...PACKAGE_MANIFEST, namespace: s.sourceNamespace });
   }
-  return refs;
+  // The 3scale and APIcast operators usually share a namespace and a catalog: one LIST each.
+  return [...new Map(refs.map((r) => [`${r.apiVersion}|${r.kind}|${r.namespace ?? ''}`, r])).values()];
 }
 
 /** Finds a listing by ref; undefined when it was not read. */
@@ -165,7 +166,7 @@ function csvChecks(ctx: Context): PreflightCheck[] {
             ? installed === latest
               ? 'latest of the channel'
               : 'newer than the head of the channel (already upgraded)'
-            : s.installPlanApproval === 'Automatic'
+            : (str(get(sub, 'spec', 'installPlanApproval')) ?? s.installPlanApproval) === 'Automatic'
               ? `OLM has not installed ${latest} yet: wait for it, or check why the Subscription is stuck`
               : `approve the pending InstallPlans of ${s.namespace} until ${latest} is installed (more may follow one another)`,
         }),
