@@ -5,7 +5,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../errors.js';
 import { toStableJson } from '../synth/yaml-output.js';
-import { type Plan, planSchema } from './plan-schema.js';
+import { type Plan, planSchema, type VersionRequirementsPolicy } from './plan-schema.js';
 
 /** A validated plan and where it came from. */
 export interface LoadedPlan {
@@ -58,6 +58,16 @@ export function parsePlan(bytes: Buffer | string, path: string): LoadedPlan {
   const raw = parseYaml(text, path);
   const plan = validatePlan(raw, path);
   return { plan, path, sha256: planDigest(plan) };
+}
+
+/**
+ * The plan with `spec.preflight.versionRequirements` replaced (the `--version-requirements` flag), exactly as
+ * if the file said so: the digest follows, so `synth` and `diff` given the same flag agree.
+ */
+export function withVersionRequirements(loaded: LoadedPlan, policy: VersionRequirementsPolicy | undefined): LoadedPlan {
+  if (policy === undefined || policy === loaded.plan.spec.preflight.versionRequirements) return loaded;
+  const plan: Plan = { ...loaded.plan, spec: { ...loaded.plan.spec, preflight: { ...loaded.plan.spec.preflight, versionRequirements: policy } } };
+  return { ...loaded, plan, sha256: planDigest(plan) };
 }
 
 /** Digest of what a plan means for the cluster (see {@link LoadedPlan.sha256}). */
