@@ -16,7 +16,7 @@ import {
 } from '../plan/plan-facts.js';
 import { CHANNEL_2_15, type Plan } from '../plan/plan-schema.js';
 import { type VersionCheckStage, versionCheckJobs } from '../preflight/version-check-plan.js';
-import { versionRequirements } from '../preflight/version-requirements.js';
+import { MIN_OPENSHIFT, versionRequirements } from '../preflight/version-requirements.js';
 import type { PhaseDefinition, Procedure } from './phase.js';
 
 /**
@@ -269,9 +269,12 @@ const upgrade: PhaseDefinition = {
     out.push(needsWindow(plan) ? 'the verify phase is done (its Jobs recorded their evidence)' : 'nothing was moved by this plan: every component was already external');
     for (const s of upgradeSubscriptions(plan)) {
       out.push(
-        `Subscription ${s.namespace}/${s.name} is on the latest CSV of ${CHANNEL_2_15} with no pending InstallPlan (its status.state is AtLatestKnown; with Manual approval, approve the pending InstallPlans first, as more can follow one another); diff does not check this yet`,
+        `Subscription ${s.namespace}/${s.name} is on the latest CSV of ${CHANNEL_2_15} with no pending InstallPlan (its status.state is AtLatestKnown; with Manual approval, approve the pending InstallPlans first, as more can follow one another)`,
       );
     }
+    const r = versionRequirements(plan.spec.preflight.versionRequirements);
+    out.push(`OpenShift ${MIN_OPENSHIFT} or later, the System database not Oracle, and the servers at PostgreSQL ${r.minimum.postgresql} / MySQL ${r.minimum.mysql} / Redis ${r.minimum.redis} or later (${r.policy} requirements)`);
+    out.push('every preflight check passes: diff and status list them and keep this phase blocked while one fails');
     return out;
   },
   chart: () => import('../../charts/upgrade-chart.js'),

@@ -5,7 +5,7 @@ import { CHANNEL_2_15, type Plan } from '../plan/plan-schema.js';
 import type { SourceListing } from '../status/live-source.js';
 import { EVIDENCE_CONFIGMAP } from '../status/evidence.js';
 import { replacedServers, type VersionCheckServer, versionCheckJobName, versionCheckJobs } from './version-check-plan.js';
-import { meetsMinimum, versionRequirements } from './version-requirements.js';
+import { meetsMinimum, MIN_OPENSHIFT, versionRequirements } from './version-requirements.js';
 
 /**
  * The checks of seed chapters 1 and 2 before the move to 3scale 2.16, evaluated against what the cluster (or
@@ -46,8 +46,6 @@ export interface PreflightReport {
   readonly failed: readonly string[];
 }
 
-/** Minimum OpenShift version of the vendor's prerequisites (seed chapter 1.2). */
-export const MIN_OPENSHIFT = '4.12';
 
 const CLUSTER_VERSION: ObjectTypeRef = { apiVersion: 'config.openshift.io/v1', kind: 'ClusterVersion' };
 const PACKAGE_MANIFEST = { apiVersion: 'packages.operators.coreos.com/v1', kind: 'PackageManifest' };

@@ -7,6 +7,9 @@ import type { VersionRequirementsPolicy } from '../plan/plan-schema.js';
  * `spec.preflight.versionRequirements` names.
  */
 
+/** Minimum OpenShift version of the vendor's prerequisites (seed chapter 1: "at least version 4.12"). */
+export const MIN_OPENSHIFT = '4.12';
+
 /** The server kinds whose version 3scale 2.16 checks (Oracle is not checked, and is refused anyway). */
 export type ServerKind = 'postgresql' | 'mysql' | 'redis';
 

@@ -285,7 +285,7 @@ describe('externalize-on-cluster', () => {
       expect(lines.at(-1)).toContain('Preflights condition');
     });
 
-    test('expects every component external, verify done, and the latest 2.15 CSV, saying diff cannot check the CSV yet', () => {
+    test('expects every component external, verify done, the latest 2.15 CSV, OpenShift 4.12 and the server versions, which diff checks', () => {
       // GIVEN
       const { plan } = loadExample('postgresql-and-redis');
 
@@ -297,7 +297,10 @@ describe('externalize-on-cluster', () => {
       expect(lines[0]).toContain('the 2.16 operator refuses to upgrade otherwise');
       expect(lines[1]).toBe('the verify phase is done (its Jobs recorded their evidence)');
       expect(lines[2]).toContain('Subscription 3scale/3scale-operator is on the latest CSV of threescale-2.15 with no pending InstallPlan');
-      expect(lines[2]).toMatch(/diff does not check this yet$/);
+      expect(lines.slice(3)).toEqual([
+        'OpenShift 4.12 or later, the System database not Oracle, and the servers at PostgreSQL 15.0 / MySQL 8.0.0 / Redis 7.2 or later (vendor requirements)',
+        'every preflight check passes: diff and status list them and keep this phase blocked while one fails',
+      ]);
     });
 
     test('its rollback says plainly that OLM does not downgrade: it only stops a pending upgrade', () => {
