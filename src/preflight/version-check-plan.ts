@@ -53,9 +53,11 @@ export function replacedServers(plan: Plan): VersionCheckServer[] {
 }
 
 /**
- * The version-check Jobs of a stage. Without the upgrade every server is only recorded: the versions are
- * 2.16 requirements, and a plan that stays on 2.15 must not fail on them. With it, the preflight stage fails
- * on a server the migration keeps (nothing later fixes it) and the verify stage fails on any.
+ * The version-check Jobs of a stage. Only the preflight stage of a plan that upgrades fails, and only on a
+ * server the migration keeps: nothing later fixes it, so the migration stops before the window opens.
+ * Everything else is recorded: the versions are 2.16 requirements, so a plan that stays on 2.15 must not
+ * fail on them, and a failed verify phase would point at rolling back a migration whose data is fine; the
+ * upgrade phase is held back by `diff`/`status` instead (and, in the cluster, by the operator's own checks).
  */
 export function versionCheckJobs(plan: Plan, stage: VersionCheckStage): VersionCheckJob[] {
   const namespace = plan.spec.threescale.namespace;
@@ -63,7 +65,7 @@ export function versionCheckJobs(plan: Plan, stage: VersionCheckStage): VersionC
   const redisServers = REDIS_CHECK_SERVERS.map((s) => s.name);
   const gate = upgradeEnabled(plan);
   const replaced = new Set(stage === 'current' ? replacedServers(plan) : []);
-  const recordOnly = (servers: readonly VersionCheckServer[]) => servers.filter((s) => !gate || replaced.has(s));
+  const recordOnly = (servers: readonly VersionCheckServer[]) => servers.filter((s) => stage === 'new' || !gate || replaced.has(s));
   const out: VersionCheckJob[] = [];
   if (db.kind === 'postgresql' || db.kind === 'mysql') {
     const image = db.kind === 'postgresql' ? db.image : plan.spec.jobs.mysqlImage;

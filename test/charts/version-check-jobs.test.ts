@@ -50,7 +50,7 @@ describe('versionCheckJobsFor', () => {
     for (const o of objects) expect(validateManifest(o), `${o.kind} ${o.metadata.name}`).toEqual([]);
   });
 
-  test('GIVEN the same plan WHEN verify renders THEN the new servers are checked and any shortfall fails the Job', () => {
+  test('GIVEN the same plan WHEN verify renders THEN the new servers are measured and recorded: a shortfall holds the upgrade back in diff, it does not fail verify', () => {
     // GIVEN
     const loaded = loadExample('postgresql-and-redis');
 
@@ -58,8 +58,22 @@ describe('versionCheckJobsFor', () => {
     const { objects } = renderChart(verifyChart, loaded, 'verify');
 
     // THEN
-    expect(versionJobs(objects).map((j) => j.metadata.name)).toEqual(['check-new-versions-system-database', 'check-new-versions-redis']);
-    for (const j of versionJobs(objects)) expect(envOf(j).RECORD_ONLY, j.metadata.name).toBeUndefined();
+    expect(versionJobs(objects).map((j) => [j.metadata.name, envOf(j).RECORD_ONLY])).toEqual([
+      ['check-new-versions-system-database', 'system-database'],
+      ['check-new-versions-redis', 'backend-redis-storage backend-redis-queues system-redis'],
+    ]);
+  });
+
+  test('GIVEN MySQL kept in place and the upgrade enabled WHEN the preflight renders THEN a MySQL below the table fails the Job: nothing in the plan replaces it', () => {
+    // GIVEN
+    const loaded = examplePlanWith('mysql-in-place-and-redis', (raw) => (raw.spec.upgrade = { enabled: true, subscription: { installPlanApproval: 'Manual' } }));
+
+    // WHEN
+    const { objects } = renderChart(preflightChart, loaded, 'preflight');
+
+    // THEN
+    expect(envOf(find(objects, 'Job', 'check-versions-system-database')).RECORD_ONLY).toBeUndefined();
+    expect(envOf(find(objects, 'Job', 'check-versions-redis')).RECORD_ONLY).toBe('backend-redis-storage backend-redis-queues system-redis');
   });
 
   test('GIVEN MySQL kept in place and the operator table WHEN the preflight renders THEN MySQL is checked with the MySQL client and MariaDB would pass', () => {
@@ -75,15 +89,15 @@ describe('versionCheckJobsFor', () => {
     expect(envOf(db)).toMatchObject({ REQUIREMENTS: 'operator', REQUIRED_POSTGRESQL: '13.0.0', REQUIRED_REDIS: '7.0.0', MARIADB_ACCEPTED: 'true' });
   });
 
-  test('GIVEN a plan that does not upgrade WHEN verify renders THEN every server is only recorded: 2.16 minimums must not fail a migration that stays on 2.15', () => {
+  test('GIVEN a plan that does not upgrade WHEN the preflight renders THEN even a kept server is only recorded: 2.16 minimums must not fail a migration that stays on 2.15', () => {
     // GIVEN
-    const loaded = examplePlanWith('postgresql-and-redis', (raw) => (raw.spec.upgrade.enabled = false));
+    const loaded = loadExample('mysql-in-place-and-redis');
 
     // WHEN
-    const { objects } = renderChart(verifyChart, loaded, 'verify');
+    const { objects } = renderChart(preflightChart, loaded, 'preflight');
 
     // THEN
-    expect(envOf(find(objects, 'Job', 'check-new-versions-redis')).RECORD_ONLY).toBe('backend-redis-storage backend-redis-queues system-redis');
+    expect(envOf(find(objects, 'Job', 'check-versions-system-database')).RECORD_ONLY).toBe('system-database');
   });
 
   test('GIVEN the version-check Jobs WHEN their Roles are read THEN they grant nothing but the evidence ConfigMap', () => {

@@ -335,7 +335,7 @@ describe('externalize-on-cluster', () => {
       ]);
     });
 
-    test('preflight fails on a server the plan keeps, when it upgrades; verify fails on any new server below the requirements', () => {
+    test('preflight fails on a server the plan keeps, when it upgrades; verify records the new servers', () => {
       // GIVEN MySQL kept in place, the upgrade enabled and the operator table
       const { plan } = examplePlanWith('mysql-in-place-and-redis', (raw) => {
         raw.spec.upgrade = { enabled: true, subscription: { installPlanApproval: 'Manual' } };
@@ -351,8 +351,8 @@ describe('externalize-on-cluster', () => {
         'Job check-versions-system-database asks system-database for their version through the connection Secrets (read-only) and fails when system-database is below PostgreSQL 13.0.0, MySQL 8.0.0, Redis 7.0.0 (operator requirements)',
       );
       expect(verifyLines.slice(-2)).toEqual([
-        'Job check-new-versions-system-database asks system-database for their version through the connection Secrets (read-only) and fails when system-database is below PostgreSQL 13.0.0, MySQL 8.0.0, Redis 7.0.0 (operator requirements)',
-        'Job check-new-versions-redis asks backend-redis-storage, backend-redis-queues, system-redis for their version through the connection Secrets (read-only) and fails when backend-redis-storage, backend-redis-queues, system-redis is below PostgreSQL 13.0.0, MySQL 8.0.0, Redis 7.0.0 (operator requirements)',
+        'Job check-new-versions-system-database asks system-database for their version through the connection Secrets (read-only) and records them against PostgreSQL 13.0.0, MySQL 8.0.0, Redis 7.0.0 (operator requirements) without failing',
+        'Job check-new-versions-redis asks backend-redis-storage, backend-redis-queues, system-redis for their version through the connection Secrets (read-only) and records them against PostgreSQL 13.0.0, MySQL 8.0.0, Redis 7.0.0 (operator requirements) without failing',
       ]);
     });
 

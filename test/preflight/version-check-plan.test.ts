@@ -7,7 +7,7 @@ import { replacedServers, requirementsEnv, versionCheckJobName, versionCheckJobs
 import { examplePlanWith, loadExample } from '../support/plans.js';
 
 describe('versionCheckJobs', () => {
-  test('GIVEN a plan that replaces every server and upgrades WHEN the preflight stage is planned THEN every server is measured and only recorded; the verify stage gates them all', () => {
+  test('GIVEN a plan that replaces every server and upgrades WHEN both stages are planned THEN every server is measured and only recorded: diff holds the upgrade back, not a failed Job', () => {
     // GIVEN
     const { plan } = loadExample('postgresql-and-redis');
 
@@ -21,8 +21,8 @@ describe('versionCheckJobs', () => {
       ['check-versions-redis', ['backend-redis-storage', 'backend-redis-queues', 'system-redis'], ['backend-redis-storage', 'backend-redis-queues', 'system-redis']],
     ]);
     expect(fresh.map((j) => [j.name, j.recordOnly])).toEqual([
-      ['check-new-versions-system-database', []],
-      ['check-new-versions-redis', []],
+      ['check-new-versions-system-database', ['system-database']],
+      ['check-new-versions-redis', ['backend-redis-storage', 'backend-redis-queues', 'system-redis']],
     ]);
   });
 
