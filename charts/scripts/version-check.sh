@@ -47,9 +47,11 @@ for v in REQUIRED_POSTGRESQL REQUIRED_MYSQL REQUIRED_REDIS; do
 done
 unset PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD MYSQL_PWD REDISCLI_AUTH
 
-# url_decode TEXT: %XX escapes of a URL's user and password decoded.
+# url_decode TEXT: %XX escapes of a URL's user and password decoded; a literal backslash or '+' stays as is
+# (printf %b would read a backslash as an escape).
 url_decode() {
-  local s="${1//+/%2B}"
+  local s="${1//\\/%5C}"
+  s="${s//+/%2B}"
   printf '%b' "${s//%/\\x}"
 }
 
