@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
 import { THREESCALE_DEPLOYMENTS } from '../src/plan/deployments.js';
 import { keepAnnotations, ownLabels } from './constructs/metadata.js';
+import { versionCheckJobsFor } from './jobs/version-check-jobs.js';
 import { PhaseChart } from './phase-chart.js';
 
 /** Name of the ConfigMap that records the plan and the captured replica counts in the cluster. */
@@ -10,7 +11,8 @@ export const STATE_CONFIGMAP = 'threescale-migrate-state';
 
 /**
  * Preflight: records, in the 3scale namespace, which plan runs and the replica counts captured before the
- * scale-down, so they outlive the operator's laptop and the shell variables of the vendor procedure.
+ * scale-down, so they outlive the operator's laptop and the shell variables of the vendor procedure; and
+ * asks the servers in use for their version (seed chapter 1: minimum versions of 3scale 2.16).
  */
 export function render(scope: Construct, id: string, context: RenderContext): PhaseChart {
   const chart = new PhaseChart(scope, id, context);
@@ -31,5 +33,6 @@ export function render(scope: Construct, id: string, context: RenderContext): Ph
     },
     data,
   });
+  versionCheckJobsFor(chart, 'current');
   return chart;
 }

@@ -2,10 +2,15 @@ import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
 import { PhaseChart } from './phase-chart.js';
 import { verifyJobs } from './jobs/verify-job.js';
+import { versionCheckJobsFor } from './jobs/version-check-jobs.js';
 
-/** Verify (after the window): read-only checks of where 3scale now reads its data (seed 3.2.6 and 3.4.11). */
+/**
+ * Verify (after the window): read-only checks of where 3scale now reads its data (seed 3.2.6 and 3.4.11),
+ * and the versions of the servers the connection Secrets now point at (the 2.16 requirements).
+ */
 export function render(scope: Construct, id: string, context: RenderContext): PhaseChart {
   const chart = new PhaseChart(scope, id, context);
   verifyJobs(chart);
+  versionCheckJobsFor(chart, 'new');
   return chart;
 }

@@ -24,6 +24,8 @@ import {
   upgradeSubscriptions,
 } from '../plan/plan-facts.js';
 import { CHANNEL_2_15, type Plan } from '../plan/plan-schema.js';
+import { type VersionCheckStage, versionCheckJobs } from '../preflight/version-check-plan.js';
+import { MIN_OPENSHIFT, versionRequirements } from '../preflight/version-requirements.js';
 import type { PhaseDefinition, Procedure } from './phase.js';
 
 /**
@@ -78,14 +80,26 @@ function rdbSeedSteps(plan: Plan, role: RedisRole): string[] {
   ];
 }
 
+/** One line per version-check Job of a stage: what it asks and what fails it. */
+const versionCheckLines = (plan: Plan, stage: VersionCheckStage) => {
+  const r = versionRequirements(plan.spec.preflight.versionRequirements);
+  const needed = `PostgreSQL ${r.minimum.postgresql}, MySQL ${r.minimum.mysql}, Redis ${r.minimum.redis} (${r.policy} requirements)`;
+  return versionCheckJobs(plan, stage).map((j) => {
+    const gated = j.servers.filter((s) => !j.recordOnly.includes(s));
+    const outcome = gated.length ? `fails when ${gated.join(', ')} is below ${needed}` : `records them against ${needed} without failing`;
+    return `Job ${j.name} asks ${j.servers.join(', ')} for their version through the connection Secrets (read-only) and ${outcome}`;
+  });
+};
+
 const preflight: PhaseDefinition = {
   id: 'preflight',
-  title: 'Record the plan and the captured replica counts in the cluster',
+  title: 'Record the plan and the replica counts, ask the databases for their versions',
   window: 'before-window',
   destructive: false,
   applies: () => true,
   describe: (plan) => [
     `ConfigMap ${ns(plan)}/threescale-migrate-state records the plan digest and the replica count of the ${THREESCALE_DEPLOYMENTS.length} 3scale ${workload(plan)}s, so they outlive any workstation`,
+    ...versionCheckLines(plan, 'current'),
   ],
   expects: (plan) => [
     workload(plan) === 'DeploymentConfig'
@@ -319,6 +333,7 @@ const verify: PhaseDefinition = {
     if (postgresqlMove(plan) || mysqlKeptInPlace(plan) || managedSystemDatabase(plan)) out.push('Job verify-system-database: the accounts table is readable in the System database 3scale now uses');
     const seeded = rdbExports(plan).map((r) => `the managed ${r}-redis`);
     if (redisMoves(plan).length || seeded.length) out.push(`Job verify-redis: the liveness-probe key is present in ${[...redisMoves(plan).map((r) => redisNames(r).deployment), ...seeded].join(' and ')}`);
+    out.push(...versionCheckLines(plan, 'new'));
     return out;
   },
   expects: () => ['every 3scale Deployment is ready'],
@@ -358,9 +373,12 @@ const upgrade: PhaseDefinition = {
     out.push(needsWindow(plan) ? 'the verify phase is done (its Jobs recorded their evidence)' : 'nothing was moved by this plan: every component was already external');
     for (const s of upgradeSubscriptions(plan)) {
       out.push(
-        `Subscription ${s.namespace}/${s.name} is on the latest CSV of ${CHANNEL_2_15} with no pending InstallPlan (its status.state is AtLatestKnown; with Manual approval, approve the pending InstallPlans first, as more can follow one another); diff does not check this yet`,
+        `Subscription ${s.namespace}/${s.name} is on the latest CSV of ${CHANNEL_2_15} with no pending InstallPlan (its status.state is AtLatestKnown; with Manual approval, approve the pending InstallPlans first, as more can follow one another)`,
       );
     }
+    const r = versionRequirements(plan.spec.preflight.versionRequirements);
+    out.push(`OpenShift ${MIN_OPENSHIFT} or later, the System database not Oracle, and the servers at PostgreSQL ${r.minimum.postgresql} / MySQL ${r.minimum.mysql} / Redis ${r.minimum.redis} or later (${r.policy} requirements)`);
+    out.push('every preflight check passes: diff and status list them and keep this phase blocked while one fails');
     return out;
   },
   chart: () => import('../../charts/upgrade-chart.js'),

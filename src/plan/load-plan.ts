@@ -4,9 +4,9 @@ import { basename } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { UserError } from '../errors.js';
 import { toStableJson } from '../synth/yaml-output.js';
-import type { AnyPlan, PlanBase } from './plan-base.js';
+import { type AnyPlan, isMigrationPlan, type PlanBase } from './plan-base.js';
 import { PLAN_KINDS } from './plan-kinds.js';
-import { PLAN_API_VERSION } from './plan-schema.js';
+import { type MigrationPlan, PLAN_API_VERSION, type VersionRequirementsPolicy } from './plan-schema.js';
 import { describe } from './zod-issue.js';
 
 /** A validated plan and where it came from. */
@@ -56,6 +56,18 @@ export function parsePlan(bytes: Buffer | string, path: string): LoadedPlan {
   const raw = parseYaml(text, path);
   const plan = validatePlan(raw, path);
   return { plan, path, sha256: planDigest(plan) };
+}
+
+/**
+ * The plan with `spec.preflight.versionRequirements` replaced (the `--version-requirements` flag), exactly as
+ * if the file said so: the digest follows, so `synth` and `diff` given the same flag agree.
+ */
+export function withVersionRequirements(loaded: LoadedPlan, policy: VersionRequirementsPolicy | undefined): LoadedPlan {
+  // Only the migration measures server versions; other procedures have no table to replace.
+  if (!isMigrationPlan(loaded.plan)) return loaded;
+  if (policy === undefined || policy === loaded.plan.spec.preflight.versionRequirements) return loaded;
+  const plan: MigrationPlan = { ...loaded.plan, spec: { ...loaded.plan.spec, preflight: { ...loaded.plan.spec.preflight, versionRequirements: policy } } };
+  return { ...loaded, plan, sha256: planDigest(plan) };
 }
 
 /** Digest of what a plan means for the cluster (see {@link LoadedPlan.sha256}). */

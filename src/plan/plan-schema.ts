@@ -295,6 +295,18 @@ const upgrade = z
   })
   .strict();
 
+/**
+ * The checks of seed chapters 1 and 2 before the move to 2.16. The vendor documentation and the upstream
+ * 2.16 operator disagree on the minimum server versions (Redis 7.2 or 7.0, PostgreSQL 15.0 or 13.0.0); the
+ * policy chooses which table the version-check Jobs and `diff` compare against.
+ */
+const preflight = z
+  .object({
+    /** `vendor`: the documentation's minimums (stricter); `operator`: what the 2.16 operator compares. @default vendor */
+    versionRequirements: z.enum(['vendor', 'operator']).default('vendor'),
+  })
+  .strict();
+
 const replicas = z
   .object(Object.fromEntries(THREESCALE_DEPLOYMENTS.map((name) => [name, replicaCount])) as Record<(typeof THREESCALE_DEPLOYMENTS)[number], typeof replicaCount>)
   .strict();
@@ -408,6 +420,8 @@ export const planSchema = z
           })
           .strict()
           .prefault({}),
+        /** Preflight checks: which version requirements apply. */
+        preflight: preflight.prefault({}),
         /**
          * The move to 3scale 2.16 once every component is external: the operator Subscription (and the
          * APIcast operator's) to the 2.16 channel. Absent, or `enabled: false`, renders nothing.
@@ -437,4 +451,5 @@ export type JobsSpec = z.output<typeof jobsSchema>;
 export type GitopsSpec = z.output<typeof gitopsSchema>;
 /** The plan of the externalize-on-cluster procedure (kind MigrationPlan). */
 export type MigrationPlan = Plan;
+export type VersionRequirementsPolicy = z.output<typeof preflight>['versionRequirements'];
 export type OperatorSubscriptionSpec = z.output<ReturnType<typeof operatorSubscription>>;

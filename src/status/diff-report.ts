@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { objectKey, type KubeObject } from '../kube/kube-object.js';
 import { mysqlDetachSteps } from '../patches/mysql-detach.js';
 import { isMigrationPlan, type PlanBase } from '../plan/plan-base.js';
+import { evaluatePreflight, preflightListRefs, type PreflightReport } from '../preflight/preflight-checks.js';
 import { findFolderState } from '../synth/folder-target.js';
 import type { FolderState, SynthResult } from '../synth/synthesize.js';
 import type { Explanation } from './explain/explain-failures.js';
@@ -59,6 +60,8 @@ export interface DiffReport {
   readonly objects: readonly ObjectVerdict[];
   /** True when the live state is the target folder's state, every Job of it done. */
   readonly inSync: boolean;
+  /** The checks before the move to 2.16 (seed chapters 1 and 2): what was found, what is needed, what fixes it. */
+  readonly preflight?: PreflightReport;
   /**
    * Present only when the plan runs the upgrade phase: the live APIManager's release, operator version and
    * Preflights condition, or null when the APIManager could not be read.
@@ -93,7 +96,10 @@ export async function buildDiffReport(plan: PlanBase, result: SynthResult, sourc
   const upgrades = apiManagerName !== undefined && result.forward.some((s) => s.phase.definition.id === 'upgrade');
   const apiManager: KubeObject = { apiVersion: 'apps.3scale.net/v1alpha1', kind: 'APIManager', metadata: { name: apiManagerName ?? '', namespace: plan.spec.threescale.namespace } };
   const judge = new ObjectJudge(source, { fieldManager: options.fieldManager });
-  await judge.load([...phaseChecks.flat(), ...targetChecks], upgrades ? [{ apiVersion: apiManager.apiVersion, kind: apiManager.kind, namespace: apiManager.metadata.namespace }] : []);
+  await judge.load([...phaseChecks.flat(), ...targetChecks], [
+    ...(upgrades ? [{ apiVersion: apiManager.apiVersion, kind: apiManager.kind, namespace: apiManager.metadata.namespace }] : []),
+    ...(isMigrationPlan(plan) ? preflightListRefs(plan) : []),
+  ]);
 
   const phases: PhaseReport[] = [];
   for (const [i, state] of result.forward.entries()) {
@@ -102,6 +108,10 @@ export async function buildDiffReport(plan: PlanBase, result: SynthResult, sourc
     phases.push(classify(state, phaseChecks[i]!, verdicts, superseded));
   }
   markBlocked(phases);
+  // The preflight checks are the 2.15 migration's (seed chapters 1 and 2); other procedures have their own
+  // preflight phase and command.
+  const preflight = isMigrationPlan(plan) ? evaluatePreflight(plan, (ref) => judge.listing(ref), { mode: source.mode, phases: result.forward.map((s) => s.phase.definition.id) }) : undefined;
+  if (preflight) blockUpgrade(phases, preflight);
 
   const objects = await Promise.all(targetChecks.map((c) => judge.judge(c)));
   const inSync = objects.every((o) => SATISFIED.has(o.verdict));
@@ -127,6 +137,7 @@ export async function buildDiffReport(plan: PlanBase, result: SynthResult, sourc
     target: targetState.folder,
     objects,
     inSync,
+    ...(preflight ? { preflight } : {}),
     ...(upgrades ? { threescale: threescaleStatus(judge.live(apiManager)) } : {}),
   };
 }
@@ -256,6 +267,17 @@ function classifyChecks(state: FolderState, desired: readonly DesiredCheck[], ve
   if (satisfied + supersededCount === 0 && running.length === 0) return { ...base, status: 'pending', reason: `nothing of it is live yet (${describe(open)})`, checks };
   if (differing.length === 0) return { ...base, status: 'in-progress', reason: describe([...running, ...absent]), checks };
   return { ...base, status: 'drifted', reason: `${describe(differing)} while ${satisfied} of ${verdicts.length} are in sync`, checks };
+}
+
+/**
+ * The upgrade must not start while a preflight check fails (seed chapters 1 and 2): a pending upgrade phase
+ * is blocked, naming the failed checks, whatever the phases before it say.
+ */
+function blockUpgrade(phases: PhaseReport[], preflight: PreflightReport): void {
+  const i = phases.findIndex((p) => p.id === 'upgrade');
+  const p = phases[i];
+  if (!p || !preflight.failed.length || (p.status !== 'pending' && p.status !== 'blocked')) return;
+  phases[i] = { ...p, status: 'blocked', reason: `preflight checks failed: ${preflight.failed.join(', ')}; ${p.reason}` };
 }
 
 /** A pending phase after a phase that is not done is blocked: it cannot start yet. */

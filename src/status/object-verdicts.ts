@@ -99,6 +99,11 @@ export class ObjectJudge {
     return verdict;
   }
 
+  /** The listing of one (apiVersion, kind, namespace) read by {@link load}, or undefined when it was not asked for. */
+  public listing(ref: ObjectTypeRef): SourceListing | undefined {
+    return this.listings.get(listingKey(ref.apiVersion, ref.kind, ref.namespace));
+  }
+
   /** The live object with the identity of `o`, if it was listed. */
   public live(o: KubeObject): KubeObject | undefined {
     const listing = this.listings.get(listingKey(o.apiVersion, o.kind, o.metadata.namespace));

@@ -2,6 +2,7 @@ import pc from 'picocolors';
 import { renderChangesText } from '../diff/compare-objects.js';
 import type { DiffReport, PhaseStatus } from './diff-report.js';
 import type { Verdict } from './object-verdicts.js';
+import { renderPreflightLines } from './render-preflight.js';
 
 const STATUS_COLOR: Record<PhaseStatus, (s: string) => string> = {
   applied: pc.green,
@@ -45,6 +46,8 @@ export function renderReportText(report: DiffReport, options: { color: boolean; 
   out.push(`current phase: ${report.currentPhase ?? 'none (preflight not applied)'}`);
   if (report.outOfOrder.length) out.push(c.red(`out of order: ${report.outOfOrder.join(', ')} show progress while an earlier phase is pending`));
   if (report.threescale !== undefined) out.push(...threescaleLines(report.threescale));
+  const preflight = report.preflight ? renderPreflightLines(report.preflight, { verbose: options.verbose }) : [];
+  if (preflight.length) out.push('', ...preflight);
   out.push('');
   const open = report.objects.filter((o) => o.verdict !== 'in-sync' && o.verdict !== 'job-succeeded');
   out.push(`${report.target}: ${report.inSync ? 'in sync' : `${open.length} of ${report.objects.length} objects differ or are not done`}`);

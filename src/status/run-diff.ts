@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
-import { loadPlanFile } from '../plan/load-plan.js';
+import { loadPlanFile, withVersionRequirements } from '../plan/load-plan.js';
+import type { VersionRequirementsPolicy } from '../plan/plan-schema.js';
 import { findFolderState } from '../synth/folder-target.js';
 import { synthesize } from '../synth/synthesize.js';
 import { buildDiffReport, type DiffReport } from './diff-report.js';
@@ -27,11 +28,13 @@ export interface CompareOptions {
    * @default no explanations
    */
   readonly explain?: boolean | ExplainOptions;
+  /** Overrides `spec.preflight.versionRequirements` (the table the server versions are judged against). */
+  readonly versionRequirements?: VersionRequirementsPolicy;
 }
 
 /** Loads the plan, renders every phase, reads the live state and builds the report. */
 export async function compareWithLive(options: CompareOptions): Promise<DiffReport> {
-  const loaded = loadPlanFile(options.planPath);
+  const loaded = withVersionRequirements(loadPlanFile(options.planPath), options.versionRequirements);
   const result = await synthesize(loaded);
   const target = options.phase ?? loaded.plan.spec.gitops.targetPhase;
   const { pool, found } = findFolderState(result, target);

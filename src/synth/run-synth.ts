@@ -1,4 +1,5 @@
-import { loadPlanFile } from '../plan/load-plan.js';
+import { loadPlanFile, withVersionRequirements } from '../plan/load-plan.js';
+import type { VersionRequirementsPolicy } from '../plan/plan-schema.js';
 import { synthesize } from './synthesize.js';
 import { writeOutput } from './write-output.js';
 import { validateSynthResult } from './validate-output.js';
@@ -14,11 +15,13 @@ export interface RunSynthOptions {
   readonly gitops: GitopsEngine;
   /** Overrides `spec.gitops.targetPhase`. */
   readonly targetPhase?: string;
+  /** Overrides `spec.preflight.versionRequirements`. */
+  readonly versionRequirements?: VersionRequirementsPolicy;
 }
 
 /** Loads, renders, validates and writes; returns the summary printed to stdout. */
 export async function runSynth(options: RunSynthOptions): Promise<string> {
-  const loaded = loadPlanFile(options.planPath);
+  const loaded = withVersionRequirements(loadPlanFile(options.planPath), options.versionRequirements);
   const result = await synthesize(loaded);
   const gitopsFiles = renderGitops(loaded.plan, result, options.gitops, options.targetPhase);
   const files = [...result.files, ...gitopsFiles].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -17,8 +17,8 @@ describe('preflight chart', () => {
     // WHEN
     const { objects } = renderChart(preflight, loaded, 'preflight');
 
-    // THEN
-    expect(objects).toEqual([
+    // THEN (the version-check Jobs beside it are specified in version-check-jobs.test.ts)
+    expect(objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.name === 'threescale-migrate-state')).toEqual([
       {
         apiVersion: 'v1',
         kind: 'ConfigMap',
@@ -37,6 +37,17 @@ describe('preflight chart', () => {
         },
       },
     ]);
-    expect(validateManifest(objects[0])).toEqual([]);
+    for (const o of objects) expect(validateManifest(o), `${o.kind} ${o.metadata.name}`).toEqual([]);
+  });
+
+  test('asks the servers in use for their versions, one Job per client image', () => {
+    // GIVEN
+    const loaded = loadExample('postgresql-and-redis');
+
+    // WHEN
+    const { objects } = renderChart(preflight, loaded, 'preflight');
+
+    // THEN
+    expect(objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.name)).toEqual(['check-versions-system-database', 'check-versions-redis']);
   });
 });

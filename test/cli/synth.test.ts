@@ -41,6 +41,23 @@ describe('threescale-migrate synth', () => {
     expect(readdirSync(dir).filter((n) => n.includes('.tmp-'))).toEqual([]);
   });
 
+  test('GIVEN --version-requirements operator WHEN synthesized THEN the version-check Jobs state the operator table; an unknown table is exit 2', async () => {
+    // GIVEN
+    const out = join(mkdtempSync(join(tmpdir(), 'synth-')), 'dist');
+
+    // WHEN
+    const run = await runCli(['synth', '-c', EXAMPLE, '--out', out, '--version-requirements', 'operator']);
+    const bad = await runCli(['synth', '-c', EXAMPLE, '--out', out, '--version-requirements', 'newest']);
+
+    // THEN
+    expect(run.code).toBe(0);
+    const job = readFileSync(join(out, '00-preflight', '3scale_job_check-versions-redis.yaml'), 'utf8');
+    expect(job).toMatch(/- name: REQUIREMENTS\n\s+value: operator\n/);
+    expect(job).toMatch(/- name: REQUIRED_REDIS\n\s+value: 7\.0\.0\n/);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("option '--version-requirements <table>' argument 'newest' is invalid. Allowed choices are vendor, operator.");
+  });
+
   test('GIVEN --out naming a file WHEN synthesized THEN exit 2 naming it', async () => {
     // GIVEN
     const file = join(mkdtempSync(join(tmpdir(), 'synth-')), 'dist');

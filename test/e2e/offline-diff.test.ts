@@ -96,20 +96,59 @@ describe('diff --live-file', () => {
     expect(split.report.source).toContain(folder);
   });
 
+  test('the preflight checks: found versions from the evidence, judged by the plan table or --version-requirements, printed failed first', async () => {
+    // GIVEN the export with the evidence of the verify-stage version checks: new Redis 7.0.15, PostgreSQL 15.8
+    const table = 'requirements vendor (postgresql>=15.0 mysql>=8.0.0 redis>=7.2)';
+    const evidence: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'threescale-migrate-evidence', namespace: '3scale' },
+      data: {
+        'check-new-versions-system-database.phase': 'Succeeded',
+        'check-new-versions-system-database.result': `${table}: system-database=postgresql:15.8:ok`,
+        'check-new-versions-redis.phase': 'Succeeded',
+        'check-new-versions-redis.result': `${table}: backend-redis-storage=redis:7.0.15:below backend-redis-queues=redis:7.0.15:below system-redis=redis:7.0.15:below`,
+      },
+    };
+    const file = writeList(join(tmp.dir, 'with-evidence.yaml'), [...fixture, evidence]);
+
+    // WHEN diff judges it with the plan's (vendor) table and with the operator's
+    const vendor = await diffJson(['-c', planPath, '--live-file', file]);
+    const operator = await diffJson(['-c', planPath, '--live-file', file, '--version-requirements', 'operator']);
+    const text = await cli(['diff', '-c', planPath, '--live-file', file]);
+
+    // THEN Redis 7.0.15 fails the vendor's 7.2 and passes the operator's 7.0.0; PostgreSQL 15.8 passes both
+    const check = (report: typeof vendor.report, id: string) => report.preflight.checks.find((c) => c.id === id);
+    expect(vendor.report.preflight.requirements).toBe('vendor');
+    expect(check(vendor.report, 'server-version:system-redis')).toMatchObject({ status: 'failed', found: 'Redis 7.0.15', needed: 'Redis 7.2 or later (vendor requirements)' });
+    expect(check(vendor.report, 'server-version:system-database')).toMatchObject({ status: 'passed', found: 'PostgreSQL 15.8' });
+    expect(operator.report.preflight.requirements).toBe('operator');
+    expect(check(operator.report, 'server-version:system-redis')).toMatchObject({ status: 'passed', needed: 'Redis 7.0.0 or later (operator requirements)' });
+    // AND offline, what the export lacks is unknown, not failed
+    expect(check(vendor.report, 'openshift-version')).toMatchObject({ status: 'unknown', detail: 'the export holds no ClusterVersion' });
+    // AND the text lists the failed checks right after the count line
+    const lines = text.stdout.split('\n');
+    const head = lines.findIndex((l) => l.startsWith('preflight checks for 3scale 2.16 (vendor requirements): '));
+    expect(head).toBeGreaterThan(0);
+    expect(lines[head + 1]).toMatch(/^ {2}✗ /);
+    expect(lines.slice(head + 1).filter((l) => l.startsWith('  ✗ ')).join('\n')).toContain('✗ system-redis server version: found Redis 7.0.15; needed Redis 7.2 or later (vendor requirements)');
+  });
+
   test('a single exported ConfigMap (not a List) is a valid, if small, export', async () => {
     // GIVEN `oc get configmap threescale-migrate-state -o yaml` of an applied preflight
     const file = join(tmp.dir, 'state-configmap.yaml');
     const { result } = await synthesized(planPath);
-    const desired = result.forward[0]!.objects.find((o) => o.kind === 'ConfigMap')!;
+    const desired = result.forward[0]!.objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'threescale-migrate-state')!;
     writeFileSync(file, stringify({ ...desired, metadata: { ...desired.metadata, uid: 'u-1', resourceVersion: '42', creationTimestamp: '2025-01-01T00:00:00Z' } }));
 
     // WHEN diff compares the preflight folder with it
     const { run, report } = await diffJson(['-c', planPath, '--live-file', file, '--phase', 'preflight']);
 
-    // THEN preflight is applied, in sync
-    expect(run.code).toBe(0);
-    expect(statuses(report).preflight).toBe('applied');
-    expect(report.currentPhase).toBe('preflight');
+    // THEN the ConfigMap is read and in sync; the preflight is under way, its version-check Jobs not run yet
+    expect(run.code).toBe(1);
+    expect(report.objects.find((o) => o.ref.name === 'threescale-migrate-state')?.verdict).toBe('in-sync');
+    expect(statuses(report).preflight).toBe('in-progress');
+    expect(report.objects.filter((o) => o.ref.kind === 'Job').map((o) => o.verdict)).toEqual(['job-not-run', 'job-not-run']);
   });
 
   test('a truncated export, a YAML scalar, a missing file: exit 2 with one sentence naming the file', async () => {

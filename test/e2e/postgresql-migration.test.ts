@@ -59,7 +59,7 @@ describe('diff and status through the migration', () => {
     // THEN it exits 1: preflight is the next phase to apply, everything after it waits
     expect(text.code).toBe(1);
     expect(text.stderr).toBe('');
-    expect(text.stdout).toMatch(/^ {2}00-preflight +pending +nothing of it is live yet \(ConfigMap threescale-migrate-state missing\)$/m);
+    expect(text.stdout).toMatch(/^ {2}00-preflight +pending +nothing of it is live yet \(ConfigMap threescale-migrate-state missing, Job check-versions-system-database job-not-run, Job check-versions-redis job-not-run\)$/m);
     expect(text.stdout).toMatch(/^ {2}01-prepare +blocked +waits for an earlier phase/m);
     expect(text.stdout).toContain('current phase: none (preflight not applied)');
     expect(text.stdout).toContain('+ ConfigMap 3scale/threescale-migrate-state: missing');
@@ -280,6 +280,7 @@ describe('diff -o json', () => {
       'target',
       'objects',
       'inSync',
+      'preflight',
     ]);
     expect(report).toMatchObject({
       apiVersion: 'threescale-migrate.3scale.net/v1alpha1',

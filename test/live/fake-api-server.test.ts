@@ -73,6 +73,27 @@ describe('discovery', () => {
   });
 });
 
+describe('discovery of the OpenShift and OLM read APIs the preflight checks use', () => {
+  test('GIVEN the default server WHEN discovery is read THEN ClusterVersion is cluster-scoped and PackageManifest is a read-only namespaced API that refuses writes', async () => {
+    // GIVEN / WHEN
+    const config = (await call('GET', '/apis/config.openshift.io/v1')).json as unknown as { resources: { name: string; namespaced: boolean; kind: string }[] };
+    const packages = (await call('GET', '/apis/packages.operators.coreos.com/v1')).json as unknown as { resources: { name: string; namespaced: boolean; verbs: string[] }[] };
+    const write = await call('POST', '/apis/packages.operators.coreos.com/v1/namespaces/openshift-marketplace/packagemanifests', {
+      apiVersion: 'packages.operators.coreos.com/v1',
+      kind: 'PackageManifest',
+      metadata: { name: '3scale-operator' },
+    });
+    const list = await call('GET', '/apis/packages.operators.coreos.com/v1/namespaces/openshift-marketplace/packagemanifests');
+
+    // THEN
+    expect(config.resources.find((r) => r.name === 'clusterversions')).toMatchObject({ kind: 'ClusterVersion', namespaced: false });
+    expect(packages.resources.find((r) => r.name === 'packagemanifests')).toMatchObject({ namespaced: true, verbs: ['get', 'list', 'watch'] });
+    expect(write.status).toBe(405);
+    expect(write.json).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'MethodNotAllowed' });
+    expect(list.status).toBe(200);
+  });
+});
+
 describe('writes', () => {
   test('create fills server fields and defaults; dryRun=All stores nothing; a second create is AlreadyExists', async () => {
     // GIVEN

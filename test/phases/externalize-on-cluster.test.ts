@@ -285,7 +285,7 @@ describe('externalize-on-cluster', () => {
       expect(lines.at(-1)).toContain('Preflights condition');
     });
 
-    test('expects every component external, verify done, and the latest 2.15 CSV, saying diff cannot check the CSV yet', () => {
+    test('expects every component external, verify done, the latest 2.15 CSV, OpenShift 4.12 and the server versions, which diff checks', () => {
       // GIVEN
       const { plan } = loadExample('postgresql-and-redis');
 
@@ -297,7 +297,10 @@ describe('externalize-on-cluster', () => {
       expect(lines[0]).toContain('the 2.16 operator refuses to upgrade otherwise');
       expect(lines[1]).toBe('the verify phase is done (its Jobs recorded their evidence)');
       expect(lines[2]).toContain('Subscription 3scale/3scale-operator is on the latest CSV of threescale-2.15 with no pending InstallPlan');
-      expect(lines[2]).toMatch(/diff does not check this yet$/);
+      expect(lines.slice(3)).toEqual([
+        'OpenShift 4.12 or later, the System database not Oracle, and the servers at PostgreSQL 15.0 / MySQL 8.0.0 / Redis 7.2 or later (vendor requirements)',
+        'every preflight check passes: diff and status list them and keep this phase blocked while one fails',
+      ]);
     });
 
     test('its rollback says plainly that OLM does not downgrade: it only stops a pending upgrade', () => {
@@ -317,16 +320,39 @@ describe('externalize-on-cluster', () => {
   });
 
   describe('what the phases say they change', () => {
-    test('preflight records the replica counts of all twelve 3scale Deployments', () => {
-      // GIVEN
+    test('preflight records the replica counts of all twelve 3scale Deployments and the versions of the servers in use', () => {
+      // GIVEN a plan that moves PostgreSQL and both Redis and upgrades to 2.16
       const { plan } = loadExample('postgresql-and-redis');
 
       // WHEN
       const lines = phase('preflight').describe(plan);
 
-      // THEN
+      // THEN the servers it replaces are only recorded
       expect(lines).toEqual([
         'ConfigMap 3scale/threescale-migrate-state records the plan digest and the replica count of the 12 3scale Deployments, so they outlive any workstation',
+        'Job check-versions-system-database asks system-database for their version through the connection Secrets (read-only) and records them against PostgreSQL 15.0, MySQL 8.0.0, Redis 7.2 (vendor requirements) without failing',
+        'Job check-versions-redis asks backend-redis-storage, backend-redis-queues, system-redis for their version through the connection Secrets (read-only) and records them against PostgreSQL 15.0, MySQL 8.0.0, Redis 7.2 (vendor requirements) without failing',
+      ]);
+    });
+
+    test('preflight fails on a server the plan keeps, when it upgrades; verify records the new servers', () => {
+      // GIVEN MySQL kept in place, the upgrade enabled and the operator table
+      const { plan } = examplePlanWith('mysql-in-place-and-redis', (raw) => {
+        raw.spec.upgrade = { enabled: true, subscription: { installPlanApproval: 'Manual' } };
+        raw.spec.preflight = { versionRequirements: 'operator' };
+      });
+
+      // WHEN
+      const preflightLines = phase('preflight').describe(plan);
+      const verifyLines = phase('verify').describe(plan);
+
+      // THEN
+      expect(preflightLines[1]).toBe(
+        'Job check-versions-system-database asks system-database for their version through the connection Secrets (read-only) and fails when system-database is below PostgreSQL 13.0.0, MySQL 8.0.0, Redis 7.0.0 (operator requirements)',
+      );
+      expect(verifyLines.slice(-2)).toEqual([
+        'Job check-new-versions-system-database asks system-database for their version through the connection Secrets (read-only) and records them against PostgreSQL 13.0.0, MySQL 8.0.0, Redis 7.0.0 (operator requirements) without failing',
+        'Job check-new-versions-redis asks backend-redis-storage, backend-redis-queues, system-redis for their version through the connection Secrets (read-only) and records them against PostgreSQL 13.0.0, MySQL 8.0.0, Redis 7.0.0 (operator requirements) without failing',
       ]);
     });
 

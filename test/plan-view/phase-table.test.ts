@@ -21,7 +21,7 @@ describe('phaseTableMarkdown', () => {
 
     // THEN
     expect(rows).toHaveLength(phases.length);
-    expect(rows[0]).toBe('| `00-preflight` | Record the plan and the captured replica counts in the cluster | before (3scale keeps running) | nothing to undo |');
+    expect(rows[0]).toBe('| `00-preflight` | Record the plan and the replica counts, ask the databases for their versions | before (3scale keeps running) | nothing to undo |');
     expect(rows[2]).toBe('| `02-scale-down` | Stop the operator and 3scale, keep the old databases running | opens it (3scale stops) | start 3scale and the operator again |');
     for (const row of rows) expect(row.split(' | ')).toHaveLength(4);
   });

@@ -251,7 +251,7 @@ describe('renderPlanView', () => {
       const text = renderPlanView(plan, 'mermaid');
 
       // THEN
-      expect(text).toBe('flowchart TD\n  p00["00-preflight<br/>Record the plan and the captured replica counts in the cluster"]\n');
+      expect(text).toBe('flowchart TD\n  p00["00-preflight<br/>Record the plan and the replica counts, ask the databases for their versions"]\n');
     });
 
     test('never puts a double quote inside a node label', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { UserError } from '../../src/errors.js';
-import { loadPlanFile, parsePlan } from '../../src/plan/load-plan.js';
+import { loadPlanFile, parsePlan, withVersionRequirements } from '../../src/plan/load-plan.js';
 import { threescaleWorkload } from '../../src/plan/plan-facts.js';
 
 const EXAMPLE = join(import.meta.dirname, '..', '..', 'examples', 'postgresql-and-redis', 'migration.yaml');
@@ -479,5 +479,38 @@ describe('managed targets (seed chapters 4 to 6)', () => {
   test('a database number above 15 and a port of 0 are refused', () => {
     expect(refusal(managed((p) => (p.spec.backendRedis.managed.queuesDatabase = 16)))).toContain('spec.backendRedis.managed.queuesDatabase: expected a Redis database number from 0 to 15, got 16');
     expect(refusal(managed((p) => (p.spec.systemDatabase.managed.port = 0)))).toContain('spec.systemDatabase.managed.port: expected a TCP port from 1 to 65535, got 0');
+  });
+});
+
+describe('spec.preflight.versionRequirements', () => {
+  test('GIVEN a plan without it WHEN loaded THEN the vendor table applies; GIVEN another value THEN one sentence names the choices', () => {
+    // GIVEN
+    const raw = parse(readFileSync(EXAMPLE, 'utf8'));
+
+    // WHEN
+    const plain = parsePlan(stringify(raw), 'migration.yaml');
+    raw.spec.preflight = { versionRequirements: 'newest' };
+    const bad = () => parsePlan(stringify(raw), 'migration.yaml');
+
+    // THEN
+    expect(plain.plan.spec.preflight).toEqual({ versionRequirements: 'vendor' });
+    expect(bad).toThrow(new UserError('migration.yaml: spec.preflight.versionRequirements: expected one of "vendor", "operator", got "newest".'));
+  });
+
+  test('GIVEN the --version-requirements override WHEN applied THEN the plan and its digest are those of a file saying so; the same value changes nothing', () => {
+    // GIVEN
+    const raw = parse(readFileSync(EXAMPLE, 'utf8'));
+    const loaded = parsePlan(stringify(raw), 'migration.yaml');
+    raw.spec.preflight = { versionRequirements: 'operator' };
+    const written = parsePlan(stringify(raw), 'migration.yaml');
+
+    // WHEN
+    const overridden = withVersionRequirements(loaded, 'operator');
+
+    // THEN
+    expect(overridden.plan).toEqual(written.plan);
+    expect(overridden.sha256).toBe(written.sha256);
+    expect(withVersionRequirements(loaded, 'vendor')).toBe(loaded);
+    expect(withVersionRequirements(loaded, undefined)).toBe(loaded);
   });
 });

@@ -357,7 +357,7 @@ describe('buildDiffReport: the classification rules', () => {
     // THEN
     expect(live).toMatchObject({ apiVersion: 'threescale-migrate.3scale.net/v1alpha1', kind: 'DiffReport', migration: 'prod-3scale', source: 'in-memory live source', mode: 'live', approximate: false, fieldManager: 'argocd-controller' });
     expect(offline).toMatchObject({ mode: 'offline', approximate: true, fieldManager: null, source: 'in-memory offline source' });
-    expect(Object.keys(live)).toEqual(['apiVersion', 'kind', 'migration', 'source', 'mode', 'approximate', 'fieldManager', 'phases', 'currentPhase', 'outOfOrder', 'target', 'objects', 'inSync']);
+    expect(Object.keys(live)).toEqual(['apiVersion', 'kind', 'migration', 'source', 'mode', 'approximate', 'fieldManager', 'phases', 'currentPhase', 'outOfOrder', 'target', 'objects', 'inSync', 'preflight']);
   });
 
   test('one LIST call for everything, one dry-run per distinct object version', async () => {
@@ -544,6 +544,41 @@ describe('buildDiffReport: the upgrade to 2.16 (examples/postgresql-and-redis en
     // THEN
     expect(a.threescale).toBeNull();
     expect(b.threescale).toBeNull();
+  });
+
+  test('GIVEN verify done and a 2.15 InstallPlan waiting for approval WHEN the report is built THEN the upgrade is blocked, naming the failed check', async () => {
+    // GIVEN
+    const pending: KubeObject = {
+      apiVersion: 'operators.coreos.com/v1alpha1',
+      kind: 'InstallPlan',
+      metadata: { name: 'install-7xk2p', namespace: '3scale' },
+      spec: { approval: 'Manual', approved: false, clusterServiceVersionNames: ['3scale-operator.v0.12.5'] },
+      status: { phase: 'RequiresApproval' },
+    };
+    const source = new MemorySource([...live(verify, 'threescale-2.15'), pending]);
+
+    // WHEN
+    const r = await buildDiffReport(plan.plan, result, source, { target: 'upgrade', fieldManager: 'argocd-controller' });
+
+    // THEN the migration phases are unaffected; the upgrade waits for the check
+    expect(statuses(r)).toMatchObject({ verify: 'applied', upgrade: 'blocked' });
+    expect(phaseOf(r, 'upgrade').reason).toMatch(/^preflight checks failed: install-plans:3scale\/3scale-operator; nothing of it is live yet/);
+    expect(r.preflight.failed).toEqual(['install-plans:3scale/3scale-operator']);
+    expect(r.preflight.checks.find((c) => c.id === 'install-plans:3scale/3scale-operator')).toMatchObject({ found: 'install-7xk2p (3scale-operator.v0.12.5)', needed: 'none pending' });
+  });
+
+  test('GIVEN the upgrade already applied WHEN a check fails THEN the phase keeps its status: blocking only holds back an upgrade not started', async () => {
+    // GIVEN the 2.16 channel live and the Redis flags back to internal (a failed check)
+    const source = new MemorySource(
+      live(upgrade, 'threescale-2.16').map((o) => (o.kind === 'APIManager' ? { ...o, spec: { ...(o.spec as object), externalComponents: { system: { database: true, redis: false }, backend: { redis: true } } } } : o)),
+    );
+
+    // WHEN
+    const r = await buildDiffReport(plan.plan, result, source, { target: 'upgrade', fieldManager: 'argocd-controller' });
+
+    // THEN
+    expect(r.preflight.failed).toContain('components-external');
+    expect(statuses(r).upgrade).not.toBe('blocked');
   });
 
   test('a plan without the upgrade has no threescale block', async () => {

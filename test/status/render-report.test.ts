@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { DiffReport, PhaseReport } from '../../src/status/diff-report.js';
 import type { ObjectVerdict, Verdict } from '../../src/status/object-verdicts.js';
 import { renderReportJson, renderReportText } from '../../src/status/render-report.js';
+import type { PreflightCheck } from '../../src/preflight/preflight-checks.js';
 
 const ANSI = /\u001b\[[0-9;]*m/;
 const plain = (text: string): string => text.replace(/\u001b\[[0-9;]*m/g, '');
@@ -50,9 +51,65 @@ function liveReport(overrides: Partial<DiffReport> = {}): DiffReport {
       object('Deployment', 'zync', 'missing', { partial: true }),
     ],
     inSync: false,
+    preflight: { requirements: 'vendor', checks: [], failed: [] },
     ...overrides,
   };
 }
+
+/** A failed version check of a server the plan replaces, measured before the migration. */
+const REDIS_BELOW: PreflightCheck = {
+  id: 'server-version:system-redis',
+  title: 'system-redis server version',
+  status: 'failed',
+  found: 'Redis 6.2.7',
+  needed: 'Redis 7.0.0 or later (operator requirements)',
+  source: 'ConfigMap 3scale/threescale-migrate-evidence: check-versions-redis.result',
+  fixedBy: 'prepare',
+  detail: 'measured before the migration: prepare creates its replacement and verify measures that one (check-new-versions-redis)',
+};
+const CV_FORBIDDEN: PreflightCheck = {
+  id: 'openshift-version',
+  title: 'OpenShift version',
+  status: 'unknown',
+  found: null,
+  needed: '4.12 or later',
+  source: 'ClusterVersion version: status.desired.version',
+  fixedBy: null,
+  detail: 'forbidden: list clusterversions.config.openshift.io (HTTP 403)',
+};
+const ORACLE_OK: PreflightCheck = { id: 'oracle', title: 'the System database is not Oracle', status: 'passed', found: 'postgresql://', needed: 'PostgreSQL or MySQL', source: 'Secret 3scale/system-database: scheme of URL', fixedBy: null, detail: 'not Oracle' };
+
+describe('renderReportText: preflight checks', () => {
+  test('GIVEN failed, unknown and passed checks WHEN the report renders THEN failed come first with found, needed and fixing phase, then unknown with the reason, then the passed ids', () => {
+    // GIVEN
+    const report = liveReport({ preflight: { requirements: 'operator', checks: [CV_FORBIDDEN, ORACLE_OK, REDIS_BELOW], failed: [REDIS_BELOW.id] } });
+
+    // WHEN
+    const text = renderReportText(report, { color: false });
+
+    // THEN
+    expect(text).toContain(
+      [
+        'current phase: prepare',
+        '',
+        'preflight checks for 3scale 2.16 (operator requirements): 1 failed, 1 unknown, 1 passed',
+        '  ✗ system-redis server version: found Redis 6.2.7; needed Redis 7.0.0 or later (operator requirements); fixed by phase prepare: measured before the migration: prepare creates its replacement and verify measures that one (check-new-versions-redis)',
+        '  ? OpenShift version: unknown: forbidden: list clusterversions.config.openshift.io (HTTP 403) (needed 4.12 or later)',
+        '  ✓ passed: oracle',
+        '',
+        '02-scale-down: 3 of 4 objects differ or are not done',
+      ].join('\n'),
+    );
+  });
+
+  test('GIVEN verbose WHEN the report renders THEN every passed check shows what was found', () => {
+    // GIVEN
+    const report = liveReport({ preflight: { requirements: 'vendor', checks: [ORACLE_OK], failed: [] } });
+
+    // WHEN / THEN
+    expect(renderReportText(report, { color: false, verbose: true })).toContain('  ✓ the System database is not Oracle: found postgresql://\n');
+  });
+});
 
 describe('renderReportText', () => {
   test('the header, the phase table, the current phase and the target object by object, open ones only', () => {
@@ -226,9 +283,21 @@ describe('renderReportJson', () => {
     // THEN
     expect(a).toBe(b);
     const parsed = JSON.parse(a) as Record<string, unknown>;
-    expect(Object.keys(parsed)).toEqual(['apiVersion', 'kind', 'migration', 'source', 'mode', 'approximate', 'fieldManager', 'phases', 'currentPhase', 'outOfOrder', 'target', 'objects', 'inSync']);
+    expect(Object.keys(parsed)).toEqual(['apiVersion', 'kind', 'migration', 'source', 'mode', 'approximate', 'fieldManager', 'phases', 'currentPhase', 'outOfOrder', 'target', 'objects', 'inSync', 'preflight']);
+    expect(Object.keys(parsed.preflight as object)).toEqual(['requirements', 'checks', 'failed']);
     expect(Object.keys((parsed.phases as object[])[0]!)).toEqual(['order', 'id', 'folder', 'status', 'reason', 'checks', 'rollback']);
     expect(Object.keys((parsed.objects as object[])[1]!)).toEqual(['ref', 'verdict', 'partial', 'changes']);
+  });
+
+  test('the preflight checks carry id, title, status, found, needed, source, fixing phase and detail, in that order', () => {
+    // GIVEN a report with one failed check
+    const json = renderReportJson(liveReport({ preflight: { requirements: 'operator', checks: [REDIS_BELOW], failed: [REDIS_BELOW.id] } }));
+
+    // WHEN
+    const parsed = JSON.parse(json) as { preflight: { checks: object[] } };
+
+    // THEN
+    expect(Object.keys(parsed.preflight.checks[0]!)).toEqual(['id', 'title', 'status', 'found', 'needed', 'source', 'fixedBy', 'detail']);
   });
 
   test('the threescale block comes last, only when the report has one', () => {
@@ -239,7 +308,7 @@ describe('renderReportJson', () => {
     const parsed = JSON.parse(json) as Record<string, unknown>;
 
     // THEN
-    expect(Object.keys(parsed).slice(-2)).toEqual(['inSync', 'threescale']);
+    expect(Object.keys(parsed).slice(-3)).toEqual(['inSync', 'preflight', 'threescale']);
     expect(parsed.threescale).toEqual({ version: '2.16.1', operatorVersion: '0.13.1', preflights: null });
   });
 

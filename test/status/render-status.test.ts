@@ -1,12 +1,28 @@
 import { describe, expect, test } from 'vitest';
 import type { DiffReport, PhaseReport, PhaseStatus } from '../../src/status/diff-report.js';
 import { nextStep, renderStatus } from '../../src/status/render-status.js';
+import type { PreflightCheck } from '../../src/preflight/preflight-checks.js';
 
 const ANSI = /\u001b\[[0-9;]*m/;
-const IDS = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify'];
+const IDS = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify', 'upgrade'];
+
+/** A failed preflight check: an OpenShift too old for 3scale 2.16. */
+const OLD_OPENSHIFT: PreflightCheck = {
+  id: 'openshift-version',
+  title: 'OpenShift version',
+  status: 'failed',
+  found: '4.11.45',
+  needed: '4.12 or later',
+  source: 'ClusterVersion version: status.desired.version',
+  fixedBy: null,
+  detail: 'upgrade OpenShift to 4.12 or later before upgrading 3scale',
+};
 
 /** A report whose phases have the given statuses (in procedure order), target the given folder. */
-function reportWith(statuses: readonly PhaseStatus[], options: { target: string; inSync: boolean; outOfOrder?: string[]; approximate?: boolean; reasons?: Record<string, string> }): DiffReport {
+function reportWith(
+  statuses: readonly PhaseStatus[],
+  options: { target: string; inSync: boolean; outOfOrder?: string[]; approximate?: boolean; reasons?: Record<string, string>; failedChecks?: PreflightCheck[] },
+): DiffReport {
   const phases: PhaseReport[] = statuses.map((status, order) => ({
     order,
     id: IDS[order]!,
@@ -35,6 +51,7 @@ function reportWith(statuses: readonly PhaseStatus[], options: { target: string;
     target: options.target,
     objects: [],
     inSync: options.inSync,
+    preflight: { requirements: 'vendor', checks: options.failedChecks ?? [], failed: (options.failedChecks ?? []).map((c) => c.id) },
   };
 }
 
@@ -150,6 +167,41 @@ describe('nextStep', () => {
 
     // WHEN / THEN
     expect(nextStep(report)).toBe('08-verify is in sync; nothing left to apply');
+  });
+});
+
+describe('renderStatus and nextStep with failed preflight checks', () => {
+  test('GIVEN a failed check WHEN status renders THEN it lists it with found, needed and the fix, before the next step', () => {
+    // GIVEN
+    const report = reportWith([...done(9), 'blocked'], { target: '08-verify', inSync: true, failedChecks: [OLD_OPENSHIFT] });
+
+    // WHEN
+    const lines = renderStatus(report, { color: false }).split('\n');
+
+    // THEN
+    expect(lines.slice(10, 14)).toEqual([
+      '',
+      'preflight checks for 3scale 2.16 (vendor requirements): 1 failed, 0 unknown, 0 passed',
+      '  ✗ OpenShift version: found 4.11.45; needed 4.12 or later; fix outside this tool: upgrade OpenShift to 4.12 or later before upgrading 3scale',
+      '',
+    ]);
+    expect(lines[14]).toBe('next: 08-verify is in sync; do not promote to upgrade yet: the preflight checks openshift-version fail (see above)');
+  });
+
+  test('GIVEN the upgrade is the target and blocked by a check WHEN the next step is asked THEN it says to fix the checks, not to sync', () => {
+    // GIVEN
+    const report = reportWith([...done(9), 'blocked'], { target: '09-upgrade', inSync: false, failedChecks: [OLD_OPENSHIFT] });
+
+    // WHEN / THEN
+    expect(nextStep(report)).toBe('09-upgrade is blocked by the preflight checks openshift-version: fix them first (each says what fixes it)');
+  });
+
+  test('GIVEN no failed check WHEN status renders THEN no preflight section is printed', () => {
+    // GIVEN
+    const report = reportWith(done(9), { target: '08-verify', inSync: true });
+
+    // WHEN / THEN
+    expect(renderStatus(report, { color: false })).not.toContain('preflight checks');
   });
 });
 

@@ -30,6 +30,8 @@ export interface FakeResourceType {
    * patches, server-side defaults), with OpenShift schema names.
    */
   readonly aggregated: boolean;
+  /** Verbs discovery lists (read-only aggregated APIs such as PackageManifest serve only get, list, watch). */
+  readonly verbs: readonly string[];
 }
 
 /** Which optional APIs the fake serves. */
@@ -53,7 +55,7 @@ function t(
   kind: string,
   plural: string,
   namespaced: boolean,
-  extra: { shortNames?: string[]; subresources?: ('status' | 'scale')[]; builtIn?: boolean; aggregated?: boolean } = {},
+  extra: { shortNames?: string[]; subresources?: ('status' | 'scale')[]; builtIn?: boolean; aggregated?: boolean; verbs?: string[] } = {},
 ): FakeResourceType {
   const slash = apiVersion.indexOf('/');
   const group = slash < 0 ? '' : apiVersion.slice(0, slash);
@@ -69,6 +71,7 @@ function t(
     subresources: extra.subresources ?? [],
     builtIn: extra.builtIn ?? true,
     aggregated: extra.aggregated ?? false,
+    verbs: extra.verbs ?? VERBS,
   };
 }
 
@@ -102,6 +105,10 @@ const ALL_TYPES: readonly FakeResourceType[] = [
   t('operators.coreos.com/v1alpha1', 'Subscription', 'subscriptions', true, { shortNames: ['sub'], subresources: ['status'], builtIn: false }),
   t('operators.coreos.com/v1', 'OperatorGroup', 'operatorgroups', true, { shortNames: ['og'], subresources: ['status'], builtIn: false }),
   t('route.openshift.io/v1', 'Route', 'routes', true, { subresources: ['status'], builtIn: false }),
+  // OpenShift's cluster version (one object, `version`) and OLM's package server, an aggregated read-only API
+  // that answers from the catalogs (its objects are namespaced: a catalog's packages appear in its namespace).
+  t('config.openshift.io/v1', 'ClusterVersion', 'clusterversions', false, { subresources: ['status'], builtIn: false }),
+  t('packages.operators.coreos.com/v1', 'PackageManifest', 'packagemanifests', true, { builtIn: false, verbs: ['get', 'list', 'watch'] }),
   t('apps.openshift.io/v1', 'DeploymentConfig', 'deploymentconfigs', true, { shortNames: ['dc'], subresources: ['status', 'scale'], builtIn: false, aggregated: true }),
 ];
 
@@ -164,7 +171,7 @@ export class FakeResourceRegistry {
         singularName: rt.singular,
         namespaced: rt.namespaced,
         kind: rt.kind,
-        verbs: VERBS,
+        verbs: rt.verbs,
         storageVersionHash: Buffer.from(`${rt.group}/${rt.kind}`).toString('base64').slice(0, 11),
       };
       if (rt.shortNames) entry.shortNames = rt.shortNames;

@@ -448,6 +448,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     const body = raw.toString('utf8');
     if (path404(r)) return statusFailure(404, 'NotFound', 'the server could not find the requested resource', {});
     if (r.kind === 'discovery') return method === 'GET' ? { status: 200, body: r.document } : methodNotAllowed(method);
+    // Read-only APIs (the OLM package server) refuse writes the way their aggregated servers do.
+    if (r.rt && !r.rt.verbs.includes(verbOf(method, r))) return methodNotAllowed(method);
     const dryRun = query.get('dryRun');
     if (dryRun !== null && dryRun !== 'All') return statusFailure(400, 'BadRequest', `dryRun: Unsupported value: "${dryRun}": supported values: "All"`);
     if (query.get('watch') === 'true' || query.get('watch') === '1') return statusFailure(400, 'BadRequest', 'watch is not supported by the fake API server');

@@ -13,11 +13,23 @@ export function addCompareOptions(command: Command): Command {
       new Option('--field-manager <manager>', 'field manager of the server-side apply dry-run: argocd (argocd-controller), flux (kustomize-controller), kubectl, ours, or a name').default('ours'),
     )
     .option('--explain', 'also read pod states, Warning Events and the tails of the 3scale and migration pod logs, and explain the failures they show (vendor chapter 7)')
+    .addOption(versionRequirementsOption())
     .option('--request-timeout <seconds>', 'deadline of each API request', (v) => {
       const n = Number(v);
       if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of seconds.');
       return n;
     });
+}
+
+/**
+ * `--version-requirements`: which table of 3scale 2.16 minimum versions applies, overriding
+ * spec.preflight.versionRequirements (the vendor documentation and the upstream operator disagree).
+ */
+export function versionRequirementsOption(): Option {
+  return new Option('--version-requirements <table>', 'minimum server versions for 2.16: vendor (documentation: Redis 7.2, PostgreSQL 15) or operator (2.16 operator: Redis 7.0, PostgreSQL 13) (default: spec.preflight.versionRequirements)').choices([
+    'vendor',
+    'operator',
+  ]);
 }
 
 /** Options as commander parses them. */
@@ -31,6 +43,7 @@ export interface CompareFlags {
   readonly fieldManager: string;
   readonly requestTimeout?: number;
   readonly explain?: boolean;
+  readonly versionRequirements?: 'vendor' | 'operator';
 }
 
 /** Maps flags to the library options. */
@@ -45,5 +58,6 @@ export function compareOptions(flags: CompareFlags) {
     fieldManager: flags.fieldManager,
     requestTimeoutMs: flags.requestTimeout ? flags.requestTimeout * 1000 : undefined,
     explain: flags.explain === true,
+    versionRequirements: flags.versionRequirements,
   };
 }

@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { versionRequirementsOption } from './cluster-options.js';
 
 /** `synth`: render every phase of a plan into folders of YAML. */
 export function registerSynth(program: Command): void {
@@ -9,9 +10,10 @@ export function registerSynth(program: Command): void {
     .option('-o, --out <dir>', 'output folder, replaced atomically', 'dist')
     .addOption(new Option('--gitops <engine>', 'GitOps wiring to render beside the phase folders').choices(['none', 'argocd', 'flux']).default('none'))
     .option('--target-phase <phase>', 'with --gitops: the phase folder the engine reconciles (overrides spec.gitops.targetPhase)')
-    .action(async (opts: { config: string; out: string; gitops: 'none' | 'argocd' | 'flux'; targetPhase?: string }) => {
+    .addOption(versionRequirementsOption())
+    .action(async (opts: { config: string; out: string; gitops: 'none' | 'argocd' | 'flux'; targetPhase?: string; versionRequirements?: 'vendor' | 'operator' }) => {
       const { runSynth } = await import('../../synth/run-synth.js');
-      const summary = await runSynth({ planPath: opts.config, outDir: opts.out, gitops: opts.gitops, targetPhase: opts.targetPhase });
+      const summary = await runSynth({ planPath: opts.config, outDir: opts.out, gitops: opts.gitops, targetPhase: opts.targetPhase, versionRequirements: opts.versionRequirements });
       process.stdout.write(summary);
     });
 }
