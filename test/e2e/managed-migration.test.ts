@@ -35,7 +35,7 @@ describe('managed targets: RDS PostgreSQL, ElastiCache backend Redis, on-cluster
     expect(jobs('copy-data')).toEqual(['3scale-db/copy-system-redis', '3scale/copy-system-database', '3scale/export-backend-redis-rdb']);
     expect(jobs('load-redis')).toEqual(['3scale-db/aof-rewrite-system-redis', '3scale/check-seeded-redis']);
     expect(jobs('cutover')).toEqual(['3scale/rewrite-connection-secrets']);
-    expect(jobs('verify')).toEqual(['3scale/verify-redis', '3scale/verify-system-database']);
+    expect(jobs('verify')).toEqual(['3scale/check-new-versions-redis', '3scale/check-new-versions-system-database', '3scale/verify-redis', '3scale/verify-system-database']);
     // AND no file holds a Secret: the Jobs read the managed servers' credentials from it in the cluster
     expect(e2e.result.files.filter((f) => /^kind: Secret$/m.test(f.content)).map((f) => f.path)).toEqual([]);
   });
