@@ -416,6 +416,7 @@ const cleanup: PhaseDefinition = {
 export const externalizeOnCluster: Procedure = {
   id: 'externalize-on-cluster',
   planKind: 'MigrationPlan',
+  runNoun: 'Migration',
   title: '3scale 2.15: move the System database and both Redis out of the operator, onto new servers on the cluster or existing managed ones, then optionally upgrade to 2.16',
   source: 'Migrating Red Hat 3scale API Management 2.16, chapters 3 to 6, and chapters 1 and 2 for the upgrade',
   phases: [preflight, prepare, scaleDown, copyData, loadRedis, persist, cutover, scaleUp, verify, upgrade, cleanup],

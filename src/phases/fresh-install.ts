@@ -169,6 +169,7 @@ export function managedSecrets(plan: FreshInstallPlan): string[] {
 export const freshInstall: Procedure<FreshInstallPlan> = {
   id: 'fresh-install',
   planKind: 'FreshInstallPlan',
+  runNoun: 'Install',
   title: 'a new self-hosted 3scale 2.16 install by the operator, with external databases from day one',
   source: 'Installing 3scale 2.16 with the operator, and the fixes of the ROSA field report',
   phases: [preflight, operator, databases, apiManager, verify],

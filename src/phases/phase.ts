@@ -70,6 +70,8 @@ export interface Procedure<P extends PlanBase = MigrationPlan> {
   readonly id: string;
   /** The plan kind (`kind` of the plan file) whose plans run this procedure. */
   readonly planKind: string;
+  /** What one run of it is called in headings (`Migration dev-3scale: …`, `Install prod-3scale: …`). */
+  readonly runNoun: string;
   /** One line. */
   readonly title: string;
   /** The seed chapter or document the procedure turns into code. */

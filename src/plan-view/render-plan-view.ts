@@ -6,7 +6,7 @@ import { windowLabel } from './window-label.js';
 /** The plan as data: the shape of `plan --format json` (stable, documented in the README). */
 export interface PlanView {
   readonly migration: string;
-  readonly procedure: { readonly id: string; readonly title: string; readonly source: string };
+  readonly procedure: { readonly id: string; readonly title: string; readonly source: string; readonly runNoun: string };
   readonly phases: readonly {
     readonly order: number;
     readonly id: string;
@@ -25,7 +25,7 @@ export function planView(plan: PlanBase): PlanView {
   const procedure = procedureById(plan.spec.procedure);
   return {
     migration: plan.metadata.name,
-    procedure: { id: procedure.id, title: procedure.title, source: procedure.source },
+    procedure: { id: procedure.id, title: procedure.title, source: procedure.source, runNoun: procedure.runNoun },
     phases: plannedPhases(plan).map((p: PlannedPhase) => ({
       order: p.order,
       id: p.definition.id,
@@ -51,7 +51,7 @@ export function renderPlanView(plan: PlanBase, format: 'text' | 'json' | 'mermai
 }
 
 function text(view: PlanView): string {
-  const out: string[] = [`Migration ${view.migration}: ${view.procedure.title}`, `Source: ${view.procedure.source}`, ''];
+  const out: string[] = [`${view.procedure.runNoun} ${view.migration}: ${view.procedure.title}`, `Source: ${view.procedure.source}`, ''];
   for (const p of view.phases) {
     if (p.window === 'opens-window') out.push('=== maintenance window opens: 3scale is stopped from here ===', '');
     out.push(`${p.folder}  ${p.title}${p.destructive ? '  [DESTRUCTIVE]' : ''}`);

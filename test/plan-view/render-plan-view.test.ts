@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import { plannedPhases } from '../../src/phases/registry.js';
 import { planView, renderPlanView } from '../../src/plan-view/render-plan-view.js';
-import { EXAMPLES, examplePlanWith, loadExample } from '../support/plans.js';
+import { EXAMPLES, examplePlanWith, loadExample, loadFreshInstallExample } from '../support/plans.js';
 
 const nothingMoves = () =>
   examplePlanWith('redis-only', (raw) => {
@@ -23,7 +23,7 @@ describe('planView', () => {
 
     // THEN
     expect(Object.keys(view)).toEqual(['migration', 'procedure', 'phases']);
-    expect(Object.keys(view.procedure)).toEqual(['id', 'title', 'source']);
+    expect(Object.keys(view.procedure)).toEqual(['id', 'title', 'source', 'runNoun']);
     for (const p of view.phases) {
       expect(Object.keys(p)).toEqual(['order', 'id', 'folder', 'title', 'window', 'destructive', 'changes', 'expects', 'rollback']);
       if (p.rollback) expect(Object.keys(p.rollback)).toEqual(['folder', 'title', 'changes']);
@@ -268,5 +268,18 @@ describe('renderPlanView', () => {
         for (const n of nodes) expect(n.slice(n.indexOf('["') + 2, n.lastIndexOf('"]')), name).not.toContain('"');
       }
     });
+  });
+});
+
+describe('the heading names what a run of the procedure is', () => {
+  test('GIVEN a fresh-install plan WHEN rendered as text THEN the heading says Install, not Migration', () => {
+    // GIVEN
+    const { plan } = loadFreshInstallExample('fresh-install-rosa');
+
+    // WHEN
+    const text = renderPlanView(plan, 'text');
+
+    // THEN
+    expect(text.split('\n')[0]).toMatch(/^Install [a-z0-9-]+: /);
   });
 });
