@@ -1,17 +1,19 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
+import type { PlanBase } from '../src/plan/plan-base.js';
+import type { MigrationPlan } from '../src/plan/plan-schema.js';
 
 /**
  * Base of every phase chart: explicit names only (no construct-path hashes), so a folder's content is a
  * function of the plan alone.
  */
-export class PhaseChart extends Chart {
-  public readonly context: RenderContext;
+export class PhaseChart<P extends PlanBase = MigrationPlan> extends Chart {
+  public readonly context: RenderContext<P>;
   private readonly _files = new Map<string, string>();
   private readonly _deleted: { apiVersion: string; kind: string; namespace?: string; name: string }[] = [];
 
-  public constructor(scope: Construct, id: string, context: RenderContext) {
+  public constructor(scope: Construct, id: string, context: RenderContext<P>) {
     super(scope, id, { disableResourceNameHashes: true });
     this.context = context;
   }
@@ -44,7 +46,7 @@ export class PhaseChart extends Chart {
   }
 
   /** The plan being rendered. */
-  public get plan() {
+  public get plan(): P {
     return this.context.plan;
   }
 

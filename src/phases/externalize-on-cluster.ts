@@ -1,3 +1,4 @@
+import { mysqlDetachSteps } from '../patches/mysql-detach.js';
 import { THREESCALE_DEPLOYMENTS } from '../plan/deployments.js';
 import {
   mysqlKeptInPlace,
@@ -180,6 +181,7 @@ const cutover: PhaseDefinition = {
     mysqlKeptInPlace(plan) ? 'the operator is at 0 replicas' : 'the new servers are ready',
   ],
   chart: () => import('../../charts/cutover-chart.js'),
+  patches: mysqlDetachSteps,
   rollback: {
     title: 'point 3scale back at the old databases',
     describe: (plan) => {

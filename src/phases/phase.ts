@@ -1,5 +1,6 @@
 import type { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
+import type { JsonPatchStep } from '../patches/json-patch-steps.js';
 import type { PlanBase } from '../plan/plan-base.js';
 import type { MigrationPlan } from '../plan/plan-schema.js';
 
@@ -59,6 +60,11 @@ export interface PhaseDefinition<P extends PlanBase = MigrationPlan> {
   readonly chart: () => Promise<PhaseChartModule<P>>;
   /** How to undo it; absent for read-only phases. */
   readonly rollback?: RollbackDefinition<P>;
+  /**
+   * The guarded JSON patch steps one of the phase's Jobs applies to objects the tool does not own; `diff`
+   * checks their outcome on the live objects from this phase on. Absent: the phase patches nothing.
+   */
+  patches?(plan: P): readonly JsonPatchStep[];
 }
 
 /** An ordered list of phases that together do one job (a migration, an install, an upgrade). */

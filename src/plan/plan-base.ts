@@ -1,4 +1,5 @@
 import type { GitopsSpec, JobsSpec, MigrationPlan } from './plan-schema.js';
+import type { TemplateUpgradePlan } from './template-upgrade-plan-schema.js';
 
 /**
  * What every plan kind has. Generic code (synth, the GitOps wiring, diff, status, the plan view) reads only
@@ -26,9 +27,14 @@ export interface PlanBase {
 }
 
 /** Every plan kind the loader accepts. */
-export type AnyPlan = MigrationPlan;
+export type AnyPlan = MigrationPlan | TemplateUpgradePlan;
 
 /** Narrows a plan to the MigrationPlan kind (the 2.15 externalization). */
 export function isMigrationPlan(plan: PlanBase): plan is MigrationPlan {
   return plan.kind === 'MigrationPlan';
+}
+
+/** Narrows a plan to the TemplateUpgradePlan kind (the template-era 2.5 to 2.6 upgrade). */
+export function isTemplateUpgradePlan(plan: PlanBase): plan is TemplateUpgradePlan {
+  return plan.kind === 'TemplateUpgradePlan';
 }

@@ -1,5 +1,6 @@
 import { MIGRATION_PLAN_KIND } from './migration-plan.js';
 import type { AnyPlan } from './plan-base.js';
+import { TEMPLATE_UPGRADE_PLAN_KIND_ENTRY } from './template-upgrade-plan.js';
 
 /** One kind of plan file: its `kind` value and the validation that turns a parsed document into a plan. */
 export interface PlanKind {
@@ -10,4 +11,4 @@ export interface PlanKind {
 }
 
 /** Every plan kind, by the `kind` a file names; each procedure of the registry belongs to one of them. */
-export const PLAN_KINDS: readonly PlanKind[] = [MIGRATION_PLAN_KIND];
+export const PLAN_KINDS: readonly PlanKind[] = [MIGRATION_PLAN_KIND, TEMPLATE_UPGRADE_PLAN_KIND_ENTRY];

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { objectKey, type KubeObject } from '../kube/kube-object.js';
-import { mysqlDetachSteps } from '../patches/mysql-detach.js';
-import { isMigrationPlan, type PlanBase } from '../plan/plan-base.js';
+import { patchCheckObjects } from '../patches/json-patch-steps.js';
+import type { PlanBase } from '../plan/plan-base.js';
 import { findFolderState } from '../synth/folder-target.js';
 import type { FolderState, SynthResult } from '../synth/synthesize.js';
 import type { LiveSource } from './live-source.js';
@@ -166,28 +166,19 @@ function check(o: KubeObject): DesiredCheck {
 }
 
 /**
- * The removals the MySQL detach Job makes: from the cut-over on, the detached objects must not carry
- * the 3scale labels and the APIManager ownerReference any more.
+ * What the JSON patch Jobs of the phases up to this state have done to live objects they do not own (MySQL
+ * detach: labels and the ownerReference gone; template upgrade: service account, variables, triggers, tags
+ * there): from the phase that patches on, in forward states, each patched object is checked by its
+ * removals and by the fragment the patches add. Rollback states restore from backups and are not checked.
  */
-function removalChecks(plan: PlanBase, result: SynthResult, state: FolderState): DesiredCheck[] {
-  if (!isMigrationPlan(plan)) return [];
-  const steps = mysqlDetachSteps(plan);
-  const cutover = result.forward.find((s) => s.phase.definition.id === 'cutover');
-  if (!steps.length || !cutover || state.rollback || state.phase.order < cutover.phase.order) return [];
-  // The patch removes the APIManager ownerReference by its live position (guarded by a `test` of kind and name);
-  // the comparison addresses list items in merge-key (uid) order, so the check selects it by kind and name.
-  const owner = `/metadata/ownerReferences/kind=APIManager,name=${plan.spec.threescale.apiManagerName}`;
-  const byObject = new Map<string, { kind: string; name: string; paths: string[] }>();
-  for (const s of steps) {
-    const key = `${s.kind}/${s.name}`;
-    const entry = byObject.get(key) ?? { kind: s.kind, name: s.name, paths: [] };
-    entry.paths.push(/^\/metadata\/ownerReferences\/\d+$/.test(s.removedPath) ? owner : s.removedPath);
-    byObject.set(key, entry);
-  }
-  const apiVersion = (kind: string) => (kind === 'Deployment' ? 'apps/v1' : 'v1');
-  return [...byObject.values()].map((e) => ({
-    object: { apiVersion: apiVersion(e.kind), kind: e.kind, metadata: { name: e.name, namespace: plan.spec.threescale.namespace } },
-    removedPaths: e.paths,
+function patchChecks(plan: PlanBase, result: SynthResult, state: FolderState, onlyOwn: boolean): DesiredCheck[] {
+  if (state.rollback) return [];
+  const phases = result.forward.filter((s) => (onlyOwn ? s === state : s.phase.order <= state.phase.order));
+  const steps = phases.flatMap((s) => s.phase.definition.patches?.(plan) ?? []);
+  return patchCheckObjects(steps, plan.spec.threescale.namespace).map((c) => ({
+    object: c.object,
+    ...(c.removedPaths.length ? { removedPaths: c.removedPaths } : {}),
+    patched: true,
     partial: true,
   }));
 }
@@ -202,12 +193,12 @@ function ownChecks(plan: PlanBase, result: SynthResult, state: FolderState): Des
   const index = result.forward.indexOf(state);
   const previous = new Map((index > 0 ? result.forward[index - 1]!.objects : []).map((o) => [objectKey(o), o]));
   const own = state.own.filter((o) => !isJobHelper(o) && !isDeepStrictEqual(previous.get(objectKey(o)), o)).map(check);
-  return state.phase.definition.id === 'cutover' ? [...own, ...removalChecks(plan, result, state)] : own;
+  return [...own, ...patchChecks(plan, result, state, true)];
 }
 
 /** Checks of a whole folder state. */
 function stateChecks(plan: PlanBase, result: SynthResult, state: FolderState): DesiredCheck[] {
-  return [...state.objects.filter((o) => !isJobHelper(o)).map(check), ...removalChecks(plan, result, state)];
+  return [...state.objects.filter((o) => !isJobHelper(o)).map(check), ...patchChecks(plan, result, state, false)];
 }
 
 /** Whether a later phase renders this object differently and that later version is what is live. */
@@ -242,10 +233,10 @@ function classifyChecks(state: FolderState, desired: readonly DesiredCheck[], ve
     return { ...base, status: 'applied', reason: supersededCount ? `${satisfied} in sync, ${supersededCount} changed again by later phases` : `${satisfied} of ${verdicts.length} in sync`, checks };
   }
   const running = open.filter((v) => v.verdict === 'job-running' || v.verdict === 'not-ready');
-  // The removals (MySQL detach) are the work of the phase's Job: until it has succeeded, what it still has to
+  // The patches (MySQL detach, template upgrade) are the work of the phase's Job: until it has succeeded, what it still has to
   // remove is work not done yet, not drift.
   const jobsDone = verdicts.every((v) => v.ref.kind !== 'Job' || v.verdict === 'job-succeeded');
-  const awaitingJob = new Set(jobsDone ? [] : verdicts.filter((v, i) => v.verdict === 'changed' && desired[i]?.removedPaths !== undefined));
+  const awaitingJob = new Set(jobsDone ? [] : verdicts.filter((v, i) => v.verdict === 'changed' && desired[i]?.patched === true));
   const absent = open.filter((v) => v.verdict === 'missing' || v.verdict === 'job-not-run' || awaitingJob.has(v));
   const differing = open.filter((v) => (v.verdict === 'changed' && !awaitingJob.has(v)) || v.verdict === 'immutable');
   if (satisfied + supersededCount === 0 && running.length === 0) return { ...base, status: 'pending', reason: `nothing of it is live yet (${describe(open)})`, checks };
