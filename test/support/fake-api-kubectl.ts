@@ -19,6 +19,7 @@ import type { KubeObject } from '../../src/kube/kube-object.js';
 import { loadPlanFile } from '../../src/plan/load-plan.js';
 import { synthesize } from '../../src/synth/synthesize.js';
 import { findBinary, IN_CI, REPO_ROOT, runScript, type BinaryCheck, type ScriptResult } from './db-servers.js';
+import type { FakeApiSelection } from './fake-api-resources.js';
 import { startFakeApiServer, type FakeApiServer, type RecordedRequest } from './fake-api-server.js';
 import { loadLiveFixture, type LIVE_FIXTURES } from './live-fixtures.js';
 
@@ -52,7 +53,11 @@ export function failInCiIfKubectlMissing(check: BinaryCheck): void {
 export const EXAMPLE_PLANS = {
   postgresql: join(REPO_ROOT, 'examples', 'postgresql-and-redis', 'migration.yaml'),
   mysql: join(REPO_ROOT, 'examples', 'mysql-in-place-and-redis', 'migration.yaml'),
+  template: join(REPO_ROOT, 'examples', 'template-2.5-to-2.6', 'migration.yaml'),
 } as const;
+
+/** The OpenShift APIs a template-era (DeploymentConfig, ImageStream) cluster serves. */
+export const OPENSHIFT_APIS: FakeApiSelection = { deploymentConfigs: true, imageStreams: true };
 
 /** One rule of a Role. */
 export interface PolicyRule {
@@ -229,8 +234,11 @@ export interface KubeScriptCluster {
  * Starts a fake API server holding `objects` plus the given namespaces. `home` is kubectl's HOME (its
  * discovery and OpenAPI cache); share one across the tests of a file to keep them fast.
  */
-export async function startKubeScriptCluster(objects: readonly KubeObject[], options: { readonly namespaces: readonly string[]; readonly home: string }): Promise<KubeScriptCluster> {
-  const api = await startFakeApiServer({ objects: [...options.namespaces.map(namespaceObject), ...objects], token: null });
+export async function startKubeScriptCluster(
+  objects: readonly KubeObject[],
+  options: { readonly namespaces: readonly string[]; readonly home: string; readonly apis?: FakeApiSelection },
+): Promise<KubeScriptCluster> {
+  const api = await startFakeApiServer({ objects: [...options.namespaces.map(namespaceObject), ...objects], token: null, apis: options.apis });
   const kubeconfig = api.kubeconfigPath();
   const work = await mkdtemp(join(tmpdir(), 'tsm-kube-work-'));
   return {
@@ -271,7 +279,7 @@ export interface KubeScriptSuite {
 export function useKubeScriptSuite(
   kubectl: BinaryCheck,
   fixtureName: keyof typeof LIVE_FIXTURES,
-  options: { readonly setup?: () => Promise<void>; readonly clusterPerTest?: readonly string[] } = {},
+  options: { readonly setup?: () => Promise<void>; readonly clusterPerTest?: readonly string[]; readonly apis?: FakeApiSelection } = {},
 ): KubeScriptSuite {
   // Filled in by the hooks, like the suite-level variables it replaces.
   const suite = {} as { -readonly [K in keyof KubeScriptSuite]: KubeScriptSuite[K] };
@@ -290,7 +298,7 @@ export function useKubeScriptSuite(
   const namespaces = options.clusterPerTest;
   if (namespaces) {
     beforeEach(async () => {
-      suite.cluster = await startKubeScriptCluster(suite.fixture, { namespaces, home: suite.home });
+      suite.cluster = await startKubeScriptCluster(suite.fixture, { namespaces, home: suite.home, apis: options.apis });
     });
 
     afterEach(async () => {
