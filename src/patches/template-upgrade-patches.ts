@@ -204,7 +204,12 @@ export function redisEnvSteps(plan: TemplateUpgradePlan): JsonPatchStep[] {
   return list.steps;
 }
 
-/** Seed 2.7: each database DeploymentConfig gets an ImageChange trigger on its new ImageStream. */
+/**
+ * Seed 2.7: each database DeploymentConfig follows its new ImageStream. One that has no ImageChange trigger
+ * gets one; one that already follows a stream (zync-database on the 2.5 `postgresql` stream) has that
+ * trigger's `from` replaced, not a second trigger appended: two ImageChange triggers on one container
+ * would fight over its image.
+ */
 export function databaseTriggerSteps(plan: TemplateUpgradePlan): JsonPatchStep[] {
   const list = new StepList();
   const show = (t: { type: string; from?: string }) => `${t.type}:${t.from ?? ''},`;
@@ -213,16 +218,29 @@ export function databaseTriggerSteps(plan: TemplateUpgradePlan): JsonPatchStep[]
     if (!dc) continue;
     const from = `${imageStream}:latest`;
     if (dc.triggers.some((t) => t.type === 'ImageChange' && t.from === from)) continue;
-    const trigger = { type: 'ImageChange', imageChangeParams: { automatic: true, containerNames: [dc.containers[0]!.name], from: { kind: 'ImageStreamTag', name: from } } };
-    const operations: JsonPatchOperation[] = [{ op: 'test', path: '/spec/template/spec/containers/0/name', value: dc.containers[0]!.name }];
+    const container = dc.containers[0]!.name;
+    const operations: JsonPatchOperation[] = [{ op: 'test', path: '/spec/template/spec/containers/0/name', value: container }];
     dc.triggers.forEach((t, i) => operations.push({ op: 'test', path: `/spec/triggers/${i}/type`, value: t.type }));
-    operations.push(dc.triggers.length ? { op: 'add', path: '/spec/triggers/-', value: trigger } : { op: 'add', path: '/spec/triggers', value: [trigger] });
+    const existing = dc.triggers.findIndex((t) => t.type === 'ImageChange');
+    const target = { kind: 'ImageStreamTag', name: from };
+    let check: Record<string, unknown>;
+    if (existing >= 0) {
+      const base = `/spec/triggers/${existing}/imageChangeParams`;
+      operations.push({ op: 'test', path: `${base}/from/name`, value: dc.triggers[existing]!.from });
+      operations.push({ op: 'replace', path: `${base}/from`, value: target });
+      check = { spec: { triggers: [{ type: 'ImageChange', imageChangeParams: { from: target } }] } };
+    } else {
+      const trigger = { type: 'ImageChange', imageChangeParams: { automatic: true, containerNames: [container], from: target } };
+      operations.push(dc.triggers.length ? { op: 'add', path: '/spec/triggers/-', value: trigger } : { op: 'add', path: '/spec/triggers', value: [trigger] });
+      check = { spec: { triggers: [trigger] } };
+    }
+    const after = existing >= 0 ? dc.triggers.map((t, i) => (i === existing ? { type: t.type, from } : t)) : [...dc.triggers, { type: 'ImageChange', from }];
     list.push(DC, dc.name, 'image-trigger', {
       operations,
       probe: 'jsonpath={range .spec.triggers[*]}{.type}:{.imageChangeParams.from.name},{end}',
       before: dc.triggers.map(show).join(''),
-      done: [...dc.triggers, { type: 'ImageChange', from }].map(show).join(''),
-      check: { fragment: { spec: { triggers: [trigger] } } },
+      done: after.map(show).join(''),
+      check: { fragment: check },
     });
   }
   return list.steps;

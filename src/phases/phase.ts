@@ -7,6 +7,16 @@ import type { MigrationPlan } from '../plan/plan-schema.js';
 /** Where a phase sits relative to the maintenance window (3scale is down inside it). */
 export type WindowMark = 'before-window' | 'opens-window' | 'in-window' | 'closes-window' | 'after-window';
 
+/** How a procedure words its maintenance window in `plan`, PHASE.md and the README. */
+export interface WindowWording {
+  /** Label of each position relative to the window, e.g. `inside (3scale is stopped)`. */
+  readonly labels: Readonly<Record<WindowMark, string>>;
+  /** Banner of `plan` before the phase that opens the window. */
+  readonly opens: string;
+  /** Banner of `plan` after the phase that closes the window. */
+  readonly closes: string;
+}
+
 /** What a chart module exports: one function that renders a phase's own contribution into a Chart. */
 export interface PhaseChartModule<P extends PlanBase = MigrationPlan> {
   /** Renders the objects this phase adds or changes; the synthesizer composes them into the phase's state. */
@@ -77,6 +87,11 @@ export interface Procedure<P extends PlanBase = MigrationPlan> {
   readonly title: string;
   /** The seed chapter or document the procedure turns into code. */
   readonly source: string;
+  /**
+   * How its maintenance window is worded: whether 3scale is stopped inside it or only disrupted.
+   * @default 3scale is stopped inside the window (STOPPED_WINDOW of src/plan-view/window-label.ts)
+   */
+  readonly windowWording?: WindowWording;
   /** The phases, in the order they are applied. */
   readonly phases: readonly PhaseDefinition<P>[];
 }

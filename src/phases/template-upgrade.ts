@@ -11,7 +11,7 @@ import {
 } from '../plan/template-upgrade-facts.js';
 import type { TemplateUpgradePlan } from '../plan/template-upgrade-plan-schema.js';
 import { TEMPLATE_UPGRADE_PLAN_KIND, TEMPLATE_UPGRADE_PROCEDURE } from '../plan/template-upgrade-plan-schema.js';
-import type { PhaseDefinition, Procedure, RollbackDefinition } from './phase.js';
+import type { PhaseDefinition, Procedure, RollbackDefinition, WindowWording } from './phase.js';
 
 /**
  * The template-era upgrade of 3scale 2.5 to 2.6 on OpenShift 3.11 (vendor guide "Migrating 3scale", 2.5 to
@@ -184,10 +184,28 @@ const removeWildcardRouter: Phase = {
   rollback: restoreOf('remove-wildcard-router', 'the wildcard router'),
 };
 
+/**
+ * 3scale is never stopped by this upgrade: its DeploymentConfigs roll out again phase after phase (new
+ * account, new variables, new images), so inside the window it runs but is disrupted, and until Zync has
+ * recreated the routes some hosts may not answer.
+ */
+const DISRUPTED_WINDOW: WindowWording = {
+  labels: {
+    'before-window': 'before (3scale keeps running)',
+    'opens-window': 'opens it (3scale rolls out again: disruptions start)',
+    'in-window': 'inside (3scale runs, disrupted by rollouts)',
+    'closes-window': 'closes it (routes handed to Zync: disruptions end)',
+    'after-window': 'after (3scale runs)',
+  },
+  opens: 'maintenance window opens: 3scale is disrupted from here (rollouts, not stopped)',
+  closes: 'maintenance window closes: 3scale runs undisrupted again',
+};
+
 export const templateUpgrade: Procedure<TemplateUpgradePlan> = {
   id: TEMPLATE_UPGRADE_PROCEDURE,
   planKind: TEMPLATE_UPGRADE_PLAN_KIND,
   title: '3scale 2.5 installed from templates on OpenShift 3.11: upgrade to 2.6',
   source: 'Red Hat 3scale API Management 2.6, Migrating 3scale, chapter 2 (2.5 to 2.6)',
+  windowWording: DISRUPTED_WINDOW,
   phases: [backup, registryAuth, newObjects, redisSecret, redisEnv, databaseImageStreams, images, routes, removeWildcardRouter],
 };

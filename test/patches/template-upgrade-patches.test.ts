@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { join } from 'node:path';
 import { loadPlanFile } from '../../src/plan/load-plan.js';
 import type { TemplateUpgradePlan } from '../../src/plan/template-upgrade-plan-schema.js';
-import { imageSteps, redisEnvSteps, serviceAccountSteps, systemRedisSecretSteps } from '../../src/patches/template-upgrade-patches.js';
+import { databaseTriggerSteps, imageSteps, redisEnvSteps, serviceAccountSteps, systemRedisSecretSteps } from '../../src/patches/template-upgrade-patches.js';
 import type { JsonPatchStep } from '../../src/patches/json-patch-steps.js';
 
 const plan = loadPlanFile(join(import.meta.dirname, '..', '..', 'examples', 'template-2.5-to-2.6', 'migration.yaml')).plan as TemplateUpgradePlan;
@@ -21,7 +21,7 @@ function recordedDc(name: string): any {
     spec: {
       strategy: dc.preHookEnv ? { rollingParams: { pre: { execNewPod: { env: dc.preHookEnv.map((n) => ({ name: n, value: 'x' })) } } } } : {},
       template: { spec: { containers: c(dc.containers), initContainers: c(dc.initContainers) } },
-      triggers: dc.triggers.map((t) => ({ type: t.type })),
+      triggers: dc.triggers.map((t) => (t.type === 'ImageChange' ? { type: t.type, imageChangeParams: { automatic: true, containerNames: [dc.containers[0]!.name], from: { kind: 'ImageStreamTag', name: t.from } } } : { type: t.type })),
     },
   };
 }
@@ -91,5 +91,34 @@ describe('serviceAccountSteps, systemRedisSecretSteps and imageSteps', () => {
     expect(names).toEqual(['latest', '2.5', '2.6']);
     expect(after.spec.tags[0].from).toEqual({ kind: 'ImageStreamTag', name: '2.6' });
     expect(after.spec.tags[2].from.name).toBe('registry.redhat.io/3scale-amp26/system');
+  });
+});
+
+describe('databaseTriggerSteps', () => {
+  test('GIVEN zync-database following postgresql:9.5 WHEN its step is applied THEN that trigger follows zync-database-postgresql:latest instead, no second ImageChange trigger', () => {
+    // GIVEN
+    const before = recordedDc('zync-database');
+    // WHEN
+    const step = databaseTriggerSteps(plan).find((s) => s.name === 'zync-database')!;
+    const after = apply(before, [step]);
+    // THEN
+    const imageTriggers = after.spec.triggers.filter((t: any) => t.type === 'ImageChange');
+    expect(imageTriggers).toHaveLength(1);
+    expect(imageTriggers[0].imageChangeParams).toEqual({ automatic: true, containerNames: ['postgresql'], from: { kind: 'ImageStreamTag', name: 'zync-database-postgresql:latest' } });
+    expect(step).toMatchObject({ before: 'ConfigChange:,ImageChange:postgresql:9.5,', done: 'ConfigChange:,ImageChange:zync-database-postgresql:latest,' });
+  });
+
+  test('GIVEN zync-database moved to another stream since discovery WHEN its step is applied THEN the test of the old from refuses it', () => {
+    const live = recordedDc('zync-database');
+    live.spec.triggers[1].imageChangeParams.from.name = 'postgresql:10';
+    expect(() => apply(live, databaseTriggerSteps(plan).filter((s) => s.name === 'zync-database'))).toThrow();
+  });
+
+  test('GIVEN system-mysql with only a ConfigChange trigger WHEN its step is applied THEN an ImageChange trigger on system-mysql:latest is appended', () => {
+    const after = apply(recordedDc('system-mysql'), databaseTriggerSteps(plan).filter((s) => s.name === 'system-mysql'));
+    expect(after.spec.triggers).toEqual([
+      { type: 'ConfigChange' },
+      { type: 'ImageChange', imageChangeParams: { automatic: true, containerNames: ['system-mysql'], from: { kind: 'ImageStreamTag', name: 'system-mysql:latest' } } },
+    ]);
   });
 });
