@@ -223,18 +223,17 @@ export function databaseTriggerSteps(plan: TemplateUpgradePlan): JsonPatchStep[]
     dc.triggers.forEach((t, i) => operations.push({ op: 'test', path: `/spec/triggers/${i}/type`, value: t.type }));
     const existing = dc.triggers.findIndex((t) => t.type === 'ImageChange');
     const target = { kind: 'ImageStreamTag', name: from };
-    let check: Record<string, unknown>;
     if (existing >= 0) {
       const base = `/spec/triggers/${existing}/imageChangeParams`;
       operations.push({ op: 'test', path: `${base}/from/name`, value: dc.triggers[existing]!.from });
       operations.push({ op: 'replace', path: `${base}/from`, value: target });
-      check = { spec: { triggers: [{ type: 'ImageChange', imageChangeParams: { from: target } }] } };
     } else {
       const trigger = { type: 'ImageChange', imageChangeParams: { automatic: true, containerNames: [container], from: target } };
       operations.push(dc.triggers.length ? { op: 'add', path: '/spec/triggers/-', value: trigger } : { op: 'add', path: '/spec/triggers', value: [trigger] });
-      check = { spec: { triggers: [trigger] } };
     }
     const after = existing >= 0 ? dc.triggers.map((t, i) => (i === existing ? { type: t.type, from } : t)) : [...dc.triggers, { type: 'ImageChange', from }];
+    // Triggers form an atomic list (no merge key), compared position by position: the check holds all of them.
+    const check = { spec: { triggers: after.map((t) => (t.type === 'ImageChange' ? { type: t.type, imageChangeParams: { from: { kind: 'ImageStreamTag', name: t.from } } } : { type: t.type })) } };
     list.push(DC, dc.name, 'image-trigger', {
       operations,
       probe: 'jsonpath={range .spec.triggers[*]}{.type}:{.imageChangeParams.from.name},{end}',
@@ -310,6 +309,7 @@ function tagStep(list: StepList, plan: TemplateUpgradePlan, stream: ImageStreamR
     probe: 'jsonpath={range .spec.tags[*]}{.name}={.from.name},{end}',
     before: show(tags),
     done: show(after),
-    check: { fragment: { spec: { tags: fragmentTags } } },
+    // ImageStream tags form an atomic list for the comparison, position by position: the check holds all of them.
+    check: { fragment: { spec: { tags: after.map((t) => ({ name: t.name, from: { kind: t.fromKind, name: t.fromName } })) } } },
   });
 }

@@ -75,6 +75,18 @@ export interface PhaseDefinition<P extends PlanBase = MigrationPlan> {
    * checks their outcome on the live objects from this phase on. Absent: the phase patches nothing.
    */
   patches?(plan: P): readonly JsonPatchStep[];
+  /**
+   * The objects (in the plan's 3scale namespace) one of the phase's Jobs deletes: from this phase on, `diff`
+   * no longer expects the patches of earlier phases on them. Absent: the phase deletes nothing.
+   */
+  deletes?(plan: P): readonly DeletedObject[];
+}
+
+/** An object a phase's Job deletes. */
+export interface DeletedObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
 }
 
 /** An ordered list of phases that together do one job (a migration, an install, an upgrade). */

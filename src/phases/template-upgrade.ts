@@ -3,6 +3,7 @@ import {
   AMP_SERVICE_ACCOUNT,
   BACKUP_PREFIX,
   backupObjects,
+  deletedBy,
   hasOldPostgresqlStream,
   phasePatchSteps,
   restoredBy,
@@ -129,6 +130,7 @@ const databaseImageStreams: Phase = {
   expects: () => ['the database ImageStreams of new-objects have imported their images'],
   chart: () => import('../../charts/template-upgrade/database-imagestreams-chart.js'),
   patches: (plan) => phasePatchSteps(plan, 'database-imagestreams'),
+  deletes: (plan) => deletedBy(plan, 'database-imagestreams'),
   rollback: restoreOf('database-imagestreams', 'the database DeploymentConfigs and ImageStream postgresql'),
 };
 
@@ -169,6 +171,7 @@ const routes: Phase = {
     return out;
   },
   chart: () => import('../../charts/template-upgrade/routes-chart.js'),
+  deletes: (plan) => deletedBy(plan, 'routes'),
   rollback: restoreOf('routes', 'the deleted routes'),
 };
 
@@ -181,6 +184,7 @@ const removeWildcardRouter: Phase = {
   describe: (plan) => [`Job remove-wildcard-router deletes ${lines(wildcardRouterObjects(plan))} (kept in the backup)`],
   expects: () => ['the routes Zync created resolve for existing and new tenants and services (checked by people)'],
   chart: () => import('../../charts/template-upgrade/remove-wildcard-router-chart.js'),
+  deletes: (plan) => deletedBy(plan, 'remove-wildcard-router'),
   rollback: restoreOf('remove-wildcard-router', 'the wildcard router'),
 };
 

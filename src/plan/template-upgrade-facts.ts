@@ -35,6 +35,28 @@ export function backupObjects(plan: TemplateUpgradePlan): ObjectLine[] {
   return out;
 }
 
+/** apiVersion and kind of the kubectl resource names of {@link ObjectLine}s. */
+const KINDS: Readonly<Record<string, { apiVersion: string; kind: string }>> = {
+  [DC_RESOURCE]: { apiVersion: 'apps.openshift.io/v1', kind: 'DeploymentConfig' },
+  [IS_RESOURCE]: { apiVersion: 'image.openshift.io/v1', kind: 'ImageStream' },
+  [ROUTE_RESOURCE]: { apiVersion: 'route.openshift.io/v1', kind: 'Route' },
+  secret: { apiVersion: 'v1', kind: 'Secret' },
+  service: { apiVersion: 'v1', kind: 'Service' },
+};
+
+/** The objects a phase's Jobs delete (the old postgresql stream, the 2.5 routes, the wildcard router), as `diff` names them. */
+export function deletedBy(plan: TemplateUpgradePlan, phaseId: string): { apiVersion: string; kind: string; name: string }[] {
+  const lines: ObjectLine[] =
+    phaseId === 'database-imagestreams' && hasOldPostgresqlStream(plan)
+      ? [{ resource: IS_RESOURCE, name: 'postgresql' }]
+      : phaseId === 'routes'
+        ? routesToDelete(plan).map((name) => ({ resource: ROUTE_RESOURCE, name }))
+        : phaseId === 'remove-wildcard-router'
+          ? wildcardRouterObjects(plan)
+          : [];
+  return lines.map((l) => ({ ...KINDS[l.resource]!, name: l.name }));
+}
+
 /** The routes deleted before Zync recreates them: the plan's list, or the 2.5 defaults (and the wildcard route) found. */
 export function routesToDelete(plan: TemplateUpgradePlan): string[] {
   if (plan.spec.routes.delete) return [...plan.spec.routes.delete];

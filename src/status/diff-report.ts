@@ -93,7 +93,7 @@ export async function buildDiffReport(plan: PlanBase, result: SynthResult, sourc
   const phases: PhaseReport[] = [];
   for (const [i, state] of result.forward.entries()) {
     const verdicts = await Promise.all(phaseChecks[i]!.map((c) => judge.judge(c)));
-    const superseded = await Promise.all(verdicts.map((v, j) => (SATISFIED.has(v.verdict) ? false : isSuperseded(result, judge, i, phaseChecks[i]![j]!.object))));
+    const superseded = await Promise.all(verdicts.map((v, j) => (SATISFIED.has(v.verdict) ? false : isSuperseded(plan, result, judge, i, phaseChecks[i]![j]!.object, v.verdict))));
     phases.push(classify(state, phaseChecks[i]!, verdicts, superseded));
   }
   markBlocked(phases);
@@ -173,8 +173,11 @@ function check(o: KubeObject): DesiredCheck {
  */
 function patchChecks(plan: PlanBase, result: SynthResult, state: FolderState, onlyOwn: boolean): DesiredCheck[] {
   if (state.rollback) return [];
-  const phases = result.forward.filter((s) => (onlyOwn ? s === state : s.phase.order <= state.phase.order));
-  const steps = phases.flatMap((s) => s.phase.definition.patches?.(plan) ?? []);
+  const upTo = result.forward.filter((s) => s.phase.order <= state.phase.order);
+  const phases = onlyOwn ? [state] : upTo;
+  // An object a phase up to this one deleted (the wildcard router, patched earlier) carries no patch any more.
+  const deleted = new Set(upTo.flatMap((s) => s.phase.definition.deletes?.(plan) ?? []).map((d) => `${d.apiVersion} ${d.kind} ${d.name}`));
+  const steps = phases.flatMap((s) => s.phase.definition.patches?.(plan) ?? []).filter((s) => !deleted.has(`${s.apiVersion} ${s.kind} ${s.name}`));
   return patchCheckObjects(steps, plan.spec.threescale.namespace).map((c) => ({
     object: c.object,
     ...(c.removedPaths.length ? { removedPaths: c.removedPaths } : {}),
@@ -201,9 +204,14 @@ function stateChecks(plan: PlanBase, result: SynthResult, state: FolderState): D
   return [...state.objects.filter((o) => !isJobHelper(o)).map(check), ...patchChecks(plan, result, state, false)];
 }
 
-/** Whether a later phase renders this object differently and that later version is what is live. */
-async function isSuperseded(result: SynthResult, judge: ObjectJudge, index: number, o: KubeObject): Promise<boolean> {
+/**
+ * Whether a later phase renders this object differently and that later version is what is live, or a later
+ * phase's Job deletes it and it is gone (the wildcard router DeploymentConfig, patched by an earlier phase).
+ */
+async function isSuperseded(plan: PlanBase, result: SynthResult, judge: ObjectJudge, index: number, o: KubeObject, verdict: ObjectVerdict['verdict']): Promise<boolean> {
   if (o.kind === 'Job') return false;
+  const laterDeletes = result.forward.slice(index + 1).some((later) => (later.phase.definition.deletes?.(plan) ?? []).some((d) => d.apiVersion === o.apiVersion && d.kind === o.kind && d.name === o.metadata.name));
+  if (verdict === 'missing' && laterDeletes) return true;
   const key = objectKey(o);
   for (const later of result.forward.slice(index + 1)) {
     const version = later.own.find((x) => objectKey(x) === key);

@@ -12,6 +12,7 @@ import type { KubeObject } from '../../src/kube/kube-object.js';
 import { type LoadedPlan, loadPlanFile } from '../../src/plan/load-plan.js';
 import type { DiffReport, PhaseStatus } from '../../src/status/diff-report.js';
 import { type FolderState, type SynthResult, synthesize } from '../../src/synth/synthesize.js';
+import type { FakeApiSelection } from '../support/fake-api-resources.js';
 import { startFakeApiServer, type FakeApiServer } from '../support/fake-api-server.js';
 import { leakedSecrets, loadLiveFixture, type LIVE_FIXTURES } from '../support/live-fixtures.js';
 
@@ -262,6 +263,10 @@ export function useDiscoveredPlan(options: {
   readonly tempPrefix: string;
   readonly extraObjects?: readonly KubeObject[];
   readonly editPlan?: (planPath: string) => void;
+  /** More arguments of `discover` (e.g. `--procedure template-2.5-to-2.6`). @default none */
+  readonly discoverArgs?: readonly string[];
+  /** Optional APIs the fake clusters serve (the OpenShift ones for a template install). @default the fake's default */
+  readonly apis?: FakeApiSelection;
 }): DiscoveredPlanSuite {
   let fixture: KubeObject[];
   const servers: FakeApiServer[] = [];
@@ -269,7 +274,7 @@ export function useDiscoveredPlan(options: {
   const suite = { freshCluster, applyForward } as { -readonly [K in keyof DiscoveredPlanSuite]: DiscoveredPlanSuite[K] };
 
   async function freshCluster(): Promise<{ cluster: FakeCluster; kubeconfig: string }> {
-    const api = await startFakeApiServer({ objects: [...fixture, ...(options.extraObjects ?? [])] });
+    const api = await startFakeApiServer({ objects: [...fixture, ...(options.extraObjects ?? [])], apis: options.apis });
     servers.push(api);
     return { cluster: new FakeCluster(api), kubeconfig: api.kubeconfigPath('3scale') };
   }
@@ -287,7 +292,7 @@ export function useDiscoveredPlan(options: {
     const tmp = (suite.tmp = tempDir(options.tempPrefix));
     const { kubeconfig } = await freshCluster();
     const planPath = (suite.planPath = join(tmp.dir, 'migration.yaml'));
-    const run = await cli(['discover', '--kubeconfig', kubeconfig, '-n', '3scale', '-o', planPath]);
+    const run = await cli(['discover', '--kubeconfig', kubeconfig, '-n', '3scale', ...(options.discoverArgs ?? []), '-o', planPath]);
     if (run.code !== 0) throw new Error(`discover failed: ${run.stderr}`);
     options.editPlan?.(planPath);
     suite.result = (await synthesized(planPath)).result;
