@@ -8,7 +8,9 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 ns=${NAMESPACE:?}
-pod=$(kubectl -n "$ns" get pods -l "${SIDEKIQ_SELECTOR:?}" --field-selector=status.phase=Running -o 'jsonpath={.items[0].metadata.name}')
+# items[*], not items[0]: jsonpath fails on an index into an empty list, and no pod is an answer here.
+pods=$(kubectl -n "$ns" get pods -l "${SIDEKIQ_SELECTOR:?}" --field-selector=status.phase=Running -o 'jsonpath={.items[*].metadata.name}')
+pod=${pods%% *}
 [ -n "$pod" ] || die "no running pod matches $SIDEKIQ_SELECTOR in $ns; expected system-sidekiq to be running on the 2.6 image"
 log "resyncing Zync domains from $pod"
 kubectl -n "$ns" exec "$pod" -c system-sidekiq -- bash -c 'bundle exec rake zync:resync:domains' >"$WORK/resync.log" 2>&1 || die "rake zync:resync:domains failed in $pod (last line: $(tail -n 1 "$WORK/resync.log"))"
