@@ -4,7 +4,9 @@ import type { DiffReport } from './diff-report.js';
 /** `status`: one line per phase, then the one next step. */
 export function renderStatus(report: DiffReport, options: { color: boolean }): string {
   const c = pc.createColors(options.color);
-  const out = report.phases.map((p) => `${p.folder.padEnd(16)} ${p.status.padEnd(11)} ${p.reason}`);
+  // Columns line up whatever the procedure's folder names (the template upgrade has longer ones).
+  const width = Math.max(16, ...report.phases.map((p) => p.folder.length));
+  const out = report.phases.map((p) => `${p.folder.padEnd(width)} ${p.status.padEnd(11)} ${p.reason}`);
   out.push('', `next: ${nextStep(report)}`);
   if (report.approximate) out.push(c.yellow('(offline comparison: approximate)'));
   return out.join('\n') + '\n';

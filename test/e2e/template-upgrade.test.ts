@@ -140,7 +140,7 @@ describe('diff and status through the upgrade', () => {
     expect({ code: status.code, stderr: status.stderr }).toEqual({ code: 0, stderr: '' });
     const lines = status.stdout.split('\n');
     expect(lines.filter((l) => /^\d\d-\S+\s+applied\s/.test(l))).toHaveLength(PHASES.length);
-    expect(lines).toContain('01-registry-auth applied     17 in sync, 1 changed again by later phases');
+    expect(lines).toContain('01-registry-auth          applied     17 in sync, 1 changed again by later phases');
     expect(cluster.get('apps.openshift.io/v1', 'DeploymentConfig', '3scale', 'apicast-wildcard-router')).toBeUndefined();
     // AND the live objects carry the 2.6 changes
     const app = cluster.get('apps.openshift.io/v1', 'DeploymentConfig', '3scale', 'system-app') as any;
