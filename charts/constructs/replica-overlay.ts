@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DeploymentConfig } from '../../imports/openshift-apps.openshift.io.js';
+import { DeploymentConfig } from '../../imports/openshift-apps-apps.openshift.io.js';
 import type { WorkloadKind } from '../../src/plan/plan-schema.js';
 import { partialAnnotations } from './metadata.js';
 

@@ -3,7 +3,12 @@ import { Document } from 'yaml';
 import { UserError } from '../errors.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { parsePlan } from '../plan/load-plan.js';
+import { TEMPLATE_UPGRADE_PROCEDURE } from '../plan/template-upgrade-plan-schema.js';
 import { discoverPlan } from './discover-plan.js';
+import { discoverTemplatePlan } from './discover-template-plan.js';
+
+/** The procedure `discover` plans when --procedure is not given. */
+const DEFAULT_PROCEDURE = 'externalize-on-cluster';
 
 /** Options of `discover`. */
 export interface DiscoverOptions {
@@ -16,6 +21,11 @@ export interface DiscoverOptions {
   readonly operatorNamespace?: string;
   readonly targetNamespace?: string;
   readonly name?: string;
+  /**
+   * The procedure to plan: the 2.15 -> 2.16 externalization, or `template-2.5-to-2.6` for a 3scale 2.5
+   * installed from templates. @default the externalization
+   */
+  readonly procedure?: string;
   /** Where to write the plan; `-` is stdout. */
   readonly out: string;
   readonly requestTimeoutMs?: number;
@@ -32,6 +42,10 @@ const KINDS = [
 
 /** Reads the install, writes the plan (validated by the same loader synth uses), returns a summary line. */
 export async function runDiscover(options: DiscoverOptions): Promise<string> {
+  if (options.procedure === TEMPLATE_UPGRADE_PROCEDURE) return writePlan(options, await discoverTemplate(options));
+  if (options.procedure !== undefined && options.procedure !== DEFAULT_PROCEDURE) {
+    throw new UserError(`--procedure: unknown procedure "${options.procedure}"; expected "${DEFAULT_PROCEDURE}" (the default) or "${TEMPLATE_UPGRADE_PROCEDURE}".`);
+  }
   const { objects, namespace, sourceLabel } = options.fromFile ? await fromFile(options) : await fromCluster(options);
   const { plan, notes } = discoverPlan({
     namespace,
@@ -41,10 +55,22 @@ export async function runDiscover(options: DiscoverOptions): Promise<string> {
     name: options.name,
     sourceLabel,
   });
+  return writePlan(options, { plan, notes, sourceLabel, review: 'target namespace, storage sizes and classes, resources' });
+}
+
+/** A discovered plan, where it came from, and what the header asks people to review. */
+interface Discovered {
+  readonly plan: object;
+  readonly notes: readonly string[];
+  readonly sourceLabel: string;
+  readonly review: string;
+}
+
+async function writePlan(options: DiscoverOptions, { plan, notes, sourceLabel, review }: Discovered): Promise<string> {
   const doc = new Document(plan);
   doc.commentBefore = [
     ` Written by threescale-migrate discover from ${sourceLabel}.`,
-    ' Review before use: target namespace, storage sizes and classes, resources. No secret is recorded.',
+    ` Review before use: ${review}. No secret is recorded.`,
     ...notes.map((n) => ` found: ${n}`),
   ].join('\n');
   const text = doc.toString({ lineWidth: 0 });
@@ -95,5 +121,60 @@ async function fromCluster(options: DiscoverOptions) {
   // Only the System database Secret is read, for the scheme of its URL (Oracle is refused); no value is kept.
   const secrets = await reader.listObjects([{ apiVersion: 'v1', kind: 'Secret', namespace }], { fieldSelector: 'metadata.name=system-database' });
   objects.push(...secrets);
+  return { objects, namespace, sourceLabel: `cluster ${reader.client.server}` };
+}
+
+/** What a template install is read from: one LIST each in the 3scale namespace (the OpenShift kinds included). */
+const TEMPLATE_KINDS = [
+  { apiVersion: 'apps.openshift.io/v1', kind: 'DeploymentConfig' },
+  { apiVersion: 'image.openshift.io/v1', kind: 'ImageStream' },
+  { apiVersion: 'route.openshift.io/v1', kind: 'Route' },
+  { apiVersion: 'v1', kind: 'Service' },
+  { apiVersion: 'v1', kind: 'ConfigMap' },
+  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding' },
+] as const;
+
+async function discoverTemplate(options: DiscoverOptions): Promise<Discovered> {
+  const { objects, namespace, sourceLabel } = options.fromFile ? await templateFromFile(options) : await templateFromCluster(options);
+  const { plan, notes } = discoverTemplatePlan({ namespace, objects, name: options.name, sourceLabel });
+  return { plan, notes, sourceLabel, review: 'routes.serviceDeploymentOptions and routes.accessTokenSecret (the services whose deployment option changes), images' };
+}
+
+async function templateFromFile(options: DiscoverOptions) {
+  const { readExport } = await import('../live/export-file.js');
+  const objects = await readExport(options.fromFile!);
+  const namespaces = [...new Set(objects.filter((o) => o.kind === 'DeploymentConfig' && o.metadata.name === 'system-app').map((o) => o.metadata.namespace ?? ''))];
+  const namespace = options.namespace ?? (namespaces.length === 1 ? namespaces[0]! : undefined);
+  if (!namespace) {
+    throw new UserError(
+      namespaces.length
+        ? `${options.fromFile}: DeploymentConfig system-app in several namespaces (${namespaces.join(', ')}); expected -n/--namespace to pick one.`
+        : `${options.fromFile}: no DeploymentConfig system-app found; expected an export of the 3scale 2.5 namespace (oc get dc,is,route,svc,configmap,secret -o yaml).`,
+    );
+  }
+  return { objects, namespace, sourceLabel: options.fromFile! };
+}
+
+async function templateFromCluster(options: DiscoverOptions) {
+  const { LiveReader } = await import('../live/live-reader.js');
+  const reader = LiveReader.fromKubeconfig({ kubeconfig: options.kubeconfig, context: options.context, namespace: options.namespace, timeoutMs: options.requestTimeoutMs });
+  const namespace = reader.client.namespace;
+  const objects: KubeObject[] = [];
+  for (const outcome of await reader.listEach(TEMPLATE_KINDS.map((k) => ({ ...k, namespace })))) {
+    if (!outcome.ok) throw outcome.error;
+    objects.push(...outcome.items);
+  }
+  // Optional reads: an APIManager means an operator install (refused); the cluster-wide bindings tell
+  // whether service discovery gave `default` the view role, which a namespace admin may not list.
+  const [managers, clusterBindings] = await reader.listEach([
+    { apiVersion: 'apps.3scale.net/v1alpha1', kind: 'APIManager', namespace },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding' },
+  ]);
+  if (managers?.ok) objects.push(...managers.items);
+  else if (managers && managers.error.kind !== 'missing-crd' && managers.error.kind !== 'not-found') throw managers.error;
+  if (clusterBindings?.ok) objects.push(...clusterBindings.items);
+  else if (clusterBindings && clusterBindings.error.kind !== 'forbidden') throw clusterBindings.error;
+  // Only Secret system-redis is read, for the names of its keys; no value is kept.
+  objects.push(...(await reader.listObjects([{ apiVersion: 'v1', kind: 'Secret', namespace }], { fieldSelector: 'metadata.name=system-redis' })));
   return { objects, namespace, sourceLabel: `cluster ${reader.client.server}` };
 }

@@ -1,5 +1,9 @@
 import { threescaleWorkload } from '../plan/plan-facts.js';
 import type { DetachedObject, Plan } from '../plan/plan-schema.js';
+import { type JsonPatchOperation, type JsonPatchStep, jsonpathKey, patchStepDocument, patchStepsIndex, pointerSegment } from './json-patch-steps.js';
+
+export { pointerSegment } from './json-patch-steps.js';
+export type { JsonPatchOperation } from './json-patch-steps.js';
 
 /**
  * The RFC 6902 patches that detach a kept-in-place `system-mysql` from the 3scale operator (seed 3.3): the
@@ -11,19 +15,9 @@ import type { DetachedObject, Plan } from '../plan/plan-schema.js';
  * server refuses a removal whose value changed, and a path that is not there is never removed.
  */
 
-/** One JSON Patch operation. */
-export type JsonPatchOperation = { op: 'test'; path: string; value: unknown } | { op: 'remove'; path: string };
-
-/** One guarded removal on one object. */
-export interface DetachStep {
-  /** kubectl resource name (`deployment`, `pvc`, ...). */
-  readonly resource: string;
+/** One guarded removal on one object (a {@link JsonPatchStep} whose change is one `remove`). */
+export interface DetachStep extends JsonPatchStep {
   readonly kind: DetachedObject['kind'];
-  readonly name: string;
-  /** File name of the step in the phase folder and in the patches ConfigMap. */
-  readonly file: string;
-  /** The `test` + `remove` operations. */
-  readonly operations: readonly JsonPatchOperation[];
   /** The JSON pointer removed. */
   readonly removedPath: string;
   /** kubectl jsonpath that prints nothing once the step is done (the Job skips done steps). */
@@ -76,16 +70,6 @@ export function defaultDetachObjects(plan: Plan): DetachedObject[] {
   ];
 }
 
-/** RFC 6901 escaping of one pointer segment. */
-export function pointerSegment(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-/** kubectl jsonpath escaping of a map key (dots are path separators there). */
-function jsonpathKey(key: string): string {
-  return key.replace(/\./g, '\\.');
-}
-
 /** The guarded removal steps for a plan, in a stable order; empty unless MySQL is kept in place. */
 export function mysqlDetachSteps(plan: Plan): DetachStep[] {
   const db = plan.spec.systemDatabase;
@@ -98,7 +82,21 @@ export function mysqlDetachSteps(plan: Plan): DetachStep[] {
     const resource = RESOURCE_BY_KIND[obj.kind];
     const add = (suffix: string, operations: JsonPatchOperation[], removedPath: string, doneWhenEmpty: string) => {
       const file = `${String(steps.length + 1).padStart(2, '0')}-${resource}-${obj.name}-${suffix}.json`;
-      steps.push({ resource, kind: obj.kind, name: obj.name, file, operations, removedPath, doneWhenEmpty });
+      // The comparison addresses list items by merge key, so diff selects the ownerReference by kind and name.
+      const checkPath = /^\/metadata\/ownerReferences\/\d+$/.test(removedPath) ? `/metadata/ownerReferences/kind=APIManager,name=${apiManager}` : removedPath;
+      steps.push({
+        apiVersion: obj.kind === 'Deployment' ? 'apps/v1' : obj.kind === 'DeploymentConfig' ? 'apps.openshift.io/v1' : 'v1',
+        resource,
+        kind: obj.kind,
+        name: obj.name,
+        file,
+        operations,
+        removedPath,
+        doneWhenEmpty,
+        probe: `jsonpath=${doneWhenEmpty}`,
+        done: '',
+        check: { removedPath: checkPath },
+      });
     };
 
     if (obj.apiManagerOwnerIndex !== undefined) {
@@ -132,12 +130,12 @@ export function mysqlDetachSteps(plan: Plan): DetachStep[] {
   return steps;
 }
 
-/** The `steps` index file the patch Job reads: resource, name, step file, done-when-empty jsonpath. */
+/** The `steps` index file the patch Job reads (see {@link patchStepsIndex}). */
 export function detachStepsIndex(steps: readonly DetachStep[]): string {
-  return steps.map((s) => `${s.resource} ${s.name} ${s.file} ${s.doneWhenEmpty}`).join('\n') + (steps.length ? '\n' : '');
+  return patchStepsIndex(steps);
 }
 
 /** A step's patch document as written to the phase folder (pretty, stable). */
 export function detachStepDocument(step: DetachStep): string {
-  return JSON.stringify(step.operations, null, 2) + '\n';
+  return patchStepDocument(step);
 }

@@ -1,3 +1,4 @@
+import { mysqlDetachSteps } from '../patches/mysql-detach.js';
 import { THREESCALE_DEPLOYMENTS } from '../plan/deployments.js';
 import {
   credentialCopies,
@@ -288,6 +289,7 @@ const cutover: PhaseDefinition = {
     ...(hasManaged(plan) ? ['the pre-connection checks of the managed servers passed (evidence of check-managed-*, and check-seeded-redis for a seeded Redis)'] : []),
   ],
   chart: () => import('../../charts/cutover-chart.js'),
+  patches: mysqlDetachSteps,
   rollback: {
     title: 'point 3scale back at the old databases',
     describe: (plan) => {

@@ -1,5 +1,6 @@
 import type { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
+import type { JsonPatchStep } from '../patches/json-patch-steps.js';
 import type { PlanBase } from '../plan/plan-base.js';
 import type { MigrationPlan } from '../plan/plan-schema.js';
 
@@ -8,6 +9,16 @@ import type { MigrationPlan } from '../plan/plan-schema.js';
  * procedure that has none (a fresh install: nothing runs yet that could be stopped).
  */
 export type WindowMark = 'before-window' | 'opens-window' | 'in-window' | 'closes-window' | 'after-window' | 'no-window';
+
+/** How a procedure words its maintenance window in `plan`, PHASE.md and the README. */
+export interface WindowWording {
+  /** Label of each position relative to the window, e.g. `inside (3scale is stopped)`. */
+  readonly labels: Readonly<Record<WindowMark, string>>;
+  /** Banner of `plan` before the phase that opens the window. */
+  readonly opens: string;
+  /** Banner of `plan` after the phase that closes the window. */
+  readonly closes: string;
+}
 
 /** What a chart module exports: one function that renders a phase's own contribution into a Chart. */
 export interface PhaseChartModule<P extends PlanBase = MigrationPlan> {
@@ -62,6 +73,23 @@ export interface PhaseDefinition<P extends PlanBase = MigrationPlan> {
   readonly chart: () => Promise<PhaseChartModule<P>>;
   /** How to undo it; absent for read-only phases. */
   readonly rollback?: RollbackDefinition<P>;
+  /**
+   * The guarded JSON patch steps one of the phase's Jobs applies to objects the tool does not own; `diff`
+   * checks their outcome on the live objects from this phase on. Absent: the phase patches nothing.
+   */
+  patches?(plan: P): readonly JsonPatchStep[];
+  /**
+   * The objects (in the plan's 3scale namespace) one of the phase's Jobs deletes: from this phase on, `diff`
+   * no longer expects the patches of earlier phases on them. Absent: the phase deletes nothing.
+   */
+  deletes?(plan: P): readonly DeletedObject[];
+}
+
+/** An object a phase's Job deletes. */
+export interface DeletedObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
 }
 
 /** An ordered list of phases that together do one job (a migration, an install, an upgrade). */
@@ -76,6 +104,11 @@ export interface Procedure<P extends PlanBase = MigrationPlan> {
   readonly title: string;
   /** The seed chapter or document the procedure turns into code. */
   readonly source: string;
+  /**
+   * How its maintenance window is worded: whether 3scale is stopped inside it or only disrupted.
+   * @default 3scale is stopped inside the window (STOPPED_WINDOW of src/plan-view/window-label.ts)
+   */
+  readonly windowWording?: WindowWording;
   /** The phases, in the order they are applied. */
   readonly phases: readonly PhaseDefinition<P>[];
 }

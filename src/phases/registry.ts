@@ -3,6 +3,7 @@ import type { PlanBase } from '../plan/plan-base.js';
 import { externalizeOnCluster } from './externalize-on-cluster.js';
 import { freshInstall } from './fresh-install.js';
 import type { PlannedPhase, Procedure } from './phase.js';
+import { templateUpgrade } from './template-upgrade.js';
 
 /**
  * A procedure of any plan kind. Phase methods take the procedure's own plan type; the registry hands each
@@ -11,7 +12,7 @@ import type { PlannedPhase, Procedure } from './phase.js';
 export type AnyProcedure = Procedure<PlanBase>;
 
 /** Every procedure the tool knows, by the id a plan file names in `spec.procedure`. */
-export const PROCEDURES: readonly AnyProcedure[] = [externalizeOnCluster, freshInstall as AnyProcedure];
+export const PROCEDURES: readonly AnyProcedure[] = [externalizeOnCluster, freshInstall as AnyProcedure, templateUpgrade as unknown as AnyProcedure];
 
 /** Looks a procedure up by id. */
 export function procedureById(id: string): AnyProcedure {

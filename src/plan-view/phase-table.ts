@@ -12,7 +12,7 @@ export function phaseTableMarkdown(): string {
     out.push('| folder | phase | maintenance window | rollback |', '| --- | --- | --- | --- |');
     procedure.phases.forEach((phase, order) => {
       const title = phase.destructive ? `${phase.title} **(destructive)**` : phase.title;
-      out.push(`| \`${phaseFolder(order, phase.id)}\` | ${title} | ${windowLabel(phase.window)} | ${phase.rollback ? phase.rollback.title : 'nothing to undo'} |`);
+      out.push(`| \`${phaseFolder(order, phase.id)}\` | ${title} | ${windowLabel(phase.window, procedure.windowWording)} | ${phase.rollback ? phase.rollback.title : 'nothing to undo'} |`);
     });
     out.push('');
   }

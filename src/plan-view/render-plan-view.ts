@@ -1,7 +1,7 @@
 import type { PlannedPhase } from '../phases/phase.js';
 import { plannedPhases, procedureById } from '../phases/registry.js';
 import type { PlanBase } from '../plan/plan-base.js';
-import { windowLabel } from './window-label.js';
+import { STOPPED_WINDOW, windowLabel } from './window-label.js';
 
 /** The plan as data: the shape of `plan --format json` (stable, documented in the README). */
 export interface PlanView {
@@ -52,15 +52,16 @@ export function renderPlanView(plan: PlanBase, format: 'text' | 'json' | 'mermai
 
 function text(view: PlanView): string {
   const out: string[] = [`${view.procedure.runNoun} ${view.migration}: ${view.procedure.title}`, `Source: ${view.procedure.source}`, ''];
+  const wording = procedureById(view.procedure.id).windowWording ?? STOPPED_WINDOW;
   for (const p of view.phases) {
-    if (p.window === 'opens-window') out.push('=== maintenance window opens: 3scale is stopped from here ===', '');
+    if (p.window === 'opens-window') out.push(`=== ${wording.opens} ===`, '');
     out.push(`${p.folder}  ${p.title}${p.destructive ? '  [DESTRUCTIVE]' : ''}`);
-    out.push(`    window: ${windowLabel(p.window as never)}`);
+    out.push(`    window: ${windowLabel(p.window as never, wording)}`);
     for (const c of p.changes) out.push(`    changes: ${c}`);
     for (const e of p.expects) out.push(`    expects: ${e}`);
     out.push(p.rollback ? `    rollback: ${p.rollback.folder}: ${p.rollback.title}` : '    rollback: nothing to undo');
     out.push('');
-    if (p.window === 'closes-window') out.push('=== maintenance window closes: 3scale runs again ===', '');
+    if (p.window === 'closes-window') out.push(`=== ${wording.closes} ===`, '');
   }
   const undo = view.phases.filter((p) => p.rollback).reverse();
   if (undo.length) {

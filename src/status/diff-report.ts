@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { objectKey, type KubeObject } from '../kube/kube-object.js';
-import { mysqlDetachSteps } from '../patches/mysql-detach.js';
+import { patchCheckObjects } from '../patches/json-patch-steps.js';
 import { isMigrationPlan, type PlanBase } from '../plan/plan-base.js';
 import { evaluatePreflight, preflightListRefs, type PreflightReport } from '../preflight/preflight-checks.js';
 import { findFolderState } from '../synth/folder-target.js';
@@ -104,7 +104,7 @@ export async function buildDiffReport(plan: PlanBase, result: SynthResult, sourc
   const phases: PhaseReport[] = [];
   for (const [i, state] of result.forward.entries()) {
     const verdicts = await Promise.all(phaseChecks[i]!.map((c) => judge.judge(c)));
-    const superseded = await Promise.all(verdicts.map((v, j) => (SATISFIED.has(v.verdict) ? false : isSuperseded(result, judge, i, phaseChecks[i]![j]!.object))));
+    const superseded = await Promise.all(verdicts.map((v, j) => (SATISFIED.has(v.verdict) ? false : isSuperseded(plan, result, judge, i, phaseChecks[i]![j]!.object, v.verdict))));
     phases.push(classify(state, phaseChecks[i]!, verdicts, superseded));
   }
   markBlocked(phases);
@@ -182,28 +182,22 @@ function check(o: KubeObject): DesiredCheck {
 }
 
 /**
- * The removals the MySQL detach Job makes: from the cut-over on, the detached objects must not carry
- * the 3scale labels and the APIManager ownerReference any more.
+ * What the JSON patch Jobs of the phases up to this state have done to live objects they do not own (MySQL
+ * detach: labels and the ownerReference gone; template upgrade: service account, variables, triggers, tags
+ * there): from the phase that patches on, in forward states, each patched object is checked by its
+ * removals and by the fragment the patches add. Rollback states restore from backups and are not checked.
  */
-function removalChecks(plan: PlanBase, result: SynthResult, state: FolderState): DesiredCheck[] {
-  if (!isMigrationPlan(plan)) return [];
-  const steps = mysqlDetachSteps(plan);
-  const cutover = result.forward.find((s) => s.phase.definition.id === 'cutover');
-  if (!steps.length || !cutover || state.rollback || state.phase.order < cutover.phase.order) return [];
-  // The patch removes the APIManager ownerReference by its live position (guarded by a `test` of kind and name);
-  // the comparison addresses list items in merge-key (uid) order, so the check selects it by kind and name.
-  const owner = `/metadata/ownerReferences/kind=APIManager,name=${plan.spec.threescale.apiManagerName}`;
-  const byObject = new Map<string, { kind: string; name: string; paths: string[] }>();
-  for (const s of steps) {
-    const key = `${s.kind}/${s.name}`;
-    const entry = byObject.get(key) ?? { kind: s.kind, name: s.name, paths: [] };
-    entry.paths.push(/^\/metadata\/ownerReferences\/\d+$/.test(s.removedPath) ? owner : s.removedPath);
-    byObject.set(key, entry);
-  }
-  const apiVersion = (kind: string) => (kind === 'Deployment' ? 'apps/v1' : kind === 'DeploymentConfig' ? 'apps.openshift.io/v1' : 'v1');
-  return [...byObject.values()].map((e) => ({
-    object: { apiVersion: apiVersion(e.kind), kind: e.kind, metadata: { name: e.name, namespace: plan.spec.threescale.namespace } },
-    removedPaths: e.paths,
+function patchChecks(plan: PlanBase, result: SynthResult, state: FolderState, onlyOwn: boolean): DesiredCheck[] {
+  if (state.rollback) return [];
+  const upTo = result.forward.filter((s) => s.phase.order <= state.phase.order);
+  const phases = onlyOwn ? [state] : upTo;
+  // An object a phase up to this one deleted (the wildcard router, patched earlier) carries no patch any more.
+  const deleted = new Set(upTo.flatMap((s) => s.phase.definition.deletes?.(plan) ?? []).map((d) => `${d.apiVersion} ${d.kind} ${d.name}`));
+  const steps = phases.flatMap((s) => s.phase.definition.patches?.(plan) ?? []).filter((s) => !deleted.has(`${s.apiVersion} ${s.kind} ${s.name}`));
+  return patchCheckObjects(steps, plan.spec.threescale.namespace).map((c) => ({
+    object: c.object,
+    ...(c.removedPaths.length ? { removedPaths: c.removedPaths } : {}),
+    patched: true,
     partial: true,
   }));
 }
@@ -218,17 +212,22 @@ function ownChecks(plan: PlanBase, result: SynthResult, state: FolderState): Des
   const index = result.forward.indexOf(state);
   const previous = new Map((index > 0 ? result.forward[index - 1]!.objects : []).map((o) => [objectKey(o), o]));
   const own = state.own.filter((o) => !isJobHelper(o) && !isDeepStrictEqual(previous.get(objectKey(o)), o)).map(check);
-  return state.phase.definition.id === 'cutover' ? [...own, ...removalChecks(plan, result, state)] : own;
+  return [...own, ...patchChecks(plan, result, state, true)];
 }
 
 /** Checks of a whole folder state. */
 function stateChecks(plan: PlanBase, result: SynthResult, state: FolderState): DesiredCheck[] {
-  return [...state.objects.filter((o) => !isJobHelper(o)).map(check), ...removalChecks(plan, result, state)];
+  return [...state.objects.filter((o) => !isJobHelper(o)).map(check), ...patchChecks(plan, result, state, false)];
 }
 
-/** Whether a later phase renders this object differently and that later version is what is live. */
-async function isSuperseded(result: SynthResult, judge: ObjectJudge, index: number, o: KubeObject): Promise<boolean> {
+/**
+ * Whether a later phase renders this object differently and that later version is what is live, or a later
+ * phase's Job deletes it and it is gone (the wildcard router DeploymentConfig, patched by an earlier phase).
+ */
+async function isSuperseded(plan: PlanBase, result: SynthResult, judge: ObjectJudge, index: number, o: KubeObject, verdict: ObjectVerdict['verdict']): Promise<boolean> {
   if (o.kind === 'Job') return false;
+  const laterDeletes = result.forward.slice(index + 1).some((later) => (later.phase.definition.deletes?.(plan) ?? []).some((d) => d.apiVersion === o.apiVersion && d.kind === o.kind && d.name === o.metadata.name));
+  if (verdict === 'missing' && laterDeletes) return true;
   const key = objectKey(o);
   for (const later of result.forward.slice(index + 1)) {
     const version = later.own.find((x) => objectKey(x) === key);
@@ -258,10 +257,10 @@ function classifyChecks(state: FolderState, desired: readonly DesiredCheck[], ve
     return { ...base, status: 'applied', reason: supersededCount ? `${satisfied} in sync, ${supersededCount} changed again by later phases` : `${satisfied} of ${verdicts.length} in sync`, checks };
   }
   const running = open.filter((v) => v.verdict === 'job-running' || v.verdict === 'not-ready');
-  // The removals (MySQL detach) are the work of the phase's Job: until it has succeeded, what it still has to
+  // The patches (MySQL detach, template upgrade) are the work of the phase's Job: until it has succeeded, what it still has to
   // remove is work not done yet, not drift.
   const jobsDone = verdicts.every((v) => v.ref.kind !== 'Job' || v.verdict === 'job-succeeded');
-  const awaitingJob = new Set(jobsDone ? [] : verdicts.filter((v, i) => v.verdict === 'changed' && desired[i]?.removedPaths !== undefined));
+  const awaitingJob = new Set(jobsDone ? [] : verdicts.filter((v, i) => v.verdict === 'changed' && desired[i]?.patched === true));
   const absent = open.filter((v) => v.verdict === 'missing' || v.verdict === 'job-not-run' || awaitingJob.has(v));
   const differing = open.filter((v) => (v.verdict === 'changed' && !awaitingJob.has(v)) || v.verdict === 'immutable');
   if (satisfied + supersededCount === 0 && running.length === 0) return { ...base, status: 'pending', reason: `nothing of it is live yet (${describe(open)})`, checks };

@@ -32,6 +32,11 @@ export interface DesiredCheck {
   readonly object: KubeObject;
   /** JSON pointers that must be absent live (MySQL detach). */
   readonly removedPaths?: readonly string[];
+  /**
+   * The check is the outcome of a JSON patch Job: `object` is a fragment compared with the live object as it
+   * is (no server-side apply dry run: the Job patches, nothing applies the fragment).
+   */
+  readonly patched?: boolean;
   /** Partial object (server-side apply of our fields only). */
   readonly partial: boolean;
 }
@@ -133,7 +138,7 @@ export class ObjectJudge {
 
     let desired = o;
     let mode: 'live' | 'offline' = 'offline';
-    if (this.source.dryRun && !check.removedPaths) {
+    if (this.source.dryRun && !check.removedPaths && !check.patched) {
       const dry = await this.source.dryRun(o, this.options.fieldManager);
       if (!dry.ok) {
         const kind = dry.error.kind;

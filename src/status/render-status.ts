@@ -5,7 +5,9 @@ import { renderPreflightLines } from './render-preflight.js';
 /** `status`: one line per phase, then the one next step. */
 export function renderStatus(report: DiffReport, options: { color: boolean }): string {
   const c = pc.createColors(options.color);
-  const out = report.phases.map((p) => `${p.folder.padEnd(16)} ${p.status.padEnd(11)} ${p.reason}`);
+  // Columns line up whatever the procedure's folder names (the template upgrade has longer ones).
+  const width = Math.max(16, ...report.phases.map((p) => p.folder.length));
+  const out = report.phases.map((p) => `${p.folder.padEnd(width)} ${p.status.padEnd(11)} ${p.reason}`);
   const failedChecks = report.preflight ? renderPreflightLines(report.preflight, { failedOnly: true }) : [];
   if (failedChecks.length) out.push('', ...failedChecks);
   out.push('', `next: ${nextStep(report)}`);

@@ -1,5 +1,6 @@
 import { objectRef } from '../kube/kube-object.js';
 import type { PlanBase } from '../plan/plan-base.js';
+import { procedureById } from '../phases/registry.js';
 import { windowLabel } from '../plan-view/window-label.js';
 import type { FolderState } from './synthesize.js';
 
@@ -15,7 +16,7 @@ export function phaseReadme(plan: PlanBase, state: FolderState): string {
     lines.push('Desired state: the state before this phase, plus what undoes it:', '');
     for (const l of def.rollback!.describe(plan)) lines.push(`- ${l}`);
   } else {
-    lines.push(`# ${state.phase.folder}: ${def.title}`, '', `Maintenance window: ${windowLabel(def.window)}.`, '');
+    lines.push(`# ${state.phase.folder}: ${def.title}`, '', `Maintenance window: ${windowLabel(def.window, procedureById(plan.spec.procedure).windowWording)}.`, '');
     lines.push('What applying this folder changes:', '');
     for (const l of def.describe(plan)) lines.push(`- ${l}`);
     lines.push('', 'What must hold before it starts:', '');

@@ -208,3 +208,77 @@ describe('runDiscover from a cluster: the operator Subscriptions', () => {
     expect(message).toMatch(/403|forbidden/i);
   });
 });
+
+describe('runDiscover --procedure template-2.5-to-2.6', () => {
+  const procedure = 'template-2.5-to-2.6';
+
+  test('GIVEN the exported 2.5 template install WHEN discovered from the file THEN a TemplateUpgradePlan with the header is written, which the plan loader accepts', async () => {
+    // GIVEN
+    const out = join(dir, 'template-upgrade.yaml');
+
+    // WHEN
+    const summary = await runDiscover({ fromFile: LIVE_FIXTURES.template, out, procedure, name: 'amp-2-6' });
+
+    // THEN
+    expect(summary).toBe(`wrote ${out}: 3scale 2.5 from the amp.yml template, 15 DeploymentConfigs; ServiceAccount 3scale/default has the cluster role view (service discovery), so amp gets it too; wildcard domain apps.example.com, 6 ImageStreams, 6 Routes, the wildcard router\n`);
+    const text = readFileSync(out, 'utf8');
+    expect(text.split('\n').slice(0, 2)).toEqual([
+      `# Written by threescale-migrate discover from ${LIVE_FIXTURES.template}.`,
+      '# Review before use: routes.serviceDeploymentOptions and routes.accessTokenSecret (the services whose deployment option changes), images. No secret is recorded.',
+    ]);
+    const { plan } = loadPlanFile(out);
+    expect(plan.kind).toBe('TemplateUpgradePlan');
+    expect(plan.spec.procedure).toBe(procedure);
+    expect(leakedSecrets(text)).toEqual([]);
+  });
+
+  test('GIVEN the same install on a cluster WHEN discovered THEN the plan equals the one discovered from the export, and only Secret system-redis is read', async () => {
+    // GIVEN
+    const fixture = await loadLiveFixture('template');
+    const api = await startFakeApiServer({ objects: fixture, apis: { deploymentConfigs: true, imageStreams: true } });
+    try {
+      // WHEN
+      const fromCluster = await runDiscover({ kubeconfig: api.kubeconfigPath('3scale'), out: '-', procedure });
+
+      // THEN
+      const fromFile = await runDiscover({ fromFile: LIVE_FIXTURES.template, out: '-', procedure });
+      const body = (t: string) => t.split('\n').filter((l) => !l.startsWith('# Written by'));
+      expect(body(fromCluster)).toEqual(body(fromFile));
+      const secretReads = api.requests.filter((r) => r.path.includes('/secrets'));
+      expect(secretReads.map((r) => `${r.method} ${r.path} ${r.query.fieldSelector}`)).toEqual(['GET /api/v1/namespaces/3scale/secrets metadata.name=system-redis']);
+      expect(leakedSecrets(fromCluster)).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  test('GIVEN a user who may not list ClusterRoleBindings WHEN discovered from the cluster THEN the plan is written without the view grant', async () => {
+    // GIVEN
+    const fixture = await loadLiveFixture('template');
+    const api = await startFakeApiServer({
+      objects: fixture,
+      apis: { deploymentConfigs: true, imageStreams: true },
+      faults: [{ method: 'GET', path: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', status: 403 }],
+    });
+    try {
+      // WHEN
+      const text = await runDiscover({ kubeconfig: api.kubeconfigPath('3scale'), out: '-', procedure });
+
+      // THEN
+      const { plan } = parsePlan(text, 'stdout');
+      expect((plan.spec as { registry: { grantView: boolean } }).registry.grantView).toBe(false);
+    } finally {
+      await api.close();
+    }
+  });
+
+  test('GIVEN an operator-based 2.15 export WHEN discovered for the template procedure THEN a UserError naming the file and what to export', async () => {
+    const message = await userError(runDiscover({ fromFile: LIVE_FIXTURES.postgresql, out: '-', procedure }));
+    expect(message).toBe(`${LIVE_FIXTURES.postgresql}: no DeploymentConfig system-app found; expected an export of the 3scale 2.5 namespace (oc get dc,is,route,svc,configmap,secret -o yaml).`);
+  });
+
+  test('GIVEN an unknown --procedure WHEN discovered THEN a UserError listing the procedures', async () => {
+    const message = await userError(runDiscover({ fromFile: LIVE_FIXTURES.template, out: '-', procedure: 'template-2.4-to-2.5' }));
+    expect(message).toBe('--procedure: unknown procedure "template-2.4-to-2.5"; expected "externalize-on-cluster" (the default) or "template-2.5-to-2.6".');
+  });
+});

@@ -264,7 +264,9 @@ export function useDiscoveredPlan(options: {
   readonly tempPrefix: string;
   readonly extraObjects?: readonly KubeObject[];
   readonly editPlan?: (planPath: string) => void;
-  /** Optional APIs of the fake server (DeploymentConfigs for a pre-2.15 install). */
+  /** More arguments of `discover` (e.g. `--procedure template-2.5-to-2.6`). @default none */
+  readonly discoverArgs?: readonly string[];
+  /** Optional APIs the fake clusters serve (the OpenShift ones for a template install). @default the fake's default */
   readonly apis?: FakeApiSelection;
 }): DiscoveredPlanSuite {
   let fixture: KubeObject[];
@@ -291,7 +293,7 @@ export function useDiscoveredPlan(options: {
     const tmp = (suite.tmp = tempDir(options.tempPrefix));
     const { kubeconfig } = await freshCluster();
     const planPath = (suite.planPath = join(tmp.dir, 'migration.yaml'));
-    const run = await cli(['discover', '--kubeconfig', kubeconfig, '-n', '3scale', '-o', planPath]);
+    const run = await cli(['discover', '--kubeconfig', kubeconfig, '-n', '3scale', ...(options.discoverArgs ?? []), '-o', planPath]);
     if (run.code !== 0) throw new Error(`discover failed: ${run.stderr}`);
     options.editPlan?.(planPath);
     suite.result = (await synthesized(planPath)).result;

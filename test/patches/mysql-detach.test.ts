@@ -321,7 +321,7 @@ describe('the patches applied to the live objects of a 2.15 MySQL install', () =
 });
 
 describe('detachStepsIndex and detachStepDocument', () => {
-  test('write one line per step for the Job: resource, name, file and done-when-empty jsonpath', () => {
+  test('write one line per step for the Job: resource, name, file, any value before, empty once done, and the jsonpath probe', () => {
     // GIVEN
     const { plan } = loadExample('mysql-in-place-and-redis');
     const steps = mysqlDetachSteps(plan);
@@ -333,9 +333,9 @@ describe('detachStepsIndex and detachStepDocument', () => {
     const lines = index.split('\n');
     expect(lines.at(-1)).toBe('');
     expect(lines.slice(0, -1)).toHaveLength(steps.length);
-    expect(lines[0]).toBe('deployment system-mysql 01-deployment-system-mysql-owner.json {.metadata.ownerReferences[?(@.kind=="APIManager")].name}');
-    expect(lines).toContain('persistentvolumeclaim mysql-storage 14-persistentvolumeclaim-mysql-storage-owner.json {.metadata.ownerReferences[?(@.kind=="APIManager")].name}');
-    for (const l of lines.slice(0, -1)) expect(l.split(' ')).toHaveLength(4);
+    expect(lines[0]).toBe('deployment system-mysql 01-deployment-system-mysql-owner.json * - jsonpath={.metadata.ownerReferences[?(@.kind=="APIManager")].name}');
+    expect(lines).toContain('persistentvolumeclaim mysql-storage 14-persistentvolumeclaim-mysql-storage-owner.json * - jsonpath={.metadata.ownerReferences[?(@.kind=="APIManager")].name}');
+    for (const l of lines.slice(0, -1)) expect(l.split(' ')).toHaveLength(6);
     expect(detachStepsIndex([])).toBe('');
   });
 

@@ -27,7 +27,7 @@ describe('procedureById', () => {
     const err = userError(() => procedureById(id));
 
     // THEN
-    expect(err.message).toBe('spec.procedure: unknown procedure "upgrade-to-2.17"; expected one of "externalize-on-cluster", "fresh-install".');
+    expect(err.message).toBe('spec.procedure: unknown procedure "upgrade-to-2.17"; expected one of "externalize-on-cluster", "fresh-install", "template-2.5-to-2.6".');
     expect(err.exitCode).toBe(2);
   });
 });

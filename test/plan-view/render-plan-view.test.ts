@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import { plannedPhases } from '../../src/phases/registry.js';
 import { planView, renderPlanView } from '../../src/plan-view/render-plan-view.js';
-import { EXAMPLES, examplePlanWith, loadExample, loadFreshInstallExample } from '../support/plans.js';
+import { EXAMPLES, examplePlanWith, loadExample, loadFreshInstallExample, templateExample } from '../support/plans.js';
 
 const nothingMoves = () =>
   examplePlanWith('redis-only', (raw) => {
@@ -125,6 +125,22 @@ describe('renderPlanView', () => {
   });
 
   describe('as text', () => {
+    test('GIVEN the template upgrade, which never stops 3scale WHEN rendered THEN its banners and labels say 3scale is disrupted, not stopped', () => {
+      // GIVEN
+      const { plan } = templateExample();
+
+      // WHEN
+      const lines = renderPlanView(plan, 'text').split('\n');
+
+      // THEN
+      expect(lines.filter((l) => l.startsWith('=== '))).toEqual([
+        '=== maintenance window opens: 3scale is disrupted from here (rollouts, not stopped) ===',
+        '=== maintenance window closes: 3scale runs undisrupted again ===',
+      ]);
+      expect(lines).toContain('    window: inside (3scale runs, disrupted by rollouts)');
+      expect(lines.filter((l) => l.startsWith('    window: ') && /stop/.test(l))).toEqual([]);
+    });
+
     test('marks where the maintenance window opens (before scale-down) and closes (after scale-up)', () => {
       // GIVEN
       const { plan } = loadExample('postgresql-and-redis');

@@ -12,7 +12,7 @@ describe('windowLabel', () => {
     const marks: WindowMark[] = ['before-window', 'opens-window', 'in-window', 'closes-window', 'after-window'];
 
     // WHEN
-    const labels = marks.map(windowLabel);
+    const labels = marks.map((m) => windowLabel(m));
 
     // THEN
     expect(labels).toEqual([
@@ -23,5 +23,21 @@ describe('windowLabel', () => {
       'after (3scale runs)',
     ]);
     expect(new Set(labels).size).toBe(marks.length);
+  });
+});
+
+describe('windowLabel with a procedure wording', () => {
+  test('GIVEN the template upgrade, whose window disrupts 3scale WHEN its marks are labelled THEN none says 3scale is stopped', async () => {
+    // GIVEN
+    const { templateUpgrade } = await import('../../src/phases/template-upgrade.js');
+    const marks: WindowMark[] = ['before-window', 'opens-window', 'in-window', 'closes-window', 'after-window'];
+
+    // WHEN
+    const labels = marks.map((m) => windowLabel(m, templateUpgrade.windowWording));
+
+    // THEN
+    expect(labels[2]).toBe('inside (3scale runs, disrupted by rollouts)');
+    expect(labels.filter((l) => /stop/.test(l))).toEqual([]);
+    expect(templateUpgrade.windowWording?.opens).toBe('maintenance window opens: 3scale is disrupted from here (rollouts, not stopped)');
   });
 });

@@ -127,15 +127,15 @@ describe('parsePlan refuses bad plans with one sentence naming the field', () =>
   });
 
   test('an unknown kind is refused, naming the kinds a plan file can have', () => {
-    expect(refusal(mutated((p) => (p.kind = 'Migrationplan')))).toBe('migration.yaml: kind: expected one of "MigrationPlan", "FreshInstallPlan", got "Migrationplan".');
+    expect(refusal(mutated((p) => (p.kind = 'Migrationplan')))).toBe('migration.yaml: kind: expected one of "MigrationPlan", "FreshInstallPlan", "TemplateUpgradePlan", got "Migrationplan".');
   });
 
   test('a missing kind is refused as required', () => {
-    expect(refusal(mutated((p) => delete p.kind))).toBe('migration.yaml: kind: is required (expected one of "MigrationPlan", "FreshInstallPlan").');
+    expect(refusal(mutated((p) => delete p.kind))).toBe('migration.yaml: kind: is required (expected one of "MigrationPlan", "FreshInstallPlan", "TemplateUpgradePlan").');
   });
 
   test('a list instead of a mapping is refused', () => {
-    expect(refusal('- a\n- b\n')).toContain('the file holds a list of 2; expected a plan mapping ("MigrationPlan", "FreshInstallPlan")');
+    expect(refusal('- a\n- b\n')).toContain('the file holds a list of 2; expected a plan mapping ("MigrationPlan", "FreshInstallPlan", "TemplateUpgradePlan")');
   });
 
   test('a billion-laughs alias bomb is refused quickly', () => {

@@ -12,7 +12,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { detachStepDocument, detachStepsIndex, mysqlDetachSteps, type DetachStep } from '../../src/patches/mysql-detach.js';
 import { loadPlanFile } from '../../src/plan/load-plan.js';
-import { checkKubectl, EXAMPLE_PLANS, evidenceOf, renderedKubeJob, requestsOutsideRole, skipKubectlSuite, startKubeScriptCluster, useKubeScriptSuite, type KubeScriptCluster, type RenderedKubeJob } from '../support/fake-api-kubectl.js';
+import { patchStepDocument, patchStepsIndex } from '../../src/patches/json-patch-steps.js';
+import { checkKubectl, EXAMPLE_PLANS, evidenceOf, OPENSHIFT_APIS, renderedKubeJob, requestsOutsideRole, skipKubectlSuite, startKubeScriptCluster, useKubeScriptSuite, type KubeScriptCluster, type RenderedKubeJob } from '../support/fake-api-kubectl.js';
 import type { ScriptResult } from '../support/db-servers.js';
 import type { RecordedRequest } from '../support/fake-api-server.js';
 import { leakedSecrets } from '../support/live-fixtures.js';
@@ -215,5 +216,99 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/apply-json-patches.sh', () => {
       expect(r.code).toBe(0);
       expect(r.stderr).toContain('applied 27 patch steps, 2 already done');
     });
+  });
+});
+
+/**
+ * The same script on the 2.5 template install (DeploymentConfigs, ImageStreams, Secret system-redis), with
+ * the patch steps of the five patching phases of examples/template-2.5-to-2.6: the generated pointers and
+ * `test` values must fit the exported objects, and each probe's output as kubectl prints it must equal the
+ * `before` and `done` the steps record (otherwise the Job would refuse or redo them).
+ */
+describe.skipIf(skipKubectlSuite(kubectl))('kube/apply-json-patches.sh on the 2.5 template install', () => {
+  const PHASES = [
+    { id: 'registry-auth', job: 'move-to-amp-service-account', steps: 15 },
+    { id: 'redis-secret', job: 'add-system-redis-keys', steps: 7 },
+    { id: 'redis-env', job: 'add-redis-variables', steps: 9 },
+    { id: 'database-imagestreams', job: 'trigger-database-imagestreams', steps: 5 },
+    { id: 'images', job: 'upgrade-images', steps: 7 },
+  ] as const;
+  const jobs = new Map<string, RenderedKubeJob>();
+  const dirs = new Map<string, string>();
+  const runs = new Map<string, { first: ScriptResult; second: ScriptResult; secondPatches: number; requests: RecordedRequest[] }>();
+  let cluster: KubeScriptCluster;
+  const kube = useKubeScriptSuite(kubectl, 'template', {
+    apis: OPENSHIFT_APIS,
+    setup: async () => {
+      const { plan } = loadPlanFile(EXAMPLE_PLANS.template);
+      const { templateUpgrade } = await import('../../src/phases/template-upgrade.js');
+      for (const p of PHASES) {
+        const steps = templateUpgrade.phases.find((d) => d.id === p.id)!.patches!(plan as never);
+        const dir = await mkdtemp(join(tmpdir(), `tsm-patches-${p.id}-`));
+        await writeFile(join(dir, 'steps'), patchStepsIndex(steps));
+        for (const s of steps) await writeFile(join(dir, s.file), patchStepDocument(s));
+        dirs.set(p.id, dir);
+        jobs.set(p.id, await renderedKubeJob(EXAMPLE_PLANS.template, p.job));
+      }
+    },
+  });
+
+  beforeAll(async () => {
+    cluster = await startKubeScriptCluster(kube.fixture, { namespaces: [NS], home: kube.home, apis: OPENSHIFT_APIS });
+    // In the order of the procedure, each Job twice (the rerun must skip every step).
+    for (const p of PHASES) {
+      const start = cluster.api.requests.length;
+      const first = await cluster.run(jobs.get(p.id)!, { PATCH_DIR: dirs.get(p.id)! });
+      const count = cluster.api.requests.length;
+      const second = await cluster.run(jobs.get(p.id)!, { PATCH_DIR: dirs.get(p.id)! });
+      const secondPatches = cluster.api.requests.slice(count).filter((q) => q.method === 'PATCH' && !q.path.endsWith('/threescale-migrate-evidence')).length;
+      runs.set(p.id, { first, second, secondPatches, requests: cluster.api.requests.slice(start) });
+    }
+  });
+
+  afterAll(async () => {
+    await cluster?.close();
+    for (const dir of dirs.values()) await rm(dir, { recursive: true, force: true });
+  });
+
+  const dc = (name: string) => cluster.api.store.get('apps.openshift.io/v1', 'DeploymentConfig', NS, name) as any;
+  const fixtureDc = (name: string) => kube.fixture.find((o) => o.kind === 'DeploymentConfig' && o.metadata.name === name) as any;
+  const envNames = (env: { name: string }[] | undefined) => (env ?? []).map((e) => e.name);
+
+  it.each(PHASES)('GIVEN the export WHEN the $job Job runs twice THEN it applies its $steps steps, then finds every one done, within its Role', (p) => {
+    const { first, second, secondPatches, requests } = runs.get(p.id)!;
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain(`applied ${p.steps} patch steps, 0 already done`);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toContain(`applied 0 patch steps, ${p.steps} already done`);
+    expect(secondPatches).toBe(0);
+    expect(evidenceOf(cluster.api, NS, p.job)[`${p.job}.phase`]).toBe('Succeeded');
+    expect(requestsOutsideRole(requests, jobs.get(p.id)!)).toEqual([]);
+    expect(leakedSecrets(first.stdout + first.stderr + second.stdout + second.stderr)).toEqual([]);
+  });
+
+  it('GIVEN the patched install THEN every DeploymentConfig runs as amp and system-app kept its variables in order, gained the new ones once, pre-hook too', () => {
+    for (const d of kube.fixture.filter((o) => o.kind === 'DeploymentConfig')) expect(dc(d.metadata.name).spec.template.spec.serviceAccountName, d.metadata.name).toBe('amp');
+    const before = fixtureDc('system-app');
+    const after = dc('system-app');
+    after.spec.template.spec.containers.forEach((c: any, i: number) => {
+      const was = envNames(before.spec.template.spec.containers[i].env);
+      expect(envNames(c.env).slice(0, was.length)).toEqual(was);
+      expect(envNames(c.env)).toHaveLength(was.length + 9);
+    });
+    expect(envNames(after.spec.strategy.rollingParams.pre.execNewPod.env)).toHaveLength(envNames(before.spec.strategy.rollingParams.pre.execNewPod.env).length + 9);
+    expect(envNames(dc('backend-worker').spec.template.spec.initContainers[0].env)).toEqual(['CONFIG_REDIS_PROXY', 'CONFIG_REDIS_SENTINEL_HOSTS', 'CONFIG_REDIS_SENTINEL_ROLE', 'CONFIG_QUEUES_SENTINEL_HOSTS', 'CONFIG_QUEUES_SENTINEL_ROLE', 'RACK_ENV']);
+  });
+
+  it('GIVEN the patched install THEN Secret system-redis kept URL and gained the seven keys, the databases follow their streams, latest follows 2.6', () => {
+    const secret = cluster.api.store.get('v1', 'Secret', NS, 'system-redis') as any;
+    const original = kube.fixture.find((o) => o.kind === 'Secret' && o.metadata.name === 'system-redis') as any;
+    expect(secret.data.URL).toBe(original.data.URL);
+    expect(Object.keys(secret.data)).toHaveLength(8);
+    expect(dc('zync-database').spec.triggers.filter((t: any) => t.type === 'ImageChange').map((t: any) => t.imageChangeParams.from.name)).toEqual(['zync-database-postgresql:latest']);
+    expect(dc('system-mysql').spec.triggers.map((t: any) => t.imageChangeParams?.from.name ?? t.type)).toEqual(['ConfigChange', 'system-mysql:latest']);
+    const stream = cluster.api.store.get('image.openshift.io/v1', 'ImageStream', NS, 'amp-system') as any;
+    expect(stream.spec.tags.map((t: any) => `${t.name}=${t.from.name}`)).toEqual(['latest=2.6', '2.5=registry.access.redhat.com/3scale-amp25/system', '2.6=registry.redhat.io/3scale-amp26/system']);
+    expect(dc('system-app').spec.template.spec.containers.map((c: any) => c.env.find((e: any) => e.name === 'AMP_RELEASE').value)).toEqual(['2.6', '2.6', '2.6']);
   });
 });

@@ -59,12 +59,12 @@ function definition(id: string): PhaseDefinition {
 }
 
 /** A SynthResult composed the way synthesize() composes it, from each phase's own objects. */
-function synthetic(phases: readonly { id: string; own: KubeObject[]; rollback?: KubeObject[] }[]): SynthResult {
+function synthetic(phases: readonly { id: string; own: KubeObject[]; rollback?: KubeObject[]; define?: Partial<PhaseDefinition> }[]): SynthResult {
   const forward: FolderState[] = [];
   const rollbacks: FolderState[] = [];
   let previous: KubeObject[] = [];
   for (const [order, p] of phases.entries()) {
-    const phase: PlannedPhase = { definition: definition(p.id), order, folder: `${String(order).padStart(2, '0')}-${p.id}` };
+    const phase: PlannedPhase = { definition: { ...definition(p.id), ...p.define }, order, folder: `${String(order).padStart(2, '0')}-${p.id}` };
     if (p.rollback) rollbacks.push({ phase, rollback: true, folder: `rollback/${phase.folder}`, objects: composeState(previous, p.rollback), own: p.rollback, extraFiles: [] });
     const objects = composeState(previous, p.own);
     forward.push({ phase, rollback: false, folder: phase.folder, objects, own: p.own, extraFiles: [] });
@@ -714,5 +714,36 @@ describe('buildDiffReport: the MySQL detach (examples/mysql-in-place-and-redis)'
 
     // THEN
     expect(r.objects.some((o) => o.ref.name === 'mysql-storage')).toBe(false);
+  });
+});
+
+describe('buildDiffReport: objects a later phase deletes (the template upgrade removes the wildcard router it patched)', () => {
+  // 00-patch: Job patch-victim adds data.k to ConfigMap victim (a guarded patch step); 01-remove: Job
+  // remove-victim deletes it, declared by the phase's `deletes`.
+  const victim = (data: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'victim', namespace: '3scale' }, data });
+  const step = { apiVersion: 'v1', kind: 'ConfigMap', resource: 'configmap', name: 'victim', file: '01-configmap-victim-k.json', operations: [], probe: 'jsonpath={.data.k}', done: 'v', check: { fragment: { data: { k: 'v' } } } } as const;
+  const procedure = (declared: boolean) =>
+    synthetic([
+      { id: 'patch', own: [job('patch-victim')], define: { patches: () => [step] } },
+      { id: 'remove', own: [job('remove-victim')], define: declared ? { deletes: () => [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'victim' }] } : {} },
+    ]);
+  const evidence = (...jobs: string[]) => evidenceConfigMap('3scale', Object.fromEntries(jobs.map((j) => [j, { phase: 'Succeeded' }])));
+
+  test('GIVEN the patch done and the removal not run WHEN compared THEN the patch phase is applied, the removal pending', async () => {
+    const r = await report([victim({ k: 'v' }), evidence('patch-victim')], '00-patch', procedure(true));
+    expect(statuses(r)).toEqual({ patch: 'applied', remove: 'pending' });
+  });
+
+  test('GIVEN the object deleted by the phase that declares it WHEN compared THEN the patch on it counts as changed again and the target is in sync', async () => {
+    const r = await report([evidence('patch-victim', 'remove-victim')], '01-remove', procedure(true));
+    expect(statuses(r)).toEqual({ patch: 'applied', remove: 'applied' });
+    expect(phaseOf(r, 'patch')).toMatchObject({ reason: '1 in sync, 1 changed again by later phases', checks: { total: 2, satisfied: 1, superseded: 1 } });
+    expect(r).toMatchObject({ inSync: true, currentPhase: 'remove' });
+  });
+
+  test('GIVEN the object gone while no phase declares deleting it WHEN compared THEN the patch phase is not applied', async () => {
+    const r = await report([evidence('patch-victim', 'remove-victim')], '01-remove', procedure(false));
+    expect(phaseOf(r, 'patch').status).not.toBe('applied');
+    expect(r.inSync).toBe(false);
   });
 });

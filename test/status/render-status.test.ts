@@ -78,6 +78,18 @@ describe('renderStatus', () => {
     );
   });
 
+  test('GIVEN a folder name longer than 16 characters (the template upgrade) WHEN rendered THEN every status starts in the same column', () => {
+    // GIVEN
+    const report = reportWith(['applied', 'pending'], { target: '00-preflight', inSync: true });
+    const long = { ...report, phases: [report.phases[0]!, { ...report.phases[1]!, folder: '08-remove-wildcard-router' }] };
+
+    // WHEN
+    const lines = renderStatus(long, { color: false }).split('\n');
+
+    // THEN
+    expect(lines.slice(0, 2)).toEqual(['00-preflight              applied     applied reason', '08-remove-wildcard-router pending     pending reason']);
+  });
+
   test('offline: one more line at the end saying the comparison is approximate; no ANSI without color', () => {
     // GIVEN
     const report = reportWith(['pending', 'blocked'], { target: '00-preflight', inSync: false, approximate: true });

@@ -54,7 +54,11 @@ export const EXAMPLE_PLANS = {
   postgresql: join(REPO_ROOT, 'examples', 'postgresql-and-redis', 'migration.yaml'),
   mysql: join(REPO_ROOT, 'examples', 'mysql-in-place-and-redis', 'migration.yaml'),
   'postgresql-dc': join(REPO_ROOT, 'examples', 'pre-2.15-deploymentconfigs', 'migration.yaml'),
+  template: join(REPO_ROOT, 'examples', 'template-2.5-to-2.6', 'migration.yaml'),
 } as const;
+
+/** The OpenShift APIs a template-era (DeploymentConfig, ImageStream) cluster serves. */
+export const OPENSHIFT_APIS: FakeApiSelection = { deploymentConfigs: true, imageStreams: true };
 
 /** One rule of a Role. */
 export interface PolicyRule {
@@ -74,6 +78,8 @@ export interface RenderedKubeJob {
   readonly script: string;
   /** The container's environment, with the `metadata.namespace` fieldRef resolved. */
   readonly env: Readonly<Record<string, string>>;
+  /** The variables the container reads from Secrets (never rendered), by name: the Secret and key. */
+  readonly secretEnv: Readonly<Record<string, { readonly name: string; readonly key: string }>>;
   /** Rules of the Roles bound to the Job's ServiceAccount, by namespace. */
   readonly rules: Readonly<Record<string, readonly PolicyRule[]>>;
 }
@@ -83,7 +89,7 @@ interface JobObject extends KubeObject {
     template: {
       spec: {
         serviceAccountName: string;
-        containers: { command: string[]; env?: { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[] }[];
+        containers: { command: string[]; env?: { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string }; secretKeyRef?: { name: string; key: string } } }[] }[];
       };
     };
   };
@@ -113,10 +119,12 @@ export async function renderedKubeJob(planFile: string, jobName: string, specCha
       const script = /\/(kube\/[^/]+\.sh)$/.exec(container.command[1] ?? '')?.[1];
       if (!script) throw new Error(`Job ${jobName} does not run a kube/ script: ${container.command.join(' ')}`);
       const env: Record<string, string> = {};
+      const secretEnv: Record<string, { name: string; key: string }> = {};
       for (const e of container.env ?? []) {
         if (e.value !== undefined) env[e.name] = e.value;
         else if (e.valueFrom?.fieldRef?.fieldPath === 'metadata.namespace') env[e.name] = namespace;
-        else throw new Error(`Job ${jobName}: env ${e.name} is not a plain value`);
+        else if (e.valueFrom?.secretKeyRef) secretEnv[e.name] = e.valueFrom.secretKeyRef;
+        else throw new Error(`Job ${jobName}: env ${e.name} is neither a plain value, the namespace nor a Secret key`);
       }
       const sa = job.spec.template.spec.serviceAccountName;
       const bound = new Set(
@@ -129,7 +137,7 @@ export async function renderedKubeJob(planFile: string, jobName: string, specCha
       for (const role of state.own.filter((o) => o.kind === 'Role' && bound.has(`${o.metadata.namespace}/${o.metadata.name}`))) {
         rules[role.metadata.namespace!] = [...(rules[role.metadata.namespace!] ?? []), ...((role.rules as PolicyRule[] | undefined) ?? [])];
       }
-      return { name: jobName, namespace, script, env, rules };
+      return { name: jobName, namespace, script, env, secretEnv, rules };
     }
     throw new Error(`no Job ${jobName} in the synth of ${planFile}`);
   } finally {

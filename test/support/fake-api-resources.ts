@@ -42,6 +42,11 @@ export interface FakeApiSelection {
    */
   readonly deploymentConfigs?: boolean;
   /**
+   * Serve image.openshift.io/v1 (ImageStream), as OpenShift does.
+   * @default false
+   */
+  readonly imageStreams?: boolean;
+  /**
    * group/versions NOT to serve, e.g. `['apps.3scale.net/v1alpha1']` to simulate a missing CRD.
    * @default none
    */
@@ -110,6 +115,7 @@ const ALL_TYPES: readonly FakeResourceType[] = [
   t('config.openshift.io/v1', 'ClusterVersion', 'clusterversions', false, { subresources: ['status'], builtIn: false }),
   t('packages.operators.coreos.com/v1', 'PackageManifest', 'packagemanifests', true, { builtIn: false, verbs: ['get', 'list', 'watch'] }),
   t('apps.openshift.io/v1', 'DeploymentConfig', 'deploymentconfigs', true, { shortNames: ['dc'], subresources: ['status', 'scale'], builtIn: false, aggregated: true }),
+  t('image.openshift.io/v1', 'ImageStream', 'imagestreams', true, { shortNames: ['is'], subresources: ['status'], builtIn: false }),
 ];
 
 /** The set of resource types one fake server serves. */
@@ -123,6 +129,7 @@ export class FakeResourceRegistry {
       const gv = rt.group ? `${rt.group}/${rt.version}` : rt.version;
       if (omit.has(gv)) return false;
       if (rt.group === 'apps.openshift.io' && !selection.deploymentConfigs) return false;
+      if (rt.group === 'image.openshift.io' && !selection.imageStreams) return false;
       return true;
     });
   }

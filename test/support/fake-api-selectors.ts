@@ -85,28 +85,44 @@ export function matchesLabels(requirements: readonly LabelRequirement[], labels:
 
 /** One parsed field requirement. */
 export interface FieldRequirement {
-  /** `metadata.name` or `metadata.namespace`. */
-  readonly field: 'metadata.name' | 'metadata.namespace';
+  /** `metadata.name`, `metadata.namespace`, or a field label of the kind (Pods: `status.phase`, ...). */
+  readonly field: string;
   /** Equality or inequality. */
   readonly op: 'eq' | 'neq';
   /** The value. */
   readonly value: string;
 }
 
-/** Parses a field selector; only metadata.name and metadata.namespace are supported (as for most kinds). */
-export function parseFieldSelector(selector: string): FieldRequirement[] {
+/**
+ * The field labels kube-apiserver accepts for Pods besides metadata.name and metadata.namespace
+ * (pkg/registry/core/pod: PodToSelectableFields), each a dotted path into the object.
+ */
+export const POD_FIELD_LABELS: readonly string[] = ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'status.phase', 'status.podIP', 'status.nominatedNodeName'];
+
+/**
+ * Parses a field selector: metadata.name and metadata.namespace (as for most kinds), plus the kind's own
+ * field labels when given (`POD_FIELD_LABELS` for Pods).
+ */
+export function parseFieldSelector(selector: string, kindFields: readonly string[] = []): FieldRequirement[] {
   return splitTopLevel(selector).map((part) => {
     const m = /^([^=!\s]+)\s*(==|!=|=)\s*(.*)$/.exec(part);
     if (!m) throw new SelectorError(`invalid selector: '${part}'; can't understand '${part}'`);
-    if (m[1] !== 'metadata.name' && m[1] !== 'metadata.namespace') throw new SelectorError(`field label not supported: ${m[1]}`);
-    return { field: m[1], op: m[2] === '!=' ? 'neq' : 'eq', value: m[3].trim() };
+    if (m[1] !== 'metadata.name' && m[1] !== 'metadata.namespace' && !kindFields.includes(m[1]!)) throw new SelectorError(`field label not supported: ${m[1]}`);
+    return { field: m[1]!, op: m[2] === '!=' ? 'neq' : 'eq', value: m[3]!.trim() };
   });
 }
 
-/** True when the object's metadata satisfies every field requirement. */
-export function matchesFields(requirements: readonly FieldRequirement[], metadata: { readonly name: string; readonly namespace?: string }): boolean {
+/** The value of a dotted field path of an object as a field selector sees it (absent: empty string). */
+export function fieldValue(obj: object, field: string): string {
+  let at: unknown = obj;
+  for (const key of field.split('.')) at = at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined;
+  return at === undefined || at === null ? '' : String(at);
+}
+
+/** True when the object satisfies every field requirement. */
+export function matchesFields(requirements: readonly FieldRequirement[], obj: { readonly metadata: { readonly name: string; readonly namespace?: string } }): boolean {
   return requirements.every((r) => {
-    const actual = r.field === 'metadata.name' ? metadata.name : (metadata.namespace ?? '');
+    const actual = fieldValue(obj, r.field);
     return r.op === 'eq' ? actual === r.value : actual !== r.value;
   });
 }

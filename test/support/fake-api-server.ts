@@ -130,7 +130,7 @@ export interface FakeApiServerOptions {
   readonly latencyMs?: number;
   /**
    * Optional APIs to serve or omit (DeploymentConfigs; missing CRDs).
-   * @default everything except apps.openshift.io
+   * @default everything except apps.openshift.io and image.openshift.io
    */
   readonly apis?: FakeApiSelection;
   /**

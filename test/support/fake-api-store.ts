@@ -31,7 +31,7 @@ import {
 import type { Json, JsonObject } from './fake-api-fields.js';
 import { apiVersionOf, qualifiedResource } from './fake-api-resources.js';
 import type { FakeResourceRegistry, FakeResourceType } from './fake-api-resources.js';
-import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, SelectorError } from './fake-api-selectors.js';
+import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, POD_FIELD_LABELS, SelectorError } from './fake-api-selectors.js';
 
 /** An HTTP answer: status code and JSON body. */
 export interface FakeResult {
@@ -185,8 +185,8 @@ export class FakeStore {
       }
       const fieldSelector = query.get('fieldSelector');
       if (fieldSelector) {
-        const reqs = parseFieldSelector(fieldSelector);
-        items = items.filter((o) => matchesFields(reqs, o.metadata as { name: string; namespace?: string }));
+        const reqs = parseFieldSelector(fieldSelector, rt.group === '' && rt.kind === 'Pod' ? POD_FIELD_LABELS : []);
+        items = items.filter((o) => matchesFields(reqs, o as { metadata: { name: string; namespace?: string } }));
       }
     } catch (err) {
       if (err instanceof SelectorError) return badRequest(err.message);

@@ -14,6 +14,7 @@ import { type LoadedPlan, loadPlanFile, parsePlan } from '../../src/plan/load-pl
 import { isFreshInstallPlan, isMigrationPlan, type PlanBase } from '../../src/plan/plan-base.js';
 import type { FreshInstallPlan } from '../../src/plan/fresh-install-plan-schema.js';
 import type { MigrationPlan } from '../../src/plan/plan-schema.js';
+import type { TemplateUpgradePlan } from '../../src/plan/template-upgrade-plan-schema.js';
 
 /** The repository root. */
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -106,4 +107,15 @@ export function userError(fn: () => unknown): UserError {
     return err as UserError;
   }
   throw new Error('no error was thrown');
+}
+
+/** Path of the template-era upgrade example (a TemplateUpgradePlan, kept apart from the migration EXAMPLES). */
+export const TEMPLATE_EXAMPLE = join(ROOT, 'examples', 'template-2.5-to-2.6', 'migration.yaml');
+
+/** The template-era upgrade example, loaded and validated, with an optional change made to its YAML first. */
+export function templateExample(change?: (raw: any) => void): LoadedPlan<TemplateUpgradePlan> {
+  if (!change) return loadPlanFile(TEMPLATE_EXAMPLE) as LoadedPlan<TemplateUpgradePlan>;
+  const raw = parse(readFileSync(TEMPLATE_EXAMPLE, 'utf8'));
+  change(raw);
+  return parsePlan(stringify(raw), 'template-2.5-to-2.6/migration.yaml') as LoadedPlan<TemplateUpgradePlan>;
 }

@@ -194,6 +194,23 @@ export interface DeploymentConfigSpecStrategy {
    * @schema DeploymentConfigSpecStrategy#activeDeadlineSeconds
    */
   readonly activeDeadlineSeconds?: number;
+
+  /**
+   * Parameters of the Rolling strategy, hooks included (the pre-hook pod of system-app).
+   *
+   * @schema DeploymentConfigSpecStrategy#rollingParams
+   */
+  readonly rollingParams?: any;
+
+  /**
+   * @schema DeploymentConfigSpecStrategy#recreateParams
+   */
+  readonly recreateParams?: any;
+
+  /**
+   * @schema DeploymentConfigSpecStrategy#resources
+   */
+  readonly resources?: any;
 }
 
 /**
@@ -205,6 +222,9 @@ export function toJson_DeploymentConfigSpecStrategy(obj: DeploymentConfigSpecStr
   const result = {
     'type': obj.type,
     'activeDeadlineSeconds': obj.activeDeadlineSeconds,
+    'rollingParams': obj.rollingParams,
+    'recreateParams': obj.recreateParams,
+    'resources': obj.resources,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -218,7 +238,12 @@ export interface DeploymentConfigSpecTriggers {
   /**
    * @schema DeploymentConfigSpecTriggers#type
    */
-  readonly type?: DeploymentConfigSpecTriggersType;
+  readonly type: DeploymentConfigSpecTriggersType;
+
+  /**
+   * @schema DeploymentConfigSpecTriggers#imageChangeParams
+   */
+  readonly imageChangeParams?: DeploymentConfigSpecTriggersImageChangeParams;
 }
 
 /**
@@ -229,6 +254,7 @@ export function toJson_DeploymentConfigSpecTriggers(obj: DeploymentConfigSpecTri
   if (obj === undefined) { return undefined; }
   const result = {
     'type': obj.type,
+    'imageChangeParams': toJson_DeploymentConfigSpecTriggersImageChangeParams(obj.imageChangeParams),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -255,5 +281,91 @@ export enum DeploymentConfigSpecTriggersType {
   CONFIG_CHANGE = "ConfigChange",
   /** ImageChange */
   IMAGE_CHANGE = "ImageChange",
+}
+
+/**
+ * @schema DeploymentConfigSpecTriggersImageChangeParams
+ */
+export interface DeploymentConfigSpecTriggersImageChangeParams {
+  /**
+   * Roll out automatically when the tag moves.
+   *
+   * @schema DeploymentConfigSpecTriggersImageChangeParams#automatic
+   */
+  readonly automatic?: boolean;
+
+  /**
+   * Containers whose image follows the tag.
+   *
+   * @schema DeploymentConfigSpecTriggersImageChangeParams#containerNames
+   */
+  readonly containerNames?: string[];
+
+  /**
+   * @schema DeploymentConfigSpecTriggersImageChangeParams#from
+   */
+  readonly from: DeploymentConfigSpecTriggersImageChangeParamsFrom;
+}
+
+/**
+ * Converts an object of type 'DeploymentConfigSpecTriggersImageChangeParams' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DeploymentConfigSpecTriggersImageChangeParams(obj: DeploymentConfigSpecTriggersImageChangeParams | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'automatic': obj.automatic,
+    'containerNames': obj.containerNames?.map(y => y),
+    'from': toJson_DeploymentConfigSpecTriggersImageChangeParamsFrom(obj.from),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DeploymentConfigSpecTriggersImageChangeParamsFrom
+ */
+export interface DeploymentConfigSpecTriggersImageChangeParamsFrom {
+  /**
+   * @schema DeploymentConfigSpecTriggersImageChangeParamsFrom#kind
+   */
+  readonly kind: DeploymentConfigSpecTriggersImageChangeParamsFromKind;
+
+  /**
+   * ImageStreamTag, name:tag.
+   *
+   * @schema DeploymentConfigSpecTriggersImageChangeParamsFrom#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema DeploymentConfigSpecTriggersImageChangeParamsFrom#namespace
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * Converts an object of type 'DeploymentConfigSpecTriggersImageChangeParamsFrom' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DeploymentConfigSpecTriggersImageChangeParamsFrom(obj: DeploymentConfigSpecTriggersImageChangeParamsFrom | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'kind': obj.kind,
+    'name': obj.name,
+    'namespace': obj.namespace,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema DeploymentConfigSpecTriggersImageChangeParamsFromKind
+ */
+export enum DeploymentConfigSpecTriggersImageChangeParamsFromKind {
+  /** ImageStreamTag */
+  IMAGE_STREAM_TAG = "ImageStreamTag",
 }
 

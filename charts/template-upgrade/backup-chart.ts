@@ -1,0 +1,64 @@
+import type { Construct } from 'constructs';
+import type { RenderContext } from '../../src/phases/phase.js';
+import { BACKUP_PREFIX, backupObjects, type ObjectLine } from '../../src/plan/template-upgrade-facts.js';
+import type { TemplateUpgradePlan } from '../../src/plan/template-upgrade-plan-schema.js';
+import type { JobAccess } from '../constructs/migration-job.js';
+import { kubeJob } from '../jobs/kube-job.js';
+import { pluralOf } from '../jobs/json-patch-job.js';
+import type { PhaseChart } from '../phase-chart.js';
+import { templateChart } from './template-chart.js';
+
+/** API group of a kubectl resource name (`deploymentconfig.apps.openshift.io` -> `apps.openshift.io`). */
+export function groupOf(resource: string): string {
+  const dot = resource.indexOf('.');
+  return dot < 0 ? '' : resource.slice(dot + 1);
+}
+
+/** Name of the backup copy of one object. */
+export function backupName(o: ObjectLine): string {
+  return `${BACKUP_PREFIX}-${o.resource.split('.')[0]}-${o.name}`;
+}
+
+/** Role rules allowing `verbs` on exactly the listed objects, one rule per resource. */
+export function rulesOn(objects: readonly ObjectLine[], verbs: string[]): JobAccess['rules'] {
+  const byResource = new Map<string, string[]>();
+  for (const o of objects) byResource.set(o.resource, [...(byResource.get(o.resource) ?? []), o.name]);
+  return [...byResource.entries()].map(([resource, names]) => ({ apiGroups: [groupOf(resource)], resources: [pluralOf(resource)], resourceNames: [...names].sort(), verbs }));
+}
+
+/**
+ * Backup (seed 2.1): a Job copies each object the upgrade changes into a ConfigMap of the same
+ * namespace (a Secret into a Secret), without its server-maintained fields, so the rollbacks can put it
+ * back. Nothing leaves the cluster; the seed's files on a workstation would hold the system-redis
+ * credentials.
+ */
+export function render(scope: Construct, id: string, context: RenderContext<TemplateUpgradePlan>): PhaseChart<TemplateUpgradePlan> {
+  const chart = templateChart(scope, id, context);
+  const namespace = context.plan.spec.threescale.namespace;
+  const objects = backupObjects(context.plan);
+  const secrets = objects.filter((o) => o.resource === 'secret').map(backupName);
+  const configMaps = objects.filter((o) => o.resource !== 'secret').map(backupName);
+  kubeJob(chart, 'Backup', {
+    name: 'backup-objects',
+    namespace,
+    script: 'backup-objects.sh',
+    wave: 0,
+    env: [
+      { name: 'OBJECTS', value: objects.map((o) => `${o.resource} ${o.name}`).join('\n') },
+      { name: 'BACKUP_PREFIX', value: BACKUP_PREFIX },
+    ],
+    access: [
+      {
+        namespace,
+        rules: [
+          ...rulesOn(objects, ['get']),
+          { apiGroups: [''], resources: ['configmaps'], resourceNames: configMaps.sort(), verbs: ['get'] },
+          { apiGroups: [''], resources: ['secrets'], resourceNames: secrets.sort(), verbs: ['get'] },
+          // create cannot be limited to names; the script creates only the backup names above.
+          { apiGroups: [''], resources: ['configmaps', 'secrets'], verbs: ['create'] },
+        ],
+      },
+    ],
+  });
+  return chart;
+}
