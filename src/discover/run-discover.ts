@@ -161,8 +161,9 @@ async function templateFromCluster(options: DiscoverOptions) {
   const namespace = reader.client.namespace;
   const objects: KubeObject[] = [];
   for (const outcome of await reader.listEach(TEMPLATE_KINDS.map((k) => ({ ...k, namespace })))) {
-    if (!outcome.ok) throw outcome.error;
-    objects.push(...outcome.items);
+    // A cluster without the OpenShift APIs has none of their objects; discovery then says what it expected.
+    if (outcome.ok) objects.push(...outcome.items);
+    else if (outcome.error.kind !== 'missing-crd') throw outcome.error;
   }
   // Optional reads: an APIManager means an operator install (refused); the cluster-wide bindings tell
   // whether service discovery gave `default` the view role, which a namespace admin may not list.

@@ -203,6 +203,24 @@ function patchChecks(plan: PlanBase, result: SynthResult, state: FolderState, on
 }
 
 /**
+ * The objects the Jobs of the phases up to this state delete (`deletes` of the phase: the template upgrade's
+ * 2.5 routes, old ImageStream and wildcard router) must be gone. Like the patches, this is a Job's work:
+ * until the Job has succeeded, an object still present is work not done yet. Rollback states recreate them.
+ */
+function deletionChecks(plan: PlanBase, result: SynthResult, state: FolderState, onlyOwn: boolean): DesiredCheck[] {
+  if (state.rollback) return [];
+  const phases = onlyOwn ? [state] : result.forward.filter((s) => s.phase.order <= state.phase.order);
+  return phases.flatMap((s) =>
+    (s.phase.definition.deletes?.(plan) ?? []).map((d) => ({
+      object: { apiVersion: d.apiVersion, kind: d.kind, metadata: { name: d.name, namespace: plan.spec.threescale.namespace } },
+      absent: true,
+      patched: true,
+      partial: true,
+    })),
+  );
+}
+
+/**
  * Checks of what a phase itself sets (its own objects and Jobs). An object the phase renders again exactly
  * as the previous state already has it (load-redis re-renders the ServiceAccounts, PVCs and Services that
  * prepare created) is not something this phase sets: counting it would show progress of a phase that has
@@ -212,12 +230,12 @@ function ownChecks(plan: PlanBase, result: SynthResult, state: FolderState): Des
   const index = result.forward.indexOf(state);
   const previous = new Map((index > 0 ? result.forward[index - 1]!.objects : []).map((o) => [objectKey(o), o]));
   const own = state.own.filter((o) => !isJobHelper(o) && !isDeepStrictEqual(previous.get(objectKey(o)), o)).map(check);
-  return [...own, ...patchChecks(plan, result, state, true)];
+  return [...own, ...patchChecks(plan, result, state, true), ...deletionChecks(plan, result, state, true)];
 }
 
 /** Checks of a whole folder state. */
 function stateChecks(plan: PlanBase, result: SynthResult, state: FolderState): DesiredCheck[] {
-  return [...state.objects.filter((o) => !isJobHelper(o)).map(check), ...patchChecks(plan, result, state, false)];
+  return [...state.objects.filter((o) => !isJobHelper(o)).map(check), ...patchChecks(plan, result, state, false), ...deletionChecks(plan, result, state, false)];
 }
 
 /**

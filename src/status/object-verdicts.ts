@@ -39,6 +39,8 @@ export interface DesiredCheck {
   readonly patched?: boolean;
   /** Partial object (server-side apply of our fields only). */
   readonly partial: boolean;
+  /** The object must be gone: a phase's Job deletes it (`object` is a stub naming it). */
+  readonly absent?: boolean;
 }
 
 /** The verdict on one check. Values in `changes` are masked. */
@@ -95,7 +97,7 @@ export class ObjectJudge {
 
   /** The verdict on one check (cached by object identity and content). */
   public judge(check: DesiredCheck): Promise<ObjectVerdict> {
-    const key = `${objectKey(check.object)}\u0000${JSON.stringify(check.object)}\u0000${(check.removedPaths ?? []).join(',')}`;
+    const key = `${objectKey(check.object)}\u0000${JSON.stringify(check.object)}\u0000${(check.removedPaths ?? []).join(',')}\u0000${check.absent === true}`;
     let verdict = this.cache.get(key);
     if (!verdict) {
       verdict = this.evaluate(check).then(inDocumentedOrder);
@@ -124,6 +126,7 @@ export class ObjectJudge {
     if (!listing.ok) return { ...base, verdict: unreadableVerdict(listing.error.kind), reason: listing.error.message };
     const live = listing.items.find((i) => i.metadata.name === o.metadata.name);
 
+    if (check.absent) return live ? { ...base, verdict: 'changed', reason: 'still present; a Job of the phase deletes it' } : { ...base, verdict: 'in-sync' };
     if (o.kind === 'Job') {
       // A finished Job may be gone (TTL, hook policy): then only its record can tell, and an unreadable record
       // means nothing can be said, not that the Job never ran.

@@ -277,6 +277,20 @@ describe('runDiscover --procedure template-2.5-to-2.6', () => {
     expect(message).toBe(`${LIVE_FIXTURES.postgresql}: no DeploymentConfig system-app found; expected an export of the 3scale 2.5 namespace (oc get dc,is,route,svc,configmap,secret -o yaml).`);
   });
 
+  test('GIVEN a cluster without the OpenShift APIs WHEN discovered for the template procedure THEN a UserError saying which install was expected', async () => {
+    // GIVEN Kubernetes without apps.openshift.io and image.openshift.io, and nothing of 3scale
+    const api = await startFakeApiServer({ objects: [] });
+    try {
+      // WHEN
+      const message = await userError(runDiscover({ kubeconfig: api.kubeconfigPath('3scale'), out: '-', procedure }));
+
+      // THEN
+      expect(message).toBe(`cluster ${api.url}: no DeploymentConfig in namespace 3scale; expected a 3scale 2.5 installed from the amp.yml template there (is -n/--namespace right, and does the export include dc?).`);
+    } finally {
+      await api.close();
+    }
+  });
+
   test('GIVEN an unknown --procedure WHEN discovered THEN a UserError listing the procedures', async () => {
     const message = await userError(runDiscover({ fromFile: LIVE_FIXTURES.template, out: '-', procedure: 'template-2.4-to-2.5' }));
     expect(message).toBe('--procedure: unknown procedure "template-2.4-to-2.5"; expected "externalize-on-cluster" (the default) or "template-2.5-to-2.6".');

@@ -102,6 +102,12 @@ describe('flags and plan files', () => {
     },
     { name: 'kubeconfig that does not exist', args: () => ['diff', '-c', planPath, '--kubeconfig', join(tmp.dir, 'no-kubeconfig')], message: /cannot read kubeconfig .*no-kubeconfig: the file does not exist$/ },
     { name: 'unknown --context', args: () => ['diff', '-c', planPath, '--kubeconfig', kubeconfig, '--context', 'prod'], message: /context prod is not defined in kubeconfig / },
+    { name: 'unknown discover --procedure', args: () => ['discover', '--kubeconfig', kubeconfig, '--procedure', 'template-2.4-to-2.5'], message: /^error: --procedure: unknown procedure "template-2\.4-to-2\.5"; expected "externalize-on-cluster" \(the default\) or "template-2\.5-to-2\.6"\.$/ },
+    {
+      name: 'discover --procedure template-2.5-to-2.6 on an operator install',
+      args: () => ['discover', '--kubeconfig', kubeconfig, '-n', '3scale', '--procedure', 'template-2.5-to-2.6'],
+      message: /: namespace 3scale holds an APIManager, so 3scale there is an operator install; expected a 3scale 2\.5 installed from the amp\.yml template for --procedure template-2\.5-to-2\.6\.$/,
+    },
   ];
 
   test.each(cases)('$name: exit 2, one sentence', async ({ args, message }) => {

@@ -45,6 +45,7 @@ const e2e = useDiscoveredPlan({
   },
 });
 
+const phaseStatus = (report: { phases: readonly { id: string; status: string }[] }, id: string) => report.phases.find((p) => p.id === id)!;
 const plan = (): TemplateUpgradePlan => loadPlanFile(e2e.planPath).plan as TemplateUpgradePlan;
 
 /** The `<resource> <name>` or `<namespace> <resource>/<name>` lines of a Job's OBJECTS, as objects. */
@@ -166,6 +167,25 @@ describe('diff and status through the upgrade', () => {
     const phase = report.phases.find((p) => p.id === 'redis-env')!;
     expect(phase.status).toBe('drifted');
     expect(phase.reason).toContain('DeploymentConfig system-sphinx changed');
+  });
+});
+
+describe('diff checks the deletions', () => {
+  test('GIVEN the routes folder applied and its Jobs recorded as succeeded, but the 2.5 routes still there WHEN diff runs THEN routes drifted, naming a Route', async () => {
+    // GIVEN
+    const { cluster, kubeconfig } = await e2e.freshCluster();
+    for (const id of PHASES.slice(0, PHASES.indexOf('images') + 1)) await applyPhase(cluster, id);
+    const state = forwardState(e2e.result, 'routes');
+    await cluster.applyState(state);
+    await cluster.runJobs(state);
+
+    // WHEN
+    const { run, report } = await diffJson(['-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'routes']);
+
+    // THEN
+    expect(run.code).toBe(1);
+    expect(phaseStatus(report, 'routes')).toMatchObject({ status: 'drifted' });
+    expect(report.objects.find((o) => o.ref.kind === 'Route' && o.ref.name === 'system-master')).toMatchObject({ verdict: 'changed', reason: 'still present; a Job of the phase deletes it' });
   });
 });
 

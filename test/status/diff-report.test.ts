@@ -741,6 +741,18 @@ describe('buildDiffReport: objects a later phase deletes (the template upgrade r
     expect(r).toMatchObject({ inSync: true, currentPhase: 'remove' });
   });
 
+  test('GIVEN the removal Job succeeded but the object still there WHEN compared THEN the removal phase drifted, naming it', async () => {
+    const r = await report([victim({ k: 'v' }), evidence('patch-victim', 'remove-victim')], '01-remove', procedure(true));
+    expect(phaseOf(r, 'remove')).toMatchObject({ status: 'drifted', reason: 'ConfigMap victim changed while 1 of 2 are in sync' });
+    expect(r.inSync).toBe(false);
+  });
+
+  test('GIVEN the removal Job still running and the object there WHEN compared THEN the removal is in progress, not drifted', async () => {
+    const running = evidenceConfigMap('3scale', { 'patch-victim': { phase: 'Succeeded' }, 'remove-victim': { phase: 'Running' } });
+    const r = await report([victim({ k: 'v' }), running], '01-remove', procedure(true));
+    expect(phaseOf(r, 'remove').status).toBe('in-progress');
+  });
+
   test('GIVEN the object gone while no phase declares deleting it WHEN compared THEN the patch phase is not applied', async () => {
     const r = await report([evidence('patch-victim', 'remove-victim')], '01-remove', procedure(false));
     expect(phaseOf(r, 'patch').status).not.toBe('applied');

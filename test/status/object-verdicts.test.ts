@@ -194,6 +194,24 @@ describe('ObjectJudge.judge', () => {
     });
   });
 
+  describe('objects a Job deletes', () => {
+    test('GIVEN an absent check WHEN the object is gone THEN in sync; WHEN it is still there THEN changed, saying a Job deletes it, without a dry-run', async () => {
+      // GIVEN
+      const stub: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'old-routes', namespace: '3scale' } };
+      const c = check(stub, { absent: true, partial: true, patched: true });
+
+      // WHEN
+      const gone = await (await judgeOf(new MemorySource([]), [c])).judge(c);
+      const presentSource = new MemorySource([configMap('old-routes', { a: 'b' })]);
+      const present = await (await judgeOf(presentSource, [c])).judge(c);
+
+      // THEN
+      expect(gone.verdict).toBe('in-sync');
+      expect(present).toEqual({ ref: { apiVersion: 'v1', kind: 'ConfigMap', namespace: '3scale', name: 'old-routes' }, verdict: 'changed', partial: true, reason: 'still present; a Job of the phase deletes it', changes: [] });
+      expect(presentSource.dryRunCalls).toEqual([]);
+    });
+  });
+
   describe('readiness', () => {
     test('a matching Deployment with fewer ready pods than desired replicas is not ready', async () => {
       // GIVEN

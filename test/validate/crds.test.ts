@@ -17,7 +17,16 @@ import { validateManifests } from '../../src/validate/validate-manifest.js';
 
 type Node = Record<string, unknown>;
 
-const CRD_FILES = ['apimanager.apps.3scale.net.yaml', 'deploymentconfig.apps.openshift.io.yaml', 'operatorgroup.operators.coreos.com.yaml', 'subscription.operators.coreos.com.yaml'];
+const CRD_FILES = ['apimanager.apps.3scale.net.yaml', 'deploymentconfig.apps.openshift.io.yaml', 'imagestream.image.openshift.io.yaml', 'operatorgroup.operators.coreos.com.yaml', 'subscription.operators.coreos.com.yaml'];
+
+/** The one version each CRD serves (the OpenShift kinds and the OLM OperatorGroup are v1 APIs). */
+const VERSIONS: Record<string, string> = {
+  'apimanager.apps.3scale.net.yaml': 'v1alpha1',
+  'deploymentconfig.apps.openshift.io.yaml': 'v1',
+  'imagestream.image.openshift.io.yaml': 'v1',
+  'operatorgroup.operators.coreos.com.yaml': 'v1',
+  'subscription.operators.coreos.com.yaml': 'v1alpha1',
+};
 
 function loadCrd(file: string): Node {
   return parse(readFileSync(join(crdDirectory(), file), 'utf8')) as Node;
@@ -79,7 +88,7 @@ describe('crds/', () => {
 
     // THEN
     expect(files).toEqual(CRD_FILES);
-    expect(kinds).toEqual(['apps.3scale.net/v1alpha1/APIManager', 'apps.openshift.io/v1/DeploymentConfig', 'operators.coreos.com/v1/OperatorGroup', 'operators.coreos.com/v1alpha1/Subscription']);
+    expect(kinds).toEqual(['apps.3scale.net/v1alpha1/APIManager', 'apps.openshift.io/v1/DeploymentConfig', 'image.openshift.io/v1/ImageStream', 'operators.coreos.com/v1/OperatorGroup', 'operators.coreos.com/v1alpha1/Subscription']);
   });
 
   test.each(CRD_FILES)('%s is a structural apiextensions.k8s.io/v1 CRD', (file) => {
@@ -97,8 +106,7 @@ describe('crds/', () => {
     expect(crd.kind).toBe('CustomResourceDefinition');
     expect((crd.metadata as Node).name).toBe(`${String(names.plural)}.${String(spec.group)}`);
     expect(spec.scope).toBe('Namespaced');
-    // The 3scale APIManager and the OLM Subscription are v1alpha1; OpenShift serves DeploymentConfig and OLM OperatorGroup as v1.
-    expect(versions.map((v) => v.name)).toEqual([file.startsWith('deploymentconfig.') || file.startsWith('operatorgroup.') ? 'v1' : 'v1alpha1']);
+    expect(versions.map((v) => v.name)).toEqual([VERSIONS[file]]);
     expect(versions.filter((v) => v.storage === true)).toHaveLength(1);
     expect(((versions[0]!.schema as Node).openAPIV3Schema as Node).type).toBe('object');
     expect(problems).toEqual([]);
