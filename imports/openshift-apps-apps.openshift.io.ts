@@ -295,6 +295,13 @@ export interface DeploymentConfigSpecTriggersImageChangeParams {
   readonly automatic?: boolean;
 
   /**
+   * The image the last rollout used (set by the server).
+   *
+   * @schema DeploymentConfigSpecTriggersImageChangeParams#lastTriggeredImage
+   */
+  readonly lastTriggeredImage?: string;
+
+  /**
    * Containers whose image follows the tag.
    *
    * @schema DeploymentConfigSpecTriggersImageChangeParams#containerNames
@@ -315,6 +322,7 @@ export function toJson_DeploymentConfigSpecTriggersImageChangeParams(obj: Deploy
   if (obj === undefined) { return undefined; }
   const result = {
     'automatic': obj.automatic,
+    'lastTriggeredImage': obj.lastTriggeredImage,
     'containerNames': obj.containerNames?.map(y => y),
     'from': toJson_DeploymentConfigSpecTriggersImageChangeParamsFrom(obj.from),
   };

@@ -112,7 +112,9 @@ export function defaultImagePullPolicy(image: string): 'Always' | 'IfNotPresent'
 }
 
 function fillWorkloadSpec(kind: string, spec: JsonObject): void {
-  const complete = kind === 'DeploymentConfig' || isJsonObject(spec['selector']);
+  // Only a whole workload gets the server's defaults: a partial one (a replica overlay, the fragment a JSON
+  // patch check expects) would otherwise grow defaults that hide or contradict what is live.
+  const complete = isJsonObject(spec['selector']);
   if (complete) {
     switch (kind) {
       case 'Deployment':
