@@ -167,7 +167,8 @@ export const freshInstallPlanSchema = z
           })
           .strict(),
         jobs: jobsSchema,
-        gitops: gitopsSchema,
+        /** @default targetPhase preflight */
+        gitops: gitopsSchema('preflight'),
       })
       .strict(),
   })

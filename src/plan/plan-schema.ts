@@ -324,39 +324,43 @@ export const jobsSchema = z
   .strict()
   .prefault({});
 
-/** Where the synthesized folders live in Git and how Argo CD or Flux applies them; every procedure has it. */
-export const gitopsSchema = z
-  .object({
-    /** Git repository the synthesized folder is committed to (Argo CD source). */
-    repoURL: z.string().min(1).max(2048).default('https://git.example.com/platform/gitops.git'),
-    /** Branch or tag. @default main */
-    targetRevision: z.string().min(1).max(255).default('main'),
-    /** Where the synthesized output folder lives inside that repository. @default dist */
-    path: z.string().regex(/^[A-Za-z0-9._/-]+$/, { message: 'a relative repository path such as clusters/prod/3scale-migration' }).max(1024).default('dist'),
-    /** The phase the GitOps engine applies; advancing the migration is changing this one value. @default preflight */
-    targetPhase: z.string().regex(/^(rollback\/)?[a-z0-9-]+$/, { message: 'a phase id such as scale-down, or rollback/<phase id>' }).default('preflight'),
-    argocd: z
-      .object({
-        /** Namespace of Argo CD (OpenShift GitOps: openshift-gitops). */
-        namespace: namespaceName.default('openshift-gitops'),
-        project: objectName.default('default'),
-      })
-      .strict()
-      .prefault({}),
-    flux: z
-      .object({
-        namespace: namespaceName.default('flux-system'),
-        /** The GitRepository (or OCIRepository/Bucket) holding the synthesized folder. */
-        sourceKind: z.enum(['GitRepository', 'OCIRepository', 'Bucket']).default('GitRepository'),
-        sourceName: objectName.default('flux-system'),
-        /** Reconcile interval of each Kustomization. @default 5m */
-        interval: z.string().regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/, { message: 'a duration such as 5m or 1h30m' }).default('5m'),
-      })
-      .strict()
-      .prefault({}),
-  })
-  .strict()
-  .prefault({});
+/**
+ * Where the synthesized folders live in Git and how Argo CD or Flux applies them; every procedure has it.
+ * `firstPhase` is the procedure's first phase, the default of `targetPhase`.
+ */
+export const gitopsSchema = (firstPhase: string) =>
+  z
+    .object({
+      /** Git repository the synthesized folder is committed to (Argo CD source). */
+      repoURL: z.string().min(1).max(2048).default('https://git.example.com/platform/gitops.git'),
+      /** Branch or tag. @default main */
+      targetRevision: z.string().min(1).max(255).default('main'),
+      /** Where the synthesized output folder lives inside that repository. @default dist */
+      path: z.string().regex(/^[A-Za-z0-9._/-]+$/, { message: 'a relative repository path such as clusters/prod/3scale-migration' }).max(1024).default('dist'),
+      /** The phase the GitOps engine applies; advancing the run is changing this one value. @default the procedure's first phase */
+      targetPhase: z.string().regex(/^(rollback\/)?[a-z0-9-]+$/, { message: 'a phase id such as scale-down, or rollback/<phase id>' }).default(firstPhase),
+      argocd: z
+        .object({
+          /** Namespace of Argo CD (OpenShift GitOps: openshift-gitops). */
+          namespace: namespaceName.default('openshift-gitops'),
+          project: objectName.default('default'),
+        })
+        .strict()
+        .prefault({}),
+      flux: z
+        .object({
+          namespace: namespaceName.default('flux-system'),
+          /** The GitRepository (or OCIRepository/Bucket) holding the synthesized folder. */
+          sourceKind: z.enum(['GitRepository', 'OCIRepository', 'Bucket']).default('GitRepository'),
+          sourceName: objectName.default('flux-system'),
+          /** Reconcile interval of each Kustomization. @default 5m */
+          interval: z.string().regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/, { message: 'a duration such as 5m or 1h30m' }).default('5m'),
+        })
+        .strict()
+        .prefault({}),
+    })
+    .strict()
+    .prefault({});
 
 export const planSchema = z
   .object({
@@ -412,7 +416,8 @@ export const planSchema = z
         /** Replica count of every 3scale Deployment captured before the scale-down. */
         replicas,
         jobs: jobsSchema,
-        gitops: gitopsSchema,
+        /** @default targetPhase preflight */
+        gitops: gitopsSchema('preflight'),
         cleanup: z
           .object({
             /** Render the destructive phase that deletes the old databases. @default false */
@@ -448,7 +453,7 @@ export type DetachedObject = z.output<typeof detachedObject>;
 export type StorageSpec = z.output<typeof storage>;
 export type ResourcesSpec = z.output<typeof resources>;
 export type JobsSpec = z.output<typeof jobsSchema>;
-export type GitopsSpec = z.output<typeof gitopsSchema>;
+export type GitopsSpec = z.output<ReturnType<typeof gitopsSchema>>;
 /** The plan of the externalize-on-cluster procedure (kind MigrationPlan). */
 export type MigrationPlan = Plan;
 export type VersionRequirementsPolicy = z.output<typeof preflight>['versionRequirements'];

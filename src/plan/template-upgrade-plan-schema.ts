@@ -87,18 +87,6 @@ const routeRecord = z
   })
   .strict();
 
-/**
- * Fills in `targetPhase` when a plan leaves it out: the shared GitOps schema defaults it to the first phase
- * of the externalization, which this procedure does not have.
- */
-function withTargetPhase(first: string) {
-  return (gitops: unknown) => {
-    if (gitops === undefined) return { targetPhase: first };
-    if (typeof gitops === 'object' && gitops !== null && !Array.isArray(gitops) && !('targetPhase' in gitops)) return { ...gitops, targetPhase: first };
-    return gitops;
-  };
-}
-
 /** The images of 2.6 (vendor template 2.6 parameters); each is the `from` of a new ImageStream tag. */
 const images = z
   .object({
@@ -195,8 +183,8 @@ export const templateUpgradePlanSchema = z
         /** The release the upgrade sets in `AMP_RELEASE` and the ImageStream tags. @default 2.6 */
         targetRelease: z.literal('2.6').default('2.6'),
         jobs: jobsSchema,
-        /** As in every plan, except that the phase the GitOps engine applies first is this procedure's: @default targetPhase backup */
-        gitops: z.preprocess(withTargetPhase('backup'), gitopsSchema),
+        /** @default targetPhase backup (the first phase of this procedure) */
+        gitops: gitopsSchema('backup'),
       })
       .strict(),
   })

@@ -22,8 +22,8 @@ export interface ClusterFacts {
   readonly secrets: readonly KubeObject[];
 }
 
-/** The verdict of one check. */
-export interface PreflightCheck {
+/** The verdict of one check of the cluster before a fresh install (`threescale-migrate preflight`). */
+export interface ClusterCheck {
   /** Stable id: `storage`, `nodes`, `resources`, `routes`, `secrets`. */
   readonly id: string;
   readonly ok: boolean;
@@ -49,12 +49,12 @@ const SINGLE_NODE_PROVISIONERS = new Set([
 ]);
 
 /** Runs every check. */
-export function checkCluster(plan: FreshInstallPlan, facts: ClusterFacts): PreflightCheck[] {
+export function checkCluster(plan: FreshInstallPlan, facts: ClusterFacts): ClusterCheck[] {
   return [checkStorage(plan, facts), checkNodes(plan, facts), checkResources(plan, facts), checkRoutes(plan, facts), checkSecrets(plan, facts)];
 }
 
 /** Each class the plan uses exists, and a ReadWriteMany claim is not asked of a single-node provisioner. */
-export function checkStorage(plan: FreshInstallPlan, facts: ClusterFacts): PreflightCheck {
+export function checkStorage(plan: FreshInstallPlan, facts: ClusterFacts): ClusterCheck {
   const problems: string[] = [];
   const seen: string[] = [];
   for (const v of plannedVolumes(plan)) {
@@ -95,7 +95,7 @@ function architectureOf(node: KubeObject): string {
 }
 
 /** Every node 3scale can run on has an architecture the plan checked the images for. */
-export function checkNodes(plan: FreshInstallPlan, facts: ClusterFacts): PreflightCheck {
+export function checkNodes(plan: FreshInstallPlan, facts: ClusterFacts): ClusterCheck {
   const nodes = schedulableNodes(facts);
   if (nodes.length === 0) {
     const tainted = facts.nodes.filter((n) => untolerated(n).length).map((n) => `${n.metadata.name} (${untolerated(n).join(', ')})`);
@@ -155,7 +155,7 @@ const mib = (bytes: number) => `${Math.round(bytes / (1024 * 1024))}Mi`;
  * The install's pods fit on the nodes' free room, largest first, each on the node with the most room left
  * (as spreading schedulers do). A pod that fits nowhere is the report's "Insufficient cpu".
  */
-export function checkResources(plan: FreshInstallPlan, facts: ClusterFacts): PreflightCheck {
+export function checkResources(plan: FreshInstallPlan, facts: ClusterFacts): ClusterCheck {
   const rooms = freeRoom(facts);
   const pods: PodRequest[] = installPodRequests(plan);
   const total = pods.reduce((a, p) => ({ cpu: a.cpu + p.cpuMillis, memory: a.memory + p.memoryBytes }), { cpu: 0, memory: 0 });
@@ -180,7 +180,7 @@ export function checkResources(plan: FreshInstallPlan, facts: ClusterFacts): Pre
  * The host names zync will give its Routes are not held by another Route (the report's HostAlreadyClaimed).
  * Routes zync itself made in the 3scale namespace (a rerun after the install) are not a conflict.
  */
-export function checkRoutes(plan: FreshInstallPlan, facts: ClusterFacts): PreflightCheck {
+export function checkRoutes(plan: FreshInstallPlan, facts: ClusterFacts): ClusterCheck {
   const ns = plan.spec.threescale.namespace;
   const conflicts: string[] = [];
   for (const { route, host } of routeHosts(plan)) {
@@ -195,7 +195,7 @@ export function checkRoutes(plan: FreshInstallPlan, facts: ClusterFacts): Prefli
 }
 
 /** The Secrets the user provides exist with the keys the operator reads (values are never read). */
-export function checkSecrets(plan: FreshInstallPlan, facts: ClusterFacts): PreflightCheck {
+export function checkSecrets(plan: FreshInstallPlan, facts: ClusterFacts): ClusterCheck {
   const ns = plan.spec.threescale.namespace;
   const required: [string, string[]][] = [];
   const d = plan.spec.databases;

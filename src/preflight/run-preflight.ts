@@ -3,7 +3,7 @@ import type { KubeObject } from '../kube/kube-object.js';
 import { ALL_NAMESPACES } from '../live/live-reader.js';
 import { loadPlanFile } from '../plan/load-plan.js';
 import { isFreshInstallPlan } from '../plan/plan-base.js';
-import { checkCluster, type PreflightCheck } from './live-checks.js';
+import { checkCluster, type ClusterCheck } from './live-checks.js';
 
 /** Options of {@link runPreflight}. */
 export interface PreflightOptions {
@@ -20,7 +20,7 @@ export interface PreflightReport {
   readonly kind: 'PreflightReport';
   readonly install: string;
   readonly source: string;
-  readonly checks: readonly PreflightCheck[];
+  readonly checks: readonly ClusterCheck[];
   /** True when every check passed. */
   readonly ok: boolean;
 }
