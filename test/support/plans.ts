@@ -11,7 +11,7 @@ import type { KubeObject } from '../../src/kube/kube-object.js';
 import type { PhaseDefinition, RenderContext } from '../../src/phases/phase.js';
 import { procedureById } from '../../src/phases/registry.js';
 import { type LoadedPlan, loadPlanFile, parsePlan } from '../../src/plan/load-plan.js';
-import { isFreshInstallPlan, isMigrationPlan, type PlanBase } from '../../src/plan/plan-base.js';
+import { type AnyPlan, isFreshInstallPlan, isMigrationPlan, isTemplateUpgradePlan, type PlanBase } from '../../src/plan/plan-base.js';
 import type { FreshInstallPlan } from '../../src/plan/fresh-install-plan-schema.js';
 import type { MigrationPlan } from '../../src/plan/plan-schema.js';
 import type { TemplateUpgradePlan } from '../../src/plan/template-upgrade-plan-schema.js';
@@ -32,21 +32,32 @@ export function freshInstallExamplePath(name: FreshInstallExampleName): string {
   return join(ROOT, 'examples', name, 'install.yaml');
 }
 
-/** A fresh-install example plan, loaded and validated. */
-export function loadFreshInstallExample(name: FreshInstallExampleName): LoadedPlan<FreshInstallPlan> {
-  const loaded = loadPlanFile(freshInstallExamplePath(name));
-  if (!isFreshInstallPlan(loaded.plan)) throw new Error(`${loaded.path}: expected a FreshInstallPlan, got ${loaded.plan.kind}`);
-  return loaded as LoadedPlan<FreshInstallPlan>;
+/**
+ * Loads an example plan through the real loader, after an optional change to its YAML (so defaults are filled
+ * in after the change, as for a user writing that file), and fails the test when it is not of the expected
+ * kind. Throws the loader's UserError for a refused plan.
+ */
+function loadAs<P extends AnyPlan>(path: string, label: string, isKind: (plan: PlanBase) => plan is P, change?: (raw: any) => void): LoadedPlan<P> {
+  let loaded: LoadedPlan;
+  if (change) {
+    const raw = parse(readFileSync(path, 'utf8'));
+    change(raw);
+    loaded = parsePlan(stringify(raw), label);
+  } else {
+    loaded = loadPlanFile(path);
+  }
+  if (!isKind(loaded.plan)) throw new Error(`${loaded.path}: the example is of kind ${loaded.plan.kind}, not the one the test expects`);
+  return loaded as LoadedPlan<P>;
 }
 
-/**
- * A fresh-install example with a change made to its YAML before validation (what a user writing that file
- * would get, defaults filled in after the change). Throws the loader's UserError for a refused plan.
- */
+/** A fresh-install example plan, loaded and validated. */
+export function loadFreshInstallExample(name: FreshInstallExampleName): LoadedPlan<FreshInstallPlan> {
+  return loadAs(freshInstallExamplePath(name), `${name}/install.yaml`, isFreshInstallPlan);
+}
+
+/** A fresh-install example with a change made to its YAML before validation. */
 export function freshInstallPlanWith(name: FreshInstallExampleName, change: (raw: any) => void): LoadedPlan<FreshInstallPlan> {
-  const raw = parse(readFileSync(freshInstallExamplePath(name), 'utf8'));
-  change(raw);
-  return parsePlan(stringify(raw), `${name}/install.yaml`) as LoadedPlan<FreshInstallPlan>;
+  return loadAs(freshInstallExamplePath(name), `${name}/install.yaml`, isFreshInstallPlan, change);
 }
 
 /** Path of an example plan. */
@@ -56,23 +67,12 @@ export function examplePath(name: ExampleName): string {
 
 /** An example plan, loaded and validated. */
 export function loadExample(name: ExampleName): LoadedPlan<MigrationPlan> {
-  return asMigration(loadPlanFile(examplePath(name)));
+  return loadAs(examplePath(name), `${name}/migration.yaml`, isMigrationPlan);
 }
 
-/** Narrows a loaded plan to the MigrationPlan kind, failing the test when it is another kind. */
-export function asMigration(loaded: LoadedPlan): LoadedPlan<MigrationPlan> {
-  if (!isMigrationPlan(loaded.plan)) throw new Error(`${loaded.path}: expected a MigrationPlan, got ${loaded.plan.kind}`);
-  return loaded as LoadedPlan<MigrationPlan>;
-}
-
-/**
- * An example plan with a change made to its YAML before validation, so defaults are filled in after the
- * change (the result is what a user writing that file would get).
- */
+/** An example plan with a change made to its YAML before validation. */
 export function examplePlanWith(name: ExampleName, change: (raw: any) => void): LoadedPlan<MigrationPlan> {
-  const raw = parse(readFileSync(examplePath(name), 'utf8'));
-  change(raw);
-  return asMigration(parsePlan(stringify(raw), `${name}/migration.yaml`));
+  return loadAs(examplePath(name), `${name}/migration.yaml`, isMigrationPlan, change);
 }
 
 /**
@@ -114,8 +114,5 @@ export const TEMPLATE_EXAMPLE = join(ROOT, 'examples', 'template-2.5-to-2.6', 'm
 
 /** The template-era upgrade example, loaded and validated, with an optional change made to its YAML first. */
 export function templateExample(change?: (raw: any) => void): LoadedPlan<TemplateUpgradePlan> {
-  if (!change) return loadPlanFile(TEMPLATE_EXAMPLE) as LoadedPlan<TemplateUpgradePlan>;
-  const raw = parse(readFileSync(TEMPLATE_EXAMPLE, 'utf8'));
-  change(raw);
-  return parsePlan(stringify(raw), 'template-2.5-to-2.6/migration.yaml') as LoadedPlan<TemplateUpgradePlan>;
+  return loadAs(TEMPLATE_EXAMPLE, 'template-2.5-to-2.6/migration.yaml', isTemplateUpgradePlan, change);
 }
