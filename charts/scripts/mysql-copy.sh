@@ -164,13 +164,8 @@ connect_check target tgt_mysql "$TARGET_MYSQL_USER@$TARGET_MYSQL_HOST:$TARGET_MY
 SRC_CHARSET="$(db_charset src_mysql "$SOURCE_MYSQL_DATABASE")" || die "cannot inspect source $SRC_DESC"
 [ -n "$SRC_CHARSET" ] || die "source database $SOURCE_MYSQL_DATABASE does not exist on $SOURCE_MYSQL_HOST"
 src_counts="$(row_counts src_mysql "$SOURCE_MYSQL_DATABASE")" || die "cannot count rows on source $SRC_DESC"
-src_tables="$(printf '%s\n' "$src_counts" | sed '/^$/d' | wc -l)"
-src_rows=0
-while IFS="$(printf '\t')" read -r _ n; do
-  [ -n "${n:-}" ] && src_rows=$((src_rows + n))
-done <<EOF
-$src_counts
-EOF
+src_tables="$(count_tables "$src_counts")"
+src_rows="$(count_rows "$src_counts")"
 log "source $SRC_DESC: $src_tables tables, $src_rows rows"
 INPUTS_CHECKSUM="$(sha256_of_lines "source=$SRC_DESC" "target=$TGT_DESC" "$src_counts")"
 

@@ -200,13 +200,8 @@ connect_check source src_psql "$SRC_DESC"
 connect_check target tgt_psql "$TGT_DESC"
 
 src_counts="$(src_psql -c "$COUNTS_SQL")" || die "cannot count rows on source $SRC_DESC"
-src_tables="$(printf '%s\n' "$src_counts" | sed '/^$/d' | wc -l)"
-src_rows=0
-while IFS="$(printf '\t')" read -r _ n; do
-  [ -n "${n:-}" ] && src_rows=$((src_rows + n))
-done <<EOF
-$src_counts
-EOF
+src_tables="$(count_tables "$src_counts")"
+src_rows="$(count_rows "$src_counts")"
 log "source $SRC_DESC: $src_tables tables, $src_rows rows"
 
 # The non-secret inputs: both endpoints and the source's per-table row counts. A rerun against the same,

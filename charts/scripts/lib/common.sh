@@ -160,6 +160,22 @@ keyspace_total() {
   printf '%s' "$total"
 }
 
+# count_tables "<table>\t<rows>" lines: prints how many tables the per-table counts list.
+count_tables() {
+  printf '%s\n' "$1" | sed '/^$/d' | wc -l
+}
+
+# count_rows "<table>\t<rows>" lines: prints the sum of the row counts.
+count_rows() {
+  local total=0 n
+  while IFS="$(printf '\t')" read -r _ n; do
+    [ -n "${n:-}" ] && total=$((total + n))
+  done <<EOF
+$1
+EOF
+  printf '%s' "$total"
+}
+
 # _redis_ping_ok FN ERRFILE DESC: one PING through the client function FN. Authentication errors are
 # final (die at once); anything else (connection refused, LOADING) just means "not yet".
 _redis_ping_ok() {
