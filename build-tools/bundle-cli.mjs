@@ -10,7 +10,7 @@ import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 /** Packages bundled into the CLI; every other bare import stays a runtime import from node_modules. */
-const BUNDLED = new Set(['commander', 'zod', 'yaml', 'picocolors']);
+const BUNDLED = new Set(['commander', 'zod', 'yaml', 'js-yaml', 'picocolors']);
 
 const packageName = (specifier) => (specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]);
 
@@ -33,8 +33,13 @@ await build({
     {
       name: 'external-heavy-packages',
       setup(b) {
+        // Node built-ins are read with require(): an ES import of one builds an ES module facade that reads every
+        // export, and node:fs's lazy getters then load the stream modules `plan` never uses.
+        b.onResolve({ filter: /^node:/ }, (args) =>
+          args.namespace === 'node-builtin' ? { path: args.path, external: true } : { path: args.path, namespace: 'node-builtin' },
+        );
+        b.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
         b.onResolve({ filter: /^[^./]/ }, (args) => {
-          if (args.path.startsWith('node:')) return { external: true };
           return BUNDLED.has(packageName(args.path)) ? undefined : { external: true };
         });
       },

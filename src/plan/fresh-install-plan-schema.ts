@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { gitopsSchema, image, jobsSchema, namespaceName, objectName, PLAN_API_VERSION, quantity, resources } from './plan-schema.js';
 
 /**

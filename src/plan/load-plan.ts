@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import { UserError } from '../errors.js';
-import { toStableJson } from '../synth/yaml-output.js';
+import { toStableJson } from '../util/stable-json.js';
 import { type AnyPlan, isMigrationPlan, type PlanBase } from './plan-base.js';
 import { PLAN_KINDS } from './plan-kinds.js';
 import { type MigrationPlan, PLAN_API_VERSION, type VersionRequirementsPolicy } from './plan-schema.js';
+import { readPlanYaml } from './plan-yaml.js';
 import { describe } from './zod-issue.js';
 
 /** A validated plan and where it came from. */
@@ -25,8 +25,6 @@ export interface LoadedPlan<P extends PlanBase = AnyPlan> {
 
 /** Plan files are small; anything bigger is not a plan (and is refused before parsing). */
 const MAX_PLAN_BYTES = 1024 * 1024;
-/** YAML aliases a plan could reasonably use; a billion-laughs bomb needs far more. */
-const MAX_ALIAS_COUNT = 50;
 
 /** Reads, parses and validates a plan file; every failure is one sentence naming the file and field. */
 export function loadPlanFile(path: string): LoadedPlan {
@@ -53,7 +51,7 @@ export function parsePlan(bytes: Buffer | string, path: string): LoadedPlan {
   if (text.includes('\u0000') || text.includes('\uFFFD')) {
     throw new UserError(`${path}: the plan file is not UTF-8 text; expected a YAML document.`);
   }
-  const raw = parseYaml(text, path);
+  const raw = readPlanYaml(text, path);
   const plan = validatePlan(raw, path);
   return { plan, path, sha256: planDigest(plan) };
 }
@@ -76,23 +74,6 @@ export function planDigest(plan: PlanBase): string {
   return createHash('sha256').update(toStableJson({ ...plan, spec })).digest('hex');
 }
 
-function parseYaml(text: string, path: string): unknown {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true, version: '1.2', lineCounter });
-  const problem = doc.errors[0] ?? doc.warnings[0];
-  if (problem) {
-    const pos = lineCounter.linePos(problem.pos[0]);
-    const where = `line ${pos.line}, column ${pos.col}`;
-    const what = problem.code === 'DUPLICATE_KEY' ? 'a key appears twice in the same mapping' : firstLine(problem.message);
-    throw new UserError(`${path}: invalid YAML at ${where}: ${what}; expected one YAML mapping with unique keys.`);
-  }
-  try {
-    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (err) {
-    throw new UserError(`${path}: the YAML expands too many aliases (${firstLine((err as Error).message)}); expected a plan without alias bombs.`);
-  }
-}
-
 function validatePlan(raw: unknown, path: string): AnyPlan {
   const kinds = PLAN_KINDS.map((k) => JSON.stringify(k.kind)).join(', ');
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -109,10 +90,6 @@ function validatePlan(raw: unknown, path: string): AnyPlan {
     throw new UserError(`${path}: kind: ${kind === undefined ? `is required (expected ${expected})` : `expected ${expected}, got ${describe(kind)}`}.`);
   }
   return planKind.validate(raw, path);
-}
-
-function firstLine(s: string): string {
-  return s.split('\n')[0]!.replace(/\.$/, '');
 }
 
 /** The file name alone, for short messages. */

@@ -1,11 +1,11 @@
 /**
  * Specification of src/synth/yaml-output.ts: deterministic YAML that YAML 1.1 readers (kustomize, Argo CD)
- * read back as the same values, and stable JSON for reviewers.
+ * read back as the same values.
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { toStableJson, toYaml } from '../../src/synth/yaml-output.js';
+import { toYaml } from '../../src/synth/yaml-output.js';
 
 describe('toYaml', () => {
   test('quotes the strings a YAML 1.1 reader would turn into booleans, numbers or null', () => {
@@ -78,33 +78,6 @@ describe('toYaml', () => {
         expect(parse(text, { version: '1.1' })).toEqual(json);
         expect(parse(text, { version: '1.2' })).toEqual(json);
         expect(toYaml(json)).toBe(text);
-      }),
-      { numRuns: 200 },
-    );
-  });
-});
-
-describe('toStableJson', () => {
-  test('sorts keys at every depth, keeps array order, indents by two and ends with a newline', () => {
-    // GIVEN
-    const value = { b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } };
-
-    // WHEN
-    const text = toStableJson(value);
-
-    // THEN
-    expect(text).toBe('{\n  "a": {\n    "c": null,\n    "d": [\n      3,\n      {\n        "y": 2,\n        "z": 1\n      }\n    ]\n  },\n  "b": 1\n}\n');
-  });
-
-  test('gives the same text for objects that differ only in key order', () => {
-    fc.assert(
-      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (value) => {
-        // GIVEN
-        const reversed = Object.fromEntries(Object.entries(value).reverse());
-
-        // WHEN / THEN
-        expect(toStableJson(reversed)).toBe(toStableJson(value));
-        expect(JSON.parse(toStableJson(value))).toEqual(JSON.parse(JSON.stringify(value)));
       }),
       { numRuns: 200 },
     );
