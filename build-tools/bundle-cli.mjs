@@ -1,48 +1,132 @@
 // Bundles the compiled CLI (build/src/cli/index.js) into build/cli/ for a fast start.
 //
-// Why: Node loads ES modules file by file. zod alone is ~150 files (with 40 locales the CLI never uses)
-// and yaml ~80, which cost more start-up time than everything `plan` does. A bundle of the light path
-// (commander, zod, yaml, picocolors and the project's own modules) is one parse instead of hundreds of
-// file loads, and tree-shaking drops the unused locales. The heavy libraries (cdk8s, the Kubernetes client,
-// the schema packages) stay external: they are loaded lazily by the commands that need them, exactly as in
-// the unbundled build, so `plan`, `--help` and `--version` never load them.
+// Why: Node loads ES modules file by file, and each module costs start-up time of its own (reading, resolving,
+// linking: about 1 ms each here). zod alone is ~150 files and yaml ~80. So the CLI is two bundles:
+//
+// - build/cli/index.js, ONE file: commander, every command's options, and the library code of the commands that
+//   must start within 2x bare Node (`plan`, `--help`, `--version`): plan loading (zod, js-yaml) and the plan view.
+// - build/cli/lazy/: every other module a command reaches through `await import(...)` (synth, diff, status,
+//   discover, preflight and what they use), split into shared chunks. The start-up bundle imports them by path
+//   only when such a command runs. The heavy libraries (cdk8s, the Kubernetes client, the schema packages) stay
+//   external to both bundles and load from node_modules, so `plan`, `--help` and `--version` never load them;
+//   the build fails if one leaks into the start-up bundle.
+//
+// Modules both bundles need (errors, plan loading) exist once in each; nothing relies on their identity
+// (UserError is recognized by a registered symbol, not by its class).
 import { rmSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { build } from 'esbuild';
+
+/** tsc's output folder: build/src, build/charts, build/imports. */
+const COMPILED = resolve('build');
+/** Output folder of both bundles. */
+const OUT = resolve('build/cli');
 
 /** Packages bundled into the CLI; every other bare import stays a runtime import from node_modules. */
 const BUNDLED = new Set(['commander', 'zod', 'yaml', 'js-yaml', 'picocolors']);
 
+/**
+ * Modules, under build/, that commands import dynamically but that belong in the start-up bundle: the
+ * library code of `plan`. Every other dynamic import of the project's own modules goes to build/cli/lazy/.
+ */
+const START_UP_MODULES = new Set(['src/plan/load-plan.js', 'src/plan-view/render-plan-view.js']);
+
+/**
+ * Built-ins loaded on first use instead of at start-up. commander requires child_process when it loads, for
+ * subcommands that are separate executables, which this CLI does not have; loading it costs every command
+ * about 2 ms. Only modules whose functions do not depend on `this` belong here.
+ */
+const LAZY_BUILTINS = new Set(['node:child_process']);
+
 const packageName = (specifier) => (specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]);
 
-// Chunk names carry content hashes: without this, every build would leave the previous chunks behind.
-rmSync('build/cli', { recursive: true, force: true });
+/** A CommonJS module that stands for a built-in and requires it when a property is first read. */
+const lazyBuiltin = (specifier) => `let loaded;
+const load = () => (loaded ??= require(${JSON.stringify(specifier)}));
+module.exports = new Proxy({}, {
+  get: (_, key) => load()[key],
+  has: (_, key) => key in load(),
+  ownKeys: () => Reflect.ownKeys(load()),
+  getOwnPropertyDescriptor: (_, key) => {
+    const d = Object.getOwnPropertyDescriptor(load(), key);
+    return d && { ...d, configurable: true };
+  },
+});
+`;
 
-await build({
-  entryPoints: ['build/src/cli/index.js'],
-  outdir: 'build/cli',
+/**
+ * Node built-ins are read with require(), not imported: an ES import of one builds an ES module facade that
+ * reads every export, and node:fs's lazy getters then load the stream modules `plan` never uses. Bare
+ * packages outside {@link BUNDLED} stay external.
+ */
+const externals = {
+  name: 'externals',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) =>
+      args.namespace === 'node-builtin' ? { path: args.path, external: true } : { path: args.path, namespace: 'node-builtin' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (args) => ({
+      contents: LAZY_BUILTINS.has(args.path) ? lazyBuiltin(args.path) : `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /^[^./]/ }, (args) => (BUNDLED.has(packageName(args.path)) ? undefined : { external: true }));
+  },
+};
+
+const common = {
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
+  metafile: true,
   // commander is CommonJS: its require() of Node built-ins needs a real require in an ES module bundle.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+};
+
+// Chunk names carry content hashes: without this, every build would leave the previous chunks behind.
+rmSync(OUT, { recursive: true, force: true });
+
+/** Project modules the start-up bundle imports dynamically from build/cli/lazy/ (paths relative to build/). */
+const lazyModules = new Set();
+
+const startUp = await build({
+  ...common,
+  entryPoints: [`${COMPILED}/src/cli/index.js`],
+  outfile: `${OUT}/index.js`,
   plugins: [
     {
-      name: 'external-heavy-packages',
+      name: 'lazy-modules',
       setup(b) {
-        // Node built-ins are read with require(): an ES import of one builds an ES module facade that reads every
-        // export, and node:fs's lazy getters then load the stream modules `plan` never uses.
-        b.onResolve({ filter: /^node:/ }, (args) =>
-          args.namespace === 'node-builtin' ? { path: args.path, external: true } : { path: args.path, namespace: 'node-builtin' },
-        );
-        b.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
-        b.onResolve({ filter: /^[^./]/ }, (args) => {
-          return BUNDLED.has(packageName(args.path)) ? undefined : { external: true };
+        b.onResolve({ filter: /^\./ }, (args) => {
+          if (args.kind !== 'dynamic-import') return undefined;
+          const target = relative(COMPILED, resolve(args.resolveDir, args.path));
+          if (START_UP_MODULES.has(target)) return undefined;
+          lazyModules.add(target);
+          return { path: `./lazy/${target}`, external: true };
         });
       },
     },
+    externals,
   ],
+});
+
+// The start-up bundle may import built-ins and its own lazy modules, nothing else.
+const leaked = Object.values(startUp.metafile.outputs)
+  .flatMap((output) => output.imports)
+  .filter((i) => i.external && !i.path.startsWith('node:') && !i.path.startsWith('./lazy/'));
+if (leaked.length > 0) {
+  throw new Error(`build/cli/index.js must not import ${[...new Set(leaked.map((i) => i.path))].join(', ')} at start-up; import it lazily.`);
+}
+
+await build({
+  ...common,
+  entryPoints: [...lazyModules].sort().map((m) => `${COMPILED}/${m}`),
+  outdir: `${OUT}/lazy`,
+  outbase: COMPILED,
+  entryNames: '[dir]/[name]',
+  chunkNames: 'chunks/[name]-[hash]',
+  splitting: true,
+  plugins: [externals],
 });

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename } from 'node:path';
 import { UserError } from '../errors.js';
 import { toStableJson } from '../util/stable-json.js';
@@ -18,7 +18,8 @@ export interface LoadedPlan<P extends PlanBase = AnyPlan> {
   /**
    * sha256 of the validated plan (defaults filled in, keys sorted) without `spec.gitops`: recorded in the
    * cluster so `diff` can tell which plan was applied. Comments, formatting and promoting the GitOps target
-   * phase do not change it, so they never make a Job look changed.
+   * phase do not change it, so they never make a Job look changed. Computed on first read: `plan` and
+   * `preflight` never need it.
    */
   readonly sha256: string;
 }
@@ -53,7 +54,7 @@ export function parsePlan(bytes: Buffer | string, path: string): LoadedPlan {
   }
   const raw = readPlanYaml(text, path);
   const plan = validatePlan(raw, path);
-  return { plan, path, sha256: planDigest(plan) };
+  return loadedPlan(plan, path);
 }
 
 /**
@@ -65,12 +66,28 @@ export function withVersionRequirements(loaded: LoadedPlan, policy: VersionRequi
   if (!isMigrationPlan(loaded.plan)) return loaded;
   if (policy === undefined || policy === loaded.plan.spec.preflight.versionRequirements) return loaded;
   const plan: MigrationPlan = { ...loaded.plan, spec: { ...loaded.plan.spec, preflight: { ...loaded.plan.spec.preflight, versionRequirements: policy } } };
-  return { ...loaded, plan, sha256: planDigest(plan) };
+  return loadedPlan(plan, loaded.path);
 }
+
+function loadedPlan<P extends AnyPlan>(plan: P, path: string): LoadedPlan<P> {
+  let sha256: string | undefined;
+  return {
+    plan,
+    path,
+    get sha256() {
+      return (sha256 ??= planDigest(plan));
+    },
+  };
+}
+
+// node:crypto is read when a digest is first asked for, not at start-up: loading it costs `plan` about 3 ms of
+// its 2x-bare-Node budget, and only synth needs a digest.
+const requireBuiltin = createRequire(import.meta.url);
 
 /** Digest of what a plan means for the cluster (see {@link LoadedPlan.sha256}). */
 export function planDigest(plan: PlanBase): string {
   const { gitops: _gitops, ...spec } = plan.spec;
+  const { createHash } = requireBuiltin('node:crypto') as typeof import('node:crypto');
   return createHash('sha256').update(toStableJson({ ...plan, spec })).digest('hex');
 }
 
