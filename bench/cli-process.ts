@@ -8,49 +8,13 @@
  *
  * Peak memory comes from GNU time (`/usr/bin/time -f %M`); without it only times are reported.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Benchmark, type BenchResult, formatTable, progress, REPO_ROOT, sampleStats, secondsSince, writeResultFile } from './benchmark.js';
+import { type Benchmark, type BenchResult, formatTable, REPO_ROOT, secondsSince, writeResultFile } from './benchmark.js';
+import { GNU_TIME, measureProcess, REPEAT } from './support/process-sample.js';
 
-const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
-const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 const CLI = join(REPO_ROOT, 'bin', 'threescale-migrate.js');
-
-interface Sample {
-  readonly seconds: number;
-  readonly peakKiB: number | undefined;
-}
-
-/** Runs a command once, returning wall time and (with GNU time) the peak resident set. */
-function runOnce(command: string, args: readonly string[]): Sample {
-  const start = process.hrtime.bigint();
-  const argv = GNU_TIME ? ['-f', '%M', command, ...args] : [...args];
-  const result = spawnSync(GNU_TIME ?? command, argv, { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  const seconds = secondsSince(start);
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr.slice(-400)}`);
-  const last = GNU_TIME ? result.stderr.trim().split('\n').at(-1) : undefined;
-  return { seconds, peakKiB: last && /^\d+$/.test(last) ? Number(last) : undefined };
-}
-
-interface Measured {
-  readonly label: string;
-  readonly median: number;
-  readonly min: number;
-  readonly max: number;
-  readonly peakMiB: number | undefined;
-}
-
-function measure(label: string, command: string, args: readonly string[]): Measured {
-  runOnce(command, args); // warm the file system cache
-  const samples: Sample[] = [];
-  for (let i = 0; i < REPEAT; i++) samples.push(runOnce(command, args));
-  const stats = sampleStats(samples.map((s) => s.seconds));
-  const peaks = samples.map((s) => s.peakKiB).filter((p): p is number => p !== undefined);
-  progress('cli-process', `${label}: median ${stats.median.toFixed(3)} s`);
-  return { label, median: stats.median, min: stats.min, max: stats.max, peakMiB: peaks.length ? Math.max(...peaks) / 1024 : undefined };
-}
 
 /** Every folder with a kustomization.yaml under `dir`. */
 function kustomizeFolders(dir: string): string[] {
@@ -69,27 +33,29 @@ export const cliProcessBenchmark: Benchmark = {
   description: 'whole-process time and peak memory of synth, plan, --help, --version against kustomize and bare node',
   async run(): Promise<BenchResult> {
     const started = process.hrtime.bigint();
-    const examples = readdirSync(join(REPO_ROOT, 'examples')).filter((e) => existsSync(join(REPO_ROOT, 'examples', e, 'migration.yaml'))).sort();
+    // Every bundled example, whatever its plan kind: migration.yaml, or install.yaml for a fresh install.
+    const planFile = (example: string) => ['migration.yaml', 'install.yaml'].map((f) => `examples/${example}/${f}`).find((f) => existsSync(join(REPO_ROOT, f)));
+    const examples = readdirSync(join(REPO_ROOT, 'examples')).filter((e) => planFile(e) !== undefined).sort();
     const work = mkdtempSync(join(tmpdir(), 'bench-cli-'));
     const rows: string[][] = [['command', 'median', 'min', 'max', 'peak RSS', 'ratio', 'target']];
     const json: Record<string, unknown>[] = [];
     const fmt = (s: number) => `${(s * 1000).toFixed(0)} ms`;
     const mib = (m: number | undefined) => (m === undefined ? '-' : `${m.toFixed(0)} MiB`);
     try {
-      const node = measure("node -e ''", process.execPath, ['-e', '']);
+      const node = measureProcess('cli-process', "node -e ''", process.execPath, ['-e', '']);
       rows.push([node.label, fmt(node.median), fmt(node.min), fmt(node.max), mib(node.peakMiB), '1.00x', 'baseline']);
       json.push({ ...node, baseline: true });
-      for (const args of [['--version'], ['status', '--help'], ['plan', '-c', `examples/${examples[0]}/migration.yaml`]]) {
-        const m = measure(`threescale-migrate ${args.join(' ')}`, process.execPath, [CLI, ...args]);
+      for (const args of [['--version'], ['status', '--help'], ['plan', '-c', 'examples/managed-rds-and-elasticache/migration.yaml']]) {
+        const m = measureProcess('cli-process', `threescale-migrate ${args.join(' ')}`, process.execPath, [CLI, ...args]);
         const ratio = m.median / node.median;
         rows.push([m.label, fmt(m.median), fmt(m.min), fmt(m.max), mib(m.peakMiB), `${ratio.toFixed(2)}x`, ratio <= 2 ? 'ok (<= 2x node)' : 'MISSED (<= 2x node)']);
         json.push({ ...m, ratioToNode: ratio });
       }
       for (const example of examples) {
         const out = join(work, example);
-        const synth = measure(`synth ${example}`, process.execPath, [CLI, 'synth', '-c', `examples/${example}/migration.yaml`, '--out', out]);
+        const synth = measureProcess('cli-process', `synth ${example}`, process.execPath, [CLI, 'synth', '-c', planFile(example)!, '--out', out]);
         const folders = kustomizeFolders(out);
-        const kustomize = measure(`kubectl kustomize x${folders.length} (${example})`, 'bash', ['-c', folders.map((f) => `kubectl kustomize ${f} >/dev/null`).join(' && ')]);
+        const kustomize = measureProcess('cli-process', `kubectl kustomize x${folders.length} (${example})`, 'bash', ['-c', folders.map((f) => `kubectl kustomize ${f} >/dev/null`).join(' && ')]);
         const ratio = synth.median / kustomize.median;
         rows.push([kustomize.label, fmt(kustomize.median), fmt(kustomize.min), fmt(kustomize.max), mib(kustomize.peakMiB), '1.00x', 'baseline']);
         const memOk = synth.peakMiB === undefined || synth.peakMiB < 150;

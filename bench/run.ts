@@ -13,10 +13,11 @@ import { formatSeconds } from './benchmark.js';
 import { cliProcessBenchmark } from './cli-process.js';
 import { dataPhaseBenchmark } from './data-phase.js';
 import { diffScaleBenchmark } from './diff-scale.js';
+import { synthScaleBenchmark } from './synth-scale.js';
 import { beginShutdown, runCleanups } from './support/servers.js';
 
 /** The registry, in run order. */
-export const BENCHMARKS: Benchmark[] = [cliProcessBenchmark, diffScaleBenchmark, dataPhaseBenchmark];
+export const BENCHMARKS: Benchmark[] = [cliProcessBenchmark, synthScaleBenchmark, diffScaleBenchmark, dataPhaseBenchmark];
 
 function usage(): string {
   return [
