@@ -10,7 +10,7 @@ import { parseWithSchema } from './zod-issue.js';
 
 /** Validates a parsed FreshInstallPlan document (a mapping). */
 export function validateFreshInstallPlan(raw: object, path: string): FreshInstallPlan {
-  const plan = parseWithSchema(freshInstallPlanSchema, raw, path);
+  const plan = parseWithSchema(freshInstallPlanSchema(), raw, path);
   checkStorageClasses(plan, path);
   checkVolumes(plan, path);
   checkFileStorage(plan, path);

@@ -1,6 +1,6 @@
 import { UserError } from '../errors.js';
 import { checkManagedTargets } from './check-managed-targets.js';
-import { PLAN_KIND, type Plan, planSchema } from './plan-schema.js';
+import { migrationPlanSchema, PLAN_KIND, type Plan } from './plan-schema.js';
 import { parseWithSchema } from './zod-issue.js';
 
 /**
@@ -18,7 +18,7 @@ export function validateMigrationPlan(raw: object, path: string): Plan {
   if (kind === 'oracle') {
     throw new UserError(`${path}: spec.systemDatabase.kind: ${ORACLE_REFUSAL}.`);
   }
-  const plan = parseWithSchema(planSchema, raw, path);
+  const plan = parseWithSchema(migrationPlanSchema(), raw, path);
   checkDetachList(plan, path);
   checkUpgrade(plan, path);
   checkManagedTargets(plan, path);

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { once } from '../util/once.js';
 import { gitopsSchema, image, jobsSchema, namespaceName, objectName, PLAN_API_VERSION } from './plan-schema.js';
 
 /**
@@ -9,191 +10,185 @@ import { gitopsSchema, image, jobsSchema, namespaceName, objectName, PLAN_API_VE
  * Every patch the upgrade makes is generated from what this plan records as present, so `discover` writes
  * the DeploymentConfigs' service accounts, container and environment variable names, triggers, the
  * ImageStream tags, the keys of the `system-redis` Secret and the routes. It never holds a secret value.
+ * Built by {@link templateUpgradePlanSchema} on first use, so reading a plan of another kind never builds it.
  */
 
 export const TEMPLATE_UPGRADE_PLAN_KIND = 'TemplateUpgradePlan';
 export const TEMPLATE_UPGRADE_PROCEDURE = 'template-2.5-to-2.6';
 
 /** An environment variable name as the API server accepts it (C identifier, or the relaxed form with dots and dashes). */
-const envName = z.string().regex(/^[-._a-zA-Z][-._a-zA-Z0-9]*$/, { message: 'an environment variable name' }).max(256);
+const envName = () => z.string().check(z.regex(/^[-._a-zA-Z][-._a-zA-Z0-9]*$/, { message: 'an environment variable name' }), z.maxLength(256));
 /** A container name: DNS-1123 label. */
-const containerName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'a container name (DNS-1123 label)' }).max(63);
+const containerName = () => z.string().check(z.regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'a container name (DNS-1123 label)' }), z.maxLength(63));
 
 /** One container as found: its name and the names of its environment variables, in their order. */
-const containerRecord = z
-  .object({
-    name: containerName,
+const containerRecord = () =>
+  z.strictObject({
+    name: containerName(),
     /** Names of the environment variables, in the order of the live list (patch pointers use their positions). */
-    env: z.array(envName).default([]),
-  })
-  .strict();
+    env: z._default(z.array(envName()), []),
+  });
 
 /** A trigger as found: `ConfigChange`, or `ImageChange` with the ImageStreamTag it follows. */
-const triggerRecord = z
-  .object({
+const triggerRecord = () =>
+  z.strictObject({
     type: z.enum(['ConfigChange', 'ImageChange']),
     /** `ImageChange` only: the ImageStreamTag (`name:tag`). */
-    from: z.string().regex(/^[a-z0-9][-a-z0-9.]*:[\w][\w.-]*$/, { message: 'an ImageStreamTag such as amp-system:latest' }).optional(),
-  })
-  .strict();
+    from: z.optional(z.string().check(z.regex(/^[a-z0-9][-a-z0-9.]*:[\w][\w.-]*$/, { message: 'an ImageStreamTag such as amp-system:latest' }))),
+  });
 
 /** One DeploymentConfig as found. */
-const deploymentConfigRecord = z
-  .object({
+const deploymentConfigRecord = () =>
+  z.strictObject({
     name: objectName,
     /** `spec.template.spec.serviceAccountName`; absent means the pods run as `default`. */
-    serviceAccountName: objectName.optional(),
+    serviceAccountName: z.optional(objectName),
     /** `spec.template.spec.containers`, in order. */
-    containers: z.array(containerRecord).min(1, { message: 'a list of at least one container' }),
+    containers: z.array(containerRecord()).check(z.minLength(1, { message: 'a list of at least one container' })),
     /** `spec.template.spec.initContainers`, in order. @default none */
-    initContainers: z.array(containerRecord).default([]),
+    initContainers: z._default(z.array(containerRecord()), []),
     /** `spec.strategy.rollingParams.pre.execNewPod.env` names (system-app's pre-hook pod), when it has one. */
-    preHookEnv: z.array(envName).optional(),
+    preHookEnv: z.optional(z.array(envName())),
     /** `spec.triggers`, in order. @default none */
-    triggers: z.array(triggerRecord).default([]),
+    triggers: z._default(z.array(triggerRecord()), []),
     /** Value of the `AMP_RELEASE` variable of the first container, when it has one (system-app). */
-    ampRelease: z.string().max(32).optional(),
-  })
-  .strict();
+    ampRelease: z.optional(z.string().check(z.maxLength(32))),
+  });
 
 /** One ImageStream tag as found. */
-const imageStreamTagRecord = z
-  .object({
-    name: z.string().regex(/^[\w][\w.-]{0,127}$/, { message: 'an ImageStream tag name such as 2.5 or latest' }),
+const imageStreamTagRecord = () =>
+  z.strictObject({
+    name: z.string().check(z.regex(/^[\w][\w.-]{0,127}$/, { message: 'an ImageStream tag name such as 2.5 or latest' })),
     /** `from.kind`. */
     fromKind: z.enum(['DockerImage', 'ImageStreamTag', 'ImageStreamImage']),
     /** `from.name`: an image reference, or another tag of the same stream. */
-    fromName: z.string().min(1).max(512),
-  })
-  .strict();
+    fromName: z.string().check(z.minLength(1), z.maxLength(512)),
+  });
 
-const imageStreamRecord = z
-  .object({
+const imageStreamRecord = () =>
+  z.strictObject({
     name: objectName,
     /** `spec.tags`, in order. */
-    tags: z.array(imageStreamTagRecord).default([]),
-  })
-  .strict();
+    tags: z._default(z.array(imageStreamTagRecord()), []),
+  });
 
 /** A Route as found: name and host (the seed deletes the 2.5 default routes and the wildcard route). */
-const routeRecord = z
-  .object({
+const routeRecord = () =>
+  z.strictObject({
     name: objectName,
-    host: z.string().max(253).optional(),
+    host: z.optional(z.string().check(z.maxLength(253))),
     /** `spec.wildcardPolicy` (`Subdomain` on the wildcard route of a WILDCARD_POLICY=Subdomain install). */
-    wildcardPolicy: z.enum(['None', 'Subdomain']).optional(),
+    wildcardPolicy: z.optional(z.enum(['None', 'Subdomain'])),
     /** Whether the route carries its own TLS certificate (the seed says to copy it before deleting). */
-    customCertificate: z.boolean().default(false),
-  })
-  .strict();
+    customCertificate: z._default(z.boolean(), false),
+  });
 
 /** The images of 2.6 (vendor template 2.6 parameters); each is the `from` of a new ImageStream tag. */
-const images = z
-  .object({
-    system: image.default('registry.redhat.io/3scale-amp26/system'),
-    apicast: image.default('registry.redhat.io/3scale-amp26/apicast-gateway'),
-    backend: image.default('registry.redhat.io/3scale-amp26/backend'),
-    zync: image.default('registry.redhat.io/3scale-amp26/zync'),
-    backendRedis: image.default('registry.redhat.io/rhscl/redis-32-rhel7:3.2'),
-    systemRedis: image.default('registry.redhat.io/rhscl/redis-32-rhel7:3.2'),
-    memcached: image.default('registry.redhat.io/3scale-amp20/memcached'),
-    mysql: image.default('registry.redhat.io/rhscl/mysql-57-rhel7:5.7'),
-    postgresql: image.default('registry.redhat.io/rhscl/postgresql-10-rhel7'),
-  })
-  .strict()
-  .prefault({});
+const images = () =>
+  z.prefault(
+    z.strictObject({
+      system: z._default(image, 'registry.redhat.io/3scale-amp26/system'),
+      apicast: z._default(image, 'registry.redhat.io/3scale-amp26/apicast-gateway'),
+      backend: z._default(image, 'registry.redhat.io/3scale-amp26/backend'),
+      zync: z._default(image, 'registry.redhat.io/3scale-amp26/zync'),
+      backendRedis: z._default(image, 'registry.redhat.io/rhscl/redis-32-rhel7:3.2'),
+      systemRedis: z._default(image, 'registry.redhat.io/rhscl/redis-32-rhel7:3.2'),
+      memcached: z._default(image, 'registry.redhat.io/3scale-amp20/memcached'),
+      mysql: z._default(image, 'registry.redhat.io/rhscl/mysql-57-rhel7:5.7'),
+      postgresql: z._default(image, 'registry.redhat.io/rhscl/postgresql-10-rhel7'),
+    }),
+    {},
+  );
 
 /** One 3scale service whose deployment option is set through the Account Management API (seed 2.9 step 1). */
-const serviceDeploymentOption = z
-  .object({
+const serviceDeploymentOption = () =>
+  z.strictObject({
     /** Admin portal URL of the tenant owning the service, e.g. https://acme-admin.apps.example.com. */
-    tenantUrl: z.string().regex(/^https?:\/\/[^\s/?#]+$/, { message: 'a tenant admin URL such as https://acme-admin.apps.example.com (scheme and host only)' }),
+    tenantUrl: z.string().check(z.regex(/^https?:\/\/[^\s/?#]+$/, { message: 'a tenant admin URL such as https://acme-admin.apps.example.com (scheme and host only)' })),
     /** Service id. */
-    serviceId: z.number().int().min(1),
+    serviceId: z.number().check(z.int(), z.minimum(1)),
     /** `self_managed` for gateways outside OpenShift or on a custom route, `hosted` otherwise. */
     deploymentOption: z.enum(['hosted', 'self_managed']),
-  })
-  .strict();
+  });
 
-const secretKeyRef = z
-  .object({
+const secretKeyRef = () =>
+  z.strictObject({
     name: objectName,
-    key: z.string().regex(/^[-._a-zA-Z0-9]+$/, { message: 'a Secret key' }).max(253),
-  })
-  .strict();
+    key: z.string().check(z.regex(/^[-._a-zA-Z0-9]+$/, { message: 'a Secret key' }), z.maxLength(253)),
+  });
 
-const routes = z
-  .object({
-    /** Routes found in the namespace (the default 2.5 routes and any the user made). */
-    found: z.array(routeRecord).default([]),
-    /**
-     * Routes to delete before Zync recreates them. @default the five 2.5 default routes, plus
-     * `apicast-wildcard-router` when its wildcard policy is Subdomain, among those found
-     */
-    delete: z.array(objectName).optional(),
-    /** Services whose deployment option must change before the resync. @default none */
-    serviceDeploymentOptions: z.array(serviceDeploymentOption).default([]),
-    /** Secret holding an access token of the Account Management API (read by the Job only, never rendered). */
-    accessTokenSecret: secretKeyRef.optional(),
-  })
-  .strict()
-  .prefault({});
+const routes = () =>
+  z.prefault(
+    z.strictObject({
+      /** Routes found in the namespace (the default 2.5 routes and any the user made). */
+      found: z._default(z.array(routeRecord()), []),
+      /**
+       * Routes to delete before Zync recreates them. @default the five 2.5 default routes, plus
+       * `apicast-wildcard-router` when its wildcard policy is Subdomain, among those found
+       */
+      delete: z.optional(z.array(objectName)),
+      /** Services whose deployment option must change before the resync. @default none */
+      serviceDeploymentOptions: z._default(z.array(serviceDeploymentOption()), []),
+      /** Secret holding an access token of the Account Management API (read by the Job only, never rendered). */
+      accessTokenSecret: z.optional(secretKeyRef()),
+    }),
+    {},
+  );
 
-export const templateUpgradePlanSchema = z
-  .object({
+function buildTemplateUpgradePlanSchema() {
+  return z.strictObject({
     apiVersion: z.literal(PLAN_API_VERSION, { message: `"${PLAN_API_VERSION}"` }),
     kind: z.literal(TEMPLATE_UPGRADE_PLAN_KIND, { message: `"${TEMPLATE_UPGRADE_PLAN_KIND}"` }),
-    metadata: z.object({ name: namespaceName }).strict(),
-    spec: z
-      .object({
-        procedure: z.literal(TEMPLATE_UPGRADE_PROCEDURE, { message: `"${TEMPLATE_UPGRADE_PROCEDURE}"` }).default(TEMPLATE_UPGRADE_PROCEDURE),
-        threescale: z
-          .object({
-            namespace: namespaceName,
-            /** The `app` label of the pods (template parameter APP_LABEL), taken from backend-listener. */
-            appLabel: z.string().max(63).regex(/^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/, { message: 'a label value' }),
-            /** `THREESCALE_SUPERDOMAIN` of ConfigMap system-environment (template parameter WILDCARD_DOMAIN). */
-            wildcardDomain: z.string().min(1).max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { message: 'a DNS domain such as apps.example.com' }),
-            /** `importPolicy.insecure` of the amp-system ImageStream's first tag (template parameter IMAGESTREAM_TAG_IMPORT_INSECURE). */
-            importInsecure: z.boolean().default(false),
-            /** The release found (`AMP_RELEASE` of system-app). */
-            release: z.string().max(32).optional(),
-          })
-          .strict(),
-        /** The registry.redhat.io pull Secret, created by the user from a Registry Service Account (never by this tool). */
-        registry: z
-          .object({
-            pullSecretName: objectName.default('threescale-registry-auth'),
-            /**
-             * Service discovery used the `default` account with the cluster role `view`: grant it to `amp` too
-             * (seed 2.2 step 9). @default false
-             */
-            grantView: z.boolean().default(false),
-          })
-          .strict()
-          .prefault({}),
-        deploymentConfigs: z.array(deploymentConfigRecord).min(1, { message: 'a list of the DeploymentConfigs found' }),
-        imageStreams: z.array(imageStreamRecord).default([]),
-        /** Keys of Secret system-redis (names only). */
-        systemRedisSecretKeys: z.array(z.string().regex(/^[-._a-zA-Z0-9]+$/, { message: 'a Secret key' })).default([]),
-        /** Whether Service apicast-wildcard-router exists. @default false */
-        wildcardRouterService: z.boolean().default(false),
-        routes,
-        images,
-        /** The release the upgrade sets in `AMP_RELEASE` and the ImageStream tags. @default 2.6 */
-        targetRelease: z.literal('2.6').default('2.6'),
-        jobs: jobsSchema,
-        /** @default targetPhase backup (the first phase of this procedure) */
-        gitops: gitopsSchema('backup'),
-      })
-      .strict(),
-  })
-  .strict();
+    metadata: z.strictObject({ name: namespaceName }),
+    spec: z.strictObject({
+      procedure: z._default(z.literal(TEMPLATE_UPGRADE_PROCEDURE, { message: `"${TEMPLATE_UPGRADE_PROCEDURE}"` }), TEMPLATE_UPGRADE_PROCEDURE),
+      threescale: z.strictObject({
+        namespace: namespaceName,
+        /** The `app` label of the pods (template parameter APP_LABEL), taken from backend-listener. */
+        appLabel: z.string().check(z.maxLength(63), z.regex(/^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/, { message: 'a label value' })),
+        /** `THREESCALE_SUPERDOMAIN` of ConfigMap system-environment (template parameter WILDCARD_DOMAIN). */
+        wildcardDomain: z.string().check(z.minLength(1), z.maxLength(253), z.regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { message: 'a DNS domain such as apps.example.com' })),
+        /** `importPolicy.insecure` of the amp-system ImageStream's first tag (template parameter IMAGESTREAM_TAG_IMPORT_INSECURE). */
+        importInsecure: z._default(z.boolean(), false),
+        /** The release found (`AMP_RELEASE` of system-app). */
+        release: z.optional(z.string().check(z.maxLength(32))),
+      }),
+      /** The registry.redhat.io pull Secret, created by the user from a Registry Service Account (never by this tool). */
+      registry: z.prefault(
+        z.strictObject({
+          pullSecretName: z._default(objectName, 'threescale-registry-auth'),
+          /**
+           * Service discovery used the `default` account with the cluster role `view`: grant it to `amp` too
+           * (seed 2.2 step 9). @default false
+           */
+          grantView: z._default(z.boolean(), false),
+        }),
+        {},
+      ),
+      deploymentConfigs: z.array(deploymentConfigRecord()).check(z.minLength(1, { message: 'a list of the DeploymentConfigs found' })),
+      imageStreams: z._default(z.array(imageStreamRecord()), []),
+      /** Keys of Secret system-redis (names only). */
+      systemRedisSecretKeys: z._default(z.array(z.string().check(z.regex(/^[-._a-zA-Z0-9]+$/, { message: 'a Secret key' }))), []),
+      /** Whether Service apicast-wildcard-router exists. @default false */
+      wildcardRouterService: z._default(z.boolean(), false),
+      routes: routes(),
+      images: images(),
+      /** The release the upgrade sets in `AMP_RELEASE` and the ImageStream tags. @default 2.6 */
+      targetRelease: z._default(z.literal('2.6'), '2.6'),
+      jobs: jobsSchema,
+      /** @default targetPhase backup (the first phase of this procedure) */
+      gitops: gitopsSchema('backup'),
+    }),
+  });
+}
 
-export type TemplateUpgradePlanInput = z.input<typeof templateUpgradePlanSchema>;
+/** The TemplateUpgradePlan schema, built on first use (see the module comment). */
+export const templateUpgradePlanSchema = once(buildTemplateUpgradePlanSchema);
+
+export type TemplateUpgradePlanInput = z.input<ReturnType<typeof templateUpgradePlanSchema>>;
 /** The validated TemplateUpgradePlan with every default filled in. */
-export type TemplateUpgradePlan = z.output<typeof templateUpgradePlanSchema>;
-export type DeploymentConfigRecord = z.output<typeof deploymentConfigRecord>;
-export type ContainerRecord = z.output<typeof containerRecord>;
-export type ImageStreamRecord = z.output<typeof imageStreamRecord>;
-export type RouteRecord = z.output<typeof routeRecord>;
+export type TemplateUpgradePlan = z.output<ReturnType<typeof templateUpgradePlanSchema>>;
+export type DeploymentConfigRecord = z.output<ReturnType<typeof deploymentConfigRecord>>;
+export type ContainerRecord = z.output<ReturnType<typeof containerRecord>>;
+export type ImageStreamRecord = z.output<ReturnType<typeof imageStreamRecord>>;
+export type RouteRecord = z.output<ReturnType<typeof routeRecord>>;

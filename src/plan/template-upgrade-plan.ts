@@ -15,7 +15,7 @@ export const PATCHED_DEPLOYMENT_CONFIGS = ['system-app', 'system-sidekiq', 'syst
 
 /** Validates a parsed TemplateUpgradePlan document (a mapping). */
 export function validateTemplateUpgradePlan(raw: object, path: string): TemplateUpgradePlan {
-  const plan = parseWithSchema(templateUpgradePlanSchema, raw, path);
+  const plan = parseWithSchema(templateUpgradePlanSchema(), raw, path);
   checkUnique(plan.spec.deploymentConfigs.map((d) => d.name), 'spec.deploymentConfigs', 'DeploymentConfig', path);
   checkUnique(plan.spec.imageStreams.map((i) => i.name), 'spec.imageStreams', 'ImageStream', path);
   checkUnique(plan.spec.routes.found.map((r) => r.name), 'spec.routes.found', 'Route', path);

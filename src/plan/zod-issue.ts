@@ -1,10 +1,16 @@
-import type * as z from 'zod';
+import en from 'zod/v4/locales/en.js';
+import * as z from 'zod/mini';
 import { UserError } from '../errors.js';
 
 /**
  * Turning a zod issue into the one sentence a user reads: "field: expected X, got Y". Shared by every
  * plan kind so all plan files fail the same way.
  */
+
+// zod/mini loads no locale, and without one every check that has no message of this project's own reads
+// "Invalid input". The English messages are what formatIssue lowercases ("too big: expected string to have
+// <=512 characters"); the English locale alone is imported so the bundle leaves out the others.
+z.config(en());
 
 /** Turns the first zod issue into "field: expected X, got Y". */
 export function formatIssue(issue: z.core.$ZodIssue): string {
@@ -59,10 +65,10 @@ export function describe(v: unknown): string {
 }
 
 /** Parses `raw` with a plan kind's schema; the first issue becomes one sentence naming the file and field. */
-export function parseWithSchema<S extends z.ZodType>(schema: S, raw: unknown, path: string): z.output<S> {
+export function parseWithSchema<S extends z.core.$ZodType>(schema: S, raw: unknown, path: string): z.output<S> {
   // jitless: a plan is validated once per process, so compiling zod's fast path (new Function per object
   // schema) costs more start-up time than it could save.
-  const result = schema.safeParse(raw, { reportInput: true, jitless: true });
+  const result = z.safeParse(schema, raw, { reportInput: true, jitless: true });
   if (!result.success) {
     throw new UserError(`${path}: ${formatIssue(result.error.issues[0]!)}.`);
   }

@@ -1,19 +1,18 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { describe, expect, test } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { describe as describeValue, formatIssue, parseWithSchema } from '../../src/plan/zod-issue.js';
 
-const schema = z
-  .object({
-    name: z.string().regex(/^[a-z]+$/, { message: 'a lower-case name' }),
-    size: z.number().int().optional(),
-    mode: z.enum(['Automatic', 'Manual']).optional(),
-    nested: z.object({ 'odd key': z.boolean().optional() }).strict().optional(),
-  })
-  .strict();
+const schema = z.strictObject({
+  name: z.string().check(z.regex(/^[a-z]+$/, { message: 'a lower-case name' })),
+  size: z.optional(z.number().check(z.int())),
+  mode: z.optional(z.enum(['Automatic', 'Manual'])),
+  nested: z.optional(z.strictObject({ 'odd key': z.optional(z.boolean()) })),
+  label: z.optional(z.string().check(z.maxLength(5))),
+});
 
 function firstIssue(raw: unknown): string {
-  const result = schema.safeParse(raw, { reportInput: true });
+  const result = z.safeParse(schema, raw, { reportInput: true });
   if (result.success) throw new Error('expected a failure');
   return formatIssue(result.error.issues[0]!);
 }
@@ -33,6 +32,11 @@ describe('formatIssue turns the first zod issue into "field: expected X, got Y"'
 
   test('GIVEN a value outside an enum WHEN formatted THEN every choice is listed', () => {
     expect(firstIssue({ name: 'a', mode: 'auto' })).toBe('mode: expected one of "Automatic", "Manual", got "auto"');
+  });
+
+  test('GIVEN a check without a message of its own WHEN formatted THEN the English message of zod is the expectation, lower-cased', () => {
+    // zod/mini loads no locale by itself: without the English one this would read "expected invalid input".
+    expect(firstIssue({ name: 'a', label: 'toolong' })).toBe('label: expected too big: expected string to have <=5 characters, got "toolong"');
   });
 
   test('GIVEN a key that is not an identifier WHEN formatted THEN the path quotes it', () => {
