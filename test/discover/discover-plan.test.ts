@@ -5,9 +5,8 @@ import { type DiscoveryInput, discoverPlan } from '../../src/discover/discover-p
 import { UserError } from '../../src/errors.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { readExport } from '../../src/live/export-file.js';
-import { parsePlan } from '../../src/plan/load-plan.js';
 import { fakeSecretValues, LIVE_FIXTURES, leakedSecrets, pick } from '../support/live-fixtures.js';
-import { examplePath } from '../support/plans.js';
+import { examplePath, parseMigrationPlan } from '../support/plans.js';
 
 let postgresql: KubeObject[];
 let mysql: KubeObject[];
@@ -301,7 +300,7 @@ describe('discoverPlan: an install before 2.15 (DeploymentConfigs)', () => {
     expect(plan.spec.upgrade).toBeUndefined();
     expect(notes).toContain('3scale runs as DeploymentConfigs (a release before 2.15): the upgrade to 2.16 needs the upgrade to 2.15 first, so no spec.upgrade is written');
     // AND the plan loads, with the same replica counts as the bundled pre-2.15 example
-    const { plan: loaded } = parsePlan(stringify(plan), 'discovered.yaml');
+    const { plan: loaded } = parseMigrationPlan(stringify(plan), 'discovered.yaml');
     expect(loaded.spec.threescale.workloadKind).toBe('DeploymentConfig');
     expect(loaded.spec.replicas).toEqual(parse(readFileSync(examplePath('pre-2.15-deploymentconfigs'), 'utf8')).spec.replicas);
   });
@@ -323,7 +322,7 @@ describe('discoverPlan: an install before 2.15 (DeploymentConfigs)', () => {
     const live = (pick(objects, 'DeploymentConfig', 'system-mysql').spec as any).template.metadata.labels as Record<string, string>;
     const { deploymentConfig: _selector, ...expected } = live;
     expect(detach[0]!.podTemplateLabels).toEqual(expected);
-    expect(parsePlan(stringify(plan), 'discovered.yaml').plan.spec.systemDatabase).toMatchObject({ kind: 'mysql', detach: [{ kind: 'DeploymentConfig', name: 'system-mysql' }, {}, {}, {}, {}] });
+    expect(parseMigrationPlan(stringify(plan), 'discovered.yaml').plan.spec.systemDatabase).toMatchObject({ kind: 'mysql', detach: [{ kind: 'DeploymentConfig', name: 'system-mysql' }, {}, {}, {}, {}] });
   });
 
   test('a missing internal Redis DeploymentConfig is refused naming the kind', () => {
@@ -560,8 +559,8 @@ describe('discoverPlan: the operator Subscriptions (spec.upgrade)', () => {
     const { plan } = discoverPlan(input([...postgresql, subscription('3scale-operator', '3scale-operator', { approval: 'Manual' })]));
 
     // WHEN
-    const loaded = parsePlan(stringify(plan), 'discovered.yaml').plan;
-    const enabled = parsePlan(stringify({ ...plan, spec: { ...plan.spec, upgrade: { ...plan.spec.upgrade, enabled: true } } }), 'discovered.yaml').plan;
+    const loaded = parseMigrationPlan(stringify(plan), 'discovered.yaml').plan;
+    const enabled = parseMigrationPlan(stringify({ ...plan, spec: { ...plan.spec, upgrade: { ...plan.spec.upgrade, enabled: true } } }), 'discovered.yaml').plan;
 
     // THEN
     expect(loaded.spec.upgrade).toMatchObject({ enabled: false, channel: 'threescale-2.16' });
@@ -577,7 +576,7 @@ describe('discoverPlan: the result', () => {
 
     // WHEN / THEN
     for (const plan of plans) {
-      const loaded = parsePlan(stringify(plan), 'discovered.yaml');
+      const loaded = parseMigrationPlan(stringify(plan), 'discovered.yaml');
       expect(loaded.plan.spec.threescale.namespace).toBe('3scale');
       expect(loaded.plan.spec.replicas).toEqual(plan.spec.replicas);
     }

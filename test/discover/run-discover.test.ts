@@ -8,6 +8,7 @@ import type { KubeObject } from '../../src/kube/kube-object.js';
 import { loadPlanFile, parsePlan } from '../../src/plan/load-plan.js';
 import { type FakeApiServer, startFakeApiServer } from '../support/fake-api-server.js';
 import { LIVE_FIXTURES, leakedSecrets, loadLiveFixture } from '../support/live-fixtures.js';
+import { loadMigrationPlan, parseMigrationPlan } from '../support/plans.js';
 
 let dir: string;
 /** The PostgreSQL install as `oc get -o json` writes it (JSON reads fast). */
@@ -63,7 +64,7 @@ describe('runDiscover --from-file', () => {
     expect(lines[5]).toBe('# found: system Redis: internal, image registry.redhat.io/rhel8/redis-6@sha256:799e5e091b1d3c2e4ee6d469809d184bfdd7d13383fb2651496ef8bd25fa2266, PVC system-redis-storage 1Gi');
     expect(lines.slice(6, 8)).toEqual(['', 'apiVersion: threescale-migrate.3scale.net/v1alpha1']);
     // AND it loads as a plan, with the install's values
-    const { plan } = loadPlanFile(out);
+    const { plan } = loadMigrationPlan(out);
     expect(plan.metadata.name).toBe('3scale');
     expect(plan.spec.replicas['apicast-production']).toBe(3);
     expect(plan.spec.systemDatabase).toMatchObject({ kind: 'postgresql', strategy: 'upgrade-on-cluster' });
@@ -77,7 +78,7 @@ describe('runDiscover --from-file', () => {
     // THEN
     expect(text.startsWith(`# Written by threescale-migrate discover from ${postgresqlJson}.\n`)).toBe(true);
     expect(text.endsWith('\n')).toBe(true);
-    const { plan } = parsePlan(text, 'stdout');
+    const { plan } = parseMigrationPlan(text, 'stdout');
     expect(plan.metadata.name).toBe('prod-3scale');
     expect(plan.spec.targets).toMatchObject({ namespace: 'databases', createNamespace: true });
     expect(existsSync(join(process.cwd(), '-'))).toBe(false);
@@ -105,8 +106,8 @@ describe('runDiscover --from-file', () => {
 
   test('APIManagers in two namespaces and -n: the install of that namespace', async () => {
     // GIVEN / WHEN
-    const staging = parsePlan(await runDiscover({ fromFile: twoInstalls, out: '-', namespace: '3scale-staging' }), 'stdout').plan;
-    const prod = parsePlan(await runDiscover({ fromFile: twoInstalls, out: '-', namespace: '3scale' }), 'stdout').plan;
+    const staging = parseMigrationPlan(await runDiscover({ fromFile: twoInstalls, out: '-', namespace: '3scale-staging' }), 'stdout').plan;
+    const prod = parseMigrationPlan(await runDiscover({ fromFile: twoInstalls, out: '-', namespace: '3scale' }), 'stdout').plan;
 
     // THEN
     expect(staging.spec.threescale).toMatchObject({ namespace: '3scale-staging', apiManagerName: '3scale' });
@@ -174,7 +175,7 @@ describe('runDiscover from a cluster: the operator Subscriptions', () => {
     const text = await runDiscover({ kubeconfig: api.kubeconfigPath('3scale'), out: '-' });
 
     // THEN
-    const { plan } = parsePlan(text, 'discovered');
+    const { plan } = parseMigrationPlan(text, 'discovered');
     expect(plan.spec.upgrade).toMatchObject({ enabled: false, subscription: { name: '3scale-operator', installPlanApproval: 'Manual' } });
     expect(text).toContain('# found: Subscription 3scale/3scale-operator: channel threescale-2.15, current CSV 3scale-operator.v0.12.5 (AtLatestKnown), installPlanApproval Manual');
     const lists = api.requests.filter((r) => r.method === 'GET' && r.path === '/apis/operators.coreos.com/v1alpha1/namespaces/3scale/subscriptions');
@@ -190,7 +191,7 @@ describe('runDiscover from a cluster: the operator Subscriptions', () => {
     const text = await runDiscover({ kubeconfig: api.kubeconfigPath('3scale'), out: '-' });
 
     // THEN
-    const { plan } = parsePlan(text, 'discovered');
+    const { plan } = parseMigrationPlan(text, 'discovered');
     expect(plan.spec.upgrade).toBeUndefined();
     expect(plan.spec.threescale.namespace).toBe('3scale');
   });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
-import { loadPlanFile } from '../../src/plan/load-plan.js';
+import { loadMigrationPlan } from '../support/plans.js';
 import { cli, diffJson, FakeCluster, forwardState, jobsOf, rollbackState, statuses, useDiscoveredPlan } from './harness.js';
 
 const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify'];
@@ -23,7 +23,7 @@ const replicasOf = (o: KubeObject | undefined) => (o?.spec as { replicas?: numbe
 describe('discover and synth of an install before 2.15', () => {
   test('discover reads the DeploymentConfigs through the API and records workloadKind and their replica counts', async () => {
     // GIVEN / WHEN the shared plan discover wrote from the cluster
-    const { plan } = loadPlanFile(e2e.planPath);
+    const { plan } = loadMigrationPlan(e2e.planPath);
 
     // THEN
     expect(plan.spec.threescale).toMatchObject({ namespace: '3scale', apiManagerName: 'apimanager', version: '2.14.3', workloadKind: 'DeploymentConfig' });
@@ -63,7 +63,7 @@ describe('diff through the migration of an install before 2.15', () => {
     }
 
     // AND the live DeploymentConfigs carry the captured counts, with their own strategy, triggers and selector untouched
-    const { plan } = loadPlanFile(e2e.planPath);
+    const { plan } = loadMigrationPlan(e2e.planPath);
     for (const [name, replicas] of Object.entries(plan.spec.replicas)) expect({ name, replicas: replicasOf(cluster.get(DC, 'DeploymentConfig', '3scale', name)) }).toEqual({ name, replicas });
     const systemApp = cluster.get(DC, 'DeploymentConfig', '3scale', 'system-app')!.spec as Record<string, unknown>;
     expect(systemApp).toMatchObject({ selector: { deploymentConfig: 'system-app' }, strategy: { type: 'Rolling', activeDeadlineSeconds: 21600 }, revisionHistoryLimit: 10, test: false });
@@ -128,7 +128,7 @@ describe('diff through the migration of an install before 2.15', () => {
       expect({ id, code: run.code, stderr: run.stderr }).toEqual({ id, code: 0, stderr: '' });
     }
     // AND every 3scale DeploymentConfig is at its captured count, the old databases run, the operator too
-    const { plan } = loadPlanFile(e2e.planPath);
+    const { plan } = loadMigrationPlan(e2e.planPath);
     for (const [name, replicas] of Object.entries(plan.spec.replicas)) expect({ name, replicas: replicasOf(cluster.get(DC, 'DeploymentConfig', '3scale', name)) }).toEqual({ name, replicas });
     for (const name of ['system-postgresql', 'backend-redis', 'system-redis']) expect({ name, replicas: replicasOf(cluster.get(DC, 'DeploymentConfig', '3scale', name)) }).toEqual({ name, replicas: 1 });
     expect(replicasOf(cluster.get('apps/v1', 'Deployment', '3scale', 'threescale-operator-controller-manager-v2'))).toBe(1);

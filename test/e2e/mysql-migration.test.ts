@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { mysqlDetachSteps } from '../../src/patches/mysql-detach.js';
-import { loadPlanFile } from '../../src/plan/load-plan.js';
 import type { Plan } from '../../src/plan/plan-schema.js';
 import type { SynthResult } from '../../src/synth/synthesize.js';
 import { startFakeApiServer } from '../support/fake-api-server.js';
 import type { FakeApiServer } from '../support/fake-api-server.js';
 import { loadLiveFixture } from '../support/live-fixtures.js';
+import { loadMigrationPlan } from '../support/plans.js';
 import { cli, diffJson, FakeCluster, forwardState, jobsOf, leakedInTranscript, statuses, synthesized, tempDir } from './harness.js';
 
 const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify'];
@@ -45,7 +45,7 @@ describe('MySQL kept in place', () => {
     const discovered = await cli(['discover', '--kubeconfig', kubeconfig, '-n', '3scale', '-o', planPath]);
     expect(discovered).toMatchObject({ code: 0, stderr: '' });
     expect(discovered.stdout).toContain('System database: internal MySQL');
-    const plan: Plan = loadPlanFile(planPath).plan;
+    const plan: Plan = loadMigrationPlan(planPath).plan;
     expect(plan.spec.systemDatabase).toMatchObject({ kind: 'mysql', strategy: 'keep-in-place' });
     expect(plan.spec.systemDatabase.kind === 'mysql' && plan.spec.systemDatabase.detach?.map((d) => `${d.kind}/${d.name}`)).toEqual([
       'Deployment/system-mysql',

@@ -118,11 +118,16 @@ describe('diff --live-file', () => {
     const text = await cli(['diff', '-c', planPath, '--live-file', file]);
 
     // THEN Redis 7.0.15 fails the vendor's 7.2 and passes the operator's 7.0.0; PostgreSQL 15.8 passes both
-    const check = (report: typeof vendor.report, id: string) => report.preflight.checks.find((c) => c.id === id);
-    expect(vendor.report.preflight.requirements).toBe('vendor');
+    const check = (report: typeof vendor.report, id: string) => {
+      expect(report.preflight).toBeDefined();
+      return report.preflight!.checks.find((c) => c.id === id);
+    };
+    expect(vendor.report.preflight).toBeDefined();
+    expect(vendor.report.preflight!.requirements).toBe('vendor');
     expect(check(vendor.report, 'server-version:system-redis')).toMatchObject({ status: 'failed', found: 'Redis 7.0.15', needed: 'Redis 7.2 or later (vendor requirements)' });
     expect(check(vendor.report, 'server-version:system-database')).toMatchObject({ status: 'passed', found: 'PostgreSQL 15.8' });
-    expect(operator.report.preflight.requirements).toBe('operator');
+    expect(operator.report.preflight).toBeDefined();
+    expect(operator.report.preflight!.requirements).toBe('operator');
     expect(check(operator.report, 'server-version:system-redis')).toMatchObject({ status: 'passed', needed: 'Redis 7.0.0 or later (operator requirements)' });
     // AND offline, what the export lacks is unknown, not failed
     expect(check(vendor.report, 'openshift-version')).toMatchObject({ status: 'unknown', detail: 'the export holds no ClusterVersion' });

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { loadPlanFile } from '../../src/plan/load-plan.js';
+import { loadMigrationPlan } from '../support/plans.js';
 import { cli, diffJson, FakeCluster, forwardState, jobsOf, rollbackState, statuses, useDiscoveredPlan } from './harness.js';
 
 const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify'];
@@ -32,7 +32,7 @@ describe('discover and synth', () => {
     // THEN discover wrote a plan the loader accepts, with what the install really has
     expect(discovered).toMatchObject({ code: 0, stderr: '' });
     expect(discovered.stdout).toMatch(/^wrote .*discovered\.yaml: 3scale 2\.15\.5/);
-    const { plan: loaded } = loadPlanFile(plan);
+    const { plan: loaded } = loadMigrationPlan(plan);
     expect(loaded.spec.threescale).toMatchObject({ namespace: '3scale', apiManagerName: 'apimanager', version: '2.15.5' });
     expect(loaded.spec.systemDatabase).toMatchObject({ kind: 'postgresql', strategy: 'upgrade-on-cluster', storage: { size: '10Gi' } });
     expect(loaded.spec.replicas).toMatchObject({ 'apicast-production': 3, 'backend-listener': 2, 'system-app': 2, zync: 1 });
@@ -214,7 +214,7 @@ describe('diff and status through the migration', () => {
       expect(run.stdout).toContain(`rollback/${state.phase.folder}: in sync`);
     }
     // AND the install runs as before: every 3scale Deployment at its captured count, the old databases running
-    const plan = loadPlanFile(e2e.planPath).plan;
+    const plan = loadMigrationPlan(e2e.planPath).plan;
     for (const [name, replicas] of Object.entries(plan.spec.replicas)) {
       expect({ name, replicas: (cluster.get('apps/v1', 'Deployment', '3scale', name)?.spec as { replicas?: number }).replicas }).toEqual({ name, replicas });
     }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { KubeObject } from '../../src/kube/kube-object.js';
-import { loadPlanFile } from '../../src/plan/load-plan.js';
+import { loadMigrationPlan } from '../support/plans.js';
 import { cli, diffJson, FakeCluster, forwardState, rollbackState, statuses, useDiscoveredPlan } from './harness.js';
 
 const MIGRATION = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify'];
@@ -52,7 +52,7 @@ describe('discover and synth', () => {
 
     // THEN discover kept the approval mode and wrote the channel and CSV as a comment, upgrade off
     expect(run).toMatchObject({ code: 0, stderr: '' });
-    expect(loadPlanFile(discovered).plan.spec.upgrade).toEqual({
+    expect(loadMigrationPlan(discovered).plan.spec.upgrade).toEqual({
       enabled: false,
       channel: 'threescale-2.16',
       subscription: { name: '3scale-operator', package: '3scale-operator', source: 'redhat-operators', sourceNamespace: 'openshift-marketplace', installPlanApproval: 'Manual' },

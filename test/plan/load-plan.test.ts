@@ -6,6 +6,7 @@ import { parse, stringify } from 'yaml';
 import { UserError } from '../../src/errors.js';
 import { loadPlanFile, parsePlan, withVersionRequirements } from '../../src/plan/load-plan.js';
 import { threescaleWorkload } from '../../src/plan/plan-facts.js';
+import { asMigrationPlan } from '../support/plans.js';
 
 const EXAMPLE = join(import.meta.dirname, '..', '..', 'examples', 'postgresql-and-redis', 'migration.yaml');
 
@@ -40,7 +41,7 @@ describe('loadPlanFile', () => {
     const path = EXAMPLE;
 
     // WHEN
-    const { plan, sha256 } = loadPlanFile(path);
+    const { plan, sha256 } = asMigrationPlan(loadPlanFile(path));
 
     // THEN
     expect(sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -158,7 +159,7 @@ describe('parsePlan refuses bad plans with one sentence naming the field', () =>
 
 describe('spec.threescale.workloadKind (installs before 2.15 run DeploymentConfigs)', () => {
   test('GIVEN no workloadKind WHEN loaded THEN it stays absent (the digest of a 2.15 plan is unchanged) and means Deployment', () => {
-    const { plan } = parsePlan(require_text(EXAMPLE), 'migration.yaml');
+    const { plan } = asMigrationPlan(parsePlan(require_text(EXAMPLE), 'migration.yaml'));
     expect(plan.spec.threescale).not.toHaveProperty('workloadKind');
     expect(threescaleWorkload(plan)).toMatchObject({ kind: 'Deployment', apiVersion: 'apps/v1', podLabel: 'deployment' });
   });
@@ -168,7 +169,7 @@ describe('spec.threescale.workloadKind (installs before 2.15 run DeploymentConfi
       p.spec.threescale.workloadKind = 'DeploymentConfig';
       delete p.spec.upgrade;
     });
-    expect(parsePlan(text, 'migration.yaml').plan.spec.threescale.workloadKind).toBe('DeploymentConfig');
+    expect(asMigrationPlan(parsePlan(text, 'migration.yaml')).plan.spec.threescale.workloadKind).toBe('DeploymentConfig');
   });
 
   test('an unknown workload kind is refused, naming the two choices', () => {
@@ -188,7 +189,7 @@ describe('spec.threescale.workloadKind (installs before 2.15 run DeploymentConfi
       p.spec.threescale.workloadKind = 'DeploymentConfig';
       p.spec.upgrade.enabled = false;
     });
-    expect(parsePlan(text, 'migration.yaml').plan.spec.upgrade?.enabled).toBe(false);
+    expect(asMigrationPlan(parsePlan(text, 'migration.yaml')).plan.spec.upgrade?.enabled).toBe(false);
   });
 
   test('a MySQL detach entry whose kind is not the install\'s workload kind is refused', () => {
@@ -198,7 +199,7 @@ describe('spec.threescale.workloadKind (installs before 2.15 run DeploymentConfi
       'migration.yaml: spec.systemDatabase.detach[0].kind: Deployment/system-mysql is a Deployment while spec.threescale.workloadKind is DeploymentConfig; expected the kind the install runs system-mysql as (DeploymentConfig).',
     );
     plan.spec.systemDatabase.detach[0].kind = 'DeploymentConfig';
-    expect(parsePlan(stringify(plan), 'migration.yaml').plan.spec.systemDatabase).toMatchObject({ detach: [{ kind: 'DeploymentConfig', name: 'system-mysql' }, {}, {}, {}, {}] });
+    expect(asMigrationPlan(parsePlan(stringify(plan), 'migration.yaml')).plan.spec.systemDatabase).toMatchObject({ detach: [{ kind: 'DeploymentConfig', name: 'system-mysql' }, {}, {}, {}, {}] });
   });
 });
 
@@ -208,7 +209,7 @@ describe('spec.upgrade', () => {
     const text = mutated((p) => (p.spec.upgrade = { enabled: true, subscription: { installPlanApproval: 'Automatic' } }));
 
     // WHEN
-    const { plan } = parsePlan(text, 'migration.yaml');
+    const { plan } = asMigrationPlan(parsePlan(text, 'migration.yaml'));
 
     // THEN the package, catalog and channel of the 3scale operator; the namespace stays open (the operator's)
     expect(plan.spec.upgrade).toEqual({
@@ -220,8 +221,8 @@ describe('spec.upgrade', () => {
 
   test('GIVEN spec.upgrade: {} WHEN loaded THEN it is disabled; GIVEN no spec.upgrade THEN it stays absent', () => {
     // GIVEN / WHEN
-    const empty = parsePlan(mutated((p) => (p.spec.upgrade = {})), 'migration.yaml').plan;
-    const absent = parsePlan(mutated((p) => delete p.spec.upgrade), 'migration.yaml').plan;
+    const empty = asMigrationPlan(parsePlan(mutated((p) => (p.spec.upgrade = {})), 'migration.yaml')).plan;
+    const absent = asMigrationPlan(parsePlan(mutated((p) => delete p.spec.upgrade), 'migration.yaml')).plan;
 
     // THEN
     expect(empty.spec.upgrade?.enabled).toBe(false);
@@ -234,7 +235,7 @@ describe('spec.upgrade', () => {
     const text = mutated((p) => (p.spec.upgrade.apicast = { installPlanApproval: 'Manual' }));
 
     // WHEN
-    const { plan } = parsePlan(text, 'migration.yaml');
+    const { plan } = asMigrationPlan(parsePlan(text, 'migration.yaml'));
 
     // THEN
     expect(plan.spec.upgrade?.apicast).toEqual({ name: 'apicast-operator', package: 'apicast-operator', source: 'redhat-operators', sourceNamespace: 'openshift-marketplace', installPlanApproval: 'Manual' });
@@ -259,7 +260,7 @@ describe('spec.upgrade', () => {
 
   test('a disabled upgrade may leave the approval mode out', () => {
     const text = mutated((p) => (p.spec.upgrade = { enabled: false, subscription: { name: '3scale-operator' } }));
-    expect(parsePlan(text, 'migration.yaml').plan.spec.upgrade?.enabled).toBe(false);
+    expect(asMigrationPlan(parsePlan(text, 'migration.yaml')).plan.spec.upgrade?.enabled).toBe(false);
   });
 
   test('a channel that is not a 3scale channel, and an unknown key, are refused', () => {
@@ -378,7 +379,7 @@ describe('parsePlan on hostile input (property-based)', () => {
     const text = readFileSync(EXAMPLE, 'utf8').replace('  backendRedis:\n    storage:\n      size: 5Gi\n      storageClassName: gp3-csi\n', '  backendRedis:\n    storage: &redisStorage\n      size: 5Gi\n      storageClassName: gp3-csi\n').replace('  systemRedis:\n    storage:\n      storageClassName: gp3-csi\n', '  systemRedis:\n    storage: *redisStorage\n');
 
     // WHEN
-    const { plan } = parsePlan(text, 'migration.yaml');
+    const { plan } = asMigrationPlan(parsePlan(text, 'migration.yaml'));
 
     // THEN
     expect(plan.spec.systemRedis.storage).toEqual({ size: '5Gi', storageClassName: 'gp3-csi' });
@@ -396,7 +397,7 @@ describe('managed targets (seed chapters 4 to 6)', () => {
 
   test('GIVEN the managed example WHEN loaded THEN the managed blocks carry their defaults', () => {
     // GIVEN / WHEN
-    const { plan } = loadPlanFile(MANAGED);
+    const { plan } = asMigrationPlan(loadPlanFile(MANAGED));
     // THEN
     expect(plan.spec.systemDatabase).toMatchObject({
       kind: 'postgresql',
@@ -421,7 +422,7 @@ describe('managed targets (seed chapters 4 to 6)', () => {
       p.spec.systemRedis = { strategy: 'managed', managed: { host: '10.0.3.7', credentials: { secretName: 'redis-auth' } } };
     });
     // WHEN
-    const { plan } = parsePlan(text, 'migration.yaml');
+    const { plan } = asMigrationPlan(parsePlan(text, 'migration.yaml'));
     // THEN
     expect(plan.spec.systemDatabase).toMatchObject({ managed: { port: 3306, databaseName: 'system', credentials: { userKey: 'username', passwordKey: 'password' } } });
     expect(plan.spec.systemRedis.managed).toMatchObject({ port: 6379, database: 1, seed: 'rdb-export', credentials: { secretName: 'redis-auth', passwordKey: 'password' } });
@@ -489,7 +490,7 @@ describe('spec.preflight.versionRequirements', () => {
     const raw = parse(readFileSync(EXAMPLE, 'utf8'));
 
     // WHEN
-    const plain = parsePlan(stringify(raw), 'migration.yaml');
+    const plain = asMigrationPlan(parsePlan(stringify(raw), 'migration.yaml'));
     raw.spec.preflight = { versionRequirements: 'newest' };
     const bad = () => parsePlan(stringify(raw), 'migration.yaml');
 

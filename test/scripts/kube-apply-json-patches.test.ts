@@ -17,6 +17,7 @@ import { checkKubectl, EXAMPLE_PLANS, evidenceOf, OPENSHIFT_APIS, renderedKubeJo
 import type { ScriptResult } from '../support/db-servers.js';
 import type { RecordedRequest } from '../support/fake-api-server.js';
 import { leakedSecrets } from '../support/live-fixtures.js';
+import { loadMigrationPlan } from '../support/plans.js';
 
 const kubectl = checkKubectl();
 
@@ -55,7 +56,7 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/apply-json-patches.sh', () => {
   let patchDir: string;
   const kube = useKubeScriptSuite(kubectl, 'mysql', {
     setup: async () => {
-      const { plan } = loadPlanFile(EXAMPLE_PLANS.mysql);
+      const { plan } = loadMigrationPlan(EXAMPLE_PLANS.mysql);
       steps = mysqlDetachSteps(plan);
       patchDir = await mkdtemp(join(tmpdir(), 'tsm-patches-'));
       await writeFile(join(patchDir, 'steps'), detachStepsIndex(steps));

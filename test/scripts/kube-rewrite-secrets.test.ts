@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { secretRewrites } from '../../charts/jobs/rewrite-secrets-job.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
-import { loadPlanFile } from '../../src/plan/load-plan.js';
 import { checkKubectl, EXAMPLE_PLANS, evidenceOf, renderedKubeJob, requestsOutsideRole, skipKubectlSuite, useKubeScriptSuite, type RenderedKubeJob } from '../support/fake-api-kubectl.js';
 import { leakedSecrets } from '../support/live-fixtures.js';
+import { loadMigrationPlan } from '../support/plans.js';
 
 const kubectl = checkKubectl();
 
@@ -25,7 +25,7 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/rewrite-secrets.sh', () => {
   const kube = useKubeScriptSuite(kubectl, 'postgresql', {
     clusterPerTest: [NS, '3scale-db'],
     setup: async () => {
-      const { plan } = loadPlanFile(EXAMPLE_PLANS.postgresql);
+      const { plan } = loadMigrationPlan(EXAMPLE_PLANS.postgresql);
       rewrites = secretRewrites(plan)
         .map((r) => `${r.secret} ${r.key} ${r.template}`)
         .join('\n');

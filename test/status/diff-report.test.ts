@@ -563,8 +563,9 @@ describe('buildDiffReport: the upgrade to 2.16 (examples/postgresql-and-redis en
     // THEN the migration phases are unaffected; the upgrade waits for the check
     expect(statuses(r)).toMatchObject({ verify: 'applied', upgrade: 'blocked' });
     expect(phaseOf(r, 'upgrade').reason).toMatch(/^preflight checks failed: install-plans:3scale\/3scale-operator; nothing of it is live yet/);
-    expect(r.preflight.failed).toEqual(['install-plans:3scale/3scale-operator']);
-    expect(r.preflight.checks.find((c) => c.id === 'install-plans:3scale/3scale-operator')).toMatchObject({ found: 'install-7xk2p (3scale-operator.v0.12.5)', needed: 'none pending' });
+    expect(r.preflight).toBeDefined();
+    expect(r.preflight!.failed).toEqual(['install-plans:3scale/3scale-operator']);
+    expect(r.preflight!.checks.find((c) => c.id === 'install-plans:3scale/3scale-operator')).toMatchObject({ found: 'install-7xk2p (3scale-operator.v0.12.5)', needed: 'none pending' });
   });
 
   test('GIVEN the upgrade already applied WHEN a check fails THEN the phase keeps its status: blocking only holds back an upgrade not started', async () => {
@@ -577,7 +578,8 @@ describe('buildDiffReport: the upgrade to 2.16 (examples/postgresql-and-redis en
     const r = await buildDiffReport(plan.plan, result, source, { target: 'upgrade', fieldManager: 'argocd-controller' });
 
     // THEN
-    expect(r.preflight.failed).toContain('components-external');
+    expect(r.preflight).toBeDefined();
+    expect(r.preflight!.failed).toContain('components-external');
     expect(statuses(r).upgrade).not.toBe('blocked');
   });
 

@@ -6,12 +6,14 @@ import { App } from 'cdk8s';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import type { PhaseChartModule } from '../../src/phases/phase.js';
 import type { LoadedPlan } from '../../src/plan/load-plan.js';
+import type { PlanBase } from '../../src/plan/plan-base.js';
+import type { MigrationPlan } from '../../src/plan/plan-schema.js';
 import { contextFor } from './plans.js';
 
 /** Renders one chart module for a phase of a plan and returns its objects and extra files. */
-export function renderChart(
-  module: PhaseChartModule,
-  loaded: LoadedPlan,
+export function renderChart<P extends PlanBase = MigrationPlan>(
+  module: PhaseChartModule<P>,
+  loaded: LoadedPlan<P>,
   phaseId: string,
   rollback = false,
 ): { objects: KubeObject[]; files: { path: string; content: string }[] } {

@@ -50,6 +50,28 @@ function loadAs<P extends AnyPlan>(path: string, label: string, isKind: (plan: P
   return loaded as LoadedPlan<P>;
 }
 
+/**
+ * The loaded plan as a MigrationPlan, for suites that load a file or text they know holds one (a discovered
+ * plan, an e2e plan, a mutated example): the loader returns any plan kind, so the test states the kind it
+ * expects and fails naming the file when the loader found another.
+ */
+export function asMigrationPlan(loaded: LoadedPlan): LoadedPlan<MigrationPlan> {
+  if (!isMigrationPlan(loaded.plan)) throw new Error(`${loaded.path}: the plan is of kind ${loaded.plan.kind}; the test expects a MigrationPlan`);
+  // The same object, not a copy, so identity checks on what the loader returned still hold; the guard above
+  // narrows loaded.plan, which TypeScript does not carry over to the object holding it.
+  return loaded as LoadedPlan<MigrationPlan>;
+}
+
+/** A MigrationPlan file loaded through the real loader ({@link loadPlanFile}); fails the test for another kind. */
+export function loadMigrationPlan(path: string): LoadedPlan<MigrationPlan> {
+  return asMigrationPlan(loadPlanFile(path));
+}
+
+/** MigrationPlan text parsed through the real loader ({@link parsePlan}); fails the test for another kind. */
+export function parseMigrationPlan(text: string | Buffer, label: string): LoadedPlan<MigrationPlan> {
+  return asMigrationPlan(parsePlan(text, label));
+}
+
 /** A fresh-install example plan, loaded and validated. */
 export function loadFreshInstallExample(name: FreshInstallExampleName): LoadedPlan<FreshInstallPlan> {
   return loadAs(freshInstallExamplePath(name), `${name}/install.yaml`, isFreshInstallPlan);

@@ -6,6 +6,7 @@ import { UserError } from '../../src/errors.js';
 import { loadPlanFile } from '../../src/plan/load-plan.js';
 import type { Plan } from '../../src/plan/plan-schema.js';
 import { synthesize } from '../../src/synth/synthesize.js';
+import { loadExample } from '../support/plans.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** The plan file of an example: `migration.yaml` for a migration, `install.yaml` for a fresh install. */
@@ -114,7 +115,7 @@ describe('synthesize refuses an upgrade that the 2.16 operator would refuse', ()
   test('GIVEN an enabled upgrade and a component whose strategy leaves it with the operator WHEN synthesized THEN one sentence naming spec.upgrade.enabled', async () => {
     // GIVEN a strategy no released version has: the System database stays internal (plan facts count an
     // unclassified strategy as staying with the operator)
-    const loaded = loadPlanFile(join(ROOT, 'examples', 'postgresql-and-redis', 'migration.yaml'));
+    const loaded = loadExample('postgresql-and-redis');
     const plan = { ...loaded.plan, spec: { ...loaded.plan.spec, systemDatabase: { ...loaded.plan.spec.systemDatabase, strategy: 'keep-with-operator' } } } as unknown as Plan;
 
     // WHEN
@@ -134,7 +135,7 @@ describe('synthesize refuses an upgrade that the 2.16 operator would refuse', ()
 
   test('GIVEN the same plan with the upgrade disabled WHEN synthesized THEN it renders, without the upgrade folder', async () => {
     // GIVEN
-    const loaded = loadPlanFile(join(ROOT, 'examples', 'postgresql-and-redis', 'migration.yaml'));
+    const loaded = loadExample('postgresql-and-redis');
     const plan = { ...loaded.plan, spec: { ...loaded.plan.spec, upgrade: { ...loaded.plan.spec.upgrade!, enabled: false } } } as Plan;
 
     // WHEN
