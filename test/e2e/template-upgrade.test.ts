@@ -15,6 +15,7 @@ import type { TemplateUpgradePlan } from '../../src/plan/template-upgrade-plan-s
 import type { FolderState } from '../../src/synth/synthesize.js';
 import { OPENSHIFT_APIS } from '../support/fake-api-kubectl.js';
 import { loadLiveFixture } from '../support/live-fixtures.js';
+import { asTemplateUpgradePlan } from '../support/plans.js';
 import { cli, diffJson, type FakeCluster, forwardState, jobsOf, rollbackState, statuses, useDiscoveredPlan } from './harness.js';
 
 const PHASES = ['backup', 'registry-auth', 'new-objects', 'redis-secret', 'redis-env', 'database-imagestreams', 'images', 'routes', 'remove-wildcard-router'];
@@ -46,7 +47,7 @@ const e2e = useDiscoveredPlan({
 });
 
 const phaseStatus = (report: { phases: readonly { id: string; status: string }[] }, id: string) => report.phases.find((p) => p.id === id)!;
-const plan = (): TemplateUpgradePlan => loadPlanFile(e2e.planPath).plan as TemplateUpgradePlan;
+const plan = (): TemplateUpgradePlan => asTemplateUpgradePlan(loadPlanFile(e2e.planPath)).plan;
 
 /** The `<resource> <name>` or `<namespace> <resource>/<name>` lines of a Job's OBJECTS, as objects. */
 function listedObjects(job: KubeObject): { apiVersion: string; kind: string; name: string; resource: string }[] {
@@ -84,7 +85,7 @@ async function playJobs(cluster: FakeCluster, state: FolderState): Promise<void>
         cluster.api.store.put({ apiVersion: 'v1', ...store, metadata: { name: backupName(o.resource, o.name), namespace: ns } } as KubeObject);
       }
     } else if (script.includes('apply-json-patches.sh')) {
-      for (const step of state.phase.definition.patches?.(plan() as never) ?? []) await cluster.jsonPatch(step.apiVersion, step.kind, ns, step.name, step.operations);
+      for (const step of state.phase.definition.patches?.(plan()) ?? []) await cluster.jsonPatch(step.apiVersion, step.kind, ns, step.name, step.operations);
     } else if (script.includes('delete-objects.sh')) {
       for (const o of listedObjects(job)) if (cluster.get(o.apiVersion, o.kind, ns, o.name)) await cluster.delete(o.apiVersion, o.kind, ns, o.name);
     } else if (script.includes('restore-objects.sh')) {

@@ -11,13 +11,12 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { detachStepDocument, detachStepsIndex, mysqlDetachSteps, type DetachStep } from '../../src/patches/mysql-detach.js';
-import { loadPlanFile } from '../../src/plan/load-plan.js';
 import { patchStepDocument, patchStepsIndex } from '../../src/patches/json-patch-steps.js';
 import { checkKubectl, EXAMPLE_PLANS, evidenceOf, OPENSHIFT_APIS, renderedKubeJob, requestsOutsideRole, skipKubectlSuite, startKubeScriptCluster, useKubeScriptSuite, type KubeScriptCluster, type RenderedKubeJob } from '../support/fake-api-kubectl.js';
 import type { ScriptResult } from '../support/db-servers.js';
 import type { RecordedRequest } from '../support/fake-api-server.js';
 import { leakedSecrets } from '../support/live-fixtures.js';
-import { loadMigrationPlan } from '../support/plans.js';
+import { loadMigrationPlan, templateExample } from '../support/plans.js';
 
 const kubectl = checkKubectl();
 
@@ -241,10 +240,10 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/apply-json-patches.sh on the 2.
   const kube = useKubeScriptSuite(kubectl, 'template', {
     apis: OPENSHIFT_APIS,
     setup: async () => {
-      const { plan } = loadPlanFile(EXAMPLE_PLANS.template);
+      const { plan } = templateExample();
       const { templateUpgrade } = await import('../../src/phases/template-upgrade.js');
       for (const p of PHASES) {
-        const steps = templateUpgrade.phases.find((d) => d.id === p.id)!.patches!(plan as never);
+        const steps = templateUpgrade.phases.find((d) => d.id === p.id)!.patches!(plan);
         const dir = await mkdtemp(join(tmpdir(), `tsm-patches-${p.id}-`));
         await writeFile(join(dir, 'steps'), patchStepsIndex(steps));
         for (const s of steps) await writeFile(join(dir, s.file), patchStepDocument(s));

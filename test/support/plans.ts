@@ -62,6 +62,12 @@ export function asMigrationPlan(loaded: LoadedPlan): LoadedPlan<MigrationPlan> {
   return loaded as LoadedPlan<MigrationPlan>;
 }
 
+/** The loaded plan as a TemplateUpgradePlan (see {@link asMigrationPlan}); fails the test for another kind. */
+export function asTemplateUpgradePlan(loaded: LoadedPlan): LoadedPlan<TemplateUpgradePlan> {
+  if (!isTemplateUpgradePlan(loaded.plan)) throw new Error(`${loaded.path}: the plan is of kind ${loaded.plan.kind}; the test expects a TemplateUpgradePlan`);
+  return loaded as LoadedPlan<TemplateUpgradePlan>;
+}
+
 /** A MigrationPlan file loaded through the real loader ({@link loadPlanFile}); fails the test for another kind. */
 export function loadMigrationPlan(path: string): LoadedPlan<MigrationPlan> {
   return asMigrationPlan(loadPlanFile(path));
