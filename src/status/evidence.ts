@@ -13,6 +13,11 @@ export interface JobEvidence {
   readonly detail: string;
   /** When it finished, if it did. */
   readonly finishedAt?: string;
+  /**
+   * Set when the record says the step ran for another version of the plan (its `planSha256` differs from the
+   * `PLAN_SHA256` of the Job synthesized now): the step is done, but for inputs that may have changed since.
+   */
+  readonly otherPlan?: { readonly recorded: string; readonly current: string };
 }
 
 /**
@@ -25,8 +30,12 @@ export function jobEvidence(job: KubeObject, evidence: KubeObject | undefined, l
   const phase = data[`${step}.phase`];
   const result = data[`${step}.result`] ?? '';
   const finishedAt = data[`${step}.finishedAt`] || undefined;
-  if (phase === 'Succeeded') return { state: 'succeeded', source: 'evidence', detail: result || 'succeeded', finishedAt };
-  if (phase === 'Failed') return { state: 'failed', source: 'evidence', detail: result || 'failed', finishedAt };
+  if (phase === 'Succeeded' || phase === 'Failed') {
+    const state = phase === 'Succeeded' ? 'succeeded' : 'failed';
+    const otherPlan = planChange(job, data[`${step}.planSha256`]);
+    const detail = (result || state) + (otherPlan ? `; ran for another version of the plan (sha256 ${short(otherPlan.recorded)}, this plan ${short(otherPlan.current)})` : '');
+    return { state, source: 'evidence', detail, finishedAt, ...(otherPlan ? { otherPlan } : {}) };
+  }
   if (liveJob) {
     const conditions = ((liveJob.status as { conditions?: { type: string; status: string; message?: string }[] } | undefined)?.conditions ?? []).filter((c) => c.status === 'True');
     const failed = conditions.find((c) => c.type === 'Failed');
@@ -36,4 +45,29 @@ export function jobEvidence(job: KubeObject, evidence: KubeObject | undefined, l
   }
   if (phase === 'Running') return { state: 'running', source: 'evidence', detail: `started, no Job object: ${result}` };
   return { state: 'not-run', source: 'none', detail: 'no Job and no evidence record' };
+}
+
+/**
+ * The recorded and current plan digests when they differ. Records written before the digest was recorded, or
+ * by a script run outside a Job, have none: nothing can be said then, so nothing is.
+ */
+function planChange(job: KubeObject, recorded: string | undefined): { recorded: string; current: string } | undefined {
+  const current = planDigestOf(job);
+  if (!recorded || !current || recorded === current) return undefined;
+  return { recorded, current };
+}
+
+/** The `PLAN_SHA256` every synthesized Job's container carries. */
+function planDigestOf(job: KubeObject): string | undefined {
+  const containers = ((job.spec as { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } } | undefined)?.template?.spec?.containers ?? []);
+  for (const c of containers) {
+    const value = c.env?.find((e) => e.name === 'PLAN_SHA256')?.value;
+    if (value) return value;
+  }
+  return undefined;
+}
+
+/** The first 12 hex digits, enough to tell two plans apart in a sentence. */
+function short(digest: string): string {
+  return digest.slice(0, 12);
 }

@@ -50,6 +50,11 @@ export interface ObjectVerdict {
   readonly partial: boolean;
   /** One line when the verdict needs explaining (a Job's summary, an API error, a readiness gap). */
   readonly reason?: string;
+  /**
+   * Jobs only: the digest (first 12 hex digits) of the plan the Job ran for, when its evidence records another
+   * version of the plan than the one compared now. The Job's work is done, for inputs that may have changed.
+   */
+  readonly otherPlan?: string;
   readonly changes: readonly Change[];
 }
 
@@ -135,7 +140,7 @@ export class ObjectJudge {
       const evidence = this.live({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: EVIDENCE_CONFIGMAP, namespace: o.metadata.namespace! } });
       const e = jobEvidence(o, evidence, live);
       const verdict: Verdict = e.state === 'succeeded' ? 'job-succeeded' : e.state === 'failed' ? 'job-failed' : e.state === 'running' ? 'job-running' : 'job-not-run';
-      return { ...base, verdict, reason: e.finishedAt ? `${e.detail} (finished ${e.finishedAt})` : e.detail };
+      return { ...base, verdict, reason: e.finishedAt ? `${e.detail} (finished ${e.finishedAt})` : e.detail, ...(e.otherPlan ? { otherPlan: e.otherPlan.recorded.slice(0, 12) } : {}) };
     }
     if (!live) return { ...base, verdict: 'missing' };
 
@@ -160,7 +165,7 @@ export class ObjectJudge {
 
 /** The verdict with its keys in the order the README documents for `diff -o json`. */
 function inDocumentedOrder(v: ObjectVerdict): ObjectVerdict {
-  return { ref: v.ref, verdict: v.verdict, partial: v.partial, ...(v.reason !== undefined ? { reason: v.reason } : {}), changes: v.changes };
+  return { ref: v.ref, verdict: v.verdict, partial: v.partial, ...(v.reason !== undefined ? { reason: v.reason } : {}), ...(v.otherPlan !== undefined ? { otherPlan: v.otherPlan } : {}), changes: v.changes };
 }
 
 /** The verdict on an object whose LIST failed. */

@@ -52,7 +52,8 @@ export function renderReportText(report: DiffReport, options: { color: boolean; 
   const open = report.objects.filter((o) => o.verdict !== 'in-sync' && o.verdict !== 'job-succeeded');
   out.push(`${report.target}: ${report.inSync ? 'in sync' : `${open.length} of ${report.objects.length} objects differ or are not done`}`);
   for (const o of report.objects) {
-    if (!options.verbose && (o.verdict === 'in-sync' || o.verdict === 'job-succeeded')) continue;
+    // A Job done for another version of the plan is shown even when done: its inputs may have changed since.
+    if (!options.verbose && (o.verdict === 'in-sync' || (o.verdict === 'job-succeeded' && o.otherPlan === undefined))) continue;
     const ref = `${o.ref.kind} ${o.ref.namespace ? `${o.ref.namespace}/` : ''}${o.ref.name}`;
     out.push(`${MARK[o.verdict]} ${ref}${o.partial ? ' (partial)' : ''}: ${o.verdict}${o.reason ? `: ${o.reason}` : ''}`);
     const changes = renderChangesText(o.changes, { color: options.color, indent: '    ' });

@@ -214,12 +214,15 @@ export class FakeCluster {
   public async recordEvidence(job: KubeObject, phase: 'Succeeded' | 'Running' | 'Failed', result: string, inputsChecksum = 'e2e'): Promise<void> {
     const step = job.metadata.name;
     const finishedAt = phase === 'Running' ? '' : '2025-01-01T00:00:00Z';
+    // The plan digest the Job carries, as the script records it from its PLAN_SHA256.
+    const containers = ((job.spec as { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } } | undefined)?.template?.spec?.containers ?? []);
+    const planSha256 = containers.flatMap((c) => c.env ?? []).find((e) => e.name === 'PLAN_SHA256')?.value ?? '';
     await this.apply(
       {
         apiVersion: 'v1',
         kind: 'ConfigMap',
         metadata: { name: EVIDENCE, namespace: job.metadata.namespace },
-        data: { [`${step}.phase`]: phase, [`${step}.inputsChecksum`]: inputsChecksum, [`${step}.finishedAt`]: finishedAt, [`${step}.result`]: result },
+        data: { [`${step}.phase`]: phase, [`${step}.inputsChecksum`]: inputsChecksum, [`${step}.planSha256`]: planSha256, [`${step}.finishedAt`]: finishedAt, [`${step}.result`]: result },
       },
       `threescale-migrate-job.${step}`,
     );

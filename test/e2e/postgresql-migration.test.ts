@@ -3,7 +3,7 @@
  * real CLI against the loopback API server, with a GitOps engine, the controllers and the Jobs simulated
  * around it (see harness.ts).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadMigrationPlan } from '../support/plans.js';
@@ -186,6 +186,37 @@ describe('diff and status through the migration', () => {
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/^03-copy-data +failed +Job copy-system-database job-failed/m);
     expect(status.stdout).toMatch(/^next: 03-copy-data failed \(.*\); fix the cause and let the Job rerun; it has nothing to undo, roll back from the phase before it if needed$/m);
+  });
+
+  test('the plan changed after copy-data ran: its Jobs are still done, and status shows for which plan', async () => {
+    // GIVEN copy-data done with the discovered plan
+    const { cluster, kubeconfig } = await e2e.freshCluster();
+    await advanceTo(cluster, 'copy-data');
+    const before = await diffJson(['-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'copy-data']);
+    // AND the plan edited afterwards (more zync replicas once scaled up): another plan digest
+    const edited = join(e2e.tmp.dir, 'edited.yaml');
+    writeFileSync(edited, readFileSync(e2e.planPath, 'utf8').replace(/^( {4}zync): 1$/m, '$1: 2'));
+    expect(readFileSync(edited, 'utf8')).not.toBe(readFileSync(e2e.planPath, 'utf8'));
+
+    // WHEN diff and status compare copy-data with the edited plan
+    const after = await diffJson(['-c', edited, '--kubeconfig', kubeconfig, '--phase', 'copy-data']);
+    const status = await cli(['status', '-c', edited, '--kubeconfig', kubeconfig, '--phase', 'copy-data']);
+    const text = await cli(['diff', '-c', edited, '--kubeconfig', kubeconfig, '--phase', 'copy-data']);
+
+    // THEN with the plan it ran for, nothing is said
+    expect(before.report.objects.filter((o) => o.otherPlan !== undefined)).toEqual([]);
+    // AND with the edited plan the phase is still applied, every Job done, each naming the plan it ran for
+    expect(statuses(after.report)['copy-data']).toBe('applied');
+    const jobs = after.report.objects.filter((o) => o.ref.kind === 'Job');
+    expect(jobs.length).toBeGreaterThan(0);
+    for (const job of jobs) {
+      expect(job.verdict).toBe('job-succeeded');
+      expect(job.otherPlan).toMatch(/^[0-9a-f]{12}$/);
+      expect(job.reason).toMatch(/ran for another version of the plan \(sha256 [0-9a-f]{12}, this plan [0-9a-f]{12}\)/);
+    }
+    // AND the text report lists those Jobs without --verbose
+    expect(status.code).toBe(0);
+    expect(text.stdout).toMatch(/^= Job 3scale-db\/copy-system-database: job-succeeded: .*ran for another version of the plan/m);
   });
 
   test('rollback from cutover: each rollback folder applied in reverse order is in sync', async () => {

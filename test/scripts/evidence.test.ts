@@ -133,10 +133,11 @@ describe('evidence.sh', () => {
     ...extra,
   });
 
-  it('server-side applies exactly the four step keys to the ConfigMap', async () => {
-    // GIVEN a service account token, the namespace file next to it and an evidence ConfigMap name
+  it('server-side applies exactly the five step keys to the ConfigMap', async () => {
+    // GIVEN a service account token, the namespace file next to it, an evidence ConfigMap name, and the plan
+    // digest every synthesized Job carries
     // WHEN a step writes its record
-    const r = await bashWithEvidence(`evidence_init pg-copy; evidence_write Succeeded ${'a'.repeat(64)} "copied 3 tables"`, kubeEnv());
+    const r = await bashWithEvidence(`evidence_init pg-copy; evidence_write Succeeded ${'a'.repeat(64)} "copied 3 tables"`, kubeEnv({ PLAN_SHA256: 'c'.repeat(64) }));
     expect(r.stderr).toContain('evidence: pg-copy.phase=Succeeded');
     expect(r.code).toBe(0);
     // THEN one apply request was made, shaped as the API server expects
@@ -156,6 +157,7 @@ describe('evidence.sh', () => {
       data: {
         'pg-copy.phase': 'Succeeded',
         'pg-copy.inputsChecksum': 'a'.repeat(64),
+        'pg-copy.planSha256': 'c'.repeat(64),
         'pg-copy.finishedAt': expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
         'pg-copy.result': 'copied 3 tables',
       },
@@ -193,6 +195,16 @@ describe('evidence.sh', () => {
     expect(requests.every((q) => q.method === 'GET' && q.authorization === `Bearer ${TOKEN}`)).toBe(true);
   });
 
+  it('records only hex digits of PLAN_SHA256, so a hand-set value cannot break the record', async () => {
+    // GIVEN a PLAN_SHA256 with characters that would need escaping in a key=value line or JSON
+    const file = join(work, 'digest.evidence');
+    // WHEN the step writes its record
+    const r = await bashWithEvidence(`evidence_init pg-copy; evidence_write Succeeded x done`, { EVIDENCE_FILE: file, PLAN_SHA256: 'ab"c\\d\nef=01' });
+    // THEN
+    expect(r.code).toBe(0);
+    expect(await readFile(file, 'utf8')).toContain('\npg-copy.planSha256=abcdef01\n');
+  });
+
   it('keeps the records of other steps in the evidence file and replaces its own', async () => {
     // GIVEN an evidence file with records of another step and an old one of this step
     const file = join(work, 'shared.evidence');
@@ -207,6 +219,7 @@ describe('evidence.sh', () => {
     expect(lines.filter((l) => l.startsWith('pg-copy.'))).toEqual([
       'pg-copy.phase=Succeeded',
       'pg-copy.inputsChecksum=new',
+      'pg-copy.planSha256=',
       expect.stringMatching(/^pg-copy\.finishedAt=\d{4}-/),
       'pg-copy.result=done',
     ]);
@@ -279,6 +292,7 @@ describe('evidence.sh', () => {
         'system-redis-verify.finishedAt',
         'system-redis-verify.inputsChecksum',
         'system-redis-verify.phase',
+        'system-redis-verify.planSha256',
         'system-redis-verify.result',
       ]);
       // AND the password appears nowhere: not in the body, the query or the logs

@@ -216,6 +216,22 @@ describe('renderReportText', () => {
     expect(verbose.endsWith('\n01-prepare: in sync\n= ConfigMap 3scale/threescale-migrate-state: in-sync\n= Job 3scale/copy-database-credentials: job-succeeded: done (finished 2025-01-01T00:00:00Z)\n')).toBe(true);
   });
 
+  test('GIVEN a Job done for another version of the plan WHEN rendered THEN it is listed even without --verbose', () => {
+    // GIVEN an in-sync target where one Job ran for plan a…
+    const reason = 'done; ran for another version of the plan (sha256 aaaaaaaaaaaa, this plan bbbbbbbbbbbb)';
+    const report = liveReport({
+      target: '01-prepare',
+      objects: [object('Job', 'copy-database-credentials', 'job-succeeded', { reason, otherPlan: 'aaaaaaaaaaaa' }), object('Job', 'backup-secrets', 'job-succeeded', { reason: 'done' })],
+      inSync: true,
+    });
+
+    // WHEN
+    const text = renderReportText(report, { color: false });
+
+    // THEN only that Job is listed
+    expect(text.endsWith(`\n01-prepare: in sync\n= Job 3scale/copy-database-credentials: job-succeeded: ${reason}\n`)).toBe(true);
+  });
+
   test('one mark per verdict; cluster-scoped objects have no namespace', () => {
     // GIVEN one object of each open verdict
     const verdicts: Verdict[] = ['not-ready', 'changed', 'missing', 'job-running', 'job-failed', 'job-not-run', 'forbidden', 'missing-crd', 'immutable', 'error'];

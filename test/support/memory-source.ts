@@ -82,6 +82,8 @@ export interface EvidenceRecord {
   readonly phase: 'Running' | 'Succeeded' | 'Failed';
   readonly result?: string;
   readonly finishedAt?: string;
+  /** The plan digest the Job ran with (absent: a record written before digests were recorded). */
+  readonly planSha256?: string;
 }
 
 /** The evidence ConfigMap of a namespace holding the given records, by step (Job name). */
@@ -92,6 +94,7 @@ export function evidenceConfigMap(namespace: string, records: Readonly<Record<st
     data[`${step}.inputsChecksum`] = 'test';
     data[`${step}.finishedAt`] = r.finishedAt ?? (r.phase === 'Running' ? '' : '2025-01-01T00:00:00Z');
     data[`${step}.result`] = r.result ?? `${step} ${r.phase.toLowerCase()}`;
+    if (r.planSha256 !== undefined) data[`${step}.planSha256`] = r.planSha256;
   }
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: EVIDENCE_CONFIGMAP, namespace }, data };
 }

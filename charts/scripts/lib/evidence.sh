@@ -2,9 +2,11 @@
 # Evidence records: a small, secret-free record of what a step did, so that the orchestrator (and a
 # rerun of the same step) can tell whether the work is already done.
 #
-# A record is four keys per step:
+# A record is five keys per step:
 #   <step>.phase           Running | Succeeded | Failed
 #   <step>.inputsChecksum  sha256 of the non-secret inputs (hosts, ports, database names, counts)
+#   <step>.planSha256      sha256 of the plan the Job was synthesized from (PLAN_SHA256; empty outside a Job),
+#                          so `status` can tell a step done for an earlier version of the plan
 #   <step>.finishedAt      UTC time stamp (empty while Running)
 #   <step>.result          one-line human summary
 #
@@ -111,7 +113,9 @@ evidence_get() {
 # evidence_write PHASE INPUTS_CHECKSUM RESULT: write the record to every configured sink.
 # Returns non-zero when a configured sink could not be written.
 evidence_write() {
-  local phase="$1" checksum="$2" result="$3" finished="" step_re rc=0
+  local phase="$1" checksum="$2" result="$3" finished="" step_re rc=0 plan
+  # Hex digits only: the value goes unescaped into the key=value file and the JSON body.
+  plan="$(printf '%s' "${PLAN_SHA256:-}" | tr -cd '0-9a-f' | cut -c1-64)"
   if [ "$phase" != "Running" ]; then
     finished="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   fi
@@ -131,6 +135,7 @@ evidence_write() {
     {
       printf '%s.phase=%s\n' "$EVIDENCE_STEP" "$phase"
       printf '%s.inputsChecksum=%s\n' "$EVIDENCE_STEP" "$checksum"
+      printf '%s.planSha256=%s\n' "$EVIDENCE_STEP" "$plan"
       printf '%s.finishedAt=%s\n' "$EVIDENCE_STEP" "$finished"
       printf '%s.result=%s\n' "$EVIDENCE_STEP" "$result"
     } >>"$tmp"
@@ -144,10 +149,11 @@ evidence_write() {
     out="$(mktemp)"
     # JSON is valid YAML, so the apply-patch+yaml content type accepts it. Only data keys are sent: no
     # labels or annotations, so a chart/GitOps tool that owns the ConfigMap's metadata is not disturbed.
-    printf '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":%s,"namespace":%s},"data":{%s:%s,%s:%s,%s:%s,%s:%s}}\n' \
+    printf '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":%s,"namespace":%s},"data":{%s:%s,%s:%s,%s:%s,%s:%s,%s:%s}}\n' \
       "$(_json_string "$EVIDENCE_CONFIGMAP")" "$(_json_string "$NAMESPACE")" \
       "$(_json_string "$EVIDENCE_STEP.phase")" "$(_json_string "$phase")" \
       "$(_json_string "$EVIDENCE_STEP.inputsChecksum")" "$(_json_string "$checksum")" \
+      "$(_json_string "$EVIDENCE_STEP.planSha256")" "$(_json_string "$plan")" \
       "$(_json_string "$EVIDENCE_STEP.finishedAt")" "$(_json_string "$finished")" \
       "$(_json_string "$EVIDENCE_STEP.result")" "$(_json_string "$result")" >"$body"
     code="$(_kube_curl PATCH "$(_configmap_url)?fieldManager=${EVIDENCE_FIELD_MANAGER}&force=true" \
