@@ -110,6 +110,23 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Starts a server, again on a new port when a start fails: {@link freePort} releases the port it found before
+ * the server binds it, so a suite running in parallel can take it first. A missing binary fails every attempt
+ * quickly and is reported as such.
+ */
+async function withStartRetries<T>(what: string, start: () => Promise<T>, attempts = 3): Promise<T> {
+  let last: unknown;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      last = err;
+    }
+  }
+  throw new Error(`${what} did not start in ${attempts} attempts; the last error: ${last instanceof Error ? last.message : String(last)}`);
+}
+
 export async function sleep(ms: number): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
 }
@@ -219,7 +236,11 @@ export const PG_SERVER_BINARIES = ['initdb', 'pg_ctl', 'postgres', 'psql', 'pg_d
  * created and run by the `postgres` user (present once the server package is installed) or `nobody`.
  * TCP on 127.0.0.1 uses scram-sha-256 (so wrong passwords fail); the socket in the folder uses trust.
  */
-export async function startPostgres(): Promise<PgServer> {
+export function startPostgres(): Promise<PgServer> {
+  return withStartRetries('PostgreSQL', startPostgresOnce);
+}
+
+async function startPostgresOnce(): Promise<PgServer> {
   const bindir = pgBinDir();
   if (!bindir) throw new Error(`PostgreSQL 15 not found; ${APT_HINT.postgresql}`);
   const owner = isRoot ? ((await idOf('postgres')) ?? (await idOf('nobody'))) : undefined;
@@ -307,7 +328,11 @@ export interface RedisServer {
 }
 
 /** Start redis-server (foreground child, no daemonize) with a generated config file. */
-export async function startRedis(opts: { config: RedisConfig; dataDir?: string; password?: string }): Promise<RedisServer> {
+export function startRedis(opts: { config: RedisConfig; dataDir?: string; password?: string }): Promise<RedisServer> {
+  return withStartRetries('Redis', () => startRedisOnce(opts));
+}
+
+async function startRedisOnce(opts: { config: RedisConfig; dataDir?: string; password?: string }): Promise<RedisServer> {
   const dir = await makeTempDir('redis');
   const dataDir = opts.dataDir ?? join(dir, 'data');
   await mkdir(dataDir, { recursive: true });
@@ -396,7 +421,11 @@ export interface MariaDbServer {
  * with --user=root (a throwaway test instance); root@localhost gets no password and is reached over the
  * socket only.
  */
-export async function startMariaDb(): Promise<MariaDbServer> {
+export function startMariaDb(): Promise<MariaDbServer> {
+  return withStartRetries('MariaDB', startMariaDbOnce);
+}
+
+async function startMariaDbOnce(): Promise<MariaDbServer> {
   const installDb = findBinary('mariadb-install-db');
   const mariadbd = findBinary('mariadbd');
   const mysql = findBinary('mysql');
