@@ -33,7 +33,7 @@ export function jobEvidence(job: KubeObject, evidence: KubeObject | undefined, l
   if (phase === 'Succeeded' || phase === 'Failed') {
     const state = phase === 'Succeeded' ? 'succeeded' : 'failed';
     const otherPlan = planChange(job, data[`${step}.planSha256`]);
-    const detail = (result || state) + (otherPlan ? `; ran for another version of the plan (sha256 ${short(otherPlan.recorded)}, this plan ${short(otherPlan.current)})` : '');
+    const detail = (result || state) + (otherPlan ? `; ran for another version of the plan (sha256 ${shortDigest(otherPlan.recorded)}, this plan ${shortDigest(otherPlan.current)})` : '');
     return { state, source: 'evidence', detail, finishedAt, ...(otherPlan ? { otherPlan } : {}) };
   }
   if (liveJob) {
@@ -57,8 +57,8 @@ function planChange(job: KubeObject, recorded: string | undefined): { recorded: 
   return { recorded, current };
 }
 
-/** The `PLAN_SHA256` every synthesized Job's container carries. */
-function planDigestOf(job: KubeObject): string | undefined {
+/** The `PLAN_SHA256` every synthesized Job's container carries (what its script records as `planSha256`). */
+export function planDigestOf(job: KubeObject): string | undefined {
   const containers = ((job.spec as { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } } | undefined)?.template?.spec?.containers ?? []);
   for (const c of containers) {
     const value = c.env?.find((e) => e.name === 'PLAN_SHA256')?.value;
@@ -67,7 +67,7 @@ function planDigestOf(job: KubeObject): string | undefined {
   return undefined;
 }
 
-/** The first 12 hex digits, enough to tell two plans apart in a sentence. */
-function short(digest: string): string {
+/** The first 12 hex digits, enough to tell two plans apart in a sentence or a report field. */
+export function shortDigest(digest: string): string {
   return digest.slice(0, 12);
 }

@@ -3,7 +3,7 @@ import { compareObjects } from '../diff/compare-objects.js';
 import type { JsonObject } from '../diff/json.js';
 import { apiGroup, type KubeObject, objectKey } from '../kube/kube-object.js';
 import type { ObjectTypeRef } from '../live/object-type.js';
-import { EVIDENCE_CONFIGMAP, jobEvidence } from './evidence.js';
+import { EVIDENCE_CONFIGMAP, jobEvidence, shortDigest } from './evidence.js';
 import type { LiveSource, SourceListing } from './live-source.js';
 
 /** What is known about one desired object in the live cluster. */
@@ -140,7 +140,7 @@ export class ObjectJudge {
       const evidence = this.live({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: EVIDENCE_CONFIGMAP, namespace: o.metadata.namespace! } });
       const e = jobEvidence(o, evidence, live);
       const verdict: Verdict = e.state === 'succeeded' ? 'job-succeeded' : e.state === 'failed' ? 'job-failed' : e.state === 'running' ? 'job-running' : 'job-not-run';
-      return { ...base, verdict, reason: e.finishedAt ? `${e.detail} (finished ${e.finishedAt})` : e.detail, ...(e.otherPlan ? { otherPlan: e.otherPlan.recorded.slice(0, 12) } : {}) };
+      return { ...base, verdict, reason: e.finishedAt ? `${e.detail} (finished ${e.finishedAt})` : e.detail, ...(e.otherPlan ? { otherPlan: shortDigest(e.otherPlan.recorded) } : {}) };
     }
     if (!live) return { ...base, verdict: 'missing' };
 

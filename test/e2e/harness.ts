@@ -11,6 +11,7 @@ import { main } from '../../src/cli/index.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { type LoadedPlan, loadPlanFile } from '../../src/plan/load-plan.js';
 import type { DiffReport, PhaseStatus } from '../../src/status/diff-report.js';
+import { planDigestOf } from '../../src/status/evidence.js';
 import { type FolderState, type SynthResult, synthesize } from '../../src/synth/synthesize.js';
 import type { FakeApiSelection } from '../support/fake-api-resources.js';
 import { startFakeApiServer, type FakeApiServer } from '../support/fake-api-server.js';
@@ -215,8 +216,7 @@ export class FakeCluster {
     const step = job.metadata.name;
     const finishedAt = phase === 'Running' ? '' : '2025-01-01T00:00:00Z';
     // The plan digest the Job carries, as the script records it from its PLAN_SHA256.
-    const containers = ((job.spec as { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } } | undefined)?.template?.spec?.containers ?? []);
-    const planSha256 = containers.flatMap((c) => c.env ?? []).find((e) => e.name === 'PLAN_SHA256')?.value ?? '';
+    const planSha256 = planDigestOf(job) ?? '';
     await this.apply(
       {
         apiVersion: 'v1',

@@ -46,26 +46,31 @@ function loadAs<P extends AnyPlan>(path: string, label: string, isKind: (plan: P
   } else {
     loaded = loadPlanFile(path);
   }
-  if (!isKind(loaded.plan)) throw new Error(`${loaded.path}: the example is of kind ${loaded.plan.kind}, not the one the test expects`);
+  return asKind(loaded, isKind);
+}
+
+/**
+ * The loaded plan narrowed to the kind the test expects, failing the test naming the file and the kind found
+ * otherwise: the loader returns any plan kind. The same object, not a copy, so identity checks on what the
+ * loader returned still hold; the guard narrows loaded.plan, which TypeScript does not carry over to the
+ * object holding it.
+ */
+function asKind<P extends AnyPlan>(loaded: LoadedPlan, isKind: (plan: PlanBase) => plan is P): LoadedPlan<P> {
+  if (!isKind(loaded.plan)) throw new Error(`${loaded.path}: the plan is of kind ${loaded.plan.kind}, not the kind the test expects`);
   return loaded as LoadedPlan<P>;
 }
 
 /**
  * The loaded plan as a MigrationPlan, for suites that load a file or text they know holds one (a discovered
- * plan, an e2e plan, a mutated example): the loader returns any plan kind, so the test states the kind it
- * expects and fails naming the file when the loader found another.
+ * plan, an e2e plan, a mutated example).
  */
 export function asMigrationPlan(loaded: LoadedPlan): LoadedPlan<MigrationPlan> {
-  if (!isMigrationPlan(loaded.plan)) throw new Error(`${loaded.path}: the plan is of kind ${loaded.plan.kind}; the test expects a MigrationPlan`);
-  // The same object, not a copy, so identity checks on what the loader returned still hold; the guard above
-  // narrows loaded.plan, which TypeScript does not carry over to the object holding it.
-  return loaded as LoadedPlan<MigrationPlan>;
+  return asKind(loaded, isMigrationPlan);
 }
 
 /** The loaded plan as a TemplateUpgradePlan (see {@link asMigrationPlan}); fails the test for another kind. */
 export function asTemplateUpgradePlan(loaded: LoadedPlan): LoadedPlan<TemplateUpgradePlan> {
-  if (!isTemplateUpgradePlan(loaded.plan)) throw new Error(`${loaded.path}: the plan is of kind ${loaded.plan.kind}; the test expects a TemplateUpgradePlan`);
-  return loaded as LoadedPlan<TemplateUpgradePlan>;
+  return asKind(loaded, isTemplateUpgradePlan);
 }
 
 /** A MigrationPlan file loaded through the real loader ({@link loadPlanFile}); fails the test for another kind. */
