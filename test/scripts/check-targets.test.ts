@@ -20,12 +20,12 @@ import {
   REDIS_PERSISTENCE_CONFIG,
   runScript,
   skipSuite,
-  startMariaDb,
-  startPostgres,
   startRedis,
   type MariaDbServer,
   type PgServer,
   type RedisServer,
+  useMariaDb,
+  usePostgres,
 } from '../support/db-servers.js';
 
 const pgBins = checkBinaries('postgresql', PG_SERVER_BINARIES, [pgBinDir()]);
@@ -139,14 +139,9 @@ describe.skipIf(skipSuite(redisBins))('check-targets.sh', () => {
   describe.skipIf(skipSuite(pgBins))('PostgreSQL', () => {
     let pg: PgServer;
 
-    beforeAll(async () => {
-      failInCiIfMissing(pgBins, 'postgresql');
-      pg = await startPostgres();
+    usePostgres(pgBins, async (server) => {
+      pg = server;
       await pg.sql(`CREATE ROLE rdsadmin LOGIN PASSWORD '${PG_PW}'; CREATE DATABASE system OWNER rdsadmin;`);
-    });
-
-    afterAll(async () => {
-      await pg?.stop();
     });
 
     const target = (port: number, db = 'system') => ({ TARGETS: `system-database=postgresql://127.0.0.1:${port}/${db}`, USER_SYSTEM_DATABASE: 'rdsadmin' });
@@ -187,14 +182,9 @@ describe.skipIf(skipSuite(redisBins))('check-targets.sh', () => {
   describe.skipIf(skipSuite(mariaBins))('MySQL (MariaDB)', () => {
     let my: MariaDbServer;
 
-    beforeAll(async () => {
-      failInCiIfMissing(mariaBins, 'mariadb');
-      my = await startMariaDb();
+    useMariaDb(mariaBins, async (server) => {
+      my = server;
       await my.sql(`CREATE USER 'admin'@'127.0.0.1' IDENTIFIED BY '${MY_PW}'; GRANT ALL ON *.* TO 'admin'@'127.0.0.1';`);
-    });
-
-    afterAll(async () => {
-      await my?.stop();
     });
 
     const target = (port: number) => ({ TARGETS: `system-database=mysql://127.0.0.1:${port}/system`, USER_SYSTEM_DATABASE: 'admin' });

@@ -18,12 +18,12 @@ import {
   run,
   runScript,
   skipSuite,
-  startMariaDb,
-  startPostgres,
   startRedis,
   type MariaDbServer,
   type PgServer,
   type RedisServer,
+  useMariaDb,
+  usePostgres,
 } from '../support/db-servers.js';
 
 const pgBins = checkBinaries('postgresql', PG_SERVER_BINARIES, [pgBinDir()]);
@@ -64,15 +64,10 @@ describe.skipIf(skipSuite(redisBins))('verify.sh', () => {
   describe.skipIf(skipSuite(pgBins))('with PostgreSQL', () => {
     let pg: PgServer;
 
-    beforeAll(async () => {
-      failInCiIfMissing(pgBins, 'postgresql');
-      pg = await startPostgres();
+    usePostgres(pgBins, async (server) => {
+      pg = server;
       await pg.sql(`CREATE ROLE system LOGIN PASSWORD '${DB_PW}'; CREATE DATABASE system OWNER system; CREATE DATABASE empty OWNER system;`);
       await pg.sql(`SET ROLE system; CREATE TABLE accounts (id int, org_name text); INSERT INTO accounts VALUES (1, 'Master Account'), (2, 'Developer'), (3, 'Provider Name');`, 'system');
-    });
-
-    afterAll(async () => {
-      await pg?.stop();
     });
 
     const dbEnv = (db = 'system'): Record<string, string> => ({
@@ -159,19 +154,14 @@ describe.skipIf(skipSuite(redisBins))('verify.sh', () => {
   describe.skipIf(skipSuite(mariaBins))('with MySQL (MariaDB)', () => {
     let maria: MariaDbServer;
 
-    beforeAll(async () => {
-      failInCiIfMissing(mariaBins, 'mariadb');
-      maria = await startMariaDb();
+    useMariaDb(mariaBins, async (server) => {
+      maria = server;
       await maria.sql(`
         CREATE DATABASE system;
         CREATE USER 'app'@'%' IDENTIFIED BY '${DB_PW}';
         GRANT ALL ON system.* TO 'app'@'%';
         CREATE TABLE system.accounts (id INT PRIMARY KEY, org_name VARCHAR(255));
         INSERT INTO system.accounts VALUES (1, 'Master Account'), (2, 'Developer');`);
-    });
-
-    afterAll(async () => {
-      await maria?.stop();
     });
 
     it('passes with DB_KIND=mysql', async () => {

@@ -20,12 +20,12 @@ import {
   REDIS_PERSISTENCE_CONFIG,
   runScript,
   skipSuite,
-  startMariaDb,
-  startPostgres,
   startRedis,
   type MariaDbServer,
   type PgServer,
   type RedisServer,
+  useMariaDb,
+  usePostgres,
 } from '../support/db-servers.js';
 import { VERSION_REQUIREMENTS } from '../../src/preflight/version-requirements.js';
 
@@ -194,15 +194,10 @@ describe.skipIf(skipSuite(redisBins))('version-check.sh', () => {
     let pg: PgServer;
     let pgVersion: string;
 
-    beforeAll(async () => {
-      failInCiIfMissing(pgBins, 'postgresql');
-      pg = await startPostgres();
+    usePostgres(pgBins, async (server) => {
+      pg = server;
       await pg.sql(`CREATE ROLE system LOGIN PASSWORD '${DB_PW.replace(/'/g, "''")}'; CREATE DATABASE system OWNER system;`);
       pgVersion = await pg.sql('SHOW server_version');
-    });
-
-    afterAll(async () => {
-      await pg?.stop();
     });
 
     const dbUrl = (pw = DB_PW) => `postgresql://system:${encode(pw)}@${pg.host}:${pg.port}/system`;
@@ -242,15 +237,10 @@ describe.skipIf(skipSuite(redisBins))('version-check.sh', () => {
     let maria: MariaDbServer;
     let mariaVersion: string;
 
-    beforeAll(async () => {
-      failInCiIfMissing(mariaBins, 'mariadb');
-      maria = await startMariaDb();
+    useMariaDb(mariaBins, async (server) => {
+      maria = server;
       await maria.sql(`CREATE DATABASE system; CREATE USER 'root'@'127.0.0.1' IDENTIFIED BY '${DB_PW}'; GRANT ALL ON system.* TO 'root'@'127.0.0.1';`);
       mariaVersion = /^(\d+\.\d+\.\d+)/.exec(await maria.sql('SELECT VERSION()'))![1]!;
-    });
-
-    afterAll(async () => {
-      await maria?.stop();
     });
 
     const dbUrl = () => `mysql2://root:${encode(DB_PW)}@${maria.host}:${maria.port}/system`;

@@ -587,6 +587,32 @@ export function diffRedisSnapshots(a: RedisKeySnapshot[], b: RedisKeySnapshot[],
 // The old Redis of the Redis script suites
 
 /**
+ * Registers, for the `describe` it is called in, one PostgreSQL server: in beforeAll, fail in CI without the
+ * binaries, start it and hand it to `prepare` (roles, databases, the suite's own variables); in afterAll,
+ * stop it.
+ */
+export function usePostgres(bins: BinaryCheck, prepare: (server: PgServer) => Promise<void>): void {
+  useServer(bins, 'postgresql', startPostgres, prepare);
+}
+
+/** {@link usePostgres} for one MariaDB server (the MySQL suites). */
+export function useMariaDb(bins: BinaryCheck, prepare: (server: MariaDbServer) => Promise<void>): void {
+  useServer(bins, 'mariadb', startMariaDb, prepare);
+}
+
+function useServer<S extends { stop(): Promise<void> }>(bins: BinaryCheck, label: keyof typeof APT_HINT, start: () => Promise<S>, prepare: (server: S) => Promise<void>): void {
+  let server: S | undefined;
+  beforeAll(async () => {
+    failInCiIfMissing(bins, label);
+    server = await start();
+    await prepare(server);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+}
+
+/**
  * The old Redis as the script suites run it: the operator's persistence config and, as Redis 7 defaults to
  * diskless replication with a 5 s wait for more replicas before each SYNC, no such wait (the scripts work
  * either way, they just wait).
