@@ -6,7 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { loadMigrationPlan } from '../support/plans.js';
-import { cli, diffJson, FakeCluster, forwardState, jobsOf, rollbackState, statuses, useDiscoveredPlan } from './harness.js';
+import { cli, diffJson, FakeCluster, forwardState, jobsOf, statuses, useDiscoveredPlan } from './harness.js';
 
 const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify'];
 const DC = 'apps.openshift.io/v1';
@@ -109,19 +109,12 @@ describe('diff through the migration of an install before 2.15', () => {
     // GIVEN a cluster migrated up to the cut-over
     const { cluster, kubeconfig } = await e2e.freshCluster();
     await advanceTo(cluster, 'cutover');
-    const prepared = forwardState(e2e.result, 'prepare').own.filter((o) => o.kind !== 'Job' && o.metadata.annotations?.['threescale-migrate.3scale.net/scope'] !== 'phase');
     const order = e2e.result.rollbacks.map((s) => s.phase.definition.id).filter((id) => FORWARD.indexOf(id) <= FORWARD.indexOf('cutover')).reverse();
     expect(order).toEqual(['cutover', 'persist', 'load-redis', 'scale-down', 'prepare']);
 
     for (const id of order) {
       // WHEN the rollback folder is applied and its Jobs succeed (the one of prepare deletes what prepare created)
-      const state = rollbackState(e2e.result, id);
-      await cluster.applyState(state);
-      for (const job of await cluster.runJobs(state)) {
-        if (job.metadata.name === 'remove-new-databases') {
-          for (const o of prepared) if (cluster.get(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name)) await cluster.delete(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name);
-        }
-      }
+      await e2e.applyRollback(cluster, id);
 
       // THEN diff of that rollback folder exits 0
       const run = await cli(['diff', '-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', `rollback/${id}`]);

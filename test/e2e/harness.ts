@@ -253,6 +253,11 @@ export interface DiscoveredPlanSuite {
   freshCluster(): Promise<{ cluster: FakeCluster; kubeconfig: string }>;
   /** Applies the forward phases `ids` in order, running their Jobs to success. */
   applyForward(cluster: FakeCluster, ids: readonly string[]): Promise<void>;
+  /**
+   * Applies the rollback folder of phase `id` and runs its Jobs to success, doing what the prepare rollback's
+   * `remove-new-databases` Job does: delete what prepare created. Returns the folder's state.
+   */
+  applyRollback(cluster: FakeCluster, id: string): Promise<FolderState>;
 }
 
 /**
@@ -275,7 +280,7 @@ export function useDiscoveredPlan(options: {
   let fixture: KubeObject[];
   const servers: FakeApiServer[] = [];
   // Filled in by beforeAll, like the suite-level variables it replaces.
-  const suite = { freshCluster, applyForward } as { -readonly [K in keyof DiscoveredPlanSuite]: DiscoveredPlanSuite[K] };
+  const suite = { freshCluster, applyForward, applyRollback } as { -readonly [K in keyof DiscoveredPlanSuite]: DiscoveredPlanSuite[K] };
 
   async function freshCluster(): Promise<{ cluster: FakeCluster; kubeconfig: string }> {
     const api = await startFakeApiServer({ objects: [...fixture, ...(options.extraObjects ?? [])], apis: options.apis });
@@ -289,6 +294,17 @@ export function useDiscoveredPlan(options: {
       await cluster.applyState(state);
       await cluster.runJobs(state);
     }
+  }
+
+  async function applyRollback(cluster: FakeCluster, id: string): Promise<FolderState> {
+    const state = rollbackState(suite.result, id);
+    await cluster.applyState(state);
+    for (const job of await cluster.runJobs(state)) {
+      if (job.metadata.name !== 'remove-new-databases') continue;
+      const prepared = forwardState(suite.result, 'prepare').own.filter((o) => o.kind !== 'Job' && o.metadata.annotations?.['threescale-migrate.3scale.net/scope'] !== 'phase');
+      for (const o of prepared) if (cluster.get(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name)) await cluster.delete(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name);
+    }
+    return state;
   }
 
   beforeAll(async () => {
