@@ -10,6 +10,7 @@
  */
 import { UserError } from '../errors.js';
 import { isPlainObject, parseApiVersion } from './object-type.js';
+import { cutWithoutSplittingSecrets } from '../redact/session.js';
 
 /** What went wrong, in categories a CLI can map to advice. */
 export type LiveReadErrorKind =
@@ -203,7 +204,7 @@ export function sanitizeServerMessage(message: string, maxLength = 160): string 
     .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"']+/gi, '<url>')
     .replace(/\s+/g, ' ')
     .trim();
-  return masked.length > maxLength ? `${masked.slice(0, maxLength - 1)}…` : masked;
+  return cutWithoutSplittingSecrets(masked, maxLength);
 }
 
 const CAUSE_WORDS: Readonly<Record<string, string>> = {
