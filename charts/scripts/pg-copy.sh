@@ -238,19 +238,36 @@ WITH refs AS (
   UNION SELECT s.setrole, 'settings' FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase
         WHERE d.datname = current_database() AND s.setrole <> 0
 )
-SELECT DISTINCT quote_ident(r.rolname), refs.why FROM refs JOIN pg_roles r ON r.oid = refs.r
- WHERE r.rolname NOT LIKE 'pg\_%' ORDER BY 1, 2;
+SELECT quote_ident(r.rolname), string_agg(DISTINCT refs.why, ', ') FROM refs JOIN pg_roles r ON r.oid = refs.r
+ WHERE r.rolname NOT LIKE 'pg\_%' GROUP BY r.rolname ORDER BY 1;
 SQL
 )" || die "cannot list the roles source $SRC_DESC refers to"
   have="$(tgt_psql -F "$(printf '\t')" -c "SELECT quote_ident(rolname), pg_has_role(current_user, oid, 'MEMBER') FROM pg_roles")" ||
     die "cannot list the roles of target $TGT_DESC"
   missing="$(printf '%s\n' "$wanted" | awk -F '\t' 'NR == FNR { have[$1] = 1; next } $1 != "" && !($1 in have) { print $1 " (" $2 ")" }' <(printf '%s\n' "$have") -)"
-  notmember="$(printf '%s\n' "$wanted" | awk -F '\t' 'NR == FNR { if ($2 == "t") m[$1] = 1; has[$1] = 1; next } $2 == "owner" && ($1 in has) && !($1 in m) { print $1 }' <(printf '%s\n' "$have") -)"
+  notmember="$(printf '%s\n' "$wanted" | awk -F '\t' 'NR == FNR { if ($2 == "t") m[$1] = 1; has[$1] = 1; next } $2 ~ /owner/ && ($1 in has) && !($1 in m) { print $1 }' <(printf '%s\n' "$have") -)"
   if [ -n "$missing" ]; then
     die "target $TGT_DESC lacks roles the source's objects, grants or settings name: $(printf '%s\n' "$missing" | first_lines 20); create them on the new server first (CREATE ROLE ... NOLOGIN as its admin), or load as the managed mode does (owners and grants of missing roles dropped)"
   fi
   if [ -n "$notmember" ]; then
     die "target user $TARGET_PGUSER may not give objects to the roles that own them on the source: $(printf '%s\n' "$notmember" | first_lines 20); GRANT them to $TARGET_PGUSER on the new server, or load as the managed mode does"
+  fi
+}
+
+# check_role_settings: ALTER ROLE ... IN DATABASE for another role needs CREATEROLE (or superuser) on the target.
+check_role_settings() {
+  local others may
+  others="$(src_psql -v me="$TARGET_PGUSER" <<'SQL'
+SELECT string_agg(quote_ident(r.rolname), ', ' ORDER BY r.rolname) FROM pg_db_role_setting s
+  JOIN pg_database d ON d.oid = s.setdatabase AND d.datname = current_database() JOIN pg_roles r ON r.oid = s.setrole
+ WHERE r.rolname <> :'me';
+SQL
+)" || die "cannot read the role settings of source $SRC_DESC"
+  [ -n "$others" ] || return 0
+  may="$(tgt_psql -c "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user")" ||
+    die "cannot read the attributes of target user $TARGET_PGUSER"
+  if [ "$may" != "t" ]; then
+    die "the source database has settings of roles $others (ALTER ROLE ... IN DATABASE), which target user $TARGET_PGUSER may not set (it needs CREATEROLE); give it CREATEROLE on the new server or set them there as its admin, then copy"
   fi
 }
 
@@ -426,6 +443,7 @@ if [ -n "$tgt_objects" ]; then
     target_matches "remove what this step copied there before and copy again"
 fi
 if ! is_true "$PG_RESTORE_NO_OWNER"; then check_roles; fi
+check_role_settings
 
 # From here on the target changes: record that first, with the transaction before the first write, so a
 # rerun can prove which objects are ours.

@@ -53,7 +53,7 @@ WITH objs AS (
   UNION ALL
   SELECT 'pg_operator'::regclass, o.oid, o.xmin FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace WHERE $PG_USER_NS
   UNION ALL
-  SELECT 'pg_largeobject_metadata'::regclass, l.oid, l.xmin FROM pg_largeobject_metadata l
+  SELECT 'pg_largeobject'::regclass, l.oid, l.xmin FROM pg_largeobject_metadata l
   UNION ALL
   SELECT 'pg_extension'::regclass, e.oid, e.xmin FROM pg_extension e WHERE e.extname <> 'plpgsql'
   UNION ALL
