@@ -334,15 +334,12 @@ export const jobsSchema = z.prefault(
 export const gitopsSchema = (firstPhase: string) =>
   z.prefault(
     z.strictObject({
-      /** Git repository the synthesized folder is committed to (Argo CD source). */
-      repoURL: z._default(z.string().check(z.minLength(1), z.maxLength(2048)), 'https://git.example.com/platform/gitops.git'),
+      /** Git repository the synthesized folder is committed to (Argo CD source); required by `synth --gitops argocd`. */
+      repoURL: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
       /** Branch or tag. @default main */
       targetRevision: z._default(z.string().check(z.minLength(1), z.maxLength(255)), 'main'),
-      /** Where the synthesized output folder lives inside that repository. @default dist */
-      path: z._default(
-        z.string().check(z.regex(/^[A-Za-z0-9._/-]+$/, { message: 'a relative repository path such as clusters/prod/3scale-migration' }), z.maxLength(1024)),
-        'dist',
-      ),
+      /** Where the synthesized output folder lives inside that repository. @default synth's --out, relative to the root of the Git repository holding it */
+      path: z.optional(z.string().check(z.regex(/^[A-Za-z0-9._/-]+$/, { message: 'a relative repository path such as clusters/prod/3scale-migration' }), z.maxLength(1024))),
       /** The phase the GitOps engine applies; advancing the run is changing this one value. @default the procedure's first phase */
       targetPhase: z._default(z.string().check(z.regex(/^(rollback\/)?[a-z0-9-]+$/, { message: 'a phase id such as scale-down, or rollback/<phase id>' })), firstPhase),
       argocd: z.prefault(

@@ -5,11 +5,11 @@ import { addCompareOptions, type CompareFlags, compareOptions } from './cluster-
 
 /** `status`: one line per phase and the next step to take (`--explain`: and why things fail). */
 export function registerStatus(program: Command): void {
-  addCompareOptions(program.command('status').description('one line per phase and the next step to take'))
+  addCompareOptions(program.command('status').description('one line per phase and the next step to take; exit 0 when the target folder is in sync, 1 while it is pending, running, drifted or failed, 2 error'))
     .addOption(new Option('-o, --output <format>', 'output format (json: the same report as diff -o json)').choices(['text', 'json']).default('text'))
     .action(async (flags: CompareFlags & { output: 'text' | 'json' }) => {
       const { compareWithLive } = await import('../../status/run-diff.js');
-      const { renderStatus } = await import('../../status/render-status.js');
+      const { renderStatus, statusExitCode } = await import('../../status/render-status.js');
       const { renderReportJson } = await import('../../status/render-report.js');
       const { unreadableReason } = await import('../../status/diff-report.js');
       const report = await compareWithLive(compareOptions(flags));
@@ -24,5 +24,6 @@ export function registerStatus(program: Command): void {
       }
       const unreadable = unreadableReason(report);
       if (unreadable) throw new UserError(unreadable);
+      process.exitCode = statusExitCode(report);
     });
 }
