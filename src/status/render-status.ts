@@ -15,6 +15,16 @@ export function renderStatus(report: DiffReport, options: { color: boolean }): s
   return out.join('\n') + '\n';
 }
 
+/**
+ * The command that applies the target folder by hand as the engine would: server-side, taking over fields
+ * other managers hold (`--force-conflicts`, as Argo CD and Flux apply), under the field manager the report
+ * compared with, so the fields it stops setting are removed as the diff predicted.
+ */
+export function applyCommand(report: Pick<DiffReport, 'fieldManager' | 'target'>): string {
+  const manager = report.fieldManager ?? 'threescale-migrate';
+  return `kubectl apply --server-side --force-conflicts --field-manager=${manager} -k dist/${report.target}`;
+}
+
 /** The next step, in words a user acts on. */
 export function nextStep(report: DiffReport): string {
   const failedChecks = report.preflight?.failed ?? [];
@@ -32,7 +42,7 @@ export function nextStep(report: DiffReport): string {
     if (target?.id === 'upgrade' && target.status === 'blocked' && failedChecks.length) {
       return `${report.target} is blocked by the preflight checks ${failedChecks.join(', ')}: fix them first (each says what fixes it)`;
     }
-    if (target?.status === 'pending' || target?.status === 'blocked') return `${report.target} is not applied yet: let the GitOps engine sync it (or kubectl apply --server-side -k dist/${report.target})`;
+    if (target?.status === 'pending' || target?.status === 'blocked') return `${report.target} is not applied yet: let the GitOps engine sync it (or ${applyCommand(report)})`;
     return `${report.target} differs from the cluster: run \`threescale-migrate diff\` and let the GitOps engine sync it`;
   }
   const index = report.phases.findIndex((p) => p.folder === report.target);

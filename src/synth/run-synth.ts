@@ -11,8 +11,8 @@ export interface RunSynthOptions {
   readonly planPath: string;
   /** Output folder, replaced atomically. */
   readonly outDir: string;
-  /** GitOps wiring to add. */
-  readonly gitops: GitopsEngine;
+  /** GitOps wiring to add (default: `spec.gitops.engine`, else none). */
+  readonly gitops?: GitopsEngine;
   /** Overrides `spec.gitops.targetPhase`. */
   readonly targetPhase?: string;
   /** Overrides `spec.preflight.versionRequirements`. */
@@ -23,13 +23,14 @@ export interface RunSynthOptions {
 export async function runSynth(options: RunSynthOptions): Promise<string> {
   const loaded = withVersionRequirements(loadPlanFile(options.planPath), options.versionRequirements);
   const result = await synthesize(loaded);
-  const gitopsFiles = renderGitops(loaded.plan, result, options.gitops, options.targetPhase);
+  const engine = options.gitops ?? loaded.plan.spec.gitops.engine ?? 'none';
+  const gitopsFiles = renderGitops(loaded.plan, result, engine, options.targetPhase);
   const files = [...result.files, ...gitopsFiles].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   await validateSynthResult(result, gitopsFiles);
   await writeOutput(options.outDir, files);
   const lines = [`synthesized ${result.forward.length} phases and ${result.rollbacks.length} rollbacks of ${loaded.plan.metadata.name} into ${options.outDir}/`];
   for (const s of result.forward) lines.push(`  ${s.folder}/  ${s.objects.length} objects (${s.own.length} set by this phase)`);
   for (const s of result.rollbacks) lines.push(`  ${s.folder}/  ${s.objects.length} objects`);
-  if (options.gitops !== 'none') lines.push(`  gitops/${options.gitops}/  ${gitopsFiles.length} files`);
+  if (engine !== 'none') lines.push(`  gitops/${engine}/  ${gitopsFiles.length} files`);
   return lines.join('\n') + '\n';
 }

@@ -154,8 +154,8 @@ describe('nextStep', () => {
     const blocked = reportWith(['applied', 'pending', 'blocked'], { target: '02-scale-down', inSync: false });
 
     // WHEN / THEN
-    expect(nextStep(pending)).toBe('01-prepare is not applied yet: let the GitOps engine sync it (or kubectl apply --server-side -k dist/01-prepare)');
-    expect(nextStep(blocked)).toBe('02-scale-down is not applied yet: let the GitOps engine sync it (or kubectl apply --server-side -k dist/02-scale-down)');
+    expect(nextStep(pending)).toBe('01-prepare is not applied yet: let the GitOps engine sync it (or kubectl apply --server-side --force-conflicts --field-manager=threescale-migrate -k dist/01-prepare)');
+    expect(nextStep(blocked)).toBe('02-scale-down is not applied yet: let the GitOps engine sync it (or kubectl apply --server-side --force-conflicts --field-manager=threescale-migrate -k dist/02-scale-down)');
   });
 
   test('the target drifted (or applied while its folder is not in sync): run diff and sync', () => {
