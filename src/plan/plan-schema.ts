@@ -342,6 +342,12 @@ export const gitopsSchema = (firstPhase: string) =>
       path: z.optional(z.string().check(z.regex(/^[A-Za-z0-9._/-]+$/, { message: 'a relative repository path such as clusters/prod/3scale-migration' }), z.maxLength(1024))),
       /** The phase the GitOps engine applies; advancing the run is changing this one value. @default the procedure's first phase */
       targetPhase: z._default(z.string().check(z.regex(/^(rollback\/)?[a-z0-9-]+$/, { message: 'a phase id such as scale-down, or rollback/<phase id>' })), firstPhase),
+      /**
+       * The engine that applies the folders: the wiring `synth` renders when `--gitops` is not given, and the
+       * field manager `diff` and `status` dry-run under when `--field-manager` is not given (argocd:
+       * argocd-controller, flux: kustomize-controller, none: threescale-migrate). @default none
+       */
+      engine: z.optional(z.enum(['none', 'argocd', 'flux'])),
       argocd: z.prefault(
         z.strictObject({
           /** Namespace of Argo CD (OpenShift GitOps: openshift-gitops). */

@@ -160,6 +160,9 @@ describe('threescale-migrate synth', () => {
       expect(readdirSync(join(repo, 'clusters', 'prod'))).toEqual(['3scale-migration', 'other-app']);
       expect(readdirSync(repo).sort()).toEqual(['.git', 'README.md', 'clusters']);
       expect(readFileSync(join(repo, 'clusters', 'prod', '3scale-migration', '.threescale-migrate-manifest'), 'utf8')).toMatch(/^threescale-migrate output manifest, format 1\n#[^\n]*\n00-preflight\/\S+\.yaml\n/);
+    });
+  });
+
   describe('GitOps wiring: nothing filled in silently', () => {
     const REDIS_ONLY = join(ROOT, 'examples', 'redis-only', 'migration.yaml');
     /** A copy of the redis-only example (no spec.gitops) with `gitops` lines added under spec. */

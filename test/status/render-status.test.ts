@@ -153,7 +153,7 @@ describe('nextStep', () => {
     const pending = reportWith(['applied', 'pending', 'blocked'], { target: '01-prepare', inSync: false });
 
     // WHEN / THEN
-    expect(nextStep(pending)).toBe('01-prepare is not applied yet: let the GitOps engine sync it (or kubectl apply --server-side -k dist/01-prepare)');
+    expect(nextStep(pending)).toBe('01-prepare is not applied yet: let the GitOps engine sync it (or kubectl apply --server-side --force-conflicts --field-manager=threescale-migrate -k dist/01-prepare)');
   });
 
   test('GIVEN the target ahead of a pending phase (scale-down targeted, prepare pending) WHEN the next step is asked THEN it never says to apply the target: it names the pending phase and moves the target back', () => {
