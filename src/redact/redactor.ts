@@ -10,16 +10,18 @@
  *
  * Text that other masking rewrites before it is printed (the `password=…` and URL rules of log lines and of
  * the diff, which stop at the first comma or blank and could leave the rest of a value readable) is first
- * {@link Redactor.protect protected}: each occurrence becomes an opaque token, `⟦s<k>⟧`, one per distinct
- * matched text, that those rules cannot cut into and that printing turns into the secret's mask. Tokens
- * are never printed; their k (the order secrets were met in) does not reach the output.
+ * {@link Redactor.protect protected}: each occurrence becomes an opaque token, `⟦s<digest>⟧`, one per
+ * distinct matched text, that those rules cannot cut into and that printing turns into the secret's mask.
+ * Tokens are never printed; they are derived from the matched text alone (two FNV-1a hashes, 16 hex
+ * digits; a clash of two matched texts gets a suffix), so anything ordered by a protected text (a diff path naming a list item) is ordered the same on
+ * every run, whichever API answer came first.
  */
 import { MIN_MASKED_LENGTH, secretForms } from './secret-forms.js';
 
 /** Forms are found by their first characters (every form has at least this many UTF-16 code units). */
 const PREFIX = MIN_MASKED_LENGTH;
 /** A protected occurrence (see the module comment). */
-const TOKEN = /⟦s\d+⟧/g;
+const TOKEN = /⟦s[0-9a-f]{16}⟧/g;
 
 interface Occurrence {
   readonly start: number;
@@ -156,7 +158,9 @@ export class Redactor {
   private tokenFor(matched: string, id: string): string {
     let token = this.tokens.get(matched);
     if (token === undefined) {
-      token = `⟦s${this.tokens.size + 1}⟧`;
+      token = `⟦s${digest(matched)}⟧`;
+      // Two matched texts with one digest (not expected): the later one takes the next free variant.
+      for (let i = 1; this.tokenIds.has(token); i += 1) token = `⟦s${digest(`${matched}\u0000${i}`)}⟧`;
       this.tokens.set(matched, token);
       this.tokenIds.set(token, id);
     }
@@ -203,4 +207,16 @@ export class Redactor {
     }
     return merged;
   }
+}
+
+/** 16 hex digits from two 32-bit FNV-1a hashes of the UTF-16 code units (the second seeded differently). */
+function digest(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193) >>> 0;
+    b = Math.imul(b ^ c, 0x01000193) >>> 0;
+  }
+  return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
 }

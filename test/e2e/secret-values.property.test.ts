@@ -193,6 +193,29 @@ function diffReport(runs: readonly CliRun[]): { objects: { changes: unknown[] }[
   return JSON.parse(runs[1]!.stdout) as never;
 }
 
+describe('secret values in error messages', () => {
+  test('GIVEN an export whose refused object is named by a Secret value WHEN diff reads it THEN the one-sentence error masks the value, exit 2', async () => {
+    const value = 'Kind-Is-A-Secret-93f1';
+    const file = join(tmp.dir, 'refused.yaml');
+    writeFileSync(
+      file,
+      stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [
+          { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'leaky', namespace: '3scale' }, data: { anything: b64(value) } },
+          { kind: value, metadata: { name: 'x' } },
+        ],
+      }),
+    );
+    const run = await cli(['diff', '-c', planPath, '--live-file', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: .*item 2 of file .*\(<secret-1>\) has no apiVersion/);
+    expect(run.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(`${run.stdout}${run.stderr}`).not.toContain(value);
+  });
+});
+
 describe('secret values in output (property)', () => {
   test('GIVEN any Secret values placed in every field an export can carry WHEN diff and status print it (text, JSON, --explain) THEN no value and no base64 or URL-encoded form of one is printed', async () => {
     await fc.assert(
@@ -203,6 +226,8 @@ describe('secret values in output (property)', () => {
         const runs = await runAll(['--live-file', file]);
         expect(runs.map((r) => r.code)).toEqual([1, 1, 0, 0]);
         expect(leaks(runs, s)).toEqual([]);
+        // The masks are numbered by appearance: the same input prints the same bytes.
+        expect((await runAll(['--live-file', file])).map((r) => r.stdout)).toEqual(runs.map((r) => r.stdout));
         // Not vacuous: the edits are reported, masked, and the Event and pod state are explained, masked.
         const report = diffReport(runs);
         expect(JSON.stringify(report.objects)).toContain('<secret-');

@@ -109,7 +109,7 @@ describe('protected text', () => {
     const r = redactor('Key-Secret-Value');
     const out = r.protectJson({ 'Key-Secret-Value': 'Key-Secret-Value' }, false) as Record<string, string>;
     expect(Object.keys(out)).toEqual(['Key-Secret-Value']);
-    expect(out['Key-Secret-Value']).toMatch(/^⟦s\d+⟧$/);
+    expect(out['Key-Secret-Value']).toMatch(/^⟦s[0-9a-f]{16}⟧$/);
   });
 
   it('GIVEN a cut inside a token WHEN cut THEN the token is kept whole or left out', () => {
