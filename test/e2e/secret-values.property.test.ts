@@ -15,7 +15,9 @@ import { longEnough } from '../../src/redact/secret-forms.js';
 import { EVIDENCE_CONFIGMAP } from '../../src/status/evidence.js';
 import type { FolderState } from '../../src/synth/synthesize.js';
 import { startFakeApiServer } from '../support/fake-api-server.js';
+import { rosaCluster, route } from '../support/fresh-install-cluster.js';
 import { LIVE_FIXTURES, loadLiveFixture } from '../support/live-fixtures.js';
+import { freshInstallExamplePath } from '../support/plans.js';
 import { cli, type CliRun, forwardState, synthesized, tempDir } from './harness.js';
 
 const MIGRATION_LABEL = 'threescale-migrate.3scale.net/migration';
@@ -213,6 +215,26 @@ describe('secret values in error messages', () => {
     expect(run.stderr).toMatch(/^error: .*item 2 of file .*\(<secret-1>\) has no apiVersion/);
     expect(run.stderr.split('\n').filter(Boolean)).toHaveLength(1);
     expect(`${run.stdout}${run.stderr}`).not.toContain(value);
+  });
+});
+
+describe('secret values in preflight output', () => {
+  test('GIVEN a Route holding the admin host whose name is a value of the S3 Secret WHEN preflight prints text and JSON THEN the name is masked and the failure still named', async () => {
+    const value = 'backup-route-7f3k9q';
+    const domain = 'apps.rosa-prod.x7k2.p1.openshiftapps.com';
+    const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'aws-auth', namespace: '3scale' }, type: 'Opaque', data: { AWS_BUCKET: b64(value), AWS_REGION: b64('us-east-1') } };
+    const api = await startFakeApiServer({ objects: [...rosaCluster(), secret, route('3scale-backup', value, `3scale-admin.${domain}`, 'system-provider')] });
+    try {
+      const plan = freshInstallExamplePath('fresh-install-rosa');
+      const text = await cli(['preflight', '-c', plan, '--kubeconfig', api.kubeconfigPath('3scale')]);
+      const json = await cli(['preflight', '-c', plan, '--kubeconfig', api.kubeconfigPath('3scale'), '-o', 'json']);
+      expect([text.code, json.code]).toEqual([1, 1]);
+      expect(text.stdout).toContain(`FAILED routes: 3scale-admin.${domain} (admin portal) is held by Route 3scale-backup/<secret-1>`);
+      expect(JSON.stringify(JSON.parse(json.stdout))).toContain('Route 3scale-backup/<secret-1>');
+      for (const run of [text, json]) expect(`${run.stdout}${run.stderr}`).not.toContain(value);
+    } finally {
+      await api.close();
+    }
   });
 });
 
