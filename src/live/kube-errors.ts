@@ -9,8 +9,8 @@
  * replaced by `"…"`. Request bodies, headers and tokens are never put into an error.
  */
 import { UserError } from '../errors.js';
+import { cutWithoutSplittingSecrets, protectText } from '../redact/session.js';
 import { isPlainObject, parseApiVersion } from './object-type.js';
-import { cutWithoutSplittingSecrets } from '../redact/session.js';
 
 /** What went wrong, in categories a CLI can map to advice. */
 export type LiveReadErrorKind =
@@ -198,7 +198,8 @@ function parseStatusBody(body: unknown): StatusBody {
  * capped, so that no echoed value (a password in an invalid Secret, a token in a URL) survives.
  */
 export function sanitizeServerMessage(message: string, maxLength = 160): string {
-  const masked = message
+  // Secret values read by this run first, whole: the quote and URL rules could cut one and leave part of it.
+  const masked = protectText(message)
     .replace(/"(?:[^"\\]|\\.)*"/g, '"…"')
     .replace(/'(?:[^'\\]|\\.)*'/g, "'…'")
     .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"']+/gi, '<url>')

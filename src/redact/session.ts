@@ -42,6 +42,20 @@ export function redactJson(value: unknown): unknown {
 }
 
 /**
+ * `text` with every secret value of this run replaced by an opaque token that printing masks: for text
+ * that other masking rules rewrite before printing (log lines, compared objects), so that no rule can cut a
+ * value in two and leave part of it readable.
+ */
+export function protectText(text: string): string {
+  return current().protect(text);
+}
+
+/** {@link protectText} for every string of a JSON value (keys too unless `keys` is false). */
+export function protectJson<T>(value: T, options: { readonly keys?: boolean } = {}): T {
+  return current().protectJson(value, options.keys ?? true) as T;
+}
+
+/**
  * `text` cut to at most `max` characters (ending with `…` when cut), never inside a secret value of this
  * run, so the secret is masked whole when printed instead of leaving its first characters.
  */

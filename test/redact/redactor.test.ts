@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Redactor } from '../../src/redact/redactor.js';
-import { cutWithoutSplittingSecrets, redactText, rememberSecretValues, startRedactionSession } from '../../src/redact/session.js';
+import { cutWithoutSplittingSecrets, protectText, redactText, rememberSecretValues, startRedactionSession } from '../../src/redact/session.js';
 
 const redactor = (...values: string[]) => {
   const r = new Redactor();
@@ -83,5 +83,40 @@ describe('redaction session', () => {
     expect(redactText('First-Run-Secret')).toBe('<secret-1>');
     startRedactionSession();
     expect(redactText('First-Run-Secret')).toBe('First-Run-Secret');
+  });
+});
+
+describe('protected text', () => {
+  it('GIVEN a log rule that stops at a comma WHEN it runs on protected text THEN no part of the value is left, and printing masks the token', () => {
+    const r = redactor('=\t"T#h.C2#Z,Z+n7');
+    const protectedLine = r.protect('password =\t"T#h.C2#Z,Z+n7)');
+    // a rule like mask-log-line's `password=…`, which stops at the comma
+    const ruled = protectedLine.replace(/(password\s*[:=]\s*)([^\s,]+)/, '$1++++++++');
+    expect(ruled).not.toContain('Z+n7');
+    expect(r.text(`${r.protect('see =\t"T#h.C2#Z,Z+n7')} and ${ruled}`)).toBe('see <secret-1> and password <secret-1>)');
+  });
+
+  it('GIVEN two texts holding different forms of one secret WHEN protected THEN they stay different, and equal texts stay equal', () => {
+    const r = redactor('Some-Secret-Value');
+    const raw = r.protect('x Some-Secret-Value');
+    const encoded = r.protect(`x ${Buffer.from('Some-Secret-Value').toString('base64')}`);
+    expect(raw).not.toBe(encoded);
+    expect(r.protect('x Some-Secret-Value')).toBe(raw);
+    expect(r.text(raw)).toBe(r.text(encoded));
+  });
+
+  it('GIVEN a JSON value WHEN protected without keys THEN keys are kept and values tokenized', () => {
+    const r = redactor('Key-Secret-Value');
+    const out = r.protectJson({ 'Key-Secret-Value': 'Key-Secret-Value' }, false) as Record<string, string>;
+    expect(Object.keys(out)).toEqual(['Key-Secret-Value']);
+    expect(out['Key-Secret-Value']).toMatch(/^⟦s[0-9a-f]{16}⟧$/);
+  });
+
+  it('GIVEN a cut inside a token WHEN cut THEN the token is kept whole or left out', () => {
+    startRedactionSession();
+    rememberSecretValues([Buffer.from('Token-Cut-Secret')]);
+    const line = `${'y'.repeat(10)} ${protectText('Token-Cut-Secret')} end`;
+    expect(cutWithoutSplittingSecrets(line, 13)).toBe(`${'y'.repeat(10)} …`);
+    startRedactionSession();
   });
 });

@@ -6,7 +6,7 @@
  * their key (src/redact/).
  */
 import { maskUrlPasswords, type SecretMasker } from '../../diff/mask-secrets.js';
-import { cutWithoutSplittingSecrets } from '../../redact/session.js';
+import { cutWithoutSplittingSecrets, protectText } from '../../redact/session.js';
 
 /** Longest line printed; longer ones end with `…`. */
 export const MAX_PRINTED_LINE = 400;
@@ -23,7 +23,9 @@ const CONTROL = /\u001b\[[0-9;?]*[ -/]*[@-~]|[\u0000-\u0008\u000b-\u001f\u007f-\
 
 /** The line as it may be printed. */
 export function maskLogLine(line: string, masker: SecretMasker): string {
-  let out = line.replace(CONTROL, '');
+  // Values read from Secrets first, whole: the rules below stop at a comma or a blank and would leave the
+  // rest of such a value readable.
+  let out = protectText(line.replace(CONTROL, ''));
   out = maskUrlPasswords(out, masker);
   out = out.replace(BEARER, (_all, lead: string, value: string) => `${lead}${masker.maskText(value)}`);
   out = out.replace(KEY_VALUE, (all, lead: string, value: string) => (/^\++$/.test(value) ? all : `${lead}${masker.maskText(value)}`));
