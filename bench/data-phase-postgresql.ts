@@ -5,7 +5,8 @@
  *       `oc cp` to the workstation, `oc cp` into the new pod, `pg_restore -v` there. `oc cp` is a tar
  *       stream; here `tar -c | tar -x` between local folders (no network: a lower bound for the vendor).
  *   (b) the generated Job, charts/scripts/pg-copy.sh with PARALLEL_JOBS=1: pg_dump -Fc -Z0 | pg_restore.
- *   (c) the same Job with PARALLEL_JOBS=4: pg_dump -Fd -j4 into a scratch folder, pg_restore -j4.
+ *   (c) the same Job with PARALLEL_JOBS=4: from one snapshot, schema, then 4 tables at a time by COPY into the
+ *       target, then indexes and constraints by pg_restore -j4 (the way pgcopydb works).
  *   (d) the baseline the Job must not be slower than: `pgcopydb clone` (Debian package `pgcopydb`, not installed by
  *       CI: `apt-get install -y pgcopydb`), with its defaults (4 table jobs, 4 index jobs, same snapshot).
  *
@@ -405,7 +406,6 @@ export async function runPostgresqlDataPhase(opts: PgOptions): Promise<PgResult>
             TARGET_PGUSER: 'system',
             TARGET_PGPASSWORD: SYSTEM_PW,
             PARALLEL_JOBS: String(parallel),
-            SCRATCH_DIR: scratch,
             TMPDIR: tmp,
             EVIDENCE_FILE: join(dir, 'evidence.properties'),
           },
@@ -449,7 +449,7 @@ export async function runPostgresqlDataPhase(opts: PgOptions): Promise<PgResult>
   const variants = [
     vendor,
     job('b', 1, '(b) Job pg-copy.sh, PARALLEL_JOBS=1 (stream)'),
-    job('c', 4, '(c) Job pg-copy.sh, PARALLEL_JOBS=4 (-Fd -j4)'),
+    job('c', 4, '(c) Job pg-copy.sh, PARALLEL_JOBS=4 (tables by COPY, -j4)'),
     pgcopydb,
   ];
   // Warm-up with the quickest variant: the target's first restore creates its WAL segment files, later
@@ -458,8 +458,8 @@ export async function runPostgresqlDataPhase(opts: PgOptions): Promise<PgResult>
 
   const descriptions: Record<string, string> = {
     a: 'pg_dump -F c -b -v -f <pod>/tmp/db_dump.backup (socket); tar|tar to the workstation; tar|tar into the target pod; pg_restore -v -h localhost -U postgres; SELECT org_name FROM accounts LIMIT 20',
-    b: 'charts/scripts/pg-copy.sh PARALLEL_JOBS=1: source state (sha256 per table, schema, grants, settings), pg_dump -Fc -Z0 | pg_restore, target state compared, ANALYZE, evidence',
-    c: 'charts/scripts/pg-copy.sh PARALLEL_JOBS=4: source state, pg_dump -Fd -j4 into SCRATCH_DIR, pg_restore -j4, target state compared, ANALYZE, evidence',
+    b: 'charts/scripts/pg-copy.sh PARALLEL_JOBS=1: source state (sha256 per table, schema, grants, settings) read meanwhile, pg_dump -Fc -Z0 | pg_restore, target state compared, ANALYZE, evidence',
+    c: 'charts/scripts/pg-copy.sh PARALLEL_JOBS=4: source state read meanwhile; one snapshot: pre-data, 4 tables at a time by COPY, sequences and large objects, post-data by pg_restore -j4; target state compared, ANALYZE, evidence',
     d: 'pgcopydb clone --source --target --dir (defaults: --table-jobs 4 --index-jobs 4; copies schema, data, indexes, large objects; no check)',
   };
   const results: PgVariantResult[] = variants.map((v) => {
