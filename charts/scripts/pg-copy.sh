@@ -5,8 +5,12 @@
 # Modes:
 #   PARALLEL_JOBS=1 (default)  pg_dump -Fc streamed through a pipe into pg_restore. A pipe cannot be
 #                              restored in parallel (pg_restore -j needs a seekable archive).
-#   PARALLEL_JOBS=N (N > 1)    pg_dump -Fd -j N into SCRATCH_DIR (an emptyDir in the cluster, sized for
-#                              the compressed dump), then pg_restore -j N from there.
+#   PARALLEL_JOBS=N (N > 1)    as pgcopydb does it: from one exported snapshot of the source, the schema
+#                              without indexes and constraints (pg_dump --section=pre-data | pg_restore), then
+#                              each table by COPY straight into the target, N at a time, largest first, then
+#                              sequences and large objects, then indexes and constraints with pg_restore -j N
+#                              from a post-data archive of a few kB. Nothing the size of the data is written.
+#   The source's state (lib/pg-state.sh) is read while the copy runs when the target was empty.
 #
 # Before copying (nothing is written when one fails, each names its cause):
 #   * both databases have the same encoding (a SQL_ASCII source would put unchecked bytes into a UTF8 target);
@@ -54,7 +58,6 @@ TARGET_PGDATABASE="${TARGET_PGDATABASE:-system}"
 TARGET_PGUSER="${TARGET_PGUSER:-system}"
 TARGET_PGPASSWORD="${TARGET_PGPASSWORD:-}"
 PARALLEL_JOBS="${PARALLEL_JOBS:-1}"
-SCRATCH_DIR="${SCRATCH_DIR:-${TMPDIR:-/tmp}}"
 TARGET_RESET="${TARGET_RESET:-false}"
 PG_RESTORE_NO_OWNER="${PG_RESTORE_NO_OWNER:-false}"
 PG_RESTORE_NO_ACL="${PG_RESTORE_NO_ACL:-false}"
@@ -386,30 +389,115 @@ copy_streaming() {
   fi
 }
 
-copy_parallel() {
-  local dumpdir="${SCRATCH_DIR%/}/threescale-migrate-pg-dump" rc
-  log "copying $SRC_DESC -> $TGT_DESC (pg_dump -Fd -j $PARALLEL_JOBS into $dumpdir, pg_restore -j $PARALLEL_JOBS)"
-  mkdir -p "$SCRATCH_DIR"
-  # pg_dump -Fd insists on a new directory; a leftover is from an earlier failed attempt.
-  rm -rf "$dumpdir"
+# open_snapshot: a source session in REPEATABLE READ that exports its snapshot (SNAPSHOT) and holds it until
+# close_snapshot, so every part of the parallel copy reads the same state of the source.
+open_snapshot() {
+  coproc SNAPSHOT_PSQL { PGPASSWORD="$SOURCE_PGPASSWORD" psql -X -w -q -At -v ON_ERROR_STOP=1 \
+    -h "$SOURCE_PGHOST" -p "$SOURCE_PGPORT" -U "$SOURCE_PGUSER" -d "$SOURCE_PGDATABASE" 2>"$WORK/snapshot.err"; }
+  printf '%s\n' 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;' 'SELECT pg_export_snapshot();' >&"${SNAPSHOT_PSQL[1]}"
+  SNAPSHOT=""
+  read -r -t 120 SNAPSHOT <&"${SNAPSHOT_PSQL[0]}" || true
+  case "$SNAPSHOT" in
+    '' | *[!0-9A-F-]*) die "cannot export a snapshot of source $SRC_DESC: $(tr '\n' ' ' <"$WORK/snapshot.err")" ;;
+  esac
+}
+close_snapshot() {
+  printf 'COMMIT;\n\\q\n' >&"${SNAPSHOT_PSQL[1]}"
+  wait "$SNAPSHOT_PSQL_PID" || true
+}
+
+# dump_section SECTION [PG_DUMP_ARGS...]: pg_dump -Fc of one section, in the held snapshot, to stdout.
+dump_section() {
+  local section="$1"
+  shift
+  PGPASSWORD="$SOURCE_PGPASSWORD" pg_dump -w -Fc -Z0 --snapshot="$SNAPSHOT" --section="$section" "$@" \
+    -h "$SOURCE_PGHOST" -p "$SOURCE_PGPORT" -U "$SOURCE_PGUSER" -d "$SOURCE_PGDATABASE" 2>"$WORK/dump-$section.err"
+}
+
+# restore_section SECTION [PG_DUMP_ARGS...]: pg_dump of SECTION | pg_restore, each failure named.
+restore_section() {
+  local section="$1" st
   set +e
-  PGPASSWORD="$SOURCE_PGPASSWORD" pg_dump -w -Fd -j "$PARALLEL_JOBS" -f "$dumpdir" \
-    -h "$SOURCE_PGHOST" -p "$SOURCE_PGPORT" -U "$SOURCE_PGUSER" -d "$SOURCE_PGDATABASE" 2>"$WORK/dump.err"
-  rc=$?
+  dump_section "$@" | PGPASSWORD="$TARGET_PGPASSWORD" pg_restore "${RESTORE_ARGS[@]}" 2>"$WORK/restore-$section.err"
+  st=("${PIPESTATUS[@]}")
   set -e
-  if [ "$rc" -ne 0 ]; then
-    sed -n '1,40p' "$WORK/dump.err" >&2
-    rm -rf "$dumpdir"
-    die "pg_dump -Fd from $SRC_DESC failed (exit $rc)"
+  if [ "${st[0]}" -ne 0 ] && [ "${st[0]}" -ne 141 ]; then
+    sed -n '1,40p' "$WORK/dump-$section.err" >&2
+    die "pg_dump of the $section section from $SRC_DESC failed (exit ${st[0]}): $(grep -m1 'error:' "$WORK/dump-$section.err" || true)"
   fi
-  log "dump written ($(du -sh "$dumpdir" | cut -f1)); restoring"
-  restore_args
+  check_restore_errors "${st[1]}" "$WORK/restore-$section.err"
+}
+
+# copy_table NAME N: COPY of one table from the held snapshot straight into the target (NAME quoted, qualified).
+copy_table() {
+  local name="$1" errs="$WORK/copy.$2.err" st
   set +e
-  PGPASSWORD="$TARGET_PGPASSWORD" pg_restore "${RESTORE_ARGS[@]}" -Fd -j "$PARALLEL_JOBS" "$dumpdir" 2>"$WORK/restore.err"
+  printf 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\nSET TRANSACTION SNAPSHOT %s;\nCOPY %s TO STDOUT;\nCOMMIT;\n' "'$SNAPSHOT'" "$name" |
+    src_psql 2>"$errs" | tgt_psql -c "COPY $name FROM STDIN" 2>>"$errs"
+  st=("${PIPESTATUS[@]}")
+  set -e
+  if [ "${st[1]}" -ne 0 ] || [ "${st[2]}" -ne 0 ]; then
+    printf '%s\n' "$name: $(tr '\n' ' ' <"$errs")" >>"$WORK/copy.failed"
+    return 1
+  fi
+}
+
+# copy_tables: what pgcopydb does, inside the Job: the schema without indexes and constraints (pre-data), the
+# tables by COPY from the source straight into the target, PARALLEL_JOBS at a time, largest first, all from
+# one exported snapshot; then sequences and large objects (the data section without table data), and the
+# indexes, constraints and triggers with pg_restore -j PARALLEL_JOBS from a small post-data archive.
+copy_tables() {
+  local tables n=0 name rc done_pid pid
+  local -a active=()
+  log "copying $SRC_DESC -> $TGT_DESC (schema, then COPY of the tables $PARALLEL_JOBS at a time, then pg_restore -j $PARALLEL_JOBS of indexes and constraints; one snapshot)"
+  restore_args
+  open_snapshot
+  restore_section pre-data
+  tables="$(src_psql <<SQL
+$PG_STATE_SESSION
+SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE $PG_USER_NS AND c.relkind = 'r' AND $(pg_not_dependent "'pg_class'::regclass" c.oid)
+ ORDER BY pg_relation_size(c.oid) DESC, 1;
+SQL
+)" || die "cannot list the tables of source $SRC_DESC"
+  : >"$WORK/copy.failed"
+  while IFS= read -r name; do
+    [ -n "$name" ] || continue
+    # Only the copy jobs are waited for (the snapshot session and the state reader run beside them).
+    if [ "${#active[@]}" -ge "$PARALLEL_JOBS" ]; then
+      wait -n -p done_pid "${active[@]}" || true
+      for pid in "${!active[@]}"; do
+        if [ "${active[$pid]}" = "$done_pid" ]; then unset 'active[pid]'; fi
+      done
+    fi
+    n=$((n + 1))
+    copy_table "$name" "$n" &
+    active+=("$!")
+  done <<TABLES
+$tables
+TABLES
+  for pid in "${active[@]}"; do wait "$pid" || true; done
+  if [ -s "$WORK/copy.failed" ]; then
+    die "copying table data from $SRC_DESC failed: $(first_lines 5 <"$WORK/copy.failed")"
+  fi
+  log "$n tables copied; now sequences and large objects, then indexes and constraints"
+  # The data section without the tables just copied: the sequences' values and the large objects (a pattern
+  # matching every table would drop the sequences too).
+  local -a skip=()
+  while IFS= read -r name; do
+    if [ -n "$name" ]; then skip+=(--exclude-table-data="$name"); fi
+  done <<TABLES
+$tables
+TABLES
+  restore_section data "${skip[@]}"
+  dump_section post-data -f "$WORK/post-data.dump" ||
+    die "pg_dump of the post-data section from $SRC_DESC failed: $(grep -m1 'error:' "$WORK/dump-post-data.err" || true)"
+  close_snapshot
+  set +e
+  PGPASSWORD="$TARGET_PGPASSWORD" pg_restore "${RESTORE_ARGS[@]}" -j "$PARALLEL_JOBS" "$WORK/post-data.dump" 2>"$WORK/restore-post-data.err"
   rc=$?
   set -e
-  rm -rf "$dumpdir"
-  check_restore_errors "$rc" "$WORK/restore.err"
+  check_restore_errors "$rc" "$WORK/restore-post-data.err"
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -425,9 +513,17 @@ log "source $SRC_DESC: $src_tables tables, $src_rows rows"
 
 # The source's state (rows, sequences, large objects, schema, settings, grants): its digest is the fingerprint
 # the evidence records, so a rerun sees any write since the copy.
-pg_state src_psql src_dump "$WORK/src" "$TARGET_PGDATABASE" || die "cannot read the state of source $SRC_DESC"
-EVIDENCE_SOURCE_FINGERPRINT="sha256:$(pg_state_digest "$WORK/src")"
-log "source fingerprint $EVIDENCE_SOURCE_FINGERPRINT"
+# An empty target needs it only at the end, so then it is read while the copy runs.
+source_state() {
+  pg_state src_psql src_dump "$WORK/src" "$TARGET_PGDATABASE" 2>"$WORK/src-state.err"
+}
+source_fingerprint() {
+  EVIDENCE_SOURCE_FINGERPRINT="sha256:$(pg_state_digest "$WORK/src")"
+  log "source fingerprint $EVIDENCE_SOURCE_FINGERPRINT"
+}
+source_state_failed() {
+  die "cannot read the state of source $SRC_DESC: $(tr '\n' ' ' <"$WORK/src-state.err" | cut -c1-500)"
+}
 
 # The non-secret inputs: both endpoints and the mode. The source's data is in the fingerprint.
 INPUTS_CHECKSUM="$(sha256_of_lines "source=$SRC_DESC" "target=$TGT_DESC" "noOwner=$PG_RESTORE_NO_OWNER" "noAcl=$PG_RESTORE_NO_ACL")"
@@ -439,6 +535,8 @@ target_matches() {
   [ -z "$(pg_state_differences "$WORK/expected" "$WORK/tgt")" ]
 }
 if [ -n "$tgt_objects" ]; then
+  source_state || source_state_failed
+  source_fingerprint
   handle_nonempty_target "target $TGT_DESC already holds $(printf '%s\n' "$tgt_objects" | wc -l) user objects ($(printf '%s\n' "$tgt_objects" | first_lines 5))" \
     target_matches "remove what this step copied there before and copy again"
 fi
@@ -452,10 +550,19 @@ EVIDENCE_TARGET_BASELINE="$(tgt_psql -c 'SELECT pg_current_xact_id()')" || die "
 evidence_write Running "$INPUTS_CHECKSUM" "restore of $src_tables tables started" ||
   die "could not write the evidence record"
 
+state_pid=""
+if [ -z "${EVIDENCE_SOURCE_FINGERPRINT:-}" ]; then
+  source_state &
+  state_pid=$!
+fi
 if [ "$PARALLEL_JOBS" -gt 1 ]; then
-  copy_parallel
+  copy_tables
 else
   copy_streaming
+fi
+if [ -n "$state_pid" ]; then
+  wait "$state_pid" || source_state_failed
+  source_fingerprint
 fi
 
 expected_state "$WORK/src" "$WORK/expected"

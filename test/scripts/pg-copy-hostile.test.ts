@@ -142,11 +142,12 @@ describe.skipIf(skipSuite(bins))('pg-copy.sh with a hostile data set (PostgreSQL
     return dir;
   }
 
-  it('GIVEN database settings, a role setting, a comment, owners, grants and a REVOKE on a SECURITY DEFINER function WHEN copied on-cluster THEN all arrive and the copy proves the target equal', async () => {
+  for (const [mode, jobs] of [['streamed', '1'], ['table by table, 2 at a time', '2']] as const) {
+  it(`GIVEN database settings, a role setting, a comment, owners, grants and a REVOKE on a SECURITY DEFINER function WHEN copied on-cluster (${mode}) THEN all arrive and the copy proves the target equal`, async () => {
     // GIVEN the hostile source and an empty target with the same roles
     const db = await targetDb();
     // WHEN
-    const r = await runScript('pg-copy.sh', env('hostile', db));
+    const r = await runScript('pg-copy.sh', env('hostile', db, { PARALLEL_JOBS: jobs }));
     // THEN queries that work on the source work on the target, with the same privileges
     expect(r.stderr).toContain('the target equals the source: rows (sha256 per table), sequences, 1 large objects, schema, settings, grants');
     expect(r.code).toBe(0);
@@ -160,11 +161,11 @@ describe.skipIf(skipSuite(bins))('pg-copy.sh with a hostile data set (PostgreSQL
     expect(r.stderr + r.stdout).not.toContain(SRC_PW);
   });
 
-  it('GIVEN a managed target (no superuser, without role auditor) WHEN copied with PG_RESTORE_NO_OWNER/NO_ACL THEN no privilege widens, settings arrive, and what is dropped is printed', async () => {
+  it(`GIVEN a managed target (no superuser, without role auditor) WHEN copied with PG_RESTORE_NO_OWNER/NO_ACL (${mode}) THEN no privilege widens, settings arrive, and what is dropped is printed`, async () => {
     // GIVEN
     const db = await targetDb(managed, 'rdsadmin');
     // WHEN
-    const r = await runScript('pg-copy.sh', managedEnv('hostile', db));
+    const r = await runScript('pg-copy.sh', { ...managedEnv('hostile', db), PARALLEL_JOBS: jobs });
     // THEN
     expect(r.code).toBe(0);
     const state = await databaseState(managed, db);
@@ -177,6 +178,7 @@ describe.skipIf(skipSuite(bins))('pg-copy.sh with a hostile data set (PostgreSQL
     expect(r.stderr).toContain('dropped: GRANT USAGE ON SCHEMA app TO auditor');
     expect(r.stderr).toContain('the target equals the source');
   });
+  }
 
   it('GIVEN a target with only the system user WHEN copied on-cluster THEN it refuses before writing, naming the missing roles', async () => {
     // GIVEN a second database on the managed server, whose admin stands in for a server without the roles
