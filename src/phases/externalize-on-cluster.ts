@@ -26,7 +26,7 @@ import {
 } from '../plan/plan-facts.js';
 import { CHANNEL_2_15, type Plan } from '../plan/plan-schema.js';
 import { type VersionCheckStage, versionCheckJobs } from '../preflight/version-check-plan.js';
-import { MIN_OPENSHIFT, versionRequirements } from '../preflight/version-requirements.js';
+import { SUPPORTED_OPENSHIFT_TEXT, versionRequirements } from '../preflight/version-requirements.js';
 import type { PhaseDefinition, Procedure } from './phase.js';
 
 /**
@@ -418,7 +418,7 @@ const upgrade: PhaseDefinition = {
       );
     }
     const r = versionRequirements(plan.spec.preflight.versionRequirements);
-    out.push(`OpenShift ${MIN_OPENSHIFT} or later, the System database not Oracle, and the servers at PostgreSQL ${r.minimum.postgresql} / MySQL ${r.minimum.mysql} / Redis ${r.minimum.redis} or later (${r.policy} requirements)`);
+    out.push(`OpenShift ${SUPPORTED_OPENSHIFT_TEXT}, the System database not Oracle, and the servers at PostgreSQL ${r.minimum.postgresql} / MySQL ${r.minimum.mysql} / Redis ${r.minimum.redis} or later (${r.policy} requirements)`);
     out.push('every preflight check passes: diff and status list them and keep this phase blocked while one fails');
     return out;
   },

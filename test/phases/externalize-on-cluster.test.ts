@@ -301,7 +301,7 @@ describe('externalize-on-cluster', () => {
       expect(lines[1]).toBe('the verify phase is done (its Jobs recorded their evidence)');
       expect(lines[2]).toContain('Subscription 3scale/3scale-operator is on the latest CSV of threescale-2.15 with no pending InstallPlan');
       expect(lines.slice(3)).toEqual([
-        'OpenShift 4.12 or later, the System database not Oracle, and the servers at PostgreSQL 15.0 / MySQL 8.0.0 / Redis 7.2 or later (vendor requirements)',
+        'OpenShift 4.12, 4.14, 4.16, 4.17, 4.18, 4.19 or 4.20, the System database not Oracle, and the servers at PostgreSQL 15.0 / MySQL 8.0.0 / Redis 7.2 or later (vendor requirements)',
         'every preflight check passes: diff and status list them and keep this phase blocked while one fails',
       ]);
     });
