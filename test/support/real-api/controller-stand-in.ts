@@ -129,3 +129,28 @@ export async function operatorRestoresReplicas(endpoint: ApiEndpoint, namespace:
   }
   return changed;
 }
+
+/**
+ * The controllers catch up in `namespaces`: every Deployment whose status is behind its spec gets all its
+ * replicas ready, every Pending PersistentVolumeClaim is bound. Returns what it changed (`Kind/namespace/name`).
+ */
+export async function settleWorkloads(endpoint: ApiEndpoint, namespaces: readonly string[]): Promise<string[]> {
+  const changed: string[] = [];
+  for (const ns of namespaces) {
+    const deployments = (await apiRequestOk(endpoint, { method: 'GET', path: `/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/deployments` })) as { items: (Obj & { metadata: { name: string } })[] };
+    for (const d of deployments.items) {
+      const replicas = (d.spec?.replicas as number | undefined) ?? 1;
+      const status = d.status ?? {};
+      if (status.observedGeneration === d.metadata.generation && (status.replicas ?? 0) === replicas && (status.readyReplicas ?? 0) === replicas) continue;
+      await setDeploymentStatus(endpoint, ns, d.metadata.name);
+      changed.push(`Deployment/${ns}/${d.metadata.name}`);
+    }
+    const pvcs = (await apiRequestOk(endpoint, { method: 'GET', path: `/api/v1/namespaces/${encodeURIComponent(ns)}/persistentvolumeclaims` })) as { items: (Obj & { metadata: { name: string } })[] };
+    for (const pvc of pvcs.items) {
+      if (pvc.status?.phase === 'Bound') continue;
+      await bindPvc(endpoint, ns, pvc.metadata.name);
+      changed.push(`PersistentVolumeClaim/${ns}/${pvc.metadata.name}`);
+    }
+  }
+  return changed;
+}
