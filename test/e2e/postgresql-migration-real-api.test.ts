@@ -2,60 +2,26 @@
  * End to end on the real API server of the tests (test/support/real-api), PostgreSQL 2.15 install: the live
  * fixture seeded onto kube-apiserver, discover → synth → each phase folder applied with the built kubectl as
  * Argo CD applies it (`kubectl apply --server-side --force-conflicts --field-manager=argocd-controller -k`),
- * the Jobs completed and their evidence written (as their scripts would), the controllers' status written by the
- * stand-in, and diff and status run against the real server after every step.
+ * the Jobs completed and their evidence written (as their scripts would), the controllers' status written by
+ * the stand-in, and diff and status run against the real server after every step, forward and back.
  */
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { KubeObject } from '../../src/kube/kube-object.js';
-import { IN_CI } from '../support/db-servers.js';
-import { loadLiveFixture } from '../support/live-fixtures.js';
-import { adminEndpoint, apiRequestOk, applyFolder, checkEnvtestBinaries, completeJob, operatorRestoresReplicas, seedObjects, settleWorkloads, useRealApiServer } from '../support/real-api/index.js';
-import { cli, diffJson, evidenceRecord, forwardState, jobsOf, leakedInTranscript, statuses, synthesized, tempDir } from './harness.js';
+import { describe, expect, test } from 'vitest';
+import { loadMigrationPlan } from '../support/plans.js';
+import { adminEndpoint, apiRequest, apiRequestOk, operatorRestoresReplicas, settleWorkloads } from '../support/real-api/index.js';
+import { cli, diffJson, expectPhasesAfter, forwardState, jobsOf, leakedInTranscript, statuses } from './harness.js';
+import { useRealMigration } from './real-api-flow.js';
 
 const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify'];
-const ENGINE = 'argocd-controller';
-const NAMESPACES = ['3scale', '3scale-db'];
+const FLOW = { fixture: 'postgresql', engine: 'argocd-controller', namespaces: ['3scale', '3scale-db'] } as const;
+/** A whole flow makes some hundred kubectl and CLI runs: minutes on a loaded 2-core machine, not a timing target. */
+const FLOW_TIMEOUT_MS = 300_000;
 
-describe('PostgreSQL migration on the real API server', () => {
-  const server = useRealApiServer();
-  const ready = (): boolean => checkEnvtestBinaries().ok || IN_CI;
-  const tmp = tempDir('e2e-real-postgresql');
-  let kubeconfig = '';
-  let planPath = '';
-  let dist = '';
-  let result: Awaited<ReturnType<typeof synthesized>>['result'];
-
-  beforeAll(async () => {
-    if (!ready()) return;
-    await seedObjects(adminEndpoint(server()), await loadLiveFixture('postgresql'));
-    kubeconfig = await server().kubeconfig({ namespace: '3scale' });
-    planPath = join(tmp.dir, 'migration.yaml');
-    const discovered = await cli(['discover', '--kubeconfig', kubeconfig, '-n', '3scale', '-o', planPath]);
-    if (discovered.code !== 0) throw new Error(`discover failed: ${discovered.stderr}`);
-    dist = join(tmp.dir, 'dist');
-    const synth = await cli(['synth', '-c', planPath, '--out', dist]);
-    if (synth.code !== 0) throw new Error(`synth failed: ${synth.stderr}`);
-    result = (await synthesized(planPath)).result;
-  });
-
-  afterAll(() => {
-    tmp.remove();
-  });
-
-  /** The Jobs of a phase end as their scripts would: evidence written, then the Job controller's Complete. */
-  async function runJobs(jobs: readonly KubeObject[]): Promise<void> {
-    const admin = adminEndpoint(server());
-    for (const job of jobs) {
-      const { object, fieldManager } = evidenceRecord(job, 'Succeeded', `${job.metadata.name} done`);
-      const path = `/api/v1/namespaces/${object.metadata.namespace}/configmaps/${object.metadata.name}?fieldManager=${fieldManager}&force=true`;
-      await apiRequestOk(admin, { method: 'PATCH', path, body: JSON.stringify(object), contentType: 'application/apply-patch+yaml' });
-      await completeJob(admin, job.metadata.namespace!, job.metadata.name);
-    }
-  }
+describe('PostgreSQL migration on the real API server, forward', () => {
+  const m = useRealMigration({ ...FLOW, tempPrefix: 'e2e-real-postgresql' });
+  const diff = (phase: string) => diffJson(['-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', phase]);
 
   test('GIVEN the untouched install WHEN diff reads it THEN preflight is pending and every later phase blocked', async () => {
-    const { run, report } = await diffJson(['-c', planPath, '--kubeconfig', kubeconfig, '--phase', 'preflight']);
+    const { run, report } = await diff('preflight');
     expect(run.code).toBe(1);
     expect(statuses(report)).toEqual(Object.fromEntries(FORWARD.map((id) => [id, id === 'preflight' ? 'pending' : 'blocked'])));
     expect(report).toMatchObject({ currentPhase: null, outOfOrder: [], target: '00-preflight', inSync: false, mode: 'live' });
@@ -63,30 +29,23 @@ describe('PostgreSQL migration on the real API server', () => {
 
   test('GIVEN each phase applied in order by the engine WHEN its Jobs end THEN diff --phase exits 0, earlier phases stay applied or superseded, status names the next', async () => {
     for (const [i, id] of FORWARD.entries()) {
-      const state = forwardState(result, id);
+      const state = forwardState(m.result(), id);
       // WHEN the engine applies the folder (its Jobs start; the controllers catch up)
-      await applyFolder(server(), join(dist, state.folder), ENGINE);
-      await settleWorkloads(adminEndpoint(server()), NAMESPACES);
+      await m.applyState(state);
       if (jobsOf(state).length > 0) {
         // THEN, while they run, the phase is in progress
-        const running = await diffJson(['-c', planPath, '--kubeconfig', kubeconfig, '--phase', id]);
+        const running = await diff(id);
         expect({ id, code: running.run.code, status: statuses(running.report)[id] }).toEqual({ id, code: 1, status: 'in-progress' });
       }
       // WHEN its Jobs succeed
-      await runJobs(jobsOf(state));
-      // THEN the folder is in sync (exit 0) and the phase applied
-      const { run, report } = await diffJson(['-c', planPath, '--kubeconfig', kubeconfig, '--phase', id]);
+      await m.runJobs(jobsOf(state));
+      // THEN the folder is in sync (exit 0), the phase applied, earlier ones applied or superseded
+      const { run, report } = await diff(id);
       const notInSync = report.objects.filter((o) => !['in-sync', 'job-succeeded'].includes(o.verdict)).map((o) => `${o.ref.kind}/${o.ref.name}: ${o.verdict}`);
       expect({ id, code: run.code, stderr: run.stderr, notInSync }).toEqual({ id, code: 0, stderr: '', notInSync: [] });
-      const phases = statuses(report);
-      expect({ id, status: phases[id] }).toEqual({ id, status: 'applied' });
-      for (const earlier of FORWARD.slice(0, i)) {
-        const expected = earlier === 'scale-down' && FORWARD.indexOf('scale-up') <= i ? 'superseded' : 'applied';
-        expect({ id, earlier, status: phases[earlier] }).toEqual({ id, earlier, status: expected });
-      }
-      for (const later of FORWARD.slice(i + 1)) expect({ id, later, status: phases[later] }).toEqual({ id, later, status: later === FORWARD[i + 1] ? 'pending' : 'blocked' });
+      expectPhasesAfter(report, FORWARD, i);
       // AND status agrees and names the promotion
-      const status = await cli(['status', '-c', planPath, '--kubeconfig', kubeconfig, '--phase', id]);
+      const status = await cli(['status', '-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', id]);
       expect({ id, code: status.code }).toEqual({ id, code: 0 });
       const next = FORWARD[i + 1];
       expect(status.stdout.trimEnd().split('\n').at(-1)).toBe(
@@ -95,39 +54,62 @@ describe('PostgreSQL migration on the real API server', () => {
     }
     // AND no fake secret of the fixture was printed on the way
     expect(leakedInTranscript()).toEqual([]);
-  });
+  }, FLOW_TIMEOUT_MS);
 
   test('GIVEN the migrated install WHEN someone scales apicast-production by hand and removes a label THEN diff names both, and the operator\'s reconcile puts the replicas back (and a person the label)', async () => {
     // GIVEN every phase applied (the test before)
-    const admin = adminEndpoint(server());
-    expect((await diffJson(['-c', planPath, '--kubeconfig', kubeconfig, '--phase', 'verify'])).run.code).toBe(0);
+    const admin = adminEndpoint(m.server());
+    expect((await diff('verify')).run.code).toBe(0);
     // WHEN a person scales apicast-production to 5 and removes the managed-by label of the new database
+    const database = '/apis/apps/v1/namespaces/3scale-db/deployments/system-postgresql-external?fieldManager=kubectl-patch';
+    const label = '/metadata/labels/app.kubernetes.io~1managed-by';
     await apiRequestOk(admin, { method: 'PATCH', path: '/apis/apps/v1/namespaces/3scale/deployments/apicast-production?fieldManager=kubectl', body: { spec: { replicas: 5 } }, contentType: 'application/merge-patch+json' });
-    await apiRequestOk(admin, {
-      method: 'PATCH',
-      path: '/apis/apps/v1/namespaces/3scale-db/deployments/system-postgresql-external?fieldManager=kubectl-patch',
-      body: [{ op: 'remove', path: '/metadata/labels/app.kubernetes.io~1managed-by' }],
-      contentType: 'application/json-patch+json',
-    });
-    await settleWorkloads(admin, NAMESPACES);
-    const { run, report } = await diffJson(['-c', planPath, '--kubeconfig', kubeconfig, '--phase', 'verify']);
+    await apiRequestOk(admin, { method: 'PATCH', path: database, body: [{ op: 'remove', path: label }], contentType: 'application/json-patch+json' });
+    await settleWorkloads(admin, FLOW.namespaces);
+    const { run, report } = await diff('verify');
     // THEN diff exits 1: scale-up (the replicas) and prepare (the label) are drifted
     expect(run.code).toBe(1);
     expect(statuses(report)['scale-up']).toBe('drifted');
     expect(statuses(report).prepare).toBe('drifted');
     expect(report.objects.find((o) => o.ref.name === 'apicast-production')).toMatchObject({ verdict: 'changed', changes: [{ path: 'spec.replicas', op: 'replace', live: 5, desired: 3 }] });
-    // WHEN the 3scale operator reconciles (its APIManager sets apicast-production to 3) and the label is put back
+    // WHEN the 3scale operator reconciles (its APIManager sets apicast-production to 3) and a person puts the label back
     expect(await operatorRestoresReplicas(admin, '3scale')).toEqual(['apicast-production']);
-    await apiRequestOk(admin, {
-      method: 'PATCH',
-      path: '/apis/apps/v1/namespaces/3scale-db/deployments/system-postgresql-external?fieldManager=kubectl-patch',
-      body: [{ op: 'add', path: '/metadata/labels/app.kubernetes.io~1managed-by', value: 'threescale-migrate' }],
-      contentType: 'application/json-patch+json',
-    });
-    await settleWorkloads(admin, NAMESPACES);
+    await apiRequestOk(admin, { method: 'PATCH', path: database, body: [{ op: 'add', path: label, value: 'threescale-migrate' }], contentType: 'application/json-patch+json' });
+    await settleWorkloads(admin, FLOW.namespaces);
     // THEN the install is in sync again
-    const after = await diffJson(['-c', planPath, '--kubeconfig', kubeconfig, '--phase', 'verify']);
+    const after = await diff('verify');
     expect(after.report.objects.filter((o) => o.verdict === 'changed').map((o) => o.ref.name)).toEqual([]);
     expect({ code: after.run.code, scaleUp: statuses(after.report)['scale-up'], prepare: statuses(after.report).prepare }).toEqual({ code: 0, scaleUp: 'applied', prepare: 'applied' });
   });
+});
+
+describe('PostgreSQL migration on the real API server, rolled back from cutover', () => {
+  const m = useRealMigration({ ...FLOW, tempPrefix: 'e2e-real-postgresql-rollback' });
+
+  test('GIVEN the install migrated up to cutover WHEN each rollback folder is applied in reverse order THEN each is in sync and the install runs as before', async () => {
+    // GIVEN
+    await m.applyForward(FORWARD.slice(0, FORWARD.indexOf('cutover') + 1));
+    expect((await cli(['diff', '-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', 'cutover'])).code).toBe(0);
+    const order = m.result().rollbacks.map((s) => s.phase.definition.id).filter((id) => FORWARD.indexOf(id) <= FORWARD.indexOf('cutover')).reverse();
+    expect(order).toEqual(['cutover', 'persist', 'load-redis', 'scale-down', 'prepare']);
+    for (const id of order) {
+      // WHEN the rollback folder is applied and its Jobs succeed (the one of prepare deletes what prepare created)
+      const state = await m.applyRollback(id);
+      // THEN diff of that rollback folder exits 0
+      const run = await cli(['diff', '-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', `rollback/${id}`]);
+      expect({ id, code: run.code, stderr: run.stderr }).toEqual({ id, code: 0, stderr: '' });
+      expect(run.stdout).toContain(`rollback/${state.phase.folder}: in sync`);
+    }
+    // AND the install runs as before: every 3scale Deployment at its captured count, the old databases running
+    const admin = adminEndpoint(m.server());
+    const replicasOf = async (name: string): Promise<unknown> =>
+      ((await apiRequestOk(admin, { method: 'GET', path: `/apis/apps/v1/namespaces/3scale/deployments/${name}` })) as { spec: { replicas?: number } }).spec.replicas;
+    for (const [name, replicas] of Object.entries(loadMigrationPlan(m.planPath()).plan.spec.replicas)) expect({ name, replicas: await replicasOf(name) }).toEqual({ name, replicas });
+    for (const name of ['system-postgresql', 'backend-redis', 'system-redis']) expect({ name, replicas: await replicasOf(name) }).toEqual({ name, replicas: 1 });
+    const apim = (await apiRequestOk(admin, { method: 'GET', path: '/apis/apps.3scale.net/v1alpha1/namespaces/3scale/apimanagers/apimanager' })) as { spec: unknown };
+    expect(apim.spec).toMatchObject({ system: { database: { postgresql: {} } } });
+    // AND what prepare created is gone, the namespace included
+    expect((await apiRequest(admin, { method: 'GET', path: '/api/v1/namespaces/3scale-db' })).status).toBe(404);
+    expect(leakedInTranscript()).toEqual([]);
+  }, FLOW_TIMEOUT_MS);
 });
