@@ -36,8 +36,12 @@ export interface RealMigration {
   readonly result: () => SynthResult;
   /** The engine applies the folder of `state`, then the controllers catch up. */
   applyState(state: FolderState): Promise<void>;
+  /** What a Job's script writes: its evidence record, under the Job's own field manager. */
+  recordEvidence(job: KubeObject, phase: 'Succeeded' | 'Running' | 'Failed', result: string): Promise<void>;
   /** The Jobs end as their scripts would: evidence, then the Job controller's Complete. */
   runJobs(jobs: readonly KubeObject[]): Promise<void>;
+  /** RFC 6902 patch of one live object, as `kubectl patch --type json` (rejects with the server's answer). */
+  jsonPatch(ref: { readonly apiVersion: string; readonly kind: string; readonly namespace: string; readonly name: string }, operations: readonly unknown[]): Promise<KubeObject>;
   /** Applies the forward phases `ids` in order, running their Jobs to success. */
   applyForward(ids: readonly string[]): Promise<void>;
   /**
@@ -76,14 +80,22 @@ export function useRealMigration(options: { readonly fixture: keyof typeof LIVE_
       await applyFolder(server(), join(ctx.dist, state.folder), options.engine);
       await settleWorkloads(adminEndpoint(server()), options.namespaces);
     },
-    async runJobs(jobs) {
+    async recordEvidence(job, phase, result) {
       const admin = adminEndpoint(server());
+      const { object, fieldManager } = evidenceRecord(job, phase, result);
+      const path = `${await resourcePath(admin, { apiVersion: 'v1', kind: 'ConfigMap', namespace: object.metadata.namespace, name: object.metadata.name })}?fieldManager=${fieldManager}&force=true`;
+      await apiRequestOk(admin, { method: 'PATCH', path, body: JSON.stringify(object), contentType: 'application/apply-patch+yaml' });
+    },
+    async runJobs(jobs) {
       for (const job of jobs) {
-        const { object, fieldManager } = evidenceRecord(job, 'Succeeded', `${job.metadata.name} done`);
-        const path = `${await resourcePath(admin, { apiVersion: 'v1', kind: 'ConfigMap', namespace: object.metadata.namespace, name: object.metadata.name })}?fieldManager=${fieldManager}&force=true`;
-        await apiRequestOk(admin, { method: 'PATCH', path, body: JSON.stringify(object), contentType: 'application/apply-patch+yaml' });
-        await completeJob(admin, job.metadata.namespace!, job.metadata.name);
+        await flow.recordEvidence(job, 'Succeeded', `${job.metadata.name} done`);
+        await completeJob(adminEndpoint(server()), job.metadata.namespace!, job.metadata.name);
       }
+    },
+    async jsonPatch(ref, operations) {
+      const admin = adminEndpoint(server());
+      const path = `${await resourcePath(admin, ref)}?fieldManager=kubectl-patch`;
+      return (await apiRequestOk(admin, { method: 'PATCH', path, body: operations, contentType: 'application/json-patch+json' })) as KubeObject;
     },
     async applyForward(ids) {
       for (const id of ids) {
