@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadMigrationPlan } from '../support/plans.js';
-import { cli, diffJson, FakeCluster, forwardState, jobsOf, statuses, useDiscoveredPlan } from './harness.js';
+import { cli, diffJson, expectPhasesAfter, FakeCluster, forwardState, jobsOf, statuses, useDiscoveredPlan } from './harness.js';
 
 const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify'];
 
@@ -88,15 +88,9 @@ describe('diff and status through the migration', () => {
       // THEN diff of that folder is in sync (exit 0)
       const { run, report } = await diffJson(['-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', id]);
       expect({ id, code: run.code, stderr: run.stderr }).toEqual({ id, code: 0, stderr: '' });
-      const phases = statuses(report);
-      expect({ id, status: phases[id] }).toEqual({ id, status: 'applied' });
-      // AND every earlier phase is applied, or superseded by a later one (scale-down once scale-up is live)
-      for (const earlier of FORWARD.slice(0, i)) {
-        const expected = earlier === 'scale-down' && FORWARD.indexOf('scale-up') <= i ? 'superseded' : 'applied';
-        expect({ id, earlier, status: phases[earlier] }).toEqual({ id, earlier, status: expected });
-      }
-      // AND the next phase is the one to apply; the rest wait for it
-      for (const later of FORWARD.slice(i + 1)) expect({ id, later, status: phases[later] }).toEqual({ id, later, status: later === FORWARD[i + 1] ? 'pending' : 'blocked' });
+      // AND it is applied, every earlier phase applied or superseded (scale-down once scale-up is live), the
+      // next one pending and the rest waiting for it
+      expectPhasesAfter(report, FORWARD, i);
       expect(report).toMatchObject({ currentPhase: id, outOfOrder: [], target: state.folder, inSync: true });
       // AND every Job of the phase is judged by its evidence
       for (const job of jobs) {

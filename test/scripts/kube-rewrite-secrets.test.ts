@@ -26,7 +26,7 @@ describe('kube/rewrite-secrets.sh on the real API server, under the Job\'s Servi
   let job: RenderedKubeJob;
   let rewrites: string;
   let fixture: KubeObject[];
-  const cluster = useRealKubeScriptSuite('postgresql', [NS, '3scale-db'], () => job, {
+  const cluster = useRealKubeScriptSuite('postgresql', [NS, '3scale-db'], () => [job], {
     setup: async () => {
       const { plan } = loadMigrationPlan(EXAMPLE_PLANS.postgresql);
       rewrites = secretRewrites(plan)

@@ -7,7 +7,7 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { KubeObject } from '../../../src/kube/kube-object.js';
 import { IN_CI, runScript, type ScriptResult } from '../db-servers.js';
@@ -50,12 +50,13 @@ export async function emptyNamespaces(endpoint: ApiEndpoint, namespaces: readonl
 export interface RealKubeScriptCluster {
   readonly server: RealApiServer;
   readonly admin: ApiEndpoint;
-  /** Kubeconfig with the token of the Job's ServiceAccount. */
-  readonly kubeconfig: string;
   /** Scratch folder given to the scripts as WORK (the Job's emptyDir). */
   readonly work: string;
-  /** Runs the Job's script with its environment (WORK, KUBECONFIG, HOME and the built kubectl) and overrides. */
-  run(overrides?: Record<string, string>): Promise<ScriptResult>;
+  /**
+   * Runs a Job's script (the first Job of the suite by default) with its environment (WORK, HOME, the built
+   * kubectl, KUBECONFIG with a token of the Job's ServiceAccount) and overrides.
+   */
+  run(overrides?: Record<string, string>, job?: RenderedKubeJob): Promise<ScriptResult>;
   /** The stored object, or undefined. */
   get(apiVersion: string, kind: string, namespace: string, name: string): Promise<KubeObject | undefined>;
   /** Server-side applies objects as the test's own actor (the admin), e.g. to change a Secret before a run. */
@@ -64,13 +65,13 @@ export interface RealKubeScriptCluster {
 
 /**
  * Registers the hooks of a kube script suite on the real server: the server for the file, then before each
- * test empty `namespaces`, seed the fixture and the Job's access (from `job()`, rendered in `setup`), and get
- * its token. Skipped with a warning without the binaries; fails with CI set.
+ * test empty `namespaces`, seed the fixture and the access of the Jobs (from `jobs()`, rendered in `setup`), and
+ * get their tokens. Skipped with a warning without the binaries; fails with CI set.
  */
 export function useRealKubeScriptSuite(
   fixtureName: keyof typeof LIVE_FIXTURES,
   namespaces: readonly string[],
-  job: () => RenderedKubeJob,
+  jobs: () => readonly RenderedKubeJob[],
   options: { readonly setup?: () => Promise<void> } = {},
 ): () => RealKubeScriptCluster {
   const server = useRealApiServer();
@@ -94,21 +95,24 @@ export function useRealKubeScriptSuite(
     if (!available()) return;
     const s = server();
     const admin = adminEndpoint(s);
-    const namespaced = [...fixture, ...job().access].filter((o) => o.metadata.namespace).map((o) => ({ apiVersion: o.apiVersion, kind: o.kind }));
+    const access = jobs().flatMap((j) => j.access);
+    const namespaced = [...fixture, ...access].filter((o) => o.metadata.namespace).map((o) => ({ apiVersion: o.apiVersion, kind: o.kind }));
     const kinds = [...new Map([...namespaced, ...SCRIPT_KINDS].map((r) => [`${r.apiVersion} ${r.kind}`, r])).values()];
     await emptyNamespaces(admin, namespaces, kinds);
-    await seedObjects(admin, [...fixture, ...job().access]);
-    const account = job().access.find((o) => o.kind === 'ServiceAccount');
-    if (!account) throw new Error(`the chart renders no ServiceAccount for Job ${job().name}`);
-    const kubeconfig = await s.kubeconfig({ token: await s.serviceAccountToken(account.metadata.namespace!, account.metadata.name), namespace: job().namespace });
+    await seedObjects(admin, [...fixture, ...access]);
+    const kubeconfigs = new Map<string, string>();
+    for (const j of jobs()) {
+      const account = j.access.find((o) => o.kind === 'ServiceAccount');
+      if (!account) throw new Error(`the chart renders no ServiceAccount for Job ${j.name}`);
+      kubeconfigs.set(j.name, await s.kubeconfig({ token: await s.serviceAccountToken(account.metadata.namespace!, account.metadata.name), namespace: j.namespace }));
+    }
     const work = await mkdtemp(join(home, 'work-'));
     current = {
       server: s,
       admin,
-      kubeconfig,
       work,
-      run: (overrides = {}) =>
-        runScript(job().script, { ...job().env, WORK: work, KUBECONFIG: kubeconfig, HOME: home, ...overrides }, { timeoutMs: 90_000, pathPrefix: [s.kubectl.replace(/\/kubectl$/, '')] }),
+      run: (overrides = {}, job = jobs()[0]!) =>
+        runScript(job.script, { ...job.env, WORK: work, KUBECONFIG: kubeconfigs.get(job.name)!, HOME: home, ...overrides }, { timeoutMs: 90_000, pathPrefix: [dirname(s.kubectl)] }),
       async get(apiVersion, kind, namespace, name) {
         const answer = await apiRequest(admin, { method: 'GET', path: await resourcePath(admin, { apiVersion, kind, namespace, name }) });
         return answer.status === 200 ? (answer.body as KubeObject) : undefined;
