@@ -6,14 +6,15 @@
  * remove.
  *
  * Both versions are normalized first as desired objects (offline), so a field that only moved between its
- * explicit and its defaulted form, or between two spellings of a quantity, is not a removal. Keyed list items
- * are addressed by their merge key (`/spec/template/spec/containers/name=app/env/name=OLD`); atomic and set
- * lists, and empty objects, are leaves: a removal covers them whole.
+ * explicit and its defaulted form, or between two spellings of a quantity, is not a removal. Each removal is
+ * the outermost part that is gone: a keyed list item whose key the current version no longer lists is one
+ * pointer by merge key (`/spec/template/spec/containers/name=app/env/name=OLD`); atomic and set lists are
+ * compared whole by the diff itself. A field the current version sets to `null` is never a removal.
  */
 import { isJsonObject, type JsonValue, type KubeObject } from './json.js';
-import { formatPointer, parsePointer, resolvePointer } from './json-pointer.js';
+import { formatPointer, resolvePointer } from './json-pointer.js';
 import { LIST_ITEM } from './field-types.js';
-import { itemKeyParts, mergeKeyFor } from './list-keys.js';
+import { itemKeyParts, mergeKeyFor, type MergeKeyFields } from './list-keys.js';
 import { listRulesFor, type ListRules } from './list-types.js';
 import { normalize } from './normalize.js';
 
@@ -24,11 +25,13 @@ export function droppedPaths(earlier: readonly KubeObject[], current: KubeObject
   }
   const now = normalize(current, { mode: 'offline', side: 'desired' });
   const rules = listRulesFor(now);
+  // A `null` in the current object sets nothing (server-side apply leaves what others own): never a removal.
+  const nulls = nullPointers(current, [], [], undefined, rules);
   const dropped = new Set<string>();
   for (const version of earlier) {
     const before = normalize(version, { mode: 'offline', side: 'desired' });
-    for (const pointer of leafPointers(before, [], [], undefined, rules)) {
-      if (!resolvePointer(now, parsePointer(pointer)).found) {
+    for (const pointer of missingSubtrees(before, now, [], [], undefined, rules)) {
+      if (!nulls.some((n) => pointer === n || pointer.startsWith(`${n}/`))) {
         dropped.add(pointer);
       }
     }
@@ -36,25 +39,50 @@ export function droppedPaths(earlier: readonly KubeObject[], current: KubeObject
   return [...dropped].sort();
 }
 
-function leafPointers(value: JsonValue, tokens: string[], path: string[], listName: string | undefined, rules: ListRules): string[] {
-  if (Array.isArray(value)) {
-    const fields = mergeKeyFor(listName, value, rules(path));
-    if (fields === undefined) {
-      return [formatPointer(tokens)];
+/**
+ * Walks `before` and names the outermost parts `now` lacks: a whole keyed list item when its key is gone, a
+ * field when it is gone; atomic and set lists and empty objects count whole.
+ */
+function missingSubtrees(before: JsonValue, now: JsonValue | undefined, tokens: string[], path: string[], listName: string | undefined, rules: ListRules): string[] {
+  if (now === undefined) {
+    return tokens.length === 0 ? [] : [formatPointer(tokens)];
+  }
+  if (Array.isArray(before)) {
+    const fields = mergeKeyFor(listName, before, rules(path));
+    if (fields === undefined || !Array.isArray(now)) {
+      return [];
     }
-    return value.flatMap((item) => {
-      const key = itemKeyParts(item, fields)
-        .map(([field, v]) => `${field}=${v}`)
-        .join(',');
-      return leafPointers(item, [...tokens, key], [...path, LIST_ITEM], undefined, rules);
+    return before.flatMap((item) => {
+      const token = keyToken(item, fields);
+      const match = resolvePointer(now, [token]);
+      return missingSubtrees(item, match.found ? match.value : undefined, [...tokens, token], [...path, LIST_ITEM], undefined, rules);
     });
   }
-  if (isJsonObject(value)) {
-    const entries = Object.entries(value);
-    if (entries.length === 0) {
-      return tokens.length === 0 ? [] : [formatPointer(tokens)];
-    }
-    return entries.flatMap(([key, child]) => leafPointers(child, [...tokens, key], [...path, key], key, rules));
+  if (isJsonObject(before) && isJsonObject(now)) {
+    return Object.entries(before).flatMap(([key, child]) =>
+      missingSubtrees(child, Object.hasOwn(now, key) ? now[key] : undefined, [...tokens, key], [...path, key], key, rules),
+    );
   }
-  return [formatPointer(tokens)];
+  return [];
+}
+
+/** Pointers of the `null` values of `value`, keyed list items named by merge key. */
+function nullPointers(value: JsonValue, tokens: string[], path: string[], listName: string | undefined, rules: ListRules): string[] {
+  if (value === null) {
+    return [formatPointer(tokens)];
+  }
+  if (Array.isArray(value)) {
+    const fields = mergeKeyFor(listName, value, rules(path));
+    return fields === undefined ? [] : value.flatMap((item) => nullPointers(item, [...tokens, keyToken(item, fields)], [...path, LIST_ITEM], undefined, rules));
+  }
+  if (isJsonObject(value)) {
+    return Object.entries(value).flatMap(([key, child]) => nullPointers(child, [...tokens, key], [...path, key], key, rules));
+  }
+  return [];
+}
+
+function keyToken(item: JsonValue, fields: MergeKeyFields): string {
+  return itemKeyParts(item, fields)
+    .map(([field, v]) => `${field}=${v}`)
+    .join(',');
 }

@@ -60,7 +60,7 @@ describe('diff --live-file', () => {
     expect(report).toMatchObject({
       mode: 'offline',
       approximate: true,
-      fieldManager: null,
+      fieldManager: 'threescale-migrate',
       source: `exported objects in ${LIVE_FIXTURES.postgresql} (offline, approximate)`,
       currentPhase: null,
       outOfOrder: [],

@@ -393,7 +393,9 @@ export class FakeStore {
     if (!manager) return badRequest('PATCH is not supported: fieldManager is required for apply requests');
     let applied: unknown;
     try {
-      applied = parseYaml(rawBody, { uniqueKeys: true });
+      // A null in an apply configuration sets nothing: the field stays as other managers left it (and is
+      // pruned only when this manager owned it alone), as structured-merge-diff treats it.
+      applied = withoutNulls(parseYaml(rawBody, { uniqueKeys: true }) as Json);
     } catch {
       return badRequest('error decoding YAML: invalid apply patch body');
     }
@@ -439,8 +441,11 @@ export class FakeStore {
     if (previous) {
       const ownedByOthers = new Set<string>();
       for (const e of entries) if (!isMine(e)) for (const p of fromFieldsV1(e.fieldsV1)) ownedByOthers.add(p);
+      // A keyed list item nobody sets any more goes whole (as structured-merge-diff prunes it), not leaf by
+      // leaf: removing its key field first would leave the rest of the item behind, unfindable.
+      const kept = [...appliedPaths, ...ownedByOthers];
       for (const path of fromFieldsV1(previous.fieldsV1)) {
-        if (!appliedPaths.has(path) && !ownedByOthers.has(path)) deleteAtPath(merged, path);
+        if (!appliedPaths.has(path) && !ownedByOthers.has(path)) deleteAtPath(merged, outermostUnkeptItem(path, kept) ?? path);
       }
     }
     merged = { ...merged, metadata: { ...(merged.metadata as JsonObject) } };
@@ -694,4 +699,24 @@ function pathToDotted(path: string): string {
     .split(SEP)
     .map((seg) => (seg.startsWith('f:') ? `.${seg.slice(2)}` : `[${seg.slice(2)}]`))
     .join('');
+}
+
+/** The outermost keyed list item on `path` that no kept path lies in, or undefined. */
+function outermostUnkeptItem(path: string, kept: readonly string[]): string | undefined {
+  const segs = path.split(SEP);
+  for (let i = 0; i < segs.length; i += 1) {
+    if (!segs[i]!.startsWith('k:')) continue;
+    const prefix = segs.slice(0, i + 1).join(SEP);
+    if (!kept.some((k) => k === prefix || k.startsWith(prefix + SEP))) return prefix;
+  }
+  return undefined;
+}
+
+/** `value` without the `null` fields of its maps. */
+function withoutNulls(value: Json): Json {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (!isObject(value)) return value;
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
+  return out;
 }
