@@ -1,6 +1,6 @@
 /**
  * The fields an applier stopped setting: every field an earlier version of an object set that the current
- * version no longer has, as removal pointers for `CompareOptions.removedPaths`. Server-side apply removes
+ * version no longer has, and every field it sets to `null`, as removal pointers for `CompareOptions.removedPaths`. Server-side apply removes
  * exactly those from the live object when the same field manager applies the current version (unless another
  * manager owns them), so in offline mode, where no dry-run answers, they stand for what the server would
  * remove.
@@ -9,10 +9,11 @@
  * explicit and its defaulted form, or between two spellings of a quantity, is not a removal. Each removal is
  * the outermost part that is gone: a keyed list item whose key the current version no longer lists is one
  * pointer by merge key (`/spec/template/spec/containers/name=app/env/name=OLD`); atomic and set lists are
- * compared whole by the diff itself. A field the current version sets to `null` is never a removal.
+ * compared whole by the diff itself. A field the current version sets to `null` is a removal too (whoever set
+ * it), unless the API server defaults it again.
  */
 import { isJsonObject, type JsonValue, type KubeObject } from './json.js';
-import { formatPointer, resolvePointer } from './json-pointer.js';
+import { formatPointer, parsePointer, resolvePointer } from './json-pointer.js';
 import { LIST_ITEM } from './field-types.js';
 import { itemKeyParts, mergeKeyFor, type MergeKeyFields } from './list-keys.js';
 import { listRulesFor, type ListRules } from './list-types.js';
@@ -20,20 +21,15 @@ import { normalize } from './normalize.js';
 
 /** Pointers of the fields that some version in `earlier` sets and `current` does not, sorted, without repeats. */
 export function droppedPaths(earlier: readonly KubeObject[], current: KubeObject): string[] {
-  if (earlier.length === 0) {
-    return [];
-  }
   const now = normalize(current, { mode: 'offline', side: 'desired' });
   const rules = listRulesFor(now);
-  // A `null` in the current object sets nothing (server-side apply leaves what others own): never a removal.
-  const nulls = nullPointers(current, [], [], undefined, rules);
-  const dropped = new Set<string>();
+  // A `null` in the current object removes the field, whoever set it (kube-apiserver's answer), unless the
+  // server defaults it again (then normalization filled the default in and the values are compared).
+  const dropped = new Set<string>(nullPointers(current, [], [], undefined, rules).filter((p) => !resolvePointer(now, parsePointer(p)).found));
   for (const version of earlier) {
     const before = normalize(version, { mode: 'offline', side: 'desired' });
     for (const pointer of missingSubtrees(before, now, [], [], undefined, rules)) {
-      if (!nulls.some((n) => pointer === n || pointer.startsWith(`${n}/`))) {
-        dropped.add(pointer);
-      }
+      dropped.add(pointer);
     }
   }
   return [...dropped].sort();

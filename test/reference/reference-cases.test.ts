@@ -7,10 +7,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ObjectVerdict } from '../../src/status/object-verdicts.js';
 import { startFakeApiServer, type FakeApiServer } from '../support/fake-api-server.js';
+import { useRealApiServer } from '../support/real-api/index.js';
 import { judgeCase, loadReferenceCases, prepareCase, type Expectation, type TestCluster } from '../support/reference-cases.js';
 
 const CASES = loadReferenceCases();
 const MODES = ['live', 'offline'] as const;
+const TABLE = CASES.flatMap((c) => MODES.map((mode) => ({ c, mode, name: `GIVEN ${c.case} WHEN diff runs ${mode} THEN ${c.expect[mode].verdict}` })));
 
 /** The verdict as the fixture states expectations: the verdict, the changes as `<op> <path>`, the reason. */
 function expectVerdict(actual: ObjectVerdict, expected: Expectation): void {
@@ -26,6 +28,7 @@ test('GIVEN the fixture folder WHEN it is read THEN it holds every reference cas
     'defaults-only.yaml',
     'empty-list-against-null.yaml',
     'null-in-applied-config.yaml',
+    'null-in-string-map.yaml',
     'operator-recreated.yaml',
     'pvc-kept-after-copy-data.yaml',
     'pvc-recreated-after-copy-data.yaml',
@@ -49,8 +52,21 @@ describe('reference cases on the fake API server', () => {
   });
   afterAll(() => api?.close());
 
-  const table = CASES.flatMap((c) => MODES.map((mode) => ({ c, mode, name: `GIVEN ${c.case} WHEN diff runs ${mode} THEN ${c.expect[mode].verdict}` })));
-  test.each(table)('$name', async ({ c, mode }) => {
+  test.each(TABLE)('$name', async ({ c, mode }) => {
+    expectVerdict(await judgeCase(cluster, c, mode), c.expect[mode]);
+  });
+});
+
+describe('reference cases on the real kube-apiserver', () => {
+  const server = useRealApiServer();
+  let cluster: TestCluster;
+  beforeAll(async () => {
+    const api = server();
+    cluster = { kubeconfig: await api.kubeconfig(), url: api.url, token: api.adminToken, caPem: api.caPem };
+    for (const c of CASES) await prepareCase(cluster, c);
+  });
+
+  test.each(TABLE)('$name', async ({ c, mode }) => {
     expectVerdict(await judgeCase(cluster, c, mode), c.expect[mode]);
   });
 });
