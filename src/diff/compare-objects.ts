@@ -20,6 +20,7 @@
  */
 import { create, type Delta, type Options } from 'jsondiffpatch';
 import pc from 'picocolors';
+import { protectJson } from '../redact/session.js';
 import { isQuantityField, LIST_ITEM } from './field-types.js';
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue, type KubeObject } from './json.js';
 import { parsePointer, removeAt, resolvePointer } from './json-pointer.js';
@@ -88,8 +89,10 @@ export function compareObjects(desired: KubeObject, live: KubeObject, options: C
   const normalizedLive = normalizeWithFindings(live, { mode: options.mode, side: 'live' });
 
   const masker = new SecretMasker();
-  const right = maskObject(normalizedDesired.object, masker, options.mask);
-  const maskedLive = maskObject(normalizedLive.object, masker, options.mask);
+  // Values read from Secrets become whole tokens first (printing masks them), so the URL rule cannot leave
+  // part of one readable; keys stay as they are, removal paths name them.
+  const right = maskObject(protectJson(normalizedDesired.object, { keys: false }), masker, options.mask);
+  const maskedLive = maskObject(protectJson(normalizedLive.object, { keys: false }), masker, options.mask);
 
   const rules = listRulesFor(right);
   const changes: Change[] = applyRemovals(right, maskedLive, options.removedPaths ?? [], rules);

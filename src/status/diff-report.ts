@@ -7,6 +7,7 @@ import { findFolderState } from '../synth/folder-target.js';
 import type { FolderState, SynthResult } from '../synth/synthesize.js';
 import type { Explanation } from './explain/explain-failures.js';
 import type { LiveSource } from './live-source.js';
+import type { SynthesizedTarget } from './synthesized-target.js';
 import { type DesiredCheck, ObjectJudge, type ObjectVerdict, SATISFIED, UNKNOWN } from './object-verdicts.js';
 
 const SCOPE = 'threescale-migrate.3scale.net/scope';
@@ -75,6 +76,11 @@ export interface DiffReport {
   readonly explanations?: readonly Explanation[];
   /** Present only with `--explain`: what could not be read for the explanations (permissions, offline, caps). */
   readonly explainNotes?: readonly string[];
+  /**
+   * Present when a synthesized folder was read (`--dir`): where it is, which
+   * engine's wiring it holds and the folder that wiring reconciles (the target when `--phase` is not given).
+   */
+  readonly synthesized?: SynthesizedTarget;
 }
 
 /** Options of {@link buildDiffReport}. */

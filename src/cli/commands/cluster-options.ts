@@ -4,7 +4,8 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 export function addCompareOptions(command: Command): Command {
   return command
     .requiredOption('-c, --config <file>', 'plan file (migration.yaml)')
-    .option('--phase <phase>', 'folder to compare object by object: a phase id or rollback/<id> (default: spec.gitops.targetPhase)')
+    .option('--phase <phase>', 'folder to compare object by object: a phase id or rollback/<id> (default: the phase the wiring in --dir reconciles, else spec.gitops.targetPhase)')
+    .option('--dir <folder>', 'the folder synth wrote (its --out): the target is the phase its GitOps wiring reconciles, and the advice names this folder (default: none; the target is spec.gitops.targetPhase and the advice names dist, synth\'s default --out)')
     .option('--live-file <path>', 'compare with an exported `oc get -o yaml` List (or a folder of them) instead of a cluster; verdicts are approximate')
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)')
     .option('--context <name>', 'kubeconfig context')
@@ -37,6 +38,7 @@ export function versionRequirementsOption(): Option {
 export interface CompareFlags {
   readonly config: string;
   readonly phase?: string;
+  readonly dir?: string;
   readonly liveFile?: string;
   readonly kubeconfig?: string;
   readonly context?: string;
@@ -52,6 +54,7 @@ export function compareOptions(flags: CompareFlags) {
   return {
     planPath: flags.config,
     phase: flags.phase,
+    dir: flags.dir,
     liveFile: flags.liveFile,
     kubeconfig: flags.kubeconfig,
     context: flags.context,
