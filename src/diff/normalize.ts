@@ -9,8 +9,10 @@
  * - N7 Secret `stringData` folded into `data`; N18 API defaults filled (offline, desired side);
  * - N10 numeric int-or-string ports as numbers; N11 `protocol: TCP` on ports; N8 quantities canonical;
  * - N6 empty bag maps dropped; N12 keyed lists sorted by merge key; N13 duplicate keys reported;
- * - N28 `null` map values dropped (an applied `null` sets nothing, as server-side apply treats it), and in
- *   built-in kinds empty lists dropped too (their Go types omit an empty list: `[]` = `null` = absent).
+ * - N28 `null` map values dropped (an applied `null` removes the field, which the API server may default
+ *   again: defaults are filled after; in maps of strings of built-in kinds, labels, annotations and
+ *   ConfigMap data, `null` is the empty string), and in built-in kinds empty lists dropped too (their Go
+ *   types omit an empty list: `[]` = `null` = absent). The removal itself is the caller's (`dropped-paths.ts`).
  *   Lists follow the kind's list types (`list-types.ts`): a custom resource's CRD decides, atomic by default.
  *
  * Pure: the input is never modified, and `normalize(normalize(x))` deep-equals `normalize(x)`.
@@ -142,10 +144,10 @@ export function normalizeWithFindings(obj: KubeObject, options: NormalizeOptions
   if (builtIn === 'Secret') {
     foldSecretStringData(out); // N7
   }
+  dropNulls(out, builtIn !== undefined); // N28
   if (options.mode === 'offline' && options.side === 'desired') {
     fillOfflineDefaults(out); // N18
   }
-  dropNulls(out, builtIn !== undefined); // N28
   rewriteValues(out, [], kind, builtIn !== undefined); // N10, N11, N8
   dropEmptyBags(out, [], kind); // N6
   const findings: Finding[] = [];
@@ -366,25 +368,34 @@ function dropEmptyBags(value: JsonValue, path: string[], kind: string | undefine
 }
 
 /**
- * N28: `null` map values go (a `null` in an applied configuration sets nothing: server-side apply leaves a
- * field other managers own as it is, and the API server stores no `null` in built-in kinds); in built-in
+ * N28: `null` map values go (a `null` in an applied configuration removes the field, even one another manager
+ * set, as kube-apiserver answers; a default then comes back, so defaults are filled after this); in built-in
  * kinds, empty lists go too (omitted by their Go types, so `[]`, `null` and absent are one value). Custom
  * resources keep `[]`: the API server stores it as sent.
  */
-function dropNulls(value: JsonValue, builtIn: boolean): void {
+function dropNulls(value: JsonValue, builtIn: boolean, path: string[] = []): void {
   if (Array.isArray(value)) {
-    value.forEach((item) => dropNulls(item, builtIn));
+    value.forEach((item) => dropNulls(item, builtIn, [...path, LIST_ITEM]));
     return;
   }
   if (!isJsonObject(value)) {
     return;
   }
   for (const [key, child] of Object.entries(value)) {
-    dropNulls(child, builtIn);
-    if (child === null || (builtIn && Array.isArray(child) && child.length === 0)) {
+    dropNulls(child, builtIn, [...path, key]);
+    if (child === null && builtIn && isStringMap(path)) {
+      // A map of strings decodes null as the empty string (kube-apiserver stores "").
+      value[key] = '';
+    } else if (child === null || (builtIn && Array.isArray(child) && child.length === 0)) {
       delete value[key];
     }
   }
+}
+
+/** Maps of strings in built-in kinds: labels, annotations, ConfigMap `data`. */
+function isStringMap(path: readonly string[]): boolean {
+  const last = path[path.length - 1];
+  return ((last === 'labels' || last === 'annotations') && path[path.length - 2] === 'metadata') || (path.length === 1 && last === 'data');
 }
 
 /** N12 sorts keyed lists by merge key (and set lists by value); N13 reports duplicate keys. */

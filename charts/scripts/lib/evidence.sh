@@ -153,8 +153,9 @@ _evidence_targets() {
     esac
     tmp="$(mktemp)"
     code="$(_kube_curl GET "${KUBE_API%/}/$path" "$tmp" || true)"
-    # The first "uid" of the compact JSON answer is metadata.uid (ownerReferences come after it).
-    uid="$(grep -o '"uid":"[A-Za-z0-9-]*"' "$tmp" | head -n 1 | cut -d'"' -f4 || true)"
+    # The first "uid" of the answer is metadata.uid (ownerReferences come after it). kube-apiserver indents
+    # its JSON for curl's User-Agent, hence the optional blank.
+    uid="$(grep -o '"uid": *"[A-Za-z0-9-]*"' "$tmp" | head -n 1 | cut -d'"' -f4 || true)"
     rm -f "$tmp"
     if [ "$code" = 200 ] && [ -n "$uid" ]; then
       out="${out:+$out,}$kind/$ns/$name=$uid"
