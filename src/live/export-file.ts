@@ -9,7 +9,8 @@
  * - Every problem ends in one sentence naming the file (and document/item), never quoting file
  *   content: exports hold Secrets.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { FileShapeError, readBoundedFile } from '../util/read-bounded-file.js';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../kube/kube-object.js';
@@ -185,12 +186,11 @@ export async function readExportFile(file: string, options: ExportReadOptions = 
   const maxBytes = options.maxFileBytes ?? 64 * 1024 * 1024;
   let buffer: Buffer;
   try {
-    const info = await stat(file);
-    if (info.isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
-    if (info.size > maxBytes) throw exportError(file, `file ${file} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB`);
-    buffer = await readFile(file);
+    buffer = readBoundedFile(file, maxBytes);
   } catch (err) {
-    if (LiveReadError.isLiveReadError(err)) throw err;
+    if (err instanceof FileShapeError) {
+      throw exportError(file, err.reason === 'too-large' ? `file ${file} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB` : `file ${file} ${err.message}`);
+    }
     throw exportError(file, `cannot read file ${file}: ${describeFsError(err)}`);
   }
   if (buffer.includes(0)) throw exportError(file, `file ${file} is binary, not YAML or JSON`);

@@ -15,7 +15,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
+import { FileShapeError, readBoundedFile } from '../util/read-bounded-file.js';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Cluster, Context, User } from '@kubernetes/client-node';
 import { describeTarget, errorFromTransport, lead, LiveReadError, RequestTimeoutError } from './kube-errors.js';
@@ -118,12 +119,18 @@ function kubeconfigError(message: string, object: string): LiveReadError {
   return new LiveReadError({ kind: 'kubeconfig', object, message });
 }
 
+/** Largest kubeconfig file read (kubeconfigs with embedded certificates are a few KiB to a few hundred). */
+const MAX_KUBECONFIG_BYTES = 16 * 1024 * 1024;
+
 /** Loads one file; errors name the file and at most a line number, never the content. */
 function loadFile(path: string): KubeConfig {
   const kc = new KubeConfig();
   try {
-    kc.loadFromFile(path);
+    // What loadFromFile does, with a read bounded in size and refusing devices and FIFOs.
+    kc.loadFromString(readBoundedFile(path, MAX_KUBECONFIG_BYTES).toString('utf8'));
+    kc.makePathsAbsolute(dirname(path));
   } catch (err) {
+    if (err instanceof FileShapeError) throw kubeconfigError(`cannot read kubeconfig ${path}: it ${err.message}`, path);
     const e = err as { code?: unknown; mark?: { line?: number }; message?: unknown };
     if (e.code === 'ENOENT') throw kubeconfigError(`cannot read kubeconfig ${path}: the file does not exist`, path);
     if (e.code === 'EACCES' || e.code === 'EISDIR') throw kubeconfigError(`cannot read kubeconfig ${path}: ${String(e.code)}`, path);
