@@ -348,3 +348,33 @@ describe('readExport errors: one sentence naming the file', () => {
     expect((await failure(readExport(join(dir, 'emptydir')))).message).toMatch(/^folder .*emptydir holds no \.yaml, \.yml or \.json files$/);
   });
 });
+
+describe('a truncated export (property-based)', () => {
+  test('GIVEN an oc export (YAML List or JSON) cut at any byte WHEN read THEN refused in one sentence, or read whole: never silently fewer objects or fields', async () => {
+    const fc = await import('fast-check');
+    const { stringify } = await import('yaml');
+    // GIVEN: ten objects of the realistic fixture, as `oc get -o yaml` and `-o json` print them
+    const items = (await loadLiveFixture('postgresql')).slice(0, 10);
+    const list = { apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } };
+    const exports = [stringify(list), `${JSON.stringify(list, null, 4)}\n`];
+    const whole = exports.map((text) => parseExportText(text, 'export'));
+    expect(whole[0]).toHaveLength(10);
+    fc.assert(
+      fc.property(fc.constantFrom(0, 1), fc.double({ min: 0, max: 1, noNaN: true }), (which, fraction) => {
+        const text = exports[which]!;
+        const cut = text.slice(0, Math.floor(text.length * fraction));
+        let read: KubeObject[] | undefined;
+        try {
+          read = parseExportText(cut, 'export');
+        } catch (err) {
+          expect(LiveReadError.isLiveReadError(err), String((err as Error).stack)).toBe(true);
+          expect((err as Error).message).not.toContain('\n');
+          return;
+        }
+        // WHEN read at all THEN whole
+        expect(read).toEqual(whole[which]);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
