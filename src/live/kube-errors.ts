@@ -154,7 +154,8 @@ export function describeTarget(op: KubeOperation): string {
   return `${what}${where}`;
 }
 
-function lead(op: KubeOperation): string {
+/** The start of every message about an operation: "cannot list Deployments in namespace 3scale" and the like. */
+export function lead(op: KubeOperation): string {
   return op.verb === 'discover' ? `cannot read ${describeTarget(op)}` : `cannot ${op.verb} ${describeTarget(op)}`;
 }
 

@@ -41,7 +41,14 @@ export function acquireLock(lockPath: string, outDir: string): () => void {
     unlinkSync(own);
   }
   killPoint('locked');
-  return () => unlinkSync(lockPath);
+  return () => {
+    // A lock removed by hand meanwhile is released already.
+    try {
+      unlinkSync(lockPath);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  };
 }
 
 /** Stale lock files of a private name (`<lock>.<pid>`) left by killed runs on this host. */

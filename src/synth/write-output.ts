@@ -1,6 +1,6 @@
 import { lstatSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { killPoint } from './kill-point.js';
 import { acquireLock } from './output-lock.js';
@@ -48,8 +48,7 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[]):
   try {
     const release = acquireLock(side.lock, outDir);
     try {
-      recoverLeftovers(target, side);
-      checkOwnership(target, outDir);
+      prepareFolder(target, side, outDir);
       const complete = await writeStaging(side.staging, files, outDir, () => interrupted !== undefined);
       if (complete) warnings = swapIn(target, side, outDir);
       else rmSync(side.staging, { recursive: true, force: true });
@@ -65,6 +64,20 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[]):
   }
   if (interrupted) process.exit(SIGNAL_EXIT[interrupted]);
   return warnings;
+}
+
+/** Recovers a killed run's leftovers and checks the folder is synth's; a file system error is one sentence too. */
+function prepareFolder(target: string, side: SidePaths, outDir: string): void {
+  try {
+    recoverLeftovers(target, side);
+    checkOwnership(target, outDir);
+  } catch (err) {
+    if (UserError.isUserError(err)) throw err;
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new UserError(
+      `${outDir}: cannot read it or clean up beside it (${code}), so nothing was written; expected a --out location this user may read and write (leftovers of an interrupted synth are named .${basename(target)}.threescale-migrate.*).`,
+    );
+  }
 }
 
 function refuseNonFolder(target: string, outDir: string): void {

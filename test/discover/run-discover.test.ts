@@ -9,6 +9,7 @@ import { loadPlanFile, parsePlan } from '../../src/plan/load-plan.js';
 import { type FakeApiServer, startFakeApiServer } from '../support/fake-api-server.js';
 import { LIVE_FIXTURES, leakedSecrets, loadLiveFixture } from '../support/live-fixtures.js';
 import { loadMigrationPlan, parseMigrationPlan } from '../support/plans.js';
+import { runCli } from '../support/cli.js';
 
 let dir: string;
 /** The PostgreSQL install as `oc get -o json` writes it (JSON reads fast). */
@@ -113,6 +114,26 @@ describe('runDiscover --from-file', () => {
     expect(forced).toMatch(new RegExp(`^wrote ${edited}: `));
     expect(readFileSync(edited, 'utf8')).toContain('kind: MigrationPlan');
     expect(readdirSync(dir).filter((n) => n.includes('.tmp'))).toEqual([]);
+  });
+
+  test('GIVEN the CLI WHEN discover writes a plan file that exists THEN exit 2 in one sentence without --force, exit 0 with it', async () => {
+    // GIVEN
+    const plan = join(dir, 'cli-migration.yaml');
+    const first = await runCli(['discover', '--from-file', postgresqlJson, '--out', plan]);
+    writeFileSync(plan, readFileSync(plan, 'utf8').replace('# Written by', '# Edited by me; written by'));
+
+    // WHEN
+    const again = await runCli(['discover', '--from-file', postgresqlJson, '--out', plan]);
+    const edited = readFileSync(plan, 'utf8');
+    const forced = await runCli(['discover', '--from-file', postgresqlJson, '--out', plan, '--force']);
+
+    // THEN
+    expect(first.code).toBe(0);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toBe(`error: ${plan}: exists and may hold edits; expected a path that does not exist yet, or --force to overwrite it.\n`);
+    expect(edited).toContain('# Edited by me');
+    expect(forced.code).toBe(0);
+    expect(readFileSync(plan, 'utf8')).not.toContain('# Edited by me');
   });
 
   test('APIManagers in two namespaces and no -n: a UserError naming both and the flag', async () => {

@@ -41,7 +41,8 @@ export function sideEntries(parent: string, name = 'dist'): string[] {
 /**
  * Writes the transpiled modules and a script `write.mjs` into `dir`. The script is run as
  * `node write.mjs <outDir> <count> <size> [<tag>]`: it writes `count` files of `size` bytes (starting with
- * the tag) into 50 phase folders, prints `written` and exits 0, or prints the error as JSON and exits 2.
+ * the tag) into 50 phase folders, prints its warnings on stderr and `written` on stdout and exits 0, or prints
+ * the error as JSON and exits 2.
  *
  * @returns the path of write.mjs.
  */
@@ -62,7 +63,7 @@ export function writeOutputScript(dir: string): string {
       'const files = [];',
       "for (let i = 0; i < Number(count); i++) files.push({ path: `${String(i % 50).padStart(2, '0')}-phase/object-${i}.yaml`, content: tag + 'x'.repeat(Number(size)) });",
       'try {',
-      '  await writeOutput(outDir, files);',
+      '  for (const warning of await writeOutput(outDir, files)) process.stderr.write(`warning: ${warning}\\n`);',
       "  process.stdout.write('written\\n');",
       '} catch (err) {',
       '  process.stdout.write(JSON.stringify({ name: err.name, message: err.message }));',

@@ -6,7 +6,7 @@
  * same holds when the recovering run is itself killed at each of its steps.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -130,11 +130,14 @@ describe('writeOutput killed with SIGKILL at every step', () => {
     // kills are checked for readers.
     const recoverySteps = new Set<string>();
     firstSteps.forEach((first, index) => {
+      // The state the first kill left, made once and copied for every kill of the recovering run.
+      const killed = freshParent(true);
+      expect(run(killed.out, index + 1).signal).toBe('SIGKILL');
       const steps = killAtEveryStep(
         () => {
-          const fresh = freshParent(true);
-          expect(run(fresh.out, index + 1).signal).toBe('SIGKILL');
-          return fresh;
+          const parent = mkdtempSync(join(base, 'case-'));
+          cpSync(killed.parent, parent, { recursive: true, verbatimSymlinks: true });
+          return { parent, out: join(parent, 'dist') };
         },
         (parent, out, step) => expectWholeForReaders(parent, out, true, `${first}, then ${step}`),
       );

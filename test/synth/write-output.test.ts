@@ -363,6 +363,14 @@ describe('writeOutput', () => {
 
   describe('as an unprivileged user (runuser -u nobody)', () => {
     const canDropPrivileges = process.getuid?.() === 0 && spawnSync('runuser', ['--help'], { stdio: 'ignore' }).status === 0;
+
+    /** Whether the case can run; outside CI a case that cannot is skipped with a warning, in CI it fails. */
+    function mayDropPrivileges(what: string): boolean {
+      if (canDropPrivileges) return true;
+      if (process.env['CI'] === 'true') throw new Error(`runuser as root is needed in CI (util-linux); ${what} could not be checked`);
+      console.warn(`SKIPPED: not root or no runuser; ${what}`);
+      return false;
+    }
     let module: string;
 
     beforeAll(() => {
@@ -370,16 +378,41 @@ describe('writeOutput', () => {
     });
 
     /** Runs the transpiled writeOutput as nobody; returns its exit status and output. */
-    function writeAsNobody(out: string): { status: number | null; stdout: string } {
+    function writeAsNobody(out: string): { status: number | null; stdout: string; stderr: string } {
       const r = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, join(module, 'write.mjs'), out, '20', '10'], { encoding: 'utf8' });
-      return { status: r.status, stdout: r.stdout };
+      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
     }
 
+    test('GIVEN a previous output this user may move but not delete WHEN written THEN the new output is in place, exit 0 with a warning naming where the old one is; the next run (as a user who may) removes it', async () => {
+      if (!mayDropPrivileges('the failed removal case of writeOutput was not checked')) return;
+      // GIVEN: root's previous output in a folder anybody may write
+      const parent = freshDir('undeletable');
+      const out = previousOutput(parent);
+      chmodSync(parent, 0o777);
+
+      // WHEN
+      const r = writeAsNobody(out);
+
+      // THEN
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe('written\n');
+      const old = join(parent, '.dist.threescale-migrate.old');
+      expect(r.stderr).toMatch(new RegExp(`^warning: ${out}: the new output is in place, but its previous content could not be removed from ${old} \\((EACCES|EPERM)\\); the next synth removes it\\.\n$`));
+      expect(Object.keys(tree(out))).toHaveLength(21);
+      expect(tree(out)['00-phase/object-0.yaml']).toMatch(/^new/);
+
+      // WHEN the next run cannot remove it either, THEN it stops before writing, in one sentence
+      const again = writeAsNobody(out);
+      expect(again.status).toBe(2);
+      expect((JSON.parse(again.stdout) as { message: string }).message).toMatch(new RegExp(`^${out}: cannot read it or clean up beside it \\((EACCES|EPERM)\\), so nothing was written;`));
+
+      // WHEN a run that may remove it comes THEN it does
+      await writeOutput(out, files);
+      expect(readdirSync(parent)).toEqual(['dist']);
+    });
+
     test('keeps the previous output folder intact when its parent folder is read-only', () => {
-      if (!canDropPrivileges) {
-        console.warn('SKIPPED: not root or no runuser; the read-only parent folder case of writeOutput was not checked');
-        return;
-      }
+      if (!mayDropPrivileges('the read-only parent folder case of writeOutput was not checked')) return;
       // GIVEN
       const parent = freshDir('read-only');
       const out = previousOutput(parent);
@@ -397,10 +430,7 @@ describe('writeOutput', () => {
     });
 
     test('keeps the previous output folder intact, and removes the staging folder, when the previous folder may not be replaced', () => {
-      if (!canDropPrivileges) {
-        console.warn('SKIPPED: not root or no runuser; the failed rename case of writeOutput was not checked');
-        return;
-      }
+      if (!mayDropPrivileges('the failed rename case of writeOutput was not checked')) return;
       // GIVEN: a sticky shared parent, so nobody may create the staging folder but not move root's output away
       const parent = freshDir('sticky');
       const out = previousOutput(parent);
