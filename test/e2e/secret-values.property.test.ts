@@ -153,7 +153,8 @@ function hostileObjects(s: Secrets): { objects: KubeObject[]; podName: string; l
       name: b64(s.name),
     },
   };
-  const logLine = `FATAL: password authentication failed for user "system" (password ${s.log})`;
+  // The bearer token of the kubeconfig (the fake server's), echoed by a log: a credential the run read too.
+  const logLine = `FATAL: password authentication failed for user "system" (password ${s.log}, client fake-token)`;
   return { objects: [...fixture, ...edited, ...evidence, pod, event, secret], podName, logLine };
 }
 
@@ -260,7 +261,7 @@ describe('secret values in output (property)', () => {
     );
   }, 300_000);
 
-  test('GIVEN the same against a cluster, with the pod log holding a value WHEN diff and status print it THEN nothing of any value is printed', async () => {
+  test('GIVEN the same against a cluster, with the pod log holding a value and the kubeconfig token WHEN diff and status print it THEN nothing of any value nor the token is printed', async () => {
     await fc.assert(
       fc.asyncProperty(secretsArb, async (s) => {
         const { objects, podName, logLine } = hostileObjects(s);
@@ -270,6 +271,7 @@ describe('secret values in output (property)', () => {
           const runs = await runAll(['--kubeconfig', api.kubeconfigPath('3scale')]);
           expect(runs.map((r) => r.code)).toEqual([1, 1, 0, 0]);
           expect(leaks(runs, s)).toEqual([]);
+          expect(runs.map((r) => r.stdout).join('')).not.toContain('fake-token');
           const report = diffReport(runs);
           expect(JSON.stringify(report.objects)).toContain('<secret-');
           expect(report.explanations?.some((e) => e.line.includes('<secret-'))).toBe(true);
