@@ -13,8 +13,8 @@
  * {@link Redactor.protect protected}: each occurrence becomes an opaque token, `⟦s<digest>⟧`, one per
  * distinct matched text, that those rules cannot cut into and that printing turns into the secret's mask.
  * Tokens are never printed; they are derived from the matched text alone (two FNV-1a hashes, 16 hex
- * digits; a clash of two matched texts gets a suffix), so anything ordered by a protected text (a diff path naming a list item) is ordered the same on
- * every run, whichever API answer came first.
+ * digits; a clash of two matched texts gets a suffix), so anything ordered by a protected text (a diff
+ * path naming a list item) is ordered the same on every run, whichever API answer came first.
  */
 import { MIN_MASKED_LENGTH, secretForms } from './secret-forms.js';
 
