@@ -166,7 +166,7 @@ function editedCopy(o: KubeObject, s: Secrets): KubeObject {
   if (firstLabel) meta.labels![firstLabel] = s.name;
   meta.annotations = { ...(meta.annotations ?? {}), note: s.annotation, 'encoded-note': encodeURIComponent(s.annotation), ...Object.fromEntries(Object.keys(meta.annotations ?? {}).map((k) => [k, `${s.annotation} ${b64(s.block)}`])) };
   if (copy.kind === 'ConfigMap') {
-    copy.data = Object.fromEntries(Object.keys((copy.data as Record<string, string>) ?? { 'redis.conf': '' }).map((k) => [k, `requirepass ${s.urlPassword}\n# ${s.configFile}\n${s.block}\n${b64(s.configFile)}\n`]));
+    copy.data = Object.fromEntries(Object.keys((copy.data as Record<string, string>) ?? { 'redis.conf': '' }).map((k) => [k, `requirepass ${s.urlPassword}\n# ${s.configFile}\n${s.block}\n${b64(s.configFile)}\nurl=${encodeURIComponent(s.env)}\n`]));
   }
   const containers = (copy.spec as { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } } | undefined)?.template?.spec?.containers ?? [];
   for (const c of containers) {
