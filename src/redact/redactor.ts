@@ -93,6 +93,24 @@ export class Redactor {
     return out + text.slice(at);
   }
 
+  /**
+   * {@link protect} for text that may have been cut inside a secret (a script cuts what it records at a
+   * fixed length): a tail that begins a form of a secret, at least {@link PREFIX} characters long, counts as
+   * that secret too.
+   */
+  public protectCut(text: string): string {
+    const out = this.protect(text);
+    const { index } = this.prefixIndex();
+    for (let start = 0; start + PREFIX <= out.length; start += 1) {
+      const bucket = index.get(out.slice(start, start + PREFIX));
+      if (!bucket) continue;
+      const tail = out.slice(start);
+      const found = bucket.find(({ form }) => form.length > tail.length && form.startsWith(tail));
+      if (found) return `${out.slice(0, start)}${this.tokenFor(tail, found.id)}`;
+    }
+    return out;
+  }
+
   /** A copy of a JSON value with every string {@link protect protected}; keys too unless `keys` is false. */
   public protectJson(value: unknown, keys = true): unknown {
     if (this.forms.size === 0) return value;

@@ -56,6 +56,14 @@ export function protectText(text: string): string {
   return current()?.protect(text) ?? text;
 }
 
+/**
+ * {@link protectText} for text a script may have cut inside a secret (evidence results are cut at a fixed
+ * length): a trailing start of a secret value, at least 8 characters, is protected too.
+ */
+export function protectCutText(text: string): string {
+  return current()?.protectCut(text) ?? text;
+}
+
 /** {@link protectText} for every string of a JSON value (keys too unless `keys` is false). */
 export function protectJson<T>(value: T, options: { readonly keys?: boolean } = {}): T {
   const redactor = current();

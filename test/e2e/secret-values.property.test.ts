@@ -219,6 +219,24 @@ describe('secret values in error messages', () => {
   });
 });
 
+describe('secret values in evidence cut by a script', () => {
+  test('GIVEN a Job result the script cut at 512 characters inside a Secret value WHEN status prints the failed phase THEN the start of the value is masked', async () => {
+    const value = 'Cut-Inside-This-Secret-4a7e';
+    const s: Secrets = { configFile: 'cfg-value-0001', block: 'block-value-0001', env: 'env-value-0001', annotation: 'note-value-0001', evidence: 'evid-value-0001', event: 'event-value-0001', podState: 'state-value-0001', log: 'log-value-0001', urlPassword: 'url-value-0001', name: 'name-value-0001' };
+    const { objects } = hostileObjects(s);
+    const cut = `${'x'.repeat(512 - 'login refused with '.length - 12)}login refused with ${value}`.slice(0, 512);
+    const withSecret = objects.map((o) =>
+      o.kind === 'Secret' && o.metadata.name === 'hostile-values' ? { ...o, data: { ...(o.data as object), cut: b64(value) } } : o.metadata.name === EVIDENCE_CONFIGMAP ? { ...o, data: Object.fromEntries(Object.entries(o.data as Record<string, string>).map(([k, v]) => [k, k.endsWith('.result') ? cut : v])) } : o,
+    );
+    const file = join(tmp.dir, 'cut-evidence.yaml');
+    writeFileSync(file, stringify({ apiVersion: 'v1', kind: 'List', items: withSecret }));
+    const run = await cli(['status', '-c', planPath, '--phase', prepare.folder, '--live-file', file]);
+    expect(cut.endsWith(value)).toBe(false);
+    expect(run.stdout).toMatch(/login refused with <secret-\d+>/);
+    expect(run.stdout).not.toContain(value.slice(0, 8));
+  });
+});
+
 describe('secret values in preflight output', () => {
   test('GIVEN a Route holding the admin host whose name is a value of the S3 Secret WHEN preflight prints text and JSON THEN the name is masked and the failure still named', async () => {
     const value = 'backup-route-7f3k9q';

@@ -113,6 +113,14 @@ describe('protected text', () => {
     expect(r.text(raw)).toBe(r.text(encoded));
   });
 
+  it('GIVEN a record cut by its script inside a secret WHEN protected as cut text THEN the secret\'s start is masked, and a text that merely ends like one is not', () => {
+    const r = redactor('Abcdefgh-12345-xyz');
+    expect(r.text(r.protectCut('copy failed: login as Abcdefgh-123'))).toBe('copy failed: login as <secret-1>');
+    // shorter than 8 characters: no longer recognizable, left as is (the documented minimum)
+    expect(r.text(r.protectCut('copy failed: Abcdefg'))).toBe('copy failed: Abcdefg');
+    expect(r.text(r.protectCut('whole Abcdefgh-12345-xyz here'))).toBe('whole <secret-1> here');
+  });
+
   it('GIVEN a JSON value WHEN protected without keys THEN keys are kept and values tokenized', () => {
     const r = redactor('Key-Secret-Value');
     const out = r.protectJson({ 'Key-Secret-Value': 'Key-Secret-Value' }, false) as Record<string, string>;
