@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.js';
 import { printErrorLine } from '../redact/print.js';
-import { redactText, startRedactionSession } from '../redact/session.js';
+import { endRedactionSession, redactText, startRedactionSession } from '../redact/session.js';
 import { registerDiff } from './commands/diff.js';
 import { registerDiscover } from './commands/discover.js';
 import { registerPlan } from './commands/plan.js';
@@ -51,7 +51,21 @@ export async function main(argv: readonly string[]): Promise<number> {
       printErrorLine(`error: ${err.message}`);
       return err.exitCode;
     }
-    throw err;
+    // A bug: its report is masked now, while the run's secrets are known.
+    throw new InternalErrorReport(internalErrorText(err), err);
+  } finally {
+    endRedactionSession();
+  }
+}
+
+/** A bug that escaped a command, with its report (stack) already masked. */
+class InternalErrorReport extends Error {
+  public constructor(
+    public readonly report: string,
+    cause: unknown,
+  ) {
+    super(report, { cause });
+    this.name = 'InternalErrorReport';
   }
 }
 
@@ -60,6 +74,7 @@ export async function main(argv: readonly string[]): Promise<number> {
  * value read by the run masked, since the message of a bug may quote what was being read.
  */
 export function internalErrorText(err: unknown): string {
+  if (err instanceof InternalErrorReport) return err.report;
   const detail = err instanceof Error && err.stack ? err.stack : String(err);
   return redactText(`threescale-migrate: internal error, please report it: ${detail}\n`);
 }

@@ -19,6 +19,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { FileShapeError, readBoundedFile } from '../util/read-bounded-file.js';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Cluster, Context, User } from '@kubernetes/client-node';
+import { rememberSecretValues } from '../redact/session.js';
 import { describeTarget, errorFromTransport, lead, LiveReadError, RequestTimeoutError } from './kube-errors.js';
 import type { KubeOperation } from './kube-errors.js';
 
@@ -355,6 +356,7 @@ export class KubeClient {
     } catch (err) {
       throw this.credentialError(err);
     }
+    rememberCredentials(options.headers);
     // One agent per client: keeps connections alive between the LIST calls of one run.
     this.agent ??= options.agent as http.Agent | undefined;
     if (this.agent) options.agent = this.agent;
@@ -459,4 +461,20 @@ function mebibytes(bytes: number): string {
 
 function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
+}
+
+/**
+ * The credential the request carries (a bearer token from the kubeconfig, an exec plugin or the service
+ * account; a basic user:password) is a secret of this run like a Secret value: masked if anything echoes it.
+ */
+function rememberCredentials(headers: https.RequestOptions['headers']): void {
+  const value = headers && !Array.isArray(headers) ? (headers as Record<string, unknown>)['Authorization'] ?? (headers as Record<string, unknown>)['authorization'] : undefined;
+  if (typeof value !== 'string') return;
+  const [scheme = '', credential = ''] = value.split(/\s+/, 2);
+  const values = [Buffer.from(credential, 'utf8')];
+  if (/^basic$/i.test(scheme)) {
+    const decoded = Buffer.from(credential, 'base64').toString('utf8');
+    values.push(Buffer.from(decoded, 'utf8'), Buffer.from(decoded.slice(decoded.indexOf(':') + 1), 'utf8'));
+  }
+  rememberSecretValues(values);
 }

@@ -13,13 +13,17 @@
  * {@link Redactor.protect protected}: each occurrence becomes an opaque token, `⟦s<digest>⟧`, one per
  * distinct matched text, that those rules cannot cut into and that printing turns into the secret's mask.
  * Tokens are never printed; they are derived from the matched text alone (two FNV-1a hashes, 16 hex
- * digits; a clash of two matched texts gets a suffix), so anything ordered by a protected text (a diff path naming a list item) is ordered the same on
- * every run, whichever API answer came first.
+ * digits; a clash of two matched texts gets a suffix), so anything ordered by a protected text (a diff
+ * path naming a list item) is ordered the same on every run, whichever API answer came first.
  */
 import { MIN_MASKED_LENGTH, secretForms } from './secret-forms.js';
 
 /** Forms are found by their first characters (every form has at least this many UTF-16 code units). */
 const PREFIX = MIN_MASKED_LENGTH;
+/** Rolling hash of {@link PREFIX} UTF-16 code units: base, and base^(PREFIX-1) to drop the first one. */
+const HASH_BASE = 0x01000193;
+const HASH_DROP = Array.from({ length: PREFIX - 1 }).reduce<number>((p) => Math.imul(p, HASH_BASE), 1);
+const HASH_MASK = 0x3fffffff;
 /** A protected occurrence (see the module comment). */
 const TOKEN = /⟦s[0-9a-f]{16}⟧/g;
 
@@ -41,7 +45,7 @@ export class Redactor {
   private readonly tokens = new Map<string, string>();
   private readonly tokenIds = new Map<string, string>();
   /** First {@link PREFIX} characters → the forms that start with them; rebuilt after {@link add}. */
-  private byPrefix: Map<string, { readonly form: string; readonly id: string }[]> | undefined;
+  private byPrefix: { readonly index: Map<string, { readonly form: string; readonly id: string }[]>; readonly hashes: Set<number> } | undefined;
 
   /** How many distinct forms are masked. */
   public get size(): number {
@@ -87,6 +91,24 @@ export class Redactor {
       at = o.end;
     }
     return out + text.slice(at);
+  }
+
+  /**
+   * {@link protect} for text that may have been cut inside a secret (a script cuts what it records at a
+   * fixed length): a tail that begins a form of a secret, at least {@link PREFIX} characters long, counts as
+   * that secret too.
+   */
+  public protectCut(text: string): string {
+    const out = this.protect(text);
+    const { index } = this.prefixIndex();
+    for (let start = 0; start + PREFIX <= out.length; start += 1) {
+      const bucket = index.get(out.slice(start, start + PREFIX));
+      if (!bucket) continue;
+      const tail = out.slice(start);
+      const found = bucket.find(({ form }) => form.length > tail.length && form.startsWith(tail));
+      if (found) return `${out.slice(0, start)}${this.tokenFor(tail, found.id)}`;
+    }
+    return out;
   }
 
   /** A copy of a JSON value with every string {@link protect protected}; keys too unless `keys` is false. */
@@ -142,17 +164,21 @@ export class Redactor {
     return cut;
   }
 
-  private prefixIndex(): Map<string, { readonly form: string; readonly id: string }[]> {
+  private prefixIndex(): { readonly index: Map<string, { readonly form: string; readonly id: string }[]>; readonly hashes: Set<number> } {
     if (this.byPrefix) return this.byPrefix;
     const index = new Map<string, { form: string; id: string }[]>();
+    const hashes = new Set<number>();
     for (const [form, id] of this.forms) {
       const key = form.slice(0, PREFIX);
       const bucket = index.get(key);
       if (bucket) bucket.push({ form, id });
       else index.set(key, [{ form, id }]);
+      let h = 0;
+      for (let i = 0; i < PREFIX; i += 1) h = (Math.imul(h, HASH_BASE) + key.charCodeAt(i)) | 0;
+      hashes.add(h & HASH_MASK);
     }
-    this.byPrefix = index;
-    return index;
+    this.byPrefix = { index, hashes };
+    return this.byPrefix;
   }
 
   private tokenFor(matched: string, id: string): string {
@@ -186,12 +212,18 @@ export class Redactor {
         if (id !== undefined) raw.push({ start: m.index, end: m.index + m[0].length, id });
       }
     }
-    const index = this.prefixIndex();
-    // One lookup per position, however many secrets there are.
+    const { index, hashes } = this.prefixIndex();
+    // A rolling hash of the PREFIX characters at each position; only a position whose hash starts some
+    // form is looked up, so text without secrets costs a few integer operations per character.
+    let h = 0;
+    for (let i = 0; i < PREFIX && i < text.length; i += 1) h = (Math.imul(h, HASH_BASE) + text.charCodeAt(i)) | 0;
     for (let i = 0; i + PREFIX <= text.length; i += 1) {
-      const bucket = index.get(text.slice(i, i + PREFIX));
-      if (!bucket) continue;
-      for (const { form, id } of bucket) if (text.startsWith(form, i)) raw.push({ start: i, end: i + form.length, id });
+      // Small integers keep the set lookup on its fast path.
+      if (hashes.has(h & HASH_MASK)) {
+        const bucket = index.get(text.slice(i, i + PREFIX));
+        if (bucket) for (const { form, id } of bucket) if (text.startsWith(form, i)) raw.push({ start: i, end: i + form.length, id });
+      }
+      if (i + PREFIX < text.length) h = (Math.imul((h - Math.imul(text.charCodeAt(i), HASH_DROP)) | 0, HASH_BASE) + text.charCodeAt(i + PREFIX)) | 0;
     }
     if (raw.length === 0) return [];
     // Earliest first; at one start the longest, then the lowest identity: the same choice on every run.

@@ -15,7 +15,8 @@ export const MIN_MASKED_LENGTH = 8;
 
 /**
  * Every form of `bytes` that is masked: the text itself (and trimmed, white space collapsed, control
- * characters dropped, as log lines and Events are printed), its base64 (standard with and without
+ * characters dropped, as log lines and Events are printed; without quotes and backslashes, as the scripts
+ * record evidence), its base64 (standard with and without
  * padding, URL-safe, and as it appears at each byte offset inside a longer base64 text such as a Basic
  * authorization or a `.dockerconfigjson` `auth`), its URL encodings, the user name and password of a value
  * that is a URL with user info (as written and decoded), and the JSON-escaped spelling of each (text output
@@ -56,7 +57,9 @@ function textVariants(text: string): string[] {
   const collapsed = trimmed.replace(/\s+/g, ' ');
   // What a printed log line keeps of it: control characters but tab dropped (see mask-log-line.ts).
   const printable = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
-  return [text, trimmed, collapsed, printable, printable.trim().replace(/\s+/g, ' ')];
+  // What the scripts record as evidence: control characters, double quotes and backslashes removed.
+  const recorded = text.replace(/[\u0000-\u001f"\\]/g, '');
+  return [text, trimmed, collapsed, printable, printable.trim().replace(/\s+/g, ' '), recorded];
 }
 
 function addText(forms: Set<string>, text: string): void {

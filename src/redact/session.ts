@@ -7,6 +7,9 @@
  * The state is kept on `globalThis` under a registered symbol, not in a module variable: the CLI is split
  * into bundles that each hold their own copy of this module (see build-tools/bundle-cli.mjs), and a
  * Secret read by a lazily loaded command must be masked in the error the start-up bundle prints.
+ *
+ * A session exists only while the CLI runs a command (`main` starts and ends it); outside one (library
+ * calls, tests of the library) nothing is remembered and every function returns its input.
  */
 import { Redactor } from './redactor.js';
 
@@ -14,10 +17,8 @@ const KEY = Symbol.for('threescale-migrate.redaction-session');
 
 type Holder = { [KEY]?: Redactor };
 
-function current(): Redactor {
-  const holder = globalThis as Holder;
-  holder[KEY] ??= new Redactor();
-  return holder[KEY];
+function current(): Redactor | undefined {
+  return (globalThis as Holder)[KEY];
 }
 
 /** Starts a command run: forgets the secrets and the mask numbers of any earlier run in this process. */
@@ -25,20 +26,25 @@ export function startRedactionSession(): void {
   (globalThis as Holder)[KEY] = new Redactor();
 }
 
+/** Ends the command run: what it read is forgotten. */
+export function endRedactionSession(): void {
+  delete (globalThis as Holder)[KEY];
+}
+
 /** Adds secret values (bytes) read by this run. */
 export function rememberSecretValues(values: readonly Uint8Array[]): void {
   const redactor = current();
-  for (const v of values) redactor.add(v);
+  if (redactor) for (const v of values) redactor.add(v);
 }
 
 /** `text` with every secret value read by this run masked. */
 export function redactText(text: string): string {
-  return current().text(text);
+  return current()?.text(text) ?? text;
 }
 
 /** A copy of a JSON value with every secret value read by this run masked in its strings and keys. */
 export function redactJson(value: unknown): unknown {
-  return current().json(value);
+  return current()?.json(value) ?? value;
 }
 
 /**
@@ -47,12 +53,21 @@ export function redactJson(value: unknown): unknown {
  * value in two and leave part of it readable.
  */
 export function protectText(text: string): string {
-  return current().protect(text);
+  return current()?.protect(text) ?? text;
+}
+
+/**
+ * {@link protectText} for text a script may have cut inside a secret (evidence results are cut at a fixed
+ * length): a trailing start of a secret value, at least 8 characters, is protected too.
+ */
+export function protectCutText(text: string): string {
+  return current()?.protectCut(text) ?? text;
 }
 
 /** {@link protectText} for every string of a JSON value (keys too unless `keys` is false). */
 export function protectJson<T>(value: T, options: { readonly keys?: boolean } = {}): T {
-  return current().protectJson(value, options.keys ?? true) as T;
+  const redactor = current();
+  return redactor ? (redactor.protectJson(value, options.keys ?? true) as T) : value;
 }
 
 /**
@@ -61,5 +76,5 @@ export function protectJson<T>(value: T, options: { readonly keys?: boolean } = 
  */
 export function cutWithoutSplittingSecrets(text: string, max: number): string {
   if (text.length <= max) return text;
-  return `${text.slice(0, current().cutPoint(text, max - 1))}…`;
+  return `${text.slice(0, current()?.cutPoint(text, max - 1) ?? max - 1)}…`;
 }

@@ -1,4 +1,5 @@
 import type { KubeObject } from '../kube/kube-object.js';
+import { protectCutText } from '../redact/session.js';
 
 /** ConfigMap the Jobs record their completion in (one per namespace); same name as the charts use. */
 export const EVIDENCE_CONFIGMAP = 'threescale-migrate-evidence';
@@ -48,7 +49,8 @@ export function jobEvidence(job: KubeObject, evidence: KubeObject | undefined, l
   const step = job.metadata.name;
   const data = (evidence?.data ?? {}) as Record<string, string>;
   const phase = data[`${step}.phase`];
-  const result = data[`${step}.result`] ?? '';
+  // The scripts cut what they record at 512 characters, possibly inside a secret value: its start is masked too.
+  const result = protectCutText(data[`${step}.result`] ?? '');
   const finishedAt = data[`${step}.finishedAt`] || undefined;
   if (phase === 'Succeeded' || phase === 'Failed') {
     const state = phase === 'Succeeded' ? 'succeeded' : 'failed';

@@ -153,7 +153,8 @@ function hostileObjects(s: Secrets): { objects: KubeObject[]; podName: string; l
       name: b64(s.name),
     },
   };
-  const logLine = `FATAL: password authentication failed for user "system" (password ${s.log})`;
+  // The bearer token of the kubeconfig (the fake server's), echoed by a log: a credential the run read too.
+  const logLine = `FATAL: password authentication failed for user "system" (password ${s.log}, client fake-token)`;
   return { objects: [...fixture, ...edited, ...evidence, pod, event, secret], podName, logLine };
 }
 
@@ -165,7 +166,7 @@ function editedCopy(o: KubeObject, s: Secrets): KubeObject {
   if (firstLabel) meta.labels![firstLabel] = s.name;
   meta.annotations = { ...(meta.annotations ?? {}), note: s.annotation, 'encoded-note': encodeURIComponent(s.annotation), ...Object.fromEntries(Object.keys(meta.annotations ?? {}).map((k) => [k, `${s.annotation} ${b64(s.block)}`])) };
   if (copy.kind === 'ConfigMap') {
-    copy.data = Object.fromEntries(Object.keys((copy.data as Record<string, string>) ?? { 'redis.conf': '' }).map((k) => [k, `requirepass ${s.urlPassword}\n# ${s.configFile}\n${s.block}\n${b64(s.configFile)}\n`]));
+    copy.data = Object.fromEntries(Object.keys((copy.data as Record<string, string>) ?? { 'redis.conf': '' }).map((k) => [k, `requirepass ${s.urlPassword}\n# ${s.configFile}\n${s.block}\n${b64(s.configFile)}\nurl=${encodeURIComponent(s.env)}\n`]));
   }
   const containers = (copy.spec as { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } } | undefined)?.template?.spec?.containers ?? [];
   for (const c of containers) {
@@ -218,6 +219,24 @@ describe('secret values in error messages', () => {
   });
 });
 
+describe('secret values in evidence cut by a script', () => {
+  test('GIVEN a Job result the script cut at 512 characters inside a Secret value WHEN status prints the failed phase THEN the start of the value is masked', async () => {
+    const value = 'Cut-Inside-This-Secret-4a7e';
+    const s: Secrets = { configFile: 'cfg-value-0001', block: 'block-value-0001', env: 'env-value-0001', annotation: 'note-value-0001', evidence: 'evid-value-0001', event: 'event-value-0001', podState: 'state-value-0001', log: 'log-value-0001', urlPassword: 'url-value-0001', name: 'name-value-0001' };
+    const { objects } = hostileObjects(s);
+    const cut = `${'x'.repeat(512 - 'login refused with '.length - 12)}login refused with ${value}`.slice(0, 512);
+    const withSecret = objects.map((o) =>
+      o.kind === 'Secret' && o.metadata.name === 'hostile-values' ? { ...o, data: { ...(o.data as object), cut: b64(value) } } : o.metadata.name === EVIDENCE_CONFIGMAP ? { ...o, data: Object.fromEntries(Object.entries(o.data as Record<string, string>).map(([k, v]) => [k, k.endsWith('.result') ? cut : v])) } : o,
+    );
+    const file = join(tmp.dir, 'cut-evidence.yaml');
+    writeFileSync(file, stringify({ apiVersion: 'v1', kind: 'List', items: withSecret }));
+    const run = await cli(['status', '-c', planPath, '--phase', prepare.folder, '--live-file', file]);
+    expect(cut.endsWith(value)).toBe(false);
+    expect(run.stdout).toMatch(/login refused with <secret-\d+>/);
+    expect(run.stdout).not.toContain(value.slice(0, 8));
+  });
+});
+
 describe('secret values in preflight output', () => {
   test('GIVEN a Route holding the admin host whose name is a value of the S3 Secret WHEN preflight prints text and JSON THEN the name is masked and the failure still named', async () => {
     const value = 'backup-route-7f3k9q';
@@ -260,7 +279,7 @@ describe('secret values in output (property)', () => {
     );
   }, 300_000);
 
-  test('GIVEN the same against a cluster, with the pod log holding a value WHEN diff and status print it THEN nothing of any value is printed', async () => {
+  test('GIVEN the same against a cluster, with the pod log holding a value and the kubeconfig token WHEN diff and status print it THEN nothing of any value nor the token is printed', async () => {
     await fc.assert(
       fc.asyncProperty(secretsArb, async (s) => {
         const { objects, podName, logLine } = hostileObjects(s);
@@ -270,6 +289,7 @@ describe('secret values in output (property)', () => {
           const runs = await runAll(['--kubeconfig', api.kubeconfigPath('3scale')]);
           expect(runs.map((r) => r.code)).toEqual([1, 1, 1, 1]);
           expect(leaks(runs, s)).toEqual([]);
+          expect(runs.map((r) => r.stdout).join('')).not.toContain('fake-token');
           const report = diffReport(runs);
           expect(JSON.stringify(report.objects)).toContain('<secret-');
           expect(report.explanations?.some((e) => e.line.includes('<secret-'))).toBe(true);

@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Redactor } from '../../src/redact/redactor.js';
-import { cutWithoutSplittingSecrets, protectText, redactText, rememberSecretValues, startRedactionSession } from '../../src/redact/session.js';
+import { cutWithoutSplittingSecrets, endRedactionSession, protectText, redactText, rememberSecretValues, startRedactionSession } from '../../src/redact/session.js';
 
 const redactor = (...values: string[]) => {
   const r = new Redactor();
@@ -74,7 +74,7 @@ describe('redaction session', () => {
     expect(cut).toBe(`${'x'.repeat(20)} …`);
     expect(cut).not.toContain('Hidden');
     expect(cutWithoutSplittingSecrets('short', 28)).toBe('short');
-    startRedactionSession();
+    endRedactionSession();
   });
 
   it('GIVEN a new session WHEN text is masked THEN the secrets of the earlier session are forgotten and numbering starts again', () => {
@@ -83,6 +83,14 @@ describe('redaction session', () => {
     expect(redactText('First-Run-Secret')).toBe('<secret-1>');
     startRedactionSession();
     expect(redactText('First-Run-Secret')).toBe('First-Run-Secret');
+    endRedactionSession();
+  });
+
+  it('GIVEN no session (library calls outside the CLI) WHEN secrets are handed over and text masked THEN nothing is remembered and text comes back as is', () => {
+    endRedactionSession();
+    rememberSecretValues([Buffer.from('Outside-Any-Run-1')]);
+    expect(redactText('Outside-Any-Run-1')).toBe('Outside-Any-Run-1');
+    expect(protectText('Outside-Any-Run-1')).toBe('Outside-Any-Run-1');
   });
 });
 
@@ -105,6 +113,14 @@ describe('protected text', () => {
     expect(r.text(raw)).toBe(r.text(encoded));
   });
 
+  it('GIVEN a record cut by its script inside a secret WHEN protected as cut text THEN the secret\'s start is masked, and a text that merely ends like one is not', () => {
+    const r = redactor('Abcdefgh-12345-xyz');
+    expect(r.text(r.protectCut('copy failed: login as Abcdefgh-123'))).toBe('copy failed: login as <secret-1>');
+    // shorter than 8 characters: no longer recognizable, left as is (the documented minimum)
+    expect(r.text(r.protectCut('copy failed: Abcdefg'))).toBe('copy failed: Abcdefg');
+    expect(r.text(r.protectCut('whole Abcdefgh-12345-xyz here'))).toBe('whole <secret-1> here');
+  });
+
   it('GIVEN a JSON value WHEN protected without keys THEN keys are kept and values tokenized', () => {
     const r = redactor('Key-Secret-Value');
     const out = r.protectJson({ 'Key-Secret-Value': 'Key-Secret-Value' }, false) as Record<string, string>;
@@ -117,6 +133,6 @@ describe('protected text', () => {
     rememberSecretValues([Buffer.from('Token-Cut-Secret')]);
     const line = `${'y'.repeat(10)} ${protectText('Token-Cut-Secret')} end`;
     expect(cutWithoutSplittingSecrets(line, 13)).toBe(`${'y'.repeat(10)} …`);
-    startRedactionSession();
+    endRedactionSession();
   });
 });

@@ -27,6 +27,10 @@ describe('secretForms', () => {
     expect(f).toContain('top secret value');
   });
 
+  it('GIVEN a value with quotes and backslashes WHEN listed THEN the spelling the scripts record as evidence (without them) is a form', () => {
+    expect(forms('a"b\\cdefgh-x')).toContain('abcdefgh-x');
+  });
+
   it('GIVEN a value inside a longer base64 text at any byte offset WHEN listed THEN a form is found in that base64', () => {
     const secret = 'S3cr3t-Value-42';
     const f = forms(secret);

@@ -14,6 +14,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as servers from '../support/db-servers.js';
 import type { MariaDbServer, PgServer, RedisServer } from '../support/db-servers.js';
+import { checkKubectl, EXAMPLE_PLANS, renderedKubeJob, skipKubectlSuite, useKubeScriptSuite, type RenderedKubeJob } from '../support/fake-api-kubectl.js';
+import { leakedSecrets } from '../support/live-fixtures.js';
 
 const { findBinary, pgBinDir, runScript } = servers;
 /** The suite needs all three servers; each missing one is named (and fails the suite in CI). */
@@ -30,6 +32,24 @@ const PASSWORDS = [PG_PW, MY_PW, REDIS_PW];
 
 /** Programs the scripts start with credentials around; each gets a recording shim. */
 const SHIMMED = ['psql', 'pg_dump', 'pg_restore', 'mysql', 'mysqldump', 'redis-cli', 'env', 'timeout'];
+
+/**
+ * Writes, into `dir`, a shim per program that records its argument list in `$ARGV_LOG` and then execs the
+ * real program; programs not installed are skipped when `optional`.
+ */
+async function writeShims(dir: string, names: readonly string[], options: { readonly optional?: boolean } = {}): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (const name of names) {
+    const real = findBinary(name, [pgBinDir()]);
+    if (!real) {
+      if (options.optional) continue;
+      throw new Error(`${name} not found`);
+    }
+    // printf is a bash builtin: recording starts no process that could show the arguments itself.
+    await writeFile(join(dir, name), `#!/bin/bash\nprintf '%s ' ${JSON.stringify(name)} "$@" >>"$ARGV_LOG"\nprintf '\\n' >>"$ARGV_LOG"\nexec ${JSON.stringify(real)} "$@"\n`);
+    await chmod(join(dir, name), 0o755);
+  }
+}
 
 /** Reads the argument list of every process again and again until stopped; keeps each distinct one. */
 class CmdlineWatcher {
@@ -82,15 +102,8 @@ describe.skipIf(BINARIES.some(([, check]) => servers.skipSuite(check)))('credent
     shims = join(work, 'shims');
     argvLog = join(work, 'argv.log');
     await writeFile(argvLog, '');
-    await mkdir(shims);
     await mkdir(join(work, 'rdb'));
-    for (const name of SHIMMED) {
-      const real = findBinary(name, [pgBinDir()]);
-      if (!real) throw new Error(`${name} not found`);
-      // printf is a bash builtin: recording starts no process that could show the arguments itself.
-      await writeFile(join(shims, name), `#!/bin/bash\nprintf '%s ' ${JSON.stringify(name)} "$@" >>"$ARGV_LOG"\nprintf '\\n' >>"$ARGV_LOG"\nexec ${JSON.stringify(real)} "$@"\n`);
-      await chmod(join(shims, name), 0o755);
-    }
+    await writeShims(shims, SHIMMED);
     [pg, my, redis] = await Promise.all([servers.startPostgres(), servers.startMariaDb(), servers.startRedis({ config: servers.REDIS_PERSISTENCE_CONFIG, password: REDIS_PW })]);
     await pg.sql(`CREATE ROLE system LOGIN PASSWORD '${PG_PW}'; CREATE DATABASE system OWNER system; CREATE DATABASE copy_target OWNER system;`);
     await pg.sql(`SET ROLE system; CREATE TABLE accounts (id int PRIMARY KEY, org_name text); INSERT INTO accounts VALUES (1, 'Master'), (2, 'Provider');`, 'system');
@@ -187,5 +200,40 @@ describe.skipIf(BINARIES.some(([, check]) => servers.skipSuite(check)))('credent
     const forms = PASSWORDS.flatMap((p) => [p, encodeURIComponent(p)]);
     expect(recorded.filter((l) => forms.some((f) => l.includes(f)))).toEqual([]);
     expect([...watcher.seen].filter((c) => forms.some((f) => c.includes(f)))).toEqual([]);
+  }, 300_000);
+});
+
+/** Programs the kube scripts start, each a place a value could be passed as an argument. */
+const KUBE_SHIMMED = ['kubectl', 'base64', 'curl', 'awk', 'sed', 'tr', 'cut', 'head', 'tail', 'uniq', 'sort', 'grep', 'cat', 'sha256sum', 'jq', 'env'];
+const kubectl = checkKubectl();
+
+describe.skipIf(skipKubectlSuite(kubectl))('the kube scripts that read and write Secret values', () => {
+  const jobs = new Map<string, RenderedKubeJob>();
+  let shims: string;
+  const kube = useKubeScriptSuite(kubectl, 'postgresql', {
+    clusterPerTest: ['3scale', '3scale-db'],
+    setup: async () => {
+      for (const name of ['copy-database-credentials', 'rewrite-connection-secrets', 'restore-connection-secrets']) jobs.set(name, await renderedKubeJob(EXAMPLE_PLANS.postgresql, name));
+      shims = await mkdtemp(join(tmpdir(), 'tsm-argv-kube-'));
+      await writeShims(shims, KUBE_SHIMMED, { optional: true });
+    },
+  });
+
+  afterAll(async () => {
+    if (shims) await rm(shims, { recursive: true, force: true });
+  });
+
+  it('GIVEN the fixture\'s connection Secrets WHEN the credentials are copied, the Secrets rewritten and restored THEN no value (nor its base64) is in any argument list', async () => {
+    const argvLog = join(kube.cluster.work, 'argv.log');
+    await writeFile(argvLog, '');
+    const env = { ARGV_LOG: argvLog, PATH: `${shims}:${process.env.PATH ?? '/usr/bin:/bin'}` };
+    const codes: Record<string, number | null> = {};
+    for (const [name, job] of jobs) codes[name] = (await kube.cluster.run(job, env)).code;
+    expect(codes).toEqual({ 'copy-database-credentials': 0, 'rewrite-connection-secrets': 0, 'restore-connection-secrets': 0 });
+    const recorded = await readFile(argvLog, 'utf8');
+    // Not vacuous: the scripts ran their programs through the shims.
+    expect(recorded).toMatch(/^kubectl .*get secret/m);
+    expect(recorded).toMatch(/^base64 /m);
+    expect(leakedSecrets(recorded)).toEqual([]);
   }, 300_000);
 });
