@@ -325,7 +325,7 @@ apply_settings() {
 # compare_state EXPECTED_DIR: the target's state must equal the expected one; else name what differs.
 compare_state() {
   local exp="$1" differ
-  pg_state tgt_psql tgt_dump "$WORK/tgt" "$TARGET_PGDATABASE" || die "cannot read the state of target $TGT_DESC"
+  pg_state tgt_psql tgt_dump "$WORK/tgt" "$TARGET_PGDATABASE" "$PARALLEL_JOBS" || die "cannot read the state of target $TGT_DESC"
   differ="$(pg_state_differences "$exp" "$WORK/tgt")"
   [ -n "$differ" ] || return 0
   local part
@@ -576,12 +576,17 @@ if [ "$tgt_counts" != "$src_counts" ]; then
   comm -3 "$WORK/src.counts" "$WORK/tgt.counts" | sed -n '1,50p' >&2
   die "per-table row counts differ between source and target"
 fi
+# Planner statistics (pg_restore collects none; without them the first hours are slow) while the state is read.
+analyze_pid=""
+if is_true "$PG_ANALYZE"; then
+  tgt_psql -c 'ANALYZE' 2>"$WORK/analyze.err" &
+  analyze_pid=$!
+fi
 compare_state "$WORK/expected"
 log "row counts match on all $src_tables tables ($src_rows rows); the target equals the source: rows (sha256 per table), sequences, $(wc -l <"$WORK/src/largeobjects") large objects, schema, settings, grants"
 
-if is_true "$PG_ANALYZE"; then
-  # pg_restore does not collect planner statistics; without them the first hours are slow.
-  tgt_psql -c 'ANALYZE' || die "ANALYZE on target failed"
+if [ -n "$analyze_pid" ]; then
+  wait "$analyze_pid" || die "ANALYZE on target $TGT_DESC failed: $(tr '\n' ' ' <"$WORK/analyze.err")"
 fi
 
 evidence_write Succeeded "$INPUTS_CHECKSUM" "copied $src_tables tables, $src_rows rows; equal: rows, sequences, large objects, schema, settings, grants" ||

@@ -96,10 +96,27 @@ SELECT CASE c.relkind WHEN 'S' THEN 'sequence' WHEN 'm' THEN 'materialized view'
 SQL
 }
 
-# pg_state_tables PSQL_FN OUT: the tables part. One psql session: each COPY goes through \o into sha256sum.
+# pg_state_tables PSQL_FN OUT [JOBS]: the tables part. JOBS psql sessions (default 1), each taking every
+# JOBS-th table; in each, every COPY goes through \o into sha256sum.
 pg_state_tables() {
-  local psql_fn="$1" out="$2" list label stmt
+  local psql_fn="$1" out="$2" jobs="${3:-1}" list i pid
+  local -a pids=()
   list="$(pg_tables_sql | "$psql_fn" -F "$(printf '\t')")" || return 1
+  : >"$out"
+  for ((i = 0; i < jobs; i++)); do
+    printf '%s\n' "$list" | awk -v n="$jobs" -v k="$i" 'NF && (NR - 1) % n == k' |
+      pg_state_tables_session "$psql_fn" "$out.$i" &
+    pids+=("$!")
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || return 1; done
+  # Sorted, so the order of the sessions does not matter.
+  for ((i = 0; i < jobs; i++)); do cat "$out.$i"; done | LC_ALL=C sort >"$out"
+  for ((i = 0; i < jobs; i++)); do rm -f "$out.$i"; done
+}
+
+# pg_state_tables_session PSQL_FN OUT < "<label>\t<statement>" lines: one session hashing those tables.
+pg_state_tables_session() {
+  local psql_fn="$1" out="$2" label stmt
   : >"$out"
   {
     printf '%s\n' "$PG_STATE_SESSION" 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;'
@@ -111,13 +128,9 @@ pg_state_tables() {
       fi
       printf '\\o | (printf %%s %s; sha256sum | cut -c1-64) >>%s\n%s;\n\\o\n' \
         "$(pg_shell_quote "$label$(printf '\t')")" "$(pg_shell_quote "$out")" "$stmt"
-    done <<EOF
-$list
-EOF
+    done
     printf 'COMMIT;\n'
-  } | "$psql_fn" >/dev/null || return 1
-  # Unpopulated views were written first: sort for a stable order.
-  LC_ALL=C sort -o "$out" "$out"
+  } | "$psql_fn" >/dev/null
 }
 
 # pg_shell_quote VALUE: VALUE in single quotes for sh.
@@ -184,11 +197,11 @@ ORDER BY 1;
 SQL
 }
 
-# pg_state PSQL_FN DUMP_FN DIR TARGET_DB
+# pg_state PSQL_FN DUMP_FN DIR TARGET_DB [JOBS]: JOBS sessions hash the tables (default 1).
 pg_state() {
-  local psql_fn="$1" dump_fn="$2" dir="$3" tgtdb="$4"
+  local psql_fn="$1" dump_fn="$2" dir="$3" tgtdb="$4" jobs="${5:-1}"
   mkdir -p "$dir"
-  pg_state_tables "$psql_fn" "$dir/tables" || return 1
+  pg_state_tables "$psql_fn" "$dir/tables" "$jobs" || return 1
   printf '%s\n' "$PG_STATE_SESSION" 'COPY (SELECT oid, md5(lo_get(oid)) FROM pg_largeobject_metadata ORDER BY oid) TO STDOUT;' |
     "$psql_fn" >"$dir/largeobjects" || return 1
   pg_settings_sql | "$psql_fn" -v tgtdb="$tgtdb" >"$dir/settings" || return 1
