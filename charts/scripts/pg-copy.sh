@@ -260,12 +260,14 @@ SQL
 # check_role_settings: ALTER ROLE ... IN DATABASE for another role needs CREATEROLE (or superuser) on the target.
 check_role_settings() {
   local others may
+  # Settings of roles the target lacks are dropped in managed mode (and refused on-cluster by check_roles).
   others="$(src_psql -v me="$TARGET_PGUSER" <<'SQL'
-SELECT string_agg(quote_ident(r.rolname), ', ' ORDER BY r.rolname) FROM pg_db_role_setting s
+SELECT quote_ident(r.rolname) FROM pg_db_role_setting s
   JOIN pg_database d ON d.oid = s.setdatabase AND d.datname = current_database() JOIN pg_roles r ON r.oid = s.setrole
- WHERE r.rolname <> :'me';
+ WHERE r.rolname <> :'me' ORDER BY 1;
 SQL
 )" || die "cannot read the role settings of source $SRC_DESC"
+  others="$(awk 'NR == FNR { have[$0] = 1; next } ($0 in have)' <(target_roles) <(printf '%s\n' "$others") | paste -sd, - | sed 's/,/, /g')"
   [ -n "$others" ] || return 0
   may="$(tgt_psql -c "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user")" ||
     die "cannot read the attributes of target user $TARGET_PGUSER"

@@ -180,6 +180,18 @@ describe.skipIf(skipSuite(bins))('pg-copy.sh with a hostile data set (PostgreSQL
   });
   }
 
+  it('GIVEN settings of another role in the source database and a target user without CREATEROLE WHEN copied THEN it refuses before writing, naming the role', async () => {
+    // GIVEN an admin that may create nothing but owns its database
+    await managed.sql(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'plainadmin') THEN CREATE ROLE plainadmin LOGIN PASSWORD '${ADMIN_PW}'; END IF; END $$;`);
+    const db = await targetDb(managed, 'plainadmin');
+    // WHEN
+    const r = await runScript('pg-copy.sh', { ...managedEnv('hostile', db), TARGET_PGUSER: 'plainadmin' });
+    // THEN
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('the source database has settings of roles reporting (ALTER ROLE ... IN DATABASE), which target user plainadmin may not set (it needs CREATEROLE)');
+    expect(await managed.sql(`SELECT count(*) FROM pg_namespace WHERE nspname = 'app';`, db)).toBe('0');
+  });
+
   it('GIVEN a target with only the system user WHEN copied on-cluster THEN it refuses before writing, naming the missing roles', async () => {
     // GIVEN a second database on the managed server, whose admin stands in for a server without the roles
     const db = await targetDb(managed, 'rdsadmin');
