@@ -303,6 +303,22 @@ describe.skipIf(skipSuite(bins))('pg-copy.sh with a hostile data set (PostgreSQL
     expect(done.stderr).toContain('already done');
   });
 
+  it('GIVEN a finished copy and a target changed since WHEN run again THEN it refuses naming spec.jobs.resetTarget, and with it copies again', async () => {
+    // GIVEN
+    const used = await sourceDb(`SET ROLE system; CREATE TABLE kv (k text PRIMARY KEY, v text); INSERT INTO kv VALUES ('k1', 'v1');`);
+    const db = await targetDb();
+    expect((await runScript('pg-copy.sh', env(used, db))).code).toBe(0);
+    await tgt.sql(`UPDATE kv SET v = 'written on the target';`, db);
+    // WHEN
+    const refused = await runScript('pg-copy.sh', env(used, db));
+    const again = await runScript('pg-copy.sh', env(used, db, { TARGET_RESET: 'true' }));
+    // THEN
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('the target no longer matches it (was it used since?); refusing to overwrite the target. Set spec.jobs.resetTarget: true');
+    expect(again.code).toBe(0);
+    expect(await tgt.sql(`SELECT v FROM kv;`, db)).toBe('v1');
+  });
+
   it('GIVEN a failed attempt and an object older than its first restore WHEN run again THEN it refuses to reset, naming the object', async () => {
     // GIVEN a failed attempt, and a table whose catalog row predates the recorded baseline
     const db = await targetDb();
