@@ -434,7 +434,8 @@ restore_section() {
 copy_table() {
   local name="$1" errs="$WORK/copy.$2.err" st
   set +e
-  printf 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\nSET TRANSACTION SNAPSHOT %s;\nCOPY %s TO STDOUT;\nCOMMIT;\n' "'$SNAPSHOT'" "$name" |
+  # Without synchronized scans, so the rows arrive in the source's physical order (as pg_dump reads them).
+  printf 'SET synchronize_seqscans TO off;\nBEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\nSET TRANSACTION SNAPSHOT %s;\nCOPY %s TO STDOUT;\nCOMMIT;\n' "'$SNAPSHOT'" "$name" |
     src_psql 2>"$errs" | tgt_psql -c "COPY $name FROM STDIN" 2>>"$errs"
   st=("${PIPESTATUS[@]}")
   set -e

@@ -3,8 +3,11 @@
 #
 #   pg_state PSQL_FN DUMP_FN DIR TARGET_DB   writes the database's state into DIR, one file per part:
 #       tables        "<kind> <schema.name>\t<sha256>" per table, materialized view and sequence: the sha256 of
-#                     its rows as COPY prints them, ordered by the primary key (else by the whole row), in a
-#                     session with fixed output settings (UTC, ISO dates, hex bytea), so both sides print alike
+#                     its rows as COPY prints them, in a session with fixed output settings (UTC, ISO dates, hex
+#                     bytea) and without synchronized scans. A table's rows come in physical order: pg_dump
+#                     reads them so (it turns synchronized scans off too) and a restore appends them in that
+#                     order, so equal tables print alike without a sort; materialized views, which a restore
+#                     refreshes, are ordered by the whole row
 #       largeobjects  "<oid>\t<md5 of the data>" per large object
 #       settings      the ALTER DATABASE/ROLE ... IN DATABASE ... SET, COMMENT ON DATABASE and GRANT ON DATABASE
 #                     statements that recreate the database-level state, written for database TARGET_DB
@@ -21,7 +24,8 @@
 # PSQL_FN runs SQL read from stdin with psql -At; the session settings below are applied first.
 
 PG_STATE_SESSION="SET datestyle TO ISO, YMD; SET timezone TO 'UTC'; SET intervalstyle TO postgres;
-SET bytea_output TO hex; SET extra_float_digits TO 1; SET lc_monetary TO 'C'; SET search_path TO pg_catalog;"
+SET bytea_output TO hex; SET extra_float_digits TO 1; SET lc_monetary TO 'C'; SET search_path TO pg_catalog;
+SET synchronize_seqscans TO off;"
 
 # Namespaces that hold user objects.
 PG_USER_NS="n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'"
@@ -84,12 +88,8 @@ SELECT CASE c.relkind WHEN 'S' THEN 'sequence' WHEN 'm' THEN 'materialized view'
        format('%I.%I', n.nspname, c.relname),
        CASE WHEN c.relkind = 'S' THEN format('COPY (SELECT last_value, is_called FROM %I.%I) TO STDOUT', n.nspname, c.relname)
             WHEN c.relkind = 'm' AND NOT c.relispopulated THEN ''
-            ELSE format('COPY (SELECT * FROM %I.%I t ORDER BY %s) TO STDOUT', n.nspname, c.relname,
-              coalesce((SELECT string_agg(quote_ident(a.attname) || CASE WHEN a.attcollation <> 0 THEN ' COLLATE "C"' ELSE '' END, ', ' ORDER BY k.ord)
-                          FROM pg_index i CROSS JOIN unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
-                          JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
-                         WHERE i.indrelid = c.oid AND i.indisprimary),
-                       't::text COLLATE "C"')) END
+            WHEN c.relkind = 'm' THEN format('COPY (SELECT * FROM %I.%I t ORDER BY t::text COLLATE "C") TO STDOUT', n.nspname, c.relname)
+            ELSE format('COPY %I.%I TO STDOUT', n.nspname, c.relname) END
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE $PG_USER_NS AND c.relkind IN ('r', 'm', 'S') AND $(pg_not_dependent "'pg_class'::regclass" c.oid)
  ORDER BY 1;
