@@ -416,7 +416,7 @@ export async function runPostgresqlDataPhase(opts: PgOptions): Promise<PgResult>
       if (r.value.code !== 0) throw new Error(`pg-copy.sh (PARALLEL_JOBS=${parallel}) exited ${r.value.code}: ${r.value.stderr.slice(-3000)}`);
       await check(`pg-copy.sh PARALLEL_JOBS=${parallel}`);
       await rm(dir, { recursive: true, force: true });
-      return { seconds: r.seconds, peakIntermediateBytes: peak, dumpBytes: parallel > 1 ? peak : undefined, jobLog: jobTimeline(r.value.stderr) };
+      return { seconds: r.seconds, peakIntermediateBytes: peak, jobLog: jobTimeline(r.value.stderr) };
     },
   });
 

@@ -180,6 +180,18 @@ describe.skipIf(skipSuite(bins))('pg-copy.sh with a hostile data set (PostgreSQL
   });
   }
 
+  it('GIVEN settings of another role in the source database and a target user without CREATEROLE WHEN copied THEN it refuses before writing, naming the role', async () => {
+    // GIVEN an admin that may create nothing but owns its database
+    await managed.sql(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'plainadmin') THEN CREATE ROLE plainadmin LOGIN PASSWORD '${ADMIN_PW}'; END IF; END $$;`);
+    const db = await targetDb(managed, 'plainadmin');
+    // WHEN
+    const r = await runScript('pg-copy.sh', { ...managedEnv('hostile', db), TARGET_PGUSER: 'plainadmin' });
+    // THEN
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('the source database has settings of roles reporting (ALTER ROLE ... IN DATABASE), which target user plainadmin may not set (it needs CREATEROLE)');
+    expect(await managed.sql(`SELECT count(*) FROM pg_namespace WHERE nspname = 'app';`, db)).toBe('0');
+  });
+
   it('GIVEN a target with only the system user WHEN copied on-cluster THEN it refuses before writing, naming the missing roles', async () => {
     // GIVEN a second database on the managed server, whose admin stands in for a server without the roles
     const db = await targetDb(managed, 'rdsadmin');
@@ -289,6 +301,22 @@ describe.skipIf(skipSuite(bins))('pg-copy.sh with a hostile data set (PostgreSQL
     const done = await runScript('pg-copy.sh', env(rolled, db));
     expect(done.code).toBe(0);
     expect(done.stderr).toContain('already done');
+  });
+
+  it('GIVEN a finished copy and a target changed since WHEN run again THEN it refuses naming spec.jobs.resetTarget, and with it copies again', async () => {
+    // GIVEN
+    const used = await sourceDb(`SET ROLE system; CREATE TABLE kv (k text PRIMARY KEY, v text); INSERT INTO kv VALUES ('k1', 'v1');`);
+    const db = await targetDb();
+    expect((await runScript('pg-copy.sh', env(used, db))).code).toBe(0);
+    await tgt.sql(`UPDATE kv SET v = 'written on the target';`, db);
+    // WHEN
+    const refused = await runScript('pg-copy.sh', env(used, db));
+    const again = await runScript('pg-copy.sh', env(used, db, { TARGET_RESET: 'true' }));
+    // THEN
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('the target no longer matches it (was it used since?); refusing to overwrite the target. Set spec.jobs.resetTarget: true');
+    expect(again.code).toBe(0);
+    expect(await tgt.sql(`SELECT v FROM kv;`, db)).toBe('v1');
   });
 
   it('GIVEN a failed attempt and an object older than its first restore WHEN run again THEN it refuses to reset, naming the object', async () => {
