@@ -17,7 +17,7 @@ cli.main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err) => {
-    process.stderr.write(`threescale-migrate: internal error, please report it: ${err && err.stack ? err.stack : err}\n`);
+    process.stderr.write(cli.internalErrorText(err));
     process.exitCode = 70;
   },
 );

@@ -31,11 +31,11 @@ const embedPlugin = {
   },
 };
 
-const entry = `import { main } from './build/src/cli/index.js';
+const entry = `import { internalErrorText, main } from './build/src/cli/index.js';
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err) => {
-    process.stderr.write(\`threescale-migrate: internal error, please report it: \${err && err.stack ? err.stack : err}\\n\`);
+    process.stderr.write(internalErrorText(err));
     process.exitCode = 70;
   },
 );

@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
+import { parse } from 'yaml';
 import { UserError } from '../errors.js';
 import type { PlanBase } from '../plan/plan-base.js';
 import { parseFolderTarget } from '../synth/folder-target.js';
 import type { FolderState, OutputFile, SynthResult } from '../synth/synthesize.js';
 import { toYaml } from '../synth/yaml-output.js';
 import { APPLICATION_HEALTH_LUA } from './argocd-health.js';
+
+/** Annotation telling whether a phase's Application or Kustomization is the one reconciled. */
+const STATE = 'threescale-migrate.3scale.net/state';
 
 /** Which engine's wiring to render. */
 export type GitopsEngine = 'none' | 'argocd' | 'flux';
@@ -192,7 +196,8 @@ function flux(plan: PlanBase, chain: FolderState[], base: string): OutputFile[] 
  * desired states fight over the same fields.
  */
 function checkOneActive(files: readonly OutputFile[], engine: GitopsEngine): void {
-  const active = files.filter((f) => f.content.includes("threescale-migrate.3scale.net/state: active"));
+  // Read from the objects, not the text: a plan value (repoURL, path) may hold the annotation's words.
+  const active = files.filter((f) => (parse(f.content) as { metadata?: { annotations?: Record<string, string> } } | null)?.metadata?.annotations?.[STATE] === 'active');
   if (active.length !== 1) {
     throw new Error(`threescale-migrate: ${engine} wiring would reconcile ${active.length} phase folders at once; exactly one is allowed`);
   }

@@ -13,6 +13,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../kube/kube-object.js';
+import { rememberSecretsOf } from '../redact/secret-values.js';
 import { LiveReadError } from './kube-errors.js';
 import { isPlainObject } from './object-type.js';
 
@@ -49,6 +50,8 @@ function words(code: string): string {
 export function parseExportText(text: string, file: string, options: ExportReadOptions = {}): KubeObject[] {
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const values = parseDocuments(source, file, options.maxAliasCount ?? 50);
+  // Before any check: a refusal of a later document must not print a Secret value of an earlier one.
+  rememberSecretsOf(values);
   const objects: KubeObject[] = [];
   const multi = values.length > 1;
   values.forEach((value, index) => {

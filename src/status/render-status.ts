@@ -17,6 +17,16 @@ export function renderStatus(report: DiffReport, options: { color: boolean }): s
 }
 
 /**
+ * The command that applies a folder by hand as the engine would: server-side, taking over fields other
+ * managers hold (`--force-conflicts`, as Argo CD and Flux apply), under the field manager the report compared
+ * with, so the fields it stops setting are removed as the diff predicted.
+ */
+export function applyCommand(report: Pick<DiffReport, 'fieldManager'>, folder: string): string {
+  const manager = report.fieldManager ?? 'threescale-migrate';
+  return `kubectl apply --server-side --force-conflicts --field-manager=${manager} -k ${folder}`;
+}
+
+/**
  * Exit code of `status`, as `diff`: 0 when the target folder is in sync (its state is live, every Job of it
  * done), 1 while anything of it is pending, running, drifted or failed. Errors (2) are thrown, not returned.
  */
@@ -70,7 +80,7 @@ function rollbackNextStep(report: DiffReport): string {
   if (failed) return `${report.target} failed (${failed.ref.kind} ${failed.ref.name}: ${failed.reason ?? 'job-failed'}); fix the cause and let the Job rerun`;
   const running = report.objects.find((o) => o.verdict === 'job-running' || o.verdict === 'not-ready');
   if (running) return `wait: ${report.target} is being applied (${running.ref.kind} ${running.ref.name} ${running.verdict})`;
-  if (!report.inSync) return `${report.target} is not applied yet: let the GitOps engine sync it (or kubectl apply --server-side -k ${dirOf(report)}/${report.target})`;
+  if (!report.inSync) return `${report.target} is not applied yet: let the GitOps engine sync it (or ${applyCommand(report, `${dirOf(report)}/${report.target}`)})`;
   const id = report.target.slice('rollback/'.length);
   const undone = report.phases.find((p) => p.folder === id);
   const before = undone ? [...report.phases.slice(0, report.phases.indexOf(undone))].reverse().find((p) => p.rollback && !['pending', 'blocked'].includes(p.status)) : undefined;
@@ -82,14 +92,14 @@ function rollbackNextStep(report: DiffReport): string {
 function applyHow(report: DiffReport, phase: PhaseReport): string {
   const folder = `${dirOf(report)}/${phase.folder}`;
   if (report.synthesized?.engine) return `let ${report.synthesized.engine === 'argocd' ? 'Argo CD' : 'Flux'} sync it (${report.synthesized.dir}/gitops/${report.synthesized.engine} targets it)`;
-  if (report.synthesized) return `apply it: kubectl apply --server-side -k ${folder}`;
-  return `let the GitOps engine sync it (or kubectl apply --server-side -k ${folder})`;
+  if (report.synthesized) return `apply it: ${applyCommand(report, folder)}`;
+  return `let the GitOps engine sync it (or ${applyCommand(report, folder)})`;
 }
 
 /** How to move the target to a phase: re-synth with it and commit, or apply its folder by hand. */
 function promoteHow(report: DiffReport, phase: PhaseReport, verb: 'promote to' | 'move the target back to'): string {
   const s = report.synthesized;
-  if (s && !s.engine) return `apply ${phase.folder} next: kubectl apply --server-side -k ${dirOf(report)}/${phase.folder}`;
+  if (s && !s.engine) return `apply ${phase.folder} next: ${applyCommand(report, `${dirOf(report)}/${phase.folder}`)}`;
   const gitops = s?.engine ? ` --gitops ${s.engine}` : '';
   return `${verb} ${phase.id}: set spec.gitops.targetPhase: ${phase.id}, run synth --out ${dirOf(report)}${gitops} and commit ${dirOf(report)}/`;
 }

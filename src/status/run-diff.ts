@@ -21,8 +21,8 @@ export interface CompareOptions {
   readonly kubeconfig?: string;
   readonly context?: string;
   readonly namespace?: string;
-  /** `argocd`, `flux`, `kubectl`, `ours`, or a literal field manager name. */
-  readonly fieldManager: string;
+  /** `argocd`, `flux`, `kubectl`, `ours`, or a literal field manager name; default the engine of `spec.gitops.engine`. */
+  readonly fieldManager?: string;
   readonly requestTimeoutMs?: number;
   /**
    * Also explain failures from pod states, Warning Events and logs (`--explain`); options bound the reads.
@@ -50,14 +50,24 @@ export async function compareWithLive(options: CompareOptions): Promise<DiffRepo
     throw new UserError(`${field}: "${target}" is not a ${target.startsWith('rollback/') ? 'rollback ' : ''}folder of this plan; expected one of ${pool.map((s) => s.folder).join(', ')}.`);
   }
   const source = await openSource(options);
-  // Own keys only: `constructor` or `toString` are literal field manager names, not Object.prototype members.
-  const fieldManager = Object.hasOwn(FIELD_MANAGERS, options.fieldManager) ? FIELD_MANAGERS[options.fieldManager as keyof typeof FIELD_MANAGERS] : options.fieldManager;
+  const fieldManager = resolveFieldManager(options.fieldManager ?? engineFieldManager(loaded.plan.spec.gitops.engine));
   const built = await buildDiffReport(loaded.plan, result, source, { target, fieldManager });
   const report = synthesized ? { ...built, synthesized } : built;
   if (!options.explain) return report;
   const { explainFailures } = await import('./explain/explain-failures.js');
   const explained = await explainFailures(loaded.plan, result, source, report.phases, options.explain === true ? {} : options.explain);
   return { ...report, explanations: explained.explanations, explainNotes: explained.notes };
+}
+
+/** The preset a GitOps engine applies under (`none`, or no engine: ours). */
+export function engineFieldManager(engine: 'none' | 'argocd' | 'flux' | undefined): keyof typeof FIELD_MANAGERS {
+  return engine === 'argocd' || engine === 'flux' ? engine : 'ours';
+}
+
+/** A preset's field manager name, or the literal name given. */
+export function resolveFieldManager(name: string): string {
+  // Own keys only: `constructor` or `toString` are literal field manager names, not Object.prototype members.
+  return Object.hasOwn(FIELD_MANAGERS, name) ? FIELD_MANAGERS[name as keyof typeof FIELD_MANAGERS] : name;
 }
 
 async function openSource(options: CompareOptions): Promise<LiveSource> {

@@ -2,6 +2,7 @@ import { loadPlanFile, withVersionRequirements } from '../plan/load-plan.js';
 import type { VersionRequirementsPolicy } from '../plan/plan-schema.js';
 import { synthesize } from './synthesize.js';
 import { writeOutput } from './write-output.js';
+import { checkOutPath } from './out-path.js';
 import { validateSynthResult } from './validate-output.js';
 import { UserError } from '../errors.js';
 import { argocdRepoURL, renderGitops, type GitopsEngine } from '../gitops/render-gitops.js';
@@ -13,10 +14,10 @@ import type { GitopsSpec } from '../plan/plan-schema.js';
 export interface RunSynthOptions {
   /** Plan file path. */
   readonly planPath: string;
-  /** Output folder, replaced atomically. */
+  /** Output folder, replaced atomically and only if synth wrote it (see write-output.ts). */
   readonly outDir: string;
-  /** GitOps wiring to add. */
-  readonly gitops: GitopsEngine;
+  /** GitOps wiring to add (default: `spec.gitops.engine`, else none). */
+  readonly gitops?: GitopsEngine;
   /** Overrides `spec.gitops.targetPhase`. */
   readonly targetPhase?: string;
   /** Overrides `spec.preflight.versionRequirements`. */
@@ -25,22 +26,24 @@ export interface RunSynthOptions {
 
 /** Loads, renders, validates and writes; returns the summary printed to stdout. */
 export async function runSynth(options: RunSynthOptions): Promise<string> {
-  if (options.targetPhase !== undefined && options.gitops === 'none') {
+  checkOutPath(options.outDir, options.planPath);
+  const loaded = withVersionRequirements(loadPlanFile(options.planPath), options.versionRequirements);
+  const engine = options.gitops ?? loaded.plan.spec.gitops.engine ?? 'none';
+  if (options.targetPhase !== undefined && engine === 'none') {
     throw new UserError('--target-phase: only with --gitops argocd or flux (it sets the phase folder the engine reconciles); without --gitops every folder is written and none is targeted.');
   }
-  const loaded = withVersionRequirements(loadPlanFile(options.planPath), options.versionRequirements);
   checkTargetPhase(loaded.plan, loaded.plan.spec.gitops.targetPhase, `${loaded.path}: spec.gitops.targetPhase`);
-  if (options.gitops === 'argocd') argocdRepoURL(loaded.plan);
+  if (engine === 'argocd') argocdRepoURL(loaded.plan);
   const result = await synthesize(loaded);
-  const repo = options.gitops === 'none' || loaded.plan.spec.gitops.path !== undefined ? undefined : repoPathOfOut(options.outDir);
-  const gitopsFiles = renderGitops(loaded.plan, result, options.gitops, options.targetPhase, repo?.path);
+  const repo = engine === 'none' || loaded.plan.spec.gitops.path !== undefined ? undefined : repoPathOfOut(options.outDir);
+  const gitopsFiles = renderGitops(loaded.plan, result, engine, options.targetPhase, repo?.path);
   const files = [...result.files, ...gitopsFiles].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   await validateSynthResult(result, gitopsFiles);
-  await writeOutput(options.outDir, files);
+  for (const warning of await writeOutput(options.outDir, files)) process.stderr.write(`warning: ${warning}\n`);
   const lines = [`synthesized ${result.forward.length} phases and ${result.rollbacks.length} rollbacks of ${loaded.plan.metadata.name} into ${options.outDir}/`];
   for (const s of result.forward) lines.push(`  ${s.folder}/  ${s.objects.length} objects (${s.own.length} set by this phase)`);
   for (const s of result.rollbacks) lines.push(`  ${s.folder}/  ${s.objects.length} objects`);
-  if (options.gitops !== 'none') lines.push(`  gitops/${options.gitops}/  ${gitopsFiles.length} files; ${wiringSource(loaded.plan.spec.gitops, options.gitops, repo)}`);
+  if (engine !== 'none') lines.push(`  gitops/${engine}/  ${gitopsFiles.length} files; ${wiringSource(loaded.plan.spec.gitops, engine, repo)}`);
   return lines.join('\n') + '\n';
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -95,6 +95,24 @@ describe('runDiscover --from-file', () => {
     expect(await userError(runDiscover({ fromFile: postgresqlJson, out: inMissingFolder }))).toBe(`${inMissingFolder}: cannot write the plan (ENOENT); expected a writable -o/--out path.`);
     expect(await userError(runDiscover({ fromFile: postgresqlJson, out: aFolder }))).toBe(`${aFolder}: cannot write the plan (EISDIR); expected a writable -o/--out path.`);
     expect(existsSync(inMissingFolder)).toBe(false);
+  });
+
+  test('GIVEN a plan file that exists (hand-edited) WHEN discovered into it without --force THEN a UserError naming it and --force, the file untouched; with --force it is replaced', async () => {
+    // GIVEN
+    const edited = join(dir, 'edited-migration.yaml');
+    writeFileSync(edited, '# my edits\n');
+
+    // WHEN
+    const refused = await userError(runDiscover({ fromFile: postgresqlJson, out: edited }));
+    const kept = readFileSync(edited, 'utf8');
+    const forced = await runDiscover({ fromFile: postgresqlJson, out: edited, force: true });
+
+    // THEN
+    expect(refused).toBe(`${edited}: exists and may hold edits; expected a path that does not exist yet, or --force to overwrite it.`);
+    expect(kept).toBe('# my edits\n');
+    expect(forced).toMatch(new RegExp(`^wrote ${edited}: `));
+    expect(readFileSync(edited, 'utf8')).toContain('kind: MigrationPlan');
+    expect(readdirSync(dir).filter((n) => n.includes('.tmp'))).toEqual([]);
   });
 
   test('APIManagers in two namespaces and no -n: a UserError naming both and the flag', async () => {

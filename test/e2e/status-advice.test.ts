@@ -76,7 +76,7 @@ describe('status on an unmigrated install whose plan targets scale-down', () => 
 
     // THEN
     expect(run.code).toBe(1);
-    expect(nextLine(run.stdout)).toMatch(new RegExp(`; apply 00-preflight next: kubectl apply --server-side -k ${plainDir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/00-preflight$`));
+    expect(nextLine(run.stdout)).toMatch(new RegExp(`; apply 00-preflight next: kubectl apply --server-side --force-conflicts --field-manager=\\S+ -k ${plainDir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/00-preflight$`));
   });
 
   test('GIVEN --dir naming no folder, or wiring of another migration WHEN status runs THEN exit 2 with one sentence', async () => {

@@ -153,7 +153,7 @@ describe('nextStep', () => {
     const pending = reportWith(['applied', 'pending', 'blocked'], { target: '01-prepare', inSync: false });
 
     // WHEN / THEN
-    expect(nextStep(pending)).toBe('01-prepare is not applied yet: let the GitOps engine sync it (or kubectl apply --server-side -k dist/01-prepare)');
+    expect(nextStep(pending)).toBe('01-prepare is not applied yet: let the GitOps engine sync it (or kubectl apply --server-side --force-conflicts --field-manager=threescale-migrate -k dist/01-prepare)');
   });
 
   test('GIVEN the target ahead of a pending phase (scale-down targeted, prepare pending) WHEN the next step is asked THEN it never says to apply the target: it names the pending phase and moves the target back', () => {
@@ -210,8 +210,8 @@ describe('nextStep', () => {
     const promote = { ...reportWith(['applied', 'pending'], { target: '00-preflight', inSync: true }), synthesized: { dir: 'out', engine: null, folder: null } };
 
     // WHEN / THEN
-    expect(nextStep(pending)).toBe('01-prepare is not applied yet: apply it: kubectl apply --server-side -k out/01-prepare');
-    expect(nextStep(promote)).toBe('00-preflight is in sync; apply 01-prepare next: kubectl apply --server-side -k out/01-prepare');
+    expect(nextStep(pending)).toBe('01-prepare is not applied yet: apply it: kubectl apply --server-side --force-conflicts --field-manager=threescale-migrate -k out/01-prepare');
+    expect(nextStep(promote)).toBe('00-preflight is in sync; apply 01-prepare next: kubectl apply --server-side --force-conflicts --field-manager=threescale-migrate -k out/01-prepare');
   });
 
   test('the last phase in sync: nothing left to apply', () => {
@@ -307,7 +307,7 @@ describe('nextStep with a rollback folder as the target', () => {
     const job = (verdict: 'job-failed' | 'job-running') => [{ ref: { apiVersion: 'batch/v1', kind: 'Job', namespace: '3scale', name: 'restore-connection-secrets' }, verdict, reason: verdict === 'job-failed' ? 'BackoffLimitExceeded' : undefined }] as unknown as DiffReport['objects'];
     expect(nextStep(rolledBack(false, job('job-failed')))).toBe('rollback/06-cutover failed (Job restore-connection-secrets: BackoffLimitExceeded); fix the cause and let the Job rerun');
     expect(nextStep(rolledBack(false, job('job-running')))).toBe('wait: rollback/06-cutover is being applied (Job restore-connection-secrets job-running)');
-    expect(nextStep(rolledBack(false))).toBe('rollback/06-cutover is not applied yet: let the GitOps engine sync it (or kubectl apply --server-side -k dist/rollback/06-cutover)');
+    expect(nextStep(rolledBack(false))).toBe('rollback/06-cutover is not applied yet: let the GitOps engine sync it (or kubectl apply --server-side --force-conflicts --field-manager=threescale-migrate -k dist/rollback/06-cutover)');
   });
 });
 

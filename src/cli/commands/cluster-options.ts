@@ -10,8 +10,9 @@ export function addCompareOptions(command: Command): Command {
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)')
     .option('--context <name>', 'kubeconfig context')
     .option('-n, --namespace <name>', 'default namespace for the client (the plan names every namespace it uses)')
-    .addOption(
-      new Option('--field-manager <manager>', 'field manager of the server-side apply dry-run: argocd (argocd-controller), flux (kustomize-controller), kubectl, ours, or a name').default('ours'),
+    .option(
+      '--field-manager <manager>',
+      'field manager of the server-side apply dry-run: argocd (argocd-controller), flux (kustomize-controller), kubectl, ours (threescale-migrate), or a name (default: the engine of spec.gitops.engine, else ours)',
     )
     .option('--explain', 'also read pod states, Warning Events and the tails of the 3scale and migration pod logs, and explain the failures they show (vendor chapter 7)')
     .addOption(versionRequirementsOption())
@@ -42,7 +43,7 @@ export interface CompareFlags {
   readonly kubeconfig?: string;
   readonly context?: string;
   readonly namespace?: string;
-  readonly fieldManager: string;
+  readonly fieldManager?: string;
   readonly requestTimeout?: number;
   readonly explain?: boolean;
   readonly versionRequirements?: 'vendor' | 'operator';

@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import { UserError } from '../../errors.js';
+import { printJson, printText } from '../../redact/print.js';
 import { addCompareOptions, type CompareFlags, compareOptions } from './cluster-options.js';
 
 /** `status`: one line per phase and the next step to take (`--explain`: and why things fail). */
@@ -13,12 +14,12 @@ export function registerStatus(program: Command): void {
       const { unreadableReason } = await import('../../status/diff-report.js');
       const report = await compareWithLive(compareOptions(flags));
       const color = process.stdout.isTTY === true;
-      if (flags.output === 'json') process.stdout.write(renderReportJson(report));
+      if (flags.output === 'json') printJson(report, renderReportJson);
       else {
-        process.stdout.write(renderStatus(report, { color }));
+        printText(renderStatus(report, { color }));
         if (report.explanations) {
           const { renderExplanations } = await import('../../status/explain/render-explanations.js');
-          process.stdout.write(renderExplanations({ explanations: report.explanations, notes: report.explainNotes ?? [] }, { color }));
+          printText(renderExplanations({ explanations: report.explanations, notes: report.explainNotes ?? [] }, { color }));
         }
       }
       const unreadable = unreadableReason(report);
