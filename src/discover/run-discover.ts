@@ -101,7 +101,7 @@ function writePlanFile(out: string, text: string, force: boolean): void {
     if (code === 'EEXIST' && !isFolder(out)) {
       throw new UserError(`${out}: exists and may hold edits; expected a path that does not exist yet, or --force to overwrite it.`);
     }
-    throw new UserError(`${out}: cannot write the plan (${code === 'EEXIST' ? 'EISDIR' : (code ?? 'error')}); expected a writable -o/--out path.`);
+    throw new UserError(`${out}: cannot write the plan (${code === 'EEXIST' ? 'EISDIR' : (code ?? 'error')}); expected a writable --out path.`);
   }
 }
 

@@ -6,6 +6,7 @@ import { evaluatePreflight, preflightListRefs, type PreflightReport } from '../p
 import { findFolderState } from '../synth/folder-target.js';
 import type { FolderState, SynthResult } from '../synth/synthesize.js';
 import type { Explanation } from './explain/explain-failures.js';
+import { type ApicastStatus, apicastListRef, apicastStatus } from './apicast-status.js';
 import type { LiveSource } from './live-source.js';
 import type { SynthesizedTarget } from './synthesized-target.js';
 import { type DesiredCheck, ObjectJudge, type ObjectVerdict, SATISFIED, UNKNOWN } from './object-verdicts.js';
@@ -72,6 +73,11 @@ export interface DiffReport {
    * Preflights condition, or null when the APIManager could not be read.
    */
   readonly threescale?: ThreescaleStatus | null;
+  /**
+   * Present only when the upgrade moves the APIcast operator too (seed chapter 2): the APIcast objects of
+   * its namespace with their `apicast.apps.3scale.net/operator-version`, or null when they could not be listed.
+   */
+  readonly apicast?: ApicastStatus | null;
   /** Present only with `--explain`: the failure signatures recognized in pod states, Warning Events and logs. */
   readonly explanations?: readonly Explanation[];
   /** Present only with `--explain`: what could not be read for the explanations (permissions, offline, caps). */
@@ -106,8 +112,10 @@ export async function buildDiffReport(plan: PlanBase, result: SynthResult, sourc
   const upgrades = apiManagerName !== undefined && result.forward.some((s) => s.phase.definition.id === 'upgrade');
   const apiManager: KubeObject = { apiVersion: 'apps.3scale.net/v1alpha1', kind: 'APIManager', metadata: { name: apiManagerName ?? '', namespace: plan.spec.threescale.namespace } };
   const judge = new ObjectJudge(source, { fieldManager: options.fieldManager });
+  const apicastRef = upgrades ? apicastListRef(plan) : undefined;
   await judge.load([...phaseChecks.flat(), ...targetChecks], [
     ...(upgrades ? [{ apiVersion: apiManager.apiVersion, kind: apiManager.kind, namespace: apiManager.metadata.namespace }] : []),
+    ...(apicastRef ? [apicastRef] : []),
     ...(isMigrationPlan(plan) ? preflightListRefs(plan) : []),
   ]);
 
@@ -149,6 +157,7 @@ export async function buildDiffReport(plan: PlanBase, result: SynthResult, sourc
     inSync,
     ...(preflight ? { preflight } : {}),
     ...(upgrades ? { threescale: threescaleStatus(judge.live(apiManager)) } : {}),
+    ...(apicastRef ? { apicast: apicastStatus(apicastRef, judge.listing(apicastRef)) } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import pc from 'picocolors';
+import { APICAST_OPERATOR_2_16, APICAST_OPERATOR_VERSION, isApicast216 } from './apicast-status.js';
 import { renderChangesText } from '../diff/compare-objects.js';
 import type { DiffReport, PhaseStatus } from './diff-report.js';
 import type { Verdict } from './object-verdicts.js';
@@ -47,6 +48,7 @@ export function renderReportText(report: DiffReport, options: { color: boolean; 
   out.push(`current phase: ${report.currentPhase ?? 'none (preflight not applied)'}`);
   if (report.outOfOrder.length) out.push(c.red(`out of order: ${report.outOfOrder.join(', ')} show progress while an earlier phase is pending`));
   if (report.threescale !== undefined) out.push(...threescaleLines(report.threescale));
+  if (report.apicast !== undefined) out.push(...apicastLines(report.apicast, report.phases.find((p) => p.id === 'upgrade')?.status === 'applied'));
   const preflight = report.preflight ? renderPreflightLines(report.preflight, { verbose: options.verbose }) : [];
   if (preflight.length) out.push('', ...preflight);
   out.push('');
@@ -71,6 +73,19 @@ function threescaleLines(t: DiffReport['threescale']): string[] {
   ];
   lines.push(t.preflights ? `APIManager condition Preflights: ${t.preflights.status}${t.preflights.message ? `: ${t.preflights.message}` : ''}` : 'APIManager condition Preflights: absent');
   return lines;
+}
+
+/**
+ * The APIcast objects and the operator release that reconciled them (seed chapter 2 checks for 0.13.x once
+ * the upgrade is done); with the upgrade applied, an APIcast still on another release is named.
+ */
+function apicastLines(a: DiffReport['apicast'], upgraded: boolean): string[] {
+  if (!a) return ['APIcast: not readable, so the apicast.apps.3scale.net/operator-version annotations are unknown'];
+  if (!a.apicasts.length) return [`APIcast: none in namespace ${a.namespace}`];
+  return a.apicasts.map((x) => {
+    const behind = upgraded && !isApicast216(x.operatorVersion) ? ` (the upgrade is applied; expected ${APICAST_OPERATOR_2_16}.x: the APIcast operator has not reconciled it yet)` : '';
+    return `APIcast ${a.namespace}/${x.name}: ${APICAST_OPERATOR_VERSION} ${x.operatorVersion ?? '(absent)'}${behind}`;
+  });
 }
 
 /** The report as JSON: stable key order, masked values (the shape is documented in the README). */

@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { listPackageFolder, readPackageFile } from '../util/package-files.js';
 import { packageRoot } from '../util/package-root.js';
 import { isRecord } from './validation-issue.js';
 
@@ -40,10 +40,9 @@ function loadIndex(): Map<string, CrdVersion> {
     return crdIndex;
   }
   const index = new Map<string, CrdVersion>();
-  const dir = crdDirectory();
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.yaml') || n.endsWith('.yml')).sort()) {
-    const file = join(dir, name);
-    for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
+  for (const name of listPackageFolder('crds').filter((n) => n.endsWith('.yaml') || n.endsWith('.yml'))) {
+    const file = `crds/${name}`;
+    for (const doc of parseAllDocuments(readPackageFile(file))) {
       if (doc.errors.length > 0) {
         throw new Error(`${file} is not valid YAML: ${doc.errors[0]?.message}`);
       }

@@ -29,7 +29,7 @@ describe('threescale-migrate (the program)', () => {
 
   test('GIVEN a flag value outside its choices WHEN run THEN exit 2 naming the allowed values', async () => {
     // GIVEN / WHEN
-    const run = await runCli(['plan', '-c', EXAMPLE, '--format', 'yaml']);
+    const run = await runCli(['plan', '-c', EXAMPLE, '-o', 'yaml']);
 
     // THEN
     expect(run.code).toBe(2);

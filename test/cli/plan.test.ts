@@ -23,7 +23,7 @@ describe('threescale-migrate plan', () => {
 
   test('GIVEN --format json WHEN shown THEN the phases are data with their rollbacks', async () => {
     // GIVEN / WHEN
-    const run = await runCli(['plan', '-c', EXAMPLE, '--format', 'json']);
+    const run = await runCli(['plan', '-c', EXAMPLE, '-o', 'json']);
 
     // THEN
     expect(run.code).toBe(0);
@@ -34,7 +34,7 @@ describe('threescale-migrate plan', () => {
 
   test('GIVEN --format mermaid WHEN shown THEN a flowchart with the window edges', async () => {
     // GIVEN / WHEN
-    const run = await runCli(['plan', '-c', EXAMPLE, '--format', 'mermaid']);
+    const run = await runCli(['plan', '-c', EXAMPLE, '-o', 'mermaid']);
 
     // THEN
     expect(run.stdout.startsWith('flowchart TD\n')).toBe(true);

@@ -93,8 +93,8 @@ describe('runDiscover --from-file', () => {
     mkdirSync(aFolder);
 
     // WHEN / THEN
-    expect(await userError(runDiscover({ fromFile: postgresqlJson, out: inMissingFolder }))).toBe(`${inMissingFolder}: cannot write the plan (ENOENT); expected a writable -o/--out path.`);
-    expect(await userError(runDiscover({ fromFile: postgresqlJson, out: aFolder }))).toBe(`${aFolder}: cannot write the plan (EISDIR); expected a writable -o/--out path.`);
+    expect(await userError(runDiscover({ fromFile: postgresqlJson, out: inMissingFolder }))).toBe(`${inMissingFolder}: cannot write the plan (ENOENT); expected a writable --out path.`);
+    expect(await userError(runDiscover({ fromFile: postgresqlJson, out: aFolder }))).toBe(`${aFolder}: cannot write the plan (EISDIR); expected a writable --out path.`);
     expect(existsSync(inMissingFolder)).toBe(false);
   });
 

@@ -42,7 +42,7 @@ describe('MySQL kept in place', () => {
     const cluster = new FakeCluster(api);
     const kubeconfig = api.kubeconfigPath('3scale');
     const planPath = join(tmp.dir, 'migration.yaml');
-    const discovered = await cli(['discover', '--kubeconfig', kubeconfig, '-n', '3scale', '-o', planPath]);
+    const discovered = await cli(['discover', '--kubeconfig', kubeconfig, '-n', '3scale', '--out', planPath]);
     expect(discovered).toMatchObject({ code: 0, stderr: '' });
     expect(discovered.stdout).toContain('System database: internal MySQL');
     const plan: Plan = loadMigrationPlan(planPath).plan;

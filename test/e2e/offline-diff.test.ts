@@ -18,7 +18,7 @@ beforeAll(async () => {
   tmp = tempDir('e2e-offline');
   fixture = await loadLiveFixture('postgresql');
   planPath = join(tmp.dir, 'migration.yaml');
-  const run = await cli(['discover', '--from-file', LIVE_FIXTURES.postgresql, '-o', planPath]);
+  const run = await cli(['discover', '--from-file', LIVE_FIXTURES.postgresql, '--out', planPath]);
   if (run.code !== 0) throw new Error(`discover failed: ${run.stderr}`);
 });
 

@@ -26,7 +26,7 @@ describe('discover and synth', () => {
     const dist = join(e2e.tmp.dir, 'dist');
 
     // WHEN discover reads it and synth renders the plan
-    const discovered = await cli(['discover', '--kubeconfig', kubeconfig, '-n', '3scale', '-o', plan]);
+    const discovered = await cli(['discover', '--kubeconfig', kubeconfig, '-n', '3scale', '--out', plan]);
     const synth = await cli(['synth', '-c', plan, '--out', dist]);
 
     // THEN discover wrote a plan the loader accepts, with what the install really has

@@ -82,7 +82,7 @@ let migration: string;
 beforeAll(async () => {
   tmp = tempDir('e2e-secret-values');
   planPath = join(tmp.dir, 'migration.yaml');
-  const run = await cli(['discover', '--from-file', LIVE_FIXTURES.postgresql, '-o', planPath]);
+  const run = await cli(['discover', '--from-file', LIVE_FIXTURES.postgresql, '--out', planPath]);
   if (run.code !== 0) throw new Error(`discover failed: ${run.stderr}`);
   fixture = await loadLiveFixture('postgresql');
   const { loaded, result } = await synthesized(planPath);

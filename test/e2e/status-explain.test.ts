@@ -21,7 +21,7 @@ const POD = 'system-app-5d8f9c7b6d-x2x9z';
 beforeAll(async () => {
   tmp = tempDir('e2e-explain');
   planPath = join(tmp.dir, 'migration.yaml');
-  const run = await cli(['discover', '--from-file', LIVE_FIXTURES.postgresql, '-o', planPath]);
+  const run = await cli(['discover', '--from-file', LIVE_FIXTURES.postgresql, '--out', planPath]);
   if (run.code !== 0) throw new Error(`discover failed: ${run.stderr}`);
   const crashing: KubeObject = {
     apiVersion: 'v1',

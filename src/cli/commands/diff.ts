@@ -1,4 +1,6 @@
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
+import { colorFor } from '../color.js';
+import { outputFormatOption } from './shared-options.js';
 import { UserError } from '../../errors.js';
 import { printJson, printText } from '../../redact/print.js';
 import { addCompareOptions, type CompareFlags, compareOptions } from './cluster-options.js';
@@ -6,14 +8,14 @@ import { addCompareOptions, type CompareFlags, compareOptions } from './cluster-
 /** `diff`: every phase's verdict, and the target folder object by object. Exit 0 in sync, 1 differences, 2 error. */
 export function registerDiff(program: Command): void {
   addCompareOptions(program.command('diff').description('compare the live cluster (or an export) with every phase; exit 0 in sync, 1 differences, 2 error'))
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(outputFormatOption(['text', 'json']))
     .option('-v, --verbose', 'also list the objects that are in sync')
     .action(async (flags: CompareFlags & { output: 'text' | 'json'; verbose?: boolean }) => {
       const { compareWithLive } = await import('../../status/run-diff.js');
       const { renderReportJson, renderReportText } = await import('../../status/render-report.js');
       const { unreadableReason } = await import('../../status/diff-report.js');
       const report = await compareWithLive(compareOptions(flags));
-      const color = process.stdout.isTTY === true;
+      const color = colorFor(process.stdout);
       if (flags.output === 'json') printJson(report, renderReportJson);
       else printText(renderReportText(report, { color, verbose: flags.verbose }));
       if (flags.output !== 'json' && report.explanations) {

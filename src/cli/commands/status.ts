@@ -1,4 +1,6 @@
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
+import { colorFor } from '../color.js';
+import { outputFormatOption } from './shared-options.js';
 import { UserError } from '../../errors.js';
 import { printJson, printText } from '../../redact/print.js';
 import { addCompareOptions, type CompareFlags, compareOptions } from './cluster-options.js';
@@ -6,14 +8,14 @@ import { addCompareOptions, type CompareFlags, compareOptions } from './cluster-
 /** `status`: one line per phase and the next step to take (`--explain`: and why things fail). */
 export function registerStatus(program: Command): void {
   addCompareOptions(program.command('status').description('one line per phase and the next step to take; exit 0 when the target folder is in sync, 1 while it is pending, running, drifted or failed, 2 error'))
-    .addOption(new Option('-o, --output <format>', 'output format (json: the same report as diff -o json)').choices(['text', 'json']).default('text'))
+    .addOption(outputFormatOption(['text', 'json']))
     .action(async (flags: CompareFlags & { output: 'text' | 'json' }) => {
       const { compareWithLive } = await import('../../status/run-diff.js');
       const { renderStatus, statusExitCode } = await import('../../status/render-status.js');
       const { renderReportJson } = await import('../../status/render-report.js');
       const { unreadableReason } = await import('../../status/diff-report.js');
       const report = await compareWithLive(compareOptions(flags));
-      const color = process.stdout.isTTY === true;
+      const color = colorFor(process.stdout);
       if (flags.output === 'json') printJson(report, renderReportJson);
       else {
         printText(renderStatus(report, { color }));
