@@ -14,6 +14,7 @@ import { FileShapeError, readBoundedFile } from '../util/read-bounded-file.js';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../kube/kube-object.js';
+import { rememberSecretsOf } from '../redact/secret-values.js';
 import { LiveReadError } from './kube-errors.js';
 import { isPlainObject } from './object-type.js';
 
@@ -80,6 +81,8 @@ function refuseDuplicates(located: readonly Located[]): KubeObject[] {
 function locateExportText(text: string, file: string, options: ExportReadOptions): Located[] {
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const values = parseDocuments(source, file, options.maxAliasCount ?? 50);
+  // Before any check: a refusal of a later document must not print a Secret value of an earlier one.
+  rememberSecretsOf(values);
   const objects: Located[] = [];
   const multi = values.length > 1;
   values.forEach((value, index) => {

@@ -9,6 +9,7 @@
  * replaced by `"…"`. Request bodies, headers and tokens are never put into an error.
  */
 import { UserError } from '../errors.js';
+import { cutWithoutSplittingSecrets, protectText } from '../redact/session.js';
 import { isPlainObject, parseApiVersion } from './object-type.js';
 
 /** What went wrong, in categories a CLI can map to advice. */
@@ -198,13 +199,14 @@ function parseStatusBody(body: unknown): StatusBody {
  * capped, so that no echoed value (a password in an invalid Secret, a token in a URL) survives.
  */
 export function sanitizeServerMessage(message: string, maxLength = 160): string {
-  const masked = message
+  // Secret values read by this run first, whole: the quote and URL rules could cut one and leave part of it.
+  const masked = protectText(message)
     .replace(/"(?:[^"\\]|\\.)*"/g, '"…"')
     .replace(/'(?:[^'\\]|\\.)*'/g, "'…'")
     .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"']+/gi, '<url>')
     .replace(/\s+/g, ' ')
     .trim();
-  return masked.length > maxLength ? `${masked.slice(0, maxLength - 1)}…` : masked;
+  return cutWithoutSplittingSecrets(masked, maxLength);
 }
 
 const CAUSE_WORDS: Readonly<Record<string, string>> = {

@@ -18,6 +18,7 @@ import type { KubeClientOptions } from './kube-client.js';
 import { badResponseError, CLUSTER_LEVEL_ERROR_KINDS, describeTarget, errorFromStatus, lead, LiveReadError } from './kube-errors.js';
 import type { KubeOperation } from './kube-errors.js';
 import { isPlainObject } from './object-type.js';
+import { rememberSecretsOf } from '../redact/secret-values.js';
 import type { KubeObject, ObjectTypeRef } from './object-type.js';
 
 /** Pass as `ObjectTypeRef.namespace` to list a namespaced kind across all namespaces. */
@@ -237,7 +238,9 @@ export class LiveReader {
     if (res.status === 200 || res.status === 201) {
       const parsed = parseJson(res.body);
       if (!isPlainObject(parsed) || !isPlainObject(parsed.metadata)) return this.refusal(badResponseError(op, res.status, 'non-object content'));
-      return { ok: true, object: withTypeMeta(parsed, resource), created: res.status === 201 };
+      const object = withTypeMeta(parsed, resource);
+      rememberSecretsOf([object]);
+      return { ok: true, object, created: res.status === 201 };
     }
     return this.refusal(errorFromStatus(op, res.status, res.body));
   }
@@ -297,6 +300,8 @@ export class LiveReader {
       if (continueToken !== undefined && tokens.has(continueToken)) return this.listFailure(ref, pagingError(op, 'the server repeated a continue token it had given before, so the list would never end'));
       if (continueToken !== undefined) tokens.add(continueToken);
     } while (continueToken);
+    // Every Secret read is masked by value in whatever the command prints (src/redact/).
+    rememberSecretsOf(items);
     return { ok: true, ref, resource, items, resourceVersion };
   }
 

@@ -239,7 +239,7 @@ const postgresqlDatabase = () =>
     databaseName: z._default(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { message: 'a PostgreSQL database name' })), 'system'),
     storage: z.prefault(storage, {}),
     resources: z.optional(resources),
-    /** Parallel restore jobs; above 1 the copy Job dumps to a scratch volume first (a pipe cannot be restored in parallel). */
+    /** Parallel copy jobs; above 1 the copy Job copies that many tables at a time from one snapshot and builds the indexes in parallel (1: one pg_dump | pg_restore stream). */
     copyParallelism: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(32)), 1),
   });
 
@@ -337,6 +337,12 @@ export const jobsSchema = z.prefault(
     mysqlImage: z._default(image, 'registry.redhat.io/rhel9/mysql-80'),
     /** Seconds a Job may run before it is failed. @default 3600 */
     activeDeadlineSeconds: z._default(z.number().check(z.int(), z.minimum(60), z.maximum(86_400)), 3600),
+    /**
+     * Lets a copy Job empty its target before copying again (the Jobs' `TARGET_RESET`), when a rerun finds the
+     * source changed since its copy (a retry after a rollback): only what the Job's own evidence proves it
+     * created is removed; anything else is refused by name. @default false
+     */
+    resetTarget: z._default(z.boolean(), false),
   }),
   {},
 );
@@ -348,20 +354,22 @@ export const jobsSchema = z.prefault(
 export const gitopsSchema = (firstPhase: string) =>
   z.prefault(
     z.strictObject({
-      /** Git repository the synthesized folder is committed to (Argo CD source). */
-      repoURL: z._default(
-        z.string().check(z.maxLength(2048), z.regex(/^[^\s\p{Cc}]+$/u, { message: 'a Git repository URL without spaces such as https://git.example.com/platform/gitops.git' })),
-        'https://git.example.com/platform/gitops.git',
+      /** Git repository the synthesized folder is committed to (Argo CD source); required by `synth --gitops argocd`. */
+      repoURL: z.optional(
+        z.string().check(z.minLength(1), z.maxLength(2048), z.regex(/^[^\s\p{Cc}]+$/u, { message: 'a Git repository URL without spaces such as https://git.example.com/platform/gitops.git' })),
       ),
       /** Branch or tag. @default main */
       targetRevision: z._default(z.string().check(z.minLength(1), z.maxLength(255)), 'main'),
-      /** Where the synthesized output folder lives inside that repository. @default dist */
-      path: z._default(
-        z.string().check(z.regex(/^[A-Za-z0-9._/-]+$/, { message: 'a relative repository path such as clusters/prod/3scale-migration' }), z.maxLength(1024)),
-        'dist',
-      ),
+      /** Where the synthesized output folder lives inside that repository. @default synth's --out, relative to the root of the Git repository holding it */
+      path: z.optional(z.string().check(z.regex(/^[A-Za-z0-9._/-]+$/, { message: 'a relative repository path such as clusters/prod/3scale-migration' }), z.maxLength(1024))),
       /** The phase the GitOps engine applies; advancing the run is changing this one value. @default the procedure's first phase */
       targetPhase: z._default(z.string().check(z.regex(/^(rollback\/)?[a-z0-9-]+$/, { message: 'a phase id such as scale-down, or rollback/<phase id>' })), firstPhase),
+      /**
+       * The engine that applies the folders: the wiring `synth` renders when `--gitops` is not given, and the
+       * field manager `diff` and `status` dry-run under when `--field-manager` is not given (argocd:
+       * argocd-controller, flux: kustomize-controller, none: threescale-migrate). @default none
+       */
+      engine: z.optional(z.enum(['none', 'argocd', 'flux'])),
       argocd: z.prefault(
         z.strictObject({
           /** Namespace of Argo CD (OpenShift GitOps: openshift-gitops). */

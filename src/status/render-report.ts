@@ -24,6 +24,7 @@ const MARK: Record<Verdict, string> = {
   'job-running': '…',
   'job-failed': '!',
   'job-not-run': '+',
+  'job-stale': '!',
   forbidden: '?',
   'missing-crd': '?',
   immutable: '!',
@@ -35,7 +36,7 @@ export function renderReportText(report: DiffReport, options: { color: boolean; 
   const c = pc.createColors(options.color);
   const paint = (status: PhaseStatus, s: string) => (options.color ? STATUS_COLOR[status](s) : s);
   const out: string[] = [];
-  out.push(`Migration ${report.migration}, ${report.source}${report.fieldManager ? `, dry-run as ${report.fieldManager}` : ''}`);
+  out.push(`Migration ${report.migration}, ${report.source}${report.mode === 'live' && report.fieldManager ? `, dry-run as ${report.fieldManager}` : ''}`);
   if (report.approximate) out.push(c.yellow('Offline comparison: Kubernetes defaults come from a table, verdicts are approximate.'));
   out.push('');
   const width = Math.max(...report.phases.map((p) => p.folder.length), 5);

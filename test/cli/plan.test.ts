@@ -17,7 +17,7 @@ describe('threescale-migrate plan', () => {
     expect(opens).toBeGreaterThan(run.stdout.indexOf('01-prepare'));
     expect(opens).toBeLessThan(run.stdout.indexOf('02-scale-down'));
     expect(closes).toBeGreaterThan(run.stdout.indexOf('07-scale-up'));
-    expect(run.stdout).toContain('Job detach-system-mysql removes the APIManager ownerReference');
+    expect(run.stdout).toContain('Job detach-system-mysql removes, each removal guarded by a JSON patch test, from Deployment system-mysql (the APIManager ownerReference, 3 labels, 9 pod template labels)');
     expect(run.stdout).toContain('rollback/06-cutover -> rollback/05-persist');
   });
 

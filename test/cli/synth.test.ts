@@ -190,4 +190,91 @@ describe('threescale-migrate synth', () => {
     expect(readFileSync(join(out, '.threescale-migrate-manifest'), 'utf8')).toBe(manifest);
     expect(readdirSync(parent)).toEqual(['dist']);
   });
+
+  describe('GitOps wiring: nothing filled in silently', () => {
+    const REDIS_ONLY = join(ROOT, 'examples', 'redis-only', 'migration.yaml');
+    /** A copy of the redis-only example (no spec.gitops) with `gitops` lines added under spec. */
+    const planWith = (dir: string, gitops: string) => {
+      const path = join(dir, 'migration.yaml');
+      writeFileSync(path, readFileSync(REDIS_ONLY, 'utf8').replace(/^spec:\n/m, `spec:\n  gitops:\n${gitops}`));
+      return path;
+    };
+
+    test('GIVEN --target-phase without --gitops WHEN synthesized THEN exit 2: the flag would be ignored', async () => {
+      // GIVEN
+      const out = join(mkdtempSync(join(tmpdir(), 'synth-')), 'dist');
+
+      // WHEN
+      const run = await runCli(['synth', '-c', EXAMPLE, '--out', out, '--target-phase', 'copy-data']);
+
+      // THEN
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe('error: --target-phase: only with --gitops argocd or flux (it sets the phase folder the engine reconciles); without --gitops every folder is written and none is targeted.\n');
+      expect(existsSync(out)).toBe(false);
+    });
+
+    test('GIVEN a plan without spec.gitops WHEN synthesized with --gitops argocd THEN exit 2 naming spec.gitops.repoURL, nothing written', async () => {
+      // GIVEN
+      const out = join(mkdtempSync(join(tmpdir(), 'synth-')), 'dist');
+
+      // WHEN
+      const run = await runCli(['synth', '-c', REDIS_ONLY, '--out', out, '--gitops', 'argocd']);
+
+      // THEN
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/^error: spec\.gitops\.repoURL: required with --gitops argocd; /);
+      expect(existsSync(out)).toBe(false);
+    });
+
+    test('GIVEN an invalid spec.gitops.targetPhase WHEN synth runs without --gitops, or plan shows it THEN both exit 2 naming the field', async () => {
+      // GIVEN
+      const dir = mkdtempSync(join(tmpdir(), 'synth-'));
+      const unknown = planWith(dir, '    targetPhase: warp-speed\n');
+      const noRollback = planWith(mkdtempSync(join(tmpdir(), 'synth-')), '    targetPhase: rollback/copy-data\n');
+
+      // WHEN
+      const synth = await runCli(['synth', '-c', unknown, '--out', join(dir, 'dist')]);
+      const plan = await runCli(['plan', '-c', unknown]);
+      const rollback = await runCli(['plan', '-c', noRollback]);
+
+      // THEN
+      expect(synth.code).toBe(2);
+      expect(synth.stderr).toBe(`error: ${unknown}: spec.gitops.targetPhase: "warp-speed" is not a phase of this plan; expected one of preflight, prepare, scale-down, copy-data, load-redis, persist, cutover, scale-up, verify, cleanup (or rollback/<id>).\n`);
+      expect(plan.code).toBe(2);
+      expect(plan.stderr).toBe(synth.stderr);
+      expect(rollback.code).toBe(2);
+      expect(rollback.stderr).toMatch(/spec\.gitops\.targetPhase: phase "copy-data" has no rollback; expected one of rollback\/prepare, /);
+    });
+
+    test('GIVEN no spec.gitops.path and --out inside a Git repository WHEN wiring is rendered THEN its paths are --out relative to the repository root, and the summary says so', async () => {
+      // GIVEN a Git repository (its .git folder) with the plan at its root
+      const repo = mkdtempSync(join(tmpdir(), 'synth-repo-'));
+      mkdirSync(join(repo, '.git'));
+      const plan = planWith(repo, '    repoURL: https://git.example.org/ops/dev.git\n');
+      const out = join(repo, 'clusters', 'dev', '3scale');
+
+      // WHEN
+      const run = await runCli(['synth', '-c', plan, '--out', out, '--gitops', 'argocd']);
+
+      // THEN
+      expect(run.code).toBe(0);
+      const app = readFileSync(join(out, 'gitops', 'argocd', 'apps', '00-preflight.yaml'), 'utf8');
+      expect(app).toContain('path: clusters/dev/3scale/00-preflight');
+      expect(app).toContain('repoURL: https://git.example.org/ops/dev.git');
+      expect(run.stdout).toContain('the engine reads https://git.example.org/ops/dev.git at main, path clusters/dev/3scale (--out in its Git repository)');
+    });
+
+    test('GIVEN no spec.gitops.path and --out outside any Git repository and outside the current folder WHEN wiring is rendered THEN exit 2 asking for spec.gitops.path', async () => {
+      // GIVEN
+      const out = join(mkdtempSync(join(tmpdir(), 'synth-')), 'dist');
+
+      // WHEN
+      const run = await runCli(['synth', '-c', REDIS_ONLY, '--out', out, '--gitops', 'flux']);
+
+      // THEN
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(`error: spec.gitops.path: required with --gitops when --out (${out}) is not inside a Git repository nor below the current folder; expected the folder's path in the repository the engine reads, such as clusters/prod/3scale-migration.\n`);
+      expect(existsSync(out)).toBe(false);
+    });
+  });
 });

@@ -63,7 +63,8 @@ describe('runDiscover --from-file', () => {
     expect(lines[3]).toMatch(/^# found: System database: internal PostgreSQL, image \S+, PVC postgresql-data 10Gi$/);
     expect(lines[4]).toMatch(/^# found: backend Redis: internal, image \S+, PVC backend-redis-storage 1Gi$/);
     expect(lines[5]).toBe('# found: system Redis: internal, image registry.redhat.io/rhel8/redis-6@sha256:799e5e091b1d3c2e4ee6d469809d184bfdd7d13383fb2651496ef8bd25fa2266, PVC system-redis-storage 1Gi');
-    expect(lines.slice(6, 8)).toEqual(['', 'apiVersion: threescale-migrate.3scale.net/v1alpha1']);
+    expect(lines[6]).toBe('# found: no Subscription of package 3scale-operator in namespace 3scale, so no spec.upgrade is written (the 2.16 upgrade phase cannot be enabled); if the operator is installed by OLM, read its namespace with --operator-namespace, or export the Subscription too (oc get subscription -o yaml)');
+    expect(lines.slice(7, 9)).toEqual(['', 'apiVersion: threescale-migrate.3scale.net/v1alpha1']);
     // AND it loads as a plan, with the install's values
     const { plan } = loadMigrationPlan(out);
     expect(plan.metadata.name).toBe('3scale');

@@ -134,6 +134,6 @@ describe('MySQL kept in place', () => {
       expect({ id, code: run.code, status: statuses(report)[id], cutover: statuses(report).cutover }).toEqual({ id, code: 0, status: 'applied', cutover: 'applied' });
     }
     const status = await cli(['status', '-c', planPath, '--kubeconfig', kubeconfig, '--phase', 'verify']);
-    expect(status.stdout.trimEnd().split('\n').at(-1)).toBe('next: 08-verify is in sync; nothing left to apply');
+    expect(status.stdout.trimEnd().split('\n').at(-1)).toBe('next: 08-verify is in sync; every phase is applied, nothing left to apply');
   });
 });

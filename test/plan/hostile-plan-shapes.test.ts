@@ -39,7 +39,7 @@ function refusal(text: string): string {
   throw new Error('the plan was accepted');
 }
 
-/** Accepted plans are synthesized (with Argo CD wiring) and validated: no error but a UserError. */
+/** Accepted plans are synthesized (with Argo CD wiring, Flux's without a repoURL) and validated: no error but a UserError. */
 async function acceptedAndSynthesized(text: string): Promise<'refused' | 'synthesized'> {
   let loaded;
   try {
@@ -49,7 +49,9 @@ async function acceptedAndSynthesized(text: string): Promise<'refused' | 'synthe
     return 'refused';
   }
   const result = await synthesize(loaded);
-  await validateSynthResult(result, renderGitops(loaded.plan, result, 'argocd'));
+  // Argo CD wiring needs spec.gitops.repoURL (no placeholder is rendered); plans without one get Flux's.
+  const engine = loaded.plan.spec.gitops.repoURL === undefined ? 'flux' : 'argocd';
+  await validateSynthResult(result, renderGitops(loaded.plan, result, engine));
   return 'synthesized';
 }
 

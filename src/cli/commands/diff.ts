@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import { UserError } from '../../errors.js';
+import { printJson, printText } from '../../redact/print.js';
 import { addCompareOptions, type CompareFlags, compareOptions } from './cluster-options.js';
 
 /** `diff`: every phase's verdict, and the target folder object by object. Exit 0 in sync, 1 differences, 2 error. */
@@ -13,10 +14,11 @@ export function registerDiff(program: Command): void {
       const { unreadableReason } = await import('../../status/diff-report.js');
       const report = await compareWithLive(compareOptions(flags));
       const color = process.stdout.isTTY === true;
-      process.stdout.write(flags.output === 'json' ? renderReportJson(report) : renderReportText(report, { color, verbose: flags.verbose }));
+      if (flags.output === 'json') printJson(report, renderReportJson);
+      else printText(renderReportText(report, { color, verbose: flags.verbose }));
       if (flags.output !== 'json' && report.explanations) {
         const { renderExplanations } = await import('../../status/explain/render-explanations.js');
-        process.stdout.write(renderExplanations({ explanations: report.explanations, notes: report.explainNotes ?? [] }, { color }));
+        printText(renderExplanations({ explanations: report.explanations, notes: report.explainNotes ?? [] }, { color }));
       }
       // Something could not be read (403, missing CRD, 5xx): the report says what it could, the exit code is 2.
       const unreadable = unreadableReason(report);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { printText } from '../../redact/print.js';
 
 /** `discover`: read a 3scale 2.15 install and write the plan file. */
 export function registerDiscover(program: Command): void {
@@ -17,6 +18,6 @@ export function registerDiscover(program: Command): void {
     .option('--procedure <id>', 'template-2.5-to-2.6: read a 3scale 2.5 installed from templates and write a TemplateUpgradePlan')
     .action(async (opts: { fromFile?: string; kubeconfig?: string; context?: string; namespace?: string; operatorNamespace?: string; targetNamespace?: string; name?: string; procedure?: string; out: string; force?: boolean }) => {
       const { runDiscover } = await import('../../discover/run-discover.js');
-      process.stdout.write(await runDiscover(opts));
+      printText(await runDiscover(opts));
     });
 }

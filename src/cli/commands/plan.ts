@@ -10,6 +10,9 @@ export function registerPlan(program: Command): void {
     .action(async (opts: { config: string; format: 'text' | 'json' | 'mermaid' }) => {
       const { loadPlanFile } = await import('../../plan/load-plan.js');
       const { renderPlanView } = await import('../../plan-view/render-plan-view.js');
-      process.stdout.write(renderPlanView(loadPlanFile(opts.config).plan, opts.format));
+      const { checkTargetPhase } = await import('../../phases/target-phase.js');
+      const loaded = loadPlanFile(opts.config);
+      checkTargetPhase(loaded.plan, loaded.plan.spec.gitops.targetPhase, `${loaded.path}: spec.gitops.targetPhase`);
+      process.stdout.write(renderPlanView(loaded.plan, opts.format));
     });
 }

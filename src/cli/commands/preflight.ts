@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { printJson, printText } from '../../redact/print.js';
 
 /** `preflight`: check a cluster can take a fresh install, before anything is applied. */
 export function registerPreflight(program: Command): void {
@@ -17,7 +18,8 @@ export function registerPreflight(program: Command): void {
     .action(async (flags: { config: string; kubeconfig?: string; context?: string; output: 'text' | 'json'; requestTimeout?: number }) => {
       const { runPreflight, renderPreflight } = await import('../../preflight/run-preflight.js');
       const report = await runPreflight({ planPath: flags.config, kubeconfig: flags.kubeconfig, context: flags.context, requestTimeoutMs: flags.requestTimeout ? flags.requestTimeout * 1000 : undefined });
-      process.stdout.write(flags.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderPreflight(report));
+      if (flags.output === 'json') printJson(report, (r) => `${JSON.stringify(r, null, 2)}\n`);
+      else printText(renderPreflight(report));
       // 1 when a check failed, as diff exits 1 on differences.
       if (!report.ok) process.exitCode = 1;
     });

@@ -8,10 +8,10 @@ export function registerSynth(program: Command): void {
     .description('render dist/<NN>-<phase>/ (and rollback/<NN>-<phase>/) for every phase of the plan')
     .requiredOption('-c, --config <file>', 'plan file (migration.yaml)')
     .option('-o, --out <dir>', 'output folder, replaced atomically; only a folder synth wrote (or an empty one)', 'dist')
-    .addOption(new Option('--gitops <engine>', 'GitOps wiring to render beside the phase folders').choices(['none', 'argocd', 'flux']).default('none'))
+    .addOption(new Option('--gitops <engine>', 'GitOps wiring to render beside the phase folders (default: spec.gitops.engine, else none)').choices(['none', 'argocd', 'flux']))
     .option('--target-phase <phase>', 'with --gitops: the phase folder the engine reconciles (overrides spec.gitops.targetPhase)')
     .addOption(versionRequirementsOption())
-    .action(async (opts: { config: string; out: string; gitops: 'none' | 'argocd' | 'flux'; targetPhase?: string; versionRequirements?: 'vendor' | 'operator' }) => {
+    .action(async (opts: { config: string; out: string; gitops?: 'none' | 'argocd' | 'flux'; targetPhase?: string; versionRequirements?: 'vendor' | 'operator' }) => {
       const { runSynth } = await import('../../synth/run-synth.js');
       const summary = await runSynth({ planPath: opts.config, outDir: opts.out, gitops: opts.gitops, targetPhase: opts.targetPhase, versionRequirements: opts.versionRequirements });
       process.stdout.write(summary);
