@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -161,6 +162,33 @@ describe('threescale-migrate synth', () => {
       expect(readdirSync(repo).sort()).toEqual(['.git', 'README.md', 'clusters']);
       expect(readFileSync(join(repo, 'clusters', 'prod', '3scale-migration', '.threescale-migrate-manifest'), 'utf8')).toMatch(/^threescale-migrate output manifest, format 1\n#[^\n]*\n00-preflight\/\S+\.yaml\n/);
     });
+  });
+
+  test('GIVEN the installed CLI killed between its two renames (THREESCALE_MIGRATE_KILL_AT) WHEN synth runs again THEN the output is whole again and nothing is left beside it', () => {
+    // GIVEN: a first synth, and the number of its files (the kill points are: locked, staging folder
+    // created, each file, manifest written, previous output moved aside, ...)
+    const parent = mkdtempSync(join(tmpdir(), 'synth-kill-'));
+    const out = join(parent, 'dist');
+    const synth = (env: Record<string, string> = {}) =>
+      spawnSync(process.execPath, [join(ROOT, 'bin', 'threescale-migrate.js'), 'synth', '-c', EXAMPLE, '--out', out], { encoding: 'utf8', env: { ...process.env, ...env } });
+    expect(synth().status).toBe(0);
+    const manifest = readFileSync(join(out, '.threescale-migrate-manifest'), 'utf8');
+    const fileCount = manifest.trimEnd().split('\n').length - 2;
+
+    // WHEN killed right after the previous output was moved aside
+    const killed = synth({ THREESCALE_MIGRATE_KILL_AT: String(fileCount + 4) });
+
+    // THEN no output folder for a reader, both trees whole beside it
+    expect(killed.signal).toBe('SIGKILL');
+    expect(killed.stderr).toBe(`kill point ${fileCount + 4}: previous output moved aside\n`);
+    expect(existsSync(out)).toBe(false);
+    expect(readFileSync(join(parent, '.dist.threescale-migrate.new', '.threescale-migrate-manifest'), 'utf8')).toBe(manifest);
+
+    // WHEN run again THEN whole, nothing beside it
+    const again = synth();
+    expect(again.status).toBe(0);
+    expect(readFileSync(join(out, '.threescale-migrate-manifest'), 'utf8')).toBe(manifest);
+    expect(readdirSync(parent)).toEqual(['dist']);
   });
 
   describe('GitOps wiring: nothing filled in silently', () => {
