@@ -51,18 +51,36 @@ export interface RealMigration {
   applyRollback(id: string): Promise<FolderState>;
 }
 
-/** Registers the hooks of one migration (a server per describe block, the fixture seeded, the plan discovered). */
-export function useRealMigration(options: { readonly fixture: keyof typeof LIVE_FIXTURES; readonly tempPrefix: string; readonly engine: string; readonly namespaces: readonly string[] }): RealMigration {
+/** What one migration starts from. */
+export interface RealMigrationOptions {
+  readonly fixture: keyof typeof LIVE_FIXTURES;
+  /** Objects seeded beside the fixture (e.g. the operator's Subscription). */
+  readonly extraObjects?: readonly KubeObject[];
+  /** What the user changes in the discovered plan before synth. */
+  readonly editPlan?: (planPath: string) => void;
+  readonly tempPrefix: string;
+  /** The field manager of the GitOps engine (`argocd-controller`, `kustomize-controller`). */
+  readonly engine: string;
+  /** Where the controllers' stand-in settles the workloads. */
+  readonly namespaces: readonly string[];
+}
+
+/**
+ * Registers the hooks of one migration: a server per describe block, the fixture seeded, the plan discovered
+ * (and edited as the user would), synth run.
+ */
+export function useRealMigration(options: RealMigrationOptions): RealMigration {
   const server = useRealApiServer();
   const tmp = tempDir(options.tempPrefix);
   const ctx = { kubeconfig: '', planPath: join(tmp.dir, 'migration.yaml'), dist: join(tmp.dir, 'dist'), result: undefined as SynthResult | undefined };
 
   beforeAll(async () => {
     if (!checkEnvtestBinaries().ok && !IN_CI) return; // skipped with a warning by useRealApiServer
-    await seedObjects(adminEndpoint(server()), await loadLiveFixture(options.fixture));
+    await seedObjects(adminEndpoint(server()), [...(await loadLiveFixture(options.fixture)), ...(options.extraObjects ?? [])]);
     ctx.kubeconfig = await server().kubeconfig({ namespace: '3scale' });
     const discovered = await cli(['discover', '--kubeconfig', ctx.kubeconfig, '-n', '3scale', '-o', ctx.planPath]);
     if (discovered.code !== 0) throw new Error(`discover failed: ${discovered.stderr}`);
+    options.editPlan?.(ctx.planPath);
     const synth = await cli(['synth', '-c', ctx.planPath, '--out', ctx.dist]);
     if (synth.code !== 0) throw new Error(`synth failed: ${synth.stderr}`);
     ctx.result = (await synthesized(ctx.planPath)).result;

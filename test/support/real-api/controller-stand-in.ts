@@ -130,20 +130,46 @@ export async function operatorRestoresReplicas(endpoint: ApiEndpoint, namespace:
   return changed;
 }
 
+/** openshift-controller-manager's status of a DeploymentConfig whose latest rollout is complete with every replica ready. */
+async function setDeploymentConfigStatus(endpoint: ApiEndpoint, namespace: string, name: string): Promise<void> {
+  await update(
+    endpoint,
+    nsPath('/apis/apps.openshift.io/v1', namespace, 'deploymentconfigs', name),
+    'openshift-controller-manager',
+    (dc) => {
+      const replicas = (dc.spec?.replicas as number | undefined) ?? 0;
+      const latestVersion = (dc.status?.latestVersion as number | undefined) ?? 1;
+      dc.status = { ...dc.status, observedGeneration: dc.metadata.generation, latestVersion, replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas, unavailableReplicas: 0 };
+    },
+    '/status',
+  );
+}
+
+/** True when a workload's status shows its spec.replicas ready at its current generation. */
+function caughtUp(w: Obj, defaultReplicas: number): boolean {
+  const replicas = (w.spec?.replicas as number | undefined) ?? defaultReplicas;
+  const status = w.status ?? {};
+  return status.observedGeneration === w.metadata.generation && (status.replicas ?? 0) === replicas && (status.readyReplicas ?? 0) === replicas;
+}
+
 /**
- * The controllers catch up in `namespaces`: every Deployment whose status is behind its spec gets all its
- * replicas ready, every Pending PersistentVolumeClaim is bound. Returns what it changed (`Kind/namespace/name`).
+ * The controllers catch up in `namespaces`: every Deployment (and DeploymentConfig) whose status is behind its
+ * spec gets all its replicas ready, every Pending PersistentVolumeClaim is bound. Returns what it changed
+ * (`Kind/namespace/name`).
  */
 export async function settleWorkloads(endpoint: ApiEndpoint, namespaces: readonly string[]): Promise<string[]> {
   const changed: string[] = [];
   for (const ns of namespaces) {
-    const deployments = (await apiRequestOk(endpoint, { method: 'GET', path: `/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/deployments` })) as { items: (Obj & { metadata: { name: string } })[] };
-    for (const d of deployments.items) {
-      const replicas = (d.spec?.replicas as number | undefined) ?? 1;
-      const status = d.status ?? {};
-      if (status.observedGeneration === d.metadata.generation && (status.replicas ?? 0) === replicas && (status.readyReplicas ?? 0) === replicas) continue;
+    const list = async (path: string) => ((await apiRequestOk(endpoint, { method: 'GET', path })) as { items: (Obj & { metadata: { name: string } })[] }).items;
+    for (const d of await list(`/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/deployments`)) {
+      if (caughtUp(d, 1)) continue;
       await setDeploymentStatus(endpoint, ns, d.metadata.name);
       changed.push(`Deployment/${ns}/${d.metadata.name}`);
+    }
+    for (const dc of await list(`/apis/apps.openshift.io/v1/namespaces/${encodeURIComponent(ns)}/deploymentconfigs`)) {
+      if (caughtUp(dc, 0)) continue;
+      await setDeploymentConfigStatus(endpoint, ns, dc.metadata.name);
+      changed.push(`DeploymentConfig/${ns}/${dc.metadata.name}`);
     }
     const pvcs = (await apiRequestOk(endpoint, { method: 'GET', path: `/api/v1/namespaces/${encodeURIComponent(ns)}/persistentvolumeclaims` })) as { items: (Obj & { metadata: { name: string } })[] };
     for (const pvc of pvcs.items) {
