@@ -62,6 +62,7 @@ TARGET_RESET="${TARGET_RESET:-false}"
 PG_RESTORE_NO_OWNER="${PG_RESTORE_NO_OWNER:-false}"
 PG_RESTORE_NO_ACL="${PG_RESTORE_NO_ACL:-false}"
 PG_ANALYZE="${PG_ANALYZE:-true}"
+SCHEMA_COMPARE="${SCHEMA_COMPARE:-auto}"
 export PGCONNECT_TIMEOUT="${PGCONNECT_TIMEOUT:-10}"
 
 require_env SOURCE_PGHOST TARGET_PGHOST
@@ -199,6 +200,26 @@ check_encodings() {
   if [ "$src_enc" != "$tgt_enc" ]; then
     die "source database $SRC_DESC has encoding $src_enc, target $TGT_DESC has $tgt_enc: pg_restore would store the source's text unconverted$([ "$src_enc" = SQL_ASCII ] && printf ' (SQL_ASCII bytes are never checked, so invalid %s could reach the target)' "$tgt_enc"); create the target database with ENCODING '$src_enc' or convert the source first"
   fi
+}
+
+# choose_schema_compare: servers of one major version compare their pg_dump texts; across versions (the old
+# server is older) the servers print expressions differently, so the schema is compared as a catalog list.
+# SCHEMA_COMPARE (auto, dump, catalog) overrides.
+choose_schema_compare() {
+  local v_sql="SELECT current_setting('server_version_num')::int / 10000" src_v tgt_v
+  case "$SCHEMA_COMPARE" in
+    dump | catalog) PG_STATE_SCHEMA="$SCHEMA_COMPARE" ;;
+    auto)
+      src_v="$(src_psql -c "$v_sql")" || die "cannot read the version of source $SRC_DESC"
+      tgt_v="$(tgt_psql -c "$v_sql")" || die "cannot read the version of target $TGT_DESC"
+      PG_STATE_SCHEMA=dump
+      if [ "$src_v" != "$tgt_v" ]; then
+        PG_STATE_SCHEMA=catalog
+        log "source is PostgreSQL $src_v, target $tgt_v: the schemas are compared as catalog lists (relations, columns and types, constraints, triggers, routines, types), not as pg_dump texts, which differ between server versions"
+      fi
+      ;;
+    *) die "SCHEMA_COMPARE must be auto, dump or catalog (got '$SCHEMA_COMPARE')" ;;
+  esac
 }
 
 # check_xml_declarations: COPY prints xml through its output function, which drops an XML declaration of
@@ -508,6 +529,7 @@ connect_check source src_psql "$SRC_DESC"
 connect_check target tgt_psql "$TGT_DESC"
 check_encodings
 check_xml_declarations
+choose_schema_compare
 
 src_counts="$(src_psql -c "$COUNTS_SQL")" || die "cannot count rows on source $SRC_DESC"
 src_tables="$(count_tables "$src_counts")"

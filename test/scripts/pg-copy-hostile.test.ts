@@ -180,6 +180,25 @@ describe.skipIf(skipSuite(bins))('pg-copy.sh with a hostile data set (PostgreSQL
   });
   }
 
+  it('GIVEN servers of different major versions (SCHEMA_COMPARE=catalog, as chosen then) WHEN copied THEN the schema is compared as a catalog list: equal after a full copy, and a restore without its indexes and constraints is named', async () => {
+    // GIVEN / WHEN a full copy
+    const db = await targetDb();
+    const r = await runScript('pg-copy.sh', env('hostile', db, { SCHEMA_COMPARE: 'catalog' }));
+    // THEN
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('the target equals the source');
+    // GIVEN a pg_restore that leaves out the post-data section (indexes, constraints, triggers)
+    const partial = await targetDb();
+    const realRestore = join(pgBinDir()!, 'pg_restore');
+    const noPostData = await shim('pg_restore', `archive=$(mktemp); cat >"$archive"; exec ${realRestore} --section=pre-data --section=data "$@" "$archive"`);
+    // WHEN
+    const missing = await runScript('pg-copy.sh', env('hostile', partial, { SCHEMA_COMPARE: 'catalog' }), { pathPrefix: [noPostData] });
+    // THEN
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('constraint app.widgets widgets_pkey kind p');
+    expect(missing.stderr).toContain('the target differs from the source after the restore in: schema');
+  });
+
   it('GIVEN settings of another role in the source database and a target user without CREATEROLE WHEN copied THEN it refuses before writing, naming the role', async () => {
     // GIVEN an admin that may create nothing but owns its database
     await managed.sql(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'plainadmin') THEN CREATE ROLE plainadmin LOGIN PASSWORD '${ADMIN_PW}'; END IF; END $$;`);

@@ -13,7 +13,8 @@
 #                     statements that recreate the database-level state, written for database TARGET_DB
 #       grants        "<object>\t<grantee>\t<privilege>\t<grantable>" per ACL entry (grantee OWNER: the owner)
 #       schema        pg_dump --schema-only (DUMP_FN adds the options), without comments, SET lines and the
-#                     per-dump \restrict key
+#                     per-dump \restrict key; with PG_STATE_SCHEMA=catalog (servers of different major
+#                     versions) the list of what the schema holds instead (pg_schema_catalog_sql)
 #   Its digest (pg_state_digest DIR) is the source fingerprint of the evidence: it changes with any write
 #   to the data, the schema, the grants or the database settings.
 #
@@ -156,7 +157,9 @@ WITH acls AS (
   SELECT 'ROUTINE ' || p.oid::regprocedure::text, p.proowner, p.proacl, NULL
     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE $PG_USER_NS AND $(pg_not_dependent "'pg_proc'::regclass" p.oid)
   UNION ALL
-  SELECT format('SCHEMA %I', n.nspname), n.nspowner, n.nspacl, NULL FROM pg_namespace n WHERE $PG_USER_NS
+  -- Schema public itself is the new database's own: its privileges are the new server's defaults (PostgreSQL 15
+  -- no longer lets everyone create in it).
+  SELECT format('SCHEMA %I', n.nspname), n.nspowner, n.nspacl, NULL FROM pg_namespace n WHERE $PG_USER_NS AND n.nspname <> 'public'
   UNION ALL
   SELECT 'TYPE ' || format_type(t.oid, NULL), t.typowner, t.typacl, NULL
     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
@@ -197,6 +200,41 @@ ORDER BY 1;
 SQL
 }
 
+# The schema as a list of what it holds, for servers of different major versions, whose pg_dump texts differ
+# where the servers print expressions differently (PG_STATE_SCHEMA=catalog): schemas, relations and indexes by
+# kind, columns by position, type and nullability, constraints and triggers by name and kind, routines by
+# signature, types.
+pg_schema_catalog_sql() {
+  cat <<SQL
+$PG_STATE_SESSION
+SELECT 'schema ' || quote_ident(n.nspname) FROM pg_namespace n WHERE $PG_USER_NS
+UNION ALL
+SELECT 'relation ' || format('%I.%I', n.nspname, c.relname) || ' kind ' || c.relkind::text
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE $PG_USER_NS AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f', 'c', 'i', 'I')
+UNION ALL
+SELECT 'column ' || format('%I.%I', n.nspname, c.relname) || ' ' ||
+       row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum) || ' ' || quote_ident(a.attname) || ' ' ||
+       format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
+  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE $PG_USER_NS AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c') AND a.attnum > 0 AND NOT a.attisdropped
+UNION ALL
+SELECT 'constraint ' || format('%I.%I', n.nspname, c.relname) || ' ' || quote_ident(k.conname) || ' kind ' || k.contype::text
+  FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE $PG_USER_NS
+UNION ALL
+SELECT 'trigger ' || format('%I.%I', n.nspname, c.relname) || ' ' || quote_ident(t.tgname)
+  FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE $PG_USER_NS AND NOT t.tgisinternal
+UNION ALL
+SELECT 'routine ' || p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+ WHERE $PG_USER_NS AND $(pg_not_dependent "'pg_proc'::regclass" p.oid)
+UNION ALL
+SELECT 'type ' || format_type(t.oid, NULL) || ' kind ' || t.typtype::text FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+ WHERE $PG_USER_NS AND t.typrelid = 0 AND NOT EXISTS (SELECT 1 FROM pg_type e WHERE e.typarray = t.oid)
+   AND $(pg_not_dependent "'pg_type'::regclass" t.oid)
+ORDER BY 1;
+SQL
+}
+
 # pg_state PSQL_FN DUMP_FN DIR TARGET_DB [JOBS]: JOBS sessions hash the tables (default 1).
 pg_state() {
   local psql_fn="$1" dump_fn="$2" dir="$3" tgtdb="$4" jobs="${5:-1}"
@@ -206,6 +244,10 @@ pg_state() {
     "$psql_fn" >"$dir/largeobjects" || return 1
   pg_settings_sql | "$psql_fn" -v tgtdb="$tgtdb" >"$dir/settings" || return 1
   pg_grants_sql | "$psql_fn" -v tgtdb="$tgtdb" -F "$(printf '\t')" >"$dir/grants" || return 1
+  if [ "${PG_STATE_SCHEMA:-dump}" = catalog ]; then
+    pg_schema_catalog_sql | "$psql_fn" >"$dir/schema" || return 1
+    return 0
+  fi
   "$dump_fn" --schema-only >"$dir/schema.raw" || return 1
   sed -e '/^--/d' -e '/^SET /d' -e '/^SELECT pg_catalog.set_config/d' -e '/^\\restrict /d' -e '/^\\unrestrict /d' \
     -e '/^$/d' "$dir/schema.raw" >"$dir/schema"
