@@ -337,7 +337,7 @@ export function useDiscoveredPlan(options: {
     const tmp = (suite.tmp = tempDir(options.tempPrefix));
     const { kubeconfig } = await freshCluster();
     const planPath = (suite.planPath = join(tmp.dir, 'migration.yaml'));
-    const run = await cli(['discover', '--kubeconfig', kubeconfig, '-n', '3scale', ...(options.discoverArgs ?? []), '-o', planPath]);
+    const run = await cli(['discover', '--kubeconfig', kubeconfig, '-n', '3scale', ...(options.discoverArgs ?? []), '--out', planPath]);
     if (run.code !== 0) throw new Error(`discover failed: ${run.stderr}`);
     options.editPlan?.(planPath);
     suite.result = (await synthesized(planPath)).result;

@@ -18,8 +18,9 @@ export interface FieldViolation {
   readonly message: string;
 }
 
+/** Sets a default where the field is absent, or null (a null decodes to an unset pointer, which defaulting fills). */
 function setDefault(obj: JsonObject, key: string, value: Json): void {
-  if (obj[key] === undefined) obj[key] = value;
+  if (obj[key] === undefined || (obj[key] === null && value !== null)) obj[key] = value;
 }
 
 function defaultProbe(probe: Json | undefined): void {
