@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { KubeObject } from '../../src/kube/kube-object.js';
+import { operatorSubscription } from '../support/fake-api-olm.js';
 import { adminEndpoint, apiRequestOk } from '../support/real-api/index.js';
 import { cli, diffJson, forwardState, leakedInTranscript, rollbackState, statuses } from './harness.js';
 import { useRealMigration } from './real-api-flow.js';
@@ -75,13 +76,7 @@ describe('managed targets on the real API server: RDS PostgreSQL, ElastiCache ba
 });
 
 describe('upgrade to 2.16 on the real API server', () => {
-  const subscription: KubeObject = {
-    apiVersion: 'operators.coreos.com/v1alpha1',
-    kind: 'Subscription',
-    metadata: { name: '3scale-operator', namespace: '3scale', labels: { 'operators.coreos.com/3scale-operator.3scale': '' } },
-    spec: { channel: 'threescale-2.15', installPlanApproval: 'Manual', name: '3scale-operator', source: 'redhat-operators', sourceNamespace: 'openshift-marketplace', startingCSV: '3scale-operator.v0.12.5' },
-    status: { currentCSV: '3scale-operator.v0.12.5', installedCSV: '3scale-operator.v0.12.5', state: 'AtLatestKnown' },
-  };
+  const subscription = operatorSubscription();
   const m = useRealMigration({
     fixture: 'postgresql',
     extraObjects: [subscription],
