@@ -20,6 +20,11 @@ export function copyPostgresqlJob(chart: PhaseChart): void {
     namespace,
     script: 'pg-copy.sh',
     libs: ['lib/pg-state.sh'],
+    // Its data lives in this claim, served by this Deployment: recreated, the copy is gone (diff: job-stale).
+    fills: [
+      { kind: 'PersistentVolumeClaim', namespace, name: POSTGRESQL_NAMES.pvc },
+      { kind: 'Deployment', namespace, name: POSTGRESQL_NAMES.deployment },
+    ],
     image: pg.image,
     wave: 0,
     env: [

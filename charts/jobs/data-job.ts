@@ -1,5 +1,5 @@
 import type { k8s } from 'cdk8s-plus-28';
-import { MigrationJob } from '../constructs/migration-job.js';
+import { type JobFill, MigrationJob } from '../constructs/migration-job.js';
 import type { PlanBase } from '../../src/plan/plan-base.js';
 import type { PhaseChart } from '../phase-chart.js';
 
@@ -15,6 +15,8 @@ export interface DataJobProps {
   readonly volumeMounts?: k8s.VolumeMount[];
   /** Further files of `charts/scripts/lib/` the script sources. */
   readonly libs?: readonly string[];
+  /** The objects the Job fills, recorded with their uids in its evidence. */
+  readonly fills?: readonly JobFill[];
 }
 
 /**
@@ -35,6 +37,7 @@ export function dataJob(chart: PhaseChart<PlanBase>, id: string, props: DataJobP
     env: props.env,
     volumes: props.volumes,
     volumeMounts: props.volumeMounts,
+    fills: props.fills,
     activeDeadlineSeconds: plan.spec.jobs.activeDeadlineSeconds,
   });
 }
