@@ -49,7 +49,8 @@ async function acceptedAndSynthesized(text: string): Promise<'refused' | 'synthe
     return 'refused';
   }
   const result = await synthesize(loaded);
-  await validateSynthResult(result, renderGitops(loaded.plan, result, 'argocd'));
+  // Argo CD wiring needs spec.gitops.repoURL (synth refuses without it); a plan without one gets Flux's.
+  await validateSynthResult(result, renderGitops(loaded.plan, result, loaded.plan.spec.gitops.repoURL === undefined ? 'flux' : 'argocd'));
   return 'synthesized';
 }
 
