@@ -277,12 +277,13 @@ function storageOf(pvc: KubeObject | undefined): { size?: string; storageClassNa
 /** Labels and the APIManager ownerReference found on each object the MySQL path detaches. */
 function detachList(input: DiscoveryInput, apim: KubeObject, workloadKind: WorkloadKind) {
   const ns = input.namespace;
-  const targets: [kind: WorkloadKind | 'PersistentVolumeClaim' | 'ConfigMap' | 'Service', name: string][] = [
+  const targets: [kind: WorkloadKind | 'PersistentVolumeClaim' | 'ConfigMap' | 'Service' | 'ServiceAccount', name: string][] = [
     [workloadKind, 'system-mysql'],
     ['PersistentVolumeClaim', 'mysql-storage'],
     ['ConfigMap', 'mysql-extra-conf'],
     ['ConfigMap', 'mysql-main-conf'],
     ['Service', 'system-mysql'],
+    ['ServiceAccount', 'amp'],
   ];
   const out = [];
   for (const [kind, name] of targets) {

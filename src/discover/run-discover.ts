@@ -40,6 +40,7 @@ const KINDS = [
   { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
   { apiVersion: 'v1', kind: 'ConfigMap' },
   { apiVersion: 'v1', kind: 'Service' },
+  { apiVersion: 'v1', kind: 'ServiceAccount' },
 ] as const;
 
 /** Reads the install, writes the plan (validated by the same loader synth uses), returns a summary line. */
@@ -122,7 +123,7 @@ async function fromFile(options: DiscoverOptions) {
     throw new UserError(
       namespaces.length
         ? `${options.fromFile}: APIManagers in several namespaces (${namespaces.join(', ')}); expected -n/--namespace to pick one.`
-        : `${options.fromFile}: no APIManager found; expected an export of the 3scale namespace (oc get deployment,pvc,svc,configmap,secret,apimanager,subscription -o yaml).`,
+        : `${options.fromFile}: no APIManager found; expected an export of the 3scale namespace (oc get deployment,pvc,svc,configmap,serviceaccount,secret,apimanager,subscription -o yaml).`,
     );
   }
   return { objects, namespace, sourceLabel: options.fromFile! };

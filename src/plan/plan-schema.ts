@@ -214,7 +214,7 @@ const managedSystemRedis = () =>
 /** Labels and ownerReferences found on one object the MySQL keep-in-place path detaches. */
 const detachedObject = () =>
   z.strictObject({
-    kind: z.enum(['Deployment', 'DeploymentConfig', 'PersistentVolumeClaim', 'ConfigMap', 'Service']),
+    kind: z.enum(['Deployment', 'DeploymentConfig', 'PersistentVolumeClaim', 'ConfigMap', 'Service', 'ServiceAccount']),
     name: objectName,
     /** Keys of the 3scale labels present on `metadata.labels` (only these are removed). */
     labels: z.optional(z.record(z.string().check(z.maxLength(317)), z.string().check(z.maxLength(63)))),

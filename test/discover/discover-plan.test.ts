@@ -212,10 +212,11 @@ describe('discoverPlan: the MySQL install', () => {
     const db = plan.spec.systemDatabase as { kind: string; strategy: string; detach: { kind: string; name: string; labels?: object; podTemplateLabels?: Record<string, string>; apiManagerOwnerIndex?: number }[] };
     expect(db.kind).toBe('mysql');
     expect(db.strategy).toBe('keep-in-place');
-    expect(db.detach.map((d) => `${d.kind} ${d.name}`)).toEqual(['Deployment system-mysql', 'PersistentVolumeClaim mysql-storage', 'ConfigMap mysql-extra-conf', 'ConfigMap mysql-main-conf', 'Service system-mysql']);
+    expect(db.detach.map((d) => `${d.kind} ${d.name}`)).toEqual(['Deployment system-mysql', 'PersistentVolumeClaim mysql-storage', 'ConfigMap mysql-extra-conf', 'ConfigMap mysql-main-conf', 'Service system-mysql', 'ServiceAccount amp']);
     for (const d of db.detach) {
       const live = pick(mysql, d.kind, d.name);
-      expect(d.labels, d.name).toEqual(labelsOf(live.metadata.labels, METADATA));
+      // ServiceAccount amp, which system-mysql runs as, carries the ownerReference and no 3scale label
+      expect(d.labels ?? {}, d.name).toEqual(labelsOf(live.metadata.labels, METADATA));
       expect(d.apiManagerOwnerIndex, d.name).toBe(0);
     }
     // AND the pod template labels are the live ones except the selector label; rht.subcomp_t is absent live, so absent here
@@ -259,7 +260,7 @@ describe('discoverPlan: the MySQL install', () => {
 
     // THEN
     const detach = (plan.spec.systemDatabase as { detach: { name: string; kind: string }[] }).detach;
-    expect(detach.map((d) => d.name)).toEqual(['system-mysql', 'mysql-storage', 'mysql-main-conf', 'system-mysql']);
+    expect(detach.map((d) => d.name)).toEqual(['system-mysql', 'mysql-storage', 'mysql-main-conf', 'system-mysql', 'amp']);
     expect(detach[1]).toMatchObject({ kind: 'PersistentVolumeClaim', apiManagerOwnerIndex: 1 });
     expect(detach[2]).toEqual({ kind: 'ConfigMap', name: 'mysql-main-conf', apiManagerOwnerIndex: 0, labels: { app: '3scale-api-management', threescale_component: 'system' } });
     expect(detach[3]).toEqual({ kind: 'Service', name: 'system-mysql' });
@@ -324,11 +325,11 @@ describe('discoverPlan: an install before 2.15 (DeploymentConfigs)', () => {
 
     // THEN the detach list names the DeploymentConfig, with every pod label found but the selector
     const detach = (plan.spec.systemDatabase as { detach: { kind: string; name: string; podTemplateLabels?: Record<string, string> }[] }).detach;
-    expect(detach.map((d) => `${d.kind} ${d.name}`)).toEqual(['DeploymentConfig system-mysql', 'PersistentVolumeClaim mysql-storage', 'ConfigMap mysql-extra-conf', 'ConfigMap mysql-main-conf', 'Service system-mysql']);
+    expect(detach.map((d) => `${d.kind} ${d.name}`)).toEqual(['DeploymentConfig system-mysql', 'PersistentVolumeClaim mysql-storage', 'ConfigMap mysql-extra-conf', 'ConfigMap mysql-main-conf', 'Service system-mysql', 'ServiceAccount amp']);
     const live = (pick(objects, 'DeploymentConfig', 'system-mysql').spec as any).template.metadata.labels as Record<string, string>;
     const { deploymentConfig: _selector, ...expected } = live;
     expect(detach[0]!.podTemplateLabels).toEqual(expected);
-    expect(parseMigrationPlan(stringify(plan), 'discovered.yaml').plan.spec.systemDatabase).toMatchObject({ kind: 'mysql', detach: [{ kind: 'DeploymentConfig', name: 'system-mysql' }, {}, {}, {}, {}] });
+    expect(parseMigrationPlan(stringify(plan), 'discovered.yaml').plan.spec.systemDatabase).toMatchObject({ kind: 'mysql', detach: [{ kind: 'DeploymentConfig', name: 'system-mysql' }, {}, {}, {}, {}, { kind: 'ServiceAccount', name: 'amp' }] });
   });
 
   test('a missing internal Redis DeploymentConfig is refused naming the kind', () => {

@@ -163,7 +163,7 @@ describe('runDiscover --from-file', () => {
 
     // WHEN / THEN
     expect(await userError(runDiscover({ fromFile: file, out: '-' }))).toBe(
-      `${file}: no APIManager found; expected an export of the 3scale namespace (oc get deployment,pvc,svc,configmap,secret,apimanager,subscription -o yaml).`,
+      `${file}: no APIManager found; expected an export of the 3scale namespace (oc get deployment,pvc,svc,configmap,serviceaccount,secret,apimanager,subscription -o yaml).`,
     );
   });
 

@@ -15,7 +15,6 @@ import { loadMigrationPlan } from '../support/plans.js';
 import { cli, diffJson, FakeCluster, forwardState, jobsOf, leakedInTranscript, statuses, synthesized, tempDir } from './harness.js';
 
 const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify'];
-const API_VERSION: Record<string, string> = { Deployment: 'apps/v1', PersistentVolumeClaim: 'v1', ConfigMap: 'v1', Service: 'v1' };
 
 let fixture: KubeObject[];
 let tmp: ReturnType<typeof tempDir>;
@@ -53,6 +52,7 @@ describe('MySQL kept in place', () => {
       'ConfigMap/mysql-extra-conf',
       'ConfigMap/mysql-main-conf',
       'Service/system-mysql',
+      'ServiceAccount/amp',
     ]);
     expect((await cli(['synth', '-c', planPath, '--out', join(tmp.dir, 'dist')])).code).toBe(0);
     const { result }: { result: SynthResult } = await synthesized(planPath);
@@ -88,6 +88,7 @@ describe('MySQL kept in place', () => {
       'Deployment/system-mysql',
       'PersistentVolumeClaim/mysql-storage',
       'Service/system-mysql',
+      'ServiceAccount/amp',
     ]);
     expect(removals.find((o) => o.ref.kind === 'Deployment')?.changes.map((c) => `${c.op} ${c.path}`)).toContain('remove spec.template.metadata.labels["rht.comp"]');
     const text = await cli(['diff', '-c', planPath, '--kubeconfig', kubeconfig, '--phase', 'cutover']);
@@ -97,7 +98,7 @@ describe('MySQL kept in place', () => {
     // WHEN the detach Job applies its guarded JSON patches to the live objects, and records its success
     const steps = mysqlDetachSteps(plan);
     expect(steps.length).toBeGreaterThan(10);
-    for (const step of steps) await cluster.jsonPatch(API_VERSION[step.kind]!, step.kind, '3scale', step.name, step.operations);
+    for (const step of steps) await cluster.jsonPatch(step.apiVersion, step.kind, '3scale', step.name, step.operations);
     await cluster.recordEvidence(jobs['detach-system-mysql']!, 'Succeeded', `applied ${steps.length} patches`);
     const after = await diff('cutover');
 

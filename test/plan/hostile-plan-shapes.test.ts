@@ -49,9 +49,8 @@ async function acceptedAndSynthesized(text: string): Promise<'refused' | 'synthe
     return 'refused';
   }
   const result = await synthesize(loaded);
-  // Argo CD wiring needs spec.gitops.repoURL (no placeholder is rendered); plans without one get Flux's.
-  const engine = loaded.plan.spec.gitops.repoURL === undefined ? 'flux' : 'argocd';
-  await validateSynthResult(result, renderGitops(loaded.plan, result, engine));
+  // Argo CD wiring needs spec.gitops.repoURL (synth refuses without it); a plan without one gets Flux's.
+  await validateSynthResult(result, renderGitops(loaded.plan, result, loaded.plan.spec.gitops.repoURL === undefined ? 'flux' : 'argocd'));
   return 'synthesized';
 }
 
