@@ -45,6 +45,7 @@ describe('evidence.sh', () => {
   const requests: RecordedRequest[] = [];
   let store: Record<string, string> | undefined; // the ConfigMap's data, undefined = not found
   let forcedStatus: number | undefined;
+  let indented = false;
 
   beforeAll(async () => {
     if (!findBinary('curl')) throw new Error('curl is required (apt-get install -y curl)');
@@ -68,7 +69,8 @@ describe('evidence.sh', () => {
         });
         const reply = (status: number, obj: unknown): void => {
           res.writeHead(status, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(obj));
+          // kube-apiserver indents its JSON for curl's User-Agent; `indented` plays that server.
+          res.end(indented ? JSON.stringify(obj, null, 2) : JSON.stringify(obj));
         };
         if (forcedStatus) {
           reply(forcedStatus, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'configmaps "x" is forbidden: User "system:serviceaccount:3scale:job" cannot patch resource', code: forcedStatus });
@@ -116,6 +118,7 @@ describe('evidence.sh', () => {
     requests.length = 0;
     store = undefined;
     forcedStatus = undefined;
+    indented = false;
   });
 
   /** Run a snippet with lib/common.sh + lib/evidence.sh sourced. */
@@ -238,6 +241,17 @@ describe('evidence.sh', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('Succeeded/abc123\nFailed\n[]\n');
     expect(requests.every((q) => q.method === 'GET' && q.authorization === `Bearer ${TOKEN}`)).toBe(true);
+  });
+
+  it('GIVEN kube-apiserver answering indented JSON (as it does for curl) WHEN a step reads its record and the uid of a target THEN it finds both, and still ignores look-alikes in annotations', async () => {
+    // GIVEN
+    indented = true;
+    store = { 'pg-copy.phase': 'Succeeded', 'pg-copy.inputsChecksum': 'abc123' };
+    // WHEN
+    const r = await bashWithEvidence(`evidence_init pg-copy; echo "$(evidence_get phase)/$(evidence_get inputsChecksum)"; EVIDENCE_STEP=verify; echo "[$(evidence_get phase)]"; EVIDENCE_STEP=pg-copy; EVIDENCE_TARGETS=PersistentVolumeClaim/3scale-db/filled _evidence_targets`, kubeEnv());
+    // THEN
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('Succeeded/abc123\n[]\nPersistentVolumeClaim/3scale-db/filled=uid-persistentvolumeclaims-1');
   });
 
   it('records only hex digits of PLAN_SHA256, so a hand-set value cannot break the record', async () => {

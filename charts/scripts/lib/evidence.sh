@@ -109,9 +109,10 @@ evidence_get() {
     code="$(_kube_curl GET "$(_configmap_url)" "$tmp" || true)"
     case "$code" in
       200)
-        # The API server answers compact JSON; our values never contain quotes or backslashes.
-        # (Escaped copies inside annotations look like \"key\":\"v\" and do not match.)
-        value="$(sed -n "s/.*\"${step_re}\\.${key}\":\"\\([^\"\\\\]*\\)\".*/\\1/p" "$tmp" | head -n 1)"
+        # Compact JSON, or indented (kube-apiserver indents for curl's User-Agent): "key": "value". Our values
+        # never contain quotes or backslashes. (Escaped copies inside annotations look like \"key\":\"v\" and
+        # do not match.)
+        value="$(sed -n "s/.*\"${step_re}\\.${key}\": *\"\\([^\"\\\\]*\\)\".*/\\1/p" "$tmp" | head -n 1)"
         ;;
       404) ;;
       *) warn "could not read evidence ConfigMap $EVIDENCE_CONFIGMAP (HTTP ${code:-none})" ;;
