@@ -1,6 +1,6 @@
 import { POSTGRESQL_NAMES, postgresqlMove, postgresqlNamespace, serviceHost } from '../../src/plan/plan-facts.js';
 import type { PhaseChart } from '../phase-chart.js';
-import { dataJob, fromSecret } from './data-job.js';
+import { dataJob, fromSecret, targetResetEnv } from './data-job.js';
 
 /**
  * Copies the System database from the old PostgreSQL to the new one inside the cluster (seed 3.2.3 to
@@ -18,6 +18,7 @@ export function copyPostgresqlJob(chart: PhaseChart): void {
     name: 'copy-system-database',
     namespace,
     script: 'pg-copy.sh',
+    libs: ['lib/pg-state.sh'],
     image: pg.image,
     wave: 0,
     env: [
@@ -33,6 +34,7 @@ export function copyPostgresqlJob(chart: PhaseChart): void {
       fromSecret('TARGET_PGPASSWORD', secret, 'DB_PASSWORD'),
       { name: 'PARALLEL_JOBS', value: String(pg.copyParallelism) },
       { name: 'SCRATCH_DIR', value: '/scratch' },
+      targetResetEnv(plan),
     ],
     volumes: [{ name: 'scratch', emptyDir: {} }],
     volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }],

@@ -18,12 +18,13 @@
 # every row version) and the schema (columns, indexes, foreign keys, views, routines, triggers, events),
 # source against target. The server's load warnings are printed.
 #
-# Safety and reruns work as in pg-copy.sh: a target database that already holds tables or views is
-# refused unless the evidence says this step copied this same source in this same state (the source
-# fingerprint, a sha256 of the schema and the row checksums, is part of the inputs checksum: any write to
-# the source since the copy changes it; rerun: exit 0 when the row counts still match; restart when the
-# earlier attempt did not finish) or TARGET_RESET=true (drop and recreate the target database with the
-# source's character set and collation).
+# Safety and reruns work as in pg-copy.sh (handle_nonempty_target in lib/evidence.sh): a target database
+# that already holds tables or views is refused unless the evidence says this step copied this same source
+# in this same state, or TARGET_RESET=true (spec.jobs.resetTarget: drop and recreate the target database
+# with the source's character set and collation). The source fingerprint is a sha256 of the schema and the
+# row checksums: any write to the source since the copy (3scale after a rollback of scale-down) changes
+# it, and the rerun copies again into a reset target or refuses; unchanged, and the target's checksums
+# still equal, the rerun exits 0; an earlier attempt that did not finish is restarted.
 # The *_HOST variables come from the environment (require_env checks them).
 # shellcheck disable=SC2153
 set -euo pipefail
@@ -410,10 +411,11 @@ src_schema="$(schema_of src_mysql "$SOURCE_MYSQL_DATABASE")" || die "cannot read
 src_counts="$(row_counts_of "$src_sums")"
 src_tables="$(count_tables "$src_counts")"
 src_rows="$(count_rows "$src_counts")"
-# The source fingerprint: changes with any write to a table (its checksum) or to the schema.
-SOURCE_FINGERPRINT="$(sha256_of_lines "$src_schema" "$src_sums")"
-log "source $SRC_DESC: $src_tables tables, $src_rows rows, fingerprint ${SOURCE_FINGERPRINT:0:16}"
-INPUTS_CHECKSUM="$(sha256_of_lines "source=$SRC_DESC" "target=$TGT_DESC" "fingerprint=$SOURCE_FINGERPRINT")"
+# The source fingerprint (evidence <step>.sourceFingerprint): changes with any write to a table (its
+# checksum) or to the schema.
+EVIDENCE_SOURCE_FINGERPRINT="$(sha256_of_lines "$src_schema" "$src_sums")"
+log "source $SRC_DESC: $src_tables tables, $src_rows rows, fingerprint $EVIDENCE_SOURCE_FINGERPRINT"
+INPUTS_CHECKSUM="$(sha256_of_lines "source=$SRC_DESC" "target=$TGT_DESC")"
 
 tgt_charset="$(db_charset tgt_mysql "$TARGET_MYSQL_DATABASE")" || die "cannot inspect target $TGT_DESC"
 if [ -z "$tgt_charset" ]; then
@@ -423,9 +425,9 @@ else
   tgt_objects="$(tgt_mysql -e "SELECT (SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = $(sql_string "$TARGET_MYSQL_DATABASE"))
                                     + (SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = $(sql_string "$TARGET_MYSQL_DATABASE"))")" ||
     die "cannot inspect target $TGT_DESC"
-  target_counts() { row_counts_of "$(table_checksums tgt_mysql "$TARGET_MYSQL_DATABASE")"; }
+  target_matches() { [ "$(table_checksums tgt_mysql "$TARGET_MYSQL_DATABASE")" = "$src_sums" ]; }
   if [ "$tgt_objects" -gt 0 ]; then
-    handle_nonempty_target "target database $TGT_DESC already holds $tgt_objects tables/views/routines" target_counts "drop and recreate the target database"
+    handle_nonempty_target "target database $TGT_DESC already holds $tgt_objects tables/views/routines" target_matches "drop and recreate the target database"
   fi
 
 fi
@@ -446,6 +448,6 @@ compare "per-table checksums of the rows" "$src_sums" "$tgt_sums"
 compare "schemas (tables, columns, indexes, foreign keys, views, routines, triggers, events)" "$src_schema" "$(schema_of tgt_mysql "$TARGET_MYSQL_DATABASE")"
 log "row counts, row checksums and schema match on all $src_tables tables ($src_rows rows)"
 
-evidence_write Succeeded "$INPUTS_CHECKSUM" "copied $src_tables tables, $src_rows rows; DEFINER clauses removed; row counts, checksums and schema equal; $LOAD_WARNINGS load warning(s); source fingerprint $SOURCE_FINGERPRINT" ||
+evidence_write Succeeded "$INPUTS_CHECKSUM" "copied $src_tables tables, $src_rows rows; DEFINER clauses removed; row counts, checksums and schema equal; $LOAD_WARNINGS load warning(s)" ||
   die "could not write the evidence record"
 log "done"

@@ -317,6 +317,12 @@ export const jobsSchema = z.prefault(
     mysqlImage: z._default(image, 'registry.redhat.io/rhel9/mysql-80'),
     /** Seconds a Job may run before it is failed. @default 3600 */
     activeDeadlineSeconds: z._default(z.number().check(z.int(), z.minimum(60), z.maximum(86_400)), 3600),
+    /**
+     * Lets a copy Job empty its target before copying again (the Jobs' `TARGET_RESET`), when a rerun finds the
+     * source changed since its copy (a retry after a rollback): only what the Job's own evidence proves it
+     * created is removed; anything else is refused by name. @default false
+     */
+    resetTarget: z._default(z.boolean(), false),
   }),
   {},
 );

@@ -164,6 +164,21 @@ describe('evidence.sh', () => {
     });
   });
 
+  it('records the source fingerprint and target baseline of a copy step in both sinks, reduced to safe characters', async () => {
+    // GIVEN a copy step that set its fingerprint (with a character that would break the record) and baseline
+    const file = join(work, 'copy.evidence');
+    const snippet = `evidence_init pg-copy; EVIDENCE_SOURCE_FINGERPRINT='sha256:ab"cd'; EVIDENCE_TARGET_BASELINE=742; evidence_write Succeeded x done; echo "$(evidence_get sourceFingerprint)/$(evidence_get targetBaseline)"`;
+    // WHEN it writes its record
+    const r = await bashWithEvidence(snippet, kubeEnv({ EVIDENCE_FILE: file }));
+    // THEN the file and the ConfigMap carry both keys, and the step reads them back
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('sha256:abcd/742\n');
+    const lines = (await readFile(file, 'utf8')).trim().split('\n');
+    expect(lines.filter((l) => /^pg-copy\.(sourceFingerprint|targetBaseline)=/.test(l))).toEqual(['pg-copy.sourceFingerprint=sha256:abcd', 'pg-copy.targetBaseline=742']);
+    const body = parseYaml(requests.find((q) => q.method === 'PATCH')!.body) as { data: Record<string, string> };
+    expect(body.data).toMatchObject({ 'pg-copy.sourceFingerprint': 'sha256:abcd', 'pg-copy.targetBaseline': '742' });
+  });
+
   it('never puts the token on a command line (curl gets it as a config on stdin)', async () => {
     // GIVEN a curl in PATH that logs its arguments before running the real one
     const shimDir = join(work, 'curl-shim');
