@@ -53,7 +53,7 @@ describe('status --explain', () => {
     expect(run.stdout).toContain('next: ');
     expect(run.stdout).toContain('! System database unreachable: Pod 3scale/system-app-5d8f9c7b6d-x2x9z container system-master of Deployment system-app');
     expect(run.stdout).toContain('postgresql://system:++++++++@system-postgresql-service.3scale-db.svc:5432/system');
-    expect(run.stdout).toContain('phase: 06-cutover; to undo it, apply rollback/06-cutover');
+    expect(run.stdout).toContain('phase: 05-cutover; to undo it, apply rollback/05-cutover');
     expect(run.stdout).toContain('! Container restarts again and again');
     expect(run.stdout).toContain('! Component not ready (probe failing)');
     expect(api.requests.find((r) => r.path.endsWith('/log'))?.query).toMatchObject({ container: 'system-master', previous: 'true' });
@@ -83,7 +83,7 @@ describe('diff --explain -o json', () => {
       ['crash-loop', 'pod-state'],
       ['database-unreachable', 'log'],
     ]);
-    expect(report.explanations?.[2]).toMatchObject({ object: { kind: 'Pod', namespace: '3scale', name: POD, container: 'system-master' }, owner: { kind: 'Deployment', name: 'system-app' }, phase: '06-cutover', rollback: 'rollback/06-cutover', source: '7.1.1.2' });
+    expect(report.explanations?.[2]).toMatchObject({ object: { kind: 'Pod', namespace: '3scale', name: POD, container: 'system-master' }, owner: { kind: 'Deployment', name: 'system-app' }, phase: '05-cutover', rollback: 'rollback/05-cutover', source: '7.1.1.2' });
     expect(report.explainNotes).toEqual([]);
   });
 

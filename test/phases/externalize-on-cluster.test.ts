@@ -36,7 +36,7 @@ describe('externalize-on-cluster', () => {
 
     // THEN
     expect(procedure.id).toBe('externalize-on-cluster');
-    expect(order).toEqual(['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify', 'upgrade', 'cleanup']);
+    expect(order).toEqual(['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify', 'upgrade', 'cleanup']);
     expect(new Set(order).size).toBe(order.length);
     for (const id of order) expect(id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
   });
@@ -50,7 +50,7 @@ describe('externalize-on-cluster', () => {
     const without = ids(procedure.phases.filter((p) => !p.rollback));
 
     // THEN
-    expect(withRollback).toEqual(['prepare', 'scale-down', 'load-redis', 'persist', 'cutover', 'scale-up', 'upgrade']);
+    expect(withRollback).toEqual(['prepare', 'scale-down', 'load-redis', 'cutover', 'scale-up', 'upgrade']);
     expect(without).toEqual(['preflight', 'copy-data', 'verify', 'cleanup']);
   });
 
@@ -145,7 +145,7 @@ describe('externalize-on-cluster', () => {
       expect(running).toEqual(['preflight']);
     });
 
-    test('runs copy-data, load-redis and persist for a redis-only plan, and prepare for its new servers', () => {
+    test('runs copy-data and load-redis for a redis-only plan, and prepare for its new servers', () => {
       // GIVEN
       const { plan } = loadExample('redis-only');
 
@@ -153,10 +153,10 @@ describe('externalize-on-cluster', () => {
       const running = ids(externalizeOnCluster.phases.filter((p) => p.applies(plan)));
 
       // THEN
-      expect(running).toEqual(expect.arrayContaining(['prepare', 'copy-data', 'load-redis', 'persist', 'cutover', 'cleanup']));
+      expect(running).toEqual(expect.arrayContaining(['prepare', 'copy-data', 'load-redis', 'cutover', 'cleanup']));
     });
 
-    test('runs copy-data but not load-redis or persist for a PostgreSQL move whose Redis are already external', () => {
+    test('runs copy-data but not load-redis for a PostgreSQL move whose Redis are already external', () => {
       // GIVEN
       const plan = examplePlanWith('postgresql-and-redis', (raw) => {
         raw.spec.backendRedis = { strategy: 'already-external' };
@@ -205,7 +205,7 @@ describe('externalize-on-cluster', () => {
         else raw.spec.upgrade = upgrade;
       }).plan;
 
-    test('sits between verify and cleanup, so its folder is 09-upgrade and the cleanup becomes 10-cleanup', () => {
+    test('sits between verify and cleanup, so its folder is 08-upgrade and the cleanup becomes 09-cleanup', () => {
       // GIVEN
       const order = ids(externalizeOnCluster.phases);
 
@@ -214,10 +214,10 @@ describe('externalize-on-cluster', () => {
       const cleanup = order.indexOf('cleanup');
 
       // THEN
-      expect(upgrade).toBe(9);
+      expect(upgrade).toBe(8);
       expect(order[upgrade - 1]).toBe('verify');
-      expect(cleanup).toBe(10);
-      expect(phaseFolder(cleanup, 'cleanup')).toBe('10-cleanup');
+      expect(cleanup).toBe(9);
+      expect(phaseFolder(cleanup, 'cleanup')).toBe('09-cleanup');
     });
 
     test('runs after the window, is not destructive, and has a rollback', () => {
@@ -387,7 +387,7 @@ describe('externalize-on-cluster', () => {
       expect(lines.join('\n')).toContain('Job copy-database-credentials copies DB_USER and DB_PASSWORD of system-database into 3scale-db');
       expect(lines.join('\n')).toContain('Redis 7 for backend in 3scale-db');
       expect(lines.join('\n')).toContain('Redis 7 for system in 3scale-db');
-      expect(lines.at(-1)).toBe('ConfigMap redis-config-external in restore mode (no snapshots, no AOF)');
+      expect(lines.at(-1)).toBe('ConfigMap redis-config-external in persistence mode (save 900 1, save 300 10, save 60 10000, appendonly yes)');
     });
 
     test('cutover of a PostgreSQL move rewrites the three connection Secrets and flags three components external', () => {

@@ -4,7 +4,7 @@ import { nextStep, renderStatus } from '../../src/status/render-status.js';
 import type { PreflightCheck } from '../../src/preflight/preflight-checks.js';
 
 const ANSI = /\u001b\[[0-9;]*m/;
-const IDS = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify', 'upgrade'];
+const IDS = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify', 'upgrade'];
 
 /** A failed preflight check: an OpenShift too old for 3scale 2.16. */
 const OLD_OPENSHIFT: PreflightCheck = {
@@ -115,10 +115,10 @@ describe('renderStatus', () => {
 describe('nextStep', () => {
   test('a failed phase: fix and rerun, or roll back from it', () => {
     // GIVEN load-redis failed
-    const report = reportWith([...done(4), 'failed', 'blocked'], { target: '04-load-redis', inSync: false, reasons: { 'load-redis': 'Job aof-rewrite-backend-redis job-failed: timed out' } });
+    const report = reportWith([...done(4), 'failed', 'blocked'], { target: '04-load-redis', inSync: false, reasons: { 'load-redis': 'Job check-load-backend-redis job-failed: timed out' } });
 
     // WHEN / THEN
-    expect(nextStep(report)).toBe('04-load-redis failed (Job aof-rewrite-backend-redis job-failed: timed out); fix the cause and let the Job rerun, or roll back with rollback/04-load-redis');
+    expect(nextStep(report)).toBe('04-load-redis failed (Job check-load-backend-redis job-failed: timed out); fix the cause and let the Job rerun, or roll back with rollback/04-load-redis');
   });
 
   test('a failed phase comes before an unreadable one and before anything out of order', () => {
@@ -175,42 +175,42 @@ describe('nextStep', () => {
 
   test('the last phase in sync: nothing left to apply', () => {
     // GIVEN every phase through verify done
-    const report = reportWith(done(9), { target: '08-verify', inSync: true });
+    const report = reportWith(done(8), { target: '07-verify', inSync: true });
 
     // WHEN / THEN
-    expect(nextStep(report)).toBe('08-verify is in sync; nothing left to apply');
+    expect(nextStep(report)).toBe('07-verify is in sync; nothing left to apply');
   });
 });
 
 describe('renderStatus and nextStep with failed preflight checks', () => {
   test('GIVEN a failed check WHEN status renders THEN it lists it with found, needed and the fix, before the next step', () => {
     // GIVEN
-    const report = reportWith([...done(9), 'blocked'], { target: '08-verify', inSync: true, failedChecks: [OLD_OPENSHIFT] });
+    const report = reportWith([...done(8), 'blocked'], { target: '07-verify', inSync: true, failedChecks: [OLD_OPENSHIFT] });
 
     // WHEN
     const lines = renderStatus(report, { color: false }).split('\n');
 
     // THEN
-    expect(lines.slice(10, 14)).toEqual([
+    expect(lines.slice(9, 13)).toEqual([
       '',
       'preflight checks for 3scale 2.16 (vendor requirements): 1 failed, 0 unknown, 0 passed',
       '  ✗ OpenShift version: found 4.11.45; needed 4.12 or later; fix outside this tool: upgrade OpenShift to 4.12 or later before upgrading 3scale',
       '',
     ]);
-    expect(lines[14]).toBe('next: 08-verify is in sync; do not promote to upgrade yet: the preflight checks openshift-version fail (see above)');
+    expect(lines[13]).toBe('next: 07-verify is in sync; do not promote to upgrade yet: the preflight checks openshift-version fail (see above)');
   });
 
   test('GIVEN the upgrade is the target and blocked by a check WHEN the next step is asked THEN it says to fix the checks, not to sync', () => {
     // GIVEN
-    const report = reportWith([...done(9), 'blocked'], { target: '09-upgrade', inSync: false, failedChecks: [OLD_OPENSHIFT] });
+    const report = reportWith([...done(8), 'blocked'], { target: '08-upgrade', inSync: false, failedChecks: [OLD_OPENSHIFT] });
 
     // WHEN / THEN
-    expect(nextStep(report)).toBe('09-upgrade is blocked by the preflight checks openshift-version: fix them first (each says what fixes it)');
+    expect(nextStep(report)).toBe('08-upgrade is blocked by the preflight checks openshift-version: fix them first (each says what fixes it)');
   });
 
   test('GIVEN no failed check WHEN status renders THEN no preflight section is printed', () => {
     // GIVEN
-    const report = reportWith(done(9), { target: '08-verify', inSync: true });
+    const report = reportWith(done(8), { target: '07-verify', inSync: true });
 
     // WHEN / THEN
     expect(renderStatus(report, { color: false })).not.toContain('preflight checks');

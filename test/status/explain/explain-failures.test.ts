@@ -127,8 +127,8 @@ describe('explainFailures: log signatures of chapter 7', () => {
     const { explanations } = await explainLive();
 
     // THEN
-    expect(bySignature(explanations, 'database-unreachable')).toMatchObject({ owner: { kind: 'Job', name: 'system-app-pre' }, phase: '06-cutover', rollback: 'rollback/06-cutover' });
-    expect(bySignature(explanations, 'redis-queues-unreachable')).toMatchObject({ owner: { kind: 'Deployment', name: 'backend-worker' }, phase: '06-cutover', rollback: 'rollback/06-cutover' });
+    expect(bySignature(explanations, 'database-unreachable')).toMatchObject({ owner: { kind: 'Job', name: 'system-app-pre' }, phase: '05-cutover', rollback: 'rollback/05-cutover' });
+    expect(bySignature(explanations, 'redis-queues-unreachable')).toMatchObject({ owner: { kind: 'Deployment', name: 'backend-worker' }, phase: '05-cutover', rollback: 'rollback/05-cutover' });
   });
 
   test('GIVEN the same error in many lines and in two replicas WHEN explained THEN one explanation counts them and shows the latest line', async () => {
@@ -202,9 +202,9 @@ describe('explainFailures: Kubernetes states and Events', () => {
     const { explanations } = await explainLive();
 
     // THEN
-    expect(bySignature(explanations, 'crash-loop')).toMatchObject({ evidence: 'pod-state', object: { container: 'system-sidekiq' }, phase: '06-cutover' });
+    expect(bySignature(explanations, 'crash-loop')).toMatchObject({ evidence: 'pod-state', object: { container: 'system-sidekiq' }, phase: '05-cutover' });
     expect(bySignature(explanations, 'database-unknown-database')).toMatchObject({ evidence: 'log', object: { name: 'system-sidekiq-7f6d5c-q1w2e' } });
-    expect(bySignature(explanations, 'secret-key-missing')).toMatchObject({ owner: { kind: 'Deployment', name: 'zync' }, phase: '06-cutover', rollback: 'rollback/06-cutover' });
+    expect(bySignature(explanations, 'secret-key-missing')).toMatchObject({ owner: { kind: 'Deployment', name: 'zync' }, phase: '05-cutover', rollback: 'rollback/05-cutover' });
     expect(bySignature(explanations, 'image-pull-failed')).toMatchObject({ owner: { kind: 'Deployment', name: 'backend-redis-external' }, phase: '01-prepare', rollback: 'rollback/01-prepare' });
     expect(bySignature(explanations, 'oom-killed')).toMatchObject({ owner: { kind: 'Deployment', name: 'system-postgresql-external' }, phase: '01-prepare' });
     // the crash log came from the previous instance; zync and the Redis pod never started, so no log was asked for
@@ -250,7 +250,7 @@ describe('explainFailures: Kubernetes states and Events', () => {
     const { explanations } = await explainLive();
 
     // THEN
-    expect(bySignature(explanations, 'job-backoff-limit')).toMatchObject({ owner: { kind: 'Job', name: 'rewrite-connection-secrets' }, phase: '06-cutover', rollback: 'rollback/06-cutover' });
+    expect(bySignature(explanations, 'job-backoff-limit')).toMatchObject({ owner: { kind: 'Job', name: 'rewrite-connection-secrets' }, phase: '05-cutover', rollback: 'rollback/05-cutover' });
   });
 });
 
@@ -268,7 +268,7 @@ describe('explainFailures: permissions, empty namespaces, bounds, offline', () =
     // THEN
     expect(notes.filter((n) => n.includes('pods/log'))).toEqual(['pod logs in namespace 3scale: forbidden (HTTP 403); --explain needs "get" on "pods/log" there, its logs were not read']);
     expect(api.count({ method: 'GET', path: /\/log$/ })).toBe(1);
-    expect(bySignature(explanations, 'probe-failed')).toMatchObject({ object: { container: 'system-master' }, occurrences: 12, phase: '06-cutover' });
+    expect(bySignature(explanations, 'probe-failed')).toMatchObject({ object: { container: 'system-master' }, occurrences: 12, phase: '05-cutover' });
   });
 
   test('GIVEN no list on pods and events WHEN explained THEN it says which permissions are missing and explains nothing, without failing', async () => {
