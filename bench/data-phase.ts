@@ -115,7 +115,7 @@ export const dataPhaseBenchmark: Benchmark = {
         `Redis ${redis.dataset.version} data set: ${redis.dataset.keys.toLocaleString('en-US')} keys (` +
           Object.entries(redis.dataset.byType).map(([t, n]) => `${t} ${n.toLocaleString('en-US')}`).join(', ') +
           `; ${redis.dataset.withTtl.toLocaleString('en-US')} with TTL), dump.rdb ${formatBytes(redis.dataset.rdbBytes)}, used_memory ${formatBytes(redis.dataset.usedMemoryBytes)}; ` +
-          `(a) copies the dump.rdb the old Redis already saved: that SAVE (${formatSeconds(redis.dataset.sourceSaveSeconds)} here; the procedure says to wait "some minutes") is not counted, (b) takes a fresh snapshot inside its time`,
+          `(a) counts the SAVE of the old Redis it copies the dump.rdb of (${formatSeconds(redis.dataset.sourceSaveSeconds)} for one SAVE here; the procedure says to wait "some minutes"), (b) takes a fresh snapshot inside its time; both end with DEBUG DIGEST equal to the source's`,
         `Redis ratio of medians: (b)/(a) = ${ratio(redis.ratios['b/a'])}; median of per-round ratios: ${ratio(redis.pairedRatioMedians['b/a'])}; ratio of minimums: ${ratio(redis.minRatios['b/a'])}`,
       );
       for (const v of redis.variants) {
@@ -129,9 +129,7 @@ export const dataPhaseBenchmark: Benchmark = {
           );
         }
       }
-      notes.push(
-        `Redis: both flows poll the AOF rewrite every ${redis.pollIntervalSeconds} s (the Job's default); a rewrite that takes about that long lands on one or two intervals by chance, hence the spread`,
-      );
+      notes.push(`Redis: (a) polls the AOF rewrite every ${redis.pollIntervalSeconds} s, as the procedure does by hand; (b) has no rewrite to wait for`);
       if (redis.stoppedEarly) notes.push(`Redis: ${redis.stoppedEarly}`);
     }
     const loadAvgAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);

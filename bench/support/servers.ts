@@ -340,6 +340,8 @@ const REDIS_BASE_CONFIG: RedisConfig = {
   'aof-load-truncated': 'yes',
   activerehashing: 'no',
   'aof-rewrite-incremental-fsync': 'yes',
+  // DEBUG DIGEST for the untimed comparison after each run (loopback clients only).
+  'enable-debug-command': 'local',
 };
 
 /** Persistence mode: the operator's settings (three save lines + AOF). */

@@ -9,20 +9,28 @@
 # reloads both. There is no restore mode in which a restart would bring back a stale dump.rdb, and no AOF
 # rewrite to wait for.
 #
-# Verification: a scratch redis-server inside the Job (unix socket only, no persistence, DEBUG allowed
-# locally) loads the fetched file before it is placed: it must load, and it gives the key count per
-# database 0-15 and DEBUG DIGEST of the snapshot. The load-redis check (redis-check-load.sh) compares
-# the new server with these.
+# Verification: the RDB carries a CRC64 that Redis checks when it loads the file (rdbchecksum yes), so a
+# damaged transfer makes the new Redis refuse it; the key counts per database 0-15 (and how many of them
+# expire) of the source, read just before the snapshot, go into the evidence, and the load-redis check
+# (redis-check-load.sh) compares the new server with them. Nothing is loaded here on a first copy: the
+# window pays for the snapshot and the new server's one load only.
 #
-# Source fingerprint: DEBUG DIGEST of the snapshot without the key `liveness-probe` of db 0, which the
-# old Redis's readiness probe rewrites every 30 s. Any write by 3scale changes it.
+# Source fingerprint: DEBUG DIGEST (a sha1 mix of every key, type, value and whether it expires, in every
+# database) of a snapshot without the key `liveness-probe` of db 0, which the old Redis's readiness probe
+# rewrites every 30 s. Any write by 3scale changes it. It is computed when it is needed, on a rerun: a
+# scratch redis-server inside the Job (unix socket only, no persistence, DEBUG allowed locally) loads the
+# new snapshot, then the base file this step placed (while its sha256 is still the one recorded), each
+# without the probe key. A DEBUG DIGEST of a million keys takes seconds the first copy need not spend.
 #
 # Idempotency: a marker file next to the data (.threescale-migrate-<step>) records the inputs checksum,
-# the fingerprint, the digest and the key counts. A rerun with the same inputs fetches a new snapshot and
+# the key counts and the sha256 of the placed base file. A rerun with the same inputs fetches a new
+# snapshot and
 #   * exits 0 ("already done") when the source fingerprint is unchanged (the placed data, and what the
 #     new Redis has added to its incremental AOF since, stay);
-#   * when the source changed since (a rollback of scale-down let 3scale write to it again): replaces the
-#     data with the new snapshot if TARGET_RESET=true (spec.jobs.resetTarget), otherwise refuses.
+#   * when the source changed since (a rollback of scale-down let 3scale write to it again), or the base
+#     file is no longer the one placed (an AOF rewrite of the new Redis replaced it): replaces the data with
+#     the new snapshot if TARGET_RESET=true (spec.jobs.resetTarget), otherwise refuses.
+# Either way the evidence then records the fingerprint (<step>.sourceFingerprint).
 # Redis data in DATA_DIR that this step did not place is refused unless TARGET_RESET=true.
 # The *_HOST variables come from the environment (require_env checks them).
 # shellcheck disable=SC2153
@@ -94,14 +102,24 @@ redis_data_found() {
   printf '%s' "${found% }"
 }
 
-# scratch_start: a redis-server on a unix socket in WORK that loads the fetched snapshot (PARTIAL, read where
-# it lies: no copy) and persists nothing (no save points, no AOF, SHUTDOWN NOSAVE).
+# scratch_fingerprint FILE: FINGERPRINT, the source fingerprint of the RDB FILE. A redis-server on a unix socket
+# in WORK loads FILE where it lies (no copy) and persists nothing (no save points, no AOF, SHUTDOWN NOSAVE);
+# the probe key is deleted there, then DEBUG DIGEST.
+scratch_fingerprint() {
+  scratch_start "$1"
+  scratch -n 0 DEL "$LIVENESS_KEY" >/dev/null
+  FINGERPRINT="$(scratch DEBUG DIGEST)" || die "DEBUG DIGEST failed on the scratch Redis"
+  scratch SHUTDOWN NOSAVE >/dev/null 2>&1 || true
+  wait "$SCRATCH_PID" 2>/dev/null || true
+  SCRATCH_PID=""
+}
+
 scratch_start() {
-  redis-server --port 0 --unixsocket "$WORK/scratch.sock" --unixsocketperm 700 --dir "$DATA_DIR" \
-    --dbfilename "$(basename "$PARTIAL")" --save '' --appendonly no --databases 16 --enable-debug-command local \
+  redis-server --port 0 --unixsocket "$WORK/scratch.sock" --unixsocketperm 700 --dir "$(dirname "$1")" \
+    --dbfilename "$(basename "$1")" --save '' --appendonly no --databases 16 --enable-debug-command local \
     --logfile "$WORK/scratch.log" --daemonize no >/dev/null 2>&1 &
   SCRATCH_PID=$!
-  if ! wait_until "$SCRATCH_TIMEOUT_SECONDS" 1 "the scratch Redis to load the snapshot" scratch_ready; then
+  if ! wait_until "$SCRATCH_TIMEOUT_SECONDS" 0.1 "the scratch Redis to load the snapshot" scratch_ready; then
     die "the scratch Redis did not finish loading the snapshot within ${SCRATCH_TIMEOUT_SECONDS}s"
   fi
 }
@@ -110,24 +128,15 @@ scratch_ready() {
   if ! kill -0 "$SCRATCH_PID" 2>/dev/null; then
     SCRATCH_PID=""
     sed -n '1,40p' "$WORK/scratch.log" >&2
-    die "the fetched snapshot does not load into Redis $(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p') (its log is above)"
+    die "a snapshot does not load into Redis $(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p') (its log is above)"
   fi
   [ "$(scratch PING 2>/dev/null)" = PONG ] && [ "$(scratch INFO persistence 2>/dev/null | info_field loading)" = 0 ]
 }
 
-# scratch_measure: SNAPSHOT_KEYSPACE ("db0=12 db1=3"), SNAPSHOT_EXPIRES, SNAPSHOT_DIGEST and SOURCE_FINGERPRINT
-# of the loaded snapshot; then stop the scratch server without saving.
-scratch_measure() {
-  local info
-  info="$(scratch INFO keyspace)"
-  SNAPSHOT_KEYSPACE="$(printf '%s' "$info" | keyspace_summary)"
-  SNAPSHOT_EXPIRES="$(printf '%s' "$info" | tr -d '\r' | sed -n 's/^\(db[0-9]*\):keys=[0-9]*,expires=\([0-9]*\),.*/\1=\2/p' | tr '\n' ' ' | sed 's/ $//')"
-  SNAPSHOT_DIGEST="$(scratch DEBUG DIGEST)" || die "DEBUG DIGEST failed on the scratch Redis"
-  scratch -n 0 DEL "$LIVENESS_KEY" >/dev/null
-  SOURCE_FINGERPRINT="$(scratch DEBUG DIGEST)" || die "DEBUG DIGEST failed on the scratch Redis"
-  scratch SHUTDOWN NOSAVE >/dev/null 2>&1 || true
-  wait "$SCRATCH_PID" 2>/dev/null || true
-  SCRATCH_PID=""
+# keyspace_from INFO-KEYSPACE-OUTPUT: SNAPSHOT_KEYSPACE ("db0=12 db1=3") and SNAPSHOT_EXPIRES ("db0=1 db1=0").
+keyspace_from() {
+  SNAPSHOT_KEYSPACE="$(printf '%s' "$1" | keyspace_summary)"
+  SNAPSHOT_EXPIRES="$(printf '%s' "$1" | tr -d '\r' | sed -n 's/^\(db[0-9]*\):keys=[0-9]*,expires=\([0-9]*\),.*/\1=\2/p' | tr '\n' ' ' | sed 's/ $//')"
 }
 
 # keyspace_with_expires: "db0=12:1,db1=3:0" from SNAPSHOT_KEYSPACE and SNAPSHOT_EXPIRES.
@@ -156,10 +165,10 @@ place_snapshot() {
   mv "$STAGING" "$AOF_DIR"
   {
     printf 'inputsChecksum=%s\n' "$INPUTS_CHECKSUM"
-    printf 'sourceFingerprint=%s\n' "$SOURCE_FINGERPRINT"
-    printf 'digest=%s\n' "$SNAPSHOT_DIGEST"
-    printf 'keyspace=%s\n' "$SNAPSHOT_KEYSPACE"
+    printf 'sourceFingerprint=%s\n' "${SOURCE_FINGERPRINT:-}"
+    printf 'keyspace=%s\n' "$(keyspace_with_expires)"
     printf 'baseSha256=%s\n' "$rdb_sha"
+    printf 'baseFile=%s\n' "$BASE_NAME"
     printf 'source=%s\n' "$SRC_DESC"
     printf 'copiedAt=%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   } >"$MARKER.tmp"
@@ -186,8 +195,10 @@ fi
 # Source reachable and authenticated? (PING answers LOADING while a restarted source reads its data.)
 redis_wait_ping "$CONNECT_TIMEOUT_SECONDS" 2 "source Redis $SRC_DESC" src
 src_version="$(src INFO server | info_field redis_version)"
-src_keyspace="$(src INFO keyspace | keyspace_summary)"
-log "source $SRC_DESC: Redis $src_version, $(keyspace_total "$src_keyspace") keys (${src_keyspace:-empty})"
+src_info="$(src INFO keyspace)"
+keyspace_from "$src_info"
+snapshot_keys="$(keyspace_total "$SNAPSHOT_KEYSPACE")"
+log "source $SRC_DESC: Redis $src_version, $snapshot_keys keys (${SNAPSHOT_KEYSPACE:-empty})"
 
 log "fetching RDB snapshot from $SRC_DESC into $PARTIAL"
 if ! src --rdb "$PARTIAL" >"$WORK/rdb.out" 2>&1; then
@@ -197,29 +208,40 @@ fi
 [ -s "$PARTIAL" ] || die "redis-cli --rdb produced an empty file"
 rdb_sha="$(sha256_of_file "$PARTIAL")"
 rdb_size="$(wc -c <"$PARTIAL" | tr -d ' ')"
+log "snapshot: $rdb_size bytes, sha256 $rdb_sha"
 
-scratch_start
-scratch_measure
-snapshot_keys="$(keyspace_total "$SNAPSHOT_KEYSPACE")"
-log "snapshot loads: $snapshot_keys keys (${SNAPSHOT_KEYSPACE:-empty}), $rdb_size bytes, digest $SNAPSHOT_DIGEST, source fingerprint $SOURCE_FINGERPRINT"
-
+SOURCE_FINGERPRINT=""
 if [ "$ours" = 1 ]; then
+  scratch_fingerprint "$PARTIAL"
+  SOURCE_FINGERPRINT="$FINGERPRINT"
+  placed="$AOF_DIR/$(marker_value baseFile)"
   previous="$(marker_value sourceFingerprint)"
+  if [ -z "$previous" ] && [ -f "$placed" ] && [ "$(sha256_of_file "$placed")" = "$(marker_value baseSha256)" ]; then
+    scratch_fingerprint "$placed"
+    previous="$FINGERPRINT"
+  fi
   if [ -n "$previous" ] && [ "$previous" = "$SOURCE_FINGERPRINT" ]; then
+    sed -i "s/^sourceFingerprint=.*/sourceFingerprint=$SOURCE_FINGERPRINT/" "$MARKER"
+    EVIDENCE_SOURCE_FINGERPRINT="$SOURCE_FINGERPRINT"
     log "already done: the source is unchanged since this step placed its snapshot in $AOF_DIR (fingerprint $SOURCE_FINGERPRINT); nothing to do"
+    evidence_write Succeeded "$INPUTS_CHECKSUM" "keyspace $(marker_value keyspace); source fingerprint $SOURCE_FINGERPRINT; unchanged since the copy" ||
+      die "could not write the evidence record"
     exit 0
   fi
+  then_="${previous:-unknown: the placed base file is no longer the one copied}"
   if ! is_true "$TARGET_RESET"; then
-    die "the source $SRC_DESC changed since this step copied it (fingerprint ${previous:-unknown} then, $SOURCE_FINGERPRINT now): the new Redis would keep the earlier data; refusing. Set spec.jobs.resetTarget: true in the plan (TARGET_RESET=true) to replace it with a new copy"
+    die "the source $SRC_DESC changed since this step copied it (fingerprint $then_ then, $SOURCE_FINGERPRINT now): the new Redis would keep the earlier data; refusing. Set spec.jobs.resetTarget: true in the plan (TARGET_RESET=true) to replace it with a new copy"
   fi
-  log "the source changed since the earlier copy (fingerprint ${previous:-unknown} then, $SOURCE_FINGERPRINT now) and TARGET_RESET=true: replacing $AOF_DIR"
+  log "the source changed since the earlier copy (fingerprint $then_ then, $SOURCE_FINGERPRINT now) and TARGET_RESET=true: replacing $AOF_DIR"
 fi
 
 place_snapshot
 log "placed $AOF_DIR/$BASE_NAME (sha256 $rdb_sha) and its manifest"
 
-# The result carries what redis-check-load.sh compares the new server with: keys and expiring keys per
-# database ("keyspace db0=12:1,db1=3:0"), then the digest and the fingerprint (512 characters at most).
-evidence_write Succeeded "$INPUTS_CHECKSUM" "keyspace $(keyspace_with_expires); digest $SNAPSHOT_DIGEST; source fingerprint $SOURCE_FINGERPRINT; AOF base from Redis $src_version: $snapshot_keys keys, $rdb_size bytes" ||
+# The result starts with what redis-check-load.sh compares the new server with: keys and expiring keys per
+# database ("keyspace db0=12:1,db1=3:0"; 512 characters at most in all). A rerun's fingerprint is also the
+# evidence key <step>.sourceFingerprint.
+EVIDENCE_SOURCE_FINGERPRINT="$SOURCE_FINGERPRINT"
+evidence_write Succeeded "$INPUTS_CHECKSUM" "keyspace $(keyspace_with_expires); AOF base from Redis $src_version: $snapshot_keys keys, $rdb_size bytes${SOURCE_FINGERPRINT:+; source fingerprint $SOURCE_FINGERPRINT}" ||
   die "could not write the evidence record"
 log "done"
