@@ -9,7 +9,8 @@
  *   BENCH_PG_SCALE          row multiplier of the PostgreSQL data set (default 1 = about 1.2 GiB)
  *   BENCH_PG_MIN_BYTES      refuse a smaller database (default 1 GiB at scale >= 1, else 0)
  *   BENCH_REDIS_KEYS        keys loaded into Redis (default 1000000)
- *   BENCH_DATA_PHASE_PARTS  comma list of parts: redis,postgresql (default both)
+ *   BENCH_MYSQL_ROWS        rows of the largest MySQL table (default 1000000)
+ *   BENCH_DATA_PHASE_PARTS  comma list of parts: redis,mysql,postgresql (default all)
  *
  * Result: bench/results/data-phase.json for a complete, full-size run; a partial or scaled-down run writes
  * bench/results/data-phase.<parts>[.scaled].json instead, so it never replaces the real figures.
@@ -17,12 +18,13 @@
 import { loadavg } from 'node:os';
 import { type Benchmark, type BenchResult, formatBytes, formatSeconds, formatTable, progress, sampleStats, secondsSince, writeResultFile } from './benchmark.js';
 import { runPostgresqlDataPhase, type PgResult } from './data-phase-postgresql.js';
+import { runMysqlDataPhase, type MysqlResult } from './data-phase-mysql.js';
 import { runRedisDataPhase, type RedisResult } from './data-phase-redis.js';
 import { machineInfo } from './support/measure.js';
 import { envInt, envNumber, type RoundsPlan } from './support/rounds.js';
 import { makeBenchDir } from './support/servers.js';
 
-const PARTS = ['redis', 'postgresql'] as const;
+const PARTS = ['redis', 'mysql', 'postgresql'] as const;
 type Part = (typeof PARTS)[number];
 
 function ratio(x: number): string {
@@ -31,7 +33,7 @@ function ratio(x: number): string {
 
 export const dataPhaseBenchmark: Benchmark = {
   name: 'data-phase',
-  description: 'maintenance window of the data moves: vendor procedure vs generated Jobs (PostgreSQL >= 1 GB, Redis >= 1M keys)',
+  description: 'maintenance window of the data moves: vendor procedure vs generated Jobs (PostgreSQL >= 1 GB, Redis >= 1M keys, MySQL >= 1M rows)',
   async run(): Promise<BenchResult> {
     const started = process.hrtime.bigint();
     const startedAt = new Date().toISOString();
@@ -45,17 +47,20 @@ export const dataPhaseBenchmark: Benchmark = {
     const scale = envNumber('BENCH_PG_SCALE') ?? 1;
     const minBytes = envInt('BENCH_PG_MIN_BYTES', 0) ?? (scale >= 1 ? 2 ** 30 : 0);
     const redisKeys = envInt('BENCH_REDIS_KEYS') ?? 1_000_000;
+    const mysqlRows = envInt('BENCH_MYSQL_ROWS') ?? 1_000_000;
     const plan: RoundsPlan = { wanted: 3, forced, deadline: started + BigInt(Math.round(budgetSeconds * 1e9)) };
-    const fullSize = scale >= 1 && minBytes >= 2 ** 30 && redisKeys >= 1_000_000;
+    const fullSize = scale >= 1 && minBytes >= 2 ** 30 && redisKeys >= 1_000_000 && mysqlRows >= 1_000_000;
 
     const machine = await machineInfo();
     progress('data-phase', `${machine.cpus} x ${machine.cpuModel}, ${formatBytes(machine.memoryBytes)} RAM, node ${machine.node}; budget ${budgetSeconds} s${forced ? `, ${forced} rounds forced` : ''}`);
     const { path: root, dispose } = await makeBenchDir('data-phase');
     let redis: RedisResult | undefined;
     let pg: PgResult | undefined;
+    let my: MysqlResult | undefined;
     try {
       // Redis first: it is short and predictable, PostgreSQL then gets what is left of the budget.
       if (parts.includes('redis')) redis = await runRedisDataPhase({ root, plan, keys: redisKeys });
+      if (parts.includes('mysql')) my = await runMysqlDataPhase({ root, plan, rows: mysqlRows });
       if (parts.includes('postgresql')) pg = await runPostgresqlDataPhase({ root, plan, scale, minBytes });
     } finally {
       await dispose();
@@ -132,13 +137,34 @@ export const dataPhaseBenchmark: Benchmark = {
       notes.push(`Redis: (a) polls the AOF rewrite every ${redis.pollIntervalSeconds} s, as the procedure does by hand; (b) has no rewrite to wait for`);
       if (redis.stoppedEarly) notes.push(`Redis: ${redis.stoppedEarly}`);
     }
+    if (my) {
+      const a = my.variants[0];
+      for (const v of my.variants) {
+        rows.push([
+          `MySQL ${v.label}`,
+          String(v.stats.n),
+          formatSeconds(v.stats.median),
+          formatSeconds(v.stats.min),
+          formatSeconds(v.stats.max),
+          v.id === 'a' ? '1.00x' : ratio(v.stats.median / a.stats.median),
+          '-',
+        ]);
+      }
+      notes.push(
+        `MySQL (MariaDB ${my.dataset.version}) data set: ` +
+          Object.entries(my.dataset.tables).map(([t, n]) => `${t} ${n.toLocaleString('en-US')} rows`).join(', ') +
+          `, ${formatBytes(my.dataset.dataBytes)} data and indexes; (b) also checksums every row of source and target and compares the schemas`,
+        `MySQL ratio of medians: (b)/(a) = ${ratio(my.ratios['b/a'])}; ratio of minimums: ${ratio(my.minRatios['b/a'])}`,
+      );
+      if (my.stoppedEarly) notes.push(`MySQL: ${my.stoppedEarly}`);
+    }
     const loadAvgAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
     // Runs during which processes outside the benchmark used more than 10 % of the machine's CPU capacity,
     // and each variant's median over the other (undisturbed) runs.
     const busy: string[] = [];
     const shares: number[] = [];
     const undisturbed: Record<string, { n: number; median: number }> = {};
-    for (const [part, variants] of [['PostgreSQL', pg?.variants ?? []], ['Redis', redis?.variants ?? []]] as const) {
+    for (const [part, variants] of [['PostgreSQL', pg?.variants ?? []], ['Redis', redis?.variants ?? []], ['MySQL', my?.variants ?? []]] as const) {
       for (const v of variants) {
         v.samples.forEach((smp, i) => {
           shares.push(smp.otherCpuShare);
@@ -164,7 +190,7 @@ export const dataPhaseBenchmark: Benchmark = {
         `${machine.tools.postgres ?? '?'}, ${machine.tools['redis-server']?.replace(/ sha=.*/, '') ?? '?'}`,
       'Everything runs on one machine over loopback: oc cp is a local tar stream here, so the vendor figures are a lower bound (no API server, no network to a workstation).',
     );
-    if (!fullSize) notes.push(`SCALED DOWN (BENCH_PG_SCALE=${scale}, BENCH_REDIS_KEYS=${redisKeys}): not the issue's figures.`);
+    if (!fullSize) notes.push(`SCALED DOWN (BENCH_PG_SCALE=${scale}, BENCH_REDIS_KEYS=${redisKeys}, BENCH_MYSQL_ROWS=${mysqlRows}): not the issue's figures.`);
 
     const complete = parts.length === PARTS.length;
     const file = complete && fullSize ? 'data-phase.json' : `data-phase.${parts.join('+')}${fullSize ? '' : '.scaled'}.json`;
@@ -178,8 +204,9 @@ export const dataPhaseBenchmark: Benchmark = {
       machine: { ...machine, loadAvgAtEnd },
       /** Per variant: median of the runs during which other processes used at most 10 % of the CPUs. */
       undisturbedMedians: undisturbed,
-      settings: { parts, budgetSeconds, forcedRounds: forced ?? null, wantedRounds: plan.wanted, pgScale: scale, pgMinBytes: minBytes, redisKeys },
+      settings: { parts, budgetSeconds, forcedRounds: forced ?? null, wantedRounds: plan.wanted, pgScale: scale, pgMinBytes: minBytes, redisKeys, mysqlRows },
       postgresql: pg ?? null,
+      mysql: my ?? null,
       redis: redis ?? null,
       notes,
     });
