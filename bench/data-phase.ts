@@ -16,7 +16,7 @@
  * bench/results/data-phase.<parts>[.scaled].json instead, so it never replaces the real figures.
  */
 import { loadavg } from 'node:os';
-import { type Benchmark, type BenchResult, formatBytes, formatSeconds, formatTable, progress, sampleStats, secondsSince, writeResultFile } from './benchmark.js';
+import { type Benchmark, type BenchResult, formatBytes, formatSeconds, formatTable, progress, type SampleStats, sampleStats, secondsSince, writeResultFile } from './benchmark.js';
 import { runPostgresqlDataPhase, type PgResult } from './data-phase-postgresql.js';
 import { runMysqlDataPhase, type MysqlResult } from './data-phase-mysql.js';
 import { runRedisDataPhase, type RedisResult } from './data-phase-redis.js';
@@ -29,6 +29,20 @@ type Part = (typeof PARTS)[number];
 
 function ratio(x: number): string {
   return Number.isFinite(x) ? `${x.toFixed(2)}x` : '-';
+}
+
+/** One table row per variant: runs, median, min, max, the median's ratio to variant (a), peak intermediate disk. */
+function variantRows(part: string, variants: { id: string; label: string; stats: SampleStats; peakIntermediateBytes?: number }[]): string[][] {
+  const a = variants[0];
+  return variants.map((v) => [
+    `${part} ${v.label}`,
+    String(v.stats.n),
+    formatSeconds(v.stats.median),
+    formatSeconds(v.stats.min),
+    formatSeconds(v.stats.max),
+    v.id === 'a' ? '1.00x' : ratio(v.stats.median / a.stats.median),
+    v.peakIntermediateBytes === undefined ? '-' : formatBytes(v.peakIntermediateBytes),
+  ]);
 }
 
 export const dataPhaseBenchmark: Benchmark = {
@@ -70,18 +84,8 @@ export const dataPhaseBenchmark: Benchmark = {
     const rows: string[][] = [['variant', 'runs', 'median', 'min', 'max', 'median/(a)', 'peak intermediate disk']];
     const notes: string[] = [];
     if (pg) {
+      rows.push(...variantRows('PostgreSQL', pg.variants));
       const a = pg.variants[0];
-      for (const v of pg.variants) {
-        rows.push([
-          `PostgreSQL ${v.label}`,
-          String(v.stats.n),
-          formatSeconds(v.stats.median),
-          formatSeconds(v.stats.min),
-          formatSeconds(v.stats.max),
-          v.id === 'a' ? '1.00x' : ratio(v.stats.median / a.stats.median),
-          formatBytes(v.peakIntermediateBytes),
-        ]);
-      }
       const dump = a.samples[0]?.dumpBytes ?? NaN;
       notes.push(
         `PostgreSQL data set: ${formatBytes(pg.dataset.databaseBytes)} (pg_database_size), ` +
@@ -104,18 +108,7 @@ export const dataPhaseBenchmark: Benchmark = {
       if (pg.stoppedEarly) notes.push(`PostgreSQL: ${pg.stoppedEarly}`);
     }
     if (redis) {
-      const a = redis.variants[0];
-      for (const v of redis.variants) {
-        rows.push([
-          `Redis ${v.label}`,
-          String(v.stats.n),
-          formatSeconds(v.stats.median),
-          formatSeconds(v.stats.min),
-          formatSeconds(v.stats.max),
-          v.id === 'a' ? '1.00x' : ratio(v.stats.median / a.stats.median),
-          formatBytes(v.peakIntermediateBytes),
-        ]);
-      }
+      rows.push(...variantRows('Redis', redis.variants));
       notes.push(
         `Redis ${redis.dataset.version} data set: ${redis.dataset.keys.toLocaleString('en-US')} keys (` +
           Object.entries(redis.dataset.byType).map(([t, n]) => `${t} ${n.toLocaleString('en-US')}`).join(', ') +
@@ -138,18 +131,7 @@ export const dataPhaseBenchmark: Benchmark = {
       if (redis.stoppedEarly) notes.push(`Redis: ${redis.stoppedEarly}`);
     }
     if (my) {
-      const a = my.variants[0];
-      for (const v of my.variants) {
-        rows.push([
-          `MySQL ${v.label}`,
-          String(v.stats.n),
-          formatSeconds(v.stats.median),
-          formatSeconds(v.stats.min),
-          formatSeconds(v.stats.max),
-          v.id === 'a' ? '1.00x' : ratio(v.stats.median / a.stats.median),
-          '-',
-        ]);
-      }
+      rows.push(...variantRows('MySQL', my.variants));
       notes.push(
         `MySQL (MariaDB ${my.dataset.version}) data set: ` +
           Object.entries(my.dataset.tables).map(([t, n]) => `${t} ${n.toLocaleString('en-US')} rows`).join(', ') +

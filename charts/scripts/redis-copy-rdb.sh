@@ -49,6 +49,9 @@ SOURCE_REDIS_PASSWORD="${SOURCE_REDIS_PASSWORD:-}"
 DATA_DIR="${DATA_DIR:-/var/lib/redis/data}"
 AOF_FILENAME="${AOF_FILENAME:-appendonly.aof}"
 AOF_DIRNAME="${AOF_DIRNAME:-appendonlydir}"
+# RDB_FILENAME set: export mode, for a managed Redis seeded outside the cluster: the snapshot is placed as
+# that plain RDB file (checked with redis-check-rdb, as no Redis loads it here), not as an AOF base.
+RDB_FILENAME="${RDB_FILENAME:-}"
 TARGET_RESET="${TARGET_RESET:-false}"
 CONNECT_TIMEOUT_SECONDS="${CONNECT_TIMEOUT_SECONDS:-60}"
 SCRATCH_TIMEOUT_SECONDS="${SCRATCH_TIMEOUT_SECONDS:-3600}"
@@ -58,15 +61,22 @@ require_env SOURCE_REDIS_HOST
 require_int SOURCE_REDIS_PORT
 require_int CONNECT_TIMEOUT_SECONDS
 require_int SCRATCH_TIMEOUT_SECONDS
-for name in AOF_FILENAME AOF_DIRNAME; do
+for name in AOF_FILENAME AOF_DIRNAME ${RDB_FILENAME:+RDB_FILENAME}; do
   case "${!name}" in */* | .* | '') die "$name must be a plain file name" ;; esac
 done
-require_cmd redis-cli redis-server sha256sum
+require_cmd redis-cli redis-server sha256sum ${RDB_FILENAME:+redis-check-rdb}
 unset REDISCLI_AUTH
 
 SRC_DESC="$SOURCE_REDIS_HOST:$SOURCE_REDIS_PORT${SOURCE_REDIS_USER:+ (user $SOURCE_REDIS_USER)}"
 AOF_DIR="$DATA_DIR/$AOF_DIRNAME"
 BASE_NAME="$AOF_FILENAME.1.base.rdb"
+if [ -n "$RDB_FILENAME" ]; then
+  PLACED_DIR="$DATA_DIR"
+  PLACED_NAME="$RDB_FILENAME"
+else
+  PLACED_DIR="$AOF_DIR"
+  PLACED_NAME="$BASE_NAME"
+fi
 PARTIAL="$DATA_DIR/.threescale-migrate-snapshot.partial"
 STAGING="$DATA_DIR/.threescale-migrate-$AOF_DIRNAME.partial"
 MARKER="$DATA_DIR/.threescale-migrate-$EVIDENCE_STEP"
@@ -85,7 +95,7 @@ scratch() { env -u REDISCLI_AUTH redis-cli -e -s "$WORK/scratch.sock" "$@"; }
 [ -d "$DATA_DIR" ] || die "DATA_DIR $DATA_DIR does not exist (is the new Redis volume mounted?)"
 [ -w "$DATA_DIR" ] || die "DATA_DIR $DATA_DIR is not writable by uid $(id -u)"
 
-INPUTS_CHECKSUM="$(sha256_of_lines "source=$SRC_DESC" "dataDir=$DATA_DIR" "aof=$AOF_DIRNAME/$AOF_FILENAME")"
+INPUTS_CHECKSUM="$(sha256_of_lines "source=$SRC_DESC" "dataDir=$DATA_DIR" "placed=${RDB_FILENAME:-$AOF_DIRNAME/$AOF_FILENAME}")"
 
 # marker_value KEY: a value from the marker file (empty when absent).
 marker_value() {
@@ -96,7 +106,7 @@ marker_value() {
 # The Redis data found in DATA_DIR (dump.rdb, a 7.x AOF directory, a 6.x single AOF file), space-separated.
 redis_data_found() {
   local f found=""
-  for f in dump.rdb "$AOF_DIRNAME" "$AOF_FILENAME"; do
+  for f in dump.rdb "$AOF_DIRNAME" "$AOF_FILENAME" $RDB_FILENAME; do
     if [ -e "$DATA_DIR/$f" ]; then found="$found$f "; fi
   done
   printf '%s' "${found% }"
@@ -149,9 +159,27 @@ keyspace_with_expires() {
   printf '%s' "$out"
 }
 
-# place_snapshot: the verified snapshot becomes the AOF base file, with a manifest naming it; the staging
-# folder is renamed into place once complete, so the new Redis never sees half a layout.
+# place_snapshot: the snapshot becomes the AOF base file, with a manifest naming it; the staging folder is
+# renamed into place once complete, so the new Redis never sees half a layout. In export mode it becomes the
+# plain RDB file RDB_FILENAME, after redis-check-rdb accepted it.
 place_snapshot() {
+  rm -f "$MARKER"
+  if [ -n "$RDB_FILENAME" ]; then place_rdb_file; else place_aof_base; fi
+  write_marker
+  sync "$DATA_DIR" 2>/dev/null || sync
+}
+
+place_rdb_file() {
+  if ! redis-check-rdb "$PARTIAL" >"$WORK/check.out" 2>&1; then
+    sed -n '1,40p' "$WORK/check.out" >&2
+    die "redis-check-rdb rejected the snapshot"
+  fi
+  chmod 0664 "$PARTIAL"
+  sync "$PARTIAL" 2>/dev/null || sync
+  mv -f "$PARTIAL" "$DATA_DIR/$RDB_FILENAME" # atomic: same directory, same filesystem
+}
+
+place_aof_base() {
   rm -rf "$STAGING"
   mkdir "$STAGING"
   mv -f "$PARTIAL" "$STAGING/$BASE_NAME"
@@ -160,21 +188,22 @@ place_snapshot() {
   chmod 0775 "$STAGING"
   chmod 0664 "$STAGING/$BASE_NAME" "$STAGING/$AOF_FILENAME.manifest"
   sync "$STAGING/$BASE_NAME" "$STAGING/$AOF_FILENAME.manifest" 2>/dev/null || sync
-  rm -f "$MARKER"
   rm -rf "${AOF_DIR:?}" "${DATA_DIR:?}/dump.rdb" "${DATA_DIR:?}/$AOF_FILENAME"
   mv "$STAGING" "$AOF_DIR"
+}
+
+write_marker() {
   {
     printf 'inputsChecksum=%s\n' "$INPUTS_CHECKSUM"
     printf 'sourceFingerprint=%s\n' "${SOURCE_FINGERPRINT:-}"
     printf 'keyspace=%s\n' "$(keyspace_with_expires)"
     printf 'baseSha256=%s\n' "$rdb_sha"
-    printf 'baseFile=%s\n' "$BASE_NAME"
+    printf 'baseFile=%s\n' "$PLACED_NAME"
     printf 'source=%s\n' "$SRC_DESC"
     printf 'copiedAt=%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   } >"$MARKER.tmp"
   chmod 0664 "$MARKER.tmp"
   mv -f "$MARKER.tmp" "$MARKER"
-  sync "$DATA_DIR" 2>/dev/null || sync
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -183,7 +212,7 @@ rm -rf "$PARTIAL" "$STAGING" # leftovers of an interrupted run: always ours, nev
 found="$(redis_data_found)"
 ours=0
 if [ -n "$found" ]; then
-  if [ "$(marker_value inputsChecksum)" = "$INPUTS_CHECKSUM" ] && [ -e "$AOF_DIR" ]; then
+  if [ "$(marker_value inputsChecksum)" = "$INPUTS_CHECKSUM" ] && [ -e "$PLACED_DIR" ]; then
     ours=1
   elif is_true "$TARGET_RESET"; then
     log "TARGET_RESET=true: DATA_DIR $DATA_DIR holds Redis data ($found) that this step did not place; it will be replaced"
@@ -214,7 +243,7 @@ SOURCE_FINGERPRINT=""
 if [ "$ours" = 1 ]; then
   scratch_fingerprint "$PARTIAL"
   SOURCE_FINGERPRINT="$FINGERPRINT"
-  placed="$AOF_DIR/$(marker_value baseFile)"
+  placed="$PLACED_DIR/$(marker_value baseFile)"
   previous="$(marker_value sourceFingerprint)"
   if [ -z "$previous" ] && [ -f "$placed" ] && [ "$(sha256_of_file "$placed")" = "$(marker_value baseSha256)" ]; then
     scratch_fingerprint "$placed"
@@ -223,7 +252,7 @@ if [ "$ours" = 1 ]; then
   if [ -n "$previous" ] && [ "$previous" = "$SOURCE_FINGERPRINT" ]; then
     sed -i "s/^sourceFingerprint=.*/sourceFingerprint=$SOURCE_FINGERPRINT/" "$MARKER"
     EVIDENCE_SOURCE_FINGERPRINT="$SOURCE_FINGERPRINT"
-    log "already done: the source is unchanged since this step placed its snapshot in $AOF_DIR (fingerprint $SOURCE_FINGERPRINT); nothing to do"
+    log "already done: the source is unchanged since this step placed its snapshot in $PLACED_DIR (fingerprint $SOURCE_FINGERPRINT); nothing to do"
     evidence_write Succeeded "$INPUTS_CHECKSUM" "keyspace $(marker_value keyspace); source fingerprint $SOURCE_FINGERPRINT; unchanged since the copy" ||
       die "could not write the evidence record"
     exit 0
@@ -232,16 +261,18 @@ if [ "$ours" = 1 ]; then
   if ! is_true "$TARGET_RESET"; then
     die "the source $SRC_DESC changed since this step copied it (fingerprint $then_ then, $SOURCE_FINGERPRINT now): the new Redis would keep the earlier data; refusing. Set spec.jobs.resetTarget: true in the plan (TARGET_RESET=true) to replace it with a new copy"
   fi
-  log "the source changed since the earlier copy (fingerprint $then_ then, $SOURCE_FINGERPRINT now) and TARGET_RESET=true: replacing $AOF_DIR"
+  log "the source changed since the earlier copy (fingerprint $then_ then, $SOURCE_FINGERPRINT now) and TARGET_RESET=true: replacing $PLACED_DIR/$PLACED_NAME"
 fi
 
 place_snapshot
-log "placed $AOF_DIR/$BASE_NAME (sha256 $rdb_sha) and its manifest"
+log "placed $PLACED_DIR/$PLACED_NAME (sha256 $rdb_sha)"
 
 # The result starts with what redis-check-load.sh compares the new server with: keys and expiring keys per
 # database ("keyspace db0=12:1,db1=3:0"; 512 characters at most in all). A rerun's fingerprint is also the
 # evidence key <step>.sourceFingerprint.
 EVIDENCE_SOURCE_FINGERPRINT="$SOURCE_FINGERPRINT"
-evidence_write Succeeded "$INPUTS_CHECKSUM" "keyspace $(keyspace_with_expires); AOF base from Redis $src_version: $snapshot_keys keys, $rdb_size bytes${SOURCE_FINGERPRINT:+; source fingerprint $SOURCE_FINGERPRINT}" ||
+# In export mode it ends with the file's sha256, which the user compares after copying the file out.
+if [ -n "$RDB_FILENAME" ]; then placed_what="RDB $RDB_FILENAME"; else placed_what="AOF base"; fi
+evidence_write Succeeded "$INPUTS_CHECKSUM" "keyspace $(keyspace_with_expires); $placed_what from Redis $src_version: $snapshot_keys keys, $rdb_size bytes${SOURCE_FINGERPRINT:+; source fingerprint $SOURCE_FINGERPRINT}${RDB_FILENAME:+; sha256 $rdb_sha}" ||
   die "could not write the evidence record"
 log "done"

@@ -190,7 +190,7 @@ const copyData: PhaseDefinition = {
   describe: (plan) => {
     const out: string[] = [];
     if (postgresqlMove(plan)) out.push('Job copy-system-database streams pg_dump of system-postgresql into pg_restore on the new server');
-    for (const role of redisMoves(plan)) out.push(`Job copy-${role}-redis fetches the RDB of ${redisNames(role).oldDeployment}, checks that it loads (key counts of databases 0-15, DEBUG DIGEST) and places it as the AOF base file in the volume of ${redisNames(role).deployment}`);
+    for (const role of redisMoves(plan)) out.push(`Job copy-${role}-redis fetches the RDB of ${redisNames(role).oldDeployment} into the volume of ${redisNames(role).deployment} as the base file of its AOF, and records the key counts of databases 0-15`);
     const db = managedSystemDatabase(plan);
     if (db?.kind === 'postgresql') out.push(`Job copy-system-database streams pg_dump of system-postgresql into pg_restore --no-owner --no-acl on the managed server ${db.server.host}:${db.server.port}/${db.server.databaseName}`);
     if (db?.kind === 'mysql') out.push(`Job copy-system-database streams mysqldump of system-mysql (as root), DEFINER clauses removed, into the managed server ${db.server.host}:${db.server.port}/${db.server.databaseName} (created when absent)`);

@@ -165,6 +165,20 @@ describe.skipIf(skipSuite(bins))('redis-copy-rdb.sh (Redis 7, hostile data set i
     expect((await readdir(join(dataDir, 'appendonlydir'))).sort()).toEqual(AOF_LAYOUT);
   });
 
+  it('GIVEN RDB_FILENAME (the export for a managed Redis) WHEN copied THEN the volume holds that plain RDB file, checked by redis-check-rdb, its sha256 in the evidence; a Redis loads it with the source\'s digest', async () => {
+    const dataDir = await newDataDir();
+    const r = await runScript('redis-copy-rdb.sh', env(dataDir, { RDB_FILENAME: 'backend-redis.rdb' }));
+    expect(r.code).toBe(0);
+    expect((await readdir(dataDir)).sort()).toEqual(['.threescale-migrate-redis-copy-rdb', 'backend-redis.rdb']);
+    const { createHash } = await import('node:crypto');
+    const sha = createHash('sha256').update(await readFile(join(dataDir, 'backend-redis.rdb'))).digest('hex');
+    expect(await readFile(env(dataDir).EVIDENCE_FILE!, 'utf8')).toMatch(new RegExp(`^redis-copy-rdb\\.result=keyspace db0=\\d+:3,.*; RDB backend-redis\\.rdb from Redis 7\\.[\\d.]+: \\d+ keys, \\d+ bytes; sha256 ${sha}$`, 'm'));
+    const seeded = await newDataDir();
+    await writeFile(join(seeded, 'dump.rdb'), await readFile(join(dataDir, 'backend-redis.rdb')));
+    const managed = redisSource.destroyAfterAll(await startRedis({ config: { ...REDIS_RESTORE_CONFIG, 'enable-debug-command': 'local' }, dataDir: seeded }));
+    expect(await redisDigest(managed)).toBe(await redisDigest(redisSource.source));
+  });
+
   it('fails clearly on a wrong password, without printing any password', async () => {
     const dataDir = await newDataDir();
     const wrong = 'wrong-redis-pw-123';
