@@ -409,17 +409,32 @@ SRC_CHARSET="$(db_charset src_mysql "$SOURCE_MYSQL_DATABASE")" || die "cannot in
 SRC_TABLES="$(tables_of src_mysql "$SOURCE_MYSQL_DATABASE")" || die "cannot inspect source $SRC_DESC"
 FLOAT_TABLES="$(float_tables)" || die "cannot inspect source $SRC_DESC"
 check_source_supported
-src_sums="$(table_checksums src_mysql "$SOURCE_MYSQL_DATABASE")" || die "cannot checksum the tables of source $SRC_DESC"
-src_schema="$(schema_of src_mysql "$SOURCE_MYSQL_DATABASE")" || die "cannot read the schema of source $SRC_DESC"
-src_counts="$(row_counts_of "$src_sums")"
-src_tables="$(count_tables "$src_counts")"
-src_rows="$(count_rows "$src_counts")"
-# The source fingerprint (evidence <step>.sourceFingerprint): changes with any write to a table (its
-# checksum) or to the schema.
-EVIDENCE_SOURCE_FINGERPRINT="$(sha256_of_lines "$src_schema" "$src_sums")"
-log "source $SRC_DESC: $src_tables tables, $src_rows rows, fingerprint $EVIDENCE_SOURCE_FINGERPRINT"
 INPUTS_CHECKSUM="$(sha256_of_lines "source=$SRC_DESC" "target=$TGT_DESC")"
 
+# source_state_start: the per-table checksums and the schema of the source, read in the background into
+# WORK (a first copy reads them beside its load: both only read the source, which 3scale does not write in
+# the window; had it written, the comparison with the target fails). source_state_wait collects them.
+source_state_start() {
+  { table_checksums src_mysql "$SOURCE_MYSQL_DATABASE" >"$WORK/src.sums" &&
+    schema_of src_mysql "$SOURCE_MYSQL_DATABASE" >"$WORK/src.schema"; } 2>"$WORK/src.state.err" &
+  SOURCE_STATE_PID=$!
+}
+
+# source_state_wait: src_sums, src_schema, the counts and the source fingerprint (evidence
+# <step>.sourceFingerprint: changes with any write to a table, its checksum, or to the schema); once.
+source_state_wait() {
+  [ -z "${EVIDENCE_SOURCE_FINGERPRINT:-}" ] || return 0
+  wait "$SOURCE_STATE_PID" || die "cannot checksum the tables or read the schema of source $SRC_DESC: $(tr '\n' ' ' <"$WORK/src.state.err")"
+  src_sums="$(cat "$WORK/src.sums")"
+  src_schema="$(cat "$WORK/src.schema")"
+  src_counts="$(row_counts_of "$src_sums")"
+  src_tables="$(count_tables "$src_counts")"
+  src_rows="$(count_rows "$src_counts")"
+  EVIDENCE_SOURCE_FINGERPRINT="$(sha256_of_lines "$src_schema" "$src_sums")"
+  log "source $SRC_DESC: $src_tables tables, $src_rows rows, fingerprint $EVIDENCE_SOURCE_FINGERPRINT"
+}
+
+source_state_start
 tgt_charset="$(db_charset tgt_mysql "$TARGET_MYSQL_DATABASE")" || die "cannot inspect target $TGT_DESC"
 if [ -z "$tgt_charset" ]; then
   TARGET_TOUCHED=1
@@ -430,13 +445,14 @@ else
     die "cannot inspect target $TGT_DESC"
   target_matches() { [ "$(table_checksums tgt_mysql "$TARGET_MYSQL_DATABASE")" = "$src_sums" ]; }
   if [ "$tgt_objects" -gt 0 ]; then
+    # A rerun decides on the source's state: wait for it here.
+    source_state_wait
     handle_nonempty_target "target database $TGT_DESC already holds $tgt_objects tables/views/routines" target_matches "drop and recreate the target database"
   fi
-
 fi
 
 TARGET_TOUCHED=1
-evidence_write Running "$INPUTS_CHECKSUM" "load of $src_tables tables started" || die "could not write the evidence record"
+evidence_write Running "$INPUTS_CHECKSUM" "load of $(count_tables "$SRC_TABLES") tables started" || die "could not write the evidence record"
 
 log "copying $SRC_DESC -> $TGT_DESC (mysqldump | strip DEFINER | mysql: tables and data, then triggers, routines and events)"
 : >"$WORK/load.out"
@@ -444,6 +460,7 @@ load_pass tables
 repair_floats
 load_pass programs
 show_load_warnings
+source_state_wait
 
 tgt_sums="$(table_checksums tgt_mysql "$TARGET_MYSQL_DATABASE")" || die "cannot checksum the tables of target $TGT_DESC"
 compare "per-table row counts" "$src_counts" "$(row_counts_of "$tgt_sums")"
