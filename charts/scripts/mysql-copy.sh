@@ -125,7 +125,8 @@ columns_of() {
 }
 
 # table_checksum_sql DB TABLE VERSIONED COLUMNS: one SELECT printing "table<TAB>rows<TAB>sum1<TAB>sum2": the
-# row count and two 64-bit halves of the MD5 of every row, summed (order-independent, duplicate-sensitive).
+# row count and two CRC32 of every row (of its bytes, and of its length and bytes reversed: 64 bits a row),
+# summed (order-independent, duplicate-sensitive; an MD5 a row costs three times as much on MariaDB).
 # Every column goes in as bytes with a NULL flag; FLOAT through DOUBLE, whose text is exact (a FLOAT's own
 # text has 6 significant digits). A system-versioned table counts every row version with its period.
 table_checksum_sql() {
@@ -145,8 +146,9 @@ EOF
     exprs="$exprs, CAST(ROW_START AS BINARY), CAST(ROW_END AS BINARY)"
     from="$from FOR SYSTEM_TIME ALL"
   fi
-  printf "SELECT %s, COUNT(*), COALESCE(SUM(CAST(CONV(SUBSTR(h, 1, 16), 16, 10) AS UNSIGNED)), 0), COALESCE(SUM(CAST(CONV(SUBSTR(h, 17, 16), 16, 10) AS UNSIGNED)), 0) FROM (SELECT MD5(CONCAT_WS('#'%s, CONCAT(''%s))) AS h FROM %s) x" \
-    "$(sql_string "$t")" "$exprs" "$flags" "$from"
+  local row="CONCAT_WS('#'$exprs, CONCAT(''$flags))"
+  printf "SELECT %s, COUNT(*), COALESCE(SUM(CRC32(%s)), 0), COALESCE(SUM(CRC32(CONCAT(LENGTH(%s), '#', REVERSE(%s)))), 0) FROM %s" \
+    "$(sql_string "$t")" "$row" "$row" "$row" "$from"
 }
 
 # table_checksums FN DB: "table<TAB>rows<TAB>sum1<TAB>sum2" for every table of DB, sorted by table.
