@@ -5,7 +5,8 @@ import { dataJob, fromSecret, targetResetEnv } from './data-job.js';
 /**
  * Copies the System database from the old PostgreSQL to the new one inside the cluster (seed 3.2.3 to
  * 3.2.6 without the dump on a laptop): `pg_dump -Fc` streamed into `pg_restore`, or with
- * `copyParallelism` above 1 a directory-format dump on a scratch volume restored in parallel. Both servers
+ * `copyParallelism` above 1 table by table from one snapshot, that many at a time, with the indexes built in
+ * parallel (the script's working files, a few kB to MB, go to the scratch volume). Both servers
  * use the credentials of `system-database` (the new server was created with the same user and password).
  */
 export function copyPostgresqlJob(chart: PhaseChart): void {
@@ -33,7 +34,7 @@ export function copyPostgresqlJob(chart: PhaseChart): void {
       fromSecret('TARGET_PGUSER', secret, 'DB_USER'),
       fromSecret('TARGET_PGPASSWORD', secret, 'DB_PASSWORD'),
       { name: 'PARALLEL_JOBS', value: String(pg.copyParallelism) },
-      { name: 'SCRATCH_DIR', value: '/scratch' },
+      { name: 'TMPDIR', value: '/scratch' },
       targetResetEnv(plan),
     ],
     volumes: [{ name: 'scratch', emptyDir: {} }],

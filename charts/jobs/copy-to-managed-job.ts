@@ -42,7 +42,7 @@ export function copyToManagedJob(chart: PhaseChart): void {
         { name: 'PG_RESTORE_NO_OWNER', value: 'true' },
         { name: 'PG_RESTORE_NO_ACL', value: 'true' },
         { name: 'PARALLEL_JOBS', value: String(sys.copyParallelism) },
-        { name: 'SCRATCH_DIR', value: '/scratch' },
+        { name: 'TMPDIR', value: '/scratch' },
         targetResetEnv(plan),
       ],
       volumes: [{ name: 'scratch', emptyDir: {} }],

@@ -5,8 +5,12 @@
 # Modes:
 #   PARALLEL_JOBS=1 (default)  pg_dump -Fc streamed through a pipe into pg_restore. A pipe cannot be
 #                              restored in parallel (pg_restore -j needs a seekable archive).
-#   PARALLEL_JOBS=N (N > 1)    pg_dump -Fd -j N into SCRATCH_DIR (an emptyDir in the cluster, sized for
-#                              the compressed dump), then pg_restore -j N from there.
+#   PARALLEL_JOBS=N (N > 1)    as pgcopydb does it: from one exported snapshot of the source, the schema
+#                              without indexes and constraints (pg_dump --section=pre-data | pg_restore), then
+#                              each table by COPY straight into the target, N at a time, largest first, then
+#                              sequences and large objects, then indexes and constraints with pg_restore -j N
+#                              from a post-data archive of a few kB. Nothing the size of the data is written.
+#   The source's state (lib/pg-state.sh) is read while the copy runs when the target was empty.
 #
 # Before copying (nothing is written when one fails, each names its cause):
 #   * both databases have the same encoding (a SQL_ASCII source would put unchecked bytes into a UTF8 target);
@@ -54,7 +58,6 @@ TARGET_PGDATABASE="${TARGET_PGDATABASE:-system}"
 TARGET_PGUSER="${TARGET_PGUSER:-system}"
 TARGET_PGPASSWORD="${TARGET_PGPASSWORD:-}"
 PARALLEL_JOBS="${PARALLEL_JOBS:-1}"
-SCRATCH_DIR="${SCRATCH_DIR:-${TMPDIR:-/tmp}}"
 TARGET_RESET="${TARGET_RESET:-false}"
 PG_RESTORE_NO_OWNER="${PG_RESTORE_NO_OWNER:-false}"
 PG_RESTORE_NO_ACL="${PG_RESTORE_NO_ACL:-false}"
@@ -238,19 +241,38 @@ WITH refs AS (
   UNION SELECT s.setrole, 'settings' FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase
         WHERE d.datname = current_database() AND s.setrole <> 0
 )
-SELECT DISTINCT quote_ident(r.rolname), refs.why FROM refs JOIN pg_roles r ON r.oid = refs.r
- WHERE r.rolname NOT LIKE 'pg\_%' ORDER BY 1, 2;
+SELECT quote_ident(r.rolname), string_agg(DISTINCT refs.why, ', ') FROM refs JOIN pg_roles r ON r.oid = refs.r
+ WHERE r.rolname NOT LIKE 'pg\_%' GROUP BY r.rolname ORDER BY 1;
 SQL
 )" || die "cannot list the roles source $SRC_DESC refers to"
   have="$(tgt_psql -F "$(printf '\t')" -c "SELECT quote_ident(rolname), pg_has_role(current_user, oid, 'MEMBER') FROM pg_roles")" ||
     die "cannot list the roles of target $TGT_DESC"
   missing="$(printf '%s\n' "$wanted" | awk -F '\t' 'NR == FNR { have[$1] = 1; next } $1 != "" && !($1 in have) { print $1 " (" $2 ")" }' <(printf '%s\n' "$have") -)"
-  notmember="$(printf '%s\n' "$wanted" | awk -F '\t' 'NR == FNR { if ($2 == "t") m[$1] = 1; has[$1] = 1; next } $2 == "owner" && ($1 in has) && !($1 in m) { print $1 }' <(printf '%s\n' "$have") -)"
+  notmember="$(printf '%s\n' "$wanted" | awk -F '\t' 'NR == FNR { if ($2 == "t") m[$1] = 1; has[$1] = 1; next } $2 ~ /owner/ && ($1 in has) && !($1 in m) { print $1 }' <(printf '%s\n' "$have") -)"
   if [ -n "$missing" ]; then
     die "target $TGT_DESC lacks roles the source's objects, grants or settings name: $(printf '%s\n' "$missing" | first_lines 20); create them on the new server first (CREATE ROLE ... NOLOGIN as its admin), or load as the managed mode does (owners and grants of missing roles dropped)"
   fi
   if [ -n "$notmember" ]; then
     die "target user $TARGET_PGUSER may not give objects to the roles that own them on the source: $(printf '%s\n' "$notmember" | first_lines 20); GRANT them to $TARGET_PGUSER on the new server, or load as the managed mode does"
+  fi
+}
+
+# check_role_settings: ALTER ROLE ... IN DATABASE for another role needs CREATEROLE (or superuser) on the target.
+check_role_settings() {
+  local others may
+  # Settings of roles the target lacks are dropped in managed mode (and refused on-cluster by check_roles).
+  others="$(src_psql -v me="$TARGET_PGUSER" <<'SQL'
+SELECT quote_ident(r.rolname) FROM pg_db_role_setting s
+  JOIN pg_database d ON d.oid = s.setdatabase AND d.datname = current_database() JOIN pg_roles r ON r.oid = s.setrole
+ WHERE r.rolname <> :'me' ORDER BY 1;
+SQL
+)" || die "cannot read the role settings of source $SRC_DESC"
+  others="$(awk 'NR == FNR { have[$0] = 1; next } ($0 in have)' <(target_roles) <(printf '%s\n' "$others") | paste -sd, - | sed 's/,/, /g')"
+  [ -n "$others" ] || return 0
+  may="$(tgt_psql -c "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user")" ||
+    die "cannot read the attributes of target user $TARGET_PGUSER"
+  if [ "$may" != "t" ]; then
+    die "the source database has settings of roles $others (ALTER ROLE ... IN DATABASE), which target user $TARGET_PGUSER may not set (it needs CREATEROLE); give it CREATEROLE on the new server or set them there as its admin, then copy"
   fi
 }
 
@@ -305,7 +327,7 @@ apply_settings() {
 # compare_state EXPECTED_DIR: the target's state must equal the expected one; else name what differs.
 compare_state() {
   local exp="$1" differ
-  pg_state tgt_psql tgt_dump "$WORK/tgt" "$TARGET_PGDATABASE" || die "cannot read the state of target $TGT_DESC"
+  pg_state tgt_psql tgt_dump "$WORK/tgt" "$TARGET_PGDATABASE" "$PARALLEL_JOBS" || die "cannot read the state of target $TGT_DESC"
   differ="$(pg_state_differences "$exp" "$WORK/tgt")"
   [ -n "$differ" ] || return 0
   local part
@@ -369,30 +391,116 @@ copy_streaming() {
   fi
 }
 
-copy_parallel() {
-  local dumpdir="${SCRATCH_DIR%/}/threescale-migrate-pg-dump" rc
-  log "copying $SRC_DESC -> $TGT_DESC (pg_dump -Fd -j $PARALLEL_JOBS into $dumpdir, pg_restore -j $PARALLEL_JOBS)"
-  mkdir -p "$SCRATCH_DIR"
-  # pg_dump -Fd insists on a new directory; a leftover is from an earlier failed attempt.
-  rm -rf "$dumpdir"
+# open_snapshot: a source session in REPEATABLE READ that exports its snapshot (SNAPSHOT) and holds it until
+# close_snapshot, so every part of the parallel copy reads the same state of the source.
+open_snapshot() {
+  coproc SNAPSHOT_PSQL { PGPASSWORD="$SOURCE_PGPASSWORD" psql -X -w -q -At -v ON_ERROR_STOP=1 \
+    -h "$SOURCE_PGHOST" -p "$SOURCE_PGPORT" -U "$SOURCE_PGUSER" -d "$SOURCE_PGDATABASE" 2>"$WORK/snapshot.err"; }
+  printf '%s\n' 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;' 'SELECT pg_export_snapshot();' >&"${SNAPSHOT_PSQL[1]}"
+  SNAPSHOT=""
+  read -r -t 120 SNAPSHOT <&"${SNAPSHOT_PSQL[0]}" || true
+  case "$SNAPSHOT" in
+    '' | *[!0-9A-F-]*) die "cannot export a snapshot of source $SRC_DESC: $(tr '\n' ' ' <"$WORK/snapshot.err")" ;;
+  esac
+}
+close_snapshot() {
+  printf 'COMMIT;\n\\q\n' >&"${SNAPSHOT_PSQL[1]}"
+  wait "$SNAPSHOT_PSQL_PID" || true
+}
+
+# dump_section SECTION [PG_DUMP_ARGS...]: pg_dump -Fc of one section, in the held snapshot, to stdout.
+dump_section() {
+  local section="$1"
+  shift
+  PGPASSWORD="$SOURCE_PGPASSWORD" pg_dump -w -Fc -Z0 --snapshot="$SNAPSHOT" --section="$section" "$@" \
+    -h "$SOURCE_PGHOST" -p "$SOURCE_PGPORT" -U "$SOURCE_PGUSER" -d "$SOURCE_PGDATABASE" 2>"$WORK/dump-$section.err"
+}
+
+# restore_section SECTION [PG_DUMP_ARGS...]: pg_dump of SECTION | pg_restore, each failure named.
+restore_section() {
+  local section="$1" st
   set +e
-  PGPASSWORD="$SOURCE_PGPASSWORD" pg_dump -w -Fd -j "$PARALLEL_JOBS" -f "$dumpdir" \
-    -h "$SOURCE_PGHOST" -p "$SOURCE_PGPORT" -U "$SOURCE_PGUSER" -d "$SOURCE_PGDATABASE" 2>"$WORK/dump.err"
-  rc=$?
+  dump_section "$@" | PGPASSWORD="$TARGET_PGPASSWORD" pg_restore "${RESTORE_ARGS[@]}" 2>"$WORK/restore-$section.err"
+  st=("${PIPESTATUS[@]}")
   set -e
-  if [ "$rc" -ne 0 ]; then
-    sed -n '1,40p' "$WORK/dump.err" >&2
-    rm -rf "$dumpdir"
-    die "pg_dump -Fd from $SRC_DESC failed (exit $rc)"
+  if [ "${st[0]}" -ne 0 ] && [ "${st[0]}" -ne 141 ]; then
+    sed -n '1,40p' "$WORK/dump-$section.err" >&2
+    die "pg_dump of the $section section from $SRC_DESC failed (exit ${st[0]}): $(grep -m1 'error:' "$WORK/dump-$section.err" || true)"
   fi
-  log "dump written ($(du -sh "$dumpdir" | cut -f1)); restoring"
-  restore_args
+  check_restore_errors "${st[1]}" "$WORK/restore-$section.err"
+}
+
+# copy_table NAME N: COPY of one table from the held snapshot straight into the target (NAME quoted, qualified).
+copy_table() {
+  local name="$1" errs="$WORK/copy.$2.err" st
   set +e
-  PGPASSWORD="$TARGET_PGPASSWORD" pg_restore "${RESTORE_ARGS[@]}" -Fd -j "$PARALLEL_JOBS" "$dumpdir" 2>"$WORK/restore.err"
+  # Without synchronized scans, so the rows arrive in the source's physical order (as pg_dump reads them).
+  printf 'SET synchronize_seqscans TO off;\nBEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\nSET TRANSACTION SNAPSHOT %s;\nCOPY %s TO STDOUT;\nCOMMIT;\n' "'$SNAPSHOT'" "$name" |
+    src_psql 2>"$errs" | tgt_psql -c "COPY $name FROM STDIN" 2>>"$errs"
+  st=("${PIPESTATUS[@]}")
+  set -e
+  if [ "${st[1]}" -ne 0 ] || [ "${st[2]}" -ne 0 ]; then
+    printf '%s\n' "$name: $(tr '\n' ' ' <"$errs")" >>"$WORK/copy.failed"
+    return 1
+  fi
+}
+
+# copy_tables: what pgcopydb does, inside the Job: the schema without indexes and constraints (pre-data), the
+# tables by COPY from the source straight into the target, PARALLEL_JOBS at a time, largest first, all from
+# one exported snapshot; then sequences and large objects (the data section without table data), and the
+# indexes, constraints and triggers with pg_restore -j PARALLEL_JOBS from a small post-data archive.
+copy_tables() {
+  local tables n=0 name rc done_pid pid
+  local -a active=()
+  log "copying $SRC_DESC -> $TGT_DESC (schema, then COPY of the tables $PARALLEL_JOBS at a time, then pg_restore -j $PARALLEL_JOBS of indexes and constraints; one snapshot)"
+  restore_args
+  open_snapshot
+  restore_section pre-data
+  tables="$(src_psql <<SQL
+$PG_STATE_SESSION
+SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE $PG_USER_NS AND c.relkind = 'r' AND $(pg_not_dependent "'pg_class'::regclass" c.oid)
+ ORDER BY pg_relation_size(c.oid) DESC, 1;
+SQL
+)" || die "cannot list the tables of source $SRC_DESC"
+  : >"$WORK/copy.failed"
+  while IFS= read -r name; do
+    [ -n "$name" ] || continue
+    # Only the copy jobs are waited for (the snapshot session and the state reader run beside them).
+    if [ "${#active[@]}" -ge "$PARALLEL_JOBS" ]; then
+      wait -n -p done_pid "${active[@]}" || true
+      for pid in "${!active[@]}"; do
+        if [ "${active[$pid]}" = "$done_pid" ]; then unset 'active[pid]'; fi
+      done
+    fi
+    n=$((n + 1))
+    copy_table "$name" "$n" &
+    active+=("$!")
+  done <<TABLES
+$tables
+TABLES
+  for pid in "${active[@]}"; do wait "$pid" || true; done
+  if [ -s "$WORK/copy.failed" ]; then
+    die "copying table data from $SRC_DESC failed: $(first_lines 5 <"$WORK/copy.failed")"
+  fi
+  log "$n tables copied; now sequences and large objects, then indexes and constraints"
+  # The data section without the tables just copied: the sequences' values and the large objects (a pattern
+  # matching every table would drop the sequences too).
+  local -a skip=()
+  while IFS= read -r name; do
+    if [ -n "$name" ]; then skip+=(--exclude-table-data="$name"); fi
+  done <<TABLES
+$tables
+TABLES
+  restore_section data "${skip[@]}"
+  dump_section post-data -f "$WORK/post-data.dump" ||
+    die "pg_dump of the post-data section from $SRC_DESC failed: $(grep -m1 'error:' "$WORK/dump-post-data.err" || true)"
+  close_snapshot
+  set +e
+  PGPASSWORD="$TARGET_PGPASSWORD" pg_restore "${RESTORE_ARGS[@]}" -j "$PARALLEL_JOBS" "$WORK/post-data.dump" 2>"$WORK/restore-post-data.err"
   rc=$?
   set -e
-  rm -rf "$dumpdir"
-  check_restore_errors "$rc" "$WORK/restore.err"
+  check_restore_errors "$rc" "$WORK/restore-post-data.err"
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -408,9 +516,17 @@ log "source $SRC_DESC: $src_tables tables, $src_rows rows"
 
 # The source's state (rows, sequences, large objects, schema, settings, grants): its digest is the fingerprint
 # the evidence records, so a rerun sees any write since the copy.
-pg_state src_psql src_dump "$WORK/src" "$TARGET_PGDATABASE" || die "cannot read the state of source $SRC_DESC"
-EVIDENCE_SOURCE_FINGERPRINT="sha256:$(pg_state_digest "$WORK/src")"
-log "source fingerprint $EVIDENCE_SOURCE_FINGERPRINT"
+# An empty target needs it only at the end, so then it is read while the copy runs.
+source_state() {
+  pg_state src_psql src_dump "$WORK/src" "$TARGET_PGDATABASE" 2>"$WORK/src-state.err"
+}
+source_fingerprint() {
+  EVIDENCE_SOURCE_FINGERPRINT="sha256:$(pg_state_digest "$WORK/src")"
+  log "source fingerprint $EVIDENCE_SOURCE_FINGERPRINT"
+}
+source_state_failed() {
+  die "cannot read the state of source $SRC_DESC: $(tr '\n' ' ' <"$WORK/src-state.err" | cut -c1-500)"
+}
 
 # The non-secret inputs: both endpoints and the mode. The source's data is in the fingerprint.
 INPUTS_CHECKSUM="$(sha256_of_lines "source=$SRC_DESC" "target=$TGT_DESC" "noOwner=$PG_RESTORE_NO_OWNER" "noAcl=$PG_RESTORE_NO_ACL")"
@@ -422,10 +538,13 @@ target_matches() {
   [ -z "$(pg_state_differences "$WORK/expected" "$WORK/tgt")" ]
 }
 if [ -n "$tgt_objects" ]; then
+  source_state || source_state_failed
+  source_fingerprint
   handle_nonempty_target "target $TGT_DESC already holds $(printf '%s\n' "$tgt_objects" | wc -l) user objects ($(printf '%s\n' "$tgt_objects" | first_lines 5))" \
     target_matches "remove what this step copied there before and copy again"
 fi
 if ! is_true "$PG_RESTORE_NO_OWNER"; then check_roles; fi
+check_role_settings
 
 # From here on the target changes: record that first, with the transaction before the first write, so a
 # rerun can prove which objects are ours.
@@ -434,10 +553,19 @@ EVIDENCE_TARGET_BASELINE="$(tgt_psql -c 'SELECT pg_current_xact_id()')" || die "
 evidence_write Running "$INPUTS_CHECKSUM" "restore of $src_tables tables started" ||
   die "could not write the evidence record"
 
+state_pid=""
+if [ -z "${EVIDENCE_SOURCE_FINGERPRINT:-}" ]; then
+  source_state &
+  state_pid=$!
+fi
 if [ "$PARALLEL_JOBS" -gt 1 ]; then
-  copy_parallel
+  copy_tables
 else
   copy_streaming
+fi
+if [ -n "$state_pid" ]; then
+  wait "$state_pid" || source_state_failed
+  source_fingerprint
 fi
 
 expected_state "$WORK/src" "$WORK/expected"
@@ -451,12 +579,17 @@ if [ "$tgt_counts" != "$src_counts" ]; then
   comm -3 "$WORK/src.counts" "$WORK/tgt.counts" | sed -n '1,50p' >&2
   die "per-table row counts differ between source and target"
 fi
+# Planner statistics (pg_restore collects none; without them the first hours are slow) while the state is read.
+analyze_pid=""
+if is_true "$PG_ANALYZE"; then
+  tgt_psql -c 'ANALYZE' 2>"$WORK/analyze.err" &
+  analyze_pid=$!
+fi
 compare_state "$WORK/expected"
 log "row counts match on all $src_tables tables ($src_rows rows); the target equals the source: rows (sha256 per table), sequences, $(wc -l <"$WORK/src/largeobjects") large objects, schema, settings, grants"
 
-if is_true "$PG_ANALYZE"; then
-  # pg_restore does not collect planner statistics; without them the first hours are slow.
-  tgt_psql -c 'ANALYZE' || die "ANALYZE on target failed"
+if [ -n "$analyze_pid" ]; then
+  wait "$analyze_pid" || die "ANALYZE on target $TGT_DESC failed: $(tr '\n' ' ' <"$WORK/analyze.err")"
 fi
 
 evidence_write Succeeded "$INPUTS_CHECKSUM" "copied $src_tables tables, $src_rows rows; equal: rows, sequences, large objects, schema, settings, grants" ||

@@ -174,7 +174,9 @@ const scaleDown: PhaseDefinition = {
       'the 3scale Deployments back to their captured replica counts',
       `operator ${op(plan)} back to 1 replica`,
       ...(copiesData(plan)
-        ? ['3scale writes to the old databases again: a later copy-data sees the changed source fingerprint and copies anew into reset targets only with spec.jobs.resetTarget: true (its Jobs refuse otherwise)']
+        ? [
+            '3scale writes to the old databases again: when the migration is retried, the copy Jobs find their source changed since their copy and refuse to overwrite it; set spec.jobs.resetTarget: true in the plan for the retry (each Job then removes only what its own evidence proves it created, and copies again)',
+          ]
         : []),
     ],
     chart: () => import('../../charts/scale-up-chart.js'),
@@ -189,7 +191,7 @@ const copyData: PhaseDefinition = {
   applies: copiesData,
   describe: (plan) => {
     const out: string[] = [];
-    if (postgresqlMove(plan)) out.push('Job copy-system-database streams pg_dump of system-postgresql into pg_restore on the new server');
+    if (postgresqlMove(plan)) out.push('Job copy-system-database streams pg_dump of system-postgresql into pg_restore on the new server and proves the copy equal: sha256 of the ordered rows of every table, sequences, large objects, schema, database and role settings, grants');
     for (const role of redisMoves(plan)) out.push(`Job copy-${role}-redis fetches the RDB of ${redisNames(role).oldDeployment} into the volume of ${redisNames(role).deployment} as the base file of its AOF, and records the key counts of databases 0-15`);
     const db = managedSystemDatabase(plan);
     if (db?.kind === 'postgresql') out.push(`Job copy-system-database streams pg_dump of system-postgresql into pg_restore --no-owner --no-acl on the managed server ${db.server.host}:${db.server.port}/${db.server.databaseName}`);

@@ -219,7 +219,7 @@ const postgresqlDatabase = () =>
     databaseName: z._default(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { message: 'a PostgreSQL database name' })), 'system'),
     storage: z.prefault(storage, {}),
     resources: z.optional(resources),
-    /** Parallel restore jobs; above 1 the copy Job dumps to a scratch volume first (a pipe cannot be restored in parallel). */
+    /** Parallel copy jobs; above 1 the copy Job copies that many tables at a time from one snapshot and builds the indexes in parallel (1: one pg_dump | pg_restore stream). */
     copyParallelism: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(32)), 1),
   });
 

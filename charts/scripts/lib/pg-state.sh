@@ -3,8 +3,11 @@
 #
 #   pg_state PSQL_FN DUMP_FN DIR TARGET_DB   writes the database's state into DIR, one file per part:
 #       tables        "<kind> <schema.name>\t<sha256>" per table, materialized view and sequence: the sha256 of
-#                     its rows as COPY prints them, ordered by the primary key (else by the whole row), in a
-#                     session with fixed output settings (UTC, ISO dates, hex bytea), so both sides print alike
+#                     its rows as COPY prints them, in a session with fixed output settings (UTC, ISO dates, hex
+#                     bytea) and without synchronized scans. A table's rows come in physical order: pg_dump
+#                     reads them so (it turns synchronized scans off too) and a restore appends them in that
+#                     order, so equal tables print alike without a sort; materialized views, which a restore
+#                     refreshes, are ordered by the whole row
 #       largeobjects  "<oid>\t<md5 of the data>" per large object
 #       settings      the ALTER DATABASE/ROLE ... IN DATABASE ... SET, COMMENT ON DATABASE and GRANT ON DATABASE
 #                     statements that recreate the database-level state, written for database TARGET_DB
@@ -21,7 +24,8 @@
 # PSQL_FN runs SQL read from stdin with psql -At; the session settings below are applied first.
 
 PG_STATE_SESSION="SET datestyle TO ISO, YMD; SET timezone TO 'UTC'; SET intervalstyle TO postgres;
-SET bytea_output TO hex; SET extra_float_digits TO 1; SET lc_monetary TO 'C'; SET search_path TO pg_catalog;"
+SET bytea_output TO hex; SET extra_float_digits TO 1; SET lc_monetary TO 'C'; SET search_path TO pg_catalog;
+SET synchronize_seqscans TO off;"
 
 # Namespaces that hold user objects.
 PG_USER_NS="n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'"
@@ -53,7 +57,7 @@ WITH objs AS (
   UNION ALL
   SELECT 'pg_operator'::regclass, o.oid, o.xmin FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace WHERE $PG_USER_NS
   UNION ALL
-  SELECT 'pg_largeobject_metadata'::regclass, l.oid, l.xmin FROM pg_largeobject_metadata l
+  SELECT 'pg_largeobject'::regclass, l.oid, l.xmin FROM pg_largeobject_metadata l
   UNION ALL
   SELECT 'pg_extension'::regclass, e.oid, e.xmin FROM pg_extension e WHERE e.extname <> 'plpgsql'
   UNION ALL
@@ -84,22 +88,35 @@ SELECT CASE c.relkind WHEN 'S' THEN 'sequence' WHEN 'm' THEN 'materialized view'
        format('%I.%I', n.nspname, c.relname),
        CASE WHEN c.relkind = 'S' THEN format('COPY (SELECT last_value, is_called FROM %I.%I) TO STDOUT', n.nspname, c.relname)
             WHEN c.relkind = 'm' AND NOT c.relispopulated THEN ''
-            ELSE format('COPY (SELECT * FROM %I.%I t ORDER BY %s) TO STDOUT', n.nspname, c.relname,
-              coalesce((SELECT string_agg(quote_ident(a.attname) || CASE WHEN a.attcollation <> 0 THEN ' COLLATE "C"' ELSE '' END, ', ' ORDER BY k.ord)
-                          FROM pg_index i CROSS JOIN unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
-                          JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
-                         WHERE i.indrelid = c.oid AND i.indisprimary),
-                       't::text COLLATE "C"')) END
+            WHEN c.relkind = 'm' THEN format('COPY (SELECT * FROM %I.%I t ORDER BY t::text COLLATE "C") TO STDOUT', n.nspname, c.relname)
+            ELSE format('COPY %I.%I TO STDOUT', n.nspname, c.relname) END
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE $PG_USER_NS AND c.relkind IN ('r', 'm', 'S') AND $(pg_not_dependent "'pg_class'::regclass" c.oid)
  ORDER BY 1;
 SQL
 }
 
-# pg_state_tables PSQL_FN OUT: the tables part. One psql session: each COPY goes through \o into sha256sum.
+# pg_state_tables PSQL_FN OUT [JOBS]: the tables part. JOBS psql sessions (default 1), each taking every
+# JOBS-th table; in each, every COPY goes through \o into sha256sum.
 pg_state_tables() {
-  local psql_fn="$1" out="$2" list label stmt
+  local psql_fn="$1" out="$2" jobs="${3:-1}" list i pid
+  local -a pids=()
   list="$(pg_tables_sql | "$psql_fn" -F "$(printf '\t')")" || return 1
+  : >"$out"
+  for ((i = 0; i < jobs; i++)); do
+    printf '%s\n' "$list" | awk -v n="$jobs" -v k="$i" 'NF && (NR - 1) % n == k' |
+      pg_state_tables_session "$psql_fn" "$out.$i" &
+    pids+=("$!")
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || return 1; done
+  # Sorted, so the order of the sessions does not matter.
+  for ((i = 0; i < jobs; i++)); do cat "$out.$i"; done | LC_ALL=C sort >"$out"
+  for ((i = 0; i < jobs; i++)); do rm -f "$out.$i"; done
+}
+
+# pg_state_tables_session PSQL_FN OUT < "<label>\t<statement>" lines: one session hashing those tables.
+pg_state_tables_session() {
+  local psql_fn="$1" out="$2" label stmt
   : >"$out"
   {
     printf '%s\n' "$PG_STATE_SESSION" 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;'
@@ -111,13 +128,9 @@ pg_state_tables() {
       fi
       printf '\\o | (printf %%s %s; sha256sum | cut -c1-64) >>%s\n%s;\n\\o\n' \
         "$(pg_shell_quote "$label$(printf '\t')")" "$(pg_shell_quote "$out")" "$stmt"
-    done <<EOF
-$list
-EOF
+    done
     printf 'COMMIT;\n'
-  } | "$psql_fn" >/dev/null || return 1
-  # Unpopulated views were written first: sort for a stable order.
-  LC_ALL=C sort -o "$out" "$out"
+  } | "$psql_fn" >/dev/null
 }
 
 # pg_shell_quote VALUE: VALUE in single quotes for sh.
@@ -184,11 +197,11 @@ ORDER BY 1;
 SQL
 }
 
-# pg_state PSQL_FN DUMP_FN DIR TARGET_DB
+# pg_state PSQL_FN DUMP_FN DIR TARGET_DB [JOBS]: JOBS sessions hash the tables (default 1).
 pg_state() {
-  local psql_fn="$1" dump_fn="$2" dir="$3" tgtdb="$4"
+  local psql_fn="$1" dump_fn="$2" dir="$3" tgtdb="$4" jobs="${5:-1}"
   mkdir -p "$dir"
-  pg_state_tables "$psql_fn" "$dir/tables" || return 1
+  pg_state_tables "$psql_fn" "$dir/tables" "$jobs" || return 1
   printf '%s\n' "$PG_STATE_SESSION" 'COPY (SELECT oid, md5(lo_get(oid)) FROM pg_largeobject_metadata ORDER BY oid) TO STDOUT;' |
     "$psql_fn" >"$dir/largeobjects" || return 1
   pg_settings_sql | "$psql_fn" -v tgtdb="$tgtdb" >"$dir/settings" || return 1
