@@ -152,6 +152,16 @@ describe.skipIf(skipSuite(bins))('mysql-copy.sh fidelity (MariaDB, hostile data 
     expect(r.code).toBe(1);
   });
 
+  it('GIVEN a copy done and then one value changed on the TARGET (same row counts) WHEN the copy runs again THEN the row checksums see it: not done, refused without the reset', async () => {
+    const { source, target } = await hostileSource();
+    expect((await runScript('mysql-copy.sh', env(source, target))).code).toBe(0);
+    await tgt.sql(`UPDATE ${target}.measures SET d = d + 1 WHERE id = 4`);
+    const rerun = await runScript('mysql-copy.sh', env(source, target));
+    expect(rerun.stderr).not.toContain('already done');
+    expect(rerun.stderr).toContain('the target no longer matches it');
+    expect(rerun.code).toBe(1);
+  });
+
   it('GIVEN a copy done and then an UPDATE on the source (same row counts) WHEN the copy runs again THEN it does not call it done; with TARGET_RESET it recopies the new value', async () => {
     const { source, target } = await hostileSource();
     expect((await runScript('mysql-copy.sh', env(source, target))).code).toBe(0);
