@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { packageRoot } from '../../src/util/package-root.js';
+import { readPackageFile } from '../../src/util/package-files.js';
 import { jobAnnotations, jobHelperAnnotations, ownLabels } from './metadata.js';
 
 /** ConfigMap every Job writes its evidence of completion into (in the Job's namespace). */
@@ -160,7 +158,7 @@ const scriptCache = new Map<string, string>();
 function readScript(file: string): string {
   let content = scriptCache.get(file);
   if (content === undefined) {
-    content = readFileSync(join(packageRoot(), 'charts', 'scripts', file), 'utf8');
+    content = readPackageFile(`charts/scripts/${file}`);
     scriptCache.set(file, content);
   }
   return content;

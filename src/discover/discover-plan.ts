@@ -152,7 +152,12 @@ function discoverUpgrade(input: DiscoveryInput, operatorNamespace: string, notes
       .filter((o) => (o.spec as { name?: string } | undefined)?.name === pkg)
       .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0))[0];
   const threescale = ofPackage(THREESCALE_PACKAGE);
-  if (!threescale) return undefined;
+  if (!threescale) {
+    notes.push(
+      `no Subscription of package ${THREESCALE_PACKAGE} in namespace ${operatorNamespace}, so no spec.upgrade is written (the 2.16 upgrade phase cannot be enabled); if the operator is installed by OLM, read its namespace with --operator-namespace, or export the Subscription too (oc get subscription -o yaml)`,
+    );
+    return undefined;
+  }
   const apicast = ofPackage(APICAST_PACKAGE);
   const record = (o: KubeObject) => {
     const spec = (o.spec ?? {}) as { channel?: string; source?: string; sourceNamespace?: string; installPlanApproval?: string };

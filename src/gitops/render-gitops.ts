@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
+import { parse } from 'yaml';
 import { UserError } from '../errors.js';
 import type { PlanBase } from '../plan/plan-base.js';
 import { parseFolderTarget } from '../synth/folder-target.js';
 import type { FolderState, OutputFile, SynthResult } from '../synth/synthesize.js';
 import { toYaml } from '../synth/yaml-output.js';
 import { APPLICATION_HEALTH_LUA } from './argocd-health.js';
+
+/** Annotation telling whether a phase's Application or Kustomization is the one reconciled. */
+const STATE = 'threescale-migrate.3scale.net/state';
 
 /** Which engine's wiring to render. */
 export type GitopsEngine = 'none' | 'argocd' | 'flux';
@@ -19,10 +23,11 @@ export type GitopsEngine = 'none' | 'argocd' | 'flux';
  * (scale-down wants 0 replicas, scale-up the captured count); with one active at a time they cannot.
  * Advancing the migration is one changed value (`spec.gitops.targetPhase`) and a re-synth.
  */
-export function renderGitops(plan: PlanBase, result: SynthResult, engine: GitopsEngine, targetPhase?: string): OutputFile[] {
+export function renderGitops(plan: PlanBase, result: SynthResult, engine: GitopsEngine, targetPhase?: string, outPath = 'dist'): OutputFile[] {
   if (engine === 'none') return [];
   const chain = phaseChain(result, targetPhase ?? plan.spec.gitops.targetPhase, targetPhase ? '--target-phase' : 'spec.gitops.targetPhase');
-  const files = engine === 'argocd' ? argocd(plan, chain) : flux(plan, chain);
+  const base = plan.spec.gitops.path ?? outPath;
+  const files = engine === 'argocd' ? argocd(plan, chain, base) : flux(plan, chain, base);
   checkOneActive(files, engine);
   return files;
 }
@@ -56,15 +61,26 @@ function shortName(name: string): string {
   return `${name.slice(0, 63 - digest.length - 1).replace(/-+$/, '')}-${digest}`;
 }
 
-function repoPath(plan: PlanBase, folder: string): string {
-  const base = plan.spec.gitops.path.replace(/\/+$/, '');
+/** A folder's path in the repository: under `base` (spec.gitops.path, else where synth's --out sits in it). */
+function repoPath(basePath: string, folder: string): string {
+  const base = basePath.replace(/\/+$/, '');
   return base === '.' || base === '' ? folder : `${base}/${folder}`;
+}
+
+/** The repository Argo CD reads: the plan must name it, as no placeholder would ever sync. */
+export function argocdRepoURL(plan: PlanBase): string {
+  const url = plan.spec.gitops.repoURL;
+  if (url === undefined) {
+    throw new UserError('spec.gitops.repoURL: required with --gitops argocd; expected the URL of the Git repository the synthesized folder is committed to (Argo CD reads the phase folders from it).');
+  }
+  return url;
 }
 
 const LABELS = (plan: PlanBase) => ({ 'app.kubernetes.io/managed-by': 'threescale-migrate', 'threescale-migrate.3scale.net/migration': plan.metadata.name });
 
-function argocd(plan: PlanBase, chain: FolderState[]): OutputFile[] {
+function argocd(plan: PlanBase, chain: FolderState[], base: string): OutputFile[] {
   const g = plan.spec.gitops;
+  const repoURL = argocdRepoURL(plan);
   const files: OutputFile[] = [];
   const appFiles: string[] = [];
   chain.forEach((state, i) => {
@@ -85,7 +101,7 @@ function argocd(plan: PlanBase, chain: FolderState[]): OutputFile[] {
       },
       spec: {
         project: g.argocd.project,
-        source: { repoURL: g.repoURL, targetRevision: g.targetRevision, path: repoPath(plan, state.folder) },
+        source: { repoURL, targetRevision: g.targetRevision, path: repoPath(base, state.folder) },
         destination: { server: 'https://kubernetes.default.svc', namespace: plan.spec.threescale.namespace },
         syncPolicy: active
           ? {
@@ -107,7 +123,7 @@ function argocd(plan: PlanBase, chain: FolderState[]): OutputFile[] {
     metadata: { name: shortName(`${plan.metadata.name}-phases`), namespace: g.argocd.namespace, labels: LABELS(plan) },
     spec: {
       project: g.argocd.project,
-      source: { repoURL: g.repoURL, targetRevision: g.targetRevision, path: repoPath(plan, 'gitops/argocd/apps') },
+      source: { repoURL, targetRevision: g.targetRevision, path: repoPath(base, 'gitops/argocd/apps') },
       destination: { server: 'https://kubernetes.default.svc', namespace: g.argocd.namespace },
       syncPolicy: { automated: { prune: false, selfHeal: true } },
     },
@@ -137,7 +153,7 @@ function fluxTimeout(plan: PlanBase, state: FolderState): string {
   return hasJob ? `${Math.ceil(plan.spec.jobs.activeDeadlineSeconds / 60) + 5}m` : '10m';
 }
 
-function flux(plan: PlanBase, chain: FolderState[]): OutputFile[] {
+function flux(plan: PlanBase, chain: FolderState[], base: string): OutputFile[] {
   const g = plan.spec.gitops;
   const files: OutputFile[] = [];
   const names: string[] = [];
@@ -158,7 +174,7 @@ function flux(plan: PlanBase, chain: FolderState[]): OutputFile[] {
         interval: g.flux.interval,
         retryInterval: '1m',
         timeout: fluxTimeout(plan, state),
-        path: `./${repoPath(plan, state.folder)}`,
+        path: `./${repoPath(base, state.folder)}`,
         prune: false,
         wait: true,
         force: false,
@@ -180,7 +196,8 @@ function flux(plan: PlanBase, chain: FolderState[]): OutputFile[] {
  * desired states fight over the same fields.
  */
 function checkOneActive(files: readonly OutputFile[], engine: GitopsEngine): void {
-  const active = files.filter((f) => f.content.includes("threescale-migrate.3scale.net/state: active"));
+  // Read from the objects, not the text: a plan value (repoURL, path) may hold the annotation's words.
+  const active = files.filter((f) => (parse(f.content) as { metadata?: { annotations?: Record<string, string> } } | null)?.metadata?.annotations?.[STATE] === 'active');
   if (active.length !== 1) {
     throw new Error(`threescale-migrate: ${engine} wiring would reconcile ${active.length} phase folders at once; exactly one is allowed`);
   }

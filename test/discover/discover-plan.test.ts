@@ -8,6 +8,10 @@ import { readExport } from '../../src/live/export-file.js';
 import { fakeSecretValues, LIVE_FIXTURES, leakedSecrets, pick } from '../support/live-fixtures.js';
 import { examplePath, parseMigrationPlan } from '../support/plans.js';
 
+/** The note of a discovery that finds no Subscription of the 3scale operator. */
+const NO_SUBSCRIPTION =
+  'no Subscription of package 3scale-operator in namespace 3scale, so no spec.upgrade is written (the 2.16 upgrade phase cannot be enabled); if the operator is installed by OLM, read its namespace with --operator-namespace, or export the Subscription too (oc get subscription -o yaml)';
+
 let postgresql: KubeObject[];
 let mysql: KubeObject[];
 /** The PostgreSQL install as it was on 2.14, with DeploymentConfigs. */
@@ -109,6 +113,8 @@ describe('discoverPlan: the PostgreSQL install', () => {
       `System database: internal PostgreSQL, image ${image('system-postgresql')}, PVC postgresql-data 10Gi`,
       `backend Redis: internal, image ${image('backend-redis')}, PVC backend-redis-storage 1Gi`,
       `system Redis: internal, image ${image('system-redis')}, PVC system-redis-storage 1Gi`,
+      // the fixture holds no Subscription: said, not silently skipped
+      NO_SUBSCRIPTION,
     ]);
   });
 
@@ -150,7 +156,7 @@ describe('discoverPlan: the PostgreSQL install', () => {
     expect(plan.spec.systemDatabase).toMatchObject({ storage: { size: '12Gi', storageClassName: 'gp3-csi' } });
     expect(plan.spec.backendRedis).toEqual({ strategy: 'upgrade-on-cluster', storage: { size: '1Gi' } });
     expect(plan.spec.systemRedis).toEqual({ strategy: 'upgrade-on-cluster', storage: {} });
-    expect(notes.at(-1)).toMatch(/^system Redis: internal, image \S+, PVC system-redis-storage unknown size$/);
+    expect(notes.find((n) => n.startsWith('system Redis'))).toMatch(/^system Redis: internal, image \S+, PVC system-redis-storage unknown size$/);
   });
 
   test('the options: name, target namespace (the 3scale one: no Namespace object), operator namespace', () => {
@@ -361,7 +367,7 @@ describe('discoverPlan: components already external', () => {
       expect(plan.spec.backendRedis).toEqual({ strategy: 'already-external' });
       expect(plan.spec.systemRedis).toEqual({ strategy: 'already-external' });
     }
-    expect(pg.notes).toEqual(['3scale 2.15.5, operator 0.12.5', 'System database: already external (postgresql)', 'backend Redis: already external', 'system Redis: already external']);
+    expect(pg.notes).toEqual(['3scale 2.15.5, operator 0.12.5', 'System database: already external (postgresql)', 'backend Redis: already external', 'system Redis: already external', NO_SUBSCRIPTION]);
   });
 
   test('one Redis external, the other internal', () => {
@@ -540,7 +546,7 @@ describe('discoverPlan: the operator Subscriptions (spec.upgrade)', () => {
     expect(plan.spec.upgrade?.subscription).toMatchObject({ name: '3scale-operator', installPlanApproval: 'Manual' });
   });
 
-  test('GIVEN no Subscription of the 3scale operator (OLM missing, or only another package) WHEN discovered THEN no spec.upgrade and no note', () => {
+  test('GIVEN no Subscription of the 3scale operator (OLM missing, or only another package) WHEN discovered THEN no spec.upgrade, and a note says so and how to find it', () => {
     // GIVEN
     const objects = [...postgresql, subscription('apicast-operator', 'apicast-operator', { approval: 'Manual' })];
 
@@ -552,6 +558,9 @@ describe('discoverPlan: the operator Subscriptions (spec.upgrade)', () => {
     expect(withOther.plan.spec.upgrade).toBeUndefined();
     expect(without.plan.spec.upgrade).toBeUndefined();
     expect(withOther.notes.some((n) => n.startsWith('Subscription'))).toBe(false);
+    for (const { notes } of [withOther, without]) {
+      expect(notes).toContain(NO_SUBSCRIPTION);
+    }
   });
 
   test('GIVEN a discovered Subscription WHEN the plan is loaded THEN it validates, and the upgrade is off until the user turns it on', () => {

@@ -47,7 +47,7 @@ describe('discover and synth', () => {
     const dist = join(e2e.tmp.dir, 'dist');
 
     // WHEN
-    const run = await cli(['discover', '--kubeconfig', kubeconfig, '-n', '3scale', '-o', discovered]);
+    const run = await cli(['discover', '--kubeconfig', kubeconfig, '-n', '3scale', '--out', discovered]);
     const synth = await cli(['synth', '-c', e2e.planPath, '--out', dist]);
 
     // THEN discover kept the approval mode and wrote the channel and CSV as a comment, upgrade off

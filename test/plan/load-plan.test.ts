@@ -116,7 +116,7 @@ describe('parsePlan refuses bad plans with one sentence naming the field', () =>
   });
 
   test('a bad quantity is refused', () => {
-    expect(refusal(mutated((p) => (p.spec.systemDatabase.storage.size = 'ten gigs')))).toContain('spec.systemDatabase.storage.size: expected a Kubernetes quantity');
+    expect(refusal(mutated((p) => (p.spec.systemDatabase.storage.size = 'ten gigs')))).toContain('spec.systemDatabase.storage.size: expected a storage size above 0 such as 10Gi or 512Mi, got "ten gigs"');
   });
 
   test('a strategy that does not fit the database kind is refused', () => {

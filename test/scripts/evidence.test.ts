@@ -82,6 +82,13 @@ describe('evidence.sh', () => {
           metadata: { name: CM, namespace: NS, annotations: { 'kubectl.kubernetes.io/last-applied-configuration': lastApplied } },
           data: store,
         });
+        const target = /^\/api(?:s\/apps)?\/v1\/namespaces\/([^/]+)\/(persistentvolumeclaims|deployments)\/([^/]+)$/.exec(url.pathname);
+        if (req.method === 'GET' && target) {
+          // An object a step fills: known only under the name "filled", with an owner reference after its uid.
+          if (target[3] !== 'filled') reply(404, { kind: 'Status', code: 404 });
+          else reply(200, { kind: 'X', apiVersion: 'v1', metadata: { name: 'filled', namespace: target[1], uid: `uid-${target[2]}-1`, ownerReferences: [{ uid: 'owner-uid' }] } });
+          return;
+        }
         if (req.method === 'GET') {
           if (store === undefined) reply(404, { kind: 'Status', code: 404 });
           else reply(200, cm());
@@ -131,6 +138,29 @@ describe('evidence.sh', () => {
     KUBE_TOKEN_FILE: tokenFile,
     KUBE_CA: join(work, 'sa', 'ca.crt'), // absent: plain http test server
     ...extra,
+  });
+
+  it('GIVEN EVIDENCE_TARGETS naming the PVC and Deployment a step fills WHEN it writes its record THEN the record holds their uids, and a target it cannot read is left out with a warning', async () => {
+    // GIVEN two readable targets and one that does not exist
+    const targets = 'PersistentVolumeClaim/3scale-db/filled Deployment/3scale-db/filled PersistentVolumeClaim/3scale-db/missing';
+    // WHEN
+    const r = await bashWithEvidence(`evidence_init pg-copy; evidence_write Succeeded ${'a'.repeat(64)} "copied"`, kubeEnv({ EVIDENCE_TARGETS: targets }));
+    // THEN
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('could not read PersistentVolumeClaim 3scale-db/missing for the evidence record (HTTP 404)');
+    expect(requests.map((q) => `${q.method} ${q.path}`)).toEqual([
+      'GET /api/v1/namespaces/3scale-db/persistentvolumeclaims/filled',
+      'GET /apis/apps/v1/namespaces/3scale-db/deployments/filled',
+      'GET /api/v1/namespaces/3scale-db/persistentvolumeclaims/missing',
+      `PATCH /api/v1/namespaces/${NS}/configmaps/${CM}`,
+    ]);
+    expect(store?.['pg-copy.targets']).toBe('PersistentVolumeClaim/3scale-db/filled=uid-persistentvolumeclaims-1,Deployment/3scale-db/filled=uid-deployments-1');
+  });
+
+  it('GIVEN an EVIDENCE_TARGETS entry of a kind it does not know WHEN the record is written THEN the step fails naming the entry', async () => {
+    const r = await bashWithEvidence(`evidence_init pg-copy; evidence_write Succeeded x "copied"`, kubeEnv({ EVIDENCE_TARGETS: 'Secret/3scale/x' }));
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("EVIDENCE_TARGETS: unknown kind 'Secret' in 'Secret/3scale/x'");
   });
 
   it('server-side applies exactly the five step keys to the ConfigMap', async () => {

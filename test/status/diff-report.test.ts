@@ -356,7 +356,7 @@ describe('buildDiffReport: the classification rules', () => {
 
     // THEN
     expect(live).toMatchObject({ apiVersion: 'threescale-migrate.3scale.net/v1alpha1', kind: 'DiffReport', migration: 'prod-3scale', source: 'in-memory live source', mode: 'live', approximate: false, fieldManager: 'argocd-controller' });
-    expect(offline).toMatchObject({ mode: 'offline', approximate: true, fieldManager: null, source: 'in-memory offline source' });
+    expect(offline).toMatchObject({ mode: 'offline', approximate: true, fieldManager: 'argocd-controller', source: 'in-memory offline source' });
     expect(Object.keys(live)).toEqual(['apiVersion', 'kind', 'migration', 'source', 'mode', 'approximate', 'fieldManager', 'phases', 'currentPhase', 'outOfOrder', 'target', 'objects', 'inSync', 'preflight']);
   });
 

@@ -14,6 +14,9 @@
 #                             with any write to it (each copy step says how it computes it)
 #   <step>.targetBaseline     EVIDENCE_TARGET_BASELINE: where the target stood before this step first wrote to
 #                             it, so a reset can prove which objects the step created (PostgreSQL: a transaction id)
+#   <step>.targets         only with EVIDENCE_TARGETS: Kind/namespace/name=uid of every object the step
+#                          fills (the PVC or Deployment it copied into), read from the API when the record
+#                          is written, so `status` can tell that one was recreated since (its data gone)
 #
 # Sinks (either, both or none):
 #   EVIDENCE_FILE       a key=value file; records of other steps in the same file are preserved.
@@ -25,6 +28,9 @@
 # stops sending are deleted. Several steps sharing one ConfigMap under one field manager would delete
 # each other's keys (and race when Jobs run in parallel), so each step applies under its own manager,
 # "threescale-migrate-job.<step>" (override with EVIDENCE_FIELD_MANAGER).
+#
+# EVIDENCE_TARGETS: space-separated Kind/namespace/name (PersistentVolumeClaim, Deployment, StatefulSet) of
+# the objects the step fills; needs RBAC get on them. An object that cannot be read is left out (warned).
 #
 # Requires lib/common.sh to be sourced first.
 
@@ -132,10 +138,38 @@ _evidence_copy_json() {
   done
 }
 
+# _evidence_targets: Kind/namespace/name=uid of each EVIDENCE_TARGETS entry, comma-separated (empty without
+# EVIDENCE_TARGETS or an API token).
+_evidence_targets() {
+  local entry kind ns name path tmp code uid out=""
+  [ -n "${EVIDENCE_TARGETS:-}" ] && [ -r "$KUBE_TOKEN_FILE" ] || return 0
+  for entry in $EVIDENCE_TARGETS; do
+    IFS=/ read -r kind ns name <<<"$entry"
+    case "$kind" in
+      PersistentVolumeClaim) path="api/v1/namespaces/$ns/persistentvolumeclaims/$name" ;;
+      Deployment) path="apis/apps/v1/namespaces/$ns/deployments/$name" ;;
+      StatefulSet) path="apis/apps/v1/namespaces/$ns/statefulsets/$name" ;;
+      *) die "EVIDENCE_TARGETS: unknown kind '$kind' in '$entry' (expected PersistentVolumeClaim, Deployment or StatefulSet)" ;;
+    esac
+    tmp="$(mktemp)"
+    code="$(_kube_curl GET "${KUBE_API%/}/$path" "$tmp" || true)"
+    # The first "uid" of the answer is metadata.uid (ownerReferences come after it). kube-apiserver indents
+    # its JSON for curl's User-Agent, hence the optional blank.
+    uid="$(grep -o '"uid": *"[A-Za-z0-9-]*"' "$tmp" | head -n 1 | cut -d'"' -f4 || true)"
+    rm -f "$tmp"
+    if [ "$code" = 200 ] && [ -n "$uid" ]; then
+      out="${out:+$out,}$kind/$ns/$name=$uid"
+    else
+      warn "could not read $kind $ns/$name for the evidence record (HTTP ${code:-none})"
+    fi
+  done
+  printf '%s' "$out"
+}
+
 # evidence_write PHASE INPUTS_CHECKSUM RESULT: write the record to every configured sink.
 # Returns non-zero when a configured sink could not be written.
 evidence_write() {
-  local phase="$1" checksum="$2" result="$3" finished="" step_re rc=0 plan
+  local phase="$1" checksum="$2" result="$3" finished="" step_re rc=0 plan targets
   # Hex digits only: the value goes unescaped into the key=value file and the JSON body.
   plan="$(printf '%s' "${PLAN_SHA256:-}" | tr -cd '0-9a-f' | cut -c1-64)"
   if [ "$phase" != "Running" ]; then
@@ -145,6 +179,7 @@ evidence_write() {
   # shellcheck disable=SC1003 # '\\' is tr's backslash, not a quote escape
   result="$(printf '%s' "$result" | tr -d '\000-\037"\\' | cut -c1-512)"
   step_re="$(_evidence_step_re)"
+  targets="$(_evidence_targets)"
 
   if [ -n "${EVIDENCE_FILE:-}" ]; then
     local dir tmp
@@ -161,6 +196,7 @@ evidence_write() {
       printf '%s.finishedAt=%s\n' "$EVIDENCE_STEP" "$finished"
       printf '%s.result=%s\n' "$EVIDENCE_STEP" "$result"
       _evidence_copy_keys | while IFS='=' read -r key value; do printf '%s.%s=%s\n' "$EVIDENCE_STEP" "$key" "$value"; done
+      [ -z "$targets" ] || printf '%s.targets=%s\n' "$EVIDENCE_STEP" "$targets"
     } >>"$tmp"
     chmod 0644 "$tmp"
     mv -f "$tmp" "$EVIDENCE_FILE" || rc=1
@@ -172,13 +208,14 @@ evidence_write() {
     out="$(mktemp)"
     # JSON is valid YAML, so the apply-patch+yaml content type accepts it. Only data keys are sent: no
     # labels or annotations, so a chart/GitOps tool that owns the ConfigMap's metadata is not disturbed.
-    printf '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":%s,"namespace":%s},"data":{%s:%s,%s:%s,%s:%s,%s:%s,%s:%s%s}}\n' \
+    printf '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":%s,"namespace":%s},"data":{%s:%s,%s:%s,%s:%s,%s:%s,%s:%s%s%s}}\n' \
       "$(_json_string "$EVIDENCE_CONFIGMAP")" "$(_json_string "$NAMESPACE")" \
       "$(_json_string "$EVIDENCE_STEP.phase")" "$(_json_string "$phase")" \
       "$(_json_string "$EVIDENCE_STEP.inputsChecksum")" "$(_json_string "$checksum")" \
       "$(_json_string "$EVIDENCE_STEP.planSha256")" "$(_json_string "$plan")" \
       "$(_json_string "$EVIDENCE_STEP.finishedAt")" "$(_json_string "$finished")" \
-      "$(_json_string "$EVIDENCE_STEP.result")" "$(_json_string "$result")" "$(_evidence_copy_json)" >"$body"
+      "$(_json_string "$EVIDENCE_STEP.result")" "$(_json_string "$result")" "$(_evidence_copy_json)" \
+      "${targets:+,$(_json_string "$EVIDENCE_STEP.targets"):$(_json_string "$targets")}" >"$body"
     code="$(_kube_curl PATCH "$(_configmap_url)?fieldManager=${EVIDENCE_FIELD_MANAGER}&force=true" \
       "$out" "$body" 'application/apply-patch+yaml' || true)"
     case "$code" in
