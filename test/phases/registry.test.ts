@@ -37,7 +37,7 @@ describe('phaseFolder', () => {
     // GIVEN
     const cases: [number, string][] = [
       [0, 'preflight'],
-      [6, 'cutover'],
+      [5, 'cutover'],
       [12, 'later'],
     ];
 
@@ -45,7 +45,7 @@ describe('phaseFolder', () => {
     const folders = cases.map(([order, id]) => phaseFolder(order, id));
 
     // THEN
-    expect(folders).toEqual(['00-preflight', '06-cutover', '12-later']);
+    expect(folders).toEqual(['00-preflight', '05-cutover', '12-later']);
   });
 });
 
