@@ -183,9 +183,9 @@ describe('renderGitops', () => {
       const files = renderGitops(loaded.plan, result, 'argocd', 'rollback/cutover');
 
       // THEN
-      const last = parse(files.find((f) => f.path === 'gitops/argocd/apps/rollback-06-cutover.yaml')!.content);
-      expect(last.metadata.name).toBe('prod-3scale-rollback-06-cutover');
-      expect(last.spec.source.path).toBe('clusters/prod/3scale-migration/rollback/06-cutover');
+      const last = parse(files.find((f) => f.path === 'gitops/argocd/apps/rollback-05-cutover.yaml')!.content);
+      expect(last.metadata.name).toBe('prod-3scale-rollback-05-cutover');
+      expect(last.spec.source.path).toBe('clusters/prod/3scale-migration/rollback/05-cutover');
     });
 
     test('ships the Application health check for argocd-cm', () => {
@@ -275,7 +275,7 @@ describe('renderGitops', () => {
       expect(timeouts['01-prepare']).toBe('65m');
       expect(timeouts['02-scale-down']).toBe('10m');
       expect(timeouts['03-copy-data']).toBe('65m');
-      expect(timeouts['07-scale-up']).toBe('10m');
+      expect(timeouts['06-scale-up']).toBe('10m');
     });
   });
 
@@ -290,7 +290,7 @@ describe('renderGitops', () => {
 
       // THEN
       expect(err.message).toBe(
-        'spec.gitops.targetPhase: "migrate" is not a phase of this plan; expected one of preflight, prepare, scale-down, copy-data, load-redis, persist, cutover, scale-up, verify, upgrade (or rollback/<id>).',
+        'spec.gitops.targetPhase: "migrate" is not a phase of this plan; expected one of preflight, prepare, scale-down, copy-data, load-redis, cutover, scale-up, verify, upgrade (or rollback/<id>).',
       );
     });
 
@@ -314,7 +314,7 @@ describe('renderGitops', () => {
 
       // THEN
       expect(err.message).toBe(
-        '--target-phase: phase "copy-data" has no rollback; expected one of rollback/prepare, rollback/scale-down, rollback/load-redis, rollback/persist, rollback/cutover, rollback/scale-up.',
+        '--target-phase: phase "copy-data" has no rollback; expected one of rollback/prepare, rollback/scale-down, rollback/load-redis, rollback/cutover, rollback/scale-up.',
       );
     });
 
