@@ -5,6 +5,7 @@ import { buildProgram } from '../src/cli/index.js';
 import { conflictingShortFlags, flagTableMarkdown } from '../src/cli/flag-table.js';
 import { phaseTableMarkdown } from '../src/plan-view/phase-table.js';
 import { signatureTableMarkdown } from '../src/status/explain/failure-signatures.js';
+import { markdownToc } from '../src/util/markdown-toc.js';
 
 const README = join(import.meta.dirname, '..', 'README.md');
 
@@ -44,6 +45,17 @@ describe('README', () => {
     expect(conflictingShortFlags(program)).toEqual([]);
     // AND every flag spelled in the table appears in one row per meaning: -o is an output format everywhere
     expect(between!.split('\n').filter((l) => l.startsWith('| `-o, --output <format>`'))).toHaveLength(1);
+  });
+
+  test('GIVEN the headings WHEN the table of contents is generated THEN the README holds exactly it (node build-tools/readme-toc.mjs writes it)', () => {
+    // GIVEN
+    const text = readFileSync(README, 'utf8');
+
+    // WHEN
+    const between = text.split('<!-- toc:start -->\n')[1]?.split('<!-- toc:end -->')[0];
+
+    // THEN
+    expect(between).toBe(markdownToc(text));
   });
 
   test('GIVEN the README WHEN its first screen is read THEN it gives the two set-up commands', () => {
