@@ -71,7 +71,7 @@ describe('threescale-migrate synth', () => {
     expect(run.stderr).toContain(`${file}: exists and is not a folder`);
   });
 
-  test('GIVEN --gitops flux WHEN synthesized THEN the Kustomizations are written beside the phases', async () => {
+  test('GIVEN --gitops flux WHEN synthesized THEN the GitRepository and the one Kustomization pointing at the target are written beside the phases', async () => {
     // GIVEN
     const out = join(mkdtempSync(join(tmpdir(), 'synth-')), 'dist');
 
@@ -80,8 +80,8 @@ describe('threescale-migrate synth', () => {
 
     // THEN
     expect(run.code).toBe(0);
-    expect(readdirSync(join(out, 'gitops', 'flux'))).toEqual(['00-preflight.yaml', '01-prepare.yaml', '02-scale-down.yaml', '03-copy-data.yaml', 'kustomization.yaml']);
-    expect(readFileSync(join(out, 'gitops', 'flux', '03-copy-data.yaml'), 'utf8')).toContain('suspend: false');
+    expect(readdirSync(join(out, 'gitops', 'flux'))).toEqual(['gitrepository.yaml', 'kustomization-pointer.yaml', 'kustomization.yaml']);
+    expect(readFileSync(join(out, 'gitops', 'flux', 'kustomization-pointer.yaml'), 'utf8')).toContain('path: ./clusters/prod/3scale-migration/03-copy-data\n');
   });
 
   test('GIVEN an unknown --target-phase WHEN synthesized THEN exit 2 naming the flag and the choices, nothing written', async () => {
