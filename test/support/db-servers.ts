@@ -115,7 +115,7 @@ export async function freePort(): Promise<number> {
  * the server binds it, so a suite running in parallel can take it first. A missing binary fails every attempt
  * quickly and is reported as such.
  */
-async function withStartRetries<T>(what: string, start: () => Promise<T>, attempts = 3): Promise<T> {
+export async function withStartRetries<T>(what: string, start: () => Promise<T>, attempts = 3): Promise<T> {
   let last: unknown;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {

@@ -6,7 +6,8 @@
  * kubectl (client-go) sends bearer tokens only over TLS, so the fake server runs with authentication off
  * (`token: null`) for these suites; the kubeconfig still names a user, as in-cluster kubeconfigs do.
  *
- * Missing kubectl: the suite is skipped with a loud console.warn, except when CI is set, where it fails
+ * kubectl is the one test/envtest/build.sh builds with the tests' kube-apiserver (same release), never the
+ * machine's. Missing: the suite is skipped with a loud console.warn, except when CI is set, where it fails
  * (a CI run that silently skips proves nothing), like the database suites of db-servers.ts.
  */
 import { readFileSync } from 'node:fs';
@@ -18,22 +19,18 @@ import { parse as parseYaml, stringify } from 'yaml';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { loadPlanFile } from '../../src/plan/load-plan.js';
 import { synthesize } from '../../src/synth/synthesize.js';
-import { findBinary, IN_CI, REPO_ROOT, runScript, type BinaryCheck, type ScriptResult } from './db-servers.js';
+import { IN_CI, REPO_ROOT, runScript, type BinaryCheck, type ScriptResult } from './db-servers.js';
 import type { FakeApiSelection } from './fake-api-resources.js';
 import { startFakeApiServer, type FakeApiServer, type RecordedRequest } from './fake-api-server.js';
 import { loadLiveFixture, type LIVE_FIXTURES } from './live-fixtures.js';
+import { checkEnvtestBinaries, ENVTEST_HINT, envtestBinaries } from './real-api/envtest-binaries.js';
 
-/** How to get kubectl (any client within one minor version of the cluster works; the tests use v1.32). */
-export const KUBECTL_HINT =
-  'install kubectl v1.32: apt-get install -y kubectl (from https://pkgs.k8s.io/core:/stable:/v1.32/deb/) or the google-cloud-cli kubectl component';
+/** How to get kubectl: the build of the tests' API server release. */
+export const KUBECTL_HINT = ENVTEST_HINT;
 
-/** Checks that kubectl is on PATH; warns loudly when it is not. Use with `describe.skipIf(skipKubectlSuite(check))`. */
+/** Checks that the built kubectl exists; warns loudly when it does not. Use with `describe.skipIf(skipKubectlSuite(check))`. */
 export function checkKubectl(): BinaryCheck {
-  const missing = findBinary('kubectl') ? [] : ['kubectl'];
-  if (missing.length > 0) {
-    console.warn(`\n!!! kubectl script tests ${IN_CI ? 'FAIL' : 'are SKIPPED'}: missing kubectl.\n!!! ${KUBECTL_HINT}\n`);
-  }
-  return { ok: missing.length === 0, missing };
+  return checkEnvtestBinaries();
 }
 
 /** Skip only outside CI; in CI the suite runs and its beforeAll fails. */
@@ -250,7 +247,8 @@ export async function startKubeScriptCluster(
     api,
     kubeconfig,
     work,
-    run: (job, overrides = {}) => runScript(job.script, { ...job.env, WORK: work, KUBECONFIG: kubeconfig, HOME: options.home, ...overrides }, { timeoutMs: 90_000 }),
+    run: (job, overrides = {}) =>
+      runScript(job.script, { ...job.env, WORK: work, KUBECONFIG: kubeconfig, HOME: options.home, ...overrides }, { timeoutMs: 90_000, pathPrefix: [envtestBinaries().dir] }),
     async close() {
       await api.close();
       await rm(work, { recursive: true, force: true });

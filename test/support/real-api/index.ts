@@ -1,0 +1,9 @@
+/** The real API server of the tests (see real-api-server.ts); import from here. */
+export { apiRequest, apiRequestOk, type ApiAnswer, type ApiCall, type ApiEndpoint } from './api-request.js';
+export { checkEnvtestBinaries, envtestBinaries, envtestBinDir, ENVTEST_HINT, type EnvtestBinaries } from './envtest-binaries.js';
+export { defaultCrdFiles } from './install-crds.js';
+export { addControllerDefaults, createNamespace, SYSTEM_NAMESPACES } from './namespaces.js';
+export { adminEndpoint, startRealApiServer, type RealApiServer, type RealApiServerOptions } from './real-api-server.js';
+export { runKubectl, type KubectlResult } from './run-kubectl.js';
+export { bindPvc, completeJob, CONTROLLER_MANAGER, OPERATOR_MANAGER, operatorRestoresReplicas, setDeploymentStatus } from './controller-stand-in.js';
+export { useRealApiServer } from './use-real-api-server.js';
