@@ -19,6 +19,18 @@ if [ ! -x "$flux_dir/kustomize-controller" ]; then
   (cd "$here/flux" && go build -trimpath -o "$flux_dir/kustomize-controller.tmp" github.com/fluxcd/kustomize-controller)
   mv "$flux_dir/kustomize-controller.tmp" "$flux_dir/kustomize-controller"
 fi
+# The CRDs the walk installs: the Kustomization of that release, and the sources of the source-controller
+# release whose API it requires (kustomize-controller watches all of them), from the module cache.
+if [ ! -f "$flux_dir/crds/kustomize.toolkit.fluxcd.io_kustomizations.yaml" ]; then
+  src_version="$(sed -n 's#^\s*github.com/fluxcd/source-controller/api \(v[^ ]*\).*#\1#p' "$here/flux/go.mod" | head -n1)"
+  ks_src="$(cd "$here/flux" && go list -m -f '{{.Dir}}' github.com/fluxcd/kustomize-controller)"
+  sc_src="$(cd "$here/flux" && go mod download -json "github.com/fluxcd/source-controller@$src_version" | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')"
+  mkdir -p "$flux_dir/crds"
+  cp "$ks_src/config/crd/bases/kustomize.toolkit.fluxcd.io_kustomizations.yaml" "$flux_dir/crds/"
+  for kind in gitrepositories ocirepositories buckets externalartifacts; do
+    cp "$sc_src/config/crd/bases/source.toolkit.fluxcd.io_$kind.yaml" "$flux_dir/crds/"
+  done
+fi
 echo "$flux_dir/kustomize-controller"
 }
 

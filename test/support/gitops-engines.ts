@@ -73,3 +73,9 @@ export function checkEngine(label: string, path: string | undefined): EngineChec
     },
   };
 }
+
+/** The Flux CRDs the build script copies beside kustomize-controller (Kustomization and the source kinds); empty when not built. */
+export function fluxCrdFiles(): string[] {
+  const dir = join(envtestCache(), `kustomize-controller-${fluxVersion()}`, 'crds');
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(dir, f)) : [];
+}
