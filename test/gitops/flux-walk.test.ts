@@ -5,24 +5,20 @@
  * the harness and the 3scale operator taking back replicas while it runs. Every step is one `promote` (one
  * re-synth of the wiring) and one commit; nothing else is typed. Fails with CI set when a binary is missing.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test, afterAll, beforeAll } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
-import type { DiffReport } from '../../src/status/diff-report.js';
 import { runCli } from '../support/cli.js';
-import { fluxCrdFiles, checkEngine, kustomizeControllerBinary } from '../support/gitops-engines.js';
-import { applyObject, controllersTick, listObjects, seedInstall } from '../support/gitops-walk/cluster-actors.js';
+import { checkEngine, fluxCrdFiles, kustomizeControllerBinary } from '../support/gitops-engines.js';
+import { applyObject, listObjects } from '../support/gitops-walk/cluster-actors.js';
 import { kustomizationState, publishArtifact, requestReconcile, startKustomizeController, type KustomizationState } from '../support/gitops-walk/flux-engine.js';
-import { GitSource, type SourceArtifact } from '../support/gitops-walk/git-source.js';
-import { loadLiveFixture } from '../support/live-fixtures.js';
-import { ROOT } from '../support/plans.js';
-import { adminEndpoint, createNamespace, useRealApiServer } from '../support/real-api/index.js';
+import type { SourceArtifact } from '../support/gitops-walk/git-source.js';
+import { statusAgrees, useWalkSuite, waitFor as waitForState, WALK_PLAN as PLAN } from '../support/gitops-walk/walk-suite.js';
+import { createNamespace } from '../support/real-api/index.js';
 import type { ServerProcess } from '../support/real-api/process-group.js';
 
-const PLAN = join(ROOT, 'examples', 'postgresql-and-redis', 'migration.yaml');
 /**
  * The phases Flux walks today. From scale-down on, the folders carry partial Deployments (only spec.replicas)
  * of objects the operator and OLM own, and kustomize-controller cannot apply those: see the last test.
@@ -38,36 +34,26 @@ const flux = checkEngine('kustomize-controller', kustomizeControllerBinary());
 /** The running kustomize-controller (a wait fails at once when it has exited). */
 let controller: ServerProcess | undefined;
 
-/** Polls `probe` until it returns a value, or fails after `ms` with what `describeState` says. */
-async function waitFor<T>(what: string, ms: number, probe: () => Promise<T | undefined>, describeState: () => Promise<string>): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
+/** Polls until `probe` returns a value; fails at once when kustomize-controller has exited. */
+function waitFor<T>(what: string, ms: number, probe: () => Promise<T | undefined>, describeState: () => Promise<string>): Promise<T> {
+  return waitForState(what, ms, async () => {
     if (controller?.hasExited()) throw new Error(`${what}: kustomize-controller exited; ${await describeState()}`);
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms / 1000}s; ${await describeState()}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
+    return probe();
+  }, describeState);
 }
 
 describe.skipIf(flux.skip)('Flux walks the PostgreSQL migration on the real API server', () => {
-  const server = useRealApiServer({ crdFiles: fluxCrdFiles() });
-  let tmp = '';
-  let out = '';
-  let kubeconfig = '';
-  let git: GitSource;
-  let ticking = true;
-  let ticker: Promise<void> = Promise.resolve();
-  const tickErrors: string[] = [];
-
-  const admin = () => adminEndpoint(server());
+  const walk = useWalkSuite('flux-walk-', fluxCrdFiles());
+  const admin = walk.admin;
+  const out = () => walk.out();
+  const kubeconfig = () => walk.kubeconfig();
   const pointer = () => kustomizationState(admin(), FLUX_NS, POINTER);
   const controllerLog = () => readFileSync(controller!.logFile, 'utf8').split('\n').slice(-15).join('\n');
-  const explain = async () => `pointer: ${JSON.stringify(await pointer().catch((e: Error) => e.message))}; tick errors: ${tickErrors.slice(-3).join(' | ')}; controller log tail:\n${controllerLog()}`;
+  const explain = async () => `pointer: ${JSON.stringify(await pointer().catch((e: Error) => e.message))}; tick errors: ${walk.tickErrors.slice(-3).join(' | ')}; controller log tail:\n${controllerLog()}`;
 
   /** One commit of the work tree, published as source-controller would. */
   async function commit(message: string): Promise<SourceArtifact> {
-    const artifact = git.commit(message);
+    const artifact = walk.git().commit(message);
     await publishArtifact(admin(), FLUX_NS, POINTER, artifact);
     return artifact;
   }
@@ -80,24 +66,6 @@ describe.skipIf(flux.skip)('Flux walks the PostgreSQL migration on the real API 
     }, explain);
   }
 
-  /** `status -o json` with the engine's field manager. */
-  async function status(phase: string): Promise<DiffReport> {
-    const run = await runCli(['status', '-c', PLAN, '--kubeconfig', kubeconfig, '--phase', phase, '--field-manager', 'flux', '-o', 'json']);
-    if (run.code !== 0) throw new Error(`status: exit ${run.code}: ${run.stderr}`);
-    return JSON.parse(run.stdout) as DiffReport;
-  }
-
-  /** Generation of every Deployment and APIManager of the migration's namespaces (a spec flip changes one). */
-  async function generations(): Promise<Record<string, number>> {
-    const all: Record<string, number> = {};
-    for (const ns of NAMESPACES) {
-      for (const [apiVersion, kind] of [['apps/v1', 'Deployment'], ['apps.3scale.net/v1alpha1', 'APIManager']] as const) {
-        for (const o of await listObjects(admin(), apiVersion, kind, ns)) all[`${kind} ${ns}/${o.metadata.name}`] = (o.metadata as { generation?: number }).generation ?? 0;
-      }
-    }
-    return all;
-  }
-
   /** Three reconciliations asked for, each waited for; returns the generations after each. */
   async function threeReconciliations(): Promise<Record<string, number>[]> {
     const seen: Record<string, number>[] = [];
@@ -107,50 +75,27 @@ describe.skipIf(flux.skip)('Flux walks the PostgreSQL migration on the real API 
         const s = await pointer();
         return s.lastHandledReconcileAt === at && s.ready === 'True' ? s : undefined;
       }, explain);
-      seen.push(await generations());
+      seen.push(await walk.generations());
     }
     return seen;
   }
 
   beforeAll(async () => {
     const binary = flux.require();
-    tmp = mkdtempSync(join(tmpdir(), 'flux-walk-'));
-    const repo = join(tmp, 'repo');
-    const plan = parse(readFileSync(PLAN, 'utf8')) as { spec: { gitops: { path: string } } };
-    out = join(repo, plan.spec.gitops.path);
-    kubeconfig = await server().kubeconfig();
-    await seedInstall(admin(), await loadLiveFixture('postgresql'), 'gp3-csi');
     await createNamespace(admin(), FLUX_NS);
-    git = new GitSource(join(tmp, 'repo'));
-    await git.serve();
-    // The controllers run until the end, one tick after the other.
-    ticker = (async () => {
-      while (ticking) {
-        try {
-          await controllersTick(admin(), { namespaces: NAMESPACES, threescaleNamespace: '3scale', operator: { namespace: '3scale', name: 'threescale-operator-controller-manager-v2' } });
-        } catch (err) {
-          tickErrors.push((err as Error).message);
-        }
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    })();
-    controller = await startKustomizeController(binary, kubeconfig, tmp);
-  }, 120_000);
+    controller = await startKustomizeController(binary, kubeconfig(), walk.tmp());
+  }, 60_000);
 
   afterAll(async () => {
-    ticking = false;
-    await ticker;
     await controller?.stop();
-    await git?.close();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
   test('GIVEN the wiring committed once WHEN preflight and prepare are promoted in turn THEN Flux reports each Ready, one phase is pointed at, status agrees, nothing flips', async () => {
     // GIVEN the first synth, committed, and the wiring applied once by hand (GitRepository + a parent
     // Kustomization that keeps gitops/flux itself in sync with Git)
-    const first = await runCli(['synth', '-c', PLAN, '--out', out, '--gitops', 'flux', '--target-phase', 'preflight']);
+    const first = await runCli(['synth', '-c', PLAN, '--out', out(), '--gitops', 'flux', '--target-phase', 'preflight']);
     expect(first.code, first.stderr).toBe(0);
-    const repoObject = parse(readFileSync(join(out, 'gitops', 'flux', 'gitrepository.yaml'), 'utf8')) as KubeObject;
+    const repoObject = parse(readFileSync(join(out(), 'gitops', 'flux', 'gitrepository.yaml'), 'utf8')) as KubeObject;
     await applyObject(admin(), repoObject, 'kubectl');
     let artifact = await commit('3scale migration: preflight');
     await applyObject(
@@ -168,7 +113,7 @@ describe.skipIf(flux.skip)('Flux walks the PostgreSQL migration on the real API 
       const folder = `${String(i).padStart(2, '0')}-${id}`;
       if (i > 0) {
         // WHEN the one command of a promotion runs and its output is committed
-        const promoted = await runCli(['promote', '-c', PLAN, '--kubeconfig', kubeconfig, '--field-manager', 'flux', '--to', id, '--gitops', 'flux', '--out', out]);
+        const promoted = await runCli(['promote', '-c', PLAN, '--kubeconfig', kubeconfig(), '--field-manager', 'flux', '--to', id, '--gitops', 'flux', '--out', out()]);
         expect(promoted.code, `${id}: ${promoted.stdout}${promoted.stderr}`).toBe(0);
         artifact = await commit(`3scale migration: ${id}`);
       }
@@ -185,13 +130,9 @@ describe.skipIf(flux.skip)('Flux walks the PostgreSQL migration on the real API 
       const pointers = (await listObjects(admin(), 'kustomize.toolkit.fluxcd.io/v1', 'Kustomization', FLUX_NS)).filter((k) => k.metadata.labels?.['threescale-migrate.3scale.net/migration'] === 'prod-3scale');
       expect(pointers.map((k) => (k.spec as { path: string }).path), id).toEqual([`./clusters/prod/3scale-migration/${folder}`]);
       // AND status agrees: the phase is applied and the folder in sync
-      const report = await waitFor(`status says ${folder} applied`, 60_000, async () => {
-        const r = await status(id);
-        return r.inSync && r.phases.find((p) => p.id === id)?.status === 'applied' ? r : undefined;
-      }, async () => JSON.stringify((await status(id)).phases.find((p) => p.id === id)));
-      expect(report.phases.slice(0, i + 1).every((p) => p.status === 'applied' || p.status === 'superseded'), id).toBe(true);
+      await statusAgrees(walk, id, 'flux');
       // AND nothing flips across three reconciliations
-      const before = await generations();
+      const before = await walk.generations();
       const after = await threeReconciliations();
       for (const g of after) expect(g, id).toEqual(before);
     }
@@ -199,7 +140,7 @@ describe.skipIf(flux.skip)('Flux walks the PostgreSQL migration on the real API 
 
   test('GIVEN prepare done WHEN an early promotion to copy-data is asked THEN promote refuses: scale-down is not applied', async () => {
     // WHEN
-    const run = await runCli(['promote', '-c', PLAN, '--kubeconfig', kubeconfig, '--field-manager', 'flux', '--to', 'copy-data', '--gitops', 'flux', '--out', out]);
+    const run = await runCli(['promote', '-c', PLAN, '--kubeconfig', kubeconfig(), '--field-manager', 'flux', '--to', 'copy-data', '--gitops', 'flux', '--out', out()]);
 
     // THEN
     expect(run.code).toBe(1);
@@ -209,7 +150,7 @@ describe.skipIf(flux.skip)('Flux walks the PostgreSQL migration on the real API 
 
   test('KNOWN DEFECT: GIVEN scale-down promoted WHEN kustomize-controller applies its partial Deployments THEN it refuses them (its typed normalization turns the missing selector into null)', async () => {
     // GIVEN
-    const promoted = await runCli(['promote', '-c', PLAN, '--kubeconfig', kubeconfig, '--field-manager', 'flux', '--to', 'scale-down', '--gitops', 'flux', '--out', out]);
+    const promoted = await runCli(['promote', '-c', PLAN, '--kubeconfig', kubeconfig(), '--field-manager', 'flux', '--to', 'scale-down', '--gitops', 'flux', '--out', out()]);
     expect(promoted.code, promoted.stdout).toBe(0);
 
     // WHEN

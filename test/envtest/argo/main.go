@@ -4,6 +4,8 @@
 //	                                       gopher-lua as Argo CD does, prints {"status","message"} (JSON)
 //	argo-harness health                    reads one object (JSON) on stdin, prints gitops-engine's own
 //	                                       built-in health of it (pkg/health), or {"status":""} if it has none
+//	argo-harness sync --kubeconfig K --dir D --app A --namespace N --revision R [--lua-health group_Kind=file]...
+//	                                       one automated sync of a folder through gitops-engine (see sync.go)
 package main
 
 import (
@@ -15,7 +17,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fail("usage: argo-harness lua-health <script.lua> | health")
+		fail("usage: argo-harness lua-health <script.lua> | health | sync ...")
 	}
 	var err error
 	switch os.Args[1] {
@@ -26,6 +28,8 @@ func main() {
 		err = luaHealthCommand(os.Args[2], os.Stdin, os.Stdout)
 	case "health":
 		err = builtinHealthCommand(os.Stdin, os.Stdout)
+	case "sync":
+		err = syncCommand(os.Args[2:], os.Stdout)
 	default:
 		fail("unknown command " + os.Args[1])
 	}

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/argoproj/gitops-engine/pkg/cache"
+	"github.com/argoproj/gitops-engine/pkg/engine"
+	"github.com/argoproj/gitops-engine/pkg/health"
+	"github.com/argoproj/gitops-engine/pkg/sync"
+	"github.com/argoproj/gitops-engine/pkg/utils/kube"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/tools/clientcmd"
+	"sigs.k8s.io/yaml"
+)
+
+// The label Argo CD tracks an Application's resources by (its default tracking method before 3.0).
+const instanceLabel = "app.kubernetes.io/instance"
+
+// luaOverride is the resource health customization of argocd-cm: a Lua script per group/kind, run in gopher-lua.
+type luaOverride map[string]string
+
+func (o luaOverride) GetResourceHealth(obj *unstructured.Unstructured) (*health.HealthStatus, error) {
+	gvk := obj.GroupVersionKind()
+	key := gvk.Kind
+	if gvk.Group != "" {
+		key = gvk.Group + "_" + gvk.Kind
+	}
+	script, ok := o[key]
+	if !ok {
+		return nil, nil
+	}
+	return runLuaHealth(script, obj.Object)
+}
+
+// syncResult is what `sync` prints.
+type syncResult struct {
+	Phase     string           `json:"phase"`
+	Message   string           `json:"message"`
+	Health    string           `json:"health"`
+	Resources []resourceResult `json:"resources"`
+}
+
+type resourceResult struct {
+	Key       string `json:"key"`
+	Result    string `json:"result,omitempty"`
+	Message   string `json:"message,omitempty"`
+	Health    string `json:"health,omitempty"`
+	HookPhase string `json:"hookPhase,omitempty"`
+}
+
+// syncCommand syncs one folder as an automated Argo CD Application with the migration's sync options
+// (ServerSideApply=true, no prune) through gitops-engine: waves, Sync hooks and health between waves as the
+// engine implements them, health from gitops-engine's checks and the given Lua customizations.
+func syncCommand(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("sync", flag.ContinueOnError)
+	kubeconfig := fs.String("kubeconfig", "", "kubeconfig file")
+	dir := fs.String("dir", "", "the folder to sync (a kustomize folder of plain resources)")
+	app := fs.String("app", "", "the Application name (tracking label value)")
+	namespace := fs.String("namespace", "", "destination namespace")
+	revision := fs.String("revision", "", "the revision synced")
+	timeout := fs.Duration("timeout", 2*time.Minute, "bound of the sync operation")
+	var lua multiFlag
+	fs.Var(&lua, "lua-health", "<group>_<Kind>=<script.lua> (core kinds: <Kind>=...), repeatable")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	override := luaOverride{}
+	for _, l := range lua {
+		key, file, ok := strings.Cut(l, "=")
+		if !ok {
+			return fmt.Errorf("--lua-health %q: expected <group>_<Kind>=<file>", l)
+		}
+		script, err := os.ReadFile(file)
+		if err != nil {
+			return err
+		}
+		override[key] = string(script)
+	}
+	target, err := readFolder(*dir)
+	if err != nil {
+		return err
+	}
+	for _, t := range target {
+		labels := t.GetLabels()
+		if labels == nil {
+			labels = map[string]string{}
+		}
+		labels[instanceLabel] = *app
+		t.SetLabels(labels)
+	}
+	config, err := clientcmd.BuildConfigFromFlags("", *kubeconfig)
+	if err != nil {
+		return err
+	}
+	clusterCache := cache.NewClusterCache(config,
+		cache.SetPopulateResourceInfoHandler(func(un *unstructured.Unstructured, _ bool) (any, bool) {
+			mine := un.GetLabels()[instanceLabel] == *app
+			return mine, mine
+		}),
+	)
+	eng := engine.NewEngine(config, clusterCache)
+	stop, err := eng.Run()
+	if err != nil {
+		return err
+	}
+	defer stop()
+	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	defer cancel()
+	results, syncErr := eng.Sync(ctx, target, func(r *cache.Resource) bool {
+		mine, _ := r.Info.(bool)
+		return mine
+	}, *revision, *namespace,
+		sync.WithPrune(false),
+		sync.WithServerSideApply(true),
+		sync.WithServerSideApplyManager("argocd-controller"),
+		sync.WithHealthOverride(override),
+	)
+	res := syncResult{Phase: "Succeeded", Health: string(health.HealthStatusHealthy)}
+	if syncErr != nil {
+		res.Phase, res.Message = "Failed", syncErr.Error()
+	}
+	for _, r := range results {
+		res.Resources = append(res.Resources, resourceResult{Key: r.ResourceKey.String(), Result: string(r.Status), Message: r.Message, HookPhase: string(r.HookPhase)})
+	}
+	// The Application's health: the worst health of its (non-hook) resources, read live.
+	live, err := clusterCache.GetManagedLiveObjs(target, func(r *cache.Resource) bool { mine, _ := r.Info.(bool); return mine })
+	if err != nil {
+		return err
+	}
+	for _, t := range target {
+		key := kube.GetResourceKey(t)
+		obj := live[key]
+		status := health.HealthStatusMissing
+		msg := ""
+		if obj != nil {
+			hs, err := health.GetResourceHealth(obj, override)
+			if err != nil {
+				return err
+			}
+			if hs == nil {
+				continue
+			}
+			status, msg = hs.Status, hs.Message
+		}
+		if t.GetAnnotations()["argocd.argoproj.io/hook"] != "" {
+			continue // hooks are not part of the Application's health
+		}
+		res.Resources = append(res.Resources, resourceResult{Key: key.String(), Health: string(status), Message: msg})
+		if health.IsWorse(health.HealthStatusCode(res.Health), status) {
+			res.Health = string(status)
+		}
+	}
+	return json.NewEncoder(out).Encode(res)
+}
+
+// readFolder reads the resources a kustomization.yaml lists (the phase folders list plain files).
+func readFolder(dir string) ([]*unstructured.Unstructured, error) {
+	raw, err := os.ReadFile(filepath.Join(dir, "kustomization.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	var k struct {
+		Resources []string `json:"resources"`
+	}
+	if err := yaml.Unmarshal(raw, &k); err != nil {
+		return nil, fmt.Errorf("%s/kustomization.yaml: %w", dir, err)
+	}
+	var objs []*unstructured.Unstructured
+	for _, r := range k.Resources {
+		data, err := os.ReadFile(filepath.Join(dir, r))
+		if err != nil {
+			return nil, err
+		}
+		items, err := kube.SplitYAML(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", r, err)
+		}
+		objs = append(objs, items...)
+	}
+	return objs, nil
+}
+
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
