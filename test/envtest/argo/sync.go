@@ -12,11 +12,16 @@ import (
 	"time"
 
 	"github.com/argoproj/gitops-engine/pkg/cache"
-	"github.com/argoproj/gitops-engine/pkg/engine"
+	"github.com/argoproj/gitops-engine/pkg/diff"
 	"github.com/argoproj/gitops-engine/pkg/health"
 	"github.com/argoproj/gitops-engine/pkg/sync"
+	"github.com/argoproj/gitops-engine/pkg/sync/common"
 	"github.com/argoproj/gitops-engine/pkg/utils/kube"
+	"github.com/argoproj/gitops-engine/pkg/utils/tracing"
+	"github.com/go-logr/logr"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/yaml"
 )
@@ -57,8 +62,10 @@ type resourceResult struct {
 }
 
 // syncCommand syncs one folder as an automated Argo CD Application with the migration's sync options
-// (ServerSideApply=true, no prune) through gitops-engine: waves, Sync hooks and health between waves as the
-// engine implements them, health from gitops-engine's checks and the given Lua customizations.
+// (ServerSideApply=true, no prune) through gitops-engine's sync package: waves, Sync hooks and health between
+// waves as the engine implements them, health from gitops-engine's checks and the given Lua customizations.
+// (engine.Sync, the package's convenience loop, keeps one sync context for the whole operation and never sees
+// a hook Job complete; Argo CD's controller rebuilds the context at every refresh, and so does runSync.)
 func syncCommand(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("sync", flag.ContinueOnError)
 	kubeconfig := fs.String("kubeconfig", "", "kubeconfig file")
@@ -106,23 +113,13 @@ func syncCommand(args []string, out io.Writer) error {
 			return mine, mine
 		}),
 	)
-	eng := engine.NewEngine(config, clusterCache)
-	stop, err := eng.Run()
-	if err != nil {
+	if err := clusterCache.EnsureSynced(); err != nil {
 		return err
 	}
-	defer stop()
+	defer clusterCache.Invalidate()
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
-	results, syncErr := eng.Sync(ctx, target, func(r *cache.Resource) bool {
-		mine, _ := r.Info.(bool)
-		return mine
-	}, *revision, *namespace,
-		sync.WithPrune(false),
-		sync.WithServerSideApply(true),
-		sync.WithServerSideApplyManager("argocd-controller"),
-		sync.WithHealthOverride(override),
-	)
+	results, syncErr := runSync(ctx, clusterCache, config, target, *revision, *namespace, override)
 	res := syncResult{Phase: "Succeeded", Health: string(health.HealthStatusHealthy)}
 	if syncErr != nil {
 		res.Phase, res.Message = "Failed", syncErr.Error()
@@ -131,7 +128,7 @@ func syncCommand(args []string, out io.Writer) error {
 		res.Resources = append(res.Resources, resourceResult{Key: r.ResourceKey.String(), Result: string(r.Status), Message: r.Message, HookPhase: string(r.HookPhase)})
 	}
 	// The Application's health: the worst health of its (non-hook) resources, read live.
-	live, err := clusterCache.GetManagedLiveObjs(target, func(r *cache.Resource) bool { mine, _ := r.Info.(bool); return mine })
+	live, err := clusterCache.GetManagedLiveObjs(target, isMine)
 	if err != nil {
 		return err
 	}
@@ -159,6 +156,72 @@ func syncCommand(args []string, out io.Writer) error {
 		}
 	}
 	return json.NewEncoder(out).Encode(res)
+}
+
+func isMine(r *cache.Resource) bool {
+	mine, _ := r.Info.(bool)
+	return mine
+}
+
+// runSync runs one sync operation as Argo CD's application controller does: the sync context is built anew
+// from the cluster cache at every step (so hooks created by the operation are seen with their live status)
+// and continues from the state the previous step left (WithInitialState), until the operation completes.
+// Hooks run when something differs from Git (a new revision), as on an automated sync.
+func runSync(ctx context.Context, clusterCache cache.ClusterCache, config *rest.Config, target []*unstructured.Unstructured, revision, namespace string, override health.HealthOverride) ([]common.ResourceSyncResult, error) {
+	kubectl := &kube.KubectlCmd{Log: logr.Discard(), Tracer: tracing.NopTracer{}}
+	var (
+		phase   common.OperationPhase
+		message string
+		results []common.ResourceSyncResult
+	)
+	started := metav1.Now()
+	skipHooks := false
+	for step := 0; ; step++ {
+		managed, err := clusterCache.GetManagedLiveObjs(target, isMine)
+		if err != nil {
+			return nil, err
+		}
+		rr := sync.Reconcile(target, managed, namespace, clusterCache)
+		if step == 0 {
+			d, err := diff.DiffArray(rr.Target, rr.Live)
+			if err != nil {
+				return nil, err
+			}
+			skipHooks = !d.Modified
+		}
+		opts := []sync.SyncOpt{
+			sync.WithPrune(false),
+			sync.WithServerSideApply(true),
+			sync.WithServerSideApplyManager("argocd-controller"),
+			sync.WithHealthOverride(override),
+			sync.WithSkipHooks(skipHooks),
+			sync.WithLogr(logr.Discard()),
+		}
+		if step > 0 {
+			opts = append(opts, sync.WithInitialState(phase, message, results, started))
+		}
+		syncCtx, cleanup, err := sync.NewSyncContext(revision, rr, config, config, kubectl, namespace, clusterCache.GetOpenAPISchema(), opts...)
+		if err != nil {
+			return nil, err
+		}
+		syncCtx.Sync()
+		phase, message, results = syncCtx.GetState()
+		if phase.Completed() {
+			cleanup()
+			if phase != common.OperationSucceeded {
+				return results, fmt.Errorf("sync %s: %s", phase, message)
+			}
+			return results, nil
+		}
+		select {
+		case <-ctx.Done():
+			syncCtx.Terminate()
+			cleanup()
+			return results, ctx.Err()
+		case <-time.After(time.Second):
+			cleanup()
+		}
+	}
 }
 
 // readFolder reads the resources a kustomization.yaml lists (the phase folders list plain files).
