@@ -51,6 +51,8 @@ type syncResult struct {
 	Message   string           `json:"message"`
 	Health    string           `json:"health"`
 	Resources []resourceResult `json:"resources"`
+	// Runs: "<phase> <health>" of each sync, in order (the fields above describe the last one).
+	Runs []string `json:"runs"`
 }
 
 type resourceResult struct {
@@ -73,7 +75,8 @@ func syncCommand(args []string, out io.Writer) error {
 	app := fs.String("app", "", "the Application name (tracking label value)")
 	namespace := fs.String("namespace", "", "destination namespace")
 	revision := fs.String("revision", "", "the revision synced")
-	timeout := fs.Duration("timeout", 2*time.Minute, "bound of the sync operation")
+	timeout := fs.Duration("timeout", 2*time.Minute, "bound of each sync operation")
+	repeat := fs.Int("repeat", 1, "syncs in a row (later ones are the automated syncs that follow), reported in runs")
 	var lua multiFlag
 	fs.Var(&lua, "lua-health", "<group>_<Kind>=<script.lua> (core kinds: <Kind>=...), repeatable")
 	if err := fs.Parse(args); err != nil {
@@ -117,9 +120,26 @@ func syncCommand(args []string, out io.Writer) error {
 		return err
 	}
 	defer clusterCache.Invalidate()
-	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	var runs []string
+	var res syncResult
+	for i := 0; i < *repeat; i++ {
+		r, err := syncOnce(clusterCache, config, target, *revision, *namespace, override, *timeout)
+		if err != nil {
+			return err
+		}
+		res = r
+		runs = append(runs, res.Phase+" "+res.Health)
+	}
+	res.Runs = runs
+	return json.NewEncoder(out).Encode(res)
+}
+
+// syncOnce runs one sync operation and reads the Application's health: the worst health of its (non-hook)
+// resources, read live.
+func syncOnce(clusterCache cache.ClusterCache, config *rest.Config, target []*unstructured.Unstructured, revision, namespace string, override health.HealthOverride, timeout time.Duration) (syncResult, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	results, syncErr := runSync(ctx, clusterCache, config, target, *revision, *namespace, override)
+	results, syncErr := runSync(ctx, clusterCache, config, target, revision, namespace, override)
 	res := syncResult{Phase: "Succeeded", Health: string(health.HealthStatusHealthy)}
 	if syncErr != nil {
 		res.Phase, res.Message = "Failed", syncErr.Error()
@@ -130,7 +150,7 @@ func syncCommand(args []string, out io.Writer) error {
 	// The Application's health: the worst health of its (non-hook) resources, read live.
 	live, err := clusterCache.GetManagedLiveObjs(target, isMine)
 	if err != nil {
-		return err
+		return res, err
 	}
 	for _, t := range target {
 		key := kube.GetResourceKey(t)
@@ -140,7 +160,7 @@ func syncCommand(args []string, out io.Writer) error {
 		if obj != nil {
 			hs, err := health.GetResourceHealth(obj, override)
 			if err != nil {
-				return err
+				return res, err
 			}
 			if hs == nil {
 				continue
@@ -155,7 +175,7 @@ func syncCommand(args []string, out io.Writer) error {
 			res.Health = string(status)
 		}
 	}
-	return json.NewEncoder(out).Encode(res)
+	return res, nil
 }
 
 func isMine(r *cache.Resource) bool {

@@ -14,6 +14,8 @@ export interface ArgoSync {
   readonly message: string;
   readonly health: string;
   readonly resources: readonly { key: string; result?: string; message?: string; health?: string; hookPhase?: string }[];
+  /** `<phase> <health>` of each sync of the run, in order (the fields above describe the last). */
+  readonly runs: readonly string[];
 }
 
 /** Writes the Lua checks into `dir` and returns the harness's --lua-health arguments. */
@@ -26,9 +28,9 @@ export function luaHealthArgs(dir: string): string[] {
   });
 }
 
-/** One automated sync of `dir` as Application `app`, bounded by `timeoutSeconds`. */
-export function argoSync(binary: string, o: { kubeconfig: string; dir: string; app: string; namespace: string; revision: string; luaArgs: readonly string[]; timeoutSeconds: number }): Promise<ArgoSync> {
-  const args = ['sync', '--kubeconfig', o.kubeconfig, '--dir', o.dir, '--app', o.app, '--namespace', o.namespace, '--revision', o.revision, '--timeout', `${o.timeoutSeconds}s`, ...o.luaArgs];
+/** `repeat` automated syncs of `dir` as Application `app` in a row (1 by default), each bounded by `timeoutSeconds`. */
+export function argoSync(binary: string, o: { kubeconfig: string; dir: string; app: string; namespace: string; revision: string; luaArgs: readonly string[]; timeoutSeconds: number; repeat?: number }): Promise<ArgoSync> {
+  const args = ['sync', '--kubeconfig', o.kubeconfig, '--dir', o.dir, '--app', o.app, '--namespace', o.namespace, '--revision', o.revision, '--timeout', `${o.timeoutSeconds}s`, '--repeat', String(o.repeat ?? 1), ...o.luaArgs];
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
