@@ -41,5 +41,5 @@ export function nextStep(report: DiffReport): string {
   if (next.id === 'upgrade' && failedChecks.length) {
     return `${report.target} is in sync; do not promote to upgrade yet: the preflight checks ${failedChecks.join(', ')} fail (see above)`;
   }
-  return `${report.target} is in sync; promote to ${next.id}: set spec.gitops.targetPhase: ${next.id}, run synth and commit dist/`;
+  return `${report.target} is in sync; promote to ${next.id}: threescale-migrate promote --to ${next.id} --gitops <engine> (or set spec.gitops.targetPhase: ${next.id}, run synth) and commit dist/`;
 }

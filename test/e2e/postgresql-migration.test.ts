@@ -112,7 +112,7 @@ describe('diff and status through the migration', () => {
       const next = FORWARD[i + 1];
       expect(lines.at(-1)).toBe(
         next
-          ? `next: ${state.folder} is in sync; promote to ${next}: set spec.gitops.targetPhase: ${next}, run synth and commit dist/`
+          ? `next: ${state.folder} is in sync; promote to ${next}: threescale-migrate promote --to ${next} --gitops <engine> (or set spec.gitops.targetPhase: ${next}, run synth) and commit dist/`
           : `next: ${state.folder} is in sync; nothing left to apply`,
       );
     }

@@ -170,7 +170,7 @@ describe('nextStep', () => {
     const report = reportWith([...done(3), 'pending', 'blocked'], { target: '02-scale-down', inSync: true });
 
     // WHEN / THEN
-    expect(nextStep(report)).toBe('02-scale-down is in sync; promote to copy-data: set spec.gitops.targetPhase: copy-data, run synth and commit dist/');
+    expect(nextStep(report)).toBe('02-scale-down is in sync; promote to copy-data: threescale-migrate promote --to copy-data --gitops <engine> (or set spec.gitops.targetPhase: copy-data, run synth) and commit dist/');
   });
 
   test('the last phase in sync: nothing left to apply', () => {
