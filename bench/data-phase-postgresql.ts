@@ -5,13 +5,19 @@
  *       `oc cp` to the workstation, `oc cp` into the new pod, `pg_restore -v` there. `oc cp` is a tar
  *       stream; here `tar -c | tar -x` between local folders (no network: a lower bound for the vendor).
  *   (b) the generated Job, charts/scripts/pg-copy.sh with PARALLEL_JOBS=1: pg_dump -Fc -Z0 | pg_restore.
- *   (c) the same Job with PARALLEL_JOBS=4: pg_dump -Fd -j4 into a scratch folder, pg_restore -j4.
+ *   (c) the same Job with PARALLEL_JOBS=4: from one snapshot, schema, then 4 tables at a time by COPY into the
+ *       target, then indexes and constraints by pg_restore -j4 (the way pgcopydb works).
+ *   (d) the baseline the Job must not be slower than: `pgcopydb clone` (Debian package `pgcopydb`, not installed by
+ *       CI: `apt-get install -y pgcopydb`), with its defaults (4 table jobs, 4 index jobs, same snapshot).
+ *
+ * The Job does more than move the data: it reads the source's state (sha256 per table of the ordered rows, schema,
+ * grants, settings) before copying and the target's after, to prove them equal; pgcopydb checks nothing.
  *
  * Same source data for all; the target database is dropped and recreated (untimed) before each run, and
  * each run is checked afterwards (untimed): same row counts and same number of indexes as the source.
  */
 import { mkdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { progress, sampleStats, timed, type SampleStats } from './benchmark.js';
 import { DiskSampler, jobTimeline } from './support/measure.js';
 import { runRounds, type LoadInfo, type RoundsPlan, type Variant } from './support/rounds.js';
@@ -289,6 +295,7 @@ async function resetTarget(tgt: PgServer): Promise<void> {
 
 export async function runPostgresqlDataPhase(opts: PgOptions): Promise<PgResult> {
   requireBinaries([...PG_BINARIES, 'tar'], PG_APT_HINT, [pgBinDir()]);
+  requireBinaries(['pgcopydb'], 'apt-get install -y pgcopydb');
   const setup = process.hrtime.bigint();
   const base = join(opts.root, 'postgresql');
   await mkdir(base, { recursive: true });
@@ -399,7 +406,6 @@ export async function runPostgresqlDataPhase(opts: PgOptions): Promise<PgResult>
             TARGET_PGUSER: 'system',
             TARGET_PGPASSWORD: SYSTEM_PW,
             PARALLEL_JOBS: String(parallel),
-            SCRATCH_DIR: scratch,
             TMPDIR: tmp,
             EVIDENCE_FILE: join(dir, 'evidence.properties'),
           },
@@ -410,14 +416,41 @@ export async function runPostgresqlDataPhase(opts: PgOptions): Promise<PgResult>
       if (r.value.code !== 0) throw new Error(`pg-copy.sh (PARALLEL_JOBS=${parallel}) exited ${r.value.code}: ${r.value.stderr.slice(-3000)}`);
       await check(`pg-copy.sh PARALLEL_JOBS=${parallel}`);
       await rm(dir, { recursive: true, force: true });
-      return { seconds: r.seconds, peakIntermediateBytes: peak, dumpBytes: parallel > 1 ? peak : undefined, jobLog: jobTimeline(r.value.stderr) };
+      return { seconds: r.seconds, peakIntermediateBytes: peak, jobLog: jobTimeline(r.value.stderr) };
     },
   });
+
+  /** (d) pgcopydb clone with its defaults, the PostgreSQL 15 client tools first in PATH. */
+  const pgcopydb: Variant<PgSample> = {
+    id: 'd',
+    label: '(d) pgcopydb clone (4 table jobs, 4 index jobs)',
+    async run() {
+      await resetTarget(tgt);
+      const dir = join(runs, `pgcopydb-${++runN}`);
+      await mkdir(dir, { recursive: true });
+      const sampler = new DiskSampler([dir]).start();
+      const uri = (pg: PgServer) => `postgresql://system@${pg.host}:${pg.port}/system`;
+      const r = await timed(() =>
+        exec('pgcopydb', ['clone', '--source', uri(src), '--target', uri(tgt), '--dir', join(dir, 'work')], {
+          cleanEnv: true,
+          env: { PATH: [pgBin, process.env.PATH ?? '/usr/bin:/bin'].join(delimiter), HOME: process.env.HOME ?? '/root', PGPASSWORD: SYSTEM_PW },
+          timeoutMs: 3_600_000,
+          keepChars: 64 * 1024,
+        }),
+      );
+      const peak = await sampler.stop();
+      if (r.value.code !== 0) throw new Error(`pgcopydb clone exited ${r.value.code}: ${r.value.stderr.slice(-3000)}`);
+      await check('pgcopydb');
+      await rm(dir, { recursive: true, force: true });
+      return { seconds: r.seconds, peakIntermediateBytes: peak };
+    },
+  };
 
   const variants = [
     vendor,
     job('b', 1, '(b) Job pg-copy.sh, PARALLEL_JOBS=1 (stream)'),
-    job('c', 4, '(c) Job pg-copy.sh, PARALLEL_JOBS=4 (-Fd -j4)'),
+    job('c', 4, '(c) Job pg-copy.sh, PARALLEL_JOBS=4 (tables by COPY, -j4)'),
+    pgcopydb,
   ];
   // Warm-up with the quickest variant: the target's first restore creates its WAL segment files, later
   // ones recycle them.
@@ -425,8 +458,9 @@ export async function runPostgresqlDataPhase(opts: PgOptions): Promise<PgResult>
 
   const descriptions: Record<string, string> = {
     a: 'pg_dump -F c -b -v -f <pod>/tmp/db_dump.backup (socket); tar|tar to the workstation; tar|tar into the target pod; pg_restore -v -h localhost -U postgres; SELECT org_name FROM accounts LIMIT 20',
-    b: 'charts/scripts/pg-copy.sh PARALLEL_JOBS=1: source row counts, pg_dump -Fc -Z0 | pg_restore, target row counts, ANALYZE, evidence',
-    c: 'charts/scripts/pg-copy.sh PARALLEL_JOBS=4: source row counts, pg_dump -Fd -j4 into SCRATCH_DIR, pg_restore -j4, target row counts, ANALYZE, evidence',
+    b: 'charts/scripts/pg-copy.sh PARALLEL_JOBS=1: source state (sha256 per table, schema, grants, settings) read meanwhile, pg_dump -Fc -Z0 | pg_restore, target state compared, ANALYZE, evidence',
+    c: 'charts/scripts/pg-copy.sh PARALLEL_JOBS=4: source state read meanwhile; one snapshot: pre-data, 4 tables at a time by COPY, sequences and large objects, post-data by pg_restore -j4; target state compared, ANALYZE, evidence',
+    d: 'pgcopydb clone --source --target --dir (defaults: --table-jobs 4 --index-jobs 4; copies schema, data, indexes, large objects; no check)',
   };
   const results: PgVariantResult[] = variants.map((v) => {
     const samples = outcome.samples.get(v.id) ?? [];
@@ -449,6 +483,13 @@ export async function runPostgresqlDataPhase(opts: PgOptions): Promise<PgResult>
     ratios[`${v.id}/a`] = v.stats.median / a.stats.median;
     minRatios[`${v.id}/a`] = v.stats.min / a.stats.min;
     paired[`${v.id}/a`] = sampleStats(v.samplesSeconds.map((s, i) => s / a.samplesSeconds[i]).filter(Number.isFinite)).median;
+  }
+  // The Job against pgcopydb, the baseline it must not be slower than.
+  const d = results.find((v) => v.id === 'd')!;
+  for (const v of results.filter((x) => x.id === 'b' || x.id === 'c')) {
+    ratios[`${v.id}/d`] = v.stats.median / d.stats.median;
+    minRatios[`${v.id}/d`] = v.stats.min / d.stats.min;
+    paired[`${v.id}/d`] = sampleStats(v.samplesSeconds.map((s, i) => s / d.samplesSeconds[i]).filter(Number.isFinite)).median;
   }
 
   await Promise.all([src.stop(), tgt.stop()]);

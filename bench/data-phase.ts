@@ -85,6 +85,9 @@ export const dataPhaseBenchmark: Benchmark = {
         `PostgreSQL ratios of medians: (b)/(a) = ${ratio(pg.ratios['b/a'])}, (c)/(a) = ${ratio(pg.ratios['c/a'])}; ` +
           `median of per-round ratios: (b)/(a) = ${ratio(pg.pairedRatioMedians['b/a'])}, (c)/(a) = ${ratio(pg.pairedRatioMedians['c/a'])}; ` +
           `ratios of minimums: (b)/(a) = ${ratio(pg.minRatios['b/a'])}, (c)/(a) = ${ratio(pg.minRatios['c/a'])}`,
+        `PostgreSQL against pgcopydb (d): ratios of medians (b)/(d) = ${ratio(pg.ratios['b/d'])}, (c)/(d) = ${ratio(pg.ratios['c/d'])}; ` +
+          `median of per-round ratios: (b)/(d) = ${ratio(pg.pairedRatioMedians['b/d'])}, (c)/(d) = ${ratio(pg.pairedRatioMedians['c/d'])}; ` +
+          `ratios of minimums: (b)/(d) = ${ratio(pg.minRatios['b/d'])}, (c)/(d) = ${ratio(pg.minRatios['c/d'])}`,
       );
       const steps = a.samples.map((s) => s.steps ?? {});
       if (steps.length > 0) {

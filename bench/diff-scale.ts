@@ -21,14 +21,14 @@ const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 const CLI = join(REPO_ROOT, 'bin', 'threescale-migrate.js');
 const PLAN = join(REPO_ROOT, 'examples', 'postgresql-and-redis', 'migration.yaml');
 
-/** Filler objects of the kinds the diff lists, as many namespaces have (one third each). */
-function filler(count: number): KubeObject[] {
+/** Filler objects number `from` to `count - 1`, of the kinds the diff lists, as many namespaces have (one third each; headless Services, so 5000 fit a test server's service IP range). */
+export function filler(count: number, from = 0): KubeObject[] {
   const out: KubeObject[] = [];
-  for (let i = 0; i < count; i++) {
+  for (let i = from; i < count; i++) {
     const name = `filler-${String(i).padStart(5, '0')}`;
     const kind = i % 3;
     if (kind === 0) out.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: '3scale' }, data: { 'app.conf': `line ${i}\n`.repeat(20) } });
-    else if (kind === 1) out.push({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: '3scale' }, spec: { ports: [{ port: 8080 }], selector: { app: name } } });
+    else if (kind === 1) out.push({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: '3scale' }, spec: { clusterIP: 'None', ports: [{ port: 8080 }], selector: { app: name } } });
     else out.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: '3scale' } });
   }
   return out;

@@ -12,12 +12,13 @@ import type { Benchmark, BenchResult } from './benchmark.js';
 import { formatSeconds } from './benchmark.js';
 import { cliProcessBenchmark } from './cli-process.js';
 import { dataPhaseBenchmark } from './data-phase.js';
+import { diffRealBenchmark } from './diff-real.js';
 import { diffScaleBenchmark } from './diff-scale.js';
 import { synthScaleBenchmark } from './synth-scale.js';
 import { beginShutdown, runCleanups } from './support/servers.js';
 
 /** The registry, in run order. */
-export const BENCHMARKS: Benchmark[] = [cliProcessBenchmark, synthScaleBenchmark, diffScaleBenchmark, dataPhaseBenchmark];
+export const BENCHMARKS: Benchmark[] = [cliProcessBenchmark, synthScaleBenchmark, diffScaleBenchmark, diffRealBenchmark, dataPhaseBenchmark];
 
 function usage(): string {
   return [

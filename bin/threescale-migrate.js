@@ -1,13 +1,32 @@
 #!/usr/bin/env node
-// Entry point of the installed CLI: runs the compiled program (`npm run build` writes build/).
-import { main } from '../build/cli/index.js';
+// Entry point of the installed CLI: runs the compiled program (`npm run build` writes build/; the published
+// package ships it).
+let cli;
+try {
+  cli = await import('../build/cli/index.js');
+} catch (err) {
+  if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('build/cli/index.js')) {
+    process.stderr.write('threescale-migrate: build/cli/index.js is missing; expected a built package: run `npm run build` in a checkout (an installed package ships it).\n');
+    process.exit(2);
+  }
+  throw err;
+}
 
-main(process.argv.slice(2)).then(
+// Exit 1 means "differences found" (CI reads it so): an error thrown outside the promise chain (in an event
+// handler, a timer, a rejected promise nobody awaits) is a bug of this tool, reported like any other (70).
+const internalError = (err) => {
+  process.stderr.write(cli.internalErrorText(err));
+  process.exit(70);
+};
+process.on('uncaughtException', internalError);
+process.on('unhandledRejection', internalError);
+
+cli.main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (err) => {
-    process.stderr.write(`threescale-migrate: internal error, please report it: ${err && err.stack ? err.stack : err}\n`);
+    process.stderr.write(cli.internalErrorText(err));
     process.exitCode = 70;
   },
 );

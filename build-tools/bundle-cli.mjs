@@ -29,7 +29,7 @@ const BUNDLED = new Set(['commander', 'zod', 'yaml', 'js-yaml', 'picocolors']);
  * Modules, under build/, that commands import dynamically but that belong in the start-up bundle: the
  * library code of `plan`. Every other dynamic import of the project's own modules goes to build/cli/lazy/.
  */
-const START_UP_MODULES = new Set(['src/plan/load-plan.js', 'src/plan-view/render-plan-view.js']);
+const START_UP_MODULES = new Set(['src/plan/load-plan.js', 'src/plan-view/render-plan-view.js', 'src/phases/target-phase.js']);
 
 /**
  * Built-ins loaded on first use instead of at start-up. commander requires child_process when it loads, for

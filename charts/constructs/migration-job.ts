@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { packageRoot } from '../../src/util/package-root.js';
+import { readPackageFile } from '../../src/util/package-files.js';
 import { jobAnnotations, jobHelperAnnotations, ownLabels } from './metadata.js';
 
 /** ConfigMap every Job writes its evidence of completion into (in the Job's namespace). */
@@ -18,6 +16,19 @@ export interface JobAccess {
   /** Exactly the verbs on exactly the objects the script needs. */
   readonly rules: k8s.PolicyRule[];
 }
+
+/** An object a Job fills with data (the PVC or Deployment of a database it copies into). */
+export interface JobFill {
+  readonly kind: 'PersistentVolumeClaim' | 'Deployment' | 'StatefulSet';
+  readonly namespace: string;
+  readonly name: string;
+}
+
+const FILL_RESOURCES: Readonly<Record<JobFill['kind'], { apiGroup: string; resource: string }>> = {
+  PersistentVolumeClaim: { apiGroup: '', resource: 'persistentvolumeclaims' },
+  Deployment: { apiGroup: 'apps', resource: 'deployments' },
+  StatefulSet: { apiGroup: 'apps', resource: 'statefulsets' },
+};
 
 /** Props of {@link MigrationJob}. */
 export interface MigrationJobProps {
@@ -44,6 +55,11 @@ export interface MigrationJobProps {
    * @default none
    */
   readonly access?: readonly JobAccess[];
+  /**
+   * The objects the Job fills: their uids go into its evidence record (`EVIDENCE_TARGETS`, `get` on each), so
+   * `diff` can tell one recreated since. @default none
+   */
+  readonly fills?: readonly JobFill[];
   /** Extra volumes (for example the new Redis PVC). @default none */
   readonly volumes?: k8s.Volume[];
   /** Mounts of the extra volumes. @default none */
@@ -85,7 +101,11 @@ export class MigrationJob extends Construct {
         { apiGroups: [''], resources: ['configmaps'], resourceNames: [EVIDENCE_CONFIGMAP], verbs: ['get', 'patch'] },
       ],
     };
-    const grants = mergeAccess([evidence, ...(props.access ?? [])]);
+    const fills: JobAccess[] = (props.fills ?? []).map((f) => ({
+      namespace: f.namespace,
+      rules: [{ apiGroups: [FILL_RESOURCES[f.kind].apiGroup], resources: [FILL_RESOURCES[f.kind].resource], resourceNames: [f.name], verbs: ['get'] }],
+    }));
+    const grants = mergeAccess([evidence, ...(props.access ?? []), ...fills]);
     grants.forEach((grant, i) => {
       const roleName = grant.namespace === namespace ? name : `${name}-${namespace}`;
       new k8s.KubeRole(this, `Role${i}`, { metadata: { name: roleName, namespace: grant.namespace, ...helper }, rules: grant.rules });
@@ -108,6 +128,7 @@ export class MigrationJob extends Construct {
       { name: 'PLAN_SHA256', value: props.planSha256 },
       { name: 'EVIDENCE_CONFIGMAP', value: EVIDENCE_CONFIGMAP },
       { name: 'EVIDENCE_STEP', value: name },
+      ...(props.fills?.length ? [{ name: 'EVIDENCE_TARGETS', value: props.fills.map((f) => `${f.kind}/${f.namespace}/${f.name}`).join(' ') }] : []),
       ...props.env,
     ];
 
@@ -160,7 +181,7 @@ const scriptCache = new Map<string, string>();
 function readScript(file: string): string {
   let content = scriptCache.get(file);
   if (content === undefined) {
-    content = readFileSync(join(packageRoot(), 'charts', 'scripts', file), 'utf8');
+    content = readPackageFile(`charts/scripts/${file}`);
     scriptCache.set(file, content);
   }
   return content;

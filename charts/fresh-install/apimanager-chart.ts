@@ -18,6 +18,18 @@ const IMAGE_FIELDS = {
   zyncDatabase: ['zync', 'postgreSQLImage'],
 } as const;
 
+/**
+ * A ReadWriteOnce `system-storage` attaches to one node, and both system-app and system-sidekiq mount it:
+ * sidekiq must run on the node of system-app, or one of them fails with Multi-Attach. The plan admits one
+ * replica of each with ReadWriteOnce; this puts the sidekiq pod beside the system-app pod (pods of the
+ * operator's system-app Deployment carry `deployment: system-app`).
+ */
+export const WITH_SYSTEM_APP = {
+  podAffinity: {
+    requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { deployment: 'system-app' } }, topologyKey: 'kubernetes.io/hostname' }],
+  },
+} as const;
+
 /** The spec of the APIManager this plan creates. */
 export function apiManagerSpec(plan: FreshInstallPlan): Record<string, unknown> {
   const t = plan.spec.threescale;
@@ -30,7 +42,7 @@ export function apiManagerSpec(plan: FreshInstallPlan): Record<string, unknown> 
     externalComponents: { system: { database: true, redis: true }, backend: { redis: true } },
     system: {
       appSpec: { replicas: t.systemAppReplicas },
-      sidekiqSpec: { replicas: t.systemSidekiqReplicas },
+      sidekiqSpec: { replicas: t.systemSidekiqReplicas, ...(fs.kind === 'pvc' && fs.accessMode === 'ReadWriteOnce' ? { affinity: WITH_SYSTEM_APP } : {}) },
       fileStorage:
         fs.kind === 's3'
           ? { simpleStorageService: { configurationSecretRef: { name: fs.configurationSecretName }, ...(fs.sts ? { sts: { enabled: fs.sts.enabled, ...(fs.sts.audience ? { audience: fs.sts.audience } : {}) } } : {}) } }

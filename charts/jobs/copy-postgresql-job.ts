@@ -1,11 +1,12 @@
 import { POSTGRESQL_NAMES, postgresqlMove, postgresqlNamespace, serviceHost } from '../../src/plan/plan-facts.js';
 import type { PhaseChart } from '../phase-chart.js';
-import { dataJob, fromSecret } from './data-job.js';
+import { dataJob, fromSecret, targetResetEnv } from './data-job.js';
 
 /**
  * Copies the System database from the old PostgreSQL to the new one inside the cluster (seed 3.2.3 to
  * 3.2.6 without the dump on a laptop): `pg_dump -Fc` streamed into `pg_restore`, or with
- * `copyParallelism` above 1 a directory-format dump on a scratch volume restored in parallel. Both servers
+ * `copyParallelism` above 1 table by table from one snapshot, that many at a time, with the indexes built in
+ * parallel (the script's working files, a few kB to MB, go to the scratch volume). Both servers
  * use the credentials of `system-database` (the new server was created with the same user and password).
  */
 export function copyPostgresqlJob(chart: PhaseChart): void {
@@ -18,6 +19,12 @@ export function copyPostgresqlJob(chart: PhaseChart): void {
     name: 'copy-system-database',
     namespace,
     script: 'pg-copy.sh',
+    libs: ['lib/pg-state.sh'],
+    // Its data lives in this claim, served by this Deployment: recreated, the copy is gone (diff: job-stale).
+    fills: [
+      { kind: 'PersistentVolumeClaim', namespace, name: POSTGRESQL_NAMES.pvc },
+      { kind: 'Deployment', namespace, name: POSTGRESQL_NAMES.deployment },
+    ],
     image: pg.image,
     wave: 0,
     env: [
@@ -32,7 +39,8 @@ export function copyPostgresqlJob(chart: PhaseChart): void {
       fromSecret('TARGET_PGUSER', secret, 'DB_USER'),
       fromSecret('TARGET_PGPASSWORD', secret, 'DB_PASSWORD'),
       { name: 'PARALLEL_JOBS', value: String(pg.copyParallelism) },
-      { name: 'SCRATCH_DIR', value: '/scratch' },
+      { name: 'TMPDIR', value: '/scratch' },
+      targetResetEnv(plan),
     ],
     volumes: [{ name: 'scratch', emptyDir: {} }],
     volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }],

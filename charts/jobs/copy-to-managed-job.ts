@@ -2,7 +2,7 @@ import { INTERNAL_DATABASE_DEPLOYMENTS } from '../../src/plan/deployments.js';
 import { managedSystemDatabase, managedTargets, POSTGRESQL_NAMES, serviceHost } from '../../src/plan/plan-facts.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { credentialEnv } from './check-targets-job.js';
-import { dataJob, fromSecret } from './data-job.js';
+import { dataJob, fromSecret, targetResetEnv } from './data-job.js';
 
 /**
  * Copies the System database into the managed server inside the cluster (seed 4.2.3 and 5.2.3 without the
@@ -26,6 +26,7 @@ export function copyToManagedJob(chart: PhaseChart): void {
       name: 'copy-system-database',
       namespace: ns,
       script: 'pg-copy.sh',
+      libs: ['lib/pg-state.sh'],
       image: sys.image,
       wave: 0,
       env: [
@@ -41,7 +42,8 @@ export function copyToManagedJob(chart: PhaseChart): void {
         { name: 'PG_RESTORE_NO_OWNER', value: 'true' },
         { name: 'PG_RESTORE_NO_ACL', value: 'true' },
         { name: 'PARALLEL_JOBS', value: String(sys.copyParallelism) },
-        { name: 'SCRATCH_DIR', value: '/scratch' },
+        { name: 'TMPDIR', value: '/scratch' },
+        targetResetEnv(plan),
       ],
       volumes: [{ name: 'scratch', emptyDir: {} }],
       volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }],

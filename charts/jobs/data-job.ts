@@ -1,5 +1,5 @@
 import type { k8s } from 'cdk8s-plus-28';
-import { MigrationJob } from '../constructs/migration-job.js';
+import { type JobFill, MigrationJob } from '../constructs/migration-job.js';
 import type { PlanBase } from '../../src/plan/plan-base.js';
 import type { PhaseChart } from '../phase-chart.js';
 
@@ -13,6 +13,10 @@ export interface DataJobProps {
   readonly env: k8s.EnvVar[];
   readonly volumes?: k8s.Volume[];
   readonly volumeMounts?: k8s.VolumeMount[];
+  /** Further files of `charts/scripts/lib/` the script sources. */
+  readonly libs?: readonly string[];
+  /** The objects the Job fills, recorded with their uids in its evidence. */
+  readonly fills?: readonly JobFill[];
 }
 
 /**
@@ -29,10 +33,11 @@ export function dataJob(chart: PhaseChart<PlanBase>, id: string, props: DataJobP
     migration: chart.migration,
     planSha256: chart.context.planSha256,
     image: props.image,
-    scripts: [props.script, 'lib/common.sh', 'lib/evidence.sh'],
+    scripts: [props.script, 'lib/common.sh', 'lib/evidence.sh', ...(props.libs ?? [])],
     env: props.env,
     volumes: props.volumes,
     volumeMounts: props.volumeMounts,
+    fills: props.fills,
     activeDeadlineSeconds: plan.spec.jobs.activeDeadlineSeconds,
   });
 }
@@ -40,4 +45,12 @@ export function dataJob(chart: PhaseChart<PlanBase>, id: string, props: DataJobP
 /** An env var read from a key of a Secret (credentials never appear in the manifests). */
 export function fromSecret(name: string, secret: string, key: string): k8s.EnvVar {
   return { name, valueFrom: { secretKeyRef: { name: secret, key } } };
+}
+
+/**
+ * `TARGET_RESET` of the copy Jobs, from `spec.jobs.resetTarget`: whether a rerun may empty what the Job's earlier
+ * copy created in its target (the script refuses anything its evidence does not prove it created).
+ */
+export function targetResetEnv(plan: PlanBase): k8s.EnvVar {
+  return { name: 'TARGET_RESET', value: plan.spec.jobs.resetTarget ? 'true' : 'false' };
 }

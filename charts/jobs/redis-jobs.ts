@@ -28,8 +28,9 @@ export function copyRedisJob(chart: PhaseChart, role: RedisRole): void {
 }
 
 /**
- * Waits until the new Redis has loaded its dump, runs BGREWRITEAOF and waits for
- * `aof_rewrite_in_progress:0` (seed 3.4, done there by polling by hand).
+ * Waits until the new Redis has loaded its dump, switches AOF on (the script's AOF_METHOD=auto:
+ * `CONFIG SET appendonly yes`, BGREWRITEAOF as the fallback) and waits for `aof_rewrite_in_progress:0`
+ * (seed 3.4 runs BGREWRITEAOF and polls by hand).
  */
 export function aofRewriteJob(chart: PhaseChart, role: RedisRole): void {
   const { plan } = chart;

@@ -75,7 +75,10 @@ classify() {
   esac
 }
 
-# run_client OUT ERR CMD...: the command under the outer time limit; prints its exit code.
+# run_client OUT ERR CMD...: the command under the outer time limit; prints its exit code. Credentials reach
+# the client as variables assigned in front of the call (`PGPASSWORD=… run_client …`): bash exports them to
+# the processes it starts, so they are in their environment and never in an argument list (`env X=…` or a
+# client flag would show them in /proc/<pid>/cmdline to every user of the node).
 run_client() {
   local out="$1" err="$2"
   shift 2
@@ -90,7 +93,7 @@ check_postgresql() {
   local host="$1" port="$2" db="$3" user="$4" password="$5" rc
   # sslmode=disable: 3scale 2.15 connects without TLS, so the check must too (a server that only takes TLS
   # connections fails here, with the pg_hba message, instead of after the cut-over).
-  rc="$(run_client "$WORK/out" "$WORK/err" env PGPASSWORD="$password" PGCONNECT_TIMEOUT="$CONNECT_TIMEOUT_SECONDS" PGSSLMODE=disable \
+  rc="$(PGPASSWORD="$password" PGCONNECT_TIMEOUT="$CONNECT_TIMEOUT_SECONDS" PGSSLMODE=disable run_client "$WORK/out" "$WORK/err" \
     psql -X -w -q -At -v ON_ERROR_STOP=1 -h "$host" -p "$port" -U "$user" -d "$db" -c 'SELECT 1')"
   if [ "$rc" -eq 0 ] && [ "$(cat "$WORK/out")" = "1" ]; then
     OUTCOME=ok DETAIL="database $db answers"
@@ -104,7 +107,7 @@ check_postgresql() {
 check_mysql() {
   local host="$1" port="$2" db="$3" user="$4" password="$5" rc exists
   # Without a default database: the copy creates the database when it is absent.
-  rc="$(run_client "$WORK/out" "$WORK/err" env MYSQL_PWD="$password" mysql --no-defaults --protocol=TCP --connect-timeout="$CONNECT_TIMEOUT_SECONDS" \
+  rc="$(MYSQL_PWD="$password" run_client "$WORK/out" "$WORK/err" mysql --no-defaults --protocol=TCP --connect-timeout="$CONNECT_TIMEOUT_SECONDS" \
     -h "$host" -P "$port" -u "$user" -N -B -e "SELECT 1; SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '$db'")"
   if [ "$rc" -eq 0 ] && [ "$(sed -n 1p "$WORK/out")" = "1" ]; then
     exists="$(sed -n 2p "$WORK/out")"
@@ -119,16 +122,16 @@ check_mysql() {
 
 check_redis() {
   local host="$1" port="$2" password="$3" rc answer
-  local auth=(env -u REDISCLI_AUTH)
-  if [ -n "$password" ]; then auth=(env REDISCLI_AUTH="$password"); fi
-  rc="$(run_client "$WORK/out" "$WORK/err" timeout -s KILL "$CONNECT_TIMEOUT_SECONDS" "${auth[@]}" redis-cli -e -h "$host" -p "$port" PING)"
+  # Exported for this function's clients only (REDISCLI_AUTH is unset above); no password, no AUTH.
+  if [ -n "$password" ]; then local -x REDISCLI_AUTH="$password"; fi
+  rc="$(run_client "$WORK/out" "$WORK/err" timeout -s KILL "$CONNECT_TIMEOUT_SECONDS" redis-cli -e -h "$host" -p "$port" PING)"
   # redis-cli prints connection errors on stdout or stderr depending on the version: look at both.
   cat "$WORK/out" >>"$WORK/err"
   if [ "$rc" -ne 0 ] || [ "$(tr -d '\r\n' <"$WORK/out")" != "PONG" ]; then
     OUTCOME="$(classify "$WORK/err" "$rc")" DETAIL="$(tr '\n' ' ' <"$WORK/err" | cut -c1-300)"
     return
   fi
-  rc="$(run_client "$WORK/out" "$WORK/err" "${auth[@]}" redis-cli -e -h "$host" -p "$port" -n "$LIVENESS_DB" EXISTS "$LIVENESS_KEY")"
+  rc="$(run_client "$WORK/out" "$WORK/err" redis-cli -e -h "$host" -p "$port" -n "$LIVENESS_DB" EXISTS "$LIVENESS_KEY")"
   answer="$(tr -d '\r\n' <"$WORK/out")"
   if [ "$rc" -ne 0 ]; then
     cat "$WORK/out" >>"$WORK/err"

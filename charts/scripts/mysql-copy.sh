@@ -177,9 +177,9 @@ else
   tgt_objects="$(tgt_mysql -e "SELECT (SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = $(sql_string "$TARGET_MYSQL_DATABASE"))
                                     + (SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = $(sql_string "$TARGET_MYSQL_DATABASE"))")" ||
     die "cannot inspect target $TGT_DESC"
-  target_counts() { row_counts tgt_mysql "$TARGET_MYSQL_DATABASE"; }
+  target_matches() { [ "$(row_counts tgt_mysql "$TARGET_MYSQL_DATABASE")" = "$src_counts" ]; }
   if [ "$tgt_objects" -gt 0 ]; then
-    handle_nonempty_target "target database $TGT_DESC already holds $tgt_objects tables/views/routines" target_counts "drop and recreate the target database"
+    handle_nonempty_target "target database $TGT_DESC already holds $tgt_objects tables/views/routines" target_matches "drop and recreate the target database"
   fi
 
 fi

@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.js';
+import { printErrorLine } from '../redact/print.js';
+import { endRedactionSession, redactText, startRedactionSession } from '../redact/session.js';
 import { registerDiff } from './commands/diff.js';
 import { registerDiscover } from './commands/discover.js';
 import { registerPlan } from './commands/plan.js';
@@ -20,7 +22,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError(false)
     // One line: commander puts its suggestion ("(Did you mean diff?)") on a second line.
-    .configureOutput({ outputError: (str, write) => write(`${str.trimEnd().replace(/\s*\n\s*/g, ' ')}\n`) });
+    .configureOutput({ outputError: (str, write) => write(`${redactText(str.trimEnd().replace(/\s*\n\s*/g, ' '))}\n`) });
   registerSynth(program);
   registerPlan(program);
   registerDiscover(program);
@@ -36,6 +38,8 @@ export function buildProgram(): Command {
  * can cause (flags, plan file, cluster access), with one sentence on stderr and no stack trace.
  */
 export async function main(argv: readonly string[]): Promise<number> {
+  // Secrets read by an earlier run in this process (tests) are not this run's.
+  startRedactionSession();
   const program = buildProgram();
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -46,9 +50,33 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 2; // commander already printed its one-line message
     }
     if (UserError.isUserError(err)) {
-      process.stderr.write(`error: ${err.message}\n`);
+      printErrorLine(`error: ${err.message}`);
       return err.exitCode;
     }
-    throw err;
+    // A bug: its report is masked now, while the run's secrets are known.
+    throw new InternalErrorReport(internalErrorText(err), err);
+  } finally {
+    endRedactionSession();
   }
+}
+
+/** A bug that escaped a command, with its report (stack) already masked. */
+class InternalErrorReport extends Error {
+  public constructor(
+    public readonly report: string,
+    cause: unknown,
+  ) {
+    super(report, { cause });
+    this.name = 'InternalErrorReport';
+  }
+}
+
+/**
+ * What the entry point prints for an error that is not a user error (a bug): its stack, with every secret
+ * value read by the run masked, since the message of a bug may quote what was being read.
+ */
+export function internalErrorText(err: unknown): string {
+  if (err instanceof InternalErrorReport) return err.report;
+  const detail = err instanceof Error && err.stack ? err.stack : String(err);
+  return redactText(`threescale-migrate: internal error, please report it: ${detail}\n`);
 }

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { packageRoot } from '../util/package-root.js';
+import { readPackageFile } from '../util/package-files.js';
 
 /** The package version, read once from package.json. */
-export const VERSION: string = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+export const VERSION: string = (JSON.parse(readPackageFile('package.json')) as { version: string }).version;

@@ -20,11 +20,13 @@
  */
 import { create, type Delta, type Options } from 'jsondiffpatch';
 import pc from 'picocolors';
+import { protectJson } from '../redact/session.js';
 import { isQuantityField, LIST_ITEM } from './field-types.js';
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue, type KubeObject } from './json.js';
 import { parsePointer, removeAt, resolvePointer } from './json-pointer.js';
-import { fieldStep, itemStep, keyedPath, renderPath, type PathStep } from './keyed-path.js';
+import { fieldNamePath, fieldStep, itemStep, keyedPath, renderPath, type PathStep } from './keyed-path.js';
 import { isSetList, itemKeyId, mergeKeyFor } from './list-keys.js';
+import { listRulesFor, type ListRules } from './list-types.js';
 import { maskObject, SecretMasker, type MaskOptions } from './mask-secrets.js';
 import { normalizeWithFindings, type DiffMode, type Finding } from './normalize.js';
 import { quantitiesEqual } from './quantity.js';
@@ -35,6 +37,13 @@ export interface CompareOptions {
   readonly mode: DiffMode;
   /** Compare only the fields the desired object states (default `true`). */
   readonly ownedFieldsOnly?: boolean;
+  /**
+   * Compare the whole objects, labels and annotations included (default `false`): for a desired object that
+   * is a server-side apply dry-run answer, which already holds what other managers own and lacks what the
+   * applying manager stopped setting, so every live field it lacks is a removal (as `kubectl diff
+   * --server-side` and Argo CD's server-side diff compare). Implies `ownedFieldsOnly: false`.
+   */
+  readonly wholeObject?: boolean;
   /**
    * RFC 6901 pointers the desired state removes (e.g. parsed from a `threescale-migrate.3scale.net/removed-paths`
    * annotation by the caller). They are resolved one after another against the *normalized* live object, so
@@ -80,18 +89,22 @@ export function compareObjects(desired: KubeObject, live: KubeObject, options: C
   const normalizedLive = normalizeWithFindings(live, { mode: options.mode, side: 'live' });
 
   const masker = new SecretMasker();
-  const right = maskObject(normalizedDesired.object, masker, options.mask);
-  const maskedLive = maskObject(normalizedLive.object, masker, options.mask);
+  // Values read from Secrets become whole tokens first (printing masks them), so the URL rule cannot leave
+  // part of one readable; keys stay as they are, removal paths name them.
+  const right = maskObject(protectJson(normalizedDesired.object, { keys: false }), masker, options.mask);
+  const maskedLive = maskObject(protectJson(normalizedLive.object, { keys: false }), masker, options.mask);
 
-  const changes: Change[] = applyRemovals(right, maskedLive, options.removedPaths ?? []);
+  const rules = listRulesFor(right);
+  const changes: Change[] = applyRemovals(right, maskedLive, options.removedPaths ?? [], rules);
   const kind = typeof right['kind'] === 'string' ? right['kind'] : undefined;
-  const left = alignLive(right, maskedLive, [], kind, options.ownedFieldsOnly ?? true);
+  const scope: Scope = options.wholeObject === true ? 'whole' : (options.ownedFieldsOnly ?? true) ? 'desired' : 'desired-metadata';
+  const left = alignLive(right, maskedLive, [], { kind, scope, rules });
 
   const hashes = new WeakMap<object, string>();
-  indexListItems(left, undefined, hashes);
-  indexListItems(right, undefined, hashes);
+  indexListItems(left, [], undefined, hashes, rules);
+  indexListItems(right, [], undefined, hashes, rules);
   const delta = createDiffer(hashes).diff(left, right);
-  collectChanges(delta, left, right, [], undefined, changes);
+  collectChanges(delta, left, right, [], undefined, changes, rules);
 
   changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.op < b.op ? -1 : a.op > b.op ? 1 : 0));
   return {
@@ -141,18 +154,19 @@ function createDiffer(hashes: WeakMap<object, string>) {
 }
 
 /** Records the match identity of every list item: its merge key in keyed lists, else its position. */
-function indexListItems(value: JsonValue, listName: string | undefined, hashes: WeakMap<object, string>): void {
+function indexListItems(value: JsonValue, path: string[], listName: string | undefined, hashes: WeakMap<object, string>, rules: ListRules): void {
   if (Array.isArray(value)) {
-    const fields = mergeKeyFor(listName, value);
+    const fields = mergeKeyFor(listName, value, rules(path));
+    const itemPath = [...path, LIST_ITEM];
     value.forEach((item, index) => {
       if (isJsonObject(item) || Array.isArray(item)) {
         hashes.set(item, fields === undefined ? `position:${index}` : `key:${itemKeyId(item, fields)}`);
       }
-      indexListItems(item, undefined, hashes);
+      indexListItems(item, itemPath, undefined, hashes, rules);
     });
   } else if (isJsonObject(value)) {
     for (const [key, child] of Object.entries(value)) {
-      indexListItems(child, key, hashes);
+      indexListItems(child, [...path, key], key, hashes, rules);
     }
   }
 }
@@ -162,7 +176,7 @@ function indexListItems(value: JsonValue, listName: string | undefined, hashes: 
  * deletes them from `live` so the diff does not report them again. Parents left empty by a removal go too,
  * when the desired object does not have them either.
  */
-function applyRemovals(desired: KubeObject, live: KubeObject, pointers: readonly string[]): Change[] {
+function applyRemovals(desired: KubeObject, live: KubeObject, pointers: readonly string[], rules: ListRules): Change[] {
   const changes: Change[] = [];
   for (const pointer of pointers) {
     const tokens = parsePointer(pointer);
@@ -170,7 +184,7 @@ function applyRemovals(desired: KubeObject, live: KubeObject, pointers: readonly
     if (!onLive.found || tokens.length === 0 || resolvePointer(desired, tokens).found) {
       continue;
     }
-    changes.push({ path: keyedPath(live, onLive.tokens), op: 'remove', live: cloneJson(onLive.value) });
+    changes.push({ path: keyedPath(live, onLive.tokens, rules), op: 'remove', live: cloneJson(onLive.value) });
     let concrete = [...onLive.tokens];
     removeAt(live, concrete);
     while (concrete.length > 1) {
@@ -186,43 +200,51 @@ function applyRemovals(desired: KubeObject, live: KubeObject, pointers: readonly
 }
 
 /**
- * The live value as the diff should see it: reduced to the desired object's fields when `prune` is set
- * (labels and annotations always), keyed list items matched by merge key, and quantities equal by value
- * given the desired spelling. Returns a fresh tree; neither input is shared.
+ * How much of the live object the diff sees: only the desired object's fields (`desired`), those plus live
+ * extras except in labels and annotations (`desired-metadata`), or everything (`whole`).
  */
-function alignLive(desired: JsonValue, live: JsonValue, path: string[], kind: string | undefined, prune: boolean): JsonValue {
-  if (isQuantityField(kind, path) && isQuantityText(desired) && isQuantityText(live) && quantitiesEqual(desired, live)) {
+type Scope = 'desired' | 'desired-metadata' | 'whole';
+
+interface AlignContext {
+  readonly kind: string | undefined;
+  readonly scope: Scope;
+  readonly rules: ListRules;
+}
+
+/**
+ * The live value as the diff should see it: reduced to the desired object's fields as the scope says,
+ * keyed list items matched by merge key, and quantities equal by value given the desired spelling. Returns
+ * a fresh tree; neither input is shared.
+ */
+function alignLive(desired: JsonValue, live: JsonValue, path: string[], context: AlignContext): JsonValue {
+  if (isQuantityField(context.kind, path) && isQuantityText(desired) && isQuantityText(live) && quantitiesEqual(desired, live)) {
     return desired;
   }
   if (isJsonObject(desired) && isJsonObject(live)) {
-    const subset = prune || isMetadataMap(path);
+    const subset = context.scope === 'desired' || (context.scope === 'desired-metadata' && isMetadataMap(path));
     const out: JsonObject = {};
     for (const [key, value] of Object.entries(live)) {
       if (Object.hasOwn(desired, key)) {
-        out[key] = alignLive(desired[key] as JsonValue, value, [...path, key], kind, prune);
-      } else if (!subset && !isMetadataMap([...path, key])) {
+        out[key] = alignLive(desired[key] as JsonValue, value, [...path, key], context);
+      } else if (!subset && !(context.scope === 'desired-metadata' && isMetadataMap([...path, key]))) {
         out[key] = cloneJson(value);
       }
     }
     return out;
   }
   if (Array.isArray(desired) && Array.isArray(live)) {
-    return alignList(desired, live, path, kind, prune);
+    return alignList(desired, live, path, context);
   }
   return cloneJson(live);
 }
 
-function alignList(
-  desired: JsonValue[],
-  live: JsonValue[],
-  path: string[],
-  kind: string | undefined,
-  prune: boolean,
-): JsonValue[] {
+function alignList(desired: JsonValue[], live: JsonValue[], path: string[], context: AlignContext): JsonValue[] {
   const listName = path[path.length - 1];
   const itemPath = [...path, LIST_ITEM];
-  const fields = mergeKeyFor(listName, desired);
-  if (fields !== undefined && mergeKeyFor(listName, live) !== undefined) {
+  const rule = context.rules(path);
+  const prune = context.scope === 'desired';
+  const fields = mergeKeyFor(listName, desired, rule);
+  if (fields !== undefined && mergeKeyFor(listName, live, rule) !== undefined) {
     const byKey = new Map<string, JsonValue>();
     for (const item of desired) {
       const id = itemKeyId(item, fields);
@@ -234,18 +256,18 @@ function alignList(
     for (const item of live) {
       const match = byKey.get(itemKeyId(item, fields));
       if (match !== undefined) {
-        out.push(alignLive(match, item, itemPath, kind, prune));
+        out.push(alignLive(match, item, itemPath, context));
       } else if (!prune) {
         out.push(cloneJson(item));
       }
     }
     return out;
   }
-  if (prune && isSetList(listName, desired) && isSetList(listName, live)) {
+  if (prune && isSetList(listName, desired, rule) && isSetList(listName, live, rule)) {
     return live.filter((item) => desired.includes(item));
   }
   if (desired.length === live.length) {
-    return live.map((item, index) => alignLive(desired[index] as JsonValue, item, itemPath, kind, prune));
+    return live.map((item, index) => alignLive(desired[index] as JsonValue, item, itemPath, context));
   }
   return cloneJson(live);
 }
@@ -271,6 +293,7 @@ function collectChanges(
   steps: PathStep[],
   listName: string | undefined,
   out: Change[],
+  rules: ListRules,
 ): void {
   if (delta === undefined) {
     return;
@@ -293,14 +316,14 @@ function collectChanges(
     return;
   }
   if (delta['_t'] === 'a' && Array.isArray(left) && Array.isArray(right)) {
-    collectListChanges(delta as Record<string, Delta>, left, right, steps, listName, out);
+    collectListChanges(delta as Record<string, Delta>, left, right, steps, listName, out, rules);
     return;
   }
   const leftObject = isJsonObject(left) ? left : undefined;
   const rightObject = isJsonObject(right) ? right : undefined;
   const objectDelta = delta as Record<string, Delta>;
   for (const key of Object.keys(objectDelta).sort()) {
-    collectChanges(objectDelta[key], leftObject?.[key], rightObject?.[key], [...steps, fieldStep(key)], key, out);
+    collectChanges(objectDelta[key], leftObject?.[key], rightObject?.[key], [...steps, fieldStep(key)], key, out, rules);
   }
 }
 
@@ -311,8 +334,10 @@ function collectListChanges(
   steps: PathStep[],
   listName: string | undefined,
   out: Change[],
+  rules: ListRules,
 ): void {
-  const keyed = mergeKeyFor(listName, right.length > 0 ? right : left) !== undefined;
+  const rule = rules(fieldNamePath(steps));
+  const keyed = mergeKeyFor(listName, right.length > 0 ? right : left, rule) !== undefined;
   const scalarsOnly = [...left, ...right].every((item) => !isJsonObject(item) && !Array.isArray(item));
   if (!keyed && scalarsOnly) {
     // Atomic lists of scalars (`command`, `args`, `accessModes`) read best as one replacement.
@@ -325,21 +350,21 @@ function collectListChanges(
     .sort((a, b) => Number(b.removed) - Number(a.removed) || a.index - b.index);
   const leftHashes = new Map<string, JsonValue>();
   const hashOf = (list: JsonValue[], index: number): string => {
-    const fields = mergeKeyFor(listName, list);
+    const fields = mergeKeyFor(listName, list, rule);
     return fields === undefined ? `position:${index}` : `key:${itemKeyId(list[index] as JsonValue, fields)}`;
   };
   left.forEach((item, index) => leftHashes.set(hashOf(left, index), item));
   for (const { key, removed, index } of entries) {
     const itemDelta = delta[key];
     if (removed) {
-      const path = renderPath([...steps, itemStep(listName, left, index)]);
+      const path = renderPath([...steps, itemStep(listName, left, index, rule)]);
       out.push({ path, op: 'remove', live: cloneJson(left[index] as JsonValue) });
     } else if (Array.isArray(itemDelta) && itemDelta.length === 1) {
-      const path = renderPath([...steps, itemStep(listName, right, index)]);
+      const path = renderPath([...steps, itemStep(listName, right, index, rule)]);
       out.push({ path, op: 'add', desired: cloneJson(right[index] as JsonValue) });
     } else {
       const leftItem = leftHashes.get(hashOf(right, index));
-      collectChanges(itemDelta, leftItem, right[index], [...steps, itemStep(listName, right, index)], undefined, out);
+      collectChanges(itemDelta, leftItem, right[index], [...steps, itemStep(listName, right, index, rule)], undefined, out, rules);
     }
   }
 }

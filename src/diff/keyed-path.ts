@@ -5,8 +5,10 @@
  *
  * Items of atomic lists (no merge key) keep their position: `spec.template.spec.containers[name=a].args[1]`.
  */
+import { LIST_ITEM } from './field-types.js';
 import { isJsonObject, type JsonValue } from './json.js';
 import { itemKeyParts, mergeKeyFor, type KeyPart } from './list-keys.js';
+import { BUILT_IN_LISTS, type ListRule, type ListRules } from './list-types.js';
 
 /** One step of a path: an object field, or a list item with its merge key when the list has one. */
 export type PathStep =
@@ -28,8 +30,8 @@ export function fieldStep(name: string): PathStep {
  * The step to item `index` of `list`, stored under the field `listName`. Carries the item's merge key when
  * the list is keyed (see `mergeKeyFor`), otherwise only the position.
  */
-export function itemStep(listName: string | undefined, list: readonly JsonValue[], index: number): PathStep {
-  const fields = mergeKeyFor(listName, list);
+export function itemStep(listName: string | undefined, list: readonly JsonValue[], index: number, rule?: ListRule): PathStep {
+  const fields = mergeKeyFor(listName, list, rule);
   const item = list[index];
   if (fields !== undefined && item !== undefined) {
     const key = itemKeyParts(item, fields);
@@ -66,19 +68,24 @@ export function renderPath(steps: readonly PathStep[]): string {
  * Renders the location reached by following raw tokens (object keys and list indexes, as in a JSON pointer)
  * from `root`, naming list items by their merge key. Tokens that leave the document are rendered as given.
  */
-export function keyedPath(root: JsonValue, tokens: readonly (string | number)[]): string {
-  return renderPath(stepsAlong(root, tokens));
+export function keyedPath(root: JsonValue, tokens: readonly (string | number)[], rules: ListRules = BUILT_IN_LISTS): string {
+  return renderPath(stepsAlong(root, tokens, rules));
+}
+
+/** The field names of steps, list items written `[]` (the form `ListRules` and `field-types.ts` take). */
+export function fieldNamePath(steps: readonly PathStep[]): string[] {
+  return steps.map((step) => (step.kind === 'field' ? step.name : LIST_ITEM));
 }
 
 /** The steps of {@link keyedPath}, for callers that extend the path further. */
-export function stepsAlong(root: JsonValue, tokens: readonly (string | number)[]): PathStep[] {
+export function stepsAlong(root: JsonValue, tokens: readonly (string | number)[], rules: ListRules = BUILT_IN_LISTS): PathStep[] {
   const steps: PathStep[] = [];
   let current: JsonValue | undefined = root;
   let lastField: string | undefined;
   for (const token of tokens) {
     if (Array.isArray(current)) {
       const index = typeof token === 'number' ? token : Number(token);
-      steps.push(Number.isInteger(index) ? itemStep(lastField, current, index) : fieldStep(String(token)));
+      steps.push(Number.isInteger(index) ? itemStep(lastField, current, index, rules(fieldNamePath(steps))) : fieldStep(String(token)));
       current = Number.isInteger(index) ? current[index] : undefined;
       lastField = undefined;
     } else {

@@ -7,6 +7,7 @@
  * list and compared as a whole, position by position.
  */
 import { isJsonObject, type JsonObject, type JsonValue } from './json.js';
+import type { ListRule } from './list-types.js';
 
 /** The key fields of a keyed list; the first one is required, later ones join the key when present. */
 export type MergeKeyFields = readonly [string, ...string[]];
@@ -40,15 +41,18 @@ const SET_LISTS: ReadonlySet<string> = new Set(['finalizers']);
 /**
  * The merge key fields of the list stored under `listName`, judged from its items, or `undefined` for an
  * atomic list. `ports` is keyed by `containerPort`+`protocol` in containers and by `port`+`protocol` in
- * Services and Endpoints, told apart by the item shape.
+ * Services and Endpoints, told apart by the item shape. A `rule` from a schema (a CRD's list type, see
+ * `list-types.ts`) replaces the name table: only a `map` list is keyed, by the keys it names.
  */
-export function mergeKeyFor(listName: string | undefined, items: readonly JsonValue[]): MergeKeyFields | undefined {
+export function mergeKeyFor(listName: string | undefined, items: readonly JsonValue[], rule?: ListRule): MergeKeyFields | undefined {
   if (listName === undefined || items.length === 0 || !items.every(isJsonObject)) {
     return undefined;
   }
   const objects = items as JsonObject[];
   let fields: MergeKeyFields | undefined;
-  if (listName === 'ports') {
+  if (rule !== undefined) {
+    fields = rule.type === 'map' ? rule.keys : undefined;
+  } else if (listName === 'ports') {
     if (objects.every((item) => item['containerPort'] !== undefined)) {
       fields = ['containerPort', 'protocol'];
     } else if (objects.every((item) => item['port'] !== undefined)) {
@@ -64,10 +68,14 @@ export function mergeKeyFor(listName: string | undefined, items: readonly JsonVa
   return objects.every((item) => isKeyValue(item[first])) ? fields : undefined;
 }
 
-/** Tells whether the list under `listName` is a set of scalars (order does not matter), like `finalizers`. */
-export function isSetList(listName: string | undefined, items: readonly JsonValue[]): boolean {
+/**
+ * Tells whether the list under `listName` is a set of scalars (order does not matter), like `finalizers`;
+ * with a schema `rule`, when the rule says `set`.
+ */
+export function isSetList(listName: string | undefined, items: readonly JsonValue[], rule?: ListRule): boolean {
   const scalars = items.every((item) => !isJsonObject(item) && !Array.isArray(item));
-  return listName !== undefined && SET_LISTS.has(listName) && scalars;
+  const set = rule === undefined ? listName !== undefined && SET_LISTS.has(listName) : rule.type === 'set';
+  return set && scalars;
 }
 
 /** The key parts of one item of a keyed list: the fields of `fields` that the item has, in order. */

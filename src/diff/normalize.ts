@@ -8,7 +8,12 @@
  * - N14 controller-owned fields dropped; N17 Job generated selector and labels dropped;
  * - N7 Secret `stringData` folded into `data`; N18 API defaults filled (offline, desired side);
  * - N10 numeric int-or-string ports as numbers; N11 `protocol: TCP` on ports; N8 quantities canonical;
- * - N6 empty bag maps dropped; N12 keyed lists sorted by merge key; N13 duplicate keys reported.
+ * - N6 empty bag maps dropped; N12 keyed lists sorted by merge key; N13 duplicate keys reported;
+ * - N28 `null` map values dropped (an applied `null` removes the field, which the API server may default
+ *   again: defaults are filled after; in maps of strings of built-in kinds, labels, annotations and
+ *   ConfigMap data, `null` is the empty string), and in built-in kinds empty lists dropped too (their Go
+ *   types omit an empty list: `[]` = `null` = absent). The removal itself is the caller's (`dropped-paths.ts`).
+ *   Lists follow the kind's list types (`list-types.ts`): a custom resource's CRD decides, atomic by default.
  *
  * Pure: the input is never modified, and `normalize(normalize(x))` deep-equals `normalize(x)`.
  */
@@ -23,8 +28,9 @@ import {
   type JsonValue,
   type KubeObject,
 } from './json.js';
-import { fieldStep, itemStep, renderPath, type PathStep } from './keyed-path.js';
+import { fieldNamePath, fieldStep, itemStep, renderPath, type PathStep } from './keyed-path.js';
 import { compareByKey, compareScalars, isSetList, itemKeyId, itemKeyParts, mergeKeyFor } from './list-keys.js';
+import { listRulesFor, type ListRules } from './list-types.js';
 import { fillOfflineDefaults } from './offline-defaults.js';
 import { canonicalQuantity, tryParseQuantity } from './quantity.js';
 
@@ -138,13 +144,14 @@ export function normalizeWithFindings(obj: KubeObject, options: NormalizeOptions
   if (builtIn === 'Secret') {
     foldSecretStringData(out); // N7
   }
+  dropNulls(out, builtIn !== undefined); // N28
   if (options.mode === 'offline' && options.side === 'desired') {
     fillOfflineDefaults(out); // N18
   }
   rewriteValues(out, [], kind, builtIn !== undefined); // N10, N11, N8
   dropEmptyBags(out, [], kind); // N6
   const findings: Finding[] = [];
-  sortKeyedLists(out, [], undefined, options.side, findings); // N12, N13
+  sortKeyedLists(out, [], undefined, options.side, findings, listRulesFor(out)); // N12, N13
   return { object: out, findings };
 }
 
@@ -360,6 +367,37 @@ function dropEmptyBags(value: JsonValue, path: string[], kind: string | undefine
   }
 }
 
+/**
+ * N28: `null` map values go (a `null` in an applied configuration removes the field, even one another manager
+ * set, as kube-apiserver answers; a default then comes back, so defaults are filled after this); in built-in
+ * kinds, empty lists go too (omitted by their Go types, so `[]`, `null` and absent are one value). Custom
+ * resources keep `[]`: the API server stores it as sent.
+ */
+function dropNulls(value: JsonValue, builtIn: boolean, path: string[] = []): void {
+  if (Array.isArray(value)) {
+    value.forEach((item) => dropNulls(item, builtIn, [...path, LIST_ITEM]));
+    return;
+  }
+  if (!isJsonObject(value)) {
+    return;
+  }
+  for (const [key, child] of Object.entries(value)) {
+    dropNulls(child, builtIn, [...path, key]);
+    if (child === null && builtIn && isStringMap(path)) {
+      // A map of strings decodes null as the empty string (kube-apiserver stores "").
+      value[key] = '';
+    } else if (child === null || (builtIn && Array.isArray(child) && child.length === 0)) {
+      delete value[key];
+    }
+  }
+}
+
+/** Maps of strings in built-in kinds: labels, annotations, ConfigMap `data`. */
+function isStringMap(path: readonly string[]): boolean {
+  const last = path[path.length - 1];
+  return ((last === 'labels' || last === 'annotations') && path[path.length - 2] === 'metadata') || (path.length === 1 && last === 'data');
+}
+
 /** N12 sorts keyed lists by merge key (and set lists by value); N13 reports duplicate keys. */
 function sortKeyedLists(
   value: JsonValue,
@@ -367,23 +405,25 @@ function sortKeyedLists(
   listName: string | undefined,
   side: Side,
   findings: Finding[],
+  rules: ListRules,
 ): void {
   if (Array.isArray(value)) {
-    const fields = mergeKeyFor(listName, value);
+    const rule = rules(fieldNamePath(steps));
+    const fields = mergeKeyFor(listName, value, rule);
     if (fields !== undefined) {
       value.sort((a, b) => compareByKey(a, b, fields));
       reportDuplicates(value, steps, listName, fields, side, findings);
-    } else if (isSetList(listName, value)) {
+    } else if (isSetList(listName, value, rule)) {
       value.sort(compareScalars);
     }
     value.forEach((item, index) => {
-      sortKeyedLists(item, [...steps, itemStep(listName, value, index)], undefined, side, findings);
+      sortKeyedLists(item, [...steps, itemStep(listName, value, index, rule)], undefined, side, findings, rules);
     });
     return;
   }
   if (isJsonObject(value)) {
     for (const [key, child] of Object.entries(value)) {
-      sortKeyedLists(child, [...steps, fieldStep(key)], key, side, findings);
+      sortKeyedLists(child, [...steps, fieldStep(key)], key, side, findings, rules);
     }
   }
 }
@@ -413,7 +453,7 @@ function reportDuplicates(
       findings.push({
         rule: 'N13',
         side,
-        path: renderPath([...steps, itemStep(listName, list, index)]),
+        path: renderPath([...steps, itemStep(listName, list, index, { type: 'map', keys: fields })]),
         message:
           `${side} object lists ${count} ${listName ?? 'list'} items with ${key}; ` +
           'the API server merges them into one, so only one of them takes effect.',

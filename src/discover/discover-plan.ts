@@ -152,7 +152,12 @@ function discoverUpgrade(input: DiscoveryInput, operatorNamespace: string, notes
       .filter((o) => (o.spec as { name?: string } | undefined)?.name === pkg)
       .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0))[0];
   const threescale = ofPackage(THREESCALE_PACKAGE);
-  if (!threescale) return undefined;
+  if (!threescale) {
+    notes.push(
+      `no Subscription of package ${THREESCALE_PACKAGE} in namespace ${operatorNamespace}, so no spec.upgrade is written (the 2.16 upgrade phase cannot be enabled); if the operator is installed by OLM, read its namespace with --operator-namespace, or export the Subscription too (oc get subscription -o yaml)`,
+    );
+    return undefined;
+  }
   const apicast = ofPackage(APICAST_PACKAGE);
   const record = (o: KubeObject) => {
     const spec = (o.spec ?? {}) as { channel?: string; source?: string; sourceNamespace?: string; installPlanApproval?: string };
@@ -272,12 +277,13 @@ function storageOf(pvc: KubeObject | undefined): { size?: string; storageClassNa
 /** Labels and the APIManager ownerReference found on each object the MySQL path detaches. */
 function detachList(input: DiscoveryInput, apim: KubeObject, workloadKind: WorkloadKind) {
   const ns = input.namespace;
-  const targets: [kind: WorkloadKind | 'PersistentVolumeClaim' | 'ConfigMap' | 'Service', name: string][] = [
+  const targets: [kind: WorkloadKind | 'PersistentVolumeClaim' | 'ConfigMap' | 'Service' | 'ServiceAccount', name: string][] = [
     [workloadKind, 'system-mysql'],
     ['PersistentVolumeClaim', 'mysql-storage'],
     ['ConfigMap', 'mysql-extra-conf'],
     ['ConfigMap', 'mysql-main-conf'],
     ['Service', 'system-mysql'],
+    ['ServiceAccount', 'amp'],
   ];
   const out = [];
   for (const [kind, name] of targets) {

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Document } from 'yaml';
 import { UserError } from '../errors.js';
 import type { KubeObject } from '../kube/kube-object.js';
@@ -28,6 +28,8 @@ export interface DiscoverOptions {
   readonly procedure?: string;
   /** Where to write the plan; `-` is stdout. */
   readonly out: string;
+  /** Overwrite an existing plan file (otherwise refused). */
+  readonly force?: boolean;
   readonly requestTimeoutMs?: number;
 }
 
@@ -38,6 +40,7 @@ const KINDS = [
   { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
   { apiVersion: 'v1', kind: 'ConfigMap' },
   { apiVersion: 'v1', kind: 'Service' },
+  { apiVersion: 'v1', kind: 'ServiceAccount' },
 ] as const;
 
 /** Reads the install, writes the plan (validated by the same loader synth uses), returns a summary line. */
@@ -76,12 +79,39 @@ async function writePlan(options: DiscoverOptions, { plan, notes, sourceLabel, r
   const text = doc.toString({ lineWidth: 0 });
   parsePlan(text, options.out === '-' ? 'discovered plan' : options.out);
   if (options.out === '-') return text;
-  try {
-    writeFileSync(options.out, text);
-  } catch (err) {
-    throw new UserError(`${options.out}: cannot write the plan (${(err as NodeJS.ErrnoException).code ?? 'error'}); expected a writable -o/--out path.`);
-  }
+  writePlanFile(options.out, text, options.force === true);
   return `wrote ${options.out}: ${notes.join('; ')}\n`;
+}
+
+/**
+ * Writes the plan file: a new file only (an existing one may hold edits), unless `force`; then the new text
+ * replaces it whole, through a temporary file beside it and a rename.
+ */
+function writePlanFile(out: string, text: string, force: boolean): void {
+  const temp = `${out}.threescale-migrate-${process.pid}.tmp`;
+  try {
+    if (force && !isFolder(out)) {
+      writeFileSync(temp, text, { flag: 'wx' });
+      renameSync(temp, out);
+    } else {
+      writeFileSync(out, text, { flag: 'wx' });
+    }
+  } catch (err) {
+    rmSync(temp, { force: true });
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && !isFolder(out)) {
+      throw new UserError(`${out}: exists and may hold edits; expected a path that does not exist yet, or --force to overwrite it.`);
+    }
+    throw new UserError(`${out}: cannot write the plan (${code === 'EEXIST' ? 'EISDIR' : (code ?? 'error')}); expected a writable --out path.`);
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 async function fromFile(options: DiscoverOptions) {
@@ -93,7 +123,7 @@ async function fromFile(options: DiscoverOptions) {
     throw new UserError(
       namespaces.length
         ? `${options.fromFile}: APIManagers in several namespaces (${namespaces.join(', ')}); expected -n/--namespace to pick one.`
-        : `${options.fromFile}: no APIManager found; expected an export of the 3scale namespace (oc get deployment,pvc,svc,configmap,secret,apimanager,subscription -o yaml).`,
+        : `${options.fromFile}: no APIManager found; expected an export of the 3scale namespace (oc get deployment,pvc,svc,configmap,serviceaccount,secret,apimanager,subscription -o yaml).`,
     );
   }
   return { objects, namespace, sourceLabel: options.fromFile! };

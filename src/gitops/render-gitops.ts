@@ -23,10 +23,11 @@ export const POINTER_PHASE_ANNOTATION = 'threescale-migrate.3scale.net/phase';
  * nothing superseded exists to be synced by hand, to deadlock on a suspended dependency, or to fight the
  * active folder. The order ("not phase N+1 before N is done") is kept by `promote`, which asks the cluster.
  */
-export function renderGitops(plan: PlanBase, result: SynthResult, engine: GitopsEngine, targetPhase?: string): OutputFile[] {
+export function renderGitops(plan: PlanBase, result: SynthResult, engine: GitopsEngine, targetPhase?: string, outPath = 'dist'): OutputFile[] {
   if (engine === 'none') return [];
   const target = targetFolder(result, targetPhase ?? plan.spec.gitops.targetPhase, targetPhase ? '--target-phase' : 'spec.gitops.targetPhase');
-  return engine === 'argocd' ? argocd(plan, result, target) : flux(plan, target);
+  const base = plan.spec.gitops.path ?? outPath;
+  return engine === 'argocd' ? argocd(plan, result, target, base) : flux(plan, target, base);
 }
 
 /** The folder state a target names. */
@@ -59,9 +60,24 @@ function shortName(name: string): string {
   return `${name.slice(0, 63 - digest.length - 1).replace(/-+$/, '')}-${digest}`;
 }
 
-function repoPath(plan: PlanBase, folder: string): string {
-  const base = plan.spec.gitops.path.replace(/\/+$/, '');
+/** A folder's path in the repository: under `base` (spec.gitops.path, else where synth's --out sits in it). */
+function repoPath(basePath: string, folder: string): string {
+  const base = basePath.replace(/\/+$/, '');
   return base === '.' || base === '' ? folder : `${base}/${folder}`;
+}
+
+/**
+ * The repository the engine reads: the plan must name it, as no placeholder would ever sync (Flux needs it
+ * for the GitRepository the wiring renders, unless spec.gitops.flux.sourceName names an existing source).
+ */
+export function gitopsRepoURL(plan: PlanBase, engine: 'argocd' | 'flux'): string {
+  const url = plan.spec.gitops.repoURL;
+  if (url !== undefined) return url;
+  throw new UserError(
+    engine === 'argocd'
+      ? 'spec.gitops.repoURL: required with --gitops argocd; expected the URL of the Git repository the synthesized folder is committed to (Argo CD reads the phase folders from it).'
+      : 'spec.gitops.repoURL: required with --gitops flux unless spec.gitops.flux.sourceName names an existing source; expected the URL of the Git repository the synthesized folder is committed to (the rendered GitRepository reads it).',
+  );
 }
 
 const LABELS = (plan: PlanBase) => ({ 'app.kubernetes.io/managed-by': 'threescale-migrate', 'threescale-migrate.3scale.net/migration': plan.metadata.name });
@@ -71,8 +87,9 @@ const yamlFile = (path: string, value: unknown): OutputFile => ({ path, content:
 /** Several objects in one file, as `---`-separated documents. */
 const yamlDocuments = (path: string, values: readonly KubeObject[]): OutputFile => ({ path, content: values.map((v) => toYaml(v)).join('---\n') });
 
-function argocd(plan: PlanBase, result: SynthResult, target: FolderState): OutputFile[] {
+function argocd(plan: PlanBase, result: SynthResult, target: FolderState, base: string): OutputFile[] {
   const g = plan.spec.gitops;
+  const repoURL = gitopsRepoURL(plan, 'argocd');
   const app = {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
@@ -88,7 +105,7 @@ function argocd(plan: PlanBase, result: SynthResult, target: FolderState): Outpu
     },
     spec: {
       project: g.argocd.project,
-      source: { repoURL: g.repoURL, targetRevision: g.targetRevision, path: repoPath(plan, target.folder) },
+      source: { repoURL, targetRevision: g.targetRevision, path: repoPath(base, target.folder) },
       destination: { server: 'https://kubernetes.default.svc', namespace: plan.spec.threescale.namespace },
       syncPolicy: {
         automated: { prune: false, selfHeal: true },
@@ -126,7 +143,7 @@ export function fluxHealthChecks(state: FolderState): { apiVersion: string; kind
     .map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace! }));
 }
 
-function flux(plan: PlanBase, target: FolderState): OutputFile[] {
+function flux(plan: PlanBase, target: FolderState, base: string): OutputFile[] {
   const g = plan.spec.gitops;
   const name = pointerName(plan);
   // With spec.gitops.flux.sourceName the folder lives in a source the cluster already has; otherwise the
@@ -139,7 +156,7 @@ function flux(plan: PlanBase, target: FolderState): OutputFile[] {
         apiVersion: 'source.toolkit.fluxcd.io/v1',
         kind: 'GitRepository',
         metadata: { name, namespace: g.flux.namespace, labels: LABELS(plan) },
-        spec: { interval: g.flux.interval, url: g.repoURL, ref: gitRef(g.targetRevision) },
+        spec: { interval: g.flux.interval, url: gitopsRepoURL(plan, 'flux'), ref: gitRef(g.targetRevision) },
       }),
     );
   }
@@ -153,7 +170,7 @@ function flux(plan: PlanBase, target: FolderState): OutputFile[] {
         interval: g.flux.interval,
         retryInterval: '1m',
         timeout: fluxTimeout(plan, target),
-        path: `./${repoPath(plan, target.folder)}`,
+        path: `./${repoPath(base, target.folder)}`,
         prune: false,
         // Not `wait: true`: that would also wait for claims that bind only when a later phase starts a pod.
         wait: false,

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { UserError } from '../errors.js';
@@ -28,6 +28,12 @@ export interface PromoteResult {
 
 /** The wiring files that hold the pointer, per engine. */
 const POINTER_FILES = ['gitops/argocd/application.yaml', 'gitops/flux/kustomization-pointer.yaml'] as const;
+
+/** The engine whose pointer the wiring in `outDir` holds, if any. */
+function pointerEngine(outDir: string): 'argocd' | 'flux' | undefined {
+  const file = POINTER_FILES.find((f) => existsSync(join(outDir, f)));
+  return file === undefined ? undefined : file.startsWith('gitops/argocd/') ? 'argocd' : 'flux';
+}
 
 /** The folder the rendered wiring in `outDir` points at (read from the pointer's phase annotation). */
 export function pointedFolder(outDir: string): string {
@@ -62,8 +68,9 @@ export async function runPromote(options: PromoteOptions): Promise<PromoteResult
   const report = await compareWithLive({ ...options, phase: target });
   const verdict = promotionGate(report, target);
   if (!verdict.allowed || options.check) return { target, verdict };
-  if (!options.gitops) throw new UserError('--gitops: expected argocd or flux to move the pointer (or --check to only judge).');
+  const gitops = options.gitops ?? pointerEngine(options.outDir);
+  if (!gitops) throw new UserError(`--gitops: expected argocd or flux to move the pointer (${options.outDir} holds no GitOps wiring), or --check to only judge.`);
   const { runSynth } = await import('../synth/run-synth.js');
-  const synthSummary = await runSynth({ planPath: options.planPath, outDir: options.outDir, gitops: options.gitops, targetPhase: target, versionRequirements: options.versionRequirements });
+  const synthSummary = await runSynth({ planPath: options.planPath, outDir: options.outDir, gitops, targetPhase: target, versionRequirements: options.versionRequirements });
   return { target, verdict, synthSummary };
 }

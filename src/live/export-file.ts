@@ -9,10 +9,12 @@
  * - Every problem ends in one sentence naming the file (and document/item), never quoting file
  *   content: exports hold Secrets.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { FileShapeError, readBoundedFile } from '../util/read-bounded-file.js';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../kube/kube-object.js';
+import { rememberSecretsOf } from '../redact/secret-values.js';
 import { LiveReadError } from './kube-errors.js';
 import { isPlainObject } from './object-type.js';
 
@@ -47,9 +49,41 @@ function words(code: string): string {
  * @throws LiveReadError of kind `export-file`
  */
 export function parseExportText(text: string, file: string, options: ExportReadOptions = {}): KubeObject[] {
+  return refuseDuplicates(locateExportText(text, file, options));
+}
+
+/** An object of an export and where it is, for messages. */
+interface Located {
+  readonly object: KubeObject;
+  readonly where: string;
+}
+
+/**
+ * Refuses an export that holds one object twice (in one file, or in two files of a folder): which copy
+ * counts would depend on their order.
+ */
+function refuseDuplicates(located: readonly Located[]): KubeObject[] {
+  const first = new Map<string, Located>();
+  for (const entry of located) {
+    const { apiVersion, kind, metadata } = entry.object;
+    const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+    const key = `${group}|${kind}|${metadata.namespace ?? ''}|${metadata.name}`;
+    const earlier = first.get(key);
+    if (earlier) {
+      const name = metadata.namespace ? `${metadata.namespace}/${metadata.name}` : metadata.name;
+      throw exportError(entry.where, `${kind} ${name} is in the export twice (${earlier.where} and ${entry.where}); expected each object once, since which copy counts would depend on their order`);
+    }
+    first.set(key, entry);
+  }
+  return located.map((l) => l.object);
+}
+
+function locateExportText(text: string, file: string, options: ExportReadOptions): Located[] {
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const values = parseDocuments(source, file, options.maxAliasCount ?? 50);
-  const objects: KubeObject[] = [];
+  // Before any check: a refusal of a later document must not print a Secret value of an earlier one.
+  rememberSecretsOf(values);
+  const objects: Located[] = [];
   const multi = values.length > 1;
   values.forEach((value, index) => {
     if (value === null || value === undefined) return;
@@ -59,12 +93,20 @@ export function parseExportText(text: string, file: string, options: ExportReadO
   if (objects.length === 0 && !values.some((v) => isList(v))) {
     throw exportError(file, `file ${file} holds no Kubernetes objects`);
   }
+  // A List proves its end (oc writes "kind: List" after the items); other documents end where the file does.
+  if (!isJson(source) && !source.endsWith('\n') && !isList(values[values.length - 1])) {
+    throw exportError(file, `file ${file} does not end with a line break, it looks truncated (oc and kubectl end every export with one)`);
+  }
   return objects;
 }
 
-function parseDocuments(source: string, file: string, maxAliasCount: number): unknown[] {
+function isJson(source: string): boolean {
   const trimmed = source.trimStart();
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+  return trimmed.startsWith('{') || trimmed.startsWith('[');
+}
+
+function parseDocuments(source: string, file: string, maxAliasCount: number): unknown[] {
+  if (isJson(source)) {
     // `oc get -o json`: plain JSON. On failure fall through to the YAML parser for a positioned error.
     try {
       return [JSON.parse(source)];
@@ -112,7 +154,7 @@ function typeName(value: unknown): string {
   return `YAML ${typeof value}`;
 }
 
-function collect(value: unknown, where: string, file: string, out: KubeObject[], topLevel: boolean): void {
+function collect(value: unknown, where: string, file: string, out: Located[], topLevel: boolean): void {
   if (!isPlainObject(value)) {
     throw exportError(file, `${where} is a ${typeName(value)}, not a Kubernetes object or List`);
   }
@@ -154,7 +196,7 @@ function collect(value: unknown, where: string, file: string, out: KubeObject[],
     const detail = missing.length === 3 ? 'is not a Kubernetes object (no apiVersion, kind or metadata.name)' : `has no ${missing.join(' and no ')}`;
     throw exportError(file, `${where}${label} ${detail}`);
   }
-  out.push(value as KubeObject);
+  out.push({ object: value as KubeObject, where });
 }
 
 /**
@@ -169,12 +211,12 @@ export async function readExport(path: string, options: ExportReadOptions = {}):
   } catch (err) {
     throw exportError(path, `cannot read ${path}: ${describeFsError(err)}`);
   }
-  if (!info.isDirectory()) return readExportFile(path, options);
+  if (!info.isDirectory()) return refuseDuplicates(readLocated(path, options));
   const files = await listFiles(path);
   if (files.length === 0) throw exportError(path, `folder ${path} holds no .yaml, .yml or .json files`);
-  const objects: KubeObject[] = [];
-  for (const file of files) objects.push(...(await readExportFile(file, options)));
-  return objects;
+  const objects: Located[] = [];
+  for (const file of files) objects.push(...readLocated(file, options));
+  return refuseDuplicates(objects);
 }
 
 /**
@@ -182,19 +224,22 @@ export async function readExport(path: string, options: ExportReadOptions = {}):
  * @throws LiveReadError of kind `export-file` naming the file
  */
 export async function readExportFile(file: string, options: ExportReadOptions = {}): Promise<KubeObject[]> {
+  return refuseDuplicates(readLocated(file, options));
+}
+
+function readLocated(file: string, options: ExportReadOptions): Located[] {
   const maxBytes = options.maxFileBytes ?? 64 * 1024 * 1024;
   let buffer: Buffer;
   try {
-    const info = await stat(file);
-    if (info.isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
-    if (info.size > maxBytes) throw exportError(file, `file ${file} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB`);
-    buffer = await readFile(file);
+    buffer = readBoundedFile(file, maxBytes);
   } catch (err) {
-    if (LiveReadError.isLiveReadError(err)) throw err;
+    if (err instanceof FileShapeError) {
+      throw exportError(file, err.reason === 'too-large' ? `file ${file} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB` : `file ${file} ${err.message}`);
+    }
     throw exportError(file, `cannot read file ${file}: ${describeFsError(err)}`);
   }
   if (buffer.includes(0)) throw exportError(file, `file ${file} is binary, not YAML or JSON`);
-  return parseExportText(buffer.toString('utf8'), file, options);
+  return locateExportText(buffer.toString('utf8'), file, options);
 }
 
 async function listFiles(root: string): Promise<string[]> {

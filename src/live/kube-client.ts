@@ -15,14 +15,25 @@ import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
+import { FileShapeError, readBoundedFile } from '../util/read-bounded-file.js';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Cluster, Context, User } from '@kubernetes/client-node';
-import { errorFromTransport, LiveReadError, RequestTimeoutError } from './kube-errors.js';
+import { rememberSecretValues } from '../redact/session.js';
+import { describeTarget, errorFromTransport, lead, LiveReadError, RequestTimeoutError } from './kube-errors.js';
 import type { KubeOperation } from './kube-errors.js';
 
 /** Default request timeout, like `kubectl --request-timeout` but finite. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** Largest answer accepted from the API server: a LIST page bigger than this is refused, not buffered. */
+export const DEFAULT_MAX_ANSWER_BYTES = 128 * 1024 * 1024;
+
+/** Largest total of the answers of one command (one client). */
+export const DEFAULT_MAX_COMMAND_BYTES = 1024 * 1024 * 1024;
+
+/** Longest time one command (one client) may spend talking to the API server. */
+export const DEFAULT_COMMAND_DEADLINE_MS = 10 * 60 * 1000;
 
 /** Where a pod finds its service-account credentials. */
 export const IN_CLUSTER_SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -49,6 +60,21 @@ export interface KubeClientOptions {
    * @default 30000
    */
   readonly timeoutMs?: number;
+  /**
+   * Largest answer accepted, in bytes (see {@link DEFAULT_MAX_ANSWER_BYTES}).
+   * @default 128 MiB
+   */
+  readonly maxAnswerBytes?: number;
+  /**
+   * Largest total of all answers, in bytes.
+   * @default 1 GiB
+   */
+  readonly maxCommandBytes?: number;
+  /**
+   * Time from the client's creation after which no request is sent or awaited any more, in milliseconds.
+   * @default 10 minutes
+   */
+  readonly commandDeadlineMs?: number;
   /**
    * Environment to read `KUBECONFIG`, `HOME` and `KUBERNETES_SERVICE_HOST/PORT` from.
    * @default process.env
@@ -94,12 +120,18 @@ function kubeconfigError(message: string, object: string): LiveReadError {
   return new LiveReadError({ kind: 'kubeconfig', object, message });
 }
 
+/** Largest kubeconfig file read (kubeconfigs with embedded certificates are a few KiB to a few hundred). */
+const MAX_KUBECONFIG_BYTES = 16 * 1024 * 1024;
+
 /** Loads one file; errors name the file and at most a line number, never the content. */
 function loadFile(path: string): KubeConfig {
   const kc = new KubeConfig();
   try {
-    kc.loadFromFile(path);
+    // What loadFromFile does, with a read bounded in size and refusing devices and FIFOs.
+    kc.loadFromString(readBoundedFile(path, MAX_KUBECONFIG_BYTES).toString('utf8'));
+    kc.makePathsAbsolute(dirname(path));
   } catch (err) {
+    if (err instanceof FileShapeError) throw kubeconfigError(`cannot read kubeconfig ${path}: it ${err.message}`, path);
     const e = err as { code?: unknown; mark?: { line?: number }; message?: unknown };
     if (e.code === 'ENOENT') throw kubeconfigError(`cannot read kubeconfig ${path}: the file does not exist`, path);
     if (e.code === 'EACCES' || e.code === 'EISDIR') throw kubeconfigError(`cannot read kubeconfig ${path}: ${String(e.code)}`, path);
@@ -277,11 +309,21 @@ export class KubeClient {
   public readonly timeoutMs: number;
   private readonly userAgent: string;
   private agent: http.Agent | undefined;
+  private readonly maxAnswerBytes: number;
+  private readonly maxCommandBytes: number;
+  private readonly deadline: number;
+  private readonly commandDeadlineMs: number;
+  /** Bytes of every answer so far. */
+  private receivedBytes = 0;
 
-  public constructor(config: ResolvedKubeConfig, options: Pick<KubeClientOptions, 'timeoutMs' | 'userAgent'> = {}) {
+  public constructor(config: ResolvedKubeConfig, options: Pick<KubeClientOptions, 'timeoutMs' | 'userAgent' | 'maxAnswerBytes' | 'maxCommandBytes' | 'commandDeadlineMs'> = {}) {
     this.config = config;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.userAgent = options.userAgent ?? 'threescale-migrate';
+    this.maxAnswerBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
+    this.maxCommandBytes = options.maxCommandBytes ?? DEFAULT_MAX_COMMAND_BYTES;
+    this.commandDeadlineMs = options.commandDeadlineMs ?? DEFAULT_COMMAND_DEADLINE_MS;
+    this.deadline = Date.now() + this.commandDeadlineMs;
     if (!(this.timeoutMs > 0)) throw new RangeError('timeoutMs must be a positive number of milliseconds');
   }
 
@@ -300,6 +342,7 @@ export class KubeClient {
    * @throws LiveReadError (`timeout`, `connection-refused`, `network`, `kubeconfig`) when no answer arrives
    */
   public async send(request: KubeRequest): Promise<KubeResponse> {
+    if (Date.now() >= this.deadline) throw this.boundError(request.operation, 'timeout', `the command has talked to ${this.server} for ${seconds(this.commandDeadlineMs)}, its limit`);
     const url = this.url(request);
     const options: https.RequestOptions = {
       method: request.method,
@@ -313,14 +356,22 @@ export class KubeClient {
     } catch (err) {
       throw this.credentialError(err);
     }
+    rememberCredentials(options.headers);
     // One agent per client: keeps connections alive between the LIST calls of one run.
     this.agent ??= options.agent as http.Agent | undefined;
     if (this.agent) options.agent = this.agent;
     try {
-      return await this.exchange(url, options, request.body);
+      return await this.exchange(url, options, request.body, request.operation);
     } catch (err) {
+      if (LiveReadError.isLiveReadError(err)) throw err;
       throw errorFromTransport(request.operation, err, { server: this.server, timeoutMs: this.timeoutMs });
     }
+  }
+
+  /** A refusal of an answer or request beyond one of the command's bounds (exit 2, like any read error). */
+  private boundError(op: KubeOperation, kind: 'timeout' | 'bad-response', why: string): LiveReadError {
+    const expected = kind === 'timeout' ? 'an API server that answers the whole command in that time' : 'a smaller answer, or a namespace with fewer or smaller objects';
+    return new LiveReadError({ kind, object: describeTarget(op), message: `${lead(op)}: ${why}; expected ${expected}` });
   }
 
   /** Closes idle keep-alive connections. */
@@ -349,7 +400,7 @@ export class KubeClient {
     return kubeconfigError(`cannot obtain credentials for context ${this.config.context}${firstLine ? `: ${firstLine}` : ''}`, this.config.context);
   }
 
-  private exchange(url: URL, options: https.RequestOptions, body: string | undefined): Promise<KubeResponse> {
+  private exchange(url: URL, options: https.RequestOptions, body: string | undefined, op: KubeOperation): Promise<KubeResponse> {
     const transport = url.protocol === 'http:' ? http : https;
     return new Promise<KubeResponse>((resolve, reject) => {
       let settled = false;
@@ -361,7 +412,22 @@ export class KubeClient {
       };
       const req = transport.request(url, options, (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let answerBytes = 0;
+        res.on('data', (chunk: Buffer) => {
+          answerBytes += chunk.length;
+          this.receivedBytes += chunk.length;
+          const over =
+            answerBytes > this.maxAnswerBytes
+              ? `the answer is larger than ${mebibytes(this.maxAnswerBytes)}, the limit of one answer`
+              : this.receivedBytes > this.maxCommandBytes
+                ? `the answers of this command add up to more than ${mebibytes(this.maxCommandBytes)}, its limit`
+                : undefined;
+          if (over === undefined) chunks.push(chunk);
+          else {
+            finish(() => reject(this.boundError(op, 'bad-response', over)));
+            req.destroy();
+          }
+        });
         res.on('error', (err) => finish(() => reject(err)));
         res.on('aborted', () => finish(() => reject(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' }))));
         res.on('end', () =>
@@ -374,13 +440,41 @@ export class KubeClient {
           ),
         );
       });
-      const timer = setTimeout(() => {
-        finish(() => reject(new RequestTimeoutError()));
-        req.destroy();
-      }, this.timeoutMs);
+      const remaining = this.deadline - Date.now();
+      const timer = setTimeout(
+        () => {
+          finish(() => reject(remaining < this.timeoutMs ? this.boundError(op, 'timeout', `the command has talked to ${this.server} for ${seconds(this.commandDeadlineMs)}, its limit`) : new RequestTimeoutError()));
+          req.destroy();
+        },
+        Math.max(1, Math.min(this.timeoutMs, remaining)),
+      );
       req.on('error', (err) => finish(() => reject(err)));
       if (body !== undefined) req.write(body);
       req.end();
     });
   }
+}
+
+function mebibytes(bytes: number): string {
+  return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`;
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
+/**
+ * The credential the request carries (a bearer token from the kubeconfig, an exec plugin or the service
+ * account; a basic user:password) is a secret of this run like a Secret value: masked if anything echoes it.
+ */
+function rememberCredentials(headers: https.RequestOptions['headers']): void {
+  const value = headers && !Array.isArray(headers) ? (headers as Record<string, unknown>)['Authorization'] ?? (headers as Record<string, unknown>)['authorization'] : undefined;
+  if (typeof value !== 'string') return;
+  const [scheme = '', credential = ''] = value.split(/\s+/, 2);
+  const values = [Buffer.from(credential, 'utf8')];
+  if (/^basic$/i.test(scheme)) {
+    const decoded = Buffer.from(credential, 'base64').toString('utf8');
+    values.push(Buffer.from(decoded, 'utf8'), Buffer.from(decoded.slice(decoded.indexOf(':') + 1), 'utf8'));
+  }
+  rememberSecretValues(values);
 }

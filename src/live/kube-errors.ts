@@ -9,6 +9,7 @@
  * replaced by `"…"`. Request bodies, headers and tokens are never put into an error.
  */
 import { UserError } from '../errors.js';
+import { cutWithoutSplittingSecrets, protectText } from '../redact/session.js';
 import { isPlainObject, parseApiVersion } from './object-type.js';
 
 /** What went wrong, in categories a CLI can map to advice. */
@@ -153,7 +154,8 @@ export function describeTarget(op: KubeOperation): string {
   return `${what}${where}`;
 }
 
-function lead(op: KubeOperation): string {
+/** The start of every message about an operation: "cannot list Deployments in namespace 3scale" and the like. */
+export function lead(op: KubeOperation): string {
   return op.verb === 'discover' ? `cannot read ${describeTarget(op)}` : `cannot ${op.verb} ${describeTarget(op)}`;
 }
 
@@ -197,13 +199,14 @@ function parseStatusBody(body: unknown): StatusBody {
  * capped, so that no echoed value (a password in an invalid Secret, a token in a URL) survives.
  */
 export function sanitizeServerMessage(message: string, maxLength = 160): string {
-  const masked = message
+  // Secret values read by this run first, whole: the quote and URL rules could cut one and leave part of it.
+  const masked = protectText(message)
     .replace(/"(?:[^"\\]|\\.)*"/g, '"…"')
     .replace(/'(?:[^'\\]|\\.)*'/g, "'…'")
     .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"']+/gi, '<url>')
     .replace(/\s+/g, ' ')
     .trim();
-  return masked.length > maxLength ? `${masked.slice(0, maxLength - 1)}…` : masked;
+  return cutWithoutSplittingSecrets(masked, maxLength);
 }
 
 const CAUSE_WORDS: Readonly<Record<string, string>> = {

@@ -15,9 +15,10 @@ import { apiPrefix, ApiDiscovery } from './api-discovery.js';
 import type { ApiResource } from './api-discovery.js';
 import { KubeClient } from './kube-client.js';
 import type { KubeClientOptions } from './kube-client.js';
-import { badResponseError, CLUSTER_LEVEL_ERROR_KINDS, errorFromStatus, LiveReadError } from './kube-errors.js';
+import { badResponseError, CLUSTER_LEVEL_ERROR_KINDS, describeTarget, errorFromStatus, lead, LiveReadError } from './kube-errors.js';
 import type { KubeOperation } from './kube-errors.js';
 import { isPlainObject } from './object-type.js';
+import { rememberSecretsOf } from '../redact/secret-values.js';
 import type { KubeObject, ObjectTypeRef } from './object-type.js';
 
 /** Pass as `ObjectTypeRef.namespace` to list a namespaced kind across all namespaces. */
@@ -111,6 +112,14 @@ interface PlannedList {
   readonly resource: ApiResource;
   readonly namespace: string | undefined;
 }
+
+/** A LIST the server pages without end (or beyond the bound): refused in one sentence, like a bad answer. */
+function pagingError(op: KubeOperation, why: string): LiveReadError {
+  return new LiveReadError({ kind: 'bad-response', status: 200, object: describeTarget(op), message: `${lead(op)}: ${why}; expected a list that ends` });
+}
+
+/** Most pages one LIST may take (with the default page size, half a million objects). */
+const MAX_PAGES = 1000;
 
 const SERVER_SET_METADATA = ['resourceVersion', 'uid', 'creationTimestamp', 'managedFields', 'generation', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
 
@@ -229,7 +238,9 @@ export class LiveReader {
     if (res.status === 200 || res.status === 201) {
       const parsed = parseJson(res.body);
       if (!isPlainObject(parsed) || !isPlainObject(parsed.metadata)) return this.refusal(badResponseError(op, res.status, 'non-object content'));
-      return { ok: true, object: withTypeMeta(parsed, resource), created: res.status === 201 };
+      const object = withTypeMeta(parsed, resource);
+      rememberSecretsOf([object]);
+      return { ok: true, object, created: res.status === 201 };
     }
     return this.refusal(errorFromStatus(op, res.status, res.body));
   }
@@ -263,7 +274,9 @@ export class LiveReader {
     const items: KubeObject[] = [];
     let resourceVersion: string | undefined;
     let continueToken: string | undefined;
+    const tokens = new Set<string>();
     do {
+      if (tokens.size >= MAX_PAGES) return this.listFailure(ref, pagingError(op, `the list has more than ${MAX_PAGES} pages of ${this.pageSize} objects, the limit of one list`));
       const res = await this.client.send({
         method: 'GET',
         path: collectionPath(resource, namespace),
@@ -284,7 +297,11 @@ export class LiveReader {
       const meta = isPlainObject(list.metadata) ? list.metadata : {};
       resourceVersion = typeof meta.resourceVersion === 'string' ? meta.resourceVersion : undefined;
       continueToken = typeof meta.continue === 'string' && meta.continue !== '' ? meta.continue : undefined;
+      if (continueToken !== undefined && tokens.has(continueToken)) return this.listFailure(ref, pagingError(op, 'the server repeated a continue token it had given before, so the list would never end'));
+      if (continueToken !== undefined) tokens.add(continueToken);
     } while (continueToken);
+    // Every Secret read is masked by value in whatever the command prints (src/redact/).
+    rememberSecretsOf(items);
     return { ok: true, ref, resource, items, resourceVersion };
   }
 

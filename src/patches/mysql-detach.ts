@@ -38,6 +38,7 @@ const RESOURCE_BY_KIND: Record<DetachedObject['kind'], string> = {
   PersistentVolumeClaim: 'persistentvolumeclaim',
   ConfigMap: 'configmap',
   Service: 'service',
+  ServiceAccount: 'serviceaccount',
 };
 
 /**
@@ -67,6 +68,9 @@ export function defaultDetachObjects(plan: Plan): DetachedObject[] {
     { kind: 'ConfigMap', name: 'mysql-extra-conf', labels, apiManagerOwnerIndex: 0 },
     { kind: 'ConfigMap', name: 'mysql-main-conf', labels, apiManagerOwnerIndex: 0 },
     { kind: 'Service', name: 'system-mysql', labels, apiManagerOwnerIndex: 0 },
+    // system-mysql runs as ServiceAccount amp, which the operator owns (ownerReference, no labels): deleting
+    // the APIManager would garbage-collect it, and the MySQL pod could not be created again.
+    { kind: 'ServiceAccount', name: 'amp', apiManagerOwnerIndex: 0 },
   ];
 }
 

@@ -26,7 +26,7 @@ import {
 } from '../plan/plan-facts.js';
 import { CHANNEL_2_15, type Plan } from '../plan/plan-schema.js';
 import { type VersionCheckStage, versionCheckJobs } from '../preflight/version-check-plan.js';
-import { MIN_OPENSHIFT, versionRequirements } from '../preflight/version-requirements.js';
+import { SUPPORTED_OPENSHIFT_TEXT, versionRequirements } from '../preflight/version-requirements.js';
 import type { PhaseDefinition, Procedure } from './phase.js';
 
 /**
@@ -76,9 +76,50 @@ function rdbSeedSteps(plan: Plan, role: RedisRole): string[] {
     `1. \`oc -n ${ns} run ${pod} --restart=Never --image=${image} --overrides='${overrides}'\``,
     `2. \`oc -n ${ns} cp ${pod}:${n.mountPath}/${n.file} ./${n.file}\`, check \`sha256sum ${n.file}\` against the sha256 in \`oc -n ${ns} get configmap threescale-migrate-evidence -o jsonpath='{.data.${n.job}\\.result}'\`, then \`oc -n ${ns} delete pod ${pod}\``,
     `3. \`aws s3 cp ./${n.file} s3://<bucket>/<folder>/${n.file}\` and grant ElastiCache read access to the object (AWS: "Seeding a new node-based cluster with an externally created backup", steps 2 and 3)`,
-    `4. create the ElastiCache (Redis OSS) cluster from it, \`--snapshot-arns arn:aws:s3:::<bucket>/<folder>/${n.file}\`, with the old server's major.minor version, cluster mode disabled (3scale uses several databases), no in-transit encryption and no AUTH token (3scale 2.15 speaks neither TLS nor AUTH to ElastiCache, which allows AUTH only with TLS), reachable from the cluster at ${m.host}:${m.port}`,
+    `4. create the ElastiCache cluster from it, \`--snapshot-arns arn:aws:s3:::<bucket>/<folder>/${n.file}\`, ${redisEngineAdvice(plan)}, cluster mode disabled (3scale uses several databases), no in-transit encryption and no AUTH token (3scale 2.15 speaks neither TLS nor AUTH to ElastiCache, which allows AUTH only with TLS), reachable from the cluster at ${m.host}:${m.port}`,
     `5. promote load-redis: Job check-seeded-redis checks that the liveness-probe key of the old server arrived`,
   ];
+}
+
+/**
+ * What the MySQL detach Job does for this plan, read from the steps it renders (the plan's detach list,
+ * discovered or the operator's defaults): each object with its removals, or that no Job is rendered.
+ */
+function detachSummary(plan: Plan): string {
+  const steps = mysqlDetachSteps(plan);
+  if (steps.length === 0) {
+    return 'no detach Job: spec.systemDatabase.detach records no APIManager ownerReference and no 3scale label on the MySQL objects, so nothing is removed (check that the operator does not own them: deleting the APIManager would delete what it owns)';
+  }
+  const byObject = new Map<string, { owner: boolean; labels: number; podLabels: number }>();
+  for (const step of steps) {
+    const key = `${step.kind} ${step.name}`;
+    const entry = byObject.get(key) ?? { owner: false, labels: 0, podLabels: 0 };
+    if (step.removedPath.startsWith('/metadata/ownerReferences/')) entry.owner = true;
+    else if (step.removedPath.startsWith('/spec/template/')) entry.podLabels += 1;
+    else entry.labels += 1;
+    byObject.set(key, entry);
+  }
+  const parts = [...byObject].map(([object, e]) => {
+    const what = [e.owner ? 'the APIManager ownerReference' : '', e.labels ? `${e.labels} label${e.labels === 1 ? '' : 's'}` : '', e.podLabels ? `${e.podLabels} pod template label${e.podLabels === 1 ? '' : 's'}` : ''].filter(Boolean);
+    return `${object} (${what.join(', ')})`;
+  });
+  return `Job detach-system-mysql removes, each removal guarded by a JSON patch test, from ${parts.join(', ')}: ${steps.length} removal${steps.length === 1 ? '' : 's'} (spec.systemDatabase.detach; any other object stays as it is)`;
+}
+
+/**
+ * How charts/scripts/redis-aof-rewrite.sh (AOF_METHOD=auto, the default the Job keeps) writes the AOF;
+ * test/phases/phase-wording.test.ts checks the script still does this.
+ */
+export const AOF_SWITCH = 'switches AOF on at runtime with CONFIG SET appendonly yes (which starts the rewrite and logs every later write; BGREWRITEAOF only when CONFIG is refused or AOF is already on)';
+
+/**
+ * The engine version of a managed Redis: the vendor has the Redis 7 upgrade done before the move to AWS
+ * (seed 6.1) and the versions matching; a 2.15 install runs Redis 6, whose RDB loads into a newer server,
+ * and a 6.x target would fail the 2.16 minimum after a migration that looks successful.
+ */
+function redisEngineAdvice(plan: Plan): string {
+  const r = versionRequirements(plan.spec.preflight.versionRequirements);
+  return `with an engine version of at least Redis ${r.minimum.redis} (the 2.16 minimum, ${r.policy} requirements; never the 2.15 server's Redis 6.x, which the 2.16 upgrade refuses; an RDB loads into the same or a newer Redis, never an older one; seed 6.1 has the Redis 7 upgrade done first)`;
 }
 
 /** One line per version-check Job of a stage: what it asks and what fails it. */
@@ -170,7 +211,15 @@ const scaleDown: PhaseDefinition = {
   chart: () => import('../../charts/scale-down-chart.js'),
   rollback: {
     title: 'start 3scale and the operator again',
-    describe: (plan) => ['the 3scale Deployments back to their captured replica counts', `operator ${op(plan)} back to 1 replica`],
+    describe: (plan) => [
+      'the 3scale Deployments back to their captured replica counts',
+      `operator ${op(plan)} back to 1 replica`,
+      ...(copiesData(plan)
+        ? [
+            '3scale writes to the old databases again: when the migration is retried, the copy Jobs find their source changed since their copy and refuse to overwrite it; set spec.jobs.resetTarget: true in the plan for the retry (each Job then removes only what its own evidence proves it created, and copies again)',
+          ]
+        : []),
+    ],
     chart: () => import('../../charts/scale-up-chart.js'),
   },
 };
@@ -183,7 +232,7 @@ const copyData: PhaseDefinition = {
   applies: copiesData,
   describe: (plan) => {
     const out: string[] = [];
-    if (postgresqlMove(plan)) out.push('Job copy-system-database streams pg_dump of system-postgresql into pg_restore on the new server');
+    if (postgresqlMove(plan)) out.push('Job copy-system-database streams pg_dump of system-postgresql into pg_restore on the new server and proves the copy equal: sha256 of the ordered rows of every table, sequences, large objects, schema, database and role settings, grants');
     for (const role of redisMoves(plan)) out.push(`Job copy-${role}-redis fetches the RDB of ${redisNames(role).oldDeployment} into the volume of ${redisNames(role).deployment}`);
     const db = managedSystemDatabase(plan);
     if (db?.kind === 'postgresql') out.push(`Job copy-system-database streams pg_dump of system-postgresql into pg_restore --no-owner --no-acl on the managed server ${db.server.host}:${db.server.port}/${db.server.databaseName}`);
@@ -210,7 +259,7 @@ const loadRedis: PhaseDefinition = {
       out.push(
         `${redisList(plan)} to 1 replica (restore mode: loads dump.rdb)`,
         `the old ${redisMoves(plan).map((r) => redisNames(r).oldDeployment).join(' and ')} to 0 replicas`,
-        'Job aof-rewrite-<role>-redis waits for the load, runs BGREWRITEAOF and waits for aof_rewrite_in_progress:0',
+        `Job aof-rewrite-<role>-redis waits for the load, ${AOF_SWITCH} and waits for aof_rewrite_in_progress:0`,
       );
     }
     if (rdbExports(plan).length) {
@@ -278,9 +327,7 @@ const cutover: PhaseDefinition = {
     if (postgresqlMove(plan)) out.push(`the old ${POSTGRESQL_NAMES.oldDeployment} to 0 replicas`);
     const oldManaged = oldManagedServers(plan);
     if (oldManaged.length) out.push(`the old ${oldManaged.join(', ')} to 0 replicas (their data is on the managed servers now)`);
-    if (mysqlKeptInPlace(plan)) {
-      out.push('Job detach-system-mysql removes the APIManager ownerReference and the 3scale labels from system-mysql (and its pod template), mysql-storage, mysql-extra-conf, mysql-main-conf and Service system-mysql, each removal guarded by a JSON patch test');
-    }
+    if (mysqlKeptInPlace(plan)) out.push(detachSummary(plan));
     return out;
   },
   expects: (plan) => [
@@ -379,7 +426,7 @@ const upgrade: PhaseDefinition = {
       );
     }
     const r = versionRequirements(plan.spec.preflight.versionRequirements);
-    out.push(`OpenShift ${MIN_OPENSHIFT} or later, the System database not Oracle, and the servers at PostgreSQL ${r.minimum.postgresql} / MySQL ${r.minimum.mysql} / Redis ${r.minimum.redis} or later (${r.policy} requirements)`);
+    out.push(`OpenShift ${SUPPORTED_OPENSHIFT_TEXT}, the System database not Oracle, and the servers at PostgreSQL ${r.minimum.postgresql} / MySQL ${r.minimum.mysql} / Redis ${r.minimum.redis} or later (${r.policy} requirements)`);
     out.push('every preflight check passes: diff and status list them and keep this phase blocked while one fails');
     return out;
   },

@@ -129,6 +129,9 @@ const apiManager: Phase = {
       `APIManager ${t.apiManagerName} in ${t.namespace}: wildcardDomain ${t.wildcardDomain}, tenant ${t.tenantName}, resourceRequirementsEnabled ${t.resourceRequirementsEnabled}, externalComponents system.database, system.redis and backend.redis true, file storage ${fs.kind === 's3' ? `S3 (Secret ${fs.configurationSecretName}${fs.sts?.enabled ? ', STS' : ''})` : `PVC on ${fs.storageClassName ?? 'the default class'}`}`,
       `zync then creates the Routes: ${routeHosts(plan).map((r) => r.host).join(', ')}`,
     );
+    if (fs.kind === 'pvc' && fs.accessMode === 'ReadWriteOnce') {
+      out.push(`system-sidekiq scheduled on the node of system-app (spec.system.sidekiqSpec.affinity, required pod affinity by kubernetes.io/hostname): the ReadWriteOnce ${SYSTEM_STORAGE_PVC} attaches to one node and both mount it`);
+    }
     return out;
   },
   expects: (plan) => [

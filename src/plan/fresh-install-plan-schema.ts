@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { once } from '../util/once.js';
-import { gitopsSchema, image, jobsSchema, namespaceName, objectName, PLAN_API_VERSION, quantity, resources } from './plan-schema.js';
+import { gitopsSchema, image, jobsSchema, labelValue, namespaceName, objectName, PLAN_API_VERSION, resources, storageSize } from './plan-schema.js';
 
 /**
  * The plan file of a fresh self-hosted 3scale 2.16 install (kind FreshInstallPlan, procedure fresh-install):
@@ -34,7 +34,7 @@ const storageClass = () =>
 /** A volume of the plan: size, class (one of spec.storageClasses) and access mode. */
 const volume = (defaultSize: string, defaultMode: z.infer<ReturnType<typeof accessMode>>) =>
   z.strictObject({
-    size: z._default(quantity, defaultSize),
+    size: z._default(storageSize, defaultSize),
     /** One of spec.storageClasses. @default the class marked default there */
     storageClassName: z.optional(objectName),
     accessMode: z._default(accessMode(), defaultMode),
@@ -109,7 +109,7 @@ function buildFreshInstallPlanSchema() {
         /** Root domain of the Routes zync creates (`<tenant>-admin.<wildcardDomain>`, ...). */
         wildcardDomain: z.string().check(z.regex(HOSTNAME, { message: 'a DNS domain such as apps.cluster.example.com' })),
         tenantName: z._default(z.string().check(z.regex(/^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/, { message: 'a tenant name of lower-case letters, digits and "-"' })), '3scale'),
-        appLabel: z._default(z.string().check(z.maxLength(63)), '3scale-api-management'),
+        appLabel: z._default(labelValue, '3scale-api-management'),
         /** The APIManager's own switch: false drops every request and limit (evaluation clusters). @default true */
         resourceRequirementsEnabled: z._default(z.boolean(), true),
         /** Replicas of system-app and system-sidekiq, the two Deployments that mount the file storage. @default 1 each */

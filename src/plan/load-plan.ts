@@ -1,7 +1,7 @@
-import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename } from 'node:path';
 import { UserError } from '../errors.js';
+import { FileShapeError, readBoundedFile } from '../util/read-bounded-file.js';
 import { toStableJson } from '../util/stable-json.js';
 import { type AnyPlan, isMigrationPlan, type PlanBase } from './plan-base.js';
 import { PLAN_KINDS } from './plan-kinds.js';
@@ -24,20 +24,16 @@ export interface LoadedPlan<P extends PlanBase = AnyPlan> {
   readonly sha256: string;
 }
 
-/** Plan files are small; anything bigger is not a plan (and is refused before parsing). */
+/** Plan files are small; anything bigger is not a plan (and is refused before parsing, after reading at most one byte more). */
 const MAX_PLAN_BYTES = 1024 * 1024;
 
 /** Reads, parses and validates a plan file; every failure is one sentence naming the file and field. */
 export function loadPlanFile(path: string): LoadedPlan {
   let bytes: Buffer;
   try {
-    const size = statSync(path).size;
-    if (size > MAX_PLAN_BYTES) {
-      throw new UserError(`${path}: the plan file is ${size} bytes; expected a plan file of at most ${MAX_PLAN_BYTES} bytes.`);
-    }
-    bytes = readFileSync(path);
+    bytes = readBoundedFile(path, MAX_PLAN_BYTES);
   } catch (err) {
-    if (UserError.isUserError(err)) throw err;
+    if (err instanceof FileShapeError) throw new UserError(`${path}: ${err.message}; expected a plan file such as migration.yaml of at most ${MAX_PLAN_BYTES} bytes.`);
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : 'it cannot be read';
     throw new UserError(`${path}: cannot read the plan file (${why}); expected a readable migration.yaml.`);

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { tryParseQuantity } from '../diff/quantity.js';
 import { once } from '../util/once.js';
 import { DEFAULT_OPERATOR_DEPLOYMENT, THREESCALE_DEPLOYMENTS } from './deployments.js';
 
@@ -21,8 +22,8 @@ export const PLAN_KIND = 'MigrationPlan';
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** DNS-1123 subdomain: Deployment and APIManager names. */
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-/** A Kubernetes quantity, as the API server accepts it. */
-const QUANTITY = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
+/** A label value: at most 63 characters, alphanumerics at both ends, `-`, `_` and `.` between. */
+const LABEL_VALUE = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 /** An image reference: registry/repository[:tag][@digest], no spaces, no scheme. */
 const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 
@@ -41,7 +42,26 @@ export const objectName = z.string().check(
   z.regex(DNS1123_SUBDOMAIN, { message: 'a DNS-1123 subdomain (lower-case letters, digits, "-" and ".")' }),
 );
 
-export const quantity = z.string().check(z.regex(QUANTITY, { message: 'a Kubernetes quantity such as 10Gi, 512Mi or 250m' }));
+/**
+ * A Kubernetes quantity, read by the same exact parser diff uses (the grammar of the API server: `1.5Gi`,
+ * `250m`, `1e3`; not `1.2.3Gi` or `1Ki5`), and at least `min` (exclusive when `above`).
+ */
+const quantityAtLeast = (min: bigint, above: boolean, message: string) =>
+  z.string().check(
+    z.refine((text) => {
+      const q = tryParseQuantity(text);
+      return q !== undefined && (above ? q.nanos > min : q.nanos >= min);
+    }, { message }),
+  );
+
+/** A Kubernetes quantity of 0 or more: CPU and memory requests and limits. */
+export const quantity = quantityAtLeast(0n, false, 'a Kubernetes quantity of 0 or more such as 512Mi or 250m');
+
+/** A storage size: a Kubernetes quantity above 0 (the API server refuses a claim of 0 or less). */
+export const storageSize = quantityAtLeast(0n, true, 'a storage size above 0 such as 10Gi or 512Mi');
+
+/** A label value (`spec.appLabel` becomes the `app` label of every pod). */
+export const labelValue = z.string().check(z.maxLength(63, { message: 'a label value of at most 63 characters' }), z.regex(LABEL_VALUE, { message: 'a label value (letters, digits, "-", "_" and ".", starting and ending with a letter or digit)' }));
 
 export const image = z
   .string()
@@ -67,7 +87,7 @@ export const resources = z.strictObject({
 
 export const storage = z.strictObject({
   /** Requested size of the new PVC. */
-  size: z.optional(quantity),
+  size: z.optional(storageSize),
   /** Storage class of the new PVC; absent means the cluster default. */
   storageClassName: z.optional(objectName),
   /** Access mode of the new PVC. @default ReadWriteOnce */
@@ -194,7 +214,7 @@ const managedSystemRedis = () =>
 /** Labels and ownerReferences found on one object the MySQL keep-in-place path detaches. */
 const detachedObject = () =>
   z.strictObject({
-    kind: z.enum(['Deployment', 'DeploymentConfig', 'PersistentVolumeClaim', 'ConfigMap', 'Service']),
+    kind: z.enum(['Deployment', 'DeploymentConfig', 'PersistentVolumeClaim', 'ConfigMap', 'Service', 'ServiceAccount']),
     name: objectName,
     /** Keys of the 3scale labels present on `metadata.labels` (only these are removed). */
     labels: z.optional(z.record(z.string().check(z.maxLength(317)), z.string().check(z.maxLength(63)))),
@@ -219,7 +239,7 @@ const postgresqlDatabase = () =>
     databaseName: z._default(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { message: 'a PostgreSQL database name' })), 'system'),
     storage: z.prefault(storage, {}),
     resources: z.optional(resources),
-    /** Parallel restore jobs; above 1 the copy Job dumps to a scratch volume first (a pipe cannot be restored in parallel). */
+    /** Parallel copy jobs; above 1 the copy Job copies that many tables at a time from one snapshot and builds the indexes in parallel (1: one pg_dump | pg_restore stream). */
     copyParallelism: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(32)), 1),
   });
 
@@ -317,6 +337,12 @@ export const jobsSchema = z.prefault(
     mysqlImage: z._default(image, 'registry.redhat.io/rhel9/mysql-80'),
     /** Seconds a Job may run before it is failed. @default 3600 */
     activeDeadlineSeconds: z._default(z.number().check(z.int(), z.minimum(60), z.maximum(86_400)), 3600),
+    /**
+     * Lets a copy Job empty its target before copying again (the Jobs' `TARGET_RESET`), when a rerun finds the
+     * source changed since its copy (a retry after a rollback): only what the Job's own evidence proves it
+     * created is removed; anything else is refused by name. @default false
+     */
+    resetTarget: z._default(z.boolean(), false),
   }),
   {},
 );
@@ -328,17 +354,22 @@ export const jobsSchema = z.prefault(
 export const gitopsSchema = (firstPhase: string) =>
   z.prefault(
     z.strictObject({
-      /** Git repository the synthesized folder is committed to (Argo CD source). */
-      repoURL: z._default(z.string().check(z.minLength(1), z.maxLength(2048)), 'https://git.example.com/platform/gitops.git'),
+      /** Git repository the synthesized folder is committed to (Argo CD source); required by `synth --gitops argocd`. */
+      repoURL: z.optional(
+        z.string().check(z.minLength(1), z.maxLength(2048), z.regex(/^[^\s\p{Cc}]+$/u, { message: 'a Git repository URL without spaces such as https://git.example.com/platform/gitops.git' })),
+      ),
       /** Branch or tag. @default main */
       targetRevision: z._default(z.string().check(z.minLength(1), z.maxLength(255)), 'main'),
-      /** Where the synthesized output folder lives inside that repository. @default dist */
-      path: z._default(
-        z.string().check(z.regex(/^[A-Za-z0-9._/-]+$/, { message: 'a relative repository path such as clusters/prod/3scale-migration' }), z.maxLength(1024)),
-        'dist',
-      ),
+      /** Where the synthesized output folder lives inside that repository. @default synth's --out, relative to the root of the Git repository holding it */
+      path: z.optional(z.string().check(z.regex(/^[A-Za-z0-9._/-]+$/, { message: 'a relative repository path such as clusters/prod/3scale-migration' }), z.maxLength(1024))),
       /** The phase the GitOps engine applies; advancing the run is changing this one value. @default the procedure's first phase */
       targetPhase: z._default(z.string().check(z.regex(/^(rollback\/)?[a-z0-9-]+$/, { message: 'a phase id such as scale-down, or rollback/<phase id>' })), firstPhase),
+      /**
+       * The engine that applies the folders: the wiring `synth` renders when `--gitops` is not given, and the
+       * field manager `diff` and `status` dry-run under when `--field-manager` is not given (argocd:
+       * argocd-controller, flux: kustomize-controller, none: threescale-migrate). @default none
+       */
+      engine: z.optional(z.enum(['none', 'argocd', 'flux'])),
       argocd: z.prefault(
         z.strictObject({
           /** Namespace of Argo CD (OpenShift GitOps: openshift-gitops). */
@@ -378,7 +409,7 @@ function buildMigrationPlanSchema() {
         namespace: namespaceName,
         apiManagerName: objectName,
         /** `spec.appLabel` of the APIManager. @default 3scale-api-management */
-        appLabel: z._default(z.string().check(z.maxLength(63)), '3scale-api-management'),
+        appLabel: z._default(labelValue, '3scale-api-management'),
         /** 3scale release found (`apps.3scale.net/apimanager-threescale-version`), e.g. 2.15.5. */
         version: z.optional(z.string().check(z.regex(/^\d+\.\d+(\.\d+)?$/, { message: 'a 3scale version such as 2.15.5' }))),
         /**

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { once } from '../util/once.js';
-import { gitopsSchema, image, jobsSchema, namespaceName, objectName, PLAN_API_VERSION } from './plan-schema.js';
+import { gitopsSchema, image, jobsSchema, labelValue, namespaceName, objectName, PLAN_API_VERSION } from './plan-schema.js';
 
 /**
  * The plan file of the template-era upgrade (`kind: TemplateUpgradePlan`): a 3scale 2.5 installed from the
@@ -52,7 +52,7 @@ const deploymentConfigRecord = () =>
     /** `spec.triggers`, in order. @default none */
     triggers: z._default(z.array(triggerRecord()), []),
     /** Value of the `AMP_RELEASE` variable of the first container, when it has one (system-app). */
-    ampRelease: z.optional(z.string().check(z.maxLength(32))),
+    ampRelease: z.optional(z.string().check(z.maxLength(32), z.regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, { message: 'a release such as "2.5" (letters, digits, ".", "_", "+" and "-")' }))),
   });
 
 /** One ImageStream tag as found. */
@@ -104,7 +104,11 @@ const images = () =>
 const serviceDeploymentOption = () =>
   z.strictObject({
     /** Admin portal URL of the tenant owning the service, e.g. https://acme-admin.apps.example.com. */
-    tenantUrl: z.string().check(z.regex(/^https?:\/\/[^\s/?#]+$/, { message: 'a tenant admin URL such as https://acme-admin.apps.example.com (scheme and host only)' })),
+    tenantUrl: z.string().check(
+      z.regex(/^https:\/\/[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?(:\d{1,5})?$/, {
+        message: 'an https tenant admin URL such as https://acme-admin.apps.example.com (scheme, host and port only; no http:// and no user@, the access token goes with the request)',
+      }),
+    ),
     /** Service id. */
     serviceId: z.number().check(z.int(), z.minimum(1)),
     /** `self_managed` for gateways outside OpenShift or on a custom route, `hosted` otherwise. */
@@ -145,7 +149,7 @@ function buildTemplateUpgradePlanSchema() {
       threescale: z.strictObject({
         namespace: namespaceName,
         /** The `app` label of the pods (template parameter APP_LABEL), taken from backend-listener. */
-        appLabel: z.string().check(z.maxLength(63), z.regex(/^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/, { message: 'a label value' })),
+        appLabel: labelValue,
         /** `THREESCALE_SUPERDOMAIN` of ConfigMap system-environment (template parameter WILDCARD_DOMAIN). */
         wildcardDomain: z.string().check(z.minLength(1), z.maxLength(253), z.regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { message: 'a DNS domain such as apps.example.com' })),
         /** `importPolicy.insecure` of the amp-system ImageStream's first tag (template parameter IMAGESTREAM_TAG_IMPORT_INSECURE). */

@@ -5,7 +5,7 @@ import { CHANNEL_2_15, type Plan } from '../plan/plan-schema.js';
 import type { SourceListing } from '../status/live-source.js';
 import { EVIDENCE_CONFIGMAP } from '../status/evidence.js';
 import { replacedServers, type VersionCheckServer, versionCheckJobName, versionCheckJobs } from './version-check-plan.js';
-import { meetsMinimum, MIN_OPENSHIFT, versionRequirements } from './version-requirements.js';
+import { meetsMinimum, openshiftSupport, SUPPORTED_OPENSHIFT_TEXT, versionRequirements } from './version-requirements.js';
 
 /**
  * The checks of seed chapters 1 and 2 before the move to 3scale 2.16, evaluated against what the cluster (or
@@ -115,7 +115,7 @@ function unknown(base: Pick<PreflightCheck, 'id' | 'title' | 'needed' | 'source'
 }
 
 function openshiftCheck(ctx: Context): PreflightCheck {
-  const base = { id: 'openshift-version', title: 'OpenShift version', needed: `${MIN_OPENSHIFT} or later`, source: 'ClusterVersion version: status.desired.version', fixedBy: null };
+  const base = { id: 'openshift-version', title: 'OpenShift version', needed: `${SUPPORTED_OPENSHIFT_TEXT} (the versions chapter 1 lists)`, source: 'ClusterVersion version: status.desired.version', fixedBy: null };
   const r = read(ctx.lookup, CLUSTER_VERSION, ctx.mode);
   if (!r.ok) return unknown(base, r.why);
   const cv = r.items.find((o) => o.metadata.name === 'version');
@@ -124,9 +124,9 @@ function openshiftCheck(ctx: Context): PreflightCheck {
   const completed = Array.isArray(history) ? history.find((h) => get(h, 'state') === 'Completed') : undefined;
   const version = str(get(cv, 'status', 'desired', 'version')) ?? str(get(completed, 'version'));
   if (!version) return unknown(base, 'ClusterVersion version has neither status.desired.version nor a completed history entry');
-  const ok = meetsMinimum(version, MIN_OPENSHIFT);
-  if (ok === undefined) return unknown({ ...base }, `ClusterVersion version reports "${version}", which is not a version number`);
-  return check({ ...base, status: ok ? 'passed' : 'failed', found: version, detail: ok ? 'supported' : `upgrade OpenShift to ${MIN_OPENSHIFT} or later before upgrading 3scale` });
+  const support = openshiftSupport(version);
+  if (support === undefined) return unknown({ ...base }, `ClusterVersion version reports "${version}", which is not a version number`);
+  return check({ ...base, status: support.ok ? 'passed' : 'failed', found: version, detail: support.detail });
 }
 
 function csvChecks(ctx: Context): PreflightCheck[] {

@@ -10,6 +10,31 @@ import type { VersionRequirementsPolicy } from '../plan/plan-schema.js';
 /** Minimum OpenShift version of the vendor's prerequisites (seed chapter 1: "at least version 4.12"). */
 export const MIN_OPENSHIFT = '4.12';
 
+/**
+ * The OpenShift minor versions seed chapter 1 lists for 3scale 2.16 ("4.12, 4.14, 4.16, 4.17, 4.18, 4.19 or
+ * 4.20"): 4.13 and 4.15 are not among them, nor anything after 4.20.
+ */
+export const SUPPORTED_OPENSHIFT: readonly string[] = ['4.12', '4.14', '4.16', '4.17', '4.18', '4.19', '4.20'];
+
+/** The supported versions in words: `4.12, 4.14, … or 4.20`. */
+export const SUPPORTED_OPENSHIFT_TEXT = `${SUPPORTED_OPENSHIFT.slice(0, -1).join(', ')} or ${SUPPORTED_OPENSHIFT.at(-1)}`;
+
+/**
+ * Whether an OpenShift version (`4.16.12`) is one the vendor lists, and if not, what to do; undefined when
+ * it is not a version.
+ */
+export function openshiftSupport(version: string): { readonly ok: boolean; readonly detail: string } | undefined {
+  const m = /^(\d+)\.(\d+)(?:\.|$|[-+])/.exec(version.trim());
+  if (!m) return undefined;
+  const minor = `${Number(m[1])}.${Number(m[2])}`;
+  if (SUPPORTED_OPENSHIFT.includes(minor)) return { ok: true, detail: 'supported' };
+  if (meetsMinimum(version, MIN_OPENSHIFT) === false) return { ok: false, detail: `upgrade OpenShift to ${SUPPORTED_OPENSHIFT_TEXT} before upgrading 3scale` };
+  const next = SUPPORTED_OPENSHIFT.find((v) => meetsMinimum(v, minor) === true);
+  return next
+    ? { ok: false, detail: `OpenShift ${minor} is not among the versions the vendor lists for 3scale 2.16; upgrade OpenShift to ${next} before upgrading 3scale` }
+    : { ok: false, detail: `OpenShift ${minor} is newer than the versions the vendor lists for 3scale 2.16 (up to ${SUPPORTED_OPENSHIFT.at(-1)}); check the vendor's current support matrix before upgrading 3scale` };
+}
+
 /** The server kinds whose version 3scale 2.16 checks (Oracle is not checked, and is refused anyway). */
 export type ServerKind = 'postgresql' | 'mysql' | 'redis';
 

@@ -6,7 +6,9 @@ import { evaluatePreflight, preflightListRefs, type PreflightReport } from '../p
 import { findFolderState } from '../synth/folder-target.js';
 import type { FolderState, SynthResult } from '../synth/synthesize.js';
 import type { Explanation } from './explain/explain-failures.js';
+import { type ApicastStatus, apicastListRef, apicastStatus } from './apicast-status.js';
 import type { LiveSource } from './live-source.js';
+import type { SynthesizedTarget } from './synthesized-target.js';
 import { type DesiredCheck, ObjectJudge, type ObjectVerdict, SATISFIED, UNKNOWN } from './object-verdicts.js';
 
 const SCOPE = 'threescale-migrate.3scale.net/scope';
@@ -48,6 +50,10 @@ export interface DiffReport {
   readonly mode: 'live' | 'offline';
   /** True in offline mode: defaults come from a table, not from the API server. */
   readonly approximate: boolean;
+  /**
+   * The field manager the folders are applied under: live, the dry-run's; offline, the one whose earlier
+   * applies the removals assume. Null only in reports built before it was recorded.
+   */
   readonly fieldManager: string | null;
   readonly phases: readonly PhaseReport[];
   /** The highest phase such that it and every phase before it is applied (or superseded); null if none. */
@@ -67,10 +73,20 @@ export interface DiffReport {
    * Preflights condition, or null when the APIManager could not be read.
    */
   readonly threescale?: ThreescaleStatus | null;
+  /**
+   * Present only when the upgrade moves the APIcast operator too (seed chapter 2): the APIcast objects of
+   * its namespace with their `apicast.apps.3scale.net/operator-version`, or null when they could not be listed.
+   */
+  readonly apicast?: ApicastStatus | null;
   /** Present only with `--explain`: the failure signatures recognized in pod states, Warning Events and logs. */
   readonly explanations?: readonly Explanation[];
   /** Present only with `--explain`: what could not be read for the explanations (permissions, offline, caps). */
   readonly explainNotes?: readonly string[];
+  /**
+   * Present when a synthesized folder was read (`--dir`): where it is, which
+   * engine's wiring it holds and the folder that wiring reconciles (the target when `--phase` is not given).
+   */
+  readonly synthesized?: SynthesizedTarget;
 }
 
 /** Options of {@link buildDiffReport}. */
@@ -96,8 +112,10 @@ export async function buildDiffReport(plan: PlanBase, result: SynthResult, sourc
   const upgrades = apiManagerName !== undefined && result.forward.some((s) => s.phase.definition.id === 'upgrade');
   const apiManager: KubeObject = { apiVersion: 'apps.3scale.net/v1alpha1', kind: 'APIManager', metadata: { name: apiManagerName ?? '', namespace: plan.spec.threescale.namespace } };
   const judge = new ObjectJudge(source, { fieldManager: options.fieldManager });
+  const apicastRef = upgrades ? apicastListRef(plan) : undefined;
   await judge.load([...phaseChecks.flat(), ...targetChecks], [
     ...(upgrades ? [{ apiVersion: apiManager.apiVersion, kind: apiManager.kind, namespace: apiManager.metadata.namespace }] : []),
+    ...(apicastRef ? [apicastRef] : []),
     ...(isMigrationPlan(plan) ? preflightListRefs(plan) : []),
   ]);
 
@@ -130,7 +148,7 @@ export async function buildDiffReport(plan: PlanBase, result: SynthResult, sourc
     source: source.description,
     mode: source.mode,
     approximate: source.mode === 'offline',
-    fieldManager: source.mode === 'live' ? options.fieldManager : null,
+    fieldManager: options.fieldManager,
     phases,
     currentPhase,
     outOfOrder,
@@ -139,6 +157,7 @@ export async function buildDiffReport(plan: PlanBase, result: SynthResult, sourc
     inSync,
     ...(preflight ? { preflight } : {}),
     ...(upgrades ? { threescale: threescaleStatus(judge.live(apiManager)) } : {}),
+    ...(apicastRef ? { apicast: apicastStatus(apicastRef, judge.listing(apicastRef)) } : {}),
   };
 }
 
@@ -177,8 +196,25 @@ function isJobHelper(o: KubeObject): boolean {
   return o.metadata.annotations?.[SCOPE] === 'phase' && o.kind !== 'Job';
 }
 
-function check(o: KubeObject): DesiredCheck {
-  return { object: o, partial: o.metadata.annotations?.[PARTIAL] === 'true' };
+/** The check of one object of a folder state, with the versions earlier phases applied of it. */
+function check(result: SynthResult, state: FolderState, o: KubeObject): DesiredCheck {
+  const earlier = o.kind === 'Job' ? [] : earlierVersions(result, state, o);
+  return { object: o, partial: o.metadata.annotations?.[PARTIAL] === 'true', ...(earlier.length ? { earlier } : {}) };
+}
+
+/**
+ * The distinct versions of `o` the forward phases before `state` rendered (for a rollback folder, also the
+ * phase it undoes): what the GitOps engine applied of it before this folder.
+ */
+function earlierVersions(result: SynthResult, state: FolderState, o: KubeObject): KubeObject[] {
+  const key = objectKey(o);
+  const before = result.forward.filter((f) => f.phase.order < state.phase.order || (state.rollback && f.phase.order === state.phase.order));
+  const versions: KubeObject[] = [];
+  for (const f of before) {
+    const version = f.own.find((x) => objectKey(x) === key);
+    if (version && !isDeepStrictEqual(version, o) && !versions.some((v) => isDeepStrictEqual(v, version))) versions.push(version);
+  }
+  return versions;
 }
 
 /**
@@ -229,13 +265,13 @@ function deletionChecks(plan: PlanBase, result: SynthResult, state: FolderState,
 function ownChecks(plan: PlanBase, result: SynthResult, state: FolderState): DesiredCheck[] {
   const index = result.forward.indexOf(state);
   const previous = new Map((index > 0 ? result.forward[index - 1]!.objects : []).map((o) => [objectKey(o), o]));
-  const own = state.own.filter((o) => !isJobHelper(o) && !isDeepStrictEqual(previous.get(objectKey(o)), o)).map(check);
+  const own = state.own.filter((o) => !isJobHelper(o) && !isDeepStrictEqual(previous.get(objectKey(o)), o)).map((o) => check(result, state, o));
   return [...own, ...patchChecks(plan, result, state, true), ...deletionChecks(plan, result, state, true)];
 }
 
 /** Checks of a whole folder state. */
 function stateChecks(plan: PlanBase, result: SynthResult, state: FolderState): DesiredCheck[] {
-  return [...state.objects.filter((o) => !isJobHelper(o)).map(check), ...patchChecks(plan, result, state, false), ...deletionChecks(plan, result, state, false)];
+  return [...state.objects.filter((o) => !isJobHelper(o)).map((o) => check(result, state, o)), ...patchChecks(plan, result, state, false), ...deletionChecks(plan, result, state, false)];
 }
 
 /**
@@ -249,7 +285,7 @@ async function isSuperseded(plan: PlanBase, result: SynthResult, judge: ObjectJu
   const key = objectKey(o);
   for (const later of result.forward.slice(index + 1)) {
     const version = later.own.find((x) => objectKey(x) === key);
-    if (version && (await judge.judge(check(version))).verdict === 'in-sync') return true;
+    if (version && (await judge.judge(check(result, later, version))).verdict === 'in-sync') return true;
   }
   return false;
 }
@@ -280,7 +316,7 @@ function classifyChecks(state: FolderState, desired: readonly DesiredCheck[], ve
   const jobsDone = verdicts.every((v) => v.ref.kind !== 'Job' || v.verdict === 'job-succeeded');
   const awaitingJob = new Set(jobsDone ? [] : verdicts.filter((v, i) => v.verdict === 'changed' && desired[i]?.patched === true));
   const absent = open.filter((v) => v.verdict === 'missing' || v.verdict === 'job-not-run' || awaitingJob.has(v));
-  const differing = open.filter((v) => (v.verdict === 'changed' && !awaitingJob.has(v)) || v.verdict === 'immutable');
+  const differing = open.filter((v) => (v.verdict === 'changed' && !awaitingJob.has(v)) || v.verdict === 'immutable' || v.verdict === 'job-stale');
   if (satisfied + supersededCount === 0 && running.length === 0) return { ...base, status: 'pending', reason: `nothing of it is live yet (${describe(open)})`, checks };
   if (differing.length === 0) return { ...base, status: 'in-progress', reason: describe([...running, ...absent]), checks };
   return { ...base, status: 'drifted', reason: `${describe(differing)} while ${satisfied} of ${verdicts.length} are in sync`, checks };

@@ -1,9 +1,10 @@
 import type { Change } from '../diff/compare-objects.js';
 import { compareObjects } from '../diff/compare-objects.js';
+import { droppedPaths } from '../diff/dropped-paths.js';
 import type { JsonObject } from '../diff/json.js';
 import { apiGroup, type KubeObject, objectKey } from '../kube/kube-object.js';
 import type { ObjectTypeRef } from '../live/object-type.js';
-import { EVIDENCE_CONFIGMAP, jobEvidence, shortDigest } from './evidence.js';
+import { EVIDENCE_CONFIGMAP, evidenceTargets, jobEvidence, shortDigest, TARGET_API_VERSIONS, type EvidenceTarget } from './evidence.js';
 import type { LiveSource, SourceListing } from './live-source.js';
 
 /** What is known about one desired object in the live cluster. */
@@ -16,6 +17,7 @@ export type Verdict =
   | 'job-running'
   | 'job-failed'
   | 'job-not-run'
+  | 'job-stale'
   | 'forbidden'
   | 'missing-crd'
   | 'immutable'
@@ -41,6 +43,12 @@ export interface DesiredCheck {
   readonly partial: boolean;
   /** The object must be gone: a phase's Job deletes it (`object` is a stub naming it). */
   readonly absent?: boolean;
+  /**
+   * The versions of the object that earlier phases of the plan applied. Offline, every field they set that
+   * `object` no longer has must be absent live (server-side apply removes what its manager stops setting);
+   * live, the dry-run answer already says so.
+   */
+  readonly earlier?: readonly KubeObject[];
 }
 
 /** The verdict on one check. Values in `changes` are masked. */
@@ -93,16 +101,42 @@ export class ObjectJudge {
     private readonly options: ObjectJudgeOptions,
   ) {}
 
-  /** Reads every listing the checks (and `extra`) need, in one call; call once before {@link judge}. */
+  /**
+   * Reads every listing the checks (and `extra`) need; call once before {@link judge}. A second call lists
+   * the kinds the Jobs' records name as their targets (the PVC or Deployment a copy filled), when any.
+   */
   public async load(checks: readonly DesiredCheck[], extra: readonly ObjectTypeRef[] = []): Promise<void> {
-    for (const listing of await this.source.list(ObjectJudge.listRefs(checks, extra))) {
+    await this.read(ObjectJudge.listRefs(checks, extra));
+    const targets = checks.filter((c) => c.object.kind === 'Job').flatMap((c) => evidenceTargets(this.evidenceOf(c.object.metadata.namespace), c.object.metadata.name));
+    const refs = new Map<string, ObjectTypeRef>();
+    for (const t of targets) {
+      const apiVersion = TARGET_API_VERSIONS[t.kind];
+      const key = apiVersion === undefined ? undefined : listingKey(apiVersion, t.kind, t.namespace);
+      if (key !== undefined && !this.listings.has(key)) refs.set(key, { apiVersion: apiVersion!, kind: t.kind, namespace: t.namespace });
+    }
+    if (refs.size > 0) await this.read([...refs.values()]);
+  }
+
+  private async read(refs: readonly ObjectTypeRef[]): Promise<void> {
+    for (const listing of await this.source.list(refs)) {
       this.listings.set(listingKey(listing.ref.apiVersion, listing.ref.kind, listing.ref.namespace), listing);
     }
   }
 
+  private evidenceOf(namespace: string | undefined): KubeObject | undefined {
+    return this.live({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: EVIDENCE_CONFIGMAP, namespace: namespace ?? '' } });
+  }
+
+  /** A Job's target as listed: the object, undefined when absent, null when its kind was not readable. */
+  private target(t: EvidenceTarget): KubeObject | undefined | null {
+    const apiVersion = TARGET_API_VERSIONS[t.kind];
+    const listing = apiVersion === undefined ? undefined : this.listings.get(listingKey(apiVersion, t.kind, t.namespace));
+    return listing?.ok ? listing.items.find((i) => i.metadata.name === t.name) : null;
+  }
+
   /** The verdict on one check (cached by object identity and content). */
   public judge(check: DesiredCheck): Promise<ObjectVerdict> {
-    const key = `${objectKey(check.object)}\u0000${JSON.stringify(check.object)}\u0000${(check.removedPaths ?? []).join(',')}\u0000${check.absent === true}`;
+    const key = `${objectKey(check.object)}\u0000${JSON.stringify(check.object)}\u0000${(check.removedPaths ?? []).join(',')}\u0000${check.absent === true}\u0000${JSON.stringify(check.earlier ?? [])}`;
     let verdict = this.cache.get(key);
     if (!verdict) {
       verdict = this.evaluate(check).then(inDocumentedOrder);
@@ -137,9 +171,8 @@ export class ObjectJudge {
       // means nothing can be said, not that the Job never ran.
       const records = this.listings.get(listingKey('v1', 'ConfigMap', o.metadata.namespace));
       if (!live && records && !records.ok) return { ...base, verdict: unreadableVerdict(records.error.kind), reason: records.error.message };
-      const evidence = this.live({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: EVIDENCE_CONFIGMAP, namespace: o.metadata.namespace! } });
-      const e = jobEvidence(o, evidence, live);
-      const verdict: Verdict = e.state === 'succeeded' ? 'job-succeeded' : e.state === 'failed' ? 'job-failed' : e.state === 'running' ? 'job-running' : 'job-not-run';
+      const e = jobEvidence(o, this.evidenceOf(o.metadata.namespace), live, (t) => this.target(t));
+      const verdict: Verdict = e.state === 'succeeded' ? 'job-succeeded' : e.state === 'failed' ? 'job-failed' : e.state === 'running' ? 'job-running' : e.state === 'stale' ? 'job-stale' : 'job-not-run';
       return { ...base, verdict, reason: e.finishedAt ? `${e.detail} (finished ${e.finishedAt})` : e.detail, ...(e.otherPlan ? { otherPlan: shortDigest(e.otherPlan.recorded) } : {}) };
     }
     if (!live) return { ...base, verdict: 'missing' };
@@ -156,11 +189,32 @@ export class ObjectJudge {
       desired = dry.object;
       mode = 'live';
     }
-    const result = compareObjects(desired as unknown as JsonObject, live as unknown as JsonObject, { mode, removedPaths: check.removedPaths });
-    if (result.result === 'changed') return { ...base, verdict: 'changed', changes: result.changes };
+    // Live: the dry-run answer is the whole object the server would store (what the field manager stopped
+    // setting removed, what other managers own kept), so the whole of it is compared with the whole live
+    // object. Offline: the desired object's fields, and the fields earlier phases set and it dropped.
+    const removedPaths = mode === 'live' ? undefined : (check.removedPaths ?? (check.patched ? undefined : droppedPaths((check.earlier ?? []) as unknown as JsonObject[], o as unknown as JsonObject)));
+    const result = compareObjects(desired as unknown as JsonObject, live as unknown as JsonObject, { mode, wholeObject: mode === 'live', removedPaths });
+    if (result.result === 'changed') {
+      const stranger = mode === 'live' ? notApplied(live, this.options.fieldManager) : undefined;
+      return { ...base, verdict: 'changed', ...(stranger ? { reason: stranger } : {}), changes: result.changes };
+    }
     const notReady = readinessGap(o, live);
     return notReady ? { ...base, verdict: 'not-ready', reason: notReady } : { ...base, verdict: 'in-sync' };
   }
+}
+
+/**
+ * Why a live object carries nothing of the field manager, when its managedFields show other managers only:
+ * it was recreated (by an operator, say) or never applied, so whatever the manager set before is not there.
+ * Undefined when the manager has fields on it, or the object has no managedFields to tell.
+ */
+function notApplied(live: KubeObject, fieldManager: string): string | undefined {
+  const entries = Array.isArray(live.metadata.managedFields) ? (live.metadata.managedFields as { manager?: unknown }[]) : [];
+  if (entries.length === 0 || entries.some((e) => e.manager === fieldManager)) return undefined;
+  const managers = [...new Set(entries.map((e) => String(e.manager)))].sort().join(', ');
+  const uid = typeof live.metadata.uid === 'string' ? `uid ${live.metadata.uid}` : 'no uid';
+  const created = typeof live.metadata.creationTimestamp === 'string' ? `, created ${live.metadata.creationTimestamp}` : '';
+  return `${fieldManager} has applied nothing to the live object (${uid}${created}; its fields belong to ${managers}): it was recreated since, or never applied`;
 }
 
 /** The verdict with its keys in the order the README documents for `diff -o json`. */

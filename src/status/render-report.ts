@@ -1,4 +1,5 @@
 import pc from 'picocolors';
+import { APICAST_OPERATOR_2_16, APICAST_OPERATOR_VERSION, isApicast216 } from './apicast-status.js';
 import { renderChangesText } from '../diff/compare-objects.js';
 import type { DiffReport, PhaseStatus } from './diff-report.js';
 import type { Verdict } from './object-verdicts.js';
@@ -24,6 +25,7 @@ const MARK: Record<Verdict, string> = {
   'job-running': '…',
   'job-failed': '!',
   'job-not-run': '+',
+  'job-stale': '!',
   forbidden: '?',
   'missing-crd': '?',
   immutable: '!',
@@ -35,7 +37,7 @@ export function renderReportText(report: DiffReport, options: { color: boolean; 
   const c = pc.createColors(options.color);
   const paint = (status: PhaseStatus, s: string) => (options.color ? STATUS_COLOR[status](s) : s);
   const out: string[] = [];
-  out.push(`Migration ${report.migration}, ${report.source}${report.fieldManager ? `, dry-run as ${report.fieldManager}` : ''}`);
+  out.push(`Migration ${report.migration}, ${report.source}${report.mode === 'live' && report.fieldManager ? `, dry-run as ${report.fieldManager}` : ''}`);
   if (report.approximate) out.push(c.yellow('Offline comparison: Kubernetes defaults come from a table, verdicts are approximate.'));
   out.push('');
   const width = Math.max(...report.phases.map((p) => p.folder.length), 5);
@@ -46,6 +48,7 @@ export function renderReportText(report: DiffReport, options: { color: boolean; 
   out.push(`current phase: ${report.currentPhase ?? 'none (preflight not applied)'}`);
   if (report.outOfOrder.length) out.push(c.red(`out of order: ${report.outOfOrder.join(', ')} show progress while an earlier phase is pending`));
   if (report.threescale !== undefined) out.push(...threescaleLines(report.threescale));
+  if (report.apicast !== undefined) out.push(...apicastLines(report.apicast, report.phases.find((p) => p.id === 'upgrade')?.status === 'applied'));
   const preflight = report.preflight ? renderPreflightLines(report.preflight, { verbose: options.verbose }) : [];
   if (preflight.length) out.push('', ...preflight);
   out.push('');
@@ -70,6 +73,19 @@ function threescaleLines(t: DiffReport['threescale']): string[] {
   ];
   lines.push(t.preflights ? `APIManager condition Preflights: ${t.preflights.status}${t.preflights.message ? `: ${t.preflights.message}` : ''}` : 'APIManager condition Preflights: absent');
   return lines;
+}
+
+/**
+ * The APIcast objects and the operator release that reconciled them (seed chapter 2 checks for 0.13.x once
+ * the upgrade is done); with the upgrade applied, an APIcast still on another release is named.
+ */
+function apicastLines(a: DiffReport['apicast'], upgraded: boolean): string[] {
+  if (!a) return ['APIcast: not readable, so the apicast.apps.3scale.net/operator-version annotations are unknown'];
+  if (!a.apicasts.length) return [`APIcast: none in namespace ${a.namespace}`];
+  return a.apicasts.map((x) => {
+    const behind = upgraded && !isApicast216(x.operatorVersion) ? ` (the upgrade is applied; expected ${APICAST_OPERATOR_2_16}.x: the APIcast operator has not reconciled it yet)` : '';
+    return `APIcast ${a.namespace}/${x.name}: ${APICAST_OPERATOR_VERSION} ${x.operatorVersion ?? '(absent)'}${behind}`;
+  });
 }
 
 /** The report as JSON: stable key order, masked values (the shape is documented in the README). */

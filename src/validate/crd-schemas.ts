@@ -1,8 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Ajv, type AnySchemaObject, type ValidateFunction } from 'ajv';
-import { parseAllDocuments } from 'yaml';
-import { packageRoot } from '../util/package-root.js';
+import { type CrdVersion, crdVersion } from './crd-index.js';
 import { isRecord } from './validation-issue.js';
 
 /**
@@ -22,27 +19,8 @@ import { isRecord } from './validation-issue.js';
  * once per mode, on first use.
  */
 
-/** A loaded CRD version: where it came from and its schema. */
-interface CrdVersion {
-  readonly file: string;
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly schema: Record<string, unknown>;
-}
-
-let crdIndex: Map<string, CrdVersion> | undefined;
 let ajv: Ajv | undefined;
 const compiled = new Map<string, ValidateFunction>();
-
-/** The folder holding the project's CRDs, resolved relative to this module (works from src/ and build/src/). */
-export function crdDirectory(): string {
-  return join(packageRoot(), 'crds');
-}
-
-/** Every custom `apiVersion/kind` a CRD in crds/ defines (served versions only), e.g. `apps.3scale.net/v1alpha1/APIManager`. */
-export function knownCustomKinds(): string[] {
-  return [...loadIndex().keys()].sort();
-}
 
 /**
  * The ajv validate function for a custom kind, or `undefined` when no CRD in crds/ defines it.
@@ -50,7 +28,7 @@ export function knownCustomKinds(): string[] {
  */
 export function crdValidator(apiVersion: string, kind: string, partial: boolean): ValidateFunction | undefined {
   const key = `${apiVersion}/${kind}`;
-  const version = loadIndex().get(key);
+  const version = crdVersion(apiVersion, kind);
   if (version === undefined) {
     return undefined;
   }
@@ -61,43 +39,6 @@ export function crdValidator(apiVersion: string, kind: string, partial: boolean)
     compiled.set(cacheKey, validate);
   }
   return validate;
-}
-
-function loadIndex(): Map<string, CrdVersion> {
-  if (crdIndex !== undefined) {
-    return crdIndex;
-  }
-  const index = new Map<string, CrdVersion>();
-  const dir = crdDirectory();
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.yaml') || n.endsWith('.yml')).sort()) {
-    const file = join(dir, name);
-    for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
-      if (doc.errors.length > 0) {
-        throw new Error(`${file} is not valid YAML: ${doc.errors[0]?.message}`);
-      }
-      const crd: unknown = doc.toJS();
-      if (!isRecord(crd) || crd.kind !== 'CustomResourceDefinition' || !isRecord(crd.spec)) {
-        continue;
-      }
-      const { group, names, versions } = crd.spec;
-      if (typeof group !== 'string' || !isRecord(names) || typeof names.kind !== 'string' || !Array.isArray(versions)) {
-        throw new Error(`${file} is not a complete apiextensions.k8s.io/v1 CustomResourceDefinition.`);
-      }
-      for (const version of versions) {
-        if (!isRecord(version) || version.served !== true || typeof version.name !== 'string') {
-          continue;
-        }
-        const schema = isRecord(version.schema) ? version.schema.openAPIV3Schema : undefined;
-        if (!isRecord(schema)) {
-          throw new Error(`${file} has no openAPIV3Schema for version ${version.name}.`);
-        }
-        const apiVersion = `${group}/${version.name}`;
-        index.set(`${apiVersion}/${names.kind}`, { file, apiVersion, kind: names.kind, schema });
-      }
-    }
-  }
-  crdIndex = index;
-  return index;
 }
 
 function getAjv(): Ajv {

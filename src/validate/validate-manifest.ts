@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
-import { crdValidator, knownCustomKinds } from './crd-schemas.js';
+import { knownCustomKinds } from './crd-index.js';
+import { crdValidator } from './crd-schemas.js';
 import { modelFor } from './model-registry.js';
 import { issuesFromSchemaErrors } from './schema-errors.js';
 import { isRecord, objectLabel, type ValidationIssue } from './validation-issue.js';

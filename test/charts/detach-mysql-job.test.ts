@@ -39,6 +39,7 @@ describe('detachMysqlJob', () => {
       { apiGroups: [''], resources: ['persistentvolumeclaims'], resourceNames: ['mysql-storage'], verbs: ['get', 'patch'] },
       { apiGroups: [''], resources: ['configmaps'], resourceNames: ['mysql-extra-conf', 'mysql-main-conf'], verbs: ['get', 'patch'] },
       { apiGroups: [''], resources: ['services'], resourceNames: ['system-mysql'], verbs: ['get', 'patch'] },
+      { apiGroups: [''], resources: ['serviceaccounts'], resourceNames: ['amp'], verbs: ['get', 'patch'] },
     ]);
   });
 

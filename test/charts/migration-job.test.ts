@@ -97,6 +97,30 @@ describe('MigrationJob', () => {
     }
   });
 
+  test('GIVEN the objects a Job fills WHEN rendered THEN its evidence names them (EVIDENCE_TARGETS) and its Role may get exactly them', () => {
+    // GIVEN a PVC and a Deployment in the Job's namespace
+    const fills = [
+      { kind: 'PersistentVolumeClaim' as const, namespace: '3scale-db', name: 'postgresql-data-external' },
+      { kind: 'Deployment' as const, namespace: '3scale-db', name: 'system-postgresql-external' },
+    ];
+
+    // WHEN
+    const objects = render({ fills });
+
+    // THEN
+    const job = find(objects, 'Job', 'copy-system-database') as any;
+    const env = job.spec.template.spec.containers[0].env as { name: string; value?: string }[];
+    expect(env.find((e) => e.name === 'EVIDENCE_TARGETS')?.value).toBe('PersistentVolumeClaim/3scale-db/postgresql-data-external Deployment/3scale-db/system-postgresql-external');
+    expect((find(objects, 'Role', 'copy-system-database') as any).rules).toEqual([
+      ...EVIDENCE_RULES,
+      { apiGroups: [''], resources: ['persistentvolumeclaims'], resourceNames: ['postgresql-data-external'], verbs: ['get'] },
+      { apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['system-postgresql-external'], verbs: ['get'] },
+    ]);
+    // AND a Job that fills nothing carries no EVIDENCE_TARGETS
+    const plain = find(render(), 'Job', 'copy-system-database') as any;
+    expect((plain.spec.template.spec.containers[0].env as { name: string }[]).map((e) => e.name)).not.toContain('EVIDENCE_TARGETS');
+  });
+
   test('holds the script files in the scripts ConfigMap and mounts them read-only under their own paths', () => {
     // GIVEN
     const scripts = BASE.scripts;

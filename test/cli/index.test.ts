@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { runCli } from '../support/cli.js';
@@ -29,11 +29,26 @@ describe('threescale-migrate (the program)', () => {
 
   test('GIVEN a flag value outside its choices WHEN run THEN exit 2 naming the allowed values', async () => {
     // GIVEN / WHEN
-    const run = await runCli(['plan', '-c', EXAMPLE, '--format', 'yaml']);
+    const run = await runCli(['plan', '-c', EXAMPLE, '-o', 'yaml']);
 
     // THEN
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('Allowed choices are text, json, mermaid');
+  });
+
+  test.each([
+    ['an exception thrown in a timer', 'setTimeout(() => { throw new Error("boom in a timer"); }, 300);', 'boom in a timer'],
+    ['a promise rejected and never awaited', 'setTimeout(() => { Promise.reject(new Error("boom in a promise")); }, 300);', 'boom in a promise'],
+  ])('GIVEN %s outside the command WHEN the installed CLI runs THEN exit 70 as an internal error, never 1 (which means differences)', (_, code, message) => {
+    // GIVEN
+    const argv = ['--import', `data:text/javascript,${encodeURIComponent(code)}`, 'bin/threescale-migrate.js', '--version'];
+
+    // WHEN
+    const run = spawnSync(process.execPath, argv, { cwd: ROOT, encoding: 'utf8' });
+
+    // THEN
+    expect(run.status).toBe(70);
+    expect(run.stderr).toContain(`threescale-migrate: internal error, please report it: Error: ${message}`);
   });
 });
 
@@ -59,7 +74,8 @@ describe('lazy imports', () => {
   );
 
   test('GIVEN synth WHEN run THEN the trace does see cdk8s (the check itself works)', () => {
-    // GIVEN
+    // GIVEN: no output of an earlier version (without synth's manifest, which synth would refuse to replace)
+    rmSync(join(ROOT, 'build', 'trace-dist'), { recursive: true, force: true });
     const argv = ['--import', './test/support/module-trace.mjs', 'bin/threescale-migrate.js', 'synth', '-c', EXAMPLE, '--out', join(ROOT, 'build', 'trace-dist')];
 
     // WHEN

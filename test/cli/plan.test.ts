@@ -17,13 +17,13 @@ describe('threescale-migrate plan', () => {
     expect(opens).toBeGreaterThan(run.stdout.indexOf('01-prepare'));
     expect(opens).toBeLessThan(run.stdout.indexOf('02-scale-down'));
     expect(closes).toBeGreaterThan(run.stdout.indexOf('07-scale-up'));
-    expect(run.stdout).toContain('Job detach-system-mysql removes the APIManager ownerReference');
+    expect(run.stdout).toContain('Job detach-system-mysql removes, each removal guarded by a JSON patch test, from Deployment system-mysql (the APIManager ownerReference, 3 labels, 9 pod template labels)');
     expect(run.stdout).toContain('rollback/06-cutover -> rollback/05-persist');
   });
 
   test('GIVEN --format json WHEN shown THEN the phases are data with their rollbacks', async () => {
     // GIVEN / WHEN
-    const run = await runCli(['plan', '-c', EXAMPLE, '--format', 'json']);
+    const run = await runCli(['plan', '-c', EXAMPLE, '-o', 'json']);
 
     // THEN
     expect(run.code).toBe(0);
@@ -34,7 +34,7 @@ describe('threescale-migrate plan', () => {
 
   test('GIVEN --format mermaid WHEN shown THEN a flowchart with the window edges', async () => {
     // GIVEN / WHEN
-    const run = await runCli(['plan', '-c', EXAMPLE, '--format', 'mermaid']);
+    const run = await runCli(['plan', '-c', EXAMPLE, '-o', 'mermaid']);
 
     // THEN
     expect(run.stdout.startsWith('flowchart TD\n')).toBe(true);

@@ -93,12 +93,29 @@ describe('promote', () => {
     expect(run.stderr).toBe(`error: ${file}: metadata.annotations.threescale-migrate.3scale.net/phase: expected the folder the pointer points at.\n`);
   });
 
-  test('GIVEN an allowed move without --gitops and without --check WHEN promoted THEN exit 2 naming --gitops', async () => {
+  test('GIVEN an allowed move without --gitops, without --check and no wiring in --out WHEN promoted THEN exit 2 naming --gitops', async () => {
+    // GIVEN
+    const out = outDir();
+
     // WHEN
-    const run = await runCli(['promote', '-c', EXAMPLE, '--live-file', UNTOUCHED, '--to', 'preflight', '--out', outDir()]);
+    const run = await runCli(['promote', '-c', EXAMPLE, '--live-file', UNTOUCHED, '--to', 'preflight', '--out', out]);
 
     // THEN
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe('error: --gitops: expected argocd or flux to move the pointer (or --check to only judge).\n');
+    expect(run.stderr).toBe(`error: --gitops: expected argocd or flux to move the pointer (${out} holds no GitOps wiring), or --check to only judge.\n`);
+  });
+
+  test('GIVEN --out holding Flux wiring WHEN an allowed move is promoted without --gitops THEN the Flux pointer moves (the engine is the one --out holds)', async () => {
+    // GIVEN
+    const out = outDir();
+    expect((await runCli(['synth', '-c', EXAMPLE, '--out', out, '--gitops', 'flux', '--target-phase', 'prepare'])).code).toBe(0);
+
+    // WHEN
+    const run = await runCli(['promote', '-c', EXAMPLE, '--live-file', UNTOUCHED, '--to', 'preflight', '--out', out]);
+
+    // THEN
+    expect(run.code).toBe(0);
+    expect(readFileSync(join(out, 'gitops', 'flux', 'kustomization-pointer.yaml'), 'utf8')).toContain('path: ./clusters/prod/3scale-migration/00-preflight\n');
+    expect(existsSync(join(out, 'gitops', 'argocd'))).toBe(false);
   });
 });

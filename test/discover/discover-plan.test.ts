@@ -8,6 +8,10 @@ import { readExport } from '../../src/live/export-file.js';
 import { fakeSecretValues, LIVE_FIXTURES, leakedSecrets, pick } from '../support/live-fixtures.js';
 import { examplePath, parseMigrationPlan } from '../support/plans.js';
 
+/** The note of a discovery that finds no Subscription of the 3scale operator. */
+const NO_SUBSCRIPTION =
+  'no Subscription of package 3scale-operator in namespace 3scale, so no spec.upgrade is written (the 2.16 upgrade phase cannot be enabled); if the operator is installed by OLM, read its namespace with --operator-namespace, or export the Subscription too (oc get subscription -o yaml)';
+
 let postgresql: KubeObject[];
 let mysql: KubeObject[];
 /** The PostgreSQL install as it was on 2.14, with DeploymentConfigs. */
@@ -109,6 +113,8 @@ describe('discoverPlan: the PostgreSQL install', () => {
       `System database: internal PostgreSQL, image ${image('system-postgresql')}, PVC postgresql-data 10Gi`,
       `backend Redis: internal, image ${image('backend-redis')}, PVC backend-redis-storage 1Gi`,
       `system Redis: internal, image ${image('system-redis')}, PVC system-redis-storage 1Gi`,
+      // the fixture holds no Subscription: said, not silently skipped
+      NO_SUBSCRIPTION,
     ]);
   });
 
@@ -150,7 +156,7 @@ describe('discoverPlan: the PostgreSQL install', () => {
     expect(plan.spec.systemDatabase).toMatchObject({ storage: { size: '12Gi', storageClassName: 'gp3-csi' } });
     expect(plan.spec.backendRedis).toEqual({ strategy: 'upgrade-on-cluster', storage: { size: '1Gi' } });
     expect(plan.spec.systemRedis).toEqual({ strategy: 'upgrade-on-cluster', storage: {} });
-    expect(notes.at(-1)).toMatch(/^system Redis: internal, image \S+, PVC system-redis-storage unknown size$/);
+    expect(notes.find((n) => n.startsWith('system Redis'))).toMatch(/^system Redis: internal, image \S+, PVC system-redis-storage unknown size$/);
   });
 
   test('the options: name, target namespace (the 3scale one: no Namespace object), operator namespace', () => {
@@ -206,10 +212,11 @@ describe('discoverPlan: the MySQL install', () => {
     const db = plan.spec.systemDatabase as { kind: string; strategy: string; detach: { kind: string; name: string; labels?: object; podTemplateLabels?: Record<string, string>; apiManagerOwnerIndex?: number }[] };
     expect(db.kind).toBe('mysql');
     expect(db.strategy).toBe('keep-in-place');
-    expect(db.detach.map((d) => `${d.kind} ${d.name}`)).toEqual(['Deployment system-mysql', 'PersistentVolumeClaim mysql-storage', 'ConfigMap mysql-extra-conf', 'ConfigMap mysql-main-conf', 'Service system-mysql']);
+    expect(db.detach.map((d) => `${d.kind} ${d.name}`)).toEqual(['Deployment system-mysql', 'PersistentVolumeClaim mysql-storage', 'ConfigMap mysql-extra-conf', 'ConfigMap mysql-main-conf', 'Service system-mysql', 'ServiceAccount amp']);
     for (const d of db.detach) {
       const live = pick(mysql, d.kind, d.name);
-      expect(d.labels, d.name).toEqual(labelsOf(live.metadata.labels, METADATA));
+      // ServiceAccount amp, which system-mysql runs as, carries the ownerReference and no 3scale label
+      expect(d.labels ?? {}, d.name).toEqual(labelsOf(live.metadata.labels, METADATA));
       expect(d.apiManagerOwnerIndex, d.name).toBe(0);
     }
     // AND the pod template labels are the live ones except the selector label; rht.subcomp_t is absent live, so absent here
@@ -253,7 +260,7 @@ describe('discoverPlan: the MySQL install', () => {
 
     // THEN
     const detach = (plan.spec.systemDatabase as { detach: { name: string; kind: string }[] }).detach;
-    expect(detach.map((d) => d.name)).toEqual(['system-mysql', 'mysql-storage', 'mysql-main-conf', 'system-mysql']);
+    expect(detach.map((d) => d.name)).toEqual(['system-mysql', 'mysql-storage', 'mysql-main-conf', 'system-mysql', 'amp']);
     expect(detach[1]).toMatchObject({ kind: 'PersistentVolumeClaim', apiManagerOwnerIndex: 1 });
     expect(detach[2]).toEqual({ kind: 'ConfigMap', name: 'mysql-main-conf', apiManagerOwnerIndex: 0, labels: { app: '3scale-api-management', threescale_component: 'system' } });
     expect(detach[3]).toEqual({ kind: 'Service', name: 'system-mysql' });
@@ -318,11 +325,11 @@ describe('discoverPlan: an install before 2.15 (DeploymentConfigs)', () => {
 
     // THEN the detach list names the DeploymentConfig, with every pod label found but the selector
     const detach = (plan.spec.systemDatabase as { detach: { kind: string; name: string; podTemplateLabels?: Record<string, string> }[] }).detach;
-    expect(detach.map((d) => `${d.kind} ${d.name}`)).toEqual(['DeploymentConfig system-mysql', 'PersistentVolumeClaim mysql-storage', 'ConfigMap mysql-extra-conf', 'ConfigMap mysql-main-conf', 'Service system-mysql']);
+    expect(detach.map((d) => `${d.kind} ${d.name}`)).toEqual(['DeploymentConfig system-mysql', 'PersistentVolumeClaim mysql-storage', 'ConfigMap mysql-extra-conf', 'ConfigMap mysql-main-conf', 'Service system-mysql', 'ServiceAccount amp']);
     const live = (pick(objects, 'DeploymentConfig', 'system-mysql').spec as any).template.metadata.labels as Record<string, string>;
     const { deploymentConfig: _selector, ...expected } = live;
     expect(detach[0]!.podTemplateLabels).toEqual(expected);
-    expect(parseMigrationPlan(stringify(plan), 'discovered.yaml').plan.spec.systemDatabase).toMatchObject({ kind: 'mysql', detach: [{ kind: 'DeploymentConfig', name: 'system-mysql' }, {}, {}, {}, {}] });
+    expect(parseMigrationPlan(stringify(plan), 'discovered.yaml').plan.spec.systemDatabase).toMatchObject({ kind: 'mysql', detach: [{ kind: 'DeploymentConfig', name: 'system-mysql' }, {}, {}, {}, {}, { kind: 'ServiceAccount', name: 'amp' }] });
   });
 
   test('a missing internal Redis DeploymentConfig is refused naming the kind', () => {
@@ -361,7 +368,7 @@ describe('discoverPlan: components already external', () => {
       expect(plan.spec.backendRedis).toEqual({ strategy: 'already-external' });
       expect(plan.spec.systemRedis).toEqual({ strategy: 'already-external' });
     }
-    expect(pg.notes).toEqual(['3scale 2.15.5, operator 0.12.5', 'System database: already external (postgresql)', 'backend Redis: already external', 'system Redis: already external']);
+    expect(pg.notes).toEqual(['3scale 2.15.5, operator 0.12.5', 'System database: already external (postgresql)', 'backend Redis: already external', 'system Redis: already external', NO_SUBSCRIPTION]);
   });
 
   test('one Redis external, the other internal', () => {
@@ -540,7 +547,7 @@ describe('discoverPlan: the operator Subscriptions (spec.upgrade)', () => {
     expect(plan.spec.upgrade?.subscription).toMatchObject({ name: '3scale-operator', installPlanApproval: 'Manual' });
   });
 
-  test('GIVEN no Subscription of the 3scale operator (OLM missing, or only another package) WHEN discovered THEN no spec.upgrade and no note', () => {
+  test('GIVEN no Subscription of the 3scale operator (OLM missing, or only another package) WHEN discovered THEN no spec.upgrade, and a note says so and how to find it', () => {
     // GIVEN
     const objects = [...postgresql, subscription('apicast-operator', 'apicast-operator', { approval: 'Manual' })];
 
@@ -552,6 +559,9 @@ describe('discoverPlan: the operator Subscriptions (spec.upgrade)', () => {
     expect(withOther.plan.spec.upgrade).toBeUndefined();
     expect(without.plan.spec.upgrade).toBeUndefined();
     expect(withOther.notes.some((n) => n.startsWith('Subscription'))).toBe(false);
+    for (const { notes } of [withOther, without]) {
+      expect(notes).toContain(NO_SUBSCRIPTION);
+    }
   });
 
   test('GIVEN a discovered Subscription WHEN the plan is loaded THEN it validates, and the upgrade is off until the user turns it on', () => {

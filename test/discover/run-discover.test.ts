@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -9,6 +9,7 @@ import { loadPlanFile, parsePlan } from '../../src/plan/load-plan.js';
 import { type FakeApiServer, startFakeApiServer } from '../support/fake-api-server.js';
 import { LIVE_FIXTURES, leakedSecrets, loadLiveFixture } from '../support/live-fixtures.js';
 import { loadMigrationPlan, parseMigrationPlan } from '../support/plans.js';
+import { runCli } from '../support/cli.js';
 
 let dir: string;
 /** The PostgreSQL install as `oc get -o json` writes it (JSON reads fast). */
@@ -62,7 +63,8 @@ describe('runDiscover --from-file', () => {
     expect(lines[3]).toMatch(/^# found: System database: internal PostgreSQL, image \S+, PVC postgresql-data 10Gi$/);
     expect(lines[4]).toMatch(/^# found: backend Redis: internal, image \S+, PVC backend-redis-storage 1Gi$/);
     expect(lines[5]).toBe('# found: system Redis: internal, image registry.redhat.io/rhel8/redis-6@sha256:799e5e091b1d3c2e4ee6d469809d184bfdd7d13383fb2651496ef8bd25fa2266, PVC system-redis-storage 1Gi');
-    expect(lines.slice(6, 8)).toEqual(['', 'apiVersion: threescale-migrate.3scale.net/v1alpha1']);
+    expect(lines[6]).toBe('# found: no Subscription of package 3scale-operator in namespace 3scale, so no spec.upgrade is written (the 2.16 upgrade phase cannot be enabled); if the operator is installed by OLM, read its namespace with --operator-namespace, or export the Subscription too (oc get subscription -o yaml)');
+    expect(lines.slice(7, 9)).toEqual(['', 'apiVersion: threescale-migrate.3scale.net/v1alpha1']);
     // AND it loads as a plan, with the install's values
     const { plan } = loadMigrationPlan(out);
     expect(plan.metadata.name).toBe('3scale');
@@ -91,9 +93,47 @@ describe('runDiscover --from-file', () => {
     mkdirSync(aFolder);
 
     // WHEN / THEN
-    expect(await userError(runDiscover({ fromFile: postgresqlJson, out: inMissingFolder }))).toBe(`${inMissingFolder}: cannot write the plan (ENOENT); expected a writable -o/--out path.`);
-    expect(await userError(runDiscover({ fromFile: postgresqlJson, out: aFolder }))).toBe(`${aFolder}: cannot write the plan (EISDIR); expected a writable -o/--out path.`);
+    expect(await userError(runDiscover({ fromFile: postgresqlJson, out: inMissingFolder }))).toBe(`${inMissingFolder}: cannot write the plan (ENOENT); expected a writable --out path.`);
+    expect(await userError(runDiscover({ fromFile: postgresqlJson, out: aFolder }))).toBe(`${aFolder}: cannot write the plan (EISDIR); expected a writable --out path.`);
     expect(existsSync(inMissingFolder)).toBe(false);
+  });
+
+  test('GIVEN a plan file that exists (hand-edited) WHEN discovered into it without --force THEN a UserError naming it and --force, the file untouched; with --force it is replaced', async () => {
+    // GIVEN
+    const edited = join(dir, 'edited-migration.yaml');
+    writeFileSync(edited, '# my edits\n');
+
+    // WHEN
+    const refused = await userError(runDiscover({ fromFile: postgresqlJson, out: edited }));
+    const kept = readFileSync(edited, 'utf8');
+    const forced = await runDiscover({ fromFile: postgresqlJson, out: edited, force: true });
+
+    // THEN
+    expect(refused).toBe(`${edited}: exists and may hold edits; expected a path that does not exist yet, or --force to overwrite it.`);
+    expect(kept).toBe('# my edits\n');
+    expect(forced).toMatch(new RegExp(`^wrote ${edited}: `));
+    expect(readFileSync(edited, 'utf8')).toContain('kind: MigrationPlan');
+    expect(readdirSync(dir).filter((n) => n.includes('.tmp'))).toEqual([]);
+  });
+
+  test('GIVEN the CLI WHEN discover writes a plan file that exists THEN exit 2 in one sentence without --force, exit 0 with it', async () => {
+    // GIVEN
+    const plan = join(dir, 'cli-migration.yaml');
+    const first = await runCli(['discover', '--from-file', postgresqlJson, '--out', plan]);
+    writeFileSync(plan, readFileSync(plan, 'utf8').replace('# Written by', '# Edited by me; written by'));
+
+    // WHEN
+    const again = await runCli(['discover', '--from-file', postgresqlJson, '--out', plan]);
+    const edited = readFileSync(plan, 'utf8');
+    const forced = await runCli(['discover', '--from-file', postgresqlJson, '--out', plan, '--force']);
+
+    // THEN
+    expect(first.code).toBe(0);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toBe(`error: ${plan}: exists and may hold edits; expected a path that does not exist yet, or --force to overwrite it.\n`);
+    expect(edited).toContain('# Edited by me');
+    expect(forced.code).toBe(0);
+    expect(readFileSync(plan, 'utf8')).not.toContain('# Edited by me');
   });
 
   test('APIManagers in two namespaces and no -n: a UserError naming both and the flag', async () => {
@@ -123,7 +163,7 @@ describe('runDiscover --from-file', () => {
 
     // WHEN / THEN
     expect(await userError(runDiscover({ fromFile: file, out: '-' }))).toBe(
-      `${file}: no APIManager found; expected an export of the 3scale namespace (oc get deployment,pvc,svc,configmap,secret,apimanager,subscription -o yaml).`,
+      `${file}: no APIManager found; expected an export of the 3scale namespace (oc get deployment,pvc,svc,configmap,serviceaccount,secret,apimanager,subscription -o yaml).`,
     );
   });
 

@@ -25,7 +25,7 @@ beforeAll(async () => {
   kubeconfig = api.kubeconfigPath('3scale');
   tmp = tempDir('e2e-errors');
   planPath = join(tmp.dir, 'migration.yaml');
-  const run = await cli(['discover', '--kubeconfig', kubeconfig, '-n', '3scale', '-o', planPath]);
+  const run = await cli(['discover', '--kubeconfig', kubeconfig, '-n', '3scale', '--out', planPath]);
   if (run.code !== 0) throw new Error(`discover failed: ${run.stderr}`);
 });
 
@@ -173,7 +173,7 @@ describe('cluster access', () => {
         extraServers.push(server);
         return { kubeconfig: server.kubeconfigPath('3scale') };
       },
-      args: (kc) => ['discover', '--kubeconfig', kc, '-n', '3scale', '-o', join(tmp.dir, 'never.yaml')],
+      args: (kc) => ['discover', '--kubeconfig', kc, '-n', '3scale', '--out', join(tmp.dir, 'never.yaml')],
       message: /^error: cannot list APIManager objects in namespace 3scale: the cluster does not serve apps\.3scale\.net\/v1alpha1, .*\(HTTP 404\)$/,
     },
     {

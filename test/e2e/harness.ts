@@ -83,6 +83,22 @@ export function statuses(report: DiffReport): Record<string, PhaseStatus> {
   return Object.fromEntries(report.phases.map((p) => [p.id, p.status]));
 }
 
+/**
+ * What a report says after the forward phases up to `forward[i]` are applied in order: that phase applied,
+ * every earlier one applied or superseded by a later one (scale-down once scale-up is live), the next pending
+ * and the rest blocked.
+ */
+export function expectPhasesAfter(report: DiffReport, forward: readonly string[], i: number): void {
+  const id = forward[i]!;
+  const phases = statuses(report);
+  expect({ id, status: phases[id] }).toEqual({ id, status: 'applied' });
+  for (const earlier of forward.slice(0, i)) {
+    const expected = earlier === 'scale-down' && forward.indexOf('scale-up') >= 0 && forward.indexOf('scale-up') <= i ? 'superseded' : 'applied';
+    expect({ id, earlier, status: phases[earlier] }).toEqual({ id, earlier, status: expected });
+  }
+  for (const later of forward.slice(i + 1)) expect({ id, later, status: phases[later] }).toEqual({ id, later, status: later === forward[i + 1] ? 'pending' : 'blocked' });
+}
+
 /** A temporary folder, removed by the returned function. */
 export function tempDir(prefix: string): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
@@ -213,19 +229,8 @@ export class FakeCluster {
    * field manager `threescale-migrate-job.<step>` (charts/scripts/lib/evidence.sh).
    */
   public async recordEvidence(job: KubeObject, phase: 'Succeeded' | 'Running' | 'Failed', result: string, inputsChecksum = 'e2e'): Promise<void> {
-    const step = job.metadata.name;
-    const finishedAt = phase === 'Running' ? '' : '2025-01-01T00:00:00Z';
-    // The plan digest the Job carries, as the script records it from its PLAN_SHA256.
-    const planSha256 = planDigestOf(job) ?? '';
-    await this.apply(
-      {
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: { name: EVIDENCE, namespace: job.metadata.namespace },
-        data: { [`${step}.phase`]: phase, [`${step}.inputsChecksum`]: inputsChecksum, [`${step}.planSha256`]: planSha256, [`${step}.finishedAt`]: finishedAt, [`${step}.result`]: result },
-      },
-      `threescale-migrate-job.${step}`,
-    );
+    const { object, fieldManager } = evidenceRecord(job, phase, result, inputsChecksum);
+    await this.apply(object, fieldManager);
   }
 
   /** Every Job of a folder (those the phase itself renders) runs to the given end. */
@@ -234,6 +239,26 @@ export class FakeCluster {
     for (const job of jobs) await this.recordEvidence(job, phase, phase === 'Succeeded' ? `${job.metadata.name} done` : `${job.metadata.name} failed (exit 1)`);
     return jobs;
   }
+}
+
+/**
+ * The evidence record a Job's script writes when it ends (charts/scripts/lib/evidence.sh): its keys in the
+ * evidence ConfigMap of its namespace, with the plan digest the Job carries, and the field manager it applies as.
+ */
+export function evidenceRecord(job: KubeObject, phase: 'Succeeded' | 'Running' | 'Failed', result: string, inputsChecksum = 'e2e'): { object: KubeObject; fieldManager: string } {
+  const step = job.metadata.name;
+  const finishedAt = phase === 'Running' ? '' : '2025-01-01T00:00:00Z';
+  // The plan digest the Job carries, as the script records it from its PLAN_SHA256.
+  const planSha256 = planDigestOf(job) ?? '';
+  return {
+    object: {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: EVIDENCE, namespace: job.metadata.namespace },
+      data: { [`${step}.phase`]: phase, [`${step}.inputsChecksum`]: inputsChecksum, [`${step}.planSha256`]: planSha256, [`${step}.finishedAt`]: finishedAt, [`${step}.result`]: result },
+    },
+    fieldManager: `threescale-migrate-job.${step}`,
+  };
 }
 
 /** The Jobs a folder renders itself. */
@@ -312,7 +337,7 @@ export function useDiscoveredPlan(options: {
     const tmp = (suite.tmp = tempDir(options.tempPrefix));
     const { kubeconfig } = await freshCluster();
     const planPath = (suite.planPath = join(tmp.dir, 'migration.yaml'));
-    const run = await cli(['discover', '--kubeconfig', kubeconfig, '-n', '3scale', ...(options.discoverArgs ?? []), '-o', planPath]);
+    const run = await cli(['discover', '--kubeconfig', kubeconfig, '-n', '3scale', ...(options.discoverArgs ?? []), '--out', planPath]);
     if (run.code !== 0) throw new Error(`discover failed: ${run.stderr}`);
     options.editPlan?.(planPath);
     suite.result = (await synthesized(planPath)).result;

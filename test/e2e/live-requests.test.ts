@@ -19,7 +19,7 @@ beforeAll(async () => {
   fixture = await loadLiveFixture('postgresql');
   tmp = tempDir('e2e-requests');
   planPath = join(tmp.dir, 'migration.yaml');
-  const run = await cli(['discover', '--from-file', LIVE_FIXTURES.postgresql, '-o', planPath]);
+  const run = await cli(['discover', '--from-file', LIVE_FIXTURES.postgresql, '--out', planPath]);
   if (run.code !== 0) throw new Error(`discover failed: ${run.stderr}`);
 });
 

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadMigrationPlan } from '../support/plans.js';
-import { cli, diffJson, FakeCluster, forwardState, jobsOf, statuses, useDiscoveredPlan } from './harness.js';
+import { cli, diffJson, expectPhasesAfter, FakeCluster, forwardState, jobsOf, statuses, useDiscoveredPlan } from './harness.js';
 
 const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify'];
 
@@ -26,7 +26,7 @@ describe('discover and synth', () => {
     const dist = join(e2e.tmp.dir, 'dist');
 
     // WHEN discover reads it and synth renders the plan
-    const discovered = await cli(['discover', '--kubeconfig', kubeconfig, '-n', '3scale', '-o', plan]);
+    const discovered = await cli(['discover', '--kubeconfig', kubeconfig, '-n', '3scale', '--out', plan]);
     const synth = await cli(['synth', '-c', plan, '--out', dist]);
 
     // THEN discover wrote a plan the loader accepts, with what the install really has
@@ -88,15 +88,9 @@ describe('diff and status through the migration', () => {
       // THEN diff of that folder is in sync (exit 0)
       const { run, report } = await diffJson(['-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', id]);
       expect({ id, code: run.code, stderr: run.stderr }).toEqual({ id, code: 0, stderr: '' });
-      const phases = statuses(report);
-      expect({ id, status: phases[id] }).toEqual({ id, status: 'applied' });
-      // AND every earlier phase is applied, or superseded by a later one (scale-down once scale-up is live)
-      for (const earlier of FORWARD.slice(0, i)) {
-        const expected = earlier === 'scale-down' && FORWARD.indexOf('scale-up') <= i ? 'superseded' : 'applied';
-        expect({ id, earlier, status: phases[earlier] }).toEqual({ id, earlier, status: expected });
-      }
-      // AND the next phase is the one to apply; the rest wait for it
-      for (const later of FORWARD.slice(i + 1)) expect({ id, later, status: phases[later] }).toEqual({ id, later, status: later === FORWARD[i + 1] ? 'pending' : 'blocked' });
+      // AND it is applied, every earlier phase applied or superseded (scale-down once scale-up is live), the
+      // next one pending and the rest waiting for it
+      expectPhasesAfter(report, FORWARD, i);
       expect(report).toMatchObject({ currentPhase: id, outOfOrder: [], target: state.folder, inSync: true });
       // AND every Job of the phase is judged by its evidence
       for (const job of jobs) {
@@ -112,8 +106,8 @@ describe('diff and status through the migration', () => {
       const next = FORWARD[i + 1];
       expect(lines.at(-1)).toBe(
         next
-          ? `next: ${state.folder} is in sync; promote to ${next}: threescale-migrate promote --to ${next} --gitops <engine> (or set spec.gitops.targetPhase: ${next}, run synth) and commit dist/`
-          : `next: ${state.folder} is in sync; nothing left to apply`,
+          ? `next: ${state.folder} is in sync; promote to ${next}: threescale-migrate promote -c <plan> --to ${next} --out dist --gitops <argocd|flux> and commit dist/`
+          : `next: ${state.folder} is in sync; every phase is applied, nothing left to apply`,
       );
     }
     // AND the text report of the last phase names it as the current one
@@ -155,10 +149,11 @@ describe('diff and status through the migration', () => {
       partial: true,
       changes: [{ path: 'spec.replicas', op: 'replace', live: 5, desired: 3 }],
     });
-    // AND status says the target folder differs
+    // AND status says the first phase that differs is prepare (its label), and exits 1
     const status = await cli(['status', '-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'scale-up']);
+    expect(status.code).toBe(1);
     expect(status.stdout).toMatch(/^07-scale-up +drifted /m);
-    expect(status.stdout).toContain('next: 07-scale-up differs from the cluster');
+    expect(status.stdout).toContain('next: 01-prepare differs from the cluster: run `threescale-migrate diff --phase prepare` and let the GitOps engine sync it');
   });
 
   test('a failed Job makes its phase failed, and status says so', async () => {
@@ -182,10 +177,10 @@ describe('diff and status through the migration', () => {
     expect(report.phases.find((p) => p.id === 'copy-data')?.reason).toContain('Job copy-system-database job-failed: failed (exit 3): row counts differ for 2 tables');
     expect(report.objects.find((o) => o.ref.name === 'copy-system-database')).toMatchObject({ verdict: 'job-failed' });
     expect(report.currentPhase).toBe('scale-down');
-    // AND status prints the failure and what to do next
-    expect(status.code).toBe(0);
+    // AND status prints the failure and what to do next, and exits 1
+    expect(status.code).toBe(1);
     expect(status.stdout).toMatch(/^03-copy-data +failed +Job copy-system-database job-failed/m);
-    expect(status.stdout).toMatch(/^next: 03-copy-data failed \(.*\); fix the cause and let the Job rerun; it has nothing to undo, roll back from the phase before it if needed$/m);
+    expect(status.stdout).toMatch(/^next: 03-copy-data failed \(.*\); fix the cause and let the Job rerun; 03-copy-data has nothing to undo; to go back further, apply rollback\/02-scale-down$/m);
   });
 
   test('the plan changed after copy-data ran: its Jobs are still done, and status shows for which plan', async () => {
@@ -214,8 +209,8 @@ describe('diff and status through the migration', () => {
       expect(job.otherPlan).toMatch(/^[0-9a-f]{12}$/);
       expect(job.reason).toMatch(/ran for another version of the plan \(sha256 [0-9a-f]{12}, this plan [0-9a-f]{12}\)/);
     }
-    // AND the text report lists those Jobs without --verbose
-    expect(status.code).toBe(0);
+    // AND status exits as diff does; the text report lists those Jobs without --verbose
+    expect(status.code).toBe(text.code);
     expect(text.stdout).toMatch(/^= Job 3scale-db\/copy-system-database: job-succeeded: .*ran for another version of the plan/m);
   });
 
@@ -234,6 +229,12 @@ describe('diff and status through the migration', () => {
       const run = await cli(['diff', '-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', `rollback/${id}`]);
       expect({ id, code: run.code, stderr: run.stderr }).toEqual({ id, code: 0, stderr: '' });
       expect(run.stdout).toContain(`rollback/${state.phase.folder}: in sync`);
+      // AND status says where the cluster is and the next rollback down, never "nothing left to apply"
+      const status = await cli(['status', '-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', `rollback/${id}`]);
+      expect({ id, code: status.code }).toEqual({ id, code: 0 });
+      expect(status.stdout).toContain(`next: rollback/${state.phase.folder} is in sync: the cluster is back at the state before ${state.phase.folder}`);
+      if (id === 'prepare') expect(status.stdout).not.toContain('to roll back further');
+      else expect(status.stdout).toMatch(/to roll back further, target rollback\/\d\d-[a-z-]+; once the cause is fixed/);
     }
     // AND the install runs as before: every 3scale Deployment at its captured count, the old databases running
     const plan = loadMigrationPlan(e2e.planPath).plan;
@@ -266,7 +267,8 @@ describe('diff and status through the migration', () => {
     expect(report.outOfOrder).not.toContain('copy-data');
     // AND the prepare folder itself is live, so diff exits 0, but status points at the problem
     expect(run.code).toBe(0);
-    expect(status.stdout).toMatch(/^next: phases .*scale-up.* are live before an earlier phase; check the GitOps target \(01-prepare\)$/m);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/^next: phases .*scale-up.* are live before 03-copy-data \(pending\); do not promote further: check the GitOps target \(01-prepare\)$/m);
   });
 });
 

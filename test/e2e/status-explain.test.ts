@@ -21,7 +21,7 @@ const POD = 'system-app-5d8f9c7b6d-x2x9z';
 beforeAll(async () => {
   tmp = tempDir('e2e-explain');
   planPath = join(tmp.dir, 'migration.yaml');
-  const run = await cli(['discover', '--from-file', LIVE_FIXTURES.postgresql, '-o', planPath]);
+  const run = await cli(['discover', '--from-file', LIVE_FIXTURES.postgresql, '--out', planPath]);
   if (run.code !== 0) throw new Error(`discover failed: ${run.stderr}`);
   const crashing: KubeObject = {
     apiVersion: 'v1',
@@ -44,16 +44,17 @@ afterAll(async () => {
 });
 
 describe('status --explain', () => {
-  test('GIVEN a crash-looping system-app WHEN status --explain runs THEN it prints the phases, then the masked log line, its remedy and the cut-over with its rollback', async () => {
+  test('GIVEN a crash-looping system-app on an unmigrated install WHEN status --explain runs THEN it prints the phases, the masked log line and its remedy, and names the cut-over without offering its rollback (never applied)', async () => {
     // WHEN
     const run = await cli(['status', '-c', planPath, '--kubeconfig', kubeconfig, '--explain']);
 
-    // THEN
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain('next: ');
+    // THEN nothing of the migration is live: exit 1, the next step is the preflight
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('next: 00-preflight is not applied yet: ');
     expect(run.stdout).toContain('! System database unreachable: Pod 3scale/system-app-5d8f9c7b6d-x2x9z container system-master of Deployment system-app');
     expect(run.stdout).toContain('postgresql://system:++++++++@system-postgresql-service.3scale-db.svc:5432/system');
-    expect(run.stdout).toContain('phase: 06-cutover; to undo it, apply rollback/06-cutover');
+    expect(run.stdout).toContain('phase: 06-cutover; 06-cutover was never applied (blocked): nothing of it to undo, and no rollback folder addresses this');
+    expect(run.stdout).not.toContain('rollback/');
     expect(run.stdout).toContain('! Container restarts again and again');
     expect(run.stdout).toContain('! Component not ready (probe failing)');
     expect(api.requests.find((r) => r.path.endsWith('/log'))?.query).toMatchObject({ container: 'system-master', previous: 'true' });
@@ -83,7 +84,7 @@ describe('diff --explain -o json', () => {
       ['crash-loop', 'pod-state'],
       ['database-unreachable', 'log'],
     ]);
-    expect(report.explanations?.[2]).toMatchObject({ object: { kind: 'Pod', namespace: '3scale', name: POD, container: 'system-master' }, owner: { kind: 'Deployment', name: 'system-app' }, phase: '06-cutover', rollback: 'rollback/06-cutover', source: '7.1.1.2' });
+    expect(report.explanations?.[2]).toMatchObject({ object: { kind: 'Pod', namespace: '3scale', name: POD, container: 'system-master' }, owner: { kind: 'Deployment', name: 'system-app' }, phase: '06-cutover', rollback: null, source: '7.1.1.2' });
     expect(report.explainNotes).toEqual([]);
   });
 

@@ -8,19 +8,14 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { KubeObject } from '../../src/kube/kube-object.js';
+import { operatorSubscription } from '../support/fake-api-olm.js';
 import { loadMigrationPlan } from '../support/plans.js';
 import { cli, diffJson, FakeCluster, forwardState, rollbackState, statuses, useDiscoveredPlan } from './harness.js';
 
 const MIGRATION = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify'];
 
 /** The 3scale operator's Subscription as OLM and the console leave it on a 2.15 install with Manual approval. */
-const subscription: KubeObject = {
-  apiVersion: 'operators.coreos.com/v1alpha1',
-  kind: 'Subscription',
-  metadata: { name: '3scale-operator', namespace: '3scale', labels: { 'operators.coreos.com/3scale-operator.3scale': '' } },
-  spec: { channel: 'threescale-2.15', installPlanApproval: 'Manual', name: '3scale-operator', source: 'redhat-operators', sourceNamespace: 'openshift-marketplace', startingCSV: '3scale-operator.v0.12.5' },
-  status: { currentCSV: '3scale-operator.v0.12.5', installedCSV: '3scale-operator.v0.12.5', state: 'AtLatestKnown' },
-};
+const subscription: KubeObject = operatorSubscription();
 
 const e2e = useDiscoveredPlan({
   fixture: 'postgresql',
@@ -47,7 +42,7 @@ describe('discover and synth', () => {
     const dist = join(e2e.tmp.dir, 'dist');
 
     // WHEN
-    const run = await cli(['discover', '--kubeconfig', kubeconfig, '-n', '3scale', '-o', discovered]);
+    const run = await cli(['discover', '--kubeconfig', kubeconfig, '-n', '3scale', '--out', discovered]);
     const synth = await cli(['synth', '-c', e2e.planPath, '--out', dist]);
 
     // THEN discover kept the approval mode and wrote the channel and CSV as a comment, upgrade off

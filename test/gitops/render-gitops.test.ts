@@ -15,9 +15,12 @@ import { EXAMPLES, type ExampleName, examplePlanWith, loadExample, userError } f
 
 const synthesized = new Map<ExampleName, { loaded: LoadedPlan; result: SynthResult }>();
 
+/** The repository of the examples that name none (Argo CD refuses to render without one). */
+const REPO_URL = 'https://git.example.com/platform/3scale-migration.git';
+
 beforeAll(async () => {
   for (const name of EXAMPLES) {
-    const loaded = loadExample(name);
+    const loaded = examplePlanWith(name, (raw) => (raw.spec.gitops = { repoURL: REPO_URL, ...raw.spec.gitops }));
     synthesized.set(name, { loaded, result: await synthesize(loaded) });
   }
 });
@@ -194,9 +197,36 @@ describe('renderGitops', () => {
       }
     });
 
+    test('GIVEN a plan without spec.gitops.repoURL WHEN Argo CD wiring is rendered THEN it is refused in one sentence naming the field, never a placeholder URL', () => {
+      // GIVEN
+      const loaded = loadExample('redis-only');
+      const { result } = example('redis-only');
+      expect(loaded.plan.spec.gitops.repoURL).toBeUndefined();
+
+      // WHEN / THEN
+      expect(userError(() => renderGitops(loaded.plan, result, 'argocd')).message).toBe(
+        'spec.gitops.repoURL: required with --gitops argocd; expected the URL of the Git repository the synthesized folder is committed to (Argo CD reads the phase folders from it).',
+      );
+    });
+
+    test('GIVEN a plan without spec.gitops.path WHEN wiring is rendered for an output folder THEN every path is under that folder, not dist/', () => {
+      // GIVEN
+      const loaded = examplePlanWith('redis-only', (raw) => (raw.spec.gitops = { repoURL: REPO_URL }));
+      const { result } = example('redis-only');
+
+      // WHEN
+      const argo = renderGitops(loaded.plan, result, 'argocd', undefined, 'clusters/dev/3scale');
+      const flux = renderGitops(loaded.plan, result, 'flux', undefined, 'clusters/dev/3scale');
+
+      // THEN
+      expect(file(argo, 'gitops/argocd/application.yaml').spec.source.path).toBe('clusters/dev/3scale/00-preflight');
+      expect(file(flux, 'gitops/flux/kustomization-pointer.yaml').spec.path).toBe('./clusters/dev/3scale/00-preflight');
+      expect([...argo, ...flux].map((f) => f.content).join('\n')).not.toMatch(/\bdist\//);
+    });
+
     test('uses the folder itself as the path when spec.gitops.path is "."', () => {
       // GIVEN
-      const loaded = examplePlanWith('redis-only', (raw) => (raw.spec.gitops = { path: '.' }));
+      const loaded = examplePlanWith('redis-only', (raw) => (raw.spec.gitops = { repoURL: REPO_URL, path: '.' }));
       const { result } = example('redis-only');
 
       // WHEN
@@ -233,7 +263,7 @@ describe('renderGitops', () => {
       ['release-2.16', { branch: 'release-2.16' }],
     ])('GIVEN targetRevision %s WHEN rendered THEN the GitRepository ref is %o', (revision, ref) => {
       // GIVEN
-      const loaded = examplePlanWith('redis-only', (raw) => (raw.spec.gitops = { targetRevision: revision }));
+      const loaded = examplePlanWith('redis-only', (raw) => (raw.spec.gitops = { repoURL: REPO_URL, targetRevision: revision }));
       const { result } = example('redis-only');
 
       // WHEN
@@ -241,6 +271,18 @@ describe('renderGitops', () => {
 
       // THEN
       expect(repo.spec.ref).toEqual(ref);
+    });
+
+    test('GIVEN a plan without spec.gitops.repoURL nor flux.sourceName WHEN Flux wiring is rendered THEN it is refused in one sentence naming the field, never a GitRepository without a URL', () => {
+      // GIVEN
+      const loaded = loadExample('redis-only');
+      const { result } = example('redis-only');
+      expect(loaded.plan.spec.gitops.repoURL).toBeUndefined();
+
+      // WHEN / THEN
+      expect(userError(() => renderGitops(loaded.plan, result, 'flux')).message).toBe(
+        'spec.gitops.repoURL: required with --gitops flux unless spec.gitops.flux.sourceName names an existing source; expected the URL of the Git repository the synthesized folder is committed to (the rendered GitRepository reads it).',
+      );
     });
 
     test('GIVEN spec.gitops.flux.sourceName WHEN rendered THEN the Kustomization reads that existing source and no GitRepository is rendered', () => {
@@ -339,7 +381,10 @@ describe('renderGitops', () => {
   test.each(['argocd', 'flux'] as const)('gives the %s pointer a DNS-1123 name of at most 63 characters, even for the longest plan name', async (engine) => {
     // GIVEN
     const longName = `migration-${'x'.repeat(53)}`;
-    const loaded = examplePlanWith('redis-only', (raw) => (raw.metadata.name = longName));
+    const loaded = examplePlanWith('redis-only', (raw) => {
+      raw.metadata.name = longName;
+      raw.spec.gitops = { repoURL: REPO_URL };
+    });
     expect(longName).toHaveLength(63);
     const result = await synthesize(loaded);
 

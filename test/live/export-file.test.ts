@@ -287,6 +287,31 @@ describe('readExport errors: one sentence naming the file', () => {
     expect(err2.message).toMatch(/cut\.json ends in the middle of a YAML value .* it looks truncated$/);
   });
 
+  test('GIVEN multi-document YAML cut in the middle of a line (a value cut short still parses) WHEN read THEN refused as truncated, not read as an object missing fields', async () => {
+    // GIVEN: the second Deployment's name cut from system-app to system-ap, its spec lost
+    const path = write('cut3.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: apicast-production, namespace: 3scale}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  namespace: 3scale\n  name: system-ap');
+    // WHEN
+    const err = await failure(readExportFile(path));
+    // THEN
+    expect(err.message).toMatch(/^file .*cut3\.yaml does not end with a line break, it looks truncated \(oc and kubectl end every export with one\)$/);
+  });
+
+  test('GIVEN one object twice, in one file or in two files of a folder WHEN read THEN refused naming both places, not resolved by order', async () => {
+    // GIVEN
+    const twice = write('twice.yaml', 'apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: c, namespace: 3scale}, data: {a: "1"}}\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: c, namespace: 3scale}, data: {a: "2"}}\n');
+    mkdirSync(join(dir, 'twice-folder'), { recursive: true });
+    writeFileSync(join(dir, 'twice-folder', 'a.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: system-app, namespace: 3scale}\n');
+    writeFileSync(join(dir, 'twice-folder', 'b.yaml'), 'apiVersion: apps/v1beta1\nkind: Deployment\nmetadata: {name: system-app, namespace: 3scale}\n');
+    const other = write('same-name-other-namespace.yaml', 'apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: c, namespace: a}}\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: c, namespace: b}}\n- {apiVersion: v1, kind: Secret, metadata: {name: c, namespace: a}}\n');
+    // WHEN
+    const inFile = await failure(readExport(twice));
+    const inFolder = await failure(readExport(join(dir, 'twice-folder')));
+    // THEN
+    expect(inFile.message).toMatch(/^ConfigMap 3scale\/c is in the export twice \(item 1 of file .*twice\.yaml and item 2 of file .*twice\.yaml\); expected each object once, since which copy counts would depend on their order$/);
+    expect(inFolder.message).toMatch(/^Deployment 3scale\/system-app is in the export twice \(file .*a\.yaml and file .*b\.yaml\); expected each object once/);
+    expect(await readExport(other)).toHaveLength(3);
+  });
+
   test('wrong kind of document: a sequence, a scalar, a mapping that is no object, a List without items list', async () => {
     // GIVEN / WHEN / THEN
     expect((await failure(readExportFile(write('seq.yaml', '- a\n- b\n')))).message).toMatch(/^file .*seq\.yaml is a YAML sequence, not a Kubernetes object or List$/);
@@ -321,5 +346,35 @@ describe('readExport errors: one sentence naming the file', () => {
     expect((await failure(readExportFile(empty))).message).toMatch(/^file .*empty\.yaml holds no Kubernetes objects$/);
     expect((await failure(readExport(join(dir, 'missing.yaml')))).message).toMatch(/^cannot read .*missing\.yaml: no such file or folder$/);
     expect((await failure(readExport(join(dir, 'emptydir')))).message).toMatch(/^folder .*emptydir holds no \.yaml, \.yml or \.json files$/);
+  });
+});
+
+describe('a truncated export (property-based)', () => {
+  test('GIVEN an oc export (YAML List or JSON) cut at any byte WHEN read THEN refused in one sentence, or read whole: never silently fewer objects or fields', async () => {
+    const fc = await import('fast-check');
+    const { stringify } = await import('yaml');
+    // GIVEN: ten objects of the realistic fixture, as `oc get -o yaml` and `-o json` print them
+    const items = (await loadLiveFixture('postgresql')).slice(0, 10);
+    const list = { apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } };
+    const exports = [stringify(list), `${JSON.stringify(list, null, 4)}\n`];
+    const whole = exports.map((text) => parseExportText(text, 'export'));
+    expect(whole[0]).toHaveLength(10);
+    fc.assert(
+      fc.property(fc.constantFrom(0, 1), fc.double({ min: 0, max: 1, noNaN: true }), (which, fraction) => {
+        const text = exports[which]!;
+        const cut = text.slice(0, Math.floor(text.length * fraction));
+        let read: KubeObject[] | undefined;
+        try {
+          read = parseExportText(cut, 'export');
+        } catch (err) {
+          expect(LiveReadError.isLiveReadError(err), String((err as Error).stack)).toBe(true);
+          expect((err as Error).message).not.toContain('\n');
+          return;
+        }
+        // WHEN read at all THEN whole
+        expect(read).toEqual(whole[which]);
+      }),
+      { numRuns: 150 },
+    );
   });
 });

@@ -3,11 +3,14 @@
  * chapter 3) as an ordered list of phases, which of them a plan runs, what each one says it changes and
  * expects, and how each is undone.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { externalizeOnCluster } from '../../src/phases/externalize-on-cluster.js';
+import { AOF_SWITCH, externalizeOnCluster } from '../../src/phases/externalize-on-cluster.js';
 import type { PhaseDefinition } from '../../src/phases/phase.js';
 import { phaseFolder } from '../../src/phases/registry.js';
 import { THREESCALE_DEPLOYMENTS } from '../../src/plan/deployments.js';
+import { synthesize } from '../../src/synth/synthesize.js';
 import { EXAMPLES, examplePlanWith, loadExample } from '../support/plans.js';
 
 const phase = (id: string): PhaseDefinition => {
@@ -298,7 +301,7 @@ describe('externalize-on-cluster', () => {
       expect(lines[1]).toBe('the verify phase is done (its Jobs recorded their evidence)');
       expect(lines[2]).toContain('Subscription 3scale/3scale-operator is on the latest CSV of threescale-2.15 with no pending InstallPlan');
       expect(lines.slice(3)).toEqual([
-        'OpenShift 4.12 or later, the System database not Oracle, and the servers at PostgreSQL 15.0 / MySQL 8.0.0 / Redis 7.2 or later (vendor requirements)',
+        'OpenShift 4.12, 4.14, 4.16, 4.17, 4.18, 4.19 or 4.20, the System database not Oracle, and the servers at PostgreSQL 15.0 / MySQL 8.0.0 / Redis 7.2 or later (vendor requirements)',
         'every preflight check passes: diff and status list them and keep this phase blocked while one fails',
       ]);
     });
@@ -417,9 +420,68 @@ describe('externalize-on-cluster', () => {
 
       // THEN
       expect(lines.join('\n')).not.toContain('system-database URL');
-      expect(lines.join('\n')).toContain('Job detach-system-mysql removes the APIManager ownerReference');
+      expect(lines.join('\n')).toContain('Job detach-system-mysql removes, each removal guarded by a JSON patch test, from Deployment system-mysql (the APIManager ownerReference, 3 labels, 9 pod template labels), ');
       expect(undo.join('\n')).not.toContain('postgresql: {}');
       expect(undo.join('\n')).toContain('the operator re-adds its ownerReference and labels to the MySQL objects once it runs');
+    });
+
+    test('GIVEN a partial detach list (the PVC alone, its ownerReference only) WHEN the cut-over is described THEN it names exactly that object and removal, as the rendered Job does', async () => {
+      // GIVEN
+      const loaded = examplePlanWith('mysql-in-place-and-redis', (raw) => (raw.spec.systemDatabase.detach = [{ kind: 'PersistentVolumeClaim', name: 'mysql-storage', apiManagerOwnerIndex: 0 }]));
+
+      // WHEN
+      const line = phase('cutover').describe(loaded.plan).find((l) => l.includes('detach'));
+      const rendered = (await synthesize(loaded)).files.filter((f) => f.path.startsWith('06-cutover/patches/')).map((f) => f.path);
+
+      // THEN
+      expect(line).toBe('Job detach-system-mysql removes, each removal guarded by a JSON patch test, from PersistentVolumeClaim mysql-storage (the APIManager ownerReference): 1 removal (spec.systemDatabase.detach; any other object stays as it is)');
+      expect(line).not.toMatch(/system-mysql \(|mysql-extra-conf|Service/);
+      expect(rendered).toEqual(['06-cutover/patches/01-persistentvolumeclaim-mysql-storage-owner.json']);
+    });
+
+    test('GIVEN an empty detach list WHEN the cut-over is described THEN it says no Job is rendered, and none is', async () => {
+      // GIVEN
+      const loaded = examplePlanWith('mysql-in-place-and-redis', (raw) => (raw.spec.systemDatabase.detach = []));
+
+      // WHEN
+      const lines = phase('cutover').describe(loaded.plan);
+      const jobs = (await synthesize(loaded)).forward.find((st) => st.phase.definition.id === 'cutover')!.own.filter((o) => o.kind === 'Job').map((o) => o.metadata.name);
+
+      // THEN
+      expect(lines.join('\n')).toContain('no detach Job: spec.systemDatabase.detach records no APIManager ownerReference and no 3scale label on the MySQL objects');
+      expect(lines.join('\n')).not.toContain('Job detach-system-mysql');
+      expect(jobs).not.toContain('detach-system-mysql');
+    });
+
+    test('GIVEN the AOF Job of load-redis WHEN described THEN the wording names what redis-aof-rewrite.sh does first (CONFIG SET appendonly yes), its fallback second', () => {
+      // GIVEN
+      const { plan } = loadExample('postgresql-and-redis');
+      const script = readFileSync(join(import.meta.dirname, '..', '..', 'charts', 'scripts', 'redis-aof-rewrite.sh'), 'utf8');
+
+      // WHEN
+      const line = phase('load-redis').describe(plan).find((l) => l.includes('aof-rewrite'))!;
+
+      // THEN the description is the one the module states, and the script tries CONFIG SET before BGREWRITEAOF by default
+      expect(line).toContain(AOF_SWITCH);
+      expect(script).toMatch(/^AOF_METHOD="\$\{AOF_METHOD:-auto\}"$/m);
+      const configSet = script.indexOf('r CONFIG SET appendonly yes');
+      const rewrite = script.indexOf('r BGREWRITEAOF');
+      expect(configSet).toBeGreaterThan(0);
+      expect(rewrite).toBeGreaterThan(configSet);
+    });
+
+    test('GIVEN a managed Redis seeded from the RDB export WHEN the ElastiCache step is printed THEN it asks for the 2.16 minimum of the table in force, never the old server\'s Redis 6', () => {
+      for (const table of ['vendor', 'operator'] as const) {
+        // GIVEN
+        const loaded = examplePlanWith('managed-rds-and-elasticache', (raw) => (raw.spec.preflight = { ...raw.spec.preflight, versionRequirements: table }));
+
+        // WHEN
+        const step = phase('copy-data').describe(loaded.plan).find((l) => l.startsWith('4. create the ElastiCache cluster'))!;
+
+        // THEN
+        expect(step).toContain(`with an engine version of at least Redis ${table === 'vendor' ? '7.2' : '7.0.0'} (the 2.16 minimum, ${table} requirements; never the 2.15 server's Redis 6.x`);
+        expect(step).not.toContain("the old server's major.minor");
+      }
     });
 
     test('cutover of a redis-only plan flags only the two Redis external', () => {

@@ -56,6 +56,10 @@ describe('fresh-install procedure', () => {
 
     // WHEN / THEN
     expect(phase('apimanager').describe(plan)[0]).toBe('PVC system-storage (ReadWriteOnce, 100Mi) created before the APIManager, because the operator would ask for ReadWriteMany');
+    // AND that sidekiq is put on the node of system-app, as both mount it
+    expect(phase('apimanager').describe(plan).at(-1)).toBe(
+      'system-sidekiq scheduled on the node of system-app (spec.system.sidekiqSpec.affinity, required pod affinity by kubernetes.io/hostname): the ReadWriteOnce system-storage attaches to one node and both mount it',
+    );
   });
 
   it('GIVEN the OpenShift plan with a managed System database WHEN the databases phase says what it expects THEN the Secret to provide is named', () => {

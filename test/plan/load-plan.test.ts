@@ -116,7 +116,7 @@ describe('parsePlan refuses bad plans with one sentence naming the field', () =>
   });
 
   test('a bad quantity is refused', () => {
-    expect(refusal(mutated((p) => (p.spec.systemDatabase.storage.size = 'ten gigs')))).toContain('spec.systemDatabase.storage.size: expected a Kubernetes quantity');
+    expect(refusal(mutated((p) => (p.spec.systemDatabase.storage.size = 'ten gigs')))).toContain('spec.systemDatabase.storage.size: expected a storage size above 0 such as 10Gi or 512Mi, got "ten gigs"');
   });
 
   test('a strategy that does not fit the database kind is refused', () => {
@@ -153,7 +153,7 @@ describe('parsePlan refuses bad plans with one sentence naming the field', () =>
     const text = require_text(join(EXAMPLE, '..', '..', 'mysql-in-place-and-redis', 'migration.yaml'));
     const plan = parse(text);
     plan.spec.systemDatabase.detach.push(plan.spec.systemDatabase.detach[1]);
-    expect(refusal(stringify(plan))).toBe('migration.yaml: spec.systemDatabase.detach[5]: PersistentVolumeClaim/mysql-storage is listed twice; expected each object once.');
+    expect(refusal(stringify(plan))).toBe('migration.yaml: spec.systemDatabase.detach[6]: PersistentVolumeClaim/mysql-storage is listed twice; expected each object once.');
   });
 });
 
@@ -199,7 +199,7 @@ describe('spec.threescale.workloadKind (installs before 2.15 run DeploymentConfi
       'migration.yaml: spec.systemDatabase.detach[0].kind: Deployment/system-mysql is a Deployment while spec.threescale.workloadKind is DeploymentConfig; expected the kind the install runs system-mysql as (DeploymentConfig).',
     );
     plan.spec.systemDatabase.detach[0].kind = 'DeploymentConfig';
-    expect(asMigrationPlan(parsePlan(stringify(plan), 'migration.yaml')).plan.spec.systemDatabase).toMatchObject({ detach: [{ kind: 'DeploymentConfig', name: 'system-mysql' }, {}, {}, {}, {}] });
+    expect(asMigrationPlan(parsePlan(stringify(plan), 'migration.yaml')).plan.spec.systemDatabase).toMatchObject({ detach: [{ kind: 'DeploymentConfig', name: 'system-mysql' }, {}, {}, {}, {}, { kind: 'ServiceAccount', name: 'amp' }] });
   });
 });
 

@@ -31,7 +31,10 @@ describe('validateTemplateUpgradePlan', () => {
 
   test('GIVEN a targetPhase in the plan WHEN loaded THEN it is kept, other gitops defaults still filled in', () => {
     const { plan } = templateExample((raw) => (raw.spec.gitops = { targetPhase: 'images' }));
-    expect(plan.spec.gitops).toMatchObject({ targetPhase: 'images', targetRevision: 'main', path: 'dist' });
+    expect(plan.spec.gitops).toMatchObject({ targetPhase: 'images', targetRevision: 'main' });
+    // AND no placeholder repository or path: synth --gitops argocd asks for the URL, the path follows --out
+    expect(plan.spec.gitops.repoURL).toBeUndefined();
+    expect(plan.spec.gitops.path).toBeUndefined();
   });
 
   test('GIVEN a DeploymentConfig listed twice THEN it is refused naming the second entry', () => {

@@ -137,24 +137,44 @@ describe('evaluatePreflight through the loopback API server', () => {
       title: 'OpenShift version',
       status: 'failed',
       found: '4.11.59',
-      needed: '4.12 or later',
+      needed: '4.12, 4.14, 4.16, 4.17, 4.18, 4.19 or 4.20 (the versions chapter 1 lists)',
       source: 'ClusterVersion version: status.desired.version',
       fixedBy: null,
-      detail: 'upgrade OpenShift to 4.12 or later before upgrading 3scale',
+      detail: 'upgrade OpenShift to 4.12, 4.14, 4.16, 4.17, 4.18, 4.19 or 4.20 before upgrading 3scale',
     });
     expect(report.failed).toEqual(['openshift-version']);
   });
 
   test('GIVEN a ClusterVersion without desired version WHEN evaluated THEN the last completed update of the history counts', async () => {
     // GIVEN
-    const cv = clusterVersion('4.13.4', [{ version: '4.13.4', state: 'Completed' }]);
+    const cv = clusterVersion('4.14.4', [{ version: '4.14.4', state: 'Completed' }]);
     delete (cv.status as { desired?: unknown }).desired;
 
     // WHEN
     const { report } = await evaluateLive(replace(readyCluster(), 'ClusterVersion', cv));
 
     // THEN
-    expect(byId(report, 'openshift-version')).toMatchObject({ status: 'passed', found: '4.13.4' });
+    expect(byId(report, 'openshift-version')).toMatchObject({ status: 'passed', found: '4.14.4' });
+  });
+
+  test('GIVEN an OpenShift at or above 4.12 that chapter 1 does not list (4.13, 4.15, 4.21) WHEN evaluated THEN the check fails, naming the listed version to move to', async () => {
+    const cases: [string, string][] = [
+      ['4.13.40', 'OpenShift 4.13 is not among the versions the vendor lists for 3scale 2.16; upgrade OpenShift to 4.14 before upgrading 3scale'],
+      ['4.15.2', 'OpenShift 4.15 is not among the versions the vendor lists for 3scale 2.16; upgrade OpenShift to 4.16 before upgrading 3scale'],
+      ['4.21.0', "OpenShift 4.21 is newer than the versions the vendor lists for 3scale 2.16 (up to 4.20); check the vendor's current support matrix before upgrading 3scale"],
+    ];
+    for (const [version, detail] of cases) {
+      // WHEN
+      const { report } = await evaluateLive(replace(readyCluster(), 'ClusterVersion', clusterVersion(version)));
+
+      // THEN
+      expect(byId(report, 'openshift-version')).toMatchObject({ status: 'failed', found: version, detail });
+    }
+    // AND each listed version passes
+    for (const version of ['4.12.70', '4.16.0', '4.20.3']) {
+      const { report } = await evaluateLive(replace(readyCluster(), 'ClusterVersion', clusterVersion(version)));
+      expect(byId(report, 'openshift-version')).toMatchObject({ status: 'passed', found: version });
+    }
   });
 
   test('GIVEN a 403 on ClusterVersion WHEN evaluated THEN the check is unknown with the API server reason, and the others are still judged', async () => {
@@ -166,7 +186,7 @@ describe('evaluatePreflight through the loopback API server', () => {
 
     // THEN
     const cv = byId(report, 'openshift-version');
-    expect(cv).toMatchObject({ status: 'unknown', found: null, needed: '4.12 or later' });
+    expect(cv).toMatchObject({ status: 'unknown', found: null, needed: '4.12, 4.14, 4.16, 4.17, 4.18, 4.19 or 4.20 (the versions chapter 1 lists)' });
     expect(cv.detail).toMatch(/forbidden/i);
     expect(cv.detail).toContain('clusterversions');
     expect(report.failed).toEqual([]);

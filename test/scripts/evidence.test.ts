@@ -45,6 +45,7 @@ describe('evidence.sh', () => {
   const requests: RecordedRequest[] = [];
   let store: Record<string, string> | undefined; // the ConfigMap's data, undefined = not found
   let forcedStatus: number | undefined;
+  let indented = false;
 
   beforeAll(async () => {
     if (!findBinary('curl')) throw new Error('curl is required (apt-get install -y curl)');
@@ -68,7 +69,8 @@ describe('evidence.sh', () => {
         });
         const reply = (status: number, obj: unknown): void => {
           res.writeHead(status, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(obj));
+          // kube-apiserver indents its JSON for curl's User-Agent; `indented` plays that server.
+          res.end(indented ? JSON.stringify(obj, null, 2) : JSON.stringify(obj));
         };
         if (forcedStatus) {
           reply(forcedStatus, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'configmaps "x" is forbidden: User "system:serviceaccount:3scale:job" cannot patch resource', code: forcedStatus });
@@ -82,6 +84,13 @@ describe('evidence.sh', () => {
           metadata: { name: CM, namespace: NS, annotations: { 'kubectl.kubernetes.io/last-applied-configuration': lastApplied } },
           data: store,
         });
+        const target = /^\/api(?:s\/apps)?\/v1\/namespaces\/([^/]+)\/(persistentvolumeclaims|deployments)\/([^/]+)$/.exec(url.pathname);
+        if (req.method === 'GET' && target) {
+          // An object a step fills: known only under the name "filled", with an owner reference after its uid.
+          if (target[3] !== 'filled') reply(404, { kind: 'Status', code: 404 });
+          else reply(200, { kind: 'X', apiVersion: 'v1', metadata: { name: 'filled', namespace: target[1], uid: `uid-${target[2]}-1`, ownerReferences: [{ uid: 'owner-uid' }] } });
+          return;
+        }
         if (req.method === 'GET') {
           if (store === undefined) reply(404, { kind: 'Status', code: 404 });
           else reply(200, cm());
@@ -109,6 +118,7 @@ describe('evidence.sh', () => {
     requests.length = 0;
     store = undefined;
     forcedStatus = undefined;
+    indented = false;
   });
 
   /** Run a snippet with lib/common.sh + lib/evidence.sh sourced. */
@@ -131,6 +141,29 @@ describe('evidence.sh', () => {
     KUBE_TOKEN_FILE: tokenFile,
     KUBE_CA: join(work, 'sa', 'ca.crt'), // absent: plain http test server
     ...extra,
+  });
+
+  it('GIVEN EVIDENCE_TARGETS naming the PVC and Deployment a step fills WHEN it writes its record THEN the record holds their uids, and a target it cannot read is left out with a warning', async () => {
+    // GIVEN two readable targets and one that does not exist
+    const targets = 'PersistentVolumeClaim/3scale-db/filled Deployment/3scale-db/filled PersistentVolumeClaim/3scale-db/missing';
+    // WHEN
+    const r = await bashWithEvidence(`evidence_init pg-copy; evidence_write Succeeded ${'a'.repeat(64)} "copied"`, kubeEnv({ EVIDENCE_TARGETS: targets }));
+    // THEN
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('could not read PersistentVolumeClaim 3scale-db/missing for the evidence record (HTTP 404)');
+    expect(requests.map((q) => `${q.method} ${q.path}`)).toEqual([
+      'GET /api/v1/namespaces/3scale-db/persistentvolumeclaims/filled',
+      'GET /apis/apps/v1/namespaces/3scale-db/deployments/filled',
+      'GET /api/v1/namespaces/3scale-db/persistentvolumeclaims/missing',
+      `PATCH /api/v1/namespaces/${NS}/configmaps/${CM}`,
+    ]);
+    expect(store?.['pg-copy.targets']).toBe('PersistentVolumeClaim/3scale-db/filled=uid-persistentvolumeclaims-1,Deployment/3scale-db/filled=uid-deployments-1');
+  });
+
+  it('GIVEN an EVIDENCE_TARGETS entry of a kind it does not know WHEN the record is written THEN the step fails naming the entry', async () => {
+    const r = await bashWithEvidence(`evidence_init pg-copy; evidence_write Succeeded x "copied"`, kubeEnv({ EVIDENCE_TARGETS: 'Secret/3scale/x' }));
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("EVIDENCE_TARGETS: unknown kind 'Secret' in 'Secret/3scale/x'");
   });
 
   it('server-side applies exactly the five step keys to the ConfigMap', async () => {
@@ -164,6 +197,21 @@ describe('evidence.sh', () => {
     });
   });
 
+  it('records the source fingerprint and target baseline of a copy step in both sinks, reduced to safe characters', async () => {
+    // GIVEN a copy step that set its fingerprint (with a character that would break the record) and baseline
+    const file = join(work, 'copy.evidence');
+    const snippet = `evidence_init pg-copy; EVIDENCE_SOURCE_FINGERPRINT='sha256:ab"cd'; EVIDENCE_TARGET_BASELINE=742; evidence_write Succeeded x done; echo "$(evidence_get sourceFingerprint)/$(evidence_get targetBaseline)"`;
+    // WHEN it writes its record
+    const r = await bashWithEvidence(snippet, kubeEnv({ EVIDENCE_FILE: file }));
+    // THEN the file and the ConfigMap carry both keys, and the step reads them back
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('sha256:abcd/742\n');
+    const lines = (await readFile(file, 'utf8')).trim().split('\n');
+    expect(lines.filter((l) => /^pg-copy\.(sourceFingerprint|targetBaseline)=/.test(l))).toEqual(['pg-copy.sourceFingerprint=sha256:abcd', 'pg-copy.targetBaseline=742']);
+    const body = parseYaml(requests.find((q) => q.method === 'PATCH')!.body) as { data: Record<string, string> };
+    expect(body.data).toMatchObject({ 'pg-copy.sourceFingerprint': 'sha256:abcd', 'pg-copy.targetBaseline': '742' });
+  });
+
   it('never puts the token on a command line (curl gets it as a config on stdin)', async () => {
     // GIVEN a curl in PATH that logs its arguments before running the real one
     const shimDir = join(work, 'curl-shim');
@@ -193,6 +241,17 @@ describe('evidence.sh', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('Succeeded/abc123\nFailed\n[]\n');
     expect(requests.every((q) => q.method === 'GET' && q.authorization === `Bearer ${TOKEN}`)).toBe(true);
+  });
+
+  it('GIVEN kube-apiserver answering indented JSON (as it does for curl) WHEN a step reads its record and the uid of a target THEN it finds both, and still ignores look-alikes in annotations', async () => {
+    // GIVEN
+    indented = true;
+    store = { 'pg-copy.phase': 'Succeeded', 'pg-copy.inputsChecksum': 'abc123' };
+    // WHEN
+    const r = await bashWithEvidence(`evidence_init pg-copy; echo "$(evidence_get phase)/$(evidence_get inputsChecksum)"; EVIDENCE_STEP=verify; echo "[$(evidence_get phase)]"; EVIDENCE_STEP=pg-copy; EVIDENCE_TARGETS=PersistentVolumeClaim/3scale-db/filled _evidence_targets`, kubeEnv());
+    // THEN
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('Succeeded/abc123\n[]\nPersistentVolumeClaim/3scale-db/filled=uid-persistentvolumeclaims-1');
   });
 
   it('records only hex digits of PLAN_SHA256, so a hand-set value cannot break the record', async () => {

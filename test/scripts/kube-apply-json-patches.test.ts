@@ -28,6 +28,8 @@ const DETACHED: readonly { apiVersion: string; kind: string; name: string }[] = 
   { apiVersion: 'v1', kind: 'ConfigMap', name: 'mysql-extra-conf' },
   { apiVersion: 'v1', kind: 'ConfigMap', name: 'mysql-main-conf' },
   { apiVersion: 'v1', kind: 'Service', name: 'system-mysql' },
+  // the ServiceAccount system-mysql runs as: owned by the APIManager, without labels
+  { apiVersion: 'v1', kind: 'ServiceAccount', name: 'amp' },
 ];
 
 type Meta = { labels?: Record<string, string>; ownerReferences?: { kind: string; name: string }[]; [k: string]: unknown };
@@ -72,12 +74,12 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/apply-json-patches.sh', () => {
   const liveIn = (cluster: KubeScriptCluster, apiVersion: string, kind: string, name: string): KubeObject => cluster.api.store.get(apiVersion, kind, NS, name)!;
   const runIn = (cluster: KubeScriptCluster) => cluster.run(job, { PATCH_DIR: patchDir });
 
-  it('is rendered with one guarded step per operator label and APIManager ownerReference of the five MySQL objects', () => {
+  it('is rendered with one guarded step per operator label and APIManager ownerReference of the six MySQL objects', () => {
     // GIVEN the MySQL kept-in-place plan, whose discovered detach list omits rht.subcomp_t
     // WHEN the cutover phase renders the Job and its patches
-    // THEN the Job reads them from PATCH_DIR in the 3scale namespace, and there are 29 steps
+    // THEN the Job reads them from PATCH_DIR in the 3scale namespace, and there are 30 steps
     expect(job).toMatchObject({ namespace: NS, script: 'kube/apply-json-patches.sh', env: { PATCH_DIR: '/patches', TARGET_NAMESPACE: NS, NAMESPACE: NS } });
-    expect(steps).toHaveLength(29);
+    expect(steps).toHaveLength(30);
     expect(new Set(steps.map((s) => `${s.kind}/${s.name}`))).toEqual(new Set(DETACHED.map((d) => `${d.kind}/${d.name}`)));
   });
 
@@ -106,20 +108,20 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/apply-json-patches.sh', () => {
       await cluster?.close();
     });
 
-    it('removes the operator labels and the APIManager ownerReference from the five objects, and nothing else', () => {
+    it('removes the operator labels and the APIManager ownerReference from the six objects, and nothing else', () => {
       // GIVEN the 2.15 MySQL objects, owned by the APIManager 3scale and labelled by the operator
       for (const o of before) {
         expect((o.metadata as Meta).ownerReferences?.map((r) => `${r.kind}/${r.name}`)).toEqual(['APIManager/3scale']);
-        expect(Object.keys(o.metadata.labels ?? {})).toEqual(expect.arrayContaining(OPERATOR_LABELS));
+        if (o.kind !== 'ServiceAccount') expect(Object.keys(o.metadata.labels ?? {})).toEqual(expect.arrayContaining(OPERATOR_LABELS));
       }
       // WHEN the Job runs
       // THEN every step applied
-      expect(first.stderr).toContain('applied 29 patch steps, 0 already done');
+      expect(first.stderr).toContain('applied 30 patch steps, 0 already done');
       expect(first.code).toBe(0);
       // AND each object equals the fixture minus exactly the labels and the ownerReference
       DETACHED.forEach((d, i) => {
         const expected = structuredClone(fixtureObject(d.kind, d.name));
-        for (const k of OPERATOR_LABELS) delete expected.metadata.labels![k];
+        for (const k of OPERATOR_LABELS) delete expected.metadata.labels?.[k];
         (expected.metadata as Meta).ownerReferences!.splice(0, 1);
         if (d.kind === 'Deployment') (expected.spec as { template: { metadata: Meta } }).template.metadata.labels = { deployment: 'system-mysql' };
         expect(comparable(afterFirst[i]!)).toEqual(comparable(expected));
@@ -148,9 +150,9 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/apply-json-patches.sh', () => {
     it('skips every step on a rerun, sending no patch to the MySQL objects', () => {
       // GIVEN a completed detach
       // WHEN the Job runs again
-      // THEN all 29 steps are reported done, nothing but the evidence was written, and the objects are the same
+      // THEN all 30 steps are reported done, nothing but the evidence was written, and the objects are the same
       expect(second.code).toBe(0);
-      expect(second.stderr).toContain('applied 0 patch steps, 29 already done');
+      expect(second.stderr).toContain('applied 0 patch steps, 30 already done');
       expect(secondRequests.filter((q) => q.method !== 'GET').map((q) => `${q.method} ${q.path}`)).toEqual([
         `POST /api/v1/namespaces/${NS}/configmaps`,
         `PATCH /api/v1/namespaces/${NS}/configmaps/threescale-migrate-evidence`,
@@ -159,14 +161,14 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/apply-json-patches.sh', () => {
     });
 
     it('records evidence, prints no secret and makes only requests its Role allows', () => {
-      // GIVEN the Role the chart renders (get and patch on the five objects by name)
+      // GIVEN the Role the chart renders (get and patch on the six objects by name)
       // WHEN the Job ran twice
       // THEN the evidence is recorded, the output is clean, and every request was allowed
       expect(evidenceOf(cluster.api, NS, 'detach-system-mysql')).toEqual({
         'detach-system-mysql.phase': 'Succeeded',
         'detach-system-mysql.inputsChecksum': expect.stringMatching(/^[0-9a-f]{64}$/),
         'detach-system-mysql.finishedAt': expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
-        'detach-system-mysql.result': 'applied 0 patch steps, 29 already done',
+        'detach-system-mysql.result': 'applied 0 patch steps, 30 already done',
       });
       expect([first.stdout, second.stdout]).toEqual(['', '']);
       expect(leakedSecrets(first.stderr + second.stderr)).toEqual([]);
@@ -212,9 +214,9 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/apply-json-patches.sh', () => {
       fixed.metadata.labels = { ...fixed.metadata.labels, threescale_component: 'system' };
       cluster.api.store.put(fixed);
       const r = await runIn(cluster);
-      // THEN the two steps done before are skipped and the 27 others applied
+      // THEN the two steps done before are skipped and the 28 others applied
       expect(r.code).toBe(0);
-      expect(r.stderr).toContain('applied 27 patch steps, 2 already done');
+      expect(r.stderr).toContain('applied 28 patch steps, 2 already done');
     });
   });
 });

@@ -147,10 +147,11 @@ describe.skipIf(skipSuite(bins))('pg-copy.sh (PostgreSQL 15 -> PostgreSQL 15)', 
     const managed = (extra: Record<string, string> = {}) => ({ ...env(db), TARGET_PGUSER: 'rdsadmin', ...extra });
     // WHEN the copy keeps the owners of the dump
     const keep = await runScript('pg-copy.sh', managed());
-    // THEN the restore fails: the admin may not give objects to role system
+    // THEN it refuses before writing anything, naming the cause: the admin may not give objects to role system
     expect(keep.code).not.toBe(0);
-    expect(keep.stderr).toContain('must be');
-    // WHEN it runs as the chart renders it for a managed target (the partial restore is its own, so it restarts)
+    expect(keep.stderr).toContain('target user rdsadmin may not give objects to the roles that own them on the source: system');
+    expect(await tgt.sql(`SELECT count(*) FROM pg_tables WHERE schemaname = 'public';`, db)).toBe('0');
+    // WHEN it runs as the chart renders it for a managed target
     const r = await runScript('pg-copy.sh', managed({ PG_RESTORE_NO_OWNER: 'true', PG_RESTORE_NO_ACL: 'true' }));
     // THEN the data is equal and every table belongs to the admin
     expect(r.code).toBe(0);
@@ -176,7 +177,7 @@ describe.skipIf(skipSuite(bins))('pg-copy.sh (PostgreSQL 15 -> PostgreSQL 15)', 
     expect(await readFile(join(work, `${db}.evidence`), 'utf8')).toBe(evidenceBefore);
   });
 
-  it('refuses a target that already holds tables without evidence, and TARGET_RESET=true overwrites it', async () => {
+  it('refuses a target that already holds tables without evidence, even with TARGET_RESET=true, naming what it would have removed', async () => {
     // GIVEN a target database with unrelated tables and no evidence record
     const db = await newTargetDb();
     await tgt.sql(`SET ROLE system; CREATE TABLE accounts (id int); INSERT INTO accounts VALUES (1); CREATE TABLE unrelated (x int);`, db);
@@ -184,14 +185,13 @@ describe.skipIf(skipSuite(bins))('pg-copy.sh (PostgreSQL 15 -> PostgreSQL 15)', 
     const refused = await runScript('pg-copy.sh', env(db));
     // THEN it fails with a clear message and leaves the target alone
     expect(refused.code).not.toBe(0);
-    expect(refused.stderr).toMatch(/already holds 2 relations.*TARGET_RESET=true/);
-    expect(await tgt.sql(`SELECT count(*) FROM unrelated;`, db)).toBe('0');
+    expect(refused.stderr).toMatch(/already holds 2 user objects \(table public\.accounts; table public\.unrelated\).*spec\.jobs\.resetTarget/);
     // WHEN it runs again with TARGET_RESET=true
     const reset = await runScript('pg-copy.sh', env(db, { TARGET_RESET: 'true' }));
-    // THEN the old content is gone and the target equals the source
-    expect(reset.code).toBe(0);
-    expect(await tgt.sql(`SELECT count(*) FROM pg_tables WHERE tablename = 'unrelated';`, db)).toBe('0');
-    expect(await fingerprint(tgt, db)).toEqual(await fingerprint(src, 'system'));
+    // THEN it still refuses: no evidence proves the copy created these objects, and it names them
+    expect(reset.code).not.toBe(0);
+    expect(reset.stderr).toContain('no evidence record of this step shows it created them, so nothing is removed: table public.accounts; table public.unrelated');
+    expect(await tgt.sql(`SELECT count(*) FROM accounts;`, db)).toBe('1');
   });
 
   it('treats exactly `schema "public" already exists` as harmless', async () => {
@@ -272,16 +272,17 @@ describe.skipIf(skipSuite(bins))('pg-copy.sh (PostgreSQL 15 -> PostgreSQL 15)', 
     expect(await fingerprint(tgt, db)).toEqual(await fingerprint(src, 'system'));
   });
 
-  it('copies in parallel (directory format, -j 2) through the scratch dir and cleans it up', async () => {
-    // GIVEN an empty target and a scratch dir (the emptyDir in the cluster)
+  it('copies table by table, 2 at a time, from one snapshot, and leaves nothing the size of the data behind', async () => {
+    // GIVEN an empty target and the container's temporary folder
     const db = await newTargetDb();
-    const scratch = await mkdtemp(join(work, 'scratch-'));
+    const tmp = await mkdtemp(join(work, 'tmp-'));
     // WHEN PARALLEL_JOBS=2
-    const r = await runScript('pg-copy.sh', env(db, { PARALLEL_JOBS: '2', SCRATCH_DIR: scratch }));
-    // THEN the copy is exact and no dump is left behind
-    expect(r.stderr).toContain('pg_dump -Fd -j 2');
+    const r = await runScript('pg-copy.sh', env(db, { PARALLEL_JOBS: '2', TMPDIR: tmp }));
+    // THEN the copy is exact and nothing is left behind
+    expect(r.stderr).toContain('COPY of the tables 2 at a time');
+    expect(r.stderr).toContain('3 tables copied');
     expect(r.code).toBe(0);
     expect(await fingerprint(tgt, db)).toEqual(await fingerprint(src, 'system'));
-    expect(await readdir(scratch)).toEqual([]);
+    expect(await readdir(tmp)).toEqual([]);
   });
 });

@@ -356,7 +356,7 @@ describe('buildDiffReport: the classification rules', () => {
 
     // THEN
     expect(live).toMatchObject({ apiVersion: 'threescale-migrate.3scale.net/v1alpha1', kind: 'DiffReport', migration: 'prod-3scale', source: 'in-memory live source', mode: 'live', approximate: false, fieldManager: 'argocd-controller' });
-    expect(offline).toMatchObject({ mode: 'offline', approximate: true, fieldManager: null, source: 'in-memory offline source' });
+    expect(offline).toMatchObject({ mode: 'offline', approximate: true, fieldManager: 'argocd-controller', source: 'in-memory offline source' });
     expect(Object.keys(live)).toEqual(['apiVersion', 'kind', 'migration', 'source', 'mode', 'approximate', 'fieldManager', 'phases', 'currentPhase', 'outOfOrder', 'target', 'objects', 'inSync', 'preflight']);
   });
 
@@ -610,6 +610,7 @@ describe('buildDiffReport: the MySQL detach (examples/mysql-in-place-and-redis)'
       pick(fixture, 'ConfigMap', 'mysql-extra-conf'),
       pick(fixture, 'ConfigMap', 'mysql-main-conf'),
       pick(fixture, 'Service', 'system-mysql'),
+      pick(fixture, 'ServiceAccount', 'amp'),
     ];
   });
 
@@ -642,13 +643,14 @@ describe('buildDiffReport: the MySQL detach (examples/mysql-in-place-and-redis)'
     const r = await cutoverReport(cutoverLive(detached.map(detach), 'Succeeded'));
 
     // THEN
-    const removals = r.objects.filter((o) => ['system-mysql', 'mysql-storage', 'mysql-extra-conf', 'mysql-main-conf'].includes(o.ref.name));
+    const removals = r.objects.filter((o) => ['system-mysql', 'mysql-storage', 'mysql-extra-conf', 'mysql-main-conf', 'amp'].includes(o.ref.name));
     expect(removals.map((o) => `${o.ref.kind} ${o.ref.name} ${o.verdict}`).sort()).toEqual([
       'ConfigMap mysql-extra-conf in-sync',
       'ConfigMap mysql-main-conf in-sync',
       'Deployment system-mysql in-sync',
       'PersistentVolumeClaim mysql-storage in-sync',
       'Service system-mysql in-sync',
+      'ServiceAccount amp in-sync',
     ]);
     expect(removals.every((o) => o.partial)).toBe(true);
     expect(phaseOf(r, 'cutover').status).toBe('applied');

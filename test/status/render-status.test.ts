@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { DiffReport, PhaseReport, PhaseStatus } from '../../src/status/diff-report.js';
-import { nextStep, renderStatus } from '../../src/status/render-status.js';
+import { nextStep, renderStatus, statusExitCode } from '../../src/status/render-status.js';
 import type { PreflightCheck } from '../../src/preflight/preflight-checks.js';
 
 const ANSI = /\u001b\[[0-9;]*m/;
@@ -107,7 +107,7 @@ describe('renderStatus', () => {
 
   test('live: nothing after the next step, and no ANSI even with color', () => {
     const text = renderStatus(reportWith(['applied'], { target: '00-preflight', inSync: true }), { color: true });
-    expect(text.endsWith('\nnext: 00-preflight is in sync; nothing left to apply\n')).toBe(true);
+    expect(text.endsWith('\nnext: 00-preflight is in sync; every phase is applied, nothing left to apply\n')).toBe(true);
     expect(text).not.toMatch(ANSI);
   });
 });
@@ -118,7 +118,7 @@ describe('nextStep', () => {
     const report = reportWith([...done(4), 'failed', 'blocked'], { target: '04-load-redis', inSync: false, reasons: { 'load-redis': 'Job aof-rewrite-backend-redis job-failed: timed out' } });
 
     // WHEN / THEN
-    expect(nextStep(report)).toBe('04-load-redis failed (Job aof-rewrite-backend-redis job-failed: timed out); fix the cause and let the Job rerun, or roll back with rollback/04-load-redis');
+    expect(nextStep(report)).toBe('04-load-redis failed (Job aof-rewrite-backend-redis job-failed: timed out); fix the cause and let the Job rerun; to undo it, apply rollback/04-load-redis');
   });
 
   test('a failed phase comes before an unreadable one and before anything out of order', () => {
@@ -135,12 +135,12 @@ describe('nextStep', () => {
     expect(nextStep(report)).toBe(`cannot judge 01-prepare: ${message}`);
   });
 
-  test('out of order: names the phases and the GitOps target to check', () => {
+  test('out of order: names the phases, the phase not done before them and the GitOps target to check', () => {
     // GIVEN scale-up live while prepare is pending
     const report = reportWith(['applied', 'pending', 'superseded', 'blocked', 'blocked', 'blocked', 'blocked', 'applied'], { target: '01-prepare', inSync: false, outOfOrder: ['scale-down', 'scale-up'] });
 
     // WHEN / THEN
-    expect(nextStep(report)).toBe('phases scale-down, scale-up are live before an earlier phase; check the GitOps target (01-prepare)');
+    expect(nextStep(report)).toBe('phases scale-down, scale-up are live before 01-prepare (pending); do not promote further: check the GitOps target (01-prepare)');
   });
 
   test('the target in progress: wait, with what it waits for', () => {
@@ -148,21 +148,44 @@ describe('nextStep', () => {
     expect(nextStep(report)).toBe('wait: 02-scale-down is being applied (Deployment system-app not-ready)');
   });
 
-  test('the target pending or blocked: let the GitOps engine sync it, or apply the folder by hand', () => {
-    // GIVEN the target is the next phase (pending), or a phase behind it (blocked)
+  test('the target is the first phase not applied: let the GitOps engine sync it, or apply the folder by hand', () => {
+    // GIVEN preflight applied, prepare the target and pending
     const pending = reportWith(['applied', 'pending', 'blocked'], { target: '01-prepare', inSync: false });
-    const blocked = reportWith(['applied', 'pending', 'blocked'], { target: '02-scale-down', inSync: false });
 
     // WHEN / THEN
-    expect(nextStep(pending)).toBe('01-prepare is not applied yet: let the GitOps engine sync it (or kubectl apply --server-side -k dist/01-prepare)');
-    expect(nextStep(blocked)).toBe('02-scale-down is not applied yet: let the GitOps engine sync it (or kubectl apply --server-side -k dist/02-scale-down)');
+    expect(nextStep(pending)).toBe('01-prepare is not applied yet: let the GitOps engine sync it (or kubectl apply --server-side --force-conflicts --field-manager=threescale-migrate -k dist/01-prepare)');
   });
 
-  test('the target drifted (or applied while its folder is not in sync): run diff and sync', () => {
+  test('GIVEN the target ahead of a pending phase (scale-down targeted, prepare pending) WHEN the next step is asked THEN it never says to apply the target: it names the pending phase and moves the target back', () => {
+    // GIVEN
+    const report = reportWith(['applied', 'pending', 'blocked'], { target: '02-scale-down', inSync: false });
+
+    // WHEN
+    const next = nextStep(report);
+
+    // THEN
+    expect(next).toBe(
+      '01-prepare is not applied yet, but the target is 02-scale-down: do not apply 02-scale-down (its folder is a full state that would skip 01-prepare and what it waits for); move the target back to prepare: threescale-migrate promote -c <plan> --to prepare --out dist --gitops <argocd|flux> and commit dist/',
+    );
+    expect(next).not.toMatch(/apply --server-side -k dist\/02-scale-down/);
+  });
+
+  test('GIVEN an unmigrated install (preflight pending, everything after it blocked) and the target at scale-down WHEN the next step is asked THEN it starts at the preflight', () => {
+    // GIVEN
+    const report = reportWith(['pending', 'blocked', 'blocked'], { target: '02-scale-down', inSync: false });
+
+    // WHEN / THEN
+    expect(nextStep(report)).toMatch(/^00-preflight is not applied yet, but the target is 02-scale-down: do not apply 02-scale-down .*; move the target back to preflight: /);
+  });
+
+  test('the first phase not done drifted: diff that phase and sync it', () => {
     const drifted = reportWith(['applied', 'drifted'], { target: '01-prepare', inSync: false });
+    expect(nextStep(drifted)).toBe('01-prepare differs from the cluster: run `threescale-migrate diff --phase prepare` and let the GitOps engine sync it');
+  });
+
+  test('every phase applied but the target folder not in sync: diff before syncing', () => {
     const applied = reportWith(['applied', 'applied'], { target: '01-prepare', inSync: false });
-    expect(nextStep(drifted)).toBe('01-prepare differs from the cluster: run `threescale-migrate diff` and let the GitOps engine sync it');
-    expect(nextStep(applied)).toBe(nextStep(drifted));
+    expect(nextStep(applied)).toBe('every phase is applied, but the target 01-prepare differs from the cluster: run `threescale-migrate diff` before letting the GitOps engine sync it');
   });
 
   test('the target in sync with a next phase: promote to it', () => {
@@ -170,7 +193,25 @@ describe('nextStep', () => {
     const report = reportWith([...done(3), 'pending', 'blocked'], { target: '02-scale-down', inSync: true });
 
     // WHEN / THEN
-    expect(nextStep(report)).toBe('02-scale-down is in sync; promote to copy-data: threescale-migrate promote --to copy-data --gitops <engine> (or set spec.gitops.targetPhase: copy-data, run synth) and commit dist/');
+    expect(nextStep(report)).toBe('02-scale-down is in sync; promote to copy-data: threescale-migrate promote -c <plan> --to copy-data --out dist --gitops <argocd|flux> and commit dist/');
+  });
+
+  test('GIVEN the synthesized folder read from --dir with Argo CD wiring WHEN the next step is a promotion THEN it names that folder and the engine, not dist/', () => {
+    // GIVEN
+    const report = { ...reportWith([...done(3), 'pending'], { target: '02-scale-down', inSync: true }), synthesized: { dir: 'clusters/prod/3scale', engine: 'argocd' as const, folder: '02-scale-down' } };
+
+    // WHEN / THEN
+    expect(nextStep(report)).toBe('02-scale-down is in sync; promote to copy-data: threescale-migrate promote -c <plan> --to copy-data --out clusters/prod/3scale --gitops argocd and commit clusters/prod/3scale/');
+  });
+
+  test('GIVEN a synthesized folder without wiring (applied by hand) WHEN a phase is next THEN the advice is the kubectl apply of that phase folder in it', () => {
+    // GIVEN
+    const pending = { ...reportWith(['applied', 'pending'], { target: '01-prepare', inSync: false }), synthesized: { dir: 'out', engine: null, folder: null } };
+    const promote = { ...reportWith(['applied', 'pending'], { target: '00-preflight', inSync: true }), synthesized: { dir: 'out', engine: null, folder: null } };
+
+    // WHEN / THEN
+    expect(nextStep(pending)).toBe('01-prepare is not applied yet: apply it: kubectl apply --server-side --force-conflicts --field-manager=threescale-migrate -k out/01-prepare');
+    expect(nextStep(promote)).toBe('00-preflight is in sync; apply 01-prepare next: kubectl apply --server-side --force-conflicts --field-manager=threescale-migrate -k out/01-prepare');
   });
 
   test('the last phase in sync: nothing left to apply', () => {
@@ -178,7 +219,7 @@ describe('nextStep', () => {
     const report = reportWith(done(9), { target: '08-verify', inSync: true });
 
     // WHEN / THEN
-    expect(nextStep(report)).toBe('08-verify is in sync; nothing left to apply');
+    expect(nextStep(report)).toBe('08-verify is in sync; every phase is applied, nothing left to apply');
   });
 });
 
@@ -226,7 +267,54 @@ describe('nextStep after a failure in a phase with nothing to undo', () => {
     const next = nextStep(report);
 
     // THEN
-    expect(next).toBe('03-copy-data failed (Job copy-system-database job-failed); fix the cause and let the Job rerun; it has nothing to undo, roll back from the phase before it if needed');
+    expect(next).toBe('03-copy-data failed (Job copy-system-database job-failed); fix the cause and let the Job rerun; 03-copy-data has nothing to undo; to go back further, apply rollback/02-scale-down');
     expect(next).not.toContain('rollback/03-copy-data');
+  });
+});
+
+describe('nextStep after a failure, judged on the phases around it', () => {
+  test('GIVEN a failed phase after a pending one (out of order) WHEN the next step is asked THEN no rollback folder is offered, and it says why', () => {
+    // GIVEN cut-over Jobs failed while prepare never finished
+    const report = reportWith(['applied', 'in-progress', 'blocked', 'blocked', 'blocked', 'blocked', 'failed'], { target: '06-cutover', inSync: false, reasons: { cutover: 'Job rewrite-connection-secrets job-failed' } });
+
+    // WHEN
+    const next = nextStep(report);
+
+    // THEN
+    expect(next).toBe(
+      '06-cutover failed (Job rewrite-connection-secrets job-failed); fix the cause and let the Job rerun; no rollback folder is safe: 01-prepare before it is in-progress, and every rollback folder is a full state that would apply it too; bring 01-prepare to applied first',
+    );
+    expect(next).not.toContain('rollback/');
+  });
+
+  test('GIVEN a failed phase with a later phase already live WHEN the next step is asked THEN the rollbacks start at the later phase', () => {
+    // GIVEN load-redis failed, persist partly applied after it
+    const report = reportWith([...done(4), 'failed', 'in-progress'], { target: '05-persist', inSync: false, reasons: { 'load-redis': 'Job load-backend-redis job-failed' } });
+
+    // WHEN / THEN
+    expect(nextStep(report)).toBe('04-load-redis failed (Job load-backend-redis job-failed); fix the cause and let the Job rerun; to undo it, apply rollback/05-persist, then rollback/04-load-redis');
+  });
+});
+
+describe('nextStep with a rollback folder as the target', () => {
+  const rolledBack = (inSync: boolean, objects: DiffReport['objects'] = []) => ({ ...reportWith([...done(6), 'drifted'], { target: 'rollback/06-cutover', inSync }), objects });
+
+  test('GIVEN the cut-over rollback in sync WHEN the next step is asked THEN it says where the cluster is and names the next rollback down, never "nothing left to apply"', () => {
+    expect(nextStep(rolledBack(true))).toBe('rollback/06-cutover is in sync: the cluster is back at the state before 06-cutover; to roll back further, target rollback/05-persist; once the cause is fixed, target cutover again');
+  });
+
+  test('GIVEN the cut-over rollback with a Job failed or still running WHEN the next step is asked THEN it says so', () => {
+    const job = (verdict: 'job-failed' | 'job-running') => [{ ref: { apiVersion: 'batch/v1', kind: 'Job', namespace: '3scale', name: 'restore-connection-secrets' }, verdict, reason: verdict === 'job-failed' ? 'BackoffLimitExceeded' : undefined }] as unknown as DiffReport['objects'];
+    expect(nextStep(rolledBack(false, job('job-failed')))).toBe('rollback/06-cutover failed (Job restore-connection-secrets: BackoffLimitExceeded); fix the cause and let the Job rerun');
+    expect(nextStep(rolledBack(false, job('job-running')))).toBe('wait: rollback/06-cutover is being applied (Job restore-connection-secrets job-running)');
+    expect(nextStep(rolledBack(false))).toBe('rollback/06-cutover is not applied yet: let the GitOps engine sync it (or kubectl apply --server-side --force-conflicts --field-manager=threescale-migrate -k dist/rollback/06-cutover)');
+  });
+});
+
+describe('statusExitCode', () => {
+  test('GIVEN the target in sync THEN 0; pending, drifted or a failed phase THEN 1', () => {
+    expect(statusExitCode(reportWith(done(3), { target: '02-scale-down', inSync: true }))).toBe(0);
+    expect(statusExitCode(reportWith(['applied', 'pending'], { target: '01-prepare', inSync: false }))).toBe(1);
+    expect(statusExitCode(reportWith(['applied', 'failed'], { target: '00-preflight', inSync: true }))).toBe(1);
   });
 });

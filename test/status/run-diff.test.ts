@@ -45,6 +45,16 @@ function planWithTarget(targetPhase: string): string {
   return path;
 }
 
+/** The example plan with `spec.gitops.engine` set (or left out), written to a temporary file. */
+function planWithEngine(engine: 'none' | 'argocd' | 'flux' | undefined): string {
+  const raw = parse(readFileSync(EXAMPLE, 'utf8'));
+  if (engine === undefined) delete raw.spec.gitops.engine;
+  else raw.spec.gitops.engine = engine;
+  const path = join(dir, `engine-${engine ?? 'unset'}.yaml`);
+  writeFileSync(path, stringify(raw));
+  return path;
+}
+
 /** The UserError `promise` rejects with. */
 async function userError(promise: Promise<unknown>): Promise<UserError> {
   const err = await promise.then(
@@ -119,7 +129,7 @@ describe('compareWithLive: offline, from an export file', () => {
       source: `exported objects in ${smallExport} (offline, approximate)`,
       mode: 'offline',
       approximate: true,
-      fieldManager: null,
+      fieldManager: 'argocd-controller',
       target: '02-scale-down',
       currentPhase: null,
       inSync: false,
@@ -150,6 +160,25 @@ describe('compareWithLive: the field manager of the dry-run', () => {
 
   test('the presets name the engines’ field managers', () => {
     expect(FIELD_MANAGERS).toEqual({ argocd: 'argocd-controller', flux: 'kustomize-controller', kubectl: 'kubectl', ours: 'threescale-migrate' });
+  });
+
+  test.each([
+    ['argocd', 'argocd-controller'],
+    ['flux', 'kustomize-controller'],
+    ['none', 'threescale-migrate'],
+    [undefined, 'threescale-migrate'],
+  ] as const)('GIVEN spec.gitops.engine %s and no --field-manager WHEN diff runs live THEN it dry-runs as %s', async (engine, manager) => {
+    api.clearRequests();
+    const report = await compareWithLive({ planPath: planWithEngine(engine), kubeconfig });
+    expect(report.fieldManager).toBe(manager);
+    const dryRuns = api.requests.filter((r) => r.method === 'PATCH' && r.query.dryRun === 'All');
+    expect(dryRuns.length).toBeGreaterThan(0);
+    expect(new Set(dryRuns.map((r) => r.query.fieldManager))).toEqual(new Set([manager]));
+  });
+
+  test('GIVEN spec.gitops.engine flux WHEN --field-manager argocd is given THEN the flag wins', async () => {
+    const report = await compareWithLive({ planPath: planWithEngine('flux'), kubeconfig, fieldManager: 'argocd' });
+    expect(report.fieldManager).toBe('argocd-controller');
   });
 
   test.each([

@@ -11,14 +11,16 @@ import { existsSync, accessSync, constants as fsConstants } from 'node:fs';
 import { mkdtemp, rm, writeFile, chown, mkdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve, delimiter, dirname } from 'node:path';
+import { basename, join, resolve, delimiter, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll } from 'vitest';
 
 const execFileP = promisify(execFile);
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const MODULE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The repository root, also when this module runs compiled under build/ (the benchmarks import it). */
+export const REPO_ROOT = basename(MODULE_ROOT) === 'build' ? dirname(MODULE_ROOT) : MODULE_ROOT;
 export const SCRIPTS_DIR = join(REPO_ROOT, 'charts', 'scripts');
 
 export const IN_CI = ['1', 'true', 'yes'].includes((process.env.CI ?? '').toLowerCase());

@@ -18,8 +18,9 @@ export interface FieldViolation {
   readonly message: string;
 }
 
+/** Sets a default where the field is absent, or null (a null decodes to an unset pointer, which defaulting fills). */
 function setDefault(obj: JsonObject, key: string, value: Json): void {
-  if (obj[key] === undefined) obj[key] = value;
+  if (obj[key] === undefined || (obj[key] === null && value !== null)) obj[key] = value;
 }
 
 function defaultProbe(probe: Json | undefined): void {
@@ -77,9 +78,19 @@ function defaultTemplate(template: Json | undefined, restartPolicy?: string): vo
   defaultPodSpec(template.spec, restartPolicy);
 }
 
+/** The status a built-in kind always has (a struct, not a pointer, in its Go type), as a new object shows it. */
+const EMPTY_STATUS: Readonly<Record<string, JsonObject>> = {
+  Deployment: {},
+  Job: {},
+  Service: { loadBalancer: {} },
+  PersistentVolumeClaim: { phase: 'Pending' },
+};
+
 /** Adds the defaults kube-apiserver adds. Mutates `obj`. `uid` is the object's uid (Job selectors use it). */
 export function applyDefaults(rt: FakeResourceType, obj: JsonObject, ctx: { readonly allocateClusterIP: () => string; readonly uid: string }): void {
   if (!rt.builtIn && !rt.aggregated) return;
+  const status = EMPTY_STATUS[rt.kind];
+  if (status && rt.builtIn && obj.status === undefined) obj.status = clone(status);
   const spec = isObject(obj.spec) ? obj.spec : undefined;
   switch (rt.kind) {
     case 'Deployment':
@@ -109,19 +120,18 @@ export function applyDefaults(rt: FakeResourceType, obj: JsonObject, ctx: { read
       setDefault(spec, 'parallelism', 1);
       setDefault(spec, 'completionMode', 'NonIndexed');
       setDefault(spec, 'suspend', false);
+      setDefault(spec, 'podReplacementPolicy', 'TerminatingOrFailed');
       const name = isObject(obj.metadata) ? String(obj.metadata.name) : '';
       if (spec.selector === undefined && spec.manualSelector !== true) {
+        setDefault(spec, 'manualSelector', false);
         spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': ctx.uid } };
+        const jobLabels = { 'batch.kubernetes.io/controller-uid': ctx.uid, 'batch.kubernetes.io/job-name': name, 'controller-uid': ctx.uid, 'job-name': name };
         if (isObject(spec.template)) {
           if (!isObject(spec.template.metadata)) spec.template.metadata = {};
           const meta = spec.template.metadata as JsonObject;
-          meta.labels = {
-            ...(isObject(meta.labels) ? meta.labels : {}),
-            'batch.kubernetes.io/controller-uid': ctx.uid,
-            'batch.kubernetes.io/job-name': name,
-            'controller-uid': ctx.uid,
-            'job-name': name,
-          };
+          meta.labels = { ...(isObject(meta.labels) ? meta.labels : {}), ...jobLabels };
+          // A Job without labels of its own takes its pod template's.
+          if (isObject(obj.metadata) && !isObject(obj.metadata.labels)) obj.metadata.labels = { ...(meta.labels as JsonObject) };
         }
       }
       defaultTemplate(spec.template, 'Never');
@@ -159,6 +169,9 @@ export function applyDefaults(rt: FakeResourceType, obj: JsonObject, ctx: { read
       return;
     case 'PersistentVolumeClaim':
       if (spec) setDefault(spec, 'volumeMode', 'Filesystem');
+      // The StorageObjectInUseProtection admission plugin; the fake deletes at once, as if the controller that
+      // removes the finalizer (no pod uses the claim) had run.
+      if (isObject(obj.metadata) && !Array.isArray(obj.metadata.finalizers)) obj.metadata.finalizers = ['kubernetes.io/pvc-protection'];
       return;
     default:
       return;
@@ -199,6 +212,10 @@ function defaultDeploymentConfigSpec(spec: JsonObject): void {
   defaultTemplate(spec.template);
 }
 
+/** kube-apiserver's message for a name that is not a DNS subdomain (apimachinery validation). */
+const RFC_1123_SUBDOMAIN =
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** Checks a new or updated object; `before` is the stored object for updates. */
@@ -211,7 +228,7 @@ export function validate(rt: FakeResourceType, obj: JsonObject, before: JsonObje
     violations.push({
       field: 'metadata.name',
       reason: 'FieldValueInvalid',
-      message: `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`,
+      message: `Invalid value: "${name}": ${RFC_1123_SUBDOMAIN}`,
     });
   }
   const spec = isObject(obj.spec) ? obj.spec : undefined;

@@ -6,6 +6,11 @@
  * A field path is a list of segments: `f:<field>` for map keys and `k:<json key>` for items of keyed
  * lists (containers and env by name, volumeMounts by mountPath, ports by port+protocol, ...), the
  * same notation managedFields uses. Paths are joined with \u0001 to be used as set members.
+ *
+ * Which lists are keyed and which maps are atomic depends on the kind ({@link MergeRules}): built-in kinds
+ * (and openshift-apiserver's compiled DeploymentConfig) follow their Go struct tags; custom resources follow
+ * their CRD schema, which for every CRD this project installs (no x-kubernetes-list-type or -map-type) means
+ * atomic lists and granular maps.
  */
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -58,13 +63,30 @@ export function listItemKey(field: string, item: unknown): JsonObject | undefine
   }
 }
 
+/** Maps kube-apiserver replaces as a whole (`+structType=atomic` LabelSelector, `+mapType=atomic` selectors). */
+const ATOMIC_MAPS = new Set(['selector', 'nodeSelector', 'podSelector', 'namespaceSelector']);
+
+/** How a server merges the lists and maps of one kind. */
+export interface MergeRules {
+  /** The merge key of an item of the list stored under `field`, or undefined for atomic lists. */
+  readonly listItemKey: (field: string, item: unknown) => JsonObject | undefined;
+  /** True when the map stored under `field` is owned and replaced as a whole. */
+  readonly atomicMap: (field: string) => boolean;
+}
+
+/** Built-in kinds: keyed lists and atomic maps as their Go types declare them. */
+export const BUILT_IN_RULES: MergeRules = { listItemKey, atomicMap: (field) => ATOMIC_MAPS.has(field) };
+
+/** Custom resources whose CRD declares no list or map type: every list atomic, every map granular. */
+export const CUSTOM_RESOURCE_RULES: MergeRules = { listItemKey: () => undefined, atomicMap: () => false };
+
 function keySegment(key: JsonObject): string {
   const sorted = Object.fromEntries(Object.entries(key).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return `k:${JSON.stringify(sorted)}`;
 }
 
-function isKeyedList(field: string, value: unknown): value is JsonObject[] {
-  return Array.isArray(value) && value.length > 0 && value.every((item) => listItemKey(field, item) !== undefined);
+function isKeyedList(field: string, value: unknown, rules: MergeRules): value is JsonObject[] {
+  return Array.isArray(value) && value.length > 0 && value.every((item) => rules.listItemKey(field, item) !== undefined);
 }
 
 /** The part of an object that field managers own: metadata labels/annotations/ownerReferences/finalizers and everything but status. */
@@ -82,12 +104,12 @@ export function managedView(obj: JsonObject, part: 'main' | 'status' = 'main'): 
   return view;
 }
 
-/** Leaf paths of a value (empty maps and atomic lists are leaves). */
-export function leafPaths(value: Json, prefix: string[] = [], field = '', out: Set<string> = new Set()): Set<string> {
-  if (isObject(value) && Object.keys(value).length > 0) {
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) leafPaths(v, [...prefix, `f:${k}`], k, out);
-  } else if (isKeyedList(field, value)) {
-    for (const item of value) leafPaths(item, [...prefix, keySegment(listItemKey(field, item)!)], '', out);
+/** Leaf paths of a value (empty maps, atomic maps and atomic lists are leaves). */
+export function leafPaths(value: Json, rules: MergeRules = BUILT_IN_RULES, prefix: string[] = [], field = '', out: Set<string> = new Set()): Set<string> {
+  if (isObject(value) && Object.keys(value).length > 0 && !rules.atomicMap(field)) {
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) leafPaths(v, rules, [...prefix, `f:${k}`], k, out);
+  } else if (isKeyedList(field, value, rules)) {
+    for (const item of value) leafPaths(item, rules, [...prefix, keySegment(rules.listItemKey(field, item)!)], '', out);
   } else if (prefix.length > 0) {
     out.add(prefix.join(SEP));
   }
@@ -159,19 +181,42 @@ export function deleteAtPath(obj: Json, path: string): boolean {
   return true;
 }
 
-/** Server-side-apply style merge: maps merge, keyed lists merge by key, everything else is replaced. */
-export function applyMerge(live: Json | undefined, applied: Json, field = ''): Json {
-  if (isObject(live) && isObject(applied)) {
+/**
+ * Removes what an applier no longer applies: each stale path, or, when nothing kept (applied again or owned
+ * by another manager) lies inside the keyed list item it belongs to, that whole item, as structured-merge-diff
+ * removes an env item or a port rather than leaving its other fields behind.
+ */
+export function removeStaleFields(obj: Json, stale: Iterable<string>, kept: ReadonlySet<string>): void {
+  const keptPaths = [...kept];
+  const holdsKept = (prefix: string): boolean => keptPaths.some((p) => p === prefix || p.startsWith(`${prefix}${SEP}`));
+  for (const path of stale) {
+    const segs = path.split(SEP);
+    let target = path;
+    for (let i = 0; i < segs.length; i++) {
+      if (!segs[i].startsWith('k:')) continue;
+      const item = segs.slice(0, i + 1).join(SEP);
+      if (!holdsKept(item)) {
+        target = item;
+        break;
+      }
+    }
+    deleteAtPath(obj, target);
+  }
+}
+
+/** Server-side-apply style merge: maps merge (atomic ones are replaced), keyed lists merge by key, everything else is replaced. */
+export function applyMerge(live: Json | undefined, applied: Json, rules: MergeRules = BUILT_IN_RULES, field = ''): Json {
+  if (isObject(live) && isObject(applied) && !rules.atomicMap(field)) {
     const out: JsonObject = { ...live };
-    for (const [k, v] of Object.entries(applied)) out[k] = applyMerge(live[k], v, k);
+    for (const [k, v] of Object.entries(applied)) out[k] = applyMerge(live[k], v, rules, k);
     return out;
   }
-  if (Array.isArray(live) && isKeyedList(field, applied) && live.every((item) => listItemKey(field, item) !== undefined)) {
+  if (Array.isArray(live) && isKeyedList(field, applied, rules) && live.every((item) => rules.listItemKey(field, item) !== undefined)) {
     const out: Json[] = live.map((item) => clone(item));
     for (const item of applied) {
-      const key = listItemKey(field, item)!;
+      const key = rules.listItemKey(field, item)!;
       const index = out.findIndex((existing) => matchesKey(existing, key));
-      if (index >= 0) out[index] = applyMerge(out[index], item, '');
+      if (index >= 0) out[index] = applyMerge(out[index], item, rules, '');
       else out.push(clone(item));
     }
     return out;

@@ -79,6 +79,8 @@ export interface RenderedKubeJob {
   readonly secretEnv: Readonly<Record<string, { readonly name: string; readonly key: string }>>;
   /** Rules of the Roles bound to the Job's ServiceAccount, by namespace. */
   readonly rules: Readonly<Record<string, readonly PolicyRule[]>>;
+  /** The rendered ServiceAccount, Roles and RoleBindings that give the Job its access (to create on a real server). */
+  readonly access: readonly KubeObject[];
 }
 
 interface JobObject extends KubeObject {
@@ -124,17 +126,17 @@ export async function renderedKubeJob(planFile: string, jobName: string, specCha
         else throw new Error(`Job ${jobName}: env ${e.name} is neither a plain value, the namespace nor a Secret key`);
       }
       const sa = job.spec.template.spec.serviceAccountName;
-      const bound = new Set(
-        state.own
-          .filter((o) => o.kind === 'RoleBinding')
-          .filter((b) => ((b.subjects as { kind: string; name: string; namespace?: string }[] | undefined) ?? []).some((s) => s.kind === 'ServiceAccount' && s.name === sa && s.namespace === namespace))
-          .map((b) => `${b.metadata.namespace}/${(b.roleRef as { name: string }).name}`),
-      );
+      const bindings = state.own
+        .filter((o) => o.kind === 'RoleBinding')
+        .filter((b) => ((b.subjects as { kind: string; name: string; namespace?: string }[] | undefined) ?? []).some((s) => s.kind === 'ServiceAccount' && s.name === sa && s.namespace === namespace));
+      const bound = new Set(bindings.map((b) => `${b.metadata.namespace}/${(b.roleRef as { name: string }).name}`));
       const rules: Record<string, PolicyRule[]> = {};
-      for (const role of state.own.filter((o) => o.kind === 'Role' && bound.has(`${o.metadata.namespace}/${o.metadata.name}`))) {
+      const roles = state.own.filter((o) => o.kind === 'Role' && bound.has(`${o.metadata.namespace}/${o.metadata.name}`));
+      for (const role of roles) {
         rules[role.metadata.namespace!] = [...(rules[role.metadata.namespace!] ?? []), ...((role.rules as PolicyRule[] | undefined) ?? [])];
       }
-      return { name: jobName, namespace, script, env, secretEnv, rules };
+      const account = state.own.filter((o) => o.kind === 'ServiceAccount' && o.metadata.name === sa && o.metadata.namespace === namespace);
+      return { name: jobName, namespace, script, env, secretEnv, rules, access: [...account, ...roles, ...bindings] };
     }
     throw new Error(`no Job ${jobName} in the synth of ${planFile}`);
   } finally {

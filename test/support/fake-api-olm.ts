@@ -66,3 +66,14 @@ export function installPlan(name: string, csv: string, options: { approved: bool
     status: { phase: options.phase ?? (options.approved ? 'Complete' : 'RequiresApproval'), bundleLookups: [], catalogSources: ['redhat-operators'] },
   };
 }
+
+/** The 3scale operator's Subscription as OLM and the console leave it on a 2.15 install with Manual approval. */
+export function operatorSubscription(): KubeObject {
+  return {
+    apiVersion: 'operators.coreos.com/v1alpha1',
+    kind: 'Subscription',
+    metadata: { name: '3scale-operator', namespace: '3scale', labels: { 'operators.coreos.com/3scale-operator.3scale': '' } },
+    spec: { channel: 'threescale-2.15', installPlanApproval: 'Manual', name: '3scale-operator', source: 'redhat-operators', sourceNamespace: 'openshift-marketplace', startingCSV: '3scale-operator.v0.12.5' },
+    status: { currentCSV: '3scale-operator.v0.12.5', installedCSV: '3scale-operator.v0.12.5', state: 'AtLatestKnown' },
+  };
+}

@@ -15,20 +15,23 @@ import { applyDefaults, hasGeneration, validate } from './fake-api-defaults.js';
 import type { FieldViolation } from './fake-api-defaults.js';
 import {
   applyMerge,
+  BUILT_IN_RULES,
   clone,
+  CUSTOM_RESOURCE_RULES,
   deepEqual,
-  deleteAtPath,
   fromFieldsV1,
   getAtPath,
   isObject,
   jsonMergePatch,
   leafPaths,
   managedView,
+  removeStaleFields,
   SEP,
   strategicMerge,
   toFieldsV1,
 } from './fake-api-fields.js';
-import type { Json, JsonObject } from './fake-api-fields.js';
+import type { Json, JsonObject, MergeRules } from './fake-api-fields.js';
+import { pruneUnknownFields } from './fake-api-pruning.js';
 import { apiVersionOf, qualifiedResource } from './fake-api-resources.js';
 import type { FakeResourceRegistry, FakeResourceType } from './fake-api-resources.js';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, POD_FIELD_LABELS, SelectorError } from './fake-api-selectors.js';
@@ -67,8 +70,18 @@ export function statusFailure(code: number, reason: string, message: string, det
   return { status: code, body };
 }
 
+/** `Status.details` naming an object; `group` is left out for the core group, as kube-apiserver's omitempty does. */
+function detailsOf(rt: FakeResourceType, name: string, kind: string = rt.plural): JsonObject {
+  return rt.group ? { name, group: rt.group, kind } : { name, kind };
+}
+
+/** How the server merges the lists and maps of a kind (compiled kinds by their types, custom resources by CRD). */
+function rulesOf(rt: FakeResourceType): MergeRules {
+  return rt.builtIn || rt.aggregated ? BUILT_IN_RULES : CUSTOM_RESOURCE_RULES;
+}
+
 function notFound(rt: FakeResourceType, name: string): FakeResult {
-  return statusFailure(404, 'NotFound', `${qualifiedResource(rt)} "${name}" not found`, { name, group: rt.group, kind: rt.plural });
+  return statusFailure(404, 'NotFound', `${qualifiedResource(rt)} "${name}" not found`, detailsOf(rt, name));
 }
 
 function badRequest(message: string): FakeResult {
@@ -78,9 +91,7 @@ function badRequest(message: string): FakeResult {
 function invalid(rt: FakeResourceType, name: string, violations: readonly FieldViolation[]): FakeResult {
   const qualifiedKind = rt.group ? `${rt.kind}.${rt.group}` : rt.kind;
   return statusFailure(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${violations.map((v) => `${v.field}: ${v.message}`).join(', ')}`, {
-    name,
-    group: rt.group,
-    kind: rt.kind,
+    ...detailsOf(rt, name, rt.kind),
     causes: violations.map((v) => ({ reason: v.reason, message: v.message, field: v.field })),
   });
 }
@@ -239,7 +250,7 @@ export class FakeStore {
     if (!meta.name && typeof meta.generateName === 'string') meta.name = `${meta.generateName}${randomUUID().slice(0, 5)}`;
     const name = typeof meta.name === 'string' ? meta.name : '';
     if (this.objects.has(this.key(rt, namespace, name))) {
-      return statusFailure(409, 'AlreadyExists', `${qualifiedResource(rt)} "${name}" already exists`, { name, group: rt.group, kind: rt.plural });
+      return statusFailure(409, 'AlreadyExists', `${qualifiedResource(rt)} "${name}" already exists`, detailsOf(rt, name));
     }
     if (meta.managedFields !== undefined) delete meta.managedFields;
     return this.commitCreate(rt, namespace, obj, this.updateManager(options), 'Update', options, 201);
@@ -287,11 +298,9 @@ export class FakeStore {
         if (!Array.isArray(patch)) return badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
         try {
           after = jsonpatch.applyPatch(clone(before), patch as Operation[], true, false).newDocument as Json;
-        } catch (err) {
-          const detail = err instanceof Error ? err.message.split('\n')[0] : 'patch failed';
-          return statusFailure(422, 'Invalid', 'the server rejected our request due to an error in our request', {
-            causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: "...": ${detail}`, field: 'patch' }],
-          });
+        } catch {
+          // kube-apiserver says no more than this (empty details) for a patch that cannot be applied.
+          return statusFailure(422, 'Invalid', 'the server rejected our request due to an error in our request', {});
         }
         break;
       }
@@ -328,7 +337,7 @@ export class FakeStore {
     }
     return {
       status: 200,
-      body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, group: rt.group, kind: rt.plural, uid: (o.metadata as JsonObject).uid } },
+      body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { ...detailsOf(rt, name), uid: (o.metadata as JsonObject).uid } },
     };
   }
 
@@ -366,7 +375,7 @@ export class FakeStore {
       try {
         updated = jsonpatch.applyPatch(clone(base), body as unknown as Operation[], true, false).newDocument as Json;
       } catch {
-        return statusFailure(422, 'Invalid', 'the server rejected our request due to an error in our request');
+        return statusFailure(422, 'Invalid', 'the server rejected our request due to an error in our request', {});
       }
     } else updated = jsonMergePatch(base, body);
     if (!isObject(updated)) return badRequest('the body of the request was in an unknown format');
@@ -400,13 +409,15 @@ export class FakeStore {
     if (!isObject(applied)) return badRequest('the body of the request was in an unknown format');
     const mismatch = this.checkTypeAndNamespace(rt, namespace, applied, name);
     if (mismatch) return mismatch;
+    pruneUnknownFields(rt, applied);
+    const rules = rulesOf(rt);
     const meta = isObject(applied.metadata) ? applied.metadata : {};
     if (meta.managedFields !== undefined) return badRequest('metadata.managedFields must be nil');
     if (meta.resourceVersion !== undefined) {
       const live = this.objects.get(this.key(rt, namespace, name));
       if (!live || (live.metadata as JsonObject).resourceVersion !== meta.resourceVersion) return this.optimisticConflict(rt, name);
     }
-    const appliedPaths = leafPaths(managedView(applied));
+    const appliedPaths = leafPaths(managedView(applied), rules);
     const before = this.objects.get(this.key(rt, namespace, name));
     if (!before) {
       const obj = clone(applied);
@@ -426,22 +437,21 @@ export class FakeStore {
       }
     }
     if (conflicts.length > 0 && !options.force) {
-      const described = conflicts.map((c) => `conflict with "${c.manager}" using ${c.apiVersion}: ${pathToDotted(c.path)}`);
+      const using = (c: { manager: string; apiVersion: string }): string => `conflict with "${c.manager}"${c.apiVersion === apiVersionOf(rt) ? '' : ` using ${c.apiVersion}`}`;
+      const described = conflicts.map((c) => `${using(c)}: ${pathToDotted(c.path)}`);
       const message =
         conflicts.length === 1 ? `Apply failed with 1 conflict: ${described[0]}` : `Apply failed with ${conflicts.length} conflicts: ${described.join('\n')}`;
       return statusFailure(409, 'Conflict', message, {
-        causes: conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}" using ${c.apiVersion}`, field: pathToDotted(c.path) })),
+        causes: conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: using(c), field: pathToDotted(c.path) })),
       });
     }
 
-    let merged = applyMerge(clone(before), applied) as JsonObject;
+    let merged = applyMerge(clone(before), applied, rules) as JsonObject;
     const previous = entries.find(isMine);
     if (previous) {
-      const ownedByOthers = new Set<string>();
-      for (const e of entries) if (!isMine(e)) for (const p of fromFieldsV1(e.fieldsV1)) ownedByOthers.add(p);
-      for (const path of fromFieldsV1(previous.fieldsV1)) {
-        if (!appliedPaths.has(path) && !ownedByOthers.has(path)) deleteAtPath(merged, path);
-      }
+      const kept = new Set<string>(appliedPaths);
+      for (const e of entries) if (!isMine(e)) for (const p of fromFieldsV1(e.fieldsV1)) kept.add(p);
+      removeStaleFields(merged, [...fromFieldsV1(previous.fieldsV1)].filter((path) => !kept.has(path)), kept);
     }
     merged = { ...merged, metadata: { ...(merged.metadata as JsonObject) } };
     // Forced conflicts move ownership to the applier.
@@ -490,6 +500,7 @@ export class FakeStore {
     meta.uid = randomUUID();
     meta.creationTimestamp = timestamp(this.clock());
     if (hasGeneration(rt)) meta.generation = 1;
+    pruneUnknownFields(rt, obj);
     applyDefaults(rt, obj, { allocateClusterIP: () => this.allocateIp(), uid: String(meta.uid) });
     const violations = validate(rt, obj, undefined);
     if (violations.length > 0) return invalid(rt, name, violations);
@@ -500,7 +511,7 @@ export class FakeStore {
         apiVersion: apiVersionOf(rt),
         time: timestamp(this.clock()),
         fieldsType: 'FieldsV1',
-        fieldsV1: toFieldsV1(ownedPaths ?? leafPaths(managedView(obj))),
+        fieldsV1: toFieldsV1(ownedPaths ?? leafPaths(managedView(obj), rulesOf(rt))),
       },
     ];
     if (!options.dryRun) {
@@ -530,15 +541,17 @@ export class FakeStore {
     meta.uid = beforeMeta.uid;
     meta.creationTimestamp = beforeMeta.creationTimestamp;
     meta.resourceVersion = beforeMeta.resourceVersion;
+    pruneUnknownFields(rt, after);
     applyDefaults(rt, after, { allocateClusterIP: () => this.allocateIp(), uid: String(beforeMeta.uid) });
     const violations = validate(rt, after, before);
     if (violations.length > 0) return invalid(rt, name, violations);
 
     if (!managedFieldsDone) meta.managedFields = this.updateOwnership(rt, before, after, manager, subresource);
+    // A write is a no-op when nothing but the times of managedFields would change; a new owner is a change.
     const comparable = (o: JsonObject): JsonObject => {
       const c = clone(o);
       const m = c.metadata as JsonObject;
-      delete m.managedFields;
+      m.managedFields = ((m.managedFields as JsonObject[] | undefined) ?? []).map(({ time: _time, ...entry }) => entry);
       delete m.resourceVersion;
       delete m.generation;
       return c;
@@ -567,8 +580,8 @@ export class FakeStore {
   /** Update-operation ownership: the writer takes changed fields from other managers; removed fields are dropped. */
   private updateOwnership(rt: FakeResourceType, before: JsonObject, after: JsonObject, manager: string, subresource?: 'status' | 'scale'): Json {
     const part = subresource === 'status' ? 'status' : 'main';
-    const oldPaths = leafPaths(managedView(before, part));
-    const newPaths = leafPaths(managedView(after, part));
+    const oldPaths = leafPaths(managedView(before, part), rulesOf(rt));
+    const newPaths = leafPaths(managedView(after, part), rulesOf(rt));
     const changed = new Set([...newPaths].filter((p) => !oldPaths.has(p) || !deepEqual(getAtPath(before, p), getAtPath(after, p))));
     const removed = new Set([...oldPaths].filter((p) => !newPaths.has(p)));
     const entries = (((before.metadata as JsonObject).managedFields as ManagedFieldsEntry[] | undefined) ?? []).map((e) => clone(e));
@@ -643,7 +656,7 @@ export class FakeStore {
       409,
       'Conflict',
       `Operation cannot be fulfilled on ${qualifiedResource(rt)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
-      { name, group: rt.group, kind: rt.plural },
+      detailsOf(rt, name),
     );
   }
 

@@ -1,8 +1,12 @@
 /**
  * An in-memory `LiveSource` for the unit suites of src/status: a cluster (`live`: the server-side apply
- * dry-run returns exactly the object it is given, as a server without defaults would) or an export
- * (`offline`: no dry-run). LIST and dry-run failures can be injected, and every call is recorded.
+ * dry-run merges the object it is given into the live one, as a server without defaults would when other
+ * managers own every live field: maps merged, keyed list items merged by merge key, other lists replaced;
+ * without a live object it returns the object as given) or an export (`offline`: no dry-run). LIST and
+ * dry-run failures can be injected, and every call is recorded.
  */
+import { isJsonObject, type JsonValue } from '../../src/diff/json.js';
+import { itemKeyId, mergeKeyFor } from '../../src/diff/list-keys.js';
 import { apiGroup, type KubeObject, objectKey } from '../../src/kube/kube-object.js';
 import { LiveReadError, type LiveReadErrorKind } from '../../src/live/kube-errors.js';
 import type { DryRunApplyResult } from '../../src/live/live-reader.js';
@@ -34,7 +38,10 @@ export class MemorySource implements LiveSource {
       this.dryRun = async (obj, fieldManager) => {
         this.dryRunCalls.push({ object: obj, fieldManager });
         const error = this.dryRunFailures.get(objectKey(obj));
-        return error ? { ok: false, error } : { ok: true, object: structuredClone(obj), created: false };
+        if (error) return { ok: false, error };
+        const live = this.objects.find((o) => objectKey(o) === objectKey(obj));
+        const object = live ? (mergeApplied(live as unknown as JsonValue, obj as unknown as JsonValue, undefined) as unknown as KubeObject) : structuredClone(obj);
+        return { ok: true, object, created: live === undefined };
       };
     }
   }
@@ -60,6 +67,26 @@ export class MemorySource implements LiveSource {
       return { ref, ok: true as const, items };
     });
   }
+}
+
+/** `applied` laid over `live`: maps merged, keyed list items merged by key (live extras kept), other lists and scalars replaced. */
+function mergeApplied(live: JsonValue | undefined, applied: JsonValue, listName: string | undefined): JsonValue {
+  if (isJsonObject(live) && isJsonObject(applied)) {
+    const out = structuredClone(live);
+    for (const [key, value] of Object.entries(applied)) out[key] = mergeApplied(live[key], value, key);
+    return out;
+  }
+  if (Array.isArray(live) && Array.isArray(applied)) {
+    const fields = mergeKeyFor(listName, applied);
+    if (fields === undefined || mergeKeyFor(listName, live) === undefined) return structuredClone(applied);
+    const out = live.map((item) => {
+      const match = applied.find((a) => itemKeyId(a, fields) === itemKeyId(item, fields));
+      return match === undefined ? structuredClone(item) : mergeApplied(item, match, undefined);
+    });
+    for (const a of applied) if (!live.some((item) => itemKeyId(item, fields) === itemKeyId(a, fields))) out.push(structuredClone(a));
+    return out;
+  }
+  return structuredClone(applied);
 }
 
 /**

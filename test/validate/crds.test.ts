@@ -10,7 +10,7 @@ import {
 } from '../../imports/threescale-apps.3scale.net.js';
 import { DeploymentConfig, DeploymentConfigSpecStrategyType, DeploymentConfigSpecTriggersType } from '../../imports/openshift-apps-apps.openshift.io.js';
 import { readExport } from '../../src/live/export-file.js';
-import { crdDirectory, knownCustomKinds } from '../../src/validate/crd-schemas.js';
+import { crdDirectory, knownCustomKinds } from '../../src/validate/crd-index.js';
 import { LIVE_FIXTURES } from '../support/live-fixtures.js';
 import { packageRoot } from '../../src/util/package-root.js';
 import { validateManifests } from '../../src/validate/validate-manifest.js';

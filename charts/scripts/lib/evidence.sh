@@ -9,6 +9,14 @@
 #                          so `status` can tell a step done for an earlier version of the plan
 #   <step>.finishedAt      UTC time stamp (empty while Running)
 #   <step>.result          one-line human summary
+# and, for the copy steps, two more when the step sets them:
+#   <step>.sourceFingerprint  EVIDENCE_SOURCE_FINGERPRINT: a digest of the source's data as copied, which changes
+#                             with any write to it (each copy step says how it computes it)
+#   <step>.targetBaseline     EVIDENCE_TARGET_BASELINE: where the target stood before this step first wrote to
+#                             it, so a reset can prove which objects the step created (PostgreSQL: a transaction id)
+#   <step>.targets         only with EVIDENCE_TARGETS: Kind/namespace/name=uid of every object the step
+#                          fills (the PVC or Deployment it copied into), read from the API when the record
+#                          is written, so `status` can tell that one was recreated since (its data gone)
 #
 # Sinks (either, both or none):
 #   EVIDENCE_FILE       a key=value file; records of other steps in the same file are preserved.
@@ -20,6 +28,9 @@
 # stops sending are deleted. Several steps sharing one ConfigMap under one field manager would delete
 # each other's keys (and race when Jobs run in parallel), so each step applies under its own manager,
 # "threescale-migrate-job.<step>" (override with EVIDENCE_FIELD_MANAGER).
+#
+# EVIDENCE_TARGETS: space-separated Kind/namespace/name (PersistentVolumeClaim, Deployment, StatefulSet) of
+# the objects the step fills; needs RBAC get on them. An object that cannot be read is left out (warned).
 #
 # Requires lib/common.sh to be sourced first.
 
@@ -98,9 +109,10 @@ evidence_get() {
     code="$(_kube_curl GET "$(_configmap_url)" "$tmp" || true)"
     case "$code" in
       200)
-        # The API server answers compact JSON; our values never contain quotes or backslashes.
-        # (Escaped copies inside annotations look like \"key\":\"v\" and do not match.)
-        value="$(sed -n "s/.*\"${step_re}\\.${key}\":\"\\([^\"\\\\]*\\)\".*/\\1/p" "$tmp" | head -n 1)"
+        # Compact JSON, or indented (kube-apiserver indents for curl's User-Agent): "key": "value". Our values
+        # never contain quotes or backslashes. (Escaped copies inside annotations look like \"key\":\"v\" and
+        # do not match.)
+        value="$(sed -n "s/.*\"${step_re}\\.${key}\": *\"\\([^\"\\\\]*\\)\".*/\\1/p" "$tmp" | head -n 1)"
         ;;
       404) ;;
       *) warn "could not read evidence ConfigMap $EVIDENCE_CONFIGMAP (HTTP ${code:-none})" ;;
@@ -110,10 +122,55 @@ evidence_get() {
   printf '%s' "$value"
 }
 
+# _evidence_copy_keys: "key=value" lines of the copy keys the step set (values reduced to [0-9A-Za-z/:._-]).
+_evidence_copy_keys() {
+  local v
+  v="$(printf '%s' "${EVIDENCE_SOURCE_FINGERPRINT:-}" | tr -cd '0-9A-Za-z/:._-' | cut -c1-128)"
+  if [ -n "$v" ]; then printf 'sourceFingerprint=%s\n' "$v"; fi
+  v="$(printf '%s' "${EVIDENCE_TARGET_BASELINE:-}" | tr -cd '0-9A-Za-z/:._-' | cut -c1-128)"
+  if [ -n "$v" ]; then printf 'targetBaseline=%s\n' "$v"; fi
+}
+
+# _evidence_copy_json: the copy keys as JSON members, each preceded by a comma.
+_evidence_copy_json() {
+  local key value
+  _evidence_copy_keys | while IFS='=' read -r key value; do
+    printf ',%s:%s' "$(_json_string "$EVIDENCE_STEP.$key")" "$(_json_string "$value")"
+  done
+}
+
+# _evidence_targets: Kind/namespace/name=uid of each EVIDENCE_TARGETS entry, comma-separated (empty without
+# EVIDENCE_TARGETS or an API token).
+_evidence_targets() {
+  local entry kind ns name path tmp code uid out=""
+  [ -n "${EVIDENCE_TARGETS:-}" ] && [ -r "$KUBE_TOKEN_FILE" ] || return 0
+  for entry in $EVIDENCE_TARGETS; do
+    IFS=/ read -r kind ns name <<<"$entry"
+    case "$kind" in
+      PersistentVolumeClaim) path="api/v1/namespaces/$ns/persistentvolumeclaims/$name" ;;
+      Deployment) path="apis/apps/v1/namespaces/$ns/deployments/$name" ;;
+      StatefulSet) path="apis/apps/v1/namespaces/$ns/statefulsets/$name" ;;
+      *) die "EVIDENCE_TARGETS: unknown kind '$kind' in '$entry' (expected PersistentVolumeClaim, Deployment or StatefulSet)" ;;
+    esac
+    tmp="$(mktemp)"
+    code="$(_kube_curl GET "${KUBE_API%/}/$path" "$tmp" || true)"
+    # The first "uid" of the answer is metadata.uid (ownerReferences come after it). kube-apiserver indents
+    # its JSON for curl's User-Agent, hence the optional blank.
+    uid="$(grep -o '"uid": *"[A-Za-z0-9-]*"' "$tmp" | head -n 1 | cut -d'"' -f4 || true)"
+    rm -f "$tmp"
+    if [ "$code" = 200 ] && [ -n "$uid" ]; then
+      out="${out:+$out,}$kind/$ns/$name=$uid"
+    else
+      warn "could not read $kind $ns/$name for the evidence record (HTTP ${code:-none})"
+    fi
+  done
+  printf '%s' "$out"
+}
+
 # evidence_write PHASE INPUTS_CHECKSUM RESULT: write the record to every configured sink.
 # Returns non-zero when a configured sink could not be written.
 evidence_write() {
-  local phase="$1" checksum="$2" result="$3" finished="" step_re rc=0 plan
+  local phase="$1" checksum="$2" result="$3" finished="" step_re rc=0 plan targets
   # Hex digits only: the value goes unescaped into the key=value file and the JSON body.
   plan="$(printf '%s' "${PLAN_SHA256:-}" | tr -cd '0-9a-f' | cut -c1-64)"
   if [ "$phase" != "Running" ]; then
@@ -123,6 +180,7 @@ evidence_write() {
   # shellcheck disable=SC1003 # '\\' is tr's backslash, not a quote escape
   result="$(printf '%s' "$result" | tr -d '\000-\037"\\' | cut -c1-512)"
   step_re="$(_evidence_step_re)"
+  targets="$(_evidence_targets)"
 
   if [ -n "${EVIDENCE_FILE:-}" ]; then
     local dir tmp
@@ -138,6 +196,8 @@ evidence_write() {
       printf '%s.planSha256=%s\n' "$EVIDENCE_STEP" "$plan"
       printf '%s.finishedAt=%s\n' "$EVIDENCE_STEP" "$finished"
       printf '%s.result=%s\n' "$EVIDENCE_STEP" "$result"
+      _evidence_copy_keys | while IFS='=' read -r key value; do printf '%s.%s=%s\n' "$EVIDENCE_STEP" "$key" "$value"; done
+      [ -z "$targets" ] || printf '%s.targets=%s\n' "$EVIDENCE_STEP" "$targets"
     } >>"$tmp"
     chmod 0644 "$tmp"
     mv -f "$tmp" "$EVIDENCE_FILE" || rc=1
@@ -149,13 +209,14 @@ evidence_write() {
     out="$(mktemp)"
     # JSON is valid YAML, so the apply-patch+yaml content type accepts it. Only data keys are sent: no
     # labels or annotations, so a chart/GitOps tool that owns the ConfigMap's metadata is not disturbed.
-    printf '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":%s,"namespace":%s},"data":{%s:%s,%s:%s,%s:%s,%s:%s,%s:%s}}\n' \
+    printf '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":%s,"namespace":%s},"data":{%s:%s,%s:%s,%s:%s,%s:%s,%s:%s%s%s}}\n' \
       "$(_json_string "$EVIDENCE_CONFIGMAP")" "$(_json_string "$NAMESPACE")" \
       "$(_json_string "$EVIDENCE_STEP.phase")" "$(_json_string "$phase")" \
       "$(_json_string "$EVIDENCE_STEP.inputsChecksum")" "$(_json_string "$checksum")" \
       "$(_json_string "$EVIDENCE_STEP.planSha256")" "$(_json_string "$plan")" \
       "$(_json_string "$EVIDENCE_STEP.finishedAt")" "$(_json_string "$finished")" \
-      "$(_json_string "$EVIDENCE_STEP.result")" "$(_json_string "$result")" >"$body"
+      "$(_json_string "$EVIDENCE_STEP.result")" "$(_json_string "$result")" "$(_evidence_copy_json)" \
+      "${targets:+,$(_json_string "$EVIDENCE_STEP.targets"):$(_json_string "$targets")}" >"$body"
     code="$(_kube_curl PATCH "$(_configmap_url)?fieldManager=${EVIDENCE_FIELD_MANAGER}&force=true" \
       "$out" "$body" 'application/apply-patch+yaml' || true)"
     case "$code" in
@@ -175,35 +236,59 @@ evidence_write() {
   return "$rc"
 }
 
-# handle_nonempty_target WHAT TARGET_COUNTS_FN RESET_HINT: what a copy step does when its target already
-# holds data (WHAT names it, e.g. "target x already holds 12 relations"). With TARGET_RESET=true it resets;
-# when the evidence says this step already succeeded with the same inputs and TARGET_COUNTS_FN still prints
-# the source's row counts ($src_counts) it exits 0; when the evidence says an earlier attempt with the same
-# inputs started writing, that partial result is ours: it resets and restarts; otherwise it refuses.
-# Needs INPUTS_CHECKSUM, TARGET_RESET, src_counts and a reset_target function; sets TARGET_TOUCHED.
-# shellcheck disable=SC2154 # src_counts is set by the calling step
+# handle_nonempty_target WHAT TARGET_MATCHES_FN RESET_HINT: what a copy step does when its target already holds
+# data (WHAT names it, e.g. "target x already holds 12 relations"). The evidence record of this step tells:
+#   * Succeeded, same inputs, same source fingerprint, and TARGET_MATCHES_FN (a predicate) says the target still
+#     equals the source: exit 0, nothing to do;
+#   * Succeeded, same inputs, but the source changed since (its fingerprint differs: 3scale wrote to it again,
+#     e.g. after a rollback) or the target no longer matches: with TARGET_RESET=true reset and copy again, else
+#     refuse, naming spec.jobs.resetTarget;
+#   * Running or Failed with the same inputs: the partial result is this step's own, reset and restart;
+#   * no record of this step with these inputs: refuse. With TARGET_RESET=true a step that defines
+#     refuse_unproven_reset calls it (it dies naming the objects no evidence proves the step created); other
+#     steps reset.
+# Needs INPUTS_CHECKSUM (the step's endpoints and options), EVIDENCE_SOURCE_FINGERPRINT (may be empty: the step
+# has none, its INPUTS_CHECKSUM carries the source's state), TARGET_RESET and a reset_target function (which
+# removes only what the step's evidence proves it created). Sets TARGET_TOUCHED.
 handle_nonempty_target() {
-  local what="$1" counts_fn="$2" reset_hint="$3" prev_phase prev_checksum tgt_counts
+  local what="$1" matches_fn="$2" reset_hint="$3" prev_phase prev_checksum prev_fingerprint reason
   prev_phase="$(evidence_get phase)"
   prev_checksum="$(evidence_get inputsChecksum)"
-  if is_true "$TARGET_RESET"; then
+  prev_fingerprint="$(evidence_get sourceFingerprint)"
+  if [ "$prev_checksum" != "$INPUTS_CHECKSUM" ] || [ -z "$prev_phase" ]; then
+    if ! is_true "$TARGET_RESET"; then
+      die "$what and no evidence says it comes from this source; refusing. Set TARGET_RESET=true (spec.jobs.resetTarget) to $reset_hint"
+    fi
+    if declare -F refuse_unproven_reset >/dev/null; then
+      refuse_unproven_reset "$what"
+    fi
     log "$what and TARGET_RESET=true"
     TARGET_TOUCHED=1
     reset_target
-  elif [ "$prev_phase" = "Succeeded" ] && [ "$prev_checksum" = "$INPUTS_CHECKSUM" ]; then
-    tgt_counts="$("$counts_fn")" || die "cannot count rows on target $TGT_DESC"
-    if [ "$tgt_counts" = "$src_counts" ]; then
-      log "already done: the evidence shows this source was copied to this target and all row counts still match; nothing to do"
-      exit 0
-    fi
-    die "the evidence shows an earlier successful copy from this source, but the target's row counts differ now (was it used since?); refusing. Set TARGET_RESET=true to $reset_hint"
-  elif { [ "$prev_phase" = "Running" ] || [ "$prev_phase" = "Failed" ]; } && [ "$prev_checksum" = "$INPUTS_CHECKSUM" ]; then
-    log "target holds the partial result of an earlier attempt of this step with the same inputs (phase $prev_phase); restarting it cleanly"
-    TARGET_TOUCHED=1
-    reset_target
-  else
-    die "$what and no evidence says it comes from this source; refusing. Set TARGET_RESET=true to $reset_hint"
+    return 0
   fi
+  case "$prev_phase" in
+    Running | Failed)
+      log "target holds the partial result of an earlier attempt of this step with the same inputs (phase $prev_phase); restarting it cleanly"
+      TARGET_TOUCHED=1
+      reset_target
+      return 0
+      ;;
+  esac
+  if [ "${EVIDENCE_SOURCE_FINGERPRINT:-}" != "$prev_fingerprint" ]; then
+    reason="the source changed since this step copied it (fingerprint ${prev_fingerprint:-none} then, ${EVIDENCE_SOURCE_FINGERPRINT:-none} now: something wrote to it again, e.g. 3scale after a rollback)"
+  elif "$matches_fn"; then
+    log "already done: the evidence shows this source was copied to this target, the source is unchanged (fingerprint ${prev_fingerprint:-none}) and the target still matches it; nothing to do"
+    exit 0
+  else
+    reason="the evidence shows an earlier successful copy from this source, but the target no longer matches it (was it used since?)"
+  fi
+  if ! is_true "$TARGET_RESET"; then
+    die "$reason; refusing to overwrite the target. Set spec.jobs.resetTarget: true in the plan (TARGET_RESET=true) to $reset_hint"
+  fi
+  log "$reason; TARGET_RESET=true: resetting the target and copying again"
+  TARGET_TOUCHED=1
+  reset_target
 }
 
 # copy_step_init: the scratch folder of a copy step, and an EXIT trap that records a Failed evidence record

@@ -1,23 +1,22 @@
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { Command } from 'commander';
+import { configOption, contextOption, kubeconfigOption, outputFormatOption, requestTimeoutOption } from './shared-options.js';
+import { printJson, printText } from '../../redact/print.js';
 
 /** `preflight`: check a cluster can take a fresh install, before anything is applied. */
 export function registerPreflight(program: Command): void {
   program
     .command('preflight')
     .description('check a cluster can take a fresh install (storage classes, nodes, resources, Route hosts, Secrets), read-only')
-    .requiredOption('-c, --config <file>', 'plan file (a FreshInstallPlan)')
-    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)')
-    .option('--context <name>', 'kubeconfig context')
-    .addOption(new Option('-o, --output <format>', 'text or json').choices(['text', 'json']).default('text'))
-    .option('--request-timeout <seconds>', 'deadline of each API request', (v) => {
-      const n = Number(v);
-      if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of seconds.');
-      return n;
-    })
+    .addOption(configOption())
+    .addOption(kubeconfigOption())
+    .addOption(contextOption())
+    .addOption(outputFormatOption(['text', 'json']))
+    .addOption(requestTimeoutOption())
     .action(async (flags: { config: string; kubeconfig?: string; context?: string; output: 'text' | 'json'; requestTimeout?: number }) => {
       const { runPreflight, renderPreflight } = await import('../../preflight/run-preflight.js');
       const report = await runPreflight({ planPath: flags.config, kubeconfig: flags.kubeconfig, context: flags.context, requestTimeoutMs: flags.requestTimeout ? flags.requestTimeout * 1000 : undefined });
-      process.stdout.write(flags.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderPreflight(report));
+      if (flags.output === 'json') printJson(report, (r) => `${JSON.stringify(r, null, 2)}\n`);
+      else printText(renderPreflight(report));
       // 1 when a check failed, as diff exits 1 on differences.
       if (!report.ok) process.exitCode = 1;
     });

@@ -8,8 +8,8 @@ export function registerPromote(program: Command): void {
       .command('promote')
       .description('point the GitOps wiring at the next folder, only when status shows every earlier phase done (exit 1 and why otherwise)')
       .option('--to <phase>', 'the folder to point at: a phase id or rollback/<id> (default with --check: the one the wiring in --out points at)')
-      .option('-o, --out <dir>', 'synthesized output folder', 'dist')
-      .addOption(new Option('--gitops <engine>', 'the wiring to rewrite').choices(['argocd', 'flux']))
+      .option('--out <dir>', 'the folder synth wrote (its --out), re-synthesized with the pointer moved', 'dist')
+      .addOption(new Option('--gitops <engine>', 'the wiring to rewrite (default: the engine whose pointer --out holds)').choices(['argocd', 'flux']))
       .option('--check', 'only judge the move, write nothing (for a pull request check)'),
   ).action(async (flags: CompareFlags & { to?: string; out: string; gitops?: 'argocd' | 'flux'; check?: boolean }) => {
     const { runPromote } = await import('../../gitops/run-promote.js');

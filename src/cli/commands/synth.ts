@@ -1,19 +1,23 @@
 import { type Command, Option } from 'commander';
 import { versionRequirementsOption } from './cluster-options.js';
+import { deprecatedOption, resolveDeprecated } from './deprecated-option.js';
+import { configOption } from './shared-options.js';
 
 /** `synth`: render every phase of a plan into folders of YAML. */
 export function registerSynth(program: Command): void {
   program
     .command('synth')
     .description('render dist/<NN>-<phase>/ (and rollback/<NN>-<phase>/) for every phase of the plan')
-    .requiredOption('-c, --config <file>', 'plan file (migration.yaml)')
-    .option('-o, --out <dir>', 'output folder, replaced atomically', 'dist')
-    .addOption(new Option('--gitops <engine>', 'GitOps wiring to render beside the phase folders').choices(['none', 'argocd', 'flux']).default('none'))
+    .addOption(configOption())
+    .option('--out <dir>', 'output folder, replaced atomically; only a folder synth wrote (or an empty one)', 'dist')
+    .addOption(deprecatedOption('-o <dir>', '--out'))
+    .addOption(new Option('--gitops <engine>', 'GitOps wiring to render beside the phase folders (default: spec.gitops.engine, else none)').choices(['none', 'argocd', 'flux']))
     .option('--target-phase <phase>', 'with --gitops: the phase folder the engine reconciles (overrides spec.gitops.targetPhase)')
     .addOption(versionRequirementsOption())
-    .action(async (opts: { config: string; out: string; gitops: 'none' | 'argocd' | 'flux'; targetPhase?: string; versionRequirements?: 'vendor' | 'operator' }) => {
+    .action(async (opts: { config: string; out: string; gitops?: 'none' | 'argocd' | 'flux'; targetPhase?: string; versionRequirements?: 'vendor' | 'operator' }, command: Command) => {
+      const outDir = resolveDeprecated<string>(command, 'out', 'o', '-o', '--out');
       const { runSynth } = await import('../../synth/run-synth.js');
-      const summary = await runSynth({ planPath: opts.config, outDir: opts.out, gitops: opts.gitops, targetPhase: opts.targetPhase, versionRequirements: opts.versionRequirements });
+      const summary = await runSynth({ planPath: opts.config, outDir, gitops: opts.gitops, targetPhase: opts.targetPhase, versionRequirements: opts.versionRequirements });
       process.stdout.write(summary);
     });
 }

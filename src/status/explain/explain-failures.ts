@@ -16,7 +16,9 @@ import { SecretMasker } from '../../diff/mask-secrets.js';
 import { targetNamespaces } from '../../plan/plan-facts.js';
 import { isMigrationPlan, type PlanBase } from '../../plan/plan-base.js';
 import type { FolderState, SynthResult } from '../../synth/synthesize.js';
+import type { PhaseReport } from '../diff-report.js';
 import type { LiveSource } from '../live-source.js';
+import { rollbackAdvice } from '../rollback-advice.js';
 import { type EvidenceKind, FAILURE_SIGNATURES, type FailureSignature, matchSignature } from './failure-signatures.js';
 import { maskLogLine } from './mask-log-line.js';
 import { logTargets, podOwner, type PodOwner, podSeverity, podStateLines } from './pod-findings.js';
@@ -82,8 +84,14 @@ export interface Explanation {
   readonly source: string;
   /** Folder of the phase whose desired state addresses it, or null when nothing in this plan does. */
   readonly phase: string | null;
-  /** The rollback folder of that phase, or null when it has none. */
+  /**
+   * The rollback folder of that phase when applying it is safe on the state just read (the phase is the
+   * latest with anything live and every phase before it is done), else null: never applied, nothing to
+   * undo, a later phase to undo first, or an earlier phase not done.
+   */
   readonly rollback: string | null;
+  /** One sentence: how to undo that phase on the state just read, or why no rollback is safe. */
+  readonly undo: string;
 }
 
 /** Everything `--explain` found, and what it could not read. */
@@ -111,7 +119,7 @@ interface Sighting {
 }
 
 /** Reads, recognizes and explains; see the module comment for the requests it makes. */
-export async function explainFailures(plan: PlanBase, result: SynthResult, source: LiveSource, options: ExplainOptions = {}): Promise<ExplainResult> {
+export async function explainFailures(plan: PlanBase, result: SynthResult, source: LiveSource, phases: readonly PhaseReport[], options: ExplainOptions = {}): Promise<ExplainResult> {
   const notes: string[] = [];
   const sightings: Sighting[] = [];
   const namespaces = [...new Set([plan.spec.threescale.namespace, ...explainedNamespaces(plan, result)])].sort();
@@ -174,7 +182,7 @@ export async function explainFailures(plan: PlanBase, result: SynthResult, sourc
     notes.push(`no pods of 3scale or of migration ${plan.metadata.name} in namespace${namespaces.length === 1 ? '' : 's'} ${namespaces.join(', ')}`);
   }
 
-  return { explanations: summarize(sightings, phaseResolver(result)), notes };
+  return { explanations: summarize(sightings, phaseResolver(result, phases)), notes };
 }
 
 /** The workload an Event is about: a pod's owner, a ReplicaSet's Deployment, a Job or Deployment itself. */
@@ -279,8 +287,11 @@ async function readLogs(source: LiveSource, pods: readonly KubeObject[], owners:
   return outcomes.flatMap((o) => o ?? []);
 }
 
-/** Phase (and rollback) of an owner rendered by this plan, else the first planned phase of the signature. */
-function phaseResolver(result: SynthResult): (s: Sighting) => { phase: string | null; rollback: string | null } {
+/**
+ * Phase of an owner rendered by this plan, else the first planned phase of the signature; and how to undo
+ * it, judged on the phases just read (a phase never applied has nothing to undo).
+ */
+function phaseResolver(result: SynthResult, phases: readonly PhaseReport[]): (s: Sighting) => { phase: string | null; rollback: string | null; undo: string } {
   const ownedBy = new Map<string, FolderState>();
   for (const state of result.forward) {
     for (const o of state.own) {
@@ -293,8 +304,10 @@ function phaseResolver(result: SynthResult): (s: Sighting) => { phase: string | 
   return (s) => {
     const own = s.owner ? ownedBy.get(`${s.owner.kind}/${s.object.namespace}/${s.owner.name}`) : ownedBy.get(`${s.object.kind}/${s.object.namespace}/${s.object.name}`);
     const state = own ?? (s.signature.ownObjectsOnly ? undefined : s.signature.phases.map((id) => byId.get(id)).find((x) => x !== undefined));
-    if (!state) return { phase: null, rollback: null };
-    return { phase: state.folder, rollback: state.phase.definition.rollback ? `rollback/${state.folder}` : null };
+    if (!state) return { phase: null, rollback: null, undo: 'none of this plan changes it; fix it where it is (the database server, the cluster)' };
+    const advice = rollbackAdvice(phases, state.folder);
+    const ownRollback = `rollback/${state.folder}`;
+    return { phase: state.folder, rollback: advice.folders.length === 1 && advice.folders[0] === ownRollback ? ownRollback : null, undo: advice.sentence };
   };
 }
 

@@ -2,9 +2,11 @@
  * Makes a line read from a container log or an Event safe to print: passwords in URLs, `password=…`,
  * `"token": "…"` and `Bearer …` values are replaced by the masks of the shared {@link SecretMasker} (equal
  * secrets look equal), terminal control sequences are dropped (a log must not drive the terminal), and the
- * line is cut to a readable length.
+ * line is cut to a readable length. Values read from Secrets are masked when the line is printed, whatever
+ * their key (src/redact/).
  */
 import { maskUrlPasswords, type SecretMasker } from '../../diff/mask-secrets.js';
+import { cutWithoutSplittingSecrets, protectText } from '../../redact/session.js';
 
 /** Longest line printed; longer ones end with `…`. */
 export const MAX_PRINTED_LINE = 400;
@@ -21,10 +23,12 @@ const CONTROL = /\u001b\[[0-9;?]*[ -/]*[@-~]|[\u0000-\u0008\u000b-\u001f\u007f-\
 
 /** The line as it may be printed. */
 export function maskLogLine(line: string, masker: SecretMasker): string {
-  let out = line.replace(CONTROL, '');
+  // Values read from Secrets first, whole: the rules below stop at a comma or a blank and would leave the
+  // rest of such a value readable.
+  let out = protectText(line.replace(CONTROL, ''));
   out = maskUrlPasswords(out, masker);
   out = out.replace(BEARER, (_all, lead: string, value: string) => `${lead}${masker.maskText(value)}`);
   out = out.replace(KEY_VALUE, (all, lead: string, value: string) => (/^\++$/.test(value) ? all : `${lead}${masker.maskText(value)}`));
-  out = out.trim();
-  return out.length > MAX_PRINTED_LINE ? `${out.slice(0, MAX_PRINTED_LINE - 1)}…` : out;
+  // Cut before a secret value of this run rather than through it: printing masks it whole (src/redact/).
+  return cutWithoutSplittingSecrets(out.trim(), MAX_PRINTED_LINE);
 }

@@ -32,6 +32,5 @@ function where(e: Explanation): string {
 }
 
 function addressedBy(e: Explanation): string {
-  if (!e.phase) return 'phase: none of this plan changes it; fix it where it is (the database server, the cluster)';
-  return `phase: ${e.phase}${e.rollback ? `; to undo it, apply ${e.rollback}` : ' (nothing to roll back)'}`;
+  return e.phase ? `phase: ${e.phase}; ${e.undo}` : `phase: ${e.undo}`;
 }

@@ -55,4 +55,28 @@ describe('apimanager chart', () => {
     expect(pvc.metadata.labels).toMatchObject({ app: '3scale-api-management', threescale_component: 'system', threescale_component_element: 'app' });
     expect((find(objects, 'APIManager', 'apimanager').spec as { system: unknown }).system).toMatchObject({ fileStorage: { persistentVolumeClaim: { storageClassName: 'gp3', resources: { requests: '2Gi' } } } });
   });
+
+  it('GIVEN ReadWriteOnce file storage WHEN rendered THEN system-sidekiq must run on the node of system-app (required pod affinity by hostname), so the volume is never attached to two nodes', () => {
+    // GIVEN
+    const loaded = freshInstallPlanWith('fresh-install-rosa', (raw) => {
+      raw.spec.fileStorage = { kind: 'pvc', accessMode: 'ReadWriteOnce', size: '2Gi' };
+    });
+
+    // WHEN
+    const system = (find(rendered(loaded), 'APIManager', 'apimanager').spec as { system: { sidekiqSpec: unknown; appSpec: unknown } }).system;
+
+    // THEN
+    expect(system.sidekiqSpec).toEqual({
+      replicas: 1,
+      affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { deployment: 'system-app' } }, topologyKey: 'kubernetes.io/hostname' }] } },
+    });
+    expect(system.appSpec).toEqual({ replicas: 1 });
+  });
+
+  it('GIVEN ReadWriteMany or S3 file storage WHEN rendered THEN no affinity is set: the pods may spread', () => {
+    for (const loaded of [loadFreshInstallExample('fresh-install-openshift'), loadFreshInstallExample('fresh-install-rosa')]) {
+      const system = (find(rendered(loaded), 'APIManager', loaded.plan.spec.threescale.apiManagerName).spec as { system: { sidekiqSpec: object } }).system;
+      expect(system.sidekiqSpec).not.toHaveProperty('affinity');
+    }
+  });
 });

@@ -11,6 +11,7 @@ import { FAILURE_SIGNATURES } from '../../../src/status/explain/failure-signatur
 import { ClusterSource, ExportSource } from '../../../src/status/live-source.js';
 import { type SynthResult, synthesize } from '../../../src/synth/synthesize.js';
 import { startFakeApiServer, type FakeApiServer } from '../../support/fake-api-server.js';
+import { phaseReports } from '../../support/phase-reports.js';
 import { loadExample } from '../../support/plans.js';
 
 const NOW = new Date('2025-07-01T10:00:00Z');
@@ -86,8 +87,9 @@ function warning(name: string, about: { kind: string; name: string; namespace?: 
   };
 }
 
-async function explainLive(options = {}) {
-  return explainFailures(plan, result, new ClusterSource(reader), options);
+/** Explains what the loopback API server holds, on phases read as applied through `appliedThrough` (default: through the cut-over). */
+async function explainLive(options = {}, phases = phaseReports(result, 'cutover')) {
+  return explainFailures(plan, result, new ClusterSource(reader), phases, options);
 }
 
 function bySignature(explanations: readonly Explanation[], id: string): Explanation {
@@ -129,6 +131,48 @@ describe('explainFailures: log signatures of chapter 7', () => {
     // THEN
     expect(bySignature(explanations, 'database-unreachable')).toMatchObject({ owner: { kind: 'Job', name: 'system-app-pre' }, phase: '06-cutover', rollback: 'rollback/06-cutover' });
     expect(bySignature(explanations, 'redis-queues-unreachable')).toMatchObject({ owner: { kind: 'Deployment', name: 'backend-worker' }, phase: '06-cutover', rollback: 'rollback/06-cutover' });
+  });
+
+  test('GIVEN the pre-hook error on an install where the cut-over was never applied WHEN explained THEN no rollback folder is named and the advice says there is nothing to undo', async () => {
+    // GIVEN an unmigrated install: nothing of the migration is live
+    api.store.put(pod({ name: 'system-app-pre-7xk2p', owner: { kind: 'Job', name: 'system-app-pre' }, phase: 'Failed', containers: [{ name: 'system-app-pre', state: { terminated: { exitCode: 1, reason: 'Error' } } }] }));
+    api.setPodLog('3scale', 'system-app-pre-7xk2p', 'system-app-pre', "ActiveRecord::ConnectionNotEstablished: Unknown MySQL server host 'system-mysql.3scale-db' (-2)\n");
+
+    // WHEN
+    const { explanations } = await explainLive({}, phaseReports(result, null));
+
+    // THEN
+    const e = bySignature(explanations, 'database-unreachable');
+    expect(e).toMatchObject({ phase: '06-cutover', rollback: null });
+    expect(e.undo).toBe('06-cutover was never applied (pending): nothing of it to undo, and no rollback folder addresses this');
+    expect(JSON.stringify(explanations)).not.toContain('rollback/');
+  });
+
+  test('GIVEN the cut-over and the scale-up applied WHEN a cut-over failure is explained THEN the undo starts at the scale-up, and the cut-over rollback alone is not offered', async () => {
+    // GIVEN
+    api.store.put(backendWorker());
+    api.setPodLog('3scale', 'backend-worker-6c7d8f-abcde', 'backend-worker', 'Error connecting to Redis queue storage: Bad file descriptor (redis://backend-redis:6379/1)\n');
+
+    // WHEN
+    const { explanations } = await explainLive({}, phaseReports(result, 'scale-up'));
+
+    // THEN
+    expect(bySignature(explanations, 'redis-queues-unreachable')).toMatchObject({ phase: '06-cutover', rollback: null, undo: 'to undo it, apply rollback/07-scale-up, then rollback/06-cutover' });
+  });
+
+  test('GIVEN the prepare phase still in progress WHEN a cut-over failure is explained THEN it says no rollback folder is safe and why', async () => {
+    // GIVEN cut-over Jobs live while prepare is not done (out of order)
+    api.store.put(backendWorker());
+    api.setPodLog('3scale', 'backend-worker-6c7d8f-abcde', 'backend-worker', 'Error connecting to Redis queue storage: Bad file descriptor (redis://backend-redis:6379/1)\n');
+
+    // WHEN
+    const { explanations } = await explainLive({}, phaseReports(result, 'cutover', { prepare: 'in-progress' }));
+
+    // THEN
+    expect(bySignature(explanations, 'redis-queues-unreachable')).toMatchObject({
+      rollback: null,
+      undo: 'no rollback folder is safe: 01-prepare before it is in-progress, and every rollback folder is a full state that would apply it too; bring 01-prepare to applied first',
+    });
   });
 
   test('GIVEN the same error in many lines and in two replicas WHEN explained THEN one explanation counts them and shows the latest line', async () => {
@@ -205,7 +249,7 @@ describe('explainFailures: Kubernetes states and Events', () => {
     expect(bySignature(explanations, 'crash-loop')).toMatchObject({ evidence: 'pod-state', object: { container: 'system-sidekiq' }, phase: '06-cutover' });
     expect(bySignature(explanations, 'database-unknown-database')).toMatchObject({ evidence: 'log', object: { name: 'system-sidekiq-7f6d5c-q1w2e' } });
     expect(bySignature(explanations, 'secret-key-missing')).toMatchObject({ owner: { kind: 'Deployment', name: 'zync' }, phase: '06-cutover', rollback: 'rollback/06-cutover' });
-    expect(bySignature(explanations, 'image-pull-failed')).toMatchObject({ owner: { kind: 'Deployment', name: 'backend-redis-external' }, phase: '01-prepare', rollback: 'rollback/01-prepare' });
+    expect(bySignature(explanations, 'image-pull-failed')).toMatchObject({ owner: { kind: 'Deployment', name: 'backend-redis-external' }, phase: '01-prepare', rollback: null, undo: 'to undo it, apply rollback/06-cutover, then rollback/05-persist, then rollback/04-load-redis, then rollback/02-scale-down, then rollback/01-prepare' });
     expect(bySignature(explanations, 'oom-killed')).toMatchObject({ owner: { kind: 'Deployment', name: 'system-postgresql-external' }, phase: '01-prepare' });
     // the crash log came from the previous instance; zync and the Redis pod never started, so no log was asked for
     const logs = api.requests.filter((r) => r.path.endsWith('/log'));
@@ -330,7 +374,7 @@ describe('explainFailures: permissions, empty namespaces, bounds, offline', () =
     ];
 
     // WHEN
-    const { explanations, notes } = await explainFailures(plan, result, new ExportSource(objects as KubeObject[], 'export.yaml'));
+    const { explanations, notes } = await explainFailures(plan, result, new ExportSource(objects as KubeObject[], 'export.yaml'), phaseReports(result, null));
 
     // THEN
     expect(bySignature(explanations, 'crash-loop')).toMatchObject({ evidence: 'pod-state' });

@@ -37,6 +37,17 @@ describe('the signature table', () => {
     expect(matchSignature('FailedScheduling: 0/3 nodes are available', 'event')?.id).toBe('failed-scheduling');
   });
 
+  test('GIVEN the scheduler message of the field report (seed 004) WHEN matched as an Event or pod state THEN it is the zonal volume conflict, not a plain capacity problem', () => {
+    // GIVEN
+    const message = '0/9 nodes are available: 2 Insufficient cpu, 3 node(s) had untolerated taint {node-role.kubernetes.io/infra: }, 3 node(s) had untolerated taint {node-role.kubernetes.io/master: }, 6 node(s) had volume node affinity conflict.';
+
+    // WHEN / THEN
+    expect(matchSignature(`FailedScheduling: ${message}`, 'event')?.id).toBe('volume-node-affinity-conflict');
+    expect(matchSignature(`PodScheduled False: Unschedulable: ${message}`, 'pod-state')?.id).toBe('volume-node-affinity-conflict');
+    expect(matchSignature('FailedScheduling: 0/6 nodes are available: 6 Insufficient memory.', 'event')?.id).toBe('failed-scheduling');
+    expect(matchSignature(`FailedScheduling: ${message}`, 'log')).toBeUndefined();
+  });
+
   test('GIVEN the table WHEN rendered for the README THEN there is one row per signature with its phases or "outside the migration"', () => {
     // WHEN
     const lines = signatureTableMarkdown().trimEnd().split('\n');

@@ -15,12 +15,13 @@ const redis: Explanation = {
   source: '7.1.2.2',
   phase: '06-cutover',
   rollback: 'rollback/06-cutover',
+  undo: 'to undo it, apply rollback/06-cutover',
 };
 
 describe('renderExplanations', () => {
   test('GIVEN an explanation and a note WHEN rendered without color THEN object, line, meaning, remedy, phase and rollback are printed, then the note', () => {
     // WHEN
-    const text = renderExplanations({ explanations: [redis, { ...redis, signature: 'database-tls-required', title: 'System database demands TLS', occurrences: 1, phase: null, rollback: null }], notes: ['pod logs in namespace 3scale-db: forbidden (HTTP 403)'] }, { color: false });
+    const text = renderExplanations({ explanations: [redis, { ...redis, signature: 'database-tls-required', title: 'System database demands TLS', occurrences: 1, phase: null, rollback: null, undo: 'none of this plan changes it; fix it where it is (the database server, the cluster)' }], notes: ['pod logs in namespace 3scale-db: forbidden (HTTP 403)'] }, { color: false });
     // THEN
     expect(text).toBe(
       [

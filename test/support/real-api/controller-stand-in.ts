@@ -5,7 +5,7 @@
  * restoring the replicas its APIManager sets (field manager `manager`, by Update, which makes it own
  * `spec.replicas` again).
  */
-import { apiRequestOk, type ApiEndpoint } from './api-request.js';
+import { apiRequest, apiRequestOk, type ApiEndpoint } from './api-request.js';
 
 /** The field manager of kube-controller-manager's status writes. */
 export const CONTROLLER_MANAGER = 'kube-controller-manager';
@@ -128,4 +128,77 @@ export async function operatorRestoresReplicas(endpoint: ApiEndpoint, namespace:
     }
   }
   return changed;
+}
+
+/** openshift-controller-manager's status of a DeploymentConfig whose latest rollout is complete with every replica ready. */
+async function setDeploymentConfigStatus(endpoint: ApiEndpoint, namespace: string, name: string): Promise<void> {
+  await update(
+    endpoint,
+    nsPath('/apis/apps.openshift.io/v1', namespace, 'deploymentconfigs', name),
+    'openshift-controller-manager',
+    (dc) => {
+      const replicas = (dc.spec?.replicas as number | undefined) ?? 0;
+      const latestVersion = (dc.status?.latestVersion as number | undefined) ?? 1;
+      dc.status = { ...dc.status, observedGeneration: dc.metadata.generation, latestVersion, replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas, unavailableReplicas: 0 };
+    },
+    '/status',
+  );
+}
+
+/** True when a workload's status shows its spec.replicas ready at its current generation. */
+function caughtUp(w: Obj, defaultReplicas: number): boolean {
+  const replicas = (w.spec?.replicas as number | undefined) ?? defaultReplicas;
+  const status = w.status ?? {};
+  return status.observedGeneration === w.metadata.generation && (status.replicas ?? 0) === replicas && (status.readyReplicas ?? 0) === replicas;
+}
+
+/**
+ * The controllers catch up in `namespaces`: every Deployment (and DeploymentConfig) whose status is behind its
+ * spec gets all its replicas ready, every Pending PersistentVolumeClaim is bound. Returns what it changed
+ * (`Kind/namespace/name`).
+ */
+export async function settleWorkloads(endpoint: ApiEndpoint, namespaces: readonly string[]): Promise<string[]> {
+  const changed: string[] = [];
+  for (const ns of namespaces) {
+    const list = async (path: string) => ((await apiRequestOk(endpoint, { method: 'GET', path })) as { items: (Obj & { metadata: { name: string } })[] }).items;
+    for (const d of await list(`/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/deployments`)) {
+      if (caughtUp(d, 1)) continue;
+      await setDeploymentStatus(endpoint, ns, d.metadata.name);
+      changed.push(`Deployment/${ns}/${d.metadata.name}`);
+    }
+    for (const dc of await list(`/apis/apps.openshift.io/v1/namespaces/${encodeURIComponent(ns)}/deploymentconfigs`)) {
+      if (caughtUp(dc, 0)) continue;
+      await setDeploymentConfigStatus(endpoint, ns, dc.metadata.name);
+      changed.push(`DeploymentConfig/${ns}/${dc.metadata.name}`);
+    }
+    const pvcs = (await apiRequestOk(endpoint, { method: 'GET', path: `/api/v1/namespaces/${encodeURIComponent(ns)}/persistentvolumeclaims` })) as { items: (Obj & { metadata: { name: string } })[] };
+    for (const pvc of pvcs.items) {
+      if (pvc.status?.phase === 'Bound') continue;
+      await bindPvc(endpoint, ns, pvc.metadata.name);
+      changed.push(`PersistentVolumeClaim/${ns}/${pvc.metadata.name}`);
+    }
+  }
+  return changed;
+}
+
+/**
+ * DELETE of one object, finished as the controllers would finish it: a PersistentVolumeClaim's
+ * `kubernetes.io/pvc-protection` finalizer is removed (no pod uses it), a Namespace is finalized (its content
+ * must be gone already, as the namespace controller would have deleted it). Resolves once the object is gone;
+ * an object already gone is fine.
+ */
+export async function deleteObject(endpoint: ApiEndpoint, path: string): Promise<void> {
+  const answer = await apiRequest(endpoint, { method: 'DELETE', path: `${path}?propagationPolicy=Background` });
+  if (answer.status === 404) return;
+  if (answer.status !== 200 && answer.status !== 202) throw new Error(`DELETE ${path} answered ${answer.status}`);
+  const left = await apiRequest(endpoint, { method: 'GET', path });
+  if (left.status === 404) return;
+  const obj = left.body as { kind: string; metadata: { name: string; finalizers?: string[] }; spec?: { finalizers?: string[] } };
+  if (obj.kind === 'Namespace') {
+    await apiRequestOk(endpoint, { method: 'PUT', path: `${path}/finalize`, body: { ...obj, spec: { ...obj.spec, finalizers: [] } } });
+  } else if (obj.metadata.finalizers?.length) {
+    await apiRequestOk(endpoint, { method: 'PATCH', path, body: { metadata: { finalizers: null } }, contentType: 'application/merge-patch+json' });
+  }
+  const gone = await apiRequest(endpoint, { method: 'GET', path });
+  if (gone.status !== 404) throw new Error(`${path} is still there after its deletion was finished`);
 }

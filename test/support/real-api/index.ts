@@ -4,6 +4,10 @@ export { checkEnvtestBinaries, envtestBinaries, envtestBinDir, ENVTEST_HINT, typ
 export { defaultCrdFiles } from './install-crds.js';
 export { addControllerDefaults, createNamespace, SYSTEM_NAMESPACES } from './namespaces.js';
 export { adminEndpoint, startRealApiServer, type RealApiServer, type RealApiServerOptions } from './real-api-server.js';
+export { emptyNamespaces, useRealKubeScriptSuite, type RealKubeScriptCluster } from './kube-script-cluster.js';
+export { resourcePath } from './resource-paths.js';
 export { runKubectl, type KubectlResult } from './run-kubectl.js';
-export { bindPvc, completeJob, CONTROLLER_MANAGER, OPERATOR_MANAGER, operatorRestoresReplicas, setDeploymentStatus } from './controller-stand-in.js';
+export { SEED_MANAGER, seedObjects, withoutServerFields } from './seed-objects.js';
+export { applyFolder } from './apply-folder.js';
+export { bindPvc, completeJob, CONTROLLER_MANAGER, deleteObject, OPERATOR_MANAGER, operatorRestoresReplicas, setDeploymentStatus, settleWorkloads } from './controller-stand-in.js';
 export { useRealApiServer } from './use-real-api-server.js';

@@ -1,0 +1,115 @@
+/**
+ * End to end on the real API server of the tests (test/support/real-api), PostgreSQL 2.15 install: the live
+ * fixture seeded onto kube-apiserver, discover → synth → each phase folder applied with the built kubectl as
+ * Argo CD applies it (`kubectl apply --server-side --force-conflicts --field-manager=argocd-controller -k`),
+ * the Jobs completed and their evidence written (as their scripts would), the controllers' status written by
+ * the stand-in, and diff and status run against the real server after every step, forward and back.
+ */
+import { describe, expect, test } from 'vitest';
+import { loadMigrationPlan } from '../support/plans.js';
+import { adminEndpoint, apiRequest, apiRequestOk, operatorRestoresReplicas, settleWorkloads } from '../support/real-api/index.js';
+import { cli, diffJson, expectPhasesAfter, forwardState, jobsOf, leakedInTranscript, statuses } from './harness.js';
+import { useRealMigration } from './real-api-flow.js';
+
+const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify'];
+const FLOW = { fixture: 'postgresql', engine: 'argocd-controller', namespaces: ['3scale', '3scale-db'] } as const;
+/** A whole flow makes some hundred kubectl and CLI runs: minutes on a loaded 2-core machine, not a timing target. */
+const FLOW_TIMEOUT_MS = 300_000;
+
+describe('PostgreSQL migration on the real API server, forward', () => {
+  const m = useRealMigration({ ...FLOW, tempPrefix: 'e2e-real-postgresql' });
+  const diff = (phase: string) => diffJson(['-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', phase]);
+
+  test('GIVEN the untouched install WHEN diff reads it THEN preflight is pending and every later phase blocked', async () => {
+    const { run, report } = await diff('preflight');
+    expect(run.code).toBe(1);
+    expect(statuses(report)).toEqual(Object.fromEntries(FORWARD.map((id) => [id, id === 'preflight' ? 'pending' : 'blocked'])));
+    expect(report).toMatchObject({ currentPhase: null, outOfOrder: [], target: '00-preflight', inSync: false, mode: 'live' });
+  });
+
+  test('GIVEN each phase applied in order by the engine WHEN its Jobs end THEN diff --phase exits 0, earlier phases stay applied or superseded, status names the next', async () => {
+    for (const [i, id] of FORWARD.entries()) {
+      const state = forwardState(m.result(), id);
+      // WHEN the engine applies the folder (its Jobs start; the controllers catch up)
+      await m.applyState(state);
+      if (jobsOf(state).length > 0) {
+        // THEN, while they run, the phase is in progress
+        const running = await diff(id);
+        expect({ id, code: running.run.code, status: statuses(running.report)[id] }).toEqual({ id, code: 1, status: 'in-progress' });
+      }
+      // WHEN its Jobs succeed
+      await m.runJobs(jobsOf(state));
+      // THEN the folder is in sync (exit 0), the phase applied, earlier ones applied or superseded
+      const { run, report } = await diff(id);
+      const notInSync = report.objects.filter((o) => !['in-sync', 'job-succeeded'].includes(o.verdict)).map((o) => `${o.ref.kind}/${o.ref.name}: ${o.verdict}`);
+      expect({ id, code: run.code, stderr: run.stderr, notInSync }).toEqual({ id, code: 0, stderr: '', notInSync: [] });
+      expectPhasesAfter(report, FORWARD, i);
+      // AND status agrees and names the promotion
+      const status = await cli(['status', '-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', id]);
+      expect({ id, code: status.code }).toEqual({ id, code: 0 });
+      const next = FORWARD[i + 1];
+      expect(status.stdout.trimEnd().split('\n').at(-1)).toBe(
+        next ? `next: ${state.folder} is in sync; promote to ${next}: threescale-migrate promote -c <plan> --to ${next} --out dist --gitops <argocd|flux> and commit dist/` : `next: ${state.folder} is in sync; every phase is applied, nothing left to apply`,
+      );
+    }
+    // AND no fake secret of the fixture was printed on the way
+    expect(leakedInTranscript()).toEqual([]);
+  }, FLOW_TIMEOUT_MS);
+
+  test('GIVEN the migrated install WHEN someone scales apicast-production by hand and removes a label THEN diff names both, and the operator\'s reconcile puts the replicas back (and a person the label)', async () => {
+    // GIVEN every phase applied (the test before)
+    const admin = adminEndpoint(m.server());
+    expect((await diff('verify')).run.code).toBe(0);
+    // WHEN a person scales apicast-production to 5 and removes the managed-by label of the new database
+    const database = '/apis/apps/v1/namespaces/3scale-db/deployments/system-postgresql-external?fieldManager=kubectl-patch';
+    const label = '/metadata/labels/app.kubernetes.io~1managed-by';
+    await apiRequestOk(admin, { method: 'PATCH', path: '/apis/apps/v1/namespaces/3scale/deployments/apicast-production?fieldManager=kubectl', body: { spec: { replicas: 5 } }, contentType: 'application/merge-patch+json' });
+    await apiRequestOk(admin, { method: 'PATCH', path: database, body: [{ op: 'remove', path: label }], contentType: 'application/json-patch+json' });
+    await settleWorkloads(admin, FLOW.namespaces);
+    const { run, report } = await diff('verify');
+    // THEN diff exits 1: scale-up (the replicas) and prepare (the label) are drifted
+    expect(run.code).toBe(1);
+    expect(statuses(report)['scale-up']).toBe('drifted');
+    expect(statuses(report).prepare).toBe('drifted');
+    expect(report.objects.find((o) => o.ref.name === 'apicast-production')).toMatchObject({ verdict: 'changed', changes: [{ path: 'spec.replicas', op: 'replace', live: 5, desired: 3 }] });
+    // WHEN the 3scale operator reconciles (its APIManager sets apicast-production to 3) and a person puts the label back
+    expect(await operatorRestoresReplicas(admin, '3scale')).toEqual(['apicast-production']);
+    await apiRequestOk(admin, { method: 'PATCH', path: database, body: [{ op: 'add', path: label, value: 'threescale-migrate' }], contentType: 'application/json-patch+json' });
+    await settleWorkloads(admin, FLOW.namespaces);
+    // THEN the install is in sync again
+    const after = await diff('verify');
+    expect(after.report.objects.filter((o) => o.verdict === 'changed').map((o) => o.ref.name)).toEqual([]);
+    expect({ code: after.run.code, scaleUp: statuses(after.report)['scale-up'], prepare: statuses(after.report).prepare }).toEqual({ code: 0, scaleUp: 'applied', prepare: 'applied' });
+  });
+});
+
+describe('PostgreSQL migration on the real API server, rolled back from cutover', () => {
+  const m = useRealMigration({ ...FLOW, tempPrefix: 'e2e-real-postgresql-rollback' });
+
+  test('GIVEN the install migrated up to cutover WHEN each rollback folder is applied in reverse order THEN each is in sync and the install runs as before', async () => {
+    // GIVEN
+    await m.applyForward(FORWARD.slice(0, FORWARD.indexOf('cutover') + 1));
+    expect((await cli(['diff', '-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', 'cutover'])).code).toBe(0);
+    const order = m.result().rollbacks.map((s) => s.phase.definition.id).filter((id) => FORWARD.indexOf(id) <= FORWARD.indexOf('cutover')).reverse();
+    expect(order).toEqual(['cutover', 'persist', 'load-redis', 'scale-down', 'prepare']);
+    for (const id of order) {
+      // WHEN the rollback folder is applied and its Jobs succeed (the one of prepare deletes what prepare created)
+      const state = await m.applyRollback(id);
+      // THEN diff of that rollback folder exits 0
+      const run = await cli(['diff', '-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', `rollback/${id}`]);
+      expect({ id, code: run.code, stderr: run.stderr }).toEqual({ id, code: 0, stderr: '' });
+      expect(run.stdout).toContain(`rollback/${state.phase.folder}: in sync`);
+    }
+    // AND the install runs as before: every 3scale Deployment at its captured count, the old databases running
+    const admin = adminEndpoint(m.server());
+    const replicasOf = async (name: string): Promise<unknown> =>
+      ((await apiRequestOk(admin, { method: 'GET', path: `/apis/apps/v1/namespaces/3scale/deployments/${name}` })) as { spec: { replicas?: number } }).spec.replicas;
+    for (const [name, replicas] of Object.entries(loadMigrationPlan(m.planPath()).plan.spec.replicas)) expect({ name, replicas: await replicasOf(name) }).toEqual({ name, replicas });
+    for (const name of ['system-postgresql', 'backend-redis', 'system-redis']) expect({ name, replicas: await replicasOf(name) }).toEqual({ name, replicas: 1 });
+    const apim = (await apiRequestOk(admin, { method: 'GET', path: '/apis/apps.3scale.net/v1alpha1/namespaces/3scale/apimanagers/apimanager' })) as { spec: unknown };
+    expect(apim.spec).toMatchObject({ system: { database: { postgresql: {} } } });
+    // AND what prepare created is gone, the namespace included
+    expect((await apiRequest(admin, { method: 'GET', path: '/api/v1/namespaces/3scale-db' })).status).toBe(404);
+    expect(leakedInTranscript()).toEqual([]);
+  }, FLOW_TIMEOUT_MS);
+});

@@ -1,0 +1,141 @@
+/**
+ * The end-to-end flow on the real API server of the tests: the live fixture seeded onto kube-apiserver, the
+ * plan written by the real `discover` and the folders by `synth`, and what a cluster does with a phase folder:
+ * the GitOps engine applies it with the built kubectl (forced server-side apply under its field manager), the
+ * controllers catch up (the stand-in of test/support/real-api), the Jobs end as their scripts would (evidence
+ * written under the Job's field manager, then Complete).
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import type { KubeObject } from '../../src/kube/kube-object.js';
+import type { FolderState, SynthResult } from '../../src/synth/synthesize.js';
+import { IN_CI } from '../support/db-servers.js';
+import { loadLiveFixture, type LIVE_FIXTURES } from '../support/live-fixtures.js';
+import {
+  adminEndpoint,
+  apiRequestOk,
+  applyFolder,
+  checkEnvtestBinaries,
+  completeJob,
+  deleteObject,
+  resourcePath,
+  seedObjects,
+  settleWorkloads,
+  useRealApiServer,
+  type RealApiServer,
+} from '../support/real-api/index.js';
+import { cli, evidenceRecord, forwardState, jobsOf, rollbackState, synthesized, tempDir } from './harness.js';
+
+/** One migration on its own real API server. */
+export interface RealMigration {
+  readonly server: () => RealApiServer;
+  /** The admin's kubeconfig, namespace 3scale. */
+  readonly kubeconfig: () => string;
+  readonly planPath: () => string;
+  readonly dist: () => string;
+  readonly result: () => SynthResult;
+  /** The engine applies the folder of `state`, then the controllers catch up. */
+  applyState(state: FolderState): Promise<void>;
+  /** What a Job's script writes: its evidence record, under the Job's own field manager. */
+  recordEvidence(job: KubeObject, phase: 'Succeeded' | 'Running' | 'Failed', result: string): Promise<void>;
+  /** The Jobs end as their scripts would: evidence, then the Job controller's Complete. */
+  runJobs(jobs: readonly KubeObject[]): Promise<void>;
+  /** RFC 6902 patch of one live object, as `kubectl patch --type json` (rejects with the server's answer). */
+  jsonPatch(ref: { readonly apiVersion: string; readonly kind: string; readonly namespace: string; readonly name: string }, operations: readonly unknown[]): Promise<KubeObject>;
+  /** Applies the forward phases `ids` in order, running their Jobs to success. */
+  applyForward(ids: readonly string[]): Promise<void>;
+  /**
+   * Applies the rollback folder of `id` and runs its Jobs; for `remove-new-databases` also deletes what prepare
+   * created, as that Job does. Returns the folder's state.
+   */
+  applyRollback(id: string): Promise<FolderState>;
+}
+
+/** What one migration starts from. */
+export interface RealMigrationOptions {
+  readonly fixture: keyof typeof LIVE_FIXTURES;
+  /** Objects seeded beside the fixture (e.g. the operator's Subscription). */
+  readonly extraObjects?: readonly KubeObject[];
+  /** What the user changes in the discovered plan before synth. */
+  readonly editPlan?: (planPath: string) => void;
+  readonly tempPrefix: string;
+  /** The field manager of the GitOps engine (`argocd-controller`, `kustomize-controller`). */
+  readonly engine: string;
+  /** Where the controllers' stand-in settles the workloads. */
+  readonly namespaces: readonly string[];
+}
+
+/**
+ * Registers the hooks of one migration: a server per describe block, the fixture seeded, the plan discovered
+ * (and edited as the user would), synth run.
+ */
+export function useRealMigration(options: RealMigrationOptions): RealMigration {
+  const server = useRealApiServer();
+  const tmp = tempDir(options.tempPrefix);
+  const ctx = { kubeconfig: '', planPath: join(tmp.dir, 'migration.yaml'), dist: join(tmp.dir, 'dist'), result: undefined as SynthResult | undefined };
+
+  beforeAll(async () => {
+    if (!checkEnvtestBinaries().ok && !IN_CI) return; // skipped with a warning by useRealApiServer
+    await seedObjects(adminEndpoint(server()), [...(await loadLiveFixture(options.fixture)), ...(options.extraObjects ?? [])]);
+    ctx.kubeconfig = await server().kubeconfig({ namespace: '3scale' });
+    const discovered = await cli(['discover', '--kubeconfig', ctx.kubeconfig, '-n', '3scale', '-o', ctx.planPath]);
+    if (discovered.code !== 0) throw new Error(`discover failed: ${discovered.stderr}`);
+    options.editPlan?.(ctx.planPath);
+    const synth = await cli(['synth', '-c', ctx.planPath, '--out', ctx.dist]);
+    if (synth.code !== 0) throw new Error(`synth failed: ${synth.stderr}`);
+    ctx.result = (await synthesized(ctx.planPath)).result;
+  });
+
+  afterAll(() => tmp.remove());
+
+  const flow: RealMigration = {
+    server,
+    kubeconfig: () => ctx.kubeconfig,
+    planPath: () => ctx.planPath,
+    dist: () => ctx.dist,
+    result: () => ctx.result!,
+    async applyState(state) {
+      await applyFolder(server(), join(ctx.dist, state.folder), options.engine);
+      await settleWorkloads(adminEndpoint(server()), options.namespaces);
+    },
+    async recordEvidence(job, phase, result) {
+      const admin = adminEndpoint(server());
+      const { object, fieldManager } = evidenceRecord(job, phase, result);
+      const path = `${await resourcePath(admin, { apiVersion: 'v1', kind: 'ConfigMap', namespace: object.metadata.namespace, name: object.metadata.name })}?fieldManager=${fieldManager}&force=true`;
+      await apiRequestOk(admin, { method: 'PATCH', path, body: JSON.stringify(object), contentType: 'application/apply-patch+yaml' });
+    },
+    async runJobs(jobs) {
+      for (const job of jobs) {
+        await flow.recordEvidence(job, 'Succeeded', `${job.metadata.name} done`);
+        await completeJob(adminEndpoint(server()), job.metadata.namespace!, job.metadata.name);
+      }
+    },
+    async jsonPatch(ref, operations) {
+      const admin = adminEndpoint(server());
+      const path = `${await resourcePath(admin, ref)}?fieldManager=kubectl-patch`;
+      return (await apiRequestOk(admin, { method: 'PATCH', path, body: operations, contentType: 'application/json-patch+json' })) as KubeObject;
+    },
+    async applyForward(ids) {
+      for (const id of ids) {
+        const state = forwardState(ctx.result!, id);
+        await flow.applyState(state);
+        await flow.runJobs(jobsOf(state));
+      }
+    },
+    async applyRollback(id) {
+      const state = rollbackState(ctx.result!, id);
+      await flow.applyState(state);
+      await flow.runJobs(jobsOf(state));
+      if (jobsOf(state).some((j) => j.metadata.name === 'remove-new-databases')) {
+        const admin = adminEndpoint(server());
+        const prepared = forwardState(ctx.result!, 'prepare').own.filter((o) => o.kind !== 'Job' && o.metadata.annotations?.['threescale-migrate.3scale.net/scope'] !== 'phase');
+        // Namespaced objects first, then the namespaces that held them.
+        for (const o of [...prepared.filter((p) => p.kind !== 'Namespace'), ...prepared.filter((p) => p.kind === 'Namespace')]) {
+          await deleteObject(admin, await resourcePath(admin, { apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name }));
+        }
+      }
+      return state;
+    },
+  };
+  return flow;
+}
