@@ -1,18 +1,19 @@
 /**
  * Data phase, Redis: how long moving one Redis (backend-redis or system-redis) keeps 3scale down.
  *
- *   (a) vendor (seed chapter 3.4.3 - 3.4.7): `oc cp` dump.rdb out of the old pod's data dir and into the
- *       new pod's data dir (tar streams between local folders here), (re)start the new Redis in restore
- *       mode (`save ""`, `appendonly no`), BGREWRITEAOF, poll `aof_rewrite_in_progress` until 0, restart
- *       in persistence mode (save lines + `appendonly yes`) and wait until it answers.
+ *   (a) vendor (seed chapter 3.4.3 - 3.4.7): SAVE on the old Redis (the procedure waits for its dump.rdb),
+ *       `oc cp` dump.rdb out of the old pod's data dir and into the new pod's data dir (tar streams between
+ *       local folders here), (re)start the new Redis in restore mode (`save ""`, `appendonly no`),
+ *       BGREWRITEAOF, poll `aof_rewrite_in_progress` until 0 (every 2 s), restart in persistence mode (save
+ *       lines + `appendonly yes`) and wait until it answers.
  *   (b) the generated Jobs: charts/scripts/redis-copy-rdb.sh (redis-cli --rdb from the running source
- *       straight into the new data dir), start in restore mode, charts/scripts/redis-aof-rewrite.sh
- *       (AOF_METHOD=auto), restart in persistence mode and wait until it answers.
+ *       straight into the new data dir, a scratch redis-server loads it for the key counts and DEBUG DIGEST,
+ *       placed as the AOF base with its manifest), start the new Redis straight in persistence mode, and
+ *       charts/scripts/redis-check-load.sh (key counts of databases 0-15 against the copy's evidence).
  *
- * Both wait for the same things: PING answering PONG after each start (polled every 50 ms, as a readiness
- * probe would, only faster) and the AOF rewrite polled every POLL_INTERVAL_SECONDS (the Job's default,
- * 2 s; the vendor poll uses the same interval). After each run (untimed) the key count is compared with
- * the source's. The old Redis SAVEs once before the measurements (the vendor note asks to let it save).
+ * Both wait for PING answering PONG after each start (polled every 50 ms, as a readiness probe would, only
+ * faster). After each run (untimed) the key count and DEBUG DIGEST are compared with the source's, and the
+ * target must run with appendonly yes.
  */
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
@@ -35,7 +36,7 @@ import {
 } from './support/servers.js';
 
 const SCOPE = 'data-phase/redis';
-/** The Job's default poll interval (redis-aof-rewrite.sh POLL_INTERVAL_SECONDS); used for the vendor poll too. */
+/** The vendor's poll of aof_rewrite_in_progress, and the check Job's poll interval (its default). */
 const POLL_SECONDS = 2;
 
 export interface RedisOptions {
@@ -73,7 +74,7 @@ export interface RedisResult {
     rdbBytes: number;
     usedMemoryBytes: number;
     loadSeconds: number;
-    /** The one SAVE of the old Redis before the measurements (the vendor's wait, not counted in (a)). */
+    /** One SAVE of the old Redis before the measurements; (a) counts a SAVE in each run. */
     sourceSaveSeconds: number;
     version: string;
   };
@@ -203,7 +204,8 @@ export async function runRedisDataPhase(opts: RedisOptions): Promise<RedisResult
   progress(SCOPE, `loading ${opts.keys} keys with redis-cli --pipe ...`);
   const loaded = await timed(() => load(source, opts.keys));
   await waitIdle(source);
-  // The vendor note (3.4.3): give Redis the time to SAVE before copying dump.rdb. Untimed, done once.
+  // The vendor note (3.4.3): give Redis the time to SAVE before copying dump.rdb. Timed once here for the
+  // data set description; (a) SAVEs again inside each of its runs.
   const save = await timed(() => source.cli(['SAVE']));
   const keys = await source.keyCount();
   if (keys !== opts.keys) throw new Error(`source holds ${keys} keys, expected ${opts.keys}`);
@@ -219,18 +221,21 @@ export async function runRedisDataPhase(opts: RedisOptions): Promise<RedisResult
     await mkdir(dir, { recursive: true });
     return { dir, target: await createRedis(dir, 'target-redis') };
   };
+  const sourceDigest = await source.cli(['DEBUG', 'DIGEST']);
   const finish = async (label: string, dir: string, target: RedisServer): Promise<void> => {
     const got = await target.keyCount();
+    const digest = await target.cli(['DEBUG', 'DIGEST']);
     const aof = await target.info('persistence');
     await target.destroy();
     await rm(dir, { recursive: true, force: true });
-    if (got !== keys) throw new Error(`${label}: the restarted target holds ${got} keys, the source ${keys}`);
-    if (aof.aof_enabled !== '1') throw new Error(`${label}: the restarted target does not run with appendonly yes`);
+    if (got !== keys) throw new Error(`${label}: the target holds ${got} keys, the source ${keys}`);
+    if (digest !== sourceDigest) throw new Error(`${label}: the target's DEBUG DIGEST ${digest} differs from the source's ${sourceDigest}`);
+    if (aof.aof_enabled !== '1') throw new Error(`${label}: the target does not run with appendonly yes`);
   };
 
   const vendor: Variant<RedisSample> = {
     id: 'a',
-    label: '(a) vendor: oc cp dump.rdb out + in, BGREWRITEAOF, poll, restart',
+    label: '(a) vendor: SAVE, oc cp dump.rdb out + in, BGREWRITEAOF, poll, restart',
     async run() {
       const { dir, target } = await fresh('vendor');
       const workstation = join(dir, 'workstation');
@@ -241,6 +246,7 @@ export async function runRedisDataPhase(opts: RedisOptions): Promise<RedisResult
         steps[name] = (await timed(fn)).seconds;
       };
       const total = await timed(async () => {
+        await step('SAVE (old Redis)', async () => void (await source.cli(['SAVE'])));
         await step('oc cp out', () => tarCopy(source.dataDir, 'dump.rdb', workstation));
         await step('oc cp in', () => tarCopy(workstation, 'dump.rdb', target.dataDir));
         await step('start (restore mode)', () => target.start(REDIS_RESTORE_CONFIG));
@@ -258,7 +264,7 @@ export async function runRedisDataPhase(opts: RedisOptions): Promise<RedisResult
 
   const jobs: Variant<RedisSample> = {
     id: 'b',
-    label: '(b) Jobs: redis-copy-rdb.sh, redis-aof-rewrite.sh, restart',
+    label: '(b) Jobs: redis-copy-rdb.sh (AOF base), start in persistence mode, redis-check-load.sh',
     async run() {
       const { dir, target } = await fresh('job');
       const tmp = join(dir, 'tmp');
@@ -274,9 +280,8 @@ export async function runRedisDataPhase(opts: RedisOptions): Promise<RedisResult
       };
       const total = await timed(async () => {
         await script('redis-copy-rdb.sh', { SOURCE_REDIS_HOST: source.host, SOURCE_REDIS_PORT: String(source.port), DATA_DIR: target.dataDir });
-        steps['start (restore mode)'] = (await timed(() => target.start(REDIS_RESTORE_CONFIG))).seconds;
-        await script('redis-aof-rewrite.sh', { REDIS_HOST: target.host, REDIS_PORT: String(target.port), AOF_METHOD: 'auto', POLL_INTERVAL_SECONDS: String(POLL_SECONDS) });
-        steps['restart (persistence mode)'] = (await timed(() => target.restart(REDIS_PERSISTENCE_CONFIG))).seconds;
+        steps['start (persistence mode)'] = (await timed(() => target.start(REDIS_PERSISTENCE_CONFIG))).seconds;
+        await script('redis-check-load.sh', { REDIS_HOST: target.host, REDIS_PORT: String(target.port), COPY_STEP: 'redis-copy-rdb', POLL_INTERVAL_SECONDS: String(POLL_SECONDS) });
       });
       const peak = await sampler.stop();
       await finish('jobs', dir, target);
@@ -287,8 +292,8 @@ export async function runRedisDataPhase(opts: RedisOptions): Promise<RedisResult
   const variants = [vendor, jobs];
   const outcome = await runRounds(SCOPE, variants, opts.plan);
   const descriptions: Record<string, string> = {
-    a: 'tar|tar dump.rdb source data dir -> workstation -> target data dir; start restore mode; BGREWRITEAOF; poll aof_rewrite_in_progress every 2 s; restart persistence mode',
-    b: 'redis-copy-rdb.sh (redis-cli --rdb into DATA_DIR, redis-check-rdb, sha256, marker); start restore mode; redis-aof-rewrite.sh AOF_METHOD=auto (CONFIG SET appendonly yes, poll every 2 s); restart persistence mode',
+    a: 'SAVE on the source; tar|tar dump.rdb source data dir -> workstation -> target data dir; start restore mode; BGREWRITEAOF; poll aof_rewrite_in_progress every 2 s; restart persistence mode',
+    b: 'redis-copy-rdb.sh (redis-cli --rdb into DATA_DIR, scratch redis-server load: key counts per database, DEBUG DIGEST, fingerprint; placed as appendonlydir base + manifest, marker); start persistence mode; redis-check-load.sh (AOF on, key counts of databases 0-15 against the evidence)',
   };
   const results: RedisVariantResult[] = variants.map((v) => {
     const samples = outcome.samples.get(v.id) ?? [];

@@ -9,29 +9,45 @@
  *   BENCH_PG_SCALE          row multiplier of the PostgreSQL data set (default 1 = about 1.2 GiB)
  *   BENCH_PG_MIN_BYTES      refuse a smaller database (default 1 GiB at scale >= 1, else 0)
  *   BENCH_REDIS_KEYS        keys loaded into Redis (default 1000000)
- *   BENCH_DATA_PHASE_PARTS  comma list of parts: redis,postgresql (default both)
+ *   BENCH_MYSQL_ROWS        rows of the largest MySQL table (default 1000000)
+ *   BENCH_DATA_PHASE_PARTS  comma list of parts: redis,mysql,postgresql (default all)
  *
  * Result: bench/results/data-phase.json for a complete, full-size run; a partial or scaled-down run writes
  * bench/results/data-phase.<parts>[.scaled].json instead, so it never replaces the real figures.
  */
 import { loadavg } from 'node:os';
-import { type Benchmark, type BenchResult, formatBytes, formatSeconds, formatTable, progress, sampleStats, secondsSince, writeResultFile } from './benchmark.js';
+import { type Benchmark, type BenchResult, formatBytes, formatSeconds, formatTable, progress, type SampleStats, sampleStats, secondsSince, writeResultFile } from './benchmark.js';
 import { runPostgresqlDataPhase, type PgResult } from './data-phase-postgresql.js';
+import { runMysqlDataPhase, type MysqlResult } from './data-phase-mysql.js';
 import { runRedisDataPhase, type RedisResult } from './data-phase-redis.js';
 import { machineInfo } from './support/measure.js';
 import { envInt, envNumber, type RoundsPlan } from './support/rounds.js';
 import { makeBenchDir } from './support/servers.js';
 
-const PARTS = ['redis', 'postgresql'] as const;
+const PARTS = ['redis', 'mysql', 'postgresql'] as const;
 type Part = (typeof PARTS)[number];
 
 function ratio(x: number): string {
   return Number.isFinite(x) ? `${x.toFixed(2)}x` : '-';
 }
 
+/** One table row per variant: runs, median, min, max, the median's ratio to variant (a), peak intermediate disk. */
+function variantRows(part: string, variants: { id: string; label: string; stats: SampleStats; peakIntermediateBytes?: number }[]): string[][] {
+  const a = variants[0];
+  return variants.map((v) => [
+    `${part} ${v.label}`,
+    String(v.stats.n),
+    formatSeconds(v.stats.median),
+    formatSeconds(v.stats.min),
+    formatSeconds(v.stats.max),
+    v.id === 'a' ? '1.00x' : ratio(v.stats.median / a.stats.median),
+    v.peakIntermediateBytes === undefined ? '-' : formatBytes(v.peakIntermediateBytes),
+  ]);
+}
+
 export const dataPhaseBenchmark: Benchmark = {
   name: 'data-phase',
-  description: 'maintenance window of the data moves: vendor procedure vs generated Jobs (PostgreSQL >= 1 GB, Redis >= 1M keys)',
+  description: 'maintenance window of the data moves: vendor procedure vs generated Jobs (PostgreSQL >= 1 GB, Redis >= 1M keys, MySQL >= 1M rows)',
   async run(): Promise<BenchResult> {
     const started = process.hrtime.bigint();
     const startedAt = new Date().toISOString();
@@ -45,17 +61,20 @@ export const dataPhaseBenchmark: Benchmark = {
     const scale = envNumber('BENCH_PG_SCALE') ?? 1;
     const minBytes = envInt('BENCH_PG_MIN_BYTES', 0) ?? (scale >= 1 ? 2 ** 30 : 0);
     const redisKeys = envInt('BENCH_REDIS_KEYS') ?? 1_000_000;
+    const mysqlRows = envInt('BENCH_MYSQL_ROWS') ?? 1_000_000;
     const plan: RoundsPlan = { wanted: 3, forced, deadline: started + BigInt(Math.round(budgetSeconds * 1e9)) };
-    const fullSize = scale >= 1 && minBytes >= 2 ** 30 && redisKeys >= 1_000_000;
+    const fullSize = scale >= 1 && minBytes >= 2 ** 30 && redisKeys >= 1_000_000 && mysqlRows >= 1_000_000;
 
     const machine = await machineInfo();
     progress('data-phase', `${machine.cpus} x ${machine.cpuModel}, ${formatBytes(machine.memoryBytes)} RAM, node ${machine.node}; budget ${budgetSeconds} s${forced ? `, ${forced} rounds forced` : ''}`);
     const { path: root, dispose } = await makeBenchDir('data-phase');
     let redis: RedisResult | undefined;
     let pg: PgResult | undefined;
+    let my: MysqlResult | undefined;
     try {
       // Redis first: it is short and predictable, PostgreSQL then gets what is left of the budget.
       if (parts.includes('redis')) redis = await runRedisDataPhase({ root, plan, keys: redisKeys });
+      if (parts.includes('mysql')) my = await runMysqlDataPhase({ root, plan, rows: mysqlRows });
       if (parts.includes('postgresql')) pg = await runPostgresqlDataPhase({ root, plan, scale, minBytes });
     } finally {
       await dispose();
@@ -65,18 +84,8 @@ export const dataPhaseBenchmark: Benchmark = {
     const rows: string[][] = [['variant', 'runs', 'median', 'min', 'max', 'median/(a)', 'peak intermediate disk']];
     const notes: string[] = [];
     if (pg) {
+      rows.push(...variantRows('PostgreSQL', pg.variants));
       const a = pg.variants[0];
-      for (const v of pg.variants) {
-        rows.push([
-          `PostgreSQL ${v.label}`,
-          String(v.stats.n),
-          formatSeconds(v.stats.median),
-          formatSeconds(v.stats.min),
-          formatSeconds(v.stats.max),
-          v.id === 'a' ? '1.00x' : ratio(v.stats.median / a.stats.median),
-          formatBytes(v.peakIntermediateBytes),
-        ]);
-      }
       const dump = a.samples[0]?.dumpBytes ?? NaN;
       notes.push(
         `PostgreSQL data set: ${formatBytes(pg.dataset.databaseBytes)} (pg_database_size), ` +
@@ -102,23 +111,12 @@ export const dataPhaseBenchmark: Benchmark = {
       if (pg.stoppedEarly) notes.push(`PostgreSQL: ${pg.stoppedEarly}`);
     }
     if (redis) {
-      const a = redis.variants[0];
-      for (const v of redis.variants) {
-        rows.push([
-          `Redis ${v.label}`,
-          String(v.stats.n),
-          formatSeconds(v.stats.median),
-          formatSeconds(v.stats.min),
-          formatSeconds(v.stats.max),
-          v.id === 'a' ? '1.00x' : ratio(v.stats.median / a.stats.median),
-          formatBytes(v.peakIntermediateBytes),
-        ]);
-      }
+      rows.push(...variantRows('Redis', redis.variants));
       notes.push(
         `Redis ${redis.dataset.version} data set: ${redis.dataset.keys.toLocaleString('en-US')} keys (` +
           Object.entries(redis.dataset.byType).map(([t, n]) => `${t} ${n.toLocaleString('en-US')}`).join(', ') +
           `; ${redis.dataset.withTtl.toLocaleString('en-US')} with TTL), dump.rdb ${formatBytes(redis.dataset.rdbBytes)}, used_memory ${formatBytes(redis.dataset.usedMemoryBytes)}; ` +
-          `(a) copies the dump.rdb the old Redis already saved: that SAVE (${formatSeconds(redis.dataset.sourceSaveSeconds)} here; the procedure says to wait "some minutes") is not counted, (b) takes a fresh snapshot inside its time`,
+          `(a) counts the SAVE of the old Redis it copies the dump.rdb of (${formatSeconds(redis.dataset.sourceSaveSeconds)} for one SAVE here; the procedure says to wait "some minutes"), (b) takes a fresh snapshot inside its time; both end with DEBUG DIGEST equal to the source's`,
         `Redis ratio of medians: (b)/(a) = ${ratio(redis.ratios['b/a'])}; median of per-round ratios: ${ratio(redis.pairedRatioMedians['b/a'])}; ratio of minimums: ${ratio(redis.minRatios['b/a'])}`,
       );
       for (const v of redis.variants) {
@@ -132,10 +130,18 @@ export const dataPhaseBenchmark: Benchmark = {
           );
         }
       }
-      notes.push(
-        `Redis: both flows poll the AOF rewrite every ${redis.pollIntervalSeconds} s (the Job's default); a rewrite that takes about that long lands on one or two intervals by chance, hence the spread`,
-      );
+      notes.push(`Redis: (a) polls the AOF rewrite every ${redis.pollIntervalSeconds} s, as the procedure does by hand; (b) has no rewrite to wait for`);
       if (redis.stoppedEarly) notes.push(`Redis: ${redis.stoppedEarly}`);
+    }
+    if (my) {
+      rows.push(...variantRows('MySQL', my.variants));
+      notes.push(
+        `MySQL (MariaDB ${my.dataset.version}) data set: ` +
+          Object.entries(my.dataset.tables).map(([t, n]) => `${t} ${n.toLocaleString('en-US')} rows`).join(', ') +
+          `, ${formatBytes(my.dataset.dataBytes)} data and indexes; (b) also checksums every row of source and target and compares the schemas`,
+        `MySQL ratio of medians: (b)/(a) = ${ratio(my.ratios['b/a'])}; ratio of minimums: ${ratio(my.minRatios['b/a'])}`,
+      );
+      if (my.stoppedEarly) notes.push(`MySQL: ${my.stoppedEarly}`);
     }
     const loadAvgAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
     // Runs during which processes outside the benchmark used more than 10 % of the machine's CPU capacity,
@@ -143,7 +149,7 @@ export const dataPhaseBenchmark: Benchmark = {
     const busy: string[] = [];
     const shares: number[] = [];
     const undisturbed: Record<string, { n: number; median: number }> = {};
-    for (const [part, variants] of [['PostgreSQL', pg?.variants ?? []], ['Redis', redis?.variants ?? []]] as const) {
+    for (const [part, variants] of [['PostgreSQL', pg?.variants ?? []], ['Redis', redis?.variants ?? []], ['MySQL', my?.variants ?? []]] as const) {
       for (const v of variants) {
         v.samples.forEach((smp, i) => {
           shares.push(smp.otherCpuShare);
@@ -169,7 +175,7 @@ export const dataPhaseBenchmark: Benchmark = {
         `${machine.tools.postgres ?? '?'}, ${machine.tools['redis-server']?.replace(/ sha=.*/, '') ?? '?'}`,
       'Everything runs on one machine over loopback: oc cp is a local tar stream here, so the vendor figures are a lower bound (no API server, no network to a workstation).',
     );
-    if (!fullSize) notes.push(`SCALED DOWN (BENCH_PG_SCALE=${scale}, BENCH_REDIS_KEYS=${redisKeys}): not the issue's figures.`);
+    if (!fullSize) notes.push(`SCALED DOWN (BENCH_PG_SCALE=${scale}, BENCH_REDIS_KEYS=${redisKeys}, BENCH_MYSQL_ROWS=${mysqlRows}): not the issue's figures.`);
 
     const complete = parts.length === PARTS.length;
     const file = complete && fullSize ? 'data-phase.json' : `data-phase.${parts.join('+')}${fullSize ? '' : '.scaled'}.json`;
@@ -183,8 +189,9 @@ export const dataPhaseBenchmark: Benchmark = {
       machine: { ...machine, loadAvgAtEnd },
       /** Per variant: median of the runs during which other processes used at most 10 % of the CPUs. */
       undisturbedMedians: undisturbed,
-      settings: { parts, budgetSeconds, forcedRounds: forced ?? null, wantedRounds: plan.wanted, pgScale: scale, pgMinBytes: minBytes, redisKeys },
+      settings: { parts, budgetSeconds, forcedRounds: forced ?? null, wantedRounds: plan.wanted, pgScale: scale, pgMinBytes: minBytes, redisKeys, mysqlRows },
       postgresql: pg ?? null,
+      mysql: my ?? null,
       redis: redis ?? null,
       notes,
     });

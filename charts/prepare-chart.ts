@@ -14,8 +14,8 @@ import { PhaseChart } from './phase-chart.js';
 
 /**
  * Prepare (before the window): everything that can exist while 3scale still runs. The new PostgreSQL
- * starts empty; the new Redis servers stay at 0 replicas with the restore-mode configuration until the
- * copied dump is in their volume. Managed targets are checked from inside the cluster while 3scale still
+ * starts empty; the new Redis servers stay at 0 replicas, already with the persistence configuration, until
+ * copy-data has placed the old data in their volume (as the base file of their AOF). Managed targets are checked from inside the cluster while 3scale still
  * runs (seed 6.2.4, done there inside the window), after their credential Secrets are copied into the 3scale
  * namespace; a managed Redis seeded from an RDB export gets the volume the export goes to.
  */
@@ -42,10 +42,10 @@ export function render(scope: Construct, id: string, context: RenderContext): Ph
   for (const role of redisMoves(plan)) {
     const namespace = redisNamespace(plan, role);
     redisNamespaces.add(namespace);
-    new ExternalRedis(chart, `Redis-${role}`, { role, redis: redisComponent(plan, role), namespace, migration, replicas: 0, configMode: 'restore' });
+    new ExternalRedis(chart, `Redis-${role}`, { role, redis: redisComponent(plan, role), namespace, migration, replicas: 0, configMode: 'persistence' });
   }
   for (const namespace of [...redisNamespaces].sort()) {
-    new RedisConfig(chart, `RedisConfig-${namespace}`, { namespace, mode: 'restore', migration });
+    new RedisConfig(chart, `RedisConfig-${namespace}`, { namespace, mode: 'persistence', migration });
   }
 
   for (const role of rdbExports(plan)) {

@@ -340,6 +340,8 @@ const REDIS_BASE_CONFIG: RedisConfig = {
   'aof-load-truncated': 'yes',
   activerehashing: 'no',
   'aof-rewrite-incremental-fsync': 'yes',
+  // DEBUG DIGEST for the untimed comparison after each run (loopback clients only).
+  'enable-debug-command': 'local',
 };
 
 /** Persistence mode: the operator's settings (three save lines + AOF). */
@@ -457,4 +459,56 @@ export async function createRedis(parent: string, name: string): Promise<RedisSe
     log: async () => readFile(join(dir, 'redis.log'), 'utf8').catch(() => ''),
     destroy,
   };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// MariaDB (stands in for the MySQL 8.0 of 3scale, as in the script tests)
+
+export const MARIADB_BINARIES = ['mariadb-install-db', 'mariadbd', 'mysql', 'mysqldump'];
+export const MARIADB_APT_HINT = 'apt-get install -y mariadb-server mariadb-client';
+
+export interface MariaDbServer {
+  host: string;
+  port: number;
+  dir: string;
+  /** SQL as root over the unix socket, -N -B output. */
+  sql(text: string, db?: string): Promise<string>;
+  /** mysql client arguments for root over the unix socket. */
+  socketArgs: string[];
+  stop(): Promise<void>;
+}
+
+/** mariadb-install-db + mariadbd in `<parent>/<name>`, on a unix socket and a free loopback port. */
+export async function startMariaDb(parent: string, name: string): Promise<MariaDbServer> {
+  const [installDb, mariadbd, mysql] = ['mariadb-install-db', 'mariadbd', 'mysql'].map((b) => findBinary(b));
+  if (!installDb || !mariadbd || !mysql) throw new Error(`mariadb not found; ${MARIADB_APT_HINT}`);
+  const dir = join(parent, name);
+  await mkdir(dir, { recursive: true });
+  const data = join(dir, 'data');
+  const sock = join(dir, 'mysqld.sock');
+  const port = await freePort();
+  const user = isRoot ? ['--user=root'] : [];
+  assertNotShuttingDown(`mariadb ${name}`);
+  await run(installDb, ['--no-defaults', `--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...user], { timeoutMs: 120_000 });
+  const child = spawn(
+    mariadbd,
+    ['--no-defaults', `--datadir=${data}`, `--socket=${sock}`, `--port=${port}`, '--bind-address=127.0.0.1', `--log-error=${join(dir, 'error.log')}`,
+      `--pid-file=${join(dir, 'mysqld.pid')}`, '--skip-name-resolve', '--innodb-buffer-pool-size=256M', '--event-scheduler=OFF', ...user],
+    { stdio: 'ignore' },
+  );
+  const stop = onCleanup(`mariadb ${name}`, async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill('SIGTERM');
+    await Promise.race([exited, sleep(60_000)]);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  const socketArgs = ['--no-defaults', `--socket=${sock}`, '-uroot'];
+  const sql = async (text: string, db?: string): Promise<string> =>
+    (await run(mysql, [...socketArgs, '-N', '-B', ...(db ? [db] : [])], { input: text, timeoutMs: 3_600_000 })).trimEnd();
+  await waitFor(`mariadb ${name} on ${port}`, 120_000, 200, async () => {
+    if (child.exitCode !== null) throw new Error(`mariadbd ${name} exited ${child.exitCode}`);
+    return (await sql('SELECT 1').catch(() => '')) === '1';
+  });
+  return { host: '127.0.0.1', port, dir, sql, socketArgs, stop };
 }

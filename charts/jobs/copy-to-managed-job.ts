@@ -64,6 +64,7 @@ export function copyToManagedJob(chart: PhaseChart): void {
       { name: 'TARGET_MYSQL_PORT', value: String(target.port) },
       { name: 'TARGET_MYSQL_DATABASE', value: target.databaseName! },
       ...credentialEnv(target, 'TARGET_MYSQL_USER', 'TARGET_MYSQL_PASSWORD'),
+      targetResetEnv(plan),
     ],
   });
 }

@@ -2,16 +2,29 @@
 # mysql-copy.sh: copy the 3scale System database from the old MySQL (system-mysql) to a new MySQL
 # server over the network: mysqldump | DEFINER removal | mysql, inside the Job. No dump file is written.
 #
+# Two passes: tables, views and data first (system-versioned tables with their history, --dump-history),
+# then triggers, routines and events. Between them the FLOAT columns get their exact values (mysqldump writes
+# a FLOAT with 6 significant digits: 16777216 becomes 16777200), one UPDATE per row by its key, before any
+# trigger exists that it could fire; ON UPDATE columns keep their copied value. A FLOAT column in a table
+# without a key on NOT NULL columns, or in a system-versioned table, is refused before anything is written.
+#
 # DEFINER removal: views, triggers, routines and events carry DEFINER=`user`@`host` of the old server
 # (usually root@localhost or root@%). Creating such objects on another server requires that user to
 # exist there and, for anybody but that user, SUPER / SET_USER_ID, which managed MySQL services do not
-# grant. Without the clause the object's definer is the loading user. Only statement headers are
-# edited (see strip_definers); table data passes through untouched, whatever text it contains.
+# grant. Without the clause the object's definer is the loading user. Only the statement headers of those
+# objects are edited (see strip_definers); bodies, view definitions and table data pass through untouched.
 #
-# Safety and reruns work as in pg-copy.sh: a target database that already holds tables or views is
-# refused unless the evidence says this step copied this same source (rerun: exit 0 when the row counts
-# still match; restart when the earlier attempt did not finish) or TARGET_RESET=true (drop and recreate
-# the target database with the source's character set and collation).
+# Checked after the load: per-table row counts, per-table checksums of every row (a system-versioned table:
+# every row version) and the schema (columns, indexes, foreign keys, views, routines, triggers, events),
+# source against target. The server's load warnings are printed.
+#
+# Safety and reruns work as in pg-copy.sh (handle_nonempty_target in lib/evidence.sh): a target database
+# that already holds tables or views is refused unless the evidence says this step copied this same source
+# in this same state, or TARGET_RESET=true (spec.jobs.resetTarget: drop and recreate the target database
+# with the source's character set and collation). The source fingerprint is a sha256 of the schema and the
+# row checksums: any write to the source since the copy (3scale after a rollback of scale-down) changes
+# it, and the rerun copies again into a reset target or refuses; unchanged, and the target's checksums
+# still equal, the rerun exits 0; an earlier attempt that did not finish is restarted.
 # The *_HOST variables come from the environment (require_env checks them).
 # shellcheck disable=SC2153
 set -euo pipefail
@@ -89,49 +102,154 @@ connect_check() {
   fi
 }
 
-# row_counts FN DB: "table<TAB>rows" for every base table of DB, sorted, from one UNION ALL query.
-row_counts() {
-  local fn="$1" db="$2" tables query="" t
-  tables="$("$fn" -e "SELECT TABLE_NAME FROM information_schema.TABLES
-                        WHERE TABLE_SCHEMA = $(sql_string "$db") AND TABLE_TYPE = 'BASE TABLE'
-                        ORDER BY TABLE_NAME")" || return 1
+# sql_ident NAME: NAME as a backtick-quoted identifier.
+sql_ident() {
+  # shellcheck disable=SC2016 # backticks are SQL quoting
+  printf '`%s`' "$(printf '%s' "$1" | sed 's/`/``/g')"
+}
+
+# tables_of FN DB: "table<TAB>versioned" for every table of DB (base and system-versioned), sorted.
+# MariaDB lists a system-versioned table as TABLE_TYPE 'SYSTEM VERSIONED', not 'BASE TABLE'.
+tables_of() {
+  "$1" -e "SELECT TABLE_NAME, IF(TABLE_TYPE = 'SYSTEM VERSIONED', 1, 0) FROM information_schema.TABLES
+           WHERE TABLE_SCHEMA = $(sql_string "$2") AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')
+           ORDER BY TABLE_NAME" | LC_ALL=C sort
+}
+
+# columns_of FN DB: "table<TAB>column<TAB>data_type" for every column of DB's tables, in column order.
+columns_of() {
+  "$1" -e "SELECT c.TABLE_NAME, c.COLUMN_NAME, c.DATA_TYPE FROM information_schema.COLUMNS c
+           JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
+           WHERE c.TABLE_SCHEMA = $(sql_string "$2") AND t.TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')
+           ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION"
+}
+
+# table_checksum_sql DB TABLE VERSIONED COLUMNS: one SELECT printing "table<TAB>rows<TAB>sum1<TAB>sum2": the
+# row count and two CRC32 of every row (of its bytes, and of its length and bytes reversed: 64 bits a row),
+# summed (order-independent, duplicate-sensitive; an MD5 a row costs three times as much on MariaDB).
+# Every column goes in as bytes with a NULL flag; FLOAT through DOUBLE, whose text is exact (a FLOAT's own
+# text has 6 significant digits). A system-versioned table counts every row version with its period.
+table_checksum_sql() {
+  local db="$1" t="$2" versioned="$3" cols="$4" exprs="" flags="" col type e
+  while IFS="$(printf '\t')" read -r col type; do
+    [ -n "$col" ] || continue
+    e="$(sql_ident "$col")"
+    [ "$type" = "float" ] && e="CAST($e AS DOUBLE)"
+    exprs="$exprs, CAST($e AS BINARY)"
+    flags="$flags, ISNULL($e)"
+  done <<EOF
+$cols
+EOF
+  local from
+  from="$(sql_ident "$db").$(sql_ident "$t")"
+  if [ "$versioned" = 1 ]; then
+    exprs="$exprs, CAST(ROW_START AS BINARY), CAST(ROW_END AS BINARY)"
+    from="$from FOR SYSTEM_TIME ALL"
+  fi
+  local row="CONCAT_WS('#'$exprs, CONCAT(''$flags))"
+  printf "SELECT %s, COUNT(*), COALESCE(SUM(CRC32(%s)), 0), COALESCE(SUM(CRC32(CONCAT(LENGTH(%s), '#', REVERSE(%s)))), 0) FROM %s" \
+    "$(sql_string "$t")" "$row" "$row" "$row" "$from"
+}
+
+# table_checksums FN DB: "table<TAB>rows<TAB>sum1<TAB>sum2" for every table of DB, sorted by table.
+table_checksums() {
+  local fn="$1" db="$2" tables cols query="" t versioned
+  tables="$(tables_of "$fn" "$db")" || return 1
   [ -n "$tables" ] || return 0
-  while IFS= read -r t; do
+  cols="$(columns_of "$fn" "$db")" || return 1
+  while IFS="$(printf '\t')" read -r t versioned; do
     [ -n "$query" ] && query="$query UNION ALL "
-    # shellcheck disable=SC2016 # the backticks are SQL quoting, not shell
-    query="${query}SELECT $(sql_string "$t"), COUNT(*) FROM \`$(printf '%s' "$db" | sed 's/`/``/g')\`.\`$(printf '%s' "$t" | sed 's/`/``/g')\`"
+    query="$query$(table_checksum_sql "$db" "$t" "$versioned" "$(printf '%s\n' "$cols" | awk -F'\t' -v t="$t" '$1 == t { print $2 "\t" $3 }')")"
   done <<EOF
 $tables
 EOF
   "$fn" -e "$query" | LC_ALL=C sort
 }
 
-# The DEFINER filter. It edits only statement header lines, which mysqldump writes as
-#   CREATE DEFINER=`u`@`h` PROCEDURE|FUNCTION ...                        (routines)
-#   /*!50013 DEFINER=`u`@`h` SQL SECURITY DEFINER */                     (views)
-#   /*!50003 CREATE*/ /*!50017 DEFINER=`u`@`h`*/ /*!50003 TRIGGER ...    (triggers)
-#   /*!50106 CREATE*/ /*!50117 DEFINER=`u`@`h`*/ /*!50106 EVENT ...      (events)
-# i.e. lines starting with "CREATE " or "/*!", and there only the first DEFINER=`user`@`host` (backticks
-# inside names are doubled; MariaDB roles have no @host). Table data is never touched: MySQL writes an
-# extended INSERT as one line starting with INSERT, MariaDB puts each row on its own line starting with
-# "(", and newlines inside values are escaped, so a value can never begin a line.
-strip_definers() {
-  # shellcheck disable=SC2016 # backticks are literal
-  sed -E '/^(CREATE |\/\*!)/s/ DEFINER=`(``|[^`])*`(@`(``|[^`])*`)?//'
+# row_counts_of CHECKSUMS: the "table<TAB>rows" part of table_checksums' output.
+row_counts_of() {
+  printf '%s\n' "$1" | cut -f1,2 | sed '/^$/d'
 }
 
+# schema_of FN DB: the schema as sorted lines (tables, columns, indexes, foreign keys, views, routines,
+# triggers, events), the database name cut out of the definitions and no DEFINER (the copy sets it to the
+# loading user): what must be equal on both sides.
+schema_of() {
+  local fn="$1" db s
+  db="$(sql_string "$2")"
+  s="TABLE_SCHEMA = $db"
+  "$fn" -e "
+    SELECT 'table', TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_COLLATION, CREATE_OPTIONS FROM information_schema.TABLES WHERE $s
+    UNION ALL SELECT 'column', TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, COLUMN_TYPE,
+           CONCAT_WS('|', IS_NULLABLE, IFNULL(COLUMN_DEFAULT, '<none>'), EXTRA, CHARACTER_SET_NAME, COLLATION_NAME)
+      FROM information_schema.COLUMNS WHERE $s
+    UNION ALL SELECT 'index', TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME, CONCAT_WS('|', NON_UNIQUE, IFNULL(SUB_PART, ''))
+      FROM information_schema.STATISTICS WHERE $s
+    UNION ALL SELECT 'foreign key', TABLE_NAME, CONSTRAINT_NAME, REFERENCED_TABLE_NAME, UPDATE_RULE, DELETE_RULE
+      FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = $db
+    UNION ALL SELECT 'view', TABLE_NAME, SECURITY_TYPE, CHECK_OPTION, IS_UPDATABLE, REPLACE(VIEW_DEFINITION, '\n', '\\\\n')
+      FROM information_schema.VIEWS WHERE $s
+    UNION ALL SELECT 'routine', ROUTINE_NAME, ROUTINE_TYPE, SECURITY_TYPE, DTD_IDENTIFIER, REPLACE(ROUTINE_DEFINITION, '\n', '\\\\n')
+      FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = $db
+    UNION ALL SELECT 'trigger', TRIGGER_NAME, EVENT_OBJECT_TABLE, CONCAT(ACTION_TIMING, ' ', EVENT_MANIPULATION), ACTION_ORDER,
+           REPLACE(ACTION_STATEMENT, '\n', '\\\\n')
+      FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = $db
+    UNION ALL SELECT 'event', EVENT_NAME, STATUS, CONCAT_WS(' ', INTERVAL_VALUE, INTERVAL_FIELD), EVENT_TYPE,
+           REPLACE(EVENT_DEFINITION, '\n', '\\\\n')
+      FROM information_schema.EVENTS WHERE EVENT_SCHEMA = $db" |
+    awk -v q="$(sql_ident "$2")." '{ while ((i = index($0, q)) > 0) $0 = substr($0, 1, i - 1) substr($0, i + length(q)); print }' |
+    LC_ALL=C sort
+}
+
+# The DEFINER filter. It removes DEFINER=`user`@`host` (backticks inside names doubled; MariaDB roles have
+# no @host) only from the statement headers mysqldump writes for the objects that carry one:
+#   CREATE DEFINER=`u`@`h` PROCEDURE|FUNCTION ...                        (routines)
+#   /*!50001 CREATE ALGORITHM=... */ + next line /*!50013 DEFINER=`u`@`h` SQL SECURITY ... */   (views)
+#   /*!50003 CREATE*/ /*!50017 DEFINER=`u`@`h`*/ /*!50003 TRIGGER ...    (triggers)
+#   /*!50106 CREATE*/ /*!50117 DEFINER=`u`@`h`*/ /*!50106 EVENT ...      (events)
+# A header is recognized only where a statement starts: after a line ending in the current delimiter
+# (";" or, inside DELIMITER ;; blocks, ";;"). Lines of a routine or trigger body, a view's definition and
+# table data are never edited, whatever text they hold (a body line starting with "CREATE DEFINER=" inside a
+# string literal, a view selecting the literal ' DEFINER=`x`@`y`', a row of data).
+strip_definers() {
+  # shellcheck disable=SC2016 # backticks are literal
+  awk -v acct='DEFINER=`([^`]|``)*`(@`([^`]|``)*`)?' '
+    BEGIN { delim = ";"; start = 1; view = 0 }
+    {
+      line = $0
+      if (view && match(line, "^/\\*!50013 " acct " SQL SECURITY ")) {
+        sub("^/\\*!50013 " acct " ", "/*!50013 ", line)
+      } else if (start) {
+        if (match(line, "^CREATE " acct " (PROCEDURE|FUNCTION|AGGREGATE FUNCTION) ")) sub("^CREATE " acct " ", "CREATE ", line)
+        else if (match(line, "^/\\*!50003 CREATE\\*/ /\\*!50017 " acct "\\*/ /\\*!50003 TRIGGER ")) sub(" /\\*!50017 " acct "\\*/", "", line)
+        else if (match(line, "^/\\*!50106 CREATE\\*/ /\\*!50117 " acct "\\*/ /\\*!50106 EVENT ")) sub(" /\\*!50117 " acct "\\*/", "", line)
+      }
+      view = start && (line ~ /^\/\*!50001 CREATE ALGORITHM=[A-Z]+ \*\/$/)
+      print line
+      if (line ~ /^DELIMITER /) { delim = substr(line, 11); sub(/[ \t\r]+$/, "", delim); start = 1 }
+      else if (line ~ /^(--.*)?[ \t\r]*$/) { }
+      else start = (length(line) >= length(delim) && substr(line, length(line) - length(delim) + 1) == delim)
+    }'
+}
+
+# mysqldump_args WHAT: DUMP_ARGS for one of the two passes: "tables" (tables, views and data, system-versioned
+# tables with their history) or "programs" (triggers, routines and events only; after the FLOAT repair, so
+# that no trigger fires on it).
 mysqldump_args() {
   # (mysqldump has no --connect-timeout; connect_check has already proven the source reachable.)
   DUMP_ARGS=(--no-defaults "${EXTRA[@]}" --protocol=TCP
     -h "$SOURCE_MYSQL_HOST" -P "$SOURCE_MYSQL_PORT" -u "$SOURCE_MYSQL_USER"
-    --single-transaction --routines --triggers --events
-    --no-tablespaces --hex-blob --default-character-set=utf8mb4)
-  local help
-  help="$(mysqldump --help 2>/dev/null || true)"
+    --single-transaction --no-tablespaces --hex-blob --default-character-set=utf8mb4)
+  if [ "$1" = tables ]; then
+    DUMP_ARGS+=(--skip-triggers)
+    [ "$SRC_VERSIONED" -eq 0 ] || DUMP_ARGS+=(--dump-history)
+  else
+    DUMP_ARGS+=(--no-create-info --no-data --triggers --routines --events)
+  fi
   # MySQL's mysqldump (not MariaDB's): do not emit SET @@GLOBAL.GTID_PURGED (needs SUPER on the target)
   # and do not query column statistics (fails against servers without that table).
-  case "$help" in *--set-gtid-purged*) DUMP_ARGS+=(--set-gtid-purged=OFF) ;; esac
-  case "$help" in *--column-statistics*) DUMP_ARGS+=(--column-statistics=0) ;; esac
+  case "$DUMP_HELP" in *--set-gtid-purged*) DUMP_ARGS+=(--set-gtid-purged=OFF) ;; esac
+  case "$DUMP_HELP" in *--column-statistics*) DUMP_ARGS+=(--column-statistics=0) ;; esac
   DUMP_ARGS+=("$SOURCE_MYSQL_DATABASE")
 }
 
@@ -157,18 +275,168 @@ reset_target() {
   create_target_db
 }
 
+# float_tables: "table key-columns float-columns on-update-columns versioned", separated by the ASCII unit
+# separator (\x1f, so that an empty field stays a field), the column lists comma-separated, one line
+# per source table with a FLOAT column. The key is the primary key, else the first unique key
+# whose columns are all NOT NULL (one row per key value).
+float_tables() {
+  src_mysql -e "
+    SELECT CONCAT_WS(CHAR(31), c.TABLE_NAME,
+           IFNULL((SELECT GROUP_CONCAT(k.COLUMN_NAME ORDER BY k.SEQ_IN_INDEX) FROM information_schema.STATISTICS k
+                    WHERE k.TABLE_SCHEMA = c.TABLE_SCHEMA AND k.TABLE_NAME = c.TABLE_NAME
+                      AND k.INDEX_NAME = (SELECT u.INDEX_NAME FROM information_schema.STATISTICS u
+                                           WHERE u.TABLE_SCHEMA = c.TABLE_SCHEMA AND u.TABLE_NAME = c.TABLE_NAME AND u.NON_UNIQUE = 0
+                                           GROUP BY u.INDEX_NAME HAVING MAX(u.NULLABLE) = ''
+                                           ORDER BY u.INDEX_NAME <> 'PRIMARY', u.INDEX_NAME LIMIT 1)), ''),
+           GROUP_CONCAT(c.COLUMN_NAME ORDER BY c.ORDINAL_POSITION),
+           IFNULL((SELECT GROUP_CONCAT(o.COLUMN_NAME) FROM information_schema.COLUMNS o
+                    WHERE o.TABLE_SCHEMA = c.TABLE_SCHEMA AND o.TABLE_NAME = c.TABLE_NAME AND o.EXTRA LIKE '%on update%'), ''),
+           (SELECT IF(t.TABLE_TYPE = 'SYSTEM VERSIONED', 1, 0) FROM information_schema.TABLES t
+             WHERE t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME))
+      FROM information_schema.COLUMNS c
+      JOIN information_schema.TABLES tt ON tt.TABLE_SCHEMA = c.TABLE_SCHEMA AND tt.TABLE_NAME = c.TABLE_NAME
+     WHERE c.TABLE_SCHEMA = $(sql_string "$SOURCE_MYSQL_DATABASE") AND c.DATA_TYPE = 'float'
+       AND tt.TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')
+     GROUP BY c.TABLE_NAME ORDER BY c.TABLE_NAME"
+}
+
+# check_source_supported: refuse, before anything is written, what this copy cannot carry over exactly.
+check_source_supported() {
+  local t key floats onupd versioned trx
+  while IFS="$(printf '\037')" read -r t key floats onupd versioned; do
+    [ -n "$t" ] || continue
+    [ -n "$key" ] || die "table $t of $SRC_DESC has FLOAT column(s) $floats but no primary key or unique key on NOT NULL columns: mysqldump writes FLOAT with 6 significant digits and without a key the exact values cannot be put back; add a primary key or ALTER the column(s) to DOUBLE on the source"
+    [ "$versioned" = 0 ] || die "table $t of $SRC_DESC is system-versioned and has FLOAT column(s) $floats: putting the exact values back would add row versions to its history; ALTER the column(s) to DOUBLE on the source"
+  done <<EOF
+$FLOAT_TABLES
+EOF
+  SRC_VERSIONED="$(printf '%s\n' "$SRC_TABLES" | awk -F'\t' '$2 == 1' | wc -l)"
+  [ "$SRC_VERSIONED" -eq 0 ] && return 0
+  case "$DUMP_HELP" in
+    *--dump-history*) ;;
+    *) die "$SRC_VERSIONED system-versioned table(s) in $SRC_DESC ($(printf '%s\n' "$SRC_TABLES" | awk -F'\t' '$2 == 1 { print $1 }' | paste -sd, -)) and this mysqldump has no --dump-history: their history would be lost; run the copy with MariaDB's client tools (10.11 or later)" ;;
+  esac
+  trx="$(src_mysql -e "SELECT GROUP_CONCAT(DISTINCT TABLE_NAME) FROM information_schema.COLUMNS
+                       WHERE TABLE_SCHEMA = $(sql_string "$SOURCE_MYSQL_DATABASE") AND COLUMN_NAME = 'row_start'
+                         AND DATA_TYPE = 'bigint'")" || die "cannot inspect source $SRC_DESC"
+  [ -z "$trx" ] || [ "$trx" = NULL ] ||
+    die "system-versioned table(s) $trx of $SRC_DESC are versioned by transaction id: mysqldump --dump-history keeps only timestamp-versioned history; their history would be lost"
+  log "$SRC_VERSIONED system-versioned table(s): copied with their history (mysqldump --dump-history)"
+}
+
+# float_repair_sql TABLE KEY FLOATS ONUPDATE: prints, from the source, one UPDATE per row setting the FLOAT
+# columns to their exact value (as DOUBLE text, which rounds back to the same FLOAT). Columns with ON UPDATE
+# are assigned to themselves so that they keep their copied value.
+float_repair_sql() {
+  local t="$1" key="$2" floats="$3" onupd="$4" set="" where="" c old_ifs="$IFS"
+  IFS=,
+  for c in $floats; do
+    set="$set${set:+, ', ', }'$(sql_ident "$c" | sed "s/'/''/g")=', IFNULL(CAST($(sql_ident "$c") AS DOUBLE), 'NULL')"
+  done
+  for c in $onupd; do set="$set, ', $(sql_ident "$c" | sed "s/'/''/g")=$(sql_ident "$c" | sed "s/'/''/g")'"; done
+  for c in $key; do
+    where="$where${where:+, ' AND ', }'$(sql_ident "$c" | sed "s/'/''/g") <=> ', QUOTE($(sql_ident "$c"))"
+  done
+  IFS="$old_ifs"
+  src_mysql --default-character-set=utf8mb4 -r -e "SELECT CONCAT('UPDATE $(sql_ident "$TARGET_MYSQL_DATABASE" | sed "s/'/''/g").$(sql_ident "$t" | sed "s/'/''/g") SET ', $set, ' WHERE ', $where, ';')
+    FROM $(sql_ident "$SOURCE_MYSQL_DATABASE").$(sql_ident "$t")"
+}
+
+# repair_floats: put the exact FLOAT values into the target (mysqldump wrote them with 6 significant digits).
+repair_floats() {
+  local t key floats onupd versioned n=0
+  while IFS="$(printf '\037')" read -r t key floats onupd versioned; do
+    [ -n "$t" ] || continue
+    # One transaction: a commit per row would cost a log flush per row.
+    { printf 'START TRANSACTION;\n'
+      float_repair_sql "$t" "$key" "$floats" "$onupd" 2>"$WORK/float.err" || die "cannot read the FLOAT values of $t from $SRC_DESC: $(tr '\n' ' ' <"$WORK/float.err")"
+      printf 'COMMIT;\n'; } |
+      tgt_mysql --default-character-set=utf8mb4 2>"$WORK/float-load.err" ||
+      die "cannot write the exact FLOAT values of $t into $TGT_DESC: $(tr '\n' ' ' <"$WORK/float-load.err")"
+    n=$((n + 1))
+  done <<EOF
+$FLOAT_TABLES
+EOF
+  [ "$n" -eq 0 ] || log "FLOAT values written exactly in $n table(s) (mysqldump writes FLOAT with 6 significant digits)"
+}
+
+# load_pass WHAT: mysqldump (pass WHAT) | strip_definers | mysql on the target, warnings kept and printed.
+load_pass() {
+  mysqldump_args "$1"
+  set +e
+  MYSQL_PWD="$SOURCE_MYSQL_PASSWORD" mysqldump "${DUMP_ARGS[@]}" 2>"$WORK/dump.err" |
+    strip_definers |
+    tgt_mysql --max-allowed-packet=1G --default-character-set=utf8mb4 --show-warnings "$TARGET_MYSQL_DATABASE" \
+      >>"$WORK/load.out" 2>"$WORK/load.err"
+  local st=("${PIPESTATUS[@]}")
+  set -e
+  if [ "${st[2]}" -ne 0 ]; then
+    show_load_warnings
+    sed -n '1,40p' "$WORK/load.err" >&2
+    die "loading into $TGT_DESC failed (mysql exit ${st[2]})"
+  fi
+  if [ "${st[0]}" -ne 0 ]; then
+    sed -n '1,40p' "$WORK/dump.err" >&2
+    die "mysqldump from $SRC_DESC failed (exit ${st[0]})"
+  fi
+  [ "${st[1]}" -eq 0 ] || die "DEFINER filter failed (awk exit ${st[1]})"
+}
+
+# show_load_warnings: the warnings and notes the target server gave while loading (mysql --show-warnings
+# writes them to stdout), at most 50 lines; LOAD_WARNINGS counts them.
+show_load_warnings() {
+  LOAD_WARNINGS="$(grep -c '^\(Warning\|Note\|Error\) (Code ' "$WORK/load.out" || true)"
+  [ "$LOAD_WARNINGS" -gt 0 ] || return 0
+  warn "the target reported $LOAD_WARNINGS warning(s)/note(s) while loading:"
+  grep '^\(Warning\|Note\|Error\) (Code ' "$WORK/load.out" | sed -n '1,50p' >&2
+}
+
+# compare LABEL SOURCE_LINES TARGET_LINES: die naming the first 50 differing lines.
+compare() {
+  [ "$2" = "$3" ] && return 0
+  printf '%s\n' "$2" >"$WORK/src.lines"
+  printf '%s\n' "$3" >"$WORK/tgt.lines"
+  log "$1 differ (first column: source only, second: target only):"
+  LC_ALL=C comm -3 "$WORK/src.lines" "$WORK/tgt.lines" | sed -n '1,50p' >&2
+  die "$1 differ between source and target"
+}
+
 # ---------------------------------------------------------------------------------------------------
 connect_check source src_mysql "$SRC_DESC"
 connect_check target tgt_mysql "$TARGET_MYSQL_USER@$TARGET_MYSQL_HOST:$TARGET_MYSQL_PORT"
+DUMP_HELP="$(mysqldump --help 2>/dev/null || true)"
 
 SRC_CHARSET="$(db_charset src_mysql "$SOURCE_MYSQL_DATABASE")" || die "cannot inspect source $SRC_DESC"
 [ -n "$SRC_CHARSET" ] || die "source database $SOURCE_MYSQL_DATABASE does not exist on $SOURCE_MYSQL_HOST"
-src_counts="$(row_counts src_mysql "$SOURCE_MYSQL_DATABASE")" || die "cannot count rows on source $SRC_DESC"
-src_tables="$(count_tables "$src_counts")"
-src_rows="$(count_rows "$src_counts")"
-log "source $SRC_DESC: $src_tables tables, $src_rows rows"
-INPUTS_CHECKSUM="$(sha256_of_lines "source=$SRC_DESC" "target=$TGT_DESC" "$src_counts")"
+SRC_TABLES="$(tables_of src_mysql "$SOURCE_MYSQL_DATABASE")" || die "cannot inspect source $SRC_DESC"
+FLOAT_TABLES="$(float_tables)" || die "cannot inspect source $SRC_DESC"
+check_source_supported
+INPUTS_CHECKSUM="$(sha256_of_lines "source=$SRC_DESC" "target=$TGT_DESC")"
 
+# source_state_start: the per-table checksums and the schema of the source, read in the background into
+# WORK (a first copy reads them beside its load: both only read the source, which 3scale does not write in
+# the window; had it written, the comparison with the target fails). source_state_wait collects them.
+source_state_start() {
+  { table_checksums src_mysql "$SOURCE_MYSQL_DATABASE" >"$WORK/src.sums" &&
+    schema_of src_mysql "$SOURCE_MYSQL_DATABASE" >"$WORK/src.schema"; } 2>"$WORK/src.state.err" &
+  SOURCE_STATE_PID=$!
+}
+
+# source_state_wait: src_sums, src_schema, the counts and the source fingerprint (evidence
+# <step>.sourceFingerprint: changes with any write to a table, its checksum, or to the schema); once.
+source_state_wait() {
+  [ -z "${EVIDENCE_SOURCE_FINGERPRINT:-}" ] || return 0
+  wait "$SOURCE_STATE_PID" || die "cannot checksum the tables or read the schema of source $SRC_DESC: $(tr '\n' ' ' <"$WORK/src.state.err")"
+  src_sums="$(cat "$WORK/src.sums")"
+  src_schema="$(cat "$WORK/src.schema")"
+  src_counts="$(row_counts_of "$src_sums")"
+  src_tables="$(count_tables "$src_counts")"
+  src_rows="$(count_rows "$src_counts")"
+  EVIDENCE_SOURCE_FINGERPRINT="$(sha256_of_lines "$src_schema" "$src_sums")"
+  log "source $SRC_DESC: $src_tables tables, $src_rows rows, fingerprint $EVIDENCE_SOURCE_FINGERPRINT"
+}
+
+source_state_start
 tgt_charset="$(db_charset tgt_mysql "$TARGET_MYSQL_DATABASE")" || die "cannot inspect target $TGT_DESC"
 if [ -z "$tgt_charset" ]; then
   TARGET_TOUCHED=1
@@ -177,44 +445,31 @@ else
   tgt_objects="$(tgt_mysql -e "SELECT (SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = $(sql_string "$TARGET_MYSQL_DATABASE"))
                                     + (SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = $(sql_string "$TARGET_MYSQL_DATABASE"))")" ||
     die "cannot inspect target $TGT_DESC"
-  target_matches() { [ "$(row_counts tgt_mysql "$TARGET_MYSQL_DATABASE")" = "$src_counts" ]; }
+  target_matches() { [ "$(table_checksums tgt_mysql "$TARGET_MYSQL_DATABASE")" = "$src_sums" ]; }
   if [ "$tgt_objects" -gt 0 ]; then
+    # A rerun decides on the source's state: wait for it here.
+    source_state_wait
     handle_nonempty_target "target database $TGT_DESC already holds $tgt_objects tables/views/routines" target_matches "drop and recreate the target database"
   fi
-
 fi
 
 TARGET_TOUCHED=1
-evidence_write Running "$INPUTS_CHECKSUM" "load of $src_tables tables started" || die "could not write the evidence record"
+evidence_write Running "$INPUTS_CHECKSUM" "load of $(count_tables "$SRC_TABLES") tables started" || die "could not write the evidence record"
 
-log "copying $SRC_DESC -> $TGT_DESC (mysqldump | strip DEFINER | mysql)"
-mysqldump_args
-set +e
-MYSQL_PWD="$SOURCE_MYSQL_PASSWORD" mysqldump "${DUMP_ARGS[@]}" 2>"$WORK/dump.err" |
-  strip_definers |
-  tgt_mysql --max-allowed-packet=1G --default-character-set=utf8mb4 "$TARGET_MYSQL_DATABASE" 2>"$WORK/load.err"
-st=("${PIPESTATUS[@]}")
-set -e
-if [ "${st[2]}" -ne 0 ]; then
-  sed -n '1,40p' "$WORK/load.err" >&2
-  die "loading into $TGT_DESC failed (mysql exit ${st[2]})"
-fi
-if [ "${st[0]}" -ne 0 ]; then
-  sed -n '1,40p' "$WORK/dump.err" >&2
-  die "mysqldump from $SRC_DESC failed (exit ${st[0]})"
-fi
-[ "${st[1]}" -eq 0 ] || die "DEFINER filter failed (sed exit ${st[1]})"
+log "copying $SRC_DESC -> $TGT_DESC (mysqldump | strip DEFINER | mysql: tables and data, then triggers, routines and events)"
+: >"$WORK/load.out"
+load_pass tables
+repair_floats
+load_pass programs
+show_load_warnings
+source_state_wait
 
-tgt_counts="$(row_counts tgt_mysql "$TARGET_MYSQL_DATABASE")" || die "cannot count rows on target $TGT_DESC"
-if [ "$tgt_counts" != "$src_counts" ]; then
-  printf '%s\n' "$src_counts" >"$WORK/src.counts"
-  printf '%s\n' "$tgt_counts" >"$WORK/tgt.counts"
-  log "row count mismatch (first column: source only, second: target only):"
-  comm -3 "$WORK/src.counts" "$WORK/tgt.counts" | sed -n '1,50p' >&2
-  die "per-table row counts differ between source and target"
-fi
-log "row counts match on all $src_tables tables ($src_rows rows)"
+tgt_sums="$(table_checksums tgt_mysql "$TARGET_MYSQL_DATABASE")" || die "cannot checksum the tables of target $TGT_DESC"
+compare "per-table row counts" "$src_counts" "$(row_counts_of "$tgt_sums")"
+compare "per-table checksums of the rows" "$src_sums" "$tgt_sums"
+compare "schemas (tables, columns, indexes, foreign keys, views, routines, triggers, events)" "$src_schema" "$(schema_of tgt_mysql "$TARGET_MYSQL_DATABASE")"
+log "row counts, row checksums and schema match on all $src_tables tables ($src_rows rows)"
 
-evidence_write Succeeded "$INPUTS_CHECKSUM" "copied $src_tables tables, $src_rows rows; DEFINER clauses removed; row counts equal" ||
+evidence_write Succeeded "$INPUTS_CHECKSUM" "copied $src_tables tables, $src_rows rows; DEFINER clauses removed; row counts, checksums and schema equal; $LOAD_WARNINGS load warning(s)" ||
   die "could not write the evidence record"
 log "done"

@@ -107,12 +107,6 @@ function detachSummary(plan: Plan): string {
 }
 
 /**
- * How charts/scripts/redis-aof-rewrite.sh (AOF_METHOD=auto, the default the Job keeps) writes the AOF;
- * test/phases/phase-wording.test.ts checks the script still does this.
- */
-export const AOF_SWITCH = 'switches AOF on at runtime with CONFIG SET appendonly yes (which starts the rewrite and logs every later write; BGREWRITEAOF only when CONFIG is refused or AOF is already on)';
-
-/**
  * The engine version of a managed Redis: the vendor has the Redis 7 upgrade done before the move to AWS
  * (seed 6.1) and the versions matching; a 2.15 install runs Redis 6, whose RDB loads into a newer server,
  * and a 6.x target would fail the 2.16 minimum after a migration that looks successful.
@@ -171,7 +165,7 @@ const prepare: PhaseDefinition = {
       const n = redisNames(role);
       out.push(`Redis 7 for ${role} in ${redisNamespace(plan, role)}: Deployment ${n.deployment} (0 replicas until its data is copied), PVC ${n.pvc}, Service ${n.service}, ServiceAccount ${n.serviceAccount}`);
     }
-    if (redisMoves(plan).length) out.push(`ConfigMap ${REDIS_CONFIG_NAME} in restore mode (no snapshots, no AOF)`);
+    if (redisMoves(plan).length) out.push(`ConfigMap ${REDIS_CONFIG_NAME} in persistence mode (save 900 1, save 300 10, save 60 10000, appendonly yes)`);
     for (const c of credentialCopies(plan)) out.push(`Job copy-${c.target}-credentials copies keys ${c.keys.join(', ')} of Secret ${c.namespace}/${c.secretName} into ${ns(plan)}`);
     for (const role of rdbExports(plan)) out.push(`PVC ${ns(plan)}/${rdbExportNames(role).pvc} for the RDB export of ${redisNames(role).oldDeployment}`);
     if (managedSystemDatabase(plan)) out.push(`Job check-managed-database: pre-connection check of the managed System database from inside the cluster (ok, refused, timeout, unresolved, auth-failed, unknown-database), recorded as evidence`);
@@ -233,7 +227,7 @@ const copyData: PhaseDefinition = {
   describe: (plan) => {
     const out: string[] = [];
     if (postgresqlMove(plan)) out.push('Job copy-system-database streams pg_dump of system-postgresql into pg_restore on the new server and proves the copy equal: sha256 of the ordered rows of every table, sequences, large objects, schema, database and role settings, grants');
-    for (const role of redisMoves(plan)) out.push(`Job copy-${role}-redis fetches the RDB of ${redisNames(role).oldDeployment} into the volume of ${redisNames(role).deployment}`);
+    for (const role of redisMoves(plan)) out.push(`Job copy-${role}-redis fetches the RDB of ${redisNames(role).oldDeployment} into the volume of ${redisNames(role).deployment} as the base file of its AOF, and records the key counts of databases 0-15`);
     const db = managedSystemDatabase(plan);
     if (db?.kind === 'postgresql') out.push(`Job copy-system-database streams pg_dump of system-postgresql into pg_restore --no-owner --no-acl on the managed server ${db.server.host}:${db.server.port}/${db.server.databaseName}`);
     if (db?.kind === 'mysql') out.push(`Job copy-system-database streams mysqldump of system-mysql (as root), DEFINER clauses removed, into the managed server ${db.server.host}:${db.server.port}/${db.server.databaseName} (created when absent)`);
@@ -249,7 +243,7 @@ const copyData: PhaseDefinition = {
 
 const loadRedis: PhaseDefinition = {
   id: 'load-redis',
-  title: 'Bring the new Redis servers up on the copied data (on-cluster: start and write the AOF; managed: check the seed)',
+  title: 'Bring the new Redis servers up on the copied data (on-cluster: start in persistence mode and check; managed: check the seed)',
   window: 'in-window',
   destructive: false,
   applies: (plan) => redisMoves(plan).length > 0 || rdbExports(plan).length > 0,
@@ -257,9 +251,9 @@ const loadRedis: PhaseDefinition = {
     const out: string[] = [];
     if (redisMoves(plan).length) {
       out.push(
-        `${redisList(plan)} to 1 replica (restore mode: loads dump.rdb)`,
+        `${redisList(plan)} to 1 replica (persistence mode: loads the copied AOF base file and logs every later write to its AOF)`,
         `the old ${redisMoves(plan).map((r) => redisNames(r).oldDeployment).join(' and ')} to 0 replicas`,
-        `Job aof-rewrite-<role>-redis waits for the load, ${AOF_SWITCH} and waits for aof_rewrite_in_progress:0`,
+        'Job check-load-<role>-redis waits for the load, then checks AOF on and the key counts of databases 0-15 against the evidence of copy-<role>-redis',
       );
     }
     if (rdbExports(plan).length) {
@@ -276,25 +270,13 @@ const loadRedis: PhaseDefinition = {
     title: 'stop the new Redis servers and start the old ones',
     describe: (plan) =>
       redisMoves(plan).length
-        ? [`${redisList(plan)} to 0 replicas`, `the old Redis Deployments back to 1 replica`]
+        ? [
+            `${redisList(plan)} to 0 replicas`,
+            `the old Redis Deployments back to 1 replica`,
+            'a later copy-data whose source has changed since (3scale wrote to the old Redis again) copies anew only with spec.jobs.resetTarget: true, otherwise its Job refuses',
+          ]
         : ['nothing: the check of the managed Redis is read-only (the old Redis servers run until the cut-over)'],
     chart: () => import('../../charts/load-redis-rollback-chart.js'),
-  },
-};
-
-const persist: PhaseDefinition = {
-  id: 'persist',
-  title: 'Switch the new Redis servers to persistence mode',
-  window: 'in-window',
-  destructive: false,
-  applies: (plan) => redisMoves(plan).length > 0,
-  describe: () => [`ConfigMap ${REDIS_CONFIG_NAME} to persistence mode (save 900 1, save 300 10, save 60 10000, appendonly yes); the pods roll on the new configuration hash`],
-  expects: () => ['the AOF rewrite Jobs recorded their evidence (aof_rewrite_in_progress:0)'],
-  chart: () => import('../../charts/persist-chart.js'),
-  rollback: {
-    title: 'put the new Redis servers back in restore mode',
-    describe: () => [`ConfigMap ${REDIS_CONFIG_NAME} back to restore mode`],
-    chart: () => import('../../charts/persist-rollback-chart.js'),
   },
 };
 
@@ -468,5 +450,5 @@ export const externalizeOnCluster: Procedure = {
   runNoun: 'Migration',
   title: '3scale 2.15: move the System database and both Redis out of the operator, onto new servers on the cluster or existing managed ones, then optionally upgrade to 2.16',
   source: 'Migrating Red Hat 3scale API Management 2.16, chapters 3 to 6, and chapters 1 and 2 for the upgrade',
-  phases: [preflight, prepare, scaleDown, copyData, loadRedis, persist, cutover, scaleUp, verify, upgrade, cleanup],
+  phases: [preflight, prepare, scaleDown, copyData, loadRedis, cutover, scaleUp, verify, upgrade, cleanup],
 };

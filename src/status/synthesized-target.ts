@@ -15,7 +15,7 @@ export interface SynthesizedTarget {
   readonly dir: string;
   /** The engine whose wiring the folder holds, or null when it holds none (folders applied by hand). */
   readonly engine: 'argocd' | 'flux' | null;
-  /** The folder the pointer reconciles (`02-scale-down`, `rollback/06-cutover`), or null without wiring. */
+  /** The folder the pointer reconciles (`02-scale-down`, `rollback/05-cutover`), or null without wiring. */
   readonly folder: string | null;
 }
 

@@ -1,14 +1,12 @@
 /**
  * Specification of charts/constructs/new-redis-servers.ts, through the charts that set the state of the new
- * Redis servers: load-redis (1 replica, restore mode, old Redis stopped, AOF rewrite Jobs), persist (1
- * replica, persistence mode) and their rollbacks.
+ * Redis servers: load-redis (1 replica, straight in persistence mode, old Redis stopped, check Jobs) and
+ * its rollback; prepare, which creates them at 0 replicas, is specified in prepare-chart.test.ts.
  */
 import { describe, expect, test } from 'vitest';
 import { redisConf, redisConfHash } from '../../charts/constructs/redis-config.js';
 import * as loadRedis from '../../charts/load-redis-chart.js';
 import * as loadRedisRollback from '../../charts/load-redis-rollback-chart.js';
-import * as persist from '../../charts/persist-chart.js';
-import * as persistRollback from '../../charts/persist-rollback-chart.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { examplePlanWith, find, loadExample } from '../support/plans.js';
 import { renderChart } from '../support/charts.js';
@@ -23,7 +21,7 @@ const old = (objects: KubeObject[]) =>
   Object.fromEntries(objects.filter((o) => o.kind === 'Deployment' && !o.metadata.name.endsWith('-external')).map((o: any) => [o.metadata.name, o.spec.replicas]));
 
 describe('new Redis servers', () => {
-  test('load-redis: both new servers at 1 replica in restore mode, the old ones at 0, one AOF rewrite Job each', () => {
+  test('load-redis: both new servers at 1 replica straight in persistence mode, the old ones at 0, one load check Job each reading the copy Job\'s evidence', () => {
     // GIVEN
     const loaded = loadExample('redis-only');
 
@@ -31,15 +29,17 @@ describe('new Redis servers', () => {
     const { objects } = renderChart(loadRedis, loaded, 'load-redis');
 
     // THEN
-    const restore = redisConfHash('restore');
-    expect(servers(objects)).toEqual({ 'backend-redis-external': { replicas: 1, hash: restore }, 'system-redis-external': { replicas: 1, hash: restore } });
+    const persistence = redisConfHash('persistence');
+    expect(servers(objects)).toEqual({ 'backend-redis-external': { replicas: 1, hash: persistence }, 'system-redis-external': { replicas: 1, hash: persistence } });
     expect(old(objects)).toEqual({ 'backend-redis': 0, 'system-redis': 0 });
-    expect(objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.name)).toEqual(['aof-rewrite-backend-redis', 'aof-rewrite-system-redis']);
-    expect((find(objects, 'ConfigMap', 'redis-config-external') as any).data['redis.conf']).toBe(redisConf('restore'));
-    expect(find(objects, 'Job', 'aof-rewrite-backend-redis').metadata.annotations?.['argocd.argoproj.io/sync-wave']).toBe('1');
+    expect(objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.name)).toEqual(['check-load-backend-redis', 'check-load-system-redis']);
+    expect((find(objects, 'ConfigMap', 'redis-config-external') as any).data['redis.conf']).toBe(redisConf('persistence'));
+    const check = find(objects, 'Job', 'check-load-backend-redis') as any;
+    expect(check.metadata.annotations?.['argocd.argoproj.io/sync-wave']).toBe('1');
+    expect(check.spec.template.spec.containers[0].env).toContainEqual({ name: 'COPY_STEP', value: 'copy-backend-redis' });
   });
 
-  test('rollback of load-redis: the new servers at 0 and the old ones at 1', () => {
+  test('rollback of load-redis: the new servers at 0 (configuration unchanged, so no roll when they start again) and the old ones at 1', () => {
     // GIVEN
     const loaded = loadExample('redis-only');
 
@@ -47,38 +47,12 @@ describe('new Redis servers', () => {
     const { objects } = renderChart(loadRedisRollback, loaded, 'load-redis', true);
 
     // THEN
-    expect(Object.values(servers(objects)).map((s) => s.replicas)).toEqual([0, 0]);
+    expect(Object.values(servers(objects))).toEqual([
+      { replicas: 0, hash: redisConfHash('persistence') },
+      { replicas: 0, hash: redisConfHash('persistence') },
+    ]);
     expect(old(objects)).toEqual({ 'backend-redis': 1, 'system-redis': 1 });
     expect(objects.filter((o) => o.kind === 'Job')).toEqual([]);
-  });
-
-  test('persist: the configuration switches to persistence and the pod templates carry its hash', () => {
-    // GIVEN
-    const loaded = loadExample('redis-only');
-
-    // WHEN
-    const { objects } = renderChart(persist, loaded, 'persist');
-
-    // THEN
-    const persistence = redisConfHash('persistence');
-    expect(servers(objects)).toEqual({ 'backend-redis-external': { replicas: 1, hash: persistence }, 'system-redis-external': { replicas: 1, hash: persistence } });
-    expect((find(objects, 'ConfigMap', 'redis-config-external') as any).data['redis.conf']).toBe(redisConf('persistence'));
-    expect(objects.filter((o) => o.kind === 'Job')).toEqual([]);
-  });
-
-  test('rollback of persist: back to restore mode, still running', () => {
-    // GIVEN
-    const loaded = loadExample('redis-only');
-
-    // WHEN
-    const { objects } = renderChart(persistRollback, loaded, 'persist', true);
-
-    // THEN
-    const restore = redisConfHash('restore');
-    expect(Object.values(servers(objects))).toEqual([
-      { replicas: 1, hash: restore },
-      { replicas: 1, hash: restore },
-    ]);
   });
 
   test('renders only the roles that move, and one configuration per namespace', () => {
@@ -86,10 +60,11 @@ describe('new Redis servers', () => {
     const loaded = examplePlanWith('redis-only', (raw) => (raw.spec.backendRedis = { strategy: 'already-external' }));
 
     // WHEN
-    const { objects } = renderChart(persist, loaded, 'persist');
+    const { objects } = renderChart(loadRedis, loaded, 'load-redis');
 
     // THEN
     expect(Object.keys(servers(objects))).toEqual(['system-redis-external']);
-    expect(objects.filter((o) => o.kind === 'ConfigMap').map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['redis-dev/redis-config-external']);
+    expect(objects.filter((o) => o.kind === 'ConfigMap' && !o.metadata.name.endsWith('-scripts')).map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['redis-dev/redis-config-external']);
+    expect(objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.name)).toEqual(['check-load-system-redis']);
   });
 });

@@ -54,10 +54,10 @@ describe('PhaseChart', () => {
 
   test('refuses a file added twice', () => {
     // GIVEN
-    const chart = new PhaseChart(new App({ outdir: 'unused' }), '06-cutover', contextFor(loadExample('redis-only'), 'cutover'));
+    const chart = new PhaseChart(new App({ outdir: 'unused' }), '05-cutover', contextFor(loadExample('redis-only'), 'cutover'));
     chart.addFile('a.json', '1');
 
     // WHEN / THEN
-    expect(() => chart.addFile('a.json', '2')).toThrowError('threescale-migrate: 06-cutover adds a.json twice');
+    expect(() => chart.addFile('a.json', '2')).toThrowError('threescale-migrate: 05-cutover adds a.json twice');
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Specification of charts/prepare-chart.ts: everything that can exist while 3scale still runs: the target
- * namespace when asked for, the new PostgreSQL (running, empty), the new Redis servers (0 replicas, restore
+ * namespace when asked for, the new PostgreSQL (running, empty), the new Redis servers (0 replicas, persistence
  * mode) and their shared configuration, and the credentials copy when PostgreSQL lives elsewhere.
  */
 import { describe, expect, test } from 'vitest';
@@ -45,7 +45,7 @@ describe('prepare chart', () => {
     });
   });
 
-  test('starts the new PostgreSQL empty, and keeps the new Redis at 0 replicas in restore mode until their data is copied', () => {
+  test('starts the new PostgreSQL empty, and keeps the new Redis at 0 replicas, already in persistence mode, until their data is copied', () => {
     // GIVEN
     const loaded = loadExample('postgresql-and-redis');
 
@@ -57,9 +57,9 @@ describe('prepare chart', () => {
     for (const name of ['backend-redis-external', 'system-redis-external']) {
       const d = find(objects, 'Deployment', name) as any;
       expect(d.spec.replicas).toBe(0);
-      expect(d.spec.template.metadata.annotations['threescale-migrate.3scale.net/redis-config-sha256']).toBe(redisConfHash('restore'));
+      expect(d.spec.template.metadata.annotations['threescale-migrate.3scale.net/redis-config-sha256']).toBe(redisConfHash('persistence'));
     }
-    expect((find(objects, 'ConfigMap', 'redis-config-external') as any).data['redis.conf']).toContain('appendonly no');
+    expect((find(objects, 'ConfigMap', 'redis-config-external') as any).data['redis.conf']).toContain('appendonly yes');
   });
 
   test('lets the credentials Job read system-database in the 3scale namespace and write only that Secret in the target', () => {

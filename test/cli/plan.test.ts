@@ -16,9 +16,9 @@ describe('threescale-migrate plan', () => {
     const closes = run.stdout.indexOf('maintenance window closes');
     expect(opens).toBeGreaterThan(run.stdout.indexOf('01-prepare'));
     expect(opens).toBeLessThan(run.stdout.indexOf('02-scale-down'));
-    expect(closes).toBeGreaterThan(run.stdout.indexOf('07-scale-up'));
+    expect(closes).toBeGreaterThan(run.stdout.indexOf('06-scale-up'));
     expect(run.stdout).toContain('Job detach-system-mysql removes, each removal guarded by a JSON patch test, from Deployment system-mysql (the APIManager ownerReference, 3 labels, 9 pod template labels)');
-    expect(run.stdout).toContain('rollback/06-cutover -> rollback/05-persist');
+    expect(run.stdout).toContain('rollback/05-cutover -> rollback/04-load-redis');
   });
 
   test('GIVEN --format json WHEN shown THEN the phases are data with their rollbacks', async () => {
@@ -28,8 +28,8 @@ describe('threescale-migrate plan', () => {
     // THEN
     expect(run.code).toBe(0);
     const view = JSON.parse(run.stdout);
-    expect(view.phases.map((p: { id: string }) => p.id)).toEqual(['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify']);
-    expect(view.phases[6].rollback.folder).toBe('rollback/06-cutover');
+    expect(view.phases.map((p: { id: string }) => p.id)).toEqual(['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify']);
+    expect(view.phases[5].rollback.folder).toBe('rollback/05-cutover');
   });
 
   test('GIVEN --format mermaid WHEN shown THEN a flowchart with the window edges', async () => {

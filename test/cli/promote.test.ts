@@ -65,7 +65,7 @@ describe('promote', () => {
     const run = await runCli(['promote', '--check', '-c', EXAMPLE, '--live-file', UNTOUCHED, '--out', out]);
 
     // THEN
-    expect(run).toMatchObject({ code: 0, stdout: 'allowed: rollback/cutover: rollback/06-cutover undoes 06-cutover; rollbacks are never held back.\n' });
+    expect(run).toMatchObject({ code: 0, stdout: 'allowed: rollback/cutover: rollback/05-cutover undoes 05-cutover; rollbacks are never held back.\n' });
   });
 
   test('GIVEN no wiring and no --to WHEN checked THEN exit 2 naming the folder and what was expected', async () => {

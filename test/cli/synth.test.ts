@@ -18,8 +18,8 @@ describe('threescale-migrate synth', () => {
 
     // THEN
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('synthesized 10 phases and 7 rollbacks of prod-3scale');
-    expect(readdirSync(out)).toEqual(['.threescale-migrate-manifest', '00-preflight', '01-prepare', '02-scale-down', '03-copy-data', '04-load-redis', '05-persist', '06-cutover', '07-scale-up', '08-verify', '09-upgrade', 'rollback']);
+    expect(run.stdout).toContain('synthesized 9 phases and 6 rollbacks of prod-3scale');
+    expect(readdirSync(out)).toEqual(['.threescale-migrate-manifest', '00-preflight', '01-prepare', '02-scale-down', '03-copy-data', '04-load-redis', '05-cutover', '06-scale-up', '07-verify', '08-upgrade', 'rollback']);
     expect(readFileSync(join(out, '02-scale-down', 'kustomization.yaml'), 'utf8')).toContain('3scale_deployment_system-app.yaml');
   });
 
@@ -239,7 +239,7 @@ describe('threescale-migrate synth', () => {
 
       // THEN
       expect(synth.code).toBe(2);
-      expect(synth.stderr).toBe(`error: ${unknown}: spec.gitops.targetPhase: "warp-speed" is not a phase of this plan; expected one of preflight, prepare, scale-down, copy-data, load-redis, persist, cutover, scale-up, verify, cleanup (or rollback/<id>).\n`);
+      expect(synth.stderr).toBe(`error: ${unknown}: spec.gitops.targetPhase: "warp-speed" is not a phase of this plan; expected one of preflight, prepare, scale-down, copy-data, load-redis, cutover, scale-up, verify, cleanup (or rollback/<id>).\n`);
       expect(plan.code).toBe(2);
       expect(plan.stderr).toBe(synth.stderr);
       expect(rollback.code).toBe(2);

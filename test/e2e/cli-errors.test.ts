@@ -93,7 +93,7 @@ describe('flags and plan files', () => {
     {
       name: 'unknown --phase',
       args: () => ['diff', '-c', planPath, '--kubeconfig', kubeconfig, '--phase', 'upgrade'],
-      message: /^error: --phase: "upgrade" is not a folder of this plan; expected one of 00-preflight, .*08-verify\.$/,
+      message: /^error: --phase: "upgrade" is not a folder of this plan; expected one of 00-preflight, .*07-verify\.$/,
     },
     {
       name: 'unknown rollback --phase',

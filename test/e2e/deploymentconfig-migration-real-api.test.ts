@@ -10,7 +10,7 @@ import { adminEndpoint, apiRequestOk } from '../support/real-api/index.js';
 import { diffJson, expectPhasesAfter, leakedInTranscript } from './harness.js';
 import { useRealMigration } from './real-api-flow.js';
 
-const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify'];
+const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify'];
 
 describe('DeploymentConfig install (2.14) on the real API server', () => {
   const m = useRealMigration({ fixture: 'postgresql-dc', engine: 'argocd-controller', namespaces: ['3scale', '3scale-db'], tempPrefix: 'e2e-real-dc' });

@@ -8,7 +8,7 @@ import type { KubeObject } from '../../src/kube/kube-object.js';
 import { loadMigrationPlan } from '../support/plans.js';
 import { cli, diffJson, FakeCluster, forwardState, jobsOf, statuses, useDiscoveredPlan } from './harness.js';
 
-const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify'];
+const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify'];
 const DC = 'apps.openshift.io/v1';
 
 const e2e = useDiscoveredPlan({ fixture: 'postgresql-dc', tempPrefix: 'e2e-dc', apis: { deploymentConfigs: true } });
@@ -84,7 +84,7 @@ describe('diff through the migration of an install before 2.15', () => {
 
     // THEN diff exits 1 and names the DeploymentConfig and the field, live → desired
     expect(text.code).toBe(1);
-    expect(text.stdout).toMatch(/^ {2}07-scale-up +drifted +DeploymentConfig apicast-production changed/m);
+    expect(text.stdout).toMatch(/^ {2}06-scale-up +drifted +DeploymentConfig apicast-production changed/m);
     expect(text.stdout).toContain('~ DeploymentConfig 3scale/apicast-production (partial): changed');
     expect(text.stdout).toContain('    ~ spec.replicas: 5 → 3');
   });
@@ -110,7 +110,7 @@ describe('diff through the migration of an install before 2.15', () => {
     const { cluster, kubeconfig } = await e2e.freshCluster();
     await advanceTo(cluster, 'cutover');
     const order = e2e.result.rollbacks.map((s) => s.phase.definition.id).filter((id) => FORWARD.indexOf(id) <= FORWARD.indexOf('cutover')).reverse();
-    expect(order).toEqual(['cutover', 'persist', 'load-redis', 'scale-down', 'prepare']);
+    expect(order).toEqual(['cutover', 'load-redis', 'scale-down', 'prepare']);
 
     for (const id of order) {
       // WHEN the rollback folder is applied and its Jobs succeed (the one of prepare deletes what prepare created)

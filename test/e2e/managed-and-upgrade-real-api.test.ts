@@ -13,7 +13,7 @@ import { adminEndpoint, apiRequestOk } from '../support/real-api/index.js';
 import { cli, diffJson, forwardState, leakedInTranscript, rollbackState, statuses } from './harness.js';
 import { useRealMigration } from './real-api-flow.js';
 
-const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify'];
+const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify'];
 const NAMESPACES = ['3scale', '3scale-db'];
 const FLOW_TIMEOUT_MS = 300_000;
 
@@ -105,7 +105,7 @@ describe('upgrade to 2.16 on the real API server', () => {
     const { run, report } = await diff('upgrade');
     // THEN diff exits 0 and the live Subscription follows 2.16, the rest as the console left it
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(report).toMatchObject({ currentPhase: 'upgrade', inSync: true, target: '09-upgrade' });
+    expect(report).toMatchObject({ currentPhase: 'upgrade', inSync: true, target: '08-upgrade' });
     expect((await liveSubscription()).spec).toEqual({ ...(subscription.spec as object), channel: 'threescale-2.16' });
     // WHEN the rollback folder is applied
     await m.applyState(rollbackState(m.result(), 'upgrade'));

@@ -10,7 +10,7 @@ import { describe, expect, test } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { cli, diffJson, jobsOf, forwardState, rollbackState, statuses, useDiscoveredPlan } from './harness.js';
 
-const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify'];
+const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify'];
 const RDS = 'threescale-system.c9akciq32.eu-west-1.rds.amazonaws.com';
 const CACHE = 'threescale-backend.x1y2z3.ng.0001.euw1.cache.amazonaws.com';
 
@@ -33,7 +33,7 @@ describe('managed targets: RDS PostgreSQL, ElastiCache backend Redis, on-cluster
     // WHEN / THEN each phase renders its Jobs
     expect(jobs('prepare')).toEqual(['3scale/check-managed-database', '3scale/check-managed-redis', '3scale/copy-system-database-credentials']);
     expect(jobs('copy-data')).toEqual(['3scale-db/copy-system-redis', '3scale/copy-system-database', '3scale/export-backend-redis-rdb']);
-    expect(jobs('load-redis')).toEqual(['3scale-db/aof-rewrite-system-redis', '3scale/check-seeded-redis']);
+    expect(jobs('load-redis')).toEqual(['3scale-db/check-load-system-redis', '3scale/check-seeded-redis']);
     expect(jobs('cutover')).toEqual(['3scale/rewrite-connection-secrets']);
     expect(jobs('verify')).toEqual(['3scale/check-new-versions-redis', '3scale/check-new-versions-system-database', '3scale/verify-redis', '3scale/verify-system-database']);
     // AND no file holds a Secret: the Jobs read the managed servers' credentials from it in the cluster

@@ -14,7 +14,8 @@ import { loadLiveFixture } from '../support/live-fixtures.js';
 import { loadMigrationPlan } from '../support/plans.js';
 import { cli, diffJson, FakeCluster, forwardState, jobsOf, leakedInTranscript, statuses, synthesized, tempDir } from './harness.js';
 
-const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify'];
+const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify'];
+const API_VERSION: Record<string, string> = { Deployment: 'apps/v1', PersistentVolumeClaim: 'v1', ConfigMap: 'v1', Service: 'v1' };
 
 let fixture: KubeObject[];
 let tmp: ReturnType<typeof tempDir>;
@@ -80,7 +81,7 @@ describe('MySQL kept in place', () => {
     // THEN the cut-over is not applied but in progress: every detached object still carries what the Job removes
     expect(before.run.code).toBe(1);
     expect(statuses(before.report).cutover).toBe('in-progress');
-    expect(before.report.currentPhase).toBe('persist');
+    expect(before.report.currentPhase).toBe('load-redis');
     const removals = before.report.objects.filter((o) => o.changes.some((c) => c.op === 'remove'));
     expect(removals.map((o) => `${o.ref.kind}/${o.ref.name}`).sort()).toEqual([
       'ConfigMap/mysql-extra-conf',
@@ -135,6 +136,6 @@ describe('MySQL kept in place', () => {
       expect({ id, code: run.code, status: statuses(report)[id], cutover: statuses(report).cutover }).toEqual({ id, code: 0, status: 'applied', cutover: 'applied' });
     }
     const status = await cli(['status', '-c', planPath, '--kubeconfig', kubeconfig, '--phase', 'verify']);
-    expect(status.stdout.trimEnd().split('\n').at(-1)).toBe('next: 08-verify is in sync; every phase is applied, nothing left to apply');
+    expect(status.stdout.trimEnd().split('\n').at(-1)).toBe('next: 07-verify is in sync; every phase is applied, nothing left to apply');
   });
 });

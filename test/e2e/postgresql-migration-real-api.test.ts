@@ -11,7 +11,7 @@ import { adminEndpoint, apiRequest, apiRequestOk, operatorRestoresReplicas, sett
 import { cli, diffJson, expectPhasesAfter, forwardState, jobsOf, leakedInTranscript, statuses } from './harness.js';
 import { useRealMigration } from './real-api-flow.js';
 
-const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify'];
+const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify'];
 const FLOW = { fixture: 'postgresql', engine: 'argocd-controller', namespaces: ['3scale', '3scale-db'] } as const;
 /** A whole flow makes some hundred kubectl and CLI runs: minutes on a loaded 2-core machine, not a timing target. */
 const FLOW_TIMEOUT_MS = 300_000;
@@ -91,7 +91,7 @@ describe('PostgreSQL migration on the real API server, rolled back from cutover'
     await m.applyForward(FORWARD.slice(0, FORWARD.indexOf('cutover') + 1));
     expect((await cli(['diff', '-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', 'cutover'])).code).toBe(0);
     const order = m.result().rollbacks.map((s) => s.phase.definition.id).filter((id) => FORWARD.indexOf(id) <= FORWARD.indexOf('cutover')).reverse();
-    expect(order).toEqual(['cutover', 'persist', 'load-redis', 'scale-down', 'prepare']);
+    expect(order).toEqual(['cutover', 'load-redis', 'scale-down', 'prepare']);
     for (const id of order) {
       // WHEN the rollback folder is applied and its Jobs succeed (the one of prepare deletes what prepare created)
       const state = await m.applyRollback(id);

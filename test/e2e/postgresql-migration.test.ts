@@ -9,7 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { loadMigrationPlan } from '../support/plans.js';
 import { cli, diffJson, expectPhasesAfter, FakeCluster, forwardState, jobsOf, statuses, useDiscoveredPlan } from './harness.js';
 
-const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify'];
+const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify'];
 
 const e2e = useDiscoveredPlan({ fixture: 'postgresql', tempPrefix: 'e2e-postgresql' });
 
@@ -43,7 +43,7 @@ describe('discover and synth', () => {
     expect(readdirSync(join(dist, 'rollback'))).toEqual(e2e.result.rollbacks.map((s) => s.folder.slice('rollback/'.length)));
     for (const s of [...e2e.result.forward, ...e2e.result.rollbacks]) expect(existsSync(join(dist, s.folder, 'kustomization.yaml'))).toBe(true);
     for (const f of e2e.result.files) expect(readFileSync(join(dist, f.path), 'utf8')).toBe(f.content);
-    expect(readFileSync(join(dist, '07-scale-up', '3scale_deployment_apicast-production.yaml'), 'utf8')).toMatch(/replicas: 3\n/);
+    expect(readFileSync(join(dist, '06-scale-up', '3scale_deployment_apicast-production.yaml'), 'utf8')).toMatch(/replicas: 3\n/);
   });
 });
 
@@ -115,7 +115,7 @@ describe('diff and status through the migration', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('current phase: verify');
     expect(text.stdout).toMatch(/^ {2}02-scale-down +superseded +every object it sets was changed again by a later phase$/m);
-    expect(text.stdout).toContain('08-verify: in sync');
+    expect(text.stdout).toContain('07-verify: in sync');
   });
 
   test('drift after scale-up: a replica count changed by hand, a label removed', async () => {
@@ -135,7 +135,7 @@ describe('diff and status through the migration', () => {
 
     // THEN diff exits 1, scale-up is drifted and the structural diff names the keyed paths, live → desired
     expect(text.code).toBe(1);
-    expect(text.stdout).toMatch(/^ {2}07-scale-up +drifted +Deployment apicast-production changed/m);
+    expect(text.stdout).toMatch(/^ {2}06-scale-up +drifted +Deployment apicast-production changed/m);
     expect(text.stdout).toContain('~ Deployment 3scale/apicast-production (partial): changed');
     expect(text.stdout).toContain('    ~ spec.replicas: 5 → 3');
     expect(text.stdout).toContain('~ Deployment 3scale-db/system-postgresql-external: changed');
@@ -152,7 +152,7 @@ describe('diff and status through the migration', () => {
     // AND status says the first phase that differs is prepare (its label), and exits 1
     const status = await cli(['status', '-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'scale-up']);
     expect(status.code).toBe(1);
-    expect(status.stdout).toMatch(/^07-scale-up +drifted /m);
+    expect(status.stdout).toMatch(/^06-scale-up +drifted /m);
     expect(status.stdout).toContain('next: 01-prepare differs from the cluster: run `threescale-migrate diff --phase prepare` and let the GitOps engine sync it');
   });
 
@@ -220,7 +220,7 @@ describe('diff and status through the migration', () => {
     await advanceTo(cluster, 'cutover');
     expect((await cli(['diff', '-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'cutover'])).code).toBe(0);
     const order = e2e.result.rollbacks.map((s) => s.phase.definition.id).filter((id) => FORWARD.indexOf(id) <= FORWARD.indexOf('cutover')).reverse();
-    expect(order).toEqual(['cutover', 'persist', 'load-redis', 'scale-down', 'prepare']);
+    expect(order).toEqual(['cutover', 'load-redis', 'scale-down', 'prepare']);
     for (const id of order) {
       // WHEN the rollback folder is applied and its Jobs succeed (the one of prepare deletes what prepare created)
       const state = await e2e.applyRollback(cluster, id);

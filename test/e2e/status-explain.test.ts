@@ -53,7 +53,7 @@ describe('status --explain', () => {
     expect(run.stdout).toContain('next: 00-preflight is not applied yet: ');
     expect(run.stdout).toContain('! System database unreachable: Pod 3scale/system-app-5d8f9c7b6d-x2x9z container system-master of Deployment system-app');
     expect(run.stdout).toContain('postgresql://system:++++++++@system-postgresql-service.3scale-db.svc:5432/system');
-    expect(run.stdout).toContain('phase: 06-cutover; 06-cutover was never applied (blocked): nothing of it to undo, and no rollback folder addresses this');
+    expect(run.stdout).toContain('phase: 05-cutover; 05-cutover was never applied (blocked): nothing of it to undo, and no rollback folder addresses this');
     expect(run.stdout).not.toContain('rollback/');
     expect(run.stdout).toContain('! Container restarts again and again');
     expect(run.stdout).toContain('! Component not ready (probe failing)');
@@ -84,7 +84,7 @@ describe('diff --explain -o json', () => {
       ['crash-loop', 'pod-state'],
       ['database-unreachable', 'log'],
     ]);
-    expect(report.explanations?.[2]).toMatchObject({ object: { kind: 'Pod', namespace: '3scale', name: POD, container: 'system-master' }, owner: { kind: 'Deployment', name: 'system-app' }, phase: '06-cutover', rollback: null, source: '7.1.1.2' });
+    expect(report.explanations?.[2]).toMatchObject({ object: { kind: 'Pod', namespace: '3scale', name: POD, container: 'system-master' }, owner: { kind: 'Deployment', name: 'system-app' }, phase: '05-cutover', rollback: null, source: '7.1.1.2' });
     expect(report.explainNotes).toEqual([]);
   });
 

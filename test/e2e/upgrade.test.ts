@@ -1,6 +1,6 @@
 /**
  * End to end, the upgrade to 2.16 after the PostgreSQL migration: discover reads the operator Subscription,
- * the user enables the upgrade, synth renders 09-upgrade, and diff/status follow it through the real CLI
+ * the user enables the upgrade, synth renders 08-upgrade, and diff/status follow it through the real CLI
  * against the loopback API server (a GitOps engine, the controllers and the Jobs simulated, see harness.ts).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { operatorSubscription } from '../support/fake-api-olm.js';
 import { loadMigrationPlan } from '../support/plans.js';
 import { cli, diffJson, FakeCluster, forwardState, rollbackState, statuses, useDiscoveredPlan } from './harness.js';
 
-const MIGRATION = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify'];
+const MIGRATION = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify'];
 
 /** The 3scale operator's Subscription as OLM and the console leave it on a 2.15 install with Manual approval. */
 const subscription: KubeObject = operatorSubscription();
@@ -35,7 +35,7 @@ async function migrate(cluster: FakeCluster): Promise<void> {
 }
 
 describe('discover and synth', () => {
-  test('discover writes the live Subscription into spec.upgrade, disabled; once enabled, synth renders 09-upgrade', async () => {
+  test('discover writes the live Subscription into spec.upgrade, disabled; once enabled, synth renders 08-upgrade', async () => {
     // GIVEN a cluster holding the 2.15 install and its operator Subscription
     const { kubeconfig } = await e2e.freshCluster();
     const discovered = join(e2e.tmp.dir, 'discovered.yaml');
@@ -56,9 +56,9 @@ describe('discover and synth', () => {
     // AND synth of the enabled plan renders the upgrade after verify, with its rollback
     expect(synth).toMatchObject({ code: 0, stderr: '' });
     expect(e2e.result.forward.map((s) => s.phase.definition.id)).toEqual([...MIGRATION, 'upgrade']);
-    const yaml = readFileSync(join(dist, '09-upgrade', '3scale_subscription_3scale-operator.yaml'), 'utf8');
+    const yaml = readFileSync(join(dist, '08-upgrade', '3scale_subscription_3scale-operator.yaml'), 'utf8');
     expect(parse(yaml).spec).toEqual({ name: '3scale-operator', source: 'redhat-operators', sourceNamespace: 'openshift-marketplace', channel: 'threescale-2.16', installPlanApproval: 'Manual' });
-    expect(readFileSync(join(dist, 'rollback', '09-upgrade', 'PHASE.md'), 'utf8')).toContain('OLM does not downgrade an installed CSV');
+    expect(readFileSync(join(dist, 'rollback', '08-upgrade', 'PHASE.md'), 'utf8')).toContain('OLM does not downgrade an installed CSV');
   });
 });
 
@@ -85,7 +85,7 @@ describe('diff through the upgrade', () => {
 
     // THEN diff exits 0, the upgrade is applied and the current phase
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(report).toMatchObject({ currentPhase: 'upgrade', inSync: true, target: '09-upgrade' });
+    expect(report).toMatchObject({ currentPhase: 'upgrade', inSync: true, target: '08-upgrade' });
     // AND the live Subscription follows 2.16, everything else as it was (approval, starting CSV)
     expect(cluster.get('operators.coreos.com/v1alpha1', 'Subscription', '3scale', '3scale-operator')?.spec).toEqual({ ...(subscription.spec as object), channel: 'threescale-2.16' });
     // AND the report carries what the operator says on the APIManager
@@ -93,7 +93,7 @@ describe('diff through the upgrade', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('APIManager: apps.3scale.net/apimanager-threescale-version 2.15.5, apps.3scale.net/threescale-operator-version 0.12.5\n');
     expect(text.stdout).toContain('APIManager condition Preflights: True: All requirements for the current version are met\n');
-    expect(text.stdout).toContain('09-upgrade: in sync');
+    expect(text.stdout).toContain('08-upgrade: in sync');
 
     // WHEN the operator finishes the upgrade and annotates the APIManager
     await cluster.mergePatch('apps.3scale.net/v1alpha1', 'APIManager', '3scale', 'apimanager', {
@@ -118,7 +118,7 @@ describe('diff through the upgrade', () => {
 
     // THEN
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(run.stdout).toContain('rollback/09-upgrade: in sync');
+    expect(run.stdout).toContain('rollback/08-upgrade: in sync');
     expect((cluster.get('operators.coreos.com/v1alpha1', 'Subscription', '3scale', '3scale-operator')?.spec as { channel: string }).channel).toBe('threescale-2.15');
   });
 });

@@ -16,7 +16,7 @@ import { argoSync, type ArgoSync, luaHealthArgs } from '../support/gitops-walk/a
 import { listObjects } from '../support/gitops-walk/cluster-actors.js';
 import { statusAgrees, useWalkSuite, waitFor, WALK_PLAN as PLAN } from '../support/gitops-walk/walk-suite.js';
 
-const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify'];
+const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify'];
 const APP = 'prod-3scale-migration';
 /** Bound on one sync operation (Argo CD's default has none; a bound makes a stuck wave fail the test). */
 const SYNC_TIMEOUT_S = 40;

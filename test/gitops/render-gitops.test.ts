@@ -147,7 +147,7 @@ describe('renderGitops', () => {
 
       // THEN
       expect(app.metadata.name).toBe('prod-3scale-migration');
-      expect(app.spec.source.path).toBe('clusters/prod/3scale-migration/rollback/06-cutover');
+      expect(app.spec.source.path).toBe('clusters/prod/3scale-migration/rollback/05-cutover');
     });
 
     test('ships the PersistentVolumeClaim and APIManager health checks as an argocd-cm merge patch and as OpenShift GitOps resourceHealthChecks', () => {
@@ -338,7 +338,7 @@ describe('renderGitops', () => {
 
       // THEN
       expect(err.message).toBe(
-        'spec.gitops.targetPhase: "migrate" is not a phase of this plan; expected one of preflight, prepare, scale-down, copy-data, load-redis, persist, cutover, scale-up, verify, upgrade (or rollback/<id>).',
+        'spec.gitops.targetPhase: "migrate" is not a phase of this plan; expected one of preflight, prepare, scale-down, copy-data, load-redis, cutover, scale-up, verify, upgrade (or rollback/<id>).',
       );
     });
 
@@ -362,7 +362,7 @@ describe('renderGitops', () => {
 
       // THEN
       expect(err.message).toBe(
-        '--target-phase: phase "copy-data" has no rollback; expected one of rollback/prepare, rollback/scale-down, rollback/load-redis, rollback/persist, rollback/cutover, rollback/scale-up.',
+        '--target-phase: phase "copy-data" has no rollback; expected one of rollback/prepare, rollback/scale-down, rollback/load-redis, rollback/cutover, rollback/scale-up.',
       );
     });
 

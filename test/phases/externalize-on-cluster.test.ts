@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { AOF_SWITCH, externalizeOnCluster } from '../../src/phases/externalize-on-cluster.js';
+import { externalizeOnCluster } from '../../src/phases/externalize-on-cluster.js';
 import type { PhaseDefinition } from '../../src/phases/phase.js';
 import { phaseFolder } from '../../src/phases/registry.js';
 import { THREESCALE_DEPLOYMENTS } from '../../src/plan/deployments.js';
@@ -39,7 +39,7 @@ describe('externalize-on-cluster', () => {
 
     // THEN
     expect(procedure.id).toBe('externalize-on-cluster');
-    expect(order).toEqual(['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify', 'upgrade', 'cleanup']);
+    expect(order).toEqual(['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify', 'upgrade', 'cleanup']);
     expect(new Set(order).size).toBe(order.length);
     for (const id of order) expect(id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
   });
@@ -53,7 +53,7 @@ describe('externalize-on-cluster', () => {
     const without = ids(procedure.phases.filter((p) => !p.rollback));
 
     // THEN
-    expect(withRollback).toEqual(['prepare', 'scale-down', 'load-redis', 'persist', 'cutover', 'scale-up', 'upgrade']);
+    expect(withRollback).toEqual(['prepare', 'scale-down', 'load-redis', 'cutover', 'scale-up', 'upgrade']);
     expect(without).toEqual(['preflight', 'copy-data', 'verify', 'cleanup']);
   });
 
@@ -148,7 +148,7 @@ describe('externalize-on-cluster', () => {
       expect(running).toEqual(['preflight']);
     });
 
-    test('runs copy-data, load-redis and persist for a redis-only plan, and prepare for its new servers', () => {
+    test('runs copy-data and load-redis for a redis-only plan, and prepare for its new servers', () => {
       // GIVEN
       const { plan } = loadExample('redis-only');
 
@@ -156,10 +156,10 @@ describe('externalize-on-cluster', () => {
       const running = ids(externalizeOnCluster.phases.filter((p) => p.applies(plan)));
 
       // THEN
-      expect(running).toEqual(expect.arrayContaining(['prepare', 'copy-data', 'load-redis', 'persist', 'cutover', 'cleanup']));
+      expect(running).toEqual(expect.arrayContaining(['prepare', 'copy-data', 'load-redis', 'cutover', 'cleanup']));
     });
 
-    test('runs copy-data but not load-redis or persist for a PostgreSQL move whose Redis are already external', () => {
+    test('runs copy-data but not load-redis for a PostgreSQL move whose Redis are already external', () => {
       // GIVEN
       const plan = examplePlanWith('postgresql-and-redis', (raw) => {
         raw.spec.backendRedis = { strategy: 'already-external' };
@@ -208,7 +208,7 @@ describe('externalize-on-cluster', () => {
         else raw.spec.upgrade = upgrade;
       }).plan;
 
-    test('sits between verify and cleanup, so its folder is 09-upgrade and the cleanup becomes 10-cleanup', () => {
+    test('sits between verify and cleanup, so its folder is 08-upgrade and the cleanup becomes 09-cleanup', () => {
       // GIVEN
       const order = ids(externalizeOnCluster.phases);
 
@@ -217,10 +217,10 @@ describe('externalize-on-cluster', () => {
       const cleanup = order.indexOf('cleanup');
 
       // THEN
-      expect(upgrade).toBe(9);
+      expect(upgrade).toBe(8);
       expect(order[upgrade - 1]).toBe('verify');
-      expect(cleanup).toBe(10);
-      expect(phaseFolder(cleanup, 'cleanup')).toBe('10-cleanup');
+      expect(cleanup).toBe(9);
+      expect(phaseFolder(cleanup, 'cleanup')).toBe('09-cleanup');
     });
 
     test('runs after the window, is not destructive, and has a rollback', () => {
@@ -390,7 +390,7 @@ describe('externalize-on-cluster', () => {
       expect(lines.join('\n')).toContain('Job copy-database-credentials copies DB_USER and DB_PASSWORD of system-database into 3scale-db');
       expect(lines.join('\n')).toContain('Redis 7 for backend in 3scale-db');
       expect(lines.join('\n')).toContain('Redis 7 for system in 3scale-db');
-      expect(lines.at(-1)).toBe('ConfigMap redis-config-external in restore mode (no snapshots, no AOF)');
+      expect(lines.at(-1)).toBe('ConfigMap redis-config-external in persistence mode (save 900 1, save 300 10, save 60 10000, appendonly yes)');
     });
 
     test('cutover of a PostgreSQL move rewrites the three connection Secrets and flags three components external', () => {
@@ -431,12 +431,12 @@ describe('externalize-on-cluster', () => {
 
       // WHEN
       const line = phase('cutover').describe(loaded.plan).find((l) => l.includes('detach'));
-      const rendered = (await synthesize(loaded)).files.filter((f) => f.path.startsWith('06-cutover/patches/')).map((f) => f.path);
+      const rendered = (await synthesize(loaded)).files.filter((f) => f.path.startsWith('05-cutover/patches/')).map((f) => f.path);
 
       // THEN
       expect(line).toBe('Job detach-system-mysql removes, each removal guarded by a JSON patch test, from PersistentVolumeClaim mysql-storage (the APIManager ownerReference): 1 removal (spec.systemDatabase.detach; any other object stays as it is)');
       expect(line).not.toMatch(/system-mysql \(|mysql-extra-conf|Service/);
-      expect(rendered).toEqual(['06-cutover/patches/01-persistentvolumeclaim-mysql-storage-owner.json']);
+      expect(rendered).toEqual(['05-cutover/patches/01-persistentvolumeclaim-mysql-storage-owner.json']);
     });
 
     test('GIVEN an empty detach list WHEN the cut-over is described THEN it says no Job is rendered, and none is', async () => {
@@ -453,21 +453,20 @@ describe('externalize-on-cluster', () => {
       expect(jobs).not.toContain('detach-system-mysql');
     });
 
-    test('GIVEN the AOF Job of load-redis WHEN described THEN the wording names what redis-aof-rewrite.sh does first (CONFIG SET appendonly yes), its fallback second', () => {
+    test('GIVEN the check Job of load-redis WHEN described THEN the wording names what redis-check-load.sh checks (AOF on and writing, the key counts of databases 0-15 from the copy\'s evidence)', () => {
       // GIVEN
       const { plan } = loadExample('postgresql-and-redis');
-      const script = readFileSync(join(import.meta.dirname, '..', '..', 'charts', 'scripts', 'redis-aof-rewrite.sh'), 'utf8');
+      const script = readFileSync(join(import.meta.dirname, '..', '..', 'charts', 'scripts', 'redis-check-load.sh'), 'utf8');
 
       // WHEN
-      const line = phase('load-redis').describe(plan).find((l) => l.includes('aof-rewrite'))!;
+      const line = phase('load-redis').describe(plan).find((l) => l.includes('check-load-<role>-redis'))!;
 
-      // THEN the description is the one the module states, and the script tries CONFIG SET before BGREWRITEAOF by default
-      expect(line).toContain(AOF_SWITCH);
-      expect(script).toMatch(/^AOF_METHOD="\$\{AOF_METHOD:-auto\}"$/m);
-      const configSet = script.indexOf('r CONFIG SET appendonly yes');
-      const rewrite = script.indexOf('r BGREWRITEAOF');
-      expect(configSet).toBeGreaterThan(0);
-      expect(rewrite).toBeGreaterThan(configSet);
+      // THEN the description says what the script checks, and the script checks it
+      expect(line).toContain('checks AOF on and the key counts of databases 0-15 against the evidence of copy-<role>-redis');
+      expect(script).toContain('aof_enabled:1');
+      expect(script).toMatch(/databases? 0-15/);
+      expect(script).toContain('COPY_STEP');
+      expect(phase('load-redis').describe(plan).join('\n')).not.toMatch(/aof-rewrite|BGREWRITEAOF|restore mode/);
     });
 
     test('GIVEN a managed Redis seeded from the RDB export WHEN the ElastiCache step is printed THEN it asks for the 2.16 minimum of the table in force, never the old server\'s Redis 6', () => {

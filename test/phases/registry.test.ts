@@ -37,7 +37,7 @@ describe('phaseFolder', () => {
     // GIVEN
     const cases: [number, string][] = [
       [0, 'preflight'],
-      [6, 'cutover'],
+      [5, 'cutover'],
       [12, 'later'],
     ];
 
@@ -45,7 +45,7 @@ describe('phaseFolder', () => {
     const folders = cases.map(([order, id]) => phaseFolder(order, id));
 
     // THEN
-    expect(folders).toEqual(['00-preflight', '06-cutover', '12-later']);
+    expect(folders).toEqual(['00-preflight', '05-cutover', '12-later']);
   });
 });
 
@@ -77,7 +77,7 @@ describe('plannedPhases', () => {
     const folders = plannedPhases(plan).map((p) => p.folder);
 
     // THEN
-    expect(folders).toEqual(['00-preflight', '01-prepare', '02-scale-down', '03-copy-data', '04-load-redis', '05-persist', '06-cutover', '07-scale-up', '08-verify', '09-upgrade']);
+    expect(folders).toEqual(['00-preflight', '01-prepare', '02-scale-down', '03-copy-data', '04-load-redis', '05-cutover', '06-scale-up', '07-verify', '08-upgrade']);
   });
 
   test('runs everything a redis-only plan needs, and the cleanup it enabled', () => {
@@ -95,11 +95,10 @@ describe('plannedPhases', () => {
       '02-scale-down',
       '03-copy-data',
       '04-load-redis',
-      '05-persist',
-      '06-cutover',
-      '07-scale-up',
-      '08-verify',
-      '10-cleanup',
+      '05-cutover',
+      '06-scale-up',
+      '07-verify',
+      '09-cleanup',
     ]);
   });
 
@@ -126,10 +125,10 @@ describe('plannedPhases', () => {
     const folders = plannedPhases(plan).map((p) => p.folder);
 
     // THEN
-    expect(folders).toEqual(['00-preflight', '02-scale-down', '06-cutover', '07-scale-up', '08-verify']);
+    expect(folders).toEqual(['00-preflight', '02-scale-down', '05-cutover', '06-scale-up', '07-verify']);
   });
 
-  test('keeps the cleanup at 10-cleanup when the upgrade runs before it', () => {
+  test('keeps the cleanup at 09-cleanup when the upgrade runs before it', () => {
     // GIVEN
     const plan = examplePlanWith('redis-only', (raw) => (raw.spec.upgrade = { enabled: true, subscription: { installPlanApproval: 'Manual' } })).plan;
 
@@ -137,7 +136,7 @@ describe('plannedPhases', () => {
     const folders = plannedPhases(plan).map((p) => p.folder);
 
     // THEN
-    expect(folders.slice(-3)).toEqual(['08-verify', '09-upgrade', '10-cleanup']);
+    expect(folders.slice(-3)).toEqual(['07-verify', '08-upgrade', '09-cleanup']);
   });
 
   test('runs only the preflight when nothing moves', () => {
@@ -162,10 +161,10 @@ describe('findPlannedPhase', () => {
 
     // WHEN
     const byId = findPlannedPhase(plan, 'cutover');
-    const byFolder = findPlannedPhase(plan, '06-cutover');
+    const byFolder = findPlannedPhase(plan, '05-cutover');
 
     // THEN
-    expect(byId.folder).toBe('06-cutover');
+    expect(byId.folder).toBe('05-cutover');
     expect(byFolder).toEqual(byId);
   });
 
@@ -178,7 +177,7 @@ describe('findPlannedPhase', () => {
 
     // THEN
     expect(err.message).toBe(
-      '--phase: "cleanup" is not a phase of this plan; expected one of preflight, prepare, scale-down, copy-data, load-redis, persist, cutover, scale-up, verify, upgrade.',
+      '--phase: "cleanup" is not a phase of this plan; expected one of preflight, prepare, scale-down, copy-data, load-redis, cutover, scale-up, verify, upgrade.',
     );
   });
 
@@ -187,10 +186,10 @@ describe('findPlannedPhase', () => {
     const { plan } = loadExample('redis-only');
 
     // WHEN
-    const err = userError(() => findPlannedPhase(plan, '06-persist'));
+    const err = userError(() => findPlannedPhase(plan, '05-scale-up'));
 
     // THEN
-    expect(err.message).toContain('"06-persist" is not a phase of this plan');
+    expect(err.message).toContain('"05-scale-up" is not a phase of this plan');
     expect(err.message).toContain('expected one of preflight, prepare,');
     expect(err.message).toContain(', cleanup.');
   });

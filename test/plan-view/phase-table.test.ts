@@ -35,7 +35,7 @@ describe('phaseTableMarkdown', () => {
 
     // THEN
     expect(destructive).toHaveLength(1);
-    expect(destructive[0]!.startsWith('| `10-cleanup` |')).toBe(true);
+    expect(destructive[0]!.startsWith('| `09-cleanup` |')).toBe(true);
   });
 
   test('introduces each procedure with its id, title and source', () => {

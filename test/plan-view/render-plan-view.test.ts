@@ -61,31 +61,25 @@ describe('planView', () => {
           "rollback/04-load-redis",
         ],
         [
-          "05-persist",
+          "05-cutover",
           "in-window",
           false,
-          "rollback/05-persist",
+          "rollback/05-cutover",
         ],
         [
-          "06-cutover",
-          "in-window",
-          false,
-          "rollback/06-cutover",
-        ],
-        [
-          "07-scale-up",
+          "06-scale-up",
           "closes-window",
           false,
-          "rollback/07-scale-up",
+          "rollback/06-scale-up",
         ],
         [
-          "08-verify",
+          "07-verify",
           "after-window",
           false,
           null,
         ],
         [
-          "10-cleanup",
+          "09-cleanup",
           "after-window",
           true,
           null,
@@ -152,14 +146,14 @@ describe('renderPlanView', () => {
       const opens = lines.indexOf('=== maintenance window opens: 3scale is stopped from here ===');
       const closes = lines.indexOf('=== maintenance window closes: 3scale runs again ===');
       const scaleDown = lines.findIndex((l) => l.startsWith('02-scale-down  '));
-      const scaleUp = lines.findIndex((l) => l.startsWith('07-scale-up  '));
-      const verify = lines.findIndex((l) => l.startsWith('08-verify  '));
+      const scaleUp = lines.findIndex((l) => l.startsWith('06-scale-up  '));
+      const verify = lines.findIndex((l) => l.startsWith('07-verify  '));
       expect(opens).toBeGreaterThan(0);
       expect(lines.filter((l) => l.startsWith('=== '))).toHaveLength(2);
       expect(lines.slice(opens + 1, scaleDown)).toEqual(['']);
       expect(scaleUp).toBeLessThan(closes);
       expect(closes).toBeLessThan(verify);
-      for (const folder of ['03-copy-data', '04-load-redis', '05-persist', '06-cutover']) {
+      for (const folder of ['03-copy-data', '04-load-redis', '05-cutover']) {
         const at = lines.findIndex((l) => l.startsWith(`${folder}  `));
         expect(at > opens && at < closes, folder).toBe(true);
       }
@@ -191,9 +185,9 @@ describe('renderPlanView', () => {
           'Migration dev-3scale: 3scale 2.15: move the System database and both Redis out of the operator, onto new servers on the cluster or existing managed ones, then optionally upgrade to 2.16\nSource: Migrating Red Hat 3scale API Management 2.16, chapters 3 to 6, and chapters 1 and 2 for the upgrade\n\n',
         ),
       ).toBe(true);
-      expect(text).toContain('10-cleanup  Delete the old databases (only with spec.cleanup.enabled)  [DESTRUCTIVE]\n    window: after (3scale runs)\n');
+      expect(text).toContain('09-cleanup  Delete the old databases (only with spec.cleanup.enabled)  [DESTRUCTIVE]\n    window: after (3scale runs)\n');
       expect(text).toContain('03-copy-data  Copy the data inside the cluster\n    window: inside (3scale is stopped)\n');
-      expect(text).toContain('    rollback: rollback/06-cutover: point 3scale back at the old databases\n');
+      expect(text).toContain('    rollback: rollback/05-cutover: point 3scale back at the old databases\n');
       expect(text).toContain('    expects: namespaces redis-dev exist\n');
       expect(text.match(/\[DESTRUCTIVE\]/g)).toHaveLength(1);
     });
@@ -208,7 +202,7 @@ describe('renderPlanView', () => {
       // THEN
       expect(lines.at(-2)).toBe('To roll back from any phase, apply the rollback folders from that phase down, in this order:');
       expect(lines.at(-1)).toBe(
-        '    rollback/07-scale-up -> rollback/06-cutover -> rollback/05-persist -> rollback/04-load-redis -> rollback/02-scale-down -> rollback/01-prepare',
+        '    rollback/06-scale-up -> rollback/05-cutover -> rollback/04-load-redis -> rollback/02-scale-down -> rollback/01-prepare',
       );
     });
   });
@@ -253,9 +247,8 @@ describe('renderPlanView', () => {
         '  p03 --> p04',
         '  p04 --> p05',
         '  p05 --> p06',
-        '  p06 --> p07',
-        '  p07 -- window closed --> p08',
-        '  p08 --> p09',
+        '  p06 -- window closed --> p07',
+        '  p07 --> p08',
       ]);
     });
 

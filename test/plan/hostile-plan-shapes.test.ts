@@ -103,7 +103,7 @@ describe('plan shapes that crashed synth or gave manifests a server rejects are 
     // GIVEN
     const loaded = parsePlan(changed(MIGRATION, (raw) => (raw.spec.gitops = { targetPhase: 'copy-data' })), 'plan.yaml');
     const gitops = loaded.plan.spec.gitops as { repoURL: string; path: string };
-    gitops.repoURL = `https://git.example.com/x ${POINTER_PHASE_ANNOTATION}: 06-cutover`;
+    gitops.repoURL = `https://git.example.com/x ${POINTER_PHASE_ANNOTATION}: 05-cutover`;
     const result = await synthesize(loaded);
     const copyData = result.forward.find((s) => s.phase.definition.id === 'copy-data')!.folder;
 

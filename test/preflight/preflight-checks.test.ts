@@ -15,7 +15,7 @@ import { clusterVersion, installPlan, packageManifest, subscription } from '../s
 import { type FaultRule, startFakeApiServer } from '../support/fake-api-server.js';
 import { examplePlanWith, loadExample } from '../support/plans.js';
 
-const PHASES = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify', 'upgrade'];
+const PHASES = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify', 'upgrade'];
 const CSV_LATEST = '3scale-operator.v0.12.5';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const DB_PASSWORD = 'pf-Db-pw-51c2';

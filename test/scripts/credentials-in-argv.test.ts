@@ -178,11 +178,11 @@ describe.skipIf(BINARIES.some(([, check]) => servers.skipSuite(check)))('credent
         TARGET_MYSQL_DATABASE: 'copy_target',
       }),
       'redis-copy-rdb': await run('redis-copy-rdb.sh', { SOURCE_REDIS_HOST: '127.0.0.1', SOURCE_REDIS_PORT: String(redis.port), SOURCE_REDIS_PASSWORD: REDIS_PW, DATA_DIR: join(work, 'rdb') }),
-      'redis-aof-rewrite': await run('redis-aof-rewrite.sh', {
+      'redis-check-load': await run('redis-check-load.sh', {
         REDIS_HOST: '127.0.0.1',
         REDIS_PORT: String(redis.port),
         REDIS_PASSWORD: REDIS_PW,
-        EXPECTED_KEYS: '2',
+        EXPECTED_KEYSPACE: 'db0=2:0',
         POLL_INTERVAL_SECONDS: '1',
         TIMEOUT_SECONDS: '30',
       }),

@@ -137,7 +137,7 @@ describe.skipIf(skipSuite(bins))('mysql-copy.sh (MariaDB -> MariaDB, DEFINER rem
     // WHEN the script copies
     const r = await runScript('mysql-copy.sh', env(db));
     // THEN it succeeds and the data is identical, including charset and text that merely looks like a DEFINER
-    expect(r.stderr).toContain('row counts match on all 3 tables (1300 rows)');
+    expect(r.stderr).toContain('row counts, row checksums and schema match on all 3 tables (1300 rows)');
     expect(r.code).toBe(0);
     expect(await fingerprint(tgt, db)).toEqual(await fingerprint(src, 'system'));
     // AND no object names the old definer; all belong to the loading admin

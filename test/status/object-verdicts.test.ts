@@ -387,7 +387,7 @@ describe('ObjectJudge.judge', () => {
       // GIVEN one Job running, one failed by its record, one with nothing at all
       const running = job('copy-backend-redis');
       const failed = job('copy-system-redis');
-      const nothing = job('aof-rewrite-backend-redis');
+      const nothing = job('check-load-backend-redis');
       const source = new MemorySource([
         asLive(running, { active: 1 }),
         evidenceConfigMap('3scale-db', { 'copy-backend-redis': { phase: 'Running', result: 'fetching the RDB' }, 'copy-system-redis': { phase: 'Failed', result: 'redis-cli exited 1' } }),

@@ -258,14 +258,14 @@ describe('renderReportText', () => {
 
   test('the phase column is as wide as the longest folder', () => {
     // GIVEN a rollback folder among the phases
-    const report = liveReport({ phases: [phase(0, 'preflight', 'applied', 'ok'), { ...phase(6, 'cutover', 'pending', 'x'), folder: 'rollback/06-cutover' }] });
+    const report = liveReport({ phases: [phase(0, 'preflight', 'applied', 'ok'), { ...phase(6, 'cutover', 'pending', 'x'), folder: 'rollback/05-cutover' }] });
 
     // WHEN
     const lines = renderReportText(report, { color: false }).split('\n');
 
     // THEN
     expect(lines).toContain('  00-preflight         applied      ok');
-    expect(lines).toContain('  rollback/06-cutover  pending      x');
+    expect(lines).toContain('  rollback/05-cutover  pending      x');
   });
 
   test('masked values are printed as masks, never as values', () => {

@@ -4,7 +4,7 @@ import { nextStep, renderStatus, statusExitCode } from '../../src/status/render-
 import type { PreflightCheck } from '../../src/preflight/preflight-checks.js';
 
 const ANSI = /\u001b\[[0-9;]*m/;
-const IDS = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify', 'upgrade'];
+const IDS = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify', 'upgrade'];
 
 /** A failed preflight check: an OpenShift too old for 3scale 2.16. */
 const OLD_OPENSHIFT: PreflightCheck = {
@@ -115,10 +115,10 @@ describe('renderStatus', () => {
 describe('nextStep', () => {
   test('a failed phase: fix and rerun, or roll back from it', () => {
     // GIVEN load-redis failed
-    const report = reportWith([...done(4), 'failed', 'blocked'], { target: '04-load-redis', inSync: false, reasons: { 'load-redis': 'Job aof-rewrite-backend-redis job-failed: timed out' } });
+    const report = reportWith([...done(4), 'failed', 'blocked'], { target: '04-load-redis', inSync: false, reasons: { 'load-redis': 'Job check-load-backend-redis job-failed: timed out' } });
 
     // WHEN / THEN
-    expect(nextStep(report)).toBe('04-load-redis failed (Job aof-rewrite-backend-redis job-failed: timed out); fix the cause and let the Job rerun; to undo it, apply rollback/04-load-redis');
+    expect(nextStep(report)).toBe('04-load-redis failed (Job check-load-backend-redis job-failed: timed out); fix the cause and let the Job rerun; to undo it, apply rollback/04-load-redis');
   });
 
   test('a failed phase comes before an unreadable one and before anything out of order', () => {
@@ -137,7 +137,7 @@ describe('nextStep', () => {
 
   test('out of order: names the phases, the phase not done before them and the GitOps target to check', () => {
     // GIVEN scale-up live while prepare is pending
-    const report = reportWith(['applied', 'pending', 'superseded', 'blocked', 'blocked', 'blocked', 'blocked', 'applied'], { target: '01-prepare', inSync: false, outOfOrder: ['scale-down', 'scale-up'] });
+    const report = reportWith(['applied', 'pending', 'superseded', 'blocked', 'blocked', 'blocked', 'applied'], { target: '01-prepare', inSync: false, outOfOrder: ['scale-down', 'scale-up'] });
 
     // WHEN / THEN
     expect(nextStep(report)).toBe('phases scale-down, scale-up are live before 01-prepare (pending); do not promote further: check the GitOps target (01-prepare)');
@@ -216,42 +216,42 @@ describe('nextStep', () => {
 
   test('the last phase in sync: nothing left to apply', () => {
     // GIVEN every phase through verify done
-    const report = reportWith(done(9), { target: '08-verify', inSync: true });
+    const report = reportWith(done(8), { target: '07-verify', inSync: true });
 
     // WHEN / THEN
-    expect(nextStep(report)).toBe('08-verify is in sync; every phase is applied, nothing left to apply');
+    expect(nextStep(report)).toBe('07-verify is in sync; every phase is applied, nothing left to apply');
   });
 });
 
 describe('renderStatus and nextStep with failed preflight checks', () => {
   test('GIVEN a failed check WHEN status renders THEN it lists it with found, needed and the fix, before the next step', () => {
     // GIVEN
-    const report = reportWith([...done(9), 'blocked'], { target: '08-verify', inSync: true, failedChecks: [OLD_OPENSHIFT] });
+    const report = reportWith([...done(8), 'blocked'], { target: '07-verify', inSync: true, failedChecks: [OLD_OPENSHIFT] });
 
     // WHEN
     const lines = renderStatus(report, { color: false }).split('\n');
 
     // THEN
-    expect(lines.slice(10, 14)).toEqual([
+    expect(lines.slice(9, 13)).toEqual([
       '',
       'preflight checks for 3scale 2.16 (vendor requirements): 1 failed, 0 unknown, 0 passed',
       '  ✗ OpenShift version: found 4.11.45; needed 4.12 or later; fix outside this tool: upgrade OpenShift to 4.12 or later before upgrading 3scale',
       '',
     ]);
-    expect(lines[14]).toBe('next: 08-verify is in sync; do not promote to upgrade yet: the preflight checks openshift-version fail (see above)');
+    expect(lines[13]).toBe('next: 07-verify is in sync; do not promote to upgrade yet: the preflight checks openshift-version fail (see above)');
   });
 
   test('GIVEN the upgrade is the target and blocked by a check WHEN the next step is asked THEN it says to fix the checks, not to sync', () => {
     // GIVEN
-    const report = reportWith([...done(9), 'blocked'], { target: '09-upgrade', inSync: false, failedChecks: [OLD_OPENSHIFT] });
+    const report = reportWith([...done(8), 'blocked'], { target: '08-upgrade', inSync: false, failedChecks: [OLD_OPENSHIFT] });
 
     // WHEN / THEN
-    expect(nextStep(report)).toBe('09-upgrade is blocked by the preflight checks openshift-version: fix them first (each says what fixes it)');
+    expect(nextStep(report)).toBe('08-upgrade is blocked by the preflight checks openshift-version: fix them first (each says what fixes it)');
   });
 
   test('GIVEN no failed check WHEN status renders THEN no preflight section is printed', () => {
     // GIVEN
-    const report = reportWith(done(9), { target: '08-verify', inSync: true });
+    const report = reportWith(done(8), { target: '07-verify', inSync: true });
 
     // WHEN / THEN
     expect(renderStatus(report, { color: false })).not.toContain('preflight checks');
@@ -275,39 +275,39 @@ describe('nextStep after a failure in a phase with nothing to undo', () => {
 describe('nextStep after a failure, judged on the phases around it', () => {
   test('GIVEN a failed phase after a pending one (out of order) WHEN the next step is asked THEN no rollback folder is offered, and it says why', () => {
     // GIVEN cut-over Jobs failed while prepare never finished
-    const report = reportWith(['applied', 'in-progress', 'blocked', 'blocked', 'blocked', 'blocked', 'failed'], { target: '06-cutover', inSync: false, reasons: { cutover: 'Job rewrite-connection-secrets job-failed' } });
+    const report = reportWith(['applied', 'in-progress', 'blocked', 'blocked', 'blocked', 'failed'], { target: '05-cutover', inSync: false, reasons: { cutover: 'Job rewrite-connection-secrets job-failed' } });
 
     // WHEN
     const next = nextStep(report);
 
     // THEN
     expect(next).toBe(
-      '06-cutover failed (Job rewrite-connection-secrets job-failed); fix the cause and let the Job rerun; no rollback folder is safe: 01-prepare before it is in-progress, and every rollback folder is a full state that would apply it too; bring 01-prepare to applied first',
+      '05-cutover failed (Job rewrite-connection-secrets job-failed); fix the cause and let the Job rerun; no rollback folder is safe: 01-prepare before it is in-progress, and every rollback folder is a full state that would apply it too; bring 01-prepare to applied first',
     );
     expect(next).not.toContain('rollback/');
   });
 
   test('GIVEN a failed phase with a later phase already live WHEN the next step is asked THEN the rollbacks start at the later phase', () => {
-    // GIVEN load-redis failed, persist partly applied after it
-    const report = reportWith([...done(4), 'failed', 'in-progress'], { target: '05-persist', inSync: false, reasons: { 'load-redis': 'Job load-backend-redis job-failed' } });
+    // GIVEN load-redis failed, the cut-over partly applied after it
+    const report = reportWith([...done(4), 'failed', 'in-progress'], { target: '05-cutover', inSync: false, reasons: { 'load-redis': 'Job load-backend-redis job-failed' } });
 
     // WHEN / THEN
-    expect(nextStep(report)).toBe('04-load-redis failed (Job load-backend-redis job-failed); fix the cause and let the Job rerun; to undo it, apply rollback/05-persist, then rollback/04-load-redis');
+    expect(nextStep(report)).toBe('04-load-redis failed (Job load-backend-redis job-failed); fix the cause and let the Job rerun; to undo it, apply rollback/05-cutover, then rollback/04-load-redis');
   });
 });
 
 describe('nextStep with a rollback folder as the target', () => {
-  const rolledBack = (inSync: boolean, objects: DiffReport['objects'] = []) => ({ ...reportWith([...done(6), 'drifted'], { target: 'rollback/06-cutover', inSync }), objects });
+  const rolledBack = (inSync: boolean, objects: DiffReport['objects'] = []) => ({ ...reportWith([...done(5), 'drifted'], { target: 'rollback/05-cutover', inSync }), objects });
 
   test('GIVEN the cut-over rollback in sync WHEN the next step is asked THEN it says where the cluster is and names the next rollback down, never "nothing left to apply"', () => {
-    expect(nextStep(rolledBack(true))).toBe('rollback/06-cutover is in sync: the cluster is back at the state before 06-cutover; to roll back further, target rollback/05-persist; once the cause is fixed, target cutover again');
+    expect(nextStep(rolledBack(true))).toBe('rollback/05-cutover is in sync: the cluster is back at the state before 05-cutover; to roll back further, target rollback/04-load-redis; once the cause is fixed, target cutover again');
   });
 
   test('GIVEN the cut-over rollback with a Job failed or still running WHEN the next step is asked THEN it says so', () => {
     const job = (verdict: 'job-failed' | 'job-running') => [{ ref: { apiVersion: 'batch/v1', kind: 'Job', namespace: '3scale', name: 'restore-connection-secrets' }, verdict, reason: verdict === 'job-failed' ? 'BackoffLimitExceeded' : undefined }] as unknown as DiffReport['objects'];
-    expect(nextStep(rolledBack(false, job('job-failed')))).toBe('rollback/06-cutover failed (Job restore-connection-secrets: BackoffLimitExceeded); fix the cause and let the Job rerun');
-    expect(nextStep(rolledBack(false, job('job-running')))).toBe('wait: rollback/06-cutover is being applied (Job restore-connection-secrets job-running)');
-    expect(nextStep(rolledBack(false))).toBe('rollback/06-cutover is not applied yet: let the GitOps engine sync it (or kubectl apply --server-side --force-conflicts --field-manager=threescale-migrate -k dist/rollback/06-cutover)');
+    expect(nextStep(rolledBack(false, job('job-failed')))).toBe('rollback/05-cutover failed (Job restore-connection-secrets: BackoffLimitExceeded); fix the cause and let the Job rerun');
+    expect(nextStep(rolledBack(false, job('job-running')))).toBe('wait: rollback/05-cutover is being applied (Job restore-connection-secrets job-running)');
+    expect(nextStep(rolledBack(false))).toBe('rollback/05-cutover is not applied yet: let the GitOps engine sync it (or kubectl apply --server-side --force-conflicts --field-manager=threescale-migrate -k dist/rollback/05-cutover)');
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { PhaseReport, PhaseStatus } from '../../src/status/diff-report.js';
 import { rollbackAdvice } from '../../src/status/rollback-advice.js';
 
-const IDS = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'persist', 'cutover', 'scale-up', 'verify'];
+const IDS = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify'];
 const WITHOUT_ROLLBACK = new Set(['preflight', 'copy-data', 'verify']);
 
 /** Phases of the PostgreSQL migration with the given statuses, in order (the rest pending). */
@@ -17,14 +17,14 @@ const applied = (n: number): PhaseStatus[] => Array.from({ length: n }, () => 'a
 
 describe('rollbackAdvice', () => {
   test('GIVEN the cut-over is the latest phase applied WHEN its undo is asked THEN its own rollback folder alone', () => {
-    expect(rollbackAdvice(phases(...applied(7)), '06-cutover')).toEqual({ folders: ['rollback/06-cutover'], sentence: 'to undo it, apply rollback/06-cutover' });
+    expect(rollbackAdvice(phases(...applied(6)), '05-cutover')).toEqual({ folders: ['rollback/05-cutover'], sentence: 'to undo it, apply rollback/05-cutover' });
   });
 
   test('GIVEN a cut-over never applied (pending or blocked) WHEN its undo is asked THEN no folder: nothing to undo', () => {
     for (const status of ['pending', 'blocked'] as const) {
-      const advice = rollbackAdvice(phases(...applied(6), status), '06-cutover');
+      const advice = rollbackAdvice(phases(...applied(5), status), '05-cutover');
       expect(advice.folders).toEqual([]);
-      expect(advice.sentence).toBe(`06-cutover was never applied (${status}): nothing of it to undo, and no rollback folder addresses this`);
+      expect(advice.sentence).toBe(`05-cutover was never applied (${status}): nothing of it to undo, and no rollback folder addresses this`);
     }
   });
 
@@ -37,13 +37,13 @@ describe('rollbackAdvice', () => {
 
   test('GIVEN later phases live WHEN the undo of an earlier one is asked THEN the rollbacks from the latest live phase down, skipping phases with nothing to undo', () => {
     // GIVEN scale-up applied, verify in progress
-    const advice = rollbackAdvice(phases(...applied(8), 'in-progress'), '04-load-redis');
-    expect(advice.folders).toEqual(['rollback/07-scale-up', 'rollback/06-cutover', 'rollback/05-persist', 'rollback/04-load-redis']);
+    const advice = rollbackAdvice(phases(...applied(7), 'in-progress'), '04-load-redis');
+    expect(advice.folders).toEqual(['rollback/06-scale-up', 'rollback/05-cutover', 'rollback/04-load-redis']);
   });
 
   test('GIVEN an earlier phase not done (partial prepare, a rollback stopped half-way) WHEN the undo of a later phase is asked THEN none is safe, and it says which phase and why', () => {
     for (const status of ['drifted', 'in-progress', 'pending', 'failed'] as const) {
-      const advice = rollbackAdvice(phases('applied', status, 'applied', 'applied', 'applied', 'applied', 'failed'), '06-cutover');
+      const advice = rollbackAdvice(phases('applied', status, 'applied', 'applied', 'applied', 'failed'), '05-cutover');
       expect(advice.folders).toEqual([]);
       expect(advice.sentence).toBe(`no rollback folder is safe: 01-prepare before it is ${status}, and every rollback folder is a full state that would apply it too; bring 01-prepare to applied first`);
     }
@@ -55,8 +55,8 @@ describe('rollbackAdvice', () => {
   });
 
   test('GIVEN a phase, or a later live phase, that could not be read WHEN the undo is asked THEN nothing is judged safe', () => {
-    expect(rollbackAdvice(phases(...applied(6), 'unknown'), '06-cutover').folders).toEqual([]);
-    expect(rollbackAdvice(phases(...applied(6), 'applied', 'unknown'), '06-cutover').sentence).toBe('07-scale-up after it could not be read, so no rollback can be judged safe; fix the access first');
+    expect(rollbackAdvice(phases(...applied(5), 'unknown'), '05-cutover').folders).toEqual([]);
+    expect(rollbackAdvice(phases(...applied(5), 'applied', 'unknown'), '05-cutover').sentence).toBe('06-scale-up after it could not be read, so no rollback can be judged safe; fix the access first');
   });
 
   test('GIVEN a folder that is no phase WHEN asked THEN no folder', () => {

@@ -10,8 +10,8 @@ import { startFakeApiServer, type FakeApiServer } from '../support/fake-api-serv
 import { examplePath } from '../support/plans.js';
 
 const EXAMPLE = examplePath('postgresql-and-redis');
-const FORWARD = '00-preflight, 01-prepare, 02-scale-down, 03-copy-data, 04-load-redis, 05-persist, 06-cutover, 07-scale-up, 08-verify, 09-upgrade';
-const ROLLBACKS = 'rollback/01-prepare, rollback/02-scale-down, rollback/04-load-redis, rollback/05-persist, rollback/06-cutover, rollback/07-scale-up, rollback/09-upgrade';
+const FORWARD = '00-preflight, 01-prepare, 02-scale-down, 03-copy-data, 04-load-redis, 05-cutover, 06-scale-up, 07-verify, 08-upgrade';
+const ROLLBACKS = 'rollback/01-prepare, rollback/02-scale-down, rollback/04-load-redis, rollback/05-cutover, rollback/06-scale-up, rollback/08-upgrade';
 
 /** system-app of a 2.15 install at 2 replicas, as `oc get -o yaml` shows it (trimmed). */
 const systemApp: KubeObject = {

@@ -498,7 +498,14 @@ export { existsSync };
 // ---------------------------------------------------------------------------------------------------
 // Redis data helpers
 
-/** Fill a Redis with keys of every type, some with TTLs, in db 0 and db 1 (3scale uses both). */
+/** The 16 databases of the Redis configuration of 3scale (`databases 16`). */
+export const REDIS_DATABASES = Array.from({ length: 16 }, (_, i) => i);
+
+/**
+ * Fill a Redis with the hostile data set: every type (string, list, set, zset, hash, stream), some with
+ * TTLs, binary-ish and multi-line values, in every database 0-15 (3scale uses 0 and 1; the others prove
+ * nothing is limited to them).
+ */
 export async function populateRedis(server: RedisServer): Promise<number> {
   const db0 = [
     'SET liveness-probe "Mon Jan  1 00:00:00 UTC 2024"',
@@ -513,12 +520,32 @@ export async function populateRedis(server: RedisServer): Promise<number> {
     'SADD set:ids 3 1 2 10',
     'ZADD zset:scores 1.5 alice 2 bob 3.25 carol',
     'PEXPIRE zset:scores 5400000',
+    'XADD events:stream 1-1 type created id 1',
+    'XADD events:stream 2-1 type updated id 1',
+    'XGROUP CREATE events:stream workers 0',
   ];
   for (let i = 0; i < 40; i++) db0.push(`SET stats/{service:1}/k${i} ${i * 7}`);
   const db1 = ['SET sidekiq:queue:default "[]"', 'HSET sidekiq:stat processed 10 failed 1', 'LPUSH queue:low x y', 'SET session:abc "token-ish" EX 900'];
   await server.pipe(db0.join('\n') + '\n', 0);
   await server.pipe(db1.join('\n') + '\n', 1);
-  return Number(await server.cli(['DBSIZE'], 0)) + Number(await server.cli(['DBSIZE'], 1));
+  for (const db of REDIS_DATABASES.slice(2)) {
+    await server.pipe(
+      [
+        `SET s${db} "value of db ${db}"`,
+        `SET s${db}:ttl "expiring in db ${db}" EX ${600 + db}`,
+        `RPUSH l${db} ${db} x${db} "y ${db}"`,
+        `SADD set${db} a b ${db}`,
+        `ZADD z${db} ${db} m${db} -${db}.5 n${db}`,
+        `HSET h${db} f ${db} g "two words"`,
+        `EXPIRE h${db} ${3600 + db}`,
+        `XADD x${db} ${db + 1}-0 field ${db}`,
+      ].join('\n') + '\n',
+      db,
+    );
+  }
+  let keys = 0;
+  for (const db of REDIS_DATABASES) keys += Number(await server.cli(['DBSIZE'], db));
+  return keys;
 }
 
 const SNAPSHOT_LUA = `
@@ -537,6 +564,14 @@ for _, k in ipairs(keys) do
   elseif t == 'list' then v = redis.call('LRANGE', k, 0, -1)
   elseif t == 'set' then v = redis.call('SMEMBERS', k); table.sort(v)
   elseif t == 'zset' then v = redis.call('ZRANGE', k, 0, -1, 'WITHSCORES')
+  elseif t == 'stream' then
+    v = {}
+    for _, e in ipairs(redis.call('XRANGE', k, '-', '+')) do table.insert(v, e[1] .. ':' .. table.concat(e[2], ',')) end
+    for _, g in ipairs(redis.call('XINFO', 'GROUPS', k)) do
+      local parts = {}
+      for _, p in ipairs(g) do table.insert(parts, tostring(p)) end
+      table.insert(v, 'group:' .. table.concat(parts, ','))
+    end
   else v = '?' end
   table.insert(out, {k, t, redis.call('PTTL', k), v})
 end
@@ -550,8 +585,8 @@ export interface RedisKeySnapshot {
   value: unknown;
 }
 
-/** Every key of the given dbs with type, value and PTTL (ms, -1 = no expiry). */
-export async function redisSnapshot(server: RedisServer, dbs: number[] = [0, 1]): Promise<RedisKeySnapshot[]> {
+/** Every key of the given dbs (default: all 16) with type, value and PTTL (ms, -1 = no expiry). */
+export async function redisSnapshot(server: RedisServer, dbs: number[] = REDIS_DATABASES): Promise<RedisKeySnapshot[]> {
   const all: RedisKeySnapshot[] = [];
   for (const db of dbs) {
     const json = (await server.cli(['EVAL', SNAPSHOT_LUA, '0'], db)).trim();
@@ -619,7 +654,15 @@ function useServer<S extends { stop(): Promise<void> }>(bins: BinaryCheck, label
  * diskless replication with a 5 s wait for more replicas before each SYNC, no such wait (the scripts work
  * either way, they just wait).
  */
-export const REDIS_SOURCE_CONFIG: RedisConfig = { ...REDIS_PERSISTENCE_CONFIG, 'repl-diskless-sync-delay': '0' };
+export const REDIS_SOURCE_CONFIG: RedisConfig = { ...REDIS_PERSISTENCE_CONFIG, 'repl-diskless-sync-delay': '0', 'enable-debug-command': 'local' };
+
+/** The new Redis as the tests start it: the persistence config, and DEBUG for loopback clients (DEBUG DIGEST). */
+export const REDIS_TARGET_CONFIG: RedisConfig = { ...REDIS_PERSISTENCE_CONFIG, 'enable-debug-command': 'local' };
+
+/** DEBUG DIGEST: one sha1 over every key, type, value and whether it expires, of all databases. */
+export async function redisDigest(server: RedisServer): Promise<string> {
+  return server.cli(['DEBUG', 'DIGEST']);
+}
 
 /** What the tests of a Redis script share: the populated old Redis and a scratch folder. */
 export interface RedisSourceSuite {

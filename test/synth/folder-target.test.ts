@@ -19,13 +19,13 @@ describe('findFolderState', () => {
 
     // WHEN
     const byId = findFolderState(result, 'cutover');
-    const byFolder = findFolderState(result, '06-cutover');
+    const byFolder = findFolderState(result, '05-cutover');
     const undo = findFolderState(result, 'rollback/cutover');
 
     // THEN
-    expect(byId.found?.folder).toBe('06-cutover');
+    expect(byId.found?.folder).toBe('05-cutover');
     expect(byFolder.found).toBe(byId.found);
-    expect(undo.found?.folder).toBe('rollback/06-cutover');
+    expect(undo.found?.folder).toBe('rollback/05-cutover');
     expect(undo.pool).toBe(result.rollbacks);
   });
 
@@ -38,6 +38,6 @@ describe('findFolderState', () => {
 
     // THEN
     expect(missing.found).toBeUndefined();
-    expect(missing.pool.map((s) => s.folder)).toContain('rollback/06-cutover');
+    expect(missing.pool.map((s) => s.folder)).toContain('rollback/05-cutover');
   });
 });

@@ -64,7 +64,7 @@ describe('phaseReadme', () => {
     const text = phaseReadme(plan, state(plan, 'cutover', [], [], true));
 
     // THEN
-    expect(text.startsWith('# Rollback of 06-cutover: point 3scale back at the old databases\n\nDesired state: the state before this phase, plus what undoes it:\n\n')).toBe(true);
+    expect(text.startsWith('# Rollback of 05-cutover: point 3scale back at the old databases\n\nDesired state: the state before this phase, plus what undoes it:\n\n')).toBe(true);
     expect(text).toContain('- Job restore-connection-secrets restores the connection Secrets from their in-cluster backups\n');
     expect(text).not.toContain('Maintenance window');
     expect(text).not.toContain('What must hold');

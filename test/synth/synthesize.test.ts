@@ -137,8 +137,8 @@ describe('synthesize refuses an upgrade that the 2.16 operator would refuse', ()
     const result = await synthesize({ ...loaded, plan });
 
     // THEN
-    expect(result.forward.map((s) => s.folder)).not.toContain('09-upgrade');
-    expect(result.forward.at(-1)?.folder).toBe('08-verify');
+    expect(result.forward.map((s) => s.folder)).not.toContain('08-upgrade');
+    expect(result.forward.at(-1)?.folder).toBe('07-verify');
   });
 });
 

@@ -231,7 +231,7 @@ export const FAILURE_SIGNATURES: readonly FailureSignature[] = [
     source: '7.1.2.3 (latency)',
     meaning: 'Redis latency spikes, often while it writes its data to disk.',
     remedy: 'Measure with `redis-cli --latency-history`; tune persistence (SAVE, AOF fsync) and give Redis more CPU (spec.backendRedis/systemRedis.resources).',
-    phases: ['persist', 'prepare'],
+    phases: ['load-redis', 'prepare'],
     example: 'Redis::TimeoutError: Connection timed out',
   },
   {
@@ -242,8 +242,8 @@ export const FAILURE_SIGNATURES: readonly FailureSignature[] = [
     recognizes: '`MISCONF Redis is configured to save RDB snapshots, but it is currently not able to persist on disk`',
     source: '7.1.2.3 (persistence)',
     meaning: 'Redis failed to write its snapshot or AOF and refuses writes until it can.',
-    remedy: 'Check the free space and permissions of the Redis volume (spec.backendRedis/systemRedis.storage.size) and the persistence settings the persist phase writes.',
-    phases: ['persist', 'prepare'],
+    remedy: 'Check the free space and permissions of the Redis volume (spec.backendRedis/systemRedis.storage.size) and the persistence settings of redis-config-external (prepare writes them).',
+    phases: ['load-redis', 'prepare'],
     example: 'Redis::CommandError: MISCONF Redis is configured to save RDB snapshots, but it is currently not able to persist on disk.',
   },
   {

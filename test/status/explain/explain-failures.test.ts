@@ -129,8 +129,8 @@ describe('explainFailures: log signatures of chapter 7', () => {
     const { explanations } = await explainLive();
 
     // THEN
-    expect(bySignature(explanations, 'database-unreachable')).toMatchObject({ owner: { kind: 'Job', name: 'system-app-pre' }, phase: '06-cutover', rollback: 'rollback/06-cutover' });
-    expect(bySignature(explanations, 'redis-queues-unreachable')).toMatchObject({ owner: { kind: 'Deployment', name: 'backend-worker' }, phase: '06-cutover', rollback: 'rollback/06-cutover' });
+    expect(bySignature(explanations, 'database-unreachable')).toMatchObject({ owner: { kind: 'Job', name: 'system-app-pre' }, phase: '05-cutover', rollback: 'rollback/05-cutover' });
+    expect(bySignature(explanations, 'redis-queues-unreachable')).toMatchObject({ owner: { kind: 'Deployment', name: 'backend-worker' }, phase: '05-cutover', rollback: 'rollback/05-cutover' });
   });
 
   test('GIVEN the pre-hook error on an install where the cut-over was never applied WHEN explained THEN no rollback folder is named and the advice says there is nothing to undo', async () => {
@@ -143,8 +143,8 @@ describe('explainFailures: log signatures of chapter 7', () => {
 
     // THEN
     const e = bySignature(explanations, 'database-unreachable');
-    expect(e).toMatchObject({ phase: '06-cutover', rollback: null });
-    expect(e.undo).toBe('06-cutover was never applied (pending): nothing of it to undo, and no rollback folder addresses this');
+    expect(e).toMatchObject({ phase: '05-cutover', rollback: null });
+    expect(e.undo).toBe('05-cutover was never applied (pending): nothing of it to undo, and no rollback folder addresses this');
     expect(JSON.stringify(explanations)).not.toContain('rollback/');
   });
 
@@ -157,7 +157,7 @@ describe('explainFailures: log signatures of chapter 7', () => {
     const { explanations } = await explainLive({}, phaseReports(result, 'scale-up'));
 
     // THEN
-    expect(bySignature(explanations, 'redis-queues-unreachable')).toMatchObject({ phase: '06-cutover', rollback: null, undo: 'to undo it, apply rollback/07-scale-up, then rollback/06-cutover' });
+    expect(bySignature(explanations, 'redis-queues-unreachable')).toMatchObject({ phase: '05-cutover', rollback: null, undo: 'to undo it, apply rollback/06-scale-up, then rollback/05-cutover' });
   });
 
   test('GIVEN the prepare phase still in progress WHEN a cut-over failure is explained THEN it says no rollback folder is safe and why', async () => {
@@ -246,10 +246,10 @@ describe('explainFailures: Kubernetes states and Events', () => {
     const { explanations } = await explainLive();
 
     // THEN
-    expect(bySignature(explanations, 'crash-loop')).toMatchObject({ evidence: 'pod-state', object: { container: 'system-sidekiq' }, phase: '06-cutover' });
+    expect(bySignature(explanations, 'crash-loop')).toMatchObject({ evidence: 'pod-state', object: { container: 'system-sidekiq' }, phase: '05-cutover' });
     expect(bySignature(explanations, 'database-unknown-database')).toMatchObject({ evidence: 'log', object: { name: 'system-sidekiq-7f6d5c-q1w2e' } });
-    expect(bySignature(explanations, 'secret-key-missing')).toMatchObject({ owner: { kind: 'Deployment', name: 'zync' }, phase: '06-cutover', rollback: 'rollback/06-cutover' });
-    expect(bySignature(explanations, 'image-pull-failed')).toMatchObject({ owner: { kind: 'Deployment', name: 'backend-redis-external' }, phase: '01-prepare', rollback: null, undo: 'to undo it, apply rollback/06-cutover, then rollback/05-persist, then rollback/04-load-redis, then rollback/02-scale-down, then rollback/01-prepare' });
+    expect(bySignature(explanations, 'secret-key-missing')).toMatchObject({ owner: { kind: 'Deployment', name: 'zync' }, phase: '05-cutover', rollback: 'rollback/05-cutover' });
+    expect(bySignature(explanations, 'image-pull-failed')).toMatchObject({ owner: { kind: 'Deployment', name: 'backend-redis-external' }, phase: '01-prepare', rollback: null, undo: 'to undo it, apply rollback/05-cutover, then rollback/04-load-redis, then rollback/02-scale-down, then rollback/01-prepare' });
     expect(bySignature(explanations, 'oom-killed')).toMatchObject({ owner: { kind: 'Deployment', name: 'system-postgresql-external' }, phase: '01-prepare' });
     // the crash log came from the previous instance; zync and the Redis pod never started, so no log was asked for
     const logs = api.requests.filter((r) => r.path.endsWith('/log'));
@@ -294,7 +294,7 @@ describe('explainFailures: Kubernetes states and Events', () => {
     const { explanations } = await explainLive();
 
     // THEN
-    expect(bySignature(explanations, 'job-backoff-limit')).toMatchObject({ owner: { kind: 'Job', name: 'rewrite-connection-secrets' }, phase: '06-cutover', rollback: 'rollback/06-cutover' });
+    expect(bySignature(explanations, 'job-backoff-limit')).toMatchObject({ owner: { kind: 'Job', name: 'rewrite-connection-secrets' }, phase: '05-cutover', rollback: 'rollback/05-cutover' });
   });
 });
 
@@ -312,7 +312,7 @@ describe('explainFailures: permissions, empty namespaces, bounds, offline', () =
     // THEN
     expect(notes.filter((n) => n.includes('pods/log'))).toEqual(['pod logs in namespace 3scale: forbidden (HTTP 403); --explain needs "get" on "pods/log" there, its logs were not read']);
     expect(api.count({ method: 'GET', path: /\/log$/ })).toBe(1);
-    expect(bySignature(explanations, 'probe-failed')).toMatchObject({ object: { container: 'system-master' }, occurrences: 12, phase: '06-cutover' });
+    expect(bySignature(explanations, 'probe-failed')).toMatchObject({ object: { container: 'system-master' }, occurrences: 12, phase: '05-cutover' });
   });
 
   test('GIVEN no list on pods and events WHEN explained THEN it says which permissions are missing and explains nothing, without failing', async () => {

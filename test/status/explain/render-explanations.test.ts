@@ -13,9 +13,9 @@ const redis: Explanation = {
   meaning: 'A 3scale component cannot connect to the Redis of its connection Secret.',
   remedy: 'Check the Secrets.',
   source: '7.1.2.2',
-  phase: '06-cutover',
-  rollback: 'rollback/06-cutover',
-  undo: 'to undo it, apply rollback/06-cutover',
+  phase: '05-cutover',
+  rollback: 'rollback/05-cutover',
+  undo: 'to undo it, apply rollback/05-cutover',
 };
 
 describe('renderExplanations', () => {
@@ -31,7 +31,7 @@ describe('renderExplanations', () => {
         '    log: Redis::CannotConnectError: Connection refused (redis://:++++++++@system-redis:6379/1)',
         '    meaning: A 3scale component cannot connect to the Redis of its connection Secret. (7.1.2.2)',
         '    remedy: Check the Secrets.',
-        '    phase: 06-cutover; to undo it, apply rollback/06-cutover',
+        '    phase: 05-cutover; to undo it, apply rollback/05-cutover',
         '! System database demands TLS: Pod 3scale/system-app-1 container system-master of Deployment system-app',
         '    log: Redis::CannotConnectError: Connection refused (redis://:++++++++@system-redis:6379/1)',
         '    meaning: A 3scale component cannot connect to the Redis of its connection Secret. (7.1.2.2)',

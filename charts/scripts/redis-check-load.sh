@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# redis-check-load.sh: check that a new Redis, started in persistence mode on the AOF base file that
+# redis-copy-rdb.sh placed, has loaded the copied data and logs its writes:
+#   * it answers PING and has finished loading (loading:0);
+#   * AOF is on (aof_enabled:1) and writing (aof_last_write_status:ok), so a restart at any time reloads
+#     the copy plus every write since;
+#   * every database 0-15 holds the key count of the copied snapshot, less at most its keys with a TTL
+#     (they may expire in between), plus at most the readiness probe's `liveness-probe` key in db 0.
+# The expected counts come from EXPECTED_KEYSPACE ("db0=12:1,db1=3:0", keys:expiring per database) or,
+# in the cluster, from the evidence record of the copy step COPY_STEP (its result starts with them).
+# The snapshot's digest was taken by the copy step on the same bytes with the same Redis version; a live
+# server cannot repeat it (DEBUG is refused to remote clients in Redis 7, and the readiness probe rewrites
+# a key every 30 s).
+# The *_HOST variables come from the environment (require_env checks them).
+# shellcheck disable=SC2153
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib/common.sh
+. "$SCRIPT_DIR/lib/common.sh"
+# shellcheck source=lib/evidence.sh
+. "$SCRIPT_DIR/lib/evidence.sh"
+evidence_init redis-check-load
+
+REDIS_PORT="${REDIS_PORT:-6379}"
+REDIS_USER="${REDIS_USER:-}"
+REDIS_PASSWORD="${REDIS_PASSWORD:-}"
+EXPECTED_KEYSPACE="${EXPECTED_KEYSPACE:-}"
+COPY_STEP="${COPY_STEP:-}"
+TIMEOUT_SECONDS="${TIMEOUT_SECONDS:-600}"
+POLL_INTERVAL_SECONDS="${POLL_INTERVAL_SECONDS:-2}"
+LIVENESS_KEY="${LIVENESS_KEY:-liveness-probe}"
+
+require_env REDIS_HOST
+require_int REDIS_PORT
+require_int TIMEOUT_SECONDS
+require_int POLL_INTERVAL_SECONDS
+require_cmd redis-cli sha256sum
+unset REDISCLI_AUTH
+
+DESC="$REDIS_HOST:$REDIS_PORT${REDIS_USER:+ (user $REDIS_USER)}"
+START="$(date +%s)"
+
+r() { rcli "$REDIS_HOST" "$REDIS_PORT" "$REDIS_USER" "$REDIS_PASSWORD" "$@"; }
+
+# Seconds left of the overall TIMEOUT_SECONDS budget (at least 1).
+remaining() {
+  local left=$((TIMEOUT_SECONDS - ($(date +%s) - START)))
+  [ "$left" -gt 0 ] || left=1
+  printf '%s' "$left"
+}
+
+# The expected "db0=12:1,db1=3:0": given, or read from the copy step's evidence record.
+if [ -z "$EXPECTED_KEYSPACE" ]; then
+  [ -n "$COPY_STEP" ] || die "set EXPECTED_KEYSPACE or COPY_STEP (the copy step whose evidence holds the key counts)"
+  copy_result="$(EVIDENCE_STEP="$COPY_STEP" evidence_get result)"
+  [ -n "$copy_result" ] || die "no evidence record of step $COPY_STEP: run copy-data first"
+  EXPECTED_KEYSPACE="$(printf '%s' "$copy_result" | sed -n 's/^keyspace \([^;]*\);.*/\1/p')"
+  case "$copy_result" in
+    'keyspace ;'*) ;;
+    *) [ -n "$EXPECTED_KEYSPACE" ] || die "the evidence of step $COPY_STEP holds no key counts (was it written by an older version of the copy?)" ;;
+  esac
+fi
+case "$EXPECTED_KEYSPACE" in
+  *[!a-z0-9=:,]*) die "EXPECTED_KEYSPACE must look like db0=12:1,db1=3:0 (got '$EXPECTED_KEYSPACE')" ;;
+esac
+INPUTS_CHECKSUM="$(sha256_of_lines "redis=$DESC" "expected=$EXPECTED_KEYSPACE")"
+
+# 1. Reachable (authentication errors are final) and done loading the AOF.
+redis_wait_ping "$(remaining)" "$POLL_INTERVAL_SECONDS" "Redis $DESC" r
+loaded() { [ "$(r INFO persistence 2>/dev/null | info_field loading)" = "0" ]; }
+wait_until "$(remaining)" "$POLL_INTERVAL_SECONDS" "Redis $DESC to finish loading (loading:0)" loaded ||
+  die "Redis $DESC is still loading its dataset"
+
+# 2. Persistence on.
+persistence="$(r INFO persistence)"
+[ "$(printf '%s' "$persistence" | info_field aof_enabled)" = 1 ] ||
+  die "Redis $DESC runs with appendonly no: its writes would not survive a restart (is redis-config-external in persistence mode?)"
+write_status="$(printf '%s' "$persistence" | info_field aof_last_write_status)"
+[ "$write_status" = ok ] || die "Redis $DESC cannot write its AOF (aof_last_write_status:$write_status)"
+
+# 3. Keys per database.
+version="$(r INFO server | info_field redis_version)"
+keyspace="$(r INFO keyspace | keyspace_summary)"
+log "Redis $version at $DESC: $(keyspace_total "$keyspace") keys (${keyspace:-empty}); copied snapshot: ${EXPECTED_KEYSPACE:-empty}"
+expected_of() { printf '%s' "$EXPECTED_KEYSPACE" | tr ',' '\n' | sed -n "s/^db$1=//p"; }
+found_of() { printf '%s' "$keyspace" | tr ' ' '\n' | sed -n "s/^db$1=//p"; }
+bad=""
+for db in $(seq 0 15); do
+  exp="$(expected_of "$db")"
+  keys="${exp%%:*}"
+  expiring="${exp#*:}"
+  keys="${keys:-0}"
+  [ -n "$exp" ] || expiring=0
+  got="$(found_of "$db")"
+  got="${got:-0}"
+  low=$((keys - expiring))
+  high="$keys"
+  if [ "$db" = 0 ]; then high=$((keys + 1)); fi
+  if [ "$got" -lt "$low" ] || [ "$got" -gt "$high" ]; then
+    bad="$bad db$db: $got keys, the copy held $keys ($expiring with a TTL);"
+  fi
+done
+[ -z "$bad" ] || die "Redis $DESC does not hold the copied data:$bad was it started on the AOF base file of copy-data?"
+if [ "$(r -n 0 EXISTS "$LIVENESS_KEY")" = 0 ]; then
+  warn "db 0 has no $LIVENESS_KEY key yet (the readiness probe writes it)"
+fi
+
+log "key counts of all 16 databases match the copied snapshot; AOF on (aof_last_write_status:ok)"
+evidence_write Succeeded "$INPUTS_CHECKSUM" "Redis $version loaded the copy in persistence mode: keyspace ${keyspace// /,}; AOF on" ||
+  die "could not write the evidence record"
+log "done"

@@ -1,0 +1,105 @@
+/**
+ * Specification of charts/scripts/redis-check-load.sh, the load-redis check, on real Redis 7 servers: the
+ * old Redis (hostile data set, databases 0-15) -> redis-copy-rdb.sh -> a new Redis started straight in
+ * persistence mode on that volume -> the check reads the copy's key counts from its evidence and compares.
+ */
+import { describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { checkBinaries, freePort, REDIS_BINARIES, REDIS_RESTORE_CONFIG, REDIS_TARGET_CONFIG, runScript, skipSuite, startRedis, type RedisConfig, type RedisServer, useRedisSource } from '../support/db-servers.js';
+
+const bins = checkBinaries('redis', REDIS_BINARIES);
+const NEW_PW = 'new-Redis-pw-0c3f';
+
+describe.skipIf(skipSuite(bins))('redis-check-load.sh (Redis 7 in persistence mode on the copied AOF base)', () => {
+  const redisSource = useRedisSource(bins, { workPrefix: 'tsm-check-load-' });
+
+  /** A volume filled by redis-copy-rdb.sh (its evidence in `<volume>.evidence`). */
+  async function copiedVolume(): Promise<{ dataDir: string; evidence: string }> {
+    const dataDir = await mkdtemp(join(redisSource.work, 'pvc-'));
+    const evidence = `${dataDir}.evidence`;
+    const copy = await runScript('redis-copy-rdb.sh', { SOURCE_REDIS_HOST: redisSource.source.host, SOURCE_REDIS_PORT: String(redisSource.source.port), DATA_DIR: dataDir, EVIDENCE_FILE: evidence });
+    expect(copy.code, copy.stderr).toBe(0);
+    return { dataDir, evidence };
+  }
+
+  async function newRedis(dataDir: string, config: RedisConfig = REDIS_TARGET_CONFIG, password?: string): Promise<RedisServer> {
+    return redisSource.destroyAfterAll(await startRedis({ config, dataDir, password }));
+  }
+
+  function env(redis: RedisServer, evidence: string, extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      REDIS_HOST: redis.host,
+      REDIS_PORT: String(redis.port),
+      ...(redis.password ? { REDIS_PASSWORD: redis.password } : {}),
+      COPY_STEP: 'redis-copy-rdb',
+      EVIDENCE_FILE: evidence,
+      POLL_INTERVAL_SECONDS: '1',
+      TIMEOUT_SECONDS: '30',
+      ...extra,
+    };
+  }
+
+  it('GIVEN the new Redis in persistence mode on the copy WHEN checked THEN all 16 databases hold the copied key counts and AOF is on; its own evidence is written beside the copy step', async () => {
+    const { dataDir, evidence } = await copiedVolume();
+    const redis = await newRedis(dataDir, REDIS_TARGET_CONFIG, NEW_PW);
+    const r = await runScript('redis-check-load.sh', env(redis, evidence));
+    expect(r.stderr).toContain('key counts of all 16 databases match the copied snapshot; AOF on');
+    expect(r.code).toBe(0);
+    const record = await readFile(evidence, 'utf8');
+    expect(record).toMatch(/^redis-copy-rdb\.phase=Succeeded$/m);
+    expect(record).toMatch(/^redis-check-load\.result=Redis 7\.[\d.]+ loaded the copy in persistence mode: keyspace db0=\d+,db1=4,db2=7,.*db15=7; AOF on$/m);
+    expect(r.stderr + r.stdout + record).not.toContain(NEW_PW);
+  });
+
+  it('GIVEN keys with a TTL expired since the copy, and the new readiness probe key WHEN checked THEN the counts are still accepted', async () => {
+    const { dataDir, evidence } = await copiedVolume();
+    const redis = await newRedis(dataDir);
+    await redis.cli(['DEL', 's9:ttl', 'h9'], 9);
+    await redis.cli(['SET', 'liveness-probe', 'now']);
+    const r = await runScript('redis-check-load.sh', env(redis, evidence));
+    expect(r.code).toBe(0);
+  });
+
+  it('GIVEN the new Redis in restore mode (appendonly no) WHEN checked THEN it fails: a restart would lose every write', async () => {
+    const { dataDir, evidence } = await copiedVolume();
+    const redis = await newRedis(dataDir, REDIS_RESTORE_CONFIG);
+    const r = await runScript('redis-check-load.sh', env(redis, evidence));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Redis 127\.0\.0\.1:\d+ runs with appendonly no: its writes would not survive a restart/);
+  });
+
+  it('GIVEN a volume holding only dump.rdb (the vendor layout) WHEN Redis 7 starts on it in persistence mode THEN it starts EMPTY, and the check names every database that lost its keys', async () => {
+    const { dataDir, evidence } = await copiedVolume();
+    const vendorVolume = await mkdtemp(join(redisSource.work, 'vendor-'));
+    await writeFile(join(vendorVolume, 'dump.rdb'), await readFile(join(dataDir, 'appendonlydir', 'appendonly.aof.1.base.rdb')));
+    const redis = await newRedis(vendorVolume);
+    expect(await redis.cli(['DBSIZE'])).toBe('0');
+    const r = await runScript('redis-check-load.sh', env(redis, evidence));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/does not hold the copied data: db0: 0 keys, the copy held \d+ \(3 with a TTL\); db1: 0 keys, the copy held 4 \(1 with a TTL\);.* db15: 0 keys, the copy held 7 \(2 with a TTL\); was it started on the AOF base file of copy-data\?/);
+  });
+
+  it('GIVEN no evidence of the copy WHEN checked THEN it refuses, naming the step', async () => {
+    const { dataDir } = await copiedVolume();
+    const redis = await newRedis(dataDir);
+    const r = await runScript('redis-check-load.sh', env(redis, join(redisSource.work, 'none.evidence')));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('no evidence record of step redis-copy-rdb: run copy-data first');
+  });
+
+  it('fails at once on a wrong password and after the timeout on an unreachable server, printing no password', async () => {
+    const { dataDir, evidence } = await copiedVolume();
+    const redis = await newRedis(dataDir, REDIS_TARGET_CONFIG, NEW_PW);
+    const wrong = 'not-the-pw-42';
+    const auth = await runScript('redis-check-load.sh', env(redis, evidence, { REDIS_PASSWORD: wrong, TIMEOUT_SECONDS: '20' }));
+    expect(auth.code).toBe(1);
+    expect(auth.stderr).toMatch(/authentication to Redis 127\.0\.0\.1:\d+ failed: AUTH failed: WRONGPASS/);
+    expect(auth.stderr + auth.stdout).not.toContain(wrong);
+    expect(auth.stderr + auth.stdout).not.toContain(NEW_PW);
+    const port = await freePort();
+    const down = await runScript('redis-check-load.sh', env(redis, evidence, { REDIS_PORT: String(port), TIMEOUT_SECONDS: '1' }));
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain(`cannot reach Redis 127.0.0.1:${port}: Could not connect to Redis at 127.0.0.1:${port}: Connection refused`);
+  });
+});
