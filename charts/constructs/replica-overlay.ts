@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DeploymentConfig } from '../../imports/openshift-apps-apps.openshift.io.js';
 import type { WorkloadKind } from '../../src/plan/plan-schema.js';
-import { partialAnnotations } from './metadata.js';
+import { ARGOCD_SYNC_WAVE, partialAnnotations } from './metadata.js';
 
 /** Props of {@link ReplicaOverlay}. */
 export interface ReplicaOverlayProps {
@@ -20,6 +20,8 @@ export interface ReplicaOverlayProps {
    * @default Deployment
    */
   readonly kind?: WorkloadKind;
+  /** Argo CD sync wave of the overlay inside its phase. @default none (wave 0) */
+  readonly wave?: number;
 }
 
 /**
@@ -31,7 +33,8 @@ export interface ReplicaOverlayProps {
 export class ReplicaOverlay extends Construct {
   public constructor(scope: Construct, id: string, props: ReplicaOverlayProps) {
     super(scope, id);
-    const metadata = { name: props.name, namespace: props.namespace, annotations: partialAnnotations(props.phaseId) };
+    const wave: Record<string, string> = props.wave !== undefined ? { [ARGOCD_SYNC_WAVE]: String(props.wave) } : {};
+    const metadata = { name: props.name, namespace: props.namespace, annotations: { ...partialAnnotations(props.phaseId), ...wave } };
     if (props.kind === 'DeploymentConfig') {
       new DeploymentConfig(this, 'Resource', { metadata, spec: { replicas: props.replicas } });
       return;

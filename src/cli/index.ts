@@ -6,6 +6,7 @@ import { registerDiff } from './commands/diff.js';
 import { registerDiscover } from './commands/discover.js';
 import { registerPlan } from './commands/plan.js';
 import { registerPreflight } from './commands/preflight.js';
+import { registerPromote } from './commands/promote.js';
 import { registerStatus } from './commands/status.js';
 import { registerSynth } from './commands/synth.js';
 import { VERSION } from './version.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerDiff(program);
   registerStatus(program);
   registerPreflight(program);
+  registerPromote(program);
   return program;
 }
 

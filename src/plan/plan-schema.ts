@@ -381,10 +381,11 @@ export const gitopsSchema = (firstPhase: string) =>
       flux: z.prefault(
         z.strictObject({
           namespace: z._default(namespaceName, 'flux-system'),
-          /** The GitRepository (or OCIRepository/Bucket) holding the synthesized folder. */
+          /** With sourceName: the kind of an existing source holding the synthesized folder. @default GitRepository */
           sourceKind: z._default(z.enum(['GitRepository', 'OCIRepository', 'Bucket']), 'GitRepository'),
-          sourceName: z._default(objectName, 'flux-system'),
-          /** Reconcile interval of each Kustomization. @default 5m */
+          /** An existing source to read instead of the GitRepository the wiring renders from repoURL and targetRevision. */
+          sourceName: z.optional(objectName),
+          /** Reconcile interval of the Kustomization and its GitRepository. @default 5m */
           interval: z._default(z.string().check(z.regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/, { message: 'a duration such as 5m or 1h30m' })), '5m'),
         }),
         {},

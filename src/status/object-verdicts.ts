@@ -231,7 +231,11 @@ function listingKey(apiVersion: string, kind: string, namespace: string | undefi
   return `${apiGroup(apiVersion)}/${kind}/${namespace ?? ''}`;
 }
 
-/** Why an object that matches is not done yet (pods not ready, volume not bound), or undefined. */
+/**
+ * Why an object that matches is not done yet (pods not ready, volume lost), or undefined. A Pending claim is
+ * done: a claim of a WaitForFirstConsumer class binds only when its first pod starts (the new Redis claims
+ * of prepare get theirs two phases later), and the Deployment or Job that uses it reports whether it starts.
+ */
 function readinessGap(desired: KubeObject, live: KubeObject): string | undefined {
   const status = (live.status ?? {}) as Record<string, unknown>;
   // A DeploymentConfig reports its pods with the same status fields as a Deployment.
@@ -242,6 +246,6 @@ function readinessGap(desired: KubeObject, live: KubeObject): string | undefined
     if (wanted > 0 && ready < wanted) return `${ready}/${wanted} pods ready`;
     if (wanted === 0 && replicas > 0) return `${replicas} pods still running`;
   }
-  if (live.kind === 'PersistentVolumeClaim' && status.phase && status.phase !== 'Bound') return `volume ${String(status.phase)}`;
+  if (live.kind === 'PersistentVolumeClaim' && status.phase === 'Lost') return 'volume Lost';
   return undefined;
 }

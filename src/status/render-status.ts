@@ -96,12 +96,15 @@ function applyHow(report: DiffReport, phase: PhaseReport): string {
   return `let the GitOps engine sync it (or ${applyCommand(report, folder)})`;
 }
 
-/** How to move the target to a phase: re-synth with it and commit, or apply its folder by hand. */
+/**
+ * How to move the GitOps pointer to a phase: `promote`, which moves it only when the cluster shows every
+ * earlier phase done, then a commit; or, for folders applied by hand, the folder's apply command.
+ */
 function promoteHow(report: DiffReport, phase: PhaseReport, verb: 'promote to' | 'move the target back to'): string {
   const s = report.synthesized;
   if (s && !s.engine) return `apply ${phase.folder} next: ${applyCommand(report, `${dirOf(report)}/${phase.folder}`)}`;
-  const gitops = s?.engine ? ` --gitops ${s.engine}` : '';
-  return `${verb} ${phase.id}: set spec.gitops.targetPhase: ${phase.id}, run synth --out ${dirOf(report)}${gitops} and commit ${dirOf(report)}/`;
+  const gitops = s?.engine ? ` --gitops ${s.engine}` : ' --gitops <argocd|flux>';
+  return `${verb} ${phase.id}: threescale-migrate promote -c <plan> --to ${phase.id} --out ${dirOf(report)}${gitops} and commit ${dirOf(report)}/`;
 }
 
 function dirOf(report: DiffReport): string {

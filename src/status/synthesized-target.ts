@@ -1,12 +1,13 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { UserError } from '../errors.js';
+import { POINTER_PHASE_ANNOTATION } from '../gitops/render-gitops.js';
 
 const MIGRATION = 'threescale-migrate.3scale.net/migration';
-const STATE = 'threescale-migrate.3scale.net/state';
-const PHASE = 'threescale-migrate.3scale.net/phase';
-const ENGINES = ['argocd', 'flux'] as const;
+
+/** The file holding each engine's pointer (the one Application or Kustomization whose path is the target). */
+const POINTER_FILES = { argocd: 'gitops/argocd/application.yaml', flux: 'gitops/flux/kustomization-pointer.yaml' } as const;
 
 /** What `synth` wrote and what the GitOps engine therefore applies. */
 export interface SynthesizedTarget {
@@ -14,39 +15,33 @@ export interface SynthesizedTarget {
   readonly dir: string;
   /** The engine whose wiring the folder holds, or null when it holds none (folders applied by hand). */
   readonly engine: 'argocd' | 'flux' | null;
-  /** The folder the wiring reconciles (`02-scale-down`, `rollback/05-cutover`), or null without wiring. */
+  /** The folder the pointer reconciles (`02-scale-down`, `rollback/05-cutover`), or null without wiring. */
   readonly folder: string | null;
 }
 
 /**
- * Reads the target from a synthesized folder (`--dir`): the phase folder its GitOps wiring marks active for
- * this migration, or none when the folder holds no wiring (its phase folders are applied by hand).
+ * Reads the target from a synthesized folder (`--dir`): the folder its GitOps pointer (annotation
+ * {@link POINTER_PHASE_ANNOTATION}) names for this migration, or none when the folder holds no wiring (its
+ * phase folders are applied by hand).
  */
 export function readSynthesizedTarget(dir: string, migration: string): SynthesizedTarget {
   if (!existsSync(dir)) throw new UserError(`--dir: ${dir} does not exist; expected the folder synth wrote (its --out).`);
   if (!statSync(dir).isDirectory()) throw new UserError(`--dir: ${dir} is not a folder; expected the folder synth wrote (its --out).`);
-  const found: { engine: 'argocd' | 'flux'; folder: string; file: string }[] = [];
-  for (const engine of ENGINES) {
-    for (const file of yamlFiles(join(dir, 'gitops', engine))) {
-      for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
-        const o = doc.toJS() as { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> } } | null;
-        const annotations = o?.metadata?.annotations ?? {};
-        if (o?.metadata?.labels?.[MIGRATION] !== migration && annotations[STATE] !== undefined) {
-          throw new UserError(`${file}: wiring of migration "${o?.metadata?.labels?.[MIGRATION] ?? '(none)'}", not of "${migration}"; expected --dir to name the folder synth wrote from this plan.`);
-        }
-        if (annotations[STATE] === 'active' && annotations[PHASE]) found.push({ engine, folder: annotations[PHASE], file });
-      }
-    }
-  }
-  if (found.length > 1) throw new UserError(`${dir}/gitops: ${found.map((f) => f.file).join(' and ')} are both active; expected exactly one active phase (run synth again).`);
-  const active = found[0];
-  return { dir, engine: active?.engine ?? null, folder: active?.folder ?? null };
+  const found = (['argocd', 'flux'] as const).filter((engine) => existsSync(join(dir, POINTER_FILES[engine])));
+  if (found.length > 1) throw new UserError(`${dir}/gitops: ${found.map((e) => join(dir, POINTER_FILES[e])).join(' and ')} both point at a folder; expected the wiring of one engine (run synth again).`);
+  const engine = found[0];
+  if (engine === undefined) return { dir, engine: null, folder: null };
+  return { dir, engine, folder: pointedFolder(join(dir, POINTER_FILES[engine]), migration) };
 }
 
-function yamlFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort()
-    .map((f) => join(dir, f));
+/** The folder one pointer file names, checked to be this migration's only pointer. */
+function pointedFolder(file: string, migration: string): string {
+  const docs = parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS() as { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> } } | null);
+  if (docs.length !== 1 || docs[0] === null) throw new UserError(`${file}: expected exactly one object, the migration's pointer (run synth again).`);
+  const metadata = docs[0].metadata;
+  const owner = metadata?.labels?.[MIGRATION];
+  if (owner !== migration) throw new UserError(`${file}: wiring of migration "${owner ?? '(none)'}", not of "${migration}"; expected --dir to name the folder synth wrote from this plan.`);
+  const folder = metadata?.annotations?.[POINTER_PHASE_ANNOTATION];
+  if (!folder) throw new UserError(`${file}: metadata.annotations.${POINTER_PHASE_ANNOTATION}: expected the folder the pointer points at (run synth again).`);
+  return folder;
 }

@@ -5,7 +5,7 @@ import { writeOutput } from './write-output.js';
 import { checkOutPath } from './out-path.js';
 import { validateSynthResult } from './validate-output.js';
 import { UserError } from '../errors.js';
-import { argocdRepoURL, renderGitops, type GitopsEngine } from '../gitops/render-gitops.js';
+import { gitopsRepoURL, renderGitops, type GitopsEngine } from '../gitops/render-gitops.js';
 import { repoPathOfOut } from '../gitops/repo-path.js';
 import { checkTargetPhase } from '../phases/target-phase.js';
 import type { GitopsSpec } from '../plan/plan-schema.js';
@@ -33,7 +33,7 @@ export async function runSynth(options: RunSynthOptions): Promise<string> {
     throw new UserError('--target-phase: only with --gitops argocd or flux (it sets the phase folder the engine reconciles); without --gitops every folder is written and none is targeted.');
   }
   checkTargetPhase(loaded.plan, loaded.plan.spec.gitops.targetPhase, `${loaded.path}: spec.gitops.targetPhase`);
-  if (engine === 'argocd') argocdRepoURL(loaded.plan);
+  if (engine === 'argocd' || (engine === 'flux' && loaded.plan.spec.gitops.flux.sourceName === undefined)) gitopsRepoURL(loaded.plan, engine);
   const result = await synthesize(loaded);
   const repo = engine === 'none' || loaded.plan.spec.gitops.path !== undefined ? undefined : repoPathOfOut(options.outDir);
   const gitopsFiles = renderGitops(loaded.plan, result, engine, options.targetPhase, repo?.path);
@@ -50,6 +50,6 @@ export async function runSynth(options: RunSynthOptions): Promise<string> {
 /** Where the wiring points, said in the summary so a guessed path is never silent. */
 function wiringSource(g: GitopsSpec, engine: 'argocd' | 'flux', repo: ReturnType<typeof repoPathOfOut> | undefined): string {
   const path = g.path !== undefined ? `${g.path} (spec.gitops.path)` : `${repo!.path} (${repo!.from === 'git' ? '--out in its Git repository' : '--out, taken as relative to the repository root; set spec.gitops.path if it is not'})`;
-  const source = engine === 'argocd' ? `${g.repoURL} at ${g.targetRevision}` : `${g.flux.sourceKind} ${g.flux.namespace}/${g.flux.sourceName}`;
+  const source = engine === 'flux' && g.flux.sourceName !== undefined ? `${g.flux.sourceKind} ${g.flux.namespace}/${g.flux.sourceName}` : `${g.repoURL} at ${g.targetRevision}`;
   return `the engine reads ${source}, path ${path}`;
 }

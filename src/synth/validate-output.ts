@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { objectRef, type KubeObject } from '../kube/kube-object.js';
 import { validateManifest } from '../validate/validate-manifest.js';
 import type { OutputFile, SynthResult } from './synthesize.js';
@@ -25,8 +25,10 @@ export async function validateSynthResult(result: SynthResult, gitopsFiles: read
   for (const f of gitopsFiles) {
     // Kustomization files and merge patches (`*.patch.yaml`) are not Kubernetes objects.
     if (!f.path.endsWith('.yaml') || f.path.endsWith('kustomization.yaml') || f.path.endsWith('.patch.yaml')) continue;
-    const o = parse(f.content) as KubeObject;
-    for (const issue of validateManifest(o)) problems.push(`${f.path} (${objectRef(o)}): ${issue.message}`);
+    for (const doc of parseAllDocuments(f.content)) {
+      const o = doc.toJS() as KubeObject;
+      for (const issue of validateManifest(o)) problems.push(`${f.path} (${objectRef(o)}): ${issue.message}`);
+    }
   }
   if (problems.length) {
     throw new Error(`threescale-migrate: synthesized objects do not validate against their schemas:\n  ${problems.join('\n  ')}`);

@@ -17,7 +17,20 @@ function render(target: 'down' | 'up'): KubeObject[] {
 
 const replicas = (objects: KubeObject[]) => Object.fromEntries(objects.map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, (o.spec as { replicas: number }).replicas]));
 
+const waves = (objects: KubeObject[]) => Object.fromEntries(objects.map((o) => [o.metadata.name, o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? '0']));
+
 describe('scaleThreescale', () => {
+  test.each([
+    ['down', '-1'],
+    ['up', '1'],
+  ] as const)('GIVEN scale %s WHEN rendered THEN the operator is in Argo CD wave %s, every component in wave 0 (operator stops first, starts last)', (target, operatorWave) => {
+    // WHEN
+    const objects = render(target);
+
+    // THEN
+    expect(waves(objects)).toEqual({ 'threescale-operator-controller-manager-v2': operatorWave, ...Object.fromEntries(THREESCALE_DEPLOYMENTS.map((d) => [d, '0'])) });
+  });
+
   test('down: the operator and every 3scale Deployment to 0, nothing else', () => {
     // GIVEN
     const target = 'down';

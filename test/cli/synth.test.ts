@@ -72,7 +72,7 @@ describe('threescale-migrate synth', () => {
     expect(run.stderr).toContain(`${file}: exists and is not a folder`);
   });
 
-  test('GIVEN --gitops flux WHEN synthesized THEN the Kustomizations are written beside the phases', async () => {
+  test('GIVEN --gitops flux WHEN synthesized THEN the GitRepository and the one Kustomization pointing at the target are written beside the phases', async () => {
     // GIVEN
     const out = join(mkdtempSync(join(tmpdir(), 'synth-')), 'dist');
 
@@ -81,8 +81,8 @@ describe('threescale-migrate synth', () => {
 
     // THEN
     expect(run.code).toBe(0);
-    expect(readdirSync(join(out, 'gitops', 'flux'))).toEqual(['00-preflight.yaml', '01-prepare.yaml', '02-scale-down.yaml', '03-copy-data.yaml', 'kustomization.yaml']);
-    expect(readFileSync(join(out, 'gitops', 'flux', '03-copy-data.yaml'), 'utf8')).toContain('suspend: false');
+    expect(readdirSync(join(out, 'gitops', 'flux'))).toEqual(['gitrepository.yaml', 'kustomization-pointer.yaml', 'kustomization.yaml']);
+    expect(readFileSync(join(out, 'gitops', 'flux', 'kustomization-pointer.yaml'), 'utf8')).toContain('path: ./clusters/prod/3scale-migration/03-copy-data\n');
   });
 
   test('GIVEN an unknown --target-phase WHEN synthesized THEN exit 2 naming the flag and the choices, nothing written', async () => {
@@ -246,6 +246,19 @@ describe('threescale-migrate synth', () => {
       expect(rollback.stderr).toMatch(/spec\.gitops\.targetPhase: phase "copy-data" has no rollback; expected one of rollback\/prepare, /);
     });
 
+    test('GIVEN a plan without spec.gitops.repoURL nor spec.gitops.flux.sourceName WHEN synthesized with --gitops flux THEN exit 2 naming spec.gitops.repoURL, nothing written', async () => {
+      // GIVEN
+      const out = join(mkdtempSync(join(tmpdir(), 'synth-')), 'dist');
+
+      // WHEN
+      const run = await runCli(['synth', '-c', REDIS_ONLY, '--out', out, '--gitops', 'flux']);
+
+      // THEN
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe('error: spec.gitops.repoURL: required with --gitops flux unless spec.gitops.flux.sourceName names an existing source; expected the URL of the Git repository the synthesized folder is committed to (the rendered GitRepository reads it).\n');
+      expect(existsSync(out)).toBe(false);
+    });
+
     test('GIVEN no spec.gitops.path and --out inside a Git repository WHEN wiring is rendered THEN its paths are --out relative to the repository root, and the summary says so', async () => {
       // GIVEN a Git repository (its .git folder) with the plan at its root
       const repo = mkdtempSync(join(tmpdir(), 'synth-repo-'));
@@ -258,18 +271,19 @@ describe('threescale-migrate synth', () => {
 
       // THEN
       expect(run.code).toBe(0);
-      const app = readFileSync(join(out, 'gitops', 'argocd', 'apps', '00-preflight.yaml'), 'utf8');
+      const app = readFileSync(join(out, 'gitops', 'argocd', 'application.yaml'), 'utf8');
       expect(app).toContain('path: clusters/dev/3scale/00-preflight');
       expect(app).toContain('repoURL: https://git.example.org/ops/dev.git');
       expect(run.stdout).toContain('the engine reads https://git.example.org/ops/dev.git at main, path clusters/dev/3scale (--out in its Git repository)');
     });
 
     test('GIVEN no spec.gitops.path and --out outside any Git repository and outside the current folder WHEN wiring is rendered THEN exit 2 asking for spec.gitops.path', async () => {
-      // GIVEN
+      // GIVEN a plan whose Flux wiring reads an existing source (no repoURL needed)
       const out = join(mkdtempSync(join(tmpdir(), 'synth-')), 'dist');
+      const plan = planWith(mkdtempSync(join(tmpdir(), 'synth-plan-')), '    flux:\n      sourceName: fleet\n');
 
       // WHEN
-      const run = await runCli(['synth', '-c', REDIS_ONLY, '--out', out, '--gitops', 'flux']);
+      const run = await runCli(['synth', '-c', plan, '--out', out, '--gitops', 'flux']);
 
       // THEN
       expect(run.code).toBe(2);

@@ -49,7 +49,7 @@ describe('PostgreSQL migration on the real API server, forward', () => {
       expect({ id, code: status.code }).toEqual({ id, code: 0 });
       const next = FORWARD[i + 1];
       expect(status.stdout.trimEnd().split('\n').at(-1)).toBe(
-        next ? `next: ${state.folder} is in sync; promote to ${next}: set spec.gitops.targetPhase: ${next}, run synth --out dist and commit dist/` : `next: ${state.folder} is in sync; every phase is applied, nothing left to apply`,
+        next ? `next: ${state.folder} is in sync; promote to ${next}: threescale-migrate promote -c <plan> --to ${next} --out dist --gitops <argocd|flux> and commit dist/` : `next: ${state.folder} is in sync; every phase is applied, nothing left to apply`,
       );
     }
     // AND no fake secret of the fixture was printed on the way

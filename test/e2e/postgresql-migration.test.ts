@@ -106,7 +106,7 @@ describe('diff and status through the migration', () => {
       const next = FORWARD[i + 1];
       expect(lines.at(-1)).toBe(
         next
-          ? `next: ${state.folder} is in sync; promote to ${next}: set spec.gitops.targetPhase: ${next}, run synth --out dist and commit dist/`
+          ? `next: ${state.folder} is in sync; promote to ${next}: threescale-migrate promote -c <plan> --to ${next} --out dist --gitops <argocd|flux> and commit dist/`
           : `next: ${state.folder} is in sync; every phase is applied, nothing left to apply`,
       );
     }

@@ -49,7 +49,7 @@ describe('status on an unmigrated install whose plan targets scale-down', () => 
     expect(run.stdout).toMatch(/^00-preflight +pending /m);
     expect(run.stdout).toMatch(/^01-prepare +blocked /m);
     expect(nextLine(run.stdout)).toBe(
-      'next: 00-preflight is not applied yet, but the target is 02-scale-down: do not apply 02-scale-down (its folder is a full state that would skip 00-preflight and what it waits for); move the target back to preflight: set spec.gitops.targetPhase: preflight, run synth --out dist and commit dist/',
+      'next: 00-preflight is not applied yet, but the target is 02-scale-down: do not apply 02-scale-down (its folder is a full state that would skip 00-preflight and what it waits for); move the target back to preflight: threescale-migrate promote -c <plan> --to preflight --out dist --gitops <argocd|flux> and commit dist/',
     );
     expect(run.stdout).not.toContain('-k dist/02-scale-down');
   });
@@ -62,7 +62,7 @@ describe('status on an unmigrated install whose plan targets scale-down', () => 
     // THEN
     expect(text.code).toBe(1);
     expect(nextLine(text.stdout)).toBe(
-      `next: 00-preflight is not applied yet, but the target is 01-prepare, from ${argoDir}/gitops/argocd: do not apply 01-prepare (its folder is a full state that would skip 00-preflight and what it waits for); move the target back to preflight: set spec.gitops.targetPhase: preflight, run synth --out ${argoDir} --gitops argocd and commit ${argoDir}/`,
+      `next: 00-preflight is not applied yet, but the target is 01-prepare, from ${argoDir}/gitops/argocd: do not apply 01-prepare (its folder is a full state that would skip 00-preflight and what it waits for); move the target back to preflight: threescale-migrate promote -c <plan> --to preflight --out ${argoDir} --gitops argocd and commit ${argoDir}/`,
     );
     expect(text.stdout).not.toContain('dist/');
     const report = JSON.parse(json.stdout) as DiffReport;
@@ -95,7 +95,7 @@ describe('status on an unmigrated install whose plan targets scale-down', () => 
     // THEN
     expect(missing).toMatchObject({ code: 2, stdout: '', stderr: `error: --dir: ${join(tmp.dir, 'nope')} does not exist; expected the folder synth wrote (its --out).\n` });
     expect(foreign.code).toBe(2);
-    expect(foreign.stderr).toMatch(/^error: .*gitops\/flux\/00-preflight\.yaml: wiring of migration "staging-3scale", not of "prod-3scale"; expected --dir to name the folder synth wrote from this plan\.\n$/);
+    expect(foreign.stderr).toMatch(/^error: .*gitops\/flux\/kustomization-pointer\.yaml: wiring of migration "staging-3scale", not of "prod-3scale"; expected --dir to name the folder synth wrote from this plan\.\n$/);
   });
 
   test('GIVEN status --help THEN it documents the exit codes and --dir', async () => {

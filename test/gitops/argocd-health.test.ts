@@ -1,105 +1,106 @@
 /**
- * Specification of src/gitops/argocd-health.ts: the Lua health check Argo CD runs for child Applications
- * (app-of-apps), so the parent's sync waves wait until a child is healthy, not just synced.
+ * Specification of src/gitops/argocd-health.ts: the resource health checks the migration's Application needs,
+ * run in gopher-lua (the Lua 5.1 interpreter inside Argo CD) through test/envtest/argo's harness, beside
+ * gitops-engine's own built-in health of the same objects. Fails with CI set when the harness is not built.
  */
 import { spawnSync } from 'node:child_process';
-import { describe, expect, test } from 'vitest';
-import { APPLICATION_HEALTH_LUA } from '../../src/gitops/argocd-health.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { APIMANAGER_HEALTH_LUA, PVC_HEALTH_LUA, RESOURCE_HEALTH_CHECKS, argocdCmKey } from '../../src/gitops/argocd-health.js';
+import { argoHarnessBinary, checkEngine } from '../support/gitops-engines.js';
 
-/** The first Lua interpreter found, or undefined. */
-function luaInterpreter(): string | undefined {
-  for (const bin of ['lua5.4', 'lua']) {
-    if (spawnSync(bin, ['-v'], { stdio: 'ignore' }).status === 0) return bin;
-  }
-  return undefined;
+const harness = checkEngine('argo-harness (gitops-engine + gopher-lua)', argoHarnessBinary());
+
+interface Health {
+  status: string;
+  message?: string;
 }
 
-const lua = luaInterpreter();
+let bin = '';
+let dir = '';
+beforeAll(() => {
+  bin = harness.require();
+  dir = mkdtempSync(join(tmpdir(), 'argo-health-'));
+});
 
-/** Lua source of a table literal for a JSON value (what Argo CD hands the script as `obj`). */
-function luaValue(v: unknown): string {
-  if (v === null || v === undefined) return 'nil';
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return `{ ${Object.entries(v as Record<string, unknown>).map(([k, x]) => `[${JSON.stringify(k)}] = ${luaValue(x)}`).join(', ')} }`;
+/** Runs a health script on an object in gopher-lua, as Argo CD does. */
+function luaHealth(script: string, obj: unknown): Health {
+  const file = join(dir, 'check.lua');
+  writeFileSync(file, script);
+  const r = spawnSync(bin, ['lua-health', file], { input: JSON.stringify(obj), encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr.trim());
+  return JSON.parse(r.stdout) as Health;
 }
 
-/** Runs the health script with `obj` set, as Argo CD does; returns status and message. */
-function runHealth(obj: unknown): { status: string; message: string } {
-  const program = [
-    `obj = ${luaValue(obj)}`,
-    `local check = assert(load(${JSON.stringify(APPLICATION_HEALTH_LUA)}))`,
-    'local r = check()',
-    'io.write(r.status, "\\n", r.message)',
-  ].join('\n');
-  const r = spawnSync(lua!, ['-'], { input: program, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`lua failed: ${r.stderr}`);
-  const [status, ...message] = r.stdout.split('\n');
-  return { status: status!, message: message.join('\n') };
+/** gitops-engine's built-in health of an object (what Argo CD says without the customization). */
+function builtinHealth(obj: unknown): Health {
+  const r = spawnSync(bin, ['health'], { input: JSON.stringify(obj), encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr.trim());
+  return JSON.parse(r.stdout) as Health;
 }
 
-describe('APPLICATION_HEALTH_LUA', () => {
-  test('is a plausible Lua chunk: balanced if/end blocks, a final return of the result, only the `obj` input', () => {
-    // GIVEN
-    const lines = APPLICATION_HEALTH_LUA.split('\n');
+const pvc = (phase?: string) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'backend-redis-storage-external', namespace: '3scale-db' }, ...(phase ? { status: { phase } } : {}) });
+const apiManager = (status?: unknown) => ({ apiVersion: 'apps.3scale.net/v1alpha1', kind: 'APIManager', metadata: { name: 'apimanager', namespace: '3scale' }, ...(status ? { status } : {}) });
 
-    // WHEN
-    const code = lines.filter((l) => !l.trim().startsWith('--') && l.trim() !== '');
-    const opened = code.filter((l) => /\bthen\s*$/.test(l)).length;
-    const closed = code.filter((l) => l.trim() === 'end').length;
+describe.skipIf(harness.skip)('resource health checks in gopher-lua', () => {
+  test('GIVEN each check WHEN keyed for argocd-cm THEN core kinds have no group prefix and others group_Kind', () => {
+    // GIVEN / WHEN
+    const keys = RESOURCE_HEALTH_CHECKS.map(argocdCmKey);
 
     // THEN
-    expect(opened).toBeGreaterThan(0);
-    expect(closed).toBe(opened);
-    expect(code.at(-1)).toBe('return result');
-    expect(APPLICATION_HEALTH_LUA).toMatch(/obj\.status ~= nil/);
-    expect(APPLICATION_HEALTH_LUA).not.toMatch(/!=|&&|\|\||===|\bnull\b/);
-    expect(APPLICATION_HEALTH_LUA.endsWith('\n')).toBe(true);
-    for (const l of code) expect((l.match(/"/g) ?? []).length % 2, l).toBe(0);
+    expect(keys).toEqual(['resource.customizations.health.PersistentVolumeClaim', 'resource.customizations.health.apps.3scale.net_APIManager']);
   });
 
-  test('compiles with a real Lua interpreter', () => {
-    if (!lua) {
-      console.warn('SKIPPED: no Lua interpreter (lua5.4 or lua) is installed; the Argo CD health check was not compiled');
-      return;
-    }
+  test('GIVEN a claim of a WaitForFirstConsumer class that no pod uses yet WHEN judged THEN gitops-engine says Progressing and the customization says Healthy', () => {
     // GIVEN
-    const program = `assert(load(${JSON.stringify(APPLICATION_HEALTH_LUA)}))`;
+    const pending = pvc('Pending');
 
     // WHEN
-    const r = spawnSync(lua, ['-'], { input: program, encoding: 'utf8' });
+    const builtin = builtinHealth(pending);
+    const custom = luaHealth(PVC_HEALTH_LUA, pending);
 
     // THEN
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
+    expect(builtin.status).toBe('Progressing');
+    expect(custom).toEqual({ status: 'Healthy', message: 'Pending: binds when the first pod that uses it starts' });
   });
 
-  test('reports a child Application without health yet as Progressing', () => {
-    if (!lua) {
-      console.warn('SKIPPED: no Lua interpreter (lua5.4 or lua) is installed; the Argo CD health check was not run');
-      return;
-    }
-    // GIVEN
-    const objects = [{ metadata: { name: 'x' } }, { status: {} }, { status: { health: {} } }];
+  test('GIVEN a bound claim, one without status, and a lost claim WHEN judged THEN Healthy, Healthy and Degraded', () => {
+    // GIVEN / WHEN / THEN
+    expect(luaHealth(PVC_HEALTH_LUA, pvc('Bound'))).toEqual({ status: 'Healthy', message: 'Bound' });
+    expect(luaHealth(PVC_HEALTH_LUA, pvc()).status).toBe('Healthy');
+    expect(luaHealth(PVC_HEALTH_LUA, pvc('Lost'))).toEqual({ status: 'Degraded', message: 'Lost: the claim lost its volume' });
+  });
+
+  test('GIVEN an APIManager whose stopped operator left a stale status WHEN judged THEN Healthy, the stale condition only in the message', () => {
+    // GIVEN: what the operator recorded just before it was scaled to 0
+    const stale = apiManager({ conditions: [{ type: 'Available', status: 'False' }], deployments: { starting: ['system-app'], stopped: ['apicast-production', 'backend-listener'] } });
 
     // WHEN
-    const results = objects.map(runHealth);
+    const r = luaHealth(APIMANAGER_HEALTH_LUA, stale);
 
     // THEN
-    for (const r of results) expect(r).toEqual({ status: 'Progressing', message: 'waiting for the child Application to report health' });
+    expect(r).toEqual({ status: 'Healthy', message: 'operator last reported Available=False (may be stale while it is scaled to 0)' });
   });
 
-  test("reports the child's own health status and message", () => {
-    if (!lua) {
-      console.warn('SKIPPED: no Lua interpreter (lua5.4 or lua) is installed; the Argo CD health check was not run');
-      return;
-    }
+  test('GIVEN an APIManager without status or with hostile status shapes WHEN judged THEN Healthy, never a script error', () => {
     // GIVEN
-    const healthy = { status: { health: { status: 'Healthy' } } };
-    const degraded = { status: { health: { status: 'Degraded', message: 'Job copy-system-database failed' } } };
+    const shapes = [apiManager(), apiManager({}), apiManager({ conditions: [] }), apiManager({ conditions: [{ type: 'Available' }] }), apiManager({ conditions: [{ status: 'True' }, { type: 'Other', status: 'x' }] })];
+
+    // WHEN
+    const results = shapes.map((o) => luaHealth(APIMANAGER_HEALTH_LUA, o));
+
+    // THEN
+    for (const r of results) expect(r.status).toBe('Healthy');
+    expect(results[3]!.message).toBe('operator last reported Available=nil (may be stale while it is scaled to 0)');
+  });
+
+  test('GIVEN a script that Lua 5.1 cannot run or that returns no valid status WHEN run THEN the harness fails with the reason (so a broken check cannot pass)', () => {
+    // GIVEN
+    const broken = ['return { status = "Healthy" ', 'return "Healthy"', 'return { status = "Fine" }', 'local x = 1 // 2\nreturn { status = "Healthy" }'];
 
     // WHEN / THEN
-    expect(runHealth(healthy)).toEqual({ status: 'Healthy', message: '' });
-    expect(runHealth(degraded)).toEqual({ status: 'Degraded', message: 'Job copy-system-database failed' });
+    for (const script of broken) expect(() => luaHealth(script, pvc('Pending')), script).toThrow(/argo-harness: lua/);
   });
 });

@@ -1,11 +1,11 @@
 /**
  * Specification of src/gitops/render-gitops.ts: the Argo CD and Flux wiring beside the phase folders. One
- * phase folder is reconciled at a time (the target); the earlier ones exist, chained in order, but are
- * superseded (Argo CD: no automated sync; Flux: suspended).
+ * pointer per migration: a single Application (Argo CD) or a single Kustomization with its GitRepository
+ * (Flux) whose path is the target folder; promotion and rollback change that one path.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
-import { parse } from 'yaml';
-import { APPLICATION_HEALTH_LUA } from '../../src/gitops/argocd-health.js';
+import { parse, parseAllDocuments } from 'yaml';
+import { APIMANAGER_HEALTH_LUA, PVC_HEALTH_LUA } from '../../src/gitops/argocd-health.js';
 import { type GitopsEngine, renderGitops } from '../../src/gitops/render-gitops.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import type { LoadedPlan } from '../../src/plan/load-plan.js';
@@ -27,15 +27,17 @@ beforeAll(async () => {
 
 const example = (name: ExampleName) => synthesized.get(name)!;
 
-/** The phase objects (Applications or Kustomizations) of the wiring, in chain order. */
-function phaseObjects(files: readonly OutputFile[], engine: 'argocd' | 'flux'): any[] {
-  const dir = engine === 'argocd' ? 'gitops/argocd/apps/' : 'gitops/flux/';
-  const index = parse(files.find((f) => f.path === `${dir}kustomization.yaml`)!.content) as { resources: string[] };
-  return index.resources.map((r) => parse(files.find((f) => f.path === `${dir}${r}`)!.content));
+/** Every object of the wiring (a file may hold several documents). */
+function wiringObjects(files: readonly OutputFile[]): any[] {
+  return files.filter((f) => !f.path.endsWith('.patch.yaml')).flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS()));
 }
 
-const state = (o: any) => o.metadata.annotations['threescale-migrate.3scale.net/state'] as string;
+/** The objects that point an engine at a folder: Applications and Flux Kustomizations. */
+const pointers = (files: readonly OutputFile[]) => wiringObjects(files).filter((o) => o.kind === 'Application' || (o.kind === 'Kustomization' && o.apiVersion.startsWith('kustomize.toolkit')));
+
 const phaseOf = (o: any) => o.metadata.annotations['threescale-migrate.3scale.net/phase'] as string;
+const pathOf = (o: any) => (o.kind === 'Application' ? o.spec.source.path : o.spec.path) as string;
+const file = (files: readonly OutputFile[], path: string) => parse(files.find((f) => f.path === path)!.content);
 
 describe('renderGitops', () => {
   test('renders nothing for engine none', () => {
@@ -51,80 +53,49 @@ describe('renderGitops', () => {
 
   describe.each(EXAMPLES)('on examples/%s', (name) => {
     describe.each(['argocd', 'flux'] as const)('with %s', (engine) => {
-      test('reconciles exactly one phase folder, the target, for every target phase of the plan', () => {
+      test('GIVEN any forward or rollback target WHEN rendered THEN exactly one pointer exists, at that folder', () => {
         // GIVEN
         const { loaded, result } = example(name);
+        const targets = [...result.forward.map((s) => ({ target: s.phase.definition.id, folder: s.folder })), ...result.rollbacks.map((s) => ({ target: `rollback/${s.phase.definition.id}`, folder: s.folder }))];
 
-        for (const target of result.forward.map((s) => s.phase.definition.id)) {
+        for (const { target, folder } of targets) {
           // WHEN
-          const objects = phaseObjects(renderGitops(loaded.plan, result, engine, target), engine);
+          const found = pointers(renderGitops(loaded.plan, result, engine, target));
 
           // THEN
-          const active = objects.filter((o) => state(o) === 'active');
-          expect(active, target).toHaveLength(1);
-          expect(active[0]).toBe(objects.at(-1));
-          expect(phaseOf(active[0])).toMatch(new RegExp(`^\\d\\d-${target}$`));
-          expect(objects.map(phaseOf)).toEqual(result.forward.slice(0, objects.length).map((s) => s.folder));
+          expect(found, target).toHaveLength(1);
+          expect(phaseOf(found[0])).toBe(folder);
+          expect(pathOf(found[0])).toMatch(new RegExp(`${folder.replace('/', '\\/')}$`));
         }
       });
 
-      test('chains the earlier phases in order and supersedes them', () => {
+      test('GIVEN two targets WHEN rendered THEN the wiring differs only in the pointer\'s folder (promotion is a one-line change)', () => {
         // GIVEN
         const { loaded, result } = example(name);
-        const target = result.forward.at(-1)!.phase.definition.id;
+        const [a, b] = [result.forward[0]!, result.forward[1]!];
+        const withoutPhase = (files: OutputFile[]) =>
+          files.map((f) => ({ path: f.path, content: f.content.replaceAll(a.folder, 'FOLDER').replaceAll(b.folder, 'FOLDER').replace(/timeout: \d+m/, 'timeout: T').replace(/ {2}healthChecks:[\s\S]*$/, '') }));
 
         // WHEN
-        const objects = phaseObjects(renderGitops(loaded.plan, result, engine, target), engine);
+        const first = renderGitops(loaded.plan, result, engine, a.phase.definition.id);
+        const second = renderGitops(loaded.plan, result, engine, b.phase.definition.id);
 
         // THEN
-        expect(objects).toHaveLength(result.forward.length);
-        objects.forEach((o, i) => {
-          const active = i === objects.length - 1;
-          expect(state(o)).toBe(active ? 'active' : 'superseded');
-          if (engine === 'argocd') {
-            expect(Number(o.metadata.annotations['argocd.argoproj.io/sync-wave'])).toBe(i);
-            expect(o.spec.syncPolicy.automated === undefined).toBe(!active);
-            if (active) expect(o.spec.syncPolicy.automated).toEqual({ prune: false, selfHeal: true });
-          } else {
-            expect(o.spec.suspend).toBe(!active);
-            expect(o.spec.dependsOn).toEqual(i === 0 ? undefined : [{ name: objects[i - 1].metadata.name }]);
-            expect(o.spec.prune).toBe(false);
-          }
-        });
+        expect(withoutPhase(second)).toEqual(withoutPhase(first));
       });
 
-      test('targets rollback/<id> as the one active folder, after the forward phases up to that phase', () => {
+      test('renders objects that validate against their schemas (Application, Kustomization, GitRepository, RBAC)', () => {
         // GIVEN
         const { loaded, result } = example(name);
-
-        for (const undo of result.rollbacks) {
-          const id = undo.phase.definition.id;
-
-          // WHEN
-          const objects = phaseObjects(renderGitops(loaded.plan, result, engine, `rollback/${id}`), engine);
-
-          // THEN
-          const forward = result.forward.slice(0, result.forward.findIndex((s) => s.phase.definition.id === id) + 1).map((s) => s.folder);
-          expect(objects.map(phaseOf)).toEqual([...forward, `rollback/${undo.phase.folder}`]);
-          expect(objects.filter((o) => state(o) === 'active').map(phaseOf)).toEqual([`rollback/${undo.phase.folder}`]);
-        }
-      });
-
-      test('renders objects that validate against the Argo CD Application and Flux Kustomization schemas', () => {
-        // GIVEN
-        const { loaded, result } = example(name);
-        // the longest forward chain and the longest rollback chain hold every shape an object can take
         const targets = [result.forward.at(-1)!.phase.definition.id, `rollback/${result.rollbacks.at(-1)!.phase.definition.id}`];
 
         for (const target of targets) {
           // WHEN
-          const files = renderGitops(loaded.plan, result, engine, target);
+          const objects = wiringObjects(renderGitops(loaded.plan, result, engine, target)).filter((o) => o.kind !== 'Kustomization' || o.apiVersion !== 'kustomize.config.k8s.io/v1beta1');
 
           // THEN
-          for (const f of files.filter((x) => !x.path.endsWith('.patch.yaml'))) {
-            const o = parse(f.content) as KubeObject;
-            expect(validateManifest(o), `${target}: ${f.path}`).toEqual([]);
-          }
+          expect(objects.length).toBeGreaterThan(0);
+          for (const o of objects) expect(validateManifest(o as KubeObject), `${target}: ${o.kind}/${o.metadata.name}`).toEqual([]);
         }
       });
 
@@ -143,7 +114,7 @@ describe('renderGitops', () => {
   });
 
   describe('with argocd', () => {
-    test('points each Application at its folder under spec.gitops.path, and a root Application at the apps folder', () => {
+    test('GIVEN the PostgreSQL example WHEN rendered for scale-down THEN one automated Application points at 02-scale-down under spec.gitops.path, diffed server-side', () => {
       // GIVEN
       const { loaded, result } = example('postgresql-and-redis');
 
@@ -152,43 +123,34 @@ describe('renderGitops', () => {
 
       // THEN
       expect(files.map((f) => f.path)).toEqual([
-        'gitops/argocd/apps/00-preflight.yaml',
-        'gitops/argocd/apps/01-prepare.yaml',
-        'gitops/argocd/apps/02-scale-down.yaml',
-        'gitops/argocd/apps/kustomization.yaml',
-        'gitops/argocd/root-application.yaml',
-        'gitops/argocd/argocd-cm-application-health.yaml',
+        'gitops/argocd/application.yaml',
+        'gitops/argocd/argocd-cm.patch.yaml',
         'gitops/argocd/openshift-gitops-argocd.patch.yaml',
+        'gitops/argocd/openshift-gitops-permissions.yaml',
       ]);
-      const active = parse(files[2]!.content);
-      expect(active.metadata).toMatchObject({ name: 'prod-3scale-02-scale-down', namespace: 'openshift-gitops' });
-      expect(active.spec.source).toEqual({
-        repoURL: 'https://git.example.com/platform/3scale-migration.git',
-        targetRevision: 'main',
-        path: 'clusters/prod/3scale-migration/02-scale-down',
-      });
-      expect(active.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: '3scale' });
-      expect(active.spec.syncPolicy.syncOptions).toContain('ServerSideApply=true');
-      const root = parse(files[4]!.content);
-      expect(root.metadata.name).toBe('prod-3scale-phases');
-      expect(root.spec.source.path).toBe('clusters/prod/3scale-migration/gitops/argocd/apps');
-      expect(root.spec.syncPolicy.automated).toEqual({ prune: false, selfHeal: true });
+      const app = file(files, 'gitops/argocd/application.yaml');
+      expect(app.metadata).toMatchObject({ name: 'prod-3scale-migration', namespace: 'openshift-gitops' });
+      expect(app.metadata.annotations['argocd.argoproj.io/compare-options']).toBe('ServerSideDiff=true');
+      expect(app.spec.source).toEqual({ repoURL: 'https://git.example.com/platform/3scale-migration.git', targetRevision: 'main', path: 'clusters/prod/3scale-migration/02-scale-down' });
+      expect(app.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: '3scale' });
+      expect(app.spec.syncPolicy.automated).toEqual({ prune: false, selfHeal: true });
+      expect(app.spec.syncPolicy.syncOptions).toEqual(['ServerSideApply=true', 'ApplyOutOfSyncOnly=true']);
+      expect(app.metadata.finalizers).toBeUndefined();
     });
 
-    test('names rollback Applications after the rollback folder', () => {
+    test('GIVEN a rollback target WHEN rendered THEN the same Application points at the rollback folder', () => {
       // GIVEN
       const { loaded, result } = example('postgresql-and-redis');
 
       // WHEN
-      const files = renderGitops(loaded.plan, result, 'argocd', 'rollback/cutover');
+      const app = file(renderGitops(loaded.plan, result, 'argocd', 'rollback/cutover'), 'gitops/argocd/application.yaml');
 
       // THEN
-      const last = parse(files.find((f) => f.path === 'gitops/argocd/apps/rollback-05-cutover.yaml')!.content);
-      expect(last.metadata.name).toBe('prod-3scale-rollback-05-cutover');
-      expect(last.spec.source.path).toBe('clusters/prod/3scale-migration/rollback/05-cutover');
+      expect(app.metadata.name).toBe('prod-3scale-migration');
+      expect(app.spec.source.path).toBe('clusters/prod/3scale-migration/rollback/05-cutover');
     });
 
-    test('ships the Application health check for argocd-cm', () => {
+    test('ships the PersistentVolumeClaim and APIManager health checks as an argocd-cm merge patch and as OpenShift GitOps resourceHealthChecks', () => {
       // GIVEN
       const { loaded, result } = example('redis-only');
 
@@ -196,13 +158,43 @@ describe('renderGitops', () => {
       const files = renderGitops(loaded.plan, result, 'argocd');
 
       // THEN
-      const cm = parse(files.find((f) => f.path === 'gitops/argocd/argocd-cm-application-health.yaml')!.content);
-      expect(cm).toEqual({
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: { name: 'argocd-cm', namespace: 'openshift-gitops', labels: { 'app.kubernetes.io/part-of': 'argocd' } },
-        data: { 'resource.customizations.health.argoproj.io_Application': APPLICATION_HEALTH_LUA },
+      expect(file(files, 'gitops/argocd/argocd-cm.patch.yaml')).toEqual({
+        data: { 'resource.customizations.health.PersistentVolumeClaim': PVC_HEALTH_LUA, 'resource.customizations.health.apps.3scale.net_APIManager': APIMANAGER_HEALTH_LUA },
       });
+      expect(file(files, 'gitops/argocd/openshift-gitops-argocd.patch.yaml')).toEqual({
+        spec: {
+          resourceHealthChecks: [
+            { kind: 'PersistentVolumeClaim', check: PVC_HEALTH_LUA },
+            { group: 'apps.3scale.net', kind: 'APIManager', check: APIMANAGER_HEALTH_LUA },
+          ],
+        },
+      });
+    });
+
+    test('GIVEN the PostgreSQL example WHEN rendered THEN the OpenShift GitOps controller is granted exactly what the folders write, in every namespace they write to, each labelled managed-by', () => {
+      // GIVEN
+      const { loaded, result } = example('postgresql-and-redis');
+
+      // WHEN
+      const objects = wiringObjects(renderGitops(loaded.plan, result, 'argocd')).filter((o) => o.kind !== 'Application');
+
+      // THEN
+      const role = objects.find((o) => o.kind === 'ClusterRole');
+      const granted = new Set(role.rules.flatMap((r: any) => r.resources.map((x: string) => `${r.apiGroups[0]}/${x}`)));
+      const written = new Set(
+        [...result.forward, ...result.rollbacks].flatMap((s) => s.objects.filter((o) => o.metadata.namespace).map((o) => `${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}/${o.kind.toLowerCase()}s`)),
+      );
+      for (const w of written) expect(granted.has(w), w).toBe(true);
+      expect(granted.has('apps.3scale.net/apimanagers')).toBe(true);
+      const namespaces = objects.filter((o) => o.kind === 'Namespace');
+      expect(namespaces.map((n) => n.metadata.name)).toEqual(['3scale', '3scale-db']);
+      for (const n of namespaces) expect(n.metadata.labels).toEqual({ 'argocd.argoproj.io/managed-by': 'openshift-gitops' });
+      const bindings = objects.filter((o) => o.kind === 'RoleBinding');
+      expect(bindings.map((b) => b.metadata.namespace)).toEqual(['3scale', '3scale-db']);
+      for (const b of bindings) {
+        expect(b.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role.metadata.name });
+        expect(b.subjects).toEqual([{ kind: 'ServiceAccount', name: 'openshift-gitops-argocd-application-controller', namespace: 'openshift-gitops' }]);
+      }
     });
 
     test('GIVEN a plan without spec.gitops.repoURL WHEN Argo CD wiring is rendered THEN it is refused in one sentence naming the field, never a placeholder URL', () => {
@@ -227,9 +219,8 @@ describe('renderGitops', () => {
       const flux = renderGitops(loaded.plan, result, 'flux', undefined, 'clusters/dev/3scale');
 
       // THEN
-      expect(parse(argo[0]!.content).spec.source.path).toBe('clusters/dev/3scale/00-preflight');
-      expect(parse(argo.find((f) => f.path === 'gitops/argocd/root-application.yaml')!.content).spec.source.path).toBe('clusters/dev/3scale/gitops/argocd/apps');
-      expect(parse(flux[0]!.content).spec.path).toBe('./clusters/dev/3scale/00-preflight');
+      expect(file(argo, 'gitops/argocd/application.yaml').spec.source.path).toBe('clusters/dev/3scale/00-preflight');
+      expect(file(flux, 'gitops/flux/kustomization-pointer.yaml').spec.path).toBe('./clusters/dev/3scale/00-preflight');
       expect([...argo, ...flux].map((f) => f.content).join('\n')).not.toMatch(/\bdist\//);
     });
 
@@ -242,40 +233,97 @@ describe('renderGitops', () => {
       const files = renderGitops(loaded.plan, result, 'argocd');
 
       // THEN
-      expect(parse(files[0]!.content).spec.source.path).toBe('00-preflight');
+      expect(file(files, 'gitops/argocd/application.yaml').spec.source.path).toBe('00-preflight');
     });
   });
 
   describe('with flux', () => {
-    test('renders Kustomizations that never prune, wait for their objects and read the configured source', () => {
+    test('GIVEN the PostgreSQL example WHEN rendered THEN a GitRepository of spec.gitops.repoURL and targetRevision feeds one Kustomization that never prunes', () => {
       // GIVEN
       const { loaded, result } = example('postgresql-and-redis');
 
       // WHEN
-      const objects = phaseObjects(renderGitops(loaded.plan, result, 'flux', 'copy-data'), 'flux');
+      const files = renderGitops(loaded.plan, result, 'flux', 'copy-data');
 
       // THEN
-      expect(objects.map((o) => o.metadata.name)).toEqual(['prod-3scale-00-preflight', 'prod-3scale-01-prepare', 'prod-3scale-02-scale-down', 'prod-3scale-03-copy-data']);
-      for (const o of objects) {
-        expect(o.metadata.namespace).toBe('flux-system');
-        expect(o.spec).toMatchObject({ interval: '5m', prune: false, wait: true, force: false, sourceRef: { kind: 'GitRepository', name: 'flux-system' } });
-        expect(o.spec.path).toBe(`./clusters/prod/3scale-migration/${phaseOf(o)}`);
-      }
+      expect(files.map((f) => f.path)).toEqual(['gitops/flux/gitrepository.yaml', 'gitops/flux/kustomization-pointer.yaml', 'gitops/flux/kustomization.yaml']);
+      const repo = file(files, 'gitops/flux/gitrepository.yaml');
+      expect(repo.metadata).toMatchObject({ name: 'prod-3scale-migration', namespace: 'flux-system' });
+      expect(repo.spec).toEqual({ interval: '5m', url: 'https://git.example.com/platform/3scale-migration.git', ref: { branch: 'main' } });
+      const ks = file(files, 'gitops/flux/kustomization-pointer.yaml');
+      expect(ks.spec).toMatchObject({ interval: '5m', path: './clusters/prod/3scale-migration/03-copy-data', prune: false, wait: false, force: false, sourceRef: { kind: 'GitRepository', name: 'prod-3scale-migration' } });
+      expect(ks.spec.dependsOn).toBeUndefined();
+      expect(ks.spec.suspend).toBeUndefined();
+      expect(file(files, 'gitops/flux/kustomization.yaml').resources).toEqual(['gitrepository.yaml', 'kustomization-pointer.yaml']);
     });
 
-    test('gives phases with Jobs the Job deadline plus five minutes as timeout, and others ten minutes', () => {
+    test.each([
+      ['0123456789abcdef0123456789abcdef01234567', { commit: '0123456789abcdef0123456789abcdef01234567' }],
+      ['refs/tags/v1.2.0', { name: 'refs/tags/v1.2.0' }],
+      ['release-2.16', { branch: 'release-2.16' }],
+    ])('GIVEN targetRevision %s WHEN rendered THEN the GitRepository ref is %o', (revision, ref) => {
+      // GIVEN
+      const loaded = examplePlanWith('redis-only', (raw) => (raw.spec.gitops = { repoURL: REPO_URL, targetRevision: revision }));
+      const { result } = example('redis-only');
+
+      // WHEN
+      const repo = file(renderGitops(loaded.plan, result, 'flux'), 'gitops/flux/gitrepository.yaml');
+
+      // THEN
+      expect(repo.spec.ref).toEqual(ref);
+    });
+
+    test('GIVEN a plan without spec.gitops.repoURL nor flux.sourceName WHEN Flux wiring is rendered THEN it is refused in one sentence naming the field, never a GitRepository without a URL', () => {
+      // GIVEN
+      const loaded = loadExample('redis-only');
+      const { result } = example('redis-only');
+      expect(loaded.plan.spec.gitops.repoURL).toBeUndefined();
+
+      // WHEN / THEN
+      expect(userError(() => renderGitops(loaded.plan, result, 'flux')).message).toBe(
+        'spec.gitops.repoURL: required with --gitops flux unless spec.gitops.flux.sourceName names an existing source; expected the URL of the Git repository the synthesized folder is committed to (the rendered GitRepository reads it).',
+      );
+    });
+
+    test('GIVEN spec.gitops.flux.sourceName WHEN rendered THEN the Kustomization reads that existing source and no GitRepository is rendered', () => {
+      // GIVEN
+      const loaded = examplePlanWith('redis-only', (raw) => (raw.spec.gitops = { flux: { sourceKind: 'OCIRepository', sourceName: 'fleet' } }));
+      const { result } = example('redis-only');
+
+      // WHEN
+      const files = renderGitops(loaded.plan, result, 'flux');
+
+      // THEN
+      expect(files.map((f) => f.path)).toEqual(['gitops/flux/kustomization-pointer.yaml', 'gitops/flux/kustomization.yaml']);
+      expect(file(files, 'gitops/flux/kustomization-pointer.yaml').spec.sourceRef).toEqual({ kind: 'OCIRepository', name: 'fleet' });
+    });
+
+    test('GIVEN prepare, whose new Redis claims get their first pod two phases later, WHEN rendered THEN Flux checks the workloads and Jobs and not the claims', () => {
       // GIVEN
       const { loaded, result } = example('postgresql-and-redis');
 
       // WHEN
-      const objects = phaseObjects(renderGitops(loaded.plan, result, 'flux', 'verify'), 'flux');
+      const ks = file(renderGitops(loaded.plan, result, 'flux', 'prepare'), 'gitops/flux/kustomization-pointer.yaml');
 
       // THEN
-      const timeouts = Object.fromEntries(objects.map((o) => [phaseOf(o), o.spec.timeout]));
-      expect(timeouts['01-prepare']).toBe('65m');
-      expect(timeouts['02-scale-down']).toBe('10m');
-      expect(timeouts['03-copy-data']).toBe('65m');
-      expect(timeouts['06-scale-up']).toBe('10m');
+      expect(ks.spec.wait).toBe(false);
+      const kinds = new Set(ks.spec.healthChecks.map((h: any) => h.kind));
+      expect([...kinds].sort()).toEqual(['Deployment', 'Job']);
+      expect(ks.spec.healthChecks).toContainEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'backend-redis-external', namespace: '3scale-db' });
+      const claims = result.forward[1]!.objects.filter((o) => o.kind === 'PersistentVolumeClaim');
+      expect(claims.length).toBeGreaterThan(0);
+    });
+
+    test('gives folders with Jobs the Job deadline plus five minutes as timeout, and others ten minutes', () => {
+      // GIVEN
+      const { loaded, result } = example('postgresql-and-redis');
+      const timeout = (target: string) => file(renderGitops(loaded.plan, result, 'flux', target), 'gitops/flux/kustomization-pointer.yaml').spec.timeout;
+
+      // WHEN / THEN
+      expect(timeout('prepare')).toBe('65m');
+      expect(timeout('scale-down')).toBe('10m');
+      expect(timeout('copy-data')).toBe('65m');
+      expect(timeout('scale-up')).toBe('10m');
     });
   });
 
@@ -330,7 +378,7 @@ describe('renderGitops', () => {
     });
   });
 
-  test.each(['argocd', 'flux'] as const)('gives every %s object a distinct name of at most 63 characters, even for the longest plan name', async (engine) => {
+  test.each(['argocd', 'flux'] as const)('gives the %s pointer a DNS-1123 name of at most 63 characters, even for the longest plan name', async (engine) => {
     // GIVEN
     const longName = `migration-${'x'.repeat(53)}`;
     const loaded = examplePlanWith('redis-only', (raw) => {
@@ -339,21 +387,13 @@ describe('renderGitops', () => {
     });
     expect(longName).toHaveLength(63);
     const result = await synthesize(loaded);
-    const target = result.forward.at(-1)!.phase.definition.id;
 
-    for (const t of [target, 'rollback/scale-up']) {
-      // WHEN
-      const files = renderGitops(loaded.plan, result, engine, t);
-      const names = phaseObjects(files, engine).map((o) => o.metadata.name as string);
-      const root = files.find((f) => f.path === 'gitops/argocd/root-application.yaml');
-      if (root) names.push(parse(root.content).metadata.name);
+    // WHEN
+    const names = pointers(renderGitops(loaded.plan, result, engine, 'rollback/scale-up')).map((o) => o.metadata.name as string);
 
-      // THEN
-      expect(new Set(names).size, names.join(', ')).toBe(names.length);
-      for (const n of names) {
-        expect(n.length).toBeLessThanOrEqual(63);
-        expect(n).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
-      }
-    }
+    // THEN
+    expect(names).toHaveLength(1);
+    expect(names[0]!.length).toBeLessThanOrEqual(63);
+    expect(names[0]).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
   });
 });

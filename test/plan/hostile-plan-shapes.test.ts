@@ -9,9 +9,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { parse, stringify } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { UserError } from '../../src/errors.js';
-import { renderGitops } from '../../src/gitops/render-gitops.js';
+import { POINTER_PHASE_ANNOTATION, renderGitops } from '../../src/gitops/render-gitops.js';
 import { parsePlan } from '../../src/plan/load-plan.js';
 import { synthesize } from '../../src/synth/synthesize.js';
 import { validateSynthResult } from '../../src/synth/validate-output.js';
@@ -39,7 +39,7 @@ function refusal(text: string): string {
   throw new Error('the plan was accepted');
 }
 
-/** Accepted plans are synthesized (with Argo CD wiring, Flux's without a repoURL) and validated: no error but a UserError. */
+/** Accepted plans are synthesized (with Argo CD wiring, Flux's from an existing source without a repoURL) and validated: no error but a UserError. */
 async function acceptedAndSynthesized(text: string): Promise<'refused' | 'synthesized'> {
   let loaded;
   try {
@@ -49,7 +49,8 @@ async function acceptedAndSynthesized(text: string): Promise<'refused' | 'synthe
     return 'refused';
   }
   const result = await synthesize(loaded);
-  // Argo CD wiring needs spec.gitops.repoURL (synth refuses without it); a plan without one gets Flux's.
+  // The wiring needs spec.gitops.repoURL (synth refuses without it) unless Flux reads an existing source.
+  if (loaded.plan.spec.gitops.repoURL === undefined) (loaded.plan.spec.gitops.flux as { sourceName?: string }).sourceName = 'platform';
   await validateSynthResult(result, renderGitops(loaded.plan, result, loaded.plan.spec.gitops.repoURL === undefined ? 'flux' : 'argocd'));
   return 'synthesized';
 }
@@ -98,21 +99,23 @@ describe('plan shapes that crashed synth or gave manifests a server rejects are 
     expect(message).toBe('plan.yaml: spec.gitops.repoURL: expected a Git repository URL without spaces such as https://git.example.com/platform/gitops.git, got "https://git.example.com/x threescale-migrate.3scale.net/s...".');
   });
 
-  test('GIVEN GitOps values holding the state annotation text (as a plan of an older schema could) WHEN the Argo CD and Flux wiring is rendered THEN exactly one phase is active, no internal error', async () => {
+  test('GIVEN GitOps values holding the pointer annotation text (as a plan of an older schema could) WHEN the Argo CD and Flux wiring is rendered THEN exactly one pointer names the target folder, no internal error', async () => {
     // GIVEN
     const loaded = parsePlan(changed(MIGRATION, (raw) => (raw.spec.gitops = { targetPhase: 'copy-data' })), 'plan.yaml');
     const gitops = loaded.plan.spec.gitops as { repoURL: string; path: string };
-    gitops.repoURL = 'https://git.example.com/x threescale-migrate.3scale.net/state: active';
+    gitops.repoURL = `https://git.example.com/x ${POINTER_PHASE_ANNOTATION}: 05-cutover`;
     const result = await synthesize(loaded);
+    const copyData = result.forward.find((s) => s.phase.definition.id === 'copy-data')!.folder;
 
     // WHEN
     const argocd = renderGitops(loaded.plan, result, 'argocd');
     const flux = renderGitops(loaded.plan, result, 'flux');
 
     // THEN
-    const active = (files: readonly { content: string }[]) => files.filter((f) => /\n {4}threescale-migrate\.3scale\.net\/state: active\n/.test(f.content)).length;
-    expect(active(argocd)).toBe(1);
-    expect(active(flux)).toBe(1);
+    const pointed = (files: readonly { content: string }[]) =>
+      files.flatMap((f) => parseAllDocuments(f.content).map((d) => (d.toJS() as { metadata?: { annotations?: Record<string, string> } } | null)?.metadata?.annotations?.[POINTER_PHASE_ANNOTATION])).filter((v) => v !== undefined);
+    expect(pointed(argocd)).toEqual([copyData]);
+    expect(pointed(flux)).toEqual([copyData]);
   });
 });
 

@@ -267,7 +267,7 @@ describe('ObjectJudge.judge', () => {
       expect(b.verdict).toBe('in-sync');
     });
 
-    test('a PersistentVolumeClaim that is Pending is not ready; Bound, or without status, it is in sync', async () => {
+    test('GIVEN a PersistentVolumeClaim WHEN Pending (waiting for its first pod), Bound or without status THEN in sync; Lost THEN not ready', async () => {
       // GIVEN
       const desired = pvc('postgresql-data-external');
       const c = check(desired);
@@ -276,11 +276,13 @@ describe('ObjectJudge.judge', () => {
       const pending = await (await judgeOf(new MemorySource([asLive(desired, { phase: 'Pending' })]), [c])).judge(c);
       const bound = await (await judgeOf(new MemorySource([asLive(desired, { phase: 'Bound' })]), [c])).judge(c);
       const fresh = await (await judgeOf(new MemorySource([asLive(desired)]), [c])).judge(c);
+      const lost = await (await judgeOf(new MemorySource([asLive(desired, { phase: 'Lost' })]), [c])).judge(c);
 
       // THEN
-      expect(pending).toMatchObject({ verdict: 'not-ready', reason: 'volume Pending' });
+      expect(pending.verdict).toBe('in-sync');
       expect(bound.verdict).toBe('in-sync');
       expect(fresh.verdict).toBe('in-sync');
+      expect(lost).toMatchObject({ verdict: 'not-ready', reason: 'volume Lost' });
     });
 
     test('a changed Deployment is changed, whatever its readiness', async () => {

@@ -165,7 +165,7 @@ describe('nextStep', () => {
 
     // THEN
     expect(next).toBe(
-      '01-prepare is not applied yet, but the target is 02-scale-down: do not apply 02-scale-down (its folder is a full state that would skip 01-prepare and what it waits for); move the target back to prepare: set spec.gitops.targetPhase: prepare, run synth --out dist and commit dist/',
+      '01-prepare is not applied yet, but the target is 02-scale-down: do not apply 02-scale-down (its folder is a full state that would skip 01-prepare and what it waits for); move the target back to prepare: threescale-migrate promote -c <plan> --to prepare --out dist --gitops <argocd|flux> and commit dist/',
     );
     expect(next).not.toMatch(/apply --server-side -k dist\/02-scale-down/);
   });
@@ -193,7 +193,7 @@ describe('nextStep', () => {
     const report = reportWith([...done(3), 'pending', 'blocked'], { target: '02-scale-down', inSync: true });
 
     // WHEN / THEN
-    expect(nextStep(report)).toBe('02-scale-down is in sync; promote to copy-data: set spec.gitops.targetPhase: copy-data, run synth --out dist and commit dist/');
+    expect(nextStep(report)).toBe('02-scale-down is in sync; promote to copy-data: threescale-migrate promote -c <plan> --to copy-data --out dist --gitops <argocd|flux> and commit dist/');
   });
 
   test('GIVEN the synthesized folder read from --dir with Argo CD wiring WHEN the next step is a promotion THEN it names that folder and the engine, not dist/', () => {
@@ -201,7 +201,7 @@ describe('nextStep', () => {
     const report = { ...reportWith([...done(3), 'pending'], { target: '02-scale-down', inSync: true }), synthesized: { dir: 'clusters/prod/3scale', engine: 'argocd' as const, folder: '02-scale-down' } };
 
     // WHEN / THEN
-    expect(nextStep(report)).toBe('02-scale-down is in sync; promote to copy-data: set spec.gitops.targetPhase: copy-data, run synth --out clusters/prod/3scale --gitops argocd and commit clusters/prod/3scale/');
+    expect(nextStep(report)).toBe('02-scale-down is in sync; promote to copy-data: threescale-migrate promote -c <plan> --to copy-data --out clusters/prod/3scale --gitops argocd and commit clusters/prod/3scale/');
   });
 
   test('GIVEN a synthesized folder without wiring (applied by hand) WHEN a phase is next THEN the advice is the kubectl apply of that phase folder in it', () => {

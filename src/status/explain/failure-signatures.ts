@@ -392,7 +392,7 @@ export const FAILURE_SIGNATURES: readonly FailureSignature[] = [
     recognizes: '`BackoffLimitExceeded`',
     source: 'Kubernetes',
     meaning: 'Every retry of the Job failed.',
-    remedy: 'Read the log explanations of its pods, fix the cause, then delete the Job so the GitOps engine creates it again (each script restarts cleanly).',
+    remedy: 'Read the log explanations of its pods, fix the cause, then run the Job again: on Argo CD with `argocd app sync <application>` or a commit (a hook Job deleted by hand is not re-created, self-heal skips hooks), on Flux by deleting the Job (the next reconciliation creates it); each script restarts cleanly.',
     phases: [],
     example: 'BackoffLimitExceeded: Job has reached the specified backoff limit',
   },

@@ -1,0 +1,119 @@
+/**
+ * What the GitOps walks share: the real API server with the 2.15 PostgreSQL install seeded, the controllers
+ * ticking in the background, a Git repository for the rendered output, and the checks made at every step
+ * (`status` as JSON, the generations of every Deployment and APIManager, bounded polling).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { afterAll, beforeAll } from 'vitest';
+import type { DiffReport } from '../../../src/status/diff-report.js';
+import { runCli } from '../cli.js';
+import { loadLiveFixture } from '../live-fixtures.js';
+import { ROOT } from '../plans.js';
+import { adminEndpoint, type ApiEndpoint, useRealApiServer } from '../real-api/index.js';
+import { controllersTick, listObjects, seedInstall } from './cluster-actors.js';
+import { GitSource } from './git-source.js';
+
+/** The plan the walks promote. */
+export const WALK_PLAN = join(ROOT, 'examples', 'postgresql-and-redis', 'migration.yaml');
+/** The namespaces it writes to. */
+export const WALK_NAMESPACES = ['3scale', '3scale-db'];
+
+/** Polls `probe` until it returns a value, or fails after `ms` with what `describeState` says. */
+export async function waitFor<T>(what: string, ms: number, probe: () => Promise<T | undefined>, describeState: () => Promise<string>): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms / 1000}s; ${await describeState()}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+export interface WalkSuite {
+  readonly admin: () => ApiEndpoint;
+  /** Temp folder of the suite. */
+  readonly tmp: () => string;
+  /** The synth output folder inside the repository (spec.gitops.path). */
+  readonly out: () => string;
+  readonly kubeconfig: () => string;
+  readonly git: () => GitSource;
+  /** The last errors of the controllers' ticks. */
+  readonly tickErrors: string[];
+  /** `status -o json --phase <id>` with an engine's field manager. */
+  status(phase: string, fieldManager: string): Promise<DiffReport>;
+  /** Generation of every Deployment and APIManager of the migration's namespaces (a spec flip changes one). */
+  generations(): Promise<Record<string, number>>;
+}
+
+/** Registers the hooks of a walk (server with extra CRDs, seed, repository, controllers) and returns its handles. */
+export function useWalkSuite(prefix: string, crdFiles: readonly string[]): WalkSuite {
+  const server = useRealApiServer({ crdFiles });
+  const state = { tmp: '', out: '', kubeconfig: '', git: undefined as GitSource | undefined, ticking: true, ticker: Promise.resolve() };
+  const tickErrors: string[] = [];
+  const admin = () => adminEndpoint(server());
+
+  beforeAll(async () => {
+    state.tmp = mkdtempSync(join(tmpdir(), prefix));
+    const plan = parse(readFileSync(WALK_PLAN, 'utf8')) as { spec: { gitops: { path: string } } };
+    const repo = join(state.tmp, 'repo');
+    state.out = join(repo, plan.spec.gitops.path);
+    state.kubeconfig = await server().kubeconfig();
+    await seedInstall(admin(), await loadLiveFixture('postgresql'), 'gp3-csi');
+    state.git = new GitSource(repo);
+    await state.git.serve();
+    // The controllers run until the end, one tick after the other.
+    state.ticker = (async () => {
+      while (state.ticking) {
+        try {
+          await controllersTick(admin(), { namespaces: WALK_NAMESPACES, threescaleNamespace: '3scale', operator: { namespace: '3scale', name: 'threescale-operator-controller-manager-v2' } });
+        } catch (err) {
+          tickErrors.push((err as Error).message);
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    })();
+  }, 120_000);
+
+  afterAll(async () => {
+    state.ticking = false;
+    await state.ticker;
+    await state.git?.close();
+    if (state.tmp) rmSync(state.tmp, { recursive: true, force: true });
+  });
+
+  return {
+    admin,
+    tmp: () => state.tmp,
+    out: () => state.out,
+    kubeconfig: () => state.kubeconfig,
+    git: () => state.git!,
+    tickErrors,
+    async status(phase, fieldManager) {
+      const run = await runCli(['status', '-c', WALK_PLAN, '--kubeconfig', state.kubeconfig, '--phase', phase, '--field-manager', fieldManager, '-o', 'json']);
+      if (run.code !== 0) throw new Error(`status: exit ${run.code}: ${run.stderr}`);
+      return JSON.parse(run.stdout) as DiffReport;
+    },
+    async generations() {
+      const all: Record<string, number> = {};
+      for (const ns of WALK_NAMESPACES) {
+        for (const [apiVersion, kind] of [['apps/v1', 'Deployment'], ['apps.3scale.net/v1alpha1', 'APIManager']] as const) {
+          for (const o of await listObjects(admin(), apiVersion, kind, ns)) all[`${kind} ${ns}/${o.metadata.name}`] = (o.metadata as { generation?: number }).generation ?? 0;
+        }
+      }
+      return all;
+    },
+  };
+}
+
+/** `status` says the phase is applied, the folder in sync, and every phase before it done (bounded wait). */
+export async function statusAgrees(walk: WalkSuite, id: string, fieldManager: string): Promise<DiffReport> {
+  return waitFor(`status says ${id} applied`, 60_000, async () => {
+    const r = await walk.status(id, fieldManager);
+    const index = r.phases.findIndex((p) => p.id === id);
+    const done = r.phases.slice(0, index + 1).every((p) => p.status === 'applied' || p.status === 'superseded');
+    return r.inSync && done ? r : undefined;
+  }, async () => JSON.stringify((await walk.status(id, fieldManager)).phases.filter((p) => p.status !== 'blocked')));
+}
