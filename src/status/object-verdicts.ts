@@ -1,4 +1,5 @@
 import type { Change } from '../diff/compare-objects.js';
+import { asEngineApplies } from './engine-tracking.js';
 import { compareObjects } from '../diff/compare-objects.js';
 import { droppedPaths } from '../diff/dropped-paths.js';
 import type { JsonObject } from '../diff/json.js';
@@ -180,7 +181,7 @@ export class ObjectJudge {
     let desired = o;
     let mode: 'live' | 'offline' = 'offline';
     if (this.source.dryRun && !check.removedPaths && !check.patched) {
-      const dry = await this.source.dryRun(o, this.options.fieldManager);
+      const dry = await this.source.dryRun(asEngineApplies(o, live, this.options.fieldManager), this.options.fieldManager);
       if (!dry.ok) {
         const kind = dry.error.kind;
         const verdict: Verdict = kind === 'immutable' ? 'immutable' : kind === 'forbidden' ? 'forbidden' : kind === 'missing-crd' ? 'missing-crd' : 'error';
