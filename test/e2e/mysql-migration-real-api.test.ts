@@ -12,7 +12,7 @@ import { cli, diffJson, forwardState, jobsOf, leakedInTranscript, statuses } fro
 import { useRealMigration } from './real-api-flow.js';
 
 const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify'];
-const API_VERSION: Record<string, string> = { Deployment: 'apps/v1', PersistentVolumeClaim: 'v1', ConfigMap: 'v1', Service: 'v1' };
+const API_VERSION: Record<string, string> = { Deployment: 'apps/v1', PersistentVolumeClaim: 'v1', ConfigMap: 'v1', Service: 'v1', ServiceAccount: 'v1' };
 
 describe('MySQL kept in place, on the real API server', () => {
   const m = useRealMigration({ fixture: 'mysql', engine: 'kustomize-controller', namespaces: ['3scale', '3scale-db'], tempPrefix: 'e2e-real-mysql' });
@@ -49,6 +49,7 @@ describe('MySQL kept in place, on the real API server', () => {
       'Deployment/system-mysql',
       'PersistentVolumeClaim/mysql-storage',
       'Service/system-mysql',
+      'ServiceAccount/amp',
     ]);
 
     // WHEN the detach Job applies its guarded JSON patches to the live objects, and records its success
