@@ -12,7 +12,6 @@ import { cli, diffJson, forwardState, jobsOf, leakedInTranscript, statuses } fro
 import { useRealMigration } from './real-api-flow.js';
 
 const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify'];
-const API_VERSION: Record<string, string> = { Deployment: 'apps/v1', PersistentVolumeClaim: 'v1', ConfigMap: 'v1', Service: 'v1', ServiceAccount: 'v1' };
 
 describe('MySQL kept in place, on the real API server', () => {
   const m = useRealMigration({ fixture: 'mysql', engine: 'kustomize-controller', namespaces: ['3scale', '3scale-db'], tempPrefix: 'e2e-real-mysql' });
@@ -54,7 +53,7 @@ describe('MySQL kept in place, on the real API server', () => {
 
     // WHEN the detach Job applies its guarded JSON patches to the live objects, and records its success
     const steps = mysqlDetachSteps(plan);
-    for (const step of steps) await m.jsonPatch({ apiVersion: API_VERSION[step.kind]!, kind: step.kind, namespace: '3scale', name: step.name }, step.operations);
+    for (const step of steps) await m.jsonPatch({ apiVersion: step.apiVersion, kind: step.kind, namespace: '3scale', name: step.name }, step.operations);
     await m.recordEvidence(jobs['detach-system-mysql']!, 'Succeeded', `applied ${steps.length} patches`);
     await m.runJobs(jobsOf(cutover));
     const after = await diff('cutover');

@@ -15,7 +15,6 @@ import { loadMigrationPlan } from '../support/plans.js';
 import { cli, diffJson, FakeCluster, forwardState, jobsOf, leakedInTranscript, statuses, synthesized, tempDir } from './harness.js';
 
 const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify'];
-const API_VERSION: Record<string, string> = { Deployment: 'apps/v1', PersistentVolumeClaim: 'v1', ConfigMap: 'v1', Service: 'v1', ServiceAccount: 'v1' };
 
 let fixture: KubeObject[];
 let tmp: ReturnType<typeof tempDir>;
