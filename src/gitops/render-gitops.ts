@@ -8,6 +8,9 @@ import { toYaml } from '../synth/yaml-output.js';
 import { argocdCmKey, RESOURCE_HEALTH_CHECKS } from './argocd-health.js';
 import { openshiftGitopsPermissions } from './openshift-gitops-permissions.js';
 
+/** The file holding each engine's pointer (the one Application or Kustomization whose path is the target). */
+export const POINTER_FILES = { argocd: 'gitops/argocd/application.yaml', flux: 'gitops/flux/kustomization-pointer.yaml' } as const;
+
 /** Which engine's wiring to render. */
 export type GitopsEngine = 'none' | 'argocd' | 'flux';
 
@@ -115,7 +118,7 @@ function argocd(plan: PlanBase, result: SynthResult, target: FolderState, base: 
     },
   };
   return [
-    yamlFile('gitops/argocd/application.yaml', app),
+    yamlFile(POINTER_FILES.argocd, app),
     // A merge patch of argocd-cm: only these keys change, the rest of the ConfigMap stays.
     yamlFile('gitops/argocd/argocd-cm.patch.yaml', { data: Object.fromEntries(RESOURCE_HEALTH_CHECKS.map((c) => [argocdCmKey(c), c.check])) }),
     // OpenShift GitOps rebuilds argocd-cm from its ArgoCD resource: there the checks go into
@@ -162,7 +165,7 @@ function flux(plan: PlanBase, target: FolderState, base: string): OutputFile[] {
   }
   const healthChecks = fluxHealthChecks(target);
   files.push(
-    yamlFile('gitops/flux/kustomization-pointer.yaml', {
+    yamlFile(POINTER_FILES.flux, {
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
       kind: 'Kustomization',
       metadata: { name, namespace: g.flux.namespace, labels: LABELS(plan), annotations: { [POINTER_PHASE_ANNOTATION]: target.folder } },

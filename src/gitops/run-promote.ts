@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { UserError } from '../errors.js';
 import { type CompareOptions, compareWithLive } from '../status/run-diff.js';
 import { type PromotionVerdict, promotionGate } from './promotion-gate.js';
-import { POINTER_PHASE_ANNOTATION } from './render-gitops.js';
+import { POINTER_FILES, POINTER_PHASE_ANNOTATION } from './render-gitops.js';
 
 /** Options of {@link runPromote}. */
 export interface PromoteOptions extends CompareOptions {
@@ -26,18 +26,14 @@ export interface PromoteResult {
   readonly synthSummary?: string;
 }
 
-/** The wiring files that hold the pointer, per engine. */
-const POINTER_FILES = ['gitops/argocd/application.yaml', 'gitops/flux/kustomization-pointer.yaml'] as const;
-
 /** The engine whose pointer the wiring in `outDir` holds, if any. */
 function pointerEngine(outDir: string): 'argocd' | 'flux' | undefined {
-  const file = POINTER_FILES.find((f) => existsSync(join(outDir, f)));
-  return file === undefined ? undefined : file.startsWith('gitops/argocd/') ? 'argocd' : 'flux';
+  return (['argocd', 'flux'] as const).find((engine) => existsSync(join(outDir, POINTER_FILES[engine])));
 }
 
 /** The folder the rendered wiring in `outDir` points at (read from the pointer's phase annotation). */
 export function pointedFolder(outDir: string): string {
-  for (const file of POINTER_FILES) {
+  for (const file of Object.values(POINTER_FILES)) {
     let text: string;
     try {
       text = readFileSync(join(outDir, file), 'utf8');
@@ -48,7 +44,7 @@ export function pointedFolder(outDir: string): string {
     if (!folder) throw new UserError(`${join(outDir, file)}: metadata.annotations.${POINTER_PHASE_ANNOTATION}: expected the folder the pointer points at.`);
     return folder;
   }
-  throw new UserError(`${outDir}: no GitOps wiring found (expected ${POINTER_FILES.join(' or ')}); give --to <phase>.`);
+  throw new UserError(`${outDir}: no GitOps wiring found (expected ${Object.values(POINTER_FILES).join(' or ')}); give --to <phase>.`);
 }
 
 /** Folder name (`NN-id`, `rollback/NN-id`) to the target form synth takes (`id`, `rollback/id`). */

@@ -2,12 +2,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { UserError } from '../errors.js';
-import { POINTER_PHASE_ANNOTATION } from '../gitops/render-gitops.js';
+import { POINTER_FILES, POINTER_PHASE_ANNOTATION } from '../gitops/render-gitops.js';
 
 const MIGRATION = 'threescale-migrate.3scale.net/migration';
-
-/** The file holding each engine's pointer (the one Application or Kustomization whose path is the target). */
-const POINTER_FILES = { argocd: 'gitops/argocd/application.yaml', flux: 'gitops/flux/kustomization-pointer.yaml' } as const;
 
 /** What `synth` wrote and what the GitOps engine therefore applies. */
 export interface SynthesizedTarget {
