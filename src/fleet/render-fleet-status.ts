@@ -1,0 +1,84 @@
+import type { ClusterState } from './cluster-state.js';
+import type { WaveGate } from './fleet-gate.js';
+
+/** What `status --fleet` prints and its JSON output holds. */
+export interface FleetStatus {
+  readonly apiVersion: 'threescale-migrate.3scale.net/v1alpha1';
+  readonly kind: 'FleetStatus';
+  readonly fleet: string;
+  readonly clusters: readonly ClusterState[];
+  readonly gates: readonly WaveGate[];
+}
+
+/** Phase ids in the order the clusters' plans run them (a phase only some plans have keeps its place). */
+function phaseColumns(clusters: readonly ClusterState[]): string[] {
+  const columns: string[] = [];
+  for (const c of clusters) {
+    if (!c.reachable) continue;
+    let at = 0;
+    for (const p of c.report.phases) {
+      const i = columns.indexOf(p.id);
+      if (i >= 0) at = i + 1;
+      else columns.splice(at++, 0, p.id);
+    }
+  }
+  return columns;
+}
+
+/** The table: one row per cluster, one column per phase, then the window; the next steps and the gates below. */
+export function renderFleetStatus(status: FleetStatus): string {
+  const phases = phaseColumns(status.clusters);
+  const header = ['CLUSTER', 'WAVE', 'TARGET', ...phases, 'WINDOW'];
+  const rows = status.clusters.map((c) => {
+    if (!c.reachable) return [c.name, c.wave, `unreachable: ${c.error}`];
+    const byId = new Map(c.report.phases.map((p) => [p.id, p.status]));
+    return [c.name, c.wave, c.report.target, ...phases.map((id) => byId.get(id) ?? '-'), c.window];
+  });
+  // A row that says "unreachable" spans the phase columns, so it does not widen them.
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.filter((r) => r.length === header.length || i < 2).map((r) => r[i]?.length ?? 0)));
+  const line = (cells: readonly string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ');
+  const out = [line(header), ...rows.map(line), '', 'next:'];
+  const nameWidth = Math.max(...status.clusters.map((c) => c.name.length));
+  for (const c of status.clusters) {
+    const step = c.reachable ? (c.unreadable ? `cannot judge: ${c.unreadable}` : c.next) : `cannot read the cluster (${c.error}); check its context and that its API server answers`;
+    out.push(`  ${c.name.padEnd(nameWidth)}  ${step}`);
+  }
+  if (status.gates.length) {
+    out.push('', 'gates:');
+    for (const g of status.gates) out.push(`  ${g.open ? 'open' : 'held'}: ${g.reason}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+/** Exit code as `diff`: 2 when a cluster could not be read, else 0 when every cluster's target is in sync, else 1. */
+export function fleetExitCode(status: FleetStatus): 0 | 1 | 2 {
+  if (status.clusters.some((c) => !c.reachable || c.unreadable)) return 2;
+  return status.clusters.every((c) => c.reachable && c.exitCode === 0) ? 0 : 1;
+}
+
+/** The JSON output: the clusters with their reports' phases (not every object verdict), the gates. */
+export function fleetStatusJson(status: FleetStatus): unknown {
+  return {
+    apiVersion: status.apiVersion,
+    kind: status.kind,
+    fleet: status.fleet,
+    clusters: status.clusters.map((c) =>
+      c.reachable
+        ? {
+            name: c.name,
+            wave: c.wave,
+            reachable: true,
+            target: c.report.target,
+            currentPhase: c.report.currentPhase,
+            inSync: c.report.inSync,
+            window: c.window,
+            windowOpener: c.windowOpener,
+            next: c.next,
+            unreadable: c.unreadable,
+            phases: c.report.phases.map((p) => ({ id: p.id, folder: p.folder, status: p.status, reason: p.reason })),
+          }
+        : { name: c.name, wave: c.wave, reachable: false, error: c.error },
+    ),
+    gates: status.gates,
+  };
+}
