@@ -1,5 +1,6 @@
 import { type ClusterState, readClusters, type ReadFleetOptions } from './cluster-state.js';
 import { fleetGates } from './fleet-gate.js';
+import { withFleetNextSteps } from './fleet-next-step.js';
 import { fleetClusters, loadFleetFile } from './load-fleet.js';
 import type { FleetStatus } from './render-fleet-status.js';
 import { loadFleetPlans } from './run-fleet-synth.js';
@@ -19,11 +20,12 @@ export async function runFleetStatus(options: FleetStatusOptions): Promise<Fleet
   loadFleetPlans(loaded);
   const clusters: ClusterState[] = await readClusters(fleetClusters(loaded), { ...options, parallel: options.parallel ?? 4, clusterTimeoutMs: options.clusterTimeoutMs ?? 60_000 });
   const { waves, gate } = loaded.fleet.spec;
+  const gates = fleetGates(waves.map((w) => w.name), clusters, gate.passedPhase);
   return {
     apiVersion: 'threescale-migrate.3scale.net/v1alpha1',
     kind: 'FleetStatus',
     fleet: loaded.fleet.metadata.name,
-    clusters,
-    gates: fleetGates(waves.map((w) => w.name), clusters, gate.passedPhase),
+    clusters: withFleetNextSteps(clusters, gates, { path: options.fleetPath, outDir: options.outDir }),
+    gates,
   };
 }
