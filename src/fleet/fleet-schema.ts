@@ -19,13 +19,12 @@ const clusterName = z.string().check(
 );
 
 /** How Argo CD reaches the cluster: the name it is registered under (its cluster Secret's `name`), or its API server URL. */
-const argocdTarget = z.union(
-  [
-    z.strictObject({ name: z.string().check(z.minLength(1), z.maxLength(253)) }),
-    z.strictObject({ server: z.string().check(z.regex(/^https:\/\/[^\s\p{Cc}]+$/u, { message: 'an https:// API server URL' }), z.maxLength(2048)) }),
-  ],
-  { message: 'a mapping with exactly one of name (the cluster name registered in Argo CD) or server (its https:// API server URL)' },
-);
+const argocdTarget = z
+  .strictObject({
+    name: z.optional(z.string().check(z.minLength(1), z.maxLength(253))),
+    server: z.optional(z.string().check(z.regex(/^https:\/\/[^\s\p{Cc}]+$/u, { message: 'an https:// API server URL' }), z.maxLength(2048))),
+  })
+  .check(z.refine((t) => (t.name === undefined) !== (t.server === undefined), { message: 'a mapping with exactly one of name (the cluster name registered in Argo CD) or server (its https:// API server URL)' }));
 
 /** How Flux reaches the cluster: the Secret (in the Kustomization's namespace) holding its kubeconfig. */
 const fluxTarget = z.strictObject({

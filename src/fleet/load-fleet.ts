@@ -79,7 +79,7 @@ function checkFleet(fleet: Fleet, path: string): void {
   // Two entries reaching one cluster would give it two pointers: two active phases on one cluster.
   const destination = (label: string, of: (c: FleetCluster) => string | undefined) =>
     firstRepeat(clusters.map(of), (i, j, value) => `${path}: spec.clusters[${j}].${label}: ${value} is also spec.clusters[${i}]'s; expected one entry per cluster (two pointers on one cluster would make two phases active).`);
-  destination('argocd', (c) => (c.argocd ? ('name' in c.argocd ? `name "${c.argocd.name}"` : `server ${c.argocd.server}`) : undefined));
+  destination('argocd', (c) => (c.argocd ? (c.argocd.name !== undefined ? `name "${c.argocd.name}"` : `server ${c.argocd.server}`) : undefined));
   destination('flux.kubeConfig.secretRef', (c) => (c.flux ? `Secret "${c.flux.kubeConfig.secretRef.name}"${c.flux.kubeConfig.secretRef.key ? ` key ${c.flux.kubeConfig.secretRef.key}` : ''}` : undefined));
   destination('context', (c) => `context "${c.context ?? c.name}"`);
 }
