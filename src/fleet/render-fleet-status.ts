@@ -10,19 +10,12 @@ export interface FleetStatus {
   readonly gates: readonly WaveGate[];
 }
 
-/** Phase ids in the order the clusters' plans run them (a phase only some plans have keeps its place). */
+/** Phase ids by their position in the procedure (the same in every plan of it), first seen first among equals. */
 function phaseColumns(clusters: readonly ClusterState[]): string[] {
-  const columns: string[] = [];
-  for (const c of clusters) {
-    if (!c.reachable) continue;
-    let at = 0;
-    for (const p of c.report.phases) {
-      const i = columns.indexOf(p.id);
-      if (i >= 0) at = i + 1;
-      else columns.splice(at++, 0, p.id);
-    }
-  }
-  return columns;
+  const order = new Map<string, number>();
+  for (const c of clusters) if (c.reachable) for (const p of c.report.phases) if (!order.has(p.id)) order.set(p.id, p.order);
+  // A stable sort keeps first-seen order among phases at the same position.
+  return [...order.keys()].sort((a, b) => order.get(a)! - order.get(b)!);
 }
 
 /** The table: one row per cluster, one column per phase, then the window; the next steps and the gates below. */
