@@ -145,6 +145,14 @@ describe('the fleet flags, refused', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  test('GIVEN --contexts naming a context the kubeconfig lacks WHEN discover --fleet THEN refused naming it and the contexts there are, before any read', async () => {
+    const kubeconfig = join(tmp.dir, 'kubeconfig.yaml');
+    const cluster = (name: string) => ({ name, cluster: { server: `https://127.0.0.1:1/${name}` } });
+    writeFileSync(kubeconfig, stringify({ apiVersion: 'v1', kind: 'Config', clusters: [cluster('a'), cluster('b')], users: [{ name: 'u', user: { token: 't' } }], contexts: ['a', 'b'].map((n) => ({ name: n, context: { cluster: n, user: 'u' } })), 'current-context': 'a' }), { mode: 0o600 });
+    const run = await cli(['discover', '--fleet', '--kubeconfig', kubeconfig, '--contexts', 'a,zzz', '--out', join(tmp.dir, 'out-contexts')]);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 2, stderr: 'error: --contexts: context zzz is not defined in the kubeconfig; expected one of a, b.\n' });
+  });
+
   test('GIVEN a wave naming no cluster WHEN discover --fleet THEN refused naming the field, nothing written', async () => {
     const dir = join(tmp.dir, 'one');
     mkdirSync(dir);
