@@ -3,7 +3,7 @@ import { UserError } from '../errors.js';
 import { PLAN_API_VERSION } from '../plan/plan-schema.js';
 import { readPlanYaml } from '../plan/plan-yaml.js';
 import { describe, parseWithSchema } from '../plan/zod-issue.js';
-import { FileShapeError, readBoundedFile } from '../util/read-bounded-file.js';
+import { readUserFile } from '../util/read-user-file.js';
 import { type Fleet, type FleetCluster, FLEET_KIND, fleetSchema } from './fleet-schema.js';
 
 /** A validated fleet file and where it came from. */
@@ -31,16 +31,7 @@ const MAX_FLEET_BYTES = 1024 * 1024;
 
 /** Reads, parses and validates a fleet file; every failure is one sentence naming the file and field. */
 export function loadFleetFile(path: string): LoadedFleet {
-  let bytes: Buffer;
-  try {
-    bytes = readBoundedFile(path, MAX_FLEET_BYTES);
-  } catch (err) {
-    if (err instanceof FileShapeError) throw new UserError(`${path}: ${err.message}; expected a fleet file such as fleet.yaml of at most ${MAX_FLEET_BYTES} bytes.`);
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : 'it cannot be read';
-    throw new UserError(`${path}: cannot read the fleet file (${why}); expected a readable fleet.yaml.`);
-  }
-  return parseFleet(bytes.toString('utf8'), path);
+  return parseFleet(readUserFile(path, MAX_FLEET_BYTES, { noun: 'fleet file', example: 'fleet.yaml' }).toString('utf8'), path);
 }
 
 /** Parses and validates fleet text; `path` names the source in messages. */

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { beforeAll } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { POINTER_FILES, POINTER_PHASE_ANNOTATION } from '../../src/gitops/render-gitops.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
@@ -16,7 +16,6 @@ import { mysqlDetachSteps } from '../../src/patches/mysql-detach.js';
 import { isMigrationPlan } from '../../src/plan/plan-base.js';
 import type { FolderState, SynthResult } from '../../src/synth/synthesize.js';
 import { IN_CI } from '../support/db-servers.js';
-import { failIfEnvtestMissing } from '../support/real-api/envtest-binaries.js';
 import {
   adminEndpoint,
   apiRequestOk,
@@ -26,9 +25,9 @@ import {
   resourcePath,
   seedObjects,
   settleWorkloads,
-  startRealApiServer,
   type RealApiServer,
   type RealApiServerOptions,
+  useRealApiServer,
 } from '../support/real-api/index.js';
 import { evidenceRecord, jobsOf, synthesized } from './harness.js';
 
@@ -49,44 +48,25 @@ export interface FleetServers {
   stop(name: string): Promise<void>;
 }
 
-/** Starts one server per cluster in beforeAll (in order), seeds it, and writes the shared kubeconfig into `dir()`. */
+/**
+ * One real API server per cluster (useRealApiServer each: started in order, by hooks that run one after the
+ * other), each seeded with its objects, and the shared kubeconfig written into `dir()`.
+ */
 export function useFleetServers(specs: readonly FleetClusterSpec[], dir: () => string): FleetServers {
-  const servers = new Map<string, RealApiServer>();
-  let kubeconfig = '';
-  let available = true;
-  beforeAll(async () => {
-    const check = checkEnvtestBinaries();
-    if (!check.ok && !IN_CI) {
-      available = false;
-      return;
-    }
-    failIfEnvtestMissing(check);
-    for (const spec of specs) {
-      const server = await startRealApiServer({ crdFiles: spec.crdFiles });
-      servers.set(spec.name, server);
-      await seedObjects(adminEndpoint(server), await spec.objects());
-    }
-    kubeconfig = join(dir(), 'kubeconfig.yaml');
-    await writeFile(kubeconfig, fleetKubeconfig(specs.map((s) => ({ name: s.name, server: servers.get(s.name)! }))), { mode: 0o600 });
-  });
-  beforeEach((ctx) => {
-    if (!available) ctx.skip();
-  });
-  afterAll(async () => {
-    for (const s of servers.values()) await s.stop();
-    servers.clear();
-  });
-  return {
-    server: (name) => {
-      const s = servers.get(name);
-      if (!s) throw new Error(`no running server for cluster ${name}`);
-      return s;
-    },
-    kubeconfig: () => kubeconfig,
-    stop: async (name) => {
-      await servers.get(name)?.stop();
-    },
+  const servers = new Map(specs.map((spec) => [spec.name, useRealApiServer({ crdFiles: spec.crdFiles })]));
+  const server = (name: string): RealApiServer => {
+    const s = servers.get(name);
+    if (!s) throw new Error(`no server for cluster ${name}`);
+    return s();
   };
+  let kubeconfig = '';
+  beforeAll(async () => {
+    if (!checkEnvtestBinaries().ok && !IN_CI) return; // skipped with a warning by useRealApiServer
+    for (const spec of specs) await seedObjects(adminEndpoint(server(spec.name)), await spec.objects());
+    kubeconfig = join(dir(), 'kubeconfig.yaml');
+    await writeFile(kubeconfig, fleetKubeconfig(specs.map((s) => ({ name: s.name, server: server(s.name) }))), { mode: 0o600 });
+  });
+  return { server, kubeconfig: () => kubeconfig, stop: (name) => server(name).stop() };
 }
 
 /** A kubeconfig with one cluster, user and context per server, each context named after its cluster. */
