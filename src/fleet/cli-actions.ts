@@ -1,6 +1,6 @@
 import { UserError } from '../errors.js';
 import type { PromoteResult } from '../gitops/run-promote.js';
-import { printJson, printText } from '../redact/print.js';
+import { printErrorLine, printJson, printText } from '../redact/print.js';
 import { compareOptions, type CompareFlags } from '../cli/commands/cluster-options.js';
 import type { FleetStatusFlags } from './cli-status-options.js';
 
@@ -36,7 +36,7 @@ export async function runFleetPromoteFlags(flags: Omit<CompareFlags, 'config'> &
 /** `status --fleet`: prints the table (or JSON) and returns the exit code (as diff). */
 export async function runFleetStatusFlags(flags: Omit<CompareFlags, 'config'> & FleetStatusFlags & { fleet: string; output: 'text' | 'json' }): Promise<0 | 1 | 2> {
   const { runFleetStatus } = await import('./run-fleet-status.js');
-  const { fleetExitCode, fleetStatusJson, renderFleetStatus } = await import('./render-fleet-status.js');
+  const { fleetExitCode, fleetStatusJson, renderFleetStatus, unreadSentence } = await import('./render-fleet-status.js');
   const c = compareOptions({ ...flags, config: flags.fleet });
   const status = await runFleetStatus({
     fleetPath: flags.fleet,
@@ -50,5 +50,8 @@ export async function runFleetStatusFlags(flags: Omit<CompareFlags, 'config'> & 
   });
   if (flags.output === 'json') printJson(fleetStatusJson(status), (v) => `${JSON.stringify(v, null, 2)}\n`);
   else printText(renderFleetStatus(status));
+  // As diff: the report is printed, then the reason it cannot be trusted whole, one sentence, exit 2.
+  const unread = unreadSentence(status, flags.fleet);
+  if (unread) printErrorLine(`error: ${unread}`);
   return fleetExitCode(status);
 }

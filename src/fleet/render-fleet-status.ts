@@ -49,6 +49,14 @@ export function fleetExitCode(status: FleetStatus): 0 | 1 | 2 {
   return status.clusters.every((c) => c.reachable && c.exitCode === 0) ? 0 : 1;
 }
 
+/** The first cluster that could not be read (whole or in part), as one sentence; undefined when all were. */
+export function unreadSentence(status: FleetStatus, fleetPath: string): string | undefined {
+  const c = status.clusters.find((s) => !s.reachable || s.unreadable);
+  if (!c) return undefined;
+  const why = c.reachable ? c.unreadable : c.error;
+  return `${fleetPath}: cluster ${c.name} could not be read (${why}); the other clusters are shown as read, expected every cluster's API server to answer.`;
+}
+
 /** The JSON output: the clusters with their reports' phases (not every object verdict), the gates. */
 export function fleetStatusJson(status: FleetStatus): unknown {
   return {

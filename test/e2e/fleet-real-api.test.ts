@@ -186,6 +186,9 @@ describe('a fleet of three clusters on three real API servers', () => {
     await fleet.stop('prod-us');
     const { run, status } = await fleetStatus();
     expect(run.code).toBe(2);
+    // AND, as diff, one sentence on stderr says which cluster could not be read and why
+    const [sentence, rest] = run.stderr.split(' (');
+    expect({ sentence, connection: /connection refused/.test(rest ?? ''), end: run.stderr.endsWith("); the other clusters are shown as read, expected every cluster's API server to answer.\n") }).toEqual({ sentence: `error: ${fleetFile}: cluster prod-us could not be read`, connection: true, end: true });
     expect(status.clusters.map((c) => [c.name, c.reachable])).toEqual([
       ['dev', true],
       ['prod-eu', true],
