@@ -5,6 +5,7 @@
  * test/e2e/fleet-real-api.test.ts).
  */
 import { execFileSync } from 'node:child_process';
+import { createServer, type Server, type Socket } from 'node:net';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -16,6 +17,7 @@ import { runSynth } from '../../src/synth/run-synth.js';
 import { validateManifest } from '../../src/validate/validate-manifest.js';
 import { cli, tempDir } from '../e2e/harness.js';
 import { LIVE_FIXTURES } from '../support/live-fixtures.js';
+import { examplePath } from '../support/plans.js';
 
 const REPO_URL = 'https://git.example.com/platform/threescale-fleet.git';
 
@@ -161,5 +163,34 @@ describe('the fleet flags, refused', () => {
     const run = await cli(['discover', '--fleet', '--from-file', dir, '--out', out, '--wave', 'dev=dev,qa']);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 2, stderr: `error: ${join(out, 'fleet.yaml')}: spec.waves[0].clusters[1]: "qa" is not a cluster of spec.clusters; expected one of dev.\n` });
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('status --fleet with a cluster that never answers', () => {
+  const tmp = tempDir('fleet-hang');
+  let server: Server;
+  let port = 0;
+  const sockets: Socket[] = [];
+  beforeAll(async () => {
+    // Accepts connections and never says a word: the TLS handshake never completes.
+    server = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as { port: number }).port;
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    tmp.remove();
+  });
+
+  test('GIVEN a context whose server accepts and never answers WHEN status --fleet --cluster-timeout 1 THEN its row says so within the deadline, exit 2', async () => {
+    const kubeconfig = join(tmp.dir, 'kubeconfig.yaml');
+    writeFileSync(kubeconfig, stringify({ apiVersion: 'v1', kind: 'Config', clusters: [{ name: 'mute', cluster: { server: `https://127.0.0.1:${port}`, 'insecure-skip-tls-verify': true } }], users: [{ name: 'u', user: { token: 't' } }], contexts: [{ name: 'mute', context: { cluster: 'mute', user: 'u' } }], 'current-context': 'mute' }), { mode: 0o600 });
+    const fleetFile = join(tmp.dir, 'fleet.yaml');
+    writeFileSync(fleetFile, stringify({ apiVersion: 'threescale-migrate.3scale.net/v1alpha1', kind: 'Fleet', metadata: { name: 'f' }, spec: { clusters: [{ name: 'mute', plan: examplePath('postgresql-and-redis') }], waves: [{ name: 'only', clusters: ['mute'] }] } }));
+    const run = await cli(['status', '--fleet', fleetFile, '--kubeconfig', kubeconfig, '--cluster-timeout', '1', '--request-timeout', '5']);
+    expect(run.code).toBe(2);
+    expect(run.stdout.split('\n')[1]).toBe('mute     only  unreachable: no answer within 1 s');
+    expect(run.stderr).toBe(`error: ${fleetFile}: cluster mute could not be read (no answer within 1 s); the other clusters are shown as read, expected every cluster's API server to answer.\n`);
   });
 });
