@@ -123,6 +123,9 @@ describe('a fleet of three clusters on three real API servers', () => {
       stdout: 'refused: not moving to scale-down: wave prod is held: cluster dev of wave dev has not passed 07-verify (it is blocked), and scale-down opens the maintenance window.\n',
     });
     expect(pointedAt(join(out, 'prod-eu'), 'argocd')).toBe('01-prepare');
+    // AND a pull request's check (--check) is refused the same way
+    const check = await cli(['promote', '--fleet', fleetFile, '--cluster', 'prod-eu', '--to', 'scale-down', '--out', out, '--check', ...kube()]);
+    expect({ code: check.code, stdout: check.stdout }).toEqual({ code: 1, stdout: held.stdout });
     // AND status --fleet says the same in its gates, and that no window is open
     const table = await cli(['status', '--fleet', fleetFile, '--dir', out, ...kube()]);
     expect(table.stdout).toContain('\n  prod-eu  01-prepare is in sync; do not promote to scale-down yet: wave prod is held: cluster dev of wave dev has not passed 07-verify (it is blocked), and 02-scale-down opens the maintenance window\n');
