@@ -5,6 +5,7 @@
  * controllers catch up (the stand-in of test/support/real-api), the Jobs end as their scripts would (evidence
  * written under the Job's field manager, then Complete).
  */
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
@@ -21,6 +22,7 @@ import {
   resourcePath,
   seedObjects,
   settleWorkloads,
+  untaintReadyNodes,
   useRealApiServer,
   type RealApiServer,
 } from '../support/real-api/index.js';
@@ -44,6 +46,8 @@ export interface RealMigration {
   jsonPatch(ref: { readonly apiVersion: string; readonly kind: string; readonly namespace: string; readonly name: string }, operations: readonly unknown[]): Promise<KubeObject>;
   /** Applies the forward phases `ids` in order, running their Jobs to success. */
   applyForward(ids: readonly string[]): Promise<void>;
+  /** Applies the rollback folder of `id` (its Jobs start, none ends yet); returns the folder's state. */
+  applyRollbackFolder(id: string): Promise<FolderState>;
   /**
    * Applies the rollback folder of `id` and runs its Jobs; for `remove-new-databases` also deletes what prepare
    * created, as that Job does. Returns the folder's state.
@@ -53,9 +57,14 @@ export interface RealMigration {
 
 /** What one migration starts from. */
 export interface RealMigrationOptions {
-  readonly fixture: keyof typeof LIVE_FIXTURES;
-  /** Objects seeded beside the fixture (e.g. the operator's Subscription). */
+  /** The exported install seeded onto the server; none for a cluster without 3scale (a fresh install). */
+  readonly fixture?: keyof typeof LIVE_FIXTURES;
+  /** Objects seeded beside the fixture (e.g. the operator's Subscription, a fresh install's nodes). */
   readonly extraObjects?: readonly KubeObject[];
+  /** A plan file to use as it is (copied); otherwise `discover` writes one from the server. */
+  readonly plan?: string;
+  /** More arguments of `discover` (e.g. `--procedure template-2.5-to-2.6`). */
+  readonly discoverArgs?: readonly string[];
   /** What the user changes in the discovered plan before synth. */
   readonly editPlan?: (planPath: string) => void;
   readonly tempPrefix: string;
@@ -67,7 +76,7 @@ export interface RealMigrationOptions {
 
 /**
  * Registers the hooks of one migration: a server per describe block, the fixture seeded, the plan discovered
- * (and edited as the user would), synth run.
+ * (and edited as the user would) or the given one copied, synth run.
  */
 export function useRealMigration(options: RealMigrationOptions): RealMigration {
   const server = useRealApiServer();
@@ -76,10 +85,15 @@ export function useRealMigration(options: RealMigrationOptions): RealMigration {
 
   beforeAll(async () => {
     if (!checkEnvtestBinaries().ok && !IN_CI) return; // skipped with a warning by useRealApiServer
-    await seedObjects(adminEndpoint(server()), [...(await loadLiveFixture(options.fixture)), ...(options.extraObjects ?? [])]);
+    const fixture = options.fixture ? await loadLiveFixture(options.fixture) : [];
+    await seedObjects(adminEndpoint(server()), [...fixture, ...(options.extraObjects ?? [])]);
+    await untaintReadyNodes(adminEndpoint(server()));
     ctx.kubeconfig = await server().kubeconfig({ namespace: '3scale' });
-    const discovered = await cli(['discover', '--kubeconfig', ctx.kubeconfig, '-n', '3scale', '-o', ctx.planPath]);
-    if (discovered.code !== 0) throw new Error(`discover failed: ${discovered.stderr}`);
+    if (options.plan) copyFileSync(options.plan, ctx.planPath);
+    else {
+      const discovered = await cli(['discover', '--kubeconfig', ctx.kubeconfig, '-n', '3scale', ...(options.discoverArgs ?? []), '-o', ctx.planPath]);
+      if (discovered.code !== 0) throw new Error(`discover failed: ${discovered.stderr}`);
+    }
     options.editPlan?.(ctx.planPath);
     const synth = await cli(['synth', '-c', ctx.planPath, '--out', ctx.dist]);
     if (synth.code !== 0) throw new Error(`synth failed: ${synth.stderr}`);
@@ -122,9 +136,13 @@ export function useRealMigration(options: RealMigrationOptions): RealMigration {
         await flow.runJobs(jobsOf(state));
       }
     },
-    async applyRollback(id) {
+    async applyRollbackFolder(id) {
       const state = rollbackState(ctx.result!, id);
       await flow.applyState(state);
+      return state;
+    },
+    async applyRollback(id) {
+      const state = await flow.applyRollbackFolder(id);
       await flow.runJobs(jobsOf(state));
       if (jobsOf(state).some((j) => j.metadata.name === 'remove-new-databases')) {
         const admin = adminEndpoint(server());
