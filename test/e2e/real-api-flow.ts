@@ -91,7 +91,7 @@ export function useRealMigration(options: RealMigrationOptions): RealMigration {
     ctx.kubeconfig = await server().kubeconfig({ namespace: '3scale' });
     if (options.plan) copyFileSync(options.plan, ctx.planPath);
     else {
-      const discovered = await cli(['discover', '--kubeconfig', ctx.kubeconfig, '-n', '3scale', ...(options.discoverArgs ?? []), '-o', ctx.planPath]);
+      const discovered = await cli(['discover', '--kubeconfig', ctx.kubeconfig, '-n', '3scale', ...(options.discoverArgs ?? []), '--out', ctx.planPath]);
       if (discovered.code !== 0) throw new Error(`discover failed: ${discovered.stderr}`);
     }
     options.editPlan?.(ctx.planPath);

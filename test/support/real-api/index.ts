@@ -11,3 +11,4 @@ export { SEED_MANAGER, seedObjects, withoutServerFields } from './seed-objects.j
 export { applyFolder } from './apply-folder.js';
 export { bindPvc, completeJob, CONTROLLER_MANAGER, deleteObject, OPERATOR_MANAGER, NOT_READY_TAINT, operatorRestoresReplicas, setDeploymentStatus, settleWorkloads, untaintReadyNodes } from './controller-stand-in.js';
 export { useRealApiServer } from './use-real-api-server.js';
+export { jobScript, runJobPod } from './run-job-pod.js';
