@@ -3,13 +3,13 @@
  * fixture seeded onto kube-apiserver, discover → synth → each phase folder applied with the built kubectl as
  * Argo CD applies it (`kubectl apply --server-side --force-conflicts --field-manager=argocd-controller -k`),
  * the Jobs completed and their evidence written (as their scripts would), the controllers' status written by
- * the stand-in, and diff and status run against the real server after every step, forward and back.
+ * the stand-in, and diff, status and discover run against the real server after every step, forward and back.
  */
 import { describe, expect, test } from 'vitest';
 import { loadMigrationPlan } from '../support/plans.js';
 import { adminEndpoint, apiRequest, apiRequestOk, operatorRestoresReplicas, settleWorkloads } from '../support/real-api/index.js';
 import { cli, diffJson, expectPhasesAfter, forwardState, jobsOf, leakedInTranscript, statuses } from './harness.js';
-import { useRealMigration } from './real-api-flow.js';
+import { expectDiscoverSafe, expectStatusApplied, replicaCounts, useRealMigration } from './real-api-flow.js';
 
 const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify'];
 const FLOW = { fixture: 'postgresql', engine: 'argocd-controller', namespaces: ['3scale', '3scale-db'] } as const;
@@ -51,6 +51,8 @@ describe('PostgreSQL migration on the real API server, forward', () => {
       expect(status.stdout.trimEnd().split('\n').at(-1)).toBe(
         next ? `next: ${state.folder} is in sync; promote to ${next}: threescale-migrate promote -c <plan> --to ${next} --out dist --gitops <argocd|flux> and commit dist/` : `next: ${state.folder} is in sync; every phase is applied, nothing left to apply`,
       );
+      // AND discover, run again, keeps the counts 3scale comes back at (or refuses)
+      await expectDiscoverSafe(m, id, replicaCounts);
     }
     // AND no fake secret of the fixture was printed on the way
     expect(leakedInTranscript()).toEqual([]);
@@ -99,6 +101,9 @@ describe('PostgreSQL migration on the real API server, rolled back from cutover'
       const run = await cli(['diff', '-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', `rollback/${id}`]);
       expect({ id, code: run.code, stderr: run.stderr }).toEqual({ id, code: 0, stderr: '' });
       expect(run.stdout).toContain(`rollback/${state.phase.folder}: in sync`);
+      // AND status agrees; discover, run again, keeps the counts (or refuses)
+      await expectStatusApplied(m, `rollback/${id}`);
+      await expectDiscoverSafe(m, `rollback/${id}`, replicaCounts);
     }
     // AND the install runs as before: every 3scale Deployment at its captured count, the old databases running
     const admin = adminEndpoint(m.server());

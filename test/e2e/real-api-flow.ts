@@ -7,8 +7,9 @@
  */
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
+import { loadPlanFile } from '../../src/plan/load-plan.js';
 import type { FolderState, SynthResult } from '../../src/synth/synthesize.js';
 import { IN_CI } from '../support/db-servers.js';
 import { loadLiveFixture, type LIVE_FIXTURES } from '../support/live-fixtures.js';
@@ -26,7 +27,7 @@ import {
   useRealApiServer,
   type RealApiServer,
 } from '../support/real-api/index.js';
-import { cli, evidenceRecord, forwardState, jobsOf, rollbackState, synthesized, tempDir } from './harness.js';
+import { cli, type CliRun, evidenceRecord, forwardState, jobsOf, rollbackState, synthesized, tempDir } from './harness.js';
 
 /** One migration on its own real API server. */
 export interface RealMigration {
@@ -46,6 +47,8 @@ export interface RealMigration {
   jsonPatch(ref: { readonly apiVersion: string; readonly kind: string; readonly namespace: string; readonly name: string }, operations: readonly unknown[]): Promise<KubeObject>;
   /** Applies the forward phases `ids` in order, running their Jobs to success. */
   applyForward(ids: readonly string[]): Promise<void>;
+  /** `discover` run again on the server as the test began it (same arguments), into a file of its own, `--force`. */
+  rediscover(step: string): Promise<{ readonly run: CliRun; readonly plan?: PlanLike }>;
   /** Applies the rollback folder of `id` (its Jobs start, none ends yet); returns the folder's state. */
   applyRollbackFolder(id: string): Promise<FolderState>;
   /**
@@ -54,6 +57,32 @@ export interface RealMigration {
    */
   applyRollback(id: string): Promise<FolderState>;
 }
+
+/** A plan as loaded, for what a test compares. */
+export interface PlanLike {
+  readonly spec: Record<string, unknown>;
+}
+
+/**
+ * `discover` run again at `step` of a migration is safe: either it writes a plan whose `unchanged` part (the
+ * replica counts to bring 3scale back at, the objects a template upgrade patches) is what it read before the
+ * migration began, so a person who discovers again mid-way loses nothing, or it refuses in one sentence (exit 2).
+ */
+export async function expectDiscoverSafe(m: RealMigration, step: string, unchanged: (plan: PlanLike) => unknown): Promise<void> {
+  const { run, plan } = await m.rediscover(step);
+  if (plan) expect({ step, unchanged: unchanged(plan) }).toEqual({ step, unchanged: unchanged(loadPlanFile(m.planPath()).plan as PlanLike) });
+  else expect({ step, code: run.code, stderr: run.stderr }).toEqual({ step, code: 2, stderr: expect.stringMatching(/^error: [^\n]*\.\n$/) });
+}
+
+/** `status` of the folder of `phase` (forward id or `rollback/<id>`) exits 0 with nothing on stderr, as diff does once it is applied. */
+export async function expectStatusApplied(m: RealMigration, phase: string): Promise<CliRun> {
+  const run = await cli(['status', '-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', phase]);
+  expect({ phase, code: run.code, stderr: run.stderr }).toEqual({ phase, code: 0, stderr: '' });
+  return run;
+}
+
+/** The replica counts a re-run of discover must keep: what 3scale is brought back at. */
+export const replicaCounts = (plan: PlanLike): unknown => plan.spec.replicas;
 
 /** What one migration starts from. */
 export interface RealMigrationOptions {
@@ -135,6 +164,11 @@ export function useRealMigration(options: RealMigrationOptions): RealMigration {
         await flow.applyState(state);
         await flow.runJobs(jobsOf(state));
       }
+    },
+    async rediscover(step) {
+      const out = join(tmp.dir, `rediscovered-${step.replace(/\W+/g, '-')}.yaml`);
+      const run = await cli(['discover', '--kubeconfig', ctx.kubeconfig, '-n', '3scale', ...(options.discoverArgs ?? []), '--out', out, '--force']);
+      return run.code === 0 ? { run, plan: loadPlanFile(out).plan as PlanLike } : { run };
     },
     async applyRollbackFolder(id) {
       const state = rollbackState(ctx.result!, id);
