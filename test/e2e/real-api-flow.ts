@@ -10,11 +10,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { loadPlanFile } from '../../src/plan/load-plan.js';
+import { TARGET_API_VERSIONS } from '../../src/status/evidence.js';
 import type { FolderState, SynthResult } from '../../src/synth/synthesize.js';
 import { IN_CI } from '../support/db-servers.js';
 import { loadLiveFixture, type LIVE_FIXTURES } from '../support/live-fixtures.js';
 import {
   adminEndpoint,
+  apiRequest,
   apiRequestOk,
   applyFolder,
   checkEnvtestBinaries,
@@ -84,6 +86,22 @@ export async function expectStatusApplied(m: RealMigration, phase: string): Prom
 /** The replica counts a re-run of discover must keep: what 3scale is brought back at. */
 export const replicaCounts = (plan: PlanLike): unknown => plan.spec.replicas;
 
+/**
+ * What charts/scripts/lib/evidence.sh records under `<step>.targets`: `Kind/namespace/name=uid` of each object
+ * the Job's EVIDENCE_TARGETS names, as the server holds it now (an object that cannot be read is left out).
+ */
+async function filledTargets(admin: ReturnType<typeof adminEndpoint>, job: KubeObject): Promise<string> {
+  const env = ((job.spec as { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } }).template.spec.containers[0]!.env ?? []);
+  const entries = (env.find((e) => e.name === 'EVIDENCE_TARGETS')?.value ?? '').split(' ').filter(Boolean);
+  const out: string[] = [];
+  for (const entry of entries) {
+    const [kind, namespace, name] = entry.split('/') as [string, string, string];
+    const answer = await apiRequest(admin, { method: 'GET', path: await resourcePath(admin, { apiVersion: TARGET_API_VERSIONS[kind]!, kind, namespace, name }) });
+    if (answer.status === 200) out.push(`${entry}=${(answer.body as KubeObject).metadata.uid as string}`);
+  }
+  return out.join(',');
+}
+
 /** What one migration starts from. */
 export interface RealMigrationOptions {
   /** The exported install seeded onto the server; none for a cluster without 3scale (a fresh install). */
@@ -143,7 +161,7 @@ export function useRealMigration(options: RealMigrationOptions): RealMigration {
     },
     async recordEvidence(job, phase, result) {
       const admin = adminEndpoint(server());
-      const { object, fieldManager } = evidenceRecord(job, phase, result);
+      const { object, fieldManager } = evidenceRecord(job, phase, result, 'e2e', await filledTargets(admin, job));
       const path = `${await resourcePath(admin, { apiVersion: 'v1', kind: 'ConfigMap', namespace: object.metadata.namespace, name: object.metadata.name })}?fieldManager=${fieldManager}&force=true`;
       await apiRequestOk(admin, { method: 'PATCH', path, body: JSON.stringify(object), contentType: 'application/apply-patch+yaml' });
     },
