@@ -76,7 +76,8 @@ export interface RealKubeScriptCluster {
  * get their tokens. Skipped with a warning without the binaries; fails with CI set.
  */
 export function useRealKubeScriptSuite(
-  fixtureName: keyof typeof LIVE_FIXTURES,
+  /** The exported install seeded before each test; none for an empty cluster (a fresh install). */
+  fixtureName: keyof typeof LIVE_FIXTURES | undefined,
   namespaces: readonly string[],
   jobs: () => readonly RenderedKubeJob[],
   options: { readonly setup?: () => Promise<void> } = {},
@@ -90,7 +91,7 @@ export function useRealKubeScriptSuite(
   beforeAll(async () => {
     if (!available()) return;
     await options.setup?.();
-    fixture = (await loadLiveFixture(fixtureName)).filter((o) => !o.metadata.namespace || namespaces.includes(o.metadata.namespace));
+    fixture = (fixtureName ? await loadLiveFixture(fixtureName) : []).filter((o) => !o.metadata.namespace || namespaces.includes(o.metadata.namespace));
     home = await mkdtemp(join(tmpdir(), 'tsm-kubectl-home-'));
   });
 
