@@ -3,7 +3,8 @@
  * `<step>.targets` uids charts/scripts/lib/evidence.sh records from the Job's EVIDENCE_TARGETS), so when one of
  * them is deleted and created again after the copy (a new uid, empty), `diff` calls the Job `job-stale` and
  * `status` says the data is gone, instead of counting the copy as done. The PostgreSQL install walked through
- * load-redis as Argo CD applies it; then the new PostgreSQL's and the new backend Redis's claims recreated.
+ * load-redis as Argo CD applies it; then the new PostgreSQL's and the new backend Redis's claims recreated,
+ * and, after the cut-over, the connection Secret the kubectl Job rewrote (kube/lib.sh records its uid too).
  */
 import { describe, expect, test } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
@@ -79,6 +80,31 @@ describe('evidence targets on the real API server: a filled object recreated aft
     expect(run.code).toBe(1);
     expect(report.objects.find((o) => o.ref.kind === 'Job' && o.ref.name === 'copy-system-database')).toMatchObject({ verdict: 'job-stale', reason: expect.stringContaining('PersistentVolumeClaim 3scale-db/postgresql-data-external was recreated after it ran') });
     expect(statuses(report)['copy-data']).toBe('drifted');
+    expect(leakedInTranscript()).toEqual([]);
+  });
+
+  test('GIVEN the cut-over applied WHEN Secret system-database is deleted and created again by hand with the old URL THEN the Secret rewrite is stale, naming the Secret', async () => {
+    // GIVEN
+    await m.applyForward(['cutover']);
+    const admin = adminEndpoint(m.server());
+    const path = await resourcePath(admin, { apiVersion: 'v1', kind: 'Secret', namespace: '3scale', name: 'system-database' });
+    const live = (await apiRequestOk(admin, { method: 'GET', path })) as KubeObject;
+    expect(((await apiRequestOk(admin, { method: 'GET', path: '/api/v1/namespaces/3scale/configmaps/threescale-migrate-evidence' })) as { data: Record<string, string> }).data['rewrite-connection-secrets.targets']).toContain(
+      `Secret/3scale/system-database=${live.metadata.uid as string}`,
+    );
+
+    // WHEN
+    await deleteObject(admin, path);
+    await apiRequestOk(admin, { method: 'POST', path: '/api/v1/namespaces/3scale/secrets', body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'system-database', namespace: '3scale' }, type: live.type, data: live.data } });
+    const { run, report } = await diffJson(['-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', 'cutover']);
+
+    // THEN
+    expect(run.code).toBe(1);
+    expect(report.objects.find((o) => o.ref.kind === 'Job' && o.ref.name === 'rewrite-connection-secrets')).toMatchObject({
+      verdict: 'job-stale',
+      reason: expect.stringContaining('Secret 3scale/system-database was recreated after it ran'),
+    });
+    expect(statuses(report).cutover).toBe('drifted');
     expect(leakedInTranscript()).toEqual([]);
   });
 });
