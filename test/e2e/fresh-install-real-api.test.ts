@@ -14,8 +14,8 @@ import { startFakeApiServer, type FakeApiServer } from '../support/fake-api-serv
 import { node, rosaCluster, route } from '../support/fresh-install-cluster.js';
 import { freshInstallExamplePath } from '../support/plans.js';
 import { adminEndpoint, apiRequest, deleteObject } from '../support/real-api/index.js';
-import { cli, type CliRun, diffJson, forwardState, jobsOf, leakedInTranscript, statuses } from './harness.js';
-import { useRealMigration } from './real-api-flow.js';
+import { cli, type CliRun, diffJson, jobsOf, leakedInTranscript, statuses } from './harness.js';
+import { applyPhaseWatchingDiff, useRealMigration } from './real-api-flow.js';
 
 const PLAN = freshInstallExamplePath('fresh-install-rosa');
 const DOMAIN = 'apps.rosa-prod.x7k2.p1.openshiftapps.com';
@@ -120,20 +120,10 @@ describe('a fresh install on the real API server, forward and back', () => {
     expect(m.result().forward.map((s) => s.phase.definition.id)).toEqual(PHASES);
 
     for (const [i, id] of PHASES.entries()) {
-      const state = forwardState(m.result(), id);
-      // WHEN the engine applies the folder (its Jobs start)
-      await m.applyState(state);
-      if (jobsOf(state).length > 0) {
-        // THEN, while they run, the phase is in progress
-        const running = await diff(id);
-        expect({ id, code: running.run.code, status: statuses(running.report)[id] }).toEqual({ id, code: 1, status: 'in-progress' });
-      }
-      // WHEN its Jobs succeed
-      await m.runJobs(jobsOf(state));
-      const { run, report } = await diff(id);
+      // WHEN the engine applies the folder (its Jobs in progress meanwhile) and its Jobs succeed
+      const { state, run, report, notInSync } = await applyPhaseWatchingDiff(m, id);
 
       // THEN the folder is in sync, this phase is the current one, the next one pending
-      const notInSync = report.objects.filter((o) => !['in-sync', 'job-succeeded'].includes(o.verdict)).map((o) => `${o.ref.kind}/${o.ref.name}: ${o.verdict}`);
       expect({ id, code: run.code, stderr: run.stderr, inSync: report.inSync, notInSync, current: report.currentPhase }).toEqual({ id, code: 0, stderr: '', inSync: true, notInSync: [], current: id });
       if (i + 1 < PHASES.length) expect({ id, next: statuses(report)[PHASES[i + 1]!] }).toEqual({ id, next: 'pending' });
       // AND status says the same, exit 0

@@ -8,8 +8,8 @@
 import { describe, expect, test } from 'vitest';
 import { loadMigrationPlan } from '../support/plans.js';
 import { adminEndpoint, apiRequest, apiRequestOk, operatorRestoresReplicas, settleWorkloads } from '../support/real-api/index.js';
-import { cli, diffJson, expectPhasesAfter, forwardState, jobsOf, leakedInTranscript, statuses } from './harness.js';
-import { expectDiscoverSafe, expectStatusApplied, replicaCounts, useRealMigration } from './real-api-flow.js';
+import { cli, diffJson, expectPhasesAfter, leakedInTranscript, statuses } from './harness.js';
+import { applyPhaseWatchingDiff, expectDiscoverSafe, expectStatusApplied, replicaCounts, useRealMigration } from './real-api-flow.js';
 
 const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify'];
 const FLOW = { fixture: 'postgresql', engine: 'argocd-controller', namespaces: ['3scale', '3scale-db'] } as const;
@@ -29,19 +29,9 @@ describe('PostgreSQL migration on the real API server, forward', () => {
 
   test('GIVEN each phase applied in order by the engine WHEN its Jobs end THEN diff --phase exits 0, earlier phases stay applied or superseded, status names the next', async () => {
     for (const [i, id] of FORWARD.entries()) {
-      const state = forwardState(m.result(), id);
-      // WHEN the engine applies the folder (its Jobs start; the controllers catch up)
-      await m.applyState(state);
-      if (jobsOf(state).length > 0) {
-        // THEN, while they run, the phase is in progress
-        const running = await diff(id);
-        expect({ id, code: running.run.code, status: statuses(running.report)[id] }).toEqual({ id, code: 1, status: 'in-progress' });
-      }
-      // WHEN its Jobs succeed
-      await m.runJobs(jobsOf(state));
+      // WHEN the engine applies the folder (in progress while its Jobs run; the controllers catch up) and its Jobs succeed
+      const { state, run, report, notInSync } = await applyPhaseWatchingDiff(m, id);
       // THEN the folder is in sync (exit 0), the phase applied, earlier ones applied or superseded
-      const { run, report } = await diff(id);
-      const notInSync = report.objects.filter((o) => !['in-sync', 'job-succeeded'].includes(o.verdict)).map((o) => `${o.ref.kind}/${o.ref.name}: ${o.verdict}`);
       expect({ id, code: run.code, stderr: run.stderr, notInSync }).toEqual({ id, code: 0, stderr: '', notInSync: [] });
       expectPhasesAfter(report, FORWARD, i);
       // AND status agrees and names the promotion

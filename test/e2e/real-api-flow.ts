@@ -11,6 +11,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { loadPlanFile } from '../../src/plan/load-plan.js';
 import { TARGET_API_VERSIONS } from '../../src/status/evidence.js';
+import type { DiffReport } from '../../src/status/diff-report.js';
 import type { FolderState, SynthResult } from '../../src/synth/synthesize.js';
 import { IN_CI } from '../support/db-servers.js';
 import { loadLiveFixture, type LIVE_FIXTURES } from '../support/live-fixtures.js';
@@ -29,7 +30,7 @@ import {
   useRealApiServer,
   type RealApiServer,
 } from '../support/real-api/index.js';
-import { cli, type CliRun, evidenceRecord, forwardState, jobsOf, rollbackState, synthesized, tempDir } from './harness.js';
+import { cli, type CliRun, diffJson, evidenceRecord, forwardState, jobsOf, rollbackState, statuses, synthesized, tempDir } from './harness.js';
 
 /** One migration on its own real API server. */
 export interface RealMigration {
@@ -100,6 +101,28 @@ async function filledTargets(admin: ReturnType<typeof adminEndpoint>, job: KubeO
     if (answer.status === 200) out.push(`${entry}=${(answer.body as KubeObject).metadata.uid as string}`);
   }
   return out.join(',');
+}
+
+/** `diff --phase <phase> -o json` of the migration's plan against its server. */
+export function diffPhase(m: RealMigration, phase: string): ReturnType<typeof diffJson> {
+  return diffJson(['-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', phase]);
+}
+
+/**
+ * The engine applies the forward folder of `id`; while its Jobs run (when it has any) diff says the phase is in
+ * progress; then the Jobs succeed. Returns the state, diff of the folder after, and its objects not in sync.
+ */
+export async function applyPhaseWatchingDiff(m: RealMigration, id: string): Promise<{ state: FolderState; run: CliRun; report: DiffReport; notInSync: string[] }> {
+  const state = forwardState(m.result(), id);
+  await m.applyState(state);
+  if (jobsOf(state).length > 0) {
+    const running = await diffPhase(m, id);
+    expect({ id, code: running.run.code, status: statuses(running.report)[id] }).toEqual({ id, code: 1, status: 'in-progress' });
+  }
+  await m.runJobs(jobsOf(state));
+  const { run, report } = await diffPhase(m, id);
+  const notInSync = report.objects.filter((o) => !['in-sync', 'job-succeeded'].includes(o.verdict)).map((o) => `${o.ref.kind}/${o.ref.name}: ${o.verdict}`);
+  return { state, run, report, notInSync };
 }
 
 /** What one migration starts from. */
