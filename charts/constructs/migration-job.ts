@@ -19,7 +19,7 @@ export interface JobAccess {
 
 /** An object a Job fills with data (the PVC or Deployment of a database it copies into). */
 export interface JobFill {
-  readonly kind: 'PersistentVolumeClaim' | 'Deployment' | 'StatefulSet';
+  readonly kind: 'PersistentVolumeClaim' | 'Deployment' | 'StatefulSet' | 'Secret';
   readonly namespace: string;
   readonly name: string;
 }
@@ -28,7 +28,18 @@ const FILL_RESOURCES: Readonly<Record<JobFill['kind'], { apiGroup: string; resou
   PersistentVolumeClaim: { apiGroup: '', resource: 'persistentvolumeclaims' },
   Deployment: { apiGroup: 'apps', resource: 'deployments' },
   StatefulSet: { apiGroup: 'apps', resource: 'statefulsets' },
+  Secret: { apiGroup: '', resource: 'secrets' },
 };
+
+/** Whether `access` already lets the Job `get` the filled object (a kubectl Job writing it does). */
+function grantsGet(access: readonly JobAccess[], f: JobFill): boolean {
+  const { apiGroup, resource } = FILL_RESOURCES[f.kind];
+  return access.some(
+    (a) =>
+      a.namespace === f.namespace &&
+      a.rules.some((r) => r.verbs.includes('get') && (r.apiGroups ?? []).includes(apiGroup) && (r.resources ?? []).includes(resource) && (!r.resourceNames || r.resourceNames.includes(f.name))),
+  );
+}
 
 /** Props of {@link MigrationJob}. */
 export interface MigrationJobProps {
@@ -101,10 +112,12 @@ export class MigrationJob extends Construct {
         { apiGroups: [''], resources: ['configmaps'], resourceNames: [EVIDENCE_CONFIGMAP], verbs: ['get', 'patch'] },
       ],
     };
-    const fills: JobAccess[] = (props.fills ?? []).map((f) => ({
-      namespace: f.namespace,
-      rules: [{ apiGroups: [FILL_RESOURCES[f.kind].apiGroup], resources: [FILL_RESOURCES[f.kind].resource], resourceNames: [f.name], verbs: ['get'] }],
-    }));
+    const fills: JobAccess[] = (props.fills ?? [])
+      .filter((f) => !grantsGet(props.access ?? [], f))
+      .map((f) => ({
+        namespace: f.namespace,
+        rules: [{ apiGroups: [FILL_RESOURCES[f.kind].apiGroup], resources: [FILL_RESOURCES[f.kind].resource], resourceNames: [f.name], verbs: ['get'] }],
+      }));
     const grants = mergeAccess([evidence, ...(props.access ?? []), ...fills]);
     grants.forEach((grant, i) => {
       const roleName = grant.namespace === namespace ? name : `${name}-${namespace}`;

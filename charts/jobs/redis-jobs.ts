@@ -16,6 +16,11 @@ export function copyRedisJob(chart: PhaseChart, role: RedisRole): void {
     name: `copy-${role}-redis`,
     namespace,
     script: 'redis-copy-rdb.sh',
+    // The copy lives in this claim, loaded by this Deployment: recreated, the copy is gone (diff: job-stale).
+    fills: [
+      { kind: 'PersistentVolumeClaim', namespace, name: n.pvc },
+      { kind: 'Deployment', namespace, name: n.deployment },
+    ],
     image: redisComponent(plan, role).image,
     wave: 0,
     env: [
@@ -42,6 +47,11 @@ export function checkLoadJob(chart: PhaseChart, role: RedisRole): void {
     name: `check-load-${role}-redis`,
     namespace,
     script: 'redis-check-load.sh',
+    // What it checked was loaded from this claim by this Deployment: recreated, the check no longer holds.
+    fills: [
+      { kind: 'PersistentVolumeClaim', namespace, name: n.pvc },
+      { kind: 'Deployment', namespace, name: n.deployment },
+    ],
     image: redisComponent(plan, role).image,
     wave: 1,
     env: [

@@ -13,7 +13,7 @@ export interface EvidenceTarget {
 }
 
 /** The API version each kind a record may name is listed with. */
-export const TARGET_API_VERSIONS: Readonly<Record<string, string>> = { PersistentVolumeClaim: 'v1', Deployment: 'apps/v1', StatefulSet: 'apps/v1' };
+export const TARGET_API_VERSIONS: Readonly<Record<string, string>> = { PersistentVolumeClaim: 'v1', Deployment: 'apps/v1', StatefulSet: 'apps/v1', Secret: 'v1' };
 
 /**
  * Looks a target up in the live state: the object, `undefined` when it does not exist, `null` when its kind

@@ -243,9 +243,10 @@ export class FakeCluster {
 
 /**
  * The evidence record a Job's script writes when it ends (charts/scripts/lib/evidence.sh): its keys in the
- * evidence ConfigMap of its namespace, with the plan digest the Job carries, and the field manager it applies as.
+ * evidence ConfigMap of its namespace, with the plan digest the Job carries (and `targets`, the
+ * `Kind/namespace/name=uid` list of what it filled, when given), and the field manager it applies as.
  */
-export function evidenceRecord(job: KubeObject, phase: 'Succeeded' | 'Running' | 'Failed', result: string, inputsChecksum = 'e2e'): { object: KubeObject; fieldManager: string } {
+export function evidenceRecord(job: KubeObject, phase: 'Succeeded' | 'Running' | 'Failed', result: string, inputsChecksum = 'e2e', targets = ''): { object: KubeObject; fieldManager: string } {
   const step = job.metadata.name;
   const finishedAt = phase === 'Running' ? '' : '2025-01-01T00:00:00Z';
   // The plan digest the Job carries, as the script records it from its PLAN_SHA256.
@@ -255,7 +256,14 @@ export function evidenceRecord(job: KubeObject, phase: 'Succeeded' | 'Running' |
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: EVIDENCE, namespace: job.metadata.namespace },
-      data: { [`${step}.phase`]: phase, [`${step}.inputsChecksum`]: inputsChecksum, [`${step}.planSha256`]: planSha256, [`${step}.finishedAt`]: finishedAt, [`${step}.result`]: result },
+      data: {
+        [`${step}.phase`]: phase,
+        [`${step}.inputsChecksum`]: inputsChecksum,
+        [`${step}.planSha256`]: planSha256,
+        [`${step}.finishedAt`]: finishedAt,
+        [`${step}.result`]: result,
+        ...(targets ? { [`${step}.targets`]: targets } : {}),
+      },
     },
     fieldManager: `threescale-migrate-job.${step}`,
   };
