@@ -31,7 +31,6 @@ export function dataJob(chart: PhaseChart<PlanBase>, id: string, props: DataJobP
     phaseId: chart.phaseId,
     wave: props.wave,
     migration: chart.migration,
-    planSha256: chart.context.planSha256,
     image: props.image,
     scripts: [props.script, 'lib/common.sh', 'lib/evidence.sh', ...(props.libs ?? [])],
     env: props.env,

@@ -11,7 +11,7 @@ import { main } from '../../src/cli/index.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { type LoadedPlan, loadPlanFile } from '../../src/plan/load-plan.js';
 import type { DiffReport, PhaseStatus } from '../../src/status/diff-report.js';
-import { planDigestOf } from '../../src/status/evidence.js';
+import { jobDigestOf } from '../../src/status/evidence.js';
 import { type FolderState, type SynthResult, synthesize } from '../../src/synth/synthesize.js';
 import type { FakeApiSelection } from '../support/fake-api-resources.js';
 import { startFakeApiServer, type FakeApiServer } from '../support/fake-api-server.js';
@@ -248,14 +248,14 @@ export class FakeCluster {
 export function evidenceRecord(job: KubeObject, phase: 'Succeeded' | 'Running' | 'Failed', result: string, inputsChecksum = 'e2e'): { object: KubeObject; fieldManager: string } {
   const step = job.metadata.name;
   const finishedAt = phase === 'Running' ? '' : '2025-01-01T00:00:00Z';
-  // The plan digest the Job carries, as the script records it from its PLAN_SHA256.
-  const planSha256 = planDigestOf(job) ?? '';
+  // The Job's digest, as the script records it from its JOB_SHA256.
+  const jobSha256 = jobDigestOf(job) ?? '';
   return {
     object: {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: EVIDENCE, namespace: job.metadata.namespace },
-      data: { [`${step}.phase`]: phase, [`${step}.inputsChecksum`]: inputsChecksum, [`${step}.planSha256`]: planSha256, [`${step}.finishedAt`]: finishedAt, [`${step}.result`]: result },
+      data: { [`${step}.phase`]: phase, [`${step}.inputsChecksum`]: inputsChecksum, [`${step}.jobSha256`]: jobSha256, [`${step}.finishedAt`]: finishedAt, [`${step}.result`]: result },
     },
     fieldManager: `threescale-migrate-job.${step}`,
   };

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { loadMigrationPlan } from '../support/plans.js';
 import { cli, diffJson, expectPhasesAfter, FakeCluster, forwardState, jobsOf, statuses, useDiscoveredPlan } from './harness.js';
 
@@ -183,35 +184,42 @@ describe('diff and status through the migration', () => {
     expect(status.stdout).toMatch(/^next: 03-copy-data failed \(.*\); fix the cause and let the Job rerun; 03-copy-data has nothing to undo; to go back further, apply rollback\/02-scale-down$/m);
   });
 
-  test('the plan changed after copy-data ran: its Jobs are still done, and status shows for which plan', async () => {
+  test('the plan changed after copy-data ran: a replica edit concerns no Job; an edit of the Jobs\' limits shows each Job done with other inputs', async () => {
     // GIVEN copy-data done with the discovered plan
     const { cluster, kubeconfig } = await e2e.freshCluster();
     await advanceTo(cluster, 'copy-data');
     const before = await diffJson(['-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'copy-data']);
-    // AND the plan edited afterwards (more zync replicas once scaled up): another plan digest
+    // AND the plan edited afterwards in two ways: more zync replicas once scaled up (no Job reads them), and a
+    // longer deadline for every Job (each Job's own inputs)
+    const replicas = join(e2e.tmp.dir, 'edited-replicas.yaml');
+    writeFileSync(replicas, readFileSync(e2e.planPath, 'utf8').replace(/^( {4}zync): 1$/m, '$1: 2'));
+    expect(readFileSync(replicas, 'utf8')).not.toBe(readFileSync(e2e.planPath, 'utf8'));
     const edited = join(e2e.tmp.dir, 'edited.yaml');
-    writeFileSync(edited, readFileSync(e2e.planPath, 'utf8').replace(/^( {4}zync): 1$/m, '$1: 2'));
-    expect(readFileSync(edited, 'utf8')).not.toBe(readFileSync(e2e.planPath, 'utf8'));
+    const plan = parseYaml(readFileSync(e2e.planPath, 'utf8')) as { spec: { jobs?: Record<string, unknown> } };
+    plan.spec.jobs = { ...plan.spec.jobs, activeDeadlineSeconds: 7777 };
+    writeFileSync(edited, stringifyYaml(plan));
 
-    // WHEN diff and status compare copy-data with the edited plan
+    // WHEN diff and status compare copy-data with the edited plans
+    const afterReplicas = await diffJson(['-c', replicas, '--kubeconfig', kubeconfig, '--phase', 'copy-data']);
     const after = await diffJson(['-c', edited, '--kubeconfig', kubeconfig, '--phase', 'copy-data']);
     const status = await cli(['status', '-c', edited, '--kubeconfig', kubeconfig, '--phase', 'copy-data']);
     const text = await cli(['diff', '-c', edited, '--kubeconfig', kubeconfig, '--phase', 'copy-data']);
 
-    // THEN with the plan it ran for, nothing is said
+    // THEN with the plan it ran for, and with the replica edit, nothing is said
     expect(before.report.objects.filter((o) => o.otherPlan !== undefined)).toEqual([]);
-    // AND with the edited plan the phase is still applied, every Job done, each naming the plan it ran for
+    expect(afterReplicas.report.objects.filter((o) => o.otherPlan !== undefined)).toEqual([]);
+    // AND with the deadline edit the phase is still applied, every Job done, each naming the digest it ran with
     expect(statuses(after.report)['copy-data']).toBe('applied');
     const jobs = after.report.objects.filter((o) => o.ref.kind === 'Job');
     expect(jobs.length).toBeGreaterThan(0);
     for (const job of jobs) {
       expect(job.verdict).toBe('job-succeeded');
       expect(job.otherPlan).toMatch(/^[0-9a-f]{12}$/);
-      expect(job.reason).toMatch(/ran for another version of the plan \(sha256 [0-9a-f]{12}, this plan [0-9a-f]{12}\)/);
+      expect(job.reason).toMatch(/ran for another version of the plan that changed this Job \(sha256 [0-9a-f]{12}, now [0-9a-f]{12}\)/);
     }
     // AND status exits as diff does; the text report lists those Jobs without --verbose
     expect(status.code).toBe(text.code);
-    expect(text.stdout).toMatch(/^= Job 3scale-db\/copy-system-database: job-succeeded: .*ran for another version of the plan/m);
+    expect(text.stdout).toMatch(/^= Job 3scale-db\/copy-system-database: job-succeeded: .*ran for another version of the plan that changed this Job/m);
   });
 
   test('rollback from cutover: each rollback folder applied in reverse order is in sync', async () => {
