@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { readPackageFile } from '../../src/util/package-files.js';
 import { toStableJson } from '../../src/util/stable-json.js';
-import { jobAnnotations, jobHelperAnnotations, ownLabels } from './metadata.js';
+import { ARGOCD_SYNC_WAVE, jobAnnotations, jobHelperAnnotations, ownLabels } from './metadata.js';
 
 /** ConfigMap every Job writes its evidence of completion into (in the Job's namespace). */
 export const EVIDENCE_CONFIGMAP = 'threescale-migrate-evidence';
@@ -82,7 +82,8 @@ export class MigrationJob extends Construct {
     super(scope, id);
     const { name, namespace, phaseId, migration } = props;
     const labels = { ...ownLabels(migration), 'app.kubernetes.io/name': name };
-    const helper = { labels, annotations: jobHelperAnnotations(phaseId) };
+    // A Job before the folder's other objects (a negative Argo CD wave) needs its helpers in its wave too.
+    const helper = { labels, annotations: { ...jobHelperAnnotations(phaseId), ...(props.wave < 0 ? { [ARGOCD_SYNC_WAVE]: String(props.wave) } : {}) } };
 
     const files = props.scripts.map((file) => ({ file, key: file.replace(/\//g, '.'), content: readScript(file) }));
     const scriptsHash = createHash('sha256');

@@ -25,6 +25,7 @@ import {
   upgradeSubscriptions,
 } from '../plan/plan-facts.js';
 import { CHANNEL_2_15, type Plan } from '../plan/plan-schema.js';
+import { CHECK_QUEUES_JOB } from '../preflight/queue-check.js';
 import { type VersionCheckStage, versionCheckJobs } from '../preflight/version-check-plan.js';
 import { SUPPORTED_OPENSHIFT_TEXT, versionRequirements } from '../preflight/version-requirements.js';
 import type { PhaseDefinition, Procedure } from './phase.js';
@@ -198,10 +199,11 @@ const scaleDown: PhaseDefinition = {
   destructive: false,
   applies: needsWindow,
   describe: (plan) => [
+    `first, Job ${CHECK_QUEUES_JOB} (read-only, seed 6.1) waits up to 5 minutes for the Sidekiq queues (Secret system-redis URL) and the backend job queues (backend-redis REDIS_QUEUES_URL) to be empty while the workers run, and records their lengths; on Argo CD nothing is scaled while jobs are still waiting (it runs in wave -2); where the folder is applied at once, the workers are already stopping and it records the lengths without waiting (the jobs stay in the Redis data that is copied)`,
     `operator Deployment ${op(plan)} to 0 replicas`,
     `${dcPrefix(plan)}${THREESCALE_DEPLOYMENTS.join(', ')} to 0 replicas`,
   ],
-  expects: () => ['the new servers of prepare are ready', 'the copy Jobs can reach the old database Services'],
+  expects: () => ['the new servers of prepare are ready', 'the copy Jobs can reach the old database Services', 'a quiet hour: the background jobs can be processed before 3scale stops (seed 6.1)'],
   chart: () => import('../../charts/scale-down-chart.js'),
   rollback: {
     title: 'start 3scale and the operator again',

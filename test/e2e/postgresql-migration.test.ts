@@ -115,7 +115,7 @@ describe('diff and status through the migration', () => {
     const text = await cli(['diff', '-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'verify']);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('current phase: verify');
-    expect(text.stdout).toMatch(/^ {2}02-scale-down +superseded +every object it sets was changed again by a later phase$/m);
+    expect(text.stdout).toMatch(/^ {2}02-scale-down +applied +1 in sync, \d+ changed again by later phases$/m);
     expect(text.stdout).toContain('07-verify: in sync');
   });
 
@@ -268,15 +268,17 @@ describe('diff and status through the migration', () => {
     const { run, report } = await diffJson(['-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'prepare']);
     const status = await cli(['status', '-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'prepare']);
 
-    // THEN the report flags scale-up as out of order, behind the pending copy
-    expect(statuses(report)['copy-data']).toBe('pending');
+    // THEN the report flags scale-up as out of order, behind scale-down, whose queue check never ran, and the copy
+    expect(statuses(report)['scale-down']).toBe('in-progress');
+    expect(report.phases.find((p) => p.id === 'scale-down')?.reason).toContain('Job check-queues job-not-run');
+    expect(statuses(report)['copy-data']).toBe('blocked');
     expect(statuses(report)['scale-up']).toBe('applied');
     expect(report.outOfOrder).toContain('scale-up');
     expect(report.outOfOrder).not.toContain('copy-data');
     // AND the prepare folder itself is live, so diff exits 0, but status points at the problem
     expect(run.code).toBe(0);
     expect(status.code).toBe(0);
-    expect(status.stdout).toMatch(/^next: phases .*scale-up.* are live before 03-copy-data \(pending\); do not promote further: check the GitOps target \(01-prepare\)$/m);
+    expect(status.stdout).toMatch(/^next: phases .*scale-up.* are live before 02-scale-down \(in-progress\); do not promote further: check the GitOps target \(01-prepare\)$/m);
   });
 });
 
