@@ -157,6 +157,29 @@ describe('diff and status through the migration', () => {
     expect(status.stdout).toContain('next: 01-prepare differs from the cluster: run `threescale-migrate diff --phase prepare` and let the GitOps engine sync it');
   });
 
+  test('GIVEN background jobs still queued when scale-down starts on Argo CD (its wave -2 check failed, nothing scaled) WHEN status reads it THEN the figure is shown and the scale-down is held, without rollback advice', async () => {
+    // GIVEN prepare applied, and of scale-down only what Argo CD syncs before the scaling: the queue check
+    // (wave -2) with its helpers, whose record says jobs were still waiting at its deadline
+    const { cluster, kubeconfig } = await e2e.freshCluster();
+    await advanceTo(cluster, 'prepare');
+    const down = forwardState(e2e.result, 'scale-down');
+    for (const o of down.own.filter((o) => o.metadata.name.startsWith('check-queues'))) await cluster.apply(o);
+    cluster.settle();
+    const check = jobsOf(down).find((j) => j.metadata.name === 'check-queues')!;
+    const figure = 'queued sidekiq=4 backend=2; later scheduled=1 retry=0 failed=0; not drained after 300s while the workers run [sidekiq default=4] [backend priority=2]';
+    await cluster.recordEvidence(check, 'Failed', figure);
+
+    // WHEN
+    const status = await cli(['status', '-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'scale-down']);
+
+    // THEN the phase is failed with the queue lengths, 3scale still runs, and the next step holds the scale-down
+    expect(status.code).toBe(1);
+    expect(status.stdout).toMatch(new RegExp(`^02-scale-down +failed +Job check-queues job-failed: ${figure.replace(/[[\]()]/g, '\\$&')}`, 'm'));
+    expect(cluster.get('apps/v1', 'Deployment', '3scale', 'system-sidekiq')?.spec).toMatchObject({ replicas: 1 });
+    expect(status.stdout).toMatch(/^next: 02-scale-down is held by its queue check \(.*queued sidekiq=4 backend=2.*\): do not roll back, 3scale is still running; let system-sidekiq and backend-worker process the waiting jobs/m);
+    expect(status.stdout).not.toContain('rollback/02-scale-down');
+  });
+
   test('a failed Job makes its phase failed, and status says so', async () => {
     // GIVEN a cluster scaled down, with the copy-data folder applied
     const { cluster, kubeconfig } = await e2e.freshCluster();
