@@ -427,6 +427,21 @@ describe('buildDiffReport on a real synthesis (examples/postgresql-and-redis)', 
     expect(phaseOf(r, 'load-redis').checks.satisfied).toBe(phaseOf(r, 'load-redis').checks.total);
   });
 
+  test('GIVEN the scale-down queue check recorded its figure WHEN reported THEN the scale-down line carries the queue lengths', async () => {
+    // GIVEN scale-down applied; its check found 3 backend jobs with the workers already stopped
+    const scaleDown = result.forward.find((s) => s.phase.definition.id === 'scale-down')!;
+    const live = appliedUpTo(scaleDown).filter((o) => !(o.kind === 'ConfigMap' && o.metadata.name === 'threescale-migrate-evidence' && o.metadata.namespace === '3scale'));
+    const earlierJobs = result.forward.slice(0, result.forward.indexOf(scaleDown)).flatMap((s) => s.own.filter((o) => o.kind === 'Job' && o.metadata.namespace === '3scale'));
+    const records = Object.fromEntries(earlierJobs.map((j) => [j.metadata.name, { phase: 'Succeeded' as const, result: 'done' }]));
+    live.push(evidenceConfigMap('3scale', { ...records, 'check-queues': { phase: 'Succeeded', result: 'queued sidekiq=0 backend=3; later scheduled=0 retry=0 failed=0; workers stopped, not waited for: the jobs stay in the Redis data [backend stats=3]' } }));
+
+    // WHEN
+    const r = await buildDiffReport(plan.plan, result, new MemorySource(live), { target: 'scale-down', fieldManager: 'threescale-migrate' });
+
+    // THEN
+    expect(phaseOf(r, 'scale-down')).toMatchObject({ status: 'applied', reason: expect.stringMatching(/^\d+ of \d+ in sync; queued sidekiq=0 backend=3$/) });
+  });
+
   test('a copy Job that failed after scale-down: copy-data failed, the current phase stays scale-down', async () => {
     // GIVEN scale-down applied, and the System database copy failed
     const scaleDown = result.forward.find((s) => s.phase.definition.id === 'scale-down')!;
