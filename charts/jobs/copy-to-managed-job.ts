@@ -38,6 +38,8 @@ export function copyToManagedJob(chart: PhaseChart): void {
         { name: 'TARGET_PGHOST', value: target.host },
         { name: 'TARGET_PGPORT', value: String(target.port) },
         { name: 'TARGET_PGDATABASE', value: target.databaseName! },
+        // Seed 5.2.4: the database is created on the managed server when it is absent.
+        { name: 'TARGET_CREATE_DATABASE', value: 'true' },
         ...credentialEnv(target, 'TARGET_PGUSER', 'TARGET_PGPASSWORD'),
         { name: 'PG_RESTORE_NO_OWNER', value: 'true' },
         { name: 'PG_RESTORE_NO_ACL', value: 'true' },

@@ -26,7 +26,6 @@ export function kubeJob(chart: PhaseChart<PlanBase>, id: string, props: KubeJobP
     phaseId: chart.phaseId,
     wave: props.wave,
     migration: chart.migration,
-    planSha256: chart.context.planSha256,
     image: plan.spec.jobs.kubectlImage,
     scripts: [`kube/${props.script}`, 'kube/lib.sh'],
     env: [{ name: 'WORK', value: '/work' }, ...props.env],

@@ -264,9 +264,11 @@ create_target_db() {
   read -r cs coll <<EOF
 $SRC_CHARSET
 EOF
+  local err
   log "creating target database \`$TARGET_MYSQL_DATABASE\` (CHARACTER SET $cs COLLATE $coll)"
-  tgt_mysql -e "CREATE DATABASE \`$TARGET_MYSQL_DATABASE\` CHARACTER SET $cs COLLATE $coll" ||
-    die "cannot create database $TARGET_MYSQL_DATABASE on $TGT_DESC"
+  # IF NOT EXISTS, as seed 5.2.4 does: a database created meanwhile is no error.
+  err="$(tgt_mysql -e "CREATE DATABASE IF NOT EXISTS \`$TARGET_MYSQL_DATABASE\` CHARACTER SET $cs COLLATE $coll" 2>&1 >/dev/null)" ||
+    die "cannot create database $TARGET_MYSQL_DATABASE on $TGT_DESC: $(printf '%s' "$err" | tr '\n' ' ' | cut -c1-300) (the user needs CREATE on it, or create the database first: seed 5.2.4)"
 }
 
 reset_target() {

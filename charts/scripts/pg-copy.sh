@@ -13,6 +13,9 @@
 #   The source's state (lib/pg-state.sh) is read while the copy runs when the target was empty.
 #
 # Before copying (nothing is written when one fails, each names its cause):
+#   * TARGET_CREATE_DATABASE=true (managed targets): the target database is created when absent, through
+#     TARGET_MAINTENANCE_DATABASE (postgres), in the source's encoding; a user without CREATEDB is refused
+#     by name;
 #   * both databases have the same encoding (a SQL_ASCII source would put unchecked bytes into a UTF8 target);
 #   * no xml value of the source carries an XML declaration that PostgreSQL's text output drops;
 #   * on-cluster (owners kept): every role that owns an object, holds a grant or has settings in the source
@@ -62,6 +65,8 @@ TARGET_RESET="${TARGET_RESET:-false}"
 PG_RESTORE_NO_OWNER="${PG_RESTORE_NO_OWNER:-false}"
 PG_RESTORE_NO_ACL="${PG_RESTORE_NO_ACL:-false}"
 PG_ANALYZE="${PG_ANALYZE:-true}"
+TARGET_CREATE_DATABASE="${TARGET_CREATE_DATABASE:-false}"
+TARGET_MAINTENANCE_DATABASE="${TARGET_MAINTENANCE_DATABASE:-postgres}"
 SCHEMA_COMPARE="${SCHEMA_COMPARE:-auto}"
 export PGCONNECT_TIMEOUT="${PGCONNECT_TIMEOUT:-10}"
 
@@ -108,6 +113,37 @@ COUNTS_SQL="SELECT format('%s.%s', n.nspname, c.relname) || chr(9) ||
                                             false, true, '')))[1]::text
   $USER_TABLES_SQL AND c.relkind IN ('r', 'p')
   ORDER BY 1"
+
+# ensure_target_database: with TARGET_CREATE_DATABASE=true (a managed server, seed 5.2.4), create the target
+# database when it is absent, in the source's encoding from template0 (as pg_dump --create would), through
+# the maintenance database. Idempotent: an existing database is left as it is (a concurrent creation counts as
+# existing). The name reaches the server as a psql variable (:'db' and :"db" quote it), never spliced into SQL.
+ensure_target_database() {
+  is_true "$TARGET_CREATE_DATABASE" || return 0
+  local maint="$TARGET_PGUSER@$TARGET_PGHOST:$TARGET_PGPORT/$TARGET_MAINTENANCE_DATABASE" exists enc err
+  maint_psql() {
+    PGPASSWORD="$TARGET_PGPASSWORD" psql -X -w -q -v ON_ERROR_STOP=1 -At \
+      -h "$TARGET_PGHOST" -p "$TARGET_PGPORT" -U "$TARGET_PGUSER" -d "$TARGET_MAINTENANCE_DATABASE" -v db="$TARGET_PGDATABASE" "$@"
+  }
+  exists="$(maint_psql -f - 2>"$WORK/maint.err" <<<"SELECT count(*) FROM pg_database WHERE datname = :'db';")" ||
+    die "cannot look for database $TARGET_PGDATABASE on target PostgreSQL $maint: $(tr '\n' ' ' <"$WORK/maint.err" | cut -c1-300)"
+  if [ "$exists" = 1 ]; then
+    log "target database $TARGET_PGDATABASE exists"
+    return 0
+  fi
+  enc="$(src_psql -c 'SELECT pg_encoding_to_char(encoding) FROM pg_database WHERE datname = current_database()')" ||
+    die "cannot read the encoding of source $SRC_DESC"
+  log "creating target database $TARGET_PGDATABASE (ENCODING $enc, TEMPLATE template0) on $maint"
+  if ! maint_psql -v enc="$enc" -f - 2>"$WORK/maint.err" <<<"CREATE DATABASE :\"db\" TEMPLATE template0 ENCODING :'enc';"; then
+    err="$(tr '\n' ' ' <"$WORK/maint.err" | cut -c1-300)"
+    case "$err" in
+      *'already exists'*) log "target database $TARGET_PGDATABASE was created meanwhile" ;;
+      *'permission denied to create database'*)
+        die "cannot create database $TARGET_PGDATABASE on target PostgreSQL $maint: user $TARGET_PGUSER lacks CREATEDB; grant it, or create the database first (seed 5.2.4: CREATE DATABASE)" ;;
+      *) die "cannot create database $TARGET_PGDATABASE on target PostgreSQL $maint: $err" ;;
+    esac
+  fi
+}
 
 # connect_check WHO FUNC: run SELECT 1 and turn a connection failure into one clear message.
 connect_check() {
@@ -526,6 +562,7 @@ TABLES
 
 # ---------------------------------------------------------------------------------------------------
 connect_check source src_psql "$SRC_DESC"
+ensure_target_database
 connect_check target tgt_psql "$TGT_DESC"
 check_encodings
 check_xml_declarations

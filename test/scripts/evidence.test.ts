@@ -170,7 +170,7 @@ describe('evidence.sh', () => {
     // GIVEN a service account token, the namespace file next to it, an evidence ConfigMap name, and the plan
     // digest every synthesized Job carries
     // WHEN a step writes its record
-    const r = await bashWithEvidence(`evidence_init pg-copy; evidence_write Succeeded ${'a'.repeat(64)} "copied 3 tables"`, kubeEnv({ PLAN_SHA256: 'c'.repeat(64) }));
+    const r = await bashWithEvidence(`evidence_init pg-copy; evidence_write Succeeded ${'a'.repeat(64)} "copied 3 tables"`, kubeEnv({ JOB_SHA256: 'c'.repeat(64) }));
     expect(r.stderr).toContain('evidence: pg-copy.phase=Succeeded');
     expect(r.code).toBe(0);
     // THEN one apply request was made, shaped as the API server expects
@@ -190,7 +190,7 @@ describe('evidence.sh', () => {
       data: {
         'pg-copy.phase': 'Succeeded',
         'pg-copy.inputsChecksum': 'a'.repeat(64),
-        'pg-copy.planSha256': 'c'.repeat(64),
+        'pg-copy.jobSha256': 'c'.repeat(64),
         'pg-copy.finishedAt': expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
         'pg-copy.result': 'copied 3 tables',
       },
@@ -254,14 +254,14 @@ describe('evidence.sh', () => {
     expect(r.stdout).toBe('Succeeded/abc123\n[]\nPersistentVolumeClaim/3scale-db/filled=uid-persistentvolumeclaims-1');
   });
 
-  it('records only hex digits of PLAN_SHA256, so a hand-set value cannot break the record', async () => {
-    // GIVEN a PLAN_SHA256 with characters that would need escaping in a key=value line or JSON
+  it('records only hex digits of JOB_SHA256, so a hand-set value cannot break the record', async () => {
+    // GIVEN a JOB_SHA256 with characters that would need escaping in a key=value line or JSON
     const file = join(work, 'digest.evidence');
     // WHEN the step writes its record
-    const r = await bashWithEvidence(`evidence_init pg-copy; evidence_write Succeeded x done`, { EVIDENCE_FILE: file, PLAN_SHA256: 'ab"c\\d\nef=01' });
+    const r = await bashWithEvidence(`evidence_init pg-copy; evidence_write Succeeded x done`, { EVIDENCE_FILE: file, JOB_SHA256: 'ab"c\\d\nef=01' });
     // THEN
     expect(r.code).toBe(0);
-    expect(await readFile(file, 'utf8')).toContain('\npg-copy.planSha256=abcdef01\n');
+    expect(await readFile(file, 'utf8')).toContain('\npg-copy.jobSha256=abcdef01\n');
   });
 
   it('keeps the records of other steps in the evidence file and replaces its own', async () => {
@@ -278,7 +278,7 @@ describe('evidence.sh', () => {
     expect(lines.filter((l) => l.startsWith('pg-copy.'))).toEqual([
       'pg-copy.phase=Succeeded',
       'pg-copy.inputsChecksum=new',
-      'pg-copy.planSha256=',
+      'pg-copy.jobSha256=',
       expect.stringMatching(/^pg-copy\.finishedAt=\d{4}-/),
       'pg-copy.result=done',
     ]);
@@ -350,8 +350,8 @@ describe('evidence.sh', () => {
       expect(Object.keys((parseYaml(patches[0].body) as { data: object }).data).sort()).toEqual([
         'system-redis-verify.finishedAt',
         'system-redis-verify.inputsChecksum',
+        'system-redis-verify.jobSha256',
         'system-redis-verify.phase',
-        'system-redis-verify.planSha256',
         'system-redis-verify.result',
       ]);
       // AND the password appears nowhere: not in the body, the query or the logs

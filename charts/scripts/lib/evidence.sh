@@ -5,8 +5,8 @@
 # A record is five keys per step:
 #   <step>.phase           Running | Succeeded | Failed
 #   <step>.inputsChecksum  sha256 of the non-secret inputs (hosts, ports, database names, counts)
-#   <step>.planSha256      sha256 of the plan the Job was synthesized from (PLAN_SHA256; empty outside a Job),
-#                          so `status` can tell a step done for an earlier version of the plan
+#   <step>.jobSha256       digest of the Job's inputs as synthesized from the plan (JOB_SHA256; empty outside a
+#                          Job), so `status` can tell a step done with inputs an edit of the plan changed since
 #   <step>.finishedAt      UTC time stamp (empty while Running)
 #   <step>.result          one-line human summary
 # and, for the copy steps, two more when the step sets them:
@@ -172,7 +172,7 @@ _evidence_targets() {
 evidence_write() {
   local phase="$1" checksum="$2" result="$3" finished="" step_re rc=0 plan targets
   # Hex digits only: the value goes unescaped into the key=value file and the JSON body.
-  plan="$(printf '%s' "${PLAN_SHA256:-}" | tr -cd '0-9a-f' | cut -c1-64)"
+  plan="$(printf '%s' "${JOB_SHA256:-}" | tr -cd '0-9a-f' | cut -c1-64)"
   if [ "$phase" != "Running" ]; then
     finished="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   fi
@@ -193,7 +193,7 @@ evidence_write() {
     {
       printf '%s.phase=%s\n' "$EVIDENCE_STEP" "$phase"
       printf '%s.inputsChecksum=%s\n' "$EVIDENCE_STEP" "$checksum"
-      printf '%s.planSha256=%s\n' "$EVIDENCE_STEP" "$plan"
+      printf '%s.jobSha256=%s\n' "$EVIDENCE_STEP" "$plan"
       printf '%s.finishedAt=%s\n' "$EVIDENCE_STEP" "$finished"
       printf '%s.result=%s\n' "$EVIDENCE_STEP" "$result"
       _evidence_copy_keys | while IFS='=' read -r key value; do printf '%s.%s=%s\n' "$EVIDENCE_STEP" "$key" "$value"; done
@@ -213,7 +213,7 @@ evidence_write() {
       "$(_json_string "$EVIDENCE_CONFIGMAP")" "$(_json_string "$NAMESPACE")" \
       "$(_json_string "$EVIDENCE_STEP.phase")" "$(_json_string "$phase")" \
       "$(_json_string "$EVIDENCE_STEP.inputsChecksum")" "$(_json_string "$checksum")" \
-      "$(_json_string "$EVIDENCE_STEP.planSha256")" "$(_json_string "$plan")" \
+      "$(_json_string "$EVIDENCE_STEP.jobSha256")" "$(_json_string "$plan")" \
       "$(_json_string "$EVIDENCE_STEP.finishedAt")" "$(_json_string "$finished")" \
       "$(_json_string "$EVIDENCE_STEP.result")" "$(_json_string "$result")" "$(_evidence_copy_json)" \
       "${targets:+,$(_json_string "$EVIDENCE_STEP.targets"):$(_json_string "$targets")}" >"$body"

@@ -8,7 +8,7 @@
  */
 import { resourceOf } from '../../../src/gitops/openshift-gitops-permissions.js';
 import type { KubeObject } from '../../../src/kube/kube-object.js';
-import { planDigestOf } from '../../../src/status/evidence.js';
+import { jobDigestOf } from '../../../src/status/evidence.js';
 import { apiRequest, apiRequestOk, bindPvc, completeJob, createNamespace, operatorRestoresReplicas, setDeploymentStatus, type ApiEndpoint } from '../real-api/index.js';
 
 const APPLY = 'application/apply-patch+yaml';
@@ -126,7 +126,7 @@ async function recordEvidence(endpoint: ApiEndpoint, job: KubeObject): Promise<v
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: EVIDENCE, namespace: job.metadata.namespace },
-      data: { [`${step}.phase`]: 'Succeeded', [`${step}.inputsChecksum`]: 'walk', [`${step}.planSha256`]: planDigestOf(job) ?? '', [`${step}.finishedAt`]: '2026-01-01T00:00:00Z', [`${step}.result`]: `${step} done` },
+      data: { [`${step}.phase`]: 'Succeeded', [`${step}.inputsChecksum`]: 'walk', [`${step}.jobSha256`]: jobDigestOf(job) ?? '', [`${step}.finishedAt`]: '2026-01-01T00:00:00Z', [`${step}.result`]: `${step} done` },
     } as KubeObject,
     `threescale-migrate-job.${step}`,
   );
