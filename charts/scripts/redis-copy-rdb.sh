@@ -41,6 +41,10 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$SCRIPT_DIR/lib/common.sh"
 # shellcheck source=lib/evidence.sh
 . "$SCRIPT_DIR/lib/evidence.sh"
+# shellcheck source=lib/redis-digest.sh
+. "$SCRIPT_DIR/lib/redis-digest.sh"
+# shellcheck source=lib/copy-manifest.sh
+. "$SCRIPT_DIR/lib/copy-manifest.sh"
 evidence_init redis-copy-rdb
 
 SOURCE_REDIS_PORT="${SOURCE_REDIS_PORT:-6379}"
@@ -82,8 +86,10 @@ STAGING="$DATA_DIR/.threescale-migrate-$AOF_DIRNAME.partial"
 MARKER="$DATA_DIR/.threescale-migrate-$EVIDENCE_STEP"
 WORK="$(make_workdir)"
 SCRATCH_PID=""
+MANIFEST_PID=""
 cleanup() {
   if [ -n "$SCRATCH_PID" ]; then kill "$SCRATCH_PID" 2>/dev/null || true; fi
+  if [ -n "$MANIFEST_PID" ]; then kill "$MANIFEST_PID" 2>/dev/null || true; fi
   rm -rf "$WORK" "$STAGING"
   rm -f "$PARTIAL"
 }
@@ -229,6 +235,22 @@ keyspace_from "$src_info"
 snapshot_keys="$(keyspace_total "$SNAPSHOT_KEYSPACE")"
 log "source $SRC_DESC: Redis $src_version, $snapshot_keys keys (${SNAPSHOT_KEYSPACE:-empty})"
 
+# The manifest (lib/copy-manifest.sh) of the source, per database: key counts and a digest of the keys without a
+# TTL, read while the snapshot is fetched (3scale is stopped: only the probe key and TTLs move, both left out).
+# redis-verify-copy.sh computes the same on the new server. Not in export mode: no Redis of ours loads that file.
+if [ -z "$RDB_FILENAME" ]; then
+  { printf 'mode redis\tdigest-v1\n'; redis_manifest src; } >"$WORK/manifest.raw" 2>"$WORK/manifest.err" &
+  MANIFEST_PID=$!
+fi
+# source_manifest: wait for the manifest and name it for the evidence record (EVIDENCE_MANIFEST).
+source_manifest() {
+  [ -n "$MANIFEST_PID" ] || return 0
+  wait "$MANIFEST_PID" || die "cannot read the keys of source $SRC_DESC for the manifest: $(tr '\n' ' ' <"$WORK/manifest.err" | cut -c1-300)"
+  MANIFEST_PID=""
+  LC_ALL=C sort "$WORK/manifest.raw" >"$WORK/manifest"
+  EVIDENCE_MANIFEST="$WORK/manifest"
+}
+
 log "fetching RDB snapshot from $SRC_DESC into $PARTIAL"
 if ! src --rdb "$PARTIAL" >"$WORK/rdb.out" 2>&1; then
   sed -n '1,20p' "$WORK/rdb.out" >&2
@@ -253,6 +275,7 @@ if [ "$ours" = 1 ]; then
     sed -i "s/^sourceFingerprint=.*/sourceFingerprint=$SOURCE_FINGERPRINT/" "$MARKER"
     EVIDENCE_SOURCE_FINGERPRINT="$SOURCE_FINGERPRINT"
     log "already done: the source is unchanged since this step placed its snapshot in $PLACED_DIR (fingerprint $SOURCE_FINGERPRINT); nothing to do"
+    source_manifest
     evidence_write Succeeded "$INPUTS_CHECKSUM" "keyspace $(marker_value keyspace); source fingerprint $SOURCE_FINGERPRINT; unchanged since the copy" ||
       die "could not write the evidence record"
     exit 0
@@ -271,6 +294,7 @@ log "placed $PLACED_DIR/$PLACED_NAME (sha256 $rdb_sha)"
 # database ("keyspace db0=12:1,db1=3:0"; 512 characters at most in all). A rerun's fingerprint is also the
 # evidence key <step>.sourceFingerprint.
 EVIDENCE_SOURCE_FINGERPRINT="$SOURCE_FINGERPRINT"
+source_manifest
 # In export mode it ends with the file's sha256, which the user compares after copying the file out.
 if [ -n "$RDB_FILENAME" ]; then placed_what="RDB $RDB_FILENAME"; else placed_what="AOF base"; fi
 evidence_write Succeeded "$INPUTS_CHECKSUM" "keyspace $(keyspace_with_expires); $placed_what from Redis $src_version: $snapshot_keys keys, $rdb_size bytes${SOURCE_FINGERPRINT:+; source fingerprint $SOURCE_FINGERPRINT}${RDB_FILENAME:+; sha256 $rdb_sha}" ||

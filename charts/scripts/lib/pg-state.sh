@@ -273,3 +273,18 @@ pg_state_differences() {
   done
   printf '%s' "${out# }"
 }
+
+# pg_manifest DIR COUNTS PART_PREFIX: the manifest lines (lib/copy-manifest.sh) of the state in DIR and of the
+# per-table row counts COUNTS ("schema.table<TAB>rows" lines): the sha256 of each table, materialized view and
+# sequence, the row count of each table, the number of large objects, and the sha256 of each other part, under
+# "<PART_PREFIX>part <name>" (the copy records the source's parts as "source part": in managed mode its grants
+# and settings are not the target's).
+pg_manifest() {
+  local dir="$1" counts="$2" prefix="$3" part
+  awk -F '\t' 'NF { print $1 " sha256\t" ($2 ~ /^[0-9a-f]+$/ ? "sha256:" $2 : $2) }' "$dir/tables"
+  printf '%s\n' "$counts" | awk -F '\t' 'NF == 2 { print "table " $1 " rows\t" $2 }'
+  printf 'large objects\t%s\n' "$(sed '/^$/d' "$dir/largeobjects" | wc -l)"
+  for part in largeobjects settings grants schema; do
+    printf '%spart %s\tsha256:%s\n' "$prefix" "$part" "$(sha256sum <"$dir/$part" | cut -c1-64)"
+  done
+}

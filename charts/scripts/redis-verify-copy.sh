@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# redis-verify-copy.sh: prove again, read-only, that the new Redis holds what the copy step COPY_STEP copied,
+# and that the old one has not been written to since.
+#
+# The copy step (redis-copy-rdb.sh) records in its evidence a manifest (lib/copy-manifest.sh) of the source, per
+# database 0-15: the number of keys without a TTL and a digest of their names, types and values
+# (lib/redis-digest.sh). This step computes the same on
+#   * the target (TARGET_REDIS_HOST): a key missing, added or changed fails the step naming its database;
+#   * the source (SOURCE_REDIS_HOST), when set and answering within SOURCE_CONNECT_TIMEOUT seconds: a database
+#     that differs there was written to after the copy (those writes are not on the new server). A stopped old
+#     server (load-redis stops it) is not an error: the step says so.
+# Keys with a TTL are left out of the digest (they may expire at any time); the readiness probe's key too.
+# Only EVAL of a read-only script, INFO and PING are sent. The output names databases, counts and shortened
+# digests only: no key, no value, no credential.
+# The *_HOST variables come from the environment (require_env checks them).
+# shellcheck disable=SC2153
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib/common.sh
+. "$SCRIPT_DIR/lib/common.sh"
+# shellcheck source=lib/evidence.sh
+. "$SCRIPT_DIR/lib/evidence.sh"
+# shellcheck source=lib/redis-digest.sh
+. "$SCRIPT_DIR/lib/redis-digest.sh"
+# shellcheck source=lib/copy-manifest.sh
+. "$SCRIPT_DIR/lib/copy-manifest.sh"
+evidence_init redis-verify-copy
+
+COPY_STEP="${COPY_STEP:-redis-copy-rdb}"
+TARGET_REDIS_PORT="${TARGET_REDIS_PORT:-6379}"
+TARGET_REDIS_USER="${TARGET_REDIS_USER:-}"
+TARGET_REDIS_PASSWORD="${TARGET_REDIS_PASSWORD:-}"
+SOURCE_REDIS_HOST="${SOURCE_REDIS_HOST:-}"
+SOURCE_REDIS_PORT="${SOURCE_REDIS_PORT:-6379}"
+SOURCE_REDIS_USER="${SOURCE_REDIS_USER:-}"
+SOURCE_REDIS_PASSWORD="${SOURCE_REDIS_PASSWORD:-}"
+SOURCE_CONNECT_TIMEOUT="${SOURCE_CONNECT_TIMEOUT:-5}"
+CONNECT_TIMEOUT_SECONDS="${CONNECT_TIMEOUT_SECONDS:-60}"
+
+require_env TARGET_REDIS_HOST COPY_STEP
+require_int TARGET_REDIS_PORT
+require_int SOURCE_REDIS_PORT
+require_int SOURCE_CONNECT_TIMEOUT
+require_int CONNECT_TIMEOUT_SECONDS
+require_cmd redis-cli sha256sum gzip base64
+unset REDISCLI_AUTH
+
+TGT_DESC="$TARGET_REDIS_HOST:$TARGET_REDIS_PORT${TARGET_REDIS_USER:+ (user $TARGET_REDIS_USER)}"
+SRC_DESC="$SOURCE_REDIS_HOST:$SOURCE_REDIS_PORT${SOURCE_REDIS_USER:+ (user $SOURCE_REDIS_USER)}"
+tgt() { rcli "$TARGET_REDIS_HOST" "$TARGET_REDIS_PORT" "$TARGET_REDIS_USER" "$TARGET_REDIS_PASSWORD" "$@"; }
+src() { rcli "$SOURCE_REDIS_HOST" "$SOURCE_REDIS_PORT" "$SOURCE_REDIS_USER" "$SOURCE_REDIS_PASSWORD" "$@"; }
+
+WORK="$(make_workdir)"
+INPUTS_CHECKSUM=""
+trap verify_copy_on_exit EXIT
+
+manifest_read "$COPY_STEP" "$WORK/recorded" ||
+  die "the evidence of copy step $COPY_STEP holds no manifest of what it copied (not run yet, failed, or written by an older version): run copy-data first"
+[ "$(manifest_value "$WORK/recorded" 'mode redis')" = digest-v1 ] || die "the manifest of copy step $COPY_STEP is no Redis manifest this step can compare (mode redis digest-v1)"
+INPUTS_CHECKSUM="$(sha256_of_lines "source=${SOURCE_REDIS_HOST:+$SRC_DESC}" "target=$TGT_DESC" "manifest=$(sha256_of_file "$WORK/recorded")")"
+
+FINDINGS="$WORK/findings"
+: >"$FINDINGS"
+redis_wait_ping "$CONNECT_TIMEOUT_SECONDS" 2 "Redis $TGT_DESC" tgt
+{ printf 'mode redis\tdigest-v1\n'; redis_manifest tgt; } | LC_ALL=C sort >"$WORK/actual.tgt" || die "cannot read the keys of target $TGT_DESC"
+manifest_findings "$WORK/recorded" "$WORK/actual.tgt" "target $TGT_DESC" >>"$FINDINGS"
+keys="$(awk -F '\t' '$1 ~ / keys$/ { n += $2 } END { print n + 0 }' "$WORK/actual.tgt")"
+log "target $TGT_DESC: $keys keys without a TTL read, $(wc -l <"$FINDINGS") difference(s) from the copy"
+
+source_word="not configured"
+if [ -n "$SOURCE_REDIS_HOST" ]; then
+  if [ "$(RCLI_TIMEOUT="$SOURCE_CONNECT_TIMEOUT" src PING 2>"$WORK/source.err")" = PONG ]; then
+    { printf 'mode redis\tdigest-v1\n'; redis_manifest src; } | LC_ALL=C sort >"$WORK/actual.src" || die "cannot read the keys of source $SRC_DESC"
+    before="$(wc -l <"$FINDINGS")"
+    manifest_findings "$WORK/recorded" "$WORK/actual.src" "source $SRC_DESC (written to after the copy: those writes are not on the target)" >>"$FINDINGS"
+    source_word="unchanged"
+    [ "$(wc -l <"$FINDINGS")" -eq "$before" ] || source_word="changed"
+  else
+    log "source $SRC_DESC does not answer (stopped at load-redis?): $(tr '\n' ' ' <"$WORK/source.err" | cut -c1-200); only the target is compared"
+    source_word="not reachable"
+  fi
+fi
+
+verify_copy_finish "$FINDINGS" "target equals the copy of step $COPY_STEP: $keys keys without a TTL (count and digest per database); source: $source_word"
