@@ -86,10 +86,8 @@ STAGING="$DATA_DIR/.threescale-migrate-$AOF_DIRNAME.partial"
 MARKER="$DATA_DIR/.threescale-migrate-$EVIDENCE_STEP"
 WORK="$(make_workdir)"
 SCRATCH_PID=""
-MANIFEST_PID=""
 cleanup() {
   if [ -n "$SCRATCH_PID" ]; then kill "$SCRATCH_PID" 2>/dev/null || true; fi
-  if [ -n "$MANIFEST_PID" ]; then kill "$MANIFEST_PID" 2>/dev/null || true; fi
   rm -rf "$WORK" "$STAGING"
   rm -f "$PARTIAL"
 }
@@ -235,18 +233,13 @@ keyspace_from "$src_info"
 snapshot_keys="$(keyspace_total "$SNAPSHOT_KEYSPACE")"
 log "source $SRC_DESC: Redis $src_version, $snapshot_keys keys (${SNAPSHOT_KEYSPACE:-empty})"
 
-# The manifest (lib/copy-manifest.sh) of the source, per database: key counts and a digest of the keys without a
-# TTL, read while the snapshot is fetched (3scale is stopped: only the probe key and TTLs move, both left out).
-# redis-verify-copy.sh computes the same on the new server. Not in export mode: no Redis of ours loads that file.
-if [ -z "$RDB_FILENAME" ]; then
-  { printf 'mode redis\tdigest-v1\n'; redis_manifest src; } >"$WORK/manifest.raw" 2>"$WORK/manifest.err" &
-  MANIFEST_PID=$!
-fi
-# source_manifest: wait for the manifest and name it for the evidence record (EVIDENCE_MANIFEST).
+# source_manifest: the manifest (lib/copy-manifest.sh) of the snapshot, per database: key counts and digests
+# (lib/redis-digest.sh), for redis-verify-copy.sh to prove again; named for the evidence record (EVIDENCE_MANIFEST).
+# Not in export mode: no Redis of ours loads that file.
 source_manifest() {
-  [ -n "$MANIFEST_PID" ] || return 0
-  wait "$MANIFEST_PID" || die "cannot read the keys of source $SRC_DESC for the manifest: $(tr '\n' ' ' <"$WORK/manifest.err" | cut -c1-300)"
-  MANIFEST_PID=""
+  [ -z "$RDB_FILENAME" ] || return 0
+  { printf 'mode redis\tdebug-digest-v1\n'; redis_snapshot_manifest "$PARTIAL" "$WORK"; } >"$WORK/manifest.raw" ||
+    die "cannot compute the manifest of the snapshot of $SRC_DESC"
   LC_ALL=C sort "$WORK/manifest.raw" >"$WORK/manifest"
   EVIDENCE_MANIFEST="$WORK/manifest"
 }
@@ -287,6 +280,7 @@ if [ "$ours" = 1 ]; then
   log "the source changed since the earlier copy (fingerprint $then_ then, $SOURCE_FINGERPRINT now) and TARGET_RESET=true: replacing $PLACED_DIR/$PLACED_NAME"
 fi
 
+source_manifest
 place_snapshot
 log "placed $PLACED_DIR/$PLACED_NAME (sha256 $rdb_sha)"
 
@@ -294,7 +288,6 @@ log "placed $PLACED_DIR/$PLACED_NAME (sha256 $rdb_sha)"
 # database ("keyspace db0=12:1,db1=3:0"; 512 characters at most in all). A rerun's fingerprint is also the
 # evidence key <step>.sourceFingerprint.
 EVIDENCE_SOURCE_FINGERPRINT="$SOURCE_FINGERPRINT"
-source_manifest
 # In export mode it ends with the file's sha256, which the user compares after copying the file out.
 if [ -n "$RDB_FILENAME" ]; then placed_what="RDB $RDB_FILENAME"; else placed_what="AOF base"; fi
 evidence_write Succeeded "$INPUTS_CHECKSUM" "keyspace $(keyspace_with_expires); $placed_what from Redis $src_version: $snapshot_keys keys, $rdb_size bytes${SOURCE_FINGERPRINT:+; source fingerprint $SOURCE_FINGERPRINT}${RDB_FILENAME:+; sha256 $rdb_sha}" ||

@@ -2,16 +2,17 @@
 # redis-verify-copy.sh: prove again, read-only, that the new Redis holds what the copy step COPY_STEP copied,
 # and that the old one has not been written to since.
 #
-# The copy step (redis-copy-rdb.sh) records in its evidence a manifest (lib/copy-manifest.sh) of the source, per
-# database 0-15: the number of keys without a TTL and a digest of their names, types and values
-# (lib/redis-digest.sh). This step computes the same on
+# The copy step (redis-copy-rdb.sh) records in its evidence a manifest (lib/copy-manifest.sh) of the snapshot it
+# copied, per database 0-15: the number of keys without a TTL and DEBUG DIGEST of them (lib/redis-digest.sh,
+# in a scratch redis-server of the Job). This step takes a snapshot (redis-cli --rdb, the replication SYNC: the
+# server forks and streams it; nothing is written to it) and computes the same on
 #   * the target (TARGET_REDIS_HOST): a key missing, added or changed fails the step naming its database;
 #   * the source (SOURCE_REDIS_HOST), when set and answering within SOURCE_CONNECT_TIMEOUT seconds: a database
 #     that differs there was written to after the copy (those writes are not on the new server). A stopped old
 #     server (load-redis stops it) is not an error: the step says so.
 # Keys with a TTL are left out of the digest (they may expire at any time); the readiness probe's key too.
-# Only EVAL of a read-only script, INFO and PING are sent. The output names databases, counts and shortened
-# digests only: no key, no value, no credential.
+# Only PING, INFO and SYNC are sent. The output names databases, counts and shortened digests only: no key, no
+# value, no credential.
 # The *_HOST variables come from the environment (require_env checks them).
 # shellcheck disable=SC2153
 set -euo pipefail
@@ -43,7 +44,7 @@ require_int TARGET_REDIS_PORT
 require_int SOURCE_REDIS_PORT
 require_int SOURCE_CONNECT_TIMEOUT
 require_int CONNECT_TIMEOUT_SECONDS
-require_cmd redis-cli sha256sum gzip base64
+require_cmd redis-cli redis-server sha256sum gzip base64
 unset REDISCLI_AUTH
 
 TGT_DESC="$TARGET_REDIS_HOST:$TARGET_REDIS_PORT${TARGET_REDIS_USER:+ (user $TARGET_REDIS_USER)}"
@@ -57,13 +58,21 @@ trap verify_copy_on_exit EXIT
 
 manifest_read "$COPY_STEP" "$WORK/recorded" ||
   die "the evidence of copy step $COPY_STEP holds no manifest of what it copied (not run yet, failed, or written by an older version): run copy-data first"
-[ "$(manifest_value "$WORK/recorded" 'mode redis')" = digest-v1 ] || die "the manifest of copy step $COPY_STEP is no Redis manifest this step can compare (mode redis digest-v1)"
+[ "$(manifest_value "$WORK/recorded" 'mode redis')" = debug-digest-v1 ] || die "the manifest of copy step $COPY_STEP is no Redis manifest this step can compare (mode redis debug-digest-v1)"
 INPUTS_CHECKSUM="$(sha256_of_lines "source=${SOURCE_REDIS_HOST:+$SRC_DESC}" "target=$TGT_DESC" "manifest=$(sha256_of_file "$WORK/recorded")")"
+
+# side_manifest FN NAME DESC: the manifest of the server FN reaches, from a snapshot of it in WORK/NAME.rdb.
+side_manifest() {
+  "$1" --rdb "$WORK/$2.rdb" >"$WORK/$2.rdb.out" 2>&1 || { sed -n '1,20p' "$WORK/$2.rdb.out" >&2; die "redis-cli --rdb from $3 failed"; }
+  { printf 'mode redis\tdebug-digest-v1\n'; redis_snapshot_manifest "$WORK/$2.rdb" "$WORK"; } | LC_ALL=C sort ||
+    die "cannot compute the manifest of the snapshot of $3"
+  rm -f "$WORK/$2.rdb"
+}
 
 FINDINGS="$WORK/findings"
 : >"$FINDINGS"
 redis_wait_ping "$CONNECT_TIMEOUT_SECONDS" 2 "Redis $TGT_DESC" tgt
-{ printf 'mode redis\tdigest-v1\n'; redis_manifest tgt; } | LC_ALL=C sort >"$WORK/actual.tgt" || die "cannot read the keys of target $TGT_DESC"
+side_manifest tgt target "target $TGT_DESC" >"$WORK/actual.tgt"
 manifest_findings "$WORK/recorded" "$WORK/actual.tgt" "target $TGT_DESC" >>"$FINDINGS"
 keys="$(awk -F '\t' '$1 ~ / keys$/ { n += $2 } END { print n + 0 }' "$WORK/actual.tgt")"
 log "target $TGT_DESC: $keys keys without a TTL read, $(wc -l <"$FINDINGS") difference(s) from the copy"
@@ -71,7 +80,7 @@ log "target $TGT_DESC: $keys keys without a TTL read, $(wc -l <"$FINDINGS") diff
 source_word="not configured"
 if [ -n "$SOURCE_REDIS_HOST" ]; then
   if [ "$(RCLI_TIMEOUT="$SOURCE_CONNECT_TIMEOUT" src PING 2>"$WORK/source.err")" = PONG ]; then
-    { printf 'mode redis\tdigest-v1\n'; redis_manifest src; } | LC_ALL=C sort >"$WORK/actual.src" || die "cannot read the keys of source $SRC_DESC"
+    side_manifest src source "source $SRC_DESC" >"$WORK/actual.src"
     before="$(wc -l <"$FINDINGS")"
     manifest_findings "$WORK/recorded" "$WORK/actual.src" "source $SRC_DESC (written to after the copy: those writes are not on the target)" >>"$FINDINGS"
     source_word="unchanged"
