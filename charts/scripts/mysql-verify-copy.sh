@@ -83,19 +83,11 @@ manifest_findings "$WORK/recorded" "$WORK/actual.tgt" "target $TGT_DESC" >>"$FIN
 tables="$(grep -c '^table .* rows	' "$WORK/actual.tgt" || true)"
 log "target $TGT_DESC: $tables tables read, $(wc -l <"$FINDINGS") difference(s) from the copy"
 
-source_word="not configured"
+SOURCE_WORD="not configured"
+src_answers() { MYSQL_CONNECT_TIMEOUT="$SOURCE_CONNECT_TIMEOUT" ro_src -e 'SELECT 1' >/dev/null; }
+src_manifest() { side_manifest ro_src "$SOURCE_MYSQL_DATABASE"; }
 if [ -n "$SOURCE_MYSQL_HOST" ]; then
-  if MYSQL_CONNECT_TIMEOUT="$SOURCE_CONNECT_TIMEOUT" ro_src -e 'SELECT 1' >/dev/null 2>"$WORK/source.err"; then
-    side_manifest ro_src "$SOURCE_MYSQL_DATABASE" >"$WORK/actual.src" 2>"$WORK/source.err" ||
-      die "cannot read the state of source $SRC_DESC: $(tr '\n' ' ' <"$WORK/source.err" | cut -c1-300)"
-    before="$(wc -l <"$FINDINGS")"
-    manifest_findings "$WORK/recorded" "$WORK/actual.src" "source $SRC_DESC (written to after the copy: those writes are not on the target)" >>"$FINDINGS"
-    source_word="unchanged"
-    [ "$(wc -l <"$FINDINGS")" -eq "$before" ] || source_word="changed"
-  else
-    log "source $SRC_DESC does not answer (stopped at the cut-over?): $(tr '\n' ' ' <"$WORK/source.err" | cut -c1-200); only the target is compared"
-    source_word="not reachable"
-  fi
+  verify_copy_source "$SRC_DESC" src_answers src_manifest "$WORK/recorded" "stopped at the cut-over?"
 fi
 
-verify_copy_finish "$FINDINGS" "target equals the copy of step $COPY_STEP: $tables tables (rows, checksum of each), schema; source: $source_word"
+verify_copy_finish "$FINDINGS" "target equals the copy of step $COPY_STEP: $tables tables (rows, checksum of each), schema; source: $SOURCE_WORD"

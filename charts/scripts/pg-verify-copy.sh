@@ -87,20 +87,12 @@ manifest_findings "$WORK/recorded.tgt" "$WORK/actual.tgt" "target $TGT_DESC" >>"
 tables="$(grep -c '^table .* rows	' "$WORK/actual.tgt" || true)"
 log "target $TGT_DESC: $tables tables read, $(wc -l <"$FINDINGS") difference(s) from the copy"
 
-source_word="not configured"
+SOURCE_WORD="not configured"
+src_answers() { PGCONNECT_TIMEOUT="$SOURCE_CONNECT_TIMEOUT" src_psql -c 'SELECT 1' >/dev/null; }
+src_manifest() { side_manifest src_psql src_dump "$WORK/src" "source "; }
 if [ -n "$SOURCE_PGHOST" ]; then
-  if PGCONNECT_TIMEOUT="$SOURCE_CONNECT_TIMEOUT" src_psql -c 'SELECT 1' >/dev/null 2>"$WORK/source.err"; then
-    side_manifest src_psql src_dump "$WORK/src" "source " >"$WORK/actual.src" 2>"$WORK/source.err" ||
-      die "cannot read the state of source $SRC_DESC: $(tr '\n' ' ' <"$WORK/source.err" | cut -c1-300)"
-    grep -v '^part ' "$WORK/recorded" >"$WORK/recorded.src" || true
-    before="$(wc -l <"$FINDINGS")"
-    manifest_findings "$WORK/recorded.src" "$WORK/actual.src" "source $SRC_DESC (written to after the copy: those writes are not on the target)" >>"$FINDINGS"
-    source_word="unchanged"
-    [ "$(wc -l <"$FINDINGS")" -eq "$before" ] || source_word="changed"
-  else
-    log "source $SRC_DESC does not answer (stopped at the cut-over?): $(tr '\n' ' ' <"$WORK/source.err" | cut -c1-200); only the target is compared"
-    source_word="not reachable"
-  fi
+  grep -v '^part ' "$WORK/recorded" >"$WORK/recorded.src" || true
+  verify_copy_source "$SRC_DESC" src_answers src_manifest "$WORK/recorded.src" "stopped at the cut-over?"
 fi
 
-verify_copy_finish "$FINDINGS" "target equals the copy of step $COPY_STEP: $tables tables (rows, sha256 of each), sequences, large objects, schema, settings, grants; source: $source_word"
+verify_copy_finish "$FINDINGS" "target equals the copy of step $COPY_STEP: $tables tables (rows, sha256 of each), sequences, large objects, schema, settings, grants; source: $SOURCE_WORD"

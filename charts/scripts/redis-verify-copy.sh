@@ -61,34 +61,26 @@ manifest_read "$COPY_STEP" "$WORK/recorded" ||
 [ "$(manifest_value "$WORK/recorded" 'mode redis')" = debug-digest-v1 ] || die "the manifest of copy step $COPY_STEP is no Redis manifest this step can compare (mode redis debug-digest-v1)"
 INPUTS_CHECKSUM="$(sha256_of_lines "source=${SOURCE_REDIS_HOST:+$SRC_DESC}" "target=$TGT_DESC" "manifest=$(sha256_of_file "$WORK/recorded")")"
 
-# side_manifest FN NAME DESC: the manifest of the server FN reaches, from a snapshot of it in WORK/NAME.rdb.
+# side_manifest FN NAME: the manifest of the server FN reaches, from a snapshot of it in WORK/NAME.rdb.
 side_manifest() {
-  "$1" --rdb "$WORK/$2.rdb" >"$WORK/$2.rdb.out" 2>&1 || { sed -n '1,20p' "$WORK/$2.rdb.out" >&2; die "redis-cli --rdb from $3 failed"; }
-  { printf 'mode redis\tdebug-digest-v1\n'; redis_snapshot_manifest "$WORK/$2.rdb" "$WORK"; } | LC_ALL=C sort ||
-    die "cannot compute the manifest of the snapshot of $3"
+  "$1" --rdb "$WORK/$2.rdb" >"$WORK/$2.rdb.out" 2>&1 || { sed -n '1,20p' "$WORK/$2.rdb.out" >&2; return 1; }
+  { printf 'mode redis\tdebug-digest-v1\n'; redis_snapshot_manifest "$WORK/$2.rdb" "$WORK"; } | LC_ALL=C sort || return 1
   rm -f "$WORK/$2.rdb"
 }
 
 FINDINGS="$WORK/findings"
 : >"$FINDINGS"
 redis_wait_ping "$CONNECT_TIMEOUT_SECONDS" 2 "Redis $TGT_DESC" tgt
-side_manifest tgt target "target $TGT_DESC" >"$WORK/actual.tgt"
+side_manifest tgt target >"$WORK/actual.tgt" || die "cannot take a snapshot of target $TGT_DESC or compute its manifest"
 manifest_findings "$WORK/recorded" "$WORK/actual.tgt" "target $TGT_DESC" >>"$FINDINGS"
 keys="$(awk -F '\t' '$1 ~ / keys$/ { n += $2 } END { print n + 0 }' "$WORK/actual.tgt")"
 log "target $TGT_DESC: $keys keys without a TTL read, $(wc -l <"$FINDINGS") difference(s) from the copy"
 
-source_word="not configured"
+SOURCE_WORD="not configured"
+src_answers() { [ "$(RCLI_TIMEOUT="$SOURCE_CONNECT_TIMEOUT" src PING)" = PONG ]; }
+src_manifest() { side_manifest src source; }
 if [ -n "$SOURCE_REDIS_HOST" ]; then
-  if [ "$(RCLI_TIMEOUT="$SOURCE_CONNECT_TIMEOUT" src PING 2>"$WORK/source.err")" = PONG ]; then
-    side_manifest src source "source $SRC_DESC" >"$WORK/actual.src"
-    before="$(wc -l <"$FINDINGS")"
-    manifest_findings "$WORK/recorded" "$WORK/actual.src" "source $SRC_DESC (written to after the copy: those writes are not on the target)" >>"$FINDINGS"
-    source_word="unchanged"
-    [ "$(wc -l <"$FINDINGS")" -eq "$before" ] || source_word="changed"
-  else
-    log "source $SRC_DESC does not answer (stopped at load-redis?): $(tr '\n' ' ' <"$WORK/source.err" | cut -c1-200); only the target is compared"
-    source_word="not reachable"
-  fi
+  verify_copy_source "$SRC_DESC" src_answers src_manifest "$WORK/recorded" "stopped at load-redis?"
 fi
 
-verify_copy_finish "$FINDINGS" "target equals the copy of step $COPY_STEP: $keys keys without a TTL (count and digest per database); source: $source_word"
+verify_copy_finish "$FINDINGS" "target equals the copy of step $COPY_STEP: $keys keys without a TTL (count and digest per database); source: $SOURCE_WORD"

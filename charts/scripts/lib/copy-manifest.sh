@@ -81,3 +81,22 @@ verify_copy_finish() {
   evidence_write Succeeded "$INPUTS_CHECKSUM" "$2" || die "could not write the evidence record"
   log "$2"
 }
+
+# verify_copy_source DESC ANSWERS_FN READ_FN RECORDED STOPPED_HINT: the old server, compared with the source lines of
+# the manifest RECORDED when ANSWERS_FN says it answers (its errors on stderr); READ_FN prints its manifest. The
+# differences go to FINDINGS, named as writes the target lacks. Sets SOURCE_WORD: unchanged, changed, not reachable.
+# shellcheck disable=SC2034,SC2153 # SOURCE_WORD is read, FINDINGS and WORK set, by the calling verify step
+verify_copy_source() {
+  local desc="$1" answers="$2" read_fn="$3" recorded="$4" before
+  if ! "$answers" 2>"$WORK/source.err"; then
+    log "source $desc does not answer ($5): $(tr '\n' ' ' <"$WORK/source.err" | cut -c1-200); only the target is compared"
+    SOURCE_WORD="not reachable"
+    return 0
+  fi
+  "$read_fn" >"$WORK/actual.src" 2>"$WORK/source.err" ||
+    die "cannot read the state of source $desc: $(tr '\n' ' ' <"$WORK/source.err" | cut -c1-300)"
+  before="$(wc -l <"$FINDINGS")"
+  manifest_findings "$recorded" "$WORK/actual.src" "source $desc (written to after the copy: those writes are not on the target)" >>"$FINDINGS"
+  SOURCE_WORD="unchanged"
+  [ "$(wc -l <"$FINDINGS")" -eq "$before" ] || SOURCE_WORD="changed"
+}
