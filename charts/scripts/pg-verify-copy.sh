@@ -81,11 +81,9 @@ side_manifest() {
 FINDINGS="$WORK/findings"
 : >"$FINDINGS"
 connect_check target tgt_psql "$TGT_DESC"
-side_manifest tgt_psql tgt_dump "$WORK/tgt" "" >"$WORK/actual.tgt" || die "cannot read the state of target $TGT_DESC"
-grep -v '^source part ' "$WORK/recorded" >"$WORK/recorded.tgt" || true
-manifest_findings "$WORK/recorded.tgt" "$WORK/actual.tgt" "target $TGT_DESC" >>"$FINDINGS"
-tables="$(grep -c '^table .* rows	' "$WORK/actual.tgt" || true)"
-log "target $TGT_DESC: $tables tables read, $(wc -l <"$FINDINGS") difference(s) from the copy"
+# The target is read while the source is (two servers): its state goes to a file, compared once both are read.
+side_manifest tgt_psql tgt_dump "$WORK/tgt" "" >"$WORK/actual.tgt" 2>"$WORK/target.err" &
+target_pid=$!
 
 SOURCE_WORD="not configured"
 src_answers() { PGCONNECT_TIMEOUT="$SOURCE_CONNECT_TIMEOUT" src_psql -c 'SELECT 1' >/dev/null; }
@@ -94,5 +92,13 @@ if [ -n "$SOURCE_PGHOST" ]; then
   grep -v '^part ' "$WORK/recorded" >"$WORK/recorded.src" || true
   verify_copy_source "$SRC_DESC" src_answers src_manifest "$WORK/recorded.src" "stopped at the cut-over?"
 fi
+
+wait "$target_pid" || die "cannot read the state of target $TGT_DESC: $(tr '\n' ' ' <"$WORK/target.err" | cut -c1-300)"
+grep -v '^source part ' "$WORK/recorded" >"$WORK/recorded.tgt" || true
+# The target's differences first: they are what 3scale would be pointed at.
+{ manifest_findings "$WORK/recorded.tgt" "$WORK/actual.tgt" "target $TGT_DESC"; cat "$FINDINGS"; } >"$WORK/findings.all"
+mv -f "$WORK/findings.all" "$FINDINGS"
+tables="$(grep -c '^table .* rows	' "$WORK/actual.tgt" || true)"
+log "target $TGT_DESC: $tables tables read"
 
 verify_copy_finish "$FINDINGS" "target equals the copy of step $COPY_STEP: $tables tables (rows, sha256 of each), sequences, large objects, schema, settings, grants; source: $SOURCE_WORD"
