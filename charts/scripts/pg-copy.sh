@@ -490,9 +490,9 @@ log "source $SRC_DESC: $src_tables tables, $src_rows rows"
 # The source's state (rows, sequences, large objects, schema, settings, grants): its digest is the fingerprint
 # the evidence records, so a rerun sees any write since the copy.
 # An empty target needs it only at the end, so then it is read while the copy runs.
-# With PARALLEL_JOBS above 1 the tables are hashed in as many sessions (a large table no longer waits for the others).
+# One session: it runs beside the copy's own sessions on the source (more made the copy slower in the benchmark).
 source_state() {
-  pg_state src_psql src_dump "$WORK/src" "$TARGET_PGDATABASE" "$PARALLEL_JOBS" 2>"$WORK/src-state.err"
+  pg_state src_psql src_dump "$WORK/src" "$TARGET_PGDATABASE" 2>"$WORK/src-state.err"
 }
 source_fingerprint() {
   EVIDENCE_SOURCE_FINGERPRINT="sha256:$(pg_state_digest "$WORK/src")"
