@@ -1,8 +1,9 @@
 import { INTERNAL_DATABASE_DEPLOYMENTS } from '../../src/plan/deployments.js';
 import { managedSystemDatabase, managedTargets, POSTGRESQL_NAMES, serviceHost } from '../../src/plan/plan-facts.js';
+import type { Plan } from '../../src/plan/plan-schema.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { credentialEnv } from './check-targets-job.js';
-import { dataJob, fromSecret, targetResetEnv } from './data-job.js';
+import { dataJob, type DataJobProps, fromSecret, MYSQL_COPY_LIBS, PG_COPY_LIBS, targetResetEnv } from './data-job.js';
 
 /**
  * Copies the System database into the managed server inside the cluster (seed 4.2.3 and 5.2.3 without the
@@ -14,19 +15,24 @@ import { dataJob, fromSecret, targetResetEnv } from './data-job.js';
  * system-database), DEFINER clauses removed, because managed MySQL grants no SUPER (seed 4.2.3).
  */
 export function copyToManagedJob(chart: PhaseChart): void {
-  const { plan } = chart;
+  const props = copyToManagedProps(chart.plan);
+  if (props) dataJob(chart, 'CopyToManaged', props);
+}
+
+/** The Job {@link copyToManagedJob} renders, when the plan moves the System database to a managed server. */
+export function copyToManagedProps(plan: Plan): DataJobProps | undefined {
   const db = managedSystemDatabase(plan);
   const target = managedTargets(plan).find((t) => t.name === 'system-database');
-  if (!db || !target) return;
+  if (!db || !target) return undefined;
   const ns = plan.spec.threescale.namespace;
   const old = POSTGRESQL_NAMES.credentialsSecret;
   const sys = plan.spec.systemDatabase;
   if (sys.kind === 'postgresql') {
-    dataJob(chart, 'CopyToManaged', {
+    return {
       name: 'copy-system-database',
       namespace: ns,
       script: 'pg-copy.sh',
-      libs: ['lib/pg-state.sh'],
+      libs: PG_COPY_LIBS,
       image: sys.image,
       wave: 0,
       env: [
@@ -49,13 +55,13 @@ export function copyToManagedJob(chart: PhaseChart): void {
       ],
       volumes: [{ name: 'scratch', emptyDir: {} }],
       volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }],
-    });
-    return;
+    };
   }
-  dataJob(chart, 'CopyToManaged', {
+  return {
     name: 'copy-system-database',
     namespace: ns,
     script: 'mysql-copy.sh',
+    libs: MYSQL_COPY_LIBS,
     image: plan.spec.jobs.mysqlImage,
     wave: 0,
     env: [
@@ -68,5 +74,5 @@ export function copyToManagedJob(chart: PhaseChart): void {
       ...credentialEnv(target, 'TARGET_MYSQL_USER', 'TARGET_MYSQL_PASSWORD'),
       targetResetEnv(plan),
     ],
-  });
+  };
 }

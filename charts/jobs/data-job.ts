@@ -56,3 +56,12 @@ export function fromSecret(name: string, secret: string, key: string): k8s.EnvVa
 export function targetResetEnv(plan: PlanBase): k8s.EnvVar {
   return { name: 'TARGET_RESET', value: plan.spec.jobs.resetTarget ? 'true' : 'false' };
 }
+
+/** The files of `charts/scripts/lib/` pg-copy.sh and pg-verify-copy.sh source beside common.sh and evidence.sh. */
+export const PG_COPY_LIBS = ['lib/pg-state.sh', 'lib/pg-clients.sh', 'lib/copy-manifest.sh'] as const;
+
+/** The files of `charts/scripts/lib/` mysql-copy.sh and mysql-verify-copy.sh source beside common.sh and evidence.sh. */
+export const MYSQL_COPY_LIBS = ['lib/mysql-state.sh', 'lib/copy-manifest.sh'] as const;
+
+/** The files of `charts/scripts/lib/` redis-copy-rdb.sh and redis-verify-copy.sh source beside common.sh and evidence.sh. */
+export const REDIS_COPY_LIBS = ['lib/redis-digest.sh', 'lib/copy-manifest.sh'] as const;

@@ -1,6 +1,6 @@
 import { type RedisRole, redisComponent, redisNames, redisNamespace, serviceHost } from '../../src/plan/plan-facts.js';
 import type { PhaseChart } from '../phase-chart.js';
-import { dataJob, targetResetEnv } from './data-job.js';
+import { dataJob, REDIS_COPY_LIBS, targetResetEnv } from './data-job.js';
 
 /**
  * Fetches the RDB of an old Redis over the network (`redis-cli --rdb`, a fresh snapshot of the running
@@ -21,6 +21,7 @@ export function copyRedisJob(chart: PhaseChart, role: RedisRole): void {
       { kind: 'PersistentVolumeClaim', namespace, name: n.pvc },
       { kind: 'Deployment', namespace, name: n.deployment },
     ],
+    libs: REDIS_COPY_LIBS,
     image: redisComponent(plan, role).image,
     wave: 0,
     env: [

@@ -312,6 +312,7 @@ const cutover: PhaseDefinition = {
     const oldManaged = oldManagedServers(plan);
     if (oldManaged.length) out.push(`the old ${oldManaged.join(', ')} to 0 replicas (their data is on the managed servers now)`);
     if (mysqlKeptInPlace(plan)) out.push(detachSummary(plan));
+    out.push(...verifyCopyLines(plan));
     return out;
   },
   expects: (plan) => [
@@ -372,6 +373,19 @@ const verify: PhaseDefinition = {
   expects: () => ['every 3scale Deployment is ready'],
   chart: () => import('../../charts/verify-chart.js'),
 };
+
+/**
+ * The read-only Jobs that prove each copy again before anything of the cut-over changes (charts/jobs/verify-copy-job.ts):
+ * here and not in verify, because once 3scale runs after the scale-up it writes to the new servers.
+ */
+function verifyCopyLines(plan: Plan): string[] {
+  const out: string[] = [];
+  const db = postgresqlMove(plan) ? 'postgresql' : managedSystemDatabase(plan)?.kind;
+  if (db === 'postgresql') out.push('first, before anything changes: Job verify-copy-system-database recomputes on the new System database, and on the old one while it answers, what copy-system-database recorded (row count and sha256 of every table, sequences, large objects, schema, settings, grants) and fails naming the table that differs (read-only)');
+  if (db === 'mysql') out.push('first, before anything changes: Job verify-copy-system-database recomputes on the managed MySQL, and on system-mysql while it answers, what copy-system-database recorded (row count and row checksum of every table, schema) and fails naming the table that differs (read-only)');
+  for (const role of redisMoves(plan)) out.push(`first, before anything changes: Job verify-copy-${role}-redis recomputes on ${redisNames(role).deployment} what copy-${role}-redis recorded (keys without a TTL and their digest, per database) and fails naming the database that differs (read-only)`);
+  return out;
+}
 
 /** The old Deployments a plan's managed targets replace; stopped at the cut-over. */
 function oldManagedServers(plan: Plan): string[] {

@@ -212,6 +212,39 @@ describe('evidence.sh', () => {
     expect(body.data).toMatchObject({ 'pg-copy.sourceFingerprint': 'sha256:abcd', 'pg-copy.targetBaseline': '742' });
   });
 
+  it('GIVEN a copy step with a manifest of a thousand tables WHEN it writes its record THEN both sinks hold it as one unpadded base64 line and a verify step reads it back byte for byte, from the file and from the ConfigMap', async () => {
+    // GIVEN a manifest whose table names hold what would break a key=value line or JSON (quotes, =, backslash)
+    const file = join(work, 'manifest.evidence');
+    const manifest = join(work, 'manifest.txt');
+    const lines = ['mode schema\tdump', ...Array.from({ length: 1000 }, (_, i) => `table public."t=${i}\\\\x" rows\t${i}`)];
+    await writeFile(manifest, lines.join('\n') + '\n');
+    const snippet = `. "${SCRIPTS_DIR}/lib/copy-manifest.sh"; evidence_init pg-copy; EVIDENCE_MANIFEST='${manifest}'; evidence_write Succeeded x done
+      manifest_read pg-copy "${work}/from-file.txt"; EVIDENCE_FILE=; manifest_read pg-copy "${work}/from-configmap.txt"`;
+
+    // WHEN
+    const r = await bashWithEvidence(snippet, kubeEnv({ EVIDENCE_FILE: file }));
+
+    // THEN
+    expect(r.code, r.stderr).toBe(0);
+    const recorded = (await readFile(file, 'utf8')).split('\n').filter((l) => l.startsWith('pg-copy.manifest='));
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]).toMatch(/^pg-copy\.manifest=[A-Za-z0-9+/]+$/);
+    expect(store!['pg-copy.manifest']).toBe(recorded[0]!.slice('pg-copy.manifest='.length));
+    expect(await readFile(join(work, 'from-file.txt'), 'utf8')).toBe(await readFile(manifest, 'utf8'));
+    expect(await readFile(join(work, 'from-configmap.txt'), 'utf8')).toBe(await readFile(manifest, 'utf8'));
+  });
+
+  it('GIVEN a record without a manifest, or a damaged one WHEN a verify step reads it THEN manifest_read fails', async () => {
+    // GIVEN
+    store = { 'pg-copy.phase': 'Succeeded', 'other.manifest': 'H4sI' };
+
+    // WHEN
+    const r = await bashWithEvidence(`. "${SCRIPTS_DIR}/lib/copy-manifest.sh"; manifest_read pg-copy "${work}/none.txt" && echo read || echo none; manifest_read other "${work}/bad.txt" && echo read || echo bad`, kubeEnv());
+
+    // THEN
+    expect(r.stdout).toBe('none\nbad\n');
+  });
+
   it('never puts the token on a command line (curl gets it as a config on stdin)', async () => {
     // GIVEN a curl in PATH that logs its arguments before running the real one
     const shimDir = join(work, 'curl-shim');

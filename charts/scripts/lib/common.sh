@@ -126,18 +126,22 @@ make_workdir() {
 # print a warning); the ACL user name, which is not secret, goes through --user.
 
 # rcli HOST PORT USER PASSWORD ARGS...: redis-cli with -e, so that an error reply (NOAUTH, WRONGPASS,
-# LOADING, ...) gives a non-zero exit status instead of a zero exit and an error text on stdout.
+# LOADING, ...) gives a non-zero exit status instead of a zero exit and an error text on stdout. With
+# RCLI_TIMEOUT set, the command is ended after that many seconds (a server that does not answer).
 rcli() {
   local host="$1" port="$2" user="$3" password="$4"
   shift 4
-  local args=(-e -h "$host" -p "$port")
+  local args=(-e -h "$host" -p "$port") limit=()
   if [ -n "$user" ]; then
     args+=(--user "$user")
   fi
+  if [ -n "${RCLI_TIMEOUT:-}" ]; then
+    limit=(timeout "$RCLI_TIMEOUT")
+  fi
   if [ -n "$password" ]; then
-    REDISCLI_AUTH="$password" redis-cli "${args[@]}" "$@"
+    REDISCLI_AUTH="$password" "${limit[@]}" redis-cli "${args[@]}" "$@"
   else
-    env -u REDISCLI_AUTH redis-cli "${args[@]}" "$@"
+    env -u REDISCLI_AUTH "${limit[@]}" redis-cli "${args[@]}" "$@"
   fi
 }
 

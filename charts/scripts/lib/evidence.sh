@@ -14,6 +14,8 @@
 #                             with any write to it (each copy step says how it computes it)
 #   <step>.targetBaseline     EVIDENCE_TARGET_BASELINE: where the target stood before this step first wrote to
 #                             it, so a reset can prove which objects the step created (PostgreSQL: a transaction id)
+#   <step>.manifest           EVIDENCE_MANIFEST: a file listing what the copy proved equal, table by table or database
+#                             by database (lib/copy-manifest.sh), so a verify step can prove it again
 #   <step>.targets         only with EVIDENCE_TARGETS: Kind/namespace/name=uid of every object the step
 #                          fills (the PVC or Deployment it copied into), read from the API when the record
 #                          is written, so `status` can tell that one was recreated since (its data gone)
@@ -122,13 +124,19 @@ evidence_get() {
   printf '%s' "$value"
 }
 
-# _evidence_copy_keys: "key=value" lines of the copy keys the step set (values reduced to [0-9A-Za-z/:._-]).
+# _evidence_copy_keys: "key=value" lines of the copy keys the step set (values reduced to [0-9A-Za-z/:._-]; the
+# manifest is base64 without padding). Needs lib/copy-manifest.sh when the step sets EVIDENCE_MANIFEST.
 _evidence_copy_keys() {
   local v
   v="$(printf '%s' "${EVIDENCE_SOURCE_FINGERPRINT:-}" | tr -cd '0-9A-Za-z/:._-' | cut -c1-128)"
   if [ -n "$v" ]; then printf 'sourceFingerprint=%s\n' "$v"; fi
   v="$(printf '%s' "${EVIDENCE_TARGET_BASELINE:-}" | tr -cd '0-9A-Za-z/:._-' | cut -c1-128)"
   if [ -n "$v" ]; then printf 'targetBaseline=%s\n' "$v"; fi
+  if [ -n "${EVIDENCE_MANIFEST:-}" ] && [ -s "$EVIDENCE_MANIFEST" ]; then
+    v="$(manifest_encode "$EVIDENCE_MANIFEST")"
+    # A ConfigMap holds 1 MiB in all; a System database's manifest is a few kB.
+    if [ "${#v}" -le 262144 ]; then printf 'manifest=%s\n' "$v"; else warn "the manifest of this copy (${#v} bytes encoded) is too large for the evidence record; a later verify cannot prove the copy again"; fi
+  fi
 }
 
 # _evidence_copy_json: the copy keys as JSON members, each preceded by a comma.
