@@ -13,6 +13,7 @@ import type { KubeObject } from '../../src/kube/kube-object.js';
 import { runCli } from '../support/cli.js';
 import { checkEngine, fluxCrdFiles, kustomizeControllerBinary } from '../support/gitops-engines.js';
 import { applyObject, listObjects } from '../support/gitops-walk/cluster-actors.js';
+import { CreationOrder } from '../support/gitops-walk/creation-order.js';
 import { kustomizationState, publishArtifact, requestReconcile, startKustomizeController, type KustomizationState } from '../support/gitops-walk/flux-engine.js';
 import type { SourceArtifact } from '../support/gitops-walk/git-source.js';
 import { statusAgrees, useWalkSuite, waitFor as waitForState, WALK_PLAN as PLAN } from '../support/gitops-walk/walk-suite.js';
@@ -32,6 +33,8 @@ const READY_WITHIN_MS = 120_000;
 const flux = checkEngine('kustomize-controller', kustomizeControllerBinary());
 /** The running kustomize-controller (a wait fails at once when it has exited). */
 let controller: ServerProcess | undefined;
+/** The API server's record of which object was created when, for the whole walk. */
+let creations: CreationOrder | undefined;
 
 /** Polls until `probe` returns a value; fails at once when kustomize-controller has exited. */
 function waitFor<T>(what: string, ms: number, probe: () => Promise<T | undefined>, describeState: () => Promise<string>): Promise<T> {
@@ -87,10 +90,13 @@ describe.skipIf(flux.skip)('Flux walks the PostgreSQL migration on the real API 
   beforeAll(async () => {
     const binary = flux.require();
     await createNamespace(admin(), FLUX_NS);
+    creations = new CreationOrder(admin());
+    creations.start();
     controller = await startKustomizeController(binary, kubeconfig(), walk.tmp());
   }, 60_000);
 
   afterAll(async () => {
+    creations?.stop();
     await controller?.stop();
   });
 
@@ -238,4 +244,14 @@ describe.skipIf(flux.skip)('Flux walks the PostgreSQL migration on the real API 
     // AND the pointer prunes nothing: objects of the folders it left are still there
     expect((await listObjects(admin(), 'v1', 'PersistentVolumeClaim', '3scale-db')).map((c) => c.metadata.name).sort()).toEqual(claimsBefore);
   }, 3_600_000);
+
+  test('GIVEN every folder walked forward and back WHEN the order of creations is read from the API server\'s watch THEN each Job was created after the ServiceAccount, script ConfigMaps and RoleBindings of its folder it uses', () => {
+    // GIVEN / WHEN (Flux applies a folder in one pass: fluxcd/pkg ssa sorts ServiceAccount, Role,
+    // RoleBinding, ConfigMap before kinds it does not list, Jobs among them, and applies one at a time)
+    const jobs = creations!.jobsCreated();
+
+    // THEN every Job of the walk (preflight's, prepare's, the copies', cutover's, verify's, the rollbacks') had them
+    expect(jobs.length).toBeGreaterThanOrEqual(10);
+    expect(creations!.missingAtJobCreation()).toEqual([]);
+  });
 });
