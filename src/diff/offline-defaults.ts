@@ -26,6 +26,8 @@ import {
   type KubeObject,
 } from './json.js';
 
+const PARTIAL = 'threescale-migrate.3scale.net/partial';
+
 /** Kinds whose `spec.template` is a pod template and whose own defaults are listed here. */
 const WORKLOAD_KINDS: ReadonlySet<string> = new Set([
   'Deployment',
@@ -51,6 +53,10 @@ export function withOfflineDefaults(obj: KubeObject): KubeObject {
  * (normalize calls it on its own clone); existing values are never overwritten, so it is idempotent.
  */
 export function fillOfflineDefaults(obj: KubeObject): void {
+  // A rendered partial object (a replica overlay also carries its Deployment's selector, for Flux) gets none.
+  if (objectAt(obj, 'metadata', 'annotations')?.[PARTIAL] === 'true') {
+    return;
+  }
   const kind = builtInKind(obj) ?? '';
   const spec = childObject(obj, 'spec');
   switch (kind) {

@@ -42,6 +42,8 @@ export interface WalkSuite {
   readonly git: () => GitSource;
   /** The last errors of the controllers' ticks. */
   readonly tickErrors: string[];
+  /** Resolves once `n` more ticks of the controllers have run from start to end (what they saw is acted on). */
+  afterTicks(n: number): Promise<void>;
   /** `status -o json --phase <id> --dir <out>` with an engine's field manager (the pointer of --out read too); exit 0 or 1. */
   status(phase: string, fieldManager: string): Promise<DiffReport>;
   /** Generation of every Deployment and APIManager of the migration's namespaces (a spec flip changes one). */
@@ -51,7 +53,7 @@ export interface WalkSuite {
 /** Registers the hooks of a walk (server with extra CRDs, seed, repository, controllers) and returns its handles. */
 export function useWalkSuite(prefix: string, crdFiles: readonly string[]): WalkSuite {
   const server = useRealApiServer({ crdFiles });
-  const state = { tmp: '', out: '', kubeconfig: '', git: undefined as GitSource | undefined, ticking: true, ticker: Promise.resolve() };
+  const state = { tmp: '', out: '', kubeconfig: '', git: undefined as GitSource | undefined, ticking: true, ticker: Promise.resolve(), ticks: 0 };
   const tickErrors: string[] = [];
   const admin = () => adminEndpoint(server());
 
@@ -72,6 +74,7 @@ export function useWalkSuite(prefix: string, crdFiles: readonly string[]): WalkS
         } catch (err) {
           tickErrors.push((err as Error).message);
         }
+        state.ticks++;
         await new Promise((r) => setTimeout(r, 200));
       }
     })();
@@ -91,6 +94,11 @@ export function useWalkSuite(prefix: string, crdFiles: readonly string[]): WalkS
     kubeconfig: () => state.kubeconfig,
     git: () => state.git!,
     tickErrors,
+    async afterTicks(n) {
+      // A tick under way may have read the cluster before now: wait for it to end, then for n whole ones.
+      const target = state.ticks + n + 1;
+      while (state.ticks < target) await new Promise((r) => setTimeout(r, 50));
+    },
     async status(phase, fieldManager) {
       const run = await runCli(['status', '-c', WALK_PLAN, '--kubeconfig', state.kubeconfig, '--phase', phase, '--dir', state.out, '--field-manager', fieldManager, '-o', 'json']);
       // Exit 1 is a report too (the folder not in sync yet, which statusAgrees waits out); 2 is an error.
