@@ -37,7 +37,7 @@ export interface FolderState {
 export interface SynthResult {
   readonly forward: readonly FolderState[];
   readonly rollbacks: readonly FolderState[];
-  /** Every file, sorted by path. */
+  /** Every file, sorted by path (rendered when first read). */
   readonly files: readonly OutputFile[];
 }
 
@@ -88,10 +88,21 @@ export async function synthesize(loaded: LoadedPlan): Promise<SynthResult> {
     previous = objects;
   }
 
-  const files: OutputFile[] = [];
-  for (const state of [...forward, ...rollbacks]) files.push(...folderFiles(loaded, state));
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { forward, rollbacks, files };
+  // The files are rendered on first use: `diff` and `status` compare the objects and never read them.
+  let files: readonly OutputFile[] | undefined;
+  return {
+    forward,
+    rollbacks,
+    get files(): readonly OutputFile[] {
+      return (files ??= allFiles(loaded, [...forward, ...rollbacks]));
+    },
+  };
+}
+
+/** Every file of the folders, sorted by path. */
+function allFiles(loaded: LoadedPlan, states: readonly FolderState[]): OutputFile[] {
+  const files = states.flatMap((state) => folderFiles(loaded, state));
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /**

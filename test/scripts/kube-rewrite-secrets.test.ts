@@ -2,18 +2,17 @@
  * Specification of charts/scripts/kube/rewrite-secrets.sh (the cut-over), run with bash and the built kubectl
  * against the real API server of the tests holding the 3scale 2.15 PostgreSQL install, under a token of the
  * ServiceAccount the chart renders (its Role decides, as on a cluster), with the REWRITES the cutover chart
- * renders for examples/postgresql-and-redis (PostgreSQL and both Redis moved to 3scale-db). The managed-targets
- * variant still runs against the fake API server, with its request log checked against the Role.
+ * renders for examples/postgresql-and-redis (PostgreSQL and both Redis moved to 3scale-db), and for
+ * examples/managed-rds-and-elasticache (managed targets, on a second server).
  */
 import { describe, expect, it } from 'vitest';
 import { secretRewrites } from '../../charts/jobs/rewrite-secrets-job.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
-import { checkKubectl, EXAMPLE_PLANS, evidenceOf, renderedKubeJob, requestsOutsideRole, skipKubectlSuite, useKubeScriptSuite, type PolicyRule, type RenderedKubeJob } from '../support/fake-api-kubectl.js';
+import { EXAMPLE_PLANS, renderedKubeJob, type PolicyRule, type RenderedKubeJob } from '../support/fake-api-kubectl.js';
 import { leakedSecrets, loadLiveFixture } from '../support/live-fixtures.js';
 import { useRealKubeScriptSuite } from '../support/real-api/kube-script-cluster.js';
 import { loadMigrationPlan } from '../support/plans.js';
 
-const kubectl = checkKubectl();
 
 const NS = '3scale';
 const SECRETS = ['system-database', 'backend-redis', 'system-redis'] as const;
@@ -196,25 +195,24 @@ describe('kube/rewrite-secrets.sh on the real API server, under the Job\'s Servi
   });
 });
 
-describe.skipIf(skipKubectlSuite(kubectl))('kube/rewrite-secrets.sh with managed targets (examples/managed-rds-and-elasticache)', () => {
+describe('kube/rewrite-secrets.sh with managed targets (examples/managed-rds-and-elasticache), real API server', () => {
   const MANAGED_PLAN = EXAMPLE_PLANS.postgresql.replace('postgresql-and-redis', 'managed-rds-and-elasticache');
   const RDS = 'threescale-system.c9akciq32.eu-west-1.rds.amazonaws.com';
   const CACHE = 'threescale-backend.x1y2z3.ng.0001.euw1.cache.amazonaws.com';
   // A managed admin user and password with URL delimiters in them (fake values of this test only).
   const USER = 'rds@admin';
   const PASSWORD = 'Fake:Rds/Pw@1%';
-  let job: RenderedKubeJob;
-  const kube = useKubeScriptSuite(kubectl, 'postgresql', {
-    clusterPerTest: [NS, '3scale-db'],
+  let managedJob: RenderedKubeJob;
+  const managed = useRealKubeScriptSuite('postgresql', [NS, '3scale-db'], () => [managedJob], {
     setup: async () => {
-      job = await renderedKubeJob(MANAGED_PLAN, 'rewrite-connection-secrets');
+      managedJob = await renderedKubeJob(MANAGED_PLAN, 'rewrite-connection-secrets');
     },
   });
-  const decoded = (name: string): Record<string, string> =>
-    Object.fromEntries(Object.entries((kube.cluster.api.store.get('v1', 'Secret', NS, name)?.data ?? {}) as Record<string, string>).map(([k, v]) => [k, unb64(v)]));
+  const decoded = async (name: string): Promise<Record<string, string>> =>
+    Object.fromEntries(Object.entries(((await managed().get('v1', 'Secret', NS, name))?.data ?? {}) as Record<string, string>).map(([k, v]) => [k, unb64(v)]));
   /** The credentials Secret as prepare's copy Job leaves it in the 3scale namespace. */
   const putCredentials = () =>
-    kube.cluster.api.store.put({
+    managed().put({
       apiVersion: 'v1',
       kind: 'Secret',
       metadata: { name: 'rds-system-credentials', namespace: NS },
@@ -224,21 +222,21 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/rewrite-secrets.sh with managed
 
   it('builds the managed URLs from the credentials Secret: URL percent-encoded, DB_USER and DB_PASSWORD as they are, sentinel keys emptied', async () => {
     // GIVEN the credentials Secret in the 3scale namespace
-    putCredentials();
-    const before = decoded('backend-redis');
-    // WHEN the cut-over runs
-    const r = await kube.cluster.run(job);
+    await putCredentials();
+    const before = await decoded('backend-redis');
+    // WHEN the cut-over runs under its ServiceAccount
+    const r = await managed().run();
     // THEN system-database points at the managed PostgreSQL with its credentials; URL is the key 3scale reads
-    expect(r.code).toBe(0);
-    expect(decoded('system-database')).toEqual({
+    expect(r.code, r.stderr).toBe(0);
+    expect(await decoded('system-database')).toEqual({
       URL: `postgresql://rds%40admin:Fake%3ARds%2FPw%401%25@${RDS}:5432/system`,
       DB_USER: USER,
       DB_PASSWORD: PASSWORD,
     });
-    const url = new URL(decoded('system-database').URL!);
+    const url = new URL((await decoded('system-database')).URL!);
     expect([decodeURIComponent(url.username), decodeURIComponent(url.password)]).toEqual([USER, PASSWORD]);
     // AND backend-redis points at ElastiCache without AUTH, databases 0 and 1, with no sentinel left
-    expect(decoded('backend-redis')).toEqual({
+    expect(await decoded('backend-redis')).toEqual({
       ...before,
       REDIS_STORAGE_URL: `redis://${CACHE}:6379/0`,
       REDIS_QUEUES_URL: `redis://${CACHE}:6379/1`,
@@ -248,21 +246,20 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/rewrite-secrets.sh with managed
       REDIS_QUEUES_SENTINEL_ROLE: '',
     });
     // AND the on-cluster system Redis of the same plan is rewritten as before
-    expect(decoded('system-redis').URL).toBe('redis://system-redis-service.3scale-db.svc.cluster.local:6379/1');
-    // AND the originals are backed up, and no credential is printed
-    expect(kube.cluster.api.store.get('v1', 'Secret', NS, 'system-database-pre-migration')).toBeDefined();
+    expect((await decoded('system-redis')).URL).toBe('redis://system-redis-service.3scale-db.svc.cluster.local:6379/1');
+    // AND the originals are backed up, and no credential is printed (the server's RBAC allowed every request)
+    expect(await managed().get('v1', 'Secret', NS, 'system-database-pre-migration')).toBeDefined();
     for (const form of [PASSWORD, b64(PASSWORD), 'Fake%3ARds%2FPw%401%25']) expect(r.stdout + r.stderr).not.toContain(form);
-    expect(requestsOutsideRole(kube.cluster.api.requests, job)).toEqual([]);
   });
 
   it('stops naming the credentials Secret when it is missing, and leaves system-database as it was', async () => {
     // GIVEN no credentials Secret in the 3scale namespace (prepare's copy Job did not run)
-    const before = decoded('system-database');
+    const before = await decoded('system-database');
     // WHEN the cut-over runs
-    const r = await kube.cluster.run(job);
+    const r = await managed().run();
     // THEN it fails naming the Secret, and the URL is untouched
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('ERROR: cannot read key username of Secret 3scale/rds-system-credentials');
-    expect(decoded('system-database').URL).toBe(before.URL);
+    expect((await decoded('system-database')).URL).toBe(before.URL);
   });
 });

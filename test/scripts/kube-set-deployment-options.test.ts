@@ -3,47 +3,51 @@
  * loopback server answering the 3scale Account Management API (test/support/fake-account-management-api.ts),
  * with the environment the routes phase renders for examples/template-2.5-to-2.6 (the tenant URL pointed
  * at the loopback server, the token given as the Secret would give it). A curl wrapper on PATH records
- * curl's command lines, to show the token never appears there. Evidence goes to the fake API server.
+ * curl's command lines, to show the token never appears there. Evidence goes to the real API server of the
+ * tests, written under a token of the ServiceAccount the chart renders (its RBAC decides, as on a cluster).
  */
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findBinary, runScript, type ScriptResult } from '../support/db-servers.js';
+import { findBinary, IN_CI, type ScriptResult } from '../support/db-servers.js';
 import { type FakeAccountManagementApi, startFakeAccountManagementApi } from '../support/fake-account-management-api.js';
-import { checkKubectl, EXAMPLE_PLANS, evidenceOf, renderedKubeJob, skipKubectlSuite, startKubeScriptCluster, type KubeScriptCluster, type RenderedKubeJob, failInCiIfKubectlMissing } from '../support/fake-api-kubectl.js';
+import { EXAMPLE_PLANS, renderedKubeJob, type RenderedKubeJob } from '../support/fake-api-kubectl.js';
+import { useRealKubeScriptSuite } from '../support/real-api/index.js';
 
-const kubectl = checkKubectl();
 /** A token with characters that must be percent-encoded in a form body. */
 const TOKEN = 'FakeAdminApiToken+/=&7Qw';
 
-describe.skipIf(skipKubectlSuite(kubectl) || !findBinary('curl'))('kube/set-deployment-options.sh', () => {
+describe.skipIf(!findBinary('curl') && !IN_CI)('kube/set-deployment-options.sh, evidence on the real API server', () => {
   let job: RenderedKubeJob;
-  let cluster: KubeScriptCluster;
   let tenant: FakeAccountManagementApi;
   let dir: string;
+  const cluster = useRealKubeScriptSuite(undefined, ['3scale'], () => [job], {
+    setup: async () => {
+      job = await renderedKubeJob(EXAMPLE_PLANS.template, 'set-deployment-options');
+    },
+  });
 
   beforeEach(async () => {
-    failInCiIfKubectlMissing(kubectl);
-    job ??= await renderedKubeJob(EXAMPLE_PLANS.template, 'set-deployment-options');
+    const curl = findBinary('curl');
+    if (!curl) throw new Error('curl is missing; install it (Debian package curl), as .ci/run does');
     dir = await mkdtemp(join(tmpdir(), 'tsm-deployment-options-'));
-    cluster = await startKubeScriptCluster([], { namespaces: ['3scale'], home: join(dir, 'home') });
     tenant = await startFakeAccountManagementApi(TOKEN, { 2: { name: 'api', deployment_option: 'hosted' }, 5: { name: 'echo', deployment_option: 'hosted' } });
     // curl as the Job has it, but recording each command line first.
-    await writeFile(join(dir, 'curl'), `#!/usr/bin/env bash\nprintf '%s\\n' "$*" >>"${join(dir, 'argv.log')}"\nexec ${findBinary('curl')} "$@"\n`);
+    await writeFile(join(dir, 'curl'), `#!/usr/bin/env bash\nprintf '%s\\n' "$*" >>"${join(dir, 'argv.log')}"\nexec ${curl} "$@"\n`);
     await chmod(join(dir, 'curl'), 0o755);
   });
 
   afterEach(async () => {
     await tenant?.close();
-    await cluster?.close();
-    await rm(dir, { recursive: true, force: true });
+    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   /** Runs the Job's script with SERVICES aimed at the loopback tenant and the token as the Secret gives it. */
   const run = (services: string, token = TOKEN): Promise<ScriptResult> =>
-    runScript(job.script, { ...job.env, SERVICES: services, ACCESS_TOKEN: token, WORK: cluster.work, KUBECONFIG: cluster.kubeconfig, HOME: join(dir, 'home') }, { pathPrefix: [dir], timeoutMs: 60_000 });
+    cluster().run({ SERVICES: services, ACCESS_TOKEN: token, PATH: [dir, dirname(cluster().server.kubectl), process.env.PATH ?? '/usr/bin:/bin'].join(delimiter) });
   const argv = async () => readFile(join(dir, 'argv.log'), 'utf8').catch(() => '');
+  const result = async () => (await cluster().evidence('3scale', 'set-deployment-options'))['set-deployment-options.result'];
 
   it('GIVEN the example plan WHEN the routes phase renders THEN the Job lists the service and reads the token from the Secret reference', () => {
     expect(job).toMatchObject({ namespace: '3scale', script: 'kube/set-deployment-options.sh' });
@@ -64,7 +68,7 @@ describe.skipIf(skipKubectlSuite(kubectl) || !findBinary('curl'))('kube/set-depl
       { method: 'PUT', path: '/admin/api/services/5.json', query: '', contentType: 'application/x-www-form-urlencoded', tokenAccepted: true, params: { deployment_option: 'hosted' } },
     ]);
     expect(r.stderr).toContain(`service 2 of ${tenant.url}: deployment_option self_managed`);
-    expect(evidenceOf(cluster.api, '3scale', 'set-deployment-options')['set-deployment-options.result']).toBe('set the deployment option of 2 services');
+    expect(await result()).toBe('set the deployment option of 2 services');
     for (const text of [r.stdout, r.stderr, await argv()]) expect(text).not.toContain('FakeAdminApiToken');
     expect(await argv()).toContain(`${tenant.url}/admin/api/services/2.json`);
   });
@@ -78,7 +82,7 @@ describe.skipIf(skipKubectlSuite(kubectl) || !findBinary('curl'))('kube/set-depl
     expect(r.stderr).toContain(`ERROR: service 2 of ${tenant.url}: the access token was refused (HTTP 403); expected a token with Account Management API read-write scope`);
     expect(tenant.services.get(2)?.deployment_option).toBe('hosted');
     expect(r.stderr + (await argv())).not.toContain('FakeAdminApiToken');
-    expect(evidenceOf(cluster.api, '3scale', 'set-deployment-options')).toEqual({});
+    expect(await cluster().evidence('3scale', 'set-deployment-options')).toEqual({});
   });
 
   it('GIVEN a service id the tenant does not have WHEN the Job runs THEN it stops naming the service', async () => {

@@ -1,15 +1,15 @@
 /**
- * Specification of charts/scripts/kube/zync-resync.sh, run with bash and the real kubectl against the fake
- * API server holding the 2.5 template export plus the pods of system-sidekiq, with the environment the routes
- * phase renders for examples/template-2.5-to-2.6. The fake server selects pods by label and by
- * `status.phase` as kube-apiserver does; it does not speak the exec streaming protocols, so the rake task
- * itself is not run here: the tests stop at the exec request kubectl makes.
+ * Specification of charts/scripts/kube/zync-resync.sh, run with bash and the built kubectl against the real
+ * API server of the tests holding the 2.5 template export plus the pods of system-sidekiq, with the environment
+ * the routes phase renders for examples/template-2.5-to-2.6, under a token of the ServiceAccount its chart
+ * renders. The server selects the pods by label and `status.phase`; there is no kubelet, so the rake task itself
+ * is not run: the server authorizes the exec (RBAC `create` on `pods/exec`) and then answers that the pod has no
+ * node, which is as far as a test without a kubelet gets.
  */
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
-import { checkKubectl, EXAMPLE_PLANS, evidenceOf, OPENSHIFT_APIS, renderedKubeJob, requestsOutsideRole, skipKubectlSuite, useKubeScriptSuite, type RenderedKubeJob } from '../support/fake-api-kubectl.js';
-
-const kubectl = checkKubectl();
+import { EXAMPLE_PLANS, renderedKubeJob, type RenderedKubeJob } from '../support/fake-api-kubectl.js';
+import { useRealKubeScriptSuite } from '../support/real-api/index.js';
 
 /** A pod of a DeploymentConfig, labelled as the OpenShift deployer labels it, in the given phase. */
 function pod(dc: string, suffix: string, phase: 'Pending' | 'Running', container = dc): KubeObject {
@@ -17,16 +17,14 @@ function pod(dc: string, suffix: string, phase: 'Pending' | 'Running', container
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name: `${dc}-3-${suffix}`, namespace: '3scale', labels: { deployment: `${dc}-3`, deploymentconfig: dc, deploymentConfig: dc, app: '3scale-api-management' } },
-    spec: { containers: [{ name: container, image: 'registry.redhat.io/3scale-amp26/system' }], serviceAccountName: 'amp', restartPolicy: 'Always' },
+    spec: { containers: [{ name: container, image: 'registry.redhat.io/3scale-amp26/system' }], serviceAccountName: 'default', restartPolicy: 'Always' },
     status: { phase, ...(phase === 'Running' ? { podIP: '10.128.2.17' } : {}) },
   };
 }
 
-describe.skipIf(skipKubectlSuite(kubectl))('kube/zync-resync.sh', () => {
+describe('kube/zync-resync.sh on the real API server, under the Job\'s ServiceAccount', () => {
   let job: RenderedKubeJob;
-  const kube = useKubeScriptSuite(kubectl, 'template', {
-    clusterPerTest: ['3scale'],
-    apis: OPENSHIFT_APIS,
+  const cluster = useRealKubeScriptSuite('template', ['3scale'], () => [job], {
     setup: async () => {
       job = await renderedKubeJob(EXAMPLE_PLANS.template, 'zync-resync');
     },
@@ -34,39 +32,46 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/zync-resync.sh', () => {
 
   it('GIVEN system-sidekiq only Pending and system-app Running WHEN the Job runs THEN it stops naming the selector, and execs nothing', async () => {
     // GIVEN
-    kube.cluster.api.store.put(pod('system-sidekiq', 'x7k2p', 'Pending'));
-    kube.cluster.api.store.put(pod('system-app', 'q9w4m', 'Running', 'system-master'));
+    await cluster().put(pod('system-sidekiq', 'x7k2p', 'Pending'), pod('system-app', 'q9w4m', 'Running', 'system-master'));
 
     // WHEN
-    const r = await kube.cluster.run(job);
+    const r = await cluster().run();
 
     // THEN
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('ERROR: no running pod matches deploymentconfig=system-sidekiq in 3scale; expected system-sidekiq to be running on the 2.6 image');
-    expect(kube.cluster.api.requests.filter((q) => q.path.endsWith('/exec'))).toEqual([]);
-    expect(evidenceOf(kube.cluster.api, '3scale', 'zync-resync')).toEqual({});
+    expect(r.stderr).not.toContain('resyncing Zync domains');
+    expect(await cluster().evidence('3scale', 'zync-resync')).toEqual({});
   });
 
-  it('GIVEN a Running system-sidekiq pod WHEN the Job runs THEN kubectl execs the rake task in its system-sidekiq container, as the Role allows', async () => {
+  it('GIVEN a Running system-sidekiq pod WHEN the Job runs THEN it picks that pod and the server authorizes the exec into it (then finds no node to run it on), recording no success', async () => {
     // GIVEN
-    kube.cluster.api.store.put(pod('system-sidekiq', 'x7k2p', 'Pending'));
-    kube.cluster.api.store.put(pod('system-sidekiq', 'm4t8z', 'Running'));
+    await cluster().put(pod('system-sidekiq', 'x7k2p', 'Pending'), pod('system-sidekiq', 'm4t8z', 'Running'));
 
     // WHEN
-    const r = await kube.cluster.run(job);
+    const r = await cluster().run();
 
-    // THEN the LIST asked for running sidekiq pods only, and the exec went to the running one
-    const list = kube.cluster.api.requests.find((q) => q.method === 'GET' && q.path === '/api/v1/namespaces/3scale/pods')!;
-    expect(list.query).toMatchObject({ labelSelector: 'deploymentconfig=system-sidekiq', fieldSelector: 'status.phase=Running' });
-    const exec = kube.cluster.api.requests.filter((q) => q.path.endsWith('/exec'));
-    expect(exec.length).toBeGreaterThan(0);
-    expect(exec.every((q) => q.path === '/api/v1/namespaces/3scale/pods/system-sidekiq-3-m4t8z/exec')).toBe(true);
-    expect(exec[0]!.query.container).toBe('system-sidekiq');
-    expect(requestsOutsideRole(kube.cluster.api.requests, job)).toEqual([]);
-    // AND as the fake cannot stream, the Job fails naming the pod, without recording success
-    expect(r.code).not.toBe(0);
+    // THEN the running pod was chosen, and the server let the Job's ServiceAccount exec into it: its answer is
+    // that the pod has no node (RBAC would have answered "forbidden" first)
     expect(r.stderr).toContain('resyncing Zync domains from system-sidekiq-3-m4t8z');
-    expect(r.stderr).toContain('ERROR: rake zync:resync:domains failed in system-sidekiq-3-m4t8z');
-    expect(evidenceOf(kube.cluster.api, '3scale', 'zync-resync')).toEqual({});
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/ERROR: rake zync:resync:domains failed in system-sidekiq-3-m4t8z \(last line: .*does not have a host assigned/);
+    expect(r.stderr).not.toMatch(/forbidden/i);
+    expect(await cluster().evidence('3scale', 'zync-resync')).toEqual({});
+  });
+
+  it('GIVEN the Job\'s Role without create on pods/exec WHEN the Job runs THEN the server forbids the exec, as on a cluster', async () => {
+    // GIVEN
+    await cluster().put(pod('system-sidekiq', 'm4t8z', 'Running'));
+    const role = structuredClone(job.access.find((o) => o.kind === 'Role')!) as KubeObject & { rules: { resources?: string[]; verbs: string[] }[] };
+    role.rules = role.rules.filter((rule) => !rule.resources?.includes('pods/exec'));
+    await cluster().put(role);
+
+    // WHEN
+    const r = await cluster().run();
+
+    // THEN
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/ERROR: rake zync:resync:domains failed in system-sidekiq-3-m4t8z \(last line: .*forbidden/);
   });
 });
