@@ -65,6 +65,18 @@ describe('toYaml', () => {
     expect(text).toBe('a:\n  app: x\nb:\n  app: x\n');
   });
 
+  test('GIVEN a key spelled << (found by the property below) WHEN written THEN a YAML 1.1 reader reads a key, not a merge', () => {
+    // GIVEN
+    const value = { '<<': 1, nested: { '<<': { a: 1 } }, list: ['<<'] };
+
+    // WHEN
+    const text = toYaml(value);
+
+    // THEN
+    expect(parse(text, { version: '1.1' })).toEqual(value);
+    expect(parse(text, { version: '1.2' })).toEqual(value);
+  });
+
   test('reads back as the same value for any JSON data, under YAML 1.1 and 1.2', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
