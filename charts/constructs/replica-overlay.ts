@@ -31,8 +31,8 @@ export interface ReplicaOverlayProps {
 }
 
 /**
- * A partial Deployment (or DeploymentConfig) carrying only `spec.replicas` (a Deployment also the two
- * fields Flux needs, {@link deploymentSpec}), for workloads the operator or OLM owns. Applied with server-side apply it changes that one field and nothing else; it is never pruned
+ * A partial Deployment (or DeploymentConfig) carrying only `spec.replicas` (a Deployment also the
+ * selector Flux needs, {@link deploymentSpec}), for workloads the operator or OLM owns. Applied with server-side apply it changes that one field and nothing else; it is never pruned
  * or deleted. Replaces the seed's `oc scale deployment/…` and `oc scale dc/…`, which Argo CD or Flux
  * self-heal would revert.
  */
@@ -50,7 +50,7 @@ export class ReplicaOverlay extends Construct {
 }
 
 /**
- * `spec.replicas`, plus the two fields Flux's typed normalization would otherwise send as `null`.
+ * `spec.replicas`, plus the selector Flux's typed normalization would otherwise send as `null`.
  *
  * kustomize-controller (v1.9.6, internal/controller/kustomization_controller.go:891) passes every object
  * through fluxcd/pkg/ssa `normalize.UnstructuredList` (ssa v0.76.2, normalize/normalize.go:124-151) before
@@ -58,16 +58,19 @@ export class ReplicaOverlay extends Construct {
  * k8s.io/api apps/v1 (types.go:388, :392) `DeploymentSpec.Selector` is a pointer and `Template` a struct,
  * both without `omitempty`, and `PodSpec.Containers` (core/v1 types.go:4172) has none either, so a
  * Deployment carrying only `spec.replicas` comes out as `selector: null` and
- * `template: {metadata: {}, spec: {containers: null}}`. In a server-side apply `null` removes the field:
- * the API server refuses the selector (`spec.selector: Invalid value: null: field is immutable`).
+ * `template: {metadata: {}, spec: {containers: null}}`. The API server refuses the null selector
+ * (`spec.selector: Invalid value: null: field is immutable`); the null container list it merges away,
+ * keeping every live container (checked on the real server by the Flux walk).
  *
- * So the overlay carries the live selector (atomic and immutable: applying the same value co-owns it and
- * can never change it) and `template.spec.containers: []` (an empty keyed list: the round trip keeps it
- * `[]`, the merge keeps every live container and records no ownership of them). After Flux's apply the
- * field manager owns `replicas`, the selector and two empty nodes (`strategy`, `template.metadata`), no
- * value another manager set; Argo CD and kubectl apply the same object with the same result.
+ * So the overlay carries the live selector: atomic and immutable, applying the same value co-owns it and can
+ * never change it. No template is rendered: `containers: []` would do for Flux, but gitops-engine's
+ * client-side diff (which decides whether an automated sync runs the hooks again) reads it as a change, and
+ * the Argo CD walk's repeated syncs stopped finishing (README, GitOps wiring).
+ * After Flux's apply its field manager owns `replicas`, the selector and empty nodes (`strategy`,
+ * `template.metadata`, the container list itself), no value another manager set; Argo CD and kubectl
+ * apply only replicas and the selector.
  */
 function deploymentSpec(props: ReplicaOverlayProps): Record<string, unknown> {
   const matchLabels = props.selector ?? componentSelector(props.name);
-  return { replicas: props.replicas, selector: { matchLabels: { ...matchLabels } }, template: { spec: { containers: [] } } };
+  return { replicas: props.replicas, selector: { matchLabels: { ...matchLabels } } };
 }

@@ -76,7 +76,7 @@ describe('cutover chart', () => {
       'system-redis URL redis://system-redis-service.3scale-db.svc.cluster.local:6379/1',
     ]);
     expect(find(objects, 'APIManager', 'apimanager').spec).toEqual({ externalComponents: { system: { database: true, redis: true }, backend: { redis: true } } });
-    expect((find(objects, 'Deployment', 'system-postgresql', '3scale') as any).spec).toEqual({ replicas: 0, selector: { matchLabels: { deployment: 'system-postgresql' } }, template: { spec: { containers: [] } } });
+    expect((find(objects, 'Deployment', 'system-postgresql', '3scale') as any).spec).toEqual({ replicas: 0, selector: { matchLabels: { deployment: 'system-postgresql' } } });
     expect(objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.name === 'detach-system-mysql-patches')).toEqual([]);
     expect(files).toEqual([]);
   });

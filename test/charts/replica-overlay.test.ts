@@ -1,6 +1,6 @@
 /**
  * Specification of charts/constructs/replica-overlay.ts: a partial Deployment carrying `spec.replicas` (and,
- * for Flux's typed normalization, the immutable selector and an empty container list) for a Deployment the
+ * for Flux's typed normalization, the immutable selector) for a Deployment the
  * operator or OLM owns, applied with server-side apply and never pruned or deleted. That kustomize-controller
  * applies it taking no other manager's field is proven on the real engine by test/gitops/flux-walk.test.ts.
  */
@@ -17,7 +17,7 @@ function render(replicas: number, kind?: 'Deployment' | 'DeploymentConfig', sele
 }
 
 describe('ReplicaOverlay', () => {
-  test('GIVEN a 3scale Deployment WHEN its overlay renders THEN it carries spec.replicas, the operator\'s selector `deployment: <name>`, an empty container list and the annotations of a partial object', () => {
+  test('GIVEN a 3scale Deployment WHEN its overlay renders THEN it carries spec.replicas, the operator\'s selector `deployment: <name>`, and the annotations of a partial object', () => {
     // GIVEN
     const replicas = 0;
 
@@ -41,7 +41,7 @@ describe('ReplicaOverlay', () => {
             'kustomize.toolkit.fluxcd.io/ssa': 'Merge',
           },
         },
-        spec: { replicas: 0, selector: { matchLabels: { deployment: 'system-app' } }, template: { spec: { containers: [] } } },
+        spec: { replicas: 0, selector: { matchLabels: { deployment: 'system-app' } } },
       },
     ]);
   });
@@ -54,7 +54,7 @@ describe('ReplicaOverlay', () => {
     const [overlay] = render(1, 'Deployment', selector);
 
     // THEN
-    expect(overlay!.spec).toEqual({ replicas: 1, selector: { matchLabels: selector }, template: { spec: { containers: [] } } });
+    expect(overlay!.spec).toEqual({ replicas: 1, selector: { matchLabels: selector } });
   });
 
   test('has no labels, so it never claims ownership of fields the operator sets', () => {
@@ -71,7 +71,7 @@ describe('ReplicaOverlay', () => {
     const [dc] = render(0, 'DeploymentConfig');
     const [deployment] = render(0, 'Deployment');
 
-    // THEN only apiVersion, kind and the Deployment's selector and template differ from the Deployment overlay
+    // THEN only apiVersion, kind and the Deployment's selector differ from the Deployment overlay
     // (a DeploymentConfig is a custom resource to Flux: no typed normalization)
     expect(dc).toEqual({ ...deployment, apiVersion: 'apps.openshift.io/v1', kind: 'DeploymentConfig', spec: { replicas: 0 } });
   });

@@ -86,7 +86,7 @@ describe('scaleThreescale', () => {
     // THEN
     for (const o of objects) {
       expect(o.metadata.annotations).toMatchObject({ 'threescale-migrate.3scale.net/partial': 'true', 'threescale-migrate.3scale.net/phase': 'some-phase' });
-      expect(Object.keys(o.spec as object)).toEqual(['replicas', 'selector', 'template']);
+      expect(Object.keys(o.spec as object)).toEqual(['replicas', 'selector']);
       const operator = o.metadata.name === 'threescale-operator-controller-manager-v2';
       expect((o.spec as { selector: unknown }).selector, o.metadata.name).toEqual({ matchLabels: operator ? { app: '3scale-api-management', 'control-plane': 'controller-manager' } : { deployment: o.metadata.name } });
     }

@@ -51,12 +51,12 @@ describe('offline-defaults', () => {
   });
 
   it('GIVEN a replica overlay that carries its selector (for Flux) WHEN defaulted THEN nothing is added: a rendered partial object gets no defaults', () => {
-    // GIVEN the overlay as synth renders it: replicas, the live selector, an empty container list
+    // GIVEN the overlay as synth renders it: replicas and the live selector
     const overlay: KubeObject = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'system-app', annotations: { 'threescale-migrate.3scale.net/partial': 'true' } },
-      spec: { replicas: 0, selector: { matchLabels: { deployment: 'system-app' } }, template: { spec: { containers: [] } } },
+      spec: { replicas: 0, selector: { matchLabels: { deployment: 'system-app' } } },
     };
     // WHEN defaulted
     const out = withOfflineDefaults(overlay);
