@@ -3,7 +3,7 @@ import type { WaveGate } from './fleet-gate.js';
 
 const DONE = new Set(['applied', 'superseded']);
 /** The promotion advice of `status` for one plan (see nextStep in render-status.ts). */
-const PROMOTE_ADVICE = /; (promote to|move the target back to) ([a-z0-9-]+): threescale-migrate promote -c <plan> .*$/;
+const PROMOTE_ADVICE = /; (promote to|move the target back to) ([a-z0-9-]+): threescale-migrate promote -c .*$/;
 
 /**
  * A cluster's next step in the fleet: the single-plan advice, with its promotion said as the fleet's command

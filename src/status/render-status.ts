@@ -3,16 +3,17 @@ import type { DiffReport, PhaseReport } from './diff-report.js';
 import { renderPreflightLines } from './render-preflight.js';
 import { CHECK_QUEUES_JOB, heldByQueues, NOT_DRAINED } from '../preflight/queue-check.js';
 import { rollbackAdvice } from './rollback-advice.js';
+import { shellWord } from '../util/shell-word.js';
 
 /** `status`: one line per phase, then the one next step. */
-export function renderStatus(report: DiffReport, options: { color: boolean }): string {
+export function renderStatus(report: DiffReport, options: { readonly color: boolean; readonly planFile?: string }): string {
   const c = pc.createColors(options.color);
   // Columns line up whatever the procedure's folder names (the template upgrade has longer ones).
   const width = Math.max(16, ...report.phases.map((p) => p.folder.length));
   const out = report.phases.map((p) => `${p.folder.padEnd(width)} ${p.status.padEnd(11)} ${p.reason}`);
   const failedChecks = report.preflight ? renderPreflightLines(report.preflight, { failedOnly: true }) : [];
   if (failedChecks.length) out.push('', ...failedChecks);
-  out.push('', `next: ${nextStep(report)}`);
+  out.push('', `next: ${nextStep(report, options.planFile)}`);
   if (report.approximate) out.push(c.yellow('(offline comparison: approximate)'));
   return out.join('\n') + '\n';
 }
@@ -40,9 +41,9 @@ const DONE = new Set(['applied', 'superseded']);
 /**
  * The next step, in words a user acts on, safe on the state just read: it never names a phase while an
  * earlier one is not done, never a rollback folder of a phase never applied, and where no step is safe it
- * says so and why.
+ * says so and why. `planFile` is the plan the advice's commands name (`<plan>` when unknown).
  */
-export function nextStep(report: DiffReport): string {
+export function nextStep(report: DiffReport, planFile = '<plan>'): string {
   if (report.target.startsWith('rollback/')) return rollbackNextStep(report);
   const failed = report.phases.find((p) => p.status === 'failed');
   if (failed?.id === 'scale-down' && failed.reason.startsWith(`Job ${CHECK_QUEUES_JOB} job-failed`) && failed.reason.includes(NOT_DRAINED)) return heldByQueues(failed.folder, failed.reason);
@@ -69,11 +70,11 @@ export function nextStep(report: DiffReport): string {
   // The frontier is pending: every phase before it is done.
   if (targetIndex === frontierIndex) return `${frontier.folder} is not applied yet: ${applyHow(report, frontier)}`;
   if (targetIndex > frontierIndex) {
-    return `${frontier.folder} is not applied yet, but the target is ${report.target}${targetFrom(report)}: do not apply ${report.target} (its folder is a full state that would skip ${frontier.folder} and what it waits for); ${promoteHow(report, frontier, 'move the target back to')}`;
+    return `${frontier.folder} is not applied yet, but the target is ${report.target}${targetFrom(report)}: do not apply ${report.target} (its folder is a full state that would skip ${frontier.folder} and what it waits for); ${promoteHow(report, frontier, 'move the target back to', planFile)}`;
   }
   const target = report.phases[targetIndex];
   if (!report.inSync || !target) return `${report.target} differs from the cluster: run \`threescale-migrate diff\` and let the GitOps engine sync it`;
-  return `${report.target} is in sync; ${promoteHow(report, frontier, 'promote to')}`;
+  return `${report.target} is in sync; ${promoteHow(report, frontier, 'promote to', planFile)}`;
 }
 
 /** The next step when the target is a rollback folder. */
@@ -102,11 +103,11 @@ function applyHow(report: DiffReport, phase: PhaseReport): string {
  * How to move the GitOps pointer to a phase: `promote`, which moves it only when the cluster shows every
  * earlier phase done, then a commit; or, for folders applied by hand, the folder's apply command.
  */
-function promoteHow(report: DiffReport, phase: PhaseReport, verb: 'promote to' | 'move the target back to'): string {
+function promoteHow(report: DiffReport, phase: PhaseReport, verb: 'promote to' | 'move the target back to', planFile: string): string {
   const s = report.synthesized;
   if (s && !s.engine) return `apply ${phase.folder} next: ${applyCommand(report, `${dirOf(report)}/${phase.folder}`)}`;
   const gitops = s?.engine ? ` --gitops ${s.engine}` : ' --gitops <argocd|flux>';
-  return `${verb} ${phase.id}: threescale-migrate promote -c <plan> --to ${phase.id} --out ${dirOf(report)}${gitops} and commit ${dirOf(report)}/`;
+  return `${verb} ${phase.id}: threescale-migrate promote -c ${planFile === '<plan>' ? planFile : shellWord(planFile)} --to ${phase.id} --out ${dirOf(report)}${gitops} and commit ${dirOf(report)}/`;
 }
 
 function dirOf(report: DiffReport): string {

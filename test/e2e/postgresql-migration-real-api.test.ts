@@ -39,7 +39,7 @@ describe('PostgreSQL migration on the real API server, forward', () => {
       expect({ id, code: status.code }).toEqual({ id, code: 0 });
       const next = FORWARD[i + 1];
       expect(status.stdout.trimEnd().split('\n').at(-1)).toBe(
-        next ? `next: ${state.folder} is in sync; promote to ${next}: threescale-migrate promote -c <plan> --to ${next} --out dist --gitops <argocd|flux> and commit dist/` : `next: ${state.folder} is in sync; every phase is applied, nothing left to apply`,
+        next ? `next: ${state.folder} is in sync; promote to ${next}: threescale-migrate promote -c ${m.planPath()} --to ${next} --out dist --gitops <argocd|flux> and commit dist/` : `next: ${state.folder} is in sync; every phase is applied, nothing left to apply`,
       );
       // AND discover, run again, keeps the counts 3scale comes back at (or refuses)
       await expectDiscoverSafe(m, id, replicaCounts);

@@ -107,7 +107,7 @@ describe('diff and status through the migration', () => {
       const next = FORWARD[i + 1];
       expect(lines.at(-1)).toBe(
         next
-          ? `next: ${state.folder} is in sync; promote to ${next}: threescale-migrate promote -c <plan> --to ${next} --out dist --gitops <argocd|flux> and commit dist/`
+          ? `next: ${state.folder} is in sync; promote to ${next}: threescale-migrate promote -c ${e2e.planPath} --to ${next} --out dist --gitops <argocd|flux> and commit dist/`
           : `next: ${state.folder} is in sync; every phase is applied, nothing left to apply`,
       );
     }

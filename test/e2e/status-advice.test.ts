@@ -49,7 +49,7 @@ describe('status on an unmigrated install whose plan targets scale-down', () => 
     expect(run.stdout).toMatch(/^00-preflight +pending /m);
     expect(run.stdout).toMatch(/^01-prepare +blocked /m);
     expect(nextLine(run.stdout)).toBe(
-      'next: 00-preflight is not applied yet, but the target is 02-scale-down: do not apply 02-scale-down (its folder is a full state that would skip 00-preflight and what it waits for); move the target back to preflight: threescale-migrate promote -c <plan> --to preflight --out dist --gitops <argocd|flux> and commit dist/',
+      `next: 00-preflight is not applied yet, but the target is 02-scale-down: do not apply 02-scale-down (its folder is a full state that would skip 00-preflight and what it waits for); move the target back to preflight: threescale-migrate promote -c ${EXAMPLE} --to preflight --out dist --gitops <argocd|flux> and commit dist/`,
     );
     expect(run.stdout).not.toContain('-k dist/02-scale-down');
   });
@@ -62,7 +62,7 @@ describe('status on an unmigrated install whose plan targets scale-down', () => 
     // THEN
     expect(text.code).toBe(1);
     expect(nextLine(text.stdout)).toBe(
-      `next: 00-preflight is not applied yet, but the target is 01-prepare, from ${argoDir}/gitops/argocd: do not apply 01-prepare (its folder is a full state that would skip 00-preflight and what it waits for); move the target back to preflight: threescale-migrate promote -c <plan> --to preflight --out ${argoDir} --gitops argocd and commit ${argoDir}/`,
+      `next: 00-preflight is not applied yet, but the target is 01-prepare, from ${argoDir}/gitops/argocd: do not apply 01-prepare (its folder is a full state that would skip 00-preflight and what it waits for); move the target back to preflight: threescale-migrate promote -c ${EXAMPLE} --to preflight --out ${argoDir} --gitops argocd and commit ${argoDir}/`,
     );
     expect(text.stdout).not.toContain('dist/');
     const report = JSON.parse(json.stdout) as DiffReport;

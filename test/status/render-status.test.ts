@@ -215,6 +215,16 @@ describe('nextStep', () => {
     expect(nextStep(report)).toBe('02-scale-down is in sync; promote to copy-data: threescale-migrate promote -c <plan> --to copy-data --out dist --gitops <argocd|flux> and commit dist/');
   });
 
+  test('GIVEN the plan file status read WHEN the promotion is advised THEN it names that file, quoted for a shell when it must be', () => {
+    // GIVEN
+    const report = reportWith([...done(3), 'pending', 'blocked'], { target: '02-scale-down', inSync: true });
+
+    // WHEN / THEN
+    expect(nextStep(report, 'clusters/prod/migration.yaml')).toContain('threescale-migrate promote -c clusters/prod/migration.yaml --to copy-data ');
+    expect(nextStep(report, "my plans/it's.yaml")).toContain(`threescale-migrate promote -c 'my plans/it'\\''s.yaml' --to copy-data `);
+    expect(renderStatus(report, { color: false, planFile: 'm.yaml' })).toContain('promote -c m.yaml --to copy-data');
+  });
+
   test('GIVEN the synthesized folder read from --dir with Argo CD wiring WHEN the next step is a promotion THEN it names that folder and the engine, not dist/', () => {
     // GIVEN
     const report = { ...reportWith([...done(3), 'pending'], { target: '02-scale-down', inSync: true }), synthesized: { dir: 'clusters/prod/3scale', engine: 'argocd' as const, folder: '02-scale-down' } };

@@ -27,7 +27,7 @@ export function registerStatus(program: Command): void {
       const color = colorFor(process.stdout);
       if (flags.output === 'json') printJson(report, renderReportJson);
       else {
-        printText(renderStatus(report, { color }));
+        printText(renderStatus(report, { color, ...(flags.config !== undefined ? { planFile: flags.config } : {}) }));
         if (report.explanations) {
           const { renderExplanations } = await import('../../status/explain/render-explanations.js');
           printText(renderExplanations({ explanations: report.explanations, notes: report.explainNotes ?? [] }, { color }));
