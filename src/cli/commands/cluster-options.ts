@@ -1,12 +1,18 @@
 import { type Command, Option } from 'commander';
 import { configOption, contextOption, kubeconfigOption, namespaceOption, requestTimeoutOption } from './shared-options.js';
 
-/** The options `diff` and `status` share: plan, target folder, live source, kubectl-style cluster flags. */
-export function addCompareOptions(command: Command): Command {
+/**
+ * The options `diff`, `status` and `promote` share: plan, live source, kubectl-style cluster flags, and (not for
+ * `promote`, whose `--to` and `--out` say them) the target folder and the synthesized folder.
+ */
+export function addCompareOptions(command: Command, options: { readonly targetFlags: boolean } = { targetFlags: true }): Command {
+  command.addOption(configOption());
+  if (options.targetFlags) {
+    command
+      .option('--phase <phase>', 'folder to compare object by object: a phase id or rollback/<id> (default: the phase the wiring in --dir reconciles, else spec.gitops.targetPhase)')
+      .option('--dir <folder>', 'the folder synth wrote (its --out): the target is the phase its GitOps wiring reconciles, and the advice names this folder (default: none; the target is spec.gitops.targetPhase and the advice names dist, synth\'s default --out)');
+  }
   return command
-    .addOption(configOption())
-    .option('--phase <phase>', 'folder to compare object by object: a phase id or rollback/<id> (default: the phase the wiring in --dir reconciles, else spec.gitops.targetPhase)')
-    .option('--dir <folder>', 'the folder synth wrote (its --out): the target is the phase its GitOps wiring reconciles, and the advice names this folder (default: none; the target is spec.gitops.targetPhase and the advice names dist, synth\'s default --out)')
     .option('--live-file <path>', 'compare with an exported `oc get -o yaml` List (or a folder of them) instead of a cluster; verdicts are approximate')
     .addOption(kubeconfigOption())
     .addOption(contextOption())

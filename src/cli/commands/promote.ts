@@ -12,6 +12,7 @@ export function registerPromote(program: Command): void {
       .option('--out <dir>', 'the folder synth wrote (its --out), re-synthesized with the pointer moved', 'dist')
       .addOption(new Option('--gitops <engine>', 'the wiring to rewrite (default: the engine whose pointer --out holds)').choices(['argocd', 'flux']))
       .option('--check', 'only judge the move, write nothing (for a pull request check)'),
+    { targetFlags: false },
   );
   addFleetOption(command, "a fleet file (kind Fleet) instead of -c: move the pointer of --cluster in synth --fleet's --out, held by the fleet's gate too")
     .option('--cluster <name>', 'with --fleet: the cluster whose pointer moves')
