@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { EVIDENCE_CONFIGMAP, KEYS } from '../../src/contract/on-cluster.js';
 import { readPackageFile } from '../../src/util/package-files.js';
 import { jobAnnotations, jobHelperAnnotations, ownLabels } from './metadata.js';
 
-/** ConfigMap every Job writes its evidence of completion into (in the Job's namespace). */
-export const EVIDENCE_CONFIGMAP = 'threescale-migrate-evidence';
+export { EVIDENCE_CONFIGMAP } from '../../src/contract/on-cluster.js';
 /** Where the scripts are mounted in a Job's pod. */
 export const SCRIPTS_MOUNT = '/opt/threescale-migrate';
 
@@ -138,7 +138,7 @@ export class MigrationJob extends Construct {
         backoffLimit: props.backoffLimit ?? 2,
         activeDeadlineSeconds: props.activeDeadlineSeconds,
         template: {
-          metadata: { labels, annotations: { 'threescale-migrate.3scale.net/scripts-sha256': scriptsHash.digest('hex') } },
+          metadata: { labels, annotations: { [KEYS.scriptsHash]: scriptsHash.digest('hex') } },
           spec: {
             serviceAccountName: name,
             restartPolicy: 'Never',

@@ -1,3 +1,4 @@
+import { MANAGED_BY_LABEL_TEXT } from '../../src/contract/on-cluster.js';
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../../src/phases/phase.js';
 import { databasesNamespace, defaultStorageClass, onClusterPostgresql, onClusterRedis, onClusterRedisRoles } from '../../src/plan/fresh-install-facts.js';
@@ -70,7 +71,7 @@ export function render(scope: Construct, id: string, context: RenderContext<Fres
     wave: 0,
     env: [
       { name: 'SECRETS', value: keys.join('\n') },
-      { name: 'LABELS', value: `app=${plan.spec.threescale.appLabel},app.kubernetes.io/managed-by=threescale-migrate` },
+      { name: 'LABELS', value: `app=${plan.spec.threescale.appLabel},${MANAGED_BY_LABEL_TEXT}` },
     ],
     access: [...byNamespace.entries()].map(([ns, secrets]) => ({
       namespace: ns,

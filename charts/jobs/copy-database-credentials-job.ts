@@ -1,3 +1,4 @@
+import { CONNECTION_SECRETS, contractEnv } from '../../src/contract/on-cluster.js';
 import { POSTGRESQL_NAMES } from '../../src/plan/plan-facts.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { kubeJob, readSecrets } from './kube-job.js';
@@ -18,7 +19,8 @@ export function copyDatabaseCredentialsJob(chart: PhaseChart, targetNamespace: s
       { name: 'SOURCE_NAMESPACE', value: source },
       { name: 'TARGET_NAMESPACE', value: targetNamespace },
       { name: 'SECRET_NAME', value: secret },
-      { name: 'KEYS', value: 'DB_USER DB_PASSWORD' },
+      { name: 'KEYS', value: `${CONNECTION_SECRETS.systemDatabase.user} ${CONNECTION_SECRETS.systemDatabase.password}` },
+      ...contractEnv('MANAGED_BY_LABEL'),
     ],
     access: [
       readSecrets(source, [secret]),

@@ -1,3 +1,4 @@
+import { contractEnv } from '../../src/contract/on-cluster.js';
 import { credentialCopies } from '../../src/plan/plan-facts.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { kubeJob, readSecrets } from './kube-job.js';
@@ -20,6 +21,7 @@ export function copyManagedCredentialsJobs(chart: PhaseChart, wave: number): voi
         { name: 'TARGET_NAMESPACE', value: ns },
         { name: 'SECRET_NAME', value: copy.secretName },
         { name: 'KEYS', value: copy.keys.join(' ') },
+        ...contractEnv('MANAGED_BY_LABEL'),
       ],
       access: [
         readSecrets(copy.namespace, [copy.secretName]),

@@ -125,7 +125,7 @@ function fillWorkloadSpec(kind: string, spec: JsonObject): void {
       case 'StatefulSet':
         setDefault(spec, 'podManagementPolicy', 'OrderedReady');
         setDefault(spec, 'revisionHistoryLimit', 10);
-        if (setDefault(spec, 'updateStrategy', { type: 'RollingUpdate', rollingUpdate: { partition: 0 } }) === false) {
+        if (!setDefault(spec, 'updateStrategy', { type: 'RollingUpdate', rollingUpdate: { partition: 0 } })) {
           const strategy = childObject(spec, 'updateStrategy');
           if (strategy?.['type'] === 'RollingUpdate') {
             setDefault(strategy, 'rollingUpdate', { partition: 0 });

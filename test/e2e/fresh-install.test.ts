@@ -48,7 +48,7 @@ describe('preflight', () => {
     const report = JSON.parse(run.stdout) as PreflightReport;
     expect(report.checks.map((c) => `${c.id} ${c.ok}`)).toEqual(['storage true', 'nodes true', 'resources true', 'routes true', 'secrets true']);
     // AND no value of the Secret reached the output
-    expect(run.stdout).not.toContain(String((AWS_AUTH.data as Record<string, string>).AWS_BUCKET));
+    expect(run.stdout).not.toContain((AWS_AUTH.data as Record<string, string>).AWS_BUCKET);
   });
 
   test('GIVEN the field report\'s cluster (a hand-made admin Route, arm64 workers, no S3 Secret) WHEN preflight runs THEN it names each failure and exits 1', async () => {

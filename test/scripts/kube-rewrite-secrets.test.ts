@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { secretRewrites } from '../../charts/jobs/rewrite-secrets-job.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
-import { checkKubectl, EXAMPLE_PLANS, evidenceOf, renderedKubeJob, requestsOutsideRole, skipKubectlSuite, useKubeScriptSuite, type PolicyRule, type RenderedKubeJob } from '../support/fake-api-kubectl.js';
+import { checkKubectl, EXAMPLE_PLANS, renderedKubeJob, requestsOutsideRole, skipKubectlSuite, useKubeScriptSuite, type PolicyRule, type RenderedKubeJob } from '../support/fake-api-kubectl.js';
 import { leakedSecrets, loadLiveFixture } from '../support/live-fixtures.js';
 import { useRealKubeScriptSuite } from '../support/real-api/kube-script-cluster.js';
 import { loadMigrationPlan } from '../support/plans.js';

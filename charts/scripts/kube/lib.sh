@@ -27,9 +27,10 @@ urlencode() {
 # `.result`). `diff` reads it, because finished Jobs can be deleted by TTL or hook policies.
 #   record_evidence <one-line summary> <checksum of the non-secret inputs>
 record_evidence() {
-  local summary=$1 checksum=$2 step=${EVIDENCE_STEP:?} cm=${EVIDENCE_CONFIGMAP:-threescale-migrate-evidence}
+  local summary=$1 checksum=$2 step=${EVIDENCE_STEP:?} cm=${EVIDENCE_CONFIGMAP:?}
   local now
   now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  # shellcheck disable=SC1003 # '\\' is tr's backslash, not a quote escape
   summary=$(printf '%s' "$summary" | tr -d '\000-\037"\\' | cut -c1-512)
   kubectl -n "${NAMESPACE:?}" create configmap "$cm" >/dev/null 2>&1 || true
   printf '{"data":{"%s.phase":"Succeeded","%s.inputsChecksum":"%s","%s.finishedAt":"%s","%s.result":"%s"}}' \
@@ -37,6 +38,10 @@ record_evidence() {
   kubectl -n "$NAMESPACE" patch configmap "$cm" --type merge --patch-file "$WORK/evidence.json" >/dev/null
   log "evidence recorded: $step Succeeded"
 }
+
+# label_json KEY=VALUE: the label as a JSON member, "KEY":"VALUE" (the on-cluster contract passes labels as
+# MANAGED_BY_LABEL=key=value; keys and values of labels need no JSON escaping).
+label_json() { printf '"%s":"%s"' "${1%%=*}" "${1#*=}"; }
 
 # sha256 of stdin, hex.
 checksum() { sha256sum | cut -d' ' -f1; }
