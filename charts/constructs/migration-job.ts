@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { EVIDENCE_CONFIGMAP, KEYS } from '../../src/contract/on-cluster.js';
+import { resourceTypeOfKind } from '../../src/kube/resource-types.js';
 import { readPackageFile } from '../../src/util/package-files.js';
+import { grant } from './grant.js';
 import { jobAnnotations, jobHelperAnnotations, ownLabels } from './metadata.js';
 
 export { EVIDENCE_CONFIGMAP } from '../../src/contract/on-cluster.js';
@@ -23,12 +25,6 @@ export interface JobFill {
   readonly namespace: string;
   readonly name: string;
 }
-
-const FILL_RESOURCES: Readonly<Record<JobFill['kind'], { apiGroup: string; resource: string }>> = {
-  PersistentVolumeClaim: { apiGroup: '', resource: 'persistentvolumeclaims' },
-  Deployment: { apiGroup: 'apps', resource: 'deployments' },
-  StatefulSet: { apiGroup: 'apps', resource: 'statefulsets' },
-};
 
 /** Props of {@link MigrationJob}. */
 export interface MigrationJobProps {
@@ -97,13 +93,13 @@ export class MigrationJob extends Construct {
     const evidence: JobAccess = {
       namespace,
       rules: [
-        { apiGroups: [''], resources: ['configmaps'], verbs: ['create'] },
-        { apiGroups: [''], resources: ['configmaps'], resourceNames: [EVIDENCE_CONFIGMAP], verbs: ['get', 'patch'] },
+        grant({ types: 'configmap' }, ['create']),
+        grant({ types: 'configmap', names: [EVIDENCE_CONFIGMAP] }, ['get', 'patch']),
       ],
     };
     const fills: JobAccess[] = (props.fills ?? []).map((f) => ({
       namespace: f.namespace,
-      rules: [{ apiGroups: [FILL_RESOURCES[f.kind].apiGroup], resources: [FILL_RESOURCES[f.kind].resource], resourceNames: [f.name], verbs: ['get'] }],
+      rules: [grant({ types: resourceTypeOfKind(f.kind), names: [f.name] }, ['get'])],
     }));
     const grants = mergeAccess([evidence, ...(props.access ?? []), ...fills]);
     grants.forEach((grant, i) => {

@@ -9,6 +9,7 @@ import { ExternalRedis } from '../constructs/external-redis.js';
 import { RedisConfig } from '../constructs/redis-config.js';
 import { kubeJob } from '../jobs/kube-job.js';
 import { PhaseChart } from '../phase-chart.js';
+import { grant } from '../constructs/grant.js';
 
 /** The user name of the System database on the on-cluster PostgreSQL (the operator's default for PostgreSQL). */
 export const SYSTEM_DATABASE_USER = 'system';
@@ -76,8 +77,8 @@ export function render(scope: Construct, id: string, context: RenderContext<Fres
     access: [...byNamespace.entries()].map(([ns, secrets]) => ({
       namespace: ns,
       rules: [
-        { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
-        { apiGroups: [''], resources: ['secrets'], resourceNames: [...secrets], verbs: ['get', 'patch'] },
+        grant({ types: 'secret' }, ['create']),
+        grant({ types: 'secret', names: [...secrets] }, ['get', 'patch']),
       ],
     })),
   });

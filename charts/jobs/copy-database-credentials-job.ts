@@ -2,6 +2,7 @@ import { CONNECTION_SECRETS, contractEnv } from '../../src/contract/on-cluster.j
 import { POSTGRESQL_NAMES } from '../../src/plan/plan-facts.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { kubeJob, readSecrets } from './kube-job.js';
+import { grant } from '../constructs/grant.js';
 
 /**
  * Copies DB_USER and DB_PASSWORD of `system-database` into the namespace of the new PostgreSQL server,
@@ -27,8 +28,8 @@ export function copyDatabaseCredentialsJob(chart: PhaseChart, targetNamespace: s
       {
         namespace: targetNamespace,
         rules: [
-          { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
-          { apiGroups: [''], resources: ['secrets'], resourceNames: [secret], verbs: ['get', 'patch'] },
+          grant({ types: 'secret' }, ['create']),
+          grant({ types: 'secret', names: [secret] }, ['get', 'patch']),
         ],
       },
     ],

@@ -2,6 +2,7 @@ import { contractEnv } from '../../src/contract/on-cluster.js';
 import { credentialCopies } from '../../src/plan/plan-facts.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { kubeJob, readSecrets } from './kube-job.js';
+import { grant } from '../constructs/grant.js';
 
 /**
  * Copies each credentials Secret the plan keeps outside the 3scale namespace into it, under the same name
@@ -28,8 +29,8 @@ export function copyManagedCredentialsJobs(chart: PhaseChart, wave: number): voi
         {
           namespace: ns,
           rules: [
-            { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
-            { apiGroups: [''], resources: ['secrets'], resourceNames: [copy.secretName], verbs: ['get', 'patch'] },
+            grant({ types: 'secret' }, ['create']),
+            grant({ types: 'secret', names: [copy.secretName] }, ['get', 'patch']),
           ],
         },
       ],

@@ -3,6 +3,7 @@ import { type ManagedTarget, managedTargets, POSTGRESQL_NAMES, postgresqlMove, p
 import type { Plan } from '../../src/plan/plan-schema.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { kubeJob, readSecrets } from './kube-job.js';
+import { grant } from '../constructs/grant.js';
 
 const { systemDatabase: DB, backendRedis: BACKEND, systemRedis: SYSTEM_REDIS } = CONNECTION_SECRETS;
 
@@ -89,8 +90,8 @@ function secretAccess(namespace: string, secrets: string[]) {
   return {
     namespace,
     rules: [
-      { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
-      { apiGroups: [''], resources: ['secrets'], resourceNames: [...secrets, ...secrets.map(backupSecretName)], verbs: ['get', 'patch'] },
+      grant({ types: 'secret' }, ['create']),
+      grant({ types: 'secret', names: [...secrets, ...secrets.map(backupSecretName)] }, ['get', 'patch']),
     ],
   };
 }
