@@ -8,7 +8,8 @@ import { importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['build/**', 'dist/**', 'imports/**', 'node_modules/**', 'snapshots/**', 'bench/results/**'] },
+  // Generated: the build and release outputs (.gitignore), cdk8s imports, golden snapshots, benchmark results.
+  { ignores: ['build/**', 'dist/**', 'release/**', '.vitest-*/**', 'imports/**', 'node_modules/**', 'snapshots/**', 'bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
