@@ -391,30 +391,30 @@ export async function runPostgresqlDataPhase(opts: PgOptions): Promise<PgResult>
       const tmp = join(dir, 'tmp'); // the container's /tmp
       await Promise.all([scratch, tmp].map((d) => mkdir(d, { recursive: true })));
       const sampler = new DiskSampler([scratch, tmp]).start();
-      const r = await timed(() =>
-        runScript(
-          'pg-copy.sh',
-          {
-            SOURCE_PGHOST: src.host,
-            SOURCE_PGPORT: String(src.port),
-            SOURCE_PGDATABASE: 'system',
-            SOURCE_PGUSER: 'system',
-            SOURCE_PGPASSWORD: SYSTEM_PW,
-            TARGET_PGHOST: tgt.host,
-            TARGET_PGPORT: String(tgt.port),
-            TARGET_PGDATABASE: 'system',
-            TARGET_PGUSER: 'system',
-            TARGET_PGPASSWORD: SYSTEM_PW,
-            PARALLEL_JOBS: String(parallel),
-            TMPDIR: tmp,
-            EVIDENCE_FILE: join(dir, 'evidence.properties'),
-          },
-          3_600_000,
-        ),
-      );
+      const env = {
+        SOURCE_PGHOST: src.host,
+        SOURCE_PGPORT: String(src.port),
+        SOURCE_PGDATABASE: 'system',
+        SOURCE_PGUSER: 'system',
+        SOURCE_PGPASSWORD: SYSTEM_PW,
+        TARGET_PGHOST: tgt.host,
+        TARGET_PGPORT: String(tgt.port),
+        TARGET_PGDATABASE: 'system',
+        TARGET_PGUSER: 'system',
+        TARGET_PGPASSWORD: SYSTEM_PW,
+        PARALLEL_JOBS: String(parallel),
+        TMPDIR: tmp,
+        EVIDENCE_FILE: join(dir, 'evidence.properties'),
+      };
+      const r = await timed(() => runScript('pg-copy.sh', env, 3_600_000));
       const peak = await sampler.stop();
       if (r.value.code !== 0) throw new Error(`pg-copy.sh (PARALLEL_JOBS=${parallel}) exited ${r.value.code}: ${r.value.stderr.slice(-3000)}`);
       await check(`pg-copy.sh PARALLEL_JOBS=${parallel}`);
+      // The cut-over's first Job proves the copy again (source and target read once more): not in the copy's
+      // time (pgcopydb has no such step), printed beside it.
+      const verify = await timed(() => runScript('pg-verify-copy.sh', { ...env, COPY_STEP: 'pg-copy' }, 3_600_000));
+      if (verify.value.code !== 0) throw new Error(`pg-verify-copy.sh exited ${verify.value.code}: ${verify.value.stderr.slice(-3000)}`);
+      progress(SCOPE, `(${id}) then the cut-over's pg-verify-copy.sh, not counted above: ${verify.seconds.toFixed(1)} s`);
       await rm(dir, { recursive: true, force: true });
       return { seconds: r.seconds, peakIntermediateBytes: peak, jobLog: jobTimeline(r.value.stderr) };
     },

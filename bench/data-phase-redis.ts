@@ -8,8 +8,10 @@
  *       lines + `appendonly yes`) and wait until it answers.
  *   (b) the generated Jobs: charts/scripts/redis-copy-rdb.sh (redis-cli --rdb from the running source
  *       straight into the new data dir, a scratch redis-server loads it for the key counts and DEBUG DIGEST,
- *       placed as the AOF base with its manifest), start the new Redis straight in persistence mode, and
- *       charts/scripts/redis-check-load.sh (key counts of databases 0-15 against the copy's evidence).
+ *       placed as the AOF base with its manifest), start the new Redis straight in persistence mode,
+ *       charts/scripts/redis-check-load.sh (key counts of databases 0-15 against the copy's evidence), and the
+ *       cut-over's charts/scripts/redis-verify-copy.sh (the copy's manifest proven again on a snapshot of the
+ *       new server).
  *
  * Both wait for PING answering PONG after each start (polled every 50 ms, as a readiness probe would, only
  * faster). After each run (untimed) the key count and DEBUG DIGEST are compared with the source's, and the
@@ -266,7 +268,7 @@ export async function runRedisDataPhase(opts: RedisOptions): Promise<RedisResult
 
   const jobs: Variant<RedisSample> = {
     id: 'b',
-    label: '(b) Jobs: redis-copy-rdb.sh (AOF base), start in persistence mode, redis-check-load.sh',
+    label: '(b) Jobs: redis-copy-rdb.sh (AOF base), start in persistence mode, redis-check-load.sh, redis-verify-copy.sh',
     async run() {
       const { dir, target } = await fresh('job');
       const tmp = join(dir, 'tmp');
@@ -282,8 +284,11 @@ export async function runRedisDataPhase(opts: RedisOptions): Promise<RedisResult
       };
       const total = await timed(async () => {
         await script('redis-copy-rdb.sh', { SOURCE_REDIS_HOST: source.host, SOURCE_REDIS_PORT: String(source.port), DATA_DIR: target.dataDir });
-        steps['start (persistence mode)'] = (await timed(() => target.start(REDIS_PERSISTENCE_CONFIG))).seconds;
+        // redis-config-external (seed 3.4.5) sets repl-diskless-sync no: the verify step's SYNC starts at once.
+        steps['start (persistence mode)'] = (await timed(() => target.start({ ...REDIS_PERSISTENCE_CONFIG, 'repl-diskless-sync': 'no' }))).seconds;
         await script('redis-check-load.sh', { REDIS_HOST: target.host, REDIS_PORT: String(target.port), COPY_STEP: 'redis-copy-rdb', POLL_INTERVAL_SECONDS: String(POLL_SECONDS) });
+        // The cut-over's first Job: the copy proven again on the new server (the old one is stopped by then).
+        await script('redis-verify-copy.sh', { TARGET_REDIS_HOST: target.host, TARGET_REDIS_PORT: String(target.port), COPY_STEP: 'redis-copy-rdb' });
       });
       const peak = await sampler.stop();
       await finish('jobs', dir, target);
@@ -295,7 +300,7 @@ export async function runRedisDataPhase(opts: RedisOptions): Promise<RedisResult
   const outcome = await runRounds(SCOPE, variants, opts.plan);
   const descriptions: Record<string, string> = {
     a: 'SAVE on the source; tar|tar dump.rdb source data dir -> workstation -> target data dir; start restore mode; BGREWRITEAOF; poll aof_rewrite_in_progress every 2 s; restart persistence mode',
-    b: 'redis-copy-rdb.sh (redis-cli --rdb into DATA_DIR, scratch redis-server load: key counts per database, DEBUG DIGEST, fingerprint; placed as appendonlydir base + manifest, marker); start persistence mode; redis-check-load.sh (AOF on, key counts of databases 0-15 against the evidence)',
+    b: 'redis-copy-rdb.sh (redis-cli --rdb into DATA_DIR; scratch redis-server load: keys with a TTL evicted, key counts and DEBUG DIGEST per database = the manifest; placed as appendonlydir base + manifest, marker); start persistence mode; redis-check-load.sh (AOF on, key counts of databases 0-15 against the evidence); redis-verify-copy.sh (redis-cli --rdb of the new server, the same manifest in a scratch redis-server, compared with the copy\'s)',
   };
   const results: RedisVariantResult[] = variants.map((v) => {
     const samples = outcome.samples.get(v.id) ?? [];

@@ -7,6 +7,7 @@ import { ApiManagerOverlay } from './constructs/api-manager-overlay.js';
 import { ReplicaOverlay } from './constructs/replica-overlay.js';
 import { detachMysqlJob } from './jobs/detach-mysql-job.js';
 import { rewriteSecretsJob } from './jobs/rewrite-secrets-job.js';
+import { verifyCopyJobs } from './jobs/verify-copy-job.js';
 import { PhaseChart } from './phase-chart.js';
 
 /** The external-component flags a plan turns on at cut-over. */
@@ -20,7 +21,8 @@ export function externalFlags(plan: Plan, value: boolean) {
 }
 
 /**
- * Cut-over (inside the window): the connection Secrets are backed up in the cluster and rewritten (wave 0),
+ * Cut-over (inside the window): first (wave -1) read-only Jobs prove every copy of copy-data again, on the new
+ * servers and on the old ones while they answer; then the connection Secrets are backed up in the cluster and rewritten (wave 0),
  * the APIManager marks the moved components external (wave 1), and for MySQL kept in place the guarded
  * patches detach `system-mysql` from the operator (wave 2; the operator is at 0, and the component is
  * external by then, so nothing re-adds what they remove). The old PostgreSQL is stopped so nothing can
@@ -29,6 +31,7 @@ export function externalFlags(plan: Plan, value: boolean) {
 export function render(scope: Construct, id: string, context: RenderContext): PhaseChart {
   const chart = new PhaseChart(scope, id, context);
   const { plan } = context;
+  verifyCopyJobs(chart, -1);
   rewriteSecretsJob(chart, 0);
   new ApiManagerOverlay(chart, 'ApiManager', {
     name: plan.spec.threescale.apiManagerName,

@@ -9,7 +9,7 @@ import { PhaseChart } from './phase-chart.js';
 export function render(scope: Construct, id: string, context: RenderContext): PhaseChart {
   const chart = new PhaseChart(scope, id, context);
   const { plan } = context;
-  newRedisServers(chart, plan, 0, 'persistence');
+  newRedisServers(chart, plan, 0);
   for (const role of redisMoves(plan)) {
     new ReplicaOverlay(chart, `Old-${role}`, { name: redisNames(role).oldDeployment, namespace: plan.spec.threescale.namespace, replicas: 1, phaseId: chart.phaseId, kind: threescaleWorkload(plan).kind });
   }

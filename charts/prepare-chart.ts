@@ -42,10 +42,10 @@ export function render(scope: Construct, id: string, context: RenderContext): Ph
   for (const role of redisMoves(plan)) {
     const namespace = redisNamespace(plan, role);
     redisNamespaces.add(namespace);
-    new ExternalRedis(chart, `Redis-${role}`, { role, redis: redisComponent(plan, role), namespace, migration, replicas: 0, configMode: 'persistence' });
+    new ExternalRedis(chart, `Redis-${role}`, { role, redis: redisComponent(plan, role), namespace, migration, replicas: 0 });
   }
   for (const namespace of [...redisNamespaces].sort()) {
-    new RedisConfig(chart, `RedisConfig-${namespace}`, { namespace, mode: 'persistence', migration });
+    new RedisConfig(chart, `RedisConfig-${namespace}`, { namespace, migration });
   }
 
   for (const role of rdbExports(plan)) {

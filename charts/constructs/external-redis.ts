@@ -4,7 +4,7 @@ import { REDIS_CONFIG_NAME, type RedisRole, redisNames } from '../../src/plan/pl
 import type { RedisComponent } from '../../src/plan/plan-schema.js';
 import { containerResources, tcpPort, volumeClaimSpec } from './kube-values.js';
 import { keepAnnotations, ownLabels, REDIS_CONFIG_HASH_ANNOTATION } from './metadata.js';
-import { type RedisConfigMode, redisConfHash } from './redis-config.js';
+import { redisConfHash } from './redis-config.js';
 
 /** Props of {@link ExternalRedis}. */
 export interface ExternalRedisProps {
@@ -18,8 +18,6 @@ export interface ExternalRedisProps {
   readonly migration: string;
   /** Replicas: 0 until the copied dump.rdb is in the volume, then 1. */
   readonly replicas: number;
-  /** Configuration the pods run with; its hash on the pod template rolls them when it changes. */
-  readonly configMode: RedisConfigMode;
 }
 
 /** Seed 3.4.5 resources of both new Redis servers. */
@@ -63,7 +61,7 @@ export class ExternalRedis extends Construct {
         template: {
           metadata: {
             labels: { deployment: n.deployment },
-            annotations: { [REDIS_CONFIG_HASH_ANNOTATION]: redisConfHash(props.configMode) },
+            annotations: { [REDIS_CONFIG_HASH_ANNOTATION]: redisConfHash() },
           },
           spec: {
             restartPolicy: 'Always',

@@ -13,7 +13,7 @@ export const REDIS_CONFIG_HASH_ANNOTATION = KEYS.redisConfigHash;
 /** Argo CD: per-resource sync options. */
 const ARGOCD_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
 /** Argo CD: per-resource compare options. */
-const ARGOCD_COMPARE_OPTIONS = 'argocd.argoproj.io/compare-options';
+export const ARGOCD_COMPARE_OPTIONS = 'argocd.argoproj.io/compare-options';
 /** Flux: never garbage-collect this object. */
 const FLUX_PRUNE = 'kustomize.toolkit.fluxcd.io/prune';
 /** Flux: server-side apply policy for this object. */
@@ -50,7 +50,7 @@ export function partialAnnotations(phaseId: string): Record<string, string> {
 }
 
 /** Argo CD: resource hook type. */
-const ARGOCD_HOOK = 'argocd.argoproj.io/hook';
+export const ARGOCD_HOOK = 'argocd.argoproj.io/hook';
 /** Argo CD: when a hook object is deleted. */
 const ARGOCD_HOOK_DELETE_POLICY = 'argocd.argoproj.io/hook-delete-policy';
 /** Argo CD: sync wave inside one Application. */

@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { EVIDENCE_CONFIGMAP, KEYS } from '../../src/contract/on-cluster.js';
-import { resourceTypeOfKind } from '../../src/kube/resource-types.js';
+import { apiGroupOf, resourceTypeOfKind } from '../../src/kube/resource-types.js';
 import { readPackageFile } from '../../src/util/package-files.js';
+import { toStableJson } from '../../src/util/stable-json.js';
 import { grant } from './grant.js';
-import { jobAnnotations, jobHelperAnnotations, ownLabels } from './metadata.js';
+import { ARGOCD_SYNC_WAVE, jobAnnotations, jobHelperAnnotations, ownLabels } from './metadata.js';
 
 export { EVIDENCE_CONFIGMAP } from '../../src/contract/on-cluster.js';
 /** Where the scripts are mounted in a Job's pod. */
@@ -21,9 +22,20 @@ export interface JobAccess {
 
 /** An object a Job fills with data (the PVC or Deployment of a database it copies into). */
 export interface JobFill {
-  readonly kind: 'PersistentVolumeClaim' | 'Deployment' | 'StatefulSet';
+  readonly kind: 'PersistentVolumeClaim' | 'Deployment' | 'StatefulSet' | 'Secret';
   readonly namespace: string;
   readonly name: string;
+}
+
+/** Whether `access` already lets the Job `get` the filled object (a kubectl Job writing it does). */
+function grantsGet(access: readonly JobAccess[], f: JobFill): boolean {
+  const type = resourceTypeOfKind(f.kind);
+  const [apiGroup, resource] = [apiGroupOf(type), type.plural];
+  return access.some(
+    (a) =>
+      a.namespace === f.namespace &&
+      a.rules.some((r) => r.verbs.includes('get') && (r.apiGroups ?? []).includes(apiGroup) && (r.resources ?? []).includes(resource) && (!r.resourceNames || r.resourceNames.includes(f.name))),
+  );
 }
 
 /** Props of {@link MigrationJob}. */
@@ -38,8 +50,6 @@ export interface MigrationJobProps {
   readonly wave: number;
   /** Plan name, for labels. */
   readonly migration: string;
-  /** sha256 of the plan file, passed to the script for its evidence record. */
-  readonly planSha256: string;
   /** Client image of the target version (postgresql-15, redis-7, ose-cli). */
   readonly image: string;
   /** Script files under `charts/scripts/`; the first is run, the others are sourced by it. */
@@ -79,7 +89,8 @@ export class MigrationJob extends Construct {
     super(scope, id);
     const { name, namespace, phaseId, migration } = props;
     const labels = { ...ownLabels(migration), 'app.kubernetes.io/name': name };
-    const helper = { labels, annotations: jobHelperAnnotations(phaseId) };
+    // A Job before the folder's other objects (a negative Argo CD wave) needs its helpers in its wave too.
+    const helper = { labels, annotations: { ...jobHelperAnnotations(phaseId), ...(props.wave < 0 ? { [ARGOCD_SYNC_WAVE]: String(props.wave) } : {}) } };
 
     const files = props.scripts.map((file) => ({ file, key: file.replace(/\//g, '.'), content: readScript(file) }));
     const scriptsHash = createHash('sha256');
@@ -97,10 +108,9 @@ export class MigrationJob extends Construct {
         grant({ types: 'configmap', names: [EVIDENCE_CONFIGMAP] }, ['get', 'patch']),
       ],
     };
-    const fills: JobAccess[] = (props.fills ?? []).map((f) => ({
-      namespace: f.namespace,
-      rules: [grant({ types: resourceTypeOfKind(f.kind), names: [f.name] }, ['get'])],
-    }));
+    const fills: JobAccess[] = (props.fills ?? [])
+      .filter((f) => !grantsGet(props.access ?? [], f))
+      .map((f) => ({ namespace: f.namespace, rules: [grant({ types: resourceTypeOfKind(f.kind), names: [f.name] }, ['get'])] }));
     const grants = mergeAccess([evidence, ...(props.access ?? []), ...fills]);
     grants.forEach((grant, i) => {
       const roleName = grant.namespace === namespace ? name : `${name}-${namespace}`;
@@ -121,7 +131,7 @@ export class MigrationJob extends Construct {
     const env: k8s.EnvVar[] = [
       { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
       { name: 'PHASE', value: phaseId },
-      { name: 'PLAN_SHA256', value: props.planSha256 },
+      { name: JOB_SHA256_ENV, value: jobInputsDigest(props, scriptsHash.copy().digest('hex')) },
       { name: 'EVIDENCE_CONFIGMAP', value: EVIDENCE_CONFIGMAP },
       { name: 'EVIDENCE_STEP', value: name },
       ...(props.fills?.length ? [{ name: 'EVIDENCE_TARGETS', value: props.fills.map((f) => `${f.kind}/${f.namespace}/${f.name}`).join(' ') }] : []),
@@ -162,6 +172,21 @@ export class MigrationJob extends Construct {
       },
     });
   }
+}
+
+/** Env var carrying the digest of a Job's inputs, which its script records as `<step>.jobSha256`. */
+export const JOB_SHA256_ENV = 'JOB_SHA256';
+
+/**
+ * Digest of everything a Job is rendered from (name, phase, image, scripts, environment, access, volumes,
+ * limits): what the plan means for this one Job. An edit of the plan that does not concern the Job (a
+ * replica count) leaves it, and so the Job's manifest, unchanged; one that does (a target, an image)
+ * changes it, and `diff` then says the step ran with other inputs. The plan's own digest is kept once per
+ * phase folder, in the state ConfigMap.
+ */
+export function jobInputsDigest(props: Omit<MigrationJobProps, 'migration'> & { readonly migration: string }, scriptsSha256: string): string {
+  const { scripts: _scripts, ...rest } = props;
+  return createHash('sha256').update(toStableJson({ ...rest, scriptsSha256 })).digest('hex');
 }
 
 /** One Role per namespace: rules of the same namespace are merged, namespaces sorted. */

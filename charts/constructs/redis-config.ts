@@ -5,14 +5,13 @@ import { REDIS_CONFIG_NAME } from '../../src/plan/plan-facts.js';
 import { ownLabels } from './metadata.js';
 
 /**
- * `restore`: no snapshots, no AOF, so the server loads the copied dump.rdb and nothing overwrites it.
- * `persistence`: the three RDB save points and AOF, as the 3scale operator configures Redis.
+ * The redis.conf of seed 3.4.5 in its persistence mode (the three RDB save points and AOF, as the 3scale
+ * operator configures Redis). The seed's restore mode (no snapshots, no AOF, then a switch) has no
+ * counterpart: the copy places the snapshot as the base file of the AOF, so the new server starts straight
+ * in this mode and a restart at any time keeps every write.
  */
-export type RedisConfigMode = 'restore' | 'persistence';
-
-/** The redis.conf of seed 3.4.5; only the snapshot and AOF lines differ between the two modes. */
-export function redisConf(mode: RedisConfigMode): string {
-  const saves = mode === 'restore' ? ['#save 900 1', '#save 300 10', '#save 60 10000', 'save ""'] : ['save 900 1', 'save 300 10', 'save 60 10000'];
+export function redisConf(): string {
+  const saves = ['save 900 1', 'save 300 10', 'save 60 10000'];
   return [
     'protected-mode no',
     '',
@@ -43,7 +42,7 @@ export function redisConf(mode: RedisConfigMode): string {
     'repl-diskless-sync no',
     'repl-disable-tcp-nodelay no',
     '',
-    `appendonly ${mode === 'restore' ? 'no' : 'yes'}`,
+    'appendonly yes',
     'appendfilename "appendonly.aof"',
     'appendfsync everysec',
     'no-appendfsync-on-rewrite no',
@@ -64,17 +63,15 @@ export function redisConf(mode: RedisConfigMode): string {
   ].join('\n');
 }
 
-/** sha256 of the configuration of a mode: put on the pod template so a mode switch rolls the pods. */
-export function redisConfHash(mode: RedisConfigMode): string {
-  return createHash('sha256').update(redisConf(mode)).digest('hex');
+/** sha256 of the configuration: put on the pod template so a change of it rolls the pods. */
+export function redisConfHash(): string {
+  return createHash('sha256').update(redisConf()).digest('hex');
 }
 
 /** Props of {@link RedisConfig}. */
 export interface RedisConfigProps {
   /** Namespace of the new Redis servers. */
   readonly namespace: string;
-  /** Which configuration to render. */
-  readonly mode: RedisConfigMode;
   /** Plan name, for the migration label. */
   readonly migration: string;
 }
@@ -85,7 +82,7 @@ export class RedisConfig extends Construct {
     super(scope, id);
     new k8s.KubeConfigMap(this, 'Resource', {
       metadata: { name: REDIS_CONFIG_NAME, namespace: props.namespace, labels: ownLabels(props.migration) },
-      data: { 'redis.conf': redisConf(props.mode) },
+      data: { 'redis.conf': redisConf() },
     });
   }
 }

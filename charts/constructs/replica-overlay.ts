@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DeploymentConfig } from '../../imports/openshift-apps-apps.openshift.io.js';
+import { componentSelector } from '../../src/plan/deployments.js';
 import type { WorkloadKind } from '../../src/plan/plan-schema.js';
 import { ARGOCD_SYNC_WAVE, partialAnnotations } from './metadata.js';
 
@@ -22,11 +23,16 @@ export interface ReplicaOverlayProps {
   readonly kind?: WorkloadKind;
   /** Argo CD sync wave of the overlay inside its phase. @default none (wave 0) */
   readonly wave?: number;
+  /**
+   * The live Deployment's pod selector (`matchLabels`), rendered for Flux's sake (below); ignored for a
+   * DeploymentConfig. @default the 3scale operator's `deployment: <name>`
+   */
+  readonly selector?: Readonly<Record<string, string>>;
 }
 
 /**
- * A partial Deployment (or DeploymentConfig) carrying only `spec.replicas`, for workloads the operator or
- * OLM owns. Applied with server-side apply it changes that one field and nothing else; it is never pruned
+ * A partial Deployment (or DeploymentConfig) carrying only `spec.replicas` (a Deployment also the two
+ * fields Flux needs, {@link deploymentSpec}), for workloads the operator or OLM owns. Applied with server-side apply it changes that one field and nothing else; it is never pruned
  * or deleted. Replaces the seed's `oc scale deployment/…` and `oc scale dc/…`, which Argo CD or Flux
  * self-heal would revert.
  */
@@ -39,6 +45,29 @@ export class ReplicaOverlay extends Construct {
       new DeploymentConfig(this, 'Resource', { metadata, spec: { replicas: props.replicas } });
       return;
     }
-    new ApiObject(this, 'Resource', { apiVersion: 'apps/v1', kind: 'Deployment', metadata, spec: { replicas: props.replicas } });
+    new ApiObject(this, 'Resource', { apiVersion: 'apps/v1', kind: 'Deployment', metadata, spec: deploymentSpec(props) });
   }
+}
+
+/**
+ * `spec.replicas`, plus the two fields Flux's typed normalization would otherwise send as `null`.
+ *
+ * kustomize-controller (v1.9.6, internal/controller/kustomization_controller.go:891) passes every object
+ * through fluxcd/pkg/ssa `normalize.UnstructuredList` (ssa v0.76.2, normalize/normalize.go:124-151) before
+ * it applies: a kind of client-go's scheme is converted to its Go type and back (normalize.go:47-78). In
+ * k8s.io/api apps/v1 (types.go:388, :392) `DeploymentSpec.Selector` is a pointer and `Template` a struct,
+ * both without `omitempty`, and `PodSpec.Containers` (core/v1 types.go:4172) has none either, so a
+ * Deployment carrying only `spec.replicas` comes out as `selector: null` and
+ * `template: {metadata: {}, spec: {containers: null}}`. In a server-side apply `null` removes the field:
+ * the API server refuses the selector (`spec.selector: Invalid value: null: field is immutable`).
+ *
+ * So the overlay carries the live selector (atomic and immutable: applying the same value co-owns it and
+ * can never change it) and `template.spec.containers: []` (an empty keyed list: the round trip keeps it
+ * `[]`, the merge keeps every live container and records no ownership of them). After Flux's apply the
+ * field manager owns `replicas`, the selector and two empty nodes (`strategy`, `template.metadata`), no
+ * value another manager set; Argo CD and kubectl apply the same object with the same result.
+ */
+function deploymentSpec(props: ReplicaOverlayProps): Record<string, unknown> {
+  const matchLabels = props.selector ?? componentSelector(props.name);
+  return { replicas: props.replicas, selector: { matchLabels: { ...matchLabels } }, template: { spec: { containers: [] } } };
 }

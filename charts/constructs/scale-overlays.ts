@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { THREESCALE_DEPLOYMENTS } from '../../src/plan/deployments.js';
+import { OPERATOR_SELECTOR, THREESCALE_DEPLOYMENTS } from '../../src/plan/deployments.js';
 import { threescaleWorkload } from '../../src/plan/plan-facts.js';
 import type { Plan } from '../../src/plan/plan-schema.js';
 import { ReplicaOverlay } from './replica-overlay.js';
@@ -18,6 +18,7 @@ export function scaleThreescale(scope: Construct, plan: Plan, phaseId: string, t
     replicas: target === 'down' ? 0 : 1,
     phaseId,
     wave: target === 'down' ? -1 : 1,
+    selector: OPERATOR_SELECTOR,
   });
   for (const name of THREESCALE_DEPLOYMENTS) {
     new ReplicaOverlay(scope, `Scale-${name}`, {

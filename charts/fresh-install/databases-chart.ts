@@ -55,9 +55,9 @@ export function render(scope: Construct, id: string, context: RenderContext<Fres
   if (pg) new ExternalPostgresql(chart, 'Postgresql', { database: withClass(pg), namespace, migration });
   const roles = onClusterRedisRoles(plan);
   for (const role of roles) {
-    new ExternalRedis(chart, `Redis-${role}`, { role, redis: withClass(onClusterRedis(plan, role)!), namespace, migration, replicas: 1, configMode: 'persistence' });
+    new ExternalRedis(chart, `Redis-${role}`, { role, redis: withClass(onClusterRedis(plan, role)!), namespace, migration, replicas: 1 });
   }
-  if (roles.length) new RedisConfig(chart, 'RedisConfig', { namespace, mode: 'persistence', migration });
+  if (roles.length) new RedisConfig(chart, 'RedisConfig', { namespace, migration });
 
   const keys = connectionSecretKeys(plan);
   const byNamespace = new Map<string, Set<string>>();

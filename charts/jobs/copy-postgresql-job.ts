@@ -1,7 +1,8 @@
 import { CONNECTION_SECRETS } from '../../src/contract/on-cluster.js';
 import { POSTGRESQL_NAMES, postgresqlMove, postgresqlNamespace, serviceHost } from '../../src/plan/plan-facts.js';
+import type { Plan } from '../../src/plan/plan-schema.js';
 import type { PhaseChart } from '../phase-chart.js';
-import { dataJob, fromSecret, targetResetEnv } from './data-job.js';
+import { dataJob, type DataJobProps, fromSecret, PG_COPY_LIBS, targetResetEnv } from './data-job.js';
 
 /**
  * Copies the System database from the old PostgreSQL to the new one inside the cluster (seed 3.2.3 to
@@ -11,16 +12,21 @@ import { dataJob, fromSecret, targetResetEnv } from './data-job.js';
  * use the credentials of `system-database` (the new server was created with the same user and password).
  */
 export function copyPostgresqlJob(chart: PhaseChart): void {
-  const { plan } = chart;
+  const props = copyPostgresqlProps(chart.plan);
+  if (props) dataJob(chart, 'CopyPostgresql', props);
+}
+
+/** The Job {@link copyPostgresqlJob} renders, when the plan moves PostgreSQL (its verify Job reuses the connections). */
+export function copyPostgresqlProps(plan: Plan): DataJobProps | undefined {
   const pg = postgresqlMove(plan);
-  if (!pg) return;
+  if (!pg) return undefined;
   const namespace = postgresqlNamespace(plan, pg);
   const secret = POSTGRESQL_NAMES.credentialsSecret;
-  dataJob(chart, 'CopyPostgresql', {
+  return {
     name: 'copy-system-database',
     namespace,
     script: 'pg-copy.sh',
-    libs: ['lib/pg-state.sh'],
+    libs: PG_COPY_LIBS,
     // Its data lives in this claim, served by this Deployment: recreated, the copy is gone (diff: job-stale).
     fills: [
       { kind: 'PersistentVolumeClaim', namespace, name: POSTGRESQL_NAMES.pvc },
@@ -45,5 +51,5 @@ export function copyPostgresqlJob(chart: PhaseChart): void {
     ],
     volumes: [{ name: 'scratch', emptyDir: {} }],
     volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }],
-  });
+  };
 }

@@ -1,9 +1,10 @@
 import { CONNECTION_SECRETS } from '../../src/contract/on-cluster.js';
 import { INTERNAL_DATABASE_DEPLOYMENTS } from '../../src/plan/deployments.js';
 import { managedSystemDatabase, managedTargets, POSTGRESQL_NAMES, serviceHost } from '../../src/plan/plan-facts.js';
+import type { Plan } from '../../src/plan/plan-schema.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { credentialEnv } from './check-targets-job.js';
-import { dataJob, fromSecret, targetResetEnv } from './data-job.js';
+import { dataJob, type DataJobProps, fromSecret, MYSQL_COPY_LIBS, PG_COPY_LIBS, targetResetEnv } from './data-job.js';
 
 /**
  * Copies the System database into the managed server inside the cluster (seed 4.2.3 and 5.2.3 without the
@@ -15,19 +16,24 @@ import { dataJob, fromSecret, targetResetEnv } from './data-job.js';
  * system-database), DEFINER clauses removed, because managed MySQL grants no SUPER (seed 4.2.3).
  */
 export function copyToManagedJob(chart: PhaseChart): void {
-  const { plan } = chart;
+  const props = copyToManagedProps(chart.plan);
+  if (props) dataJob(chart, 'CopyToManaged', props);
+}
+
+/** The Job {@link copyToManagedJob} renders, when the plan moves the System database to a managed server. */
+export function copyToManagedProps(plan: Plan): DataJobProps | undefined {
   const db = managedSystemDatabase(plan);
   const target = managedTargets(plan).find((t) => t.name === 'system-database');
-  if (!db || !target) return;
+  if (!db || !target) return undefined;
   const ns = plan.spec.threescale.namespace;
   const old = POSTGRESQL_NAMES.credentialsSecret;
   const sys = plan.spec.systemDatabase;
   if (sys.kind === 'postgresql') {
-    dataJob(chart, 'CopyToManaged', {
+    return {
       name: 'copy-system-database',
       namespace: ns,
       script: 'pg-copy.sh',
-      libs: ['lib/pg-state.sh'],
+      libs: PG_COPY_LIBS,
       image: sys.image,
       wave: 0,
       env: [
@@ -39,6 +45,8 @@ export function copyToManagedJob(chart: PhaseChart): void {
         { name: 'TARGET_PGHOST', value: target.host },
         { name: 'TARGET_PGPORT', value: String(target.port) },
         { name: 'TARGET_PGDATABASE', value: target.databaseName! },
+        // Seed 5.2.4: the database is created on the managed server when it is absent.
+        { name: 'TARGET_CREATE_DATABASE', value: 'true' },
         ...credentialEnv(target, 'TARGET_PGUSER', 'TARGET_PGPASSWORD'),
         { name: 'PG_RESTORE_NO_OWNER', value: 'true' },
         { name: 'PG_RESTORE_NO_ACL', value: 'true' },
@@ -48,13 +56,13 @@ export function copyToManagedJob(chart: PhaseChart): void {
       ],
       volumes: [{ name: 'scratch', emptyDir: {} }],
       volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }],
-    });
-    return;
+    };
   }
-  dataJob(chart, 'CopyToManaged', {
+  return {
     name: 'copy-system-database',
     namespace: ns,
     script: 'mysql-copy.sh',
+    libs: MYSQL_COPY_LIBS,
     image: plan.spec.jobs.mysqlImage,
     wave: 0,
     env: [
@@ -67,5 +75,5 @@ export function copyToManagedJob(chart: PhaseChart): void {
       ...credentialEnv(target, 'TARGET_MYSQL_USER', 'TARGET_MYSQL_PASSWORD'),
       targetResetEnv(plan),
     ],
-  });
+  };
 }

@@ -1,5 +1,5 @@
 import type { k8s } from 'cdk8s-plus-28';
-import { type JobFill, MigrationJob } from '../constructs/migration-job.js';
+import { type JobAccess, type JobFill, MigrationJob } from '../constructs/migration-job.js';
 import type { PlanBase } from '../../src/plan/plan-base.js';
 import type { PhaseChart } from '../phase-chart.js';
 
@@ -17,6 +17,8 @@ export interface DataJobProps {
   readonly libs?: readonly string[];
   /** The objects the Job fills, recorded with their uids in its evidence. */
   readonly fills?: readonly JobFill[];
+  /** What the script may read or change through the API beyond its evidence. @default none */
+  readonly access?: readonly JobAccess[];
 }
 
 /**
@@ -31,13 +33,13 @@ export function dataJob(chart: PhaseChart<PlanBase>, id: string, props: DataJobP
     phaseId: chart.phaseId,
     wave: props.wave,
     migration: chart.migration,
-    planSha256: chart.context.planSha256,
     image: props.image,
     scripts: [props.script, 'lib/common.sh', 'lib/evidence.sh', ...(props.libs ?? [])],
     env: props.env,
     volumes: props.volumes,
     volumeMounts: props.volumeMounts,
     fills: props.fills,
+    access: props.access,
     activeDeadlineSeconds: plan.spec.jobs.activeDeadlineSeconds,
   });
 }
@@ -54,3 +56,12 @@ export function fromSecret(name: string, secret: string, key: string): k8s.EnvVa
 export function targetResetEnv(plan: PlanBase): k8s.EnvVar {
   return { name: 'TARGET_RESET', value: plan.spec.jobs.resetTarget ? 'true' : 'false' };
 }
+
+/** The files of `charts/scripts/lib/` pg-copy.sh and pg-verify-copy.sh source beside common.sh and evidence.sh. */
+export const PG_COPY_LIBS = ['lib/pg-state.sh', 'lib/pg-clients.sh', 'lib/copy-manifest.sh'] as const;
+
+/** The files of `charts/scripts/lib/` mysql-copy.sh and mysql-verify-copy.sh source beside common.sh and evidence.sh. */
+export const MYSQL_COPY_LIBS = ['lib/mysql-state.sh', 'lib/copy-manifest.sh'] as const;
+
+/** The files of `charts/scripts/lib/` redis-copy-rdb.sh and redis-verify-copy.sh source beside common.sh and evidence.sh. */
+export const REDIS_COPY_LIBS = ['lib/redis-digest.sh', 'lib/copy-manifest.sh'] as const;

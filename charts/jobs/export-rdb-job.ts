@@ -1,6 +1,6 @@
 import { rdbExportNames, type RedisRole, redisComponent, redisNames, serviceHost } from '../../src/plan/plan-facts.js';
 import type { PhaseChart } from '../phase-chart.js';
-import { dataJob } from './data-job.js';
+import { dataJob, REDIS_COPY_LIBS } from './data-job.js';
 
 /**
  * Exports the RDB of an old Redis to its export volume for a managed Redis seeded outside the cluster
@@ -16,6 +16,7 @@ export function exportRdbJob(chart: PhaseChart, role: RedisRole): void {
     name: n.job,
     namespace: ns,
     script: 'redis-copy-rdb.sh',
+    libs: REDIS_COPY_LIBS,
     image: redisComponent(plan, role).image,
     wave: 0,
     env: [

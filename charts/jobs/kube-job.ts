@@ -1,6 +1,6 @@
 import type { k8s } from 'cdk8s-plus-28';
 import { grant } from '../constructs/grant.js';
-import { type JobAccess, MigrationJob } from '../constructs/migration-job.js';
+import { type JobAccess, type JobFill, MigrationJob } from '../constructs/migration-job.js';
 import type { PlanBase } from '../../src/plan/plan-base.js';
 import type { PhaseChart } from '../phase-chart.js';
 
@@ -14,6 +14,8 @@ export interface KubeJobProps {
   readonly access: readonly JobAccess[];
   readonly volumes?: k8s.Volume[];
   readonly volumeMounts?: k8s.VolumeMount[];
+  /** The objects the Job writes, recorded with their uids in its evidence (kube/lib.sh record_evidence). */
+  readonly fills?: readonly JobFill[];
 }
 
 /** A Job running a kubectl script in the plan's kubectl image, with a scratch volume for secret-bearing files. */
@@ -25,11 +27,11 @@ export function kubeJob(chart: PhaseChart<PlanBase>, id: string, props: KubeJobP
     phaseId: chart.phaseId,
     wave: props.wave,
     migration: chart.migration,
-    planSha256: chart.context.planSha256,
     image: plan.spec.jobs.kubectlImage,
     scripts: [`kube/${props.script}`, 'kube/lib.sh'],
     env: [{ name: 'WORK', value: '/work' }, ...props.env],
     access: props.access,
+    fills: props.fills,
     volumes: [{ name: 'work', emptyDir: { medium: 'Memory' } }, ...(props.volumes ?? [])],
     volumeMounts: [{ name: 'work', mountPath: '/work' }, ...(props.volumeMounts ?? [])],
     activeDeadlineSeconds: plan.spec.jobs.activeDeadlineSeconds,

@@ -1,6 +1,6 @@
 import { type RedisRole, redisComponent, redisNames, redisNamespace, serviceHost } from '../../src/plan/plan-facts.js';
 import type { PhaseChart } from '../phase-chart.js';
-import { dataJob, targetResetEnv } from './data-job.js';
+import { dataJob, REDIS_COPY_LIBS, targetResetEnv } from './data-job.js';
 
 /**
  * Fetches the RDB of an old Redis over the network (`redis-cli --rdb`, a fresh snapshot of the running
@@ -16,6 +16,12 @@ export function copyRedisJob(chart: PhaseChart, role: RedisRole): void {
     name: `copy-${role}-redis`,
     namespace,
     script: 'redis-copy-rdb.sh',
+    // The copy lives in this claim, loaded by this Deployment: recreated, the copy is gone (diff: job-stale).
+    fills: [
+      { kind: 'PersistentVolumeClaim', namespace, name: n.pvc },
+      { kind: 'Deployment', namespace, name: n.deployment },
+    ],
+    libs: REDIS_COPY_LIBS,
     image: redisComponent(plan, role).image,
     wave: 0,
     env: [
@@ -42,6 +48,11 @@ export function checkLoadJob(chart: PhaseChart, role: RedisRole): void {
     name: `check-load-${role}-redis`,
     namespace,
     script: 'redis-check-load.sh',
+    // What it checked was loaded from this claim by this Deployment: recreated, the check no longer holds.
+    fills: [
+      { kind: 'PersistentVolumeClaim', namespace, name: n.pvc },
+      { kind: 'Deployment', namespace, name: n.deployment },
+    ],
     image: redisComponent(plan, role).image,
     wave: 1,
     env: [

@@ -107,6 +107,9 @@ export function rewriteSecretsJob(chart: PhaseChart, wave: number): void {
     script: 'rewrite-secrets.sh',
     wave,
     env: [{ name: 'REWRITES', value: rewrites.map((r) => `${r.secret} ${r.key} ${r.template}`.trimEnd()).join('\n') }, ...contractEnv('MANAGED_BY_LABEL', 'BACKUP_OF_LABEL', 'BACKUP_SUFFIX')],
+    // 3scale reads its connections from these Secrets: one recreated since (by hand, by a restore) no longer
+    // holds the rewrite (diff: job-stale).
+    fills: rewrittenSecrets(chart.plan).map((name) => ({ kind: 'Secret' as const, namespace, name })),
     access: [
       secretAccess(namespace, rewrittenSecrets(chart.plan)),
       ...(credentialSecrets(chart.plan).length ? [readSecrets(namespace, credentialSecrets(chart.plan))] : []),

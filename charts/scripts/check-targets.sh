@@ -10,7 +10,8 @@
 #   unresolved        the host name does not resolve (DNS)
 #   auth-failed       the server answered and refused the credentials (or, PostgreSQL, the pg_hba rules
 #                     refuse a connection without TLS)
-#   unknown-database  PostgreSQL: the database does not exist (create it first; MySQL creates it at copy)
+#   unknown-database  PostgreSQL: the database does not exist and the user lacks CREATEDB (an absent database
+#                     the user may create passes: the copy creates it, seed 5.2.4; MySQL: it creates it too)
 #   empty             Redis: reachable, but the key LIVENESS_KEY is not there, i.e. the managed Redis was
 #                     not seeded from the dump (or the dump is empty or corrupt)
 #   error             anything else (the client's message is logged)
@@ -101,6 +102,22 @@ check_postgresql() {
     OUTCOME=error DETAIL="SELECT 1 gave no answer"
   else
     OUTCOME="$(classify "$WORK/err" "$rc")" DETAIL="$(tr '\n' ' ' <"$WORK/err" | cut -c1-300)"
+    if [ "$OUTCOME" = unknown-database ]; then may_create_postgresql "$host" "$port" "$db" "$user" "$password"; fi
+  fi
+}
+
+# may_create_postgresql HOST PORT DB USER PASSWORD: the database is absent; asks the maintenance database
+# (postgres) whether the user may create databases, as the copy will (read-only: one SELECT on pg_roles).
+may_create_postgresql() {
+  local host="$1" port="$2" db="$3" user="$4" password="$5" rc
+  rc="$(PGPASSWORD="$password" PGCONNECT_TIMEOUT="$CONNECT_TIMEOUT_SECONDS" PGSSLMODE=disable run_client "$WORK/out" "$WORK/err" \
+    psql -X -w -q -At -v ON_ERROR_STOP=1 -h "$host" -p "$port" -U "$user" -d postgres -c 'SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user')"
+  if [ "$rc" -eq 0 ] && [ "$(cat "$WORK/out")" = t ]; then
+    OUTCOME=ok DETAIL="database $db absent (the copy creates it: user $user may create databases)"
+  elif [ "$rc" -eq 0 ]; then
+    DETAIL="database $db does not exist and user $user lacks CREATEDB: grant it, or create the database first (seed 5.2.4)"
+  else
+    DETAIL="database $db does not exist, and whether user $user may create it is unknown: $(tr '\n' ' ' <"$WORK/err" | cut -c1-200)"
   fi
 }
 

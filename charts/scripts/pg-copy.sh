@@ -13,6 +13,9 @@
 #   The source's state (lib/pg-state.sh) is read while the copy runs when the target was empty.
 #
 # Before copying (nothing is written when one fails, each names its cause):
+#   * TARGET_CREATE_DATABASE=true (managed targets): the target database is created when absent, through
+#     TARGET_MAINTENANCE_DATABASE (postgres), in the source's encoding; a user without CREATEDB is refused
+#     by name;
 #   * both databases have the same encoding (a SQL_ASCII source would put unchecked bytes into a UTF8 target);
 #   * no xml value of the source carries an XML declaration that PostgreSQL's text output drops;
 #   * on-cluster (owners kept): every role that owns an object, holds a grant or has settings in the source
@@ -47,6 +50,10 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$SCRIPT_DIR/lib/evidence.sh"
 # shellcheck source=lib/pg-state.sh
 . "$SCRIPT_DIR/lib/pg-state.sh"
+# shellcheck source=lib/pg-clients.sh
+. "$SCRIPT_DIR/lib/pg-clients.sh"
+# shellcheck source=lib/copy-manifest.sh
+. "$SCRIPT_DIR/lib/copy-manifest.sh"
 evidence_init pg-copy
 
 SOURCE_PGPORT="${SOURCE_PGPORT:-5432}"
@@ -62,6 +69,8 @@ TARGET_RESET="${TARGET_RESET:-false}"
 PG_RESTORE_NO_OWNER="${PG_RESTORE_NO_OWNER:-false}"
 PG_RESTORE_NO_ACL="${PG_RESTORE_NO_ACL:-false}"
 PG_ANALYZE="${PG_ANALYZE:-true}"
+TARGET_CREATE_DATABASE="${TARGET_CREATE_DATABASE:-false}"
+TARGET_MAINTENANCE_DATABASE="${TARGET_MAINTENANCE_DATABASE:-postgres}"
 SCHEMA_COMPARE="${SCHEMA_COMPARE:-auto}"
 export PGCONNECT_TIMEOUT="${PGCONNECT_TIMEOUT:-10}"
 
@@ -81,57 +90,35 @@ TGT_DESC="$TARGET_PGUSER@$TARGET_PGHOST:$TARGET_PGPORT/$TARGET_PGDATABASE"
 
 copy_step_init
 
-# Client wrappers: the password travels in PGPASSWORD for that one command only.
-# -X: ignore any psqlrc; -w: never prompt (a Job has no terminal); ON_ERROR_STOP: fail on SQL errors.
-src_psql() {
-  PGPASSWORD="$SOURCE_PGPASSWORD" psql -X -w -q -v ON_ERROR_STOP=1 -At \
-    -h "$SOURCE_PGHOST" -p "$SOURCE_PGPORT" -U "$SOURCE_PGUSER" -d "$SOURCE_PGDATABASE" "$@"
-}
-tgt_psql() {
-  PGPASSWORD="$TARGET_PGPASSWORD" psql -X -w -q -v ON_ERROR_STOP=1 -At \
-    -h "$TARGET_PGHOST" -p "$TARGET_PGPORT" -U "$TARGET_PGUSER" -d "$TARGET_PGDATABASE" "$@"
-}
-
-# Tables to compare: ordinary and partitioned tables in user schemas, not owned by an extension
-# (extension tables are recreated by CREATE EXTENSION, not by the dump's data).
-USER_TABLES_SQL="
-  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
-    AND n.nspname NOT LIKE 'pg\\_%'
-    AND NOT EXISTS (SELECT 1 FROM pg_depend d
-                    WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')"
-
-# One line per table, "schema.table<TAB>rows", sorted. query_to_xml runs a count per table inside a
-# single statement (works from PostgreSQL 10 on, no dynamic SQL round trips).
-COUNTS_SQL="SELECT format('%s.%s', n.nspname, c.relname) || chr(9) ||
-       (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %I.%I', n.nspname, c.relname),
-                                            false, true, '')))[1]::text
-  $USER_TABLES_SQL AND c.relkind IN ('r', 'p')
-  ORDER BY 1"
-
-# connect_check WHO FUNC: run SELECT 1 and turn a connection failure into one clear message.
-connect_check() {
-  local who="$1" fn="$2" desc="$3" err
-  if ! err="$("$fn" -c 'SELECT 1' 2>&1 >/dev/null)"; then
-    die "cannot connect to $who PostgreSQL $desc: $(printf '%s' "$err" | tr '\n' ' ')"
+# ensure_target_database: with TARGET_CREATE_DATABASE=true (a managed server, seed 5.2.4), create the target
+# database when it is absent, in the source's encoding from template0 (as pg_dump --create would), through
+# the maintenance database. Idempotent: an existing database is left as it is (a concurrent creation counts as
+# existing). The name reaches the server as a psql variable (:'db' and :"db" quote it), never spliced into SQL.
+ensure_target_database() {
+  is_true "$TARGET_CREATE_DATABASE" || return 0
+  local maint="$TARGET_PGUSER@$TARGET_PGHOST:$TARGET_PGPORT/$TARGET_MAINTENANCE_DATABASE" exists enc err
+  maint_psql() {
+    PGPASSWORD="$TARGET_PGPASSWORD" psql -X -w -q -v ON_ERROR_STOP=1 -At \
+      -h "$TARGET_PGHOST" -p "$TARGET_PGPORT" -U "$TARGET_PGUSER" -d "$TARGET_MAINTENANCE_DATABASE" -v db="$TARGET_PGDATABASE" "$@"
+  }
+  exists="$(maint_psql -f - 2>"$WORK/maint.err" <<<"SELECT count(*) FROM pg_database WHERE datname = :'db';")" ||
+    die "cannot look for database $TARGET_PGDATABASE on target PostgreSQL $maint: $(tr '\n' ' ' <"$WORK/maint.err" | cut -c1-300)"
+  if [ "$exists" = 1 ]; then
+    log "target database $TARGET_PGDATABASE exists"
+    return 0
   fi
-}
-
-# Dump clients for the state of each side: the same pg_dump options on both, without owners and grants in
-# managed mode (the grants part compares those there).
-state_dump_args() {
-  if is_true "$PG_RESTORE_NO_OWNER"; then printf '%s\n' --no-owner; fi
-  if is_true "$PG_RESTORE_NO_ACL"; then printf '%s\n' --no-acl; fi
-}
-src_dump() {
-  local opts
-  mapfile -t opts < <(state_dump_args)
-  PGPASSWORD="$SOURCE_PGPASSWORD" pg_dump -w -h "$SOURCE_PGHOST" -p "$SOURCE_PGPORT" -U "$SOURCE_PGUSER" -d "$SOURCE_PGDATABASE" "${opts[@]}" "$@"
-}
-tgt_dump() {
-  local opts
-  mapfile -t opts < <(state_dump_args)
-  PGPASSWORD="$TARGET_PGPASSWORD" pg_dump -w -h "$TARGET_PGHOST" -p "$TARGET_PGPORT" -U "$TARGET_PGUSER" -d "$TARGET_PGDATABASE" "${opts[@]}" "$@"
+  enc="$(src_psql -c 'SELECT pg_encoding_to_char(encoding) FROM pg_database WHERE datname = current_database()')" ||
+    die "cannot read the encoding of source $SRC_DESC"
+  log "creating target database $TARGET_PGDATABASE (ENCODING $enc, TEMPLATE template0) on $maint"
+  if ! maint_psql -v enc="$enc" -f - 2>"$WORK/maint.err" <<<"CREATE DATABASE :\"db\" TEMPLATE template0 ENCODING :'enc';"; then
+    err="$(tr '\n' ' ' <"$WORK/maint.err" | cut -c1-300)"
+    case "$err" in
+      *'already exists'*) log "target database $TARGET_PGDATABASE was created meanwhile" ;;
+      *'permission denied to create database'*)
+        die "cannot create database $TARGET_PGDATABASE on target PostgreSQL $maint: user $TARGET_PGUSER lacks CREATEDB; grant it, or create the database first (seed 5.2.4: CREATE DATABASE)" ;;
+      *) die "cannot create database $TARGET_PGDATABASE on target PostgreSQL $maint: $err" ;;
+    esac
+  fi
 }
 
 # first_lines N < lines: at most N lines, joined by "; ", with "(and M more)".
@@ -526,6 +513,7 @@ TABLES
 
 # ---------------------------------------------------------------------------------------------------
 connect_check source src_psql "$SRC_DESC"
+ensure_target_database
 connect_check target tgt_psql "$TGT_DESC"
 check_encodings
 check_xml_declarations
@@ -539,6 +527,7 @@ log "source $SRC_DESC: $src_tables tables, $src_rows rows"
 # The source's state (rows, sequences, large objects, schema, settings, grants): its digest is the fingerprint
 # the evidence records, so a rerun sees any write since the copy.
 # An empty target needs it only at the end, so then it is read while the copy runs.
+# One session: it runs beside the copy's own sessions on the source (more made the copy slower in the benchmark).
 source_state() {
   pg_state src_psql src_dump "$WORK/src" "$TARGET_PGDATABASE" 2>"$WORK/src-state.err"
 }
@@ -614,6 +603,13 @@ if [ -n "$analyze_pid" ]; then
   wait "$analyze_pid" || die "ANALYZE on target $TGT_DESC failed: $(tr '\n' ' ' <"$WORK/analyze.err")"
 fi
 
+# What the target was proven equal to, table by table, for pg-verify-copy.sh to prove again (<step>.manifest).
+{
+  printf 'mode schema\t%s\nmode noOwner\t%s\nmode noAcl\t%s\n' "$PG_STATE_SCHEMA" "$PG_RESTORE_NO_OWNER" "$PG_RESTORE_NO_ACL"
+  pg_manifest "$WORK/tgt" "$tgt_counts" ""
+  pg_manifest "$WORK/src" "" "source " | grep '^source part '
+} | LC_ALL=C sort >"$WORK/manifest"
+EVIDENCE_MANIFEST="$WORK/manifest"
 evidence_write Succeeded "$INPUTS_CHECKSUM" "copied $src_tables tables, $src_rows rows; equal: rows, sequences, large objects, schema, settings, grants" ||
   die "could not write the evidence record"
 log "done"

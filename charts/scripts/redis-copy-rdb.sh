@@ -41,6 +41,10 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$SCRIPT_DIR/lib/common.sh"
 # shellcheck source=lib/evidence.sh
 . "$SCRIPT_DIR/lib/evidence.sh"
+# shellcheck source=lib/redis-digest.sh
+. "$SCRIPT_DIR/lib/redis-digest.sh"
+# shellcheck source=lib/copy-manifest.sh
+. "$SCRIPT_DIR/lib/copy-manifest.sh"
 evidence_init redis-copy-rdb
 
 SOURCE_REDIS_PORT="${SOURCE_REDIS_PORT:-6379}"
@@ -229,6 +233,17 @@ keyspace_from "$src_info"
 snapshot_keys="$(keyspace_total "$SNAPSHOT_KEYSPACE")"
 log "source $SRC_DESC: Redis $src_version, $snapshot_keys keys (${SNAPSHOT_KEYSPACE:-empty})"
 
+# source_manifest: the manifest (lib/copy-manifest.sh) of the snapshot, per database: key counts and digests
+# (lib/redis-digest.sh), for redis-verify-copy.sh to prove again; named for the evidence record (EVIDENCE_MANIFEST).
+# Not in export mode: no Redis of ours loads that file.
+source_manifest() {
+  [ -z "$RDB_FILENAME" ] || return 0
+  { printf 'mode redis\tdebug-digest-v1\n'; redis_snapshot_manifest "$PARTIAL" "$WORK"; } >"$WORK/manifest.raw" ||
+    die "cannot compute the manifest of the snapshot of $SRC_DESC"
+  LC_ALL=C sort "$WORK/manifest.raw" >"$WORK/manifest"
+  EVIDENCE_MANIFEST="$WORK/manifest"
+}
+
 log "fetching RDB snapshot from $SRC_DESC into $PARTIAL"
 if ! src --rdb "$PARTIAL" >"$WORK/rdb.out" 2>&1; then
   sed -n '1,20p' "$WORK/rdb.out" >&2
@@ -253,6 +268,7 @@ if [ "$ours" = 1 ]; then
     sed -i "s/^sourceFingerprint=.*/sourceFingerprint=$SOURCE_FINGERPRINT/" "$MARKER"
     EVIDENCE_SOURCE_FINGERPRINT="$SOURCE_FINGERPRINT"
     log "already done: the source is unchanged since this step placed its snapshot in $PLACED_DIR (fingerprint $SOURCE_FINGERPRINT); nothing to do"
+    source_manifest
     evidence_write Succeeded "$INPUTS_CHECKSUM" "keyspace $(marker_value keyspace); source fingerprint $SOURCE_FINGERPRINT; unchanged since the copy" ||
       die "could not write the evidence record"
     exit 0
@@ -264,6 +280,7 @@ if [ "$ours" = 1 ]; then
   log "the source changed since the earlier copy (fingerprint $then_ then, $SOURCE_FINGERPRINT now) and TARGET_RESET=true: replacing $PLACED_DIR/$PLACED_NAME"
 fi
 
+source_manifest
 place_snapshot
 log "placed $PLACED_DIR/$PLACED_NAME (sha256 $rdb_sha)"
 

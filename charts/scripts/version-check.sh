@@ -47,48 +47,6 @@ for v in REQUIRED_POSTGRESQL REQUIRED_MYSQL REQUIRED_REDIS; do
 done
 unset PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD MYSQL_PWD REDISCLI_AUTH
 
-# url_decode TEXT: %XX escapes of a URL's user and password decoded; a literal backslash or '+' stays as is
-# (printf %b would read a backslash as an escape).
-url_decode() {
-  local s="${1//\\/%5C}"
-  s="${s//+/%2B}"
-  printf '%b' "${s//%/\\x}"
-}
-
-# parse_url URL DEFAULT_PORT: sets U_SCHEME U_USER U_PASSWORD U_HOST U_PORT U_PATH; returns 1 when URL is not
-# scheme://[user[:password]@]host[:port][/path]. The password is never printed.
-parse_url() {
-  local url="$1" rest userinfo hostport
-  U_SCHEME="" U_USER="" U_PASSWORD="" U_HOST="" U_PORT="$2" U_PATH=""
-  case "$url" in *://*) ;; *) return 1 ;; esac
-  U_SCHEME="${url%%://*}"
-  rest="${url#*://}"
-  rest="${rest%%\?*}"
-  # The last '@' ends the user information: a password may contain '@' only escaped, but be lenient.
-  if [[ "$rest" == *@* ]]; then
-    userinfo="${rest%@*}"
-    rest="${rest##*@}"
-    U_USER="$(url_decode "${userinfo%%:*}")"
-    if [[ "$userinfo" == *:* ]]; then U_PASSWORD="$(url_decode "${userinfo#*:}")"; fi
-  fi
-  hostport="${rest%%/*}"
-  if [[ "$rest" == */* ]]; then U_PATH="${rest#*/}"; fi
-  if [[ "$hostport" == \[*\]* ]]; then
-    U_HOST="${hostport%%]*}"
-    U_HOST="${U_HOST#[}"
-    hostport="${hostport#*]}"
-    if [[ "$hostport" == :* ]]; then U_PORT="${hostport#:}"; fi
-  elif [[ "$hostport" == *:* ]]; then
-    U_HOST="${hostport%%:*}"
-    U_PORT="${hostport#*:}"
-  else
-    U_HOST="$hostport"
-  fi
-  [ -n "$U_HOST" ] || return 1
-  case "$U_PORT" in '' | *[!0-9]*) return 1 ;; esac
-  return 0
-}
-
 # version_ge FOUND MINIMUM: true when the leading major.minor.patch of FOUND is at least MINIMUM's
 # (missing parts count as 0; text after the numbers is ignored, as the operator's tolerant comparison does).
 version_ge() {

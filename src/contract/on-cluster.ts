@@ -50,7 +50,7 @@ export function stateReplicasKey(deployment: string): string {
 }
 
 /** The fields of one step's evidence record (charts/scripts/lib/evidence.sh writes them). */
-export type EvidenceField = 'phase' | 'inputsChecksum' | 'planSha256' | 'finishedAt' | 'result' | 'sourceFingerprint' | 'targetBaseline' | 'targets';
+export type EvidenceField = 'phase' | 'inputsChecksum' | 'jobSha256' | 'finishedAt' | 'result' | 'sourceFingerprint' | 'targetBaseline' | 'targets';
 
 /** Key of one field of a step's record in the evidence ConfigMap: `<step>.<field>`. */
 export function evidenceKey(step: string, field: EvidenceField): string {

@@ -14,6 +14,7 @@
  * `securityContext: {}` (an empty bag, dropped by N6), `protocol: TCP` (N11 applies it to both sides),
  * Service `clusterIP`/`ipFamilies`/`ipFamilyPolicy` (allocated, dropped by N14).
  */
+import { KEYS } from '../contract/on-cluster.js';
 import { builtInKind } from './field-types.js';
 import {
   childArray,
@@ -25,6 +26,8 @@ import {
   type JsonObject,
   type KubeObject,
 } from './json.js';
+
+const PARTIAL = KEYS.partial;
 
 /** Kinds whose `spec.template` is a pod template and whose own defaults are listed here. */
 const WORKLOAD_KINDS: ReadonlySet<string> = new Set([
@@ -51,6 +54,10 @@ export function withOfflineDefaults(obj: KubeObject): KubeObject {
  * (normalize calls it on its own clone); existing values are never overwritten, so it is idempotent.
  */
 export function fillOfflineDefaults(obj: KubeObject): void {
+  // A rendered partial object (a replica overlay also carries its Deployment's selector, for Flux) gets none.
+  if (objectAt(obj, 'metadata', 'annotations')?.[PARTIAL] === 'true') {
+    return;
+  }
   const kind = builtInKind(obj) ?? '';
   const spec = childObject(obj, 'spec');
   switch (kind) {

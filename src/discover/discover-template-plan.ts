@@ -4,7 +4,7 @@
 import { UserError } from '../errors.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { PLAN_API_VERSION } from '../plan/plan-schema.js';
-import { WILDCARD_ROUTER } from '../plan/template-upgrade-facts.js';
+import { BACKUP_PREFIX, WILDCARD_ROUTER } from '../plan/template-upgrade-facts.js';
 import { TEMPLATE_UPGRADE_PLAN_KIND, TEMPLATE_UPGRADE_PROCEDURE, type TemplateUpgradePlanInput } from '../plan/template-upgrade-plan-schema.js';
 
 /** What template discovery was given: the objects of the 3scale namespace, and the cluster-wide bindings. */
@@ -38,7 +38,7 @@ type Input = TemplateUpgradePlanInput['spec'];
 /**
  * Builds a TemplateUpgradePlan from a 3scale 2.5 installed from the amp.yml template. Refuses, in one
  * sentence each: an operator install (APIManager), no DeploymentConfigs, no system-app, an install already
- * on 2.6 (zync-que, AMP_RELEASE 2.6) or on another release, no wildcard domain, no `system-redis` Secret.
+ * on 2.6 (zync-que, AMP_RELEASE 2.6) or on another release, an upgrade under way (its backups exist), no wildcard domain, no `system-redis` Secret.
  */
 export function discoverTemplatePlan(input: TemplateDiscoveryInput): TemplateDiscoveryResult {
   const ns = input.namespace;
@@ -60,6 +60,12 @@ export function discoverTemplatePlan(input: TemplateDiscoveryInput): TemplateDis
   }
   if (byName('DeploymentConfig', 'zync-que')) {
     throw new UserError(`${src}: DeploymentConfig ${ns}/zync-que exists, so 3scale there is already on 2.6; expected a 3scale ${FROM_RELEASE} install.`);
+  }
+  const backup = sorted('ConfigMap').find((o) => o.metadata.name.startsWith(`${BACKUP_PREFIX}-`));
+  if (backup) {
+    throw new UserError(
+      `${src}: ConfigMap ${ns}/${backup.metadata.name} exists, so the upgrade of this install has started (its backup phase ran) and what is read now may be half upgraded; expected an install the upgrade has not touched: keep the plan discovered before the backup (or, after a complete rollback, delete the ${BACKUP_PREFIX}-* ConfigMaps and Secrets to discover again).`,
+    );
   }
   const release = ampRelease(systemApp, byName('ConfigMap', 'system-environment'));
   if (release === undefined) {

@@ -45,7 +45,16 @@ const KINDS = [
 
 /** Reads the install, writes the plan (validated by the same loader synth uses), returns a summary line. */
 export async function runDiscover(options: DiscoverOptions): Promise<string> {
-  if (options.procedure === TEMPLATE_UPGRADE_PROCEDURE) return writePlan(options, await discoverTemplate(options));
+  return writePlan(options, await discovered(options));
+}
+
+/** Reads the install and returns the plan's text (validated), writing nothing: `discover --fleet` writes it. */
+export async function discoverPlanText(options: DiscoverOptions): Promise<string> {
+  return planText(options, await discovered(options));
+}
+
+async function discovered(options: DiscoverOptions): Promise<Discovered> {
+  if (options.procedure === TEMPLATE_UPGRADE_PROCEDURE) return discoverTemplate(options);
   if (options.procedure !== undefined && options.procedure !== DEFAULT_PROCEDURE) {
     throw new UserError(`--procedure: unknown procedure "${options.procedure}"; expected "${DEFAULT_PROCEDURE}" (the default) or "${TEMPLATE_UPGRADE_PROCEDURE}".`);
   }
@@ -58,7 +67,7 @@ export async function runDiscover(options: DiscoverOptions): Promise<string> {
     name: options.name,
     sourceLabel,
   });
-  return writePlan(options, { plan, notes, sourceLabel, review: 'target namespace, storage sizes and classes, resources' });
+  return { plan, notes, sourceLabel, review: 'target namespace, storage sizes and classes, resources' };
 }
 
 /** A discovered plan, where it came from, and what the header asks people to review. */
@@ -69,7 +78,15 @@ interface Discovered {
   readonly review: string;
 }
 
-async function writePlan(options: DiscoverOptions, { plan, notes, sourceLabel, review }: Discovered): Promise<string> {
+function writePlan(options: DiscoverOptions, found: Discovered): string {
+  const text = planText(options, found);
+  if (options.out === '-') return text;
+  writePlanFile(options.out, text, options.force === true);
+  return `wrote ${options.out}: ${found.notes.join('; ')}\n`;
+}
+
+/** The plan file's text with its header, validated by the loader synth uses. */
+function planText(options: DiscoverOptions, { plan, notes, sourceLabel, review }: Discovered): string {
   const doc = new Document(plan);
   doc.commentBefore = [
     ` Written by threescale-migrate discover from ${sourceLabel}.`,
@@ -78,16 +95,14 @@ async function writePlan(options: DiscoverOptions, { plan, notes, sourceLabel, r
   ].join('\n');
   const text = doc.toString({ lineWidth: 0 });
   parsePlan(text, options.out === '-' ? 'discovered plan' : options.out);
-  if (options.out === '-') return text;
-  writePlanFile(options.out, text, options.force === true);
-  return `wrote ${options.out}: ${notes.join('; ')}\n`;
+  return text;
 }
 
 /**
  * Writes the plan file: a new file only (an existing one may hold edits), unless `force`; then the new text
  * replaces it whole, through a temporary file beside it and a rename.
  */
-function writePlanFile(out: string, text: string, force: boolean): void {
+export function writePlanFile(out: string, text: string, force: boolean): void {
   const temp = `${out}.threescale-migrate-${process.pid}.tmp`;
   try {
     if (force && !isFolder(out)) {

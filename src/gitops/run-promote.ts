@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { UserError } from '../errors.js';
 import { type CompareOptions, compareWithLive } from '../status/run-diff.js';
+import type { RunSynthOptions } from '../synth/run-synth.js';
 import { type PromotionVerdict, promotionGate } from './promotion-gate.js';
 import { POINTER_FILES, POINTER_PHASE_ANNOTATION } from './render-gitops.js';
 
@@ -16,6 +17,8 @@ export interface PromoteOptions extends CompareOptions {
   readonly gitops?: 'argocd' | 'flux';
   /** Only judge, write nothing (a pull request's check). */
   readonly check: boolean;
+  /** Passed to synth: rewrites the wiring (`promote --fleet` keeps the pointer aimed at its cluster). */
+  readonly wiring?: RunSynthOptions['wiring'];
 }
 
 /** What `promote` found and did. */
@@ -27,7 +30,7 @@ export interface PromoteResult {
 }
 
 /** The engine whose pointer the wiring in `outDir` holds, if any. */
-function pointerEngine(outDir: string): 'argocd' | 'flux' | undefined {
+export function pointerEngine(outDir: string): 'argocd' | 'flux' | undefined {
   return (['argocd', 'flux'] as const).find((engine) => existsSync(join(outDir, POINTER_FILES[engine])));
 }
 
@@ -48,7 +51,7 @@ export function pointedFolder(outDir: string): string {
 }
 
 /** Folder name (`NN-id`, `rollback/NN-id`) to the target form synth takes (`id`, `rollback/id`). */
-function asTarget(folder: string): string {
+export function asTarget(folder: string): string {
   const rollback = folder.startsWith('rollback/');
   const name = rollback ? folder.slice('rollback/'.length) : folder;
   const id = name.replace(/^\d\d-/, '');
@@ -67,6 +70,6 @@ export async function runPromote(options: PromoteOptions): Promise<PromoteResult
   const gitops = options.gitops ?? pointerEngine(options.outDir);
   if (!gitops) throw new UserError(`--gitops: expected argocd or flux to move the pointer (${options.outDir} holds no GitOps wiring), or --check to only judge.`);
   const { runSynth } = await import('../synth/run-synth.js');
-  const synthSummary = await runSynth({ planPath: options.planPath, outDir: options.outDir, gitops, targetPhase: target, versionRequirements: options.versionRequirements });
+  const synthSummary = await runSynth({ planPath: options.planPath, outDir: options.outDir, gitops, targetPhase: target, versionRequirements: options.versionRequirements, wiring: options.wiring });
   return { target, verdict, synthSummary };
 }

@@ -26,6 +26,7 @@ import {
   upgradeSubscriptions,
 } from '../plan/plan-facts.js';
 import { CHANNEL_2_15, type Plan } from '../plan/plan-schema.js';
+import { CHECK_QUEUES_JOB } from '../preflight/queue-check.js';
 import { type VersionCheckStage, versionCheckJobs } from '../preflight/version-check-plan.js';
 import { SUPPORTED_OPENSHIFT_TEXT, versionRequirements } from '../preflight/version-requirements.js';
 import type { PhaseDefinition, Procedure } from './phase.js';
@@ -169,7 +170,7 @@ const prepare: PhaseDefinition = {
     if (redisMoves(plan).length) out.push(`ConfigMap ${REDIS_CONFIG_NAME} in persistence mode (save 900 1, save 300 10, save 60 10000, appendonly yes)`);
     for (const c of credentialCopies(plan)) out.push(`Job copy-${c.target}-credentials copies keys ${c.keys.join(', ')} of Secret ${c.namespace}/${c.secretName} into ${ns(plan)}`);
     for (const role of rdbExports(plan)) out.push(`PVC ${ns(plan)}/${rdbExportNames(role).pvc} for the RDB export of ${redisNames(role).oldDeployment}`);
-    if (managedSystemDatabase(plan)) out.push(`Job check-managed-database: pre-connection check of the managed System database from inside the cluster (ok, refused, timeout, unresolved, auth-failed, unknown-database), recorded as evidence`);
+    if (managedSystemDatabase(plan)) out.push(`Job check-managed-database: pre-connection check of the managed System database from inside the cluster (ok, refused, timeout, unresolved, auth-failed, unknown-database: absent and the user may not create it), recorded as evidence`);
     if (managedRedisRoles(plan).length) out.push(`Job check-managed-redis: pre-connection check of ${managedRedisRoles(plan).map((r) => `the managed ${r} Redis`).join(' and ')} (ok, refused, timeout, unresolved, auth-failed; no data expected yet)`);
     return out;
   },
@@ -181,7 +182,7 @@ const prepare: PhaseDefinition = {
       out.push(`the managed servers exist and the cluster can reach them without TLS: ${targetList(plan)}`);
       out.push(`their credentials Secrets exist: ${[...new Set(managedTargets(plan).flatMap((t) => (t.credentials ? [`${t.credentials.namespace}/${t.credentials.secretName}`] : [])))].join(', ') || 'none (Redis without AUTH)'}`);
     }
-    if (managedSystemDatabase(plan)?.kind === 'postgresql') out.push('the managed PostgreSQL database exists (CREATE DATABASE, or the database name given when the RDS instance was created)');
+    if (managedSystemDatabase(plan)) out.push(`the managed ${managedSystemDatabase(plan)!.kind === 'postgresql' ? 'PostgreSQL' : 'MySQL'} database exists, or its user may create it: copy-data creates it when absent (seed 5.2.4; PostgreSQL: CREATEDB, checked by check-managed-database)`);
     return out;
   },
   chart: () => import('../../charts/prepare-chart.js'),
@@ -199,10 +200,11 @@ const scaleDown: PhaseDefinition = {
   destructive: false,
   applies: needsWindow,
   describe: (plan) => [
+    `first, Job ${CHECK_QUEUES_JOB} (read-only, seed 6.1) waits up to 5 minutes for the Sidekiq queues (Secret system-redis URL) and the backend job queues (backend-redis REDIS_QUEUES_URL) to be empty while the workers run, and records their lengths; on Argo CD nothing is scaled while jobs are still waiting (it runs in wave -2); where the folder is applied at once, the workers are already stopping and it records the lengths without waiting (the jobs stay in the Redis data that is copied)`,
     `operator Deployment ${op(plan)} to 0 replicas`,
     `${dcPrefix(plan)}${THREESCALE_DEPLOYMENTS.join(', ')} to 0 replicas`,
   ],
-  expects: () => ['the new servers of prepare are ready', 'the copy Jobs can reach the old database Services'],
+  expects: () => ['the new servers of prepare are ready', 'the copy Jobs can reach the old database Services', 'a quiet hour: the background jobs can be processed before 3scale stops (seed 6.1)'],
   chart: () => import('../../charts/scale-down-chart.js'),
   rollback: {
     title: 'start 3scale and the operator again',
@@ -228,9 +230,9 @@ const copyData: PhaseDefinition = {
   describe: (plan) => {
     const out: string[] = [];
     if (postgresqlMove(plan)) out.push('Job copy-system-database streams pg_dump of system-postgresql into pg_restore on the new server and proves the copy equal: sha256 of the ordered rows of every table, sequences, large objects, schema, database and role settings, grants');
-    for (const role of redisMoves(plan)) out.push(`Job copy-${role}-redis fetches the RDB of ${redisNames(role).oldDeployment} into the volume of ${redisNames(role).deployment} as the base file of its AOF, and records the key counts of databases 0-15`);
+    for (const role of redisMoves(plan)) out.push(`Job copy-${role}-redis fetches the RDB of ${redisNames(role).oldDeployment} into the volume of ${redisNames(role).deployment} as the base file of its AOF, and records the key counts of databases 0-15 and a digest of each (the manifest the cut-over proves again)`);
     const db = managedSystemDatabase(plan);
-    if (db?.kind === 'postgresql') out.push(`Job copy-system-database streams pg_dump of system-postgresql into pg_restore --no-owner --no-acl on the managed server ${db.server.host}:${db.server.port}/${db.server.databaseName}`);
+    if (db?.kind === 'postgresql') out.push(`Job copy-system-database streams pg_dump of system-postgresql into pg_restore --no-owner --no-acl on the managed server ${db.server.host}:${db.server.port}/${db.server.databaseName} (created when absent, in the old database's encoding)`);
     if (db?.kind === 'mysql') out.push(`Job copy-system-database streams mysqldump of system-mysql (as root), DEFINER clauses removed, into the managed server ${db.server.host}:${db.server.port}/${db.server.databaseName} (created when absent)`);
     for (const role of rdbExports(plan)) {
       out.push(`Job ${rdbExportNames(role).job} exports the RDB of ${redisNames(role).oldDeployment} to ${rdbExportNames(role).mountPath}/${rdbExportNames(role).file} on PVC ${rdbExportNames(role).pvc}`);
@@ -311,6 +313,7 @@ const cutover: PhaseDefinition = {
     const oldManaged = oldManagedServers(plan);
     if (oldManaged.length) out.push(`the old ${oldManaged.join(', ')} to 0 replicas (their data is on the managed servers now)`);
     if (mysqlKeptInPlace(plan)) out.push(detachSummary(plan));
+    out.push(...verifyCopyLines(plan));
     return out;
   },
   expects: (plan) => [
@@ -371,6 +374,19 @@ const verify: PhaseDefinition = {
   expects: () => ['every 3scale Deployment is ready'],
   chart: () => import('../../charts/verify-chart.js'),
 };
+
+/**
+ * The read-only Jobs that prove each copy again before anything of the cut-over changes (charts/jobs/verify-copy-job.ts):
+ * here and not in verify, because once 3scale runs after the scale-up it writes to the new servers.
+ */
+function verifyCopyLines(plan: Plan): string[] {
+  const out: string[] = [];
+  const db = postgresqlMove(plan) ? 'postgresql' : managedSystemDatabase(plan)?.kind;
+  if (db === 'postgresql') out.push('first, before anything changes: Job verify-copy-system-database recomputes on the new System database, and on the old one while it answers, what copy-system-database recorded (row count and sha256 of every table, sequences, large objects, schema, settings, grants) and fails naming the table that differs (read-only)');
+  if (db === 'mysql') out.push('first, before anything changes: Job verify-copy-system-database recomputes on the managed MySQL, and on system-mysql while it answers, what copy-system-database recorded (row count and row checksum of every table, schema) and fails naming the table that differs (read-only)');
+  for (const role of redisMoves(plan)) out.push(`first, before anything changes: Job verify-copy-${role}-redis recomputes on ${redisNames(role).deployment} what copy-${role}-redis recorded (keys without a TTL and their digest, per database) and fails naming the database that differs (read-only)`);
+  return out;
+}
 
 /** The old Deployments a plan's managed targets replace; stopped at the cut-over. */
 function oldManagedServers(plan: Plan): string[] {

@@ -46,6 +46,20 @@ export const SCALE_UP_ORDER: readonly ThreescaleDeployment[] = [
 /** Name of the 2.15 operator Deployment installed by OLM. */
 export const DEFAULT_OPERATOR_DEPLOYMENT = 'threescale-operator-controller-manager-v2';
 
+/**
+ * The pod selector of the operator Deployment, as the 3scale operator's ClusterServiceVersion declares it
+ * (OLM copies it; 2.14 to 2.16 alike). A Deployment's selector is immutable, so this never changes live.
+ */
+export const OPERATOR_SELECTOR: Readonly<Record<string, string>> = { app: '3scale-api-management', 'control-plane': 'controller-manager' };
+
+/**
+ * The pod selector the 3scale operator gives every Deployment it creates from the APIManager (the
+ * components and the internal databases): `deployment: <name>`.
+ */
+export function componentSelector(deployment: string): Record<string, string> {
+  return { deployment };
+}
+
 /** The internal database Deployments of a 2.15 install, by component. */
 export const INTERNAL_DATABASE_DEPLOYMENTS = {
   postgresql: 'system-postgresql',

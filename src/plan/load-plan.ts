@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { UserError } from '../errors.js';
-import { FileShapeError, readBoundedFile } from '../util/read-bounded-file.js';
+import { readUserFile } from '../util/read-user-file.js';
 import { toStableJson } from '../util/stable-json.js';
 import { type AnyPlan, isMigrationPlan, type PlanBase } from './plan-base.js';
 import { PLAN_KINDS } from './plan-kinds.js';
@@ -28,16 +28,7 @@ const MAX_PLAN_BYTES = 1024 * 1024;
 
 /** Reads, parses and validates a plan file; every failure is one sentence naming the file and field. */
 export function loadPlanFile(path: string): LoadedPlan {
-  let bytes: Buffer;
-  try {
-    bytes = readBoundedFile(path, MAX_PLAN_BYTES);
-  } catch (err) {
-    if (err instanceof FileShapeError) throw new UserError(`${path}: ${err.message}; expected a plan file such as migration.yaml of at most ${MAX_PLAN_BYTES} bytes.`);
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : 'it cannot be read';
-    throw new UserError(`${path}: cannot read the plan file (${why}); expected a readable migration.yaml.`);
-  }
-  return parsePlan(bytes, path);
+  return parsePlan(readUserFile(path, MAX_PLAN_BYTES, { noun: 'plan file', example: 'migration.yaml' }), path);
 }
 
 /** Parses and validates plan bytes; `path` only names the source in messages. */

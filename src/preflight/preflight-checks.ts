@@ -1,9 +1,10 @@
 import type { KubeObject } from '../kube/kube-object.js';
 import type { ObjectTypeRef } from '../live/object-type.js';
-import { upgradeSubscriptions, type OperatorSubscription } from '../plan/plan-facts.js';
+import { upgradeEnabled, upgradeSubscriptions, type OperatorSubscription } from '../plan/plan-facts.js';
 import { CHANNEL_2_15, type Plan } from '../plan/plan-schema.js';
 import type { SourceListing } from '../status/live-source.js';
 import { EVIDENCE_CONFIGMAP, evidenceField, evidenceKey } from '../contract/on-cluster.js';
+import { certificateListRefs, judgeCertificates, SKIP_VERIFY_ANNOTATION } from './certificate-check.js';
 import { replacedServers, type VersionCheckServer, versionCheckJobName, versionCheckJobs } from './version-check-plan.js';
 import { meetsMinimum, openshiftSupport, SUPPORTED_OPENSHIFT_TEXT, versionRequirements } from './version-requirements.js';
 
@@ -68,6 +69,8 @@ export function preflightListRefs(plan: Plan): ObjectTypeRef[] {
   for (const s of subscriptions(plan)) {
     refs.push({ ...SUBSCRIPTION, namespace: s.namespace }, { ...INSTALL_PLAN, namespace: s.namespace }, { ...PACKAGE_MANIFEST, namespace: s.sourceNamespace });
   }
+  // Chapter 1's certificate annotation matters for the upgrade only: read the capability resources then.
+  if (upgradeEnabled(plan)) refs.push(...certificateListRefs(plan));
   // The 3scale and APIcast operators usually share a namespace and a catalog: one LIST each.
   return [...new Map(refs.map((r) => [`${r.apiVersion}|${r.kind}|${r.namespace ?? ''}`, r])).values()];
 }
@@ -335,9 +338,28 @@ function versionChecks(ctx: Context): PreflightCheck[] {
   return out;
 }
 
+/** Seed chapter 1: no capability resource failing certificate verification without the skip annotation (with the upgrade only). */
+function certificateChecks(ctx: Context): PreflightCheck[] {
+  if (!upgradeEnabled(ctx.plan)) return [];
+  const ns = [...new Set([ctx.plan.spec.threescale.namespace, ctx.plan.spec.operator.namespace])].join(', ');
+  const outcome = judgeCertificates(ctx.plan, ctx.lookup);
+  return [
+    check({
+      id: 'capabilities-certificates',
+      title: 'Capability resources pass certificate verification',
+      status: outcome.status,
+      found: outcome.found,
+      needed: `no capability resource (Product, Backend, Tenant, ...) failing certificate verification without annotation ${SKIP_VERIFY_ANNOTATION}: "true" (chapter 1)`,
+      source: `status.conditions of the capabilities.3scale.net resources in ${ns}`,
+      fixedBy: null,
+      detail: outcome.detail,
+    }),
+  ];
+}
+
 /** Evaluates every check for a plan from the listings read for the diff. */
 export function evaluatePreflight(plan: Plan, lookup: ListingLookup, options: { readonly mode: 'live' | 'offline'; readonly phases: readonly string[] }): PreflightReport {
   const ctx: Context = { plan, lookup, mode: options.mode, phases: options.phases };
-  const checks = [openshiftCheck(ctx), ...csvChecks(ctx), oracleCheck(ctx), externalCheck(ctx), ...versionChecks(ctx)];
+  const checks = [openshiftCheck(ctx), ...csvChecks(ctx), oracleCheck(ctx), externalCheck(ctx), ...versionChecks(ctx), ...certificateChecks(ctx)];
   return { requirements: plan.spec.preflight.versionRequirements, checks, failed: checks.filter((c) => c.status === 'failed').map((c) => c.id) };
 }

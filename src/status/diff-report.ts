@@ -3,6 +3,7 @@ import { isPartial, isPhaseLocal } from '../contract/on-cluster.js';
 import { objectKey, type KubeObject } from '../kube/kube-object.js';
 import { patchCheckObjects } from '../patches/json-patch-steps.js';
 import { isMigrationPlan, type PlanBase } from '../plan/plan-base.js';
+import { CHECK_QUEUES_JOB } from '../preflight/queue-check.js';
 import { evaluatePreflight, preflightListRefs, type PreflightReport } from '../preflight/preflight-checks.js';
 import { findFolderState } from '../synth/folder-target.js';
 import type { FolderState, SynthResult } from '../synth/synthesize.js';
@@ -122,7 +123,7 @@ export async function buildDiffReport(plan: PlanBase, result: SynthResult, sourc
   for (const [i, state] of result.forward.entries()) {
     const verdicts = await Promise.all(phaseChecks[i]!.map((c) => judge.judge(c)));
     const superseded = await Promise.all(verdicts.map((v, j) => (SATISFIED.has(v.verdict) ? Promise.resolve(false) : isSuperseded(plan, result, judge, i, phaseChecks[i]![j]!.object, v.verdict))));
-    phases.push(classify(state, phaseChecks[i]!, verdicts, superseded));
+    phases.push(withQueueFigure(classify(state, phaseChecks[i]!, verdicts, superseded), verdicts));
   }
   markBlocked(phases);
   // The preflight checks are the 2.15 migration's (seed chapters 1 and 2); other procedures have their own
@@ -330,6 +331,17 @@ function blockUpgrade(phases: PhaseReport[], preflight: PreflightReport): void {
   const p = phases[i];
   if (!p || !preflight.failed.length || (p.status !== 'pending' && p.status !== 'blocked')) return;
   phases[i] = { ...p, status: 'blocked', reason: `preflight checks failed: ${preflight.failed.join(', ')}; ${p.reason}` };
+}
+
+/**
+ * The queue lengths the scale-down's check recorded (seed 6.1), shown on the phase line once it has run: a
+ * failed check already says them in the failure.
+ */
+function withQueueFigure(phase: PhaseReport, verdicts: readonly ObjectVerdict[]): PhaseReport {
+  if (phase.id !== 'scale-down' || phase.status === 'failed') return phase;
+  const check = verdicts.find((v) => v.ref.kind === 'Job' && v.ref.name === CHECK_QUEUES_JOB && v.verdict === 'job-succeeded');
+  const figure = check?.reason?.match(/^queued [^;]+/)?.[0];
+  return figure ? { ...phase, reason: `${phase.reason}; ${figure}` } : phase;
 }
 
 /** A pending phase after a phase that is not done is blocked: it cannot start yet. */

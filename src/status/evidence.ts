@@ -14,7 +14,7 @@ export interface EvidenceTarget {
 }
 
 /** The API version each kind a record may name is listed with. */
-export const TARGET_API_VERSIONS: Readonly<Record<string, string>> = { PersistentVolumeClaim: 'v1', Deployment: 'apps/v1', StatefulSet: 'apps/v1' };
+export const TARGET_API_VERSIONS: Readonly<Record<string, string>> = { PersistentVolumeClaim: 'v1', Deployment: 'apps/v1', StatefulSet: 'apps/v1', Secret: 'v1' };
 
 /**
  * Looks a target up in the live state: the object, `undefined` when it does not exist, `null` when its kind
@@ -36,8 +36,9 @@ export interface JobEvidence {
   /** When it finished, if it did. */
   readonly finishedAt?: string;
   /**
-   * Set when the record says the step ran for another version of the plan (its `planSha256` differs from the
-   * `PLAN_SHA256` of the Job synthesized now): the step is done, but for inputs that may have changed since.
+   * Set when the record says the step ran for another version of the plan that changed this Job (its
+   * `jobSha256` differs from the `JOB_SHA256` of the Job synthesized now): the step is done, but with inputs
+   * that have changed since. An edit of the plan that does not concern the Job leaves its digest as it was.
    */
   readonly otherPlan?: { readonly recorded: string; readonly current: string };
 }
@@ -57,8 +58,8 @@ export function jobEvidence(job: KubeObject, evidence: KubeObject | undefined, l
     const state = phase === 'Succeeded' ? 'succeeded' : 'failed';
     const gone = state === 'succeeded' && lookup ? replacedTarget(evidenceTargets(evidence, step), lookup) : undefined;
     if (gone) return { state: 'stale', source: 'evidence', detail: `${result || state}; but ${gone}`, finishedAt };
-    const otherPlan = planChange(job, evidenceField(data, step, 'planSha256'));
-    const detail = (result || state) + (otherPlan ? `; ran for another version of the plan (sha256 ${shortDigest(otherPlan.recorded)}, this plan ${shortDigest(otherPlan.current)})` : '');
+    const otherPlan = planChange(job, evidenceField(data, step, 'jobSha256'));
+    const detail = (result || state) + (otherPlan ? `; ran for another version of the plan that changed this Job (sha256 ${shortDigest(otherPlan.recorded)}, now ${shortDigest(otherPlan.current)})` : '');
     return { state, source: 'evidence', detail, finishedAt, ...(otherPlan ? { otherPlan } : {}) };
   }
   if (liveJob) {
@@ -103,20 +104,20 @@ function replacedTarget(targets: readonly EvidenceTarget[], lookup: TargetLookup
 }
 
 /**
- * The recorded and current plan digests when they differ. Records written before the digest was recorded, or
+ * The recorded and current Job digests when they differ. Records written before the digest was recorded, or
  * by a script run outside a Job, have none: nothing can be said then, so nothing is.
  */
 function planChange(job: KubeObject, recorded: string | undefined): { recorded: string; current: string } | undefined {
-  const current = planDigestOf(job);
+  const current = jobDigestOf(job);
   if (!recorded || !current || recorded === current) return undefined;
   return { recorded, current };
 }
 
-/** The `PLAN_SHA256` every synthesized Job's container carries (what its script records as `planSha256`). */
-export function planDigestOf(job: KubeObject): string | undefined {
+/** The `JOB_SHA256` every synthesized Job's container carries (what its script records as `jobSha256`). */
+export function jobDigestOf(job: KubeObject): string | undefined {
   const containers = ((job.spec as { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } } | undefined)?.template?.spec?.containers ?? []);
   for (const c of containers) {
-    const value = c.env?.find((e) => e.name === 'PLAN_SHA256')?.value;
+    const value = c.env?.find((e) => e.name === 'JOB_SHA256')?.value;
     if (value) return value;
   }
   return undefined;

@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import type { DiffReport, PhaseReport } from './diff-report.js';
 import { renderPreflightLines } from './render-preflight.js';
+import { CHECK_QUEUES_JOB, heldByQueues, NOT_DRAINED } from '../preflight/queue-check.js';
 import { rollbackAdvice } from './rollback-advice.js';
 
 /** `status`: one line per phase, then the one next step. */
@@ -44,6 +45,7 @@ const DONE = new Set(['applied', 'superseded']);
 export function nextStep(report: DiffReport): string {
   if (report.target.startsWith('rollback/')) return rollbackNextStep(report);
   const failed = report.phases.find((p) => p.status === 'failed');
+  if (failed?.id === 'scale-down' && failed.reason.startsWith(`Job ${CHECK_QUEUES_JOB} job-failed`) && failed.reason.includes(NOT_DRAINED)) return heldByQueues(failed.folder, failed.reason);
   if (failed) return `${failed.folder} failed (${failed.reason}); fix the cause and let the Job rerun; ${rollbackAdvice(report.phases, failed.folder).sentence}`;
   const unknown = report.phases.find((p) => p.status === 'unknown');
   if (unknown) return `cannot judge ${unknown.folder}: ${unknown.reason}`;

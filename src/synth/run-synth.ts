@@ -1,6 +1,6 @@
 import { loadPlanFile, withVersionRequirements } from '../plan/load-plan.js';
 import type { VersionRequirementsPolicy } from '../plan/plan-schema.js';
-import { synthesize } from './synthesize.js';
+import { type OutputFile, synthesize } from './synthesize.js';
 import { writeOutput } from './write-output.js';
 import { checkOutPath } from './out-path.js';
 import { validateSynthResult } from './validate-output.js';
@@ -22,6 +22,8 @@ export interface RunSynthOptions {
   readonly targetPhase?: string;
   /** Overrides `spec.preflight.versionRequirements`. */
   readonly versionRequirements?: VersionRequirementsPolicy;
+  /** Rewrites the rendered GitOps wiring before it is validated and written (`synth --fleet` targets a remote cluster). */
+  readonly wiring?: (files: readonly OutputFile[]) => OutputFile[];
 }
 
 /** Loads, renders, validates and writes; returns the summary printed to stdout. */
@@ -36,7 +38,8 @@ export async function runSynth(options: RunSynthOptions): Promise<string> {
   if (engine === 'argocd' || (engine === 'flux' && loaded.plan.spec.gitops.flux.sourceName === undefined)) gitopsRepoURL(loaded.plan, engine);
   const result = await synthesize(loaded);
   const repo = engine === 'none' || loaded.plan.spec.gitops.path !== undefined ? undefined : repoPathOfOut(options.outDir);
-  const gitopsFiles = renderGitops(loaded.plan, result, engine, options.targetPhase, repo?.path);
+  const rendered = renderGitops(loaded.plan, result, engine, options.targetPhase, repo?.path);
+  const gitopsFiles = options.wiring && engine !== 'none' ? options.wiring(rendered) : rendered;
   const files = [...result.files, ...gitopsFiles].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   await validateSynthResult(result, gitopsFiles);
   for (const warning of await writeOutput(options.outDir, files)) process.stderr.write(`warning: ${warning}\n`);

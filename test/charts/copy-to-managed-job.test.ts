@@ -27,6 +27,7 @@ describe('copyToManagedJob', () => {
       TARGET_PGPASSWORD: { secretKeyRef: { name: 'rds-system-credentials', key: 'password' } },
       PG_RESTORE_NO_OWNER: 'true',
       PG_RESTORE_NO_ACL: 'true',
+      TARGET_CREATE_DATABASE: 'true',
     });
   });
 

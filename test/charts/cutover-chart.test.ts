@@ -9,11 +9,55 @@ import { validateManifest } from '../../src/validate/validate-manifest.js';
 import { examplePlanWith, find, loadExample } from '../support/plans.js';
 import { renderChart } from '../support/charts.js';
 
-const jobs = (objects: KubeObject[]) => objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.name);
+/** The Jobs of the cut-over itself, without the verify-copy Jobs before it (specified in their own test below). */
+const jobs = (objects: KubeObject[]) => objects.filter((o) => o.kind === 'Job' && !o.metadata.name.startsWith('verify-copy-')).map((o) => o.metadata.name);
+const verifyJobs = (objects: KubeObject[]) => objects.filter((o) => o.kind === 'Job' && o.metadata.name.startsWith('verify-copy-'));
+const envOf = (job: KubeObject): Record<string, unknown> =>
+  Object.fromEntries(((job as any).spec.template.spec.containers[0].env as { name: string; value?: string; valueFrom?: unknown }[]).map((e) => [e.name, e.value ?? e.valueFrom]));
+const scriptsOf = (objects: KubeObject[], job: KubeObject): string[] => {
+  const volume = ((job as any).spec.template.spec.volumes as { configMap?: { name: string } }[]).find((v) => v.configMap)!;
+  return Object.keys((objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === volume.configMap!.name) as any).data).sort();
+};
 const env = (job: KubeObject, name: string) => ((job as any).spec.template.spec.containers[0].env as { name: string; value?: string }[]).find((e) => e.name === name)?.value;
 const wave = (o: KubeObject) => o.metadata.annotations?.['argocd.argoproj.io/sync-wave'];
 
 describe('cutover chart', () => {
+  test('GIVEN a PostgreSQL and Redis move WHEN the cut-over renders THEN before anything else (wave -1) a read-only Job per copy proves it again with the connections and evidence step of the copy', () => {
+    // GIVEN
+    const loaded = loadExample('postgresql-and-redis');
+
+    // WHEN
+    const { objects } = renderChart(cutover, loaded, 'cutover');
+
+    // THEN
+    const verify = verifyJobs(objects);
+    expect(verify.map((j) => `${j.metadata.namespace}/${j.metadata.name}`).sort()).toEqual(['3scale-db/verify-copy-backend-redis', '3scale-db/verify-copy-system-database', '3scale-db/verify-copy-system-redis']);
+    expect(verify.map(wave)).toEqual(['-1', '-1', '-1']);
+    const pg = find(objects, 'Job', 'verify-copy-system-database');
+    expect((pg as any).spec.template.spec.containers[0].command).toEqual(['bash', '/opt/threescale-migrate/pg-verify-copy.sh']);
+    expect(envOf(pg)).toMatchObject({ COPY_STEP: 'copy-system-database', SOURCE_PGHOST: 'system-postgresql.3scale.svc.cluster.local', TARGET_PGHOST: 'system-postgresql-service.3scale-db.svc.cluster.local' });
+    expect(envOf(pg).TARGET_RESET).toBeUndefined();
+    expect(scriptsOf(objects, pg)).toEqual(['lib.common.sh', 'lib.copy-manifest.sh', 'lib.evidence.sh', 'lib.pg-clients.sh', 'lib.pg-state.sh', 'pg-verify-copy.sh']);
+    const redis = find(objects, 'Job', 'verify-copy-backend-redis');
+    expect(envOf(redis)).toMatchObject({ COPY_STEP: 'copy-backend-redis', TARGET_REDIS_HOST: 'backend-redis-service.3scale-db.svc.cluster.local', SOURCE_REDIS_HOST: 'backend-redis.3scale.svc.cluster.local' });
+    expect(scriptsOf(objects, redis)).toEqual(['lib.common.sh', 'lib.copy-manifest.sh', 'lib.evidence.sh', 'lib.redis-digest.sh', 'redis-verify-copy.sh']);
+    for (const job of verify) expect(validateManifest(job)).toEqual([]);
+  });
+
+  test('GIVEN MySQL kept in place and both Redis already external (nothing copied) WHEN the cut-over renders THEN no verify-copy Job', () => {
+    // GIVEN
+    const inPlace = examplePlanWith('mysql-in-place-and-redis', (p) => {
+      p.spec.backendRedis = { strategy: 'already-external' };
+      p.spec.systemRedis = { strategy: 'already-external' };
+    });
+
+    // WHEN
+    const { objects } = renderChart(cutover, inPlace, 'cutover');
+
+    // THEN
+    expect(verifyJobs(objects)).toEqual([]);
+  });
+
   test('for a PostgreSQL move: rewrites three Secrets, flags three components external and stops the old PostgreSQL', () => {
     // GIVEN
     const loaded = loadExample('postgresql-and-redis');
@@ -32,7 +76,7 @@ describe('cutover chart', () => {
       'system-redis URL redis://system-redis-service.3scale-db.svc.cluster.local:6379/1',
     ]);
     expect(find(objects, 'APIManager', 'apimanager').spec).toEqual({ externalComponents: { system: { database: true, redis: true }, backend: { redis: true } } });
-    expect((find(objects, 'Deployment', 'system-postgresql', '3scale') as any).spec).toEqual({ replicas: 0 });
+    expect((find(objects, 'Deployment', 'system-postgresql', '3scale') as any).spec).toEqual({ replicas: 0, selector: { matchLabels: { deployment: 'system-postgresql' } }, template: { spec: { containers: [] } } });
     expect(objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.name === 'detach-system-mysql-patches')).toEqual([]);
     expect(files).toEqual([]);
   });

@@ -30,7 +30,7 @@ describe('cutover rollback chart', () => {
       system: { database: { postgresql: {} } },
     });
     expect(apiManager.metadata.annotations?.['threescale-migrate.3scale.net/phase']).toBe('rollback-cutover');
-    expect((find(objects, 'Deployment', 'system-postgresql') as any).spec).toEqual({ replicas: 1 });
+    expect((find(objects, 'Deployment', 'system-postgresql') as any).spec).toEqual({ replicas: 1, selector: { matchLabels: { deployment: 'system-postgresql' } }, template: { spec: { containers: [] } } });
   });
 
   test('for MySQL kept in place: no spec.system.database and no PostgreSQL', () => {

@@ -8,7 +8,7 @@ import { Testing } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { ExternalRedis } from '../../charts/constructs/external-redis.js';
-import { redisConfHash, type RedisConfigMode } from '../../charts/constructs/redis-config.js';
+import { redisConfHash } from '../../charts/constructs/redis-config.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import type { RedisRole } from '../../src/plan/plan-facts.js';
 import type { RedisComponent } from '../../src/plan/plan-schema.js';
@@ -140,7 +140,7 @@ function seed(role: RedisRole): KubeObject[] {
 }
 
 /** The documented differences for one phase: replicas, config hash, namespace, labels, keep annotations. */
-function expectedFor(role: RedisRole, replicas: number, mode: RedisConfigMode): KubeObject[] {
+function expectedFor(role: RedisRole, replicas: number): KubeObject[] {
   return seed(role).map((o) => {
     const out = structuredClone(o) as any;
     out.metadata.namespace = 'redis-dev';
@@ -150,7 +150,7 @@ function expectedFor(role: RedisRole, replicas: number, mode: RedisConfigMode): 
     }
     if (o.kind === 'Deployment') {
       out.spec.replicas = replicas;
-      out.spec.template.metadata.annotations = { 'threescale-migrate.3scale.net/redis-config-sha256': redisConfHash(mode) };
+      out.spec.template.metadata.annotations = { 'threescale-migrate.3scale.net/redis-config-sha256': redisConfHash() };
     }
     return out as KubeObject;
   });
@@ -165,27 +165,23 @@ function seedDefaults(role: RedisRole): RedisComponent {
   return role === 'backend' ? plan.spec.backendRedis : plan.spec.systemRedis;
 }
 
-function render(role: RedisRole, redis: RedisComponent, replicas: number, configMode: RedisConfigMode): KubeObject[] {
+function render(role: RedisRole, redis: RedisComponent, replicas: number): KubeObject[] {
   const chart = Testing.chart();
-  new ExternalRedis(chart, 'Redis', { role, redis, namespace: 'redis-dev', migration: 'dev-3scale', replicas, configMode });
+  new ExternalRedis(chart, 'Redis', { role, redis, namespace: 'redis-dev', migration: 'dev-3scale', replicas });
   return chart.toJson() as KubeObject[];
 }
 
 describe('ExternalRedis', () => {
   describe.each(['backend', 'system'] as const)('for %s', (role) => {
-    test.each([
-      [0, 'restore'],
-      [1, 'restore'],
-      [1, 'persistence'],
-    ] as const)('renders seed 3.4.5 field for field with %i replicas in %s mode, apart from the documented differences', (replicas, mode) => {
+    test.each([0, 1])('renders seed 3.4.5 field for field with %i replicas, apart from the documented differences', (replicas) => {
       // GIVEN
       const redis = seedDefaults(role);
 
       // WHEN
-      const objects = render(role, redis, replicas, mode);
+      const objects = render(role, redis, replicas);
 
       // THEN
-      const expected = expectedFor(role, replicas, mode);
+      const expected = expectedFor(role, replicas);
       expect(objects).toHaveLength(expected.length);
       for (const e of expected) expect(find(objects, e.kind, e.metadata.name), `${e.kind} ${e.metadata.name}`).toEqual(e);
     });
@@ -195,27 +191,11 @@ describe('ExternalRedis', () => {
       const redis = seedDefaults(role);
 
       // WHEN
-      const issues = render(role, redis, 1, 'persistence').flatMap((o) => validateManifest(o));
+      const issues = render(role, redis, 1).flatMap((o) => validateManifest(o));
 
       // THEN
       expect(issues).toEqual([]);
     });
-  });
-
-  test('changes the pod template annotation, and only it, when the configuration mode changes', () => {
-    // GIVEN
-    const redis = seedDefaults('backend');
-
-    // WHEN
-    const restore = find(render('backend', redis, 1, 'restore'), 'Deployment', 'backend-redis-external') as any;
-    const persistence = find(render('backend', redis, 1, 'persistence'), 'Deployment', 'backend-redis-external') as any;
-
-    // THEN
-    const key = 'threescale-migrate.3scale.net/redis-config-sha256';
-    expect(restore.spec.template.metadata.annotations[key]).not.toBe(persistence.spec.template.metadata.annotations[key]);
-    delete restore.spec.template.metadata.annotations;
-    delete persistence.spec.template.metadata.annotations;
-    expect(restore).toEqual(persistence);
   });
 
   test('takes resources, storage and image from the plan', () => {
@@ -226,7 +206,7 @@ describe('ExternalRedis', () => {
     });
 
     // WHEN
-    const objects = render('system', plan.spec.systemRedis, 1, 'restore') as any[];
+    const objects = render('system', plan.spec.systemRedis, 1) as any[];
 
     // THEN
     const container = find(objects, 'Deployment', 'system-redis-external') as any;

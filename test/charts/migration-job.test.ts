@@ -24,7 +24,6 @@ const BASE: MigrationJobProps = {
   phaseId: 'copy-data',
   wave: 1,
   migration: 'prod-3scale',
-  planSha256: 'f'.repeat(64),
   image: 'registry.redhat.io/rhel9/postgresql-15',
   scripts: ['pg-copy.sh', 'lib/common.sh', 'lib/evidence.sh'],
   env: [
@@ -160,12 +159,25 @@ describe('MigrationJob', () => {
     expect(job.spec.template.spec.containers[0].env).toEqual([
       { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
       { name: 'PHASE', value: 'copy-data' },
-      { name: 'PLAN_SHA256', value: 'f'.repeat(64) },
+      { name: 'JOB_SHA256', value: expect.stringMatching(/^[0-9a-f]{64}$/) },
       { name: 'EVIDENCE_CONFIGMAP', value: 'threescale-migrate-evidence' },
       { name: 'EVIDENCE_STEP', value: 'copy-system-database' },
       ...BASE.env,
     ]);
     expect(job.spec).toMatchObject({ backoffLimit: 2, activeDeadlineSeconds: 3600 });
+  });
+
+  test('GIVEN the same inputs WHEN rendered twice THEN the Job digest is the same; GIVEN another env value, image or script set THEN it differs', () => {
+    // GIVEN
+    const digest = (props: Partial<MigrationJobProps> = {}) => (find(render(props), 'Job', 'copy-system-database') as any).spec.template.spec.containers[0].env.find((e: any) => e.name === 'JOB_SHA256').value;
+    const base = digest();
+
+    // WHEN / THEN
+    expect(digest()).toBe(base);
+    expect(digest({ env: [...BASE.env, { name: 'TARGET_PGPORT', value: '5433' }] })).not.toBe(base);
+    expect(digest({ image: 'registry.redhat.io/rhel9/postgresql-16' })).not.toBe(base);
+    expect(digest({ scripts: ['pg-copy.sh', 'lib/common.sh', 'lib/evidence.sh', 'lib/pg-state.sh'] })).not.toBe(base);
+    expect(digest({ activeDeadlineSeconds: 7200 })).not.toBe(base);
   });
 
   test('marks the Job as an Argo CD Sync hook in its wave and the helpers as phase-local', () => {

@@ -29,11 +29,11 @@ describe('new Redis servers', () => {
     const { objects } = renderChart(loadRedis, loaded, 'load-redis');
 
     // THEN
-    const persistence = redisConfHash('persistence');
+    const persistence = redisConfHash();
     expect(servers(objects)).toEqual({ 'backend-redis-external': { replicas: 1, hash: persistence }, 'system-redis-external': { replicas: 1, hash: persistence } });
     expect(old(objects)).toEqual({ 'backend-redis': 0, 'system-redis': 0 });
     expect(objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.name)).toEqual(['check-load-backend-redis', 'check-load-system-redis']);
-    expect((find(objects, 'ConfigMap', 'redis-config-external') as any).data['redis.conf']).toBe(redisConf('persistence'));
+    expect((find(objects, 'ConfigMap', 'redis-config-external') as any).data['redis.conf']).toBe(redisConf());
     const check = find(objects, 'Job', 'check-load-backend-redis') as any;
     expect(check.metadata.annotations?.['argocd.argoproj.io/sync-wave']).toBe('1');
     expect(check.spec.template.spec.containers[0].env).toContainEqual({ name: 'COPY_STEP', value: 'copy-backend-redis' });
@@ -48,8 +48,8 @@ describe('new Redis servers', () => {
 
     // THEN
     expect(Object.values(servers(objects))).toEqual([
-      { replicas: 0, hash: redisConfHash('persistence') },
-      { replicas: 0, hash: redisConfHash('persistence') },
+      { replicas: 0, hash: redisConfHash() },
+      { replicas: 0, hash: redisConfHash() },
     ]);
     expect(old(objects)).toEqual({ 'backend-redis': 1, 'system-redis': 1 });
     expect(objects.filter((o) => o.kind === 'Job')).toEqual([]);

@@ -57,7 +57,7 @@ describe('prepare chart', () => {
     for (const name of ['backend-redis-external', 'system-redis-external']) {
       const d = find(objects, 'Deployment', name) as any;
       expect(d.spec.replicas).toBe(0);
-      expect(d.spec.template.metadata.annotations['threescale-migrate.3scale.net/redis-config-sha256']).toBe(redisConfHash('persistence'));
+      expect(d.spec.template.metadata.annotations['threescale-migrate.3scale.net/redis-config-sha256']).toBe(redisConfHash());
     }
     expect((find(objects, 'ConfigMap', 'redis-config-external') as any).data['redis.conf']).toContain('appendonly yes');
   });

@@ -1,15 +1,16 @@
 /**
- * Specification of charts/constructs/redis-config.ts: the redis.conf of seed 3.4.5 in restore mode (no
- * snapshots, no AOF, so the copied dump.rdb is loaded and never overwritten) and in persistence mode (the
- * three RDB save points and AOF); the two differ only in those lines.
+ * Specification of charts/constructs/redis-config.ts: the redis.conf of seed 3.4.5 in persistence mode (the
+ * three RDB save points and AOF) only. The seed's restore mode has no use: the copy places the snapshot as the
+ * AOF base file and the new server starts straight in persistence mode.
  */
+import { createHash } from 'node:crypto';
 import { Testing } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
 import { RedisConfig, redisConf, redisConfHash } from '../../charts/constructs/redis-config.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { validateManifest } from '../../src/validate/validate-manifest.js';
 
-/** The redis.conf of seed 3.4.5 (ConfigMap redis-config-external), as printed there. */
+/** The redis.conf of seed 3.4.5 (ConfigMap redis-config-external) in restore mode, as printed there. */
 const SEED_REDIS_CONF = `protected-mode no
 
 port 6379
@@ -64,54 +65,43 @@ rename-command SLAVEOF ""
 const snapshotOrAof = (line: string) => /^#?save /.test(line) || line.startsWith('appendonly ');
 
 describe('redisConf', () => {
-  test('in restore mode is the configuration of seed 3.4.5, line for line', () => {
-    // GIVEN
-    const mode = 'restore';
+  test('is the configuration of seed 3.4.5 line for line, but in persistence mode: the three save points and appendonly yes', () => {
+    // GIVEN the seed's restore-mode file, whose snapshot and AOF lines the persistence switch (3.4.7) changes
+    const seed = SEED_REDIS_CONF.split('\n');
 
     // WHEN
-    const conf = redisConf(mode);
+    const conf = redisConf().split('\n');
 
-    // THEN
-    expect(conf).toBe(SEED_REDIS_CONF);
-  });
-
-  test('in persistence mode differs from restore mode only in the save and appendonly lines', () => {
-    // GIVEN
-    const restore = redisConf('restore').split('\n');
-
-    // WHEN
-    const persistence = redisConf('persistence').split('\n');
-
-    // THEN
-    expect(persistence.filter((l) => !snapshotOrAof(l))).toEqual(restore.filter((l) => !snapshotOrAof(l)));
-    expect(persistence.filter(snapshotOrAof)).toEqual(['save 900 1', 'save 300 10', 'save 60 10000', 'appendonly yes']);
-    expect(restore.filter(snapshotOrAof)).toEqual(['#save 900 1', '#save 300 10', '#save 60 10000', 'save ""', 'appendonly no']);
+    // THEN every other line is the seed's, and no line keeps the restore mode (no saves, appendonly no)
+    expect(conf.filter((l) => !snapshotOrAof(l))).toEqual(seed.filter((l) => !snapshotOrAof(l)));
+    expect(conf.filter(snapshotOrAof)).toEqual(['save 900 1', 'save 300 10', 'save 60 10000', 'appendonly yes']);
+    expect(conf).not.toContain('save ""');
+    expect(conf).not.toContain('appendonly no');
   });
 });
 
 describe('redisConfHash', () => {
-  test('is the sha256 of the configuration, stable per mode and different between modes', () => {
+  test('is the sha256 of the configuration, stable from call to call', () => {
     // GIVEN
-    const modes = ['restore', 'persistence'] as const;
+    const first = redisConfHash();
 
     // WHEN
-    const [restore, persistence] = modes.map(redisConfHash);
+    const second = redisConfHash();
 
     // THEN
-    expect(restore).toMatch(/^[0-9a-f]{64}$/);
-    expect(persistence).toMatch(/^[0-9a-f]{64}$/);
-    expect(restore).not.toBe(persistence);
-    expect(redisConfHash('restore')).toBe(restore);
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    expect(second).toBe(first);
+    expect(first).toBe(createHash('sha256').update(redisConf()).digest('hex'));
   });
 });
 
 describe('RedisConfig', () => {
-  test.each(['restore', 'persistence'] as const)('renders ConfigMap redis-config-external with the %s configuration and the tool labels', (mode) => {
+  test('renders ConfigMap redis-config-external with the persistence configuration and the tool labels', () => {
     // GIVEN
     const chart = Testing.chart();
 
     // WHEN
-    new RedisConfig(chart, 'Config', { namespace: 'redis-dev', mode, migration: 'dev-3scale' });
+    new RedisConfig(chart, 'Config', { namespace: 'redis-dev', migration: 'dev-3scale' });
     const objects = chart.toJson() as KubeObject[];
 
     // THEN
@@ -124,7 +114,7 @@ describe('RedisConfig', () => {
           namespace: 'redis-dev',
           labels: { 'app.kubernetes.io/managed-by': 'threescale-migrate', 'threescale-migrate.3scale.net/migration': 'dev-3scale' },
         },
-        data: { 'redis.conf': redisConf(mode) },
+        data: { 'redis.conf': redisConf() },
       },
     ]);
     expect(validateManifest(objects[0])).toEqual([]);

@@ -1,6 +1,8 @@
 /**
- * Specification of charts/constructs/replica-overlay.ts: a partial Deployment carrying only `spec.replicas`
- * for a Deployment the operator or OLM owns, applied with server-side apply and never pruned or deleted.
+ * Specification of charts/constructs/replica-overlay.ts: a partial Deployment carrying `spec.replicas` (and,
+ * for Flux's typed normalization, the immutable selector and an empty container list) for a Deployment the
+ * operator or OLM owns, applied with server-side apply and never pruned or deleted. That kustomize-controller
+ * applies it taking no other manager's field is proven on the real engine by test/gitops/flux-walk.test.ts.
  */
 import { Testing } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
@@ -8,14 +10,14 @@ import { ReplicaOverlay } from '../../charts/constructs/replica-overlay.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { validateManifest } from '../../src/validate/validate-manifest.js';
 
-function render(replicas: number, kind?: 'Deployment' | 'DeploymentConfig'): KubeObject[] {
+function render(replicas: number, kind?: 'Deployment' | 'DeploymentConfig', selector?: Record<string, string>): KubeObject[] {
   const chart = Testing.chart();
-  new ReplicaOverlay(chart, 'Overlay', { name: 'system-app', namespace: '3scale', replicas, phaseId: 'scale-down', ...(kind ? { kind } : {}) });
+  new ReplicaOverlay(chart, 'Overlay', { name: 'system-app', namespace: '3scale', replicas, phaseId: 'scale-down', ...(kind ? { kind } : {}), ...(selector ? { selector } : {}) });
   return chart.toJson() as KubeObject[];
 }
 
 describe('ReplicaOverlay', () => {
-  test('carries only spec.replicas and the GitOps annotations of a partial object', () => {
+  test('GIVEN a 3scale Deployment WHEN its overlay renders THEN it carries spec.replicas, the operator\'s selector `deployment: <name>`, an empty container list and the annotations of a partial object', () => {
     // GIVEN
     const replicas = 0;
 
@@ -39,9 +41,20 @@ describe('ReplicaOverlay', () => {
             'kustomize.toolkit.fluxcd.io/ssa': 'Merge',
           },
         },
-        spec: { replicas: 0 },
+        spec: { replicas: 0, selector: { matchLabels: { deployment: 'system-app' } }, template: { spec: { containers: [] } } },
       },
     ]);
+  });
+
+  test('GIVEN a selector of its own (the OLM operator\'s) WHEN the overlay renders THEN that selector is carried instead', () => {
+    // GIVEN
+    const selector = { app: '3scale-api-management', 'control-plane': 'controller-manager' };
+
+    // WHEN
+    const [overlay] = render(1, 'Deployment', selector);
+
+    // THEN
+    expect(overlay!.spec).toEqual({ replicas: 1, selector: { matchLabels: selector }, template: { spec: { containers: [] } } });
   });
 
   test('has no labels, so it never claims ownership of fields the operator sets', () => {
@@ -50,7 +63,7 @@ describe('ReplicaOverlay', () => {
 
     // THEN
     expect(overlay!.metadata.labels).toBeUndefined();
-    expect(overlay!.spec).toEqual({ replicas: 3 });
+    expect((overlay!.spec as { replicas: number }).replicas).toBe(3);
   });
 
   test('for a DeploymentConfig (3scale before 2.15): the same partial object under apps.openshift.io/v1', () => {
@@ -58,9 +71,9 @@ describe('ReplicaOverlay', () => {
     const [dc] = render(0, 'DeploymentConfig');
     const [deployment] = render(0, 'Deployment');
 
-    // THEN only apiVersion and kind differ from the Deployment overlay
-    expect(dc).toEqual({ ...deployment, apiVersion: 'apps.openshift.io/v1', kind: 'DeploymentConfig' });
-    expect(dc!.spec).toEqual({ replicas: 0 });
+    // THEN only apiVersion, kind and the Deployment's selector and template differ from the Deployment overlay
+    // (a DeploymentConfig is a custom resource to Flux: no typed normalization)
+    expect(dc).toEqual({ ...deployment, apiVersion: 'apps.openshift.io/v1', kind: 'DeploymentConfig', spec: { replicas: 0 } });
   });
 
   test('a partial DeploymentConfig validates against the project\'s CRD; a negative count does not', () => {

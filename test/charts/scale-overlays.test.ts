@@ -79,14 +79,16 @@ describe('scaleThreescale', () => {
     expect(replicas(objects)).toMatchObject({ '3scale/apicast-production': 3, '3scale/system-app': 2, '3scale/threescale-operator-controller-manager-v2': 1 });
   });
 
-  test('renders only partial objects recording the phase', () => {
+  test('renders only partial objects recording the phase, each with its live selector (the OLM operator\'s CSV selector, `deployment: <name>` for the components)', () => {
     // GIVEN / WHEN
     const objects = render('down');
 
     // THEN
     for (const o of objects) {
       expect(o.metadata.annotations).toMatchObject({ 'threescale-migrate.3scale.net/partial': 'true', 'threescale-migrate.3scale.net/phase': 'some-phase' });
-      expect(Object.keys(o.spec as object)).toEqual(['replicas']);
+      expect(Object.keys(o.spec as object)).toEqual(['replicas', 'selector', 'template']);
+      const operator = o.metadata.name === 'threescale-operator-controller-manager-v2';
+      expect((o.spec as { selector: unknown }).selector, o.metadata.name).toEqual({ matchLabels: operator ? { app: '3scale-api-management', 'control-plane': 'controller-manager' } : { deployment: o.metadata.name } });
     }
   });
 });

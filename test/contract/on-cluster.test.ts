@@ -58,7 +58,7 @@ describe('the on-cluster contract', () => {
     const file = join(work, 'evidence.env');
     bash(['lib/common.sh', 'lib/evidence.sh'], `evidence_init copy-system-database; EVIDENCE_SOURCE_FINGERPRINT=sha256:ab; EVIDENCE_TARGET_BASELINE=742; evidence_write Succeeded ${'a'.repeat(64)} "copied 3 tables"`, {
       EVIDENCE_FILE: file,
-      PLAN_SHA256: 'c'.repeat(64),
+      JOB_SHA256: 'c'.repeat(64),
     });
     // WHEN the key=value lines become a ConfigMap's data and TypeScript reads them through the contract
     const data = Object.fromEntries(
@@ -69,7 +69,7 @@ describe('the on-cluster contract', () => {
     );
     const read = (field: Parameters<typeof evidenceField>[2]) => evidenceField(data, 'copy-system-database', field);
     // THEN each field is where the contract says, and nothing else was written
-    expect([read('phase'), read('inputsChecksum'), read('planSha256'), read('result'), read('sourceFingerprint'), read('targetBaseline')]).toEqual([
+    expect([read('phase'), read('inputsChecksum'), read('jobSha256'), read('result'), read('sourceFingerprint'), read('targetBaseline')]).toEqual([
       'Succeeded',
       'a'.repeat(64),
       'c'.repeat(64),
@@ -78,7 +78,7 @@ describe('the on-cluster contract', () => {
       '742',
     ]);
     expect(read('finishedAt')).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-    const keys = (['phase', 'inputsChecksum', 'planSha256', 'finishedAt', 'result', 'sourceFingerprint', 'targetBaseline'] as const).map((f) => evidenceKey('copy-system-database', f));
+    const keys = (['phase', 'inputsChecksum', 'jobSha256', 'finishedAt', 'result', 'sourceFingerprint', 'targetBaseline'] as const).map((f) => evidenceKey('copy-system-database', f));
     expect(Object.keys(data).sort()).toEqual(keys.sort());
   });
 

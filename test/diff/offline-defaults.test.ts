@@ -50,6 +50,20 @@ describe('offline-defaults', () => {
     expect((out['spec'] as JsonObject)['parallelism']).toBe(3);
   });
 
+  it('GIVEN a replica overlay that carries its selector (for Flux) WHEN defaulted THEN nothing is added: a rendered partial object gets no defaults', () => {
+    // GIVEN the overlay as synth renders it: replicas, the live selector, an empty container list
+    const overlay: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'system-app', annotations: { 'threescale-migrate.3scale.net/partial': 'true' } },
+      spec: { replicas: 0, selector: { matchLabels: { deployment: 'system-app' } }, template: { spec: { containers: [] } } },
+    };
+    // WHEN defaulted
+    const out = withOfflineDefaults(overlay);
+    // THEN no revisionHistoryLimit, strategy or progress deadline (the operator's values are not "defaults")
+    expect(out).toEqual(overlay);
+  });
+
   it('does not default pod specs whose containers lack an image (partial server-side-apply patches)', () => {
     // GIVEN a partial Deployment patching one env var of a container
     const partial: KubeObject = {

@@ -154,6 +154,13 @@ describe('discoverTemplatePlan', () => {
       );
     });
 
+    test('GIVEN a backup ConfigMap of the upgrade (its backup phase ran, later phases may have changed the install) THEN it refuses to read a half-upgraded install as the 2.5 one', () => {
+      const backup: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'threescale-migrate-backup-deploymentconfig-system-app', namespace: '3scale' }, data: { 'object.json': '{}' } };
+      expect(refusal([...fixture, backup])).toBe(
+        'export.yaml: ConfigMap 3scale/threescale-migrate-backup-deploymentconfig-system-app exists, so the upgrade of this install has started (its backup phase ran) and what is read now may be half upgraded; expected an install the upgrade has not touched: keep the plan discovered before the backup (or, after a complete rollback, delete the threescale-migrate-backup-* ConfigMaps and Secrets to discover again).',
+      );
+    });
+
     test('GIVEN a zync-que DeploymentConfig THEN the install is already on 2.6', () => {
       const zyncQue = changed(fixture, 'DeploymentConfig', 'zync', (o) => (o.metadata.name = 'zync-que')).find((o) => o.metadata.name === 'zync-que')!;
       expect(refusal([...fixture, zyncQue])).toBe('export.yaml: DeploymentConfig 3scale/zync-que exists, so 3scale there is already on 2.6; expected a 3scale 2.5 install.');

@@ -2,13 +2,13 @@
  * End to end on the real API server of the tests, a 3scale 2.14 install whose components run as
  * DeploymentConfigs (served here by the stand-in CRD of crds/, as openshift-apiserver serves them on a cluster):
  * discover → synth → each phase applied as Argo CD applies it, the Jobs ended, openshift-controller-manager's
- * status written by the stand-in, and diff after every phase.
+ * status written by the stand-in, and diff, status and discover after every phase.
  */
 import { describe, expect, test } from 'vitest';
 import { loadMigrationPlan } from '../support/plans.js';
 import { adminEndpoint, apiRequestOk } from '../support/real-api/index.js';
 import { diffJson, expectPhasesAfter, leakedInTranscript } from './harness.js';
-import { useRealMigration } from './real-api-flow.js';
+import { expectDiscoverSafe, expectStatusApplied, replicaCounts, useRealMigration } from './real-api-flow.js';
 
 const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify'];
 
@@ -27,6 +27,9 @@ describe('DeploymentConfig install (2.14) on the real API server', () => {
       expect({ id, code: run.code, stderr: run.stderr, notInSync }).toEqual({ id, code: 0, stderr: '', notInSync: [] });
       expectPhasesAfter(report, FORWARD, i);
       for (const o of report.objects.filter((x) => x.ref.kind === 'DeploymentConfig')) expect({ id, name: o.ref.name, partial: o.partial }).toEqual({ id, name: o.ref.name, partial: true });
+      // AND status agrees; discover, run again, keeps the counts (or refuses)
+      await expectStatusApplied(m, id);
+      await expectDiscoverSafe(m, id, replicaCounts);
     }
     // AND the live DeploymentConfigs carry the captured counts; the old databases are stopped
     const replicasOf = async (name: string): Promise<unknown> =>

@@ -11,7 +11,7 @@ import { main } from '../../src/cli/index.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { type LoadedPlan, loadPlanFile } from '../../src/plan/load-plan.js';
 import type { DiffReport, PhaseStatus } from '../../src/status/diff-report.js';
-import { planDigestOf } from '../../src/status/evidence.js';
+import { jobDigestOf } from '../../src/status/evidence.js';
 import { type FolderState, type SynthResult, synthesize } from '../../src/synth/synthesize.js';
 import type { FakeApiSelection } from '../support/fake-api-resources.js';
 import { startFakeApiServer, type FakeApiServer } from '../support/fake-api-server.js';
@@ -84,17 +84,17 @@ export function statuses(report: DiffReport): Record<string, PhaseStatus> {
 }
 
 /**
- * What a report says after the forward phases up to `forward[i]` are applied in order: that phase applied,
- * every earlier one applied or superseded by a later one (scale-down once scale-up is live), the next pending
- * and the rest blocked.
+ * What a report says after the forward phases up to `forward[i]` are applied in order: that phase and every
+ * earlier one applied (scale-down too once scale-up changed its overlays again: its queue check is done), the
+ * next pending and the rest blocked.
  */
 export function expectPhasesAfter(report: DiffReport, forward: readonly string[], i: number): void {
   const id = forward[i]!;
   const phases = statuses(report);
   expect({ id, status: phases[id] }).toEqual({ id, status: 'applied' });
   for (const earlier of forward.slice(0, i)) {
-    const expected = earlier === 'scale-down' && forward.indexOf('scale-up') >= 0 && forward.indexOf('scale-up') <= i ? 'superseded' : 'applied';
-    expect({ id, earlier, status: phases[earlier] }).toEqual({ id, earlier, status: expected });
+    // scale-down stays applied once scale-up changes its replica overlays again: its queue check Job is done.
+    expect({ id, earlier, status: phases[earlier] }).toEqual({ id, earlier, status: 'applied' });
   }
   for (const later of forward.slice(i + 1)) expect({ id, later, status: phases[later] }).toEqual({ id, later, status: later === forward[i + 1] ? 'pending' : 'blocked' });
 }
@@ -243,19 +243,27 @@ export class FakeCluster {
 
 /**
  * The evidence record a Job's script writes when it ends (charts/scripts/lib/evidence.sh): its keys in the
- * evidence ConfigMap of its namespace, with the plan digest the Job carries, and the field manager it applies as.
+ * evidence ConfigMap of its namespace, with the plan digest the Job carries (and `targets`, the
+ * `Kind/namespace/name=uid` list of what it filled, when given), and the field manager it applies as.
  */
-export function evidenceRecord(job: KubeObject, phase: 'Succeeded' | 'Running' | 'Failed', result: string, inputsChecksum = 'e2e'): { object: KubeObject; fieldManager: string } {
+export function evidenceRecord(job: KubeObject, phase: 'Succeeded' | 'Running' | 'Failed', result: string, inputsChecksum = 'e2e', targets = ''): { object: KubeObject; fieldManager: string } {
   const step = job.metadata.name;
   const finishedAt = phase === 'Running' ? '' : '2025-01-01T00:00:00Z';
-  // The plan digest the Job carries, as the script records it from its PLAN_SHA256.
-  const planSha256 = planDigestOf(job) ?? '';
+  // The Job's digest, as the script records it from its JOB_SHA256.
+  const jobSha256 = jobDigestOf(job) ?? '';
   return {
     object: {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: EVIDENCE, namespace: job.metadata.namespace },
-      data: { [`${step}.phase`]: phase, [`${step}.inputsChecksum`]: inputsChecksum, [`${step}.planSha256`]: planSha256, [`${step}.finishedAt`]: finishedAt, [`${step}.result`]: result },
+      data: {
+        [`${step}.phase`]: phase,
+        [`${step}.inputsChecksum`]: inputsChecksum,
+        [`${step}.jobSha256`]: jobSha256,
+        [`${step}.finishedAt`]: finishedAt,
+        [`${step}.result`]: result,
+        ...(targets ? { [`${step}.targets`]: targets } : {}),
+      },
     },
     fieldManager: `threescale-migrate-job.${step}`,
   };

@@ -11,7 +11,7 @@ import type { KubeObject } from '../../src/kube/kube-object.js';
 import { operatorSubscription } from '../support/fake-api-olm.js';
 import { adminEndpoint, apiRequestOk } from '../support/real-api/index.js';
 import { cli, diffJson, forwardState, leakedInTranscript, rollbackState, statuses } from './harness.js';
-import { useRealMigration } from './real-api-flow.js';
+import { expectDiscoverSafe, expectStatusApplied, replicaCounts, useRealMigration } from './real-api-flow.js';
 
 const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify'];
 const NAMESPACES = ['3scale', '3scale-db'];
@@ -59,6 +59,9 @@ describe('managed targets on the real API server: RDS PostgreSQL, ElastiCache ba
       await m.applyForward([id]);
       const after = await diff(id);
       expect({ id, code: after.run.code, status: statuses(after.report)[id], current: after.report.currentPhase }).toEqual({ id, code: 0, status: 'applied', current: id });
+      // AND status agrees; discover, run again, keeps the counts (or refuses)
+      await expectStatusApplied(m, id);
+      await expectDiscoverSafe(m, id, replicaCounts);
     }
     expect(await apiManagerSpec(m)).toMatchObject({ externalComponents: { system: { database: true, redis: true }, backend: { redis: true } } });
     for (const name of ['system-postgresql', 'backend-redis', 'system-redis']) expect({ name, replicas: await replicasOf(m, name) }).toEqual({ name, replicas: 0 });
@@ -67,6 +70,8 @@ describe('managed targets on the real API server: RDS PostgreSQL, ElastiCache ba
       await m.applyRollback(id);
       const run = await cli(['diff', '-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', `rollback/${id}`]);
       expect({ id, code: run.code, stderr: run.stderr }).toEqual({ id, code: 0, stderr: '' });
+      await expectStatusApplied(m, `rollback/${id}`);
+      await expectDiscoverSafe(m, `rollback/${id}`, replicaCounts);
     }
     // THEN the components are internal again and the old PostgreSQL and backend Redis run again
     expect(await apiManagerSpec(m)).toMatchObject({ externalComponents: { system: { database: false, redis: false }, backend: { redis: false } }, system: { database: { postgresql: {} } } });
@@ -107,6 +112,8 @@ describe('upgrade to 2.16 on the real API server', () => {
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
     expect(report).toMatchObject({ currentPhase: 'upgrade', inSync: true, target: '08-upgrade' });
     expect((await liveSubscription()).spec).toEqual({ ...(subscription.spec as object), channel: 'threescale-2.16' });
+    await expectStatusApplied(m, 'upgrade');
+    await expectDiscoverSafe(m, 'upgrade', replicaCounts);
     // WHEN the rollback folder is applied
     await m.applyState(rollbackState(m.result(), 'upgrade'));
     const back = await cli(['diff', '-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', 'rollback/upgrade']);

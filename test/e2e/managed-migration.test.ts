@@ -34,7 +34,7 @@ describe('managed targets: RDS PostgreSQL, ElastiCache backend Redis, on-cluster
     expect(jobs('prepare')).toEqual(['3scale/check-managed-database', '3scale/check-managed-redis', '3scale/copy-system-database-credentials']);
     expect(jobs('copy-data')).toEqual(['3scale-db/copy-system-redis', '3scale/copy-system-database', '3scale/export-backend-redis-rdb']);
     expect(jobs('load-redis')).toEqual(['3scale-db/check-load-system-redis', '3scale/check-seeded-redis']);
-    expect(jobs('cutover')).toEqual(['3scale/rewrite-connection-secrets']);
+    expect(jobs('cutover')).toEqual(['3scale-db/verify-copy-system-redis', '3scale/rewrite-connection-secrets', '3scale/verify-copy-system-database']);
     expect(jobs('verify')).toEqual(['3scale/check-new-versions-redis', '3scale/check-new-versions-system-database', '3scale/verify-redis', '3scale/verify-system-database']);
     // AND no file holds a Secret: the Jobs read the managed servers' credentials from it in the cluster
     expect(e2e.result.files.filter((f) => /^kind: Secret$/m.test(f.content)).map((f) => f.path)).toEqual([]);

@@ -9,7 +9,7 @@ import { mysqlDetachSteps } from '../../src/patches/mysql-detach.js';
 import { loadMigrationPlan } from '../support/plans.js';
 import { adminEndpoint, apiRequestOk } from '../support/real-api/index.js';
 import { cli, diffJson, forwardState, jobsOf, leakedInTranscript, statuses } from './harness.js';
-import { useRealMigration } from './real-api-flow.js';
+import { expectDiscoverSafe, expectStatusApplied, replicaCounts, useRealMigration } from './real-api-flow.js';
 
 const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify'];
 
@@ -29,6 +29,9 @@ describe('MySQL kept in place, on the real API server', () => {
       const { run, report } = await diff(id);
       const notInSync = report.objects.filter((o) => !['in-sync', 'job-succeeded'].includes(o.verdict)).map((o) => `${o.ref.kind}/${o.ref.name}: ${o.verdict}`);
       expect({ id, code: run.code, status: statuses(report)[id], current: report.currentPhase, notInSync }).toEqual({ id, code: 0, status: 'applied', current: id, notInSync: [] });
+      // AND status agrees; discover, run again, keeps the counts (or refuses)
+      await expectStatusApplied(m, id);
+      await expectDiscoverSafe(m, id, replicaCounts);
     }
 
     // WHEN the cut-over folder is applied, the Secrets are rewritten, and the detach Job has started
@@ -59,6 +62,8 @@ describe('MySQL kept in place, on the real API server', () => {
     const after = await diff('cutover');
     // THEN the cut-over is applied, and the objects are detached from the operator
     expect({ code: after.run.code, cutover: statuses(after.report).cutover }).toEqual({ code: 0, cutover: 'applied' });
+    await expectStatusApplied(m, 'cutover');
+    await expectDiscoverSafe(m, 'cutover', replicaCounts);
     const mysql = (await apiRequestOk(adminEndpoint(m.server()), { method: 'GET', path: '/apis/apps/v1/namespaces/3scale/deployments/system-mysql' })) as {
       metadata: { ownerReferences?: unknown[]; labels?: Record<string, string> };
       spec: { template: { metadata: { labels: Record<string, string> } } };
@@ -77,6 +82,8 @@ describe('MySQL kept in place, on the real API server', () => {
       const { run, report } = await diff(id);
       // THEN each is in sync, the cut-over stays applied
       expect({ id, code: run.code, status: statuses(report)[id], cutover: statuses(report).cutover }).toEqual({ id, code: 0, status: 'applied', cutover: 'applied' });
+      await expectStatusApplied(m, id);
+      await expectDiscoverSafe(m, id, replicaCounts);
     }
     const status = await cli(['status', '-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', 'verify']);
     expect(status.stdout.trimEnd().split('\n').at(-1)).toBe('next: 07-verify is in sync; every phase is applied, nothing left to apply');

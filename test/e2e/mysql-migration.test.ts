@@ -71,8 +71,9 @@ describe('MySQL kept in place', () => {
     // WHEN the cut-over folder is applied, the Secrets are rewritten, and the detach Job has started
     const cutover = forwardState(result, 'cutover');
     const jobs = Object.fromEntries(jobsOf(cutover).map((j) => [j.metadata.name, j]));
-    expect(Object.keys(jobs).sort()).toEqual(['detach-system-mysql', 'rewrite-connection-secrets']);
+    expect(Object.keys(jobs).sort()).toEqual(['detach-system-mysql', 'rewrite-connection-secrets', 'verify-copy-backend-redis', 'verify-copy-system-redis']);
     await cluster.applyState(cutover);
+    for (const role of ['backend', 'system']) await cluster.recordEvidence(jobs[`verify-copy-${role}-redis`]!, 'Succeeded', 'target equals the copy');
     await cluster.recordEvidence(jobs['rewrite-connection-secrets']!, 'Succeeded', 'rewrote 3 Secrets');
     await cluster.recordEvidence(jobs['detach-system-mysql']!, 'Running', 'applying 25 patches');
     const before = await diff('cutover');

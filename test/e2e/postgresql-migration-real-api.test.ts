@@ -3,13 +3,13 @@
  * fixture seeded onto kube-apiserver, discover → synth → each phase folder applied with the built kubectl as
  * Argo CD applies it (`kubectl apply --server-side --force-conflicts --field-manager=argocd-controller -k`),
  * the Jobs completed and their evidence written (as their scripts would), the controllers' status written by
- * the stand-in, and diff and status run against the real server after every step, forward and back.
+ * the stand-in, and diff, status and discover run against the real server after every step, forward and back.
  */
 import { describe, expect, test } from 'vitest';
 import { loadMigrationPlan } from '../support/plans.js';
 import { adminEndpoint, apiRequest, apiRequestOk, operatorRestoresReplicas, settleWorkloads } from '../support/real-api/index.js';
-import { cli, diffJson, expectPhasesAfter, forwardState, jobsOf, leakedInTranscript, statuses } from './harness.js';
-import { useRealMigration } from './real-api-flow.js';
+import { cli, diffJson, expectPhasesAfter, leakedInTranscript, statuses } from './harness.js';
+import { applyPhaseWatchingDiff, expectDiscoverSafe, expectStatusApplied, replicaCounts, useRealMigration } from './real-api-flow.js';
 
 const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify'];
 const FLOW = { fixture: 'postgresql', engine: 'argocd-controller', namespaces: ['3scale', '3scale-db'] } as const;
@@ -29,19 +29,9 @@ describe('PostgreSQL migration on the real API server, forward', () => {
 
   test('GIVEN each phase applied in order by the engine WHEN its Jobs end THEN diff --phase exits 0, earlier phases stay applied or superseded, status names the next', async () => {
     for (const [i, id] of FORWARD.entries()) {
-      const state = forwardState(m.result(), id);
-      // WHEN the engine applies the folder (its Jobs start; the controllers catch up)
-      await m.applyState(state);
-      if (jobsOf(state).length > 0) {
-        // THEN, while they run, the phase is in progress
-        const running = await diff(id);
-        expect({ id, code: running.run.code, status: statuses(running.report)[id] }).toEqual({ id, code: 1, status: 'in-progress' });
-      }
-      // WHEN its Jobs succeed
-      await m.runJobs(jobsOf(state));
+      // WHEN the engine applies the folder (in progress while its Jobs run; the controllers catch up) and its Jobs succeed
+      const { state, run, report, notInSync } = await applyPhaseWatchingDiff(m, id);
       // THEN the folder is in sync (exit 0), the phase applied, earlier ones applied or superseded
-      const { run, report } = await diff(id);
-      const notInSync = report.objects.filter((o) => !['in-sync', 'job-succeeded'].includes(o.verdict)).map((o) => `${o.ref.kind}/${o.ref.name}: ${o.verdict}`);
       expect({ id, code: run.code, stderr: run.stderr, notInSync }).toEqual({ id, code: 0, stderr: '', notInSync: [] });
       expectPhasesAfter(report, FORWARD, i);
       // AND status agrees and names the promotion
@@ -51,6 +41,8 @@ describe('PostgreSQL migration on the real API server, forward', () => {
       expect(status.stdout.trimEnd().split('\n').at(-1)).toBe(
         next ? `next: ${state.folder} is in sync; promote to ${next}: threescale-migrate promote -c <plan> --to ${next} --out dist --gitops <argocd|flux> and commit dist/` : `next: ${state.folder} is in sync; every phase is applied, nothing left to apply`,
       );
+      // AND discover, run again, keeps the counts 3scale comes back at (or refuses)
+      await expectDiscoverSafe(m, id, replicaCounts);
     }
     // AND no fake secret of the fixture was printed on the way
     expect(leakedInTranscript()).toEqual([]);
@@ -99,6 +91,9 @@ describe('PostgreSQL migration on the real API server, rolled back from cutover'
       const run = await cli(['diff', '-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', `rollback/${id}`]);
       expect({ id, code: run.code, stderr: run.stderr }).toEqual({ id, code: 0, stderr: '' });
       expect(run.stdout).toContain(`rollback/${state.phase.folder}: in sync`);
+      // AND status agrees; discover, run again, keeps the counts (or refuses)
+      await expectStatusApplied(m, `rollback/${id}`);
+      await expectDiscoverSafe(m, `rollback/${id}`, replicaCounts);
     }
     // AND the install runs as before: every 3scale Deployment at its captured count, the old databases running
     const admin = adminEndpoint(m.server());

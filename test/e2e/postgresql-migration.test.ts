@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { loadMigrationPlan } from '../support/plans.js';
 import { cli, diffJson, expectPhasesAfter, FakeCluster, forwardState, jobsOf, statuses, useDiscoveredPlan } from './harness.js';
 
@@ -114,7 +115,7 @@ describe('diff and status through the migration', () => {
     const text = await cli(['diff', '-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'verify']);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('current phase: verify');
-    expect(text.stdout).toMatch(/^ {2}02-scale-down +superseded +every object it sets was changed again by a later phase$/m);
+    expect(text.stdout).toMatch(/^ {2}02-scale-down +applied +1 in sync, \d+ changed again by later phases$/m);
     expect(text.stdout).toContain('07-verify: in sync');
   });
 
@@ -156,6 +157,29 @@ describe('diff and status through the migration', () => {
     expect(status.stdout).toContain('next: 01-prepare differs from the cluster: run `threescale-migrate diff --phase prepare` and let the GitOps engine sync it');
   });
 
+  test('GIVEN background jobs still queued when scale-down starts on Argo CD (its wave -2 check failed, nothing scaled) WHEN status reads it THEN the figure is shown and the scale-down is held, without rollback advice', async () => {
+    // GIVEN prepare applied, and of scale-down only what Argo CD syncs before the scaling: the queue check
+    // (wave -2) with its helpers, whose record says jobs were still waiting at its deadline
+    const { cluster, kubeconfig } = await e2e.freshCluster();
+    await advanceTo(cluster, 'prepare');
+    const down = forwardState(e2e.result, 'scale-down');
+    for (const o of down.own.filter((o) => o.metadata.name.startsWith('check-queues'))) await cluster.apply(o);
+    cluster.settle();
+    const check = jobsOf(down).find((j) => j.metadata.name === 'check-queues')!;
+    const figure = 'queued sidekiq=4 backend=2; later scheduled=1 retry=0 failed=0; not drained after 300s while the workers run [sidekiq default=4] [backend priority=2]';
+    await cluster.recordEvidence(check, 'Failed', figure);
+
+    // WHEN
+    const status = await cli(['status', '-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'scale-down']);
+
+    // THEN the phase is failed with the queue lengths, 3scale still runs, and the next step holds the scale-down
+    expect(status.code).toBe(1);
+    expect(status.stdout).toMatch(new RegExp(`^02-scale-down +failed +Job check-queues job-failed: ${figure.replace(/[[\]()]/g, '\\$&')}`, 'm'));
+    expect(cluster.get('apps/v1', 'Deployment', '3scale', 'system-sidekiq')?.spec).toMatchObject({ replicas: 1 });
+    expect(status.stdout).toMatch(/^next: 02-scale-down is held by its queue check \(.*queued sidekiq=4 backend=2.*\): do not roll back, 3scale is still running; let system-sidekiq and backend-worker process the waiting jobs/m);
+    expect(status.stdout).not.toContain('rollback/02-scale-down');
+  });
+
   test('a failed Job makes its phase failed, and status says so', async () => {
     // GIVEN a cluster scaled down, with the copy-data folder applied
     const { cluster, kubeconfig } = await e2e.freshCluster();
@@ -183,35 +207,42 @@ describe('diff and status through the migration', () => {
     expect(status.stdout).toMatch(/^next: 03-copy-data failed \(.*\); fix the cause and let the Job rerun; 03-copy-data has nothing to undo; to go back further, apply rollback\/02-scale-down$/m);
   });
 
-  test('the plan changed after copy-data ran: its Jobs are still done, and status shows for which plan', async () => {
+  test('the plan changed after copy-data ran: a replica edit concerns no Job; an edit of the Jobs\' limits shows each Job done with other inputs', async () => {
     // GIVEN copy-data done with the discovered plan
     const { cluster, kubeconfig } = await e2e.freshCluster();
     await advanceTo(cluster, 'copy-data');
     const before = await diffJson(['-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'copy-data']);
-    // AND the plan edited afterwards (more zync replicas once scaled up): another plan digest
+    // AND the plan edited afterwards in two ways: more zync replicas once scaled up (no Job reads them), and a
+    // longer deadline for every Job (each Job's own inputs)
+    const replicas = join(e2e.tmp.dir, 'edited-replicas.yaml');
+    writeFileSync(replicas, readFileSync(e2e.planPath, 'utf8').replace(/^( {4}zync): 1$/m, '$1: 2'));
+    expect(readFileSync(replicas, 'utf8')).not.toBe(readFileSync(e2e.planPath, 'utf8'));
     const edited = join(e2e.tmp.dir, 'edited.yaml');
-    writeFileSync(edited, readFileSync(e2e.planPath, 'utf8').replace(/^( {4}zync): 1$/m, '$1: 2'));
-    expect(readFileSync(edited, 'utf8')).not.toBe(readFileSync(e2e.planPath, 'utf8'));
+    const plan = parseYaml(readFileSync(e2e.planPath, 'utf8')) as { spec: { jobs?: Record<string, unknown> } };
+    plan.spec.jobs = { ...plan.spec.jobs, activeDeadlineSeconds: 7777 };
+    writeFileSync(edited, stringifyYaml(plan));
 
-    // WHEN diff and status compare copy-data with the edited plan
+    // WHEN diff and status compare copy-data with the edited plans
+    const afterReplicas = await diffJson(['-c', replicas, '--kubeconfig', kubeconfig, '--phase', 'copy-data']);
     const after = await diffJson(['-c', edited, '--kubeconfig', kubeconfig, '--phase', 'copy-data']);
     const status = await cli(['status', '-c', edited, '--kubeconfig', kubeconfig, '--phase', 'copy-data']);
     const text = await cli(['diff', '-c', edited, '--kubeconfig', kubeconfig, '--phase', 'copy-data']);
 
-    // THEN with the plan it ran for, nothing is said
+    // THEN with the plan it ran for, and with the replica edit, nothing is said
     expect(before.report.objects.filter((o) => o.otherPlan !== undefined)).toEqual([]);
-    // AND with the edited plan the phase is still applied, every Job done, each naming the plan it ran for
+    expect(afterReplicas.report.objects.filter((o) => o.otherPlan !== undefined)).toEqual([]);
+    // AND with the deadline edit the phase is still applied, every Job done, each naming the digest it ran with
     expect(statuses(after.report)['copy-data']).toBe('applied');
     const jobs = after.report.objects.filter((o) => o.ref.kind === 'Job');
     expect(jobs.length).toBeGreaterThan(0);
     for (const job of jobs) {
       expect(job.verdict).toBe('job-succeeded');
       expect(job.otherPlan).toMatch(/^[0-9a-f]{12}$/);
-      expect(job.reason).toMatch(/ran for another version of the plan \(sha256 [0-9a-f]{12}, this plan [0-9a-f]{12}\)/);
+      expect(job.reason).toMatch(/ran for another version of the plan that changed this Job \(sha256 [0-9a-f]{12}, now [0-9a-f]{12}\)/);
     }
     // AND status exits as diff does; the text report lists those Jobs without --verbose
     expect(status.code).toBe(text.code);
-    expect(text.stdout).toMatch(/^= Job 3scale-db\/copy-system-database: job-succeeded: .*ran for another version of the plan/m);
+    expect(text.stdout).toMatch(/^= Job 3scale-db\/copy-system-database: job-succeeded: .*ran for another version of the plan that changed this Job/m);
   });
 
   test('rollback from cutover: each rollback folder applied in reverse order is in sync', async () => {
@@ -260,15 +291,17 @@ describe('diff and status through the migration', () => {
     const { run, report } = await diffJson(['-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'prepare']);
     const status = await cli(['status', '-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'prepare']);
 
-    // THEN the report flags scale-up as out of order, behind the pending copy
-    expect(statuses(report)['copy-data']).toBe('pending');
+    // THEN the report flags scale-up as out of order, behind scale-down, whose queue check never ran, and the copy
+    expect(statuses(report)['scale-down']).toBe('in-progress');
+    expect(report.phases.find((p) => p.id === 'scale-down')?.reason).toContain('Job check-queues job-not-run');
+    expect(statuses(report)['copy-data']).toBe('blocked');
     expect(statuses(report)['scale-up']).toBe('applied');
     expect(report.outOfOrder).toContain('scale-up');
     expect(report.outOfOrder).not.toContain('copy-data');
     // AND the prepare folder itself is live, so diff exits 0, but status points at the problem
     expect(run.code).toBe(0);
     expect(status.code).toBe(0);
-    expect(status.stdout).toMatch(/^next: phases .*scale-up.* are live before 03-copy-data \(pending\); do not promote further: check the GitOps target \(01-prepare\)$/m);
+    expect(status.stdout).toMatch(/^next: phases .*scale-up.* are live before 02-scale-down \(in-progress\); do not promote further: check the GitOps target \(01-prepare\)$/m);
   });
 });
 

@@ -321,7 +321,8 @@ describe('renderGitops', () => {
 
       // WHEN / THEN
       expect(timeout('prepare')).toBe('65m');
-      expect(timeout('scale-down')).toBe('10m');
+      // scale-down starts with its queue check Job
+      expect(timeout('scale-down')).toBe('65m');
       expect(timeout('copy-data')).toBe('65m');
       expect(timeout('scale-up')).toBe('10m');
     });

@@ -12,7 +12,9 @@ import {
   completeJob,
   createNamespace,
   operatorRestoresReplicas,
+  NOT_READY_TAINT,
   setDeploymentStatus,
+  untaintReadyNodes,
   useRealApiServer,
   type ApiEndpoint,
 } from '../support/real-api/index.js';
@@ -101,6 +103,25 @@ describe('controller stand-in on the real API server', () => {
     expect(owners).toEqual(['manager/Update']);
     // and a second reconcile changes nothing
     expect(await operatorRestoresReplicas(admin, NS)).toEqual([]);
+  });
+
+  test('GIVEN a Ready node and a NotReady one created WHEN the node lifecycle stand-in runs THEN only the Ready one loses the not-ready taint the server gave both', async () => {
+    // GIVEN two Nodes created with their status: kube-apiserver's TaintNodesByCondition taints both at creation
+    const admin = adminEndpoint(server());
+    for (const [name, ready] of [['node-ready', 'True'], ['node-down', 'False']] as const) {
+      await apply(admin, `/api/v1/nodes/${name}`, { apiVersion: 'v1', kind: 'Node', metadata: { name }, spec: { taints: [{ key: 'dedicated', value: 'infra', effect: 'NoSchedule' }] } });
+      await apply(admin, `/api/v1/nodes/${name}/status`, { apiVersion: 'v1', kind: 'Node', metadata: { name }, status: { conditions: [{ type: 'Ready', status: ready, reason: 'Kubelet' }] } });
+    }
+    const taintsOf = async (name: string) => ((await get(admin, `/api/v1/nodes/${name}`)).spec.taints as { key: string }[]).map((t) => t.key).sort();
+    expect(await taintsOf('node-ready')).toEqual(['dedicated', NOT_READY_TAINT]);
+
+    // WHEN
+    const changed = await untaintReadyNodes(admin);
+
+    // THEN the Ready node keeps only its own taint; the NotReady one keeps both
+    expect(changed).toEqual(['node-ready']);
+    expect(await taintsOf('node-ready')).toEqual(['dedicated']);
+    expect(await taintsOf('node-down')).toEqual(['dedicated', NOT_READY_TAINT]);
   });
 
   test('GIVEN a missing Job WHEN the stand-in completes it THEN it fails naming the object', async () => {

@@ -359,7 +359,7 @@ describe('externalize-on-cluster', () => {
       ]);
     });
 
-    test('scale-down stops the operator and every 3scale Deployment; scale-up restores each captured count', () => {
+    test('scale-down first checks the background jobs (seed 6.1), then stops the operator and every 3scale Deployment; scale-up restores each captured count', () => {
       // GIVEN
       const { plan } = loadExample('postgresql-and-redis');
 
@@ -368,9 +368,10 @@ describe('externalize-on-cluster', () => {
       const up = phase('scale-up').describe(plan);
 
       // THEN
-      expect(down[0]).toBe('operator Deployment 3scale/threescale-operator-controller-manager-v2 to 0 replicas');
+      expect(down[0]).toMatch(/^first, Job check-queues \(read-only, seed 6\.1\) waits up to 5 minutes for the Sidekiq queues .* and the backend job queues .* to be empty/);
+      expect(down[1]).toBe('operator Deployment 3scale/threescale-operator-controller-manager-v2 to 0 replicas');
       for (const d of THREESCALE_DEPLOYMENTS) {
-        expect(down[1]).toContain(d);
+        expect(down[2]).toContain(d);
         expect(up[0]).toContain(`${d}=${plan.spec.replicas[d]}`);
       }
       expect(up[0]).toContain('apicast-production=3');

@@ -118,6 +118,7 @@ describe('evaluatePreflight through the loopback API server', () => {
       'server-version:backend-redis-storage passed Redis 7.2.4',
       'server-version:backend-redis-queues passed Redis 7.2.4',
       'server-version:system-redis passed Redis 7.2.4',
+      'capabilities-certificates passed 0 capability resources, none failing certificate verification',
     ]);
     expect(report).toMatchObject({ requirements: 'vendor', failed: [] });
     expect(byId(report, `operator-csv:3scale/3scale-operator`).source).toBe('Subscription status.installedCSV; PackageManifest openshift-marketplace/3scale-operator channel threescale-2.15 currentCSV');
@@ -359,6 +360,52 @@ describe('evaluatePreflight through the loopback API server', () => {
 
     // THEN
     expect(byId(report, 'server-version:system-redis')).toMatchObject({ status: 'unknown', detail: 'no measurement yet: the Job check-versions-redis of 00-preflight records it' });
+  });
+
+  /** A capability resource whose reconcile reports `message` in its conditions. */
+  const capability = (kind: 'Product' | 'Tenant', name: string, message: string, annotations?: Record<string, string>): KubeObject => ({
+    apiVersion: kind === 'Product' ? 'capabilities.3scale.net/v1beta1' : 'capabilities.3scale.net/v1alpha1',
+    kind,
+    metadata: { name, namespace: '3scale', ...(annotations ? { annotations } : {}) },
+    spec: {},
+    status: { conditions: [{ type: 'Failed', status: 'True', message }] },
+  });
+  const X509 = 'Get "https://3scale-admin.apps.example.com/admin/api/services.json": tls: failed to verify certificate: x509: certificate signed by unknown authority';
+
+  test('GIVEN a Product and a Tenant failing certificate verification (chapter 1) WHEN evaluated THEN the check fails, naming each and the annotation that fixes it, and holds the upgrade', async () => {
+    // GIVEN
+    const objects = [...readyCluster(), capability('Product', 'api-a', X509), capability('Tenant', 'acme', X509), capability('Product', 'api-b', 'product synced')];
+    // WHEN
+    const { report } = await evaluateLive(objects);
+    // THEN
+    const c = byId(report, 'capabilities-certificates');
+    expect(c.status).toBe('failed');
+    expect(c.found).toBe(`Product 3scale/api-a, Tenant 3scale/acme report a certificate verification failure (Product api-a: ${X509.slice(0, 160)})`);
+    expect(c.detail).toBe('add the annotation to each (seed chapter 1), e.g. `oc -n 3scale annotate product api-a insecure_skip_verify=true`, or make the operator trust the certificate of the 3scale admin portal; the operator reconciles them then');
+    expect(c.needed).toContain('insecure_skip_verify: "true"');
+    expect(report.failed).toEqual(['capabilities-certificates']);
+  });
+
+  test('GIVEN the failing resources carry insecure_skip_verify: "true" WHEN evaluated THEN the check passes and counts them; "false" or another spelling does not count', async () => {
+    const skip = { insecure_skip_verify: 'true' };
+    const passed = await evaluateLive([...readyCluster(), capability('Product', 'api-a', X509, skip), capability('Tenant', 'acme', X509, skip)]);
+    expect(byId(passed.report, 'capabilities-certificates')).toMatchObject({ status: 'passed', found: '2 capability resources, none failing certificate verification (2 with insecure_skip_verify: "true")' });
+    const wrong = await evaluateLive([...readyCluster(), capability('Product', 'api-a', X509, { insecure_skip_verify: 'false' }), capability('Tenant', 'acme', X509, { 'insecure-skip-verify': 'true' })]);
+    expect(byId(wrong.report, 'capabilities-certificates').status).toBe('failed');
+  });
+
+  test('GIVEN a plan without the upgrade WHEN evaluated THEN capability resources are neither read nor judged', async () => {
+    const plan = examplePlanWith('postgresql-and-redis', (p) => {
+      p.spec.upgrade = { ...p.spec.upgrade!, enabled: false };
+    }).plan;
+    const { report, requests } = await evaluateLive([...readyCluster(), capability('Product', 'api-a', X509)], plan);
+    expect(report.checks.map((c) => c.id)).not.toContain('capabilities-certificates');
+    expect(requests.filter((r) => r.path.includes('capabilities.3scale.net/'))).toEqual([]);
+  });
+
+  test('GIVEN a 403 on Products WHEN evaluated THEN the check is unknown with the reason, not passed', async () => {
+    const { report } = await evaluateLive(readyCluster(), loadExample('postgresql-and-redis').plan, [{ method: 'GET', path: /\/products$/, status: 403 }]);
+    expect(byId(report, 'capabilities-certificates').status).toBe('unknown');
   });
 
   test('GIVEN the checks WHEN they read the cluster THEN they list each kind once per namespace and never GET single objects', async () => {

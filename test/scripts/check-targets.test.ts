@@ -159,10 +159,20 @@ describe.skipIf(skipSuite(redisBins))('check-targets.sh', () => {
       expect(await evidence('pg-auth')).toMatchObject({ 'pg-auth.result': '1 target(s) failed: system-database=auth-failed' });
     });
 
-    it('GIVEN a database that does not exist WHEN checked THEN unknown-database', async () => {
+    it('GIVEN a database that does not exist and a user without CREATEDB WHEN checked THEN unknown-database, naming the privilege', async () => {
       const r = await check({ ...target(pg.port, 'threescale'), PASSWORD_SYSTEM_DATABASE: PG_PW }, 'pg-db');
       expect(r.code).toBe(1);
+      expect(r.stderr).toContain('unknown-database: database threescale does not exist and user rdsadmin lacks CREATEDB: grant it, or create the database first (seed 5.2.4)');
       expect(await evidence('pg-db')).toMatchObject({ 'pg-db.result': '1 target(s) failed: system-database=unknown-database' });
+    });
+
+    it('GIVEN a database that does not exist and a user with CREATEDB WHEN checked THEN it passes: the copy creates it (seed 5.2.4)', async () => {
+      await pg.sql(`CREATE ROLE rdscreator LOGIN CREATEDB PASSWORD '${PG_PW}';`);
+      const r = await check({ ...target(pg.port, 'threescale'), USER_SYSTEM_DATABASE: 'rdscreator', PASSWORD_SYSTEM_DATABASE: PG_PW }, 'pg-db-create');
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain('ok: database threescale absent (the copy creates it: user rdscreator may create databases)');
+      expect(await pg.sql(`SELECT count(*) FROM pg_database WHERE datname = 'threescale';`)).toBe('0');
+      expect(r.stdout + r.stderr).not.toContain(PG_PW);
     });
 
     it('GIVEN a closed port and a silent one WHEN both are checked THEN refused and timeout, each named', async () => {

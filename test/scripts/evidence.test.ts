@@ -170,7 +170,7 @@ describe('evidence.sh', () => {
     // GIVEN a service account token, the namespace file next to it, an evidence ConfigMap name, and the plan
     // digest every synthesized Job carries
     // WHEN a step writes its record
-    const r = await bashWithEvidence(`evidence_init pg-copy; evidence_write Succeeded ${'a'.repeat(64)} "copied 3 tables"`, kubeEnv({ PLAN_SHA256: 'c'.repeat(64) }));
+    const r = await bashWithEvidence(`evidence_init pg-copy; evidence_write Succeeded ${'a'.repeat(64)} "copied 3 tables"`, kubeEnv({ JOB_SHA256: 'c'.repeat(64) }));
     expect(r.stderr).toContain('evidence: pg-copy.phase=Succeeded');
     expect(r.code).toBe(0);
     // THEN one apply request was made, shaped as the API server expects
@@ -190,7 +190,7 @@ describe('evidence.sh', () => {
       data: {
         'pg-copy.phase': 'Succeeded',
         'pg-copy.inputsChecksum': 'a'.repeat(64),
-        'pg-copy.planSha256': 'c'.repeat(64),
+        'pg-copy.jobSha256': 'c'.repeat(64),
         'pg-copy.finishedAt': expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
         'pg-copy.result': 'copied 3 tables',
       },
@@ -210,6 +210,39 @@ describe('evidence.sh', () => {
     expect(lines.filter((l) => /^pg-copy\.(sourceFingerprint|targetBaseline)=/.test(l))).toEqual(['pg-copy.sourceFingerprint=sha256:abcd', 'pg-copy.targetBaseline=742']);
     const body = parseYaml(requests.find((q) => q.method === 'PATCH')!.body) as { data: Record<string, string> };
     expect(body.data).toMatchObject({ 'pg-copy.sourceFingerprint': 'sha256:abcd', 'pg-copy.targetBaseline': '742' });
+  });
+
+  it('GIVEN a copy step with a manifest of a thousand tables WHEN it writes its record THEN both sinks hold it as one unpadded base64 line and a verify step reads it back byte for byte, from the file and from the ConfigMap', async () => {
+    // GIVEN a manifest whose table names hold what would break a key=value line or JSON (quotes, =, backslash)
+    const file = join(work, 'manifest.evidence');
+    const manifest = join(work, 'manifest.txt');
+    const lines = ['mode schema\tdump', ...Array.from({ length: 1000 }, (_, i) => `table public."t=${i}\\\\x" rows\t${i}`)];
+    await writeFile(manifest, lines.join('\n') + '\n');
+    const snippet = `. "${SCRIPTS_DIR}/lib/copy-manifest.sh"; evidence_init pg-copy; EVIDENCE_MANIFEST='${manifest}'; evidence_write Succeeded x done
+      manifest_read pg-copy "${work}/from-file.txt"; EVIDENCE_FILE=; manifest_read pg-copy "${work}/from-configmap.txt"`;
+
+    // WHEN
+    const r = await bashWithEvidence(snippet, kubeEnv({ EVIDENCE_FILE: file }));
+
+    // THEN
+    expect(r.code, r.stderr).toBe(0);
+    const recorded = (await readFile(file, 'utf8')).split('\n').filter((l) => l.startsWith('pg-copy.manifest='));
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]).toMatch(/^pg-copy\.manifest=[A-Za-z0-9+/]+$/);
+    expect(store!['pg-copy.manifest']).toBe(recorded[0]!.slice('pg-copy.manifest='.length));
+    expect(await readFile(join(work, 'from-file.txt'), 'utf8')).toBe(await readFile(manifest, 'utf8'));
+    expect(await readFile(join(work, 'from-configmap.txt'), 'utf8')).toBe(await readFile(manifest, 'utf8'));
+  });
+
+  it('GIVEN a record without a manifest, or a damaged one WHEN a verify step reads it THEN manifest_read fails', async () => {
+    // GIVEN
+    store = { 'pg-copy.phase': 'Succeeded', 'other.manifest': 'H4sI' };
+
+    // WHEN
+    const r = await bashWithEvidence(`. "${SCRIPTS_DIR}/lib/copy-manifest.sh"; manifest_read pg-copy "${work}/none.txt" && echo read || echo none; manifest_read other "${work}/bad.txt" && echo read || echo bad`, kubeEnv());
+
+    // THEN
+    expect(r.stdout).toBe('none\nbad\n');
   });
 
   it('never puts the token on a command line (curl gets it as a config on stdin)', async () => {
@@ -254,14 +287,14 @@ describe('evidence.sh', () => {
     expect(r.stdout).toBe('Succeeded/abc123\n[]\nPersistentVolumeClaim/3scale-db/filled=uid-persistentvolumeclaims-1');
   });
 
-  it('records only hex digits of PLAN_SHA256, so a hand-set value cannot break the record', async () => {
-    // GIVEN a PLAN_SHA256 with characters that would need escaping in a key=value line or JSON
+  it('records only hex digits of JOB_SHA256, so a hand-set value cannot break the record', async () => {
+    // GIVEN a JOB_SHA256 with characters that would need escaping in a key=value line or JSON
     const file = join(work, 'digest.evidence');
     // WHEN the step writes its record
-    const r = await bashWithEvidence(`evidence_init pg-copy; evidence_write Succeeded x done`, { EVIDENCE_FILE: file, PLAN_SHA256: 'ab"c\\d\nef=01' });
+    const r = await bashWithEvidence(`evidence_init pg-copy; evidence_write Succeeded x done`, { EVIDENCE_FILE: file, JOB_SHA256: 'ab"c\\d\nef=01' });
     // THEN
     expect(r.code).toBe(0);
-    expect(await readFile(file, 'utf8')).toContain('\npg-copy.planSha256=abcdef01\n');
+    expect(await readFile(file, 'utf8')).toContain('\npg-copy.jobSha256=abcdef01\n');
   });
 
   it('keeps the records of other steps in the evidence file and replaces its own', async () => {
@@ -278,7 +311,7 @@ describe('evidence.sh', () => {
     expect(lines.filter((l) => l.startsWith('pg-copy.'))).toEqual([
       'pg-copy.phase=Succeeded',
       'pg-copy.inputsChecksum=new',
-      'pg-copy.planSha256=',
+      'pg-copy.jobSha256=',
       expect.stringMatching(/^pg-copy\.finishedAt=\d{4}-/),
       'pg-copy.result=done',
     ]);
@@ -350,8 +383,8 @@ describe('evidence.sh', () => {
       expect(Object.keys((parseYaml(patches[0].body) as { data: object }).data).sort()).toEqual([
         'system-redis-verify.finishedAt',
         'system-redis-verify.inputsChecksum',
+        'system-redis-verify.jobSha256',
         'system-redis-verify.phase',
-        'system-redis-verify.planSha256',
         'system-redis-verify.result',
       ]);
       // AND the password appears nowhere: not in the body, the query or the logs

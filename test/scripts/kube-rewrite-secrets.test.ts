@@ -74,6 +74,19 @@ describe('kube/rewrite-secrets.sh on the real API server, under the Job\'s Servi
     }
   });
 
+  it('records in its evidence the uid of every Secret it rewrote, so a Secret recreated since makes it stale', async () => {
+    // GIVEN the Job as rendered: its EVIDENCE_TARGETS name the three connection Secrets
+    const names = [...SECRETS].sort();
+    expect(job.env.EVIDENCE_TARGETS).toBe(names.map((n) => `Secret/${NS}/${n}`).join(' '));
+    // WHEN the cut-over runs under its ServiceAccount
+    const r = await run();
+    // THEN `<step>.targets` holds each Secret with its live uid, and no value of them reached the log
+    expect(r.code, r.stderr).toBe(0);
+    const uids = await Promise.all(names.map(async (n) => `Secret/${NS}/${n}=${(await secret(n))!.metadata.uid as string}`));
+    expect((await cluster().evidence(NS, 'rewrite-connection-secrets'))['rewrite-connection-secrets.targets']).toBe(uids.join(','));
+    expect(leakedSecrets(r.stdout + r.stderr)).toEqual([]);
+  });
+
   it('points the URL keys at the new servers, with the credentials of the Secret itself', async () => {
     // GIVEN system-database with DB_USER system and the fixture's password
     const before = await decoded('system-database');
@@ -139,6 +152,7 @@ describe('kube/rewrite-secrets.sh on the real API server, under the Job\'s Servi
       'rewrite-connection-secrets.inputsChecksum': expect.stringMatching(/^[0-9a-f]{64}$/),
       'rewrite-connection-secrets.finishedAt': expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
       'rewrite-connection-secrets.result': 'rewrote the connection Secrets',
+      'rewrite-connection-secrets.targets': expect.stringMatching(/^Secret\/3scale\/backend-redis=[0-9a-f-]+,Secret\/3scale\/system-database=[0-9a-f-]+,Secret\/3scale\/system-redis=[0-9a-f-]+$/),
     });
   });
 

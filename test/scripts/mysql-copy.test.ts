@@ -201,6 +201,38 @@ describe.skipIf(skipSuite(bins))('mysql-copy.sh (MariaDB -> MariaDB, DEFINER rem
     expect(await fingerprint(tgt, db)).toEqual(await fingerprint(src, 'system'));
   });
 
+  it('GIVEN the database absent WHEN copied THEN it is created (CREATE DATABASE IF NOT EXISTS, seed 5.2.4); GIVEN it present THEN it is used as it is', async () => {
+    // GIVEN an absent target database
+    const db = newDbName();
+    expect(await tgt.sql(`SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '${db}'`)).toBe('0');
+    // WHEN copied
+    const r = await runScript('mysql-copy.sh', env(db));
+    // THEN it was created with the source's collation and filled
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`creating target database \`${db}\``);
+    expect(await fingerprint(tgt, db)).toEqual(await fingerprint(src, 'system'));
+    // GIVEN an empty database created beforehand (as the seed does)
+    const present = newDbName();
+    await tgt.sql(`CREATE DATABASE \`${present}\` CHARACTER SET utf8mb3 COLLATE utf8mb3_unicode_ci`);
+    // WHEN copied THEN nothing is created
+    const again = await runScript('mysql-copy.sh', env(present));
+    expect(again.code).toBe(0);
+    expect(again.stderr).not.toContain('creating target database');
+  });
+
+  it('GIVEN the database absent and a user without CREATE WHEN copied THEN one sentence names the database, the server and the privilege; nothing is created', async () => {
+    // GIVEN a user who may read everything but create nothing
+    await tgt.sql(`CREATE USER IF NOT EXISTS 'readonly'@'%' IDENTIFIED BY '${TGT_PW}'; GRANT SELECT, SHOW DATABASES, PROCESS ON *.* TO 'readonly'@'%';`);
+    const db = newDbName();
+    // WHEN
+    const r = await runScript('mysql-copy.sh', env(db, { TARGET_MYSQL_USER: 'readonly' }));
+    // THEN
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`cannot create database ${db} on readonly@127\\.0\\.0\\.1:\\d+/${db}: .*Access denied.* \\(the user needs CREATE on it, or create the database first: seed 5\\.2\\.4\\)`));
+    expect(await tgt.sql(`SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '${db}'`)).toBe('0');
+    for (const s of [SRC_PW, TGT_PW]) expect(r.stderr + r.stdout).not.toContain(s);
+  });
+
   it('fails clearly on a wrong password, without printing any password', async () => {
     // GIVEN a wrong target password
     const wrong = 'wrong-mysql-pw-77';

@@ -162,6 +162,91 @@ describe.skipIf(skipSuite(bins))('pg-copy.sh (PostgreSQL 15 -> PostgreSQL 15)', 
     expectNoSecrets(r);
   });
 
+  describe('a managed server without the database (seed 5.2.4, TARGET_CREATE_DATABASE=true)', () => {
+    const managedEnv = (db: string, user: string, extra: Record<string, string> = {}) => ({
+      ...env(db),
+      TARGET_PGUSER: user,
+      PG_RESTORE_NO_OWNER: 'true',
+      PG_RESTORE_NO_ACL: 'true',
+      TARGET_CREATE_DATABASE: 'true',
+      ...extra,
+    });
+    const exists = async (db: string) => tgt.sql(`SELECT count(*) FROM pg_database WHERE datname = '${db.replace(/'/g, "''")}';`);
+
+    beforeAll(async () => {
+      await tgt.sql(`CREATE ROLE rdscreator LOGIN CREATEDB PASSWORD '${TGT_PW}'; CREATE ROLE rdsplain LOGIN PASSWORD '${TGT_PW}';`);
+    });
+
+    it('GIVEN the database absent and an admin with CREATEDB WHEN copied THEN the database is created in the source encoding and filled', async () => {
+      // GIVEN no database of that name
+      const db = `created_${++dbSeq}`;
+      expect(await exists(db)).toBe('0');
+      // WHEN
+      const r = await runScript('pg-copy.sh', managedEnv(db, 'rdscreator'));
+      // THEN created once, with the source's encoding, owned by the admin, and an exact copy
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(`creating target database ${db} (ENCODING UTF8, TEMPLATE template0)`);
+      expect(await tgt.sql(`SELECT pg_encoding_to_char(encoding) || ' ' || pg_get_userbyid(datdba) FROM pg_database WHERE datname = '${db}';`)).toBe('UTF8 rdscreator');
+      const { owner: _o, ...copied } = await fingerprint(tgt, db);
+      const { owner: _s, ...source } = await fingerprint(src, 'system');
+      expect(copied).toEqual(source);
+      expectNoSecrets(r);
+      // AND a rerun finds it and creates nothing
+      const again = await runScript('pg-copy.sh', managedEnv(db, 'rdscreator'));
+      expect(again.code).toBe(0);
+      expect(again.stderr).toContain(`target database ${db} exists`);
+      expect(again.stderr).not.toContain('creating target database');
+    });
+
+    it('GIVEN the database present (created beforehand, as the seed does) WHEN copied THEN it is used as it is', async () => {
+      // GIVEN an existing empty database the admin owns, and an admin without CREATEDB
+      const db = `present_${++dbSeq}`;
+      await tgt.sql(`CREATE DATABASE ${db} OWNER rdsplain;`);
+      // WHEN
+      const r = await runScript('pg-copy.sh', managedEnv(db, 'rdsplain'));
+      // THEN nothing is created, the copy succeeds
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(`target database ${db} exists`);
+      expect(r.stderr).not.toContain('creating target database');
+    });
+
+    it('GIVEN the database absent and an admin without CREATEDB WHEN copied THEN one sentence names the database, the user and the privilege, and nothing is created', async () => {
+      // GIVEN
+      const db = `denied_${++dbSeq}`;
+      // WHEN
+      const r = await runScript('pg-copy.sh', managedEnv(db, 'rdsplain'));
+      // THEN
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain(`cannot create database ${db} on target PostgreSQL rdsplain@${tgt.host}:${tgt.port}/postgres: user rdsplain lacks CREATEDB; grant it, or create the database first (seed 5.2.4: CREATE DATABASE)`);
+      expect(await exists(db)).toBe('0');
+      expectNoSecrets(r);
+    });
+
+    it('GIVEN a hostile database name (quotes, a semicolon, SQL) WHEN created THEN exactly that name exists and no statement in it ran', async () => {
+      // GIVEN a name that would end the statement if spliced into SQL
+      const db = `sys"tem'; DROP DATABASE present_x; --`;
+      await tgt.sql('CREATE DATABASE present_x;');
+      // WHEN
+      const r = await runScript('pg-copy.sh', managedEnv(db, 'rdscreator'));
+      // THEN the database of that exact name exists and the other one is still there
+      expect(r.stderr).toContain('creating target database');
+      expect(await exists(db)).toBe('1');
+      expect(await exists('present_x')).toBe('1');
+      expectNoSecrets(r);
+    });
+
+    it('GIVEN the target server unreachable WHEN the database is looked for THEN one sentence names the maintenance database and host', async () => {
+      // GIVEN a port nothing listens on
+      const port = await freePort();
+      // WHEN
+      const r = await runScript('pg-copy.sh', managedEnv('absent', 'rdscreator', { TARGET_PGPORT: String(port) }));
+      // THEN
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain(`cannot look for database absent on target PostgreSQL rdscreator@${tgt.host}:${port}/postgres:`);
+      expectNoSecrets(r);
+    });
+  });
+
   it('is idempotent: a rerun after success changes nothing and exits 0', async () => {
     // GIVEN a target already copied by the script
     const db = await newTargetDb();

@@ -412,7 +412,7 @@ describe('buildDiffReport on a real synthesis (examples/postgresql-and-redis)', 
     }
   });
 
-  test('after scale-up, scale-down is superseded, and load-redis is still in sync: no later phase changes the new Redis servers (they start in persistence mode)', async () => {
+  test('after scale-up, scale-down is applied with its overlays superseded (its queue check is done), and load-redis is still in sync: no later phase changes the new Redis servers (they start in persistence mode)', async () => {
     // GIVEN
     const scaleUp = result.forward.find((s) => s.phase.definition.id === 'scale-up')!;
 
@@ -420,10 +420,26 @@ describe('buildDiffReport on a real synthesis (examples/postgresql-and-redis)', 
     const r = await buildDiffReport(plan.plan, result, new MemorySource(appliedUpTo(scaleUp)), { target: 'scale-up', fieldManager: 'threescale-migrate' });
 
     // THEN
-    expect(statuses(r)).toMatchObject({ 'scale-down': 'superseded', 'load-redis': 'applied', 'scale-up': 'applied', verify: 'pending' });
-    expect(phaseOf(r, 'scale-down').checks).toEqual({ total: 13, satisfied: 0, superseded: 13 });
+    expect(statuses(r)).toMatchObject({ 'scale-down': 'applied', 'load-redis': 'applied', 'scale-up': 'applied', verify: 'pending' });
+    expect(phaseOf(r, 'scale-down').checks).toEqual({ total: 14, satisfied: 1, superseded: 13 });
+    expect(phaseOf(r, 'scale-down').reason).toBe('1 in sync, 13 changed again by later phases');
     expect(phaseOf(r, 'load-redis').checks.superseded).toBe(0);
     expect(phaseOf(r, 'load-redis').checks.satisfied).toBe(phaseOf(r, 'load-redis').checks.total);
+  });
+
+  test('GIVEN the scale-down queue check recorded its figure WHEN reported THEN the scale-down line carries the queue lengths', async () => {
+    // GIVEN scale-down applied; its check found 3 backend jobs with the workers already stopped
+    const scaleDown = result.forward.find((s) => s.phase.definition.id === 'scale-down')!;
+    const live = appliedUpTo(scaleDown).filter((o) => !(o.kind === 'ConfigMap' && o.metadata.name === 'threescale-migrate-evidence' && o.metadata.namespace === '3scale'));
+    const earlierJobs = result.forward.slice(0, result.forward.indexOf(scaleDown)).flatMap((s) => s.own.filter((o) => o.kind === 'Job' && o.metadata.namespace === '3scale'));
+    const records = Object.fromEntries(earlierJobs.map((j) => [j.metadata.name, { phase: 'Succeeded' as const, result: 'done' }]));
+    live.push(evidenceConfigMap('3scale', { ...records, 'check-queues': { phase: 'Succeeded', result: 'queued sidekiq=0 backend=3; later scheduled=0 retry=0 failed=0; workers stopped, not waited for: the jobs stay in the Redis data [backend stats=3]' } }));
+
+    // WHEN
+    const r = await buildDiffReport(plan.plan, result, new MemorySource(live), { target: 'scale-down', fieldManager: 'threescale-migrate' });
+
+    // THEN
+    expect(phaseOf(r, 'scale-down')).toMatchObject({ status: 'applied', reason: expect.stringMatching(/^\d+ of \d+ in sync; queued sidekiq=0 backend=3$/) });
   });
 
   test('a copy Job that failed after scale-down: copy-data failed, the current phase stays scale-down', async () => {

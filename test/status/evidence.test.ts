@@ -77,12 +77,12 @@ describe('jobEvidence', () => {
     /** The Job as synthesized from the plan with digest `current`. */
     const synthesized = (current: string): KubeObject => ({
       ...job,
-      spec: { template: { spec: { containers: [{ name: 'run', env: [{ name: 'STEP', value: 'copy' }, { name: 'PLAN_SHA256', value: current }] }] } } },
+      spec: { template: { spec: { containers: [{ name: 'run', env: [{ name: 'STEP', value: 'copy' }, { name: 'JOB_SHA256', value: current }] }] } } },
     });
 
     test('GIVEN a record made for another version of the plan WHEN judged THEN the step is done, and says for which plan', () => {
       // GIVEN the copy ran for plan a…, the plan is now b…
-      const evidence = evidenceConfigMap('3scale-db', { 'copy-system-database': { phase: 'Succeeded', result: 'restored 412 tables', planSha256: digest('a') } });
+      const evidence = evidenceConfigMap('3scale-db', { 'copy-system-database': { phase: 'Succeeded', result: 'restored 412 tables', jobSha256: digest('a') } });
 
       // WHEN
       const e = jobEvidence(synthesized(digest('b')), evidence, undefined);
@@ -90,24 +90,24 @@ describe('jobEvidence', () => {
       // THEN
       expect(e.state).toBe('succeeded');
       expect(e.otherPlan).toEqual({ recorded: digest('a'), current: digest('b') });
-      expect(e.detail).toBe('restored 412 tables; ran for another version of the plan (sha256 aaaaaaaaaaaa, this plan bbbbbbbbbbbb)');
+      expect(e.detail).toBe('restored 412 tables; ran for another version of the plan that changed this Job (sha256 aaaaaaaaaaaa, now bbbbbbbbbbbb)');
     });
 
     test('GIVEN a failed record made for another version of the plan WHEN judged THEN the failure says so too', () => {
-      const evidence = evidenceConfigMap('3scale-db', { 'copy-system-database': { phase: 'Failed', result: 'pg_restore exited 1', planSha256: digest('a') } });
+      const evidence = evidenceConfigMap('3scale-db', { 'copy-system-database': { phase: 'Failed', result: 'pg_restore exited 1', jobSha256: digest('a') } });
       const e = jobEvidence(synthesized(digest('b')), evidence, undefined);
       expect(e.state).toBe('failed');
       expect(e.detail).toContain('ran for another version of the plan');
     });
 
     test('GIVEN a record made for this plan WHEN judged THEN nothing is added', () => {
-      const evidence = evidenceConfigMap('3scale-db', { 'copy-system-database': { phase: 'Succeeded', result: 'done', planSha256: digest('b') } });
+      const evidence = evidenceConfigMap('3scale-db', { 'copy-system-database': { phase: 'Succeeded', result: 'done', jobSha256: digest('b') } });
       expect(jobEvidence(synthesized(digest('b')), evidence, undefined)).toEqual({ state: 'succeeded', source: 'evidence', detail: 'done', finishedAt: '2025-01-01T00:00:00Z' });
     });
 
     test('GIVEN a record without a digest (an older record, or a script run by hand) WHEN judged THEN nothing can be said, so nothing is', () => {
       const old = evidenceConfigMap('3scale-db', { 'copy-system-database': { phase: 'Succeeded', result: 'done' } });
-      const byHand = evidenceConfigMap('3scale-db', { 'copy-system-database': { phase: 'Succeeded', result: 'done', planSha256: '' } });
+      const byHand = evidenceConfigMap('3scale-db', { 'copy-system-database': { phase: 'Succeeded', result: 'done', jobSha256: '' } });
       expect(jobEvidence(synthesized(digest('b')), old, undefined).otherPlan).toBeUndefined();
       expect(jobEvidence(synthesized(digest('b')), byHand, undefined).otherPlan).toBeUndefined();
     });

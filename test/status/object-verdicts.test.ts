@@ -369,8 +369,8 @@ describe('ObjectJudge.judge', () => {
 
     test('GIVEN a record made for another version of the plan WHEN judged THEN still done, with the digest it ran for, in the documented key order', async () => {
       // GIVEN the Job as synthesized now (plan b…), its record made with plan a…
-      const synthesized: KubeObject = { ...copy, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'cli', env: [{ name: 'PLAN_SHA256', value: 'b'.repeat(64) }] }] } } } };
-      const source = new MemorySource([evidenceConfigMap('3scale-db', { 'copy-system-database': { phase: 'Succeeded', result: 'restored 412 tables', finishedAt: '2025-03-01T10:00:00Z', planSha256: 'a'.repeat(64) } })]);
+      const synthesized: KubeObject = { ...copy, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'cli', env: [{ name: 'JOB_SHA256', value: 'b'.repeat(64) }] }] } } } };
+      const source = new MemorySource([evidenceConfigMap('3scale-db', { 'copy-system-database': { phase: 'Succeeded', result: 'restored 412 tables', finishedAt: '2025-03-01T10:00:00Z', jobSha256: 'a'.repeat(64) } })]);
       const c = check(synthesized);
 
       // WHEN
@@ -379,7 +379,7 @@ describe('ObjectJudge.judge', () => {
       // THEN
       expect(verdict.verdict).toBe('job-succeeded');
       expect(verdict.otherPlan).toBe('aaaaaaaaaaaa');
-      expect(verdict.reason).toBe('restored 412 tables; ran for another version of the plan (sha256 aaaaaaaaaaaa, this plan bbbbbbbbbbbb) (finished 2025-03-01T10:00:00Z)');
+      expect(verdict.reason).toBe('restored 412 tables; ran for another version of the plan that changed this Job (sha256 aaaaaaaaaaaa, now bbbbbbbbbbbb) (finished 2025-03-01T10:00:00Z)');
       expect(Object.keys(verdict)).toEqual(['ref', 'verdict', 'partial', 'reason', 'otherPlan', 'changes']);
     });
 

@@ -218,7 +218,7 @@ describe('renderReportText', () => {
 
   test('GIVEN a Job done for another version of the plan WHEN rendered THEN it is listed even without --verbose', () => {
     // GIVEN an in-sync target where one Job ran for plan a…
-    const reason = 'done; ran for another version of the plan (sha256 aaaaaaaaaaaa, this plan bbbbbbbbbbbb)';
+    const reason = 'done; ran for another version of the plan that changed this Job (sha256 aaaaaaaaaaaa, now bbbbbbbbbbbb)';
     const report = liveReport({
       target: '01-prepare',
       objects: [object('Job', 'copy-database-credentials', 'job-succeeded', { reason, otherPlan: 'aaaaaaaaaaaa' }), object('Job', 'backup-secrets', 'job-succeeded', { reason: 'done' })],

@@ -121,6 +121,25 @@ describe('nextStep', () => {
     expect(nextStep(report)).toBe('04-load-redis failed (Job check-load-backend-redis job-failed: timed out); fix the cause and let the Job rerun; to undo it, apply rollback/04-load-redis');
   });
 
+  test('GIVEN scale-down whose queue check found jobs still waiting WHEN the next step is asked THEN it holds: no rollback, let the workers drain, rerun the check', () => {
+    // GIVEN
+    const reason = 'Job check-queues job-failed: queued sidekiq=4 backend=2; later scheduled=0 retry=0 failed=0; not drained after 300s while the workers run [sidekiq default=4] [backend priority=2]';
+    const report = reportWith([...done(2), 'failed', 'blocked'], { target: '02-scale-down', inSync: false, reasons: { 'scale-down': reason } });
+    // WHEN
+    const step = nextStep(report);
+    // THEN
+    expect(step).toBe(
+      `02-scale-down is held by its queue check (${reason}): do not roll back, 3scale is still running; let system-sidekiq and backend-worker process the waiting jobs (at a quieter hour, seed 6.1), then let Job check-queues run again (Argo CD: sync the Application again; by hand: delete the Job and apply the folder again)`,
+    );
+    expect(step).not.toContain('rollback/');
+  });
+
+  test('GIVEN scale-down whose queue check could not read a Redis WHEN the next step is asked THEN it is a failure to fix, not a wait', () => {
+    const reason = 'Job check-queues job-failed: unreachable: Sidekiq Redis (Secret system-redis URL) system-redis:6379: Connection refused';
+    const report = reportWith([...done(2), 'failed', 'blocked'], { target: '02-scale-down', inSync: false, reasons: { 'scale-down': reason } });
+    expect(nextStep(report)).toMatch(/^02-scale-down failed \(Job check-queues job-failed: unreachable: .*\); fix the cause and let the Job rerun; /);
+  });
+
   test('a failed phase comes before an unreadable one and before anything out of order', () => {
     const report = reportWith(['applied', 'unknown', 'pending', 'failed'], { target: '01-prepare', inSync: false, outOfOrder: ['copy-data'] });
     expect(nextStep(report)).toMatch(/^03-copy-data failed \(failed reason\); /);

@@ -488,6 +488,11 @@ async function startMariaDbOnce(): Promise<MariaDbServer> {
   };
 }
 
+/** True when `secret` appears anywhere in the given texts (for "no password in output" assertions). */
+export function containsSecret(secret: string, ...texts: string[]): boolean {
+  return texts.some((t) => t.includes(secret));
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Redis data helpers
 

@@ -104,6 +104,9 @@ const ALL_TYPES: readonly FakeResourceType[] = [
   t('rbac.authorization.k8s.io/v1', 'Role', 'roles', true),
   t('rbac.authorization.k8s.io/v1', 'RoleBinding', 'rolebindings', true),
   t('apps.3scale.net/v1alpha1', 'APIManager', 'apimanagers', true, { subresources: ['status'], builtIn: false }),
+  // Two of the 3scale operator's capability resources, for the certificate annotation check of chapter 1.
+  t('capabilities.3scale.net/v1beta1', 'Product', 'products', true, { subresources: ['status'], builtIn: false }),
+  t('capabilities.3scale.net/v1alpha1', 'Tenant', 'tenants', true, { subresources: ['status'], builtIn: false }),
   t('operators.coreos.com/v1alpha1', 'CatalogSource', 'catalogsources', true, { shortNames: ['catsrc'], subresources: ['status'], builtIn: false }),
   t('operators.coreos.com/v1alpha1', 'ClusterServiceVersion', 'clusterserviceversions', true, { shortNames: ['csv'], subresources: ['status'], builtIn: false }),
   t('operators.coreos.com/v1alpha1', 'InstallPlan', 'installplans', true, { shortNames: ['ip'], subresources: ['status'], builtIn: false }),

@@ -110,7 +110,7 @@ export interface EvidenceRecord {
   readonly result?: string;
   readonly finishedAt?: string;
   /** The plan digest the Job ran with (absent: a record written before digests were recorded). */
-  readonly planSha256?: string;
+  readonly jobSha256?: string;
 }
 
 /** The evidence ConfigMap of a namespace holding the given records, by step (Job name). */
@@ -121,7 +121,7 @@ export function evidenceConfigMap(namespace: string, records: Readonly<Record<st
     data[`${step}.inputsChecksum`] = 'test';
     data[`${step}.finishedAt`] = r.finishedAt ?? (r.phase === 'Running' ? '' : '2025-01-01T00:00:00Z');
     data[`${step}.result`] = r.result ?? `${step} ${r.phase.toLowerCase()}`;
-    if (r.planSha256 !== undefined) data[`${step}.planSha256`] = r.planSha256;
+    if (r.jobSha256 !== undefined) data[`${step}.jobSha256`] = r.jobSha256;
   }
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: EVIDENCE_CONFIGMAP, namespace }, data };
 }

@@ -39,18 +39,19 @@ describe('phaseReadme', () => {
     const text = phaseReadme(plan, state(plan, 'scale-down', [], []));
 
     // THEN
-    expect(text.split('\n').slice(0, 9)).toEqual([
+    expect(text.split('\n').slice(0, 10)).toEqual([
       '# 02-scale-down: Stop the operator and 3scale, keep the old databases running',
       '',
       'Maintenance window: opens it (3scale stops).',
       '',
       'What applying this folder changes:',
       '',
+      expect.stringMatching(/^- first, Job check-queues \(read-only, seed 6\.1\) waits up to 5 minutes /),
       '- operator Deployment 3scale/threescale-operator-controller-manager-v2 to 0 replicas',
       expect.stringMatching(/^- system-memcache, zync-database, .* to 0 replicas$/),
       '',
     ]);
-    expect(text).toContain('What must hold before it starts:\n\n- the new servers of prepare are ready\n- the copy Jobs can reach the old database Services\n');
+    expect(text).toContain('What must hold before it starts:\n\n- the new servers of prepare are ready\n- the copy Jobs can reach the old database Services\n- a quiet hour: the background jobs can be processed before 3scale stops (seed 6.1)\n');
     expect(text).toContain('Rollback: `rollback/02-scale-down` (start 3scale and the operator again).');
     expect(def.rollback).toBeUndefined();
     expect(phaseReadme(plan, state(plan, 'copy-data', [], []))).toContain('Rollback: nothing to undo.');

@@ -22,19 +22,40 @@ urlencode() {
   printf '%s' "$out"
 }
 
+# Kind/namespace/name=uid of each EVIDENCE_TARGETS entry (the objects the step wrote), comma-separated; an
+# object that cannot be read is left out, with a warning.
+evidence_targets() {
+  local entry kind ns name uid out=''
+  for entry in ${EVIDENCE_TARGETS:-}; do
+    IFS=/ read -r kind ns name <<<"$entry"
+    case "$kind" in
+      Secret | PersistentVolumeClaim | Deployment | StatefulSet) ;;
+      *) die "EVIDENCE_TARGETS: unknown kind '$kind' in '$entry' (expected Secret, PersistentVolumeClaim, Deployment or StatefulSet)" ;;
+    esac
+    if uid=$(kubectl -n "$ns" get "$kind" "$name" -o 'jsonpath={.metadata.uid}' 2>/dev/null) && [ -n "$uid" ]; then
+      out="${out:+$out,}$kind/$ns/$name=$uid"
+    else
+      log "WARNING: could not read $kind $ns/$name for the evidence record"
+    fi
+  done
+  printf '%s' "$out"
+}
+
 # Records that this step finished, in the evidence ConfigMap of the Job's namespace, with the same keys
 # as lib/evidence.sh of the data scripts (`<step>.phase` Succeeded, `.inputsChecksum`, `.finishedAt`,
-# `.result`). `diff` reads it, because finished Jobs can be deleted by TTL or hook policies.
+# `.result`, and `.targets` with EVIDENCE_TARGETS). `diff` reads it, because finished Jobs can be deleted by
+# TTL or hook policies.
 #   record_evidence <one-line summary> <checksum of the non-secret inputs>
 record_evidence() {
   local summary=$1 checksum=$2 step=${EVIDENCE_STEP:?} cm=${EVIDENCE_CONFIGMAP:?}
-  local now
+  local now targets
   now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
   # shellcheck disable=SC1003 # '\\' is tr's backslash, not a quote escape
   summary=$(printf '%s' "$summary" | tr -d '\000-\037"\\' | cut -c1-512)
+  targets=$(evidence_targets)
   kubectl -n "${NAMESPACE:?}" create configmap "$cm" >/dev/null 2>&1 || true
-  printf '{"data":{"%s.phase":"Succeeded","%s.inputsChecksum":"%s","%s.finishedAt":"%s","%s.result":"%s"}}' \
-    "$step" "$step" "$checksum" "$step" "$now" "$step" "$summary" >"$WORK/evidence.json"
+  printf '{"data":{"%s.phase":"Succeeded","%s.inputsChecksum":"%s","%s.finishedAt":"%s","%s.result":"%s"%s}}' \
+    "$step" "$step" "$checksum" "$step" "$now" "$step" "$summary" "${targets:+,\"$step.targets\":\"$targets\"}" >"$WORK/evidence.json"
   kubectl -n "$NAMESPACE" patch configmap "$cm" --type merge --patch-file "$WORK/evidence.json" >/dev/null
   log "evidence recorded: $step Succeeded"
 }

@@ -126,19 +126,66 @@ make_workdir() {
 # print a warning); the ACL user name, which is not secret, goes through --user.
 
 # rcli HOST PORT USER PASSWORD ARGS...: redis-cli with -e, so that an error reply (NOAUTH, WRONGPASS,
-# LOADING, ...) gives a non-zero exit status instead of a zero exit and an error text on stdout.
+# LOADING, ...) gives a non-zero exit status instead of a zero exit and an error text on stdout. With
+# RCLI_TIMEOUT set, the command is ended after that many seconds (a server that does not answer).
 rcli() {
   local host="$1" port="$2" user="$3" password="$4"
   shift 4
-  local args=(-e -h "$host" -p "$port")
+  local args=(-e -h "$host" -p "$port") limit=()
   if [ -n "$user" ]; then
     args+=(--user "$user")
   fi
-  if [ -n "$password" ]; then
-    REDISCLI_AUTH="$password" redis-cli "${args[@]}" "$@"
-  else
-    env -u REDISCLI_AUTH redis-cli "${args[@]}" "$@"
+  if [ -n "${RCLI_TIMEOUT:-}" ]; then
+    limit=(timeout "$RCLI_TIMEOUT")
   fi
+  if [ -n "$password" ]; then
+    REDISCLI_AUTH="$password" "${limit[@]}" redis-cli "${args[@]}" "$@"
+  else
+    env -u REDISCLI_AUTH "${limit[@]}" redis-cli "${args[@]}" "$@"
+  fi
+}
+
+# url_decode TEXT: %XX escapes of a URL's user and password decoded; a literal backslash or '+' stays as is
+# (printf %b would read a backslash as an escape).
+url_decode() {
+  local s="${1//\\/%5C}"
+  s="${s//+/%2B}"
+  printf '%b' "${s//%/\\x}"
+}
+
+# parse_url URL DEFAULT_PORT: sets U_SCHEME U_USER U_PASSWORD U_HOST U_PORT U_PATH; returns 1 when URL is not
+# scheme://[user[:password]@]host[:port][/path]. The password is never printed.
+# shellcheck disable=SC2034 # the U_* variables are parse_url's results, read by the scripts that call it
+parse_url() {
+  local url="$1" rest userinfo hostport
+  U_SCHEME="" U_USER="" U_PASSWORD="" U_HOST="" U_PORT="$2" U_PATH=""
+  case "$url" in *://*) ;; *) return 1 ;; esac
+  U_SCHEME="${url%%://*}"
+  rest="${url#*://}"
+  rest="${rest%%\?*}"
+  # The last '@' ends the user information: a password may contain '@' only escaped, but be lenient.
+  if [[ "$rest" == *@* ]]; then
+    userinfo="${rest%@*}"
+    rest="${rest##*@}"
+    U_USER="$(url_decode "${userinfo%%:*}")"
+    if [[ "$userinfo" == *:* ]]; then U_PASSWORD="$(url_decode "${userinfo#*:}")"; fi
+  fi
+  hostport="${rest%%/*}"
+  if [[ "$rest" == */* ]]; then U_PATH="${rest#*/}"; fi
+  if [[ "$hostport" == \[*\]* ]]; then
+    U_HOST="${hostport%%]*}"
+    U_HOST="${U_HOST#[}"
+    hostport="${hostport#*]}"
+    if [[ "$hostport" == :* ]]; then U_PORT="${hostport#:}"; fi
+  elif [[ "$hostport" == *:* ]]; then
+    U_HOST="${hostport%%:*}"
+    U_PORT="${hostport#*:}"
+  else
+    U_HOST="$hostport"
+  fi
+  [ -n "$U_HOST" ] || return 1
+  case "$U_PORT" in '' | *[!0-9]*) return 1 ;; esac
+  return 0
 }
 
 # info_field NAME < INFO output: the value of one INFO field (INFO lines end in CRLF).

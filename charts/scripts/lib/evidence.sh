@@ -5,8 +5,8 @@
 # A record is five keys per step:
 #   <step>.phase           Running | Succeeded | Failed
 #   <step>.inputsChecksum  sha256 of the non-secret inputs (hosts, ports, database names, counts)
-#   <step>.planSha256      sha256 of the plan the Job was synthesized from (PLAN_SHA256; empty outside a Job),
-#                          so `status` can tell a step done for an earlier version of the plan
+#   <step>.jobSha256       digest of the Job's inputs as synthesized from the plan (JOB_SHA256; empty outside a
+#                          Job), so `status` can tell a step done with inputs an edit of the plan changed since
 #   <step>.finishedAt      UTC time stamp (empty while Running)
 #   <step>.result          one-line human summary
 # and, for the copy steps, two more when the step sets them:
@@ -14,6 +14,8 @@
 #                             with any write to it (each copy step says how it computes it)
 #   <step>.targetBaseline     EVIDENCE_TARGET_BASELINE: where the target stood before this step first wrote to
 #                             it, so a reset can prove which objects the step created (PostgreSQL: a transaction id)
+#   <step>.manifest           EVIDENCE_MANIFEST: a file listing what the copy proved equal, table by table or database
+#                             by database (lib/copy-manifest.sh), so a verify step can prove it again
 #   <step>.targets         only with EVIDENCE_TARGETS: Kind/namespace/name=uid of every object the step
 #                          fills (the PVC or Deployment it copied into), read from the API when the record
 #                          is written, so `status` can tell that one was recreated since (its data gone)
@@ -122,13 +124,19 @@ evidence_get() {
   printf '%s' "$value"
 }
 
-# _evidence_copy_keys: "key=value" lines of the copy keys the step set (values reduced to [0-9A-Za-z/:._-]).
+# _evidence_copy_keys: "key=value" lines of the copy keys the step set (values reduced to [0-9A-Za-z/:._-]; the
+# manifest is base64 without padding). Needs lib/copy-manifest.sh when the step sets EVIDENCE_MANIFEST.
 _evidence_copy_keys() {
   local v
   v="$(printf '%s' "${EVIDENCE_SOURCE_FINGERPRINT:-}" | tr -cd '0-9A-Za-z/:._-' | cut -c1-128)"
   if [ -n "$v" ]; then printf 'sourceFingerprint=%s\n' "$v"; fi
   v="$(printf '%s' "${EVIDENCE_TARGET_BASELINE:-}" | tr -cd '0-9A-Za-z/:._-' | cut -c1-128)"
   if [ -n "$v" ]; then printf 'targetBaseline=%s\n' "$v"; fi
+  if [ -n "${EVIDENCE_MANIFEST:-}" ] && [ -s "$EVIDENCE_MANIFEST" ]; then
+    v="$(manifest_encode "$EVIDENCE_MANIFEST")"
+    # A ConfigMap holds 1 MiB in all; a System database's manifest is a few kB.
+    if [ "${#v}" -le 262144 ]; then printf 'manifest=%s\n' "$v"; else warn "the manifest of this copy (${#v} bytes encoded) is too large for the evidence record; a later verify cannot prove the copy again"; fi
+  fi
 }
 
 # _evidence_copy_json: the copy keys as JSON members, each preceded by a comma.
@@ -172,7 +180,7 @@ _evidence_targets() {
 evidence_write() {
   local phase="$1" checksum="$2" result="$3" finished="" step_re rc=0 plan targets
   # Hex digits only: the value goes unescaped into the key=value file and the JSON body.
-  plan="$(printf '%s' "${PLAN_SHA256:-}" | tr -cd '0-9a-f' | cut -c1-64)"
+  plan="$(printf '%s' "${JOB_SHA256:-}" | tr -cd '0-9a-f' | cut -c1-64)"
   if [ "$phase" != "Running" ]; then
     finished="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   fi
@@ -193,7 +201,7 @@ evidence_write() {
     {
       printf '%s.phase=%s\n' "$EVIDENCE_STEP" "$phase"
       printf '%s.inputsChecksum=%s\n' "$EVIDENCE_STEP" "$checksum"
-      printf '%s.planSha256=%s\n' "$EVIDENCE_STEP" "$plan"
+      printf '%s.jobSha256=%s\n' "$EVIDENCE_STEP" "$plan"
       printf '%s.finishedAt=%s\n' "$EVIDENCE_STEP" "$finished"
       printf '%s.result=%s\n' "$EVIDENCE_STEP" "$result"
       _evidence_copy_keys | while IFS='=' read -r key value; do printf '%s.%s=%s\n' "$EVIDENCE_STEP" "$key" "$value"; done
@@ -213,7 +221,7 @@ evidence_write() {
       "$(_json_string "$EVIDENCE_CONFIGMAP")" "$(_json_string "$NAMESPACE")" \
       "$(_json_string "$EVIDENCE_STEP.phase")" "$(_json_string "$phase")" \
       "$(_json_string "$EVIDENCE_STEP.inputsChecksum")" "$(_json_string "$checksum")" \
-      "$(_json_string "$EVIDENCE_STEP.planSha256")" "$(_json_string "$plan")" \
+      "$(_json_string "$EVIDENCE_STEP.jobSha256")" "$(_json_string "$plan")" \
       "$(_json_string "$EVIDENCE_STEP.finishedAt")" "$(_json_string "$finished")" \
       "$(_json_string "$EVIDENCE_STEP.result")" "$(_json_string "$result")" "$(_evidence_copy_json)" \
       "${targets:+,$(_json_string "$EVIDENCE_STEP.targets"):$(_json_string "$targets")}" >"$body"

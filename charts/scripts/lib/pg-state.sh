@@ -81,7 +81,8 @@ ORDER BY 1;
 SQL
 }
 
-# pg_tables_sql: one "<label>\t<COPY statement>" line per table, materialized view and sequence.
+# pg_tables_sql: one "<label>\t<COPY statement>" line per table, materialized view and sequence, largest first
+# (pg_state_tables deals them out to its sessions in turn, so each gets a share of the large ones).
 pg_tables_sql() {
   cat <<SQL
 $PG_STATE_SESSION
@@ -93,12 +94,21 @@ SELECT CASE c.relkind WHEN 'S' THEN 'sequence' WHEN 'm' THEN 'materialized view'
             ELSE format('COPY %I.%I TO STDOUT', n.nspname, c.relname) END
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE $PG_USER_NS AND c.relkind IN ('r', 'm', 'S') AND $(pg_not_dependent "'pg_class'::regclass" c.oid)
- ORDER BY 1;
+ ORDER BY pg_total_relation_size(c.oid) DESC, 1;
 SQL
 }
 
+# The command that hashes a table's rows: OpenSSL's sha256 where the image has it (it uses the CPU's SHA
+# instructions: about five times less CPU than coreutils' sha256sum, which does not), else sha256sum. The same
+# digest either way, so records of either compare.
+if command -v openssl >/dev/null 2>&1 && [ "$(printf '' | openssl dgst -sha256 -r 2>/dev/null | cut -c1-64)" = e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 ]; then
+  PG_STATE_SHA256='openssl dgst -sha256 -r'
+else
+  PG_STATE_SHA256='sha256sum'
+fi
+
 # pg_state_tables PSQL_FN OUT [JOBS]: the tables part. JOBS psql sessions (default 1), each taking every
-# JOBS-th table; in each, every COPY goes through \o into sha256sum.
+# JOBS-th table; in each, every COPY goes through \o into PG_STATE_SHA256.
 pg_state_tables() {
   local psql_fn="$1" out="$2" jobs="${3:-1}" list i pid
   local -a pids=()
@@ -127,8 +137,8 @@ pg_state_tables_session() {
         printf '%s\tnot populated\n' "$label" >>"$out"
         continue
       fi
-      printf '\\o | (printf %%s %s; sha256sum | cut -c1-64) >>%s\n%s;\n\\o\n' \
-        "$(pg_shell_quote "$label$(printf '\t')")" "$(pg_shell_quote "$out")" "$stmt"
+      printf '\\o | (printf %%s %s; %s | cut -c1-64) >>%s\n%s;\n\\o\n' \
+        "$(pg_shell_quote "$label$(printf '\t')")" "$PG_STATE_SHA256" "$(pg_shell_quote "$out")" "$stmt"
     done
     printf 'COMMIT;\n'
   } | "$psql_fn" >/dev/null
@@ -272,4 +282,19 @@ pg_state_differences() {
     [ "$(sha256sum <"$1/$part")" = "$(sha256sum <"$2/$part")" ] || out="$out $part"
   done
   printf '%s' "${out# }"
+}
+
+# pg_manifest DIR COUNTS PART_PREFIX: the manifest lines (lib/copy-manifest.sh) of the state in DIR and of the
+# per-table row counts COUNTS ("schema.table<TAB>rows" lines): the sha256 of each table, materialized view and
+# sequence, the row count of each table, the number of large objects, and the sha256 of each other part, under
+# "<PART_PREFIX>part <name>" (the copy records the source's parts as "source part": in managed mode its grants
+# and settings are not the target's).
+pg_manifest() {
+  local dir="$1" counts="$2" prefix="$3" part
+  awk -F '\t' 'NF { print $1 " sha256\t" ($2 ~ /^[0-9a-f]+$/ ? "sha256:" $2 : $2) }' "$dir/tables"
+  printf '%s\n' "$counts" | awk -F '\t' 'NF == 2 { print "table " $1 " rows\t" $2 }'
+  printf 'large objects\t%s\n' "$(sed '/^$/d' "$dir/largeobjects" | wc -l)"
+  for part in largeobjects settings grants schema; do
+    printf '%spart %s\tsha256:%s\n' "$prefix" "$part" "$(sha256sum <"$dir/$part" | cut -c1-64)"
+  done
 }

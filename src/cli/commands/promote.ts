@@ -1,9 +1,10 @@
 import { type Command, Option } from 'commander';
 import { addCompareOptions, type CompareFlags, compareOptions } from './cluster-options.js';
+import { addFleetOption, checkConfigOrFleet } from '../../fleet/cli-options.js';
 
 /** `promote`: move the GitOps pointer to a folder when the cluster shows every earlier phase done. */
 export function registerPromote(program: Command): void {
-  addCompareOptions(
+  const command = addCompareOptions(
     program
       .command('promote')
       .description('point the GitOps wiring at the next folder, only when status shows every earlier phase done (exit 1 and why otherwise)')
@@ -11,15 +12,19 @@ export function registerPromote(program: Command): void {
       .option('--out <dir>', 'the folder synth wrote (its --out), re-synthesized with the pointer moved', 'dist')
       .addOption(new Option('--gitops <engine>', 'the wiring to rewrite (default: the engine whose pointer --out holds)').choices(['argocd', 'flux']))
       .option('--check', 'only judge the move, write nothing (for a pull request check)'),
-  ).action(async (flags: CompareFlags & { to?: string; out: string; gitops?: 'argocd' | 'flux'; check?: boolean }) => {
-    const { runPromote } = await import('../../gitops/run-promote.js');
-    const r = await runPromote({ ...compareOptions(flags), to: flags.to, outDir: flags.out, gitops: flags.gitops, check: flags.check === true });
-    if (!r.verdict.allowed) {
-      process.stdout.write(`refused: not moving to ${r.target}: ${r.verdict.reason}\n`);
-      process.exitCode = 1;
+  );
+  addFleetOption(command, "a fleet file (kind Fleet) instead of -c: move the pointer of --cluster in synth --fleet's --out, held by the fleet's gate too")
+    .option('--cluster <name>', 'with --fleet: the cluster whose pointer moves')
+    .action(async (flags: CompareFlags & { fleet?: string; cluster?: string; to?: string; out: string; gitops?: 'argocd' | 'flux'; check?: boolean }) => {
+    checkConfigOrFleet(flags);
+    if (flags.fleet !== undefined) {
+      const { runFleetPromoteFlags } = await import('../../fleet/cli-actions.js');
+      process.exitCode = await runFleetPromoteFlags({ ...flags, fleet: flags.fleet });
       return;
     }
-    process.stdout.write(`${flags.check ? 'allowed' : 'promoted'}: ${r.target}: ${r.verdict.reason}\n`);
-    if (r.synthSummary) process.stdout.write(`${r.synthSummary}commit ${flags.out}/ to let the GitOps engine apply it\n`);
+    const { runPromote } = await import('../../gitops/run-promote.js');
+    const { printPromoteResult } = await import('../../fleet/cli-actions.js');
+    const r = await runPromote({ ...compareOptions(flags), to: flags.to, outDir: flags.out, gitops: flags.gitops, check: flags.check === true });
+    process.exitCode = printPromoteResult(r, flags.check === true, flags.out);
   });
 }

@@ -4,12 +4,21 @@ import { outputFormatOption } from './shared-options.js';
 import { UserError } from '../../errors.js';
 import { printJson, printText } from '../../redact/print.js';
 import { addCompareOptions, type CompareFlags, compareOptions } from './cluster-options.js';
+import { addFleetOption, checkConfigOrFleet } from '../../fleet/cli-options.js';
+import { addFleetStatusOptions, type FleetStatusFlags } from '../../fleet/cli-status-options.js';
 
 /** `status`: one line per phase and the next step to take (`--explain`: and why things fail). */
 export function registerStatus(program: Command): void {
-  addCompareOptions(program.command('status').description('one line per phase and the next step to take; exit 0 when the target folder is in sync, 1 while it is pending, running, drifted or failed, 2 error'))
-    .addOption(outputFormatOption(['text', 'json']))
-    .action(async (flags: CompareFlags & { output: 'text' | 'json' }) => {
+  const command = addCompareOptions(program.command('status').description('one line per phase and the next step to take; exit 0 when the target folder is in sync, 1 while it is pending, running, drifted or failed, 2 error'))
+    .addOption(outputFormatOption(['text', 'json']));
+  addFleetStatusOptions(addFleetOption(command, 'a fleet file (kind Fleet) instead of -c: one table of every cluster (read at once, each with its own deadline) and the gates of the waves; --dir names synth --fleet\'s --out'))
+    .action(async (flags: CompareFlags & FleetStatusFlags & { output: 'text' | 'json' }) => {
+      checkConfigOrFleet(flags);
+      if (flags.fleet !== undefined) {
+        const { runFleetStatusFlags } = await import('../../fleet/cli-actions.js');
+        process.exitCode = await runFleetStatusFlags({ ...flags, fleet: flags.fleet });
+        return;
+      }
       const { compareWithLive } = await import('../../status/run-diff.js');
       const { renderStatus, statusExitCode } = await import('../../status/render-status.js');
       const { renderReportJson } = await import('../../status/render-report.js');

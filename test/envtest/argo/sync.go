@@ -51,8 +51,12 @@ type syncResult struct {
 	Message   string           `json:"message"`
 	Health    string           `json:"health"`
 	Resources []resourceResult `json:"resources"`
-	// Runs: "<phase> <health>" of each sync, in order (the fields above describe the last one).
+	// Runs: "<phase> <health> <sync status>" of each sync, in order (the fields above describe the last one).
 	Runs []string `json:"runs"`
+	// Sync: the Application's sync status after the sync, with the server-side diff the Application selects.
+	Sync comparison `json:"sync"`
+	// SyncDefaultDiff: the same with Argo CD's default diff strategy (no ServerSideDiff on the Application).
+	SyncDefaultDiff comparison `json:"syncDefaultDiff"`
 }
 
 type resourceResult struct {
@@ -128,14 +132,14 @@ func syncCommand(args []string, out io.Writer) error {
 			return err
 		}
 		res = r
-		runs = append(runs, res.Phase+" "+res.Health)
+		runs = append(runs, res.Phase+" "+res.Health+" "+res.Sync.Status)
 	}
 	res.Runs = runs
 	return json.NewEncoder(out).Encode(res)
 }
 
-// syncOnce runs one sync operation and reads the Application's health: the worst health of its (non-hook)
-// resources, read live.
+// syncOnce runs one sync operation and reads the Application's health (the worst health of its non-hook
+// resources, read live) and its sync status with both diff strategies.
 func syncOnce(clusterCache cache.ClusterCache, config *rest.Config, target []*unstructured.Unstructured, revision, namespace string, override health.HealthOverride, timeout time.Duration) (syncResult, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
@@ -143,6 +147,13 @@ func syncOnce(clusterCache cache.ClusterCache, config *rest.Config, target []*un
 	res := syncResult{Phase: "Succeeded", Health: string(health.HealthStatusHealthy)}
 	if syncErr != nil {
 		res.Phase, res.Message = "Failed", syncErr.Error()
+	}
+	var err error
+	if res.Sync, err = compareApp(clusterCache, config, target, namespace, true); err != nil {
+		return res, err
+	}
+	if res.SyncDefaultDiff, err = compareApp(clusterCache, config, target, namespace, false); err != nil {
+		return res, err
 	}
 	for _, r := range results {
 		res.Resources = append(res.Resources, resourceResult{Key: r.ResourceKey.String(), Result: string(r.Status), Message: r.Message, HookPhase: string(r.HookPhase)})
@@ -212,7 +223,7 @@ func runSync(ctx context.Context, clusterCache cache.ClusterCache, config *rest.
 		opts := []sync.SyncOpt{
 			sync.WithPrune(false),
 			sync.WithServerSideApply(true),
-			sync.WithServerSideApplyManager("argocd-controller"),
+			sync.WithServerSideApplyManager(fieldManager),
 			sync.WithHealthOverride(override),
 			sync.WithSkipHooks(skipHooks),
 			sync.WithLogr(logr.Discard()),

@@ -14,8 +14,18 @@ export interface ArgoSync {
   readonly message: string;
   readonly health: string;
   readonly resources: readonly { key: string; result?: string; message?: string; health?: string; hookPhase?: string }[];
-  /** `<phase> <health>` of each sync of the run, in order (the fields above describe the last). */
+  /** `<phase> <health> <sync status>` of each sync of the run, in order (the fields above describe the last). */
   readonly runs: readonly string[];
+  /** The Application's sync status after the last sync, with the server-side diff its annotation selects. */
+  readonly sync: ArgoComparison;
+  /** The same with Argo CD's default diff strategy. */
+  readonly syncDefaultDiff: ArgoComparison;
+}
+
+/** Sync status as Argo CD's application controller computes it, and the resources that make it OutOfSync. */
+export interface ArgoComparison {
+  readonly status: 'Synced' | 'OutOfSync';
+  readonly outOfSync: readonly string[];
 }
 
 /** Writes the Lua checks into `dir` and returns the harness's --lua-health arguments. */

@@ -4,11 +4,12 @@
  * the Deployment controller (status of every Deployment), the volume binder (a claim binds only when a
  * Deployment with replicas above 0, or a Job, mounts it: WaitForFirstConsumer), the Job controller with the
  * Job's script (each new Job completes and writes its evidence record, as charts/scripts/lib/evidence.sh does),
- * and the 3scale operator, while its own Deployment has replicas, taking back the replicas its APIManager sets.
+ * and the 3scale operator, while its own Deployment has replicas, taking back the replicas its APIManager sets;
+ * and the garbage collector's end of a foreground deletion of a Job.
  */
 import { resourceOf } from '../../../src/gitops/openshift-gitops-permissions.js';
 import type { KubeObject } from '../../../src/kube/kube-object.js';
-import { planDigestOf } from '../../../src/status/evidence.js';
+import { jobDigestOf } from '../../../src/status/evidence.js';
 import { apiRequest, apiRequestOk, bindPvc, completeJob, createNamespace, operatorRestoresReplicas, setDeploymentStatus, type ApiEndpoint } from '../real-api/index.js';
 
 const APPLY = 'application/apply-patch+yaml';
@@ -86,7 +87,7 @@ export interface Tick {
 }
 
 /** One tick of the cluster's controllers in the given namespaces. */
-export async function controllersTick(endpoint: ApiEndpoint, o: { namespaces: readonly string[]; threescaleNamespace: string; operator: { namespace: string; name: string } }): Promise<Tick> {
+export async function controllersTick(endpoint: ApiEndpoint, o: { namespaces: readonly string[]; threescaleNamespace: string; operator: { namespace: string; name: string }; onJob?: (endpoint: ApiEndpoint, job: KubeObject) => Promise<void> }): Promise<Tick> {
   const tick: Tick = { operatorTookBack: [], jobsCompleted: [], claimsBound: [] };
   const operator = (await listObjects(endpoint, 'apps/v1', 'Deployment', o.operator.namespace)).find((d) => d.metadata.name === o.operator.name);
   if (((operator?.spec?.replicas as number | undefined) ?? 0) > 0) tick.operatorTookBack.push(...(await operatorRestoresReplicas(endpoint, o.threescaleNamespace)));
@@ -102,8 +103,13 @@ export async function controllersTick(endpoint: ApiEndpoint, o: { namespaces: re
       if (!settled) await setDeploymentStatus(endpoint, ns, d.metadata.name);
     }
     for (const j of jobs) {
+      if ((j.metadata as { deletionTimestamp?: string }).deletionTimestamp) {
+        await finishForegroundDeletion(endpoint, ns, j);
+        continue;
+      }
       for (const c of claimsOf(j.spec?.template)) consumers.add(c);
       if ((j.status?.conditions ?? []).length > 0) continue;
+      await o.onJob?.(endpoint, j);
       await recordEvidence(endpoint, j);
       await completeJob(endpoint, ns, j.metadata.name);
       tick.jobsCompleted.push(`${ns}/${j.metadata.name}`);
@@ -117,6 +123,17 @@ export async function controllersTick(endpoint: ApiEndpoint, o: { namespaces: re
   return tick;
 }
 
+/**
+ * The garbage collector's part of a foreground deletion (Argo CD deletes a hook Job so before it creates it again):
+ * the Job's pods are gone (the stand-in runs none), so the `foregroundDeletion` finalizer is removed and the Job goes.
+ */
+async function finishForegroundDeletion(endpoint: ApiEndpoint, ns: string, job: Live): Promise<void> {
+  const finalizers = (job.metadata as { finalizers?: string[] }).finalizers ?? [];
+  if (!finalizers.includes('foregroundDeletion')) return;
+  const path = `${collection('batch/v1', 'Job', ns)}/${encodeURIComponent(job.metadata.name)}`;
+  await apiRequestOk(endpoint, { method: 'PATCH', path, body: JSON.stringify({ metadata: { finalizers: finalizers.filter((f) => f !== 'foregroundDeletion') } }), contentType: 'application/merge-patch+json' });
+}
+
 /** What a Job's script writes when it succeeds: its evidence record, under its own field manager. */
 async function recordEvidence(endpoint: ApiEndpoint, job: KubeObject): Promise<void> {
   const step = job.metadata.name;
@@ -126,7 +143,7 @@ async function recordEvidence(endpoint: ApiEndpoint, job: KubeObject): Promise<v
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: EVIDENCE, namespace: job.metadata.namespace },
-      data: { [`${step}.phase`]: 'Succeeded', [`${step}.inputsChecksum`]: 'walk', [`${step}.planSha256`]: planDigestOf(job) ?? '', [`${step}.finishedAt`]: '2026-01-01T00:00:00Z', [`${step}.result`]: `${step} done` },
+      data: { [`${step}.phase`]: 'Succeeded', [`${step}.inputsChecksum`]: 'walk', [`${step}.jobSha256`]: jobDigestOf(job) ?? '', [`${step}.finishedAt`]: '2026-01-01T00:00:00Z', [`${step}.result`]: `${step} done` },
     } as KubeObject,
     `threescale-migrate-job.${step}`,
   );

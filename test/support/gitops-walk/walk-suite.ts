@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, expect } from 'vitest';
+import type { KubeObject } from '../../../src/kube/kube-object.js';
 import type { DiffReport } from '../../../src/status/diff-report.js';
 import { runCli } from '../cli.js';
-import { loadLiveFixture } from '../live-fixtures.js';
+import { loadLiveFixture, type LIVE_FIXTURES } from '../live-fixtures.js';
 import { ROOT } from '../plans.js';
 import { adminEndpoint, type ApiEndpoint, useRealApiServer } from '../real-api/index.js';
 import { controllersTick, listObjects, seedInstall } from './cluster-actors.js';
@@ -32,8 +33,22 @@ export async function waitFor<T>(what: string, ms: number, probe: () => Promise<
   }
 }
 
+/** What a walk migrates; by default the PostgreSQL example on its 2.15 install. */
+export interface WalkOptions {
+  /** The 2.15 install seeded (test/fixtures/live-2.15-<fixture>.yaml). */
+  readonly fixture?: keyof typeof LIVE_FIXTURES;
+  /** Objects seeded beside the install. */
+  readonly extraObjects?: readonly KubeObject[];
+  /** Writes the plan the walk promotes, once the install is seeded, and returns its path (default: WALK_PLAN). */
+  readonly writePlan?: (ctx: { tmp: string; kubeconfig: string }) => Promise<string>;
+  /** What a Job's script does to the cluster before it records its success (default: nothing). */
+  readonly onJob?: (admin: ApiEndpoint, job: KubeObject) => Promise<void>;
+}
+
 export interface WalkSuite {
   readonly admin: () => ApiEndpoint;
+  /** The plan file the walk promotes. */
+  readonly plan: () => string;
   /** Temp folder of the suite. */
   readonly tmp: () => string;
   /** The synth output folder inside the repository (spec.gitops.path). */
@@ -42,6 +57,8 @@ export interface WalkSuite {
   readonly git: () => GitSource;
   /** The last errors of the controllers' ticks. */
   readonly tickErrors: string[];
+  /** Resolves once `n` more ticks of the controllers have run from start to end (what they saw is acted on). */
+  afterTicks(n: number): Promise<void>;
   /** `status -o json --phase <id> --dir <out>` with an engine's field manager (the pointer of --out read too); exit 0 or 1. */
   status(phase: string, fieldManager: string): Promise<DiffReport>;
   /** Generation of every Deployment and APIManager of the migration's namespaces (a spec flip changes one). */
@@ -49,29 +66,31 @@ export interface WalkSuite {
 }
 
 /** Registers the hooks of a walk (server with extra CRDs, seed, repository, controllers) and returns its handles. */
-export function useWalkSuite(prefix: string, crdFiles: readonly string[]): WalkSuite {
+export function useWalkSuite(prefix: string, crdFiles: readonly string[], options: WalkOptions = {}): WalkSuite {
   const server = useRealApiServer({ crdFiles });
-  const state = { tmp: '', out: '', kubeconfig: '', git: undefined as GitSource | undefined, ticking: true, ticker: Promise.resolve() };
+  const state = { tmp: '', out: '', kubeconfig: '', plan: WALK_PLAN, git: undefined as GitSource | undefined, ticking: true, ticker: Promise.resolve(), ticks: 0 };
   const tickErrors: string[] = [];
   const admin = () => adminEndpoint(server());
 
   beforeAll(async () => {
     state.tmp = mkdtempSync(join(tmpdir(), prefix));
-    const plan = parse(readFileSync(WALK_PLAN, 'utf8')) as { spec: { gitops: { path: string } } };
+    state.kubeconfig = await server().kubeconfig();
+    await seedInstall(admin(), [...(await loadLiveFixture(options.fixture ?? 'postgresql')), ...(options.extraObjects ?? [])], 'gp3-csi');
+    if (options.writePlan) state.plan = await options.writePlan({ tmp: state.tmp, kubeconfig: state.kubeconfig });
+    const plan = parse(readFileSync(state.plan, 'utf8')) as { spec: { gitops: { path: string } } };
     const repo = join(state.tmp, 'repo');
     state.out = join(repo, plan.spec.gitops.path);
-    state.kubeconfig = await server().kubeconfig();
-    await seedInstall(admin(), await loadLiveFixture('postgresql'), 'gp3-csi');
     state.git = new GitSource(repo);
     await state.git.serve();
     // The controllers run until the end, one tick after the other.
     state.ticker = (async () => {
       while (state.ticking) {
         try {
-          await controllersTick(admin(), { namespaces: WALK_NAMESPACES, threescaleNamespace: '3scale', operator: { namespace: '3scale', name: 'threescale-operator-controller-manager-v2' } });
+          await controllersTick(admin(), { namespaces: WALK_NAMESPACES, threescaleNamespace: '3scale', operator: { namespace: '3scale', name: 'threescale-operator-controller-manager-v2' }, onJob: options.onJob });
         } catch (err) {
           tickErrors.push((err as Error).message);
         }
+        state.ticks++;
         await new Promise((r) => setTimeout(r, 200));
       }
     })();
@@ -86,13 +105,19 @@ export function useWalkSuite(prefix: string, crdFiles: readonly string[]): WalkS
 
   return {
     admin,
+    plan: () => state.plan,
     tmp: () => state.tmp,
     out: () => state.out,
     kubeconfig: () => state.kubeconfig,
     git: () => state.git!,
     tickErrors,
+    async afterTicks(n) {
+      // A tick under way may have read the cluster before now: wait for it to end, then for n whole ones.
+      const target = state.ticks + n + 1;
+      while (state.ticks < target) await new Promise((r) => setTimeout(r, 50));
+    },
     async status(phase, fieldManager) {
-      const run = await runCli(['status', '-c', WALK_PLAN, '--kubeconfig', state.kubeconfig, '--phase', phase, '--dir', state.out, '--field-manager', fieldManager, '-o', 'json']);
+      const run = await runCli(['status', '-c', state.plan, '--kubeconfig', state.kubeconfig, '--phase', phase, '--dir', state.out, '--field-manager', fieldManager, '-o', 'json']);
       // Exit 1 is a report too (the folder not in sync yet, which statusAgrees waits out); 2 is an error.
       if (run.code !== 0 && run.code !== 1) throw new Error(`status: exit ${run.code}: ${run.stderr}`);
       return JSON.parse(run.stdout) as DiffReport;

@@ -130,6 +130,30 @@ export async function operatorRestoresReplicas(endpoint: ApiEndpoint, namespace:
   return changed;
 }
 
+/** The taint kube-apiserver's TaintNodesByCondition admission puts on every new Node until its lifecycle controller sees it Ready. */
+export const NOT_READY_TAINT = 'node.kubernetes.io/not-ready';
+
+/**
+ * The node lifecycle controller of kube-controller-manager: every Node whose status says Ready loses the
+ * `node.kubernetes.io/not-ready` taint the server gave it at creation (Update of the Node). Returns the names it changed.
+ */
+export async function untaintReadyNodes(endpoint: ApiEndpoint): Promise<string[]> {
+  const nodes = ((await apiRequestOk(endpoint, { method: 'GET', path: '/api/v1/nodes' })) as { items: (Obj & { metadata: { name: string } })[] }).items;
+  const changed: string[] = [];
+  for (const n of nodes) {
+    const ready = ((n.status?.conditions ?? []) as { type: string; status: string }[]).some((c) => c.type === 'Ready' && c.status === 'True');
+    const taints = (n.spec?.taints ?? []) as { key: string }[];
+    if (!ready || !taints.some((t) => t.key === NOT_READY_TAINT)) continue;
+    await update(endpoint, `/api/v1/nodes/${encodeURIComponent(n.metadata.name)}`, CONTROLLER_MANAGER, (node) => {
+      const left = taints.filter((t) => t.key !== NOT_READY_TAINT);
+      const { taints: _t, ...spec } = node.spec ?? {};
+      node.spec = left.length ? { ...spec, taints: left } : spec;
+    });
+    changed.push(n.metadata.name);
+  }
+  return changed;
+}
+
 /** openshift-controller-manager's status of a DeploymentConfig whose latest rollout is complete with every replica ready. */
 async function setDeploymentConfigStatus(endpoint: ApiEndpoint, namespace: string, name: string): Promise<void> {
   await update(

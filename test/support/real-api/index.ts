@@ -9,5 +9,6 @@ export { resourcePath } from './resource-paths.js';
 export { runKubectl, type KubectlResult } from './run-kubectl.js';
 export { SEED_MANAGER, seedObjects, withoutServerFields } from './seed-objects.js';
 export { applyFolder } from './apply-folder.js';
-export { bindPvc, completeJob, CONTROLLER_MANAGER, deleteObject, OPERATOR_MANAGER, operatorRestoresReplicas, setDeploymentStatus, settleWorkloads } from './controller-stand-in.js';
+export { bindPvc, completeJob, CONTROLLER_MANAGER, deleteObject, OPERATOR_MANAGER, NOT_READY_TAINT, operatorRestoresReplicas, setDeploymentStatus, settleWorkloads, untaintReadyNodes } from './controller-stand-in.js';
 export { useRealApiServer } from './use-real-api-server.js';
+export { jobScript, runJobPod } from './run-job-pod.js';

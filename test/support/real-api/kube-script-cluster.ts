@@ -14,6 +14,7 @@ import { IN_CI, runScript, type ScriptResult } from '../db-servers.js';
 import type { RenderedKubeJob } from '../fake-api-kubectl.js';
 import { loadLiveFixture, type LIVE_FIXTURES } from '../live-fixtures.js';
 import { apiRequest, apiRequestOk, type ApiEndpoint } from './api-request.js';
+import { deleteObject } from './controller-stand-in.js';
 import { checkEnvtestBinaries } from './envtest-binaries.js';
 import { createNamespace } from './namespaces.js';
 import { adminEndpoint, type RealApiServer } from './real-api-server.js';
@@ -61,6 +62,12 @@ export interface RealKubeScriptCluster {
   get(apiVersion: string, kind: string, namespace: string, name: string): Promise<KubeObject | undefined>;
   /** Server-side applies objects as the test's own actor (the admin), e.g. to change a Secret before a run. */
   put(...objects: KubeObject[]): Promise<void>;
+  /** The stored objects of a kind in a namespace. */
+  list(apiVersion: string, kind: string, namespace: string): Promise<KubeObject[]>;
+  /** Deletes an object as the admin, finished as its controllers would (see deleteObject). */
+  remove(apiVersion: string, kind: string, namespace: string, name: string): Promise<void>;
+  /** The `<step>.*` keys of the evidence ConfigMap of a namespace (empty when there is none). */
+  evidence(namespace: string, step: string): Promise<Record<string, string>>;
 }
 
 /**
@@ -69,7 +76,8 @@ export interface RealKubeScriptCluster {
  * get their tokens. Skipped with a warning without the binaries; fails with CI set.
  */
 export function useRealKubeScriptSuite(
-  fixtureName: keyof typeof LIVE_FIXTURES,
+  /** The exported install seeded before each test; none for an empty cluster (a fresh install). */
+  fixtureName: keyof typeof LIVE_FIXTURES | undefined,
   namespaces: readonly string[],
   jobs: () => readonly RenderedKubeJob[],
   options: { readonly setup?: () => Promise<void> } = {},
@@ -83,7 +91,7 @@ export function useRealKubeScriptSuite(
   beforeAll(async () => {
     if (!available()) return;
     await options.setup?.();
-    fixture = (await loadLiveFixture(fixtureName)).filter((o) => !o.metadata.namespace || namespaces.includes(o.metadata.namespace));
+    fixture = (fixtureName ? await loadLiveFixture(fixtureName) : []).filter((o) => !o.metadata.namespace || namespaces.includes(o.metadata.namespace));
     home = await mkdtemp(join(tmpdir(), 'tsm-kubectl-home-'));
   });
 
@@ -119,6 +127,16 @@ export function useRealKubeScriptSuite(
       },
       async put(...objects) {
         await seedObjects(admin, objects);
+      },
+      async list(apiVersion, kind, namespace) {
+        return ((await apiRequestOk(admin, { method: 'GET', path: await resourcePath(admin, { apiVersion, kind, namespace }) })) as { items: KubeObject[] }).items;
+      },
+      async remove(apiVersion, kind, namespace, name) {
+        await deleteObject(admin, await resourcePath(admin, { apiVersion, kind, namespace, name }));
+      },
+      async evidence(namespace, step) {
+        const cm = await current!.get('v1', 'ConfigMap', namespace, 'threescale-migrate-evidence');
+        return Object.fromEntries(Object.entries((cm?.data ?? {}) as Record<string, string>).filter(([k]) => k.startsWith(`${step}.`)));
       },
     };
   });
