@@ -89,7 +89,9 @@ export async function runMysqlDataPhase(opts: MysqlOptions): Promise<MysqlResult
 
   const mysqldump = findBinary('mysqldump') as string;
   const mysql = findBinary('mysql') as string;
-  const fresh = async (db: string): Promise<void> => void (await server.sql(`DROP DATABASE IF EXISTS \`${db}\``));
+  const fresh = async (db: string): Promise<void> => {
+    await server.sql(`DROP DATABASE IF EXISTS \`${db}\``);
+  };
   const verify = async (label: string, db: string): Promise<void> => {
     const got = await exact(db);
     if (JSON.stringify(got) !== JSON.stringify(tables)) throw new Error(`${label}: target rows ${JSON.stringify(got)}, source ${JSON.stringify(tables)}`);

@@ -248,7 +248,9 @@ export async function runRedisDataPhase(opts: RedisOptions): Promise<RedisResult
         steps[name] = (await timed(fn)).seconds;
       };
       const total = await timed(async () => {
-        await step('SAVE (old Redis)', async () => void (await source.cli(['SAVE'])));
+        await step('SAVE (old Redis)', async () => {
+          await source.cli(['SAVE']);
+        });
         await step('oc cp out', () => tarCopy(source.dataDir, 'dump.rdb', workstation));
         await step('oc cp in', () => tarCopy(workstation, 'dump.rdb', target.dataDir));
         await step('start (restore mode)', () => target.start(REDIS_RESTORE_CONFIG));

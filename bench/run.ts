@@ -59,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
       result = await b.run();
     } catch (e) {
       failed.push(b.name);
-      if (!interrupted) console.error(`benchmark ${b.name} FAILED: ${(e as Error).stack ?? e}`);
+      if (!interrupted) console.error(`benchmark ${b.name} FAILED: ${(e as Error).stack ?? String(e)}`);
       await runCleanups();
       continue;
     }
@@ -87,12 +87,12 @@ if (isEntry()) {
       interrupted = true;
       beginShutdown();
       console.error(`\n${sig}: stopping servers and removing temp folders ...`);
-      runCleanups().finally(() => process.exit(130));
+      void runCleanups().finally(() => process.exit(130));
     });
   }
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
-    async (e) => {
+    async (e: unknown) => {
       console.error(e);
       await runCleanups();
       process.exit(1);

@@ -20,7 +20,7 @@ const TENANTS = [1, 10, 100, 1000];
 
 /** The template example with `tenants` tenants' routes and services (the example's own tenant is tenant 1). */
 export function planWithTenants(tenants: number): string {
-  const plan = parse(readFileSync(EXAMPLE, 'utf8'));
+  const plan = parse(readFileSync(EXAMPLE, 'utf8')) as { spec: { routes: { found: { name: string; host: string }[]; serviceDeploymentOptions: object[] } } };
   const routes = plan.spec.routes;
   for (let t = 2; t <= tenants; t++) {
     const domain = 'apps.example.com';

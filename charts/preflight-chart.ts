@@ -2,12 +2,10 @@ import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
 import { THREESCALE_DEPLOYMENTS } from '../src/plan/deployments.js';
+import { STATE_CONFIGMAP, stateReplicasKey } from '../src/contract/on-cluster.js';
 import { keepAnnotations, ownLabels } from './constructs/metadata.js';
 import { versionCheckJobsFor } from './jobs/version-check-jobs.js';
 import { PhaseChart } from './phase-chart.js';
-
-/** Name of the ConfigMap that records the plan and the captured replica counts in the cluster. */
-export const STATE_CONFIGMAP = 'threescale-migrate-state';
 
 /**
  * Preflight: records, in the 3scale namespace, which plan runs and the replica counts captured before the
@@ -23,7 +21,7 @@ export function render(scope: Construct, id: string, context: RenderContext): Ph
     'plan.sha256': context.planSha256,
     'apimanager': plan.spec.threescale.apiManagerName,
   };
-  for (const name of THREESCALE_DEPLOYMENTS) data[`replicas.${name}`] = String(plan.spec.replicas[name]);
+  for (const name of THREESCALE_DEPLOYMENTS) data[stateReplicasKey(name)] = String(plan.spec.replicas[name]);
   new k8s.KubeConfigMap(chart, 'State', {
     metadata: {
       name: STATE_CONFIGMAP,

@@ -17,7 +17,7 @@ export async function diskUsage(path: string): Promise<number> {
   }
   if (!st.isDirectory()) return st.blocks * 512;
   let total = st.blocks * 512;
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = await readdir(path);
   } catch {

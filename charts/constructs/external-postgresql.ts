@@ -1,3 +1,4 @@
+import { CONNECTION_SECRETS } from '../../src/contract/on-cluster.js';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { POSTGRESQL_NAMES } from '../../src/plan/plan-facts.js';
@@ -70,8 +71,8 @@ export class ExternalPostgresql extends Construct {
                 image: database.image,
                 imagePullPolicy: 'IfNotPresent',
                 env: [
-                  { name: 'POSTGRESQL_USER', valueFrom: { secretKeyRef: { key: 'DB_USER', name: n.credentialsSecret } } },
-                  { name: 'POSTGRESQL_PASSWORD', valueFrom: { secretKeyRef: { key: 'DB_PASSWORD', name: n.credentialsSecret } } },
+                  { name: 'POSTGRESQL_USER', valueFrom: { secretKeyRef: { key: CONNECTION_SECRETS.systemDatabase.user, name: n.credentialsSecret } } },
+                  { name: 'POSTGRESQL_PASSWORD', valueFrom: { secretKeyRef: { key: CONNECTION_SECRETS.systemDatabase.password, name: n.credentialsSecret } } },
                   { name: 'POSTGRESQL_DATABASE', value: database.databaseName },
                 ],
                 ports: [{ containerPort: 5432, protocol: 'TCP' }],

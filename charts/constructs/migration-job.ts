@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { EVIDENCE_CONFIGMAP, KEYS } from '../../src/contract/on-cluster.js';
+import { apiGroupOf, resourceTypeOfKind } from '../../src/kube/resource-types.js';
 import { readPackageFile } from '../../src/util/package-files.js';
 import { toStableJson } from '../../src/util/stable-json.js';
+import { grant } from './grant.js';
 import { ARGOCD_SYNC_WAVE, jobAnnotations, jobHelperAnnotations, ownLabels } from './metadata.js';
 
-/** ConfigMap every Job writes its evidence of completion into (in the Job's namespace). */
-export const EVIDENCE_CONFIGMAP = 'threescale-migrate-evidence';
+export { EVIDENCE_CONFIGMAP } from '../../src/contract/on-cluster.js';
 /** Where the scripts are mounted in a Job's pod. */
 export const SCRIPTS_MOUNT = '/opt/threescale-migrate';
 
@@ -25,16 +27,10 @@ export interface JobFill {
   readonly name: string;
 }
 
-const FILL_RESOURCES: Readonly<Record<JobFill['kind'], { apiGroup: string; resource: string }>> = {
-  PersistentVolumeClaim: { apiGroup: '', resource: 'persistentvolumeclaims' },
-  Deployment: { apiGroup: 'apps', resource: 'deployments' },
-  StatefulSet: { apiGroup: 'apps', resource: 'statefulsets' },
-  Secret: { apiGroup: '', resource: 'secrets' },
-};
-
 /** Whether `access` already lets the Job `get` the filled object (a kubectl Job writing it does). */
 function grantsGet(access: readonly JobAccess[], f: JobFill): boolean {
-  const { apiGroup, resource } = FILL_RESOURCES[f.kind];
+  const type = resourceTypeOfKind(f.kind);
+  const [apiGroup, resource] = [apiGroupOf(type), type.plural];
   return access.some(
     (a) =>
       a.namespace === f.namespace &&
@@ -108,16 +104,13 @@ export class MigrationJob extends Construct {
     const evidence: JobAccess = {
       namespace,
       rules: [
-        { apiGroups: [''], resources: ['configmaps'], verbs: ['create'] },
-        { apiGroups: [''], resources: ['configmaps'], resourceNames: [EVIDENCE_CONFIGMAP], verbs: ['get', 'patch'] },
+        grant({ types: 'configmap' }, ['create']),
+        grant({ types: 'configmap', names: [EVIDENCE_CONFIGMAP] }, ['get', 'patch']),
       ],
     };
     const fills: JobAccess[] = (props.fills ?? [])
       .filter((f) => !grantsGet(props.access ?? [], f))
-      .map((f) => ({
-        namespace: f.namespace,
-        rules: [{ apiGroups: [FILL_RESOURCES[f.kind].apiGroup], resources: [FILL_RESOURCES[f.kind].resource], resourceNames: [f.name], verbs: ['get'] }],
-      }));
+      .map((f) => ({ namespace: f.namespace, rules: [grant({ types: resourceTypeOfKind(f.kind), names: [f.name] }, ['get'])] }));
     const grants = mergeAccess([evidence, ...(props.access ?? []), ...fills]);
     grants.forEach((grant, i) => {
       const roleName = grant.namespace === namespace ? name : `${name}-${namespace}`;
@@ -151,7 +144,7 @@ export class MigrationJob extends Construct {
         backoffLimit: props.backoffLimit ?? 2,
         activeDeadlineSeconds: props.activeDeadlineSeconds,
         template: {
-          metadata: { labels, annotations: { 'threescale-migrate.3scale.net/scripts-sha256': scriptsHash.digest('hex') } },
+          metadata: { labels, annotations: { [KEYS.scriptsHash]: scriptsHash.digest('hex') } },
           spec: {
             serviceAccountName: name,
             restartPolicy: 'Never',

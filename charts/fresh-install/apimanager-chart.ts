@@ -34,6 +34,7 @@ export const WITH_SYSTEM_APP = {
 export function apiManagerSpec(plan: FreshInstallPlan): Record<string, unknown> {
   const t = plan.spec.threescale;
   const fs = plan.spec.fileStorage;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- filled by field paths (IMAGE_FIELDS); the CRD schema validates the result
   const spec: Record<string, any> = {
     wildcardDomain: t.wildcardDomain,
     appLabel: t.appLabel,
@@ -54,6 +55,7 @@ export function apiManagerSpec(plan: FreshInstallPlan): Record<string, unknown> 
     const ref = plan.spec.images.components[key as keyof typeof IMAGE_FIELDS];
     if (!ref) continue;
     let at = spec;
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- see `spec` above
     for (const p of path.slice(0, -1)) at = at[p] ??= {};
     at[path.at(-1)!] = ref;
   }

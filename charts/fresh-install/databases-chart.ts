@@ -1,3 +1,4 @@
+import { MANAGED_BY_LABEL_TEXT } from '../../src/contract/on-cluster.js';
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../../src/phases/phase.js';
 import { databasesNamespace, defaultStorageClass, onClusterPostgresql, onClusterRedis, onClusterRedisRoles } from '../../src/plan/fresh-install-facts.js';
@@ -8,6 +9,7 @@ import { ExternalRedis } from '../constructs/external-redis.js';
 import { RedisConfig } from '../constructs/redis-config.js';
 import { kubeJob } from '../jobs/kube-job.js';
 import { PhaseChart } from '../phase-chart.js';
+import { grant } from '../constructs/grant.js';
 
 /** The user name of the System database on the on-cluster PostgreSQL (the operator's default for PostgreSQL). */
 export const SYSTEM_DATABASE_USER = 'system';
@@ -70,13 +72,13 @@ export function render(scope: Construct, id: string, context: RenderContext<Fres
     wave: 0,
     env: [
       { name: 'SECRETS', value: keys.join('\n') },
-      { name: 'LABELS', value: `app=${plan.spec.threescale.appLabel},app.kubernetes.io/managed-by=threescale-migrate` },
+      { name: 'LABELS', value: `app=${plan.spec.threescale.appLabel},${MANAGED_BY_LABEL_TEXT}` },
     ],
     access: [...byNamespace.entries()].map(([ns, secrets]) => ({
       namespace: ns,
       rules: [
-        { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
-        { apiGroups: [''], resources: ['secrets'], resourceNames: [...secrets], verbs: ['get', 'patch'] },
+        grant({ types: 'secret' }, ['create']),
+        grant({ types: 'secret', names: [...secrets] }, ['get', 'patch']),
       ],
     })),
   });

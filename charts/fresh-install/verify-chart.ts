@@ -1,3 +1,4 @@
+import { CONNECTION_SECRETS } from '../../src/contract/on-cluster.js';
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../../src/phases/phase.js';
 import { databasesNamespace, onClusterPostgresql, onClusterRedis, onClusterRedisRoles } from '../../src/plan/fresh-install-facts.js';
@@ -27,8 +28,8 @@ export function render(scope: Construct, id: string, context: RenderContext<Fres
         { name: 'DB_KIND', value: 'postgresql' },
         { name: 'DB_HOST', value: serviceHost(POSTGRESQL_NAMES.service, dbNs) },
         { name: 'DB_NAME', value: pg.databaseName },
-        fromSecret('DB_USER', POSTGRESQL_NAMES.credentialsSecret, 'DB_USER'),
-        fromSecret('DB_PASSWORD', POSTGRESQL_NAMES.credentialsSecret, 'DB_PASSWORD'),
+        fromSecret('DB_USER', POSTGRESQL_NAMES.credentialsSecret, CONNECTION_SECRETS.systemDatabase.user),
+        fromSecret('DB_PASSWORD', POSTGRESQL_NAMES.credentialsSecret, CONNECTION_SECRETS.systemDatabase.password),
       ],
     });
   }

@@ -1,6 +1,8 @@
+import { CONNECTION_SECRETS, contractEnv } from '../../src/contract/on-cluster.js';
 import { POSTGRESQL_NAMES } from '../../src/plan/plan-facts.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { kubeJob, readSecrets } from './kube-job.js';
+import { grant } from '../constructs/grant.js';
 
 /**
  * Copies DB_USER and DB_PASSWORD of `system-database` into the namespace of the new PostgreSQL server,
@@ -18,15 +20,16 @@ export function copyDatabaseCredentialsJob(chart: PhaseChart, targetNamespace: s
       { name: 'SOURCE_NAMESPACE', value: source },
       { name: 'TARGET_NAMESPACE', value: targetNamespace },
       { name: 'SECRET_NAME', value: secret },
-      { name: 'KEYS', value: 'DB_USER DB_PASSWORD' },
+      { name: 'KEYS', value: `${CONNECTION_SECRETS.systemDatabase.user} ${CONNECTION_SECRETS.systemDatabase.password}` },
+      ...contractEnv('MANAGED_BY_LABEL'),
     ],
     access: [
       readSecrets(source, [secret]),
       {
         namespace: targetNamespace,
         rules: [
-          { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
-          { apiGroups: [''], resources: ['secrets'], resourceNames: [secret], verbs: ['get', 'patch'] },
+          grant({ types: 'secret' }, ['create']),
+          grant({ types: 'secret', names: [secret] }, ['get', 'patch']),
         ],
       },
     ],

@@ -1,6 +1,8 @@
+import { contractEnv } from '../../src/contract/on-cluster.js';
 import { credentialCopies } from '../../src/plan/plan-facts.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { kubeJob, readSecrets } from './kube-job.js';
+import { grant } from '../constructs/grant.js';
 
 /**
  * Copies each credentials Secret the plan keeps outside the 3scale namespace into it, under the same name
@@ -20,14 +22,15 @@ export function copyManagedCredentialsJobs(chart: PhaseChart, wave: number): voi
         { name: 'TARGET_NAMESPACE', value: ns },
         { name: 'SECRET_NAME', value: copy.secretName },
         { name: 'KEYS', value: copy.keys.join(' ') },
+        ...contractEnv('MANAGED_BY_LABEL'),
       ],
       access: [
         readSecrets(copy.namespace, [copy.secretName]),
         {
           namespace: ns,
           rules: [
-            { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
-            { apiGroups: [''], resources: ['secrets'], resourceNames: [copy.secretName], verbs: ['get', 'patch'] },
+            grant({ types: 'secret' }, ['create']),
+            grant({ types: 'secret', names: [copy.secretName] }, ['get', 'patch']),
           ],
         },
       ],

@@ -1,3 +1,4 @@
+import { CONNECTION_SECRETS } from '../../src/contract/on-cluster.js';
 import { POSTGRESQL_NAMES, postgresqlMove, postgresqlNamespace, serviceHost } from '../../src/plan/plan-facts.js';
 import type { Plan } from '../../src/plan/plan-schema.js';
 import type { PhaseChart } from '../phase-chart.js';
@@ -37,13 +38,13 @@ export function copyPostgresqlProps(plan: Plan): DataJobProps | undefined {
       { name: 'SOURCE_PGHOST', value: serviceHost(POSTGRESQL_NAMES.oldService, plan.spec.threescale.namespace) },
       { name: 'SOURCE_PGPORT', value: '5432' },
       { name: 'SOURCE_PGDATABASE', value: pg.databaseName },
-      fromSecret('SOURCE_PGUSER', secret, 'DB_USER'),
-      fromSecret('SOURCE_PGPASSWORD', secret, 'DB_PASSWORD'),
+      fromSecret('SOURCE_PGUSER', secret, CONNECTION_SECRETS.systemDatabase.user),
+      fromSecret('SOURCE_PGPASSWORD', secret, CONNECTION_SECRETS.systemDatabase.password),
       { name: 'TARGET_PGHOST', value: serviceHost(POSTGRESQL_NAMES.service, namespace) },
       { name: 'TARGET_PGPORT', value: '5432' },
       { name: 'TARGET_PGDATABASE', value: pg.databaseName },
-      fromSecret('TARGET_PGUSER', secret, 'DB_USER'),
-      fromSecret('TARGET_PGPASSWORD', secret, 'DB_PASSWORD'),
+      fromSecret('TARGET_PGUSER', secret, CONNECTION_SECRETS.systemDatabase.user),
+      fromSecret('TARGET_PGPASSWORD', secret, CONNECTION_SECRETS.systemDatabase.password),
       { name: 'PARALLEL_JOBS', value: String(pg.copyParallelism) },
       { name: 'TMPDIR', value: '/scratch' },
       targetResetEnv(plan),

@@ -1,3 +1,4 @@
+import { CONNECTION_SECRETS } from '../../src/contract/on-cluster.js';
 import { INTERNAL_DATABASE_DEPLOYMENTS } from '../../src/plan/deployments.js';
 import { managedSystemDatabase, managedTargets, POSTGRESQL_NAMES, serviceHost } from '../../src/plan/plan-facts.js';
 import type { Plan } from '../../src/plan/plan-schema.js';
@@ -39,8 +40,8 @@ export function copyToManagedProps(plan: Plan): DataJobProps | undefined {
         { name: 'SOURCE_PGHOST', value: serviceHost(POSTGRESQL_NAMES.oldService, ns) },
         { name: 'SOURCE_PGPORT', value: '5432' },
         { name: 'SOURCE_PGDATABASE', value: sys.databaseName },
-        fromSecret('SOURCE_PGUSER', old, 'DB_USER'),
-        fromSecret('SOURCE_PGPASSWORD', old, 'DB_PASSWORD'),
+        fromSecret('SOURCE_PGUSER', old, CONNECTION_SECRETS.systemDatabase.user),
+        fromSecret('SOURCE_PGPASSWORD', old, CONNECTION_SECRETS.systemDatabase.password),
         { name: 'TARGET_PGHOST', value: target.host },
         { name: 'TARGET_PGPORT', value: String(target.port) },
         { name: 'TARGET_PGDATABASE', value: target.databaseName! },
@@ -65,7 +66,7 @@ export function copyToManagedProps(plan: Plan): DataJobProps | undefined {
     image: plan.spec.jobs.mysqlImage,
     wave: 0,
     env: [
-      fromSecret('SOURCE_MYSQL_URL', old, 'URL'),
+      fromSecret('SOURCE_MYSQL_URL', old, CONNECTION_SECRETS.systemDatabase.url),
       { name: 'SOURCE_MYSQL_HOST', value: serviceHost(INTERNAL_DATABASE_DEPLOYMENTS.mysql, ns) },
       { name: 'SOURCE_MYSQL_PORT', value: '3306' },
       { name: 'TARGET_MYSQL_HOST', value: target.host },

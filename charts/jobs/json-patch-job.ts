@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { type JsonPatchStep, patchStepDocument, patchStepsIndex } from '../../src/patches/json-patch-steps.js';
+import { grant } from '../constructs/grant.js';
 import { jobHelperAnnotations, ownLabels } from '../constructs/metadata.js';
 import type { PlanBase } from '../../src/plan/plan-base.js';
 import type { PhaseChart } from '../phase-chart.js';
@@ -40,13 +41,9 @@ export function jsonPatchJob(chart: PhaseChart<PlanBase>, id: string, props: Jso
     metadata: { name: configMap, namespace, labels: ownLabels(chart.migration), annotations: jobHelperAnnotations(chart.phaseId) },
     data,
   });
-  const byResource = new Map<string, { group: string; plural: string; names: Set<string> }>();
-  for (const s of steps) {
-    const entry = byResource.get(s.resource) ?? { group: apiGroupOf(s.apiVersion), plural: pluralOf(s.resource), names: new Set<string>() };
-    entry.names.add(s.name);
-    byResource.set(s.resource, entry);
-  }
-  const rules: k8s.PolicyRule[] = [...byResource.values()].map((e) => ({ apiGroups: [e.group], resources: [e.plural], resourceNames: [...e.names].sort(), verbs: ['get', 'patch'] }));
+  const byResource = new Map<string, Set<string>>();
+  for (const s of steps) byResource.set(s.resource, (byResource.get(s.resource) ?? new Set<string>()).add(s.name));
+  const rules: k8s.PolicyRule[] = [...byResource.entries()].map(([types, names]) => grant({ types, names: [...names].sort() }, ['get', 'patch']));
   kubeJob(chart, id, {
     name: props.name,
     namespace,
@@ -60,15 +57,4 @@ export function jsonPatchJob(chart: PhaseChart<PlanBase>, id: string, props: Jso
     volumes: [{ name: 'patches', configMap: { name: configMap } }],
     volumeMounts: [{ name: 'patches', mountPath: '/patches', readOnly: true }],
   });
-}
-
-function apiGroupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
-
-/** REST plural of a kubectl resource name (`deploymentconfig.apps.openshift.io` -> `deploymentconfigs`). */
-export function pluralOf(resource: string): string {
-  const singular = resource.split('.')[0]!;
-  return singular.endsWith('s') ? `${singular}es` : `${singular}s`;
 }

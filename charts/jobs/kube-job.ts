@@ -1,4 +1,5 @@
 import type { k8s } from 'cdk8s-plus-28';
+import { grant } from '../constructs/grant.js';
 import { type JobAccess, type JobFill, MigrationJob } from '../constructs/migration-job.js';
 import type { PlanBase } from '../../src/plan/plan-base.js';
 import type { PhaseChart } from '../phase-chart.js';
@@ -39,5 +40,5 @@ export function kubeJob(chart: PhaseChart<PlanBase>, id: string, props: KubeJobP
 
 /** Read access to named Secrets. */
 export function readSecrets(namespace: string, names: string[]): JobAccess {
-  return { namespace, rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: names, verbs: ['get'] }] };
+  return { namespace, rules: [grant({ types: 'secret', names }, ['get'])] };
 }

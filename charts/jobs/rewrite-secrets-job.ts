@@ -1,7 +1,11 @@
+import { backupSecretName, CONNECTION_SECRETS, contractEnv } from '../../src/contract/on-cluster.js';
 import { type ManagedTarget, managedTargets, POSTGRESQL_NAMES, postgresqlMove, postgresqlNamespace, redisMoves, redisNames, redisNamespace, serviceHost } from '../../src/plan/plan-facts.js';
 import type { Plan } from '../../src/plan/plan-schema.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { kubeJob, readSecrets } from './kube-job.js';
+import { grant } from '../constructs/grant.js';
+
+const { systemDatabase: DB, backendRedis: BACKEND, systemRedis: SYSTEM_REDIS } = CONNECTION_SECRETS;
 
 /** One rewrite of a connection Secret key: `{KEY}` in the template is a key of the same Secret. */
 export interface SecretRewrite {
@@ -19,16 +23,16 @@ export function secretRewrites(plan: Plan): SecretRewrite[] {
   const pg = postgresqlMove(plan);
   if (pg) {
     const host = serviceHost(POSTGRESQL_NAMES.service, postgresqlNamespace(plan, pg));
-    out.push({ secret: 'system-database', key: 'URL', template: `postgresql://{DB_USER}:{DB_PASSWORD}@${host}/${pg.databaseName}` });
+    out.push({ secret: DB.name, key: DB.url, template: `postgresql://{DB_USER}:{DB_PASSWORD}@${host}/${pg.databaseName}` });
   }
   for (const role of redisMoves(plan)) {
     const n = redisNames(role);
     const base = `redis://${serviceHost(n.service, redisNamespace(plan, role))}:6379`;
     if (role === 'backend') {
-      out.push({ secret: n.secret, key: 'REDIS_STORAGE_URL', template: `${base}/0` });
-      out.push({ secret: n.secret, key: 'REDIS_QUEUES_URL', template: `${base}/1` });
+      out.push({ secret: n.secret, key: BACKEND.storageUrl, template: `${base}/0` });
+      out.push({ secret: n.secret, key: BACKEND.queuesUrl, template: `${base}/1` });
     } else {
-      out.push({ secret: n.secret, key: 'URL', template: `${base}/1` });
+      out.push({ secret: n.secret, key: SYSTEM_REDIS.url, template: `${base}/1` });
     }
   }
   for (const t of managedTargets(plan)) out.push(...managedRewrites(plan, t));
@@ -46,28 +50,28 @@ const ref = (secret: string, key: string) => `{${secret}/${key}}`;
  */
 function managedRewrites(plan: Plan, t: ManagedTarget): SecretRewrite[] {
   const c = t.credentials;
-  if (t.name === 'system-database') {
+  if (t.name === DB.name) {
     const scheme = t.kind === 'postgresql' ? 'postgresql' : 'mysql2';
     return [
-      { secret: t.name, key: 'URL', template: `${scheme}://${ref(c!.secretName, c!.userKey!)}:${ref(c!.secretName, c!.passwordKey)}@${t.host}:${t.port}/${t.databaseName}` },
-      { secret: t.name, key: 'DB_USER', template: ref(c!.secretName, c!.userKey!) },
-      { secret: t.name, key: 'DB_PASSWORD', template: ref(c!.secretName, c!.passwordKey) },
+      { secret: t.name, key: DB.url, template: `${scheme}://${ref(c!.secretName, c!.userKey!)}:${ref(c!.secretName, c!.passwordKey)}@${t.host}:${t.port}/${t.databaseName}` },
+      { secret: t.name, key: DB.user, template: ref(c!.secretName, c!.userKey!) },
+      { secret: t.name, key: DB.password, template: ref(c!.secretName, c!.passwordKey) },
     ];
   }
   // No user: 3scale 2.15 has no Redis ACL; the password alone goes in the userinfo (redis://:password@host).
   const base = `redis://${c ? `:${ref(c.secretName, c.passwordKey)}@` : ''}${t.host}:${t.port}`;
-  if (t.name === 'backend-redis') {
+  if (t.name === BACKEND.name) {
     const m = plan.spec.backendRedis.managed!;
     return [
-      { secret: t.name, key: 'REDIS_STORAGE_URL', template: `${base}/${m.storageDatabase}` },
-      { secret: t.name, key: 'REDIS_QUEUES_URL', template: `${base}/${m.queuesDatabase}` },
-      ...['REDIS_STORAGE_SENTINEL_HOSTS', 'REDIS_STORAGE_SENTINEL_ROLE', 'REDIS_QUEUES_SENTINEL_HOSTS', 'REDIS_QUEUES_SENTINEL_ROLE'].map((key) => ({ secret: t.name, key, template: '' })),
+      { secret: t.name, key: BACKEND.storageUrl, template: `${base}/${m.storageDatabase}` },
+      { secret: t.name, key: BACKEND.queuesUrl, template: `${base}/${m.queuesDatabase}` },
+      ...BACKEND.sentinelKeys.map((key) => ({ secret: t.name, key, template: '' })),
     ];
   }
   const m = plan.spec.systemRedis.managed!;
   return [
-    { secret: t.name, key: 'URL', template: `${base}/${m.database}` },
-    ...['SENTINEL_HOSTS', 'SENTINEL_ROLE'].map((key) => ({ secret: t.name, key, template: '' })),
+    { secret: t.name, key: SYSTEM_REDIS.url, template: `${base}/${m.database}` },
+    ...SYSTEM_REDIS.sentinelKeys.map((key) => ({ secret: t.name, key, template: '' })),
   ];
 }
 
@@ -86,8 +90,8 @@ function secretAccess(namespace: string, secrets: string[]) {
   return {
     namespace,
     rules: [
-      { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
-      { apiGroups: [''], resources: ['secrets'], resourceNames: [...secrets, ...secrets.map((s) => `${s}-pre-migration`)], verbs: ['get', 'patch'] },
+      grant({ types: 'secret' }, ['create']),
+      grant({ types: 'secret', names: [...secrets, ...secrets.map(backupSecretName)] }, ['get', 'patch']),
     ],
   };
 }
@@ -102,7 +106,7 @@ export function rewriteSecretsJob(chart: PhaseChart, wave: number): void {
     namespace,
     script: 'rewrite-secrets.sh',
     wave,
-    env: [{ name: 'REWRITES', value: rewrites.map((r) => `${r.secret} ${r.key} ${r.template}`.trimEnd()).join('\n') }],
+    env: [{ name: 'REWRITES', value: rewrites.map((r) => `${r.secret} ${r.key} ${r.template}`.trimEnd()).join('\n') }, ...contractEnv('MANAGED_BY_LABEL', 'BACKUP_OF_LABEL', 'BACKUP_SUFFIX')],
     // 3scale reads its connections from these Secrets: one recreated since (by hand, by a restore) no longer
     // holds the rewrite (diff: job-stale).
     fills: rewrittenSecrets(chart.plan).map((name) => ({ kind: 'Secret' as const, namespace, name })),
@@ -123,7 +127,7 @@ export function restoreSecretsJob(chart: PhaseChart, wave: number): void {
     namespace,
     script: 'restore-secrets.sh',
     wave,
-    env: [{ name: 'SECRETS', value: secrets.join(' ') }],
+    env: [{ name: 'SECRETS', value: secrets.join(' ') }, ...contractEnv('BACKUP_SUFFIX')],
     access: [secretAccess(namespace, secrets)],
   });
 }

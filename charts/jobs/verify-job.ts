@@ -1,3 +1,4 @@
+import { CONNECTION_SECRETS } from '../../src/contract/on-cluster.js';
 import { INTERNAL_DATABASE_DEPLOYMENTS } from '../../src/plan/deployments.js';
 import { managedTargets, mysqlKeptInPlace, POSTGRESQL_NAMES, postgresqlMove, postgresqlNamespace, REDIS_ROLES, redisComponent, redisMoves, redisNames, redisNamespace, serviceHost } from '../../src/plan/plan-facts.js';
 import { credentialEnv, envSuffix } from './check-targets-job.js';
@@ -27,8 +28,8 @@ export function verifyJobs(chart: PhaseChart): void {
         { name: 'DB_KIND', value: pg ? 'postgresql' : 'mysql' },
         { name: 'DB_HOST', value: host },
         { name: 'DB_NAME', value: pg ? pg.databaseName : 'system' },
-        fromSecret('DB_USER', 'system-database', 'DB_USER'),
-        fromSecret('DB_PASSWORD', 'system-database', 'DB_PASSWORD'),
+        fromSecret('DB_USER', CONNECTION_SECRETS.systemDatabase.name, CONNECTION_SECRETS.systemDatabase.user),
+        fromSecret('DB_PASSWORD', CONNECTION_SECRETS.systemDatabase.name, CONNECTION_SECRETS.systemDatabase.password),
       ],
     });
   }
@@ -46,7 +47,7 @@ export function verifyJobs(chart: PhaseChart): void {
         { name: 'DB_HOST', value: sql.host },
         { name: 'DB_PORT', value: String(sql.port) },
         { name: 'DB_NAME', value: sql.databaseName! },
-        ...credentialEnv(sql, 'DB_USER', 'DB_PASSWORD'),
+        ...credentialEnv(sql, 'DB_USER', CONNECTION_SECRETS.systemDatabase.password),
       ],
     });
   }

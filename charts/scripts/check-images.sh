@@ -141,12 +141,12 @@ for ref in $IMAGES; do
   esac
   offered=$(architectures_of "$WORK_DIR/manifest.json" | tr '\n' ' ')
   offered=${offered% }
-  missing=''
+  unoffered=''
   for arch in $ARCHITECTURES; do
-    [[ " $offered " == *" $arch "* ]] || missing+="$arch "
+    [[ " $offered " == *" $arch "* ]] || unoffered+="$arch "
   done
-  if [ -n "$missing" ]; then
-    fail "$ref: no manifest for linux/${missing% } (the image offers: ${offered:-nothing})"
+  if [ -n "$unoffered" ]; then
+    fail "$ref: no manifest for linux/${unoffered% } (the image offers: ${offered:-nothing})"
     continue
   fi
   log "$ref: manifest found for $ARCHITECTURES"

@@ -2,17 +2,11 @@ import type { Construct } from 'constructs';
 import type { RenderContext } from '../../src/phases/phase.js';
 import { BACKUP_PREFIX, backupObjects, type ObjectLine } from '../../src/plan/template-upgrade-facts.js';
 import type { TemplateUpgradePlan } from '../../src/plan/template-upgrade-plan-schema.js';
+import { grant, type Verb } from '../constructs/grant.js';
 import type { JobAccess } from '../constructs/migration-job.js';
 import { kubeJob } from '../jobs/kube-job.js';
-import { pluralOf } from '../jobs/json-patch-job.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { templateChart } from './template-chart.js';
-
-/** API group of a kubectl resource name (`deploymentconfig.apps.openshift.io` -> `apps.openshift.io`). */
-export function groupOf(resource: string): string {
-  const dot = resource.indexOf('.');
-  return dot < 0 ? '' : resource.slice(dot + 1);
-}
 
 /** Name of the backup copy of one object. */
 export function backupName(o: ObjectLine): string {
@@ -20,10 +14,10 @@ export function backupName(o: ObjectLine): string {
 }
 
 /** Role rules allowing `verbs` on exactly the listed objects, one rule per resource. */
-export function rulesOn(objects: readonly ObjectLine[], verbs: string[]): JobAccess['rules'] {
+export function rulesOn(objects: readonly ObjectLine[], verbs: readonly Verb[]): JobAccess['rules'] {
   const byResource = new Map<string, string[]>();
   for (const o of objects) byResource.set(o.resource, [...(byResource.get(o.resource) ?? []), o.name]);
-  return [...byResource.entries()].map(([resource, names]) => ({ apiGroups: [groupOf(resource)], resources: [pluralOf(resource)], resourceNames: [...names].sort(), verbs }));
+  return [...byResource.entries()].map(([types, names]) => grant({ types, names: [...names].sort() }, verbs));
 }
 
 /**
@@ -52,10 +46,10 @@ export function render(scope: Construct, id: string, context: RenderContext<Temp
         namespace,
         rules: [
           ...rulesOn(objects, ['get']),
-          { apiGroups: [''], resources: ['configmaps'], resourceNames: configMaps.sort(), verbs: ['get'] },
-          { apiGroups: [''], resources: ['secrets'], resourceNames: secrets.sort(), verbs: ['get'] },
+          grant({ types: 'configmap', names: configMaps.sort() }, ['get']),
+          grant({ types: 'secret', names: secrets.sort() }, ['get']),
           // create cannot be limited to names; the script creates only the backup names above.
-          { apiGroups: [''], resources: ['configmaps', 'secrets'], verbs: ['create'] },
+          grant({ types: ['configmap', 'secret'] }, ['create']),
         ],
       },
     ],

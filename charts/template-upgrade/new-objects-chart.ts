@@ -4,6 +4,7 @@ import { DeploymentConfig, DeploymentConfigSpecStrategyType, DeploymentConfigSpe
 import { ImageStream, ImageStreamSpecTagsFromKind, ImageStreamSpecTagsReferencePolicyType } from '../../imports/openshift-image-image.openshift.io.js';
 import type { RenderContext } from '../../src/phases/phase.js';
 import type { TemplateUpgradePlan } from '../../src/plan/template-upgrade-plan-schema.js';
+import { grant } from '../constructs/grant.js';
 import { keepAnnotations, ownLabels } from '../constructs/metadata.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { templateChart } from './template-chart.js';
@@ -64,11 +65,11 @@ export function render(scope: Construct, id: string, context: RenderContext<Temp
   new k8s.KubeRole(chart, 'ZyncQueRole', {
     metadata: { name: 'zync-que-role', namespace, labels: queLabels, annotations: keepAnnotations() },
     rules: [
-      { apiGroups: ['route.openshift.io'], resources: ['routes'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
-      { apiGroups: ['route.openshift.io'], resources: ['routes/custom-host'], verbs: ['create'] },
-      { apiGroups: ['route.openshift.io'], resources: ['routes/status'], verbs: ['get'] },
-      { apiGroups: ['apps.openshift.io'], resources: ['deploymentconfigs'], verbs: ['get', 'list'] },
-      { apiGroups: [''], resources: ['pods', 'replicationcontrollers'], verbs: ['get', 'list'] },
+      grant({ types: 'route.route.openshift.io' }, ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete']),
+      grant({ types: 'route.route.openshift.io', subresource: 'custom-host' }, ['create']),
+      grant({ types: 'route.route.openshift.io', subresource: 'status' }, ['get']),
+      grant({ types: 'deploymentconfig' }, ['get', 'list']),
+      grant({ types: ['pod', 'replicationcontroller'] }, ['get', 'list']),
     ],
   });
   new k8s.KubeRoleBinding(chart, 'ZyncQueRoleBinding', {

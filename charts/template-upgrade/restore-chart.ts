@@ -2,10 +2,10 @@ import type { Construct } from 'constructs';
 import type { RenderContext } from '../../src/phases/phase.js';
 import { BACKUP_PREFIX, restoredBy } from '../../src/plan/template-upgrade-facts.js';
 import type { TemplateUpgradePlan } from '../../src/plan/template-upgrade-plan-schema.js';
+import { grant } from '../constructs/grant.js';
 import { kubeJob } from '../jobs/kube-job.js';
-import { pluralOf } from '../jobs/json-patch-job.js';
 import type { PhaseChart } from '../phase-chart.js';
-import { backupName, groupOf, rulesOn } from './backup-chart.js';
+import { backupName, rulesOn } from './backup-chart.js';
 import { templateChart } from './template-chart.js';
 
 /**
@@ -21,9 +21,9 @@ export function render(scope: Construct, id: string, context: RenderContext<Temp
   const configMaps = objects.filter((o) => o.resource !== 'secret').map(backupName);
   const rules = [...rulesOn(objects, ['get', 'update'])];
   const resources = [...new Set(objects.map((o) => o.resource))].sort();
-  rules.push(...resources.map((r) => ({ apiGroups: [groupOf(r)], resources: [pluralOf(r)], verbs: ['create'] })));
-  if (configMaps.length) rules.push({ apiGroups: [''], resources: ['configmaps'], resourceNames: configMaps.sort(), verbs: ['get'] });
-  if (secrets.length) rules.push({ apiGroups: [''], resources: ['secrets'], resourceNames: secrets.sort(), verbs: ['get'] });
+  rules.push(...resources.map((types) => grant({ types }, ['create'])));
+  if (configMaps.length) rules.push(grant({ types: 'configmap', names: configMaps.sort() }, ['get']));
+  if (secrets.length) rules.push(grant({ types: 'secret', names: secrets.sort() }, ['get']));
   kubeJob(chart, 'Restore', {
     name: `restore-${context.phase.id}`,
     namespace,

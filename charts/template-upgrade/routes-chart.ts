@@ -2,6 +2,7 @@ import type { Construct } from 'constructs';
 import type { RenderContext } from '../../src/phases/phase.js';
 import { ROUTE_RESOURCE, routesToDelete } from '../../src/plan/template-upgrade-facts.js';
 import type { TemplateUpgradePlan } from '../../src/plan/template-upgrade-plan-schema.js';
+import { grant } from '../constructs/grant.js';
 import { deleteObjectsJob } from '../jobs/delete-objects-job.js';
 import { kubeJob } from '../jobs/kube-job.js';
 import type { PhaseChart } from '../phase-chart.js';
@@ -42,8 +43,8 @@ export function render(scope: Construct, id: string, context: RenderContext<Temp
       {
         namespace,
         rules: [
-          { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] },
-          { apiGroups: [''], resources: ['pods/exec'], verbs: ['create', 'get'] },
+          grant({ types: 'pod' }, ['get', 'list']),
+          grant({ types: 'pod', subresource: 'exec' }, ['create', 'get']),
         ],
       },
     ],

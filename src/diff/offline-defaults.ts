@@ -14,6 +14,7 @@
  * `securityContext: {}` (an empty bag, dropped by N6), `protocol: TCP` (N11 applies it to both sides),
  * Service `clusterIP`/`ipFamilies`/`ipFamilyPolicy` (allocated, dropped by N14).
  */
+import { KEYS } from '../contract/on-cluster.js';
 import { builtInKind } from './field-types.js';
 import {
   childArray,
@@ -26,7 +27,7 @@ import {
   type KubeObject,
 } from './json.js';
 
-const PARTIAL = 'threescale-migrate.3scale.net/partial';
+const PARTIAL = KEYS.partial;
 
 /** Kinds whose `spec.template` is a pod template and whose own defaults are listed here. */
 const WORKLOAD_KINDS: ReadonlySet<string> = new Set([
@@ -131,7 +132,7 @@ function fillWorkloadSpec(kind: string, spec: JsonObject): void {
       case 'StatefulSet':
         setDefault(spec, 'podManagementPolicy', 'OrderedReady');
         setDefault(spec, 'revisionHistoryLimit', 10);
-        if (setDefault(spec, 'updateStrategy', { type: 'RollingUpdate', rollingUpdate: { partition: 0 } }) === false) {
+        if (!setDefault(spec, 'updateStrategy', { type: 'RollingUpdate', rollingUpdate: { partition: 0 } })) {
           const strategy = childObject(spec, 'updateStrategy');
           if (strategy?.['type'] === 'RollingUpdate') {
             setDefault(strategy, 'rollingUpdate', { partition: 0 });

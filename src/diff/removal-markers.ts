@@ -3,11 +3,12 @@
  * only takes a list of pointers (`CompareOptions.removedPaths`); this module offers one way to carry them on
  * the desired object, an annotation holding a JSON array of RFC 6901 pointers, for callers that want it.
  */
+import { KEYS } from '../contract/on-cluster.js';
 import { childObject, type KubeObject } from './json.js';
 import { parsePointer } from './json-pointer.js';
 
 /** Annotation holding a JSON array of pointers (with merge-key selectors) that the desired state removes. */
-export const REMOVED_PATHS_ANNOTATION = 'threescale-migrate.3scale.net/removed-paths';
+export const REMOVED_PATHS_ANNOTATION = KEYS.removedPaths;
 
 /** Thrown when the annotation is not a JSON array of valid pointers. */
 export class RemovalMarkerError extends Error {

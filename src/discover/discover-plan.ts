@@ -1,3 +1,7 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument --
+   discovery walks live objects of many kinds field by field; every value read is checked before it lands in the plan,
+   which the plan schema validates. */
+import { STATE_CONFIGMAP, stateReplicasKey } from '../contract/on-cluster.js';
 import { UserError } from '../errors.js';
 import { apiGroup, type KubeObject } from '../kube/kube-object.js';
 import { DEFAULT_OPERATOR_DEPLOYMENT, INTERNAL_DATABASE_DEPLOYMENTS, THREESCALE_DEPLOYMENTS } from '../plan/deployments.js';
@@ -205,9 +209,6 @@ function threescaleWorkloadKind(input: DiscoveryInput): WorkloadKind {
   return 'DeploymentConfig';
 }
 
-/** ConfigMap preflight writes with the replica counts captured before the scale-down. */
-const STATE_CONFIGMAP = 'threescale-migrate-state';
-
 /**
  * The replica count of every 3scale Deployment (or DeploymentConfig: `spec.replicas` there too, as the
  * seed's `oc get dc … -o=jsonpath='{.spec.replicas}'` reads it). Once the migration has started (its state
@@ -221,7 +222,7 @@ function capturedReplicas(input: DiscoveryInput, workloadKind: WorkloadKind, sta
   if (state) {
     const data = (state.data ?? {}) as Record<string, string>;
     for (const name of THREESCALE_DEPLOYMENTS) {
-      const value = data[`replicas.${name}`];
+      const value = data[stateReplicasKey(name)];
       if (value === undefined || !/^\d+$/.test(value)) {
         throw new UserError(`${input.sourceLabel}: ConfigMap ${ns}/${STATE_CONFIGMAP} has no valid replicas.${name}; expected the counts preflight recorded (delete the ConfigMap to capture the live counts again).`);
       }

@@ -1,3 +1,6 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument --
+   discovery walks live objects of many kinds field by field; every value read is checked before it lands in the plan,
+   which the plan schema validates. */
 import { UserError } from '../errors.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { PLAN_API_VERSION } from '../plan/plan-schema.js';

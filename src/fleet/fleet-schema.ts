@@ -13,18 +13,18 @@ export const FLEET_KIND = 'Fleet';
 export const FLEET_WIRING_FOLDER = 'fleet';
 
 const clusterName = z.string().check(
-  z.maxLength(63, { message: 'a cluster name of at most 63 characters' }),
-  z.regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'a cluster name that is a DNS-1123 label (lower-case letters, digits and "-")' }),
-  z.refine((name) => name !== FLEET_WIRING_FOLDER, { message: `a cluster name other than "${FLEET_WIRING_FOLDER}" (the folder of the management cluster's wiring)` }),
+  z.maxLength(63, { error: 'a cluster name of at most 63 characters' }),
+  z.regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'a cluster name that is a DNS-1123 label (lower-case letters, digits and "-")' }),
+  z.refine((name) => name !== FLEET_WIRING_FOLDER, { error: `a cluster name other than "${FLEET_WIRING_FOLDER}" (the folder of the management cluster's wiring)` }),
 );
 
 /** How Argo CD reaches the cluster: the name it is registered under (its cluster Secret's `name`), or its API server URL. */
 const argocdTarget = z
   .strictObject({
     name: z.optional(z.string().check(z.minLength(1), z.maxLength(253))),
-    server: z.optional(z.string().check(z.regex(/^https:\/\/[^\s\p{Cc}]+$/u, { message: 'an https:// API server URL' }), z.maxLength(2048))),
+    server: z.optional(z.string().check(z.regex(/^https:\/\/[^\s\p{Cc}]+$/u, { error: 'an https:// API server URL' }), z.maxLength(2048))),
   })
-  .check(z.refine((t) => (t.name === undefined) !== (t.server === undefined), { message: 'a mapping with exactly one of name (the cluster name registered in Argo CD) or server (its https:// API server URL)' }));
+  .check(z.refine((t) => (t.name === undefined) !== (t.server === undefined), { error: 'a mapping with exactly one of name (the cluster name registered in Argo CD) or server (its https:// API server URL)' }));
 
 /** How Flux reaches the cluster: the Secret (in the Kustomization's namespace) holding its kubeconfig. */
 const fluxTarget = z.strictObject({
@@ -32,7 +32,7 @@ const fluxTarget = z.strictObject({
     secretRef: z.strictObject({
       name: objectName,
       /** Key of the kubeconfig in the Secret. @default Flux's own (`value`, else `value.yaml`) */
-      key: z.optional(z.string().check(z.minLength(1), z.maxLength(253), z.regex(/^[-._a-zA-Z0-9]+$/, { message: 'a Secret key of letters, digits, "-", "_" and "."' }))),
+      key: z.optional(z.string().check(z.minLength(1), z.maxLength(253), z.regex(/^[-._a-zA-Z0-9]+$/, { error: 'a Secret key of letters, digits, "-", "_" and "."' }))),
     }),
   }),
 });
@@ -49,7 +49,7 @@ const cluster = z.strictObject({
 
 const wave = z.strictObject({
   name: clusterName,
-  clusters: z.array(clusterName).check(z.minLength(1, { message: 'a list of at least one cluster name' })),
+  clusters: z.array(clusterName).check(z.minLength(1, { error: 'a list of at least one cluster name' })),
 });
 
 export const fleetSchema = z.strictObject({
@@ -57,16 +57,16 @@ export const fleetSchema = z.strictObject({
   kind: z.literal(FLEET_KIND),
   metadata: z.strictObject({ name: namespaceName }),
   spec: z.strictObject({
-    clusters: z.array(cluster).check(z.minLength(1, { message: 'a list of at least one cluster' })),
+    clusters: z.array(cluster).check(z.minLength(1, { error: 'a list of at least one cluster' })),
     /** The order the migration moves in: every cluster in exactly one wave. */
-    waves: z.array(wave).check(z.minLength(1, { message: 'a list of at least one wave' })),
+    waves: z.array(wave).check(z.minLength(1, { error: 'a list of at least one wave' })),
     gate: z._default(
       z.strictObject({
         /**
          * The phase a cluster of an earlier wave must have passed before a later wave may enter the phase that
          * opens the maintenance window. @default verify
          */
-        passedPhase: z._default(z.string().check(z.regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'a phase id such as verify' })), 'verify'),
+        passedPhase: z._default(z.string().check(z.regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'a phase id such as verify' })), 'verify'),
       }),
       { passedPhase: 'verify' },
     ),
@@ -75,4 +75,3 @@ export const fleetSchema = z.strictObject({
 
 export type Fleet = z.output<typeof fleetSchema>;
 export type FleetCluster = Fleet['spec']['clusters'][number];
-export type FleetWave = Fleet['spec']['waves'][number];

@@ -1,9 +1,10 @@
+import { ownLabels } from '../contract/on-cluster.js';
 import { apiGroup, type KubeObject } from '../kube/kube-object.js';
 import type { PlanBase } from '../plan/plan-base.js';
 import type { SynthResult } from '../synth/synthesize.js';
 
 /** Label that lets an OpenShift GitOps (argocd-operator) instance manage a namespace. */
-export const MANAGED_BY_LABEL = 'argocd.argoproj.io/managed-by';
+const MANAGED_BY_LABEL = 'argocd.argoproj.io/managed-by';
 
 /**
  * The Argo CD application controller's ServiceAccount of an OpenShift GitOps instance: the operator names
@@ -64,7 +65,7 @@ export function openshiftGitopsPermissions(plan: PlanBase, result: SynthResult):
   const role = `threescale-migrate-${plan.metadata.name}`.slice(0, 253);
   const groups = writtenResources(objects);
   const rules = [...groups.keys()].sort().map((g) => ({ apiGroups: [g], resources: [...groups.get(g)!].sort(), verbs: ['*'] }));
-  const labels = { 'app.kubernetes.io/managed-by': 'threescale-migrate', 'threescale-migrate.3scale.net/migration': plan.metadata.name };
+  const labels = ownLabels(plan.metadata.name);
   return [
     { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: role, labels }, rules } as KubeObject,
     ...namespaces.flatMap((ns) => [

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { KEYS, ownLabels } from '../contract/on-cluster.js';
 import { UserError } from '../errors.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import type { PlanBase } from '../plan/plan-base.js';
@@ -15,7 +16,7 @@ export const POINTER_FILES = { argocd: 'gitops/argocd/application.yaml', flux: '
 export type GitopsEngine = 'none' | 'argocd' | 'flux';
 
 /** Annotation on the pointer: the folder it points at (read back by `promote`). */
-export const POINTER_PHASE_ANNOTATION = 'threescale-migrate.3scale.net/phase';
+export const POINTER_PHASE_ANNOTATION = KEYS.phase;
 
 /**
  * The GitOps wiring beside the phase folders.
@@ -83,7 +84,7 @@ export function gitopsRepoURL(plan: PlanBase, engine: 'argocd' | 'flux'): string
   );
 }
 
-const LABELS = (plan: PlanBase) => ({ 'app.kubernetes.io/managed-by': 'threescale-migrate', 'threescale-migrate.3scale.net/migration': plan.metadata.name });
+const LABELS = (plan: PlanBase) => ownLabels(plan.metadata.name);
 
 const yamlFile = (path: string, value: unknown): OutputFile => ({ path, content: toYaml(value) });
 

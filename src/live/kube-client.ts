@@ -134,7 +134,7 @@ function loadFile(path: string): KubeConfig {
     if (err instanceof FileShapeError) throw kubeconfigError(`cannot read kubeconfig ${path}: it ${err.message}`, path);
     const e = err as { code?: unknown; mark?: { line?: number }; message?: unknown };
     if (e.code === 'ENOENT') throw kubeconfigError(`cannot read kubeconfig ${path}: the file does not exist`, path);
-    if (e.code === 'EACCES' || e.code === 'EISDIR') throw kubeconfigError(`cannot read kubeconfig ${path}: ${String(e.code)}`, path);
+    if (e.code === 'EACCES' || e.code === 'EISDIR') throw kubeconfigError(`cannot read kubeconfig ${path}: ${e.code}`, path);
     if (e.mark && typeof e.mark.line === 'number') throw kubeconfigError(`kubeconfig ${path} is not valid YAML (line ${e.mark.line + 1})`, path);
     const safe = typeof e.message === 'string' && /^[\w[\].]+ is missing$/.test(e.message) ? `: ${e.message}` : '';
     throw kubeconfigError(`kubeconfig ${path} is not a valid kubeconfig${safe}`, path);
@@ -349,6 +349,7 @@ export class KubeClient {
       headers: { Accept: 'application/json', 'User-Agent': this.userAgent },
     };
     if (request.body !== undefined) {
+      // eslint-disable-next-line @typescript-eslint/no-misused-spread -- set above as an object, never a raw header list
       options.headers = { ...options.headers, 'Content-Type': request.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(request.body) };
     }
     try {
@@ -435,7 +436,7 @@ export class KubeClient {
             resolve({
               status: res.statusCode ?? 0,
               body: Buffer.concat(chunks).toString('utf8'),
-              contentType: String(res.headers['content-type'] ?? '').toLowerCase(),
+              contentType: (res.headers['content-type'] ?? '').toLowerCase(),
             }),
           ),
         );

@@ -183,7 +183,7 @@ export class LiveReader {
       if (!unique.has(key)) unique.set(key, p);
     }
     const pending = [...unique.values()];
-    const results: ListOutcome[] = new Array(pending.length);
+    const results = new Array<ListOutcome>(pending.length);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < pending.length) {

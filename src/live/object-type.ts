@@ -4,7 +4,6 @@
  * Objects themselves use the project-wide `KubeObject` (src/kube/kube-object.ts): raw JSON as the API
  * server (or `oc get -o yaml`) returns it, no typed model, no Date conversion, unknown fields kept.
  */
-import type { KubeObject } from '../kube/kube-object.js';
 
 export type { KubeObject } from '../kube/kube-object.js';
 
@@ -39,18 +38,4 @@ export function parseApiVersion(apiVersion: string): GroupVersion {
 /** True for a plain, non-null, non-array object. */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** True when `value` has a string apiVersion, string kind and a metadata object with a string name. */
-export function isKubeObject(value: unknown): value is KubeObject {
-  return (
-    isPlainObject(value) &&
-    typeof value.apiVersion === 'string' &&
-    value.apiVersion !== '' &&
-    typeof value.kind === 'string' &&
-    value.kind !== '' &&
-    isPlainObject(value.metadata) &&
-    typeof value.metadata.name === 'string' &&
-    value.metadata.name !== ''
-  );
 }

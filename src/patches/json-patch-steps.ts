@@ -110,7 +110,7 @@ function mergeFragment(into: Record<string, unknown>, fragment: Record<string, u
     const cur = into[k];
     if (Array.isArray(v) && Array.isArray(cur)) {
       for (const item of v) {
-        const named = item && typeof item === 'object' && 'name' in item ? cur.find((c) => c && typeof c === 'object' && c.name === (item as { name: unknown }).name) : undefined;
+        const named: unknown = item && typeof item === 'object' && 'name' in item ? cur.find((c: unknown) => c && typeof c === 'object' && (c as { name?: unknown }).name === (item as { name: unknown }).name) : undefined;
         if (named) mergeFragment(named as Record<string, unknown>, item as Record<string, unknown>);
         else cur.push(structuredClone(item));
       }

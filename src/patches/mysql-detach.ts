@@ -3,7 +3,6 @@ import type { DetachedObject, Plan } from '../plan/plan-schema.js';
 import { type JsonPatchOperation, type JsonPatchStep, jsonpathKey, patchStepDocument, patchStepsIndex, pointerSegment } from './json-patch-steps.js';
 
 export { pointerSegment } from './json-patch-steps.js';
-export type { JsonPatchOperation } from './json-patch-steps.js';
 
 /**
  * The RFC 6902 patches that detach a kept-in-place `system-mysql` from the 3scale operator (seed 3.3): the

@@ -1,3 +1,4 @@
+import { CONNECTION_SECRETS } from '../contract/on-cluster.js';
 import { UserError } from '../errors.js';
 import type { ContainerRecord, DeploymentConfigRecord, ImageStreamRecord, TemplateUpgradePlan } from '../plan/template-upgrade-plan-schema.js';
 import { type JsonPatchOperation, type JsonPatchStep, stepFileName } from './json-patch-steps.js';
@@ -34,7 +35,7 @@ const BACKEND_SENTINEL_ENV: readonly [string, object][] = [
 ];
 /** The backend-worker and backend-cron init container fix (seed 2.6). */
 const BACKEND_INIT_ENV: readonly [string, object][] = [
-  ['CONFIG_REDIS_PROXY', fromSecret('backend-redis', 'REDIS_STORAGE_URL')],
+  ['CONFIG_REDIS_PROXY', fromSecret(CONNECTION_SECRETS.backendRedis.name, CONNECTION_SECRETS.backendRedis.storageUrl)],
   ['CONFIG_REDIS_SENTINEL_HOSTS', fromSecret('backend-redis', 'REDIS_STORAGE_SENTINEL_HOSTS')],
   ['CONFIG_REDIS_SENTINEL_ROLE', fromSecret('backend-redis', 'REDIS_STORAGE_SENTINEL_ROLE')],
   ['CONFIG_QUEUES_SENTINEL_HOSTS', fromSecret('backend-redis', 'REDIS_QUEUES_SENTINEL_HOSTS')],

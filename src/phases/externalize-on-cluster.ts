@@ -1,3 +1,4 @@
+import { BACKUP_SUFFIX, EVIDENCE_CONFIGMAP, STATE_CONFIGMAP } from '../contract/on-cluster.js';
 import { mysqlDetachSteps } from '../patches/mysql-detach.js';
 import { THREESCALE_DEPLOYMENTS } from '../plan/deployments.js';
 import {
@@ -75,7 +76,7 @@ function rdbSeedSteps(plan: Plan, role: RedisRole): string[] {
   return [
     `NEXT STEP for ${role}-redis, outside the cluster, before load-redis: seed the managed Redis ${m.host}:${m.port} from ${n.mountPath}/${n.file} on PVC ${ns}/${n.pvc}:`,
     `1. \`oc -n ${ns} run ${pod} --restart=Never --image=${image} --overrides='${overrides}'\``,
-    `2. \`oc -n ${ns} cp ${pod}:${n.mountPath}/${n.file} ./${n.file}\`, check \`sha256sum ${n.file}\` against the sha256 in \`oc -n ${ns} get configmap threescale-migrate-evidence -o jsonpath='{.data.${n.job}\\.result}'\`, then \`oc -n ${ns} delete pod ${pod}\``,
+    `2. \`oc -n ${ns} cp ${pod}:${n.mountPath}/${n.file} ./${n.file}\`, check \`sha256sum ${n.file}\` against the sha256 in \`oc -n ${ns} get configmap ${EVIDENCE_CONFIGMAP} -o jsonpath='{.data.${n.job}\\.result}'\`, then \`oc -n ${ns} delete pod ${pod}\``,
     `3. \`aws s3 cp ./${n.file} s3://<bucket>/<folder>/${n.file}\` and grant ElastiCache read access to the object (AWS: "Seeding a new node-based cluster with an externally created backup", steps 2 and 3)`,
     `4. create the ElastiCache cluster from it, \`--snapshot-arns arn:aws:s3:::<bucket>/<folder>/${n.file}\`, ${redisEngineAdvice(plan)}, cluster mode disabled (3scale uses several databases), no in-transit encryption and no AUTH token (3scale 2.15 speaks neither TLS nor AUTH to ElastiCache, which allows AUTH only with TLS), reachable from the cluster at ${m.host}:${m.port}`,
     `5. promote load-redis: Job check-seeded-redis checks that the liveness-probe key of the old server arrived`,
@@ -135,7 +136,7 @@ const preflight: PhaseDefinition = {
   destructive: false,
   applies: () => true,
   describe: (plan) => [
-    `ConfigMap ${ns(plan)}/threescale-migrate-state records the plan digest and the replica count of the ${THREESCALE_DEPLOYMENTS.length} 3scale ${workload(plan)}s, so they outlive any workstation`,
+    `ConfigMap ${ns(plan)}/${STATE_CONFIGMAP} records the plan digest and the replica count of the ${THREESCALE_DEPLOYMENTS.length} 3scale ${workload(plan)}s, so they outlive any workstation`,
     ...versionCheckLines(plan, 'current'),
   ],
   expects: (plan) => [
@@ -231,7 +232,7 @@ const copyData: PhaseDefinition = {
     if (postgresqlMove(plan)) out.push('Job copy-system-database streams pg_dump of system-postgresql into pg_restore on the new server and proves the copy equal: sha256 of the ordered rows of every table, sequences, large objects, schema, database and role settings, grants');
     for (const role of redisMoves(plan)) out.push(`Job copy-${role}-redis fetches the RDB of ${redisNames(role).oldDeployment} into the volume of ${redisNames(role).deployment} as the base file of its AOF, and records the key counts of databases 0-15 and a digest of each (the manifest the cut-over proves again)`);
     const db = managedSystemDatabase(plan);
-    if (db?.kind === 'postgresql') out.push(`Job copy-system-database streams pg_dump of system-postgresql into pg_restore --no-owner --no-acl on the managed server ${db.server.host}:${db.server.port}/${db.server.databaseName} (created when absent, in the old database\'s encoding)`);
+    if (db?.kind === 'postgresql') out.push(`Job copy-system-database streams pg_dump of system-postgresql into pg_restore --no-owner --no-acl on the managed server ${db.server.host}:${db.server.port}/${db.server.databaseName} (created when absent, in the old database's encoding)`);
     if (db?.kind === 'mysql') out.push(`Job copy-system-database streams mysqldump of system-mysql (as root), DEFINER clauses removed, into the managed server ${db.server.host}:${db.server.port}/${db.server.databaseName} (created when absent)`);
     for (const role of rdbExports(plan)) {
       out.push(`Job ${rdbExportNames(role).job} exports the RDB of ${redisNames(role).oldDeployment} to ${rdbExportNames(role).mountPath}/${rdbExportNames(role).file} on PVC ${rdbExportNames(role).pvc}`);
@@ -302,7 +303,7 @@ const cutover: PhaseDefinition = {
       if (t.name === 'backend-redis') managed.push(`backend-redis REDIS_STORAGE_URL (/${plan.spec.backendRedis.managed!.storageDatabase}) and REDIS_QUEUES_URL (/${plan.spec.backendRedis.managed!.queuesDatabase}) to ${t.host}:${t.port}${from}, its sentinel keys emptied`);
       if (t.name === 'system-redis') managed.push(`system-redis URL (/${plan.spec.systemRedis.managed!.database}) to ${t.host}:${t.port}${from}, its sentinel keys emptied`);
     }
-    if (managed.length) out.push(`Job rewrite-connection-secrets backs up as <name>-pre-migration, then points at the managed servers: ${managed.join('; ')}; the URLs are built in the cluster, no credential is in Git`);
+    if (managed.length) out.push(`Job rewrite-connection-secrets backs up as <name>${BACKUP_SUFFIX}, then points at the managed servers: ${managed.join('; ')}; the URLs are built in the cluster, no credential is in Git`);
     const flags: string[] = [];
     if (postgresqlMove(plan) || mysqlKeptInPlace(plan) || managedSystemDatabase(plan)) flags.push('system.database');
     if (redisMoves(plan).includes('backend') || managedRedisRoles(plan).includes('backend')) flags.push('backend.redis');

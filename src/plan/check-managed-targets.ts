@@ -1,8 +1,9 @@
+import { backupSecretName, CONNECTION_SECRETS as SECRETS } from '../contract/on-cluster.js';
 import { UserError } from '../errors.js';
 import type { Plan } from './plan-schema.js';
 
 /** The connection Secrets 3scale reads and their in-cluster backups: never a managed target's credentials. */
-const CONNECTION_SECRETS = ['system-database', 'backend-redis', 'system-redis'];
+const CONNECTION_SECRETS: readonly string[] = Object.values(SECRETS).map((s) => s.name);
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const TLS_SQL_REFUSAL =
   '3scale 2.15 does not support TLS to the System database (the vendor lists it as a limitation; 2.16 adds it), so the managed server must accept connections without TLS';
@@ -30,7 +31,7 @@ export function checkManagedTargets(plan: Plan, path: string): void {
     if (!HOST_NAME.test(value)) refuse(field, `expected a host name or IPv4 address${value.includes(':') ? ' (the port goes in port)' : ''}, got "${value}"`);
   };
   const credentials = (field: string, secretName: string | undefined) => {
-    if (secretName !== undefined && CONNECTION_SECRETS.some((n) => secretName === n || secretName === `${n}-pre-migration`)) {
+    if (secretName !== undefined && CONNECTION_SECRETS.some((n) => secretName === n || secretName === backupSecretName(n))) {
       refuse(`${field}.secretName`, `"${secretName}" is a connection Secret 3scale reads (or its backup), which the cut-over rewrites; expected a Secret of its own holding the managed server's credentials`);
     }
   };

@@ -26,7 +26,7 @@ const storageClass = () =>
   z.strictObject({
     name: objectName,
     /** Access modes the provisioner can give; a PVC asking for another one stays Pending (the report's MULTI_NODE_MULTI_WRITER error). */
-    accessModes: z.array(accessMode()).check(z.minLength(1, { message: 'a list of at least one access mode' })),
+    accessModes: z.array(accessMode()).check(z.minLength(1, { error: 'a list of at least one access mode' })),
     /** The class the plan uses where a storage block names none. @default false */
     default: z._default(z.boolean(), false),
   });
@@ -63,7 +63,7 @@ const onClusterPostgresql = () =>
   z.strictObject({
     kind: z.literal('on-cluster-postgresql'),
     image: z._default(image, 'registry.redhat.io/rhel9/postgresql-15'),
-    databaseName: z._default(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { message: 'a PostgreSQL database name' })), 'system'),
+    databaseName: z._default(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { error: 'a PostgreSQL database name' })), 'system'),
     storage: z.prefault(volume('1Gi', 'ReadWriteOnce'), {}),
     resources: z.optional(resources),
   });
@@ -81,7 +81,7 @@ const onClusterRedis = () =>
 
 const managedRedis = () => z.strictObject({ kind: z.literal('managed') });
 
-const redis = () => z.prefault(z.discriminatedUnion('kind', [onClusterRedis(), managedRedis()], { message: '"on-cluster" or "managed" in kind' }), { kind: 'on-cluster' });
+const redis = () => z.prefault(z.discriminatedUnion('kind', [onClusterRedis(), managedRedis()], { error: '"on-cluster" or "managed" in kind' }), { kind: 'on-cluster' });
 
 /** Image overrides of the APIManager (`spec.<component>.image`), for a mirror that does not rewrite the operator's digests. */
 const componentImages = () =>
@@ -97,8 +97,8 @@ const componentImages = () =>
 
 function buildFreshInstallPlanSchema() {
   return z.strictObject({
-    apiVersion: z.literal(PLAN_API_VERSION, { message: `"${PLAN_API_VERSION}"` }),
-    kind: z.literal(FRESH_INSTALL_PLAN_KIND, { message: `"${FRESH_INSTALL_PLAN_KIND}"` }),
+    apiVersion: z.literal(PLAN_API_VERSION, { error: `"${PLAN_API_VERSION}"` }),
+    kind: z.literal(FRESH_INSTALL_PLAN_KIND, { error: `"${FRESH_INSTALL_PLAN_KIND}"` }),
     metadata: z.strictObject({ name: namespaceName }),
     spec: z.strictObject({
       /** @default fresh-install */
@@ -107,8 +107,8 @@ function buildFreshInstallPlanSchema() {
         namespace: namespaceName,
         apiManagerName: z._default(objectName, 'apimanager'),
         /** Root domain of the Routes zync creates (`<tenant>-admin.<wildcardDomain>`, ...). */
-        wildcardDomain: z.string().check(z.regex(HOSTNAME, { message: 'a DNS domain such as apps.cluster.example.com' })),
-        tenantName: z._default(z.string().check(z.regex(/^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/, { message: 'a tenant name of lower-case letters, digits and "-"' })), '3scale'),
+        wildcardDomain: z.string().check(z.regex(HOSTNAME, { error: 'a DNS domain such as apps.cluster.example.com' })),
+        tenantName: z._default(z.string().check(z.regex(/^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/, { error: 'a tenant name of lower-case letters, digits and "-"' })), '3scale'),
         appLabel: z._default(labelValue, '3scale-api-management'),
         /** The APIManager's own switch: false drops every request and limit (evaluation clusters). @default true */
         resourceRequirementsEnabled: z._default(z.boolean(), true),
@@ -122,7 +122,7 @@ function buildFreshInstallPlanSchema() {
           namespace: z.optional(namespaceName),
           /** Render the Namespace objects of the install. @default true */
           createNamespaces: z._default(z.boolean(), true),
-          channel: z._default(z.literal(FRESH_INSTALL_CHANNEL, { message: `"${FRESH_INSTALL_CHANNEL}"` }), FRESH_INSTALL_CHANNEL),
+          channel: z._default(z.literal(FRESH_INSTALL_CHANNEL, { error: `"${FRESH_INSTALL_CHANNEL}"` }), FRESH_INSTALL_CHANNEL),
           package: z._default(objectName, '3scale-operator'),
           source: z._default(objectName, 'redhat-operators'),
           sourceNamespace: z._default(namespaceName, 'openshift-marketplace'),
@@ -132,14 +132,14 @@ function buildFreshInstallPlanSchema() {
         {},
       ),
       /** Every storage class the plan may use, with the access modes it supports. */
-      storageClasses: z.array(storageClass()).check(z.minLength(1, { message: 'a list of at least one storage class' })),
-      fileStorage: z.discriminatedUnion('kind', [pvcFileStorage(), s3FileStorage()], { message: '"pvc" or "s3" in spec.fileStorage.kind' }),
+      storageClasses: z.array(storageClass()).check(z.minLength(1, { error: 'a list of at least one storage class' })),
+      fileStorage: z.discriminatedUnion('kind', [pvcFileStorage(), s3FileStorage()], { error: '"pvc" or "s3" in spec.fileStorage.kind' }),
       images: z.prefault(
         z.strictObject({
           /** `vendor`: registry.redhat.io; `mirror`: every image of the plan comes from `registry`. @default vendor */
           source: z._default(z.enum(['vendor', 'mirror']), 'vendor'),
           /** Registry host the install pulls from. @default registry.redhat.io */
-          registry: z.optional(z.string().check(z.regex(REGISTRY, { message: 'a registry host such as mirror.example.com:5000' }))),
+          registry: z.optional(z.string().check(z.regex(REGISTRY, { error: 'a registry host such as mirror.example.com:5000' }))),
           /** Pull secret in the 3scale namespace (APIManager spec.imagePullSecrets). @default the operator's threescale-registry-auth */
           pullSecretName: z.optional(objectName),
           /** CPU architectures of the worker nodes; every checked image must exist for each. @default [amd64] */
@@ -151,7 +151,7 @@ function buildFreshInstallPlanSchema() {
       databases: z.strictObject({
         /** Namespace of the on-cluster database servers. @default spec.threescale.namespace */
         namespace: z.optional(namespaceName),
-        system: z.discriminatedUnion('kind', [onClusterPostgresql(), managedSystemDatabase()], { message: '"on-cluster-postgresql" or "managed" in kind' }),
+        system: z.discriminatedUnion('kind', [onClusterPostgresql(), managedSystemDatabase()], { error: '"on-cluster-postgresql" or "managed" in kind' }),
         backendRedis: redis(),
         systemRedis: redis(),
       }),
@@ -166,9 +166,7 @@ function buildFreshInstallPlanSchema() {
 export const freshInstallPlanSchema = once(buildFreshInstallPlanSchema);
 
 export type FreshInstallPlan = z.output<ReturnType<typeof freshInstallPlanSchema>>;
-export type FreshInstallPlanInput = z.input<ReturnType<typeof freshInstallPlanSchema>>;
 export type StorageClassSpec = z.output<ReturnType<typeof storageClass>>;
 export type AccessMode = z.output<ReturnType<typeof accessMode>>;
-export type FileStorageSpec = FreshInstallPlan['spec']['fileStorage'];
 export type OnClusterPostgresql = z.output<ReturnType<typeof onClusterPostgresql>>;
 export type OnClusterRedis = z.output<ReturnType<typeof onClusterRedis>>;

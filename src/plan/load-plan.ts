@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import { basename } from 'node:path';
 import { UserError } from '../errors.js';
 import { readUserFile } from '../util/read-user-file.js';
 import { toStableJson } from '../util/stable-json.js';
@@ -94,9 +93,4 @@ function validatePlan(raw: unknown, path: string): AnyPlan {
     throw new UserError(`${path}: kind: ${kind === undefined ? `is required (expected ${expected})` : `expected ${expected}, got ${describe(kind)}`}.`);
   }
   return planKind.validate(raw, path);
-}
-
-/** The file name alone, for short messages. */
-export function planLabel(loaded: LoadedPlan): string {
-  return basename(loaded.path);
 }

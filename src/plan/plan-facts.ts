@@ -32,11 +32,6 @@ const WORKLOAD_TYPES: Record<WorkloadKind, WorkloadType> = {
   },
 };
 
-/** The type of a workload kind. */
-export function workloadType(kind: WorkloadKind): WorkloadType {
-  return WORKLOAD_TYPES[kind];
-}
-
 /**
  * The kind the 3scale components and their internal databases run as in this install (DeploymentConfigs
  * before 2.15). The operator Deployment and the new database servers are Deployments whatever it says.
@@ -154,11 +149,6 @@ export function managedTargets(plan: Plan): ManagedTarget[] {
     });
   }
   return out;
-}
-
-/** The managed target of one Redis role, when it has one. */
-export function managedRedisTarget(plan: Plan, role: RedisRole): ManagedTarget | undefined {
-  return managedTargets(plan).find((t) => t.name === `${role}-redis`);
 }
 
 /**

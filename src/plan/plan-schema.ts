@@ -33,13 +33,13 @@ export const WORKLOAD_KINDS = ['Deployment', 'DeploymentConfig'] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
 export const namespaceName = z.string().check(
-  z.maxLength(63, { message: 'a namespace name of at most 63 characters' }),
-  z.regex(DNS1123_LABEL, { message: 'a DNS-1123 label (lower-case letters, digits and "-", starting and ending with a letter or digit)' }),
+  z.maxLength(63, { error: 'a namespace name of at most 63 characters' }),
+  z.regex(DNS1123_LABEL, { error: 'a DNS-1123 label (lower-case letters, digits and "-", starting and ending with a letter or digit)' }),
 );
 
 export const objectName = z.string().check(
-  z.maxLength(253, { message: 'an object name of at most 253 characters' }),
-  z.regex(DNS1123_SUBDOMAIN, { message: 'a DNS-1123 subdomain (lower-case letters, digits, "-" and ".")' }),
+  z.maxLength(253, { error: 'an object name of at most 253 characters' }),
+  z.regex(DNS1123_SUBDOMAIN, { error: 'a DNS-1123 subdomain (lower-case letters, digits, "-" and ".")' }),
 );
 
 /**
@@ -51,7 +51,7 @@ const quantityAtLeast = (min: bigint, above: boolean, message: string) =>
     z.refine((text) => {
       const q = tryParseQuantity(text);
       return q !== undefined && (above ? q.nanos > min : q.nanos >= min);
-    }, { message }),
+    }, { error: message }),
   );
 
 /** A Kubernetes quantity of 0 or more: CPU and memory requests and limits. */
@@ -61,18 +61,18 @@ export const quantity = quantityAtLeast(0n, false, 'a Kubernetes quantity of 0 o
 export const storageSize = quantityAtLeast(0n, true, 'a storage size above 0 such as 10Gi or 512Mi');
 
 /** A label value (`spec.appLabel` becomes the `app` label of every pod). */
-export const labelValue = z.string().check(z.maxLength(63, { message: 'a label value of at most 63 characters' }), z.regex(LABEL_VALUE, { message: 'a label value (letters, digits, "-", "_" and ".", starting and ending with a letter or digit)' }));
+export const labelValue = z.string().check(z.maxLength(63, { error: 'a label value of at most 63 characters' }), z.regex(LABEL_VALUE, { error: 'a label value (letters, digits, "-", "_" and ".", starting and ending with a letter or digit)' }));
 
 export const image = z
   .string()
-  .check(z.maxLength(512), z.regex(IMAGE, { message: 'an image reference such as registry.redhat.io/rhel9/redis-7 (optionally :tag or @sha256:digest)' }));
+  .check(z.maxLength(512), z.regex(IMAGE, { error: 'an image reference such as registry.redhat.io/rhel9/redis-7 (optionally :tag or @sha256:digest)' }));
 
 export const replicaCount = z
-  .number({ message: 'a whole number of replicas' })
+  .number({ error: 'a whole number of replicas' })
   .check(
-    z.int({ message: 'a whole number of replicas' }),
-    z.minimum(0, { message: 'a replica count of 0 or more' }),
-    z.maximum(1000, { message: 'a replica count of at most 1000' }),
+    z.int({ error: 'a whole number of replicas' }),
+    z.minimum(0, { error: 'a replica count of 0 or more' }),
+    z.maximum(1000, { error: 'a replica count of at most 1000' }),
   );
 
 const resourceList = z.strictObject({
@@ -95,19 +95,19 @@ export const storage = z.strictObject({
 });
 
 /** A key of a Secret, as the Jobs read it (kept to characters every client and jsonpath take literally). */
-const secretKey = () => z.string().check(z.maxLength(253), z.regex(/^[A-Za-z0-9_-]+$/, { message: 'a Secret key of letters, digits, "_" and "-"' }));
+const secretKey = () => z.string().check(z.maxLength(253), z.regex(/^[A-Za-z0-9_-]+$/, { error: 'a Secret key of letters, digits, "_" and "-"' }));
 
 /** A TCP port. */
 const port = () =>
   z
-    .number({ message: 'a TCP port number' })
-    .check(z.int({ message: 'a TCP port number' }), z.minimum(1, { message: 'a TCP port from 1 to 65535' }), z.maximum(65535, { message: 'a TCP port from 1 to 65535' }));
+    .number({ error: 'a TCP port number' })
+    .check(z.int({ error: 'a TCP port number' }), z.minimum(1, { error: 'a TCP port from 1 to 65535' }), z.maximum(65535, { error: 'a TCP port from 1 to 65535' }));
 
 /**
  * Where a managed server is reached. Checked after parsing (load-plan), so a URL or a `rediss://` scheme is
  * refused with the reason rather than a pattern.
  */
-const serverHost = () => z.string({ message: 'a host name such as mydb.abc123.eu-west-1.rds.amazonaws.com' }).check(z.minLength(1), z.maxLength(253));
+const serverHost = () => z.string({ error: 'a host name such as mydb.abc123.eu-west-1.rds.amazonaws.com' }).check(z.minLength(1), z.maxLength(253));
 
 /**
  * The Secret holding the credentials of a managed SQL server. Only its name and key names are in the plan;
@@ -150,7 +150,7 @@ const managedSqlServer = (defaultPort: number) =>
     /** @default 5432 for PostgreSQL, 3306 for MySQL */
     port: z._default(port(), defaultPort),
     /** Database the data is loaded into and 3scale uses (PostgreSQL: must exist; MySQL: created when absent). @default system */
-    databaseName: z._default(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { message: 'a database name of letters, digits and "_"' })), 'system'),
+    databaseName: z._default(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { error: 'a database name of letters, digits and "_"' })), 'system'),
     /** Refused when true: 3scale 2.15 does not support TLS to the System database. @default false */
     tls: z._default(z.boolean(), false),
     /** The Secret with the user and password. */
@@ -183,11 +183,11 @@ const managedRedisFields = () => ({
 
 const redisDatabase = () =>
   z
-    .number({ message: 'a Redis database number' })
+    .number({ error: 'a Redis database number' })
     .check(
-      z.int({ message: 'a Redis database number' }),
-      z.minimum(0, { message: 'a Redis database number from 0 to 15' }),
-      z.maximum(15, { message: 'a Redis database number from 0 to 15' }),
+      z.int({ error: 'a Redis database number' }),
+      z.minimum(0, { error: 'a Redis database number from 0 to 15' }),
+      z.maximum(15, { error: 'a Redis database number from 0 to 15' }),
     );
 
 /** The managed backend Redis: storage and queues in two logical databases (seed 6.2.5). */
@@ -236,7 +236,7 @@ const postgresqlDatabase = () =>
     /** The existing server of strategy `managed` (seed chapter 5); only with that strategy. */
     managed: z.optional(managedSqlServer(5432)),
     image: z._default(image, 'registry.redhat.io/rhel9/postgresql-15'),
-    databaseName: z._default(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { message: 'a PostgreSQL database name' })), 'system'),
+    databaseName: z._default(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { error: 'a PostgreSQL database name' })), 'system'),
     storage: z.prefault(storage, {}),
     resources: z.optional(resources),
     /** Parallel copy jobs; above 1 the copy Job copies that many tables at a time from one snapshot and builds the indexes in parallel (1: one pg_dump | pg_restore stream). */
@@ -309,7 +309,7 @@ const upgrade = () =>
     /** The 3scale operator's Subscription. */
     subscription: z.prefault(operatorSubscription('3scale-operator'), {}),
     /** The channel to move to. @default threescale-2.16 */
-    channel: z._default(z.string().check(z.regex(/^threescale-\d+\.\d+$/, { message: `an OLM channel such as ${CHANNEL_2_16}` })), CHANNEL_2_16),
+    channel: z._default(z.string().check(z.regex(/^threescale-\d+\.\d+$/, { error: `an OLM channel such as ${CHANNEL_2_16}` })), CHANNEL_2_16),
     /** The APIcast operator's Subscription, when the APIcast operator is installed too. */
     apicast: z.optional(operatorSubscription('apicast-operator')),
   });
@@ -356,14 +356,14 @@ export const gitopsSchema = (firstPhase: string) =>
     z.strictObject({
       /** Git repository the synthesized folder is committed to (Argo CD source); required by `synth --gitops argocd`. */
       repoURL: z.optional(
-        z.string().check(z.minLength(1), z.maxLength(2048), z.regex(/^[^\s\p{Cc}]+$/u, { message: 'a Git repository URL without spaces such as https://git.example.com/platform/gitops.git' })),
+        z.string().check(z.minLength(1), z.maxLength(2048), z.regex(/^[^\s\p{Cc}]+$/u, { error: 'a Git repository URL without spaces such as https://git.example.com/platform/gitops.git' })),
       ),
       /** Branch or tag. @default main */
       targetRevision: z._default(z.string().check(z.minLength(1), z.maxLength(255)), 'main'),
       /** Where the synthesized output folder lives inside that repository. @default synth's --out, relative to the root of the Git repository holding it */
-      path: z.optional(z.string().check(z.regex(/^[A-Za-z0-9._/-]+$/, { message: 'a relative repository path such as clusters/prod/3scale-migration' }), z.maxLength(1024))),
+      path: z.optional(z.string().check(z.regex(/^[A-Za-z0-9._/-]+$/, { error: 'a relative repository path such as clusters/prod/3scale-migration' }), z.maxLength(1024))),
       /** The phase the GitOps engine applies; advancing the run is changing this one value. @default the procedure's first phase */
-      targetPhase: z._default(z.string().check(z.regex(/^(rollback\/)?[a-z0-9-]+$/, { message: 'a phase id such as scale-down, or rollback/<phase id>' })), firstPhase),
+      targetPhase: z._default(z.string().check(z.regex(/^(rollback\/)?[a-z0-9-]+$/, { error: 'a phase id such as scale-down, or rollback/<phase id>' })), firstPhase),
       /**
        * The engine that applies the folders: the wiring `synth` renders when `--gitops` is not given, and the
        * field manager `diff` and `status` dry-run under when `--field-manager` is not given (argocd:
@@ -386,7 +386,7 @@ export const gitopsSchema = (firstPhase: string) =>
           /** An existing source to read instead of the GitRepository the wiring renders from repoURL and targetRevision. */
           sourceName: z.optional(objectName),
           /** Reconcile interval of the Kustomization and its GitRepository. @default 5m */
-          interval: z._default(z.string().check(z.regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/, { message: 'a duration such as 5m or 1h30m' })), '5m'),
+          interval: z._default(z.string().check(z.regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/, { error: 'a duration such as 5m or 1h30m' })), '5m'),
         }),
         {},
       ),
@@ -396,8 +396,8 @@ export const gitopsSchema = (firstPhase: string) =>
 
 function buildMigrationPlanSchema() {
   return z.strictObject({
-    apiVersion: z.literal(PLAN_API_VERSION, { message: `"${PLAN_API_VERSION}"` }),
-    kind: z.literal(PLAN_KIND, { message: `"${PLAN_KIND}"` }),
+    apiVersion: z.literal(PLAN_API_VERSION, { error: `"${PLAN_API_VERSION}"` }),
+    kind: z.literal(PLAN_KIND, { error: `"${PLAN_KIND}"` }),
     metadata: z.strictObject({
       /** Names the migration; used in labels and in the GitOps objects. */
       name: namespaceName,
@@ -411,7 +411,7 @@ function buildMigrationPlanSchema() {
         /** `spec.appLabel` of the APIManager. @default 3scale-api-management */
         appLabel: z._default(labelValue, '3scale-api-management'),
         /** 3scale release found (`apps.3scale.net/apimanager-threescale-version`), e.g. 2.15.5. */
-        version: z.optional(z.string().check(z.regex(/^\d+\.\d+(\.\d+)?$/, { message: 'a 3scale version such as 2.15.5' }))),
+        version: z.optional(z.string().check(z.regex(/^\d+\.\d+(\.\d+)?$/, { error: 'a 3scale version such as 2.15.5' }))),
         /**
          * What runs the 3scale components and their internal databases: `Deployment` (apps/v1, 3scale
          * 2.15) or `DeploymentConfig` (apps.openshift.io/v1, installs older than 2.15). The operator itself
@@ -432,7 +432,7 @@ function buildMigrationPlanSchema() {
         createNamespace: z._default(z.boolean(), false),
       }),
       systemDatabase: z.discriminatedUnion('kind', [postgresqlDatabase(), mysqlDatabase(), oracleDatabase()], {
-        message: '"postgresql" or "mysql" in spec.systemDatabase.kind',
+        error: '"postgresql" or "mysql" in spec.systemDatabase.kind',
       }),
       backendRedis: z.prefault(redisComponent(managedBackendRedis()), {}),
       systemRedis: z.prefault(redisComponent(managedSystemRedis()), {}),
@@ -467,15 +467,10 @@ export type PlanInput = z.input<ReturnType<typeof migrationPlanSchema>>;
 /** The validated plan with every default filled in. */
 export type Plan = z.output<ReturnType<typeof migrationPlanSchema>>;
 export type PostgresqlDatabase = z.output<ReturnType<typeof postgresqlDatabase>>;
-export type MysqlDatabase = z.output<ReturnType<typeof mysqlDatabase>>;
 export type RedisComponent =
   | z.output<ReturnType<typeof redisComponent<ReturnType<typeof managedBackendRedis>>>>
   | z.output<ReturnType<typeof redisComponent<ReturnType<typeof managedSystemRedis>>>>;
 export type ManagedSqlServer = z.output<ReturnType<typeof managedSqlServer>>;
-export type ManagedBackendRedis = z.output<ReturnType<typeof managedBackendRedis>>;
-export type ManagedSystemRedis = z.output<ReturnType<typeof managedSystemRedis>>;
-export type CredentialsRef = z.output<ReturnType<typeof sqlCredentials>>;
-export type RedisCredentialsRef = z.output<ReturnType<typeof redisCredentials>>;
 export type DetachedObject = z.output<ReturnType<typeof detachedObject>>;
 export type StorageSpec = z.output<typeof storage>;
 export type ResourcesSpec = z.output<typeof resources>;

@@ -17,9 +17,9 @@ export const TEMPLATE_UPGRADE_PLAN_KIND = 'TemplateUpgradePlan';
 export const TEMPLATE_UPGRADE_PROCEDURE = 'template-2.5-to-2.6';
 
 /** An environment variable name as the API server accepts it (C identifier, or the relaxed form with dots and dashes). */
-const envName = () => z.string().check(z.regex(/^[-._a-zA-Z][-._a-zA-Z0-9]*$/, { message: 'an environment variable name' }), z.maxLength(256));
+const envName = () => z.string().check(z.regex(/^[-._a-zA-Z][-._a-zA-Z0-9]*$/, { error: 'an environment variable name' }), z.maxLength(256));
 /** A container name: DNS-1123 label. */
-const containerName = () => z.string().check(z.regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'a container name (DNS-1123 label)' }), z.maxLength(63));
+const containerName = () => z.string().check(z.regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'a container name (DNS-1123 label)' }), z.maxLength(63));
 
 /** One container as found: its name and the names of its environment variables, in their order. */
 const containerRecord = () =>
@@ -34,7 +34,7 @@ const triggerRecord = () =>
   z.strictObject({
     type: z.enum(['ConfigChange', 'ImageChange']),
     /** `ImageChange` only: the ImageStreamTag (`name:tag`). */
-    from: z.optional(z.string().check(z.regex(/^[a-z0-9][-a-z0-9.]*:[\w][\w.-]*$/, { message: 'an ImageStreamTag such as amp-system:latest' }))),
+    from: z.optional(z.string().check(z.regex(/^[a-z0-9][-a-z0-9.]*:[\w][\w.-]*$/, { error: 'an ImageStreamTag such as amp-system:latest' }))),
   });
 
 /** One DeploymentConfig as found. */
@@ -44,7 +44,7 @@ const deploymentConfigRecord = () =>
     /** `spec.template.spec.serviceAccountName`; absent means the pods run as `default`. */
     serviceAccountName: z.optional(objectName),
     /** `spec.template.spec.containers`, in order. */
-    containers: z.array(containerRecord()).check(z.minLength(1, { message: 'a list of at least one container' })),
+    containers: z.array(containerRecord()).check(z.minLength(1, { error: 'a list of at least one container' })),
     /** `spec.template.spec.initContainers`, in order. @default none */
     initContainers: z._default(z.array(containerRecord()), []),
     /** `spec.strategy.rollingParams.pre.execNewPod.env` names (system-app's pre-hook pod), when it has one. */
@@ -52,13 +52,13 @@ const deploymentConfigRecord = () =>
     /** `spec.triggers`, in order. @default none */
     triggers: z._default(z.array(triggerRecord()), []),
     /** Value of the `AMP_RELEASE` variable of the first container, when it has one (system-app). */
-    ampRelease: z.optional(z.string().check(z.maxLength(32), z.regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, { message: 'a release such as "2.5" (letters, digits, ".", "_", "+" and "-")' }))),
+    ampRelease: z.optional(z.string().check(z.maxLength(32), z.regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, { error: 'a release such as "2.5" (letters, digits, ".", "_", "+" and "-")' }))),
   });
 
 /** One ImageStream tag as found. */
 const imageStreamTagRecord = () =>
   z.strictObject({
-    name: z.string().check(z.regex(/^[\w][\w.-]{0,127}$/, { message: 'an ImageStream tag name such as 2.5 or latest' })),
+    name: z.string().check(z.regex(/^[\w][\w.-]{0,127}$/, { error: 'an ImageStream tag name such as 2.5 or latest' })),
     /** `from.kind`. */
     fromKind: z.enum(['DockerImage', 'ImageStreamTag', 'ImageStreamImage']),
     /** `from.name`: an image reference, or another tag of the same stream. */
@@ -106,7 +106,7 @@ const serviceDeploymentOption = () =>
     /** Admin portal URL of the tenant owning the service, e.g. https://acme-admin.apps.example.com. */
     tenantUrl: z.string().check(
       z.regex(/^https:\/\/[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?(:\d{1,5})?$/, {
-        message: 'an https tenant admin URL such as https://acme-admin.apps.example.com (scheme, host and port only; no http:// and no user@, the access token goes with the request)',
+        error: 'an https tenant admin URL such as https://acme-admin.apps.example.com (scheme, host and port only; no http:// and no user@, the access token goes with the request)',
       }),
     ),
     /** Service id. */
@@ -118,7 +118,7 @@ const serviceDeploymentOption = () =>
 const secretKeyRef = () =>
   z.strictObject({
     name: objectName,
-    key: z.string().check(z.regex(/^[-._a-zA-Z0-9]+$/, { message: 'a Secret key' }), z.maxLength(253)),
+    key: z.string().check(z.regex(/^[-._a-zA-Z0-9]+$/, { error: 'a Secret key' }), z.maxLength(253)),
   });
 
 const routes = () =>
@@ -141,17 +141,17 @@ const routes = () =>
 
 function buildTemplateUpgradePlanSchema() {
   return z.strictObject({
-    apiVersion: z.literal(PLAN_API_VERSION, { message: `"${PLAN_API_VERSION}"` }),
-    kind: z.literal(TEMPLATE_UPGRADE_PLAN_KIND, { message: `"${TEMPLATE_UPGRADE_PLAN_KIND}"` }),
+    apiVersion: z.literal(PLAN_API_VERSION, { error: `"${PLAN_API_VERSION}"` }),
+    kind: z.literal(TEMPLATE_UPGRADE_PLAN_KIND, { error: `"${TEMPLATE_UPGRADE_PLAN_KIND}"` }),
     metadata: z.strictObject({ name: namespaceName }),
     spec: z.strictObject({
-      procedure: z._default(z.literal(TEMPLATE_UPGRADE_PROCEDURE, { message: `"${TEMPLATE_UPGRADE_PROCEDURE}"` }), TEMPLATE_UPGRADE_PROCEDURE),
+      procedure: z._default(z.literal(TEMPLATE_UPGRADE_PROCEDURE, { error: `"${TEMPLATE_UPGRADE_PROCEDURE}"` }), TEMPLATE_UPGRADE_PROCEDURE),
       threescale: z.strictObject({
         namespace: namespaceName,
         /** The `app` label of the pods (template parameter APP_LABEL), taken from backend-listener. */
         appLabel: labelValue,
         /** `THREESCALE_SUPERDOMAIN` of ConfigMap system-environment (template parameter WILDCARD_DOMAIN). */
-        wildcardDomain: z.string().check(z.minLength(1), z.maxLength(253), z.regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { message: 'a DNS domain such as apps.example.com' })),
+        wildcardDomain: z.string().check(z.minLength(1), z.maxLength(253), z.regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'a DNS domain such as apps.example.com' })),
         /** `importPolicy.insecure` of the amp-system ImageStream's first tag (template parameter IMAGESTREAM_TAG_IMPORT_INSECURE). */
         importInsecure: z._default(z.boolean(), false),
         /** The release found (`AMP_RELEASE` of system-app). */
@@ -169,10 +169,10 @@ function buildTemplateUpgradePlanSchema() {
         }),
         {},
       ),
-      deploymentConfigs: z.array(deploymentConfigRecord()).check(z.minLength(1, { message: 'a list of the DeploymentConfigs found' })),
+      deploymentConfigs: z.array(deploymentConfigRecord()).check(z.minLength(1, { error: 'a list of the DeploymentConfigs found' })),
       imageStreams: z._default(z.array(imageStreamRecord()), []),
       /** Keys of Secret system-redis (names only). */
-      systemRedisSecretKeys: z._default(z.array(z.string().check(z.regex(/^[-._a-zA-Z0-9]+$/, { message: 'a Secret key' }))), []),
+      systemRedisSecretKeys: z._default(z.array(z.string().check(z.regex(/^[-._a-zA-Z0-9]+$/, { error: 'a Secret key' }))), []),
       /** Whether Service apicast-wildcard-router exists. @default false */
       wildcardRouterService: z._default(z.boolean(), false),
       routes: routes(),
@@ -195,4 +195,3 @@ export type TemplateUpgradePlan = z.output<ReturnType<typeof templateUpgradePlan
 export type DeploymentConfigRecord = z.output<ReturnType<typeof deploymentConfigRecord>>;
 export type ContainerRecord = z.output<ReturnType<typeof containerRecord>>;
 export type ImageStreamRecord = z.output<ReturnType<typeof imageStreamRecord>>;
-export type RouteRecord = z.output<ReturnType<typeof routeRecord>>;

@@ -1,3 +1,4 @@
+import { CONNECTION_SECRETS } from '../contract/on-cluster.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { tryParseQuantity } from '../diff/quantity.js';
 import { installRegistry, operatorNamespace, plannedVolumes, routeHosts } from '../plan/fresh-install-facts.js';
@@ -199,9 +200,9 @@ export function checkSecrets(plan: FreshInstallPlan, facts: ClusterFacts): Clust
   const ns = plan.spec.threescale.namespace;
   const required: [string, string[]][] = [];
   const d = plan.spec.databases;
-  if (d.system.kind === 'managed') required.push(['system-database', ['URL']]);
-  if (d.backendRedis.kind === 'managed') required.push(['backend-redis', ['REDIS_STORAGE_URL', 'REDIS_QUEUES_URL']]);
-  if (d.systemRedis.kind === 'managed') required.push(['system-redis', ['URL']]);
+  if (d.system.kind === 'managed') required.push([CONNECTION_SECRETS.systemDatabase.name, [CONNECTION_SECRETS.systemDatabase.url]]);
+  if (d.backendRedis.kind === 'managed') required.push([CONNECTION_SECRETS.backendRedis.name, [CONNECTION_SECRETS.backendRedis.storageUrl, CONNECTION_SECRETS.backendRedis.queuesUrl]]);
+  if (d.systemRedis.kind === 'managed') required.push([CONNECTION_SECRETS.systemRedis.name, [CONNECTION_SECRETS.systemRedis.url]]);
   const fs = plan.spec.fileStorage;
   if (fs.kind === 's3') required.push([fs.configurationSecretName, ['AWS_BUCKET', 'AWS_REGION']]);
   const problems: string[] = [];

@@ -3,7 +3,7 @@ import type { ObjectTypeRef } from '../live/object-type.js';
 import { upgradeEnabled, upgradeSubscriptions, type OperatorSubscription } from '../plan/plan-facts.js';
 import { CHANNEL_2_15, type Plan } from '../plan/plan-schema.js';
 import type { SourceListing } from '../status/live-source.js';
-import { EVIDENCE_CONFIGMAP } from '../status/evidence.js';
+import { EVIDENCE_CONFIGMAP, evidenceField, evidenceKey } from '../contract/on-cluster.js';
 import { certificateListRefs, judgeCertificates, SKIP_VERIFY_ANNOTATION } from './certificate-check.js';
 import { replacedServers, type VersionCheckServer, versionCheckJobName, versionCheckJobs } from './version-check-plan.js';
 import { meetsMinimum, openshiftSupport, SUPPORTED_OPENSHIFT_TEXT, versionRequirements } from './version-requirements.js';
@@ -124,7 +124,7 @@ function openshiftCheck(ctx: Context): PreflightCheck {
   const cv = r.items.find((o) => o.metadata.name === 'version');
   if (!cv) return unknown(base, 'ClusterVersion version does not exist');
   const history = get(cv, 'status', 'history');
-  const completed = Array.isArray(history) ? history.find((h) => get(h, 'state') === 'Completed') : undefined;
+  const completed = Array.isArray(history) ? (history as unknown[]).find((h) => get(h, 'state') === 'Completed') : undefined;
   const version = str(get(cv, 'status', 'desired', 'version')) ?? str(get(completed, 'version'));
   if (!version) return unknown(base, 'ClusterVersion version has neither status.desired.version nor a completed history entry');
   const support = openshiftSupport(version);
@@ -296,7 +296,8 @@ function versionChecks(ctx: Context): PreflightCheck[] {
     let measured: { m: Measured; stage: 'new' | 'current'; step: string } | undefined;
     for (const stage of stages) {
       const step = versionCheckJobName(stage, target);
-      const m = data[`${step}.result`] ? parseVersionCheckResult(data[`${step}.result`]!).get(server) : undefined;
+      const recorded = evidenceField(data, step, 'result');
+      const m = recorded ? parseVersionCheckResult(recorded).get(server) : undefined;
       if (m) {
         measured = { m, stage, step };
         break;
@@ -309,7 +310,7 @@ function versionChecks(ctx: Context): PreflightCheck[] {
       continue;
     }
     const { m, stage, step } = measured;
-    const source = `ConfigMap ${ns}/${EVIDENCE_CONFIGMAP}: ${step}.result`;
+    const source = `ConfigMap ${ns}/${EVIDENCE_CONFIGMAP}: ${evidenceKey(step, 'result')}`;
     const found = m.version ? `${m.kind === 'mariadb' ? 'MariaDB' : m.kind === 'mysql' ? 'MySQL' : m.kind === 'postgresql' ? 'PostgreSQL' : m.kind === 'redis' ? 'Redis' : m.kind} ${m.version}` : null;
     // Judged again here with the table in force, so `--version-requirements` changes the verdict without a rerun.
     const minimum = m.kind === 'redis' ? table.minimum.redis : m.kind === 'postgresql' ? table.minimum.postgresql : table.minimum.mysql;

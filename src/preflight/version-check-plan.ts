@@ -1,3 +1,4 @@
+import { CONNECTION_SECRETS } from '../contract/on-cluster.js';
 import { managedRedisRoles, managedSystemDatabase, postgresqlMove, redisMoves, type RedisRole, upgradeEnabled } from '../plan/plan-facts.js';
 import type { Plan } from '../plan/plan-schema.js';
 import { type ServerKind, versionRequirements } from './version-requirements.js';
@@ -17,9 +18,9 @@ export type VersionCheckServer = 'system-database' | 'backend-redis-storage' | '
 
 /** Where each Redis server's URL is found (Secret and key of the 3scale namespace), and its role. */
 export const REDIS_CHECK_SERVERS: readonly { readonly name: VersionCheckServer; readonly secret: string; readonly key: string; readonly role: RedisRole }[] = [
-  { name: 'backend-redis-storage', secret: 'backend-redis', key: 'REDIS_STORAGE_URL', role: 'backend' },
-  { name: 'backend-redis-queues', secret: 'backend-redis', key: 'REDIS_QUEUES_URL', role: 'backend' },
-  { name: 'system-redis', secret: 'system-redis', key: 'URL', role: 'system' },
+  { name: 'backend-redis-storage', secret: CONNECTION_SECRETS.backendRedis.name, key: CONNECTION_SECRETS.backendRedis.storageUrl, role: 'backend' },
+  { name: 'backend-redis-queues', secret: CONNECTION_SECRETS.backendRedis.name, key: CONNECTION_SECRETS.backendRedis.queuesUrl, role: 'backend' },
+  { name: 'system-redis', secret: CONNECTION_SECRETS.systemRedis.name, key: CONNECTION_SECRETS.systemRedis.url, role: 'system' },
 ];
 
 /** One version-check Job of a plan. */

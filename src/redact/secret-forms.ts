@@ -35,11 +35,13 @@ export function secretForms(bytes: Uint8Array): string[] {
   } else if (bytes.length >= MIN_MASKED_LENGTH) {
     addBase64(forms, Buffer.from(bytes));
   }
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- the length counted in code points on purpose
   return [...forms].filter((f) => [...f].length >= MIN_MASKED_LENGTH).sort();
 }
 
 /** Whether a value is long enough to be masked by value. */
 export function longEnough(text: string): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- the length counted in code points on purpose
   return [...text.trim()].length >= MIN_MASKED_LENGTH;
 }
 

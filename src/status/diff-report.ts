@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { isPartial, isPhaseLocal } from '../contract/on-cluster.js';
 import { objectKey, type KubeObject } from '../kube/kube-object.js';
 import { patchCheckObjects } from '../patches/json-patch-steps.js';
 import { isMigrationPlan, type PlanBase } from '../plan/plan-base.js';
@@ -12,8 +13,6 @@ import type { LiveSource } from './live-source.js';
 import type { SynthesizedTarget } from './synthesized-target.js';
 import { type DesiredCheck, ObjectJudge, type ObjectVerdict, SATISFIED, UNKNOWN } from './object-verdicts.js';
 
-const SCOPE = 'threescale-migrate.3scale.net/scope';
-const PARTIAL = 'threescale-migrate.3scale.net/partial';
 
 /** Where one phase stands. */
 export type PhaseStatus = 'applied' | 'superseded' | 'in-progress' | 'drifted' | 'pending' | 'blocked' | 'failed' | 'unknown';
@@ -123,7 +122,7 @@ export async function buildDiffReport(plan: PlanBase, result: SynthResult, sourc
   const phases: PhaseReport[] = [];
   for (const [i, state] of result.forward.entries()) {
     const verdicts = await Promise.all(phaseChecks[i]!.map((c) => judge.judge(c)));
-    const superseded = await Promise.all(verdicts.map((v, j) => (SATISFIED.has(v.verdict) ? false : isSuperseded(plan, result, judge, i, phaseChecks[i]![j]!.object, v.verdict))));
+    const superseded = await Promise.all(verdicts.map((v, j) => (SATISFIED.has(v.verdict) ? Promise.resolve(false) : isSuperseded(plan, result, judge, i, phaseChecks[i]![j]!.object, v.verdict))));
     phases.push(withQueueFigure(classify(state, phaseChecks[i]!, verdicts, superseded), verdicts));
   }
   markBlocked(phases);
@@ -194,13 +193,13 @@ function findState(result: SynthResult, target: string): FolderState {
 
 /** A Job's helpers (ServiceAccount, Role, scripts) are judged through the Job, not one by one. */
 function isJobHelper(o: KubeObject): boolean {
-  return o.metadata.annotations?.[SCOPE] === 'phase' && o.kind !== 'Job';
+  return isPhaseLocal(o) && o.kind !== 'Job';
 }
 
 /** The check of one object of a folder state, with the versions earlier phases applied of it. */
 function check(result: SynthResult, state: FolderState, o: KubeObject): DesiredCheck {
   const earlier = o.kind === 'Job' ? [] : earlierVersions(result, state, o);
-  return { object: o, partial: o.metadata.annotations?.[PARTIAL] === 'true', ...(earlier.length ? { earlier } : {}) };
+  return { object: o, partial: isPartial(o), ...(earlier.length ? { earlier } : {}) };
 }
 
 /**

@@ -1,8 +1,9 @@
+import { evidenceField } from '../contract/on-cluster.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { protectCutText } from '../redact/session.js';
 
-/** ConfigMap the Jobs record their completion in (one per namespace); same name as the charts use. */
-export const EVIDENCE_CONFIGMAP = 'threescale-migrate-evidence';
+/** ConfigMap the Jobs record their completion in (one per namespace). */
+export { EVIDENCE_CONFIGMAP } from '../contract/on-cluster.js';
 
 /** An object a Job's record says it worked on (filled, loaded), with the uid it had then. */
 export interface EvidenceTarget {
@@ -49,15 +50,15 @@ export interface JobEvidence {
 export function jobEvidence(job: KubeObject, evidence: KubeObject | undefined, liveJob: KubeObject | undefined, lookup?: TargetLookup): JobEvidence {
   const step = job.metadata.name;
   const data = (evidence?.data ?? {}) as Record<string, string>;
-  const phase = data[`${step}.phase`];
+  const phase = evidenceField(data, step, 'phase');
   // The scripts cut what they record at 512 characters, possibly inside a secret value: its start is masked too.
-  const result = protectCutText(data[`${step}.result`] ?? '');
-  const finishedAt = data[`${step}.finishedAt`] || undefined;
+  const result = protectCutText(evidenceField(data, step, 'result') ?? '');
+  const finishedAt = evidenceField(data, step, 'finishedAt') || undefined;
   if (phase === 'Succeeded' || phase === 'Failed') {
     const state = phase === 'Succeeded' ? 'succeeded' : 'failed';
     const gone = state === 'succeeded' && lookup ? replacedTarget(evidenceTargets(evidence, step), lookup) : undefined;
     if (gone) return { state: 'stale', source: 'evidence', detail: `${result || state}; but ${gone}`, finishedAt };
-    const otherPlan = planChange(job, data[`${step}.jobSha256`]);
+    const otherPlan = planChange(job, evidenceField(data, step, 'jobSha256'));
     const detail = (result || state) + (otherPlan ? `; ran for another version of the plan that changed this Job (sha256 ${shortDigest(otherPlan.recorded)}, now ${shortDigest(otherPlan.current)})` : '');
     return { state, source: 'evidence', detail, finishedAt, ...(otherPlan ? { otherPlan } : {}) };
   }
@@ -77,7 +78,7 @@ export function jobEvidence(job: KubeObject, evidence: KubeObject | undefined, l
  * commas (written by charts/scripts/lib/evidence.sh from EVIDENCE_TARGETS). Malformed entries are skipped.
  */
 export function evidenceTargets(evidence: KubeObject | undefined, step: string): EvidenceTarget[] {
-  const raw = ((evidence?.data ?? {}) as Record<string, string>)[`${step}.targets`] ?? '';
+  const raw = evidenceField(evidence?.data as Record<string, string> | undefined, step, 'targets') ?? '';
   const out: EvidenceTarget[] = [];
   for (const entry of raw.split(',')) {
     const match = /^([A-Za-z]+)\/([a-z0-9.-]+)\/([a-z0-9.-]+)=([A-Za-z0-9-]+)$/.exec(entry.trim());

@@ -5,7 +5,8 @@ import { droppedPaths } from '../diff/dropped-paths.js';
 import type { JsonObject } from '../diff/json.js';
 import { apiGroup, type KubeObject, objectKey } from '../kube/kube-object.js';
 import type { ObjectTypeRef } from '../live/object-type.js';
-import { EVIDENCE_CONFIGMAP, evidenceTargets, jobEvidence, shortDigest, TARGET_API_VERSIONS, type EvidenceTarget } from './evidence.js';
+import { EVIDENCE_CONFIGMAP } from '../contract/on-cluster.js';
+import { evidenceTargets, jobEvidence, shortDigest, TARGET_API_VERSIONS, type EvidenceTarget } from './evidence.js';
 import type { LiveSource, SourceListing } from './live-source.js';
 
 /** What is known about one desired object in the live cluster. */

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { migrationOf, phaseOf } from '../contract/on-cluster.js';
 import { UserError } from '../errors.js';
 import { POINTER_FILES, POINTER_PHASE_ANNOTATION } from '../gitops/render-gitops.js';
 
-const MIGRATION = 'threescale-migrate.3scale.net/migration';
 
 /** What `synth` wrote and what the GitOps engine therefore applies. */
 export interface SynthesizedTarget {
@@ -35,10 +35,9 @@ export function readSynthesizedTarget(dir: string, migration: string): Synthesiz
 function pointedFolder(file: string, migration: string): string {
   const docs = parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS() as { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> } } | null);
   if (docs.length !== 1 || docs[0] === null) throw new UserError(`${file}: expected exactly one object, the migration's pointer (run synth again).`);
-  const metadata = docs[0].metadata;
-  const owner = metadata?.labels?.[MIGRATION];
+  const owner = migrationOf(docs[0]);
   if (owner !== migration) throw new UserError(`${file}: wiring of migration "${owner ?? '(none)'}", not of "${migration}"; expected --dir to name the folder synth wrote from this plan.`);
-  const folder = metadata?.annotations?.[POINTER_PHASE_ANNOTATION];
+  const folder = phaseOf(docs[0]);
   if (!folder) throw new UserError(`${file}: metadata.annotations.${POINTER_PHASE_ANNOTATION}: expected the folder the pointer points at (run synth again).`);
   return folder;
 }

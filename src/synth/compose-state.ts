@@ -1,12 +1,5 @@
+import { isPhaseLocal } from '../contract/on-cluster.js';
 import { type KubeObject, compareApplyOrder, objectKey } from '../kube/kube-object.js';
-
-/** Annotation marking phase-local objects (Jobs and what only they use); same key as the charts use. */
-const SCOPE_ANNOTATION = 'threescale-migrate.3scale.net/scope';
-
-/** Whether an object lives only in the folder of the phase that renders it. */
-export function isPhaseLocal(o: KubeObject): boolean {
-  return o.metadata.annotations?.[SCOPE_ANNOTATION] === 'phase';
-}
 
 /**
  * Phase folders are desired states, not deltas: the state after a phase is the state after the previous

@@ -1,11 +1,10 @@
+import { isPartial, isPhaseLocal } from '../contract/on-cluster.js';
 import { objectRef } from '../kube/kube-object.js';
 import type { PlanBase } from '../plan/plan-base.js';
 import { procedureById } from '../phases/registry.js';
 import { windowLabel } from '../plan-view/window-label.js';
 import type { FolderState } from './synthesize.js';
 
-const PARTIAL = 'threescale-migrate.3scale.net/partial';
-const SCOPE = 'threescale-migrate.3scale.net/scope';
 
 /** PHASE.md of a folder: what applying it does, what must hold first, and what it contains. */
 export function phaseReadme(plan: PlanBase, state: FolderState): string {
@@ -25,8 +24,7 @@ export function phaseReadme(plan: PlanBase, state: FolderState): string {
   }
   lines.push('', '## Objects', '', '| object | how it is applied |', '| --- | --- |');
   for (const o of state.objects) {
-    const a = o.metadata.annotations ?? {};
-    const how = a[PARTIAL] === 'true' ? 'partial (server-side apply of our fields only)' : a[SCOPE] === 'phase' ? 'this phase only (Job)' : 'full object';
+    const how = isPartial(o) ? 'partial (server-side apply of our fields only)' : isPhaseLocal(o) ? 'this phase only (Job)' : 'full object';
     const mine = state.own.includes(o) ? '' : ' (carried from an earlier phase)';
     lines.push(`| ${objectRef(o)} | ${how}${mine} |`);
   }

@@ -1,9 +1,9 @@
 import { parseAllDocuments } from 'yaml';
+import { isPartial } from '../contract/on-cluster.js';
 import { objectRef, type KubeObject } from '../kube/kube-object.js';
 import { validateManifest } from '../validate/validate-manifest.js';
 import type { OutputFile, SynthResult } from './synthesize.js';
 
-const PARTIAL = 'threescale-migrate.3scale.net/partial';
 
 /**
  * Validates every synthesized object against its schema (Kubernetes OpenAPI through kubernetes-models,
@@ -18,7 +18,7 @@ export async function validateSynthResult(result: SynthResult, gitopsFiles: read
     for (const o of state.objects) {
       if (seen.has(o)) continue;
       seen.add(o);
-      const partial = o.metadata.annotations?.[PARTIAL] === 'true';
+      const partial = isPartial(o);
       for (const issue of validateManifest(o, { partial })) problems.push(`${state.folder}: ${issue.message}`);
     }
   }

@@ -208,7 +208,7 @@ function convertNode(node: Record<string, unknown>, ctx: ConvertContext): AnySch
     out.additionalProperties = node.additionalProperties;
   } else if (node.type === 'object' && !ctx.inJunction && node['x-kubernetes-preserve-unknown-fields'] !== true) {
     if (node['x-kubernetes-embedded-resource'] === true) {
-      out.properties = { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, ...(out.properties ?? {}) };
+      out.properties = { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, ...((out.properties ?? {}) as Record<string, unknown>) };
     }
     out.additionalProperties = false;
   }

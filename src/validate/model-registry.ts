@@ -55,8 +55,3 @@ const MODELS: ReadonlyMap<string, ModelClass> = new Map<string, ModelClass>([
 export function modelFor(apiVersion: string, kind: string): ModelClass | undefined {
   return MODELS.get(`${apiVersion}/${kind}`);
 }
-
-/** Every `apiVersion/kind` with a registered model, e.g. `apps/v1/Deployment`. */
-export function knownModelKinds(): string[] {
-  return [...MODELS.keys()].sort();
-}

@@ -3,7 +3,6 @@
  * ConfigMap, the documents in the phase folder for review, a Role on exactly the patched objects.
  */
 import { describe, expect, test } from 'vitest';
-import { pluralOf } from '../../charts/jobs/json-patch-job.js';
 import * as patchPhase from '../../charts/template-upgrade/patch-phase-chart.js';
 import { renderChart } from '../support/charts.js';
 import { find, templateExample } from '../support/plans.js';
@@ -25,7 +24,4 @@ describe('jsonPatchJob', () => {
     expect(rules).toContainEqual({ apiGroups: ['apps.openshift.io'], resources: ['deploymentconfigs'], resourceNames: ['system-app'], verbs: ['get', 'patch'] });
   });
 
-  test('GIVEN kubectl resource names WHEN pluralized THEN the REST plurals', () => {
-    expect(['deploymentconfig.apps.openshift.io', 'imagestream.image.openshift.io', 'secret', 'route.route.openshift.io', 'service'].map(pluralOf)).toEqual(['deploymentconfigs', 'imagestreams', 'secrets', 'routes', 'services']);
-  });
 });

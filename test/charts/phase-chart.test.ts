@@ -58,6 +58,6 @@ describe('PhaseChart', () => {
     chart.addFile('a.json', '1');
 
     // WHEN / THEN
-    expect(() => chart.addFile('a.json', '2')).toThrowError('threescale-migrate: 05-cutover adds a.json twice');
+    expect(() => chart.addFile('a.json', '2')).toThrow('threescale-migrate: 05-cutover adds a.json twice');
   });
 });

@@ -105,7 +105,7 @@ describe('a fresh install on the real API server, forward and back', () => {
     expect(run.code).toBe(0);
     expect(checksOf(run)).toEqual(['storage true', 'nodes true', 'resources true', 'routes true', 'secrets true']);
     // AND no value of the Secret reached the output
-    expect(run.stdout).not.toContain(String((AWS_AUTH.data as Record<string, string>).AWS_BUCKET));
+    expect(run.stdout).not.toContain((AWS_AUTH.data as Record<string, string>).AWS_BUCKET);
     // AND the fake server holding the same objects agrees on every check and its message
     const fake = await preflightOnFake([...rosaCluster(), AWS_AUTH], true);
     const messages = (r: CliRun) => (JSON.parse(r.stdout) as PreflightReport).checks;

@@ -170,7 +170,7 @@ function editedCopy(o: KubeObject, s: Secrets): KubeObject {
   }
   const containers = (copy.spec as { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } } | undefined)?.template?.spec?.containers ?? [];
   for (const c of containers) {
-    c.env = [...(c.env ?? []).map((e) => ('value' in e ? { ...e, value: `${s.env}` } : e)), { name: 'HARMLESS', value: s.block }];
+    c.env = [...(c.env ?? []).map((e) => ('value' in e ? { ...e, value: s.env } : e)), { name: 'HARMLESS', value: s.block }];
   }
   return copy;
 }

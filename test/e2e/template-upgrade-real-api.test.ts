@@ -13,11 +13,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { parse, stringify } from 'yaml';
-import type { KubeObject } from '../../src/kube/kube-object.js';
 import { loadPlanFile } from '../../src/plan/load-plan.js';
 import type { FolderState } from '../../src/synth/synthesize.js';
 import { leakedSecrets, loadLiveFixture } from '../support/live-fixtures.js';
-import { adminEndpoint, apiRequest, completeJob, jobScript, resourcePath, runJobPod } from '../support/real-api/index.js';
+import { adminEndpoint, apiRequest, jobScript, resourcePath, runJobPod } from '../support/real-api/index.js';
 import { cli, diffJson, forwardState, jobsOf, leakedInTranscript, rollbackState, statuses } from './harness.js';
 import { expectDiscoverSafe, type PlanLike, type RealMigration, useRealMigration } from './real-api-flow.js';
 

@@ -26,7 +26,6 @@ const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis'
 const ROLLBACK = ['upgrade', 'scale-up', 'cutover', 'load-redis', 'scale-down', 'prepare'];
 const FLUX_NS = 'flux-system';
 const POINTER = 'prod-3scale-migration';
-const NAMESPACES = ['3scale', '3scale-db'];
 /** Bound on how long the engine may take to report a promotion Ready (a real cluster's is the Kustomization timeout). */
 const READY_WITHIN_MS = 120_000;
 
@@ -51,7 +50,7 @@ describe.skipIf(flux.skip)('Flux walks the PostgreSQL migration on the real API 
   const kubeconfig = () => walk.kubeconfig();
   const pointer = () => kustomizationState(admin(), FLUX_NS, POINTER);
   const controllerLog = () => readFileSync(controller!.logFile, 'utf8').split('\n').slice(-15).join('\n');
-  const explain = async () => `pointer: ${JSON.stringify(await pointer().catch((e: Error) => e.message))}; tick errors: ${walk.tickErrors.slice(-3).join(' | ')}; controller log tail:\n${controllerLog()}`;
+  const explain = async () => `pointer: ${JSON.stringify(await pointer().catch((e: unknown) => (e as Error).message))}; tick errors: ${walk.tickErrors.slice(-3).join(' | ')}; controller log tail:\n${controllerLog()}`;
 
   /** One commit of the work tree, published as source-controller would. */
   async function commit(message: string): Promise<SourceArtifact> {

@@ -289,7 +289,7 @@ describe('the patches applied to the live objects of a 2.15 MySQL install', () =
     const step = mysqlDetachSteps(plan).find((s) => s.kind === 'Service' && s.file.endsWith('-owner.json'))!;
 
     // WHEN / THEN
-    expect(() => jsonpatch.applyPatch(before, structuredClone(step.operations) as jsonpatch.Operation[], true, false)).toThrowError(
+    expect(() => jsonpatch.applyPatch(before, structuredClone(step.operations) as jsonpatch.Operation[], true, false)).toThrow(
       expect.objectContaining({ name: 'TEST_OPERATION_FAILED' }),
     );
   });
@@ -302,7 +302,7 @@ describe('the patches applied to the live objects of a 2.15 MySQL install', () =
     const step = mysqlDetachSteps(plan).find((s) => s.name === 'mysql-extra-conf' && s.removedPath === '/metadata/labels/app')!;
 
     // WHEN / THEN
-    expect(() => jsonpatch.applyPatch(before, structuredClone(step.operations) as jsonpatch.Operation[], true, false)).toThrowError(
+    expect(() => jsonpatch.applyPatch(before, structuredClone(step.operations) as jsonpatch.Operation[], true, false)).toThrow(
       expect.objectContaining({ name: 'TEST_OPERATION_FAILED' }),
     );
   });
@@ -317,7 +317,7 @@ describe('the patches applied to the live objects of a 2.15 MySQL install', () =
     const step = mysqlDetachSteps(plan).find((s) => s.removedPath === '/spec/template/metadata/labels/rht.subcomp_t')!;
 
     // WHEN / THEN
-    expect(() => jsonpatch.applyPatch(structuredClone(deployment), structuredClone(step.operations) as jsonpatch.Operation[], true, false)).toThrowError(
+    expect(() => jsonpatch.applyPatch(structuredClone(deployment), structuredClone(step.operations) as jsonpatch.Operation[], true, false)).toThrow(
       expect.objectContaining({ name: 'TEST_OPERATION_FAILED' }),
     );
   });

@@ -58,7 +58,7 @@ describe('loadPlanFile', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'plan-')), 'nope.yaml');
 
     // WHEN / THEN
-    expect(() => loadPlanFile(path)).toThrowError(`${path}: cannot read the plan file (no such file); expected a readable migration.yaml.`);
+    expect(() => loadPlanFile(path)).toThrow(`${path}: cannot read the plan file (no such file); expected a readable migration.yaml.`);
   });
 
   test('GIVEN a folder instead of a file WHEN it is loaded THEN it is refused', () => {
@@ -66,7 +66,7 @@ describe('loadPlanFile', () => {
     const dir = mkdtempSync(join(tmpdir(), 'plan-'));
 
     // WHEN / THEN
-    expect(() => loadPlanFile(dir)).toThrowError(/it is a directory/);
+    expect(() => loadPlanFile(dir)).toThrow(/it is a directory/);
   });
 });
 

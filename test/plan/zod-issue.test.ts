@@ -4,7 +4,7 @@ import { UserError } from '../../src/errors.js';
 import { describe as describeValue, formatIssue, parseWithSchema } from '../../src/plan/zod-issue.js';
 
 const schema = z.strictObject({
-  name: z.string().check(z.regex(/^[a-z]+$/, { message: 'a lower-case name' })),
+  name: z.string().check(z.regex(/^[a-z]+$/, { error: 'a lower-case name' })),
   size: z.optional(z.number().check(z.int())),
   mode: z.optional(z.enum(['Automatic', 'Manual'])),
   nested: z.optional(z.strictObject({ 'odd key': z.optional(z.boolean()) })),

@@ -7,7 +7,7 @@
  * when CI is set, where the suite fails instead (a CI run that silently skips proves nothing).
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { existsSync, accessSync, constants as fsConstants } from 'node:fs';
+import { accessSync, constants as fsConstants } from 'node:fs';
 import { mkdtemp, rm, writeFile, chown, mkdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -492,8 +492,6 @@ async function startMariaDbOnce(): Promise<MariaDbServer> {
 export function containsSecret(secret: string, ...texts: string[]): boolean {
   return texts.some((t) => t.includes(secret));
 }
-
-export { existsSync };
 
 // ---------------------------------------------------------------------------------------------------
 // Redis data helpers

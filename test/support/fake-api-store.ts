@@ -501,7 +501,7 @@ export class FakeStore {
     meta.creationTimestamp = timestamp(this.clock());
     if (hasGeneration(rt)) meta.generation = 1;
     pruneUnknownFields(rt, obj);
-    applyDefaults(rt, obj, { allocateClusterIP: () => this.allocateIp(), uid: String(meta.uid) });
+    applyDefaults(rt, obj, { allocateClusterIP: () => this.allocateIp(), uid: meta.uid });
     const violations = validate(rt, obj, undefined);
     if (violations.length > 0) return invalid(rt, name, violations);
     meta.managedFields = [

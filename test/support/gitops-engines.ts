@@ -25,13 +25,6 @@ export function fluxVersion(): string {
   return m[1]!;
 }
 
-/** The gitops-engine version pinned in test/envtest/argo/go.mod. */
-export function gitopsEngineVersion(): string {
-  const m = /github\.com\/argoproj\/gitops-engine (v\S+)/.exec(readFileSync(join(ENVTEST, 'argo', 'go.mod'), 'utf8'));
-  if (!m) throw new Error('test/envtest/argo/go.mod: no github.com/argoproj/gitops-engine requirement');
-  return m[1]!;
-}
-
 /** The cache key of the harness: its sources, as the build script computes it. */
 function argoHarnessKey(): string {
   const dir = join(ENVTEST, 'argo');

@@ -68,11 +68,6 @@ export function asMigrationPlan(loaded: LoadedPlan): LoadedPlan<MigrationPlan> {
   return asKind(loaded, isMigrationPlan);
 }
 
-/** The loaded plan as a TemplateUpgradePlan (see {@link asMigrationPlan}); fails the test for another kind. */
-export function asTemplateUpgradePlan(loaded: LoadedPlan): LoadedPlan<TemplateUpgradePlan> {
-  return asKind(loaded, isTemplateUpgradePlan);
-}
-
 /** A MigrationPlan file loaded through the real loader ({@link loadPlanFile}); fails the test for another kind. */
 export function loadMigrationPlan(path: string): LoadedPlan<MigrationPlan> {
   return asMigrationPlan(loadPlanFile(path));

@@ -4,7 +4,8 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
-import { composeState, isPhaseLocal } from '../../src/synth/compose-state.js';
+import { isPhaseLocal } from '../../src/contract/on-cluster.js';
+import { composeState } from '../../src/synth/compose-state.js';
 
 const SCOPE = 'threescale-migrate.3scale.net/scope';
 
@@ -100,7 +101,7 @@ describe('composeState', () => {
     const twice = [obj('ConfigMap', 'x'), obj('ConfigMap', 'x')];
 
     // WHEN / THEN
-    expect(() => composeState([], twice)).toThrowError('threescale-migrate: one phase rendered /ConfigMap/ns/x twice');
+    expect(() => composeState([], twice)).toThrow('threescale-migrate: one phase rendered /ConfigMap/ns/x twice');
   });
 
   test('returns the objects in apply order: namespaces and identities first, workloads later, Jobs and custom resources last', () => {

@@ -19,7 +19,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'bounded-'));
   fifo = join(dir, 'plan.fifo');
   const made = spawnSync('mkfifo', [fifo]);
-  if (made.status !== 0) throw new Error(`mkfifo is needed for these tests (coreutils): ${made.stderr}`);
+  if (made.status !== 0) throw new Error(`mkfifo is needed for these tests (coreutils): ${String(made.stderr)}`);
 });
 
 /** The FileShapeError a read ends in. */

@@ -10,21 +10,22 @@
 # Env: PATCH_DIR (the mounted patches), TARGET_NAMESPACE. $PATCH_DIR/steps lists
 # "<resource> <name> <step-file> <probe output before, or * for any> <probe output once done, - for empty> <kubectl -o format>".
 set -euo pipefail
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 dir=${PATCH_DIR:?} ns=${TARGET_NAMESPACE:?}
 applied=0 skipped=0
-while read -r resource name file before done format; do
+while read -r resource name file before wanted format; do
   [ -n "${resource:-}" ] || continue
-  [ "$done" = "-" ] && done=''
+  [ "$wanted" = "-" ] && wanted=''
   [ "$before" = "-" ] && before=''
   current=$(kubectl -n "$ns" get "$resource" "$name" -o "$format") || die "cannot read $resource/$name in $ns"
-  if [ "$current" = "$done" ]; then
+  if [ "$current" = "$wanted" ]; then
     skipped=$((skipped + 1))
     continue
   fi
   if [ "$before" != "*" ] && [ "$current" != "$before" ]; then
-    die "step $file on $resource/$name was refused: the live object is neither as discovered nor as the step leaves it (probe: \"$current\", discovered: \"$before\", done: \"$done\"); rerun discover"
+    die "step $file on $resource/$name was refused: the live object is neither as discovered nor as the step leaves it (probe: \"$current\", discovered: \"$before\", done: \"$wanted\"); rerun discover"
   fi
   if ! out=$(kubectl -n "$ns" patch "$resource" "$name" --type json --patch-file "$dir/$file" 2>&1); then
     die "patch $file on $resource/$name was refused (its test guard failed: the live value is not the one discovered): $out"

@@ -8,6 +8,7 @@
 #
 # Env: OBJECTS ("<resource> <name>" per line), BACKUP_PREFIX, NAMESPACE.
 set -euo pipefail
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 prefix=${BACKUP_PREFIX:?} ns=${NAMESPACE:?}

@@ -9,6 +9,7 @@
 #   generated once per Secret name (so the copy the database server reads and the URL 3scale reads agree).
 #   LABELS: "k=v,k=v" labels of a created Secret.
 set -euo pipefail
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 : "${SECRETS:?}"
 
@@ -33,8 +34,8 @@ ensure_password() {
 
 labels_json() {
   local out='' sep='' pair
-  IFS=',' read -ra pairs <<<"${LABELS:-app.kubernetes.io/managed-by=threescale-migrate}"
-  for pair in "${pairs[@]}"; do out+="$sep\"${pair%%=*}\":\"${pair#*=}\""; sep=','; done
+  IFS=',' read -ra pairs <<<"${LABELS:?}"
+  for pair in "${pairs[@]}"; do out+="$sep$(label_json "$pair")"; sep=','; done
   printf '{%s}' "$out"
 }
 

@@ -4,6 +4,7 @@
 #
 # Env: OBJECTS: one object per line, "<namespace> <resource>/<name>".
 set -euo pipefail
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 while read -r ns ref; do

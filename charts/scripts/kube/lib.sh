@@ -47,9 +47,10 @@ evidence_targets() {
 # TTL or hook policies.
 #   record_evidence <one-line summary> <checksum of the non-secret inputs>
 record_evidence() {
-  local summary=$1 checksum=$2 step=${EVIDENCE_STEP:?} cm=${EVIDENCE_CONFIGMAP:-threescale-migrate-evidence}
+  local summary=$1 checksum=$2 step=${EVIDENCE_STEP:?} cm=${EVIDENCE_CONFIGMAP:?}
   local now targets
   now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  # shellcheck disable=SC1003 # '\\' is tr's backslash, not a quote escape
   summary=$(printf '%s' "$summary" | tr -d '\000-\037"\\' | cut -c1-512)
   targets=$(evidence_targets)
   kubectl -n "${NAMESPACE:?}" create configmap "$cm" >/dev/null 2>&1 || true
@@ -58,6 +59,10 @@ record_evidence() {
   kubectl -n "$NAMESPACE" patch configmap "$cm" --type merge --patch-file "$WORK/evidence.json" >/dev/null
   log "evidence recorded: $step Succeeded"
 }
+
+# label_json KEY=VALUE: the label as a JSON member, "KEY":"VALUE" (the on-cluster contract passes labels as
+# MANAGED_BY_LABEL=key=value; keys and values of labels need no JSON escaping).
+label_json() { printf '"%s":"%s"' "${1%%=*}" "${1#*=}"; }
 
 # sha256 of stdin, hex.
 checksum() { sha256sum | cut -d' ' -f1; }

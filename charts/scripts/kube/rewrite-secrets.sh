@@ -3,28 +3,31 @@
 # each Secret up in the cluster as `<name>-pre-migration` (kept if it already exists, so a rerun never
 # overwrites the original with an already rewritten copy).
 #
-# Env: REWRITES: one rewrite per line, "<secret> <key> <template>". A template may use {KEY} for a key of
+# Env (besides the on-cluster contract: MANAGED_BY_LABEL, BACKUP_OF_LABEL, BACKUP_SUFFIX):
+# REWRITES: one rewrite per line, "<secret> <key> <template>". A template may use {KEY} for a key of
 # the same Secret, or {other-secret/KEY} for a key of another Secret of the namespace (the credentials of a
 # managed server), inserted percent-encoded (credentials stay in the cluster). A template that is one
 # placeholder alone copies the value as it is (DB_USER, DB_PASSWORD); an empty template empties the key
 # (the sentinel keys of a Redis that is no longer reached through sentinels).
 set -euo pipefail
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 ns=${NAMESPACE:?}
-: "${REWRITES:?}"
+: "${REWRITES:?}" "${MANAGED_BY_LABEL:?}" "${BACKUP_OF_LABEL:?}" "${BACKUP_SUFFIX:?}"
 
 # Decoded value of a key of a Secret, into a variable, without echoing it.
 secret_value() { kubectl -n "$ns" get secret "$1" -o "jsonpath={.data.$2}" | base64 -d; }
 
 backup() {
-  local name=$1 copy="$1-pre-migration"
+  local name=$1 copy="$1$BACKUP_SUFFIX"
   if kubectl -n "$ns" get secret "$copy" >/dev/null 2>&1; then
     log "backup $copy exists; keeping it"
     return
   fi
+  # shellcheck disable=SC2016 # a go-template: kubectl expands its $variables, not bash
   kubectl -n "$ns" get secret "$name" -o go-template='{{- $sep := "" -}}
-{"apiVersion":"v1","kind":"Secret","metadata":{"name":"{{.metadata.name}}-pre-migration","labels":{"app.kubernetes.io/managed-by":"threescale-migrate","threescale-migrate.3scale.net/backup-of":"{{.metadata.name}}"}},"type":"{{.type}}","data":{
+{"apiVersion":"v1","kind":"Secret","metadata":{"name":"{{.metadata.name}}'"$BACKUP_SUFFIX"'","labels":{'"$(label_json "$MANAGED_BY_LABEL")"',"'"$BACKUP_OF_LABEL"'":"{{.metadata.name}}"}},"type":"{{.type}}","data":{
 {{- range $k, $v := .data}}{{$sep}}"{{$k}}":"{{$v}}"{{$sep = ","}}{{end -}}
 }}' >"$WORK/backup.json"
   kubectl -n "$ns" create -f "$WORK/backup.json" >/dev/null

@@ -7,6 +7,7 @@
 # Env: SERVICES ("<tenant admin URL> <service id> <hosted|self_managed>" per line), ACCESS_TOKEN 🔒,
 # CURL_CONNECT_TIMEOUT (10).
 set -euo pipefail
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 : "${ACCESS_TOKEN:?ACCESS_TOKEN must come from the Secret named in spec.routes.accessTokenSecret}"

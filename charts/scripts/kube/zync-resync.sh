@@ -5,6 +5,7 @@
 #
 # Env: SIDEKIQ_SELECTOR (label selector of the system-sidekiq pods), NAMESPACE.
 set -euo pipefail
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 ns=${NAMESPACE:?}

@@ -155,6 +155,7 @@ url_decode() {
 
 # parse_url URL DEFAULT_PORT: sets U_SCHEME U_USER U_PASSWORD U_HOST U_PORT U_PATH; returns 1 when URL is not
 # scheme://[user[:password]@]host[:port][/path]. The password is never printed.
+# shellcheck disable=SC2034 # the U_* variables are parse_url's results, read by the scripts that call it
 parse_url() {
   local url="$1" rest userinfo hostport
   U_SCHEME="" U_USER="" U_PASSWORD="" U_HOST="" U_PORT="$2" U_PATH=""

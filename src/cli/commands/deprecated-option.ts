@@ -13,6 +13,7 @@ export function deprecatedOption(flags: string, replacement: string): Option {
  * The value of option `name`, taking the deprecated option `old` when only it was given (with the sentence
  * on stderr). Both given: a user error naming both.
  */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the option's type
 export function resolveDeprecated<T>(command: Command, name: string, old: string, oldFlag: string, newFlag: string): T {
   const opts = command.opts() as Record<string, unknown>;
   if (opts[old] === undefined) return opts[name] as T;

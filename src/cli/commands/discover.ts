@@ -21,6 +21,7 @@ export function registerDiscover(program: Command): void {
     .option('--procedure <id>', 'template-2.5-to-2.6: read a 3scale 2.5 installed from templates and write a TemplateUpgradePlan')
     .option('--fleet', 'discover every cluster of a fleet (each kubeconfig context, or each export of the --from-file folder) and write --out/fleet.yaml and --out/clusters/<name>/migration.yaml')
     .option('--contexts <names>', 'with --fleet: the comma-separated contexts to read (default: every context of the kubeconfig)', (v: string) => v.split(',').map((c) => c.trim()).filter((c) => c !== ''))
+    // eslint-disable-next-line @typescript-eslint/no-useless-default-assignment -- commander passes undefined on the first --wave (no default given), whatever its type says
     .option('--wave <name=clusters>', 'with --fleet: a wave and its comma-separated clusters, in order; repeat for each wave (default: one wave per cluster)', (v: string, all: string[] = []) => [...all, v])
     .action(async (opts: { fromFile?: string; kubeconfig?: string; context?: string; namespace?: string; operatorNamespace?: string; targetNamespace?: string; name?: string; procedure?: string; out: string; force?: boolean; o?: string; fleet?: boolean; contexts?: string[]; wave?: string[] }, command: Command) => {
       const out = resolveDeprecated<string>(command, 'out', 'o', '-o', '--out');

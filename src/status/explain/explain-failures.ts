@@ -9,6 +9,7 @@
  * containers, `sinceSeconds`. Nothing is requested per pod beyond its logs. A 403 on pods, Events or logs
  * becomes a note naming the missing permission; it never stops the report.
  */
+import { isPartial, migrationOf } from '../../contract/on-cluster.js';
 import { objectKey, type KubeObject } from '../../kube/kube-object.js';
 import { DEFAULT_LOG_LIMIT_BYTES, DEFAULT_LOG_TAIL_LINES, type PodLogRequest } from '../../live/pod-log.js';
 import type { ObjectTypeRef } from '../../live/object-type.js';
@@ -105,8 +106,6 @@ export interface ExplainResult {
 const COMPONENTS = ['system-app', 'system-sidekiq', 'backend-worker', 'backend-listener', 'backend-cron', 'zync', 'zync-que', 'apicast-production', 'apicast-staging'];
 /** The operator's system-app hook Jobs (`system-app-pre` runs the database migrations: chapter 7's "pre-hook pod"). */
 const HOOK_JOBS = ['system-app-pre', 'system-app-post'];
-const MIGRATION_LABEL = 'threescale-migrate.3scale.net/migration';
-const PARTIAL_ANNOTATION = 'threescale-migrate.3scale.net/partial';
 const EVIDENCE_ORDER: readonly EvidenceKind[] = ['pod-state', 'event', 'log'];
 
 interface Sighting {
@@ -199,7 +198,7 @@ function ownerOrNull(owner: PodOwner): PodOwner | null {
 
 function isRelevantPod(plan: PlanBase, pod: KubeObject): boolean {
   if ((pod.status as { phase?: string } | undefined)?.phase === 'Succeeded') return false;
-  if (pod.metadata.labels?.[MIGRATION_LABEL] === plan.metadata.name) return true;
+  if (migrationOf(pod) === plan.metadata.name) return true;
   if (pod.metadata.namespace !== plan.spec.threescale.namespace) return false;
   const owner = podOwner(pod);
   return (owner.kind === 'Deployment' && COMPONENTS.includes(owner.name)) || (owner.kind === 'Job' && HOOK_JOBS.includes(owner.name));
@@ -251,9 +250,9 @@ async function readLogs(source: LiveSource, pods: readonly KubeObject[], owners:
     })),
   );
   const forbidden = new Set<string>();
-  const outcomes: (Sighting[] | undefined)[] = new Array(requests.length);
+  const outcomes = new Array<Sighting[] | undefined>(requests.length);
   // Notes by request, so their order does not depend on which answer came first.
-  const logNotes: (string | undefined)[] = new Array(requests.length);
+  const logNotes = new Array<string | undefined>(requests.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < requests.length) {
@@ -295,7 +294,7 @@ function phaseResolver(result: SynthResult, phases: readonly PhaseReport[]): (s:
   const ownedBy = new Map<string, FolderState>();
   for (const state of result.forward) {
     for (const o of state.own) {
-      if (o.metadata.annotations?.[PARTIAL_ANNOTATION] === 'true') continue;
+      if (isPartial(o)) continue;
       const key = `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
       if (!ownedBy.has(key)) ownedBy.set(key, state);
     }

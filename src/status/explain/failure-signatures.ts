@@ -5,6 +5,7 @@
  * matters: the first signature that matches a line wins, so specific signatures come before general ones
  * (an `Unknown database` line also names `ActiveRecord`, a TLS refusal is also a connection failure).
  */
+import { BACKUP_SUFFIX } from '../../contract/on-cluster.js';
 
 /** Where a signature is looked for. */
 export type EvidenceKind = 'log' | 'event' | 'pod-state';
@@ -278,7 +279,7 @@ export const FAILURE_SIGNATURES: readonly FailureSignature[] = [
     recognizes: '`CreateContainerConfigError`, `couldn\'t find key URL in Secret …`',
     source: 'Kubernetes',
     meaning: 'A container cannot start because a Secret (or a key of it) it reads is missing.',
-    remedy: 'Restore the connection Secret: the cut-over backs each one up as `<name>-pre-migration` and its rollback puts them back; check that every key the pod reads is there.',
+    remedy: `Restore the connection Secret: the cut-over backs each one up as \`<name>${BACKUP_SUFFIX}\` and its rollback puts them back; check that every key the pod reads is there.`,
     phases: ['cutover'],
     example: "waiting: CreateContainerConfigError: couldn't find key URL in Secret 3scale/system-database",
   },

@@ -29,9 +29,7 @@ describe('backup chart', () => {
     expect(rules.filter((r) => !r.resourceNames).flatMap((r) => r.verbs)).toEqual(rules.filter((r) => !r.resourceNames).map(() => 'create'));
   });
 
-  test('GIVEN the helpers WHEN asked THEN backup names carry the short resource and the API group is split off', () => {
+  test('GIVEN the helpers WHEN asked THEN backup names carry the short resource', () => {
     expect(backup.backupName({ resource: 'deploymentconfig.apps.openshift.io', name: 'system-app' })).toBe('threescale-migrate-backup-deploymentconfig-system-app');
-    expect(backup.groupOf('route.route.openshift.io')).toBe('route.openshift.io');
-    expect(backup.groupOf('secret')).toBe('');
   });
 });
