@@ -19,7 +19,7 @@ export function copyPostgresqlJob(chart: PhaseChart): void {
     name: 'copy-system-database',
     namespace,
     script: 'pg-copy.sh',
-    libs: ['lib/pg-state.sh'],
+    libs: ['lib/pg-state.sh', 'lib/progress.sh'],
     // Its data lives in this claim, served by this Deployment: recreated, the copy is gone (diff: job-stale).
     fills: [
       { kind: 'PersistentVolumeClaim', namespace, name: POSTGRESQL_NAMES.pvc },

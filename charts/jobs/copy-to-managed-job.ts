@@ -26,7 +26,7 @@ export function copyToManagedJob(chart: PhaseChart): void {
       name: 'copy-system-database',
       namespace: ns,
       script: 'pg-copy.sh',
-      libs: ['lib/pg-state.sh'],
+      libs: ['lib/pg-state.sh', 'lib/progress.sh'],
       image: sys.image,
       wave: 0,
       env: [
@@ -54,6 +54,7 @@ export function copyToManagedJob(chart: PhaseChart): void {
     name: 'copy-system-database',
     namespace: ns,
     script: 'mysql-copy.sh',
+    libs: ['lib/progress.sh'],
     image: plan.spec.jobs.mysqlImage,
     wave: 0,
     env: [

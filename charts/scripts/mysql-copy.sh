@@ -34,6 +34,8 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$SCRIPT_DIR/lib/common.sh"
 # shellcheck source=lib/evidence.sh
 . "$SCRIPT_DIR/lib/evidence.sh"
+# shellcheck source=lib/progress.sh
+. "$SCRIPT_DIR/lib/progress.sh"
 evidence_init mysql-copy
 
 # SOURCE_MYSQL_URL: the URL of the 3scale system-database Secret (mysql2://user:password@host[:port]/db),
@@ -275,6 +277,8 @@ reset_target() {
   create_target_db
 }
 
+progress_sample() { mysql_row_estimate tgt_mysql "$TARGET_MYSQL_DATABASE"; }
+
 # float_tables: "table key-columns float-columns on-update-columns versioned", separated by the ASCII unit
 # separator (\x1f, so that an empty field stays a field), the column lists comma-separated, one line
 # per source table with a FLOAT column. The key is the primary key, else the first unique key
@@ -458,7 +462,9 @@ evidence_write Running "$INPUTS_CHECKSUM" "load of $(count_tables "$SRC_TABLES")
 
 log "copying $SRC_DESC -> $TGT_DESC (mysqldump | strip DEFINER | mysql: tables and data, then triggers, routines and events)"
 : >"$WORK/load.out"
+progress_start rows "$(mysql_row_count src_mysql "$SOURCE_MYSQL_DATABASE")" progress_sample
 load_pass tables
+progress_finish
 repair_floats
 load_pass programs
 show_load_warnings

@@ -47,6 +47,8 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$SCRIPT_DIR/lib/evidence.sh"
 # shellcheck source=lib/pg-state.sh
 . "$SCRIPT_DIR/lib/pg-state.sh"
+# shellcheck source=lib/progress.sh
+. "$SCRIPT_DIR/lib/progress.sh"
 evidence_init pg-copy
 
 SOURCE_PGPORT="${SOURCE_PGPORT:-5432}"
@@ -133,6 +135,8 @@ tgt_dump() {
   mapfile -t opts < <(state_dump_args)
   PGPASSWORD="$TARGET_PGPASSWORD" pg_dump -w -h "$TARGET_PGHOST" -p "$TARGET_PGPORT" -U "$TARGET_PGUSER" -d "$TARGET_PGDATABASE" "${opts[@]}" "$@"
 }
+
+progress_sample() { pg_table_bytes tgt_psql; }
 
 # first_lines N < lines: at most N lines, joined by "; ", with "(and M more)".
 first_lines() {
@@ -580,11 +584,13 @@ if [ -z "${EVIDENCE_SOURCE_FINGERPRINT:-}" ]; then
   source_state &
   state_pid=$!
 fi
+progress_start bytes "$(pg_table_bytes src_psql)" progress_sample
 if [ "$PARALLEL_JOBS" -gt 1 ]; then
   copy_tables
 else
   copy_streaming
 fi
+progress_finish
 if [ -n "$state_pid" ]; then
   wait "$state_pid" || source_state_failed
   source_fingerprint
