@@ -1,10 +1,11 @@
-import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { Watch } from '@kubernetes/client-node';
 import type { KubeObject } from '../../kube/kube-object.js';
 import { loadPlanFile } from '../../plan/load-plan.js';
 import { plannedPhases } from '../../phases/registry.js';
 import { EVIDENCE_CONFIGMAP } from '../evidence.js';
 import { statusExitCode } from '../render-status.js';
 import { compareWithLive, type CompareOptions } from '../run-diff.js';
+import { kubeConfigFor } from './kube-config.js';
 import { windowBudgetMs } from './progress-record.js';
 import { renderWatchScreen, windowOpenedAt } from './watch-screen.js';
 
@@ -33,11 +34,7 @@ export async function runWatch(options: CompareOptions, out: WatchOutput, signal
   const namespaces = [...new Set(first.objects.map((o) => o.ref.namespace).filter((n): n is string => !!n))].sort();
   const jobs = new Map<string, KubeObject>();
   const evidence = new Map<string, Record<string, string>>();
-  const kc = new KubeConfig();
-  if (options.kubeconfig) kc.loadFromFile(options.kubeconfig);
-  else kc.loadFromDefault();
-  if (options.context) kc.setCurrentContext(options.context);
-  const watch = new Watch(kc);
+  const watch = new Watch(kubeConfigFor(options));
   const aborts: AbortController[] = [];
   let lastScreen = '';
 

@@ -4,16 +4,29 @@
  * progress records and ends. The watch must redraw on the API's events (it does not poll): each screen below is
  * drawn after a write to the cluster. The non-TTY output captured here is the README's screen.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { runWatch } from '../../../src/status/watch/run-watch.js';
 import { adminEndpoint, apiRequestOk, completeJob, resourcePath } from '../../support/real-api/index.js';
-import { forwardState, jobsOf } from '../../e2e/harness.js';
+import { cli, forwardState, jobsOf } from '../../e2e/harness.js';
+import { findBinary, IN_CI } from '../../support/db-servers.js';
+import { leakedSecrets } from '../../support/live-fixtures.js';
 import { useRealMigration } from '../../e2e/real-api-flow.js';
 
 const FLOW = { fixture: 'postgresql', engine: 'argocd-controller', namespaces: ['3scale', '3scale-db'] } as const;
 const TIMEOUT_MS = 300_000;
 const GIB = 1024 ** 3;
+const CHROMIUM = findBinary('chromium') ?? findBinary('chromium-browser');
+const FINGERPRINT = 'a3f1c0de'.repeat(8);
+
+/** The page as headless Chromium builds it (its DOM after parsing and layout), or undefined without Chromium. */
+function renderedDom(file: string): string {
+  const run = spawnSync(CHROMIUM!, ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', `file://${file}`], { encoding: 'utf8', timeout: 120_000 });
+  if (run.status !== 0) throw new Error(`chromium failed: ${run.stderr}`);
+  return run.stdout;
+}
 
 /** A watch on the cluster whose output is collected as a pipe would get it (no TTY, no color). */
 function startWatch(planPath: string, kubeconfig: string, phase: string) {
@@ -85,6 +98,54 @@ describe('status --watch on the real API server (PostgreSQL migration)', () => {
     expect(w.text()).not.toContain('\x1b');
     expect(w.screens().length).toBeGreaterThanOrEqual(3);
     if (process.env.WATCH_CAPTURE) writeFileSync(process.env.WATCH_CAPTURE, w.text());
+  }, TIMEOUT_MS);
+
+  test('GIVEN the window up to copy-data done WHEN status --report writes the change record THEN Chromium renders the page, its timeline, counts and checksum match the evidence, and no secret is in it (nor in the Markdown)', async () => {
+    if (!CHROMIUM) {
+      if (IN_CI) throw new Error('chromium is missing (apt-get install chromium): the change record must be rendered under CI');
+      console.warn('chromium not installed: the change record page is not rendered here');
+    }
+    // GIVEN the copy's record as pg-copy.sh writes it at its end (counts in the result, the source fingerprint)
+    const admin = adminEndpoint(m.server());
+    const copy = jobsOf(forwardState(m.result(), 'copy-data')).find((j) => j.metadata.name === 'copy-system-database')!;
+    const step = copy.metadata.name;
+    const data = { [`${step}.phase`]: 'Succeeded', [`${step}.result`]: 'copied 3 tables, 1550 rows; equal: rows, sequences, large objects, schema, settings, grants', [`${step}.sourceFingerprint`]: FINGERPRINT, [`${step}.finishedAt`]: '2026-01-01T10:02:30Z' };
+    const path = `${await resourcePath(admin, { apiVersion: 'v1', kind: 'ConfigMap', namespace: '3scale-db', name: 'threescale-migrate-evidence' })}?fieldManager=threescale-migrate-job.${step}&force=true`;
+    await apiRequestOk(admin, { method: 'PATCH', path, body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'threescale-migrate-evidence', namespace: '3scale-db' }, data }), contentType: 'application/apply-patch+yaml' });
+    // WHEN status --report writes the HTML page and the Markdown
+    const html = join(m.dist(), '..', 'change-record.html');
+    const md = join(m.dist(), '..', 'change-record.md');
+    for (const file of [html, md]) {
+      const run = await cli(['status', '-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', 'copy-data', '--report', file]);
+      expect({ file, code: run.code, stderr: run.stderr }).toEqual({ file, code: 0, stderr: '' });
+    }
+    const page = readFileSync(html, 'utf8');
+    const markdown = readFileSync(md, 'utf8');
+    if (process.env.REPORT_CAPTURE) writeFileSync(process.env.REPORT_CAPTURE, page);
+    // THEN the page is self-contained: nothing is loaded from elsewhere
+    expect(page).not.toMatch(/<(script|link|img)\b|src=|href=/);
+    // AND the figures are the evidence's, in the page and in the Markdown
+    for (const text of [page, markdown]) {
+      expect(text).toContain('copied 3 tables, 1550 rows');
+      expect(text).toContain(FINGERPRINT);
+      expect(text).toMatch(/03-copy-data/);
+      expect(text).toContain('2.15');
+      expect(leakedSecrets(text)).toEqual([]);
+    }
+    // AND the timeline has a bar per phase with Jobs and per Job, from their recorded start and end
+    const jobs = [...['preflight', 'prepare', 'scale-down', 'copy-data'].flatMap((id) => jobsOf(forwardState(m.result(), id)))];
+    const bars = [...page.matchAll(/<g class="bar (phase|job)" data-label="([^"]+)" data-start="([^"]+)" data-end="([^"]+)"/g)];
+    expect(bars.filter((b) => b[1] === 'job').map((b) => b[2]!.split('/')[1]).sort()).toEqual(jobs.map((j) => j.metadata.name).sort());
+    for (const b of bars) expect(Date.parse(b[4]!)).toBeGreaterThanOrEqual(Date.parse(b[3]!));
+    // AND the rollback sentence is status's advice for the latest phase applied (copy-data has no rollback folder)
+    expect(page).toContain('<p id="rollback">03-copy-data has nothing to undo; to go back further, apply rollback/02-scale-down</p>');
+    if (!CHROMIUM) return;
+    // AND Chromium renders it: the DOM it built holds the drawing with its bars and the tables with the figures
+    const dom = renderedDom(html);
+    expect(dom).toContain('<svg');
+    expect((dom.match(/<rect /g) ?? []).length).toBe(bars.length);
+    expect(dom).toMatch(/<td>3scale-db\/copy-system-database<\/td><td>Succeeded<\/td><td>copied 3 tables, 1550 rows/);
+    expect(leakedSecrets(dom)).toEqual([]);
   }, TIMEOUT_MS);
 
   test('GIVEN a watch on a phase still pending WHEN the user presses Ctrl-C THEN it ends with 130, its watches closed', async () => {
