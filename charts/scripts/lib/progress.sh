@@ -51,9 +51,13 @@ _progress_int() {
   esac
 }
 
+# _progress_loop FN: a sample every PROGRESS_INTERVAL seconds on a fixed schedule (the time a sample takes is
+# not added to the interval).
 _progress_loop() {
-  local fn="$1" last=0 now parent="$$"
-  while sleep "$PROGRESS_INTERVAL"; do
+  local fn="$1" last=0 now parent="$$" next="$EPOCHREALTIME"
+  while :; do
+    next="$(awk -v n="$next" -v i="$PROGRESS_INTERVAL" 'BEGIN { printf "%.6f", n + i }')"
+    sleep "$(awk -v n="$next" -v t="$EPOCHREALTIME" 'BEGIN { d = n - t; if (d < 0) d = 0; printf "%.3f", d }')" || exit 0
     kill -0 "$parent" 2>/dev/null || exit 0
     now="$("$fn" 2>/dev/null)" || continue
     case "$now" in '' | *[!0-9]*) continue ;; esac
