@@ -147,10 +147,10 @@ describe.skipIf(skipSuite(pgBins))('progress records of pg-copy.sh (PostgreSQL 1
       expect(seen.some((r) => r.done > 0 && r.done < r.total)).toBe(true);
       // AND the log has the same sequence, ending at the total
       expectMonotonicToTotal(logRecords(run.stderr), 'bytes');
-      // AND the total is the source's table bytes
+      // AND the total is the source's table bytes (heap, TOAST and indexes)
       const total = Number(
         await src.sql(
-          `SELECT sum(pg_relation_size(c.oid) + CASE WHEN c.reltoastrelid <> 0 THEN pg_relation_size(c.reltoastrelid) ELSE 0 END)
+          `SELECT sum(pg_total_relation_size(c.oid))
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname = 'public'`,
           'system',
         ),

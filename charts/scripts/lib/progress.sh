@@ -126,12 +126,12 @@ _progress_configmap() {
 
 # Measures for the copy steps (each prints an integer; FN is the step's client wrapper for one side).
 
-# pg_table_bytes PSQL_FN: bytes of the user tables' heaps and TOAST relations. The source's is the total, the
-# target's grows as COPY writes (a relation's size is visible before its COPY commits). A bloated source
+# pg_table_bytes PSQL_FN: bytes of the user tables with their TOAST and indexes (pg_total_relation_size). The
+# source's is the total, the target's grows as COPY writes (a relation's size is visible before its COPY
+# commits) and then as the indexes are built, so the index build at the end is counted too. A bloated source
 # makes the target's end short of the total; the last record says total all the same.
 pg_table_bytes() {
-  "$1" -c "SELECT coalesce(sum(pg_relation_size(c.oid)
-                              + CASE WHEN c.reltoastrelid <> 0 THEN pg_relation_size(c.reltoastrelid) ELSE 0 END), 0)
+  "$1" -c "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
               AND n.nspname NOT LIKE 'pg\\_%'"
