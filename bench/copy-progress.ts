@@ -4,8 +4,8 @@
  * them, and from the half-way mark on, the time left that `status --watch` estimates from each record against
  * the time the copy really took to its last record (ratio |estimate - real| / real).
  *
- * The issue asks for 1 GiB; on the shared 2-core machine the default is 256 MiB of table heap
- * (BENCH_PROGRESS_MB overrides it), streaming mode (pg_dump | pg_restore).
+ * 1 GiB of table heap as the issue asks (about 75 s on the shared 2-core machine; BENCH_PROGRESS_MB overrides
+ * it), streaming mode (pg_dump | pg_restore); the total also counts the primary key's index.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -29,7 +29,7 @@ export const copyProgressBenchmark: Benchmark = {
   async run(): Promise<BenchResult> {
     const started = Date.now();
     requireBinaries(PG_BINARIES, PG_APT_HINT, [pgBinDir()]);
-    const mb = Number(process.env.BENCH_PROGRESS_MB ?? 256);
+    const mb = Number(process.env.BENCH_PROGRESS_MB ?? 1024);
     const dir = await makeBenchDir('progress');
     const root = dir.path;
     const [src, tgt] = await Promise.all([startPostgres(root, 'src'), startPostgres(root, 'tgt')]);
@@ -68,9 +68,9 @@ export const copyProgressBenchmark: Benchmark = {
       const errors = fromHalf.map((s) => ({ at: Math.round((s.done * 100) / s.total), estimateS: s.estimateMs! / 1000, realS: (end.t - s.t) / 1000, ratio: Math.abs(s.estimateMs! - (end.t - s.t)) / (end.t - s.t) }));
       const maxGap = Math.max(...gaps) / 1000;
       const worst = Math.max(0, ...errors.map((e) => e.ratio));
-      const resultFile = await writeResultFile('copy-progress.json', { heapMiB: Math.round(end.total / 1024 / 1024), records: seen.length, copySeconds: (end.t - seen[0]!.t) / 1000, maxGapSeconds: maxGap, estimates: errors, worstRatio: worst });
+      const resultFile = await writeResultFile('copy-progress.json', { totalMiB: Math.round(end.total / 1024 / 1024), records: seen.length, copySeconds: (end.t - seen[0]!.t) / 1000, maxGapSeconds: maxGap, estimates: errors, worstRatio: worst });
       const table = [
-        `heap copied       ${(end.total / 1024 / 1024).toFixed(0)} MiB (${rows} rows), streaming mode`,
+        `bytes copied      ${(end.total / 1024 / 1024).toFixed(0)} MiB with the index (${rows} rows), streaming mode`,
         `records           ${seen.length} over ${((end.t - seen[0]!.t) / 1000).toFixed(1)} s; largest gap ${maxGap.toFixed(1)} s (target <= 5 s plus one sample)`,
         ...errors.map((e) => `  at ${String(e.at).padStart(3)} %: estimate ${e.estimateS.toFixed(1)} s, real ${e.realS.toFixed(1)} s, off by ${(e.ratio * 100).toFixed(0)} %`),
         `worst estimate from half-way: off by ${(worst * 100).toFixed(0)} % (target <= 30 %)`,

@@ -27,7 +27,7 @@ case "$PROGRESS_INTERVAL" in
 esac
 
 # progress_start UNIT TOTAL SAMPLE_FN: start the sampler. SAMPLE_FN prints the amount done so far (an
-# integer); a sample that fails or prints anything else is skipped (the previous amount stays).
+# integer); a sample that fails or prints anything else repeats the previous amount.
 progress_start() {
   PROGRESS_UNIT="$1"
   PROGRESS_TOTAL="$(_progress_int "$2")"
@@ -59,8 +59,9 @@ _progress_loop() {
     next="$(awk -v n="$next" -v i="$PROGRESS_INTERVAL" 'BEGIN { printf "%.6f", n + i }')"
     sleep "$(awk -v n="$next" -v t="$EPOCHREALTIME" 'BEGIN { d = n - t; if (d < 0) d = 0; printf "%.3f", d }')" || exit 0
     kill -0 "$parent" 2>/dev/null || exit 0
-    now="$("$fn" 2>/dev/null)" || continue
-    case "$now" in '' | *[!0-9]*) continue ;; esac
+    # A sample that fails (or waits on a lock past its timeout) repeats the last amount: a record still comes.
+    now="$("$fn" 2>/dev/null)" || now="$last"
+    case "$now" in '' | *[!0-9]*) now="$last" ;; esac
     now="$((10#$now))"
     [ "$now" -le "$PROGRESS_TOTAL" ] || now="$PROGRESS_TOTAL"
     [ "$now" -ge "$last" ] || now="$last"
@@ -131,7 +132,8 @@ _progress_configmap() {
 # commits) and then as the indexes are built, so the index build at the end is counted too. A bloated source
 # makes the target's end short of the total; the last record says total all the same.
 pg_table_bytes() {
-  "$1" -c "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)
+  # lock_timeout: ALTER TABLE ... ADD PRIMARY KEY holds its table exclusively while it builds the index.
+  "$1" -c "SET lock_timeout = '1s'; SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
               AND n.nspname NOT LIKE 'pg\\_%'"
