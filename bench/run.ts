@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Benchmark, BenchResult } from './benchmark.js';
 import { formatSeconds } from './benchmark.js';
 import { cliProcessBenchmark } from './cli-process.js';
+import { copyProgressBenchmark } from './copy-progress.js';
 import { dataPhaseBenchmark } from './data-phase.js';
 import { diffRealBenchmark } from './diff-real.js';
 import { diffScaleBenchmark } from './diff-scale.js';
@@ -18,7 +19,7 @@ import { synthScaleBenchmark } from './synth-scale.js';
 import { beginShutdown, runCleanups } from './support/servers.js';
 
 /** The registry, in run order. */
-export const BENCHMARKS: Benchmark[] = [cliProcessBenchmark, synthScaleBenchmark, diffScaleBenchmark, diffRealBenchmark, dataPhaseBenchmark];
+export const BENCHMARKS: Benchmark[] = [cliProcessBenchmark, synthScaleBenchmark, diffScaleBenchmark, diffRealBenchmark, dataPhaseBenchmark, copyProgressBenchmark];
 
 function usage(): string {
   return [

@@ -33,7 +33,7 @@ export function copyToManagedProps(plan: Plan): DataJobProps | undefined {
       name: 'copy-system-database',
       namespace: ns,
       script: 'pg-copy.sh',
-      libs: PG_COPY_LIBS,
+      libs: [...PG_COPY_LIBS, 'lib/progress.sh'],
       image: sys.image,
       wave: 0,
       env: [
@@ -62,7 +62,7 @@ export function copyToManagedProps(plan: Plan): DataJobProps | undefined {
     name: 'copy-system-database',
     namespace: ns,
     script: 'mysql-copy.sh',
-    libs: MYSQL_COPY_LIBS,
+    libs: [...MYSQL_COPY_LIBS, 'lib/progress.sh'],
     image: plan.spec.jobs.mysqlImage,
     wave: 0,
     env: [

@@ -38,6 +38,8 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$SCRIPT_DIR/lib/mysql-state.sh"
 # shellcheck source=lib/copy-manifest.sh
 . "$SCRIPT_DIR/lib/copy-manifest.sh"
+# shellcheck source=lib/progress.sh
+. "$SCRIPT_DIR/lib/progress.sh"
 evidence_init mysql-copy
 
 mysql_source_from_url
@@ -143,6 +145,8 @@ reset_target() {
   tgt_mysql -e "DROP DATABASE \`$TARGET_MYSQL_DATABASE\`" || die "cannot drop database $TARGET_MYSQL_DATABASE on $TGT_DESC"
   create_target_db
 }
+
+progress_sample() { mysql_row_estimate tgt_mysql "$TARGET_MYSQL_DATABASE"; }
 
 # float_tables: "table key-columns float-columns on-update-columns versioned", separated by the ASCII unit
 # separator (\x1f, so that an empty field stays a field), the column lists comma-separated, one line
@@ -327,7 +331,9 @@ evidence_write Running "$INPUTS_CHECKSUM" "load of $(count_tables "$SRC_TABLES")
 
 log "copying $SRC_DESC -> $TGT_DESC (mysqldump | strip DEFINER | mysql: tables and data, then triggers, routines and events)"
 : >"$WORK/load.out"
+progress_start rows "$(mysql_row_count src_mysql "$SOURCE_MYSQL_DATABASE")" progress_sample
 load_pass tables
+progress_finish
 repair_floats
 load_pass programs
 show_load_warnings

@@ -54,6 +54,8 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$SCRIPT_DIR/lib/pg-clients.sh"
 # shellcheck source=lib/copy-manifest.sh
 . "$SCRIPT_DIR/lib/copy-manifest.sh"
+# shellcheck source=lib/progress.sh
+. "$SCRIPT_DIR/lib/progress.sh"
 evidence_init pg-copy
 
 SOURCE_PGPORT="${SOURCE_PGPORT:-5432}"
@@ -120,6 +122,8 @@ ensure_target_database() {
     esac
   fi
 }
+
+progress_sample() { pg_table_bytes tgt_psql; }
 
 # first_lines N < lines: at most N lines, joined by "; ", with "(and M more)".
 first_lines() {
@@ -569,11 +573,13 @@ if [ -z "${EVIDENCE_SOURCE_FINGERPRINT:-}" ]; then
   source_state &
   state_pid=$!
 fi
+progress_start bytes "$(pg_table_bytes src_psql)" progress_sample
 if [ "$PARALLEL_JOBS" -gt 1 ]; then
   copy_tables
 else
   copy_streaming
 fi
+progress_finish
 if [ -n "$state_pid" ]; then
   wait "$state_pid" || source_state_failed
   source_fingerprint

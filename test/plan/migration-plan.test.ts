@@ -13,6 +13,20 @@ describe('validateMigrationPlan: the MigrationPlan kind', () => {
     expect(plan.spec.jobs.activeDeadlineSeconds).toBe(3600);
   });
 
+  test('GIVEN spec.maintenanceWindow WHEN validated THEN hours and/or minutes are kept, anything else is refused naming the field', () => {
+    for (const ok of ['90m', '2h', '1h30m']) {
+      const raw = example();
+      raw.spec.maintenanceWindow = ok;
+      expect(validateMigrationPlan(raw, 'migration.yaml').spec.maintenanceWindow).toBe(ok);
+    }
+    for (const bad of ['', '2 hours', '30m1h', '1h30m; rm', 90]) {
+      const raw = example();
+      raw.spec.maintenanceWindow = bad;
+      expect(() => validateMigrationPlan(raw, 'migration.yaml')).toThrow(/spec\.maintenanceWindow/);
+    }
+    expect(validateMigrationPlan(example(), 'migration.yaml').spec.maintenanceWindow).toBeUndefined();
+  });
+
   test('GIVEN an Oracle System database WHEN validated THEN it is refused with the vendor reason before the schema is applied', () => {
     const raw = example();
     raw.spec.systemDatabase = { kind: 'oracle', anything: true };
