@@ -454,7 +454,7 @@ function buildMigrationPlanSchema() {
        * The maintenance window's budget, as hours and/or minutes (`90m`, `2h`, `1h30m`): `status --watch` shows
        * the time since the window opened against it. Optional.
        */
-      maintenanceWindow: z.optional(z.string().check(z.regex(/^(\d+h\d+m|\d+h|\d+m)$/, { message: 'a duration in hours and/or minutes such as 90m, 2h or 1h30m' }))),
+      maintenanceWindow: z.optional(z.string().check(z.regex(/^(\d+h\d+m|\d+h|\d+m)$/, { error: 'a duration in hours and/or minutes such as 90m, 2h or 1h30m' }))),
       /**
        * The move to 3scale 2.16 once every component is external: the operator Subscription (and the
        * APIcast operator's) to the 2.16 channel. Absent, or `enabled: false`, renders nothing.

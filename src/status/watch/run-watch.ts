@@ -72,7 +72,7 @@ export async function runWatch(options: CompareOptions, out: WatchOutput, signal
       } catch (err) {
         finished = true;
         for (const a of aborts) a.abort();
-        reject(err);
+        reject(err instanceof Error ? err : new Error(String(err)));
       } finally {
         busy = false;
         if (again && !finished) {

@@ -9,7 +9,7 @@ export async function runWatchCommand(options: CompareOptions): Promise<number> 
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    return await runWatch(options, { write: (s) => process.stdout.write(s), tty: process.stdout.isTTY === true, color: colorFor(process.stdout) }, stop.signal);
+    return await runWatch(options, { write: (s) => process.stdout.write(s), tty: process.stdout.isTTY, color: colorFor(process.stdout) }, stop.signal);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
