@@ -41,8 +41,8 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$SCRIPT_DIR/lib/common.sh"
 # shellcheck source=lib/evidence.sh
 . "$SCRIPT_DIR/lib/evidence.sh"
-# shellcheck source=lib/redis-digest.sh
-. "$SCRIPT_DIR/lib/redis-digest.sh"
+# shellcheck source=lib/redis-write-state.sh
+. "$SCRIPT_DIR/lib/redis-write-state.sh"
 # shellcheck source=lib/copy-manifest.sh
 . "$SCRIPT_DIR/lib/copy-manifest.sh"
 evidence_init redis-copy-rdb
@@ -233,16 +233,24 @@ keyspace_from "$src_info"
 snapshot_keys="$(keyspace_total "$SNAPSHOT_KEYSPACE")"
 log "source $SRC_DESC: Redis $src_version, $snapshot_keys keys (${SNAPSHOT_KEYSPACE:-empty})"
 
-# source_manifest: the manifest (lib/copy-manifest.sh) of the snapshot, per database: key counts and digests
-# (lib/redis-digest.sh), for redis-verify-copy.sh to prove again; named for the evidence record (EVIDENCE_MANIFEST).
+# source_manifest: the manifest (lib/copy-manifest.sh) of the copy, for redis-check-load.sh and redis-verify-copy.sh
+# (EVIDENCE_MANIFEST): the sha256 and size of the base file placed (the RDB bytes fetched, unchanged), the key counts
+# per database read just before the snapshot, and the write state of the source then (lib/redis-write-state.sh),
+# which the verify step compares with the old server's later one. Nothing is loaded for it.
 # Not in export mode: no Redis of ours loads that file.
 source_manifest() {
   [ -z "$RDB_FILENAME" ] || return 0
-  { printf 'mode redis\tdebug-digest-v1\n'; redis_snapshot_manifest "$PARTIAL" "$WORK"; } >"$WORK/manifest.raw" ||
-    die "cannot compute the manifest of the snapshot of $SRC_DESC"
-  LC_ALL=C sort "$WORK/manifest.raw" >"$WORK/manifest"
+  {
+    printf 'mode redis\tload-proof-v1\n'
+    printf 'copy base sha256\t%s\ncopy base bytes\t%s\n' "$rdb_sha" "$rdb_size"
+    printf '%s\n' "$src_info" | redis_keyspace_lines
+    sed 's/^state /source state /' "$WORK/source.state"
+  } | LC_ALL=C sort >"$WORK/manifest"
   EVIDENCE_MANIFEST="$WORK/manifest"
 }
+
+# Read before the snapshot: a write between this and the fork shows as a write after the copy (never the reverse).
+redis_write_state src >"$WORK/source.state" || die "cannot read INFO and COMMAND LIST of source $SRC_DESC"
 
 log "fetching RDB snapshot from $SRC_DESC into $PARTIAL"
 if ! src --rdb "$PARTIAL" >"$WORK/rdb.out" 2>&1; then
@@ -267,6 +275,10 @@ if [ "$ours" = 1 ]; then
   if [ -n "$previous" ] && [ "$previous" = "$SOURCE_FINGERPRINT" ]; then
     sed -i "s/^sourceFingerprint=.*/sourceFingerprint=$SOURCE_FINGERPRINT/" "$MARKER"
     EVIDENCE_SOURCE_FINGERPRINT="$SOURCE_FINGERPRINT"
+    if [ -f "$placed" ]; then
+      rdb_sha="$(sha256_of_file "$placed")"
+      rdb_size="$(wc -c <"$placed" | tr -d ' ')"
+    fi
     log "already done: the source is unchanged since this step placed its snapshot in $PLACED_DIR (fingerprint $SOURCE_FINGERPRINT); nothing to do"
     source_manifest
     evidence_write Succeeded "$INPUTS_CHECKSUM" "keyspace $(marker_value keyspace); source fingerprint $SOURCE_FINGERPRINT; unchanged since the copy" ||
