@@ -13,7 +13,10 @@
 # damaged transfer makes the new Redis refuse it; the key counts per database 0-15 (and how many of them
 # expire) of the source, read just before the snapshot, go into the evidence, and the load-redis check
 # (redis-check-load.sh) compares the new server with them. Nothing is loaded here on a first copy: the
-# window pays for the snapshot and the new server's one load only.
+# window pays for the snapshot and the new server's one load only. The manifest (<step>.manifest) holds the
+# sha256 and size of the bytes fetched, which are placed unchanged as the base file, and the source's write
+# state (lib/redis-write-state.sh); redis-check-load.sh and redis-verify-copy.sh prove from them, with INFO
+# only, that the new server loaded this base and was not written to since, nor the old one after the copy.
 #
 # Source fingerprint: DEBUG DIGEST (a sha1 mix of every key, type, value and whether it expires, in every
 # database) of a snapshot without the key `liveness-probe` of db 0, which the old Redis's readiness probe
