@@ -100,6 +100,21 @@ describe.skipIf(skipSuite(bins))('redis-check-load.sh (Redis 7 in persistence mo
     expect(r.stderr).toMatch(/\d+ AOF bytes appended since the load, which 2 SET call\(s\) of the readiness probe \(SET liveness-probe <date>, 69 bytes each\) do not account for/);
   });
 
+  it('GIVEN a write to the new Redis, then a restart (which resets its command counts) before the check WHEN checked THEN the AOF bytes beyond the base give it away', async () => {
+    // GIVEN
+    const { dataDir, evidence } = await copiedVolume();
+    const redis = await newRedis(dataDir);
+    await redis.cli(['HSET', 'h9', 'f', 'changed'], 9);
+    await redis.restart(REDIS_TARGET_CONFIG);
+
+    // WHEN
+    const r = await runScript('redis-check-load.sh', env(redis, evidence));
+
+    // THEN
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Redis 127\.0\.0\.1:\d+: \d+ AOF bytes appended since the load, which 0 SET call\(s\) of the readiness probe/);
+  });
+
   it('GIVEN the new Redis in restore mode (appendonly no) WHEN checked THEN it fails: a restart would lose every write', async () => {
     const { dataDir, evidence } = await copiedVolume();
     const redis = await newRedis(dataDir, REDIS_RESTORE_CONFIG);

@@ -127,6 +127,19 @@ describe.skipIf(skipSuite(bins))('redis-verify-copy.sh (Redis 7)', () => {
     expect(r.stderr).toContain('redis db1 keys: 4 at the load, 5 now');
   });
 
+  it('GIVEN no record of the load check WHEN verified THEN it refuses naming the step to run, without comparing anything', async () => {
+    // GIVEN
+    const { redis, evidence } = await copiedServer();
+
+    // WHEN
+    const r = await verify(redis, evidence, { CHECK_STEP: 'check-load-backend-redis' });
+
+    // THEN
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('the evidence of step check-load-backend-redis holds no state of the new Redis at its load (not run yet, failed, or written by an older version): run load-redis first');
+    expect(r.record).toMatch(/^redis-verify-copy\.phase=Failed$/m);
+  });
+
   it('GIVEN the old Redis stopped WHEN verified THEN the new one alone is compared and the step says so', async () => {
     // GIVEN
     const { redis, evidence } = await copiedServer();
