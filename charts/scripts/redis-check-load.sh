@@ -117,7 +117,7 @@ fi
 
 # 4. The copied base file loaded, nothing written since: the state at the load is the one now with no command
 # counted, no key expired or evicted and no AOF byte beyond the base.
-redis_write_state r >"$WORK/state" || die "cannot read INFO and COMMAND LIST of Redis $DESC"
+redis_write_state r >"$WORK/state" || die "cannot read INFO and ACL CAT write of Redis $DESC"
 {
   printf 'state run_id\t%s\nstate aof_enabled\t1\nstate aof_rewrites\t0\n' "$(_state run_id "$WORK/state")"
   printf 'state aof_base_size\t%s\nstate aof_current_size\t%s\n' "$(_state aof_base_size "$WORK/state")" "$(_state aof_base_size "$WORK/state")"

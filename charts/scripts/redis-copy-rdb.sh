@@ -253,7 +253,7 @@ source_manifest() {
 }
 
 # Read before the snapshot: a write between this and the fork shows as a write after the copy (never the reverse).
-redis_write_state src >"$WORK/source.state" || die "cannot read INFO and COMMAND LIST of source $SRC_DESC"
+redis_write_state src >"$WORK/source.state" || die "cannot read INFO and ACL CAT write of source $SRC_DESC"
 
 log "fetching RDB snapshot from $SRC_DESC into $PARTIAL"
 if ! src --rdb "$PARTIAL" >"$WORK/rdb.out" 2>&1; then

@@ -14,7 +14,7 @@
 # key count, a restart, a rewrite). The old server (SOURCE_REDIS_HOST), when set and answering within
 # SOURCE_CONNECT_TIMEOUT seconds, is held to the state COPY_STEP recorded the same way: a write there after the
 # copy is one the new server lacks. A stopped old server (load-redis stops it) is not an error: the step says so.
-# Only PING, INFO and COMMAND LIST are sent. The output names databases, counts, commands and shortened ids only:
+# Only PING, INFO and ACL CAT are sent. The output names databases, counts, commands and shortened ids only:
 # no key, no value, no credential.
 # The *_HOST variables come from the environment (require_env checks them).
 # shellcheck disable=SC2153
@@ -85,7 +85,7 @@ keyspace_findings() {
 FINDINGS="$WORK/findings"
 : >"$FINDINGS"
 redis_wait_ping "$CONNECT_TIMEOUT_SECONDS" 2 "Redis $TGT_DESC" tgt
-redis_write_state tgt >"$WORK/now.tgt" || die "cannot read INFO and COMMAND LIST of target $TGT_DESC"
+redis_write_state tgt >"$WORK/now.tgt" || die "cannot read INFO and ACL CAT write of target $TGT_DESC"
 tgt INFO keyspace | redis_keyspace_lines >>"$WORK/now.tgt" || die "cannot read INFO keyspace of target $TGT_DESC"
 redis_writes_since "$WORK/loaded" "$WORK/now.tgt" "target $TGT_DESC" "the load checked by $CHECK_STEP" >>"$FINDINGS"
 expired=$(($(_state expired_keys "$WORK/now.tgt") - $(_state expired_keys "$WORK/loaded")))

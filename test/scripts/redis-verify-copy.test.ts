@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkBinaries, containsSecret, freePort, REDIS_BINARIES, REDIS_PROBE_VALUE, REDIS_TARGET_CONFIG, runScript, type ScriptResult, skipSuite, startRedis, type RedisServer, useRedisSource } from '../support/db-servers.js';
+import { checkBinaries, containsSecret, freePort, REDIS_BINARIES, REDIS_PROBE_VALUE, REDIS_RESTORE_CONFIG, REDIS_TARGET_CONFIG, runScript, type ScriptResult, skipSuite, startRedis, type RedisServer, useRedisSource } from '../support/db-servers.js';
 
 const bins = checkBinaries('redis', REDIS_BINARIES);
 const OLD_PW = 'old-Redis-Verify-pw-91ad';
@@ -166,6 +166,27 @@ describe.skipIf(skipSuite(bins))('redis-verify-copy.sh (Redis 7)', () => {
     expect(r.stderr).toMatch(/source 127\.0\.0\.1:\d+ \(written to after the copy: those writes are not on the target\): \d+ AOF bytes appended since the copy, which 1 SET call\(s\) of the readiness probe/);
     expect(r.stderr).not.toMatch(/target 127\.0\.0\.1:\d+: (restarted|[A-Z]+ called|redis db|\d+ AOF)/);
     expect(r.record).toMatch(/^redis-verify-copy\.phase=Failed$/m);
+  });
+
+  it('GIVEN an old Redis without AOF, written to with SET after the copy WHEN verified THEN it fails: without AOF bytes that SET cannot be told from the probe\'s', async () => {
+    // GIVEN an old server with appendonly no, copied, loaded and checked
+    const old = redisSource.destroyAfterAll(await startRedis({ config: { ...REDIS_RESTORE_CONFIG, 'repl-diskless-sync-delay': '0' }, password: OLD_PW }));
+    await old.cli(['SET', 'k1', 'v1'], 2);
+    const dataDir = await mkdtemp(join(redisSource.work, 'pvc-noaof-'));
+    const evidence = `${dataDir}.evidence`;
+    const copy = await runScript('redis-copy-rdb.sh', { SOURCE_REDIS_HOST: old.host, SOURCE_REDIS_PORT: String(old.port), SOURCE_REDIS_PASSWORD: OLD_PW, DATA_DIR: dataDir, EVIDENCE_FILE: evidence });
+    expect(copy.code, copy.stderr).toBe(0);
+    const redis = redisSource.destroyAfterAll(await startRedis({ config: REDIS_TARGET_CONFIG, dataDir, password: NEW_PW }));
+    const check = await runScript('redis-check-load.sh', { REDIS_HOST: redis.host, REDIS_PORT: String(redis.port), REDIS_PASSWORD: NEW_PW, COPY_STEP: 'redis-copy-rdb', EVIDENCE_FILE: evidence, POLL_INTERVAL_SECONDS: '1' });
+    expect(check.code, check.stderr).toBe(0);
+    await old.cli(['SET', 'k1', 'written after the copy'], 2);
+
+    // WHEN
+    const r = await verify(redis, evidence, { SOURCE_REDIS_PORT: String(old.port) });
+
+    // THEN
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/source 127\.0\.0\.1:\d+ \(written to after the copy: those writes are not on the target\): SET called 1 time\(s\) since the copy, and with appendonly no the readiness probe cannot be told from a write/);
   });
 
   it('GIVEN every run above WHEN their output and records are read THEN no password and no value appears', () => {

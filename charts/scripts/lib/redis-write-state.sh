@@ -14,8 +14,8 @@
 #                              (db.c propagateDeletion). https://redis.io/docs/management/persistence/ ,
 #                              https://github.com/redis/redis/blob/7.0/src/aof.c
 #     expired_keys, evicted_keys  INFO stats
-#     cmd <name> calls         INFO commandstats, for every command of the ACL category @write (COMMAND LIST
-#                              FILTERBY ACLCAT write, Redis 7): counted by call() for commands sent directly, in
+#     cmd <name> calls         INFO commandstats, for every command of the ACL category @write (ACL CAT write,
+#                              Redis 6 and 7, so an old Redis 6 source answers too): counted by call() for commands sent directly, in
 #                              MULTI and from scripts (server.c call). https://redis.io/commands/info/
 #
 #   redis_writes_since RECORDED ACTUAL SIDE WHEN   one line per reason why ACTUAL shows a write since RECORDED
@@ -33,7 +33,7 @@ MIN_DEL_BYTES=20
 redis_write_state() {
   local fn="$1" server persistence stats commands
   server="$("$fn" INFO server)" && persistence="$("$fn" INFO persistence)" && stats="$("$fn" INFO stats)" &&
-    commands="$("$fn" COMMAND LIST FILTERBY ACLCAT write)" || return 1
+    commands="$("$fn" ACL CAT write)" || return 1
   printf 'state run_id\t%s\n' "$(printf '%s' "$server" | info_field run_id)"
   for f in aof_enabled aof_rewrites aof_base_size aof_current_size; do
     printf 'state %s\t%s\n' "$f" "$(printf '%s' "$persistence" | info_field "$f")"
