@@ -7,11 +7,11 @@
  *       BGREWRITEAOF, poll `aof_rewrite_in_progress` until 0 (every 2 s), restart in persistence mode (save
  *       lines + `appendonly yes`) and wait until it answers.
  *   (b) the generated Jobs: charts/scripts/redis-copy-rdb.sh (redis-cli --rdb from the running source
- *       straight into the new data dir, a scratch redis-server loads it for the key counts and DEBUG DIGEST,
- *       placed as the AOF base with its manifest), start the new Redis straight in persistence mode,
- *       charts/scripts/redis-check-load.sh (key counts of databases 0-15 against the copy's evidence), and the
- *       cut-over's charts/scripts/redis-verify-copy.sh (the copy's manifest proven again on a snapshot of the
- *       new server).
+ *       straight into the new data dir, placed as the AOF base with its manifest; its sha256 and size, the key
+ *       counts and the source's write state recorded, nothing loaded), start the new Redis straight in
+ *       persistence mode, charts/scripts/redis-check-load.sh (key counts of databases 0-15 and the base size
+ *       against the copy's evidence, no write since the load; records the new server's write state), and the
+ *       cut-over's charts/scripts/redis-verify-copy.sh (no write since the load, from INFO alone).
  *
  * Both wait for PING answering PONG after each start (polled every 50 ms, as a readiness probe would, only
  * faster). After each run (untimed) the key count and DEBUG DIGEST are compared with the source's, and the
@@ -284,7 +284,6 @@ export async function runRedisDataPhase(opts: RedisOptions): Promise<RedisResult
       };
       const total = await timed(async () => {
         await script('redis-copy-rdb.sh', { SOURCE_REDIS_HOST: source.host, SOURCE_REDIS_PORT: String(source.port), DATA_DIR: target.dataDir });
-        // redis-config-external (seed 3.4.5) sets repl-diskless-sync no: the verify step's SYNC starts at once.
         steps['start (persistence mode)'] = (await timed(() => target.start({ ...REDIS_PERSISTENCE_CONFIG, 'repl-diskless-sync': 'no' }))).seconds;
         await script('redis-check-load.sh', { REDIS_HOST: target.host, REDIS_PORT: String(target.port), COPY_STEP: 'redis-copy-rdb', POLL_INTERVAL_SECONDS: String(POLL_SECONDS) });
         // The cut-over's first Job: the copy proven again on the new server (the old one is stopped by then).
@@ -300,7 +299,7 @@ export async function runRedisDataPhase(opts: RedisOptions): Promise<RedisResult
   const outcome = await runRounds(SCOPE, variants, opts.plan);
   const descriptions: Record<string, string> = {
     a: 'SAVE on the source; tar|tar dump.rdb source data dir -> workstation -> target data dir; start restore mode; BGREWRITEAOF; poll aof_rewrite_in_progress every 2 s; restart persistence mode',
-    b: 'redis-copy-rdb.sh (redis-cli --rdb into DATA_DIR; scratch redis-server load: keys with a TTL evicted, key counts and DEBUG DIGEST per database = the manifest; placed as appendonlydir base + manifest, marker); start persistence mode; redis-check-load.sh (AOF on, key counts of databases 0-15 against the evidence); redis-verify-copy.sh (redis-cli --rdb of the new server, the same manifest in a scratch redis-server, compared with the copy\'s)',
+    b: 'redis-copy-rdb.sh (redis-cli --rdb into DATA_DIR; sha256 of the bytes; placed as appendonlydir base + manifest, marker; the manifest: base sha256 and size, key counts, the source\'s write state from INFO); start persistence mode; redis-check-load.sh (AOF on, key counts of databases 0-15 and aof_base_size against the copy, no write since the load; records the write state); redis-verify-copy.sh (run_id, AOF sizes, @write command counts and key counts unchanged since the load but the readiness probe\'s SETs and expiries, from INFO alone)',
   };
   const results: RedisVariantResult[] = variants.map((v) => {
     const samples = outcome.samples.get(v.id) ?? [];

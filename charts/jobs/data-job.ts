@@ -63,5 +63,5 @@ export const PG_COPY_LIBS = ['lib/pg-state.sh', 'lib/pg-clients.sh', 'lib/copy-m
 /** The files of `charts/scripts/lib/` mysql-copy.sh and mysql-verify-copy.sh source beside common.sh and evidence.sh. */
 export const MYSQL_COPY_LIBS = ['lib/mysql-state.sh', 'lib/copy-manifest.sh'] as const;
 
-/** The files of `charts/scripts/lib/` redis-copy-rdb.sh and redis-verify-copy.sh source beside common.sh and evidence.sh. */
-export const REDIS_COPY_LIBS = ['lib/redis-digest.sh', 'lib/copy-manifest.sh'] as const;
+/** The files of `charts/scripts/lib/` redis-copy-rdb.sh, redis-check-load.sh and redis-verify-copy.sh source beside common.sh and evidence.sh. */
+export const REDIS_COPY_LIBS = ['lib/redis-write-state.sh', 'lib/copy-manifest.sh'] as const;

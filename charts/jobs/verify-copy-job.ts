@@ -54,7 +54,7 @@ export function verifyRedisCopyProps(chart: PhaseChart, role: RedisRole, wave: n
 
 /**
  * Cut-over, before anything changes (wave `wave`): for every copy of copy-data, a read-only Job recomputes on the
- * new server what the copy recorded (rows and sha256 per table, or keys and digest per Redis database) and on the
+ * new server what the copy recorded (rows and sha256 per table; for Redis, no write since load-redis's check from INFO) and on the
  * old server while it still answers, and fails naming what differs, so 3scale is never pointed at data that is not
  * the copy. Here, and not after the scale-up: once 3scale runs it writes to the new servers, and a comparison with
  * the copy would fail on every legitimate write.

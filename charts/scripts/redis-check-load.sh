@@ -8,9 +8,12 @@
 #     (they may expire in between), plus at most the readiness probe's `liveness-probe` key in db 0.
 # The expected counts come from EXPECTED_KEYSPACE ("db0=12:1,db1=3:0", keys:expiring per database) or,
 # in the cluster, from the evidence record of the copy step COPY_STEP (its result starts with them).
-# The snapshot's digest was taken by the copy step on the same bytes with the same Redis version; a live
-# server cannot repeat it (DEBUG is refused to remote clients in Redis 7, and the readiness probe rewrites
-# a key every 30 s).
+#   * it loaded the copied base file: aof_base_size equals the size of the RDB the copy fetched and placed
+#     (the copy's manifest holds its size and sha256), and nothing was written since the load but the
+#     readiness probe's key and the deletions of expired keys (lib/redis-write-state.sh: run_id, AOF sizes,
+#     write commands counted by INFO commandstats);
+#   * its write state and key counts then go into this step's manifest (<step>.manifest), from which the
+#     cut-over's redis-verify-copy.sh proves "no write since this check" without a snapshot or a digest.
 # The *_HOST variables come from the environment (require_env checks them).
 # shellcheck disable=SC2153
 set -euo pipefail
@@ -20,6 +23,10 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$SCRIPT_DIR/lib/common.sh"
 # shellcheck source=lib/evidence.sh
 . "$SCRIPT_DIR/lib/evidence.sh"
+# shellcheck source=lib/copy-manifest.sh
+. "$SCRIPT_DIR/lib/copy-manifest.sh"
+# shellcheck source=lib/redis-write-state.sh
+. "$SCRIPT_DIR/lib/redis-write-state.sh"
 evidence_init redis-check-load
 
 REDIS_PORT="${REDIS_PORT:-6379}"
@@ -40,6 +47,8 @@ unset REDISCLI_AUTH
 
 DESC="$REDIS_HOST:$REDIS_PORT${REDIS_USER:+ (user $REDIS_USER)}"
 START="$(date +%s)"
+WORK="$(make_workdir)"
+trap 'rm -rf "$WORK"' EXIT
 
 r() { rcli "$REDIS_HOST" "$REDIS_PORT" "$REDIS_USER" "$REDIS_PASSWORD" "$@"; }
 
@@ -106,7 +115,31 @@ if [ "$(r -n 0 EXISTS "$LIVENESS_KEY")" = 0 ]; then
   warn "db 0 has no $LIVENESS_KEY key yet (the readiness probe writes it)"
 fi
 
-log "key counts of all 16 databases match the copied snapshot; AOF on (aof_last_write_status:ok)"
-evidence_write Succeeded "$INPUTS_CHECKSUM" "Redis $version loaded the copy in persistence mode: keyspace ${keyspace// /,}; AOF on" ||
+# 4. The copied base file loaded, nothing written since: the state at the load is the one now with no command
+# counted, no key expired or evicted and no AOF byte beyond the base.
+redis_write_state r >"$WORK/state" || die "cannot read INFO and ACL CAT write of Redis $DESC"
+{
+  printf 'state run_id\t%s\nstate aof_enabled\t1\nstate aof_rewrites\t0\n' "$(_state run_id "$WORK/state")"
+  printf 'state aof_base_size\t%s\nstate aof_current_size\t%s\n' "$(_state aof_base_size "$WORK/state")" "$(_state aof_base_size "$WORK/state")"
+} >"$WORK/loaded"
+proof="no copy manifest"
+if [ -n "$COPY_STEP" ] && manifest_read "$COPY_STEP" "$WORK/copy" && [ "$(manifest_value "$WORK/copy" 'mode redis')" = load-proof-v1 ]; then
+  copied_bytes="$(manifest_value "$WORK/copy" 'copy base bytes')"
+  base_bytes="$(_state aof_base_size "$WORK/state")"
+  [ "$base_bytes" = "$copied_bytes" ] ||
+    die "Redis $DESC did not start on the base file copy-data placed: aof_base_size $base_bytes bytes, the copied RDB $copied_bytes bytes (sha256 $(manifest_value "$WORK/copy" 'copy base sha256' | cut -c1-12)…)"
+  redis_writes_since "$WORK/loaded" "$WORK/state" "Redis $DESC" "the load" >"$WORK/writes"
+  [ ! -s "$WORK/writes" ] || die "$(head -n 1 "$WORK/writes")$([ "$(wc -l <"$WORK/writes")" -gt 1 ] && printf ' (and %s more)' "$(($(wc -l <"$WORK/writes") - 1))"): the copy is no longer all it holds"
+  proof="base file of $base_bytes bytes loaded (sha256 $(manifest_value "$WORK/copy" 'copy base sha256' | cut -c1-12)… at the copy), no write since"
+fi
+{
+  printf 'mode redis\tload-state-v1\n'
+  r INFO keyspace | redis_keyspace_lines
+  cat "$WORK/state"
+} | LC_ALL=C sort >"$WORK/manifest"
+EVIDENCE_MANIFEST="$WORK/manifest"
+
+log "key counts of all 16 databases match the copied snapshot; AOF on (aof_last_write_status:ok); $proof"
+evidence_write Succeeded "$INPUTS_CHECKSUM" "Redis $version loaded the copy in persistence mode: keyspace ${keyspace// /,}; AOF on; $proof" ||
   die "could not write the evidence record"
 log "done"

@@ -13,7 +13,10 @@
 # damaged transfer makes the new Redis refuse it; the key counts per database 0-15 (and how many of them
 # expire) of the source, read just before the snapshot, go into the evidence, and the load-redis check
 # (redis-check-load.sh) compares the new server with them. Nothing is loaded here on a first copy: the
-# window pays for the snapshot and the new server's one load only.
+# window pays for the snapshot and the new server's one load only. The manifest (<step>.manifest) holds the
+# sha256 and size of the bytes fetched, which are placed unchanged as the base file, and the source's write
+# state (lib/redis-write-state.sh); redis-check-load.sh and redis-verify-copy.sh prove from them, with INFO
+# only, that the new server loaded this base and was not written to since, nor the old one after the copy.
 #
 # Source fingerprint: DEBUG DIGEST (a sha1 mix of every key, type, value and whether it expires, in every
 # database) of a snapshot without the key `liveness-probe` of db 0, which the old Redis's readiness probe
@@ -41,8 +44,8 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$SCRIPT_DIR/lib/common.sh"
 # shellcheck source=lib/evidence.sh
 . "$SCRIPT_DIR/lib/evidence.sh"
-# shellcheck source=lib/redis-digest.sh
-. "$SCRIPT_DIR/lib/redis-digest.sh"
+# shellcheck source=lib/redis-write-state.sh
+. "$SCRIPT_DIR/lib/redis-write-state.sh"
 # shellcheck source=lib/copy-manifest.sh
 . "$SCRIPT_DIR/lib/copy-manifest.sh"
 evidence_init redis-copy-rdb
@@ -233,16 +236,24 @@ keyspace_from "$src_info"
 snapshot_keys="$(keyspace_total "$SNAPSHOT_KEYSPACE")"
 log "source $SRC_DESC: Redis $src_version, $snapshot_keys keys (${SNAPSHOT_KEYSPACE:-empty})"
 
-# source_manifest: the manifest (lib/copy-manifest.sh) of the snapshot, per database: key counts and digests
-# (lib/redis-digest.sh), for redis-verify-copy.sh to prove again; named for the evidence record (EVIDENCE_MANIFEST).
+# source_manifest: the manifest (lib/copy-manifest.sh) of the copy, for redis-check-load.sh and redis-verify-copy.sh
+# (EVIDENCE_MANIFEST): the sha256 and size of the base file placed (the RDB bytes fetched, unchanged), the key counts
+# per database read just before the snapshot, and the write state of the source then (lib/redis-write-state.sh),
+# which the verify step compares with the old server's later one. Nothing is loaded for it.
 # Not in export mode: no Redis of ours loads that file.
 source_manifest() {
   [ -z "$RDB_FILENAME" ] || return 0
-  { printf 'mode redis\tdebug-digest-v1\n'; redis_snapshot_manifest "$PARTIAL" "$WORK"; } >"$WORK/manifest.raw" ||
-    die "cannot compute the manifest of the snapshot of $SRC_DESC"
-  LC_ALL=C sort "$WORK/manifest.raw" >"$WORK/manifest"
+  {
+    printf 'mode redis\tload-proof-v1\n'
+    printf 'copy base sha256\t%s\ncopy base bytes\t%s\n' "$rdb_sha" "$rdb_size"
+    printf '%s\n' "$src_info" | redis_keyspace_lines
+    sed 's/^state /source state /' "$WORK/source.state"
+  } | LC_ALL=C sort >"$WORK/manifest"
   EVIDENCE_MANIFEST="$WORK/manifest"
 }
+
+# Read before the snapshot: a write between this and the fork shows as a write after the copy (never the reverse).
+redis_write_state src >"$WORK/source.state" || die "cannot read INFO and ACL CAT write of source $SRC_DESC"
 
 log "fetching RDB snapshot from $SRC_DESC into $PARTIAL"
 if ! src --rdb "$PARTIAL" >"$WORK/rdb.out" 2>&1; then
@@ -267,6 +278,10 @@ if [ "$ours" = 1 ]; then
   if [ -n "$previous" ] && [ "$previous" = "$SOURCE_FINGERPRINT" ]; then
     sed -i "s/^sourceFingerprint=.*/sourceFingerprint=$SOURCE_FINGERPRINT/" "$MARKER"
     EVIDENCE_SOURCE_FINGERPRINT="$SOURCE_FINGERPRINT"
+    if [ -f "$placed" ]; then
+      rdb_sha="$(sha256_of_file "$placed")"
+      rdb_size="$(wc -c <"$placed" | tr -d ' ')"
+    fi
     log "already done: the source is unchanged since this step placed its snapshot in $PLACED_DIR (fingerprint $SOURCE_FINGERPRINT); nothing to do"
     source_manifest
     evidence_write Succeeded "$INPUTS_CHECKSUM" "keyspace $(marker_value keyspace); source fingerprint $SOURCE_FINGERPRINT; unchanged since the copy" ||

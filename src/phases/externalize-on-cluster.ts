@@ -230,7 +230,7 @@ const copyData: PhaseDefinition = {
   describe: (plan) => {
     const out: string[] = [];
     if (postgresqlMove(plan)) out.push('Job copy-system-database streams pg_dump of system-postgresql into pg_restore on the new server and proves the copy equal: sha256 of the ordered rows of every table, sequences, large objects, schema, database and role settings, grants');
-    for (const role of redisMoves(plan)) out.push(`Job copy-${role}-redis fetches the RDB of ${redisNames(role).oldDeployment} into the volume of ${redisNames(role).deployment} as the base file of its AOF, and records the key counts of databases 0-15 and a digest of each (the manifest the cut-over proves again)`);
+    for (const role of redisMoves(plan)) out.push(`Job copy-${role}-redis fetches the RDB of ${redisNames(role).oldDeployment} into the volume of ${redisNames(role).deployment} as the base file of its AOF, and records its sha256 and size, the key counts of databases 0-15 and the old server's write state (the manifest the cut-over proves again)`);
     const db = managedSystemDatabase(plan);
     if (db?.kind === 'postgresql') out.push(`Job copy-system-database streams pg_dump of system-postgresql into pg_restore --no-owner --no-acl on the managed server ${db.server.host}:${db.server.port}/${db.server.databaseName} (created when absent, in the old database's encoding)`);
     if (db?.kind === 'mysql') out.push(`Job copy-system-database streams mysqldump of system-mysql (as root), DEFINER clauses removed, into the managed server ${db.server.host}:${db.server.port}/${db.server.databaseName} (created when absent)`);
@@ -256,7 +256,7 @@ const loadRedis: PhaseDefinition = {
       out.push(
         `${redisList(plan)} to 1 replica (persistence mode: loads the copied AOF base file and logs every later write to its AOF)`,
         `the old ${redisMoves(plan).map((r) => redisNames(r).oldDeployment).join(' and ')} to 0 replicas`,
-        'Job check-load-<role>-redis waits for the load, then checks AOF on and the key counts of databases 0-15 against the evidence of copy-<role>-redis',
+        'Job check-load-<role>-redis waits for the load, then checks AOF on, the key counts of databases 0-15 and the size of the base file loaded against the evidence of copy-<role>-redis, and no write since the load',
       );
     }
     if (rdbExports(plan).length) {
@@ -384,7 +384,7 @@ function verifyCopyLines(plan: Plan): string[] {
   const db = postgresqlMove(plan) ? 'postgresql' : managedSystemDatabase(plan)?.kind;
   if (db === 'postgresql') out.push('first, before anything changes: Job verify-copy-system-database recomputes on the new System database, and on the old one while it answers, what copy-system-database recorded (row count and sha256 of every table, sequences, large objects, schema, settings, grants) and fails naming the table that differs (read-only)');
   if (db === 'mysql') out.push('first, before anything changes: Job verify-copy-system-database recomputes on the managed MySQL, and on system-mysql while it answers, what copy-system-database recorded (row count and row checksum of every table, schema) and fails naming the table that differs (read-only)');
-  for (const role of redisMoves(plan)) out.push(`first, before anything changes: Job verify-copy-${role}-redis recomputes on ${redisNames(role).deployment} what copy-${role}-redis recorded (keys without a TTL and their digest, per database) and fails naming the database that differs (read-only)`);
+  for (const role of redisMoves(plan)) out.push(`first, before anything changes: Job verify-copy-${role}-redis proves from INFO that ${redisNames(role).deployment} was not written to since check-load-${role}-redis proved it loaded the base file copy-${role}-redis placed (run_id, AOF sizes, write commands, key counts; the readiness probe's key and expiries aside), nor the old server after the copy, and fails naming the command, database or cause (read-only)`);
   return out;
 }
 

@@ -40,7 +40,7 @@ describe('cutover chart', () => {
     expect(scriptsOf(objects, pg)).toEqual(['lib.common.sh', 'lib.copy-manifest.sh', 'lib.evidence.sh', 'lib.pg-clients.sh', 'lib.pg-state.sh', 'pg-verify-copy.sh']);
     const redis = find(objects, 'Job', 'verify-copy-backend-redis');
     expect(envOf(redis)).toMatchObject({ COPY_STEP: 'copy-backend-redis', TARGET_REDIS_HOST: 'backend-redis-service.3scale-db.svc.cluster.local', SOURCE_REDIS_HOST: 'backend-redis.3scale.svc.cluster.local' });
-    expect(scriptsOf(objects, redis)).toEqual(['lib.common.sh', 'lib.copy-manifest.sh', 'lib.evidence.sh', 'lib.redis-digest.sh', 'redis-verify-copy.sh']);
+    expect(scriptsOf(objects, redis)).toEqual(['lib.common.sh', 'lib.copy-manifest.sh', 'lib.evidence.sh', 'lib.redis-write-state.sh', 'redis-verify-copy.sh']);
     for (const job of verify) expect(validateManifest(job)).toEqual([]);
   });
 

@@ -454,7 +454,7 @@ describe('externalize-on-cluster', () => {
       expect(jobs).not.toContain('detach-system-mysql');
     });
 
-    test('GIVEN the check Job of load-redis WHEN described THEN the wording names what redis-check-load.sh checks (AOF on and writing, the key counts of databases 0-15 from the copy\'s evidence)', () => {
+    test('GIVEN the check Job of load-redis WHEN described THEN the wording names what redis-check-load.sh checks (AOF on and writing, the key counts of databases 0-15 and the base size from the copy\'s evidence, no write since the load)', () => {
       // GIVEN
       const { plan } = loadExample('postgresql-and-redis');
       const script = readFileSync(join(import.meta.dirname, '..', '..', 'charts', 'scripts', 'redis-check-load.sh'), 'utf8');
@@ -463,7 +463,9 @@ describe('externalize-on-cluster', () => {
       const line = phase('load-redis').describe(plan).find((l) => l.includes('check-load-<role>-redis'))!;
 
       // THEN the description says what the script checks, and the script checks it
-      expect(line).toContain('checks AOF on and the key counts of databases 0-15 against the evidence of copy-<role>-redis');
+      expect(line).toContain('checks AOF on, the key counts of databases 0-15 and the size of the base file loaded against the evidence of copy-<role>-redis, and no write since the load');
+      expect(script).toContain('aof_base_size');
+      expect(script).toContain('redis_writes_since');
       expect(script).toContain('aof_enabled:1');
       expect(script).toMatch(/databases? 0-15/);
       expect(script).toContain('COPY_STEP');

@@ -203,6 +203,16 @@ describe.skipIf(BINARIES.some(([, check]) => servers.skipSuite(check)))('credent
         TARGET_MYSQL_PASSWORD: MY_PW,
         TARGET_MYSQL_DATABASE: 'copy_target',
       }),
+      'redis-check-load': await run('redis-check-load.sh', {
+        REDIS_HOST: '127.0.0.1',
+        REDIS_PORT: String(redis.port),
+        REDIS_PASSWORD: REDIS_PW,
+        EXPECTED_KEYSPACE: 'db0=2:0',
+        // beside the copy's record: the verify step below reads the state this check records
+        EVIDENCE_FILE: join(work, 'redis-copy-rdb.sh.evidence'),
+        POLL_INTERVAL_SECONDS: '1',
+        TIMEOUT_SECONDS: '30',
+      }),
       'redis-verify-copy': await run('redis-verify-copy.sh', {
         COPY_STEP: 'redis-copy-rdb',
         EVIDENCE_FILE: join(work, 'redis-copy-rdb.sh.evidence'),
@@ -212,14 +222,6 @@ describe.skipIf(BINARIES.some(([, check]) => servers.skipSuite(check)))('credent
         SOURCE_REDIS_HOST: '127.0.0.1',
         SOURCE_REDIS_PORT: String(redis.port),
         SOURCE_REDIS_PASSWORD: REDIS_PW,
-      }),
-      'redis-check-load': await run('redis-check-load.sh', {
-        REDIS_HOST: '127.0.0.1',
-        REDIS_PORT: String(redis.port),
-        REDIS_PASSWORD: REDIS_PW,
-        EXPECTED_KEYSPACE: 'db0=2:0',
-        POLL_INTERVAL_SECONDS: '1',
-        TIMEOUT_SECONDS: '30',
       }),
     };
     await watcher.stop();

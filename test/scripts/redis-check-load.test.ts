@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkBinaries, freePort, REDIS_BINARIES, REDIS_RESTORE_CONFIG, REDIS_TARGET_CONFIG, runScript, skipSuite, startRedis, type RedisConfig, type RedisServer, useRedisSource } from '../support/db-servers.js';
+import { checkBinaries, freePort, REDIS_BINARIES, REDIS_PROBE_VALUE, REDIS_RESTORE_CONFIG, REDIS_TARGET_CONFIG, runScript, skipSuite, startRedis, type RedisConfig, type RedisServer, useRedisSource } from '../support/db-servers.js';
 
 const bins = checkBinaries('redis', REDIS_BINARIES);
 const NEW_PW = 'new-Redis-pw-0c3f';
@@ -48,17 +48,71 @@ describe.skipIf(skipSuite(bins))('redis-check-load.sh (Redis 7 in persistence mo
     expect(r.code).toBe(0);
     const record = await readFile(evidence, 'utf8');
     expect(record).toMatch(/^redis-copy-rdb\.phase=Succeeded$/m);
-    expect(record).toMatch(/^redis-check-load\.result=Redis 7\.[\d.]+ loaded the copy in persistence mode: keyspace db0=\d+,db1=4,db2=7,.*db15=7; AOF on$/m);
+    expect(record).toMatch(/^redis-check-load\.result=Redis 7\.[\d.]+ loaded the copy in persistence mode: keyspace db0=\d+,db1=4,db2=7,.*db15=7; AOF on; base file of \d+ bytes loaded \(sha256 [0-9a-f]{12}… at the copy\), no write since$/m);
+    // AND its manifest records the state at the load, which the cut-over's verify step proves unchanged
+    expect(record).toMatch(/^redis-check-load\.manifest=[A-Za-z0-9+/]+$/m);
     expect(r.stderr + r.stdout + record).not.toContain(NEW_PW);
   });
 
-  it('GIVEN keys with a TTL expired since the copy, and the new readiness probe key WHEN checked THEN the counts are still accepted', async () => {
+  it('GIVEN a key with a TTL that expired on the new Redis, and the readiness probe key written WHEN checked THEN the counts and the writes are accepted', async () => {
+    // GIVEN a key that expires 1.5 s after the copy
+    await redisSource.source.cli(['SET', 'short:ttl', 'x', 'PX', '1500'], 9);
     const { dataDir, evidence } = await copiedVolume();
     const redis = await newRedis(dataDir);
-    await redis.cli(['DEL', 's9:ttl', 'h9'], 9);
-    await redis.cli(['SET', 'liveness-probe', 'now']);
+    await redis.cli(['SET', 'liveness-probe', REDIS_PROBE_VALUE]);
+    for (let i = 0; i < 50 && !/expired_keys:[1-9]/.test(await redis.cli(['INFO', 'stats'])); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await redis.cli(['EXISTS', 'short:ttl'], 9)).toBe('0');
+
+    // WHEN
     const r = await runScript('redis-check-load.sh', env(redis, evidence));
-    expect(r.code).toBe(0);
+
+    // THEN
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('no write since');
+  });
+
+  it('GIVEN a value changed on the new Redis after its load (same key count) WHEN checked THEN it fails naming the command', async () => {
+    // GIVEN
+    const { dataDir, evidence } = await copiedVolume();
+    const redis = await newRedis(dataDir);
+    await redis.cli(['ZADD', 'z12', '99', 'm12'], 12);
+
+    // WHEN
+    const r = await runScript('redis-check-load.sh', env(redis, evidence));
+
+    // THEN
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Redis 127\.0\.0\.1:\d+: ZADD called 1 time\(s\) since the load \(and 1 more\): the copy is no longer all it holds/);
+  });
+
+  it('GIVEN a SET of another key than the probe\'s on the new Redis WHEN checked THEN its AOF bytes give it away', async () => {
+    // GIVEN
+    const { dataDir, evidence } = await copiedVolume();
+    const redis = await newRedis(dataDir);
+    await redis.cli(['SET', 'liveness-probe', REDIS_PROBE_VALUE]);
+    await redis.cli(['SET', 's3', 'changed'], 3);
+
+    // WHEN
+    const r = await runScript('redis-check-load.sh', env(redis, evidence));
+
+    // THEN
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/\d+ AOF bytes appended since the load, which 2 SET call\(s\) of the readiness probe \(SET liveness-probe <date>, 69 bytes each\) do not account for/);
+  });
+
+  it('GIVEN a write to the new Redis, then a restart (which resets its command counts) before the check WHEN checked THEN the AOF bytes beyond the base give it away', async () => {
+    // GIVEN
+    const { dataDir, evidence } = await copiedVolume();
+    const redis = await newRedis(dataDir);
+    await redis.cli(['HSET', 'h9', 'f', 'changed'], 9);
+    await redis.restart(REDIS_TARGET_CONFIG);
+
+    // WHEN
+    const r = await runScript('redis-check-load.sh', env(redis, evidence));
+
+    // THEN
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Redis 127\.0\.0\.1:\d+: \d+ AOF bytes appended since the load, which 0 SET call\(s\) of the readiness probe/);
   });
 
   it('GIVEN the new Redis in restore mode (appendonly no) WHEN checked THEN it fails: a restart would lose every write', async () => {

@@ -655,6 +655,12 @@ function useServer<S extends { stop(): Promise<void> }>(bins: BinaryCheck, label
 export const REDIS_SOURCE_CONFIG: RedisConfig = { ...REDIS_PERSISTENCE_CONFIG, 'repl-diskless-sync-delay': '0', 'enable-debug-command': 'local' };
 
 /** The new Redis as the tests start it: the persistence config, and DEBUG for loopback clients (DEBUG DIGEST). */
+/**
+ * What the readiness probe of 3scale's Redis Deployments writes, `redis-cli set liveness-probe "\`date\`"`: a
+ * 28-character date (C locale, UTC). charts/scripts/lib/redis-write-state.sh tells this SET from a write by its size.
+ */
+export const REDIS_PROBE_VALUE = 'Mon Dec  7 16:29:35 UTC 2026';
+
 export const REDIS_TARGET_CONFIG: RedisConfig = { ...REDIS_PERSISTENCE_CONFIG, 'enable-debug-command': 'local' };
 
 /** DEBUG DIGEST: one sha1 over every key, type, value and whether it expires, of all databases. */
