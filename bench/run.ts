@@ -14,11 +14,12 @@ import { cliProcessBenchmark } from './cli-process.js';
 import { dataPhaseBenchmark } from './data-phase.js';
 import { diffRealBenchmark } from './diff-real.js';
 import { diffScaleBenchmark } from './diff-scale.js';
+import { promotionArgoBenchmark } from './promotion-argo.js';
 import { synthScaleBenchmark } from './synth-scale.js';
 import { beginShutdown, runCleanups } from './support/servers.js';
 
 /** The registry, in run order. */
-export const BENCHMARKS: Benchmark[] = [cliProcessBenchmark, synthScaleBenchmark, diffScaleBenchmark, diffRealBenchmark, dataPhaseBenchmark];
+export const BENCHMARKS: Benchmark[] = [cliProcessBenchmark, synthScaleBenchmark, diffScaleBenchmark, diffRealBenchmark, dataPhaseBenchmark, promotionArgoBenchmark];
 
 function usage(): string {
   return [
