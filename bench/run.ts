@@ -15,11 +15,12 @@ import { copyProgressBenchmark } from './copy-progress.js';
 import { dataPhaseBenchmark } from './data-phase.js';
 import { diffRealBenchmark } from './diff-real.js';
 import { diffScaleBenchmark } from './diff-scale.js';
+import { promotionArgoBenchmark } from './promotion-argo.js';
 import { synthScaleBenchmark } from './synth-scale.js';
 import { beginShutdown, runCleanups } from './support/servers.js';
 
 /** The registry, in run order. */
-export const BENCHMARKS: Benchmark[] = [cliProcessBenchmark, synthScaleBenchmark, diffScaleBenchmark, diffRealBenchmark, dataPhaseBenchmark, copyProgressBenchmark];
+export const BENCHMARKS: Benchmark[] = [cliProcessBenchmark, synthScaleBenchmark, diffScaleBenchmark, diffRealBenchmark, dataPhaseBenchmark, copyProgressBenchmark, promotionArgoBenchmark];
 
 function usage(): string {
   return [
