@@ -122,16 +122,17 @@ export class MigrationJob extends Construct {
       });
     });
 
+    const jobSha256 = jobInputsDigest(props, scriptsHash.copy().digest('hex'));
     const scriptsName = `${name}-scripts`;
     new k8s.KubeConfigMap(this, 'Scripts', {
-      metadata: { name: scriptsName, namespace, ...helper },
+      metadata: { name: scriptsName, namespace, labels, annotations: { ...helper.annotations, [KEYS.jobSha256]: jobSha256 } },
       data: Object.fromEntries(files.map((f) => [f.key, f.content])),
     });
 
     const env: k8s.EnvVar[] = [
       { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
       { name: 'PHASE', value: phaseId },
-      { name: JOB_SHA256_ENV, value: jobInputsDigest(props, scriptsHash.copy().digest('hex')) },
+      { name: JOB_SHA256_ENV, value: jobSha256 },
       { name: 'EVIDENCE_CONFIGMAP', value: EVIDENCE_CONFIGMAP },
       { name: 'EVIDENCE_STEP', value: name },
       ...(props.fills?.length ? [{ name: 'EVIDENCE_TARGETS', value: props.fills.map((f) => `${f.kind}/${f.namespace}/${f.name}`).join(' ') }] : []),

@@ -23,6 +23,13 @@ export const KEYS = {
   redisConfigHash: `${KEY_PREFIX}/redis-config-sha256`,
   /** Annotation on a Job's pod template: sha256 of its scripts, so a script change reruns the Job. */
   scriptsHash: `${KEY_PREFIX}/scripts-sha256`,
+  /**
+   * Annotation on a Job's scripts ConfigMap: the Job's inputs digest (its JOB_SHA256). Argo CD leaves hook Jobs
+   * out of its comparison, so it runs a folder's Jobs only when a non-hook object differs; after a rollback the
+   * helpers of the first pass are still there, and without this a retry whose Job changed (for example
+   * spec.jobs.resetTarget) would find the folder Synced and never run it. Only the Jobs an edit changes differ.
+   */
+  jobSha256: `${KEY_PREFIX}/job-sha256`,
   /** Annotation: JSON pointers a phase removes from this object. */
   removedPaths: `${KEY_PREFIX}/removed-paths`,
   /** Label on every full object the tool creates: the migration (plan `metadata.name`) it belongs to. */

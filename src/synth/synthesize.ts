@@ -7,7 +7,6 @@ import type { LoadedPlan } from '../plan/load-plan.js';
 import { isMigrationPlan, type PlanBase } from '../plan/plan-base.js';
 import { componentsLeftWithOperator, upgradeEnabled } from '../plan/plan-facts.js';
 import { withIgnoreExtraneous } from './argo-ignore-extraneous.js';
-import { withPlanDigest } from './phase-local-digest.js';
 import { composeState } from './compose-state.js';
 import { phaseReadme } from './phase-readme.js';
 import { kustomizationFor, objectFileName } from './kustomization.js';
@@ -62,7 +61,7 @@ export async function synthesize(loaded: LoadedPlan): Promise<SynthResult> {
     const module = await load();
     const context: RenderContext<PlanBase> = { plan, planSha256: loaded.sha256, phase: phase.definition, order: phase.order, rollback };
     const chart = module.render(app, `${rollback ? 'rollback-' : ''}${phase.folder}`, context);
-    const objects = (chart.toJson() as KubeObject[]).map((o) => withIgnoreExtraneous(withPlanDigest(o, loaded.sha256)));
+    const objects = (chart.toJson() as KubeObject[]).map((o) => withIgnoreExtraneous(o));
     const { files = [], deleted = [] } = chart as unknown as { files?: OutputFile[]; deleted?: KubeObject[] };
     return { objects, files, deleted };
   };

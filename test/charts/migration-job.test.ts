@@ -248,3 +248,30 @@ describe('MigrationJob', () => {
     expect(issues).toEqual([]);
   });
 });
+
+describe('MigrationJob scripts ConfigMap digest (what makes Argo CD run a changed Job again)', () => {
+  const annotation = (objects: KubeObject[]) => find(objects, 'ConfigMap', 'copy-system-database-scripts').metadata.annotations?.['threescale-migrate.3scale.net/job-sha256'];
+  const jobDigest = (objects: KubeObject[]) => (find(objects, 'Job', 'copy-system-database') as any).spec.template.spec.containers[0].env.find((e: any) => e.name === 'JOB_SHA256').value;
+
+  test('GIVEN a Job WHEN rendered THEN its scripts ConfigMap, a non-hook object Argo CD compares, carries the Job\'s JOB_SHA256', () => {
+    // WHEN
+    const objects = render();
+
+    // THEN
+    expect(annotation(objects)).toMatch(/^[0-9a-f]{64}$/);
+    expect(annotation(objects)).toBe(jobDigest(objects));
+  });
+
+  test('GIVEN a retry with TARGET_RESET changed WHEN rendered again THEN the ConfigMap differs (Argo CD syncs, the Job runs); an identical Job renders it identically', () => {
+    // GIVEN
+    const before = render({ env: [...BASE.env, { name: 'TARGET_RESET', value: 'false' }] });
+
+    // WHEN
+    const retry = render({ env: [...BASE.env, { name: 'TARGET_RESET', value: 'true' }] });
+    const same = render({ env: [...BASE.env, { name: 'TARGET_RESET', value: 'false' }] });
+
+    // THEN
+    expect(annotation(retry)).not.toBe(annotation(before));
+    expect(annotation(same)).toBe(annotation(before));
+  });
+});
