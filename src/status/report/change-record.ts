@@ -1,6 +1,7 @@
 import type { KubeObject } from '../../kube/kube-object.js';
 import type { DiffReport } from '../diff-report.js';
 import { rollbackAdvice } from '../rollback-advice.js';
+import { phaseOf } from '../../contract/on-cluster.js';
 
 /** One bar of the timeline: a phase (from its Jobs) or a Job, from its recorded start to its end. */
 export interface TimelineBar {
@@ -34,7 +35,6 @@ export interface ChangeRecord {
   readonly rollback: string;
 }
 
-const PHASE = 'threescale-migrate.3scale.net/phase';
 
 /** The record from the status just read, the live Jobs and the evidence ConfigMaps' data (per namespace). */
 export function buildChangeRecord(report: DiffReport, jobs: readonly KubeObject[], evidence: ReadonlyMap<string, Readonly<Record<string, string>>>, before: { readonly version: string | null; readonly operatorVersion: string | null }, now: number): ChangeRecord {
@@ -80,7 +80,7 @@ function jobBar(job: KubeObject, data: Readonly<Record<string, string>>, now: nu
   const failed = status.conditions?.find((c) => c.type === 'Failed' && c.status === 'True');
   const endText = status.completionTime ?? failed?.lastTransitionTime ?? data[`${job.metadata.name}.finishedAt`];
   const end = Date.parse(endText ?? '');
-  const phase = job.metadata.annotations?.[PHASE] ?? 'unknown';
+  const phase = phaseOf(job) ?? 'unknown';
   const state = failed ? 'failed' : status.completionTime ? 'succeeded' : 'running';
   return [{ label: `${phase}/${job.metadata.name}`, kind: 'job', start, end: Number.isNaN(end) ? now : Math.max(end, start), open: Number.isNaN(end), state }];
 }

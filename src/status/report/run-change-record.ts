@@ -9,6 +9,7 @@ import { compareWithLive, type CompareOptions } from '../run-diff.js';
 import { kubeConfigFor } from '../watch/kube-config.js';
 import { buildChangeRecord } from './change-record.js';
 import { renderChangeRecordHtml, renderChangeRecordMarkdown } from './render-change-record.js';
+import { KEYS } from '../../contract/on-cluster.js';
 
 /**
  * `status --report FILE`: reads the status, the migration's Jobs and evidence records, and writes the change
@@ -24,7 +25,7 @@ export async function writeChangeRecord(options: CompareOptions, file: string, n
   const jobs: KubeObject[] = [];
   const evidence = new Map<string, Record<string, string>>();
   for (const namespace of namespaces) {
-    const list = await batch.listNamespacedJob({ namespace, labelSelector: `threescale-migrate.3scale.net/migration=${plan.metadata.name}` });
+    const list = await batch.listNamespacedJob({ namespace, labelSelector: `${KEYS.migration}=${plan.metadata.name}` });
     jobs.push(...list.items.map((j) => JSON.parse(JSON.stringify(j)) as KubeObject));
     const cms = await core.listNamespacedConfigMap({ namespace, fieldSelector: `metadata.name=${EVIDENCE_CONFIGMAP}` });
     if (cms.items[0]?.data) evidence.set(namespace, cms.items[0].data);

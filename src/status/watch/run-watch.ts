@@ -8,6 +8,7 @@ import { compareWithLive, type CompareOptions } from '../run-diff.js';
 import { kubeConfigFor } from './kube-config.js';
 import { windowBudgetMs } from './progress-record.js';
 import { renderWatchScreen, windowOpenedAt } from './watch-screen.js';
+import { KEYS, phaseOf } from '../../contract/on-cluster.js';
 
 /** Where `status --watch` draws: a terminal redraws one screen in place, anything else gets the screens appended. */
 export interface WatchOutput {
@@ -16,7 +17,6 @@ export interface WatchOutput {
   readonly color: boolean;
 }
 
-const JOB_PHASE = 'threescale-migrate.3scale.net/phase';
 
 /**
  * `status --watch`: watches the Jobs and evidence ConfigMaps of the migration's namespaces (API watches, no
@@ -105,10 +105,10 @@ export async function runWatch(options: CompareOptions, out: WatchOutput, signal
       start();
     };
     for (const ns of namespaces) {
-      follow(`/apis/batch/v1/namespaces/${ns}/jobs`, { labelSelector: `threescale-migrate.3scale.net/migration=${plan.metadata.name}` }, (type, job) => {
+      follow(`/apis/batch/v1/namespaces/${ns}/jobs`, { labelSelector: `${KEYS.migration}=${plan.metadata.name}` }, (type, job) => {
         const key = `${ns}/${job.metadata.name}`;
         if (type === 'DELETED') jobs.delete(key);
-        else if (job.metadata.annotations?.[JOB_PHASE]) jobs.set(key, job);
+        else if (phaseOf(job)) jobs.set(key, job);
       });
       follow(`/api/v1/namespaces/${ns}/configmaps`, { fieldSelector: `metadata.name=${EVIDENCE_CONFIGMAP}` }, (type, cm) => {
         if (type === 'DELETED') evidence.delete(ns);

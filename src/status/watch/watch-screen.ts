@@ -3,6 +3,7 @@ import type { KubeObject } from '../../kube/kube-object.js';
 import type { DiffReport } from '../diff-report.js';
 import { renderStatus } from '../render-status.js';
 import { formatAmount, formatDuration, progressOf, timeLeftMs } from './progress-record.js';
+import { phaseOf } from '../../contract/on-cluster.js';
 
 /** What one screen of `status --watch` is drawn from. */
 export interface WatchState {
@@ -57,7 +58,7 @@ function progressText(data: Readonly<Record<string, string>>, step: string, verd
 export function windowOpenedAt(jobs: Iterable<KubeObject>, windowPhases: ReadonlySet<string>): number | undefined {
   let first: number | undefined;
   for (const job of jobs) {
-    const phase = job.metadata.annotations?.['threescale-migrate.3scale.net/phase'];
+    const phase = phaseOf(job);
     const times = [(job.status as { startTime?: string } | undefined)?.startTime, job.metadata.creationTimestamp].map((t) => Date.parse(String(t ?? ''))).filter((t) => !Number.isNaN(t));
     if (!phase || !windowPhases.has(phase) || times.length === 0) continue;
     const started = Math.min(...times);
