@@ -45,7 +45,13 @@ describe('real API server harness', () => {
       path: '/apis/rbac.authorization.k8s.io/v1/namespaces/rbac-check/rolebindings',
       body: { metadata: { name: 'job' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'read-secrets' }, subjects: [{ kind: 'ServiceAccount', name: 'job', namespace: 'rbac-check' }] },
     });
-    const after = await apiRequest(sa, { method: 'GET', path: '/api/v1/namespaces/rbac-check/secrets' });
+    // (the RBAC authorizer reads Roles and RoleBindings through an informer: a new binding takes effect within
+    // moments, not at once, so a loaded machine may see the 403 a little longer)
+    let after = await apiRequest(sa, { method: 'GET', path: '/api/v1/namespaces/rbac-check/secrets' });
+    for (let i = 0; i < 100 && after.status === 403; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      after = await apiRequest(sa, { method: 'GET', path: '/api/v1/namespaces/rbac-check/secrets' });
+    }
     expect(after.status).toBe(200);
   });
 
