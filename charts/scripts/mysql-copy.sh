@@ -110,8 +110,7 @@ mysqldump_args() {
     -h "$SOURCE_MYSQL_HOST" -P "$SOURCE_MYSQL_PORT" -u "$SOURCE_MYSQL_USER"
     --single-transaction --no-tablespaces --hex-blob --default-character-set=utf8mb4)
   if [ "$1" = tables ]; then
-    # --no-autocommit: each table's rows load in one transaction (one log flush per table, not one per INSERT).
-    DUMP_ARGS+=(--skip-triggers --no-autocommit)
+    DUMP_ARGS+=(--skip-triggers)
     [ "$SRC_VERSIONED" -eq 0 ] || DUMP_ARGS+=(--dump-history)
   else
     DUMP_ARGS+=(--no-create-info --no-data --triggers --routines --events)
