@@ -1,3 +1,4 @@
+import type { MigrationPlan } from '../plan/plan-schema.js';
 import { BACKUP_SUFFIX, EVIDENCE_CONFIGMAP, STATE_CONFIGMAP } from '../contract/on-cluster.js';
 import { mysqlDetachSteps } from '../patches/mysql-detach.js';
 import { THREESCALE_DEPLOYMENTS } from '../plan/deployments.js';
@@ -29,6 +30,8 @@ import { CHANNEL_2_15, type Plan } from '../plan/plan-schema.js';
 import { CHECK_QUEUES_JOB } from '../preflight/queue-check.js';
 import { type VersionCheckStage, versionCheckJobs } from '../preflight/version-check-plan.js';
 import { SUPPORTED_OPENSHIFT_TEXT, versionRequirements } from '../preflight/version-requirements.js';
+import { validateMigrationPlan } from '../plan/migration-plan.js';
+import { migrationReport, refuseUpgradeWithInternalComponents, withVersionRequirements } from './externalize-on-cluster-hooks.js';
 import type { PhaseDefinition, Procedure } from './phase.js';
 
 /**
@@ -129,7 +132,7 @@ const versionCheckLines = (plan: Plan, stage: VersionCheckStage) => {
   });
 };
 
-const preflight: PhaseDefinition = {
+const preflight: PhaseDefinition<MigrationPlan> = {
   id: 'preflight',
   title: 'Record the plan and the replica counts, ask the databases for their versions',
   window: 'before-window',
@@ -148,7 +151,7 @@ const preflight: PhaseDefinition = {
   chart: () => import('../../charts/preflight-chart.js'),
 };
 
-const prepare: PhaseDefinition = {
+const prepare: PhaseDefinition<MigrationPlan> = {
   id: 'prepare',
   title: 'Create the new database servers next to the running 3scale',
   window: 'before-window',
@@ -193,7 +196,7 @@ const prepare: PhaseDefinition = {
   },
 };
 
-const scaleDown: PhaseDefinition = {
+const scaleDown: PhaseDefinition<MigrationPlan> = {
   id: 'scale-down',
   title: 'Stop the operator and 3scale, keep the old databases running',
   window: 'opens-window',
@@ -221,7 +224,7 @@ const scaleDown: PhaseDefinition = {
   },
 };
 
-const copyData: PhaseDefinition = {
+const copyData: PhaseDefinition<MigrationPlan> = {
   id: 'copy-data',
   title: 'Copy the data inside the cluster',
   window: 'in-window',
@@ -244,7 +247,7 @@ const copyData: PhaseDefinition = {
   chart: () => import('../../charts/copy-data-chart.js'),
 };
 
-const loadRedis: PhaseDefinition = {
+const loadRedis: PhaseDefinition<MigrationPlan> = {
   id: 'load-redis',
   title: 'Bring the new Redis servers up on the copied data (on-cluster: start in persistence mode and check; managed: check the seed)',
   window: 'in-window',
@@ -283,7 +286,7 @@ const loadRedis: PhaseDefinition = {
   },
 };
 
-const cutover: PhaseDefinition = {
+const cutover: PhaseDefinition<MigrationPlan> = {
   id: 'cutover',
   title: 'Point 3scale at the new databases',
   window: 'in-window',
@@ -338,7 +341,7 @@ const cutover: PhaseDefinition = {
   },
 };
 
-const scaleUp: PhaseDefinition = {
+const scaleUp: PhaseDefinition<MigrationPlan> = {
   id: 'scale-up',
   title: 'Start 3scale and the operator again',
   window: 'closes-window',
@@ -357,7 +360,7 @@ const scaleUp: PhaseDefinition = {
   },
 };
 
-const verify: PhaseDefinition = {
+const verify: PhaseDefinition<MigrationPlan> = {
   id: 'verify',
   title: 'Check the data is where 3scale now reads it (read-only)',
   window: 'after-window',
@@ -396,7 +399,7 @@ function oldManagedServers(plan: Plan): string[] {
 
 const operatorLabel = (operator: '3scale' | 'apicast') => (operator === '3scale' ? 'the 3scale operator' : 'the APIcast operator');
 
-const upgrade: PhaseDefinition = {
+const upgrade: PhaseDefinition<MigrationPlan> = {
   id: 'upgrade',
   title: 'Move the operator Subscription to the 3scale 2.16 channel (only with spec.upgrade.enabled)',
   window: 'after-window',
@@ -430,6 +433,7 @@ const upgrade: PhaseDefinition = {
     return out;
   },
   chart: () => import('../../charts/upgrade-chart.js'),
+  upgradesThreescale: true,
   rollback: {
     title: `channel back to ${CHANNEL_2_15}, which only stops an upgrade still pending`,
     describe: (plan) => [
@@ -441,7 +445,7 @@ const upgrade: PhaseDefinition = {
   },
 };
 
-const cleanup: PhaseDefinition = {
+const cleanup: PhaseDefinition<MigrationPlan> = {
   id: 'cleanup',
   title: 'Delete the old databases (only with spec.cleanup.enabled)',
   window: 'after-window',
@@ -461,11 +465,16 @@ const cleanup: PhaseDefinition = {
   chart: () => import('../../charts/cleanup-chart.js'),
 };
 
-export const externalizeOnCluster: Procedure = {
+export const externalizeOnCluster: Procedure<MigrationPlan> = {
   id: 'externalize-on-cluster',
   planKind: 'MigrationPlan',
   runNoun: 'Migration',
   title: '3scale 2.15: move the System database and both Redis out of the operator, onto new servers on the cluster or existing managed ones, then optionally upgrade to 2.16',
   source: 'Migrating Red Hat 3scale API Management 2.16, chapters 3 to 6, and chapters 1 and 2 for the upgrade',
   phases: [preflight, prepare, scaleDown, copyData, loadRedis, cutover, scaleUp, verify, upgrade, cleanup],
+  validatePlan: validateMigrationPlan,
+  refuseRender: refuseUpgradeWithInternalComponents,
+  withVersionRequirements,
+  report: migrationReport,
+  discovery: () => import('../discover/discover-migration.js'),
 };

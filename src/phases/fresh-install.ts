@@ -14,6 +14,7 @@ import {
 } from '../plan/fresh-install-facts.js';
 import type { FreshInstallPlan } from '../plan/fresh-install-plan-schema.js';
 import { POSTGRESQL_NAMES, redisNames } from '../plan/plan-facts.js';
+import { validateFreshInstallPlan } from '../plan/fresh-install-plan.js';
 import type { PhaseDefinition, Procedure } from './phase.js';
 
 /**
@@ -176,4 +177,6 @@ export const freshInstall: Procedure<FreshInstallPlan> = {
   title: 'a new self-hosted 3scale 2.16 install by the operator, with external databases from day one',
   source: 'Installing 3scale 2.16 with the operator, and the fixes of the ROSA field report',
   phases: [preflight, operator, databases, apiManager, verify],
+  validatePlan: validateFreshInstallPlan,
+  livePreflight: () => import('../preflight/fresh-install-preflight.js'),
 };

@@ -12,6 +12,7 @@ import {
 } from '../plan/template-upgrade-facts.js';
 import type { TemplateUpgradePlan } from '../plan/template-upgrade-plan-schema.js';
 import { TEMPLATE_UPGRADE_PLAN_KIND, TEMPLATE_UPGRADE_PROCEDURE } from '../plan/template-upgrade-plan-schema.js';
+import { validateTemplateUpgradePlan } from '../plan/template-upgrade-plan.js';
 import type { PhaseDefinition, Procedure, RollbackDefinition, WindowWording } from './phase.js';
 
 /**
@@ -214,4 +215,6 @@ export const templateUpgrade: Procedure<TemplateUpgradePlan> = {
   source: 'Red Hat 3scale API Management 2.6, Migrating 3scale, chapter 2 (2.5 to 2.6)',
   windowWording: DISRUPTED_WINDOW,
   phases: [backup, registryAuth, newObjects, redisSecret, redisEnv, databaseImageStreams, images, routes, removeWildcardRouter],
+  validatePlan: validateTemplateUpgradePlan,
+  discovery: () => import('../discover/discover-template.js'),
 };

@@ -1,6 +1,6 @@
 import { UserError } from '../errors.js';
 import { installRegistry, plannedImages, plannedVolumes, registryOf, VENDOR_REGISTRY } from './fresh-install-facts.js';
-import { FRESH_INSTALL_PLAN_KIND, type FreshInstallPlan, freshInstallPlanSchema } from './fresh-install-plan-schema.js';
+import { type FreshInstallPlan, freshInstallPlanSchema } from './fresh-install-plan-schema.js';
 import { parseWithSchema } from './zod-issue.js';
 
 /**
@@ -84,6 +84,3 @@ function checkImages(plan: FreshInstallPlan, path: string): void {
     }
   }
 }
-
-/** The FreshInstallPlan kind as the loader dispatches it. */
-export const FRESH_INSTALL_PLAN = { kind: FRESH_INSTALL_PLAN_KIND, validate: validateFreshInstallPlan } as const;

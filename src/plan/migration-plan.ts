@@ -1,6 +1,6 @@
 import { UserError } from '../errors.js';
 import { checkManagedTargets } from './check-managed-targets.js';
-import { migrationPlanSchema, PLAN_KIND, type Plan } from './plan-schema.js';
+import { migrationPlanSchema, type Plan } from './plan-schema.js';
 import { parseWithSchema } from './zod-issue.js';
 
 /**
@@ -70,7 +70,3 @@ function checkDetachList(plan: Plan, path: string): void {
     }
   });
 }
-
-
-/** The MigrationPlan kind as the loader dispatches it. */
-export const MIGRATION_PLAN_KIND = { kind: PLAN_KIND, validate: validateMigrationPlan } as const;

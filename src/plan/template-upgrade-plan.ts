@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { TEMPLATE_UPGRADE_PLAN_KIND, type TemplateUpgradePlan, templateUpgradePlanSchema } from './template-upgrade-plan-schema.js';
+import { type TemplateUpgradePlan, templateUpgradePlanSchema } from './template-upgrade-plan-schema.js';
 import { parseWithSchema } from './zod-issue.js';
 
 /**
@@ -53,6 +53,3 @@ function checkUnique(names: readonly string[], field: string, what: string, path
     seen.add(n);
   });
 }
-
-/** The TemplateUpgradePlan kind as the loader dispatches it. */
-export const TEMPLATE_UPGRADE_PLAN_KIND_ENTRY = { kind: TEMPLATE_UPGRADE_PLAN_KIND, validate: validateTemplateUpgradePlan } as const;

@@ -4,7 +4,6 @@
  * sentence naming the file and the field.
  */
 import { describe, expect, it } from 'vitest';
-import { isFreshInstallPlan } from '../../src/plan/plan-base.js';
 import { freshInstallPlanWith, loadFreshInstallExample, userError } from '../support/plans.js';
 
 const refusal = (change: (raw: any) => void): string => userError(() => freshInstallPlanWith('fresh-install-rosa', change)).message;
@@ -15,7 +14,7 @@ describe('FreshInstallPlan examples', () => {
     const { plan } = loadFreshInstallExample('fresh-install-rosa');
 
     // THEN
-    expect(isFreshInstallPlan(plan)).toBe(true);
+    expect(plan.kind).toBe('FreshInstallPlan');
     expect(plan.spec.procedure).toBe('fresh-install');
     expect(plan.spec.operator).toEqual({
       createNamespaces: true,

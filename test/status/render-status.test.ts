@@ -31,6 +31,8 @@ function reportWith(
     reason: options.reasons?.[IDS[order]!] ?? `${status} reason`,
     checks: { total: 1, satisfied: 0, superseded: 0 },
     rollback: ['preflight', 'copy-data', 'verify'].includes(IDS[order]!) ? null : `rollback/${String(order).padStart(2, '0')}-${IDS[order]}`,
+    // As the migration's upgrade phase declares it (upgradesThreescale): it waits for the preflight checks.
+    ...(IDS[order] === 'upgrade' ? { upgradesThreescale: true as const } : {}),
   }));
   let currentPhase: string | null = null;
   for (const p of phases) {
