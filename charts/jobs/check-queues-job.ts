@@ -1,7 +1,7 @@
 import type { MigrationPlan } from '../../src/plan/plan-schema.js';
 import { threescaleWorkload } from '../../src/plan/plan-facts.js';
 import type { Plan } from '../../src/plan/plan-schema.js';
-import { CHECK_QUEUES_JOB, QUEUE_WORKERS } from '../../src/preflight/queue-check.js';
+import { CHECK_QUEUES_JOB, QUEUE_WORKERS } from '../../src/procedures/externalize-on-cluster/queue-check.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { dataJob, fromSecret } from './data-job.js';
 

@@ -1,5 +1,5 @@
 import type { MigrationPlan } from '../../src/plan/plan-schema.js';
-import { mysqlDetachSteps } from '../../src/patches/mysql-detach.js';
+import { mysqlDetachSteps } from '../../src/procedures/externalize-on-cluster/mysql-detach.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { jsonPatchJob } from './json-patch-job.js';
 

@@ -1,5 +1,5 @@
 import type { MigrationPlan } from '../../src/plan/plan-schema.js';
-import { REDIS_CHECK_SERVERS, requirementsEnv, type VersionCheckStage, versionCheckJobs } from '../../src/preflight/version-check-plan.js';
+import { REDIS_CHECK_SERVERS, requirementsEnv, type VersionCheckStage, versionCheckJobs } from '../../src/procedures/externalize-on-cluster/version-check-plan.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { dataJob, fromSecret } from './data-job.js';
 

@@ -1,7 +1,7 @@
-import { externalizeOnCluster } from './externalize-on-cluster.js';
-import { freshInstall } from './fresh-install.js';
+import { externalizeOnCluster } from '../procedures/externalize-on-cluster/externalize-on-cluster.js';
+import { freshInstall } from '../procedures/fresh-install/fresh-install.js';
 import type { Procedure } from './phase.js';
-import { templateUpgrade } from './template-upgrade.js';
+import { templateUpgrade } from '../procedures/template-2.5-to-2.6/template-upgrade.js';
 
 /**
  * The procedures the tool ships, in the order `discover` and the messages list them (the first that offers

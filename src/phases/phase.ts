@@ -4,7 +4,7 @@ import type { ObjectTypeRef } from '../live/object-type.js';
 import type { JsonPatchStep } from '../patches/json-patch-steps.js';
 import type { PlanBase } from '../plan/plan-base.js';
 import type { VersionRequirementsPolicy } from '../plan/plan-schema.js';
-import type { PreflightReport } from '../preflight/preflight-checks.js';
+import type { PreflightReport } from '../status/preflight-report.js';
 import type { SourceListing } from '../status/live-source.js';
 
 /**

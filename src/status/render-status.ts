@@ -1,7 +1,7 @@
 import pc from 'picocolors';
 import type { DiffReport, PhaseReport } from './diff-report.js';
 import { renderPreflightLines } from './render-preflight.js';
-import { CHECK_QUEUES_JOB, heldByQueues, NOT_DRAINED } from '../preflight/queue-check.js';
+import { CHECK_QUEUES_JOB, heldByQueues, NOT_DRAINED } from '../procedures/externalize-on-cluster/queue-check.js';
 import { rollbackAdvice } from './rollback-advice.js';
 import { shellWord } from '../util/shell-word.js';
 

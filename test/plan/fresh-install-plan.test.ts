@@ -1,5 +1,5 @@
 /**
- * Specification of the FreshInstallPlan kind (src/plan/fresh-install-plan.ts): the examples load with their
+ * Specification of the FreshInstallPlan kind (src/procedures/fresh-install/fresh-install-plan.ts): the examples load with their
  * defaults, and each failure of the ROSA field report that a plan can already show is refused in one
  * sentence naming the file and the field.
  */

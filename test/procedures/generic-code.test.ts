@@ -12,17 +12,17 @@ import { PROCEDURES } from '../../src/phases/registry.js';
 import { REPO_ROOT } from '../support/db-servers.js';
 
 /**
- * The procedures' own files: their registry entries and hooks, plan schemas and facts, discovery, preflight
- * checks, patches and charts. Everything else under src/ (and charts/phase-chart.ts) is the engine.
+ * The procedures' own files: `src/procedures/<id>/` (registry entry and hooks, plan schema and facts,
+ * discovery, preflight checks, patches) and their charts. Everything else under src/ (and
+ * charts/phase-chart.ts) is the engine.
  */
 const OWN = [
-  /^src\/phases\/(externalize-on-cluster|externalize-on-cluster-hooks|fresh-install|template-upgrade)\.ts$/,
+  /^src\/procedures\//,
   // The list of the procedures the tool ships: where each built-in one enters the registry.
   /^src\/phases\/built-in-procedures\.ts$/,
-  /^src\/plan\/(?!(plan-base|load-plan|plan-yaml|zod-issue)\.ts$)/,
-  /^src\/discover\/discover-/,
-  /^src\/preflight\/(?!run-preflight\.ts$)/,
-  /^src\/patches\/(mysql-detach|template-upgrade-patches)\.ts$/,
+  // Still shared by the externalization and the fresh install (and the charts): the migration's plan schema
+  // (with the plan fields every kind reuses), its facts, and the 3scale Deployments.
+  /^src\/plan\/(plan-schema|plan-facts|deployments)\.ts$/,
   // The troubleshooting table of the externalization's seed (its signatures name the phase that fixes each).
   /^src\/status\/explain\/failure-signatures\.ts$/,
   /^charts\/(?!phase-chart\.ts$)/,
@@ -49,13 +49,23 @@ function phaseIdRegex(ids: readonly string[]): RegExp {
   return new RegExp(`((===|!==|==|!=|case)\\s*${id})|(${id}\\s*(===|!==|==|!=))|(includes\\(\\s*${id}\\s*\\))|(^\\s*${id}\\s*:)|(phases:\\s*\\[[^\\]]*${id})`);
 }
 
+/**
+ * Engine lines that still reach into one procedure's folder, each a known piece of issue 17 left to do (the
+ * scale-down's queue check: its figure on the phase line and its advice in the next step, until a phase hook
+ * carries them). A new line of this kind fails the spec.
+ */
+const KNOWN = [
+  "src/status/diff-report.ts: import { CHECK_QUEUES_JOB } from '../procedures/externalize-on-cluster/queue-check.js';",
+  "src/status/render-status.ts: import { CHECK_QUEUES_JOB, heldByQueues, NOT_DRAINED } from '../procedures/externalize-on-cluster/queue-check.js';",
+];
+
 /** `path:line: text` of each code line (comments left out) of the engine's files matching `re`. */
 function engineLinesMatching(re: RegExp): string[] {
   const engine = [...sources('src'), 'charts/phase-chart.ts'].filter((f) => !OWN.some((own) => own.test(f)));
   return engine.flatMap((f) =>
     readFileSync(join(REPO_ROOT, f), 'utf8')
       .split('\n')
-      .flatMap((line, i) => (!/^\s*(\/\/|\*|\/\*\*)/.test(line) && re.test(line) ? [`${f}:${i + 1}: ${line.trim()}`] : [])),
+      .flatMap((line, i) => (!/^\s*(\/\/|\*|\/\*\*)/.test(line) && re.test(line) && !KNOWN.includes(`${f}: ${line.trim()}`) ? [`${f}:${i + 1}: ${line.trim()}`] : [])),
   );
 }
 

@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
-import { apicastListRef } from '../../src/phases/externalize-on-cluster-hooks.js';
+import { apicastListRef } from '../../src/procedures/externalize-on-cluster/externalize-on-cluster-hooks.js';
 import { apicastStatus, isApicast216 } from '../../src/status/apicast-status.js';
 import type { DiffReport, PhaseReport } from '../../src/status/diff-report.js';
 import { renderReportText } from '../../src/status/render-report.js';

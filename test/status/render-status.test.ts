@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { DiffReport, PhaseReport, PhaseStatus } from '../../src/status/diff-report.js';
 import { nextStep, renderStatus, statusExitCode } from '../../src/status/render-status.js';
-import type { PreflightCheck } from '../../src/preflight/preflight-checks.js';
+import type { PreflightCheck } from '../../src/status/preflight-report.js';
 
 const ANSI = /\u001b\[[0-9;]*m/;
 const IDS = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify', 'upgrade'];

@@ -12,9 +12,9 @@ import type { PhaseDefinition, RenderContext } from '../../src/phases/phase.js';
 import { procedureById } from '../../src/phases/registry.js';
 import { type LoadedPlan, loadPlanFile, parsePlan } from '../../src/plan/load-plan.js';
 import type { PlanBase } from '../../src/plan/plan-base.js';
-import type { FreshInstallPlan } from '../../src/plan/fresh-install-plan-schema.js';
+import type { FreshInstallPlan } from '../../src/procedures/fresh-install/fresh-install-plan-schema.js';
 import type { MigrationPlan } from '../../src/plan/plan-schema.js';
-import type { TemplateUpgradePlan } from '../../src/plan/template-upgrade-plan-schema.js';
+import type { TemplateUpgradePlan } from '../../src/procedures/template-2.5-to-2.6/template-upgrade-plan-schema.js';
 
 /** Every plan kind of the built-in procedures. */
 type AnyPlan = MigrationPlan | FreshInstallPlan | TemplateUpgradePlan;

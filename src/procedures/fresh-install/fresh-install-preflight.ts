@@ -1,7 +1,7 @@
-import type { KubeObject } from '../kube/kube-object.js';
-import { ALL_NAMESPACES } from '../live/live-reader.js';
-import type { PreflightOutcome } from '../phases/phase.js';
-import type { FreshInstallPlan } from '../plan/fresh-install-plan-schema.js';
+import type { KubeObject } from '../../kube/kube-object.js';
+import { ALL_NAMESPACES } from '../../live/live-reader.js';
+import type { PreflightOutcome } from '../../phases/phase.js';
+import type { FreshInstallPlan } from './fresh-install-plan-schema.js';
 import { checkCluster, type ClusterCheck } from './live-checks.js';
 
 /** Where the fresh install's `preflight` reads the cluster from. */
@@ -34,7 +34,7 @@ export async function run(plan: FreshInstallPlan, options: PreflightOptions): Pr
 }
 
 async function readAndJudge(plan: FreshInstallPlan, options: PreflightOptions): Promise<PreflightReport> {
-  const { LiveReader } = await import('../live/live-reader.js');
+  const { LiveReader } = await import('../../live/live-reader.js');
   const reader = LiveReader.fromKubeconfig({ kubeconfig: options.kubeconfig, context: options.context, timeoutMs: options.requestTimeoutMs });
   const ns = plan.spec.threescale.namespace;
   const outcomes = await reader.listEach([

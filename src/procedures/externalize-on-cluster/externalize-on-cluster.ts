@@ -1,7 +1,7 @@
-import type { MigrationPlan } from '../plan/plan-schema.js';
-import { BACKUP_SUFFIX, EVIDENCE_CONFIGMAP, STATE_CONFIGMAP } from '../contract/on-cluster.js';
-import { mysqlDetachSteps } from '../patches/mysql-detach.js';
-import { THREESCALE_DEPLOYMENTS } from '../plan/deployments.js';
+import type { MigrationPlan } from '../../plan/plan-schema.js';
+import { BACKUP_SUFFIX, EVIDENCE_CONFIGMAP, STATE_CONFIGMAP } from '../../contract/on-cluster.js';
+import { mysqlDetachSteps } from './mysql-detach.js';
+import { THREESCALE_DEPLOYMENTS } from '../../plan/deployments.js';
 import {
   credentialCopies,
   managedRedisRoles,
@@ -25,14 +25,14 @@ import {
   upgradeChannel,
   upgradeEnabled,
   upgradeSubscriptions,
-} from '../plan/plan-facts.js';
-import { CHANNEL_2_15, type Plan } from '../plan/plan-schema.js';
-import { CHECK_QUEUES_JOB } from '../preflight/queue-check.js';
-import { type VersionCheckStage, versionCheckJobs } from '../preflight/version-check-plan.js';
-import { SUPPORTED_OPENSHIFT_TEXT, versionRequirements } from '../preflight/version-requirements.js';
-import { validateMigrationPlan } from '../plan/migration-plan.js';
+} from '../../plan/plan-facts.js';
+import { CHANNEL_2_15, type Plan } from '../../plan/plan-schema.js';
+import { CHECK_QUEUES_JOB } from './queue-check.js';
+import { type VersionCheckStage, versionCheckJobs } from './version-check-plan.js';
+import { SUPPORTED_OPENSHIFT_TEXT, versionRequirements } from './version-requirements.js';
+import { validateMigrationPlan } from './migration-plan.js';
 import { migrationReport, refuseUpgradeWithInternalComponents, withVersionRequirements } from './externalize-on-cluster-hooks.js';
-import type { PhaseDefinition, Procedure } from './phase.js';
+import type { PhaseDefinition, Procedure } from '../../phases/phase.js';
 
 /**
  * The 2.15 database externalization with on-cluster targets (seed chapter 3): PostgreSQL 10 → 15 on a new
@@ -148,7 +148,7 @@ const preflight: PhaseDefinition<MigrationPlan> = {
       : `3scale 2.15 installed by the operator in namespace ${ns(plan)}, with one APIManager, ${plan.spec.threescale.apiManagerName}`,
     `the System database is ${plan.spec.systemDatabase.kind} (Oracle is refused)`,
   ],
-  chart: () => import('../../charts/preflight-chart.js'),
+  chart: () => import('../../../charts/preflight-chart.js'),
 };
 
 const prepare: PhaseDefinition<MigrationPlan> = {
@@ -188,11 +188,11 @@ const prepare: PhaseDefinition<MigrationPlan> = {
     if (managedSystemDatabase(plan)) out.push(`the managed ${managedSystemDatabase(plan)!.kind === 'postgresql' ? 'PostgreSQL' : 'MySQL'} database exists, or its user may create it: copy-data creates it when absent (seed 5.2.4; PostgreSQL: CREATEDB, checked by check-managed-database)`);
     return out;
   },
-  chart: () => import('../../charts/prepare-chart.js'),
+  chart: () => import('../../../charts/prepare-chart.js'),
   rollback: {
     title: 'delete the new, still unused database servers',
     describe: () => ['Job remove-new-databases deletes the objects prepare created: new servers, RDB export volumes, credential copies (the original databases and the managed servers are not touched)'],
-    chart: () => import('../../charts/prepare-rollback-chart.js'),
+    chart: () => import('../../../charts/prepare-rollback-chart.js'),
   },
 };
 
@@ -208,7 +208,7 @@ const scaleDown: PhaseDefinition<MigrationPlan> = {
     `${dcPrefix(plan)}${THREESCALE_DEPLOYMENTS.join(', ')} to 0 replicas`,
   ],
   expects: () => ['the new servers of prepare are ready', 'the copy Jobs can reach the old database Services', 'a quiet hour: the background jobs can be processed before 3scale stops (seed 6.1)'],
-  chart: () => import('../../charts/scale-down-chart.js'),
+  chart: () => import('../../../charts/scale-down-chart.js'),
   rollback: {
     title: 'start 3scale and the operator again',
     describe: (plan) => [
@@ -220,7 +220,7 @@ const scaleDown: PhaseDefinition<MigrationPlan> = {
           ]
         : []),
     ],
-    chart: () => import('../../charts/scale-up-chart.js'),
+    chart: () => import('../../../charts/scale-up-chart.js'),
   },
 };
 
@@ -244,7 +244,7 @@ const copyData: PhaseDefinition<MigrationPlan> = {
     return out;
   },
   expects: () => ['every 3scale Deployment is at 0 replicas and has no pods', 'the old databases are running'],
-  chart: () => import('../../charts/copy-data-chart.js'),
+  chart: () => import('../../../charts/copy-data-chart.js'),
 };
 
 const loadRedis: PhaseDefinition<MigrationPlan> = {
@@ -271,7 +271,7 @@ const loadRedis: PhaseDefinition<MigrationPlan> = {
     'the copy Jobs recorded their evidence',
     ...(rdbExports(plan).length ? [`the managed Redis ${rdbExports(plan).map((r) => `${r}-redis`).join(' and ')} was seeded from the RDB export (the next step listed under copy-data)`] : []),
   ],
-  chart: () => import('../../charts/load-redis-chart.js'),
+  chart: () => import('../../../charts/load-redis-chart.js'),
   rollback: {
     title: 'stop the new Redis servers and start the old ones',
     describe: (plan) =>
@@ -282,7 +282,7 @@ const loadRedis: PhaseDefinition<MigrationPlan> = {
             'a later copy-data whose source has changed since (3scale wrote to the old Redis again) copies anew only with spec.jobs.resetTarget: true, otherwise its Job refuses',
           ]
         : ['nothing: the check of the managed Redis is read-only (the old Redis servers run until the cut-over)'],
-    chart: () => import('../../charts/load-redis-rollback-chart.js'),
+    chart: () => import('../../../charts/load-redis-rollback-chart.js'),
   },
 };
 
@@ -324,7 +324,7 @@ const cutover: PhaseDefinition<MigrationPlan> = {
     mysqlKeptInPlace(plan) ? 'the operator is at 0 replicas' : 'the new servers are ready',
     ...(hasManaged(plan) ? ['the pre-connection checks of the managed servers passed (evidence of check-managed-*, and check-seeded-redis for a seeded Redis)'] : []),
   ],
-  chart: () => import('../../charts/cutover-chart.js'),
+  chart: () => import('../../../charts/cutover-chart.js'),
   patches: mysqlDetachSteps,
   rollback: {
     title: 'point 3scale back at the old databases',
@@ -337,7 +337,7 @@ const cutover: PhaseDefinition<MigrationPlan> = {
       if (mysqlKeptInPlace(plan)) out.push('the operator re-adds its ownerReference and labels to the MySQL objects once it runs');
       return out;
     },
-    chart: () => import('../../charts/cutover-rollback-chart.js'),
+    chart: () => import('../../../charts/cutover-rollback-chart.js'),
   },
 };
 
@@ -352,11 +352,11 @@ const scaleUp: PhaseDefinition<MigrationPlan> = {
     `operator ${op(plan)} to 1 replica`,
   ],
   expects: () => ['the cut-over Jobs recorded their evidence', 'APIManager shows the components external'],
-  chart: () => import('../../charts/scale-up-chart.js'),
+  chart: () => import('../../../charts/scale-up-chart.js'),
   rollback: {
     title: 'stop 3scale again',
     describe: (plan) => [`operator ${op(plan)} and the 3scale Deployments to 0 replicas`],
-    chart: () => import('../../charts/scale-down-chart.js'),
+    chart: () => import('../../../charts/scale-down-chart.js'),
   },
 };
 
@@ -375,7 +375,7 @@ const verify: PhaseDefinition<MigrationPlan> = {
     return out;
   },
   expects: () => ['every 3scale Deployment is ready'],
-  chart: () => import('../../charts/verify-chart.js'),
+  chart: () => import('../../../charts/verify-chart.js'),
 };
 
 /**
@@ -432,7 +432,7 @@ const upgrade: PhaseDefinition<MigrationPlan> = {
     out.push('every preflight check passes: diff and status list them and keep this phase blocked while one fails');
     return out;
   },
-  chart: () => import('../../charts/upgrade-chart.js'),
+  chart: () => import('../../../charts/upgrade-chart.js'),
   upgradesThreescale: true,
   rollback: {
     title: `channel back to ${CHANNEL_2_15}, which only stops an upgrade still pending`,
@@ -441,7 +441,7 @@ const upgrade: PhaseDefinition<MigrationPlan> = {
       'OLM does not downgrade an installed CSV: this only stops an upgrade that is still pending (with Manual approval, an InstallPlan not approved yet)',
       'a completed 2.16 upgrade cannot be rolled back by channel: once the 2.16 CSV is installed, changing the channel back does not bring 2.15 back',
     ],
-    chart: () => import('../../charts/upgrade-rollback-chart.js'),
+    chart: () => import('../../../charts/upgrade-rollback-chart.js'),
   },
 };
 
@@ -462,7 +462,7 @@ const cleanup: PhaseDefinition<MigrationPlan> = {
     return [`Job delete-old-databases deletes, irreversibly: ${out.join('; ')}`];
   },
   expects: () => ['verify passed and the data was checked by people'],
-  chart: () => import('../../charts/cleanup-chart.js'),
+  chart: () => import('../../../charts/cleanup-chart.js'),
 };
 
 export const externalizeOnCluster: Procedure<MigrationPlan> = {
@@ -476,5 +476,5 @@ export const externalizeOnCluster: Procedure<MigrationPlan> = {
   refuseRender: refuseUpgradeWithInternalComponents,
   withVersionRequirements,
   report: migrationReport,
-  discovery: () => import('../discover/discover-migration.js'),
+  discovery: () => import('./discover-migration.js'),
 };

@@ -1,6 +1,6 @@
-import { UserError } from '../errors.js';
-import type { KubeObject } from '../kube/kube-object.js';
-import type { DiscoveredPlan, DiscoverySource } from '../phases/phase.js';
+import { UserError } from '../../errors.js';
+import type { KubeObject } from '../../kube/kube-object.js';
+import type { DiscoveredPlan, DiscoverySource } from '../../phases/phase.js';
 import { discoverPlan } from './discover-plan.js';
 
 /**
@@ -31,7 +31,7 @@ const KINDS = [
 ] as const;
 
 async function fromFile(options: DiscoverySource) {
-  const { readExport } = await import('../live/export-file.js');
+  const { readExport } = await import('../../live/export-file.js');
   const objects = await readExport(options.fromFile!);
   const namespaces = [...new Set(objects.filter((o) => o.kind === 'APIManager').map((o) => o.metadata.namespace ?? ''))];
   const namespace = options.namespace ?? (namespaces.length === 1 ? namespaces[0]! : undefined);
@@ -46,7 +46,7 @@ async function fromFile(options: DiscoverySource) {
 }
 
 async function fromCluster(options: DiscoverySource) {
-  const { LiveReader } = await import('../live/live-reader.js');
+  const { LiveReader } = await import('../../live/live-reader.js');
   const reader = LiveReader.fromKubeconfig({ kubeconfig: options.kubeconfig, context: options.context, namespace: options.namespace, timeoutMs: options.requestTimeoutMs });
   const namespace = reader.client.namespace;
   const objects: KubeObject[] = [];

@@ -1,6 +1,6 @@
-import { UserError } from '../errors.js';
-import type { KubeObject } from '../kube/kube-object.js';
-import type { DiscoveredPlan, DiscoverySource } from '../phases/phase.js';
+import { UserError } from '../../errors.js';
+import type { KubeObject } from '../../kube/kube-object.js';
+import type { DiscoveredPlan, DiscoverySource } from '../../phases/phase.js';
 import { discoverTemplatePlan } from './discover-template-plan.js';
 
 /** What a template install is read from: one LIST each in the 3scale namespace (the OpenShift kinds included). */
@@ -21,7 +21,7 @@ export async function discover(options: DiscoverySource): Promise<DiscoveredPlan
 }
 
 async function templateFromFile(options: DiscoverySource) {
-  const { readExport } = await import('../live/export-file.js');
+  const { readExport } = await import('../../live/export-file.js');
   const objects = await readExport(options.fromFile!);
   const namespaces = [...new Set(objects.filter((o) => o.kind === 'DeploymentConfig' && o.metadata.name === 'system-app').map((o) => o.metadata.namespace ?? ''))];
   const namespace = options.namespace ?? (namespaces.length === 1 ? namespaces[0]! : undefined);
@@ -36,7 +36,7 @@ async function templateFromFile(options: DiscoverySource) {
 }
 
 async function templateFromCluster(options: DiscoverySource) {
-  const { LiveReader } = await import('../live/live-reader.js');
+  const { LiveReader } = await import('../../live/live-reader.js');
   const reader = LiveReader.fromKubeconfig({ kubeconfig: options.kubeconfig, context: options.context, namespace: options.namespace, timeoutMs: options.requestTimeoutMs });
   const namespace = reader.client.namespace;
   const objects: KubeObject[] = [];

@@ -1,6 +1,6 @@
-import { UserError } from '../errors.js';
+import { UserError } from '../../errors.js';
 import { type TemplateUpgradePlan, templateUpgradePlanSchema } from './template-upgrade-plan-schema.js';
-import { parseWithSchema } from './zod-issue.js';
+import { parseWithSchema } from '../../plan/zod-issue.js';
 
 /**
  * The TemplateUpgradePlan kind: a template-based 3scale 2.5 upgraded to 2.6 (procedure template-2.5-to-2.6).

@@ -1,7 +1,7 @@
-import { UserError } from '../errors.js';
+import { UserError } from '../../errors.js';
 import { checkManagedTargets } from './check-managed-targets.js';
-import { migrationPlanSchema, type Plan } from './plan-schema.js';
-import { parseWithSchema } from './zod-issue.js';
+import { migrationPlanSchema, type Plan } from '../../plan/plan-schema.js';
+import { parseWithSchema } from '../../plan/zod-issue.js';
 
 /**
  * The MigrationPlan kind: the 2.15 externalization (procedure externalize-on-cluster). Beyond its schema,

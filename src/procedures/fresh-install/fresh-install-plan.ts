@@ -1,7 +1,7 @@
-import { UserError } from '../errors.js';
+import { UserError } from '../../errors.js';
 import { installRegistry, plannedImages, plannedVolumes, registryOf, VENDOR_REGISTRY } from './fresh-install-facts.js';
 import { type FreshInstallPlan, freshInstallPlanSchema } from './fresh-install-plan-schema.js';
-import { parseWithSchema } from './zod-issue.js';
+import { parseWithSchema } from '../../plan/zod-issue.js';
 
 /**
  * The FreshInstallPlan kind (procedure fresh-install). Beyond its schema, the checks that span several

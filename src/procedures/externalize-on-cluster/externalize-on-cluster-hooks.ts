@@ -1,9 +1,9 @@
-import { UserError } from '../errors.js';
-import type { ObjectTypeRef } from '../live/object-type.js';
-import { componentsLeftWithOperator, targetNamespaces, upgradeEnabled, upgradeSubscriptions } from '../plan/plan-facts.js';
-import type { MigrationPlan, VersionRequirementsPolicy } from '../plan/plan-schema.js';
-import { evaluatePreflight, preflightListRefs } from '../preflight/preflight-checks.js';
-import type { ReportHooks } from './phase.js';
+import { UserError } from '../../errors.js';
+import type { ObjectTypeRef } from '../../live/object-type.js';
+import { componentsLeftWithOperator, targetNamespaces, upgradeEnabled, upgradeSubscriptions } from '../../plan/plan-facts.js';
+import type { MigrationPlan, VersionRequirementsPolicy } from '../../plan/plan-schema.js';
+import { evaluatePreflight, preflightListRefs } from './preflight-checks.js';
+import type { ReportHooks } from '../../phases/phase.js';
 
 /**
  * The 2.16 operator refuses to upgrade while a database is internal, so a plan that enables the upgrade and
