@@ -1,3 +1,4 @@
+import type { MigrationPlan } from '../../src/plan/plan-schema.js';
 import { CONNECTION_SECRETS } from '../../src/contract/on-cluster.js';
 import { POSTGRESQL_NAMES, postgresqlMove, postgresqlNamespace, serviceHost } from '../../src/plan/plan-facts.js';
 import type { Plan } from '../../src/plan/plan-schema.js';
@@ -11,7 +12,7 @@ import { dataJob, type DataJobProps, fromSecret, PG_COPY_LIBS, targetResetEnv } 
  * `pg_restore` (the script's working files, a few kB to MB, go to the scratch volume). Both servers
  * use the credentials of `system-database` (the new server was created with the same user and password).
  */
-export function copyPostgresqlJob(chart: PhaseChart): void {
+export function copyPostgresqlJob(chart: PhaseChart<MigrationPlan>): void {
   const props = copyPostgresqlProps(chart.plan);
   if (props) dataJob(chart, 'CopyPostgresql', props);
 }
