@@ -3,6 +3,7 @@ import { mysqlDetachSteps } from '../patches/mysql-detach.js';
 import { THREESCALE_DEPLOYMENTS } from '../plan/deployments.js';
 import {
   credentialCopies,
+  managedRedis,
   managedRedisRoles,
   managedSystemDatabase,
   managedTargets,
@@ -15,6 +16,7 @@ import {
   rdbExports,
   REDIS_CONFIG_NAME,
   type RedisRole,
+  REDIS_ROLES,
   redisComponent,
   redisMoves,
   redisNames,
@@ -25,7 +27,8 @@ import {
   upgradeEnabled,
   upgradeSubscriptions,
 } from '../plan/plan-facts.js';
-import { CHANNEL_2_15, type Plan } from '../plan/plan-schema.js';
+import { CHANNEL_2_15, type ManagedRedis, type Plan } from '../plan/plan-schema.js';
+import { describeRedisRewrite } from '../plan/redis-movers/registry.js';
 import { CHECK_QUEUES_JOB } from '../preflight/queue-check.js';
 import { type VersionCheckStage, versionCheckJobs } from '../preflight/version-check-plan.js';
 import { SUPPORTED_OPENSHIFT_TEXT, versionRequirements } from '../preflight/version-requirements.js';
@@ -61,11 +64,10 @@ const targetList = (plan: Plan) => managedTargets(plan).map((t) => `${t.name} ($
  * export (seed 6.2.3: ElastiCache is seeded from an RDB file in S3, which no Job in the cluster can do
  * without AWS credentials): exact commands, with what the plan knows filled in.
  */
-function rdbSeedSteps(plan: Plan, role: RedisRole): string[] {
+function rdbSeedSteps(plan: Plan, role: RedisRole, m: ManagedRedis): string[] {
   const ns = ns3(plan);
   const n = rdbExportNames(role);
   const image = redisComponent(plan, role).image;
-  const m = redisComponent(plan, role).managed!;
   const pod = `${role}-redis-rdb-reader`;
   const overrides = JSON.stringify({
     spec: {
@@ -234,9 +236,11 @@ const copyData: PhaseDefinition = {
     const db = managedSystemDatabase(plan);
     if (db?.kind === 'postgresql') out.push(`Job copy-system-database streams pg_dump of system-postgresql into pg_restore --no-owner --no-acl on the managed server ${db.server.host}:${db.server.port}/${db.server.databaseName} (created when absent, in the old database's encoding)`);
     if (db?.kind === 'mysql') out.push(`Job copy-system-database streams mysqldump of system-mysql (as root), DEFINER clauses removed, into the managed server ${db.server.host}:${db.server.port}/${db.server.databaseName} (created when absent)`);
-    for (const role of rdbExports(plan)) {
+    for (const role of REDIS_ROLES) {
+      const m = managedRedis(plan, role);
+      if (m?.seed !== 'rdb-export') continue;
       out.push(`Job ${rdbExportNames(role).job} exports the RDB of ${redisNames(role).oldDeployment} to ${rdbExportNames(role).mountPath}/${rdbExportNames(role).file} on PVC ${rdbExportNames(role).pvc}`);
-      out.push(...rdbSeedSteps(plan, role));
+      out.push(...rdbSeedSteps(plan, role, m));
     }
     return out;
   },
@@ -293,16 +297,14 @@ const cutover: PhaseDefinition = {
     const out: string[] = [];
     const secrets: string[] = [];
     if (postgresqlMove(plan)) secrets.push('system-database URL');
-    if (redisMoves(plan).includes('backend')) secrets.push('backend-redis REDIS_STORAGE_URL (/0) and REDIS_QUEUES_URL (/1)');
-    if (redisMoves(plan).includes('system')) secrets.push('system-redis URL (/1)');
+    for (const role of redisMoves(plan)) secrets.push(...[describeRedisRewrite(plan, role)].filter((d) => d !== undefined));
     if (secrets.length) out.push(`Job rewrite-connection-secrets backs up, then rewrites ${secrets.join(', ')} from the existing credentials`);
     const managed: string[] = [];
-    for (const t of managedTargets(plan)) {
+    for (const t of managedTargets(plan).filter((t) => t.name === 'system-database')) {
       const from = t.credentials ? ` with the credentials of Secret ${t.credentials.secretName}` : ' (no AUTH)';
-      if (t.name === 'system-database') managed.push(`system-database URL (${t.kind === 'postgresql' ? 'postgresql' : 'mysql2'}://…@${t.host}:${t.port}/${t.databaseName}), DB_USER and DB_PASSWORD${from}`);
-      if (t.name === 'backend-redis') managed.push(`backend-redis REDIS_STORAGE_URL (/${plan.spec.backendRedis.managed!.storageDatabase}) and REDIS_QUEUES_URL (/${plan.spec.backendRedis.managed!.queuesDatabase}) to ${t.host}:${t.port}${from}, its sentinel keys emptied`);
-      if (t.name === 'system-redis') managed.push(`system-redis URL (/${plan.spec.systemRedis.managed!.database}) to ${t.host}:${t.port}${from}, its sentinel keys emptied`);
+      managed.push(`system-database URL (${t.kind === 'postgresql' ? 'postgresql' : 'mysql2'}://…@${t.host}:${t.port}/${t.databaseName}), DB_USER and DB_PASSWORD${from}`);
     }
+    for (const role of REDIS_ROLES) if (!redisMoves(plan).includes(role)) managed.push(...[describeRedisRewrite(plan, role)].filter((d) => d !== undefined));
     if (managed.length) out.push(`Job rewrite-connection-secrets backs up as <name>${BACKUP_SUFFIX}, then points at the managed servers: ${managed.join('; ')}; the URLs are built in the cluster, no credential is in Git`);
     const flags: string[] = [];
     if (postgresqlMove(plan) || mysqlKeptInPlace(plan) || managedSystemDatabase(plan)) flags.push('system.database');

@@ -47,9 +47,21 @@ export function checkManagedTargets(plan: Plan, path: string): void {
   }
   const servers: { field: string; host: string; port: number; databases: number[] }[] = [];
   for (const [field, redis] of [['spec.backendRedis', plan.spec.backendRedis], ['spec.systemRedis', plan.spec.systemRedis]] as const) {
-    pairing(field, redis.strategy, redis.managed);
+    for (const block of ['managed', 'sentinel'] as const) {
+      if (redis.strategy !== block && (redis as Record<string, unknown>)[block] !== undefined) {
+        refuse(`${field}.${block}`, `is only read with strategy "${block}", and the strategy is "${redis.strategy}"; expected strategy: ${block}, or no ${block} block`);
+      }
+    }
+    if (redis.strategy === 'sentinel') {
+      redis.sentinel.hosts.forEach((h, i) => {
+        const port = Number(h.slice(h.lastIndexOf(':') + 1));
+        if (port < 1 || port > 65535) refuse(`${field}.sentinel.hosts[${i}]`, `expected a port from 1 to 65535 after the host, got "${h}"`);
+        host(`${field}.sentinel.hosts[${i}]`, h.slice(0, h.lastIndexOf(':')), true);
+      });
+      credentials(`${field}.sentinel.credentials`, redis.sentinel.credentials?.secretName);
+    }
+    if (redis.strategy !== 'managed') continue;
     const m = redis.managed;
-    if (!m) continue;
     host(`${field}.managed.host`, m.host, true);
     if (m.tls) refuse(`${field}.managed.tls`, `${TLS_REDIS_REFUSAL}; expected false`);
     if (m.username !== undefined) refuse(`${field}.managed.username`, `${ACL_REFUSAL}; expected no username`);
