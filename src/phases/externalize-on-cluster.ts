@@ -3,6 +3,7 @@ import { mysqlDetachSteps } from '../patches/mysql-detach.js';
 import { THREESCALE_DEPLOYMENTS } from '../plan/deployments.js';
 import {
   credentialCopies,
+  existingServerRedisRoles,
   managedRedis,
   managedRedisRoles,
   managedSystemDatabase,
@@ -29,6 +30,7 @@ import {
 } from '../plan/plan-facts.js';
 import { CHANNEL_2_15, type ManagedRedis, type Plan } from '../plan/plan-schema.js';
 import { describeRedisRewrite } from '../plan/redis-movers/registry.js';
+import { type SentinelPhase, sentinelJobs } from '../plan/redis-movers/sentinel-jobs.js';
 import { CHECK_QUEUES_JOB } from '../preflight/queue-check.js';
 import { type VersionCheckStage, versionCheckJobs } from '../preflight/version-check-plan.js';
 import { SUPPORTED_OPENSHIFT_TEXT, versionRequirements } from '../preflight/version-requirements.js';
@@ -55,8 +57,12 @@ const dcPrefix = (plan: Plan) => (workload(plan) === 'DeploymentConfig' ? 'Deplo
 const createsServers = (plan: Plan) => postgresqlMove(plan) !== undefined || redisMoves(plan).length > 0;
 /** Whether the plan moves a component to an existing managed server. */
 const hasManaged = (plan: Plan) => managedTargets(plan).length > 0;
+/** The words of the Sentinel Jobs of one phase, read from the objects the charts render. */
+const sentinelWords = (plan: Plan, phase: SentinelPhase) => sentinelJobs(plan, phase).map((j) => j.words);
+/** Whether a Sentinel-managed Redis has work in a phase. */
+const sentinelWork = (plan: Plan, phase: SentinelPhase) => sentinelJobs(plan, phase).length > 0;
 /** Whether copy-data has a Job to run: an on-cluster copy, a load into a managed database, an RDB export. */
-const copiesData = (plan: Plan) => createsServers(plan) || managedSystemDatabase(plan) !== undefined || rdbExports(plan).length > 0;
+const copiesData = (plan: Plan) => createsServers(plan) || managedSystemDatabase(plan) !== undefined || rdbExports(plan).length > 0 || sentinelWork(plan, 'copy-data');
 const targetList = (plan: Plan) => managedTargets(plan).map((t) => `${t.name} (${t.kind} ${t.host}:${t.port})`).join(', ');
 
 /**
@@ -155,7 +161,7 @@ const prepare: PhaseDefinition = {
   title: 'Create the new database servers next to the running 3scale',
   window: 'before-window',
   destructive: false,
-  applies: (plan) => createsServers(plan) || hasManaged(plan),
+  applies: (plan) => createsServers(plan) || hasManaged(plan) || sentinelWork(plan, 'prepare'),
   describe: (plan) => {
     const out: string[] = [];
     if (plan.spec.targets.createNamespace && targetNamespaces(plan).length) out.push(`Namespace ${targetNamespaces(plan).join(', ')}`);
@@ -174,6 +180,7 @@ const prepare: PhaseDefinition = {
     for (const role of rdbExports(plan)) out.push(`PVC ${ns(plan)}/${rdbExportNames(role).pvc} for the RDB export of ${redisNames(role).oldDeployment}`);
     if (managedSystemDatabase(plan)) out.push(`Job check-managed-database: pre-connection check of the managed System database from inside the cluster (ok, refused, timeout, unresolved, auth-failed, unknown-database: absent and the user may not create it), recorded as evidence`);
     if (managedRedisRoles(plan).length) out.push(`Job check-managed-redis: pre-connection check of ${managedRedisRoles(plan).map((r) => `the managed ${r} Redis`).join(' and ')} (ok, refused, timeout, unresolved, auth-failed; no data expected yet)`);
+    out.push(...sentinelWords(plan, 'prepare'));
     return out;
   },
   expects: (plan) => {
@@ -242,6 +249,7 @@ const copyData: PhaseDefinition = {
       out.push(`Job ${rdbExportNames(role).job} exports the RDB of ${redisNames(role).oldDeployment} to ${rdbExportNames(role).mountPath}/${rdbExportNames(role).file} on PVC ${rdbExportNames(role).pvc}`);
       out.push(...rdbSeedSteps(plan, role, m));
     }
+    out.push(...sentinelWords(plan, 'copy-data'));
     return out;
   },
   expects: () => ['every 3scale Deployment is at 0 replicas and has no pods', 'the old databases are running'],
@@ -308,8 +316,7 @@ const cutover: PhaseDefinition = {
     if (managed.length) out.push(`Job rewrite-connection-secrets backs up as <name>${BACKUP_SUFFIX}, then points at the managed servers: ${managed.join('; ')}; the URLs are built in the cluster, no credential is in Git`);
     const flags: string[] = [];
     if (postgresqlMove(plan) || mysqlKeptInPlace(plan) || managedSystemDatabase(plan)) flags.push('system.database');
-    if (redisMoves(plan).includes('backend') || managedRedisRoles(plan).includes('backend')) flags.push('backend.redis');
-    if (redisMoves(plan).includes('system') || managedRedisRoles(plan).includes('system')) flags.push('system.redis');
+    for (const role of [...redisMoves(plan), ...existingServerRedisRoles(plan)].sort()) flags.push(`${role}.redis`);
     out.push(`APIManager ${plan.spec.threescale.apiManagerName}: spec.externalComponents ${flags.join(', ')} true`);
     if (postgresqlMove(plan)) out.push(`the old ${POSTGRESQL_NAMES.oldDeployment} to 0 replicas`);
     const oldManaged = oldManagedServers(plan);
@@ -370,6 +377,7 @@ const verify: PhaseDefinition = {
     if (postgresqlMove(plan) || mysqlKeptInPlace(plan) || managedSystemDatabase(plan)) out.push('Job verify-system-database: the accounts table is readable in the System database 3scale now uses');
     const seeded = rdbExports(plan).map((r) => `the managed ${r}-redis`);
     if (redisMoves(plan).length || seeded.length) out.push(`Job verify-redis: the liveness-probe key is present in ${[...redisMoves(plan).map((r) => redisNames(r).deployment), ...seeded].join(' and ')}`);
+    out.push(...sentinelWords(plan, 'verify'));
     out.push(...versionCheckLines(plan, 'new'));
     return out;
   },
@@ -393,7 +401,7 @@ function verifyCopyLines(plan: Plan): string[] {
 /** The old Deployments a plan's managed targets replace; stopped at the cut-over. */
 function oldManagedServers(plan: Plan): string[] {
   const db = managedSystemDatabase(plan);
-  return [...(db ? [db.kind === 'postgresql' ? POSTGRESQL_NAMES.oldDeployment : 'system-mysql'] : []), ...managedRedisRoles(plan).map((r) => redisNames(r).oldDeployment)];
+  return [...(db ? [db.kind === 'postgresql' ? POSTGRESQL_NAMES.oldDeployment : 'system-mysql'] : []), ...existingServerRedisRoles(plan).map((r) => redisNames(r).oldDeployment)];
 }
 
 const operatorLabel = (operator: '3scale' | 'apicast') => (operator === '3scale' ? 'the 3scale operator' : 'the APIcast operator');
@@ -448,14 +456,14 @@ const cleanup: PhaseDefinition = {
   title: 'Delete the old databases (only with spec.cleanup.enabled)',
   window: 'after-window',
   destructive: true,
-  applies: (plan) => plan.spec.cleanup.enabled && (createsServers(plan) || hasManaged(plan)),
+  applies: (plan) => plan.spec.cleanup.enabled && (createsServers(plan) || hasManaged(plan) || existingServerRedisRoles(plan).length > 0),
   describe: (plan) => {
     const out: string[] = [];
     const db = managedSystemDatabase(plan);
     if (postgresqlMove(plan) || db?.kind === 'postgresql') out.push(`${workload(plan)} ${POSTGRESQL_NAMES.oldDeployment}, PVC postgresql-data, Service ${POSTGRESQL_NAMES.oldService}`);
     if (db?.kind === 'mysql') out.push(`${workload(plan)} system-mysql, PVC mysql-storage, Service system-mysql, ConfigMaps mysql-main-conf and mysql-extra-conf`);
-    for (const role of [...redisMoves(plan), ...managedRedisRoles(plan)]) out.push(`${workload(plan)} ${redisNames(role).oldDeployment}, PVC ${redisNames(role).oldDeployment}-storage`);
-    if (redisMoves(plan).length + managedRedisRoles(plan).length === 2) out.push('ConfigMap redis-config');
+    for (const role of [...redisMoves(plan), ...existingServerRedisRoles(plan)]) out.push(`${workload(plan)} ${redisNames(role).oldDeployment}, PVC ${redisNames(role).oldDeployment}-storage`);
+    if (redisMoves(plan).length + existingServerRedisRoles(plan).length === 2) out.push('ConfigMap redis-config');
     for (const role of rdbExports(plan)) out.push(`PVC ${rdbExportNames(role).pvc} (the RDB export)`);
     return [`Job delete-old-databases deletes, irreversibly: ${out.join('; ')}`];
   },

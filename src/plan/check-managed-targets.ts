@@ -1,6 +1,7 @@
 import { backupSecretName, CONNECTION_SECRETS as SECRETS } from '../contract/on-cluster.js';
 import { UserError } from '../errors.js';
 import type { Plan } from './plan-schema.js';
+import { sentinelMasters } from './redis-movers/sentinel-mover.js';
 
 /** The connection Secrets 3scale reads and their in-cluster backups: never a managed target's credentials. */
 const CONNECTION_SECRETS: readonly string[] = Object.values(SECRETS).map((s) => s.name);
@@ -69,6 +70,18 @@ export function checkManagedTargets(plan: Plan, path: string): void {
     credentials(`${field}.managed.credentials`, m.credentials?.secretName);
     const databases = 'storageDatabase' in m ? [m.storageDatabase, m.queuesDatabase] : [m.database];
     servers.push({ field, host: m.host.toLowerCase(), port: m.port, databases });
+  }
+  const b = plan.spec.backendRedis;
+  const sys = plan.spec.systemRedis;
+  if (b.strategy === 'sentinel' && sys.strategy === 'sentinel') {
+    const used = sentinelMasters(b.sentinel).map((m) => `${m.masterName}/${m.database}`);
+    const shared = sentinelMasters(sys.sentinel).find((m) => used.includes(`${m.masterName}/${m.database}`));
+    if (shared) {
+      refuse(
+        'spec.systemRedis.sentinel.database',
+        `database ${shared.database} of the master "${shared.masterName}" is also used by spec.backendRedis.sentinel, and the two data sets would share keys; expected another database number or another master`,
+      );
+    }
   }
   const [backend, system] = servers;
   if (backend && system && backend.host === system.host && backend.port === system.port) {

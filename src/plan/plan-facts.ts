@@ -101,6 +101,11 @@ export function sentinelRedis(plan: Plan, role: RedisRole): SentinelRedis | unde
   return redis.strategy === 'sentinel' ? redis.sentinel : undefined;
 }
 
+/** Roles whose Redis moves to an existing server the plan does not create (strategy managed or sentinel): their old server stops at the cut-over. */
+export function existingServerRedisRoles(plan: Plan): RedisRole[] {
+  return REDIS_ROLES.filter((role) => managedRedis(plan, role) !== undefined || sentinelRedis(plan, role) !== undefined);
+}
+
 /** Roles whose Redis moves to an existing Sentinel-managed Redis. */
 export function sentinelRedisRoles(plan: Plan): RedisRole[] {
   return REDIS_ROLES.filter((role) => sentinelRedis(plan, role) !== undefined);
