@@ -10,6 +10,7 @@ import { parse, stringify } from 'yaml';
 import { secretRewrites } from '../../charts/jobs/rewrite-secrets-job.js';
 import { credentialCopies, existingServerRedisRoles, needsWindow } from '../../src/plan/plan-facts.js';
 import { sentinelJobs } from '../../src/plan/redis-movers/sentinel-jobs.js';
+import { replacedServers } from '../../src/preflight/version-check-plan.js';
 import { parseMigrationPlan, ROOT, userError } from '../support/plans.js';
 
 const TEXT = readFileSync(join(ROOT, 'examples', 'sentinel-redis', 'migration.yaml'), 'utf8');
@@ -57,6 +58,8 @@ describe('the sentinel Redis strategy', () => {
     expect(credentialCopies(plan)).toEqual([{ target: 'backend-redis', secretName: 'redis-ha-auth', namespace: 'redis-ha', keys: ['password', 'sentinel-password'] }]);
     expect(needsWindow(plan)).toBe(true);
     expect(existingServerRedisRoles(plan)).toEqual(['backend', 'system']);
+    // AND the old Redis servers' versions do not gate the upgrade: the migration replaces them
+    expect(replacedServers(plan)).toEqual(['system-database', 'backend-redis-storage', 'backend-redis-queues', 'system-redis']);
   });
 
   test('GIVEN the example THEN prepare checks, copy-data copies and verify checks again through the sentinels, reading passwords from the Secret only', () => {
