@@ -1,4 +1,5 @@
 import { CONNECTION_SECRETS } from '../../contract/on-cluster.js';
+import type { RedisRole } from '../plan-facts.js';
 import type { SentinelRedis } from '../plan-schema.js';
 import { secretRef } from './managed-mover.js';
 import type { RedisMover, SecretRewrite } from './mover.js';
@@ -61,3 +62,14 @@ export const sentinelMover: RedisMover<'sentinel'> = {
     return `${role}-redis ${keys.join('; ')} to the sentinels ${s.hosts.join(', ')}${from}`;
   },
 };
+
+/**
+ * Whether the connection Secret of a role (its keys as exported: `data` base64 or `stringData`) sends 3scale
+ * to sentinels: a sentinel hosts key is set. Discovery reads it to tell an external Redis behind sentinels.
+ */
+export function connectionUsesSentinels(role: RedisRole, secret: Readonly<Record<string, unknown>> | undefined): boolean {
+  const data = (secret?.['data'] ?? {}) as Record<string, string | undefined>;
+  const stringData = (secret?.['stringData'] ?? {}) as Record<string, string | undefined>;
+  const hostKeys = role === 'backend' ? [BACKEND.sentinelKeys[0], BACKEND.sentinelKeys[2]] : [SYSTEM.sentinelKeys[0]];
+  return hostKeys.some((k) => (stringData[k] ?? Buffer.from(data[k] ?? '', 'base64').toString('utf8')).trim() !== '');
+}
