@@ -143,6 +143,13 @@ describe.skipIf(skipSuite(bins))('Sentinel targets (redis-sentinel-check.sh, red
     expect(r.stderr).toContain(`the sentinels cannot reach their quorum for 'lonely' (asked ${lone.address}): NOQUORUM`);
   });
 
+  it('GIVEN one of three sentinels not listening and the other two agreeing WHEN checked THEN it passes, warning about the silent one (3scale too uses any sentinel that answers)', async () => {
+    const silent = `127.0.0.1:${await freePort()}`;
+    const r = await check({ SENTINEL_HOSTS: [silent, ...agreeing.map((s) => s.address)].join(',') });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`WARNING: sentinel ${silent} did not answer`);
+  });
+
   it('GIVEN no sentinel listening WHEN checked THEN it refuses: none answered', async () => {
     const r = await check({ SENTINEL_HOSTS: `127.0.0.1:${await freePort()}`, MASTERS: 'threescale-backend/0' });
     expect(r.code).toBe(1);
