@@ -1,10 +1,11 @@
 import { redisComponent } from '../../src/plan/plan-facts.js';
+import type { MigrationPlan } from '../../src/plan/plan-schema.js';
 import { type SentinelPhase, sentinelJobs } from '../../src/plan/redis-movers/sentinel-jobs.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { dataJob, fromSecret } from './data-job.js';
 
 /** The Jobs a Sentinel-managed Redis has in one phase (src/plan/redis-movers/sentinel-jobs.ts says which and why). */
-export function sentinelRedisJobs(chart: PhaseChart, phase: SentinelPhase, wave: number): void {
+export function sentinelRedisJobs(chart: PhaseChart<MigrationPlan>, phase: SentinelPhase, wave: number): void {
   const { plan } = chart;
   for (const job of sentinelJobs(plan, phase)) {
     dataJob(chart, job.name, {
