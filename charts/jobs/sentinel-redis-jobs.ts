@@ -5,6 +5,8 @@ import type { PhaseChart } from '../phase-chart.js';
 import { dataJob, fromSecret } from './data-job.js';
 
 /** The Jobs a Sentinel-managed Redis has in one phase (src/plan/redis-movers/sentinel-jobs.ts says which and why). */
+// The argument is the default here, not once PhaseChart defaults to PlanBase (the procedures branch of issue 17).
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-arguments
 export function sentinelRedisJobs(chart: PhaseChart<MigrationPlan>, phase: SentinelPhase, wave: number): void {
   const { plan } = chart;
   for (const job of sentinelJobs(plan, phase)) {
