@@ -2,7 +2,7 @@ import type { MigrationPlan } from '../src/plan/plan-schema.js';
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
 import { INTERNAL_DATABASE_DEPLOYMENTS } from '../src/plan/deployments.js';
-import { managedRedisRoles, managedSystemDatabase, POSTGRESQL_NAMES, postgresqlMove, rdbExportNames, rdbExports, redisMoves, redisNames, threescaleWorkload } from '../src/plan/plan-facts.js';
+import { existingServerRedisRoles, managedSystemDatabase, POSTGRESQL_NAMES, postgresqlMove, rdbExportNames, rdbExports, redisMoves, redisNames, threescaleWorkload } from '../src/plan/plan-facts.js';
 import { deleteObjectsJob } from './jobs/delete-objects-job.js';
 import { PhaseChart } from './phase-chart.js';
 
@@ -25,11 +25,11 @@ export function render(scope: Construct, id: string, context: RenderContext<Migr
     const mysql = INTERNAL_DATABASE_DEPLOYMENTS.mysql;
     objects.push(`${ns} ${workload}/${mysql}`, `${ns} persistentvolumeclaim/mysql-storage`, `${ns} service/${mysql}`, `${ns} configmap/mysql-main-conf`, `${ns} configmap/mysql-extra-conf`);
   }
-  for (const role of [...redisMoves(plan), ...managedRedisRoles(plan)]) {
+  for (const role of [...redisMoves(plan), ...existingServerRedisRoles(plan)]) {
     const n = redisNames(role);
     objects.push(`${ns} ${workload}/${n.oldDeployment}`, `${ns} persistentvolumeclaim/${n.oldDeployment}-storage`);
   }
-  if (redisMoves(plan).length + managedRedisRoles(plan).length === 2) objects.push(`${ns} configmap/redis-config`);
+  if (redisMoves(plan).length + existingServerRedisRoles(plan).length === 2) objects.push(`${ns} configmap/redis-config`);
   for (const role of rdbExports(plan)) objects.push(`${ns} persistentvolumeclaim/${rdbExportNames(role).pvc}`);
   deleteObjectsJob(chart, 'delete-old-databases', objects);
   return chart;

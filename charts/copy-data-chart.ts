@@ -6,6 +6,7 @@ import { copyPostgresqlJob } from './jobs/copy-postgresql-job.js';
 import { copyToManagedJob } from './jobs/copy-to-managed-job.js';
 import { exportRdbJob } from './jobs/export-rdb-job.js';
 import { copyRedisJob } from './jobs/redis-jobs.js';
+import { sentinelRedisJobs } from './jobs/sentinel-redis-jobs.js';
 import { PhaseChart } from './phase-chart.js';
 
 /**
@@ -20,5 +21,6 @@ export function render(scope: Construct, id: string, context: RenderContext<Migr
   for (const role of redisMoves(context.plan)) copyRedisJob(chart, role);
   copyToManagedJob(chart);
   for (const role of rdbExports(context.plan)) exportRdbJob(chart, role);
+  sentinelRedisJobs(chart, 'copy-data', 0);
   return chart;
 }

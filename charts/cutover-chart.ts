@@ -2,7 +2,7 @@ import type { MigrationPlan } from '../src/plan/plan-schema.js';
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
 import { INTERNAL_DATABASE_DEPLOYMENTS } from '../src/plan/deployments.js';
-import { managedRedisRoles, managedSystemDatabase, mysqlKeptInPlace, POSTGRESQL_NAMES, postgresqlMove, redisMoves, redisNames, threescaleWorkload } from '../src/plan/plan-facts.js';
+import { existingServerRedisRoles, managedSystemDatabase, mysqlKeptInPlace, POSTGRESQL_NAMES, postgresqlMove, redisMoves, redisNames, threescaleWorkload } from '../src/plan/plan-facts.js';
 import type { Plan } from '../src/plan/plan-schema.js';
 import { ApiManagerOverlay } from './constructs/api-manager-overlay.js';
 import { ReplicaOverlay } from './constructs/replica-overlay.js';
@@ -13,7 +13,7 @@ import { PhaseChart } from './phase-chart.js';
 
 /** The external-component flags a plan turns on at cut-over. */
 export function externalFlags(plan: Plan, value: boolean) {
-  const roles = [...redisMoves(plan), ...managedRedisRoles(plan)];
+  const roles = [...redisMoves(plan), ...existingServerRedisRoles(plan)];
   return {
     systemDatabase: postgresqlMove(plan) || mysqlKeptInPlace(plan) || managedSystemDatabase(plan) ? value : undefined,
     backendRedis: roles.includes('backend') ? value : undefined,
@@ -61,7 +61,7 @@ export function oldServersOfManagedTargets(plan: Plan, chart: PhaseChart<Migrati
     const name = db.kind === 'postgresql' ? INTERNAL_DATABASE_DEPLOYMENTS.postgresql : INTERNAL_DATABASE_DEPLOYMENTS.mysql;
     new ReplicaOverlay(chart, 'OldManagedDatabase', { name, namespace: ns, replicas, phaseId: chart.phaseId, kind: threescaleWorkload(plan).kind });
   }
-  for (const role of managedRedisRoles(plan)) {
+  for (const role of existingServerRedisRoles(plan)) {
     new ReplicaOverlay(chart, `OldManagedRedis-${role}`, { name: redisNames(role).oldDeployment, namespace: ns, replicas, phaseId: chart.phaseId, kind: threescaleWorkload(plan).kind });
   }
 }

@@ -11,6 +11,7 @@ import { RedisConfig } from './constructs/redis-config.js';
 import { checkTargetsJobs } from './jobs/check-targets-job.js';
 import { copyManagedCredentialsJobs } from './jobs/copy-managed-credentials-job.js';
 import { copyDatabaseCredentialsJob } from './jobs/copy-database-credentials-job.js';
+import { sentinelRedisJobs } from './jobs/sentinel-redis-jobs.js';
 import { PhaseChart } from './phase-chart.js';
 
 /**
@@ -54,5 +55,6 @@ export function render(scope: Construct, id: string, context: RenderContext<Migr
   }
   copyManagedCredentialsJobs(chart, 0);
   checkTargetsJobs(chart, { prefix: 'check-managed', wave: 1 });
+  sentinelRedisJobs(chart, 'prepare', 1);
   return chart;
 }

@@ -1,5 +1,5 @@
 import { INTERNAL_DATABASE_DEPLOYMENTS } from './deployments.js';
-import { CHANNEL_2_16, type ManagedSqlServer, type OperatorSubscriptionSpec, type Plan, type PostgresqlDatabase, type RedisComponent, type WorkloadKind } from './plan-schema.js';
+import { CHANNEL_2_16, type ManagedSqlServer, type OperatorSubscriptionSpec, type Plan, type PostgresqlDatabase, type ManagedRedis, type RedisComponent, type SentinelRedis, type WorkloadKind } from './plan-schema.js';
 
 /**
  * Facts derived from a plan that several phases need. Derived here once so the charts, the plan view and
@@ -68,7 +68,7 @@ export function redisMoves(plan: Plan): RedisRole[] {
 
 /** Whether the plan changes anything that needs 3scale stopped. */
 export function needsWindow(plan: Plan): boolean {
-  return postgresqlMove(plan) !== undefined || mysqlKeptInPlace(plan) || redisMoves(plan).length > 0 || managedTargets(plan).length > 0;
+  return postgresqlMove(plan) !== undefined || mysqlKeptInPlace(plan) || redisMoves(plan).length > 0 || managedTargets(plan).length > 0 || sentinelRedisRoles(plan).length > 0;
 }
 
 /** The System database when the plan moves it to an existing managed server (seed chapters 4 and 5). */
@@ -86,7 +86,29 @@ export function managedSystemDatabase(plan: Plan): ManagedSystemDatabase | undef
 
 /** Roles whose Redis moves to an existing managed server (seed chapter 6). */
 export function managedRedisRoles(plan: Plan): RedisRole[] {
-  return REDIS_ROLES.filter((role) => redisComponent(plan, role).strategy === 'managed' && redisComponent(plan, role).managed !== undefined);
+  return REDIS_ROLES.filter((role) => managedRedis(plan, role) !== undefined);
+}
+
+/** The existing server of a role whose strategy is `managed`, else undefined. */
+export function managedRedis(plan: Plan, role: RedisRole): ManagedRedis | undefined {
+  const redis = redisComponent(plan, role);
+  return redis.strategy === 'managed' ? redis.managed : undefined;
+}
+
+/** The sentinels and masters of a role whose strategy is `sentinel`, else undefined. */
+export function sentinelRedis(plan: Plan, role: RedisRole): SentinelRedis | undefined {
+  const redis = redisComponent(plan, role);
+  return redis.strategy === 'sentinel' ? redis.sentinel : undefined;
+}
+
+/** Roles whose Redis moves to an existing server the plan does not create (strategy managed or sentinel): their old server stops at the cut-over. */
+export function existingServerRedisRoles(plan: Plan): RedisRole[] {
+  return REDIS_ROLES.filter((role) => managedRedis(plan, role) !== undefined || sentinelRedis(plan, role) !== undefined);
+}
+
+/** Roles whose Redis moves to an existing Sentinel-managed Redis. */
+export function sentinelRedisRoles(plan: Plan): RedisRole[] {
+  return REDIS_ROLES.filter((role) => sentinelRedis(plan, role) !== undefined);
 }
 
 /** The Secret a managed target's credentials come from, every default resolved. */
@@ -135,8 +157,9 @@ export function managedTargets(plan: Plan): ManagedTarget[] {
       credentials: { secretName: c.secretName, namespace: c.namespace ?? ns, userKey: c.userKey, passwordKey: c.passwordKey },
     });
   }
-  for (const role of managedRedisRoles(plan)) {
-    const m = redisComponent(plan, role).managed!;
+  for (const role of REDIS_ROLES) {
+    const m = managedRedis(plan, role);
+    if (!m) continue;
     const c = m.credentials;
     out.push({
       name: role === 'backend' ? 'backend-redis' : 'system-redis',
@@ -159,15 +182,27 @@ export function managedTargets(plan: Plan): ManagedTarget[] {
 export function credentialCopies(plan: Plan): { readonly target: ManagedTarget['name']; readonly secretName: string; readonly namespace: string; readonly keys: string[] }[] {
   const ns = plan.spec.threescale.namespace;
   const bySecret = new Map<string, { target: ManagedTarget['name']; secretName: string; namespace: string; keys: string[] }>();
-  for (const t of managedTargets(plan)) {
-    const c = t.credentials;
-    if (!c || c.namespace === ns) continue;
+  for (const { target, credentials: c, keys } of credentialSources(plan)) {
+    if (c.namespace === ns) continue;
     const id = `${c.namespace}/${c.secretName}`;
-    const entry = bySecret.get(id) ?? { target: t.name, secretName: c.secretName, namespace: c.namespace, keys: [] };
-    for (const k of [c.userKey, c.passwordKey]) if (k !== undefined && !entry.keys.includes(k)) entry.keys.push(k);
+    const entry = bySecret.get(id) ?? { target, secretName: c.secretName, namespace: c.namespace, keys: [] };
+    for (const k of keys) if (!entry.keys.includes(k)) entry.keys.push(k);
     bySecret.set(id, entry);
   }
   return [...bySecret.values()];
+}
+
+/** Every credentials Secret the plan reads, with the keys read from it: the managed targets', then the sentinel Redis'. */
+export function credentialSources(plan: Plan): { readonly target: ManagedTarget['name']; readonly credentials: ManagedCredentials; readonly keys: string[] }[] {
+  const ns = plan.spec.threescale.namespace;
+  const out = managedTargets(plan).flatMap((t) => (t.credentials ? [{ target: t.name, credentials: t.credentials, keys: [t.credentials.userKey, t.credentials.passwordKey].filter((k) => k !== undefined) }] : []));
+  for (const role of REDIS_ROLES) {
+    const c = sentinelRedis(plan, role)?.credentials;
+    if (!c) continue;
+    const credentials = { secretName: c.secretName, namespace: c.namespace ?? ns, passwordKey: c.passwordKey };
+    out.push({ target: role === 'backend' ? 'backend-redis' : 'system-redis', credentials, keys: [c.passwordKey, ...(c.sentinelPasswordKey ? [c.sentinelPasswordKey] : [])] });
+  }
+  return out;
 }
 
 /** Names of what the RDB export of a managed Redis uses (copy-data writes it, the user seeds the managed Redis from it). */
@@ -182,7 +217,7 @@ export function rdbExportNames(role: RedisRole) {
 
 /** Roles whose managed Redis is seeded from an RDB export of the old server. */
 export function rdbExports(plan: Plan): RedisRole[] {
-  return managedRedisRoles(plan).filter((role) => redisComponent(plan, role).managed!.seed === 'rdb-export');
+  return REDIS_ROLES.filter((role) => managedRedis(plan, role)?.seed === 'rdb-export');
 }
 
 /** What a component's strategy leaves it as once the migration is done. */
@@ -199,7 +234,7 @@ const STRATEGY_OUTCOME: {
 } = {
   postgresql: { 'upgrade-on-cluster': 'moved-out', managed: 'moved-out', 'already-external': 'already-external' },
   mysql: { 'keep-in-place': 'detached', managed: 'moved-out', 'already-external': 'already-external' },
-  redis: { 'upgrade-on-cluster': 'moved-out', managed: 'moved-out', 'already-external': 'already-external' },
+  redis: { 'upgrade-on-cluster': 'moved-out', managed: 'moved-out', sentinel: 'moved-out', 'already-external': 'already-external' },
 };
 
 /** The outcome of one strategy; a strategy this table does not know counts as staying with the operator. */

@@ -190,26 +190,100 @@ const redisDatabase = () =>
       z.maximum(15, { error: 'a Redis database number from 0 to 15' }),
     );
 
+const MANAGED_REQUIRED = { error: 'an object with the host, port and credentials Secret of the existing server (strategy "managed" reads it)' };
+const SENTINEL_REQUIRED = { error: 'an object with the sentinel hosts, the master name and the credentials Secret (strategy "sentinel" reads it)' };
+
 /** The managed backend Redis: storage and queues in two logical databases (seed 6.2.5). */
 const managedBackendRedis = () =>
-  z.strictObject({
-    ...managedRedisFields(),
-    /** Database of REDIS_STORAGE_URL. @default 0 */
-    storageDatabase: z._default(redisDatabase(), 0),
-    /** Database of REDIS_QUEUES_URL. @default 1 */
-    queuesDatabase: z._default(redisDatabase(), 1),
-  });
+  z.strictObject(
+    {
+      ...managedRedisFields(),
+      /** Database of REDIS_STORAGE_URL. @default 0 */
+      storageDatabase: z._default(redisDatabase(), 0),
+      /** Database of REDIS_QUEUES_URL. @default 1 */
+      queuesDatabase: z._default(redisDatabase(), 1),
+    },
+    MANAGED_REQUIRED,
+  );
 
 /**
  * The managed system Redis. The default database is 1, where the 2.15 system Redis keeps its data
  * (`redis://system-redis:6379/1`), so a server seeded from its RDB finds it there.
  */
 const managedSystemRedis = () =>
+  z.strictObject(
+    {
+      ...managedRedisFields(),
+      /** Database of the system-redis URL. @default 1 */
+      database: z._default(redisDatabase(), 1),
+    },
+    MANAGED_REQUIRED,
+  );
+
+/**
+ * A Sentinel master name: it is the host part of the URL 3scale reads (`redis://:password@NAME/0`), so only
+ * letters, digits, ".", "_" and "-".
+ */
+const sentinelMasterName = () =>
+  z
+    .string({ error: 'a Sentinel master name' })
+    .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { error: 'a Sentinel master name of at most 64 letters, digits, ".", "_" and "-" (it is the host part of the URL 3scale reads)' }));
+
+/** `host:port` of one sentinel (checked further after parsing, like a managed host). */
+const sentinelHost = () =>
+  z.string({ error: 'a sentinel address host:port such as sentinel-0.redis.example:26379' }).check(
+    z.regex(/^[^\s:/@]{1,253}:\d{1,5}$/, { error: 'a sentinel address host:port such as sentinel-0.redis.example:26379 (no scheme, no password)' }),
+  );
+
+/** The Secret holding the password of the Redis servers and, when the sentinels require one, theirs. */
+const sentinelCredentials = () =>
   z.strictObject({
-    ...managedRedisFields(),
-    /** Database of the system-redis URL. @default 1 */
-    database: z._default(redisDatabase(), 1),
+    /** Name of the Secret. */
+    secretName: namespaceName,
+    /** Its namespace. @default spec.threescale.namespace */
+    namespace: z.optional(namespaceName),
+    /** Key holding the password of the master (and replicas). @default password */
+    passwordKey: z._default(secretKey(), 'password'),
+    /** Key holding the sentinels' own password (`requirepass` of the sentinels); absent: the sentinels need none. */
+    sentinelPasswordKey: z.optional(secretKey()),
   });
+
+/** Fields every Sentinel-managed Redis has. */
+const sentinelRedisFields = () => ({
+  /** The sentinels, as host:port; at least one. */
+  hosts: z.array(sentinelHost()).check(z.minLength(1, { error: 'at least one sentinel host:port' }), z.maxLength(16)),
+  /** The Secret with the password(s); absent means Redis and sentinels without AUTH. */
+  credentials: z.optional(sentinelCredentials()),
+});
+
+/** The backend Redis behind sentinels: storage and queues may be two masters. */
+const sentinelBackendRedis = () =>
+  z.strictObject(
+    {
+      ...sentinelRedisFields(),
+      /** Master name of REDIS_STORAGE_URL. */
+      masterName: sentinelMasterName(),
+      /** Master name of REDIS_QUEUES_URL. @default masterName */
+      queuesMasterName: z.optional(sentinelMasterName()),
+      /** Database of REDIS_STORAGE_URL. @default 0 */
+      storageDatabase: z._default(redisDatabase(), 0),
+      /** Database of REDIS_QUEUES_URL. @default 1 */
+      queuesDatabase: z._default(redisDatabase(), 1),
+    },
+    SENTINEL_REQUIRED,
+  );
+
+/** The system Redis behind sentinels. */
+const sentinelSystemRedis = () =>
+  z.strictObject(
+    {
+      ...sentinelRedisFields(),
+      masterName: sentinelMasterName(),
+      /** Database of the system-redis URL. @default 1 */
+      database: z._default(redisDatabase(), 1),
+    },
+    SENTINEL_REQUIRED,
+  );
 
 /** Labels and ownerReferences found on one object the MySQL keep-in-place path detaches. */
 const detachedObject = () =>
@@ -260,21 +334,38 @@ const mysqlDatabase = () =>
 
 const oracleDatabase = () => z.looseObject({ kind: z.literal('oracle') });
 
-const redisComponent = <M extends z.core.SomeType>(managed: M) =>
-  z.strictObject({
-    /**
-     * `upgrade-on-cluster`: new Redis 7 Deployment, RDB copied in the cluster (seed 3.4).
-     * `managed`: an existing Redis (ElastiCache, seed chapter 6) named by `managed`.
-     * `already-external`: nothing to do.
-     */
-    strategy: z._default(z.enum(['upgrade-on-cluster', 'managed', 'already-external']), 'upgrade-on-cluster'),
-    /** The existing server of strategy `managed`; only with that strategy. */
-    managed: z.optional(managed),
-    namespace: z.optional(namespaceName),
-    image: z._default(image, 'registry.redhat.io/rhel9/redis-7'),
-    storage: z.prefault(storage, {}),
-    resources: z.optional(resources),
-  });
+/** Fields every Redis strategy accepts: the new on-cluster server's (the check and copy Jobs also run its image). */
+const redisCommonFields = () => ({
+  namespace: z.optional(namespaceName),
+  image: z._default(image, 'registry.redhat.io/rhel9/redis-7'),
+  storage: z.prefault(storage, {}),
+  resources: z.optional(resources),
+});
+
+/**
+ * The blocks of the other strategies, accepted by the schema only to be refused after parsing with the
+ * strategy that reads them (check-managed-targets), rather than as an unknown field.
+ */
+const foreignBlocks = <K extends string>(...keys: K[]) => Object.fromEntries(keys.map((k) => [k, z.optional(z.unknown())])) as Record<K, z.ZodMiniOptional<z.ZodMiniUnknown>>;
+
+/**
+ * One Redis component as a union of strategies, `strategy` telling them apart (absent: upgrade-on-cluster):
+ * `upgrade-on-cluster`: new Redis 7 Deployment, RDB copied in the cluster (seed 3.4).
+ * `managed`: an existing Redis (ElastiCache, seed chapter 6) named by `managed`.
+ * `sentinel`: an existing Sentinel-managed Redis named by `sentinel`; the data is copied into the master the sentinels name.
+ * `already-external`: nothing to do.
+ */
+const redisComponent = <M extends z.core.SomeType, S extends z.core.SomeType>(managed: M, sentinel: S) =>
+  z.discriminatedUnion(
+    'strategy',
+    [
+      z.strictObject({ strategy: z._default(z.literal('upgrade-on-cluster'), 'upgrade-on-cluster'), ...redisCommonFields(), ...foreignBlocks('managed', 'sentinel') }),
+      z.strictObject({ strategy: z.literal('managed'), managed, ...redisCommonFields(), ...foreignBlocks('sentinel') }),
+      z.strictObject({ strategy: z.literal('sentinel'), sentinel, ...redisCommonFields(), ...foreignBlocks('managed') }),
+      z.strictObject({ strategy: z.literal('already-external'), ...redisCommonFields(), ...foreignBlocks('managed', 'sentinel') }),
+    ],
+    { error: '"upgrade-on-cluster", "managed", "sentinel" or "already-external" in strategy' },
+  );
 
 /** The OLM channel the 2.15 operators follow; the upgrade rollback puts it back. */
 export const CHANNEL_2_15 = 'threescale-2.15';
@@ -434,8 +525,8 @@ function buildMigrationPlanSchema() {
       systemDatabase: z.discriminatedUnion('kind', [postgresqlDatabase(), mysqlDatabase(), oracleDatabase()], {
         error: '"postgresql" or "mysql" in spec.systemDatabase.kind',
       }),
-      backendRedis: z.prefault(redisComponent(managedBackendRedis()), {}),
-      systemRedis: z.prefault(redisComponent(managedSystemRedis()), {}),
+      backendRedis: z.prefault(redisComponent(managedBackendRedis(), sentinelBackendRedis()), {}),
+      systemRedis: z.prefault(redisComponent(managedSystemRedis(), sentinelSystemRedis()), {}),
       /** Replica count of every 3scale Deployment captured before the scale-down. */
       replicas: replicas(),
       jobs: jobsSchema,
@@ -472,9 +563,13 @@ export type PlanInput = z.input<ReturnType<typeof migrationPlanSchema>>;
 /** The validated plan with every default filled in. */
 export type Plan = z.output<ReturnType<typeof migrationPlanSchema>>;
 export type PostgresqlDatabase = z.output<ReturnType<typeof postgresqlDatabase>>;
-export type RedisComponent =
-  | z.output<ReturnType<typeof redisComponent<ReturnType<typeof managedBackendRedis>>>>
-  | z.output<ReturnType<typeof redisComponent<ReturnType<typeof managedSystemRedis>>>>;
+export type BackendRedisComponent = Plan['spec']['backendRedis'];
+export type SystemRedisComponent = Plan['spec']['systemRedis'];
+export type RedisComponent = BackendRedisComponent | SystemRedisComponent;
+/** The strategies a Redis component can have. */
+export type RedisStrategy = RedisComponent['strategy'];
+export type ManagedRedis = Extract<RedisComponent, { strategy: 'managed' }>['managed'];
+export type SentinelRedis = Extract<RedisComponent, { strategy: 'sentinel' }>['sentinel'];
 export type ManagedSqlServer = z.output<ReturnType<typeof managedSqlServer>>;
 export type DetachedObject = z.output<ReturnType<typeof detachedObject>>;
 export type StorageSpec = z.output<typeof storage>;

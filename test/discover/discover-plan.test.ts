@@ -379,6 +379,24 @@ describe('discoverPlan: components already external', () => {
     expect(plan.spec.systemDatabase).toMatchObject({ kind: 'postgresql', strategy: 'upgrade-on-cluster' });
   });
 
+  test('GIVEN an external backend Redis whose connection Secret names sentinels WHEN discovered THEN its note says it is behind Redis Sentinel, and the system Redis without them does not', () => {
+    // GIVEN
+    const all = { system: { database: true, redis: true }, backend: { redis: true } };
+    const objects = [
+      ...external(postgresql, all).filter((o) => !(o.kind === 'Secret' && ['backend-redis', 'system-redis'].includes(o.metadata.name))),
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'backend-redis', namespace: '3scale' }, data: { REDIS_STORAGE_SENTINEL_HOSTS: Buffer.from('redis://s0:26379').toString('base64'), REDIS_QUEUES_SENTINEL_HOSTS: '' } },
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'system-redis', namespace: '3scale' }, data: { SENTINEL_HOSTS: '' } },
+    ];
+
+    // WHEN
+    const { plan, notes } = discoverPlan(input(objects));
+
+    // THEN
+    expect(plan.spec.backendRedis).toEqual({ strategy: 'already-external' });
+    expect(notes).toContain('backend Redis: already external (behind Redis Sentinel: the sentinel hosts of its connection Secret are set)');
+    expect(notes).toContain('system Redis: already external');
+  });
+
   test('an external System database whose URL cannot be read is refused', () => {
     // GIVEN the system-database Secret was not exported
     const objects = without(external(postgresql, { system: { database: true } }), 'Secret', 'system-database');

@@ -459,7 +459,7 @@ describe('managed targets (seed chapters 4 to 6)', () => {
 
   test('strategy managed without its block, and a block without the strategy, are refused', () => {
     expect(refusal(managed((p) => delete p.spec.backendRedis.managed))).toBe(
-      'migration.yaml: spec.backendRedis.managed: is required when strategy is "managed" (expected the host, port and credentials Secret of the existing server).',
+      'migration.yaml: spec.backendRedis.managed: is required (expected an object with the host, port and credentials Secret of the existing server (strategy "managed" reads it)).',
     );
     expect(refusal(managed((p) => (p.spec.systemDatabase.strategy = 'upgrade-on-cluster')))).toContain(
       'spec.systemDatabase.managed: is only read with strategy "managed", and the strategy is "upgrade-on-cluster"',

@@ -1,6 +1,7 @@
 import { backupSecretName, CONNECTION_SECRETS as SECRETS } from '../../contract/on-cluster.js';
 import { UserError } from '../../errors.js';
 import type { Plan } from '../../plan/plan-schema.js';
+import { sentinelMasters } from '../../plan/redis-movers/sentinel-mover.js';
 
 /** The connection Secrets 3scale reads and their in-cluster backups: never a managed target's credentials. */
 const CONNECTION_SECRETS: readonly string[] = Object.values(SECRETS).map((s) => s.name);
@@ -47,9 +48,21 @@ export function checkManagedTargets(plan: Plan, path: string): void {
   }
   const servers: { field: string; host: string; port: number; databases: number[] }[] = [];
   for (const [field, redis] of [['spec.backendRedis', plan.spec.backendRedis], ['spec.systemRedis', plan.spec.systemRedis]] as const) {
-    pairing(field, redis.strategy, redis.managed);
+    for (const block of ['managed', 'sentinel'] as const) {
+      if (redis.strategy !== block && (redis as Record<string, unknown>)[block] !== undefined) {
+        refuse(`${field}.${block}`, `is only read with strategy "${block}", and the strategy is "${redis.strategy}"; expected strategy: ${block}, or no ${block} block`);
+      }
+    }
+    if (redis.strategy === 'sentinel') {
+      redis.sentinel.hosts.forEach((h, i) => {
+        const port = Number(h.slice(h.lastIndexOf(':') + 1));
+        if (port < 1 || port > 65535) refuse(`${field}.sentinel.hosts[${i}]`, `expected a port from 1 to 65535 after the host, got "${h}"`);
+        host(`${field}.sentinel.hosts[${i}]`, h.slice(0, h.lastIndexOf(':')), true);
+      });
+      credentials(`${field}.sentinel.credentials`, redis.sentinel.credentials?.secretName);
+    }
+    if (redis.strategy !== 'managed') continue;
     const m = redis.managed;
-    if (!m) continue;
     host(`${field}.managed.host`, m.host, true);
     if (m.tls) refuse(`${field}.managed.tls`, `${TLS_REDIS_REFUSAL}; expected false`);
     if (m.username !== undefined) refuse(`${field}.managed.username`, `${ACL_REFUSAL}; expected no username`);
@@ -57,6 +70,18 @@ export function checkManagedTargets(plan: Plan, path: string): void {
     credentials(`${field}.managed.credentials`, m.credentials?.secretName);
     const databases = 'storageDatabase' in m ? [m.storageDatabase, m.queuesDatabase] : [m.database];
     servers.push({ field, host: m.host.toLowerCase(), port: m.port, databases });
+  }
+  const b = plan.spec.backendRedis;
+  const sys = plan.spec.systemRedis;
+  if (b.strategy === 'sentinel' && sys.strategy === 'sentinel') {
+    const used = sentinelMasters(b.sentinel).map((m) => `${m.masterName}/${m.database}`);
+    const shared = sentinelMasters(sys.sentinel).find((m) => used.includes(`${m.masterName}/${m.database}`));
+    if (shared) {
+      refuse(
+        'spec.systemRedis.sentinel.database',
+        `database ${shared.database} of the master "${shared.masterName}" is also used by spec.backendRedis.sentinel, and the two data sets would share keys; expected another database number or another master`,
+      );
+    }
   }
   const [backend, system] = servers;
   if (backend && system && backend.host === system.host && backend.port === system.port) {

@@ -6,6 +6,7 @@ import { UserError } from '../../errors.js';
 import { apiGroup, type KubeObject } from '../../kube/kube-object.js';
 import { DEFAULT_OPERATOR_DEPLOYMENT, INTERNAL_DATABASE_DEPLOYMENTS, THREESCALE_DEPLOYMENTS } from '../../plan/deployments.js';
 import { PLAN_API_VERSION, PLAN_KIND, type PlanInput, type WorkloadKind } from '../../plan/plan-schema.js';
+import { connectionUsesSentinels } from '../../plan/redis-movers/sentinel-mover.js';
 
 /** What discovery was given: the objects of the 3scale namespace (and the operator's, if different). */
 export interface DiscoveryInput {
@@ -98,7 +99,8 @@ export function discoverPlan(input: DiscoveryInput): DiscoveryResult {
   const redis = (role: 'backend' | 'system') => {
     const external = role === 'backend' ? ext.backend?.redis === true : ext.system?.redis === true;
     if (external) {
-      notes.push(`${role} Redis: already external`);
+      const sentinels = connectionUsesSentinels(role, byName('Secret', `${role}-redis`));
+      notes.push(`${role} Redis: already external${sentinels ? ' (behind Redis Sentinel: the sentinel hosts of its connection Secret are set)' : ''}`);
       return { strategy: 'already-external' as const };
     }
     const d = workload(`${role}-redis`);

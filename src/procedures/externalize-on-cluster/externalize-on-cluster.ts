@@ -4,6 +4,8 @@ import { mysqlDetachSteps } from './mysql-detach.js';
 import { THREESCALE_DEPLOYMENTS } from '../../plan/deployments.js';
 import {
   credentialCopies,
+  existingServerRedisRoles,
+  managedRedis,
   managedRedisRoles,
   managedSystemDatabase,
   managedTargets,
@@ -16,6 +18,7 @@ import {
   rdbExports,
   REDIS_CONFIG_NAME,
   type RedisRole,
+  REDIS_ROLES,
   redisComponent,
   redisMoves,
   redisNames,
@@ -26,7 +29,9 @@ import {
   upgradeEnabled,
   upgradeSubscriptions,
 } from '../../plan/plan-facts.js';
-import { CHANNEL_2_15, type Plan } from '../../plan/plan-schema.js';
+import { CHANNEL_2_15, type ManagedRedis, type Plan } from '../../plan/plan-schema.js';
+import { describeRedisRewrite } from '../../plan/redis-movers/registry.js';
+import { type SentinelPhase, sentinelJobs } from './sentinel-jobs.js';
 import { CHECK_QUEUES_JOB } from './queue-check.js';
 import { type VersionCheckStage, versionCheckJobs } from './version-check-plan.js';
 import { SUPPORTED_OPENSHIFT_TEXT, versionRequirements } from './version-requirements.js';
@@ -55,8 +60,12 @@ const dcPrefix = (plan: Plan) => (workload(plan) === 'DeploymentConfig' ? 'Deplo
 const createsServers = (plan: Plan) => postgresqlMove(plan) !== undefined || redisMoves(plan).length > 0;
 /** Whether the plan moves a component to an existing managed server. */
 const hasManaged = (plan: Plan) => managedTargets(plan).length > 0;
+/** The words of the Sentinel Jobs of one phase, read from the objects the charts render. */
+const sentinelWords = (plan: Plan, phase: SentinelPhase) => sentinelJobs(plan, phase).map((j) => j.words);
+/** Whether a Sentinel-managed Redis has work in a phase. */
+const sentinelWork = (plan: Plan, phase: SentinelPhase) => sentinelJobs(plan, phase).length > 0;
 /** Whether copy-data has a Job to run: an on-cluster copy, a load into a managed database, an RDB export. */
-const copiesData = (plan: Plan) => createsServers(plan) || managedSystemDatabase(plan) !== undefined || rdbExports(plan).length > 0;
+const copiesData = (plan: Plan) => createsServers(plan) || managedSystemDatabase(plan) !== undefined || rdbExports(plan).length > 0 || sentinelWork(plan, 'copy-data');
 const targetList = (plan: Plan) => managedTargets(plan).map((t) => `${t.name} (${t.kind} ${t.host}:${t.port})`).join(', ');
 
 /**
@@ -64,11 +73,10 @@ const targetList = (plan: Plan) => managedTargets(plan).map((t) => `${t.name} ($
  * export (seed 6.2.3: ElastiCache is seeded from an RDB file in S3, which no Job in the cluster can do
  * without AWS credentials): exact commands, with what the plan knows filled in.
  */
-function rdbSeedSteps(plan: Plan, role: RedisRole): string[] {
+function rdbSeedSteps(plan: Plan, role: RedisRole, m: ManagedRedis): string[] {
   const ns = ns3(plan);
   const n = rdbExportNames(role);
   const image = redisComponent(plan, role).image;
-  const m = redisComponent(plan, role).managed!;
   const pod = `${role}-redis-rdb-reader`;
   const overrides = JSON.stringify({
     spec: {
@@ -156,7 +164,7 @@ const prepare: PhaseDefinition<MigrationPlan> = {
   title: 'Create the new database servers next to the running 3scale',
   window: 'before-window',
   destructive: false,
-  applies: (plan) => createsServers(plan) || hasManaged(plan),
+  applies: (plan) => createsServers(plan) || hasManaged(plan) || sentinelWork(plan, 'prepare'),
   describe: (plan) => {
     const out: string[] = [];
     if (plan.spec.targets.createNamespace && targetNamespaces(plan).length) out.push(`Namespace ${targetNamespaces(plan).join(', ')}`);
@@ -175,6 +183,7 @@ const prepare: PhaseDefinition<MigrationPlan> = {
     for (const role of rdbExports(plan)) out.push(`PVC ${ns(plan)}/${rdbExportNames(role).pvc} for the RDB export of ${redisNames(role).oldDeployment}`);
     if (managedSystemDatabase(plan)) out.push(`Job check-managed-database: pre-connection check of the managed System database from inside the cluster (ok, refused, timeout, unresolved, auth-failed, unknown-database: absent and the user may not create it), recorded as evidence`);
     if (managedRedisRoles(plan).length) out.push(`Job check-managed-redis: pre-connection check of ${managedRedisRoles(plan).map((r) => `the managed ${r} Redis`).join(' and ')} (ok, refused, timeout, unresolved, auth-failed; no data expected yet)`);
+    out.push(...sentinelWords(plan, 'prepare'));
     return out;
   },
   expects: (plan) => {
@@ -237,10 +246,13 @@ const copyData: PhaseDefinition<MigrationPlan> = {
     const db = managedSystemDatabase(plan);
     if (db?.kind === 'postgresql') out.push(`Job copy-system-database streams pg_dump of system-postgresql into pg_restore --no-owner --no-acl on the managed server ${db.server.host}:${db.server.port}/${db.server.databaseName} (created when absent, in the old database's encoding)`);
     if (db?.kind === 'mysql') out.push(`Job copy-system-database streams mysqldump of system-mysql (as root), DEFINER clauses removed, into the managed server ${db.server.host}:${db.server.port}/${db.server.databaseName} (created when absent)`);
-    for (const role of rdbExports(plan)) {
+    for (const role of REDIS_ROLES) {
+      const m = managedRedis(plan, role);
+      if (m?.seed !== 'rdb-export') continue;
       out.push(`Job ${rdbExportNames(role).job} exports the RDB of ${redisNames(role).oldDeployment} to ${rdbExportNames(role).mountPath}/${rdbExportNames(role).file} on PVC ${rdbExportNames(role).pvc}`);
-      out.push(...rdbSeedSteps(plan, role));
+      out.push(...rdbSeedSteps(plan, role, m));
     }
+    out.push(...sentinelWords(plan, 'copy-data'));
     return out;
   },
   expects: () => ['every 3scale Deployment is at 0 replicas and has no pods', 'the old databases are running'],
@@ -296,21 +308,18 @@ const cutover: PhaseDefinition<MigrationPlan> = {
     const out: string[] = [];
     const secrets: string[] = [];
     if (postgresqlMove(plan)) secrets.push('system-database URL');
-    if (redisMoves(plan).includes('backend')) secrets.push('backend-redis REDIS_STORAGE_URL (/0) and REDIS_QUEUES_URL (/1)');
-    if (redisMoves(plan).includes('system')) secrets.push('system-redis URL (/1)');
+    for (const role of redisMoves(plan)) secrets.push(...[describeRedisRewrite(plan, role)].filter((d) => d !== undefined));
     if (secrets.length) out.push(`Job rewrite-connection-secrets backs up, then rewrites ${secrets.join(', ')} from the existing credentials`);
     const managed: string[] = [];
-    for (const t of managedTargets(plan)) {
+    for (const t of managedTargets(plan).filter((t) => t.name === 'system-database')) {
       const from = t.credentials ? ` with the credentials of Secret ${t.credentials.secretName}` : ' (no AUTH)';
-      if (t.name === 'system-database') managed.push(`system-database URL (${t.kind === 'postgresql' ? 'postgresql' : 'mysql2'}://…@${t.host}:${t.port}/${t.databaseName}), DB_USER and DB_PASSWORD${from}`);
-      if (t.name === 'backend-redis') managed.push(`backend-redis REDIS_STORAGE_URL (/${plan.spec.backendRedis.managed!.storageDatabase}) and REDIS_QUEUES_URL (/${plan.spec.backendRedis.managed!.queuesDatabase}) to ${t.host}:${t.port}${from}, its sentinel keys emptied`);
-      if (t.name === 'system-redis') managed.push(`system-redis URL (/${plan.spec.systemRedis.managed!.database}) to ${t.host}:${t.port}${from}, its sentinel keys emptied`);
+      managed.push(`system-database URL (${t.kind === 'postgresql' ? 'postgresql' : 'mysql2'}://…@${t.host}:${t.port}/${t.databaseName}), DB_USER and DB_PASSWORD${from}`);
     }
+    for (const role of REDIS_ROLES) if (!redisMoves(plan).includes(role)) managed.push(...[describeRedisRewrite(plan, role)].filter((d) => d !== undefined));
     if (managed.length) out.push(`Job rewrite-connection-secrets backs up as <name>${BACKUP_SUFFIX}, then points at the managed servers: ${managed.join('; ')}; the URLs are built in the cluster, no credential is in Git`);
     const flags: string[] = [];
     if (postgresqlMove(plan) || mysqlKeptInPlace(plan) || managedSystemDatabase(plan)) flags.push('system.database');
-    if (redisMoves(plan).includes('backend') || managedRedisRoles(plan).includes('backend')) flags.push('backend.redis');
-    if (redisMoves(plan).includes('system') || managedRedisRoles(plan).includes('system')) flags.push('system.redis');
+    for (const role of [...redisMoves(plan), ...existingServerRedisRoles(plan)].sort()) flags.push(`${role}.redis`);
     out.push(`APIManager ${plan.spec.threescale.apiManagerName}: spec.externalComponents ${flags.join(', ')} true`);
     if (postgresqlMove(plan)) out.push(`the old ${POSTGRESQL_NAMES.oldDeployment} to 0 replicas`);
     const oldManaged = oldManagedServers(plan);
@@ -371,6 +380,7 @@ const verify: PhaseDefinition<MigrationPlan> = {
     if (postgresqlMove(plan) || mysqlKeptInPlace(plan) || managedSystemDatabase(plan)) out.push('Job verify-system-database: the accounts table is readable in the System database 3scale now uses');
     const seeded = rdbExports(plan).map((r) => `the managed ${r}-redis`);
     if (redisMoves(plan).length || seeded.length) out.push(`Job verify-redis: the liveness-probe key is present in ${[...redisMoves(plan).map((r) => redisNames(r).deployment), ...seeded].join(' and ')}`);
+    out.push(...sentinelWords(plan, 'verify'));
     out.push(...versionCheckLines(plan, 'new'));
     return out;
   },
@@ -394,7 +404,7 @@ function verifyCopyLines(plan: Plan): string[] {
 /** The old Deployments a plan's managed targets replace; stopped at the cut-over. */
 function oldManagedServers(plan: Plan): string[] {
   const db = managedSystemDatabase(plan);
-  return [...(db ? [db.kind === 'postgresql' ? POSTGRESQL_NAMES.oldDeployment : 'system-mysql'] : []), ...managedRedisRoles(plan).map((r) => redisNames(r).oldDeployment)];
+  return [...(db ? [db.kind === 'postgresql' ? POSTGRESQL_NAMES.oldDeployment : 'system-mysql'] : []), ...existingServerRedisRoles(plan).map((r) => redisNames(r).oldDeployment)];
 }
 
 const operatorLabel = (operator: '3scale' | 'apicast') => (operator === '3scale' ? 'the 3scale operator' : 'the APIcast operator');
@@ -450,14 +460,14 @@ const cleanup: PhaseDefinition<MigrationPlan> = {
   title: 'Delete the old databases (only with spec.cleanup.enabled)',
   window: 'after-window',
   destructive: true,
-  applies: (plan) => plan.spec.cleanup.enabled && (createsServers(plan) || hasManaged(plan)),
+  applies: (plan) => plan.spec.cleanup.enabled && (createsServers(plan) || hasManaged(plan) || existingServerRedisRoles(plan).length > 0),
   describe: (plan) => {
     const out: string[] = [];
     const db = managedSystemDatabase(plan);
     if (postgresqlMove(plan) || db?.kind === 'postgresql') out.push(`${workload(plan)} ${POSTGRESQL_NAMES.oldDeployment}, PVC postgresql-data, Service ${POSTGRESQL_NAMES.oldService}`);
     if (db?.kind === 'mysql') out.push(`${workload(plan)} system-mysql, PVC mysql-storage, Service system-mysql, ConfigMaps mysql-main-conf and mysql-extra-conf`);
-    for (const role of [...redisMoves(plan), ...managedRedisRoles(plan)]) out.push(`${workload(plan)} ${redisNames(role).oldDeployment}, PVC ${redisNames(role).oldDeployment}-storage`);
-    if (redisMoves(plan).length + managedRedisRoles(plan).length === 2) out.push('ConfigMap redis-config');
+    for (const role of [...redisMoves(plan), ...existingServerRedisRoles(plan)]) out.push(`${workload(plan)} ${redisNames(role).oldDeployment}, PVC ${redisNames(role).oldDeployment}-storage`);
+    if (redisMoves(plan).length + existingServerRedisRoles(plan).length === 2) out.push('ConfigMap redis-config');
     for (const role of rdbExports(plan)) out.push(`PVC ${rdbExportNames(role).pvc} (the RDB export)`);
     return [`Job delete-old-databases deletes, irreversibly: ${out.join('; ')}`];
   },

@@ -1,5 +1,5 @@
 import { CONNECTION_SECRETS } from '../../contract/on-cluster.js';
-import { managedRedisRoles, managedSystemDatabase, postgresqlMove, redisMoves, type RedisRole, upgradeEnabled } from '../../plan/plan-facts.js';
+import { existingServerRedisRoles, managedSystemDatabase, postgresqlMove, redisMoves, type RedisRole, upgradeEnabled } from '../../plan/plan-facts.js';
 import type { Plan } from '../../plan/plan-schema.js';
 import { type ServerKind, versionRequirements } from './version-requirements.js';
 
@@ -51,7 +51,7 @@ export function versionCheckJobName(stage: VersionCheckStage, target: 'database'
 export function replacedServers(plan: Plan): VersionCheckServer[] {
   const out: VersionCheckServer[] = [];
   if (postgresqlMove(plan) || managedSystemDatabase(plan)) out.push('system-database');
-  const moves = [...redisMoves(plan), ...managedRedisRoles(plan)];
+  const moves = [...redisMoves(plan), ...existingServerRedisRoles(plan)];
   for (const s of REDIS_CHECK_SERVERS) if (moves.includes(s.role)) out.push(s.name);
   return out;
 }

@@ -1,0 +1,8 @@
+import type { RedisMover } from './mover.js';
+
+/** `already-external`: 3scale already reaches a Redis of its own; nothing moves, nothing is rewritten. */
+export const alreadyExternalMover: RedisMover<'already-external'> = {
+  strategy: 'already-external',
+  secretRewrites: () => [],
+  describeRewrite: () => undefined,
+};
