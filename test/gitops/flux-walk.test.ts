@@ -137,6 +137,21 @@ describe.skipIf(flux.skip)('Flux walks the PostgreSQL migration on the real API 
     for (const g of await threeReconciliations()) expect(g, what).toEqual(before);
   }
 
+  /**
+   * `status` as a user runs it during a rollback (the target read from the committed pointer in --out): waits
+   * until its JSON says the target in sync, then returns the `next:` line of its text output.
+   */
+  async function rollbackAdvice(): Promise<string> {
+    const args = ['status', '-c', PLAN, '--kubeconfig', kubeconfig(), '--dir', out(), '--field-manager', 'flux'];
+    await waitFor('status says the rollback folder in sync', 60_000, async () => {
+      const run = await runCli([...args, '-o', 'json']);
+      return run.code === 0 && (JSON.parse(run.stdout) as { inSync: boolean }).inSync ? true : undefined;
+    }, async () => (await runCli(args)).stdout);
+    const run = await runCli(args);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    return run.stdout.split('\n').find((l) => l.startsWith('next: ')) ?? run.stdout;
+  }
+
   /** What the 3scale Deployments and the operator run now (name → spec.replicas). */
   async function replicasLive(): Promise<Record<string, number>> {
     const all: Record<string, number> = {};
@@ -222,7 +237,7 @@ describe.skipIf(flux.skip)('Flux walks the PostgreSQL migration on the real API 
 
   test('GIVEN the last phase applied WHEN the rollback folders are promoted from there down THEN each is applied alone, nothing is pruned, and 3scale ends as the operator runs it', async () => {
     const claimsBefore = (await listObjects(admin(), 'v1', 'PersistentVolumeClaim', '3scale-db')).map((c) => c.metadata.name).sort();
-    for (const id of ROLLBACK) {
+    for (const [i, id] of ROLLBACK.entries()) {
       // WHEN the pointer moves to the next rollback folder down (never held back) and it is committed
       const target = `rollback/${id}`;
       const artifact = await promote(target);
@@ -231,6 +246,10 @@ describe.skipIf(flux.skip)('Flux walks the PostgreSQL migration on the real API 
       await readyAt(artifact, folderOf(target));
       await settle();
       await onlyPointerAt(folderOf(target));
+      // AND status, reading the target from the committed pointer, says it is in sync and advises the next
+      // folder down that the walk takes (none after prepare's)
+      const down = ROLLBACK[i + 1] ? folderOf(`rollback/${ROLLBACK[i + 1]}`) : undefined;
+      expect(await rollbackAdvice(), target).toBe(`next: ${folderOf(target)} is in sync: the cluster is back at the state before ${folderOf(id)}${down ? `; to roll back further, target ${down}` : ''}; once the cause is fixed, target ${id} again`);
       // AND nothing flips across three reconciliations (no second phase is there to fight it)
       await nothingFlips(target);
     }

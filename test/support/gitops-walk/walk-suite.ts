@@ -16,6 +16,7 @@ import { ROOT } from '../plans.js';
 import { adminEndpoint, type ApiEndpoint, useRealApiServer } from '../real-api/index.js';
 import { controllersTick, listObjects, seedInstall } from './cluster-actors.js';
 import { GitSource } from './git-source.js';
+import { olmTick, type OlmCatalog } from './olm-actor.js';
 
 /** The plan the walks promote. */
 export const WALK_PLAN = join(ROOT, 'examples', 'postgresql-and-redis', 'migration.yaml');
@@ -43,6 +44,8 @@ export interface WalkOptions {
   readonly writePlan?: (ctx: { tmp: string; kubeconfig: string }) => Promise<string>;
   /** What a Job's script does to the cluster before it records its success (default: nothing). */
   readonly onJob?: (admin: ApiEndpoint, job: KubeObject) => Promise<void>;
+  /** OLM played for this Subscription and catalog (default: no OLM). */
+  readonly olm?: OlmCatalog;
 }
 
 export interface WalkSuite {
@@ -87,6 +90,7 @@ export function useWalkSuite(prefix: string, crdFiles: readonly string[], option
       while (state.ticking) {
         try {
           await controllersTick(admin(), { namespaces: WALK_NAMESPACES, threescaleNamespace: '3scale', operator: { namespace: '3scale', name: 'threescale-operator-controller-manager-v2' }, onJob: options.onJob });
+          if (options.olm) await olmTick(admin(), options.olm);
         } catch (err) {
           tickErrors.push((err as Error).message);
         }
