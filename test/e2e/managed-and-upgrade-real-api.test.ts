@@ -10,7 +10,7 @@ import { parse, stringify } from 'yaml';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { operatorSubscription } from '../support/fake-api-olm.js';
 import { adminEndpoint, apiRequestOk } from '../support/real-api/index.js';
-import { cli, diffJson, forwardState, leakedInTranscript, rollbackState, statuses } from './harness.js';
+import { cli, diffJson, forwardState, jobsOf, leakedInTranscript, rollbackState, statuses } from './harness.js';
 import { expectDiscoverSafe, expectStatusApplied, replicaCounts, useRealMigration } from './real-api-flow.js';
 
 const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify'];
@@ -76,6 +76,11 @@ describe('managed targets on the real API server: RDS PostgreSQL, ElastiCache ba
     // THEN the components are internal again and the old PostgreSQL and backend Redis run again
     expect(await apiManagerSpec(m)).toMatchObject({ externalComponents: { system: { database: false, redis: false }, backend: { redis: false } }, system: { database: { postgresql: {} } } });
     for (const name of ['system-postgresql', 'backend-redis']) expect({ name, replicas: await replicasOf(m, name) }).toEqual({ name, replicas: 1 });
+    // AND the cut-over's rollback ran one Job, which puts back the backups of exactly the rewritten Secrets
+    const restoreJobs = jobsOf(rollbackState(m.result(), 'cutover'));
+    expect(restoreJobs.map((j) => j.metadata.name)).toEqual(['restore-connection-secrets']);
+    const env = (restoreJobs[0]!.spec as { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } }).template.spec.containers[0]!.env;
+    expect(env.find((e) => e.name === 'SECRETS')?.value).toBe('backend-redis system-database system-redis');
     expect(leakedInTranscript()).toEqual([]);
   }, FLOW_TIMEOUT_MS);
 });
