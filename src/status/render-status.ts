@@ -1,7 +1,7 @@
 import pc from 'picocolors';
 import type { DiffReport, PhaseReport } from './diff-report.js';
 import { renderPreflightLines } from './render-preflight.js';
-import { CHECK_QUEUES_JOB, heldByQueues, NOT_DRAINED } from '../preflight/queue-check.js';
+import { CHECK_QUEUES_JOB, heldByQueues, NOT_DRAINED } from '../procedures/externalize-on-cluster/queue-check.js';
 import { rollbackAdvice } from './rollback-advice.js';
 import { shellWord } from '../util/shell-word.js';
 
@@ -46,7 +46,7 @@ const DONE = new Set(['applied', 'superseded']);
 export function nextStep(report: DiffReport, planFile = '<plan>'): string {
   if (report.target.startsWith('rollback/')) return rollbackNextStep(report);
   const failed = report.phases.find((p) => p.status === 'failed');
-  if (failed?.id === 'scale-down' && failed.reason.startsWith(`Job ${CHECK_QUEUES_JOB} job-failed`) && failed.reason.includes(NOT_DRAINED)) return heldByQueues(failed.folder, failed.reason);
+  if (failed?.reason.startsWith(`Job ${CHECK_QUEUES_JOB} job-failed`) && failed.reason.includes(NOT_DRAINED)) return heldByQueues(failed.folder, failed.reason);
   if (failed) return `${failed.folder} failed (${failed.reason}); fix the cause and let the Job rerun; ${rollbackAdvice(report.phases, failed.folder).sentence}`;
   const unknown = report.phases.find((p) => p.status === 'unknown');
   if (unknown) return `cannot judge ${unknown.folder}: ${unknown.reason}`;
@@ -63,7 +63,7 @@ export function nextStep(report: DiffReport, planFile = '<plan>'): string {
   if (frontier.status === 'in-progress') return `wait: ${frontier.folder} is being applied (${frontier.reason})`;
   if (frontier.status === 'drifted') return `${frontier.folder} differs from the cluster: run \`threescale-migrate diff --phase ${frontier.id}\` and let the GitOps engine sync it`;
   const failedChecks = report.preflight?.failed ?? [];
-  if (frontier.id === 'upgrade' && failedChecks.length) {
+  if (frontier.upgradesThreescale && failedChecks.length) {
     if (targetIndex === frontierIndex) return `${report.target} is blocked by the preflight checks ${failedChecks.join(', ')}: fix them first (each says what fixes it)`;
     return `${report.phases[frontierIndex - 1]?.folder ?? report.target} is in sync; do not promote to upgrade yet: the preflight checks ${failedChecks.join(', ')} fail (see above)`;
   }

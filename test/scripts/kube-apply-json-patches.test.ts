@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { EVIDENCE_CONFIGMAP } from '../../src/contract/on-cluster.js';
-import { detachStepDocument, detachStepsIndex, mysqlDetachSteps, type DetachStep } from '../../src/patches/mysql-detach.js';
+import { detachStepDocument, detachStepsIndex, mysqlDetachSteps, type DetachStep } from '../../src/procedures/externalize-on-cluster/mysql-detach.js';
 import { patchStepDocument, patchStepsIndex } from '../../src/patches/json-patch-steps.js';
 import { EXAMPLE_PLANS, renderedKubeJob, type RenderedKubeJob } from '../support/fake-api-kubectl.js';
 import { leakedSecrets, loadLiveFixture } from '../support/live-fixtures.js';
@@ -226,7 +226,7 @@ describe('kube/apply-json-patches.sh on the 2.5 template install, on the real AP
   const cluster = useRealKubeScriptSuite('template', [NS], () => [...jobs.values()], {
     setup: async () => {
       const { plan } = templateExample();
-      const { templateUpgrade } = await import('../../src/phases/template-upgrade.js');
+      const { templateUpgrade } = await import('../../src/procedures/template-2.5-to-2.6/template-upgrade.js');
       for (const p of PHASES) {
         const steps = templateUpgrade.phases.find((d) => d.id === p.id)!.patches!(plan);
         const dir = await mkdtemp(join(tmpdir(), `tsm-patches-${p.id}-`));
