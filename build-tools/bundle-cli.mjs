@@ -13,8 +13,8 @@
 //
 // Modules both bundles need (errors, plan loading) exist once in each; nothing relies on their identity
 // (UserError is recognized by a registered symbol, not by its class).
-import { rmSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { rmSync, writeFileSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
 import { build } from 'esbuild';
 
 /** tsc's output folder: build/src, build/charts, build/imports. */
@@ -24,6 +24,16 @@ const OUT = resolve('build/cli');
 
 /** Packages bundled into the CLI; every other bare import stays a runtime import from node_modules. */
 const BUNDLED = new Set(['commander', 'zod', 'yaml', 'js-yaml', 'picocolors']);
+
+/**
+ * Packages bundled into the lazy bundle only, with everything they import: ES module packages of many small
+ * files, which Node would otherwise read, resolve and link one by one. `@kubernetes/client-node` is 1,900
+ * modules (its generated API models come with the KubeConfig class `diff` and `status` use), about 0.5 s of
+ * every live command's start on the 2-core machine; bundled and tree-shaken, one chunk. CommonJS packages
+ * (cdk8s, constructs) stay external: Node loads them without the ES module linking cost, and cdk8s finds
+ * helper scripts next to its own files.
+ */
+const LAZY_BUNDLED = new Set(['@kubernetes/client-node', 'jsondiffpatch']);
 
 /**
  * Modules, under build/, that commands import dynamically but that belong in the start-up bundle: the
@@ -59,7 +69,7 @@ module.exports = new Proxy({}, {
  * reads every export, and node:fs's lazy getters then load the stream modules `plan` never uses. Bare
  * packages outside {@link BUNDLED} stay external.
  */
-const externals = {
+const externals = (bundled) => ({
   name: 'externals',
   setup(b) {
     b.onResolve({ filter: /^node:/ }, (args) =>
@@ -69,9 +79,15 @@ const externals = {
       contents: LAZY_BUILTINS.has(args.path) ? lazyBuiltin(args.path) : `module.exports = require(${JSON.stringify(args.path)});`,
       loader: 'js',
     }));
-    b.onResolve({ filter: /^[^./]/ }, (args) => (BUNDLED.has(packageName(args.path)) ? undefined : { external: true }));
+    b.onResolve({ filter: /^[^./]/ }, (args) => (bundled(packageName(args.path), args.importer) ? undefined : { external: true }));
   },
-};
+});
+
+/** The start-up bundle's packages. */
+const startUpBundled = (name) => BUNDLED.has(name);
+
+/** The lazy bundle's packages: the start-up ones, {@link LAZY_BUNDLED}, and whatever a bundled package imports. */
+const lazyBundled = (name, importer) => BUNDLED.has(name) || LAZY_BUNDLED.has(name) || importer.includes(`${sep}node_modules${sep}`);
 
 const common = {
   bundle: true,
@@ -108,7 +124,7 @@ const startUp = await build({
         });
       },
     },
-    externals,
+    externals(startUpBundled),
   ],
 });
 
@@ -120,7 +136,7 @@ if (leaked.length > 0) {
   throw new Error(`build/cli/index.js must not import ${[...new Set(leaked.map((i) => i.path))].join(', ')} at start-up; import it lazily.`);
 }
 
-await build({
+const lazy = await build({
   ...common,
   entryPoints: [...lazyModules].sort().map((m) => `${COMPILED}/${m}`),
   outdir: `${OUT}/lazy`,
@@ -128,5 +144,14 @@ await build({
   entryNames: '[dir]/[name]',
   chunkNames: 'chunks/[name]-[hash]',
   splitting: true,
-  plugins: [externals],
+  plugins: [externals(lazyBundled)],
 });
+
+// Which lazy files hold which of the LAZY_BUNDLED packages: the tests' module trace
+// (test/support/module-trace-hooks.mjs) reports loading such a file as loading the package.
+const holders = {};
+for (const [file, output] of Object.entries(lazy.metafile.outputs)) {
+  const packages = [...new Set(Object.keys(output.inputs).map((input) => /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1]))].filter((p) => LAZY_BUNDLED.has(p));
+  if (packages.length > 0) holders[relative(OUT, resolve(file))] = packages.sort();
+}
+writeFileSync(`${OUT}/bundled-packages.json`, `${JSON.stringify(holders, Object.keys(holders).sort(), 2)}\n`);

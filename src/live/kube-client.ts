@@ -20,6 +20,7 @@ import { FileShapeError, readBoundedFile } from '../util/read-bounded-file.js';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Cluster, Context, User } from '@kubernetes/client-node';
 import { rememberSecretValues } from '../redact/session.js';
+import { keepAliveAgent } from './keep-alive-agent.js';
 import { describeTarget, errorFromTransport, lead, LiveReadError, RequestTimeoutError } from './kube-errors.js';
 import type { KubeOperation } from './kube-errors.js';
 
@@ -358,8 +359,8 @@ export class KubeClient {
       throw this.credentialError(err);
     }
     rememberCredentials(options.headers);
-    // One agent per client: keeps connections alive between the LIST calls of one run.
-    this.agent ??= options.agent as http.Agent | undefined;
+    // One agent per client: keeps connections alive between the requests of one run.
+    this.agent ??= options.agent instanceof http.Agent ? keepAliveAgent(options.agent) : (options.agent as http.Agent | undefined);
     if (this.agent) options.agent = this.agent;
     try {
       return await this.exchange(url, options, request.body, request.operation);

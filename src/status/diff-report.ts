@@ -123,6 +123,9 @@ export async function buildDiffReport(plan: PlanBase, result: SynthResult, sourc
     ...(hooks?.listRefs?.(plan) ?? []),
   ]);
 
+  // Every check's dry-run at once (the client bounds the connections), not phase after phase; the verdicts
+  // are cached, so the classification below reads them in order.
+  await Promise.all([...phaseChecks.flat(), ...targetChecks].map((c) => judge.judge(c)));
   const phases: PhaseReport[] = [];
   for (const [i, state] of result.forward.entries()) {
     const verdicts = await Promise.all(phaseChecks[i]!.map((c) => judge.judge(c)));

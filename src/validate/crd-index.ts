@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { loadAll } from 'js-yaml';
 import { listPackageFolder, readPackageFile } from '../util/package-files.js';
 import { packageRoot } from '../util/package-root.js';
 import { isRecord } from './validation-issue.js';
@@ -7,7 +7,8 @@ import { isRecord } from './validation-issue.js';
 /**
  * The project's own CRDs in `crds/`, read once on first use: every served version's `openAPIV3Schema` by
  * `apiVersion/kind`. The schema checks (crd-schemas.ts) and the diff's list types (diff/list-types.ts) read
- * them from here.
+ * them from here. Parsed with js-yaml, which the plan loader has loaded already: `diff` reads the APIManager
+ * CRD for its list types, and `yaml`'s parser took about 0.1 s of its CPU for these five files.
  */
 
 /** A loaded CRD version: where it came from and its schema. */
@@ -42,11 +43,7 @@ function loadIndex(): Map<string, CrdVersion> {
   const index = new Map<string, CrdVersion>();
   for (const name of listPackageFolder('crds').filter((n) => n.endsWith('.yaml') || n.endsWith('.yml'))) {
     const file = `crds/${name}`;
-    for (const doc of parseAllDocuments(readPackageFile(file))) {
-      if (doc.errors.length > 0) {
-        throw new Error(`${file} is not valid YAML: ${doc.errors[0]?.message}`);
-      }
-      const crd: unknown = doc.toJS();
+    for (const crd of parseCrdFile(file)) {
       if (!isRecord(crd) || crd.kind !== 'CustomResourceDefinition' || !isRecord(crd.spec)) {
         continue;
       }
@@ -69,4 +66,13 @@ function loadIndex(): Map<string, CrdVersion> {
   }
   crdIndex = index;
   return index;
+}
+
+/** The documents of one CRD file of the package. */
+function parseCrdFile(file: string): unknown[] {
+  try {
+    return loadAll(readPackageFile(file));
+  } catch (err) {
+    throw new Error(`${file} is not valid YAML: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
 }

@@ -85,4 +85,16 @@ describe('lazy imports', () => {
     expect(run.status).toBe(0);
     expect(run.stderr).toContain('LOADED cdk8s');
   });
+
+  test('GIVEN an offline diff WHEN run THEN the trace sees the diff engine, which the bundle holds (the check sees bundled packages)', () => {
+    // GIVEN
+    const argv = ['--import', './test/support/module-trace.mjs', 'bin/threescale-migrate.js', 'diff', '-c', EXAMPLE, '--live-file', join(ROOT, 'test', 'fixtures', 'live-2.15-postgresql.yaml'), '-o', 'json'];
+
+    // WHEN
+    const run = spawnSync(process.execPath, argv, { cwd: ROOT, encoding: 'utf8' });
+
+    // THEN: differences found (exit 1), and jsondiffpatch, bundled into build/cli/lazy/, reported as loaded
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('LOADED jsondiffpatch');
+  });
 });

@@ -10,7 +10,7 @@ import { parse, stringify } from 'yaml';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { operatorSubscription } from '../support/fake-api-olm.js';
 import { adminEndpoint, apiRequestOk } from '../support/real-api/index.js';
-import { cli, diffJson, forwardState, leakedInTranscript, rollbackState, statuses } from './harness.js';
+import { cli, diffJson, forwardState, jobsOf, leakedInTranscript, rollbackState, statuses } from './harness.js';
 import { expectDiscoverSafe, expectStatusApplied, replicaCounts, useRealMigration } from './real-api-flow.js';
 
 const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify'];
@@ -76,6 +76,11 @@ describe('managed targets on the real API server: RDS PostgreSQL, ElastiCache ba
     // THEN the components are internal again and the old PostgreSQL and backend Redis run again
     expect(await apiManagerSpec(m)).toMatchObject({ externalComponents: { system: { database: false, redis: false }, backend: { redis: false } }, system: { database: { postgresql: {} } } });
     for (const name of ['system-postgresql', 'backend-redis']) expect({ name, replicas: await replicasOf(m, name) }).toEqual({ name, replicas: 1 });
+    // AND the cut-over's rollback ran one Job, which puts back the backups of exactly the rewritten Secrets
+    const restoreJobs = jobsOf(rollbackState(m.result(), 'cutover'));
+    expect(restoreJobs.map((j) => j.metadata.name)).toEqual(['restore-connection-secrets']);
+    const env = (restoreJobs[0]!.spec as { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } }).template.spec.containers[0]!.env;
+    expect(env.find((e) => e.name === 'SECRETS')?.value).toBe('backend-redis system-database system-redis');
     expect(leakedInTranscript()).toEqual([]);
   }, FLOW_TIMEOUT_MS);
 });
@@ -114,11 +119,30 @@ describe('upgrade to 2.16 on the real API server', () => {
     expect((await liveSubscription()).spec).toEqual({ ...(subscription.spec as object), channel: 'threescale-2.16' });
     await expectStatusApplied(m, 'upgrade');
     await expectDiscoverSafe(m, 'upgrade', replicaCounts);
+    // AND the report carries what the operator says on the APIManager, as JSON and as text
+    expect(report.threescale).toEqual({ version: '2.15.5', operatorVersion: '0.12.5', preflights: { status: 'True', message: 'All requirements for the current version are met' } });
+    const text = await cli(['diff', '-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', 'upgrade']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('APIManager: apps.3scale.net/apimanager-threescale-version 2.15.5, apps.3scale.net/threescale-operator-version 0.12.5\n');
+    expect(text.stdout).toContain('APIManager condition Preflights: True: All requirements for the current version are met\n');
+    expect(text.stdout).toContain('08-upgrade: in sync');
+    // WHEN the operator finishes the upgrade and annotates the APIManager (as its own field manager)
+    await apiRequestOk(adminEndpoint(m.server()), {
+      method: 'PATCH',
+      path: '/apis/apps.3scale.net/v1alpha1/namespaces/3scale/apimanagers/apimanager?fieldManager=manager',
+      body: { metadata: { annotations: { 'apps.3scale.net/apimanager-threescale-version': '2.16.1', 'apps.3scale.net/threescale-operator-version': '0.13.1' } } },
+      contentType: 'application/merge-patch+json',
+    });
+    const upgraded = await diff('upgrade');
+    // THEN the report shows 2.16, still in sync
+    expect(upgraded.report.threescale).toMatchObject({ version: '2.16.1', operatorVersion: '0.13.1' });
+    expect(upgraded.run.code).toBe(0);
     // WHEN the rollback folder is applied
     await m.applyState(rollbackState(m.result(), 'upgrade'));
     const back = await cli(['diff', '-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', 'rollback/upgrade']);
     // THEN it is in sync and the channel is 2.15 again
     expect({ code: back.code, stderr: back.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(back.stdout).toContain('rollback/08-upgrade: in sync');
     expect((await liveSubscription()).spec.channel).toBe('threescale-2.15');
     expect(leakedInTranscript()).toEqual([]);
   }, FLOW_TIMEOUT_MS);

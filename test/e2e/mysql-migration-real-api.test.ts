@@ -21,6 +21,14 @@ describe('MySQL kept in place, on the real API server', () => {
     // GIVEN the plan discover wrote from the real server
     const plan = loadMigrationPlan(m.planPath()).plan;
     expect(plan.spec.systemDatabase).toMatchObject({ kind: 'mysql', strategy: 'keep-in-place' });
+    expect(plan.spec.systemDatabase.kind === 'mysql' && plan.spec.systemDatabase.detach?.map((d) => `${d.kind}/${d.name}`)).toEqual([
+      'Deployment/system-mysql',
+      'PersistentVolumeClaim/mysql-storage',
+      'ConfigMap/mysql-extra-conf',
+      'ConfigMap/mysql-main-conf',
+      'Service/system-mysql',
+      'ServiceAccount/amp',
+    ]);
 
     // WHEN the phases before the cut-over are applied, their Jobs succeeding
     for (const id of FORWARD.slice(0, FORWARD.indexOf('cutover'))) {
@@ -53,6 +61,10 @@ describe('MySQL kept in place, on the real API server', () => {
       'Service/system-mysql',
       'ServiceAccount/amp',
     ]);
+    expect(removals.find((o) => o.ref.kind === 'Deployment')?.changes.map((c) => `${c.op} ${c.path}`)).toContain('remove spec.template.metadata.labels["rht.comp"]');
+    const text = await cli(['diff', '-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', 'cutover']);
+    expect(text.stdout).toMatch(/^~ Deployment 3scale\/system-mysql \(partial\): changed$/m);
+    expect(text.stdout).toMatch(/^ {4}- metadata\.ownerReferences/m);
 
     // WHEN the detach Job applies its guarded JSON patches to the live objects, and records its success
     const steps = mysqlDetachSteps(plan);
@@ -75,6 +87,19 @@ describe('MySQL kept in place, on the real API server', () => {
     const again = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: '3scale', name: 'system-mysql' };
     await expect(m.jsonPatch(again, steps.find((s) => s.kind === 'Deployment')!.operations)).rejects.toThrow(/answered 422/);
     expect((await diff('cutover')).run.code).toBe(0);
+
+    // WHEN a label comes back after the Job succeeded (the operator reconciled once more)
+    const label = (value: string | null) =>
+      apiRequestOk(adminEndpoint(m.server()), { method: 'PATCH', path: '/api/v1/namespaces/3scale/services/system-mysql', body: { metadata: { labels: { threescale_component: value } } }, contentType: 'application/merge-patch+json' });
+    await label('system');
+    const relabelled = await diff('cutover');
+    // THEN that is drift, shown as the removal still to make
+    expect(relabelled.run.code).toBe(1);
+    expect(statuses(relabelled.report).cutover).toBe('drifted');
+    expect(relabelled.report.objects.find((o) => o.ref.kind === 'Service' && o.ref.name === 'system-mysql')?.changes).toEqual([
+      { path: 'metadata.labels.threescale_component', op: 'remove', live: 'system' },
+    ]);
+    await label(null);
 
     // WHEN the remaining phases are applied
     for (const id of FORWARD.slice(FORWARD.indexOf('cutover') + 1)) {

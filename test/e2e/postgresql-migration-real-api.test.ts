@@ -8,7 +8,7 @@
 import { describe, expect, test } from 'vitest';
 import { loadMigrationPlan } from '../support/plans.js';
 import { adminEndpoint, apiRequest, apiRequestOk, operatorRestoresReplicas, settleWorkloads } from '../support/real-api/index.js';
-import { cli, diffJson, expectPhasesAfter, leakedInTranscript, statuses } from './harness.js';
+import { cli, diffJson, expectPhasesAfter, jobsOf, leakedInTranscript, statuses } from './harness.js';
 import { applyPhaseWatchingDiff, expectDiscoverSafe, expectStatusApplied, replicaCounts, useRealMigration } from './real-api-flow.js';
 
 const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify'];
@@ -21,10 +21,16 @@ describe('PostgreSQL migration on the real API server, forward', () => {
   const diff = (phase: string) => diffJson(['-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', phase]);
 
   test('GIVEN the untouched install WHEN diff reads it THEN preflight is pending and every later phase blocked', async () => {
+    const text = await cli(['diff', '-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', 'preflight']);
+    expect({ code: text.code, stderr: text.stderr }).toEqual({ code: 1, stderr: '' });
+    expect(text.stdout).toMatch(/^ {2}00-preflight +pending +nothing of it is live yet \(ConfigMap threescale-migrate-state missing, Job check-versions-system-database job-not-run, Job check-versions-redis job-not-run\)$/m);
+    expect(text.stdout).toMatch(/^ {2}01-prepare +blocked +waits for an earlier phase/m);
+    expect(text.stdout).toContain('current phase: none (preflight not applied)');
+    expect(text.stdout).toContain('+ ConfigMap 3scale/threescale-migrate-state: missing');
     const { run, report } = await diff('preflight');
     expect(run.code).toBe(1);
     expect(statuses(report)).toEqual(Object.fromEntries(FORWARD.map((id) => [id, id === 'preflight' ? 'pending' : 'blocked'])));
-    expect(report).toMatchObject({ currentPhase: null, outOfOrder: [], target: '00-preflight', inSync: false, mode: 'live' });
+    expect(report).toMatchObject({ currentPhase: null, outOfOrder: [], target: '00-preflight', inSync: false, mode: 'live', approximate: false });
   });
 
   test('GIVEN each phase applied in order by the engine WHEN its Jobs end THEN diff --phase exits 0, earlier phases stay applied or superseded, status names the next', async () => {
@@ -34,9 +40,15 @@ describe('PostgreSQL migration on the real API server, forward', () => {
       // THEN the folder is in sync (exit 0), the phase applied, earlier ones applied or superseded
       expect({ id, code: run.code, stderr: run.stderr, notInSync }).toEqual({ id, code: 0, stderr: '', notInSync: [] });
       expectPhasesAfter(report, FORWARD, i);
-      // AND status agrees and names the promotion
+      expect(report).toMatchObject({ currentPhase: id, outOfOrder: [], target: state.folder, inSync: true });
+      // AND every Job of the phase is judged by its evidence
+      for (const job of jobsOf(state)) expect(report.objects.find((o) => o.ref.kind === 'Job' && o.ref.name === job.metadata.name), job.metadata.name).toMatchObject({ verdict: 'job-succeeded' });
+      // AND status agrees, prints one line per phase and names the promotion
       const status = await cli(['status', '-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', id]);
       expect({ id, code: status.code }).toEqual({ id, code: 0 });
+      const lines = status.stdout.trimEnd().split('\n');
+      for (const s of m.result().forward) expect(lines.filter((l) => l.startsWith(`${s.folder} `)), s.folder).toHaveLength(1);
+      expect(lines.find((l) => l.startsWith(`${state.folder} `))).toMatch(/ applied /);
       const next = FORWARD[i + 1];
       expect(status.stdout.trimEnd().split('\n').at(-1)).toBe(
         next ? `next: ${state.folder} is in sync; promote to ${next}: threescale-migrate promote -c ${m.planPath()} --to ${next} --out dist --gitops <argocd|flux> and commit dist/` : `next: ${state.folder} is in sync; every phase is applied, nothing left to apply`,
@@ -44,6 +56,12 @@ describe('PostgreSQL migration on the real API server, forward', () => {
       // AND discover, run again, keeps the counts 3scale comes back at (or refuses)
       await expectDiscoverSafe(m, id, replicaCounts);
     }
+    // AND the text report of the last phase names it as the current one
+    const text = await cli(['diff', '-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', 'verify']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('current phase: verify');
+    expect(text.stdout).toMatch(/^ {2}02-scale-down +applied +1 in sync, \d+ changed again by later phases$/m);
+    expect(text.stdout).toContain('07-verify: in sync');
     // AND no fake secret of the fixture was printed on the way
     expect(leakedInTranscript()).toEqual([]);
   }, FLOW_TIMEOUT_MS);
@@ -63,7 +81,20 @@ describe('PostgreSQL migration on the real API server, forward', () => {
     expect(run.code).toBe(1);
     expect(statuses(report)['scale-up']).toBe('drifted');
     expect(statuses(report).prepare).toBe('drifted');
-    expect(report.objects.find((o) => o.ref.name === 'apicast-production')).toMatchObject({ verdict: 'changed', changes: [{ path: 'spec.replicas', op: 'replace', live: 5, desired: 3 }] });
+    expect(report.objects.find((o) => o.ref.name === 'apicast-production')).toMatchObject({ verdict: 'changed', partial: true, changes: [{ path: 'spec.replicas', op: 'replace', live: 5, desired: 3 }] });
+    expect(report.currentPhase).toBe('preflight');
+    // AND the text report names the keyed paths, live → desired, and status sends to prepare first (exit 1)
+    const text = await cli(['diff', '-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', 'scale-up']);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/^ {2}06-scale-up +drifted +Deployment apicast-production changed/m);
+    expect(text.stdout).toContain('~ Deployment 3scale/apicast-production (partial): changed');
+    expect(text.stdout).toContain('    ~ spec.replicas: 5 → 3');
+    expect(text.stdout).toContain('~ Deployment 3scale-db/system-postgresql-external: changed');
+    expect(text.stdout).toContain('    + metadata.labels["app.kubernetes.io/managed-by"]: "threescale-migrate"');
+    const status = await cli(['status', '-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', 'scale-up']);
+    expect(status.code).toBe(1);
+    expect(status.stdout).toMatch(/^06-scale-up +drifted /m);
+    expect(status.stdout).toContain('next: 01-prepare differs from the cluster: run `threescale-migrate diff --phase prepare` and let the GitOps engine sync it');
     // WHEN the 3scale operator reconciles (its APIManager sets apicast-production to 3) and a person puts the label back
     expect(await operatorRestoresReplicas(admin, '3scale')).toEqual(['apicast-production']);
     await apiRequestOk(admin, { method: 'PATCH', path: database, body: [{ op: 'add', path: label, value: 'threescale-migrate' }], contentType: 'application/json-patch+json' });
@@ -91,8 +122,12 @@ describe('PostgreSQL migration on the real API server, rolled back from cutover'
       const run = await cli(['diff', '-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', `rollback/${id}`]);
       expect({ id, code: run.code, stderr: run.stderr }).toEqual({ id, code: 0, stderr: '' });
       expect(run.stdout).toContain(`rollback/${state.phase.folder}: in sync`);
-      // AND status agrees; discover, run again, keeps the counts (or refuses)
-      await expectStatusApplied(m, `rollback/${id}`);
+      // AND status says where the cluster is and the next rollback down, never "nothing left to apply"
+      const status = await expectStatusApplied(m, `rollback/${id}`);
+      expect(status.stdout).toContain(`next: rollback/${state.phase.folder} is in sync: the cluster is back at the state before ${state.phase.folder}`);
+      if (id === 'prepare') expect(status.stdout).not.toContain('to roll back further');
+      else expect(status.stdout).toMatch(/to roll back further, target rollback\/\d\d-[a-z-]+; once the cause is fixed/);
+      // AND discover, run again, keeps the counts (or refuses)
       await expectDiscoverSafe(m, `rollback/${id}`, replicaCounts);
     }
     // AND the install runs as before: every 3scale Deployment at its captured count, the old databases running

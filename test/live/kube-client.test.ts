@@ -1,9 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { KubeClient, resolveKubeConfig } from '../../src/live/kube-client.js';
+import { MAX_CONNECTIONS } from '../../src/live/keep-alive-agent.js';
 import { LiveReadError } from '../../src/live/kube-errors.js';
 import type { KubeOperation } from '../../src/live/kube-errors.js';
 import { startFakeApiServer, writeKubeconfig } from '../support/fake-api-server.js';
@@ -232,6 +233,35 @@ describe('KubeClient', () => {
     expect(err.kind).toBe('kubeconfig');
     expect(err.message).toMatch(/plain http:\/\/ without insecure-skip-tls-verify/);
     expect(api.requests).toHaveLength(0);
+  });
+
+  test('GIVEN 30 requests, 20 of them at once WHEN sent THEN they share at most 8 kept-alive connections, not one connection each', async () => {
+    // GIVEN a TCP relay in front of the server that counts the connections opened through it
+    let connections = 0;
+    const target = new URL(api.url);
+    const relay = createServer((socket) => {
+      connections += 1;
+      const upstream = connect(Number(target.port), target.hostname);
+      socket.pipe(upstream).pipe(socket);
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', () => resolve()));
+    const port = (relay.address() as { port: number }).port;
+    client = KubeClient.fromOptions({ kubeconfig: writeKubeconfig(join(dir, 'relay.yaml'), { server: `http://127.0.0.1:${port}`, token: 'fake-token', namespace: '3scale' }) });
+    try {
+      // WHEN ten one after another, then twenty at once
+      for (let i = 0; i < 10; i++) expect((await client.send({ method: 'GET', path: '/api/v1', operation: discover })).status).toBe(200);
+      const sequential = connections;
+      const answers = await Promise.all(Array.from({ length: 20 }, () => client!.send({ method: 'GET', path: '/apis/apps/v1', operation: discover })));
+      // THEN
+      expect(answers.every((a) => a.status === 200)).toBe(true);
+      expect(sequential).toBe(1);
+      expect(connections).toBeLessThanOrEqual(MAX_CONNECTIONS);
+    } finally {
+      client.close();
+      relay.close();
+    }
   });
 });
 

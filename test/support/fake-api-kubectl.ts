@@ -1,7 +1,8 @@
 /**
  * Running the kubectl scripts of charts/scripts/kube/ for real: bash and the installed kubectl against the
  * fake API server, with the environment the charts render for their Job (taken from a synth of an example
- * plan), and a check that every request the script made is allowed by the Role the chart grants the Job.
+ * plan). (The suites of the kube scripts themselves run on the real API server, test/support/real-api/,
+ * where RBAC decides; credentials-in-argv.test.ts still uses this cluster, see the README's test section.)
  *
  * kubectl (client-go) sends bearer tokens only over TLS, so the fake server runs with authentication off
  * (`token: null`) for these suites; the kubeconfig still names a user, as in-cluster kubeconfigs do.
@@ -21,7 +22,7 @@ import { loadPlanFile } from '../../src/plan/load-plan.js';
 import { synthesize } from '../../src/synth/synthesize.js';
 import { IN_CI, REPO_ROOT, runScript, type BinaryCheck, type ScriptResult } from './db-servers.js';
 import type { FakeApiSelection } from './fake-api-resources.js';
-import { startFakeApiServer, type FakeApiServer, type RecordedRequest } from './fake-api-server.js';
+import { startFakeApiServer, type FakeApiServer } from './fake-api-server.js';
 import { loadLiveFixture, type LIVE_FIXTURES } from './live-fixtures.js';
 import { checkEnvtestBinaries, ENVTEST_HINT, envtestBinaries } from './real-api/envtest-binaries.js';
 
@@ -53,9 +54,6 @@ export const EXAMPLE_PLANS = {
   'postgresql-dc': join(REPO_ROOT, 'examples', 'pre-2.15-deploymentconfigs', 'migration.yaml'),
   template: join(REPO_ROOT, 'examples', 'template-2.5-to-2.6', 'migration.yaml'),
 } as const;
-
-/** The OpenShift APIs a template-era (DeploymentConfig, ImageStream) cluster serves. */
-export const OPENSHIFT_APIS: FakeApiSelection = { deploymentConfigs: true, imageStreams: true };
 
 /** One rule of a Role. */
 export interface PolicyRule {
@@ -145,77 +143,6 @@ export async function renderedKubeJob(planFile: string, jobName: string, specCha
 }
 
 // ---------------------------------------------------------------------------------------------------
-// RBAC
-
-/** Non-resource URLs every authenticated user may GET (system:discovery, system:public-info-viewer). */
-function isNonResource(path: string): boolean {
-  const segs = path.split('/').filter((s) => s !== '');
-  if (segs[0] === 'openapi' || segs[0] === 'version') return true;
-  if (segs[0] === 'api') return segs.length <= 2;
-  if (segs[0] === 'apis') return segs.length <= 3;
-  return false;
-}
-
-/** The authorization attributes of a resource request. */
-export interface RequestAccess {
-  readonly verb: string;
-  readonly group: string;
-  readonly resource: string;
-  readonly namespace?: string;
-  readonly name?: string;
-}
-
-/** What kube-apiserver's authorizer is asked for a request; undefined for non-resource URLs. */
-export function requestAccess(r: RecordedRequest): RequestAccess | undefined {
-  if (isNonResource(r.path)) return undefined;
-  const segs = r.path.split('/').filter((s) => s !== '');
-  let group = '';
-  let rest: string[];
-  if (segs[0] === 'api') rest = segs.slice(2);
-  else {
-    group = segs[1] ?? '';
-    rest = segs.slice(3);
-  }
-  let namespace: string | undefined;
-  if (rest[0] === 'namespaces' && rest.length >= 3) {
-    namespace = rest[1];
-    rest = rest.slice(2);
-  }
-  const resource = rest.length >= 3 ? `${rest[0]}/${rest[2]}` : rest[0]!;
-  const name = rest[1];
-  const isList = name === undefined;
-  const verb = { GET: isList ? 'list' : 'get', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: isList ? 'deletecollection' : 'delete' }[r.method] ?? r.method.toLowerCase();
-  return { verb, group, resource, namespace, name };
-}
-
-function allows(rule: PolicyRule, a: RequestAccess): boolean {
-  const has = (list: readonly string[] | undefined, v: string): boolean => !!list && (list.includes('*') || list.includes(v));
-  if (!has(rule.verbs, a.verb) || !has(rule.apiGroups, a.group) || !has(rule.resources, a.resource)) return false;
-  if (rule.resourceNames && rule.resourceNames.length > 0) return a.name !== undefined && rule.resourceNames.includes(a.name);
-  return true;
-}
-
-/**
- * kubectl's best-effort probe after a NotFound: `GET /api/v1/namespaces/<ns>` to say "namespace not found"
- * instead; any other answer, Forbidden included, leaves the original error (cli-runtime `Info.Get`).
- */
-function isNamespaceProbe(a: RequestAccess): boolean {
-  return a.verb === 'get' && a.group === '' && a.resource === 'namespaces' && a.namespace === undefined;
-}
-
-/** The requests (as `verb group/resource ns/name`) that the Job's Roles do not allow. */
-export function requestsOutsideRole(requests: readonly RecordedRequest[], job: RenderedKubeJob): string[] {
-  const out: string[] = [];
-  for (const r of requests) {
-    const a = requestAccess(r);
-    if (!a || isNamespaceProbe(a)) continue;
-    const rules = a.namespace ? (job.rules[a.namespace] ?? []) : [];
-    if (!rules.some((rule) => allows(rule, a))) out.push(`${a.verb} ${a.group ? `${a.group}/` : ''}${a.resource} ${a.namespace ?? ''}/${a.name ?? ''}`);
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------------
 // A cluster to run against
 
 /** A Namespace object. */
@@ -256,13 +183,6 @@ export async function startKubeScriptCluster(
       await rm(work, { recursive: true, force: true });
     },
   };
-}
-
-/** The data of the evidence ConfigMap entries of one step. */
-export function evidenceOf(api: FakeApiServer, namespace: string, step: string): Record<string, string> {
-  const cm = api.store.get('v1', 'ConfigMap', namespace, 'threescale-migrate-evidence');
-  const data = (cm?.data ?? {}) as Record<string, string>;
-  return Object.fromEntries(Object.entries(data).filter(([k]) => k.startsWith(`${step}.`)));
 }
 
 /** What the tests of one kube script share: the live fixture, kubectl's HOME, and the cluster of the running test. */
