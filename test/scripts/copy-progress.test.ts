@@ -4,24 +4,11 @@
  * records are read the way a reader outside the Job sees them: the progress file polled while the script
  * runs, and the Job's log lines.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  checkBinaries,
-  failInCiIfMissing,
-  MARIADB_BINARIES,
-  PG_SERVER_BINARIES,
-  pgBinDir,
-  runScript,
-  skipSuite,
-  startMariaDb,
-  startPostgres,
-  type MariaDbServer,
-  type PgServer,
-  type ScriptResult,
-} from '../support/db-servers.js';
+import { whileWatching } from '../../bench/support/progress-watch.js';
+import { checkBinaries, MARIADB_BINARIES, PG_SERVER_BINARIES, pgBinDir, runScript, skipSuite, type ScriptResult, useMariaDbPair, usePostgresPair } from '../support/db-servers.js';
 
 const pgBins = checkBinaries('postgresql', PG_SERVER_BINARIES, [pgBinDir()]);
 const myBins = checkBinaries('mariadb', MARIADB_BINARIES);
@@ -49,26 +36,9 @@ function logRecords(stderr: string): Progress[] {
 
 /** Run a copy script while polling its progress file; returns the run and every distinct record seen before it ended. */
 async function runWatched(script: string, env: Record<string, string>, file: string, step: string): Promise<{ run: ScriptResult; seen: Progress[]; raw: string[] }> {
-  const seen: Progress[] = [];
-  const raw: string[] = [];
-  let finished = false;
-  const poll = (async () => {
-    let last = '';
-    while (!finished) {
-      const text = await readFile(file, 'utf8').catch(() => '');
-      if (text && text !== last) {
-        last = text;
-        raw.push(text);
-        const rec = parseRecord(text, step);
-        if (rec) seen.push(rec);
-      }
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  })();
-  const run = await runScript(script, env, { timeoutMs: 180_000 });
-  finished = true;
-  await poll;
-  return { run, seen, raw };
+  const { result: run, sightings } = await whileWatching(file, 25, () => runScript(script, env, { timeoutMs: 180_000 }));
+  const raw = sightings.map((s) => s.text);
+  return { run, seen: raw.flatMap((text) => parseRecord(text, step) ?? []), raw };
 }
 
 function expectMonotonicToTotal(records: Progress[], unit: string): void {
@@ -85,14 +55,7 @@ function expectMonotonicToTotal(records: Progress[], unit: string): void {
 }
 
 describe.skipIf(skipSuite(pgBins))('progress records of pg-copy.sh (PostgreSQL 15 -> PostgreSQL 15)', () => {
-  let src: PgServer;
-  let tgt: PgServer;
-  let work: string;
-
-  beforeAll(async () => {
-    failInCiIfMissing(pgBins, 'postgresql');
-    work = await mkdtemp(join(tmpdir(), 'tsm-progress-pg-'));
-    [src, tgt] = await Promise.all([startPostgres(), startPostgres()]);
+  const pg = usePostgresPair(pgBins, 'tsm-progress-pg-', async ({ source: src, target: tgt }) => {
     await src.sql(`CREATE ROLE system LOGIN PASSWORD '${SRC_PW}'; CREATE DATABASE system OWNER system;`);
     await tgt.sql(`CREATE ROLE system LOGIN PASSWORD '${TGT_PW}';`);
     // About 60 MB of heap in three tables of different sizes, one with TOASTed values: a copy of a few seconds.
@@ -106,26 +69,21 @@ describe.skipIf(skipSuite(pgBins))('progress records of pg-copy.sh (PostgreSQL 1
        INSERT INTO settings SELECT 'k' || g, 'v' || g FROM generate_series(1, 50) g;`,
       'system',
     );
-  }, 180_000);
-
-  afterAll(async () => {
-    await Promise.all([src?.stop(), tgt?.stop()]);
-    if (work) await rm(work, { recursive: true, force: true });
   });
 
   function env(db: string, extra: Record<string, string> = {}): Record<string, string> {
     return {
-      SOURCE_PGHOST: src.host,
-      SOURCE_PGPORT: String(src.port),
+      SOURCE_PGHOST: pg.source.host,
+      SOURCE_PGPORT: String(pg.source.port),
       SOURCE_PGDATABASE: 'system',
       SOURCE_PGUSER: 'system',
       SOURCE_PGPASSWORD: SRC_PW,
-      TARGET_PGHOST: tgt.host,
-      TARGET_PGPORT: String(tgt.port),
+      TARGET_PGHOST: pg.target.host,
+      TARGET_PGPORT: String(pg.target.port),
       TARGET_PGDATABASE: db,
       TARGET_PGUSER: 'system',
       TARGET_PGPASSWORD: TGT_PW,
-      EVIDENCE_FILE: join(work, `${db}.evidence`),
+      EVIDENCE_FILE: join(pg.work, `${db}.evidence`),
       PROGRESS_INTERVAL: INTERVAL,
       ...extra,
     };
@@ -137,8 +95,8 @@ describe.skipIf(skipSuite(pgBins))('progress records of pg-copy.sh (PostgreSQL 1
   ] as const) {
     it(`GIVEN a copy in ${mode} WHEN it runs THEN byte records appear while it copies, never go down, end at the total, and carry no secret`, async () => {
       const db = `system_${parallel}`;
-      await tgt.sql(`CREATE DATABASE ${db} OWNER system;`);
-      const file = join(work, `${db}.evidence.progress`);
+      await pg.target.sql(`CREATE DATABASE ${db} OWNER system;`);
+      const file = join(pg.work, `${db}.evidence.progress`);
       const { run, seen, raw } = await runWatched('pg-copy.sh', env(db, { PARALLEL_JOBS: parallel }), file, 'pg-copy');
       expect(run.stderr).toContain('row counts match');
       expect(run.code).toBe(0);
@@ -149,7 +107,7 @@ describe.skipIf(skipSuite(pgBins))('progress records of pg-copy.sh (PostgreSQL 1
       expectMonotonicToTotal(logRecords(run.stderr), 'bytes');
       // AND the total is the source's table bytes (heap, TOAST and indexes)
       const total = Number(
-        await src.sql(
+        await pg.source.sql(
           `SELECT sum(pg_total_relation_size(c.oid))
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname = 'public'`,
           'system',
@@ -160,7 +118,7 @@ describe.skipIf(skipSuite(pgBins))('progress records of pg-copy.sh (PostgreSQL 1
       const last = raw.at(-1) ?? '';
       expect(last).toMatch(/^pg-copy\.progressStartedAt=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/m);
       expect(last).toMatch(/^pg-copy\.progressAt=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/m);
-      for (const text of [...raw, run.stderr, run.stdout, await readFile(join(work, `${db}.evidence`), 'utf8')]) {
+      for (const text of [...raw, run.stderr, run.stdout, await readFile(join(pg.work, `${db}.evidence`), 'utf8')]) {
         expect(text).not.toContain(SRC_PW);
         expect(text).not.toContain(TGT_PW);
       }
@@ -169,7 +127,7 @@ describe.skipIf(skipSuite(pgBins))('progress records of pg-copy.sh (PostgreSQL 1
 
   it('GIVEN PROGRESS_INTERVAL is not a number WHEN the copy starts THEN it fails naming the variable', async () => {
     const db = 'system_bad_interval';
-    await tgt.sql(`CREATE DATABASE ${db} OWNER system;`);
+    await pg.target.sql(`CREATE DATABASE ${db} OWNER system;`);
     const run = await runScript('pg-copy.sh', env(db, { PROGRESS_INTERVAL: '5; rm -rf /' }));
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("PROGRESS_INTERVAL must be a number of seconds (got '5; rm -rf /')");
@@ -177,14 +135,7 @@ describe.skipIf(skipSuite(pgBins))('progress records of pg-copy.sh (PostgreSQL 1
 });
 
 describe.skipIf(skipSuite(myBins))('progress records of mysql-copy.sh (MariaDB -> MariaDB)', () => {
-  let src: MariaDbServer;
-  let tgt: MariaDbServer;
-  let work: string;
-
-  beforeAll(async () => {
-    failInCiIfMissing(myBins, 'mariadb');
-    work = await mkdtemp(join(tmpdir(), 'tsm-progress-my-'));
-    [src, tgt] = await Promise.all([startMariaDb(), startMariaDb()]);
+  const my = useMariaDbPair(myBins, 'tsm-progress-my-', async ({ source: src, target: tgt }) => {
     await src.sql(`
       CREATE USER 'root'@'%' IDENTIFIED BY '${SRC_PW}';
       GRANT ALL ON *.* TO 'root'@'%' WITH GRANT OPTION;
@@ -200,29 +151,24 @@ describe.skipIf(skipSuite(myBins))('progress records of mysql-copy.sh (MariaDB -
       'system',
     );
     await tgt.sql(`CREATE USER 'admin'@'%' IDENTIFIED BY '${TGT_PW}'; GRANT ALL ON *.* TO 'admin'@'%';`);
-  }, 180_000);
-
-  afterAll(async () => {
-    await Promise.all([src?.stop(), tgt?.stop()]);
-    if (work) await rm(work, { recursive: true, force: true });
   });
 
   it('GIVEN a load of 300 500 rows WHEN mysql-copy.sh runs THEN row records appear while it loads, never go down, end at the row total, and carry no secret', async () => {
-    const file = join(work, 'progress');
+    const file = join(my.work, 'progress');
     const { run, seen, raw } = await runWatched(
       'mysql-copy.sh',
       {
-        SOURCE_MYSQL_HOST: src.host,
-        SOURCE_MYSQL_PORT: String(src.port),
+        SOURCE_MYSQL_HOST: my.source.host,
+        SOURCE_MYSQL_PORT: String(my.source.port),
         SOURCE_MYSQL_USER: 'root',
         SOURCE_MYSQL_PASSWORD: SRC_PW,
         SOURCE_MYSQL_DATABASE: 'system',
-        TARGET_MYSQL_HOST: tgt.host,
-        TARGET_MYSQL_PORT: String(tgt.port),
+        TARGET_MYSQL_HOST: my.target.host,
+        TARGET_MYSQL_PORT: String(my.target.port),
         TARGET_MYSQL_USER: 'admin',
         TARGET_MYSQL_PASSWORD: TGT_PW,
         TARGET_MYSQL_DATABASE: 'threescale',
-        EVIDENCE_FILE: join(work, 'evidence'),
+        EVIDENCE_FILE: join(my.work, 'evidence'),
         PROGRESS_FILE: file,
         PROGRESS_INTERVAL: INTERVAL,
       },
