@@ -26,6 +26,26 @@ case "$PROGRESS_INTERVAL" in
   '' | *[!0-9.]* | .* | *.*.* | *.) die "PROGRESS_INTERVAL must be a number of seconds (got '$PROGRESS_INTERVAL')" ;;
 esac
 
+# progress_begin UNIT TOTAL: the first record (0 done) of a step that writes its records itself, in the
+# foreground (progress_record), instead of a sampler.
+progress_begin() {
+  PROGRESS_UNIT="$1"
+  PROGRESS_TOTAL="$(_progress_int "$2")"
+  PROGRESS_STARTED_AT="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  PROGRESS_LAST=0
+  _progress_write 0
+}
+
+# progress_record DONE: one record after progress_begin; DONE is kept between the last record's and the total.
+progress_record() {
+  local now
+  now="$(_progress_int "$1")"
+  [ "$now" -le "$PROGRESS_TOTAL" ] || now="$PROGRESS_TOTAL"
+  [ "$now" -ge "$PROGRESS_LAST" ] || now="$PROGRESS_LAST"
+  PROGRESS_LAST="$now"
+  _progress_write "$now"
+}
+
 # progress_start UNIT TOTAL SAMPLE_FN: start the sampler. SAMPLE_FN prints the amount done so far (an
 # integer); a sample that fails or prints anything else repeats the previous amount.
 progress_start() {
@@ -156,4 +176,26 @@ mysql_row_count() {
 mysql_row_estimate() {
   "$1" -e "SELECT IFNULL(SUM(TABLE_ROWS), 0) FROM information_schema.TABLES
             WHERE TABLE_SCHEMA = $(sql_string "$2") AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')"
+}
+
+# redis_follow_load FN: while the Redis FN talks to loads its dataset (INFO persistence loading:1; it answers
+# INFO but not PING then), a record every PROGRESS_INTERVAL seconds of the RDB bytes loaded out of the file's
+# (loading_loaded_bytes / loading_total_bytes), and the last one at the total once it has loaded. Returns at
+# once when it is not loading; stops following (without a last record) when INFO stops answering.
+redis_follow_load() {
+  local info
+  info="$("$1" INFO persistence 2>/dev/null)" || return 0
+  [ "$(printf '%s' "$info" | info_field loading)" = 1 ] || return 0
+  log "Redis is loading its dataset: following the load"
+  progress_begin bytes "$(printf '%s' "$info" | info_field loading_total_bytes)"
+  while :; do
+    sleep "$PROGRESS_INTERVAL"
+    info="$("$1" INFO persistence 2>/dev/null)" || return 0
+    case "$(printf '%s' "$info" | info_field loading)" in
+      1) progress_record "$(printf '%s' "$info" | info_field loading_loaded_bytes)" ;;
+      0) break ;;
+      *) return 0 ;;
+    esac
+  done
+  progress_record "$PROGRESS_TOTAL"
 }
