@@ -5,10 +5,11 @@
  * runs, and the Job's log lines.
  */
 import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { whileWatching } from '../../bench/support/progress-watch.js';
-import { checkBinaries, MARIADB_BINARIES, PG_SERVER_BINARIES, pgBinDir, runScript, skipSuite, type ScriptResult, useMariaDbPair, usePostgresPair } from '../support/db-servers.js';
+import { checkBinaries, MARIADB_BINARIES, PG_SERVER_BINARIES, pgBinDir, runScript, SCRIPTS_DIR, skipSuite, type PgServer, type ScriptResult, useMariaDbPair, usePostgresPair } from '../support/db-servers.js';
 
 const pgBins = checkBinaries('postgresql', PG_SERVER_BINARIES, [pgBinDir()]);
 const myBins = checkBinaries('mariadb', MARIADB_BINARIES);
@@ -39,6 +40,15 @@ async function runWatched(script: string, env: Record<string, string>, file: str
   const { result: run, sightings } = await whileWatching(file, 25, () => runScript(script, env, { timeoutMs: 180_000 }));
   const raw = sightings.map((s) => s.text);
   return { run, seen: raw.flatMap((text) => parseRecord(text, step) ?? []), raw };
+}
+
+/** Waits until a session holds an AccessExclusiveLock in the server. */
+async function waitForLock(server: PgServer): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if ((await server.sql("SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock' AND granted AND relation IS NOT NULL")) !== '0') return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('no session took the lock within 10 s');
 }
 
 function expectMonotonicToTotal(records: Progress[], unit: string): void {
@@ -131,6 +141,45 @@ describe.skipIf(skipSuite(pgBins))('progress records of pg-copy.sh (PostgreSQL 1
     const run = await runScript('pg-copy.sh', env(db, { PROGRESS_INTERVAL: '5; rm -rf /' }));
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("PROGRESS_INTERVAL must be a number of seconds (got '5; rm -rf /')");
+  }, 60_000);
+
+  /** One pg_copy_bytes sample of database `db` on the target, as the copy's sampler takes it (a fresh bash). */
+  function sample(db: string, state: string): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+    const harness = `set -euo pipefail
+      . "$SCRIPTS/lib/common.sh"; . "$SCRIPTS/lib/evidence.sh"; evidence_init progress-sample; . "$SCRIPTS/lib/progress.sh"
+      tgt() { PGPASSWORD="$TGT_PW" psql -X -A -t -q -v ON_ERROR_STOP=1 -h "$TGT_HOST" -p "$TGT_PORT" -U system -d "$TGT_DB" "$@"; }
+      pg_copy_bytes tgt 1000000000 "$STATE"`;
+    const started = Date.now();
+    return new Promise((resolve, reject) => {
+      execFile('bash', ['-c', harness], { env: { PATH: [pgBinDir(), process.env.PATH].filter(Boolean).join(':'), SCRIPTS: SCRIPTS_DIR, TGT_PW, TGT_HOST: pg.target.host, TGT_PORT: String(pg.target.port), TGT_DB: db, STATE: state } }, (err, stdout, stderr) => {
+        if (err && typeof err.code !== 'number') reject(new Error(err.message));
+        else resolve({ code: err ? (err.code as number) : 0, stdout, stderr, ms: Date.now() - started });
+      });
+    });
+  }
+
+  it('GIVEN a target table held exclusively (as ADD PRIMARY KEY holds it) WHEN the sampler reads the target THEN it answers within the lock timeout with the bytes read before the lock, and with nothing read before it fails (the record repeats)', async () => {
+    // GIVEN a database with one table, sampled once without a lock
+    await pg.target.sql('CREATE DATABASE locked OWNER system;');
+    await pg.target.sql('SET ROLE system; CREATE TABLE t (id int); INSERT INTO t SELECT generate_series(1, 10000);', 'locked');
+    const state = join(pg.work, 'locked.state');
+    const free = await sample('locked', state);
+    expect(free.code, free.stderr).toBe(0);
+    expect(Number(free.stdout)).toBeGreaterThan(0);
+    // WHEN the table is held exclusively by another session (no index build under way)
+    const holder = execFile(join(pgBinDir() ?? '', 'psql'), ['-X', '-h', pg.target.host, '-p', String(pg.target.port), '-U', 'system', '-d', 'locked', '-c', 'BEGIN; LOCK TABLE t IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(20); COMMIT;'], { env: { PGPASSWORD: TGT_PW } });
+    try {
+      await waitForLock(pg.target);
+      const locked = await sample('locked', state);
+      const first = await sample('locked', join(pg.work, 'none.state'));
+      // THEN the amount read before the lock, soon (lock_timeout 250 ms), not an error
+      expect({ code: locked.code, bytes: locked.stdout }).toEqual({ code: 0, bytes: free.stdout });
+      expect(locked.ms).toBeLessThan(5_000);
+      // AND with no amount read before, the sample fails: the sampler repeats its last record
+      expect(first.code).not.toBe(0);
+    } finally {
+      holder.kill('SIGTERM');
+    }
   }, 60_000);
 });
 

@@ -153,10 +153,33 @@ _progress_configmap() {
 # makes the target's end short of the total; the last record says total all the same.
 pg_table_bytes() {
   # lock_timeout: ALTER TABLE ... ADD PRIMARY KEY holds its table exclusively while it builds the index.
-  "$1" -c "SET lock_timeout = '1s'; SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)
+  "$1" -c "SET lock_timeout = '250ms'; SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
               AND n.nspname NOT LIKE 'pg\\_%'"
+}
+
+# pg_copy_bytes PSQL_FN TOTAL STATE_FILE: pg_table_bytes of the target, and while a table is locked by an index
+# build (ADD PRIMARY KEY, CREATE INDEX at the end of the copy, when sizes cannot be read) the bytes read before
+# the lock plus the build's share of what is left: pg_stat_progress_create_index's scan of the table (blocks)
+# as its first half, the load of the sorted tuples into the tree as its second. STATE_FILE keeps the amount
+# last read without a lock (each sample runs in a subshell).
+pg_copy_bytes() {
+  local now base fraction
+  if now="$(pg_table_bytes "$1" 2>/dev/null)" && [ -n "$now" ]; then
+    printf '%s' "$now" >"$3"
+    printf '%s' "$now"
+    return 0
+  fi
+  base="$(cat "$3" 2>/dev/null)" || return 1
+  fraction="$("$1" -c "SELECT coalesce(max(CASE
+             WHEN phase LIKE 'building index: scanning table%' AND blocks_total > 0 THEN 0.5 * blocks_done / blocks_total
+             WHEN phase LIKE 'building index: sorting%' THEN 0.5
+             WHEN phase LIKE 'building index: loading tuples%' AND tuples_total > 0 THEN 0.5 + 0.5 * tuples_done / tuples_total
+             WHEN phase LIKE 'building index%' THEN 0.5
+             ELSE 0 END), 0)
+        FROM pg_stat_progress_create_index WHERE datname = current_database()")" || return 1
+  awk -v b="$base" -v t="$2" -v f="$fraction" 'BEGIN { if (t < b) t = b; printf "%d", b + f * (t - b) }'
 }
 
 # mysql_row_count MYSQL_FN DB: rows of DB's tables, exact (the source's, for the total).
