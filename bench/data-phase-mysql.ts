@@ -12,6 +12,7 @@
  */
 import { join } from 'node:path';
 import { progress, sampleStats, timed, type SampleStats } from './benchmark.js';
+import { jobTimeline } from './support/measure.js';
 import { runRounds, type LoadInfo, type RoundsPlan, type Variant } from './support/rounds.js';
 import { bash, findBinary, MARIADB_APT_HINT, MARIADB_BINARIES, requireBinaries, runScript, startMariaDb, type MariaDbServer } from './support/servers.js';
 
@@ -30,7 +31,7 @@ export interface MysqlVariantResult {
   label: string;
   samplesSeconds: number[];
   stats: SampleStats;
-  samples: ({ seconds: number } & LoadInfo)[];
+  samples: ({ seconds: number; jobLog?: [number, string][] } & LoadInfo)[];
 }
 
 export interface MysqlResult {
@@ -111,7 +112,7 @@ export async function runMysqlDataPhase(opts: MysqlOptions): Promise<MysqlResult
       return { seconds: t.seconds };
     },
   };
-  const job: Variant<object> = {
+  const job: Variant<{ jobLog: [number, string][] }> = {
     id: 'b',
     label: '(b) Job: mysql-copy.sh',
     async run() {
@@ -124,7 +125,7 @@ export async function runMysqlDataPhase(opts: MysqlOptions): Promise<MysqlResult
       const t = await timed(() => runScript('mysql-copy.sh', env, 3_600_000));
       if (t.value.code !== 0) throw new Error(`mysql-copy.sh exited ${t.value.code}: ${t.value.stderr.slice(-3000)}`);
       await verify('job', 'copy_b');
-      return { seconds: t.seconds };
+      return { seconds: t.seconds, jobLog: jobTimeline(t.value.stderr) };
     },
   };
   const variants = [plain, job];

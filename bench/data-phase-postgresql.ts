@@ -36,6 +36,8 @@ export interface PgOptions {
   scale: number;
   /** Refuse to measure a data set smaller than this (pg_database_size). */
   minBytes: number;
+  /** The variants to run: a (vendor) and d (pgcopydb) always, b and c as chosen. */
+  variants: string[];
 }
 
 export interface PgSample {
@@ -451,10 +453,11 @@ export async function runPostgresqlDataPhase(opts: PgOptions): Promise<PgResult>
     job('b', 1, '(b) Job pg-copy.sh, PARALLEL_JOBS=1 (stream)'),
     job('c', 4, '(c) Job pg-copy.sh, PARALLEL_JOBS=4 (tables by COPY, -j4)'),
     pgcopydb,
-  ];
+  ].filter((v) => opts.variants.includes(v.id));
   // Warm-up with the quickest variant: the target's first restore creates its WAL segment files, later
   // ones recycle them.
-  const outcome = await runRounds(SCOPE, variants, opts.plan, { warmup: 'b' });
+  const warmup = variants.some((v) => v.id === 'b') ? 'b' : 'c';
+  const outcome = await runRounds(SCOPE, variants, opts.plan, { warmup });
 
   const descriptions: Record<string, string> = {
     a: 'pg_dump -F c -b -v -f <pod>/tmp/db_dump.backup (socket); tar|tar to the workstation; tar|tar into the target pod; pg_restore -v -h localhost -U postgres; SELECT org_name FROM accounts LIMIT 20',
@@ -498,7 +501,7 @@ export async function runPostgresqlDataPhase(opts: PgOptions): Promise<PgResult>
     dataset: { databaseBytes, tables, indexes, scale: opts.scale, generateSeconds: gen.seconds },
     serverSettings: { ...PG_SETTINGS, fsync: 'on (default)', note: 'both servers identical; all traffic on loopback' },
     rounds: outcome.rounds,
-    warmup: 'b (one untimed run before round 1)',
+    warmup: `${warmup} (one untimed run before round 1)`,
     stoppedEarly: outcome.stoppedEarly,
     variants: results,
     ratios,

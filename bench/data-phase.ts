@@ -11,6 +11,8 @@
  *   BENCH_REDIS_KEYS        keys loaded into Redis (default 1000000)
  *   BENCH_MYSQL_ROWS        rows of the largest MySQL table (default 1000000)
  *   BENCH_DATA_PHASE_PARTS  comma list of parts: redis,mysql,postgresql (default all)
+ *   BENCH_PG_VARIANTS       the PostgreSQL Job variants beside the vendor (a) and pgcopydb (d): b, c or b,c
+ *                           (default b,c)
  *
  * Result: bench/results/data-phase.json for a complete, full-size run; a partial or scaled-down run writes
  * bench/results/data-phase.<parts>[.scaled].json instead, so it never replaces the real figures.
@@ -62,6 +64,10 @@ export const dataPhaseBenchmark: Benchmark = {
     const minBytes = envInt('BENCH_PG_MIN_BYTES', 0) ?? (scale >= 1 ? 2 ** 30 : 0);
     const redisKeys = envInt('BENCH_REDIS_KEYS') ?? 1_000_000;
     const mysqlRows = envInt('BENCH_MYSQL_ROWS') ?? 1_000_000;
+    const jobVariants = (process.env.BENCH_PG_VARIANTS ?? 'b,c').split(',').map((v) => v.trim()).filter(Boolean);
+    for (const v of jobVariants) if (v !== 'b' && v !== 'c') throw new Error(`BENCH_PG_VARIANTS: unknown variant '${v}' (known: b, c)`);
+    if (jobVariants.length === 0) throw new Error('BENCH_PG_VARIANTS: name b, c or both');
+    const pgVariants = ['a', ...jobVariants, 'd'];
     const plan: RoundsPlan = { wanted: 3, forced, deadline: started + BigInt(Math.round(budgetSeconds * 1e9)) };
     const fullSize = scale >= 1 && minBytes >= 2 ** 30 && redisKeys >= 1_000_000 && mysqlRows >= 1_000_000;
 
@@ -75,7 +81,7 @@ export const dataPhaseBenchmark: Benchmark = {
       // Redis first: it is short and predictable, PostgreSQL then gets what is left of the budget.
       if (parts.includes('redis')) redis = await runRedisDataPhase({ root, plan, keys: redisKeys });
       if (parts.includes('mysql')) my = await runMysqlDataPhase({ root, plan, rows: mysqlRows });
-      if (parts.includes('postgresql')) pg = await runPostgresqlDataPhase({ root, plan, scale, minBytes });
+      if (parts.includes('postgresql')) pg = await runPostgresqlDataPhase({ root, plan, scale, minBytes, variants: pgVariants });
     } finally {
       await dispose();
     }
@@ -107,7 +113,7 @@ export const dataPhaseBenchmark: Benchmark = {
               .join(', '),
         );
       }
-      notes.push('PostgreSQL: one untimed warm-up run of (b) before round 1 (a fresh target creates its WAL files on the first restore); rounds rotate the order of the variants');
+      notes.push(`PostgreSQL: one untimed warm-up run of (${pg.warmup.charAt(0)}) before round 1 (a fresh target creates its WAL files on the first restore); rounds rotate the order of the variants`);
       if (pg.stoppedEarly) notes.push(`PostgreSQL: ${pg.stoppedEarly}`);
     }
     if (redis) {

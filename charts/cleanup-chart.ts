@@ -1,3 +1,4 @@
+import type { MigrationPlan } from '../src/plan/plan-schema.js';
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
 import { INTERNAL_DATABASE_DEPLOYMENTS } from '../src/plan/deployments.js';
@@ -10,7 +11,7 @@ import { PhaseChart } from './phase-chart.js';
  * databases and their data (seed 3.2.10 and 3.4.11). Irreversible by design. Before 2.15 the old databases
  * are DeploymentConfigs; their ReplicationControllers and pods go with them (cascading delete).
  */
-export function render(scope: Construct, id: string, context: RenderContext): PhaseChart {
+export function render(scope: Construct, id: string, context: RenderContext<MigrationPlan>): PhaseChart<MigrationPlan> {
   const chart = new PhaseChart(scope, id, context);
   const { plan } = context;
   const ns = plan.spec.threescale.namespace;

@@ -1,3 +1,4 @@
+import type { MigrationPlan } from '../src/plan/plan-schema.js';
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
 import { rdbExports, redisMoves } from '../src/plan/plan-facts.js';
@@ -13,7 +14,7 @@ import { PhaseChart } from './phase-chart.js';
  * A managed System database is loaded by the same scripts; a managed Redis seeded from an RDB gets the
  * old server's RDB on its export volume, from where the user seeds it (ElastiCache: through S3).
  */
-export function render(scope: Construct, id: string, context: RenderContext): PhaseChart {
+export function render(scope: Construct, id: string, context: RenderContext<MigrationPlan>): PhaseChart<MigrationPlan> {
   const chart = new PhaseChart(scope, id, context);
   copyPostgresqlJob(chart);
   for (const role of redisMoves(context.plan)) copyRedisJob(chart, role);

@@ -1,3 +1,4 @@
+import type { MigrationPlan } from '../src/plan/plan-schema.js';
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
 import { INTERNAL_DATABASE_DEPLOYMENTS } from '../src/plan/deployments.js';
@@ -28,7 +29,7 @@ export function externalFlags(plan: Plan, value: boolean) {
  * external by then, so nothing re-adds what they remove). The old PostgreSQL is stopped so nothing can
  * write to the copy that is no longer used (the seed leaves it running).
  */
-export function render(scope: Construct, id: string, context: RenderContext): PhaseChart {
+export function render(scope: Construct, id: string, context: RenderContext<MigrationPlan>): PhaseChart<MigrationPlan> {
   const chart = new PhaseChart(scope, id, context);
   const { plan } = context;
   verifyCopyJobs(chart, -1);
@@ -53,7 +54,7 @@ export function render(scope: Construct, id: string, context: RenderContext): Ph
  * that is no longer used (the seed leaves them running until they are deleted), started again by its
  * rollback. The Redis servers of on-cluster moves are stopped by load-redis instead.
  */
-export function oldServersOfManagedTargets(plan: Plan, chart: PhaseChart, replicas: number): void {
+export function oldServersOfManagedTargets(plan: Plan, chart: PhaseChart<MigrationPlan>, replicas: number): void {
   const ns = plan.spec.threescale.namespace;
   const db = managedSystemDatabase(plan);
   if (db) {

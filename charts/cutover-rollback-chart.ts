@@ -1,3 +1,4 @@
+import type { MigrationPlan } from '../src/plan/plan-schema.js';
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
 import { managedSystemDatabase, POSTGRESQL_NAMES, postgresqlMove, threescaleWorkload } from '../src/plan/plan-facts.js';
@@ -14,7 +15,7 @@ import { PhaseChart } from './phase-chart.js';
  * operator re-adds its ownerReference and labels itself once it runs and the database is internal.
  * 3scale stays scaled down: the rollback of scale-down (or of scale-up) brings it back.
  */
-export function render(scope: Construct, id: string, context: RenderContext): PhaseChart {
+export function render(scope: Construct, id: string, context: RenderContext<MigrationPlan>): PhaseChart<MigrationPlan> {
   const chart = new PhaseChart(scope, id, context);
   const { plan } = context;
   restoreSecretsJob(chart, 0);

@@ -1,3 +1,4 @@
+import type { MigrationPlan } from '../src/plan/plan-schema.js';
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
 import { rdbExports, redisMoves, redisNames, threescaleWorkload } from '../src/plan/plan-facts.js';
@@ -16,7 +17,7 @@ import { PhaseChart } from './phase-chart.js';
  * A managed Redis seeded from the RDB export (outside the cluster, by the user) is checked to hold the
  * old data: the `liveness-probe` key the old server's readiness probe wrote must be there (seed 6.2.4).
  */
-export function render(scope: Construct, id: string, context: RenderContext): PhaseChart {
+export function render(scope: Construct, id: string, context: RenderContext<MigrationPlan>): PhaseChart<MigrationPlan> {
   const chart = new PhaseChart(scope, id, context);
   const { plan } = context;
   newRedisServers(chart, plan, 1);

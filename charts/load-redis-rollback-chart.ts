@@ -1,3 +1,4 @@
+import type { MigrationPlan } from '../src/plan/plan-schema.js';
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
 import { redisMoves, redisNames, threescaleWorkload } from '../src/plan/plan-facts.js';
@@ -6,7 +7,7 @@ import { ReplicaOverlay } from './constructs/replica-overlay.js';
 import { PhaseChart } from './phase-chart.js';
 
 /** Rollback of load-redis: the new Redis servers stop, the old ones run again. */
-export function render(scope: Construct, id: string, context: RenderContext): PhaseChart {
+export function render(scope: Construct, id: string, context: RenderContext<MigrationPlan>): PhaseChart<MigrationPlan> {
   const chart = new PhaseChart(scope, id, context);
   const { plan } = context;
   newRedisServers(chart, plan, 0);

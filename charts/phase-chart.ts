@@ -1,14 +1,14 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { RenderContext } from '../src/phases/phase.js';
+import type { KubeObject } from '../src/kube/kube-object.js';
+import type { PhaseOutput, RenderContext } from '../src/phases/phase.js';
 import type { PlanBase } from '../src/plan/plan-base.js';
-import type { MigrationPlan } from '../src/plan/plan-schema.js';
 
 /**
  * Base of every phase chart: explicit names only (no construct-path hashes), so a folder's content is a
  * function of the plan alone.
  */
-export class PhaseChart<P extends PlanBase = MigrationPlan> extends Chart {
+export class PhaseChart<P extends PlanBase = PlanBase> extends Chart implements PhaseOutput {
   public readonly context: RenderContext<P>;
   private readonly _files = new Map<string, string>();
   private readonly _deleted: { apiVersion: string; kind: string; namespace?: string; name: string }[] = [];
@@ -43,6 +43,11 @@ export class PhaseChart<P extends PlanBase = MigrationPlan> extends Chart {
   /** Objects declared deleted with {@link declareDeleted}. Returns a copy. */
   public get deleted(): { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }[] {
     return this._deleted.map((d) => ({ apiVersion: d.apiVersion, kind: d.kind, metadata: { name: d.name, ...(d.namespace ? { namespace: d.namespace } : {}) } }));
+  }
+
+  /** The objects of the chart as plain JSON, in apply order (rendered on each read). */
+  public get objects(): KubeObject[] {
+    return this.toJson() as KubeObject[];
   }
 
   /** The plan being rendered. */

@@ -1,3 +1,4 @@
+import type { MigrationPlan } from '../src/plan/plan-schema.js';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
@@ -12,7 +13,7 @@ import { PhaseChart } from './phase-chart.js';
  * scale-down, so they outlive the operator's laptop and the shell variables of the vendor procedure; and
  * asks the servers in use for their version (seed chapter 1: minimum versions of 3scale 2.16).
  */
-export function render(scope: Construct, id: string, context: RenderContext): PhaseChart {
+export function render(scope: Construct, id: string, context: RenderContext<MigrationPlan>): PhaseChart<MigrationPlan> {
   const chart = new PhaseChart(scope, id, context);
   const { plan } = context;
   const data: Record<string, string> = {

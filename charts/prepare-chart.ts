@@ -1,3 +1,4 @@
+import type { MigrationPlan } from '../src/plan/plan-schema.js';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
@@ -19,7 +20,7 @@ import { PhaseChart } from './phase-chart.js';
  * runs (seed 6.2.4, done there inside the window), after their credential Secrets are copied into the 3scale
  * namespace; a managed Redis seeded from an RDB export gets the volume the export goes to.
  */
-export function render(scope: Construct, id: string, context: RenderContext): PhaseChart {
+export function render(scope: Construct, id: string, context: RenderContext<MigrationPlan>): PhaseChart<MigrationPlan> {
   const chart = new PhaseChart(scope, id, context);
   const { plan } = context;
   const migration = plan.metadata.name;

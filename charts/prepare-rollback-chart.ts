@@ -1,3 +1,4 @@
+import type { MigrationPlan } from '../src/plan/plan-schema.js';
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
 import { credentialCopies, POSTGRESQL_NAMES, postgresqlMove, postgresqlNamespace, rdbExportNames, rdbExports, REDIS_CONFIG_NAME, redisMoves, redisNames, redisNamespace } from '../src/plan/plan-facts.js';
@@ -8,7 +9,7 @@ import { PhaseChart } from './phase-chart.js';
  * Rollback of prepare: deletes the new servers of a failed attempt (seed 3.2.11 and the end of 3.4 do
  * it by hand). Only objects prepare created are listed; the original databases are never touched.
  */
-export function render(scope: Construct, id: string, context: RenderContext): PhaseChart {
+export function render(scope: Construct, id: string, context: RenderContext<MigrationPlan>): PhaseChart<MigrationPlan> {
   const chart = new PhaseChart(scope, id, context);
   const { plan } = context;
   const objects: string[] = [];

@@ -1,3 +1,4 @@
+import type { MigrationPlan } from '../src/plan/plan-schema.js';
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
 import { scaleThreescale } from './constructs/scale-overlays.js';
@@ -10,7 +11,7 @@ import { PhaseChart } from './phase-chart.js';
  * folder checks that the background jobs are processed (seed 6.1); the rollback of scale-up, which this
  * chart also renders, stops 3scale without waiting for them.
  */
-export function render(scope: Construct, id: string, context: RenderContext): PhaseChart {
+export function render(scope: Construct, id: string, context: RenderContext<MigrationPlan>): PhaseChart<MigrationPlan> {
   const chart = new PhaseChart(scope, id, context);
   if (!context.rollback) checkQueuesJob(chart);
   scaleThreescale(chart, context.plan, chart.phaseId, 'down');

@@ -1,3 +1,4 @@
+import type { MigrationPlan } from '../src/plan/plan-schema.js';
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
 import { upgradeChannel, upgradeSubscriptions } from '../src/plan/plan-facts.js';
@@ -11,7 +12,7 @@ import { PhaseChart } from './phase-chart.js';
  * approve the 2.16 InstallPlan. The running 2.15 operator then checks the 2.16 requirements before OLM
  * installs 2.16.
  */
-export function render(scope: Construct, id: string, context: RenderContext): PhaseChart {
+export function render(scope: Construct, id: string, context: RenderContext<MigrationPlan>): PhaseChart<MigrationPlan> {
   const chart = new PhaseChart(scope, id, context);
   const channel = upgradeChannel(context.plan);
   for (const s of upgradeSubscriptions(context.plan)) {

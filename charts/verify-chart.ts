@@ -1,3 +1,4 @@
+import type { MigrationPlan } from '../src/plan/plan-schema.js';
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
 import { PhaseChart } from './phase-chart.js';
@@ -8,7 +9,7 @@ import { versionCheckJobsFor } from './jobs/version-check-jobs.js';
  * Verify (after the window): read-only checks of where 3scale now reads its data (seed 3.2.6 and 3.4.11),
  * and the versions of the servers the connection Secrets now point at (the 2.16 requirements).
  */
-export function render(scope: Construct, id: string, context: RenderContext): PhaseChart {
+export function render(scope: Construct, id: string, context: RenderContext<MigrationPlan>): PhaseChart<MigrationPlan> {
   const chart = new PhaseChart(scope, id, context);
   verifyJobs(chart);
   versionCheckJobsFor(chart, 'new');

@@ -2,8 +2,8 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../../src/phases/phase.js';
-import { ownsSystemStorage, SYSTEM_STORAGE_PVC } from '../../src/plan/fresh-install-facts.js';
-import type { FreshInstallPlan } from '../../src/plan/fresh-install-plan-schema.js';
+import { ownsSystemStorage, SYSTEM_STORAGE_PVC } from '../../src/procedures/fresh-install/fresh-install-facts.js';
+import type { FreshInstallPlan } from '../../src/procedures/fresh-install/fresh-install-plan-schema.js';
 import { ARGOCD_SYNC_WAVE, keepAnnotations, ownLabels } from '../constructs/metadata.js';
 import { PhaseChart } from '../phase-chart.js';
 

@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../../src/phases/phase.js';
-import { ownsSystemStorage, SYSTEM_STORAGE_PVC } from '../../src/plan/fresh-install-facts.js';
-import type { FreshInstallPlan } from '../../src/plan/fresh-install-plan-schema.js';
+import { ownsSystemStorage, SYSTEM_STORAGE_PVC } from '../../src/procedures/fresh-install/fresh-install-facts.js';
+import type { FreshInstallPlan } from '../../src/procedures/fresh-install/fresh-install-plan-schema.js';
 import { deleteObjectsJob } from '../jobs/delete-objects-job.js';
 import { PhaseChart } from '../phase-chart.js';
 

@@ -1,8 +1,8 @@
 import { MANAGED_BY_LABEL_TEXT } from '../../src/contract/on-cluster.js';
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../../src/phases/phase.js';
-import { databasesNamespace, defaultStorageClass, onClusterPostgresql, onClusterRedis, onClusterRedisRoles } from '../../src/plan/fresh-install-facts.js';
-import type { FreshInstallPlan } from '../../src/plan/fresh-install-plan-schema.js';
+import { databasesNamespace, defaultStorageClass, onClusterPostgresql, onClusterRedis, onClusterRedisRoles } from '../../src/procedures/fresh-install/fresh-install-facts.js';
+import type { FreshInstallPlan } from '../../src/procedures/fresh-install/fresh-install-plan-schema.js';
 import { POSTGRESQL_NAMES, redisNames, serviceHost } from '../../src/plan/plan-facts.js';
 import { ExternalPostgresql } from '../constructs/external-postgresql.js';
 import { ExternalRedis } from '../constructs/external-redis.js';

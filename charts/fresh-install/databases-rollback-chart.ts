@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../../src/phases/phase.js';
-import { databasesNamespace, onClusterPostgresql, onClusterRedisRoles } from '../../src/plan/fresh-install-facts.js';
-import type { FreshInstallPlan } from '../../src/plan/fresh-install-plan-schema.js';
+import { databasesNamespace, onClusterPostgresql, onClusterRedisRoles } from '../../src/procedures/fresh-install/fresh-install-facts.js';
+import type { FreshInstallPlan } from '../../src/procedures/fresh-install/fresh-install-plan-schema.js';
 import { POSTGRESQL_NAMES, REDIS_CONFIG_NAME, redisNames } from '../../src/plan/plan-facts.js';
 import { deleteObjectsJob } from '../jobs/delete-objects-job.js';
 import { PhaseChart } from '../phase-chart.js';

@@ -2,8 +2,8 @@ import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { Subscription, SubscriptionSpecInstallPlanApproval } from '../../imports/olm-operators.coreos.com.js';
 import type { RenderContext } from '../../src/phases/phase.js';
-import { operatorNamespace } from '../../src/plan/fresh-install-facts.js';
-import type { FreshInstallPlan } from '../../src/plan/fresh-install-plan-schema.js';
+import { operatorNamespace } from '../../src/procedures/fresh-install/fresh-install-facts.js';
+import type { FreshInstallPlan } from '../../src/procedures/fresh-install/fresh-install-plan-schema.js';
 import { keepAnnotations, ownLabels } from '../constructs/metadata.js';
 import { PhaseChart } from '../phase-chart.js';
 

@@ -1,8 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../../src/phases/phase.js';
-import { installNamespaces, plannedImages } from '../../src/plan/fresh-install-facts.js';
-import type { FreshInstallPlan } from '../../src/plan/fresh-install-plan-schema.js';
+import { installNamespaces, plannedImages } from '../../src/procedures/fresh-install/fresh-install-facts.js';
+import type { FreshInstallPlan } from '../../src/procedures/fresh-install/fresh-install-plan-schema.js';
 import { keepAnnotations, ownLabels } from '../constructs/metadata.js';
 import { dataJob } from '../jobs/data-job.js';
 import { PhaseChart } from '../phase-chart.js';

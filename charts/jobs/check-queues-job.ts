@@ -1,6 +1,7 @@
+import type { MigrationPlan } from '../../src/plan/plan-schema.js';
 import { threescaleWorkload } from '../../src/plan/plan-facts.js';
 import type { Plan } from '../../src/plan/plan-schema.js';
-import { CHECK_QUEUES_JOB, QUEUE_WORKERS } from '../../src/preflight/queue-check.js';
+import { CHECK_QUEUES_JOB, QUEUE_WORKERS } from '../../src/procedures/externalize-on-cluster/queue-check.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { dataJob, fromSecret } from './data-job.js';
 
@@ -14,7 +15,7 @@ export const CHECK_QUEUES_WAVE = -2;
  * failure scales nothing; where the engine applies the folder at once, the workers are already stopping,
  * and the script records the figure without waiting (charts/scripts/check-queues.sh).
  */
-export function checkQueuesJob(chart: PhaseChart, waitSeconds = 300): void {
+export function checkQueuesJob(chart: PhaseChart<MigrationPlan>, waitSeconds = 300): void {
   const plan: Plan = chart.plan;
   const ns = plan.spec.threescale.namespace;
   const w = threescaleWorkload(plan);

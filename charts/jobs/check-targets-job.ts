@@ -1,3 +1,4 @@
+import type { MigrationPlan } from '../../src/plan/plan-schema.js';
 import type { k8s } from 'cdk8s-plus-28';
 import { type ManagedTarget, managedSystemDatabase, managedTargets, redisComponent, type RedisRole } from '../../src/plan/plan-facts.js';
 import type { PhaseChart } from '../phase-chart.js';
@@ -51,7 +52,7 @@ export interface CheckTargetsProps {
  * client image (the managed System database, the managed Redis servers), each recording what it found
  * (ok, refused, timeout, unresolved, auth-failed, unknown-database, empty) as evidence.
  */
-export function checkTargetsJobs(chart: PhaseChart, props: CheckTargetsProps): void {
+export function checkTargetsJobs(chart: PhaseChart<MigrationPlan>, props: CheckTargetsProps): void {
   const { plan } = chart;
   const ns = plan.spec.threescale.namespace;
   const targets = managedTargets(plan);

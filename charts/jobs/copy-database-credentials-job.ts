@@ -1,3 +1,4 @@
+import type { MigrationPlan } from '../../src/plan/plan-schema.js';
 import { CONNECTION_SECRETS, contractEnv } from '../../src/contract/on-cluster.js';
 import { POSTGRESQL_NAMES } from '../../src/plan/plan-facts.js';
 import type { PhaseChart } from '../phase-chart.js';
@@ -8,7 +9,7 @@ import { grant } from '../constructs/grant.js';
  * Copies DB_USER and DB_PASSWORD of `system-database` into the namespace of the new PostgreSQL server,
  * which reads them through secretKeyRef (seed 3.2.5, done there by hand with the values in shell variables).
  */
-export function copyDatabaseCredentialsJob(chart: PhaseChart, targetNamespace: string): void {
+export function copyDatabaseCredentialsJob(chart: PhaseChart<MigrationPlan>, targetNamespace: string): void {
   const source = chart.plan.spec.threescale.namespace;
   const secret = POSTGRESQL_NAMES.credentialsSecret;
   kubeJob(chart, 'CopyDatabaseCredentials', {

@@ -1,3 +1,4 @@
+import type { MigrationPlan } from '../../src/plan/plan-schema.js';
 import { contractEnv } from '../../src/contract/on-cluster.js';
 import { credentialCopies } from '../../src/plan/plan-facts.js';
 import type { PhaseChart } from '../phase-chart.js';
@@ -9,7 +10,7 @@ import { grant } from '../constructs/grant.js';
  * and with only the keys the Jobs read: a pod can only reference Secrets of its own namespace, and the
  * cut-over builds the new URLs there. The values are copied as the base64 the API returns, never decoded.
  */
-export function copyManagedCredentialsJobs(chart: PhaseChart, wave: number): void {
+export function copyManagedCredentialsJobs(chart: PhaseChart<MigrationPlan>, wave: number): void {
   const ns = chart.plan.spec.threescale.namespace;
   for (const copy of credentialCopies(chart.plan)) {
     kubeJob(chart, `CopyCredentials-${copy.target}`, {

@@ -1,3 +1,4 @@
+import type { MigrationPlan } from '../../src/plan/plan-schema.js';
 import { CONNECTION_SECRETS } from '../../src/contract/on-cluster.js';
 import { POSTGRESQL_NAMES, postgresqlMove, postgresqlNamespace, serviceHost } from '../../src/plan/plan-facts.js';
 import type { Plan } from '../../src/plan/plan-schema.js';
@@ -6,12 +7,12 @@ import { dataJob, type DataJobProps, fromSecret, PG_COPY_LIBS, targetResetEnv } 
 
 /**
  * Copies the System database from the old PostgreSQL to the new one inside the cluster (seed 3.2.3 to
- * 3.2.6 without the dump on a laptop): `pg_dump -Fc` streamed into `pg_restore`, or with
- * `copyParallelism` above 1 table by table from one snapshot, that many at a time, with the indexes built in
- * parallel (the script's working files, a few kB to MB, go to the scratch volume). Both servers
+ * 3.2.6 without the dump on a laptop): with `copyParallelism` above 1 (default 4) table by table from one
+ * snapshot, that many at a time, with the indexes built in parallel; with 1, `pg_dump -Fc` streamed into
+ * `pg_restore` (the script's working files, a few kB to MB, go to the scratch volume). Both servers
  * use the credentials of `system-database` (the new server was created with the same user and password).
  */
-export function copyPostgresqlJob(chart: PhaseChart): void {
+export function copyPostgresqlJob(chart: PhaseChart<MigrationPlan>): void {
   const props = copyPostgresqlProps(chart.plan);
   if (props) dataJob(chart, 'CopyPostgresql', props);
 }

@@ -1,3 +1,4 @@
+import type { MigrationPlan } from '../../src/plan/plan-schema.js';
 import { CONNECTION_SECRETS } from '../../src/contract/on-cluster.js';
 import { INTERNAL_DATABASE_DEPLOYMENTS } from '../../src/plan/deployments.js';
 import { managedSystemDatabase, managedTargets, POSTGRESQL_NAMES, serviceHost } from '../../src/plan/plan-facts.js';
@@ -15,7 +16,7 @@ import { dataJob, type DataJobProps, fromSecret, MYSQL_COPY_LIBS, PG_COPY_LIBS, 
  * SQL load would make them. MySQL: as root on the old server (its password exists only in the URL of
  * system-database), DEFINER clauses removed, because managed MySQL grants no SUPER (seed 4.2.3).
  */
-export function copyToManagedJob(chart: PhaseChart): void {
+export function copyToManagedJob(chart: PhaseChart<MigrationPlan>): void {
   const props = copyToManagedProps(chart.plan);
   if (props) dataJob(chart, 'CopyToManaged', props);
 }

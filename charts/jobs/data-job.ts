@@ -25,7 +25,7 @@ export interface DataJobProps {
  * A Job running a data script in the client image of the target version (postgresql-15, redis-7), with
  * the shared shell library and the evidence writer beside it.
  */
-export function dataJob(chart: PhaseChart<PlanBase>, id: string, props: DataJobProps): MigrationJob {
+export function dataJob(chart: PhaseChart, id: string, props: DataJobProps): MigrationJob {
   const { plan } = chart;
   return new MigrationJob(chart, id, {
     name: props.name,

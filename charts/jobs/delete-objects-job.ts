@@ -1,12 +1,11 @@
 import type { k8s } from 'cdk8s-plus-28';
 import { resourceType } from '../../src/kube/resource-types.js';
-import type { PlanBase } from '../../src/plan/plan-base.js';
 import { grant } from '../constructs/grant.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { kubeJob } from './kube-job.js';
 
 /** A Job deleting exactly the listed objects ("<namespace> <resource>/<name>"), with delete rights on those names only. */
-export function deleteObjectsJob(chart: PhaseChart<PlanBase>, name: string, objects: readonly string[]): void {
+export function deleteObjectsJob(chart: PhaseChart, name: string, objects: readonly string[]): void {
   if (!objects.length) return;
   const byNamespace = new Map<string, Map<string, string[]>>();
   for (const line of objects) {

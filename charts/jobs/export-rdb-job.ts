@@ -1,3 +1,4 @@
+import type { MigrationPlan } from '../../src/plan/plan-schema.js';
 import { rdbExportNames, type RedisRole, redisComponent, redisNames, serviceHost } from '../../src/plan/plan-facts.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { dataJob, REDIS_COPY_LIBS } from './data-job.js';
@@ -8,7 +9,7 @@ import { dataJob, REDIS_COPY_LIBS } from './data-job.js';
  * the network (what BGSAVE plus a copy does, without waiting for the save), checks it with redis-check-rdb
  * and renames it into place; its evidence records the file's size and sha256.
  */
-export function exportRdbJob(chart: PhaseChart, role: RedisRole): void {
+export function exportRdbJob(chart: PhaseChart<MigrationPlan>, role: RedisRole): void {
   const { plan } = chart;
   const ns = plan.spec.threescale.namespace;
   const n = rdbExportNames(role);

@@ -2,7 +2,6 @@ import { k8s } from 'cdk8s-plus-28';
 import { type JsonPatchStep, patchStepDocument, patchStepsIndex } from '../../src/patches/json-patch-steps.js';
 import { grant } from '../constructs/grant.js';
 import { jobHelperAnnotations, ownLabels } from '../constructs/metadata.js';
-import type { PlanBase } from '../../src/plan/plan-base.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { kubeJob } from './kube-job.js';
 
@@ -28,7 +27,7 @@ export interface JsonPatchJobProps {
  * steps in a ConfigMap and the same documents written as files into the phase folder for review. Its Role
  * allows `get` and `patch` on exactly the patched objects.
  */
-export function jsonPatchJob(chart: PhaseChart<PlanBase>, id: string, props: JsonPatchJobProps): void {
+export function jsonPatchJob(chart: PhaseChart, id: string, props: JsonPatchJobProps): void {
   const { steps, namespace } = props;
   if (!steps.length) return;
   const configMap = `${props.name}-patches`;

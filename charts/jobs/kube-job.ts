@@ -1,7 +1,6 @@
 import type { k8s } from 'cdk8s-plus-28';
 import { grant } from '../constructs/grant.js';
 import { type JobAccess, type JobFill, MigrationJob } from '../constructs/migration-job.js';
-import type { PlanBase } from '../../src/plan/plan-base.js';
 import type { PhaseChart } from '../phase-chart.js';
 
 /** Props of a Job that runs one of the kubectl scripts under `charts/scripts/kube/`. */
@@ -19,7 +18,7 @@ export interface KubeJobProps {
 }
 
 /** A Job running a kubectl script in the plan's kubectl image, with a scratch volume for secret-bearing files. */
-export function kubeJob(chart: PhaseChart<PlanBase>, id: string, props: KubeJobProps): MigrationJob {
+export function kubeJob(chart: PhaseChart, id: string, props: KubeJobProps): MigrationJob {
   const { plan } = chart;
   return new MigrationJob(chart, id, {
     name: props.name,

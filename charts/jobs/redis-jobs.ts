@@ -1,3 +1,4 @@
+import type { MigrationPlan } from '../../src/plan/plan-schema.js';
 import { type RedisRole, redisComponent, redisNames, redisNamespace, serviceHost } from '../../src/plan/plan-facts.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { dataJob, REDIS_COPY_LIBS, targetResetEnv } from './data-job.js';
@@ -8,7 +9,7 @@ import { dataJob, REDIS_COPY_LIBS, targetResetEnv } from './data-job.js';
  * running yet, as the base file of its AOF (seed 3.4.3 copies dump.rdb to a laptop and back into the
  * running pod instead). A rerun after the source changed copies again only with spec.jobs.resetTarget.
  */
-export function copyRedisJob(chart: PhaseChart, role: RedisRole): void {
+export function copyRedisJob(chart: PhaseChart<MigrationPlan>, role: RedisRole): void {
   const { plan } = chart;
   const n = redisNames(role);
   const namespace = redisNamespace(plan, role);
@@ -40,7 +41,7 @@ export function copyRedisJob(chart: PhaseChart, role: RedisRole): void {
  * 0-15 those the copy Job of the same role recorded in its evidence (seed 3.4.4 - 3.4.7 by hand, there
  * with an AOF rewrite and a restart this flow does not need).
  */
-export function checkLoadJob(chart: PhaseChart, role: RedisRole): void {
+export function checkLoadJob(chart: PhaseChart<MigrationPlan>, role: RedisRole): void {
   const { plan } = chart;
   const n = redisNames(role);
   const namespace = redisNamespace(plan, role);

@@ -1,3 +1,4 @@
+import type { MigrationPlan } from '../../src/plan/plan-schema.js';
 import { backupSecretName, CONNECTION_SECRETS, contractEnv } from '../../src/contract/on-cluster.js';
 import { type ManagedTarget, managedTargets, POSTGRESQL_NAMES, postgresqlMove, postgresqlNamespace, redisMoves, redisNames, redisNamespace, serviceHost } from '../../src/plan/plan-facts.js';
 import type { Plan } from '../../src/plan/plan-schema.js';
@@ -97,7 +98,7 @@ function secretAccess(namespace: string, secrets: string[]) {
 }
 
 /** Cut-over Job: backs the connection Secrets up in the cluster, then points them at the new servers. */
-export function rewriteSecretsJob(chart: PhaseChart, wave: number): void {
+export function rewriteSecretsJob(chart: PhaseChart<MigrationPlan>, wave: number): void {
   const rewrites = secretRewrites(chart.plan);
   if (!rewrites.length) return;
   const namespace = chart.plan.spec.threescale.namespace;
@@ -118,7 +119,7 @@ export function rewriteSecretsJob(chart: PhaseChart, wave: number): void {
 }
 
 /** Rollback Job: puts the connection Secrets back from their in-cluster backups. */
-export function restoreSecretsJob(chart: PhaseChart, wave: number): void {
+export function restoreSecretsJob(chart: PhaseChart<MigrationPlan>, wave: number): void {
   const secrets = rewrittenSecrets(chart.plan);
   if (!secrets.length) return;
   const namespace = chart.plan.spec.threescale.namespace;

@@ -1,3 +1,4 @@
+import type { MigrationPlan } from '../../src/plan/plan-schema.js';
 import { type RedisRole, redisComponent, redisMoves, redisNames, redisNamespace, serviceHost } from '../../src/plan/plan-facts.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { copyPostgresqlProps } from './copy-postgresql-job.js';
@@ -31,7 +32,7 @@ export function verifyDatabaseCopyProps(copy: DataJobProps, wave: number): DataJ
 }
 
 /** The Job that proves the copy of an on-cluster Redis again, on the new server (and the old one if it still answers). */
-export function verifyRedisCopyProps(chart: PhaseChart, role: RedisRole, wave: number): DataJobProps {
+export function verifyRedisCopyProps(chart: PhaseChart<MigrationPlan>, role: RedisRole, wave: number): DataJobProps {
   const { plan } = chart;
   const n = redisNames(role);
   const namespace = redisNamespace(plan, role);
@@ -59,7 +60,7 @@ export function verifyRedisCopyProps(chart: PhaseChart, role: RedisRole, wave: n
  * the copy. Here, and not after the scale-up: once 3scale runs it writes to the new servers, and a comparison with
  * the copy would fail on every legitimate write.
  */
-export function verifyCopyJobs(chart: PhaseChart, wave: number): void {
+export function verifyCopyJobs(chart: PhaseChart<MigrationPlan>, wave: number): void {
   const { plan } = chart;
   for (const copy of [copyPostgresqlProps(plan), copyToManagedProps(plan)]) {
     if (copy) dataJob(chart, `Verify-${copy.name}`, verifyDatabaseCopyProps(copy, wave));

@@ -1,3 +1,4 @@
+import type { MigrationPlan } from '../../src/plan/plan-schema.js';
 import { CONNECTION_SECRETS } from '../../src/contract/on-cluster.js';
 import { INTERNAL_DATABASE_DEPLOYMENTS } from '../../src/plan/deployments.js';
 import { managedTargets, mysqlKeptInPlace, POSTGRESQL_NAMES, postgresqlMove, postgresqlNamespace, REDIS_ROLES, redisComponent, redisMoves, redisNames, redisNamespace, serviceHost } from '../../src/plan/plan-facts.js';
@@ -11,7 +12,7 @@ import { dataJob, fromSecret } from './data-job.js';
  * writes exists in each new Redis. Managed targets are checked where they are, with their own credentials;
  * a managed Redis that was not seeded from the old data (`seed: none`) has no such key and is left out.
  */
-export function verifyJobs(chart: PhaseChart): void {
+export function verifyJobs(chart: PhaseChart<MigrationPlan>): void {
   const { plan } = chart;
   const ns = plan.spec.threescale.namespace;
   const pg = postgresqlMove(plan);

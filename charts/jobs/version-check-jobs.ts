@@ -1,4 +1,5 @@
-import { REDIS_CHECK_SERVERS, requirementsEnv, type VersionCheckStage, versionCheckJobs } from '../../src/preflight/version-check-plan.js';
+import type { MigrationPlan } from '../../src/plan/plan-schema.js';
+import { REDIS_CHECK_SERVERS, requirementsEnv, type VersionCheckStage, versionCheckJobs } from '../../src/procedures/externalize-on-cluster/version-check-plan.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { dataJob, fromSecret } from './data-job.js';
 
@@ -8,7 +9,7 @@ import { dataJob, fromSecret } from './data-job.js';
  * versions as evidence: in the preflight phase for the servers in use (`current`), in the verify phase for
  * the servers the cut-over switched to (`new`). One Job per client image.
  */
-export function versionCheckJobsFor(chart: PhaseChart, stage: VersionCheckStage): void {
+export function versionCheckJobsFor(chart: PhaseChart<MigrationPlan>, stage: VersionCheckStage): void {
   const { plan } = chart;
   for (const job of versionCheckJobs(plan, stage)) {
     const servers =

@@ -81,7 +81,7 @@ require_int SOURCE_PGPORT
 require_int TARGET_PGPORT
 require_int PARALLEL_JOBS
 [ "$PARALLEL_JOBS" -ge 1 ] || die "PARALLEL_JOBS must be at least 1"
-require_cmd pg_dump pg_restore psql sha256sum comm
+require_cmd pg_dump pg_restore psql sha256sum comm mkfifo tee
 
 # Only the SOURCE_*/TARGET_* variables count: an inherited PG* variable must not leak one side's
 # password or database into the other side's connection.
@@ -339,7 +339,10 @@ apply_settings() {
 # compare_state EXPECTED_DIR: the target's state must equal the expected one; else name what differs.
 compare_state() {
   local exp="$1" differ
-  pg_state tgt_psql tgt_dump "$WORK/tgt" "$TARGET_PGDATABASE" "$PARALLEL_JOBS" || die "cannot read the state of target $TGT_DESC"
+  # The parallel copy has read each table back from the target as soon as it was loaded.
+  local known=""
+  if [ "$PARALLEL_JOBS" -gt 1 ]; then known="$WORK/target.digests"; fi
+  PG_STATE_KNOWN="$known" pg_state tgt_psql tgt_dump "$WORK/tgt" "$TARGET_PGDATABASE" "$PARALLEL_JOBS" || die "cannot read the state of target $TGT_DESC"
   differ="$(pg_state_differences "$exp" "$WORK/tgt")"
   [ -n "$differ" ] || return 0
   local part
@@ -443,18 +446,48 @@ restore_section() {
 }
 
 # copy_table NAME N: COPY of one table from the held snapshot straight into the target (NAME quoted, qualified).
+# Both sessions use the state's output settings (lib/pg-state.sh), so the stream is the one pg_state hashes: it
+# is hashed on its way (tee), and that sha256 is the source's digest of the table, without reading it twice.
+# The target loads it in one transaction that first empties the table, so COPY FREEZE writes the rows frozen:
+# no later read (the proof, ANALYZE, the index builds) rewrites every page to set hint bits.
 copy_table() {
-  local name="$1" errs="$WORK/copy.$2.err" st
+  local name="$1" errs="$WORK/copy.$2.err" fifo="$WORK/copy.$2.fifo" st hash_pid digest
+  mkfifo "$fifo"
+  # shellcheck disable=SC2086 # the command and its options
+  $PG_STATE_SHA256 <"$fifo" >"$WORK/copy.$2.sha" 2>>"$errs" &
+  hash_pid=$!
   set +e
-  # Without synchronized scans, so the rows arrive in the source's physical order (as pg_dump reads them).
-  printf 'SET synchronize_seqscans TO off;\nBEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\nSET TRANSACTION SNAPSHOT %s;\nCOPY %s TO STDOUT;\nCOMMIT;\n' "'$SNAPSHOT'" "$name" |
-    src_psql 2>"$errs" | tgt_psql -c "COPY $name FROM STDIN" 2>>"$errs"
+  printf '%s\nBEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\nSET TRANSACTION SNAPSHOT %s;\nCOPY %s TO STDOUT;\nCOMMIT;\n' "$PG_STATE_SESSION" "'$SNAPSHOT'" "$name" |
+    src_psql 2>"$errs" | tee "$fifo" |
+    tgt_psql -1 -c "$PG_STATE_SESSION" -c "TRUNCATE ONLY $name" -c "COPY $name FROM STDIN WITH (FREEZE)" >/dev/null 2>>"$errs"
   st=("${PIPESTATUS[@]}")
+  wait "$hash_pid"
+  st+=("$?")
   set -e
-  if [ "${st[1]}" -ne 0 ] || [ "${st[2]}" -ne 0 ]; then
+  rm -f "$fifo"
+  if [ "${st[1]}" -ne 0 ] || [ "${st[3]}" -ne 0 ]; then
     printf '%s\n' "$name: $(tr '\n' ' ' <"$errs")" >>"$WORK/copy.failed"
     return 1
   fi
+  digest="$(cut -c1-64 "$WORK/copy.$2.sha")"
+  if [ "${st[2]}" -ne 0 ] || [ "${st[4]}" -ne 0 ] || [[ ! $digest =~ ^[0-9a-f]{64}$ ]]; then
+    printf '%s\n' "$name: hashing the copied rows failed: $(tr '\n' ' ' <"$errs")" >>"$WORK/copy.failed"
+    return 1
+  fi
+  printf 'table %s\t%s\n' "$name" "$digest" >"$WORK/copy.$2.digest"
+  # The target's digest of the table, read back now: its rows no longer change (what follows builds indexes,
+  # constraints and triggers), and this runs beside the other tables' copies instead of after all of them.
+  set +e
+  # shellcheck disable=SC2086 # the command and its options
+  printf '%s\nCOPY %s TO STDOUT;\n' "$PG_STATE_SESSION" "$name" | tgt_psql 2>>"$errs" | $PG_STATE_SHA256 >"$WORK/copy.$2.tsha"
+  st=("${PIPESTATUS[@]}")
+  set -e
+  digest="$(cut -c1-64 "$WORK/copy.$2.tsha")"
+  if [ "${st[1]}" -ne 0 ] || [ "${st[2]}" -ne 0 ] || [[ ! $digest =~ ^[0-9a-f]{64}$ ]]; then
+    printf '%s\n' "$name: reading the copied rows back from the target failed: $(tr '\n' ' ' <"$errs")" >>"$WORK/copy.failed"
+    return 1
+  fi
+  printf 'table %s\t%s\n' "$name" "$digest" >"$WORK/copy.$2.target-digest"
 }
 
 # copy_tables: what pgcopydb does, inside the Job: the schema without indexes and constraints (pre-data), the
@@ -494,6 +527,13 @@ TABLES
   for pid in "${active[@]}"; do wait "$pid" || true; done
   if [ -s "$WORK/copy.failed" ]; then
     die "copying table data from $SRC_DESC failed: $(first_lines 5 <"$WORK/copy.failed")"
+  fi
+  # The source's state from here, beside the rest of the copy: its tables' digests are those just taken.
+  if [ "$n" -gt 0 ]; then cat "$WORK"/copy.*.digest; fi >"$WORK/copied.digests"
+  if [ "$n" -gt 0 ]; then cat "$WORK"/copy.*.target-digest; fi >"$WORK/target.digests"
+  if [ -z "${EVIDENCE_SOURCE_FINGERPRINT:-}" ]; then
+    PG_STATE_KNOWN="$WORK/copied.digests" source_state &
+    state_pid=$!
   fi
   log "$n tables copied; now sequences and large objects, then indexes and constraints"
   # The data section without the tables just copied: the sequences' values and the large objects (a pattern
@@ -569,7 +609,9 @@ evidence_write Running "$INPUTS_CHECKSUM" "restore of $src_tables tables started
   die "could not write the evidence record"
 
 state_pid=""
-if [ -z "${EVIDENCE_SOURCE_FINGERPRINT:-}" ]; then
+# The streaming copy reads the source's state beside it; the parallel one hashes each table on its way and
+# reads the rest after the tables (copy_tables).
+if [ -z "${EVIDENCE_SOURCE_FINGERPRINT:-}" ] && [ "$PARALLEL_JOBS" -eq 1 ]; then
   source_state &
   state_pid=$!
 fi

@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import { DeploymentConfig, DeploymentConfigSpecStrategyType, DeploymentConfigSpecTriggersImageChangeParamsFromKind, DeploymentConfigSpecTriggersType } from '../../imports/openshift-apps-apps.openshift.io.js';
 import { ImageStream, ImageStreamSpecTagsFromKind, ImageStreamSpecTagsReferencePolicyType } from '../../imports/openshift-image-image.openshift.io.js';
 import type { RenderContext } from '../../src/phases/phase.js';
-import type { TemplateUpgradePlan } from '../../src/plan/template-upgrade-plan-schema.js';
+import type { TemplateUpgradePlan } from '../../src/procedures/template-2.5-to-2.6/template-upgrade-plan-schema.js';
 import { grant } from '../constructs/grant.js';
 import { keepAnnotations, ownLabels } from '../constructs/metadata.js';
 import type { PhaseChart } from '../phase-chart.js';

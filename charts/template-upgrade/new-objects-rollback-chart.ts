@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../../src/phases/phase.js';
-import { DC_RESOURCE, IS_RESOURCE } from '../../src/plan/template-upgrade-facts.js';
-import type { TemplateUpgradePlan } from '../../src/plan/template-upgrade-plan-schema.js';
+import { DC_RESOURCE, IS_RESOURCE } from '../../src/procedures/template-2.5-to-2.6/template-upgrade-facts.js';
+import type { TemplateUpgradePlan } from '../../src/procedures/template-2.5-to-2.6/template-upgrade-plan-schema.js';
 import { deleteObjectsJob } from '../jobs/delete-objects-job.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { NEW_IMAGE_STREAMS } from './new-objects-chart.js';

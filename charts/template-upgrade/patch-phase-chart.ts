@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../../src/phases/phase.js';
-import { phasePatchSteps } from '../../src/plan/template-upgrade-facts.js';
-import type { TemplateUpgradePlan } from '../../src/plan/template-upgrade-plan-schema.js';
+import { phasePatchSteps } from '../../src/procedures/template-2.5-to-2.6/template-upgrade-facts.js';
+import type { TemplateUpgradePlan } from '../../src/procedures/template-2.5-to-2.6/template-upgrade-plan-schema.js';
 import { jsonPatchJob } from '../jobs/json-patch-job.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { PATCH_JOB_NAMES, templateChart } from './template-chart.js';

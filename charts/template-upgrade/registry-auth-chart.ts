@@ -1,8 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../../src/phases/phase.js';
-import { AMP_SERVICE_ACCOUNT } from '../../src/plan/template-upgrade-facts.js';
-import type { TemplateUpgradePlan } from '../../src/plan/template-upgrade-plan-schema.js';
+import { AMP_SERVICE_ACCOUNT } from '../../src/procedures/template-2.5-to-2.6/template-upgrade-facts.js';
+import type { TemplateUpgradePlan } from '../../src/procedures/template-2.5-to-2.6/template-upgrade-plan-schema.js';
 import { keepAnnotations, ownLabels } from '../constructs/metadata.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { addPatchJob } from './patch-phase-chart.js';

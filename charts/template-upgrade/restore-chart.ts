@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../../src/phases/phase.js';
-import { BACKUP_PREFIX, restoredBy } from '../../src/plan/template-upgrade-facts.js';
-import type { TemplateUpgradePlan } from '../../src/plan/template-upgrade-plan-schema.js';
+import { BACKUP_PREFIX, restoredBy } from '../../src/procedures/template-2.5-to-2.6/template-upgrade-facts.js';
+import type { TemplateUpgradePlan } from '../../src/procedures/template-2.5-to-2.6/template-upgrade-plan-schema.js';
 import { grant } from '../constructs/grant.js';
 import { kubeJob } from '../jobs/kube-job.js';
 import type { PhaseChart } from '../phase-chart.js';

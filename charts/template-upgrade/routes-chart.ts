@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../../src/phases/phase.js';
-import { ROUTE_RESOURCE, routesToDelete } from '../../src/plan/template-upgrade-facts.js';
-import type { TemplateUpgradePlan } from '../../src/plan/template-upgrade-plan-schema.js';
+import { ROUTE_RESOURCE, routesToDelete } from '../../src/procedures/template-2.5-to-2.6/template-upgrade-facts.js';
+import type { TemplateUpgradePlan } from '../../src/procedures/template-2.5-to-2.6/template-upgrade-plan-schema.js';
 import { grant } from '../constructs/grant.js';
 import { deleteObjectsJob } from '../jobs/delete-objects-job.js';
 import { kubeJob } from '../jobs/kube-job.js';

@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../../src/phases/phase.js';
-import type { TemplateUpgradePlan } from '../../src/plan/template-upgrade-plan-schema.js';
+import type { TemplateUpgradePlan } from '../../src/procedures/template-2.5-to-2.6/template-upgrade-plan-schema.js';
 import { PhaseChart } from '../phase-chart.js';
 
 /** The chart of a template-upgrade phase: a PhaseChart reading a TemplateUpgradePlan. */

@@ -36,7 +36,7 @@ export function promotionGate(report: DiffReport, target: string): PromotionVerd
     return { allowed: false, reason: `${notDone.folder} is ${notDone.status} (${notDone.reason}); ${phase.folder} may follow only when every phase before it is applied.` };
   }
   const failedChecks = report.preflight?.failed ?? [];
-  if (phase.id === 'upgrade' && failedChecks.length) return { allowed: false, reason: `the preflight checks ${failedChecks.join(', ')} fail; ${phase.folder} waits for them.` };
+  if (phase.upgradesThreescale && failedChecks.length) return { allowed: false, reason: `the preflight checks ${failedChecks.join(', ')} fail; ${phase.folder} waits for them.` };
   if (index === 0) return { allowed: true, reason: `${phase.folder} is the first phase.` };
   return { allowed: true, reason: `${report.phases[index - 1]!.folder} and every phase before it are applied.` };
 }

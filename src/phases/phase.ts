@@ -1,8 +1,11 @@
-import type { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
+import type { KubeObject } from '../kube/kube-object.js';
+import type { ObjectTypeRef } from '../live/object-type.js';
 import type { JsonPatchStep } from '../patches/json-patch-steps.js';
 import type { PlanBase } from '../plan/plan-base.js';
-import type { MigrationPlan } from '../plan/plan-schema.js';
+import type { VersionRequirementsPolicy } from '../plan/plan-schema.js';
+import type { PreflightReport } from '../status/preflight-report.js';
+import type { SourceListing } from '../status/live-source.js';
 
 /**
  * Where a phase sits relative to the maintenance window (3scale is down inside it); `no-window` for a
@@ -20,14 +23,30 @@ export interface WindowWording {
   readonly closes: string;
 }
 
-/** What a chart module exports: one function that renders a phase's own contribution into a Chart. */
-export interface PhaseChartModule<P extends PlanBase = MigrationPlan> {
+/** A file of a phase folder that is not a Kubernetes object (a patch document for review), path relative to the folder. */
+export interface PhaseFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+/** What a phase chart renders: its own objects, extra files, and the objects its Jobs delete. */
+export interface PhaseOutput {
+  /** The objects this phase adds or changes, in apply order. */
+  readonly objects: readonly KubeObject[];
+  /** Files of the folder that are not objects, sorted by path. */
+  readonly files: readonly PhaseFile[];
+  /** Objects a Job of this phase deletes: the folder's state no longer carries them from earlier phases. */
+  readonly deleted: readonly KubeObject[];
+}
+
+/** What a chart module exports: one function that renders a phase's own contribution. */
+export interface PhaseChartModule<P extends PlanBase = PlanBase> {
   /** Renders the objects this phase adds or changes; the synthesizer composes them into the phase's state. */
-  render(scope: Construct, id: string, context: RenderContext<P>): Chart;
+  render(scope: Construct, id: string, context: RenderContext<P>): PhaseOutput;
 }
 
 /** Everything a chart may read; charts never read files or the cluster. */
-export interface RenderContext<P extends PlanBase = MigrationPlan> {
+export interface RenderContext<P extends PlanBase = PlanBase> {
   /** The validated plan. */
   readonly plan: P;
   /** sha256 of the plan file; Jobs record it as evidence of which plan they ran. */
@@ -41,7 +60,7 @@ export interface RenderContext<P extends PlanBase = MigrationPlan> {
 }
 
 /** How a phase is undone. */
-export interface RollbackDefinition<P extends PlanBase = MigrationPlan> {
+export interface RollbackDefinition<P extends PlanBase = PlanBase> {
   /** One line: what the rollback restores. */
   readonly title: string;
   /** What the rollback changes, for this plan. */
@@ -54,7 +73,7 @@ export interface RollbackDefinition<P extends PlanBase = MigrationPlan> {
  * One step of a procedure, declared once. Synth, plan, diff, status and the GitOps wiring read this;
  * nothing else lists phases.
  */
-export interface PhaseDefinition<P extends PlanBase = MigrationPlan> {
+export interface PhaseDefinition<P extends PlanBase = PlanBase> {
   /** Stable kebab-case id: folder names (`NN-id`), `--phase`, labels. */
   readonly id: string;
   /** One line for tables. */
@@ -83,6 +102,11 @@ export interface PhaseDefinition<P extends PlanBase = MigrationPlan> {
    * no longer expects the patches of earlier phases on them. Absent: the phase deletes nothing.
    */
   deletes?(plan: P): readonly DeletedObject[];
+  /**
+   * The phase moves 3scale to a new release: it waits while a preflight check of the procedure fails, and
+   * `diff`/`status` report the release the operator reconciled. Absent: false.
+   */
+  readonly upgradesThreescale?: boolean;
 }
 
 /** An object a phase's Job deletes. */
@@ -93,7 +117,7 @@ export interface DeletedObject {
 }
 
 /** An ordered list of phases that together do one job (a migration, an install, an upgrade). */
-export interface Procedure<P extends PlanBase = MigrationPlan> {
+export interface Procedure<P extends PlanBase = PlanBase> {
   /** Value of `spec.procedure` in a plan file. */
   readonly id: string;
   /** The plan kind (`kind` of the plan file) whose plans run this procedure. */
@@ -111,6 +135,78 @@ export interface Procedure<P extends PlanBase = MigrationPlan> {
   readonly windowWording?: WindowWording;
   /** The phases, in the order they are applied. */
   readonly phases: readonly PhaseDefinition<P>[];
+  /**
+   * Validates a parsed plan document whose `kind` is {@link planKind}; every refusal is one sentence naming
+   * the file (`path`) and field.
+   */
+  validatePlan(raw: object, path: string): P;
+  /**
+   * Refuses, before anything renders, a plan whose phases together could never succeed (one sentence naming
+   * `path` and the field). Absent: every valid plan renders.
+   */
+  refuseRender?(plan: P, path: string): void;
+  /**
+   * The plan as if its file set this version requirements policy (`--version-requirements`). Absent: the
+   * procedure measures no server versions and the flag changes nothing.
+   */
+  withVersionRequirements?(plan: P, policy: VersionRequirementsPolicy): P;
+  /** What `diff` and `status` read and report beyond the phase folders. Absent: only the folders. */
+  readonly report?: ReportHooks<P>;
+  /** How `discover` writes a plan of this procedure from an install. Absent: `discover` does not offer it. */
+  readonly discovery?: () => Promise<ProcedureDiscovery>;
+  /** The `preflight` command (read-only cluster checks before anything is applied). Absent: the command refuses the plan. */
+  readonly livePreflight?: () => Promise<LivePreflight<P>>;
+}
+
+/** A procedure's additions to `diff` and `status`. */
+export interface ReportHooks<P extends PlanBase> {
+  /** Extra LISTs the comparison reads (its preflight checks' inputs). */
+  listRefs?(plan: P): ObjectTypeRef[];
+  /** The procedure's preflight checks, judged on those listings and on the phases this plan runs. */
+  preflight?(plan: P, lookup: (ref: ObjectTypeRef) => SourceListing | undefined, options: { readonly mode: 'live' | 'offline'; readonly phases: readonly string[] }): PreflightReport;
+  /** The LIST of APIcast objects whose operator the upgrade moves, when it moves one. */
+  apicast?(plan: P): ObjectTypeRef | undefined;
+  /** Namespaces `--explain` reads pods and Events in besides the 3scale one. @default every namespace the folders render objects into */
+  explainNamespaces?(plan: P): string[];
+}
+
+/** What `discover` reads and how it turns it into a plan (one procedure). */
+export interface ProcedureDiscovery {
+  /** Reads the install (an export file or the cluster) and returns the plan document, without validating it. */
+  discover(options: DiscoverySource): Promise<DiscoveredPlan>;
+}
+
+/** Where `discover` reads from and what the user fixed on the command line. */
+export interface DiscoverySource {
+  /** Exported List file or folder; otherwise the cluster. */
+  readonly fromFile?: string;
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  /** Namespace of 3scale (`-n`); default the context's. */
+  readonly namespace?: string;
+  readonly operatorNamespace?: string;
+  readonly targetNamespace?: string;
+  readonly name?: string;
+  readonly requestTimeoutMs?: number;
+}
+
+/** A discovered plan, where it came from, and what the header asks people to review. */
+export interface DiscoveredPlan {
+  readonly plan: object;
+  readonly notes: readonly string[];
+  readonly sourceLabel: string;
+  readonly review: string;
+}
+
+/** The `preflight` command of a procedure: reads the cluster, judges it, renders the result. */
+export interface LivePreflight<P extends PlanBase> {
+  run(plan: P, options: { readonly kubeconfig?: string; readonly context?: string; readonly requestTimeoutMs?: number }): Promise<PreflightOutcome>;
+}
+
+/** The outcome of a `preflight` command: the report (its JSON output) and the same as text. */
+export interface PreflightOutcome {
+  readonly report: { readonly ok: boolean };
+  readonly text: string;
 }
 
 /** A phase of a procedure with its position, as every consumer sees it. */

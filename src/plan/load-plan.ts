@@ -2,14 +2,14 @@ import { createRequire } from 'node:module';
 import { UserError } from '../errors.js';
 import { readUserFile } from '../util/read-user-file.js';
 import { toStableJson } from '../util/stable-json.js';
-import { type AnyPlan, isMigrationPlan, type PlanBase } from './plan-base.js';
-import { PLAN_KINDS } from './plan-kinds.js';
-import { type MigrationPlan, PLAN_API_VERSION, type VersionRequirementsPolicy } from './plan-schema.js';
+import { PROCEDURES, procedureById, procedureOfKind } from '../phases/registry.js';
+import type { PlanBase } from './plan-base.js';
+import { PLAN_API_VERSION, type VersionRequirementsPolicy } from './plan-schema.js';
 import { readPlanYaml } from './plan-yaml.js';
 import { describe } from './zod-issue.js';
 
 /** A validated plan and where it came from. */
-export interface LoadedPlan<P extends PlanBase = AnyPlan> {
+export interface LoadedPlan<P extends PlanBase = PlanBase> {
   /** The plan with every default filled in. */
   readonly plan: P;
   /** Path as the user gave it, used in messages. */
@@ -48,14 +48,14 @@ export function parsePlan(bytes: Buffer | string, path: string): LoadedPlan {
  * if the file said so: the digest follows, so `synth` and `diff` given the same flag agree.
  */
 export function withVersionRequirements(loaded: LoadedPlan, policy: VersionRequirementsPolicy | undefined): LoadedPlan {
-  // Only the migration measures server versions; other procedures have no table to replace.
-  if (!isMigrationPlan(loaded.plan)) return loaded;
-  if (policy === undefined || policy === loaded.plan.spec.preflight.versionRequirements) return loaded;
-  const plan: MigrationPlan = { ...loaded.plan, spec: { ...loaded.plan.spec, preflight: { ...loaded.plan.spec.preflight, versionRequirements: policy } } };
-  return loadedPlan(plan, loaded.path);
+  // A procedure that measures no server versions has no table to replace.
+  const procedure = procedureById(loaded.plan.spec.procedure);
+  if (policy === undefined || !procedure.withVersionRequirements) return loaded;
+  const plan = procedure.withVersionRequirements(loaded.plan, policy);
+  return plan === loaded.plan ? loaded : loadedPlan(plan, loaded.path);
 }
 
-function loadedPlan<P extends AnyPlan>(plan: P, path: string): LoadedPlan<P> {
+function loadedPlan<P extends PlanBase>(plan: P, path: string): LoadedPlan<P> {
   let sha256: string | undefined;
   return {
     plan,
@@ -77,8 +77,9 @@ export function planDigest(plan: PlanBase): string {
   return createHash('sha256').update(toStableJson({ ...plan, spec })).digest('hex');
 }
 
-function validatePlan(raw: unknown, path: string): AnyPlan {
-  const kinds = PLAN_KINDS.map((k) => JSON.stringify(k.kind)).join(', ');
+function validatePlan(raw: unknown, path: string): PlanBase {
+  const allKinds = PROCEDURES.map((p) => p.planKind).filter((k, i, all) => all.indexOf(k) === i);
+  const kinds = allKinds.map((k) => JSON.stringify(k)).join(', ');
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new UserError(`${path}: the file holds ${describe(raw)}; expected a plan mapping (${kinds}) with apiVersion, kind, metadata and spec.`);
   }
@@ -87,10 +88,10 @@ function validatePlan(raw: unknown, path: string): AnyPlan {
     const got = apiVersion === undefined ? 'is required (expected' : 'expected';
     throw new UserError(`${path}: apiVersion: ${got} "${PLAN_API_VERSION}"${apiVersion === undefined ? ')' : `, got ${describe(apiVersion)}`}.`);
   }
-  const planKind = PLAN_KINDS.find((k) => k.kind === kind);
-  if (!planKind) {
-    const expected = PLAN_KINDS.length === 1 ? kinds : `one of ${kinds}`;
+  const procedure = procedureOfKind(kind);
+  if (!procedure) {
+    const expected = allKinds.length === 1 ? kinds : `one of ${kinds}`;
     throw new UserError(`${path}: kind: ${kind === undefined ? `is required (expected ${expected})` : `expected ${expected}, got ${describe(kind)}`}.`);
   }
-  return planKind.validate(raw, path);
+  return procedure.validatePlan(raw, path);
 }

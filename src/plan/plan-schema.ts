@@ -239,8 +239,8 @@ const postgresqlDatabase = () =>
     databaseName: z._default(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { error: 'a PostgreSQL database name' })), 'system'),
     storage: z.prefault(storage, {}),
     resources: z.optional(resources),
-    /** Parallel copy jobs; above 1 the copy Job copies that many tables at a time from one snapshot and builds the indexes in parallel (1: one pg_dump | pg_restore stream). */
-    copyParallelism: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(32)), 1),
+    /** Parallel copy jobs; above 1 the copy Job copies that many tables at a time from one snapshot and builds the indexes in parallel (1: one pg_dump | pg_restore stream). Default 4, pgcopydb's default of table and index jobs. */
+    copyParallelism: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(32)), 4),
   });
 
 const mysqlDatabase = () =>

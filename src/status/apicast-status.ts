@@ -1,6 +1,4 @@
 import type { ObjectTypeRef } from '../live/object-type.js';
-import { isMigrationPlan, type PlanBase } from '../plan/plan-base.js';
-import { upgradeSubscriptions } from '../plan/plan-facts.js';
 import type { SourceListing } from './live-source.js';
 
 /** The annotation the APIcast operator writes on each APIcast it reconciled (seed chapter 2: "0.13.x" after 2.16). */
@@ -14,13 +12,6 @@ export interface ApicastStatus {
   readonly namespace: string;
   /** Each APIcast with its `apicast.apps.3scale.net/operator-version` annotation (null when absent). */
   readonly apicasts: readonly { readonly name: string; readonly operatorVersion: string | null }[];
-}
-
-/** The LIST of APIcast objects, when the plan's upgrade moves the APIcast operator too; else undefined. */
-export function apicastListRef(plan: PlanBase): ObjectTypeRef | undefined {
-  if (!isMigrationPlan(plan) || !plan.spec.upgrade?.enabled) return undefined;
-  const apicast = upgradeSubscriptions(plan).find((s) => s.operator === 'apicast');
-  return apicast ? { apiVersion: 'apps.3scale.net/v1alpha1', kind: 'APIcast', namespace: apicast.namespace } : undefined;
 }
 
 /** The APIcast objects of a listing and their operator-version annotation; null when they could not be listed. */

@@ -2,13 +2,14 @@ import { isDeepStrictEqual } from 'node:util';
 import { isPartial, isPhaseLocal } from '../contract/on-cluster.js';
 import { objectKey, type KubeObject } from '../kube/kube-object.js';
 import { patchCheckObjects } from '../patches/json-patch-steps.js';
-import { isMigrationPlan, type PlanBase } from '../plan/plan-base.js';
-import { CHECK_QUEUES_JOB } from '../preflight/queue-check.js';
-import { evaluatePreflight, preflightListRefs, type PreflightReport } from '../preflight/preflight-checks.js';
+import { procedureById } from '../phases/registry.js';
+import type { PlanBase } from '../plan/plan-base.js';
+import { CHECK_QUEUES_JOB } from '../procedures/externalize-on-cluster/queue-check.js';
+import type { PreflightReport } from './preflight-report.js';
 import { findFolderState } from '../synth/folder-target.js';
 import type { FolderState, SynthResult } from '../synth/synthesize.js';
 import type { Explanation } from './explain/explain-failures.js';
-import { type ApicastStatus, apicastListRef, apicastStatus } from './apicast-status.js';
+import { type ApicastStatus, apicastStatus } from './apicast-status.js';
 import type { LiveSource } from './live-source.js';
 import type { SynthesizedTarget } from './synthesized-target.js';
 import { type DesiredCheck, ObjectJudge, type ObjectVerdict, SATISFIED, UNKNOWN } from './object-verdicts.js';
@@ -29,6 +30,8 @@ export interface PhaseReport {
   readonly checks: { readonly total: number; readonly satisfied: number; readonly superseded: number };
   /** The folder that undoes this phase, or null when it has nothing to undo. */
   readonly rollback: string | null;
+  /** Present (true) on a phase that moves 3scale to a new release: it waits for the preflight checks. */
+  readonly upgradesThreescale?: true;
 }
 
 /** What the live APIManager says about the 3scale release and the operator's upgrade checks. */
@@ -109,14 +112,15 @@ export async function buildDiffReport(plan: PlanBase, result: SynthResult, sourc
 
   // With the upgrade in the plan, the report also says what the operator reports on the APIManager.
   const apiManagerName = plan.spec.threescale.apiManagerName;
-  const upgrades = apiManagerName !== undefined && result.forward.some((s) => s.phase.definition.id === 'upgrade');
+  const hooks = procedureById(plan.spec.procedure).report;
+  const upgrades = apiManagerName !== undefined && result.forward.some((s) => s.phase.definition.upgradesThreescale === true);
   const apiManager: KubeObject = { apiVersion: 'apps.3scale.net/v1alpha1', kind: 'APIManager', metadata: { name: apiManagerName ?? '', namespace: plan.spec.threescale.namespace } };
   const judge = new ObjectJudge(source, { fieldManager: options.fieldManager });
-  const apicastRef = upgrades ? apicastListRef(plan) : undefined;
+  const apicastRef = upgrades ? hooks?.apicast?.(plan) : undefined;
   await judge.load([...phaseChecks.flat(), ...targetChecks], [
     ...(upgrades ? [{ apiVersion: apiManager.apiVersion, kind: apiManager.kind, namespace: apiManager.metadata.namespace }] : []),
     ...(apicastRef ? [apicastRef] : []),
-    ...(isMigrationPlan(plan) ? preflightListRefs(plan) : []),
+    ...(hooks?.listRefs?.(plan) ?? []),
   ]);
 
   const phases: PhaseReport[] = [];
@@ -126,9 +130,8 @@ export async function buildDiffReport(plan: PlanBase, result: SynthResult, sourc
     phases.push(withQueueFigure(classify(state, phaseChecks[i]!, verdicts, superseded), verdicts));
   }
   markBlocked(phases);
-  // The preflight checks are the 2.15 migration's (seed chapters 1 and 2); other procedures have their own
-  // preflight phase and command.
-  const preflight = isMigrationPlan(plan) ? evaluatePreflight(plan, (ref) => judge.listing(ref), { mode: source.mode, phases: result.forward.map((s) => s.phase.definition.id) }) : undefined;
+  // The procedure's preflight checks (the 2.15 migration's, seed chapters 1 and 2), when it declares them.
+  const preflight = hooks?.preflight?.(plan, (ref) => judge.listing(ref), { mode: source.mode, phases: result.forward.map((s) => s.phase.definition.id) });
   if (preflight) blockUpgrade(phases, preflight);
 
   const objects = await Promise.all(targetChecks.map((c) => judge.judge(c)));
@@ -291,10 +294,11 @@ async function isSuperseded(plan: PlanBase, result: SynthResult, judge: ObjectJu
 }
 
 function classify(state: FolderState, desired: readonly DesiredCheck[], verdicts: readonly ObjectVerdict[], superseded: readonly boolean[]): PhaseReport {
-  return { ...classifyChecks(state, desired, verdicts, superseded), rollback: state.phase.definition.rollback ? `rollback/${state.folder}` : null };
+  const def = state.phase.definition;
+  return { ...classifyChecks(state, desired, verdicts, superseded), rollback: def.rollback ? `rollback/${state.folder}` : null, ...(def.upgradesThreescale ? { upgradesThreescale: true } : {}) };
 }
 
-function classifyChecks(state: FolderState, desired: readonly DesiredCheck[], verdicts: readonly ObjectVerdict[], superseded: readonly boolean[]): Omit<PhaseReport, 'rollback'> {
+function classifyChecks(state: FolderState, desired: readonly DesiredCheck[], verdicts: readonly ObjectVerdict[], superseded: readonly boolean[]): Omit<PhaseReport, 'rollback' | 'upgradesThreescale'> {
   const base = { order: state.phase.order, id: state.phase.definition.id, folder: state.folder };
   const satisfied = verdicts.filter((v) => SATISFIED.has(v.verdict)).length;
   const supersededCount = superseded.filter(Boolean).length;
@@ -327,7 +331,7 @@ function classifyChecks(state: FolderState, desired: readonly DesiredCheck[], ve
  * is blocked, naming the failed checks, whatever the phases before it say.
  */
 function blockUpgrade(phases: PhaseReport[], preflight: PreflightReport): void {
-  const i = phases.findIndex((p) => p.id === 'upgrade');
+  const i = phases.findIndex((p) => p.upgradesThreescale === true);
   const p = phases[i];
   if (!p || !preflight.failed.length || (p.status !== 'pending' && p.status !== 'blocked')) return;
   phases[i] = { ...p, status: 'blocked', reason: `preflight checks failed: ${preflight.failed.join(', ')}; ${p.reason}` };
@@ -338,7 +342,7 @@ function blockUpgrade(phases: PhaseReport[], preflight: PreflightReport): void {
  * failed check already says them in the failure.
  */
 function withQueueFigure(phase: PhaseReport, verdicts: readonly ObjectVerdict[]): PhaseReport {
-  if (phase.id !== 'scale-down' || phase.status === 'failed') return phase;
+  if (phase.status === 'failed') return phase;
   const check = verdicts.find((v) => v.ref.kind === 'Job' && v.ref.name === CHECK_QUEUES_JOB && v.verdict === 'job-succeeded');
   const figure = check?.reason?.match(/^queued [^;]+/)?.[0];
   return figure ? { ...phase, reason: `${phase.reason}; ${figure}` } : phase;

@@ -1,5 +1,5 @@
 import type { DiffReport, PhaseReport } from './diff-report.js';
-import { CHECK_QUEUES_JOB, heldByQueues, NOT_DRAINED } from '../preflight/queue-check.js';
+import { CHECK_QUEUES_JOB, heldByQueues, NOT_DRAINED } from '../procedures/externalize-on-cluster/queue-check.js';
 import { rollbackAdvice } from './rollback-advice.js';
 import { shellWord } from '../util/shell-word.js';
 
@@ -58,7 +58,7 @@ export function nextStepOf(report: DiffReport, planFile = '<plan>'): NextStep {
   const said = (situation: string): NextStep => ({ situation });
   if (report.target.startsWith('rollback/')) return said(rollbackNextStep(report));
   const failed = report.phases.find((p) => p.status === 'failed');
-  if (failed?.id === 'scale-down' && failed.reason.startsWith(`Job ${CHECK_QUEUES_JOB} job-failed`) && failed.reason.includes(NOT_DRAINED)) return said(heldByQueues(failed.folder, failed.reason));
+  if (failed?.reason.startsWith(`Job ${CHECK_QUEUES_JOB} job-failed`) && failed.reason.includes(NOT_DRAINED)) return said(heldByQueues(failed.folder, failed.reason));
   if (failed) return said(`${failed.folder} failed (${failed.reason}); fix the cause and let the Job rerun; ${rollbackAdvice(report.phases, failed.folder).sentence}`);
   const unknown = report.phases.find((p) => p.status === 'unknown');
   if (unknown) return said(`cannot judge ${unknown.folder}: ${unknown.reason}`);
@@ -75,7 +75,7 @@ export function nextStepOf(report: DiffReport, planFile = '<plan>'): NextStep {
   if (frontier.status === 'in-progress') return said(`wait: ${frontier.folder} is being applied (${frontier.reason})`);
   if (frontier.status === 'drifted') return said(`${frontier.folder} differs from the cluster: run \`threescale-migrate diff --phase ${frontier.id}\` and let the GitOps engine sync it`);
   const failedChecks = report.preflight?.failed ?? [];
-  if (frontier.id === 'upgrade' && failedChecks.length) {
+  if (frontier.upgradesThreescale && failedChecks.length) {
     if (targetIndex === frontierIndex) return said(`${report.target} is blocked by the preflight checks ${failedChecks.join(', ')}: fix them first (each says what fixes it)`);
     return said(`${report.phases[frontierIndex - 1]?.folder ?? report.target} is in sync; do not promote to upgrade yet: the preflight checks ${failedChecks.join(', ')} fail (see above)`);
   }

@@ -1,4 +1,4 @@
-import type { PreflightCheck, PreflightReport } from '../preflight/preflight-checks.js';
+import type { PreflightCheck, PreflightReport } from './preflight-report.js';
 
 const MARK = { failed: '✗', unknown: '?', passed: '✓' } as const;
 

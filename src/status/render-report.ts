@@ -48,7 +48,7 @@ export function renderReportText(report: DiffReport, options: { color: boolean; 
   out.push(`current phase: ${report.currentPhase ?? 'none (preflight not applied)'}`);
   if (report.outOfOrder.length) out.push(c.red(`out of order: ${report.outOfOrder.join(', ')} show progress while an earlier phase is pending`));
   if (report.threescale !== undefined) out.push(...threescaleLines(report.threescale));
-  if (report.apicast !== undefined) out.push(...apicastLines(report.apicast, report.phases.find((p) => p.id === 'upgrade')?.status === 'applied'));
+  if (report.apicast !== undefined) out.push(...apicastLines(report.apicast, report.phases.find((p) => p.upgradesThreescale)?.status === 'applied'));
   const preflight = report.preflight ? renderPreflightLines(report.preflight, { verbose: options.verbose }) : [];
   if (preflight.length) out.push('', ...preflight);
   out.push('');

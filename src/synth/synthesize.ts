@@ -1,11 +1,8 @@
 import { App } from 'cdk8s';
-import { UserError } from '../errors.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import type { PhaseChartModule, PlannedPhase, RenderContext } from '../phases/phase.js';
-import { plannedPhases } from '../phases/registry.js';
+import { plannedPhases, procedureById } from '../phases/registry.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
-import { isMigrationPlan, type PlanBase } from '../plan/plan-base.js';
-import { componentsLeftWithOperator, upgradeEnabled } from '../plan/plan-facts.js';
 import { withIgnoreExtraneous } from './argo-ignore-extraneous.js';
 import { composeState } from './compose-state.js';
 import { phaseReadme } from './phase-readme.js';
@@ -43,8 +40,8 @@ export interface SynthResult {
 
 interface Rendered {
   readonly objects: KubeObject[];
-  readonly files: OutputFile[];
-  readonly deleted: KubeObject[];
+  readonly files: readonly OutputFile[];
+  readonly deleted: readonly KubeObject[];
 }
 
 /**
@@ -53,17 +50,15 @@ interface Rendered {
  */
 export async function synthesize(loaded: LoadedPlan): Promise<SynthResult> {
   const { plan } = loaded;
-  refuseUpgradeWithInternalComponents(loaded);
+  procedureById(plan.spec.procedure).refuseRender?.(plan, loaded.path);
   const app = new App({ outdir: 'unused' });
   const phases = plannedPhases(plan);
 
-  const render = async (phase: PlannedPhase, load: () => Promise<PhaseChartModule<PlanBase>>, rollback: boolean): Promise<Rendered> => {
+  const render = async (phase: PlannedPhase, load: () => Promise<PhaseChartModule>, rollback: boolean): Promise<Rendered> => {
     const module = await load();
-    const context: RenderContext<PlanBase> = { plan, planSha256: loaded.sha256, phase: phase.definition, order: phase.order, rollback };
-    const chart = module.render(app, `${rollback ? 'rollback-' : ''}${phase.folder}`, context);
-    const objects = (chart.toJson() as KubeObject[]).map((o) => withIgnoreExtraneous(o));
-    const { files = [], deleted = [] } = chart as unknown as { files?: OutputFile[]; deleted?: KubeObject[] };
-    return { objects, files, deleted };
+    const context: RenderContext = { plan, planSha256: loaded.sha256, phase: phase.definition, order: phase.order, rollback };
+    const { objects, files, deleted } = module.render(app, `${rollback ? 'rollback-' : ''}${phase.folder}`, context);
+    return { objects: objects.map((o) => withIgnoreExtraneous(o)), files, deleted };
   };
 
   const forward: FolderState[] = [];
@@ -103,20 +98,6 @@ export async function synthesize(loaded: LoadedPlan): Promise<SynthResult> {
 function allFiles(loaded: LoadedPlan, states: readonly FolderState[]): OutputFile[] {
   const files = states.flatMap((state) => folderFiles(loaded, state));
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-
-/**
- * The 2.16 operator refuses to upgrade while a database is internal, so a plan that enables the upgrade and
- * leaves a component with the operator would render a phase that can never succeed.
- */
-function refuseUpgradeWithInternalComponents(loaded: LoadedPlan): void {
-  const { plan } = loaded;
-  if (!isMigrationPlan(plan)) return;
-  const left = upgradeEnabled(plan) ? componentsLeftWithOperator(plan) : [];
-  if (left.length === 0) return;
-  throw new UserError(
-    `${loaded.path}: spec.upgrade.enabled: the upgrade to 2.16 is enabled while ${left.join(' and ')} would stay internal, managed by the 3scale operator, which the 2.16 operator refuses; expected every component external (a strategy that moves or detaches it), or spec.upgrade.enabled: false.`,
-  );
 }
 
 /** The files of one folder: one YAML per object, the kustomization, the README and extra files. */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import * as cutover from '../../charts/cutover-chart.js';
-import { detachStepDocument, detachStepsIndex, mysqlDetachSteps } from '../../src/patches/mysql-detach.js';
+import { detachStepDocument, detachStepsIndex, mysqlDetachSteps } from '../../src/procedures/externalize-on-cluster/mysql-detach.js';
 import { examplePlanWith, find, loadExample } from '../support/plans.js';
 import { renderChart } from '../support/charts.js';
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import * as rollback from '../../charts/upgrade-rollback-chart.js';
-import { externalizeOnCluster } from '../../src/phases/externalize-on-cluster.js';
+import { externalizeOnCluster } from '../../src/procedures/externalize-on-cluster/externalize-on-cluster.js';
 import { validateManifest } from '../../src/validate/validate-manifest.js';
 import { renderChart } from '../support/charts.js';
 import { examplePlanWith, find, loadExample, refs } from '../support/plans.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { type DiscoveryInput, discoverPlan } from '../../src/discover/discover-plan.js';
+import { type DiscoveryInput, discoverPlan } from '../../src/procedures/externalize-on-cluster/discover-plan.js';
 import { UserError } from '../../src/errors.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { readExport } from '../../src/live/export-file.js';

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { stringify } from 'yaml';
-import { discoverTemplatePlan, type TemplateDiscoveryInput } from '../../src/discover/discover-template-plan.js';
+import { discoverTemplatePlan, type TemplateDiscoveryInput } from '../../src/procedures/template-2.5-to-2.6/discover-template-plan.js';
 import { UserError } from '../../src/errors.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { readExport } from '../../src/live/export-file.js';
 import { loadPlanFile, parsePlan } from '../../src/plan/load-plan.js';
-import type { TemplateUpgradePlan } from '../../src/plan/template-upgrade-plan-schema.js';
+import type { TemplateUpgradePlan } from '../../src/procedures/template-2.5-to-2.6/template-upgrade-plan-schema.js';
 import { LIVE_FIXTURES, leakedSecrets, pick } from '../support/live-fixtures.js';
 import { ROOT } from '../support/plans.js';
 

@@ -307,7 +307,7 @@ describe('runDiscover --procedure template-2.5-to-2.6', () => {
 
       // THEN
       const { plan } = parsePlan(text, 'stdout');
-      expect((plan.spec as { registry: { grantView: boolean } }).registry.grantView).toBe(false);
+      expect(plan.spec).toMatchObject({ registry: { grantView: false } });
     } finally {
       await api.close();
     }

@@ -12,8 +12,8 @@ import { beforeAll } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { POINTER_FILES, POINTER_PHASE_ANNOTATION } from '../../src/gitops/render-gitops.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
-import { mysqlDetachSteps } from '../../src/patches/mysql-detach.js';
-import { isMigrationPlan } from '../../src/plan/plan-base.js';
+import { mysqlDetachSteps } from '../../src/procedures/externalize-on-cluster/mysql-detach.js';
+import { isMigrationPlan } from '../support/plans.js';
 import type { FolderState, SynthResult } from '../../src/synth/synthesize.js';
 import { IN_CI } from '../support/db-servers.js';
 import {

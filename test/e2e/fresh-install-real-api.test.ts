@@ -9,7 +9,7 @@
  */
 import { afterAll, describe, expect, test } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
-import type { PreflightReport } from '../../src/preflight/run-preflight.js';
+import type { PreflightReport } from '../../src/procedures/fresh-install/fresh-install-preflight.js';
 import { startFakeApiServer, type FakeApiServer } from '../support/fake-api-server.js';
 import { node, rosaCluster, route } from '../support/fresh-install-cluster.js';
 import { freshInstallExamplePath } from '../support/plans.js';

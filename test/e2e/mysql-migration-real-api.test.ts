@@ -5,7 +5,7 @@
  * server applies (and refuses a second time by their `test` operations).
  */
 import { describe, expect, test } from 'vitest';
-import { mysqlDetachSteps } from '../../src/patches/mysql-detach.js';
+import { mysqlDetachSteps } from '../../src/procedures/externalize-on-cluster/mysql-detach.js';
 import { loadMigrationPlan } from '../support/plans.js';
 import { adminEndpoint, apiRequestOk } from '../support/real-api/index.js';
 import { cli, diffJson, forwardState, jobsOf, leakedInTranscript, statuses } from './harness.js';

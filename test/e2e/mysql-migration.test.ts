@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
-import { mysqlDetachSteps } from '../../src/patches/mysql-detach.js';
+import { mysqlDetachSteps } from '../../src/procedures/externalize-on-cluster/mysql-detach.js';
 import type { Plan } from '../../src/plan/plan-schema.js';
 import type { SynthResult } from '../../src/synth/synthesize.js';
 import { startFakeApiServer } from '../support/fake-api-server.js';

@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { describe, expect, test } from 'vitest';
-import { mysqlDetachSteps } from '../../src/patches/mysql-detach.js';
+import { mysqlDetachSteps } from '../../src/procedures/externalize-on-cluster/mysql-detach.js';
 import { runCli } from '../support/cli.js';
 import { argoHarnessBinary, checkEngine } from '../support/gitops-engines.js';
 import { argoWalk } from '../support/gitops-walk/argo-walk.js';

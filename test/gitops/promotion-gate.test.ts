@@ -18,6 +18,8 @@ function report(statuses: PhaseStatus[], failedChecks: string[] = []): DiffRepor
     reason: `why ${IDS[i]} is ${status}`,
     checks: { total: 1, satisfied: status === 'applied' ? 1 : 0, superseded: 0 },
     rollback: i === 0 || i === 3 ? null : `rollback/0${i}-${IDS[i]}`,
+    // As the migration's upgrade phase declares it (upgradesThreescale): it waits for the preflight checks.
+    ...(IDS[i] === 'upgrade' ? { upgradesThreescale: true as const } : {}),
   }));
   return {
     apiVersion: 'threescale-migrate.3scale.net/v1alpha1',

@@ -1,5 +1,5 @@
 /**
- * Specification of src/patches/mysql-detach.ts: the guarded RFC 6902 patches that detach a kept-in-place
+ * Specification of src/procedures/externalize-on-cluster/mysql-detach.ts: the guarded RFC 6902 patches that detach a kept-in-place
  * system-mysql from the operator (seed 3.3). Each removal is guarded by `test` operations on the values
  * discovery saw; the patches are applied here with fast-json-patch to the objects of a real 2.15 export.
  */
@@ -10,7 +10,7 @@ import jsonpatch from 'fast-json-patch';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import type { KubeObject } from '../../src/kube/kube-object.js';
-import { defaultDetachObjects, type DetachStep, detachStepDocument, detachStepsIndex, mysqlDetachSteps, pointerSegment } from '../../src/patches/mysql-detach.js';
+import { defaultDetachObjects, type DetachStep, detachStepDocument, detachStepsIndex, mysqlDetachSteps, pointerSegment } from '../../src/procedures/externalize-on-cluster/mysql-detach.js';
 import { examplePlanWith, loadExample, ROOT } from '../support/plans.js';
 
 /** The objects of the exported MySQL-backed 2.15 install (test/fixtures/live-2.15-mysql.yaml). */

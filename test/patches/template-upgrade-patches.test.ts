@@ -1,13 +1,13 @@
 /**
- * Specification of src/patches/template-upgrade-patches.ts: the guarded patch steps of the 2.5 to 2.6
+ * Specification of src/procedures/template-2.5-to-2.6/template-upgrade-patches.ts: the guarded patch steps of the 2.5 to 2.6
  * upgrade, built from what the plan records, applied with fast-json-patch to objects shaped as recorded.
  */
 import jsonpatch from 'fast-json-patch';
 import { describe, expect, test } from 'vitest';
 import { join } from 'node:path';
 import { loadPlanFile } from '../../src/plan/load-plan.js';
-import type { TemplateUpgradePlan } from '../../src/plan/template-upgrade-plan-schema.js';
-import { databaseTriggerSteps, imageSteps, redisEnvSteps, serviceAccountSteps, systemRedisSecretSteps } from '../../src/patches/template-upgrade-patches.js';
+import type { TemplateUpgradePlan } from '../../src/procedures/template-2.5-to-2.6/template-upgrade-plan-schema.js';
+import { databaseTriggerSteps, imageSteps, redisEnvSteps, serviceAccountSteps, systemRedisSecretSteps } from '../../src/procedures/template-2.5-to-2.6/template-upgrade-patches.js';
 import type { JsonPatchStep } from '../../src/patches/json-patch-steps.js';
 
 const plan = loadPlanFile(join(import.meta.dirname, '..', '..', 'examples', 'template-2.5-to-2.6', 'migration.yaml')).plan as TemplateUpgradePlan;

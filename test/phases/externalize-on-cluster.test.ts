@@ -1,12 +1,12 @@
 /**
- * Specification of src/phases/externalize-on-cluster.ts: the on-cluster externalization procedure (seed
+ * Specification of src/procedures/externalize-on-cluster/externalize-on-cluster.ts: the on-cluster externalization procedure (seed
  * chapter 3) as an ordered list of phases, which of them a plan runs, what each one says it changes and
  * expects, and how each is undone.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { externalizeOnCluster } from '../../src/phases/externalize-on-cluster.js';
+import { externalizeOnCluster } from '../../src/procedures/externalize-on-cluster/externalize-on-cluster.js';
 import type { PhaseDefinition } from '../../src/phases/phase.js';
 import { phaseFolder } from '../../src/phases/registry.js';
 import { THREESCALE_DEPLOYMENTS } from '../../src/plan/deployments.js';

@@ -1,9 +1,9 @@
 /**
- * Specification of the fresh-install procedure of the registry (src/phases/fresh-install.ts): its phases,
+ * Specification of the fresh-install procedure of the registry (src/procedures/fresh-install/fresh-install.ts): its phases,
  * which of them a plan runs, and what they say they change, for the two examples.
  */
 import { describe, expect, it } from 'vitest';
-import { freshInstall, managedSecrets } from '../../src/phases/fresh-install.js';
+import { freshInstall, managedSecrets } from '../../src/procedures/fresh-install/fresh-install.js';
 import { plannedPhases, procedureById } from '../../src/phases/registry.js';
 import { freshInstallPlanWith, loadFreshInstallExample } from '../support/plans.js';
 

@@ -3,7 +3,7 @@
  * plan runs, and finding one of them by id or folder.
  */
 import { describe, expect, test } from 'vitest';
-import { findPlannedPhase, phaseFolder, plannedPhases, PROCEDURES, procedureById } from '../../src/phases/registry.js';
+import { findPlannedPhase, phaseFolder, plannedPhases, PROCEDURES, procedureById, registerProcedure } from '../../src/phases/registry.js';
 import { EXAMPLES, examplePlanWith, loadExample, userError } from '../support/plans.js';
 
 describe('procedureById', () => {
@@ -192,5 +192,21 @@ describe('findPlannedPhase', () => {
     expect(err.message).toContain('"05-scale-up" is not a phase of this plan');
     expect(err.message).toContain('expected one of preflight, prepare,');
     expect(err.message).toContain(', cleanup.');
+  });
+});
+
+describe('registerProcedure', () => {
+  const phase = (id: string) => ({ ...procedureById('fresh-install').phases[0]!, id });
+  const procedure = (id: string, planKind: string, phaseIds: string[]) => ({ ...procedureById('fresh-install'), id, planKind, phases: phaseIds.map(phase) });
+
+  test('GIVEN a procedure whose id or plan kind is taken WHEN registered THEN it is refused naming the holder, and the registry is unchanged', () => {
+    const before = [...PROCEDURES];
+    expect(() => registerProcedure(procedure('fresh-install', 'NewPlan', ['one']))).toThrow(/procedure fresh-install \(plan kind NewPlan\): fresh-install already has that id or plan kind/);
+    expect(() => registerProcedure(procedure('other', 'FreshInstallPlan', ['one']))).toThrow(/fresh-install already has/);
+    expect(PROCEDURES).toEqual(before);
+  });
+
+  test('GIVEN phase ids that are not unique kebab-case, or no phase WHEN registered THEN refused', () => {
+    for (const ids of [['Bad_Id'], ['one', 'one'], ['-one'], ['../one'], []]) expect(() => registerProcedure(procedure('other', 'OtherPlan', ids))).toThrow(/is not a unique kebab-case id/);
   });
 });

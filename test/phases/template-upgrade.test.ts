@@ -1,10 +1,10 @@
 /**
- * Specification of src/phases/template-upgrade.ts: the nine phases of the 2.5 to 2.6 template upgrade, when
+ * Specification of src/procedures/template-2.5-to-2.6/template-upgrade.ts: the nine phases of the 2.5 to 2.6 template upgrade, when
  * each applies, what it says it changes, its rollback, and the wording of its maintenance window.
  */
 import { describe, expect, test } from 'vitest';
 import { plannedPhases } from '../../src/phases/registry.js';
-import { templateUpgrade } from '../../src/phases/template-upgrade.js';
+import { templateUpgrade } from '../../src/procedures/template-2.5-to-2.6/template-upgrade.js';
 import { templateExample } from '../support/plans.js';
 
 const phase = (id: string) => templateUpgrade.phases.find((p) => p.id === id)!;

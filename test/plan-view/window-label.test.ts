@@ -29,7 +29,7 @@ describe('windowLabel', () => {
 describe('windowLabel with a procedure wording', () => {
   test('GIVEN the template upgrade, whose window disrupts 3scale WHEN its marks are labelled THEN none says 3scale is stopped', async () => {
     // GIVEN
-    const { templateUpgrade } = await import('../../src/phases/template-upgrade.js');
+    const { templateUpgrade } = await import('../../src/procedures/template-2.5-to-2.6/template-upgrade.js');
     const marks: WindowMark[] = ['before-window', 'opens-window', 'in-window', 'closes-window', 'after-window'];
 
     // WHEN

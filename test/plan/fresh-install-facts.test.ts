@@ -1,9 +1,9 @@
 /**
- * Specification of the facts derived from a FreshInstallPlan (src/plan/fresh-install-facts.ts) that the
+ * Specification of the facts derived from a FreshInstallPlan (src/procedures/fresh-install/fresh-install-facts.ts) that the
  * phases, the validation and the preflight share.
  */
 import { describe, expect, it } from 'vitest';
-import { installNamespaces, ownsSystemStorage, plannedImages, plannedVolumes, registryOf, routeHosts } from '../../src/plan/fresh-install-facts.js';
+import { installNamespaces, ownsSystemStorage, plannedImages, plannedVolumes, registryOf, routeHosts } from '../../src/procedures/fresh-install/fresh-install-facts.js';
 import { freshInstallPlanWith, loadFreshInstallExample } from '../support/plans.js';
 
 const rosa = loadFreshInstallExample('fresh-install-rosa').plan;

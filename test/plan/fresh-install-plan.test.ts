@@ -1,10 +1,9 @@
 /**
- * Specification of the FreshInstallPlan kind (src/plan/fresh-install-plan.ts): the examples load with their
+ * Specification of the FreshInstallPlan kind (src/procedures/fresh-install/fresh-install-plan.ts): the examples load with their
  * defaults, and each failure of the ROSA field report that a plan can already show is refused in one
  * sentence naming the file and the field.
  */
 import { describe, expect, it } from 'vitest';
-import { isFreshInstallPlan } from '../../src/plan/plan-base.js';
 import { freshInstallPlanWith, loadFreshInstallExample, userError } from '../support/plans.js';
 
 const refusal = (change: (raw: any) => void): string => userError(() => freshInstallPlanWith('fresh-install-rosa', change)).message;
@@ -15,7 +14,7 @@ describe('FreshInstallPlan examples', () => {
     const { plan } = loadFreshInstallExample('fresh-install-rosa');
 
     // THEN
-    expect(isFreshInstallPlan(plan)).toBe(true);
+    expect(plan.kind).toBe('FreshInstallPlan');
     expect(plan.spec.procedure).toBe('fresh-install');
     expect(plan.spec.operator).toEqual({
       createNamespaces: true,

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
-import { validateMigrationPlan } from '../../src/plan/migration-plan.js';
+import { validateMigrationPlan } from '../../src/procedures/externalize-on-cluster/migration-plan.js';
 import { examplePath } from '../support/plans.js';
 
 const example = () => parse(readFileSync(examplePath('postgresql-and-redis'), 'utf8'));

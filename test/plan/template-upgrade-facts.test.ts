@@ -1,9 +1,9 @@
 /**
- * Specification of src/plan/template-upgrade-facts.ts: what the backup copies, which routes go, what the
+ * Specification of src/procedures/template-2.5-to-2.6/template-upgrade-facts.ts: what the backup copies, which routes go, what the
  * wildcard router removal deletes, and what each rollback restores, all from what the plan records.
  */
 import { describe, expect, test } from 'vitest';
-import { backupObjects, deletedBy, restoredBy, routesToDelete, wildcardRouterObjects } from '../../src/plan/template-upgrade-facts.js';
+import { backupObjects, deletedBy, restoredBy, routesToDelete, wildcardRouterObjects } from '../../src/procedures/template-2.5-to-2.6/template-upgrade-facts.js';
 import { templateExample } from '../support/plans.js';
 
 const line = (l: { resource: string; name: string }) => `${l.resource} ${l.name}`;

@@ -1,5 +1,5 @@
 /**
- * Specification of src/plan/template-upgrade-plan.ts (and its schema): a TemplateUpgradePlan is accepted as
+ * Specification of src/procedures/template-2.5-to-2.6/template-upgrade-plan.ts (and its schema): a TemplateUpgradePlan is accepted as
  * discover writes it, defaults are filled in, and the checks spanning several fields refuse in one sentence.
  */
 import { describe, expect, test } from 'vitest';

@@ -1,8 +1,8 @@
 /**
- * Specification of what a fresh install asks of the nodes (src/preflight/cluster-requirements.ts).
+ * Specification of what a fresh install asks of the nodes (src/procedures/fresh-install/cluster-requirements.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { cpuMillis, installPodRequests, memoryBytes } from '../../src/preflight/cluster-requirements.js';
+import { cpuMillis, installPodRequests, memoryBytes } from '../../src/procedures/fresh-install/cluster-requirements.js';
 import { freshInstallPlanWith, loadFreshInstallExample } from '../support/plans.js';
 
 describe('installPodRequests', () => {

@@ -1,11 +1,11 @@
 /**
- * Specification of the live preflight checks of a fresh install (src/preflight/live-checks.ts), on objects
+ * Specification of the live preflight checks of a fresh install (src/procedures/fresh-install/live-checks.ts), on objects
  * shaped like a ROSA cluster's: each check passes on the cluster the ROSA example was written for, and fails
  * with one line naming the cause on the cluster the field report met.
  */
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
-import { checkCluster, checkNodes, checkResources, checkRoutes, checkSecrets, checkStorage, type ClusterFacts } from '../../src/preflight/live-checks.js';
+import { checkCluster, checkNodes, checkResources, checkRoutes, checkSecrets, checkStorage, type ClusterFacts } from '../../src/procedures/fresh-install/live-checks.js';
 import { node, pod, rosaCluster, route, storageClass } from '../support/fresh-install-cluster.js';
 import { freshInstallPlanWith, loadFreshInstallExample } from '../support/plans.js';
 

@@ -1,5 +1,5 @@
 /**
- * Specification of src/preflight/preflight-checks.ts: the checks of seed chapters 1 and 2 before the move to
+ * Specification of src/procedures/externalize-on-cluster/preflight-checks.ts: the checks of seed chapters 1 and 2 before the move to
  * 3scale 2.16, read through the real live reader from the loopback API server (ClusterVersion, PackageManifest,
  * Subscription, InstallPlans, APIManager, the system-database Secret and the evidence ConfigMap), and from an
  * export.
@@ -8,7 +8,8 @@ import { describe, expect, test } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { LiveReader } from '../../src/live/live-reader.js';
 import type { ObjectTypeRef } from '../../src/live/object-type.js';
-import { evaluatePreflight, parseVersionCheckResult, type PreflightCheck, type PreflightReport, preflightListRefs } from '../../src/preflight/preflight-checks.js';
+import { evaluatePreflight, parseVersionCheckResult, preflightListRefs } from '../../src/procedures/externalize-on-cluster/preflight-checks.js';
+import type { PreflightCheck, PreflightReport } from '../../src/status/preflight-report.js';
 import type { Plan } from '../../src/plan/plan-schema.js';
 import { ClusterSource, ExportSource, type LiveSource, type SourceListing } from '../../src/status/live-source.js';
 import { clusterVersion, installPlan, packageManifest, subscription } from '../support/fake-api-olm.js';

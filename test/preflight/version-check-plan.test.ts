@@ -1,9 +1,9 @@
 /**
- * Specification of src/preflight/version-check-plan.ts: which version-check Jobs a plan runs in which stage,
+ * Specification of src/procedures/externalize-on-cluster/version-check-plan.ts: which version-check Jobs a plan runs in which stage,
  * which servers they measure and which ones only get recorded.
  */
 import { describe, expect, test } from 'vitest';
-import { replacedServers, requirementsEnv, versionCheckJobName, versionCheckJobs } from '../../src/preflight/version-check-plan.js';
+import { replacedServers, requirementsEnv, versionCheckJobName, versionCheckJobs } from '../../src/procedures/externalize-on-cluster/version-check-plan.js';
 import { examplePlanWith, loadExample } from '../support/plans.js';
 
 describe('versionCheckJobs', () => {

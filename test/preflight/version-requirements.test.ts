@@ -1,9 +1,9 @@
 /**
- * Specification of src/preflight/version-requirements.ts: the two tables of 3scale 2.16 minimum versions
+ * Specification of src/procedures/externalize-on-cluster/version-requirements.ts: the two tables of 3scale 2.16 minimum versions
  * (vendor documentation, upstream operator) and the tolerant version comparison the operator uses.
  */
 import { describe, expect, test } from 'vitest';
-import { meetsMinimum, parseVersion, versionRequirements } from '../../src/preflight/version-requirements.js';
+import { meetsMinimum, parseVersion, versionRequirements } from '../../src/procedures/externalize-on-cluster/version-requirements.js';
 
 describe('versionRequirements', () => {
   test('GIVEN the two policies WHEN their tables are read THEN the vendor one is the stricter: Redis 7.2 and PostgreSQL 15.0 against 7.0.0 and 13.0.0, MariaDB refused', () => {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
-import { detachStepDocument, detachStepsIndex, mysqlDetachSteps, type DetachStep } from '../../src/patches/mysql-detach.js';
+import { detachStepDocument, detachStepsIndex, mysqlDetachSteps, type DetachStep } from '../../src/procedures/externalize-on-cluster/mysql-detach.js';
 import { patchStepDocument, patchStepsIndex } from '../../src/patches/json-patch-steps.js';
 import { checkKubectl, EXAMPLE_PLANS, evidenceOf, OPENSHIFT_APIS, renderedKubeJob, requestsOutsideRole, skipKubectlSuite, startKubeScriptCluster, useKubeScriptSuite, type KubeScriptCluster, type RenderedKubeJob } from '../support/fake-api-kubectl.js';
 import type { ScriptResult } from '../support/db-servers.js';
@@ -243,7 +243,7 @@ describe.skipIf(skipKubectlSuite(kubectl))('kube/apply-json-patches.sh on the 2.
     apis: OPENSHIFT_APIS,
     setup: async () => {
       const { plan } = templateExample();
-      const { templateUpgrade } = await import('../../src/phases/template-upgrade.js');
+      const { templateUpgrade } = await import('../../src/procedures/template-2.5-to-2.6/template-upgrade.js');
       for (const p of PHASES) {
         const steps = templateUpgrade.phases.find((d) => d.id === p.id)!.patches!(plan);
         const dir = await mkdtemp(join(tmpdir(), `tsm-patches-${p.id}-`));

@@ -357,6 +357,27 @@ describe.skipIf(skipSuite(bins))('pg-copy.sh (PostgreSQL 15 -> PostgreSQL 15)', 
     expect(await fingerprint(tgt, db)).toEqual(await fingerprint(src, 'system'));
   });
 
+  it('GIVEN a parallel copy, whose source digests are hashed from the COPY streams, WHEN run again THEN it recognizes its own copy (the digests equal a full read of the source, which a streaming copy records too) and the rows were written frozen', async () => {
+    // GIVEN one target copied table by table and one copied by the stream
+    const parallel = await newTargetDb();
+    const streamed = await newTargetDb();
+    expect((await runScript('pg-copy.sh', env(parallel, { PARALLEL_JOBS: '2' }))).code).toBe(0);
+    expect((await runScript('pg-copy.sh', env(streamed, { PARALLEL_JOBS: '1' }))).code).toBe(0);
+    const evidence = await readFile(join(work, `${parallel}.evidence`), 'utf8');
+    const fingerprintOf = (text: string): string | undefined => /sourceFingerprint=(sha256:[0-9a-f]{64})/.exec(text)?.[1];
+    // THEN both record the same source fingerprint (the streamed digests equal those of pg_state's own read)
+    expect(fingerprintOf(evidence)).toBeDefined();
+    expect(fingerprintOf(evidence)).toBe(fingerprintOf(await readFile(join(work, `${streamed}.evidence`), 'utf8')));
+    // AND the parallel copy wrote its rows frozen (COPY FREEZE sets the visibility map; ANALYZE reports it)
+    expect(await tgt.sql(`SELECT relpages > 0 AND relallvisible = relpages FROM pg_class WHERE relname = 'accounts';`, parallel)).toBe('t');
+    // WHEN the parallel copy runs again (its source read in full this time)
+    const r = await runScript('pg-copy.sh', env(parallel, { PARALLEL_JOBS: '2' }));
+    // THEN it is already done: nothing restored, the evidence unchanged
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('already done');
+    expect(await readFile(join(work, `${parallel}.evidence`), 'utf8')).toBe(evidence);
+  });
+
   it('copies table by table, 2 at a time, from one snapshot, and leaves nothing the size of the data behind', async () => {
     // GIVEN an empty target and the container's temporary folder
     const db = await newTargetDb();

@@ -27,7 +27,7 @@ import {
   useMariaDb,
   usePostgres,
 } from '../support/db-servers.js';
-import { VERSION_REQUIREMENTS } from '../../src/preflight/version-requirements.js';
+import { VERSION_REQUIREMENTS } from '../../src/procedures/externalize-on-cluster/version-requirements.js';
 
 const pgBins = checkBinaries('postgresql', PG_SERVER_BINARIES, [pgBinDir()]);
 const redisBins = checkBinaries('redis', REDIS_BINARIES);

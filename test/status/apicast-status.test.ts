@@ -6,7 +6,8 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
-import { apicastListRef, apicastStatus, isApicast216 } from '../../src/status/apicast-status.js';
+import { apicastListRef } from '../../src/procedures/externalize-on-cluster/externalize-on-cluster-hooks.js';
+import { apicastStatus, isApicast216 } from '../../src/status/apicast-status.js';
 import type { DiffReport, PhaseReport } from '../../src/status/diff-report.js';
 import { renderReportText } from '../../src/status/render-report.js';
 import { examplePlanWith } from '../support/plans.js';
@@ -44,7 +45,7 @@ describe('apicastStatus and its lines in the report', () => {
     mode: 'live',
     approximate: false,
     fieldManager: 'threescale-migrate',
-    phases: [{ order: 8, id: 'upgrade', folder: '08-upgrade', status: upgrade, reason: upgrade, checks: { total: 1, satisfied: 0, superseded: 0 }, rollback: 'rollback/08-upgrade' }],
+    phases: [{ order: 8, id: 'upgrade', folder: '08-upgrade', status: upgrade, reason: upgrade, checks: { total: 1, satisfied: 0, superseded: 0 }, rollback: 'rollback/08-upgrade', upgradesThreescale: true }],
     currentPhase: null,
     outOfOrder: [],
     target: '08-upgrade',

@@ -2,7 +2,7 @@
  * Specification of src/status/render-preflight.ts: the preflight checks as text lines for diff and status.
  */
 import { describe, expect, test } from 'vitest';
-import type { PreflightCheck } from '../../src/preflight/preflight-checks.js';
+import type { PreflightCheck } from '../../src/status/preflight-report.js';
 import { preflightCheckLine, renderPreflightLines } from '../../src/status/render-preflight.js';
 
 const check = (id: string, status: PreflightCheck['status'], extra: Partial<PreflightCheck> = {}): PreflightCheck => ({

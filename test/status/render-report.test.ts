@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { DiffReport, PhaseReport } from '../../src/status/diff-report.js';
 import type { ObjectVerdict, Verdict } from '../../src/status/object-verdicts.js';
 import { renderReportJson, renderReportText } from '../../src/status/render-report.js';
-import type { PreflightCheck } from '../../src/preflight/preflight-checks.js';
+import type { PreflightCheck } from '../../src/status/preflight-report.js';
 
 const ANSI = /\u001b\[[0-9;]*m/;
 const plain = (text: string): string => text.replace(/\u001b\[[0-9;]*m/g, '');

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { DiffReport, PhaseReport, PhaseStatus } from '../../src/status/diff-report.js';
 import { nextStep, nextStepOf, stepText } from '../../src/status/next-step.js';
 import { renderStatus, statusExitCode } from '../../src/status/render-status.js';
-import type { PreflightCheck } from '../../src/preflight/preflight-checks.js';
+import type { PreflightCheck } from '../../src/status/preflight-report.js';
 
 const ANSI = /\u001b\[[0-9;]*m/;
 const IDS = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify', 'upgrade'];
@@ -32,6 +32,8 @@ function reportWith(
     reason: options.reasons?.[IDS[order]!] ?? `${status} reason`,
     checks: { total: 1, satisfied: 0, superseded: 0 },
     rollback: ['preflight', 'copy-data', 'verify'].includes(IDS[order]!) ? null : `rollback/${String(order).padStart(2, '0')}-${IDS[order]}`,
+    // As the migration's upgrade phase declares it (upgradesThreescale): it waits for the preflight checks.
+    ...(IDS[order] === 'upgrade' ? { upgradesThreescale: true as const } : {}),
   }));
   let currentPhase: string | null = null;
   for (const p of phases) {

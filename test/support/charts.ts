@@ -17,8 +17,7 @@ export function renderChart<P extends PlanBase = MigrationPlan>(
   phaseId: string,
   rollback = false,
 ): { objects: KubeObject[]; files: { path: string; content: string }[] } {
-  const chart = module.render(new App({ outdir: 'unused' }), `${rollback ? 'rollback-' : ''}${phaseId}`, contextFor(loaded, phaseId, rollback));
-  const files = (chart as unknown as { files?: { path: string; content: string }[] }).files ?? [];
-  return { objects: chart.toJson() as KubeObject[], files };
+  const { objects, files } = module.render(new App({ outdir: 'unused' }), `${rollback ? 'rollback-' : ''}${phaseId}`, contextFor(loaded, phaseId, rollback));
+  return { objects: [...objects], files: [...files] };
 }
 

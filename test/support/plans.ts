@@ -11,10 +11,28 @@ import type { KubeObject } from '../../src/kube/kube-object.js';
 import type { PhaseDefinition, RenderContext } from '../../src/phases/phase.js';
 import { procedureById } from '../../src/phases/registry.js';
 import { type LoadedPlan, loadPlanFile, parsePlan } from '../../src/plan/load-plan.js';
-import { type AnyPlan, isFreshInstallPlan, isMigrationPlan, isTemplateUpgradePlan, type PlanBase } from '../../src/plan/plan-base.js';
-import type { FreshInstallPlan } from '../../src/plan/fresh-install-plan-schema.js';
+import type { PlanBase } from '../../src/plan/plan-base.js';
+import type { FreshInstallPlan } from '../../src/procedures/fresh-install/fresh-install-plan-schema.js';
 import type { MigrationPlan } from '../../src/plan/plan-schema.js';
-import type { TemplateUpgradePlan } from '../../src/plan/template-upgrade-plan-schema.js';
+import type { TemplateUpgradePlan } from '../../src/procedures/template-2.5-to-2.6/template-upgrade-plan-schema.js';
+
+/** Every plan kind of the built-in procedures. */
+type AnyPlan = MigrationPlan | FreshInstallPlan | TemplateUpgradePlan;
+
+/** Narrows a plan to the MigrationPlan kind (the 2.15 externalization). */
+export function isMigrationPlan(plan: PlanBase): plan is MigrationPlan {
+  return plan.kind === 'MigrationPlan';
+}
+
+/** Narrows a plan to the FreshInstallPlan kind (a new self-hosted 2.16 install). */
+function isFreshInstallPlan(plan: PlanBase): plan is FreshInstallPlan {
+  return plan.kind === 'FreshInstallPlan';
+}
+
+/** Narrows a plan to the TemplateUpgradePlan kind (the template-era 2.5 to 2.6 upgrade). */
+function isTemplateUpgradePlan(plan: PlanBase): plan is TemplateUpgradePlan {
+  return plan.kind === 'TemplateUpgradePlan';
+}
 
 /** The repository root. */
 export const ROOT = join(import.meta.dirname, '..', '..');

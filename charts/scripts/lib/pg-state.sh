@@ -108,12 +108,24 @@ else
 fi
 
 # pg_state_tables PSQL_FN OUT [JOBS]: the tables part. JOBS psql sessions (default 1), each taking every
-# JOBS-th table; in each, every COPY goes through \o into PG_STATE_SHA256.
+# JOBS-th table; in each, every COPY goes through \o into PG_STATE_SHA256. PG_STATE_KNOWN, when set, names a
+# file of "<label>\t<sha256>" lines already hashed from the same rows (pg-copy.sh hashes each table's COPY
+# stream on its way to the target): those labels are taken from it, not read again; a label it has that the
+# database has not is an error (the list of tables changed under the copy).
 pg_state_tables() {
-  local psql_fn="$1" out="$2" jobs="${3:-1}" list i pid
+  local psql_fn="$1" out="$2" jobs="${3:-1}" list i pid known="${PG_STATE_KNOWN:-}"
   local -a pids=()
   list="$(pg_tables_sql | "$psql_fn" -F "$(printf '\t')")" || return 1
   : >"$out"
+  if [ -n "$known" ]; then
+    awk -F '\t' 'NR == FNR { if (NF) known[$1] = 1; next } NF && !($1 in known) { print }' "$known" - <<<"$list" >"$out.todo" || return 1
+    if ! awk -F '\t' 'NR == FNR { if (NF) have[$1] = 1; next } NF && !($1 in have) { print "not in the database: " $1; bad = 1 } END { exit bad }' \
+      - "$known" <<<"$list" >&2; then
+      return 1
+    fi
+    list="$(cat "$out.todo")"
+    rm -f "$out.todo"
+  fi
   for ((i = 0; i < jobs; i++)); do
     printf '%s\n' "$list" | awk -v n="$jobs" -v k="$i" 'NF && (NR - 1) % n == k' |
       pg_state_tables_session "$psql_fn" "$out.$i" &
@@ -121,7 +133,8 @@ pg_state_tables() {
   done
   for pid in "${pids[@]}"; do wait "$pid" || return 1; done
   # Sorted, so the order of the sessions does not matter.
-  for ((i = 0; i < jobs; i++)); do cat "$out.$i"; done | LC_ALL=C sort >"$out"
+  { for ((i = 0; i < jobs; i++)); do cat "$out.$i"; done
+    if [ -n "$known" ]; then sed '/^$/d' "$known"; fi; } | LC_ALL=C sort >"$out"
   for ((i = 0; i < jobs; i++)); do rm -f "$out.$i"; done
 }
 

@@ -18,7 +18,7 @@ export function registerDiscover(program: Command): void {
     .option('--out <file>', 'where to write the plan; - for stdout', '-')
     .addOption(deprecatedOption('-o <file>', '--out'))
     .option('--force', 'overwrite the plan file named by --out if it exists (refused otherwise)')
-    .option('--procedure <id>', 'template-2.5-to-2.6: read a 3scale 2.5 installed from templates and write a TemplateUpgradePlan')
+    .option('--procedure <id>', 'id of the procedure to plan (default: the 2.15 externalization; the template upgrade reads a 3scale 2.5 installed from templates; an unknown id is refused naming the others)')
     .option('--fleet', 'discover every cluster of a fleet (each kubeconfig context, or each export of the --from-file folder) and write --out/fleet.yaml and --out/clusters/<name>/migration.yaml')
     .option('--contexts <names>', 'with --fleet: the comma-separated contexts to read (default: every context of the kubeconfig)', (v: string) => v.split(',').map((c) => c.trim()).filter((c) => c !== ''))
     // eslint-disable-next-line @typescript-eslint/no-useless-default-assignment -- commander passes undefined on the first --wave (no default given), whatever its type says

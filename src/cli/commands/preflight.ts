@@ -13,10 +13,10 @@ export function registerPreflight(program: Command): void {
     .addOption(outputFormatOption(['text', 'json']))
     .addOption(requestTimeoutOption())
     .action(async (flags: { config: string; kubeconfig?: string; context?: string; output: 'text' | 'json'; requestTimeout?: number }) => {
-      const { runPreflight, renderPreflight } = await import('../../preflight/run-preflight.js');
-      const report = await runPreflight({ planPath: flags.config, kubeconfig: flags.kubeconfig, context: flags.context, requestTimeoutMs: flags.requestTimeout ? flags.requestTimeout * 1000 : undefined });
+      const { runPreflight } = await import('../../preflight/run-preflight.js');
+      const { report, text } = await runPreflight({ planPath: flags.config, kubeconfig: flags.kubeconfig, context: flags.context, requestTimeoutMs: flags.requestTimeout ? flags.requestTimeout * 1000 : undefined });
       if (flags.output === 'json') printJson(report, (r) => `${JSON.stringify(r, null, 2)}\n`);
-      else printText(renderPreflight(report));
+      else printText(text);
       // 1 when a check failed, as diff exits 1 on differences.
       if (!report.ok) process.exitCode = 1;
     });

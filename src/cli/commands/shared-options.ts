@@ -6,7 +6,7 @@ import { InvalidArgumentError, Option } from 'commander';
  */
 
 /** `-c, --config`: the plan file of any kind. */
-export const configOption = (): Option => new Option('-c, --config <file>', 'plan file (migration.yaml, install.yaml or upgrade.yaml; preflight takes a FreshInstallPlan)').makeOptionMandatory();
+export const configOption = (): Option => new Option('-c, --config <file>', 'plan file (migration.yaml, install.yaml or upgrade.yaml; preflight takes a plan whose procedure has preflight checks, a fresh install)').makeOptionMandatory();
 
 /** `-o, --output`: the output format, with the formats this command offers. */
 export const outputFormatOption = (formats: readonly string[]): Option => new Option('-o, --output <format>', 'output format').choices(formats).default('text');

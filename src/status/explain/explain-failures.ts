@@ -14,8 +14,8 @@ import { objectKey, type KubeObject } from '../../kube/kube-object.js';
 import { DEFAULT_LOG_LIMIT_BYTES, DEFAULT_LOG_TAIL_LINES, type PodLogRequest } from '../../live/pod-log.js';
 import type { ObjectTypeRef } from '../../live/object-type.js';
 import { SecretMasker } from '../../diff/mask-secrets.js';
-import { targetNamespaces } from '../../plan/plan-facts.js';
-import { isMigrationPlan, type PlanBase } from '../../plan/plan-base.js';
+import { procedureById } from '../../phases/registry.js';
+import type { PlanBase } from '../../plan/plan-base.js';
 import type { FolderState, SynthResult } from '../../synth/synthesize.js';
 import type { PhaseReport } from '../diff-report.js';
 import type { LiveSource } from '../live-source.js';
@@ -26,11 +26,12 @@ import { logTargets, podOwner, type PodOwner, podSeverity, podStateLines } from 
 import { warningEvents } from './warning-events.js';
 
 /**
- * Where the servers a plan creates run: the migration's target namespaces, or for another procedure every
- * namespace its phases render objects into.
+ * Where the servers a plan creates run: the namespaces its procedure names (the migration's target
+ * namespaces), or else every namespace its phases render objects into.
  */
 function explainedNamespaces(plan: PlanBase, result: SynthResult): string[] {
-  if (isMigrationPlan(plan)) return targetNamespaces(plan);
+  const hooks = procedureById(plan.spec.procedure).report;
+  if (hooks?.explainNamespaces) return hooks.explainNamespaces(plan);
   return result.forward.flatMap((state) => state.objects.flatMap((o) => (o.metadata.namespace ? [o.metadata.namespace] : [])));
 }
 

@@ -6,7 +6,7 @@ import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { render } from '../../../charts/fresh-install/apimanager-chart.js';
 import type { KubeObject } from '../../../src/kube/kube-object.js';
-import type { FreshInstallPlan } from '../../../src/plan/fresh-install-plan-schema.js';
+import type { FreshInstallPlan } from '../../../src/procedures/fresh-install/fresh-install-plan-schema.js';
 import type { LoadedPlan } from '../../../src/plan/load-plan.js';
 import { contextFor, find, freshInstallPlanWith, loadFreshInstallExample, refs } from '../../support/plans.js';
 

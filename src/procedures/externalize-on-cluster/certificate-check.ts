@@ -1,7 +1,7 @@
-import type { KubeObject } from '../kube/kube-object.js';
-import type { ObjectTypeRef } from '../live/object-type.js';
-import type { Plan } from '../plan/plan-schema.js';
-import type { SourceListing } from '../status/live-source.js';
+import type { KubeObject } from '../../kube/kube-object.js';
+import type { ObjectTypeRef } from '../../live/object-type.js';
+import type { Plan } from '../../plan/plan-schema.js';
+import type { SourceListing } from '../../status/live-source.js';
 
 /**
  * Seed chapter 1, prerequisites: "to resolve certificate verification failures with the 3scale operator, add

@@ -1,11 +1,11 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument --
    discovery walks live objects of many kinds field by field; every value read is checked before it lands in the plan,
    which the plan schema validates. */
-import { STATE_CONFIGMAP, stateReplicasKey } from '../contract/on-cluster.js';
-import { UserError } from '../errors.js';
-import { apiGroup, type KubeObject } from '../kube/kube-object.js';
-import { DEFAULT_OPERATOR_DEPLOYMENT, INTERNAL_DATABASE_DEPLOYMENTS, THREESCALE_DEPLOYMENTS } from '../plan/deployments.js';
-import { PLAN_API_VERSION, PLAN_KIND, type PlanInput, type WorkloadKind } from '../plan/plan-schema.js';
+import { STATE_CONFIGMAP, stateReplicasKey } from '../../contract/on-cluster.js';
+import { UserError } from '../../errors.js';
+import { apiGroup, type KubeObject } from '../../kube/kube-object.js';
+import { DEFAULT_OPERATOR_DEPLOYMENT, INTERNAL_DATABASE_DEPLOYMENTS, THREESCALE_DEPLOYMENTS } from '../../plan/deployments.js';
+import { PLAN_API_VERSION, PLAN_KIND, type PlanInput, type WorkloadKind } from '../../plan/plan-schema.js';
 
 /** What discovery was given: the objects of the 3scale namespace (and the operator's, if different). */
 export interface DiscoveryInput {

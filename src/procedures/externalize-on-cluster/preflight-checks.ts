@@ -1,9 +1,10 @@
-import type { KubeObject } from '../kube/kube-object.js';
-import type { ObjectTypeRef } from '../live/object-type.js';
-import { upgradeEnabled, upgradeSubscriptions, type OperatorSubscription } from '../plan/plan-facts.js';
-import { CHANNEL_2_15, type Plan } from '../plan/plan-schema.js';
-import type { SourceListing } from '../status/live-source.js';
-import { EVIDENCE_CONFIGMAP, evidenceField, evidenceKey } from '../contract/on-cluster.js';
+import type { KubeObject } from '../../kube/kube-object.js';
+import type { PreflightCheck, PreflightReport } from '../../status/preflight-report.js';
+import type { ObjectTypeRef } from '../../live/object-type.js';
+import { upgradeEnabled, upgradeSubscriptions, type OperatorSubscription } from '../../plan/plan-facts.js';
+import { CHANNEL_2_15, type Plan } from '../../plan/plan-schema.js';
+import type { SourceListing } from '../../status/live-source.js';
+import { EVIDENCE_CONFIGMAP, evidenceField, evidenceKey } from '../../contract/on-cluster.js';
 import { certificateListRefs, judgeCertificates, SKIP_VERIFY_ANNOTATION } from './certificate-check.js';
 import { replacedServers, type VersionCheckServer, versionCheckJobName, versionCheckJobs } from './version-check-plan.js';
 import { meetsMinimum, openshiftSupport, SUPPORTED_OPENSHIFT_TEXT, versionRequirements } from './version-requirements.js';
@@ -15,37 +16,6 @@ import { meetsMinimum, openshiftSupport, SUPPORTED_OPENSHIFT_TEXT, versionRequir
  * version-check Jobs measured. Each failed check says what was found, what is needed and what fixes it.
  */
 
-/** Outcome of one check. */
-export type PreflightCheckStatus = 'passed' | 'failed' | 'unknown';
-
-/** One check, as `diff -o json` prints it. */
-export interface PreflightCheck {
-  /** Stable id, e.g. `openshift-version`, `operator-csv:3scale-operator`, `server-version:system-redis`. */
-  readonly id: string;
-  /** One line: what is checked. */
-  readonly title: string;
-  readonly status: PreflightCheckStatus;
-  /** What the cluster shows (null when nothing could be read). */
-  readonly found: string | null;
-  /** What 3scale 2.16 needs. */
-  readonly needed: string;
-  /** Where `found` comes from (object and field, or the evidence record). */
-  readonly source: string;
-  /** The phase of this plan that fixes a failure, or null when it is fixed outside this tool. */
-  readonly fixedBy: string | null;
-  /** One sentence: how to fix a failure, or why the check is unknown. */
-  readonly detail: string;
-}
-
-/** The preflight part of the diff report. */
-export interface PreflightReport {
-  /** The requirements table the versions are compared with (`spec.preflight.versionRequirements` or the flag). */
-  readonly requirements: 'vendor' | 'operator';
-  /** Every check, in a fixed order. */
-  readonly checks: readonly PreflightCheck[];
-  /** Ids of the failed checks. */
-  readonly failed: readonly string[];
-}
 
 
 const CLUSTER_VERSION: ObjectTypeRef = { apiVersion: 'config.openshift.io/v1', kind: 'ClusterVersion' };

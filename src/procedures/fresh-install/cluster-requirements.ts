@@ -1,7 +1,7 @@
-import { parseQuantity, type Quantity } from '../diff/quantity.js';
-import { onClusterPostgresql, onClusterRedis, onClusterRedisRoles, OPERATOR_DEFAULT_REQUESTS } from '../plan/fresh-install-facts.js';
-import type { FreshInstallPlan } from '../plan/fresh-install-plan-schema.js';
-import type { ResourcesSpec } from '../plan/plan-schema.js';
+import { parseQuantity, type Quantity } from '../../diff/quantity.js';
+import { onClusterPostgresql, onClusterRedis, onClusterRedisRoles, OPERATOR_DEFAULT_REQUESTS } from './fresh-install-facts.js';
+import type { FreshInstallPlan } from './fresh-install-plan-schema.js';
+import type { ResourcesSpec } from '../../plan/plan-schema.js';
 
 /**
  * What a fresh install asks of the cluster's nodes: one entry per pod it will run, with its requests. The

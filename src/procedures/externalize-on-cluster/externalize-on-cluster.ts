@@ -1,6 +1,7 @@
-import { BACKUP_SUFFIX, EVIDENCE_CONFIGMAP, STATE_CONFIGMAP } from '../contract/on-cluster.js';
-import { mysqlDetachSteps } from '../patches/mysql-detach.js';
-import { THREESCALE_DEPLOYMENTS } from '../plan/deployments.js';
+import type { MigrationPlan } from '../../plan/plan-schema.js';
+import { BACKUP_SUFFIX, EVIDENCE_CONFIGMAP, STATE_CONFIGMAP } from '../../contract/on-cluster.js';
+import { mysqlDetachSteps } from './mysql-detach.js';
+import { THREESCALE_DEPLOYMENTS } from '../../plan/deployments.js';
 import {
   credentialCopies,
   managedRedisRoles,
@@ -24,12 +25,14 @@ import {
   upgradeChannel,
   upgradeEnabled,
   upgradeSubscriptions,
-} from '../plan/plan-facts.js';
-import { CHANNEL_2_15, type Plan } from '../plan/plan-schema.js';
-import { CHECK_QUEUES_JOB } from '../preflight/queue-check.js';
-import { type VersionCheckStage, versionCheckJobs } from '../preflight/version-check-plan.js';
-import { SUPPORTED_OPENSHIFT_TEXT, versionRequirements } from '../preflight/version-requirements.js';
-import type { PhaseDefinition, Procedure } from './phase.js';
+} from '../../plan/plan-facts.js';
+import { CHANNEL_2_15, type Plan } from '../../plan/plan-schema.js';
+import { CHECK_QUEUES_JOB } from './queue-check.js';
+import { type VersionCheckStage, versionCheckJobs } from './version-check-plan.js';
+import { SUPPORTED_OPENSHIFT_TEXT, versionRequirements } from './version-requirements.js';
+import { validateMigrationPlan } from './migration-plan.js';
+import { migrationReport, refuseUpgradeWithInternalComponents, withVersionRequirements } from './externalize-on-cluster-hooks.js';
+import type { PhaseDefinition, Procedure } from '../../phases/phase.js';
 
 /**
  * The 2.15 database externalization with on-cluster targets (seed chapter 3): PostgreSQL 10 → 15 on a new
@@ -129,7 +132,7 @@ const versionCheckLines = (plan: Plan, stage: VersionCheckStage) => {
   });
 };
 
-const preflight: PhaseDefinition = {
+const preflight: PhaseDefinition<MigrationPlan> = {
   id: 'preflight',
   title: 'Record the plan and the replica counts, ask the databases for their versions',
   window: 'before-window',
@@ -145,10 +148,10 @@ const preflight: PhaseDefinition = {
       : `3scale 2.15 installed by the operator in namespace ${ns(plan)}, with one APIManager, ${plan.spec.threescale.apiManagerName}`,
     `the System database is ${plan.spec.systemDatabase.kind} (Oracle is refused)`,
   ],
-  chart: () => import('../../charts/preflight-chart.js'),
+  chart: () => import('../../../charts/preflight-chart.js'),
 };
 
-const prepare: PhaseDefinition = {
+const prepare: PhaseDefinition<MigrationPlan> = {
   id: 'prepare',
   title: 'Create the new database servers next to the running 3scale',
   window: 'before-window',
@@ -185,15 +188,15 @@ const prepare: PhaseDefinition = {
     if (managedSystemDatabase(plan)) out.push(`the managed ${managedSystemDatabase(plan)!.kind === 'postgresql' ? 'PostgreSQL' : 'MySQL'} database exists, or its user may create it: copy-data creates it when absent (seed 5.2.4; PostgreSQL: CREATEDB, checked by check-managed-database)`);
     return out;
   },
-  chart: () => import('../../charts/prepare-chart.js'),
+  chart: () => import('../../../charts/prepare-chart.js'),
   rollback: {
     title: 'delete the new, still unused database servers',
     describe: () => ['Job remove-new-databases deletes the objects prepare created: new servers, RDB export volumes, credential copies (the original databases and the managed servers are not touched)'],
-    chart: () => import('../../charts/prepare-rollback-chart.js'),
+    chart: () => import('../../../charts/prepare-rollback-chart.js'),
   },
 };
 
-const scaleDown: PhaseDefinition = {
+const scaleDown: PhaseDefinition<MigrationPlan> = {
   id: 'scale-down',
   title: 'Stop the operator and 3scale, keep the old databases running',
   window: 'opens-window',
@@ -205,7 +208,7 @@ const scaleDown: PhaseDefinition = {
     `${dcPrefix(plan)}${THREESCALE_DEPLOYMENTS.join(', ')} to 0 replicas`,
   ],
   expects: () => ['the new servers of prepare are ready', 'the copy Jobs can reach the old database Services', 'a quiet hour: the background jobs can be processed before 3scale stops (seed 6.1)'],
-  chart: () => import('../../charts/scale-down-chart.js'),
+  chart: () => import('../../../charts/scale-down-chart.js'),
   rollback: {
     title: 'start 3scale and the operator again',
     describe: (plan) => [
@@ -217,11 +220,11 @@ const scaleDown: PhaseDefinition = {
           ]
         : []),
     ],
-    chart: () => import('../../charts/scale-up-chart.js'),
+    chart: () => import('../../../charts/scale-up-chart.js'),
   },
 };
 
-const copyData: PhaseDefinition = {
+const copyData: PhaseDefinition<MigrationPlan> = {
   id: 'copy-data',
   title: 'Copy the data inside the cluster',
   window: 'in-window',
@@ -241,10 +244,10 @@ const copyData: PhaseDefinition = {
     return out;
   },
   expects: () => ['every 3scale Deployment is at 0 replicas and has no pods', 'the old databases are running'],
-  chart: () => import('../../charts/copy-data-chart.js'),
+  chart: () => import('../../../charts/copy-data-chart.js'),
 };
 
-const loadRedis: PhaseDefinition = {
+const loadRedis: PhaseDefinition<MigrationPlan> = {
   id: 'load-redis',
   title: 'Bring the new Redis servers up on the copied data (on-cluster: start in persistence mode and check; managed: check the seed)',
   window: 'in-window',
@@ -268,7 +271,7 @@ const loadRedis: PhaseDefinition = {
     'the copy Jobs recorded their evidence',
     ...(rdbExports(plan).length ? [`the managed Redis ${rdbExports(plan).map((r) => `${r}-redis`).join(' and ')} was seeded from the RDB export (the next step listed under copy-data)`] : []),
   ],
-  chart: () => import('../../charts/load-redis-chart.js'),
+  chart: () => import('../../../charts/load-redis-chart.js'),
   rollback: {
     title: 'stop the new Redis servers and start the old ones',
     describe: (plan) =>
@@ -279,11 +282,11 @@ const loadRedis: PhaseDefinition = {
             'a later copy-data whose source has changed since (3scale wrote to the old Redis again) copies anew only with spec.jobs.resetTarget: true, otherwise its Job refuses',
           ]
         : ['nothing: the check of the managed Redis is read-only (the old Redis servers run until the cut-over)'],
-    chart: () => import('../../charts/load-redis-rollback-chart.js'),
+    chart: () => import('../../../charts/load-redis-rollback-chart.js'),
   },
 };
 
-const cutover: PhaseDefinition = {
+const cutover: PhaseDefinition<MigrationPlan> = {
   id: 'cutover',
   title: 'Point 3scale at the new databases',
   window: 'in-window',
@@ -321,7 +324,7 @@ const cutover: PhaseDefinition = {
     mysqlKeptInPlace(plan) ? 'the operator is at 0 replicas' : 'the new servers are ready',
     ...(hasManaged(plan) ? ['the pre-connection checks of the managed servers passed (evidence of check-managed-*, and check-seeded-redis for a seeded Redis)'] : []),
   ],
-  chart: () => import('../../charts/cutover-chart.js'),
+  chart: () => import('../../../charts/cutover-chart.js'),
   patches: mysqlDetachSteps,
   rollback: {
     title: 'point 3scale back at the old databases',
@@ -334,11 +337,11 @@ const cutover: PhaseDefinition = {
       if (mysqlKeptInPlace(plan)) out.push('the operator re-adds its ownerReference and labels to the MySQL objects once it runs');
       return out;
     },
-    chart: () => import('../../charts/cutover-rollback-chart.js'),
+    chart: () => import('../../../charts/cutover-rollback-chart.js'),
   },
 };
 
-const scaleUp: PhaseDefinition = {
+const scaleUp: PhaseDefinition<MigrationPlan> = {
   id: 'scale-up',
   title: 'Start 3scale and the operator again',
   window: 'closes-window',
@@ -349,15 +352,15 @@ const scaleUp: PhaseDefinition = {
     `operator ${op(plan)} to 1 replica`,
   ],
   expects: () => ['the cut-over Jobs recorded their evidence', 'APIManager shows the components external'],
-  chart: () => import('../../charts/scale-up-chart.js'),
+  chart: () => import('../../../charts/scale-up-chart.js'),
   rollback: {
     title: 'stop 3scale again',
     describe: (plan) => [`operator ${op(plan)} and the 3scale Deployments to 0 replicas`],
-    chart: () => import('../../charts/scale-down-chart.js'),
+    chart: () => import('../../../charts/scale-down-chart.js'),
   },
 };
 
-const verify: PhaseDefinition = {
+const verify: PhaseDefinition<MigrationPlan> = {
   id: 'verify',
   title: 'Check the data is where 3scale now reads it (read-only)',
   window: 'after-window',
@@ -372,7 +375,7 @@ const verify: PhaseDefinition = {
     return out;
   },
   expects: () => ['every 3scale Deployment is ready'],
-  chart: () => import('../../charts/verify-chart.js'),
+  chart: () => import('../../../charts/verify-chart.js'),
 };
 
 /**
@@ -396,7 +399,7 @@ function oldManagedServers(plan: Plan): string[] {
 
 const operatorLabel = (operator: '3scale' | 'apicast') => (operator === '3scale' ? 'the 3scale operator' : 'the APIcast operator');
 
-const upgrade: PhaseDefinition = {
+const upgrade: PhaseDefinition<MigrationPlan> = {
   id: 'upgrade',
   title: 'Move the operator Subscription to the 3scale 2.16 channel (only with spec.upgrade.enabled)',
   window: 'after-window',
@@ -429,7 +432,8 @@ const upgrade: PhaseDefinition = {
     out.push('every preflight check passes: diff and status list them and keep this phase blocked while one fails');
     return out;
   },
-  chart: () => import('../../charts/upgrade-chart.js'),
+  chart: () => import('../../../charts/upgrade-chart.js'),
+  upgradesThreescale: true,
   rollback: {
     title: `channel back to ${CHANNEL_2_15}, which only stops an upgrade still pending`,
     describe: (plan) => [
@@ -437,11 +441,11 @@ const upgrade: PhaseDefinition = {
       'OLM does not downgrade an installed CSV: this only stops an upgrade that is still pending (with Manual approval, an InstallPlan not approved yet)',
       'a completed 2.16 upgrade cannot be rolled back by channel: once the 2.16 CSV is installed, changing the channel back does not bring 2.15 back',
     ],
-    chart: () => import('../../charts/upgrade-rollback-chart.js'),
+    chart: () => import('../../../charts/upgrade-rollback-chart.js'),
   },
 };
 
-const cleanup: PhaseDefinition = {
+const cleanup: PhaseDefinition<MigrationPlan> = {
   id: 'cleanup',
   title: 'Delete the old databases (only with spec.cleanup.enabled)',
   window: 'after-window',
@@ -458,14 +462,19 @@ const cleanup: PhaseDefinition = {
     return [`Job delete-old-databases deletes, irreversibly: ${out.join('; ')}`];
   },
   expects: () => ['verify passed and the data was checked by people'],
-  chart: () => import('../../charts/cleanup-chart.js'),
+  chart: () => import('../../../charts/cleanup-chart.js'),
 };
 
-export const externalizeOnCluster: Procedure = {
+export const externalizeOnCluster: Procedure<MigrationPlan> = {
   id: 'externalize-on-cluster',
   planKind: 'MigrationPlan',
   runNoun: 'Migration',
   title: '3scale 2.15: move the System database and both Redis out of the operator, onto new servers on the cluster or existing managed ones, then optionally upgrade to 2.16',
   source: 'Migrating Red Hat 3scale API Management 2.16, chapters 3 to 6, and chapters 1 and 2 for the upgrade',
   phases: [preflight, prepare, scaleDown, copyData, loadRedis, cutover, scaleUp, verify, upgrade, cleanup],
+  validatePlan: validateMigrationPlan,
+  refuseRender: refuseUpgradeWithInternalComponents,
+  withVersionRequirements,
+  report: migrationReport,
+  discovery: () => import('./discover-migration.js'),
 };

@@ -1,8 +1,8 @@
-import { CONNECTION_SECRETS } from '../contract/on-cluster.js';
-import type { KubeObject } from '../kube/kube-object.js';
-import { tryParseQuantity } from '../diff/quantity.js';
-import { installRegistry, operatorNamespace, plannedVolumes, routeHosts } from '../plan/fresh-install-facts.js';
-import type { FreshInstallPlan } from '../plan/fresh-install-plan-schema.js';
+import { CONNECTION_SECRETS } from '../../contract/on-cluster.js';
+import type { KubeObject } from '../../kube/kube-object.js';
+import { tryParseQuantity } from '../../diff/quantity.js';
+import { installRegistry, operatorNamespace, plannedVolumes, routeHosts } from './fresh-install-facts.js';
+import type { FreshInstallPlan } from './fresh-install-plan-schema.js';
 import { cpuMillis, installPodRequests, memoryBytes, type PodRequest } from './cluster-requirements.js';
 
 /**

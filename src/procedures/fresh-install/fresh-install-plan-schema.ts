@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { once } from '../util/once.js';
-import { gitopsSchema, image, jobsSchema, labelValue, namespaceName, objectName, PLAN_API_VERSION, resources, storageSize } from './plan-schema.js';
+import { once } from '../../util/once.js';
+import { gitopsSchema, image, jobsSchema, labelValue, namespaceName, objectName, PLAN_API_VERSION, resources, storageSize } from '../../plan/plan-schema.js';
 
 /**
  * The plan file of a fresh self-hosted 3scale 2.16 install (kind FreshInstallPlan, procedure fresh-install):

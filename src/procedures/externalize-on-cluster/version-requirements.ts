@@ -1,4 +1,4 @@
-import type { VersionRequirementsPolicy } from '../plan/plan-schema.js';
+import type { VersionRequirementsPolicy } from '../../plan/plan-schema.js';
 
 /**
  * Minimum server versions for 3scale 2.16, in the two tables that disagree (seed chapter 1, "Components

@@ -1,7 +1,7 @@
-import { CONNECTION_SECRETS } from '../contract/on-cluster.js';
-import { UserError } from '../errors.js';
-import type { ContainerRecord, DeploymentConfigRecord, ImageStreamRecord, TemplateUpgradePlan } from '../plan/template-upgrade-plan-schema.js';
-import { type JsonPatchOperation, type JsonPatchStep, stepFileName } from './json-patch-steps.js';
+import { CONNECTION_SECRETS } from '../../contract/on-cluster.js';
+import { UserError } from '../../errors.js';
+import type { ContainerRecord, DeploymentConfigRecord, ImageStreamRecord, TemplateUpgradePlan } from './template-upgrade-plan-schema.js';
+import { type JsonPatchOperation, type JsonPatchStep, stepFileName } from '../../patches/json-patch-steps.js';
 
 /**
  * The guarded RFC 6902 patch steps of the template-era 2.5 to 2.6 upgrade, built from what the plan

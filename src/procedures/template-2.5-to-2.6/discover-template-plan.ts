@@ -1,11 +1,11 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument --
    discovery walks live objects of many kinds field by field; every value read is checked before it lands in the plan,
    which the plan schema validates. */
-import { UserError } from '../errors.js';
-import type { KubeObject } from '../kube/kube-object.js';
-import { PLAN_API_VERSION } from '../plan/plan-schema.js';
-import { BACKUP_PREFIX, WILDCARD_ROUTER } from '../plan/template-upgrade-facts.js';
-import { TEMPLATE_UPGRADE_PLAN_KIND, TEMPLATE_UPGRADE_PROCEDURE, type TemplateUpgradePlanInput } from '../plan/template-upgrade-plan-schema.js';
+import { UserError } from '../../errors.js';
+import type { KubeObject } from '../../kube/kube-object.js';
+import { PLAN_API_VERSION } from '../../plan/plan-schema.js';
+import { BACKUP_PREFIX, WILDCARD_ROUTER } from './template-upgrade-facts.js';
+import { TEMPLATE_UPGRADE_PLAN_KIND, TEMPLATE_UPGRADE_PROCEDURE, type TemplateUpgradePlanInput } from './template-upgrade-plan-schema.js';
 
 /** What template discovery was given: the objects of the 3scale namespace, and the cluster-wide bindings. */
 export interface TemplateDiscoveryInput {

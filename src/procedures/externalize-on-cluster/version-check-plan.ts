@@ -1,6 +1,6 @@
-import { CONNECTION_SECRETS } from '../contract/on-cluster.js';
-import { managedRedisRoles, managedSystemDatabase, postgresqlMove, redisMoves, type RedisRole, upgradeEnabled } from '../plan/plan-facts.js';
-import type { Plan } from '../plan/plan-schema.js';
+import { CONNECTION_SECRETS } from '../../contract/on-cluster.js';
+import { managedRedisRoles, managedSystemDatabase, postgresqlMove, redisMoves, type RedisRole, upgradeEnabled } from '../../plan/plan-facts.js';
+import type { Plan } from '../../plan/plan-schema.js';
 import { type ServerKind, versionRequirements } from './version-requirements.js';
 
 /**

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { once } from '../util/once.js';
-import { gitopsSchema, image, jobsSchema, labelValue, namespaceName, objectName, PLAN_API_VERSION } from './plan-schema.js';
+import { once } from '../../util/once.js';
+import { gitopsSchema, image, jobsSchema, labelValue, namespaceName, objectName, PLAN_API_VERSION } from '../../plan/plan-schema.js';
 
 /**
  * The plan file of the template-era upgrade (`kind: TemplateUpgradePlan`): a 3scale 2.5 installed from the

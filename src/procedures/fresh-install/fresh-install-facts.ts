@@ -1,5 +1,5 @@
 import type { AccessMode, FreshInstallPlan, OnClusterPostgresql, OnClusterRedis, StorageClassSpec } from './fresh-install-plan-schema.js';
-import type { RedisRole } from './plan-facts.js';
+import type { RedisRole } from '../../plan/plan-facts.js';
 
 /**
  * Facts derived from a FreshInstallPlan that several phases, the preflight checks and the validation need,

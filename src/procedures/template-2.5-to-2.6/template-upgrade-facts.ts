@@ -1,5 +1,5 @@
-import { AMP_SERVICE_ACCOUNT, databaseTriggerSteps, imageSteps, redisEnvSteps, serviceAccountSteps, systemRedisSecretSteps } from '../patches/template-upgrade-patches.js';
-import type { JsonPatchStep } from '../patches/json-patch-steps.js';
+import { AMP_SERVICE_ACCOUNT, databaseTriggerSteps, imageSteps, redisEnvSteps, serviceAccountSteps, systemRedisSecretSteps } from './template-upgrade-patches.js';
+import type { JsonPatchStep } from '../../patches/json-patch-steps.js';
 import type { TemplateUpgradePlan } from './template-upgrade-plan-schema.js';
 
 /**

@@ -1,6 +1,6 @@
-import { UserError } from '../errors.js';
-import { TEMPLATE_UPGRADE_PLAN_KIND, type TemplateUpgradePlan, templateUpgradePlanSchema } from './template-upgrade-plan-schema.js';
-import { parseWithSchema } from './zod-issue.js';
+import { UserError } from '../../errors.js';
+import { type TemplateUpgradePlan, templateUpgradePlanSchema } from './template-upgrade-plan-schema.js';
+import { parseWithSchema } from '../../plan/zod-issue.js';
 
 /**
  * The TemplateUpgradePlan kind: a template-based 3scale 2.5 upgraded to 2.6 (procedure template-2.5-to-2.6).
@@ -53,6 +53,3 @@ function checkUnique(names: readonly string[], field: string, what: string, path
     seen.add(n);
   });
 }
-
-/** The TemplateUpgradePlan kind as the loader dispatches it. */
-export const TEMPLATE_UPGRADE_PLAN_KIND_ENTRY = { kind: TEMPLATE_UPGRADE_PLAN_KIND, validate: validateTemplateUpgradePlan } as const;

@@ -11,10 +11,11 @@ import {
   routeHosts,
   runsDatabases,
   SYSTEM_STORAGE_PVC,
-} from '../plan/fresh-install-facts.js';
-import type { FreshInstallPlan } from '../plan/fresh-install-plan-schema.js';
-import { POSTGRESQL_NAMES, redisNames } from '../plan/plan-facts.js';
-import type { PhaseDefinition, Procedure } from './phase.js';
+} from './fresh-install-facts.js';
+import type { FreshInstallPlan } from './fresh-install-plan-schema.js';
+import { POSTGRESQL_NAMES, redisNames } from '../../plan/plan-facts.js';
+import { validateFreshInstallPlan } from './fresh-install-plan.js';
+import type { PhaseDefinition, Procedure } from '../../phases/phase.js';
 
 /**
  * A new self-hosted 3scale 2.16 install by the operator, with everything the ROSA field report had to fix by
@@ -50,7 +51,7 @@ const preflight: Phase = {
     '`threescale-migrate preflight -c <plan>` passed against the cluster: storage classes and access modes, nodes with room for the requests and of the planned architectures, Route hosts free',
     plan.spec.operator.createNamespaces ? 'permission to create namespaces' : `namespaces ${installNamespaces(plan).join(', ')} exist`,
   ],
-  chart: () => import('../../charts/fresh-install/preflight-chart.js'),
+  chart: () => import('../../../charts/fresh-install/preflight-chart.js'),
 };
 
 const operator: Phase = {
@@ -68,14 +69,14 @@ const operator: Phase = {
     ];
   },
   expects: (plan) => [`the catalog source ${plan.spec.operator.sourceNamespace}/${plan.spec.operator.source} offers ${plan.spec.operator.package} on ${plan.spec.operator.channel}`, 'no other OperatorGroup in the operator namespace'],
-  chart: () => import('../../charts/fresh-install/operator-chart.js'),
+  chart: () => import('../../../charts/fresh-install/operator-chart.js'),
   rollback: {
     title: 'remove the Subscription and the OperatorGroup (the installed CSV stays until deleted)',
     describe: (plan) => [
       `Job remove-operator deletes Subscription ${operatorNamespace(plan)}/${plan.spec.operator.package} and OperatorGroup 3scale-operator`,
       'OLM keeps the installed ClusterServiceVersion: delete it by hand to remove the operator itself',
     ],
-    chart: () => import('../../charts/fresh-install/operator-rollback-chart.js'),
+    chart: () => import('../../../charts/fresh-install/operator-rollback-chart.js'),
   },
 };
 
@@ -106,11 +107,11 @@ const databases: Phase = {
     `the storage classes ${[...new Set(plannedVolumes(plan).filter((v) => v.field.startsWith('spec.databases')).map((v) => v.storageClassName))].join(', ')} can provision the database volumes`,
     ...managedSecrets(plan).map((s) => `Secret ${ns(plan)}/${s} of the managed server exists (created by you or your secret operator)`),
   ],
-  chart: () => import('../../charts/fresh-install/databases-chart.js'),
+  chart: () => import('../../../charts/fresh-install/databases-chart.js'),
   rollback: {
     title: 'delete the database servers (the connection Secrets stay)',
     describe: () => ['Job remove-databases deletes the Deployments, PVCs, Services and ServiceAccounts this phase created, so the data of a failed attempt goes with them'],
-    chart: () => import('../../charts/fresh-install/databases-rollback-chart.js'),
+    chart: () => import('../../../charts/fresh-install/databases-rollback-chart.js'),
   },
 };
 
@@ -139,11 +140,11 @@ const apiManager: Phase = {
     `Secrets system-database, system-redis and backend-redis exist in ${ns(plan)} (the operator stops at the first one missing)`,
     ...(plan.spec.fileStorage.kind === 's3' ? [`Secret ${ns(plan)}/${plan.spec.fileStorage.configurationSecretName} holds AWS_BUCKET and AWS_REGION (and the credentials, or AWS_ROLE_ARN with STS)`] : []),
   ],
-  chart: () => import('../../charts/fresh-install/apimanager-chart.js'),
+  chart: () => import('../../../charts/fresh-install/apimanager-chart.js'),
   rollback: {
     title: 'delete the APIManager (the operator removes what it created; Secrets and databases stay)',
     describe: (plan) => [`Job remove-apimanager deletes APIManager ${plan.spec.threescale.apiManagerName}${ownsSystemStorage(plan) ? ` and PVC ${SYSTEM_STORAGE_PVC}` : ''}; Kubernetes garbage-collects the Deployments, Services and Routes it owns`],
-    chart: () => import('../../charts/fresh-install/apimanager-rollback-chart.js'),
+    chart: () => import('../../../charts/fresh-install/apimanager-rollback-chart.js'),
   },
 };
 
@@ -160,7 +161,7 @@ const verify: Phase = {
     return out;
   },
   expects: (plan) => [`APIManager ${plan.spec.threescale.apiManagerName} reports Available (every Deployment available and the six Routes admitted)`],
-  chart: () => import('../../charts/fresh-install/verify-chart.js'),
+  chart: () => import('../../../charts/fresh-install/verify-chart.js'),
 };
 
 /** The connection Secrets the user provides for servers managed elsewhere. */
@@ -176,4 +177,6 @@ export const freshInstall: Procedure<FreshInstallPlan> = {
   title: 'a new self-hosted 3scale 2.16 install by the operator, with external databases from day one',
   source: 'Installing 3scale 2.16 with the operator, and the fixes of the ROSA field report',
   phases: [preflight, operator, databases, apiManager, verify],
+  validatePlan: validateFreshInstallPlan,
+  livePreflight: () => import('./fresh-install-preflight.js'),
 };

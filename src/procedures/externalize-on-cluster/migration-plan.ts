@@ -1,7 +1,7 @@
-import { UserError } from '../errors.js';
+import { UserError } from '../../errors.js';
 import { checkManagedTargets } from './check-managed-targets.js';
-import { migrationPlanSchema, PLAN_KIND, type Plan } from './plan-schema.js';
-import { parseWithSchema } from './zod-issue.js';
+import { migrationPlanSchema, type Plan } from '../../plan/plan-schema.js';
+import { parseWithSchema } from '../../plan/zod-issue.js';
 
 /**
  * The MigrationPlan kind: the 2.15 externalization (procedure externalize-on-cluster). Beyond its schema,
@@ -70,7 +70,3 @@ function checkDetachList(plan: Plan, path: string): void {
     }
   });
 }
-
-
-/** The MigrationPlan kind as the loader dispatches it. */
-export const MIGRATION_PLAN_KIND = { kind: PLAN_KIND, validate: validateMigrationPlan } as const;

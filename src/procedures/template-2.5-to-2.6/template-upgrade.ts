@@ -1,4 +1,4 @@
-import { DATABASE_IMAGE_STREAMS, PRODUCT_IMAGE_STREAMS, SYSTEM_REDIS_SECRET_KEYS } from '../patches/template-upgrade-patches.js';
+import { DATABASE_IMAGE_STREAMS, PRODUCT_IMAGE_STREAMS, SYSTEM_REDIS_SECRET_KEYS } from './template-upgrade-patches.js';
 import {
   AMP_SERVICE_ACCOUNT,
   BACKUP_PREFIX,
@@ -9,10 +9,11 @@ import {
   restoredBy,
   routesToDelete,
   wildcardRouterObjects,
-} from '../plan/template-upgrade-facts.js';
-import type { TemplateUpgradePlan } from '../plan/template-upgrade-plan-schema.js';
-import { TEMPLATE_UPGRADE_PLAN_KIND, TEMPLATE_UPGRADE_PROCEDURE } from '../plan/template-upgrade-plan-schema.js';
-import type { PhaseDefinition, Procedure, RollbackDefinition, WindowWording } from './phase.js';
+} from './template-upgrade-facts.js';
+import type { TemplateUpgradePlan } from './template-upgrade-plan-schema.js';
+import { TEMPLATE_UPGRADE_PLAN_KIND, TEMPLATE_UPGRADE_PROCEDURE } from './template-upgrade-plan-schema.js';
+import { validateTemplateUpgradePlan } from './template-upgrade-plan.js';
+import type { PhaseDefinition, Procedure, RollbackDefinition, WindowWording } from '../../phases/phase.js';
 
 /**
  * The template-era upgrade of 3scale 2.5 to 2.6 on OpenShift 3.11 (vendor guide "Migrating 3scale", 2.5 to
@@ -28,7 +29,7 @@ const lines = (l: readonly { resource: string; name: string }[]) => l.map((o) =>
 /** A rollback that puts the objects its phase changed back from the backup. */
 const restoreOf = (phaseId: string, what: string): RollbackDefinition<TemplateUpgradePlan> => ({
   title: `put ${what} back from the in-cluster backup`,
-  chart: () => import('../../charts/template-upgrade/restore-chart.js'),
+  chart: () => import('../../../charts/template-upgrade/restore-chart.js'),
   describe: (plan) => [
     `Job restore-${phaseId} replaces (or recreates) ${lines(restoredBy(plan, phaseId))} from their ${BACKUP_PREFIX}-* copies, which also undoes what earlier phases changed on them: roll back from the latest phase down`,
   ],
@@ -45,7 +46,7 @@ const backup: Phase = {
     `Job backup-objects copies ${backupObjects(plan).length} objects (${lines(backupObjects(plan))}) into ConfigMaps ${BACKUP_PREFIX}-<resource>-<name> (Secrets into Secrets of that name), never onto a workstation; an existing backup is never overwritten`,
   ],
   expects: (plan) => [`3scale 2.5 installed from the amp.yml template in namespace ${ns(plan)} (DeploymentConfigs, ImageStreams)`, 'a database backup taken the way your databases are backed up (the vendor guide requires it; this tool does not dump databases)'],
-  chart: () => import('../../charts/template-upgrade/backup-chart.js'),
+  chart: () => import('../../../charts/template-upgrade/backup-chart.js'),
 };
 
 const registryAuth: Phase = {
@@ -61,7 +62,7 @@ const registryAuth: Phase = {
     return out;
   },
   expects: (plan) => [`Secret ${ns(plan)}/${plan.spec.registry.pullSecretName} of type kubernetes.io/dockerconfigjson exists (from a Red Hat Registry Service Account)`, 'the backup Job recorded its evidence'],
-  chart: () => import('../../charts/template-upgrade/registry-auth-chart.js'),
+  chart: () => import('../../../charts/template-upgrade/registry-auth-chart.js'),
   patches: (plan) => phasePatchSteps(plan, 'registry-auth'),
   rollback: restoreOf('registry-auth', 'the DeploymentConfigs'),
 };
@@ -77,11 +78,11 @@ const newObjects: Phase = {
     'DeploymentConfig zync-que, ServiceAccount zync-que-sa, Role zync-que-role, RoleBinding zync-que-rolebinding (zync-que crashes until the images phase, as the vendor guide says)',
   ],
   expects: () => ['every DeploymentConfig is ready on ServiceAccount amp'],
-  chart: () => import('../../charts/template-upgrade/new-objects-chart.js'),
+  chart: () => import('../../../charts/template-upgrade/new-objects-chart.js'),
   rollback: {
     title: 'delete the objects new in 2.6',
     describe: () => ['Job remove-2-6-objects deletes the ImageStreams and zync-que objects this phase created'],
-    chart: () => import('../../charts/template-upgrade/new-objects-rollback-chart.js'),
+    chart: () => import('../../../charts/template-upgrade/new-objects-rollback-chart.js'),
   },
 };
 
@@ -96,7 +97,7 @@ const redisSecret: Phase = {
     return [`Job add-system-redis-keys adds, empty: ${SYSTEM_REDIS_SECRET_KEYS.filter((k) => !present.has(k)).join(', ')} (present keys keep their values)`];
   },
   expects: () => ['the new objects exist'],
-  chart: () => import('../../charts/template-upgrade/patch-phase-chart.js'),
+  chart: () => import('../../../charts/template-upgrade/patch-phase-chart.js'),
   patches: (plan) => phasePatchSteps(plan, 'redis-secret'),
   rollback: restoreOf('redis-secret', 'Secret system-redis'),
 };
@@ -111,7 +112,7 @@ const redisEnv: Phase = {
     `Job add-redis-variables: ${phasePatchSteps(plan, 'redis-env').map((s) => `${s.name} ${s.file.replace(/^\d+-deploymentconfig-[^-]+(-[^-]+)*?-env-/, '').replace(/\.json$/, '')}`).join(', ')}; only the variables absent there are appended, each position tested`,
   ],
   expects: () => ['Secret system-redis has the keys the variables read', 'Secret backend-redis has the REDIS_*_SENTINEL_* keys of 2.5'],
-  chart: () => import('../../charts/template-upgrade/patch-phase-chart.js'),
+  chart: () => import('../../../charts/template-upgrade/patch-phase-chart.js'),
   patches: (plan) => phasePatchSteps(plan, 'redis-env'),
   rollback: restoreOf('redis-env', 'the DeploymentConfigs'),
 };
@@ -128,7 +129,7 @@ const databaseImageStreams: Phase = {
     return out;
   },
   expects: () => ['the database ImageStreams of new-objects have imported their images'],
-  chart: () => import('../../charts/template-upgrade/database-imagestreams-chart.js'),
+  chart: () => import('../../../charts/template-upgrade/database-imagestreams-chart.js'),
   patches: (plan) => phasePatchSteps(plan, 'database-imagestreams'),
   deletes: (plan) => deletedBy(plan, 'database-imagestreams'),
   rollback: restoreOf('database-imagestreams', 'the database DeploymentConfigs and ImageStream postgresql'),
@@ -144,7 +145,7 @@ const images: Phase = {
     `Job upgrade-images: tag ${plan.spec.targetRelease} on ${PRODUCT_IMAGE_STREAMS.map((p) => p.name).join(', ')} with latest moved to it (the ImageChange triggers roll every component out), AMP_RELEASE ${plan.spec.targetRelease} on system-app`,
   ],
   expects: () => ['the database DeploymentConfigs are ready on their ImageStreams'],
-  chart: () => import('../../charts/template-upgrade/patch-phase-chart.js'),
+  chart: () => import('../../../charts/template-upgrade/patch-phase-chart.js'),
   patches: (plan) => phasePatchSteps(plan, 'images'),
   rollback: restoreOf('images', 'the ImageStreams and system-app'),
 };
@@ -170,7 +171,7 @@ const routes: Phase = {
     if (tls.length) out.push(`copy the certificates of Routes ${tls.map((r) => r.name).join(', ')} first: Zync creates its routes without them`);
     return out;
   },
-  chart: () => import('../../charts/template-upgrade/routes-chart.js'),
+  chart: () => import('../../../charts/template-upgrade/routes-chart.js'),
   deletes: (plan) => deletedBy(plan, 'routes'),
   rollback: restoreOf('routes', 'the deleted routes'),
 };
@@ -183,7 +184,7 @@ const removeWildcardRouter: Phase = {
   applies: (plan) => wildcardRouterObjects(plan).length > 0,
   describe: (plan) => [`Job remove-wildcard-router deletes ${lines(wildcardRouterObjects(plan))} (kept in the backup)`],
   expects: () => ['the routes Zync created resolve for existing and new tenants and services (checked by people)'],
-  chart: () => import('../../charts/template-upgrade/remove-wildcard-router-chart.js'),
+  chart: () => import('../../../charts/template-upgrade/remove-wildcard-router-chart.js'),
   deletes: (plan) => deletedBy(plan, 'remove-wildcard-router'),
   rollback: restoreOf('remove-wildcard-router', 'the wildcard router'),
 };
@@ -214,4 +215,6 @@ export const templateUpgrade: Procedure<TemplateUpgradePlan> = {
   source: 'Red Hat 3scale API Management 2.6, Migrating 3scale, chapter 2 (2.5 to 2.6)',
   windowWording: DISRUPTED_WINDOW,
   phases: [backup, registryAuth, newObjects, redisSecret, redisEnv, databaseImageStreams, images, routes, removeWildcardRouter],
+  validatePlan: validateTemplateUpgradePlan,
+  discovery: () => import('./discover-template.js'),
 };

@@ -1,7 +1,7 @@
-import { UserError } from '../errors.js';
+import { UserError } from '../../errors.js';
 import { installRegistry, plannedImages, plannedVolumes, registryOf, VENDOR_REGISTRY } from './fresh-install-facts.js';
-import { FRESH_INSTALL_PLAN_KIND, type FreshInstallPlan, freshInstallPlanSchema } from './fresh-install-plan-schema.js';
-import { parseWithSchema } from './zod-issue.js';
+import { type FreshInstallPlan, freshInstallPlanSchema } from './fresh-install-plan-schema.js';
+import { parseWithSchema } from '../../plan/zod-issue.js';
 
 /**
  * The FreshInstallPlan kind (procedure fresh-install). Beyond its schema, the checks that span several
@@ -84,6 +84,3 @@ function checkImages(plan: FreshInstallPlan, path: string): void {
     }
   }
 }
-
-/** The FreshInstallPlan kind as the loader dispatches it. */
-export const FRESH_INSTALL_PLAN = { kind: FRESH_INSTALL_PLAN_KIND, validate: validateFreshInstallPlan } as const;

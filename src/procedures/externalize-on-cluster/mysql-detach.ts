@@ -1,8 +1,8 @@
-import { threescaleWorkload } from '../plan/plan-facts.js';
-import type { DetachedObject, Plan } from '../plan/plan-schema.js';
-import { type JsonPatchOperation, type JsonPatchStep, jsonpathKey, patchStepDocument, patchStepsIndex, pointerSegment } from './json-patch-steps.js';
+import { threescaleWorkload } from '../../plan/plan-facts.js';
+import type { DetachedObject, Plan } from '../../plan/plan-schema.js';
+import { type JsonPatchOperation, type JsonPatchStep, jsonpathKey, patchStepDocument, patchStepsIndex, pointerSegment } from '../../patches/json-patch-steps.js';
 
-export { pointerSegment } from './json-patch-steps.js';
+export { pointerSegment } from '../../patches/json-patch-steps.js';
 
 /**
  * The RFC 6902 patches that detach a kept-in-place `system-mysql` from the 3scale operator (seed 3.3): the
