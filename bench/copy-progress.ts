@@ -7,11 +7,11 @@
  * 1 GiB of table heap as the issue asks (about 75 s on the shared 2-core machine; BENCH_PROGRESS_MB overrides
  * it), streaming mode (pg_dump | pg_restore); the total also counts the primary key's index.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { progressOf, timeLeftMs } from '../src/status/watch/progress-record.js';
 import type { Benchmark, BenchResult } from './benchmark.js';
 import { writeResultFile } from './benchmark.js';
+import { progressData, whileWatching } from './support/progress-watch.js';
 import { makeBenchDir, onCleanup, PG_APT_HINT, PG_BINARIES, pgBinDir, requireBinaries, runScript, startPostgres } from './support/servers.js';
 
 const PW = 'bench-progress-Pw-2b7e';
@@ -43,24 +43,12 @@ export const copyProgressBenchmark: Benchmark = {
       const rows = Math.round((mb * 1024 * 1024) / 230);
       await src.sql(`CREATE TABLE events (id bigint PRIMARY KEY, payload text NOT NULL); INSERT INTO events SELECT g, repeat(md5(g::text), 6) FROM generate_series(1, ${rows}) g; ALTER TABLE events OWNER TO system;`, { db: 'system', timeoutMs: 3_600_000 });
       const file = join(root, 'evidence.progress');
-      const seen: Seen[] = [];
-      let finished = false;
-      const poll = (async () => {
-        let last = '';
-        while (!finished) {
-          const text = await readFile(file, 'utf8').catch(() => '');
-          if (text && text !== last) {
-            last = text;
-            const p = progressOf(Object.fromEntries(text.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])), 'pg-copy');
-            if (p) seen.push({ t: Date.now(), done: p.done, total: p.total, estimateMs: timeLeftMs(p) });
-          }
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      })();
       const env = (side: 'SOURCE' | 'TARGET', s: typeof src) => ({ [`${side}_PGHOST`]: s.host, [`${side}_PGPORT`]: String(s.port), [`${side}_PGUSER`]: 'system', [`${side}_PGPASSWORD`]: PW, [`${side}_PGDATABASE`]: 'system' });
-      const run = await runScript('pg-copy.sh', { ...env('SOURCE', src), ...env('TARGET', tgt), EVIDENCE_FILE: join(root, 'evidence') }, 3_600_000);
-      finished = true;
-      await poll;
+      const { result: run, sightings } = await whileWatching(file, 100, () => runScript('pg-copy.sh', { ...env('SOURCE', src), ...env('TARGET', tgt), EVIDENCE_FILE: join(root, 'evidence') }, 3_600_000));
+      const seen: Seen[] = sightings.flatMap(({ t, text }) => {
+        const p = progressOf(progressData(text), 'pg-copy');
+        return p ? [{ t, done: p.done, total: p.total, estimateMs: timeLeftMs(p) }] : [];
+      });
       if (run.code !== 0) throw new Error(`pg-copy.sh failed: ${run.stderr.slice(-2000)}`);
       const end = seen.at(-1)!;
       const gaps = seen.slice(1).map((s, i) => s.t - seen[i]!.t);

@@ -49,7 +49,7 @@ export function checkLoadJob(chart: PhaseChart<MigrationPlan>, role: RedisRole):
     name: `check-load-${role}-redis`,
     namespace,
     script: 'redis-check-load.sh',
-    libs: REDIS_COPY_LIBS,
+    libs: [...REDIS_COPY_LIBS, 'lib/progress.sh'],
     // What it checked was loaded from this claim by this Deployment: recreated, the check no longer holds.
     fills: [
       { kind: 'PersistentVolumeClaim', namespace, name: n.pvc },

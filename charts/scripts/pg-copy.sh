@@ -123,7 +123,7 @@ ensure_target_database() {
   fi
 }
 
-progress_sample() { pg_table_bytes tgt_psql; }
+progress_sample() { pg_copy_bytes tgt_psql "$PROGRESS_TOTAL" "$WORK/progress.base"; }
 
 # first_lines N < lines: at most N lines, joined by "; ", with "(and M more)".
 first_lines() {

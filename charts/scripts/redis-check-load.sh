@@ -14,6 +14,8 @@
 #     write commands counted by INFO commandstats);
 #   * its write state and key counts then go into this step's manifest (<step>.manifest), from which the
 #     cut-over's redis-verify-copy.sh proves "no write since this check" without a snapshot or a digest.
+# While it is still loading, progress records (lib/progress.sh, PROGRESS_INTERVAL) give the RDB bytes loaded
+# out of the file's, for `status --watch`.
 # The *_HOST variables come from the environment (require_env checks them).
 # shellcheck disable=SC2153
 set -euo pipefail
@@ -28,6 +30,8 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib/redis-write-state.sh
 . "$SCRIPT_DIR/lib/redis-write-state.sh"
 evidence_init redis-check-load
+# shellcheck source=lib/progress.sh
+. "$SCRIPT_DIR/lib/progress.sh"
 
 REDIS_PORT="${REDIS_PORT:-6379}"
 REDIS_USER="${REDIS_USER:-}"
@@ -76,6 +80,15 @@ esac
 INPUTS_CHECKSUM="$(sha256_of_lines "redis=$DESC" "expected=$EXPECTED_KEYSPACE")"
 
 # 1. Reachable (authentication errors are final) and done loading the AOF.
+# A Redis that loads the copy answers INFO, not PING (LOADING): progress records follow the load in RDB bytes
+# until it answers PING or refuses the credentials; then the usual wait says why it cannot be reached, if so.
+loaded_and_answering() {
+  redis_follow_load r
+  local out
+  out="$(r PING 2>&1)" || true
+  [ "$out" = PONG ] || [ -n "$(printf '%s' "$out" | sed -n '/WRONGPASS\|NOAUTH\|NOPERM\|AUTH failed/p')" ]
+}
+wait_until "$(remaining)" "$POLL_INTERVAL_SECONDS" "Redis $DESC to load its dataset and answer PING" loaded_and_answering || true
 redis_wait_ping "$(remaining)" "$POLL_INTERVAL_SECONDS" "Redis $DESC" r
 loaded() { [ "$(r INFO persistence 2>/dev/null | info_field loading)" = "0" ]; }
 wait_until "$(remaining)" "$POLL_INTERVAL_SECONDS" "Redis $DESC to finish loading (loading:0)" loaded ||

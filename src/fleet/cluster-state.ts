@@ -3,7 +3,8 @@ import { pointerEngine } from '../gitops/run-promote.js';
 import { plannedPhases } from '../phases/registry.js';
 import { loadPlanFile } from '../plan/load-plan.js';
 import { type DiffReport, unreadableReason } from '../status/diff-report.js';
-import { nextStep, statusExitCode } from '../status/render-status.js';
+import { type NextStep, nextStepOf, stepText } from '../status/next-step.js';
+import { statusExitCode } from '../status/render-status.js';
 import type { CompareOptions } from '../status/run-diff.js';
 import { mapBounded } from './bounded.js';
 import type { ResolvedCluster } from './load-fleet.js';
@@ -27,6 +28,9 @@ export interface ReadCluster extends ClusterBase {
   readonly window: WindowState;
   /** The phase that opens the window, as a folder name (`02-scale-down`), or null when the procedure has none. */
   readonly windowOpener: string | null;
+  /** The single-plan next step, as a value (the fleet holds or rewords its promotion). */
+  readonly step: NextStep;
+  /** The next step in words. */
   readonly next: string;
   /** 0 in sync, 1 otherwise (as `status`). */
   readonly exitCode: 0 | 1;
@@ -80,6 +84,7 @@ async function readCluster(c: ResolvedCluster, options: ReadFleetOptions): Promi
   const phases = plannedPhases(loadPlanFile(c.planPath).plan);
   const opener = phases.find((p) => p.definition.window === 'opens-window');
   const closer = phases.find((p) => p.definition.window === 'closes-window');
+  const step = nextStepOf(report);
   return {
     name: c.cluster.name,
     wave: c.wave,
@@ -88,7 +93,8 @@ async function readCluster(c: ResolvedCluster, options: ReadFleetOptions): Promi
     report,
     window: windowState(report, opener?.definition.id, closer?.definition.id),
     windowOpener: opener?.folder ?? null,
-    next: nextStep(report),
+    step,
+    next: stepText(step),
     exitCode: statusExitCode(report),
     unreadable: unreadableReason(report) ?? null,
   };

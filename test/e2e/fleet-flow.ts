@@ -70,7 +70,7 @@ export function useFleetServers(specs: readonly FleetClusterSpec[], dir: () => s
 }
 
 /** A kubeconfig with one cluster, user and context per server, each context named after its cluster. */
-function fleetKubeconfig(clusters: readonly { name: string; server: RealApiServer }[]): string {
+export function fleetKubeconfig(clusters: readonly { name: string; server: RealApiServer }[]): string {
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',

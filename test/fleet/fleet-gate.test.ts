@@ -5,6 +5,7 @@ import { fleetGates, waveGate } from '../../src/fleet/fleet-gate.js';
 import { fleetNextStep } from '../../src/fleet/fleet-next-step.js';
 import { fleetExitCode, type FleetStatus, renderFleetStatus } from '../../src/fleet/render-fleet-status.js';
 import type { DiffReport, PhaseStatus } from '../../src/status/diff-report.js';
+import { type NextStep, stepText } from '../../src/status/next-step.js';
 
 const IDS = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify'];
 
@@ -17,8 +18,8 @@ function report(statuses: Partial<Record<string, PhaseStatus>>, target = '00-pre
   } as unknown as DiffReport;
 }
 
-function cluster(name: string, wave: string, waveIndex: number, r: DiffReport, next = 'next'): ReadCluster {
-  return { name, wave, waveIndex, reachable: true, report: r, window: windowState(r, 'scale-down', 'scale-up'), windowOpener: '02-scale-down', next, exitCode: 0, unreadable: null };
+function cluster(name: string, wave: string, waveIndex: number, r: DiffReport, step: NextStep = { situation: 'next' }): ReadCluster {
+  return { name, wave, waveIndex, reachable: true, report: r, window: windowState(r, 'scale-down', 'scale-up'), windowOpener: '02-scale-down', step, next: stepText(step), exitCode: 0, unreadable: null };
 }
 
 const ALL_APPLIED = Object.fromEntries(IDS.map((id) => [id, 'applied' as const]));
@@ -80,7 +81,10 @@ describe('the window of a cluster', () => {
 });
 
 describe('the next step of a cluster in a fleet', () => {
-  const advice = '01-prepare is in sync; promote to scale-down: threescale-migrate promote -c <plan> --to scale-down --out out/prod-eu --gitops argocd and commit out/prod-eu/';
+  const advice: NextStep = {
+    situation: '01-prepare is in sync',
+    promotion: { verb: 'promote to', phase: 'scale-down', folder: '02-scale-down', command: 'threescale-migrate promote -c <plan> --to scale-down --out out/prod-eu --gitops argocd', commit: 'out/prod-eu' },
+  };
   const prodEu = cluster('prod-eu', 'prod', 1, report({ preflight: 'applied', prepare: 'applied' }, '01-prepare'), advice);
   const fleet = { path: 'fleet.yaml', outDir: 'out' };
 
@@ -95,7 +99,7 @@ describe('the next step of a cluster in a fleet', () => {
   });
 
   test('GIVEN a step that is no promotion WHEN rendered for the fleet THEN it is left as status says it', () => {
-    const waiting = { ...prodEu, next: 'wait: 01-prepare is being applied (Job x running)' };
+    const waiting = cluster('prod-eu', 'prod', 1, prodEu.report, { situation: 'wait: 01-prepare is being applied (Job x running)' });
     expect(fleetNextStep(waiting, { wave: 'prod', open: false, heldBy: 'dev', reason: 'held' }, fleet)).toBe('wait: 01-prepare is being applied (Job x running)');
   });
 });

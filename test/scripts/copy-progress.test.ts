@@ -4,24 +4,12 @@
  * records are read the way a reader outside the Job sees them: the progress file polled while the script
  * runs, and the Job's log lines.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  checkBinaries,
-  failInCiIfMissing,
-  MARIADB_BINARIES,
-  PG_SERVER_BINARIES,
-  pgBinDir,
-  runScript,
-  skipSuite,
-  startMariaDb,
-  startPostgres,
-  type MariaDbServer,
-  type PgServer,
-  type ScriptResult,
-} from '../support/db-servers.js';
+import { whileWatching } from '../../bench/support/progress-watch.js';
+import { checkBinaries, MARIADB_BINARIES, PG_SERVER_BINARIES, pgBinDir, runScript, SCRIPTS_DIR, skipSuite, type PgServer, type ScriptResult, useMariaDbPair, usePostgresPair } from '../support/db-servers.js';
 
 const pgBins = checkBinaries('postgresql', PG_SERVER_BINARIES, [pgBinDir()]);
 const myBins = checkBinaries('mariadb', MARIADB_BINARIES);
@@ -49,26 +37,18 @@ function logRecords(stderr: string): Progress[] {
 
 /** Run a copy script while polling its progress file; returns the run and every distinct record seen before it ended. */
 async function runWatched(script: string, env: Record<string, string>, file: string, step: string): Promise<{ run: ScriptResult; seen: Progress[]; raw: string[] }> {
-  const seen: Progress[] = [];
-  const raw: string[] = [];
-  let finished = false;
-  const poll = (async () => {
-    let last = '';
-    while (!finished) {
-      const text = await readFile(file, 'utf8').catch(() => '');
-      if (text && text !== last) {
-        last = text;
-        raw.push(text);
-        const rec = parseRecord(text, step);
-        if (rec) seen.push(rec);
-      }
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  })();
-  const run = await runScript(script, env, { timeoutMs: 180_000 });
-  finished = true;
-  await poll;
-  return { run, seen, raw };
+  const { result: run, sightings } = await whileWatching(file, 25, () => runScript(script, env, { timeoutMs: 180_000 }));
+  const raw = sightings.map((s) => s.text);
+  return { run, seen: raw.flatMap((text) => parseRecord(text, step) ?? []), raw };
+}
+
+/** Waits until a session holds an AccessExclusiveLock in the server. */
+async function waitForLock(server: PgServer): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if ((await server.sql("SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock' AND granted AND relation IS NOT NULL")) !== '0') return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('no session took the lock within 10 s');
 }
 
 function expectMonotonicToTotal(records: Progress[], unit: string): void {
@@ -85,14 +65,7 @@ function expectMonotonicToTotal(records: Progress[], unit: string): void {
 }
 
 describe.skipIf(skipSuite(pgBins))('progress records of pg-copy.sh (PostgreSQL 15 -> PostgreSQL 15)', () => {
-  let src: PgServer;
-  let tgt: PgServer;
-  let work: string;
-
-  beforeAll(async () => {
-    failInCiIfMissing(pgBins, 'postgresql');
-    work = await mkdtemp(join(tmpdir(), 'tsm-progress-pg-'));
-    [src, tgt] = await Promise.all([startPostgres(), startPostgres()]);
+  const pg = usePostgresPair(pgBins, 'tsm-progress-pg-', async ({ source: src, target: tgt }) => {
     await src.sql(`CREATE ROLE system LOGIN PASSWORD '${SRC_PW}'; CREATE DATABASE system OWNER system;`);
     await tgt.sql(`CREATE ROLE system LOGIN PASSWORD '${TGT_PW}';`);
     // About 60 MB of heap in three tables of different sizes, one with TOASTed values: a copy of a few seconds.
@@ -106,26 +79,21 @@ describe.skipIf(skipSuite(pgBins))('progress records of pg-copy.sh (PostgreSQL 1
        INSERT INTO settings SELECT 'k' || g, 'v' || g FROM generate_series(1, 50) g;`,
       'system',
     );
-  }, 180_000);
-
-  afterAll(async () => {
-    await Promise.all([src?.stop(), tgt?.stop()]);
-    if (work) await rm(work, { recursive: true, force: true });
   });
 
   function env(db: string, extra: Record<string, string> = {}): Record<string, string> {
     return {
-      SOURCE_PGHOST: src.host,
-      SOURCE_PGPORT: String(src.port),
+      SOURCE_PGHOST: pg.source.host,
+      SOURCE_PGPORT: String(pg.source.port),
       SOURCE_PGDATABASE: 'system',
       SOURCE_PGUSER: 'system',
       SOURCE_PGPASSWORD: SRC_PW,
-      TARGET_PGHOST: tgt.host,
-      TARGET_PGPORT: String(tgt.port),
+      TARGET_PGHOST: pg.target.host,
+      TARGET_PGPORT: String(pg.target.port),
       TARGET_PGDATABASE: db,
       TARGET_PGUSER: 'system',
       TARGET_PGPASSWORD: TGT_PW,
-      EVIDENCE_FILE: join(work, `${db}.evidence`),
+      EVIDENCE_FILE: join(pg.work, `${db}.evidence`),
       PROGRESS_INTERVAL: INTERVAL,
       ...extra,
     };
@@ -137,8 +105,8 @@ describe.skipIf(skipSuite(pgBins))('progress records of pg-copy.sh (PostgreSQL 1
   ] as const) {
     it(`GIVEN a copy in ${mode} WHEN it runs THEN byte records appear while it copies, never go down, end at the total, and carry no secret`, async () => {
       const db = `system_${parallel}`;
-      await tgt.sql(`CREATE DATABASE ${db} OWNER system;`);
-      const file = join(work, `${db}.evidence.progress`);
+      await pg.target.sql(`CREATE DATABASE ${db} OWNER system;`);
+      const file = join(pg.work, `${db}.evidence.progress`);
       const { run, seen, raw } = await runWatched('pg-copy.sh', env(db, { PARALLEL_JOBS: parallel }), file, 'pg-copy');
       expect(run.stderr).toContain('row counts match');
       expect(run.code).toBe(0);
@@ -149,7 +117,7 @@ describe.skipIf(skipSuite(pgBins))('progress records of pg-copy.sh (PostgreSQL 1
       expectMonotonicToTotal(logRecords(run.stderr), 'bytes');
       // AND the total is the source's table bytes (heap, TOAST and indexes)
       const total = Number(
-        await src.sql(
+        await pg.source.sql(
           `SELECT sum(pg_total_relation_size(c.oid))
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname = 'public'`,
           'system',
@@ -160,7 +128,7 @@ describe.skipIf(skipSuite(pgBins))('progress records of pg-copy.sh (PostgreSQL 1
       const last = raw.at(-1) ?? '';
       expect(last).toMatch(/^pg-copy\.progressStartedAt=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/m);
       expect(last).toMatch(/^pg-copy\.progressAt=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/m);
-      for (const text of [...raw, run.stderr, run.stdout, await readFile(join(work, `${db}.evidence`), 'utf8')]) {
+      for (const text of [...raw, run.stderr, run.stdout, await readFile(join(pg.work, `${db}.evidence`), 'utf8')]) {
         expect(text).not.toContain(SRC_PW);
         expect(text).not.toContain(TGT_PW);
       }
@@ -169,22 +137,54 @@ describe.skipIf(skipSuite(pgBins))('progress records of pg-copy.sh (PostgreSQL 1
 
   it('GIVEN PROGRESS_INTERVAL is not a number WHEN the copy starts THEN it fails naming the variable', async () => {
     const db = 'system_bad_interval';
-    await tgt.sql(`CREATE DATABASE ${db} OWNER system;`);
+    await pg.target.sql(`CREATE DATABASE ${db} OWNER system;`);
     const run = await runScript('pg-copy.sh', env(db, { PROGRESS_INTERVAL: '5; rm -rf /' }));
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("PROGRESS_INTERVAL must be a number of seconds (got '5; rm -rf /')");
   }, 60_000);
+
+  /** One pg_copy_bytes sample of database `db` on the target, as the copy's sampler takes it (a fresh bash). */
+  function sample(db: string, state: string): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+    const harness = `set -euo pipefail
+      . "$SCRIPTS/lib/common.sh"; . "$SCRIPTS/lib/evidence.sh"; evidence_init progress-sample; . "$SCRIPTS/lib/progress.sh"
+      tgt() { PGPASSWORD="$TGT_PW" psql -X -A -t -q -v ON_ERROR_STOP=1 -h "$TGT_HOST" -p "$TGT_PORT" -U system -d "$TGT_DB" "$@"; }
+      pg_copy_bytes tgt 1000000000 "$STATE"`;
+    const started = Date.now();
+    return new Promise((resolve, reject) => {
+      execFile('bash', ['-c', harness], { env: { PATH: [pgBinDir(), process.env.PATH].filter(Boolean).join(':'), SCRIPTS: SCRIPTS_DIR, TGT_PW, TGT_HOST: pg.target.host, TGT_PORT: String(pg.target.port), TGT_DB: db, STATE: state } }, (err, stdout, stderr) => {
+        if (err && typeof err.code !== 'number') reject(new Error(err.message));
+        else resolve({ code: err ? (err.code as number) : 0, stdout, stderr, ms: Date.now() - started });
+      });
+    });
+  }
+
+  it('GIVEN a target table held exclusively (as ADD PRIMARY KEY holds it) WHEN the sampler reads the target THEN it answers within the lock timeout with the bytes read before the lock, and with nothing read before it fails (the record repeats)', async () => {
+    // GIVEN a database with one table, sampled once without a lock
+    await pg.target.sql('CREATE DATABASE locked OWNER system;');
+    await pg.target.sql('SET ROLE system; CREATE TABLE t (id int); INSERT INTO t SELECT generate_series(1, 10000);', 'locked');
+    const state = join(pg.work, 'locked.state');
+    const free = await sample('locked', state);
+    expect(free.code, free.stderr).toBe(0);
+    expect(Number(free.stdout)).toBeGreaterThan(0);
+    // WHEN the table is held exclusively by another session (no index build under way)
+    const holder = execFile(join(pgBinDir() ?? '', 'psql'), ['-X', '-h', pg.target.host, '-p', String(pg.target.port), '-U', 'system', '-d', 'locked', '-c', 'BEGIN; LOCK TABLE t IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(20); COMMIT;'], { env: { PGPASSWORD: TGT_PW } });
+    try {
+      await waitForLock(pg.target);
+      const locked = await sample('locked', state);
+      const first = await sample('locked', join(pg.work, 'none.state'));
+      // THEN the amount read before the lock, soon (lock_timeout 250 ms), not an error
+      expect({ code: locked.code, bytes: locked.stdout }).toEqual({ code: 0, bytes: free.stdout });
+      expect(locked.ms).toBeLessThan(5_000);
+      // AND with no amount read before, the sample fails: the sampler repeats its last record
+      expect(first.code).not.toBe(0);
+    } finally {
+      holder.kill('SIGTERM');
+    }
+  }, 60_000);
 });
 
 describe.skipIf(skipSuite(myBins))('progress records of mysql-copy.sh (MariaDB -> MariaDB)', () => {
-  let src: MariaDbServer;
-  let tgt: MariaDbServer;
-  let work: string;
-
-  beforeAll(async () => {
-    failInCiIfMissing(myBins, 'mariadb');
-    work = await mkdtemp(join(tmpdir(), 'tsm-progress-my-'));
-    [src, tgt] = await Promise.all([startMariaDb(), startMariaDb()]);
+  const my = useMariaDbPair(myBins, 'tsm-progress-my-', async ({ source: src, target: tgt }) => {
     await src.sql(`
       CREATE USER 'root'@'%' IDENTIFIED BY '${SRC_PW}';
       GRANT ALL ON *.* TO 'root'@'%' WITH GRANT OPTION;
@@ -200,29 +200,24 @@ describe.skipIf(skipSuite(myBins))('progress records of mysql-copy.sh (MariaDB -
       'system',
     );
     await tgt.sql(`CREATE USER 'admin'@'%' IDENTIFIED BY '${TGT_PW}'; GRANT ALL ON *.* TO 'admin'@'%';`);
-  }, 180_000);
-
-  afterAll(async () => {
-    await Promise.all([src?.stop(), tgt?.stop()]);
-    if (work) await rm(work, { recursive: true, force: true });
   });
 
   it('GIVEN a load of 300 500 rows WHEN mysql-copy.sh runs THEN row records appear while it loads, never go down, end at the row total, and carry no secret', async () => {
-    const file = join(work, 'progress');
+    const file = join(my.work, 'progress');
     const { run, seen, raw } = await runWatched(
       'mysql-copy.sh',
       {
-        SOURCE_MYSQL_HOST: src.host,
-        SOURCE_MYSQL_PORT: String(src.port),
+        SOURCE_MYSQL_HOST: my.source.host,
+        SOURCE_MYSQL_PORT: String(my.source.port),
         SOURCE_MYSQL_USER: 'root',
         SOURCE_MYSQL_PASSWORD: SRC_PW,
         SOURCE_MYSQL_DATABASE: 'system',
-        TARGET_MYSQL_HOST: tgt.host,
-        TARGET_MYSQL_PORT: String(tgt.port),
+        TARGET_MYSQL_HOST: my.target.host,
+        TARGET_MYSQL_PORT: String(my.target.port),
         TARGET_MYSQL_USER: 'admin',
         TARGET_MYSQL_PASSWORD: TGT_PW,
         TARGET_MYSQL_DATABASE: 'threescale',
-        EVIDENCE_FILE: join(work, 'evidence'),
+        EVIDENCE_FILE: join(my.work, 'evidence'),
         PROGRESS_FILE: file,
         PROGRESS_INTERVAL: INTERVAL,
       },

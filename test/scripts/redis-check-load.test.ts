@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkBinaries, freePort, REDIS_BINARIES, REDIS_PROBE_VALUE, REDIS_RESTORE_CONFIG, REDIS_TARGET_CONFIG, runScript, skipSuite, startRedis, type RedisConfig, type RedisServer, useRedisSource } from '../support/db-servers.js';
+import { whileWatching } from '../../bench/support/progress-watch.js';
+import { checkBinaries, freePort, REDIS_BINARIES, REDIS_PROBE_VALUE, REDIS_RESTORE_CONFIG, REDIS_SOURCE_CONFIG, REDIS_TARGET_CONFIG, runScript, skipSuite, startRedis, type RedisConfig, type RedisServer, useRedisSource } from '../support/db-servers.js';
 
 const bins = checkBinaries('redis', REDIS_BINARIES);
 const NEW_PW = 'new-Redis-pw-0c3f';
@@ -53,6 +54,45 @@ describe.skipIf(skipSuite(bins))('redis-check-load.sh (Redis 7 in persistence mo
     expect(record).toMatch(/^redis-check-load\.manifest=[A-Za-z0-9+/]+$/m);
     expect(r.stderr + r.stdout + record).not.toContain(NEW_PW);
   });
+
+  it('GIVEN the new Redis restarted on the copy and still loading it WHEN checked THEN progress records give the RDB bytes loaded, never going down, ending at the file\'s size, and the check then passes', async () => {
+    // GIVEN an old Redis of 40 000 keys of 1 KB, copied to a volume, the new Redis on it
+    const big = redisSource.destroyAfterAll(await startRedis({ config: REDIS_SOURCE_CONFIG }));
+    await big.cli(['DEBUG', 'POPULATE', '40000', 'key', '1000']);
+    const dataDir = await mkdtemp(join(redisSource.work, 'pvc-big-'));
+    const evidence = `${dataDir}.evidence`;
+    const copy = await runScript('redis-copy-rdb.sh', { SOURCE_REDIS_HOST: big.host, SOURCE_REDIS_PORT: String(big.port), DATA_DIR: dataDir, EVIDENCE_FILE: evidence });
+    expect(copy.code, copy.stderr).toBe(0);
+    const redis = await newRedis(dataDir);
+    const rdbBytes = Number(/aof_base_size:(\d+)/.exec(await redis.cli(['INFO', 'persistence']))![1]);
+
+    // WHEN it restarts, loading as slowly as a large data set does (key-load-delay: a sleep per key, some
+    // seconds whatever the machine; the loaded bytes counted every 64 KiB), while the check runs
+    const progressFile = join(redisSource.work, 'big.progress');
+    await redis.stop();
+    const { result: r, sightings } = await whileWatching(progressFile, 25, async () => {
+      // (the check starts against the stopped server: it waits for it, as a Job started beside its Deployment)
+      const check = runScript('redis-check-load.sh', env(redis, evidence, { PROGRESS_FILE: progressFile, PROGRESS_INTERVAL: '0.2', TIMEOUT_SECONDS: '120' }));
+      await redis.restart({ ...REDIS_TARGET_CONFIG, 'key-load-delay': '1', 'loading-process-events-interval-bytes': '65536' });
+      return check;
+    });
+
+    // THEN the check passes
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('Redis is loading its dataset: following the load');
+    // AND the records seen are in bytes of the RDB, never going down, with one part-way, ending at its size
+    const records = sightings.map((s) => /^redis-check-load\.progress=(\d+)\/(\d+) bytes$/m.exec(s.text)).map((m) => ({ done: Number(m![1]), total: Number(m![2]) }));
+    expect(records.length).toBeGreaterThanOrEqual(2);
+    for (const [i, rec] of records.entries()) {
+      expect(rec.total).toBe(rdbBytes);
+      if (i > 0) expect(rec.done).toBeGreaterThanOrEqual(records[i - 1]!.done);
+    }
+    expect(records.at(-1)).toEqual({ done: rdbBytes, total: rdbBytes });
+    // AND the log has the same records, one of them part-way
+    const logged = [...r.stderr.matchAll(/\] progress: (\d+)\/(\d+) bytes \(\d+%\)$/gm)].map((m) => Number(m[1]));
+    expect(logged.some((d) => d > 0 && d < rdbBytes)).toBe(true);
+    expect(logged.at(-1)).toBe(rdbBytes);
+  }, 180_000);
 
   it('GIVEN a key with a TTL that expired on the new Redis, and the readiness probe key written WHEN checked THEN the counts and the writes are accepted', async () => {
     // GIVEN a key that expires 1.5 s after the copy

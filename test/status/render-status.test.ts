@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { DiffReport, PhaseReport, PhaseStatus } from '../../src/status/diff-report.js';
-import { nextStep, renderStatus, statusExitCode } from '../../src/status/render-status.js';
+import { nextStep, nextStepOf, stepText } from '../../src/status/next-step.js';
+import { renderStatus, statusExitCode } from '../../src/status/render-status.js';
 import type { PreflightCheck } from '../../src/status/preflight-report.js';
 
 const ANSI = /\u001b\[[0-9;]*m/;
@@ -233,6 +234,26 @@ describe('nextStep', () => {
 
     // WHEN / THEN
     expect(nextStep(report)).toBe('02-scale-down is in sync; promote to copy-data: threescale-migrate promote -c <plan> --to copy-data --out clusters/prod/3scale --gitops argocd and commit clusters/prod/3scale/');
+  });
+
+  test('GIVEN a promotion advised WHEN the next step is read as a value THEN it carries the phase, its folder and the command the words print; a step that is no promotion carries none', () => {
+    // GIVEN
+    const synthesized = { dir: 'clusters/prod/3scale', engine: 'flux' as const, folder: '02-scale-down' };
+    const inSync = { ...reportWith([...done(3), 'pending'], { target: '02-scale-down', inSync: true }), synthesized };
+    const ahead = reportWith(['applied', 'pending', 'blocked'], { target: '02-scale-down', inSync: false });
+    const byHand = { ...reportWith(['applied', 'pending'], { target: '00-preflight', inSync: true }), synthesized: { dir: 'out', engine: null, folder: null } };
+
+    // WHEN
+    const step = nextStepOf(inSync, 'm.yaml');
+
+    // THEN
+    expect(step).toEqual({
+      situation: '02-scale-down is in sync',
+      promotion: { verb: 'promote to', phase: 'copy-data', folder: '03-copy-data', command: 'threescale-migrate promote -c m.yaml --to copy-data --out clusters/prod/3scale --gitops flux', commit: 'clusters/prod/3scale' },
+    });
+    expect(stepText(step)).toBe(nextStep(inSync, 'm.yaml'));
+    expect(nextStepOf(ahead).promotion).toMatchObject({ verb: 'move the target back to', phase: 'prepare', folder: '01-prepare' });
+    expect(nextStepOf(byHand)).toEqual({ situation: nextStep(byHand) });
   });
 
   test('GIVEN a synthesized folder without wiring (applied by hand) WHEN a phase is next THEN the advice is the kubectl apply of that phase folder in it', () => {

@@ -647,6 +647,50 @@ function useServer<S extends { stop(): Promise<void> }>(bins: BinaryCheck, label
   });
 }
 
+/** What a copy script suite runs against: a source and a target server of one kind, and a scratch folder. */
+export interface CopyPairSuite<S> {
+  readonly source: S;
+  readonly target: S;
+  /** Scratch folder of the suite (evidence files, dumps). */
+  readonly work: string;
+}
+
+/**
+ * Registers, for the `describe` it is called in, the set-up the copy script suites repeat: in beforeAll, fail
+ * in CI without the binaries, make the scratch folder, start the source and the target server side by side
+ * and hand both to `prepare` (roles, users, the data set); in afterAll, stop both and remove the folder.
+ */
+export function usePostgresPair(bins: BinaryCheck, workPrefix: string, prepare: (pair: CopyPairSuite<PgServer>) => Promise<void>): CopyPairSuite<PgServer> {
+  return useServerPair(bins, 'postgresql', workPrefix, startPostgres, prepare);
+}
+
+/** {@link usePostgresPair} for two MariaDB servers (the MySQL copy suites). */
+export function useMariaDbPair(bins: BinaryCheck, workPrefix: string, prepare: (pair: CopyPairSuite<MariaDbServer>) => Promise<void>): CopyPairSuite<MariaDbServer> {
+  return useServerPair(bins, 'mariadb', workPrefix, startMariaDb, prepare);
+}
+
+function useServerPair<S extends { stop(): Promise<void> }>(
+  bins: BinaryCheck,
+  label: keyof typeof APT_HINT,
+  workPrefix: string,
+  start: () => Promise<S>,
+  prepare: (pair: CopyPairSuite<S>) => Promise<void>,
+): CopyPairSuite<S> {
+  // Filled in by beforeAll; read inside tests and later hooks.
+  const pair = {} as { -readonly [K in keyof CopyPairSuite<S>]: CopyPairSuite<S>[K] };
+  beforeAll(async () => {
+    failInCiIfMissing(bins, label);
+    pair.work = await mkdtemp(join(tmpdir(), workPrefix));
+    [pair.source, pair.target] = await Promise.all([start(), start()]);
+    await prepare(pair);
+  }, 180_000);
+  afterAll(async () => {
+    await Promise.all([pair.source?.stop(), pair.target?.stop()]);
+    if (pair.work) await rm(pair.work, { recursive: true, force: true });
+  });
+  return pair;
+}
+
 /**
  * The old Redis as the script suites run it: the operator's persistence config and, as Redis 7 defaults to
  * diskless replication with a 5 s wait for more replicas before each SYNC, no such wait (the scripts work

@@ -26,6 +26,26 @@ case "$PROGRESS_INTERVAL" in
   '' | *[!0-9.]* | .* | *.*.* | *.) die "PROGRESS_INTERVAL must be a number of seconds (got '$PROGRESS_INTERVAL')" ;;
 esac
 
+# progress_begin UNIT TOTAL: the first record (0 done) of a step that writes its records itself, in the
+# foreground (progress_record), instead of a sampler.
+progress_begin() {
+  PROGRESS_UNIT="$1"
+  PROGRESS_TOTAL="$(_progress_int "$2")"
+  PROGRESS_STARTED_AT="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  PROGRESS_LAST=0
+  _progress_write 0
+}
+
+# progress_record DONE: one record after progress_begin; DONE is kept between the last record's and the total.
+progress_record() {
+  local now
+  now="$(_progress_int "$1")"
+  [ "$now" -le "$PROGRESS_TOTAL" ] || now="$PROGRESS_TOTAL"
+  [ "$now" -ge "$PROGRESS_LAST" ] || now="$PROGRESS_LAST"
+  PROGRESS_LAST="$now"
+  _progress_write "$now"
+}
+
 # progress_start UNIT TOTAL SAMPLE_FN: start the sampler. SAMPLE_FN prints the amount done so far (an
 # integer); a sample that fails or prints anything else repeats the previous amount.
 progress_start() {
@@ -133,10 +153,33 @@ _progress_configmap() {
 # makes the target's end short of the total; the last record says total all the same.
 pg_table_bytes() {
   # lock_timeout: ALTER TABLE ... ADD PRIMARY KEY holds its table exclusively while it builds the index.
-  "$1" -c "SET lock_timeout = '1s'; SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)
+  "$1" -c "SET lock_timeout = '250ms'; SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
               AND n.nspname NOT LIKE 'pg\\_%'"
+}
+
+# pg_copy_bytes PSQL_FN TOTAL STATE_FILE: pg_table_bytes of the target, and while a table is locked by an index
+# build (ADD PRIMARY KEY, CREATE INDEX at the end of the copy, when sizes cannot be read) the bytes read before
+# the lock plus the build's share of what is left: pg_stat_progress_create_index's scan of the table (blocks)
+# as its first half, the load of the sorted tuples into the tree as its second. STATE_FILE keeps the amount
+# last read without a lock (each sample runs in a subshell).
+pg_copy_bytes() {
+  local now base fraction
+  if now="$(pg_table_bytes "$1" 2>/dev/null)" && [ -n "$now" ]; then
+    printf '%s' "$now" >"$3"
+    printf '%s' "$now"
+    return 0
+  fi
+  base="$(cat "$3" 2>/dev/null)" || return 1
+  fraction="$("$1" -c "SELECT coalesce(max(CASE
+             WHEN phase LIKE 'building index: scanning table%' AND blocks_total > 0 THEN 0.5 * blocks_done / blocks_total
+             WHEN phase LIKE 'building index: sorting%' THEN 0.5
+             WHEN phase LIKE 'building index: loading tuples%' AND tuples_total > 0 THEN 0.5 + 0.5 * tuples_done / tuples_total
+             WHEN phase LIKE 'building index%' THEN 0.5
+             ELSE 0 END), 0)
+        FROM pg_stat_progress_create_index WHERE datname = current_database()")" || return 1
+  awk -v b="$base" -v t="$2" -v f="$fraction" 'BEGIN { if (t < b) t = b; printf "%d", b + f * (t - b) }'
 }
 
 # mysql_row_count MYSQL_FN DB: rows of DB's tables, exact (the source's, for the total).
@@ -156,4 +199,26 @@ mysql_row_count() {
 mysql_row_estimate() {
   "$1" -e "SELECT IFNULL(SUM(TABLE_ROWS), 0) FROM information_schema.TABLES
             WHERE TABLE_SCHEMA = $(sql_string "$2") AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')"
+}
+
+# redis_follow_load FN: while the Redis FN talks to loads its dataset (INFO persistence loading:1; it answers
+# INFO but not PING then), a record every PROGRESS_INTERVAL seconds of the RDB bytes loaded out of the file's
+# (loading_loaded_bytes / loading_total_bytes), and the last one at the total once it has loaded. Returns at
+# once when it is not loading; stops following (without a last record) when INFO stops answering.
+redis_follow_load() {
+  local info
+  info="$("$1" INFO persistence 2>/dev/null)" || return 0
+  [ "$(printf '%s' "$info" | info_field loading)" = 1 ] || return 0
+  log "Redis is loading its dataset: following the load"
+  progress_begin bytes "$(printf '%s' "$info" | info_field loading_total_bytes)"
+  while :; do
+    sleep "$PROGRESS_INTERVAL"
+    info="$("$1" INFO persistence 2>/dev/null)" || return 0
+    case "$(printf '%s' "$info" | info_field loading)" in
+      1) progress_record "$(printf '%s' "$info" | info_field loading_loaded_bytes)" ;;
+      0) break ;;
+      *) return 0 ;;
+    esac
+  done
+  progress_record "$PROGRESS_TOTAL"
 }

@@ -71,7 +71,7 @@ export interface WalkSuite {
 /** Registers the hooks of a walk (server with extra CRDs, seed, repository, controllers) and returns its handles. */
 export function useWalkSuite(prefix: string, crdFiles: readonly string[], options: WalkOptions = {}): WalkSuite {
   const server = useRealApiServer({ crdFiles });
-  const state = { tmp: '', out: '', kubeconfig: '', plan: WALK_PLAN, git: undefined as GitSource | undefined, ticking: true, ticker: Promise.resolve(), ticks: 0 };
+  const state = { tmp: '', out: '', kubeconfig: '', plan: WALK_PLAN, git: undefined as GitSource | undefined, ticks: undefined as ControllerTicks | undefined };
   const tickErrors: string[] = [];
   const admin = () => adminEndpoint(server());
 
@@ -85,24 +85,11 @@ export function useWalkSuite(prefix: string, crdFiles: readonly string[], option
     state.out = join(repo, plan.spec.gitops.path);
     state.git = new GitSource(repo);
     await state.git.serve();
-    // The controllers run until the end, one tick after the other.
-    state.ticker = (async () => {
-      while (state.ticking) {
-        try {
-          await controllersTick(admin(), { namespaces: WALK_NAMESPACES, threescaleNamespace: '3scale', operator: { namespace: '3scale', name: 'threescale-operator-controller-manager-v2' }, onJob: options.onJob });
-          if (options.olm) await olmTick(admin(), options.olm);
-        } catch (err) {
-          tickErrors.push((err as Error).message);
-        }
-        state.ticks++;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    })();
+    state.ticks = tickControllers(admin, options.onJob, tickErrors, options.olm);
   }, 120_000);
 
   afterAll(async () => {
-    state.ticking = false;
-    await state.ticker;
+    await state.ticks?.stop();
     await state.git?.close();
     if (state.tmp) rmSync(state.tmp, { recursive: true, force: true });
   });
@@ -115,11 +102,7 @@ export function useWalkSuite(prefix: string, crdFiles: readonly string[], option
     kubeconfig: () => state.kubeconfig,
     git: () => state.git!,
     tickErrors,
-    async afterTicks(n) {
-      // A tick under way may have read the cluster before now: wait for it to end, then for n whole ones.
-      const target = state.ticks + n + 1;
-      while (state.ticks < target) await new Promise((r) => setTimeout(r, 50));
-    },
+    afterTicks: (n) => state.ticks!.afterTicks(n),
     async status(phase, fieldManager) {
       const run = await runCli(['status', '-c', state.plan, '--kubeconfig', state.kubeconfig, '--phase', phase, '--dir', state.out, '--field-manager', fieldManager, '-o', 'json']);
       // Exit 1 is a report too (the folder not in sync yet, which statusAgrees waits out); 2 is an error.
@@ -134,6 +117,45 @@ export function useWalkSuite(prefix: string, crdFiles: readonly string[], option
         }
       }
       return all;
+    },
+  };
+}
+
+/** The controllers of one cluster ticking in the background, one tick after the other, until stopped. */
+export interface ControllerTicks {
+  /** The errors of the ticks so far (a tick that failed is retried by the next). */
+  readonly errors: string[];
+  /** Resolves once `n` more ticks have run from start to end (what they saw is acted on). */
+  afterTicks(n: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts the controllers of the cluster behind `admin` (the 3scale install's namespaces, its operator). */
+export function tickControllers(admin: () => ApiEndpoint, onJob?: WalkOptions['onJob'], errors: string[] = [], olm?: OlmCatalog): ControllerTicks {
+  let ticking = true;
+  let ticks = 0;
+  const ticker = (async () => {
+    while (ticking) {
+      try {
+        await controllersTick(admin(), { namespaces: WALK_NAMESPACES, threescaleNamespace: '3scale', operator: { namespace: '3scale', name: 'threescale-operator-controller-manager-v2' }, onJob });
+        if (olm) await olmTick(admin(), olm);
+      } catch (err) {
+        errors.push((err as Error).message);
+      }
+      ticks++;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
+  return {
+    errors,
+    async afterTicks(n) {
+      // A tick under way may have read the cluster before now: wait for it to end, then for n whole ones.
+      const target = ticks + n + 1;
+      while (ticks < target) await new Promise((r) => setTimeout(r, 50));
+    },
+    async stop() {
+      ticking = false;
+      await ticker;
     },
   };
 }
