@@ -56,7 +56,7 @@ function phaseIdRegex(ids: readonly string[]): RegExp {
  */
 const KNOWN = [
   "src/status/diff-report.ts: import { CHECK_QUEUES_JOB } from '../procedures/externalize-on-cluster/queue-check.js';",
-  "src/status/render-status.ts: import { CHECK_QUEUES_JOB, heldByQueues, NOT_DRAINED } from '../procedures/externalize-on-cluster/queue-check.js';",
+  "src/status/next-step.ts: import { CHECK_QUEUES_JOB, heldByQueues, NOT_DRAINED } from '../procedures/externalize-on-cluster/queue-check.js';",
 ];
 
 /** `path:line: text` of each code line (comments left out) of the engine's files matching `re`. */
