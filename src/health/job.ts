@@ -7,7 +7,7 @@ function jobHealth(input: HealthInput): Health {
   if (trueCondition(input.live, 'Complete')) return healthy('the Job completed');
   if (specOf(input.live).suspend === true) return progressing('waits for the Job to be resumed (spec.suspend is true)');
   const active = numberAt(statusOf(input.live), 'active') ?? 0;
-  return progressing(`waits for the Job to complete (${active} pods active)`);
+  return progressing(`waits for the Job to complete${active > 0 ? ` (${active} pod${active === 1 ? '' : 's'} active)` : ''}`);
 }
 
 export const JOB_HEALTH: KindHealth = {

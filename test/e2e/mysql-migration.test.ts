@@ -101,6 +101,8 @@ describe('MySQL kept in place', () => {
     expect(steps.length).toBeGreaterThan(10);
     for (const step of steps) await cluster.jsonPatch(step.apiVersion, step.kind, '3scale', step.name, step.operations);
     await cluster.recordEvidence(jobs['detach-system-mysql']!, 'Succeeded', `applied ${steps.length} patches`);
+    // (the Deployment controller observes the patched templates: their generation moved)
+    cluster.settle();
     const after = await diff('cutover');
 
     // THEN the cut-over is applied, and the objects are detached from the operator

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { KubeObject } from '../../src/kube/kube-object.js';
-import { operatorSubscription } from '../support/fake-api-olm.js';
+import { clusterServiceVersion, operatorSubscription } from '../support/fake-api-olm.js';
 import { loadMigrationPlan } from '../support/plans.js';
 import { cli, diffJson, FakeCluster, forwardState, rollbackState, statuses, useDiscoveredPlan } from './harness.js';
 
@@ -20,7 +20,7 @@ const subscription: KubeObject = operatorSubscription();
 const e2e = useDiscoveredPlan({
   fixture: 'postgresql',
   tempPrefix: 'e2e-upgrade',
-  extraObjects: [subscription],
+  extraObjects: [subscription, clusterServiceVersion('3scale-operator.v0.12.5')],
   // The user turns the upgrade on once the plan is reviewed.
   editPlan: (planPath) => {
     const raw = parse(readFileSync(planPath, 'utf8'));
@@ -78,8 +78,23 @@ describe('diff through the upgrade', () => {
     expect(pending).toMatchObject({ verdict: 'changed', partial: true });
     expect(pending.changes).toContainEqual({ path: 'spec.channel', op: 'replace', live: 'threescale-2.15', desired: 'threescale-2.16' });
 
-    // WHEN the GitOps engine applies the upgrade folder (the partial Subscription, by server-side apply)
+    // WHEN the GitOps engine applies the upgrade folder (the partial Subscription, by server-side apply) and OLM
+    // answers as it does with Manual approval: an InstallPlan towards the 2.16 CSV waits to be approved
     await cluster.applyState(forwardState(e2e.result, 'upgrade'));
+    const olmStatus = (status: Record<string, unknown>) => {
+      const live = cluster.get('operators.coreos.com/v1alpha1', 'Subscription', '3scale', '3scale-operator')!;
+      cluster.api.store.put({ ...live, status });
+    };
+    olmStatus({ state: 'UpgradePending', currentCSV: '3scale-operator.v0.13.1', installedCSV: '3scale-operator.v0.12.5', installPlanRef: { name: 'install-7xk2p', namespace: '3scale' }, conditions: [{ type: 'InstallPlanPending', status: 'True', reason: 'RequiresApproval' }] });
+    const waiting = await diffJson(['-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'upgrade']);
+
+    // THEN the channel matches, yet the upgrade is not done: it waits for the approval
+    expect({ code: waiting.run.code, upgrade: statuses(waiting.report).upgrade }).toEqual({ code: 1, upgrade: 'in-progress' });
+    expect(waiting.report.objects.find((o) => o.ref.kind === 'Subscription')).toMatchObject({ verdict: 'not-ready', reason: 'waits for InstallPlan install-7xk2p to complete: it requires approval (installPlanApproval Manual)', changes: [] });
+
+    // WHEN it is approved and OLM installs the 2.16 CSV, which runs
+    cluster.api.store.put(clusterServiceVersion('3scale-operator.v0.13.1'));
+    olmStatus({ state: 'AtLatestKnown', currentCSV: '3scale-operator.v0.13.1', installedCSV: '3scale-operator.v0.13.1' });
     const text = await cli(['diff', '-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'upgrade']);
     const { run, report } = await diffJson(['-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'upgrade']);
 

@@ -7,7 +7,7 @@ import type { LiveSource } from '../../src/status/live-source.js';
 import { composeState } from '../../src/synth/compose-state.js';
 import { type FolderState, type SynthResult, synthesize } from '../../src/synth/synthesize.js';
 import { loadLiveFixture, pick } from '../support/live-fixtures.js';
-import { evidenceConfigMap, evidenceOf, MemorySource, readError, settled } from '../support/memory-source.js';
+import { evidenceConfigMap, evidenceOf, MemorySource, olmInstalled, readError, settled } from '../support/memory-source.js';
 import { loadExample } from '../support/plans.js';
 
 const SCOPE = 'threescale-migrate.3scale.net/scope';
@@ -470,7 +470,7 @@ describe('buildDiffReport: the upgrade to 2.16 (examples/postgresql-and-redis en
   });
 
   /** The cluster once `state` is applied (Jobs done), with the APIManager as the operator annotates it. */
-  function live(state: FolderState, channel: string, apiManager: Partial<KubeObject> = {}): KubeObject[] {
+  function live(state: FolderState, channel: string, apiManager: Partial<KubeObject> = {}, csvPhase = 'Succeeded'): KubeObject[] {
     const jobs = result.forward.slice(0, result.forward.indexOf(state) + 1).flatMap((s) => s.own.filter((o) => o.kind === 'Job'));
     const objects = settled(state.objects).filter((o) => o.kind !== 'APIManager' && o.kind !== 'Subscription');
     const managed = state.objects.find((o) => o.kind === 'APIManager')!;
@@ -483,14 +483,17 @@ describe('buildDiffReport: the upgrade to 2.16 (examples/postgresql-and-redis en
         status: { conditions: [{ type: 'Available', status: 'True' }, { type: 'Preflights', status: 'True', message: 'All requirements for the current version are met' }] },
         ...apiManager,
       },
-      {
-        apiVersion: 'operators.coreos.com/v1alpha1',
-        kind: 'Subscription',
-        // Once the upgrade folder was applied, the Subscription carries its annotations too.
-        metadata: { name: '3scale-operator', namespace: '3scale', ...(state === upgrade ? { annotations: upgrade.own[0]!.metadata.annotations } : {}) },
-        spec: { name: '3scale-operator', source: 'redhat-operators', sourceNamespace: 'openshift-marketplace', channel, installPlanApproval: 'Manual' },
-        status: { currentCSV: '3scale-operator.v0.12.5', state: 'AtLatestKnown' },
-      },
+      ...olmInstalled(
+        {
+          apiVersion: 'operators.coreos.com/v1alpha1',
+          kind: 'Subscription',
+          // Once the upgrade folder was applied, the Subscription carries its annotations too.
+          metadata: { name: '3scale-operator', namespace: '3scale', ...(state === upgrade ? { annotations: upgrade.own[0]!.metadata.annotations } : {}) },
+          spec: { name: '3scale-operator', source: 'redhat-operators', sourceNamespace: 'openshift-marketplace', channel, installPlanApproval: 'Manual' },
+        },
+        channel === 'threescale-2.16' ? '3scale-operator.v0.13.0' : '3scale-operator.v0.12.5',
+        csvPhase,
+      ),
     ];
   }
 
@@ -530,6 +533,22 @@ describe('buildDiffReport: the upgrade to 2.16 (examples/postgresql-and-redis en
     expect(r).toMatchObject({ currentPhase: 'upgrade', inSync: true });
     expect(r.threescale).toEqual({ version: '2.15.5', operatorVersion: '0.12.5', preflights: { status: 'True', message: 'All requirements for the current version are met' } });
     expect(Object.keys(r).at(-1)).toBe('threescale');
+  });
+
+  test('GIVEN the Subscription on threescale-2.16 whose new CSV is still Installing WHEN compared THEN the upgrade is in progress, waiting for the CSV, not applied', async () => {
+    // GIVEN OLM has installed the InstallPlan (AtLatestKnown) but the new operator Deployment is not up yet
+    const source = new MemorySource(live(upgrade, 'threescale-2.16', {}, 'Installing'));
+
+    // WHEN
+    const r = await buildDiffReport(plan.plan, result, source, { target: 'upgrade', fieldManager: 'argocd-controller' });
+
+    // THEN
+    expect(statuses(r).upgrade).toBe('in-progress');
+    expect(r).toMatchObject({ currentPhase: 'verify', inSync: false });
+    expect(r.objects.find((o) => o.ref.kind === 'Subscription')).toMatchObject({
+      verdict: 'not-ready',
+      reason: 'ClusterServiceVersion 3scale-operator.v0.13.0: waits for OLM to install the operator to phase Succeeded (it is Installing)',
+    });
   });
 
   test('failed preflights, and an APIManager without annotations or conditions, are reported as they are', async () => {

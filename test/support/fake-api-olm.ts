@@ -77,3 +77,15 @@ export function operatorSubscription(): KubeObject {
     status: { currentCSV: '3scale-operator.v0.12.5', installedCSV: '3scale-operator.v0.12.5', state: 'AtLatestKnown' },
   };
 }
+
+/** A ClusterServiceVersion in `phase` (Succeeded once OLM installed it; Installing while the operator's Deployment comes up). */
+export function clusterServiceVersion(name: string, phase: 'Pending' | 'InstallReady' | 'Installing' | 'Succeeded' | 'Failed' = 'Succeeded', namespace = '3scale'): KubeObject {
+  const reasons: Readonly<Record<string, string>> = { Pending: 'RequirementsUnknown', InstallReady: 'AllRequirementsMet', Installing: 'InstallWaiting', Succeeded: 'InstallSucceeded', Failed: 'InstallCheckFailed' };
+  return {
+    apiVersion: 'operators.coreos.com/v1alpha1',
+    kind: 'ClusterServiceVersion',
+    metadata: { name, namespace },
+    spec: { displayName: 'Red Hat Integration - 3scale', version: name.replace(/^.*\.v/, '') },
+    status: { phase, reason: reasons[phase] },
+  };
+}
