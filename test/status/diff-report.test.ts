@@ -412,7 +412,7 @@ describe('buildDiffReport on a real synthesis (examples/postgresql-and-redis)', 
     }
   });
 
-  test('after scale-up, scale-down is applied with its overlays superseded (its queue check is done), and load-redis is still in sync: no later phase changes the new Redis servers (they start in persistence mode)', async () => {
+  test('after scale-up, scale-down is superseded: its queue check is done, but every object it sets was changed again by scale-up; load-redis is still in sync: no later phase changes the new Redis servers (they start in persistence mode)', async () => {
     // GIVEN
     const scaleUp = result.forward.find((s) => s.phase.definition.id === 'scale-up')!;
 
@@ -420,11 +420,27 @@ describe('buildDiffReport on a real synthesis (examples/postgresql-and-redis)', 
     const r = await buildDiffReport(plan.plan, result, new MemorySource(appliedUpTo(scaleUp)), { target: 'scale-up', fieldManager: 'threescale-migrate' });
 
     // THEN
-    expect(statuses(r)).toMatchObject({ 'scale-down': 'applied', 'load-redis': 'applied', 'scale-up': 'applied', verify: 'pending' });
+    expect(statuses(r)).toMatchObject({ 'scale-down': 'superseded', 'load-redis': 'applied', 'scale-up': 'applied', verify: 'pending' });
     expect(phaseOf(r, 'scale-down').checks).toEqual({ total: 14, satisfied: 1, superseded: 13 });
-    expect(phaseOf(r, 'scale-down').reason).toBe('1 in sync, 13 changed again by later phases');
+    expect(phaseOf(r, 'scale-down').reason).toBe('its Jobs are done and every object it sets was changed again by a later phase');
     expect(phaseOf(r, 'load-redis').checks.superseded).toBe(0);
     expect(phaseOf(r, 'load-redis').checks.satisfied).toBe(phaseOf(r, 'load-redis').checks.total);
+  });
+
+  test('GIVEN scale-down applied then rolled back (its queue check recorded done, its Deployments at their counts again) WHEN compared THEN scale-down is pending, not drifted: its Job ran but none of its objects is live', async () => {
+    // GIVEN
+    const scaleDown = result.forward.find((s) => s.phase.definition.id === 'scale-down')!;
+    const undo = result.rollbacks.find((s) => s.phase.definition.id === 'scale-down')!;
+    const jobs = result.forward.slice(0, result.forward.indexOf(scaleDown) + 1).flatMap((s) => s.own.filter((o) => o.kind === 'Job'));
+
+    // WHEN
+    const r = await buildDiffReport(plan.plan, result, new MemorySource([...settled(undo.objects), ...evidenceOf(jobs)]), { target: undo.folder, fieldManager: 'threescale-migrate' });
+
+    // THEN
+    expect(r).toMatchObject({ inSync: true, currentPhase: 'prepare' });
+    expect(statuses(r)).toMatchObject({ prepare: 'applied', 'scale-down': 'pending', 'copy-data': 'blocked' });
+    expect(phaseOf(r, 'scale-down').reason).toMatch(/^its Jobs ran, but none of the objects it sets is live \(rolled back, or not applied yet: Deployment \S+ changed, /);
+    expect(phaseOf(r, 'scale-down').checks).toEqual({ total: 14, satisfied: 1, superseded: 0 });
   });
 
   test('GIVEN the scale-down queue check recorded its figure WHEN reported THEN the scale-down line carries the queue lengths', async () => {
@@ -773,10 +789,10 @@ describe('buildDiffReport: objects a later phase deletes (the template upgrade r
     expect(statuses(r)).toEqual({ patch: 'applied', remove: 'pending' });
   });
 
-  test('GIVEN the object deleted by the phase that declares it WHEN compared THEN the patch on it counts as changed again and the target is in sync', async () => {
+  test('GIVEN the object deleted by the phase that declares it WHEN compared THEN the patch on it counts as changed again (the patch phase superseded, its Job done) and the target is in sync', async () => {
     const r = await report([evidence('patch-victim', 'remove-victim')], '01-remove', procedure(true));
-    expect(statuses(r)).toEqual({ patch: 'applied', remove: 'applied' });
-    expect(phaseOf(r, 'patch')).toMatchObject({ reason: '1 in sync, 1 changed again by later phases', checks: { total: 2, satisfied: 1, superseded: 1 } });
+    expect(statuses(r)).toEqual({ patch: 'superseded', remove: 'applied' });
+    expect(phaseOf(r, 'patch')).toMatchObject({ reason: 'its Jobs are done and every object it sets was changed again by a later phase', checks: { total: 2, satisfied: 1, superseded: 1 } });
     expect(r).toMatchObject({ inSync: true, currentPhase: 'remove' });
   });
 
