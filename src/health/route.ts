@@ -28,7 +28,7 @@ function routeHealth(input: HealthInput): Health {
 export const ROUTE_HEALTH: KindHealth = {
   group: 'route.openshift.io',
   kind: 'Route',
-  healthyWhen: 'a status.ingress entry has condition Admitted True; Admitted False on every router that answered is degraded',
+  healthyWhen: 'a status.ingress entry has condition Admitted True; no router admitting it and one rejecting it (Admitted False) is degraded',
   reference: 'OpenShift Route status (status.ingress[].conditions Admitted)',
   check: routeHealth,
 };

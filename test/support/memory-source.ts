@@ -109,7 +109,7 @@ export function settled(objects: readonly KubeObject[]): KubeObject[] {
 }
 
 /** The CSV name the settled Subscription installed: `<package>.<channel>` (no catalog to ask here). */
-export function settledCsvName(subscription: KubeObject): string {
+function settledCsvName(subscription: KubeObject): string {
   const spec = (subscription.spec ?? {}) as { name?: string; channel?: string };
   return `${spec.name ?? subscription.metadata.name}.${spec.channel ?? 'stable'}`;
 }

@@ -213,7 +213,7 @@ export async function settleWorkloads(endpoint: ApiEndpoint, namespaces: readonl
 }
 
 /** The field manager of OLM's catalog operator, which writes a Subscription's status. */
-export const OLM_MANAGER = 'catalog';
+const OLM_MANAGER = 'catalog';
 const CSV_PATH = '/apis/operators.coreos.com/v1alpha1';
 
 /** A ClusterServiceVersion exists in `namespace` in `phase` (created when missing), as OLM's operators write it. */
