@@ -104,17 +104,11 @@ const NOT_STARTED = new Set(['pending', 'blocked']);
 const DONE = new Set(['applied', 'superseded']);
 
 /**
- * Open from the moment the opening phase shows any effect until the closing phase is done; closed again once
- * the cluster is back, in sync, at a rollback folder that undoes the opening phase or one before it (what a
- * phase's done check Jobs left in the evidence does not keep it open).
+ * Open from the moment the opening phase shows any effect until the closing phase is done. A phase whose Jobs
+ * ran but none of whose objects is live (rolled back) reads pending, so a rollback closes the window again.
  */
 export function windowState(report: DiffReport, opener: string | undefined, closer: string | undefined): WindowState {
   if (opener === undefined) return 'none';
-  if (report.target.startsWith('rollback/') && report.inSync) {
-    const undone = report.phases.findIndex((p) => p.folder === report.target.slice('rollback/'.length));
-    const opening = report.phases.findIndex((p) => p.id === opener);
-    if (undone !== -1 && undone <= opening) return 'closed';
-  }
   const status = (id: string | undefined) => report.phases.find((p) => p.id === id)?.status;
   const opened = status(opener);
   if (opened === undefined || NOT_STARTED.has(opened)) return 'closed';

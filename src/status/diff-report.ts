@@ -314,7 +314,9 @@ function classifyChecks(state: FolderState, desired: readonly DesiredCheck[], ve
   const unknown = open.filter((v) => UNKNOWN.has(v.verdict));
   if (unknown.length) return { ...base, status: 'unknown', reason: unknown[0]!.reason ?? describe(unknown), checks };
   if (open.length === 0) {
-    if (supersededCount === verdicts.length && verdicts.length > 0) return { ...base, status: 'superseded', reason: 'every object it sets was changed again by a later phase', checks };
+    // Its Jobs being done says the phase's work ran, not that its state is live: when every object it sets was
+    // replaced by a later phase's version, the phase is superseded, whether or not it also ran Jobs.
+    if (stateReplaced(verdicts, superseded)) return { ...base, status: 'superseded', reason: supersededCount === verdicts.length ? 'every object it sets was changed again by a later phase' : 'its Jobs are done and every object it sets was changed again by a later phase', checks };
     return { ...base, status: 'applied', reason: supersededCount ? `${satisfied} in sync, ${supersededCount} changed again by later phases` : `${satisfied} of ${verdicts.length} in sync`, checks };
   }
   const running = open.filter((v) => v.verdict === 'job-running' || v.verdict === 'not-ready');
@@ -325,8 +327,28 @@ function classifyChecks(state: FolderState, desired: readonly DesiredCheck[], ve
   const absent = open.filter((v) => v.verdict === 'missing' || v.verdict === 'job-not-run' || awaitingJob.has(v));
   const differing = open.filter((v) => (v.verdict === 'changed' && !awaitingJob.has(v)) || v.verdict === 'immutable' || v.verdict === 'job-stale');
   if (satisfied + supersededCount === 0 && running.length === 0) return { ...base, status: 'pending', reason: `nothing of it is live yet (${describe(open)})`, checks };
+  // Done Jobs are work that ran, not state that is live: when none of the objects the phase applies is live
+  // (rolled back, or not applied yet), the phase has not taken effect, whatever its Jobs recorded.
+  if (running.length === 0 && noAppliedObjectLive(desired, verdicts, superseded)) {
+    return { ...base, status: 'pending', reason: `its Jobs ran, but none of the objects it sets is live (rolled back, or not applied yet: ${describe(open)})`, checks };
+  }
   if (differing.length === 0) return { ...base, status: 'in-progress', reason: describe([...running, ...absent]), checks };
   return { ...base, status: 'drifted', reason: `${describe(differing)} while ${satisfied} of ${verdicts.length} are in sync`, checks };
+}
+
+/**
+ * Whether the phase applies objects (not only Jobs and the patches or deletions they make) and not one of them
+ * is live: none in sync, none replaced by a later phase.
+ */
+function noAppliedObjectLive(desired: readonly DesiredCheck[], verdicts: readonly ObjectVerdict[], superseded: readonly boolean[]): boolean {
+  const applied = verdicts.map((v, i) => ({ v, i })).filter(({ v, i }) => v.ref.kind !== 'Job' && desired[i]?.patched !== true);
+  return applied.length > 0 && applied.every(({ v, i }) => !SATISFIED.has(v.verdict) && !superseded[i]);
+}
+
+/** Whether the phase sets objects and a later phase replaced every one of them (its Jobs aside). */
+function stateReplaced(verdicts: readonly ObjectVerdict[], superseded: readonly boolean[]): boolean {
+  const objects = verdicts.map((v, i) => ({ job: v.ref.kind === 'Job', superseded: superseded[i] })).filter((o) => !o.job);
+  return objects.length > 0 && objects.every((o) => o.superseded);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { evidenceField } from '../contract/on-cluster.js';
+import { healthOf } from '../health/registry.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { protectCutText } from '../redact/session.js';
 
@@ -63,11 +64,11 @@ export function jobEvidence(job: KubeObject, evidence: KubeObject | undefined, l
     return { state, source: 'evidence', detail, finishedAt, ...(otherPlan ? { otherPlan } : {}) };
   }
   if (liveJob) {
-    const conditions = ((liveJob.status as { conditions?: { type: string; status: string; message?: string }[] } | undefined)?.conditions ?? []).filter((c) => c.status === 'True');
-    const failed = conditions.find((c) => c.type === 'Failed');
-    if (failed) return { state: 'failed', source: 'job', detail: `Job failed${failed.message ? `: ${failed.message}` : ''}` };
-    if (conditions.some((c) => c.type === 'Complete')) return { state: 'succeeded', source: 'job', detail: 'Job complete (no evidence record)' };
-    return { state: 'running', source: 'job', detail: phase === 'Running' ? `running: ${result}` : 'Job is running' };
+    // The Job object's own health (src/health/job.ts): Failed, Complete, or still running.
+    const health = healthOf({ live: liveJob, related: () => null });
+    if (health.status === 'degraded') return { state: 'failed', source: 'job', detail: health.message };
+    if (health.status === 'healthy') return { state: 'succeeded', source: 'job', detail: `${health.message} (no evidence record)` };
+    return { state: 'running', source: 'job', detail: phase === 'Running' ? `running: ${result}` : health.message };
   }
   if (phase === 'Running') return { state: 'running', source: 'evidence', detail: `started, no Job object: ${result}` };
   return { state: 'not-run', source: 'none', detail: 'no Job and no evidence record' };

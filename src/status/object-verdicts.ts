@@ -2,6 +2,8 @@ import type { Change } from '../diff/compare-objects.js';
 import { asEngineApplies } from './engine-tracking.js';
 import { compareObjects } from '../diff/compare-objects.js';
 import { droppedPaths } from '../diff/dropped-paths.js';
+import type { RelatedRef } from '../health/health.js';
+import { healthOf, relatedListings } from '../health/registry.js';
 import type { JsonObject } from '../diff/json.js';
 import { apiGroup, type KubeObject, objectKey } from '../kube/kube-object.js';
 import type { ObjectTypeRef } from '../live/object-type.js';
@@ -91,6 +93,7 @@ export class ObjectJudge {
       const o = c.object;
       add(o.apiVersion, o.kind, o.metadata.namespace);
       if (o.kind === 'Job') add('v1', 'ConfigMap', o.metadata.namespace);
+      for (const r of relatedListings(o)) add(r.apiVersion, r.kind, r.namespace);
     }
     return [...refs.values()].sort((a, b) => (`${a.kind}/${a.namespace}` < `${b.kind}/${b.namespace}` ? -1 : 1));
   }
@@ -200,8 +203,14 @@ export class ObjectJudge {
       const stranger = mode === 'live' ? notApplied(live, this.options.fieldManager) : undefined;
       return { ...base, verdict: 'changed', ...(stranger ? { reason: stranger } : {}), changes: result.changes };
     }
-    const notReady = readinessGap(o, live);
-    return notReady ? { ...base, verdict: 'not-ready', reason: notReady } : { ...base, verdict: 'in-sync' };
+    const health = healthOf({ live, desired: o, related: (r) => this.related(r) });
+    return health.status === 'healthy' ? { ...base, verdict: 'in-sync' } : { ...base, verdict: 'not-ready', reason: health.message };
+  }
+
+  /** An object a health rule reads besides the one judged: as listed, undefined when absent, null when its listing is missing or failed. */
+  private related(r: RelatedRef): KubeObject | undefined | null {
+    const listing = this.listings.get(listingKey(r.apiVersion, r.kind, r.namespace));
+    return listing?.ok ? listing.items.find((i) => i.metadata.name === r.name) : null;
   }
 }
 
@@ -231,23 +240,4 @@ function unreadableVerdict(kind: string): Verdict {
 
 function listingKey(apiVersion: string, kind: string, namespace: string | undefined): string {
   return `${apiGroup(apiVersion)}/${kind}/${namespace ?? ''}`;
-}
-
-/**
- * Why an object that matches is not done yet (pods not ready, volume lost), or undefined. A Pending claim is
- * done: a claim of a WaitForFirstConsumer class binds only when its first pod starts (the new Redis claims
- * of prepare get theirs two phases later), and the Deployment or Job that uses it reports whether it starts.
- */
-function readinessGap(desired: KubeObject, live: KubeObject): string | undefined {
-  const status = (live.status ?? {}) as Record<string, unknown>;
-  // A DeploymentConfig reports its pods with the same status fields as a Deployment.
-  if (live.kind === 'Deployment' || live.kind === 'DeploymentConfig') {
-    const wanted = ((desired.spec as { replicas?: number } | undefined)?.replicas ?? (live.spec as { replicas?: number } | undefined)?.replicas) ?? 1;
-    const ready = (status.readyReplicas as number | undefined) ?? 0;
-    const replicas = (status.replicas as number | undefined) ?? 0;
-    if (wanted > 0 && ready < wanted) return `${ready}/${wanted} pods ready`;
-    if (wanted === 0 && replicas > 0) return `${replicas} pods still running`;
-  }
-  if (live.kind === 'PersistentVolumeClaim' && status.phase === 'Lost') return 'volume Lost';
-  return undefined;
 }

@@ -153,8 +153,8 @@ describe('a fleet of three clusters on three real API servers', () => {
     const { run, status } = await fleetStatus();
     // THEN exit 1: prod-us's target (00-preflight) was never synced
     expect(run.code).toBe(1);
-    // (scale-down stays applied: its queue check Job is done, so it is not only superseded by scale-up)
-    expect(phaseStatus(status, 'dev')).toEqual(Object.fromEntries(FORWARD.map((id) => [id, 'applied'])));
+    // (scale-down is superseded by scale-up: its queue check Job being done does not make its state live)
+    expect(phaseStatus(status, 'dev')).toEqual(Object.fromEntries(FORWARD.map((id) => [id, id === 'scale-down' ? 'superseded' : 'applied'])));
     expect(phaseStatus(status, 'prod-us')).toMatchObject({ preflight: 'pending', prepare: 'blocked' });
     expect(status.gates).toEqual([{ wave: 'prod', open: true, heldBy: null, reason: 'wave prod may open its window: every cluster of the waves before it has passed verify' }]);
     // AND the next safe step of prod-eu is now the window's opening, said as the fleet's command

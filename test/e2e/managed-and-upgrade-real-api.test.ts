@@ -10,6 +10,7 @@ import { parse, stringify } from 'yaml';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { operatorSubscription } from '../support/fake-api-olm.js';
 import { adminEndpoint, apiRequestOk } from '../support/real-api/index.js';
+import { setCsvPhase, setSubscriptionStatus } from '../support/real-api/controller-stand-in.js';
 import { cli, diffJson, forwardState, jobsOf, leakedInTranscript, rollbackState, statuses } from './harness.js';
 import { expectDiscoverSafe, expectStatusApplied, replicaCounts, useRealMigration } from './real-api-flow.js';
 
@@ -110,8 +111,20 @@ describe('upgrade to 2.16 on the real API server', () => {
     expect(before.run.code).toBe(1);
     expect(statuses(before.report)).toMatchObject({ verify: 'applied', upgrade: 'pending' });
     expect(before.report.objects.find((o) => o.ref.kind === 'Subscription')?.changes).toContainEqual({ path: 'spec.channel', op: 'replace', live: 'threescale-2.15', desired: 'threescale-2.16' });
-    // WHEN the engine applies the upgrade folder (the partial Subscription, forced server-side apply)
+    // WHEN the engine applies the upgrade folder (the partial Subscription, forced server-side apply) and OLM, as the
+    // status subresource shows it, first holds the InstallPlan for approval, then installs the 2.16 CSV
     await m.applyState(forwardState(m.result(), 'upgrade'));
+    const admin = adminEndpoint(m.server());
+    await setSubscriptionStatus(admin, '3scale', '3scale-operator', { state: 'UpgradePending', currentCSV: '3scale-operator.v0.13.1', installedCSV: '3scale-operator.v0.12.5', installPlanRef: { name: 'install-7xk2p', namespace: '3scale' }, conditions: [{ type: 'InstallPlanPending', status: 'True', reason: 'RequiresApproval' }] });
+    const approval = await diff('upgrade');
+    await setSubscriptionStatus(admin, '3scale', '3scale-operator', { state: 'AtLatestKnown', currentCSV: '3scale-operator.v0.13.1', installedCSV: '3scale-operator.v0.13.1' });
+    await setCsvPhase(admin, '3scale', '3scale-operator.v0.13.1', 'Installing');
+    const installing = await diff('upgrade');
+    // THEN the channel matches at once, but the upgrade is in progress until the new CSV Succeeded
+    const subscriptionOf = (r: typeof approval) => ({ code: r.run.code, upgrade: statuses(r.report).upgrade, reason: r.report.objects.find((o) => o.ref.kind === 'Subscription')?.reason });
+    expect(subscriptionOf(approval)).toEqual({ code: 1, upgrade: 'in-progress', reason: 'waits for InstallPlan install-7xk2p to complete: it requires approval (installPlanApproval Manual)' });
+    expect(subscriptionOf(installing)).toEqual({ code: 1, upgrade: 'in-progress', reason: 'ClusterServiceVersion 3scale-operator.v0.13.1: waits for OLM to install the operator to phase Succeeded (it is Installing: InstallWaiting)' });
+    await setCsvPhase(admin, '3scale', '3scale-operator.v0.13.1', 'Succeeded');
     const { run, report } = await diff('upgrade');
     // THEN diff exits 0 and the live Subscription follows 2.16, the rest as the console left it
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });

@@ -7,7 +7,7 @@
 import { describe, expect, test } from 'vitest';
 import { mysqlDetachSteps } from '../../src/procedures/externalize-on-cluster/mysql-detach.js';
 import { loadMigrationPlan } from '../support/plans.js';
-import { adminEndpoint, apiRequestOk } from '../support/real-api/index.js';
+import { adminEndpoint, apiRequestOk, settleWorkloads } from '../support/real-api/index.js';
 import { cli, diffJson, forwardState, jobsOf, leakedInTranscript, statuses } from './harness.js';
 import { expectDiscoverSafe, expectStatusApplied, replicaCounts, useRealMigration } from './real-api-flow.js';
 
@@ -71,6 +71,8 @@ describe('MySQL kept in place, on the real API server', () => {
     for (const step of steps) await m.jsonPatch({ apiVersion: step.apiVersion, kind: step.kind, namespace: '3scale', name: step.name }, step.operations);
     await m.recordEvidence(jobs['detach-system-mysql']!, 'Succeeded', `applied ${steps.length} patches`);
     await m.runJobs(jobsOf(cutover));
+    // (the Deployment controller observes the patched templates: their generation moved)
+    await settleWorkloads(adminEndpoint(m.server()), ['3scale']);
     const after = await diff('cutover');
     // THEN the cut-over is applied, and the objects are detached from the operator
     expect({ code: after.run.code, cutover: statuses(after.report).cutover }).toEqual({ code: 0, cutover: 'applied' });

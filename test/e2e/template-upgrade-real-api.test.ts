@@ -16,7 +16,7 @@ import { parse, stringify } from 'yaml';
 import { loadPlanFile } from '../../src/plan/load-plan.js';
 import type { FolderState } from '../../src/synth/synthesize.js';
 import { leakedSecrets, loadLiveFixture } from '../support/live-fixtures.js';
-import { adminEndpoint, apiRequest, jobScript, resourcePath, runJobPod } from '../support/real-api/index.js';
+import { adminEndpoint, apiRequest, jobScript, resourcePath, runJobPod, settleWorkloads } from '../support/real-api/index.js';
 import { cli, diffJson, forwardState, jobsOf, leakedInTranscript, rollbackState, statuses } from './harness.js';
 import { expectDiscoverSafe, type PlanLike, type RealMigration, useRealMigration } from './real-api-flow.js';
 
@@ -62,6 +62,9 @@ async function playJobs(m: RealMigration, state: FolderState): Promise<void> {
     expect({ job: job.metadata.name, code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ job: job.metadata.name, code: 0, stderr: '' });
     expect(leakedSecrets(run.stdout + run.stderr)).toEqual([]);
   }
+  // The controllers catch up with what the scripts changed (a patched DeploymentConfig rolls out again, a new
+  // ImageStream tag is imported), as they would after the engine's apply.
+  await settleWorkloads(adminEndpoint(m.server()), ['3scale']);
 }
 
 async function applyPhase(m: RealMigration, id: string): Promise<void> {
@@ -161,6 +164,7 @@ describe('template upgrade on the real API server, deletions and rollback', () =
 
     // WHEN the Job's script really runs under its ServiceAccount
     const deleted = await runJobPod(m.server(), remove);
+    await settleWorkloads(adminEndpoint(m.server()), ['3scale']);
     const after = await diffJson(['-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', 'routes']);
 
     // THEN the 2.5 routes are gone and the phase is applied

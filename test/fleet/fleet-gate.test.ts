@@ -64,15 +64,15 @@ describe('the window of a cluster', () => {
     expect(windowState(report(statuses), 'scale-down', 'scale-up')).toBe(window);
   });
 
-  test('GIVEN the cluster back in sync at the opening phase\'s rollback folder, its check Job still recorded done WHEN judged THEN the window is closed; out of sync there, or rolled back only to a later phase, it is open', () => {
-    // GIVEN scale-down's queue check done (the phase reads applied), the cut-over rolled back too
-    const statuses: Partial<Record<string, PhaseStatus>> = { preflight: 'applied', prepare: 'applied', 'scale-down': 'applied' };
+  test('GIVEN the cluster back at the opening phase\'s rollback folder WHEN judged THEN the window is closed, as the phase reads pending (its check Job done, none of its objects live); rolled back only to a later phase, it is open', () => {
+    // GIVEN scale-down undone: its queue check recorded done, its Deployments at their counts again
+    const undone: Partial<Record<string, PhaseStatus>> = { preflight: 'applied', prepare: 'applied', 'scale-down': 'pending' };
+    // GIVEN the cut-over undone only: scale-down's Deployments still at 0
+    const stillDown: Partial<Record<string, PhaseStatus>> = { preflight: 'applied', prepare: 'applied', 'scale-down': 'applied', 'copy-data': 'applied', 'load-redis': 'applied' };
 
     // WHEN / THEN
-    expect(windowState(report(statuses, 'rollback/02-scale-down'), 'scale-down', 'scale-up')).toBe('closed');
-    expect(windowState(report(statuses, 'rollback/01-prepare'), 'scale-down', 'scale-up')).toBe('closed');
-    expect(windowState({ ...report(statuses, 'rollback/02-scale-down'), inSync: false }, 'scale-down', 'scale-up')).toBe('open');
-    expect(windowState(report(statuses, 'rollback/05-cutover'), 'scale-down', 'scale-up')).toBe('open');
+    expect(windowState(report(undone, 'rollback/02-scale-down'), 'scale-down', 'scale-up')).toBe('closed');
+    expect(windowState(report(stillDown, 'rollback/05-cutover'), 'scale-down', 'scale-up')).toBe('open');
   });
 
   test('GIVEN a procedure without a window WHEN judged THEN none', () => {

@@ -7,7 +7,7 @@ import type { LiveSource } from '../../src/status/live-source.js';
 import { composeState } from '../../src/synth/compose-state.js';
 import { type FolderState, type SynthResult, synthesize } from '../../src/synth/synthesize.js';
 import { loadLiveFixture, pick } from '../support/live-fixtures.js';
-import { evidenceConfigMap, evidenceOf, MemorySource, readError, settled } from '../support/memory-source.js';
+import { evidenceConfigMap, evidenceOf, MemorySource, olmInstalled, readError, settled } from '../support/memory-source.js';
 import { loadExample } from '../support/plans.js';
 
 const SCOPE = 'threescale-migrate.3scale.net/scope';
@@ -412,7 +412,7 @@ describe('buildDiffReport on a real synthesis (examples/postgresql-and-redis)', 
     }
   });
 
-  test('after scale-up, scale-down is applied with its overlays superseded (its queue check is done), and load-redis is still in sync: no later phase changes the new Redis servers (they start in persistence mode)', async () => {
+  test('after scale-up, scale-down is superseded: its queue check is done, but every object it sets was changed again by scale-up; load-redis is still in sync: no later phase changes the new Redis servers (they start in persistence mode)', async () => {
     // GIVEN
     const scaleUp = result.forward.find((s) => s.phase.definition.id === 'scale-up')!;
 
@@ -420,11 +420,27 @@ describe('buildDiffReport on a real synthesis (examples/postgresql-and-redis)', 
     const r = await buildDiffReport(plan.plan, result, new MemorySource(appliedUpTo(scaleUp)), { target: 'scale-up', fieldManager: 'threescale-migrate' });
 
     // THEN
-    expect(statuses(r)).toMatchObject({ 'scale-down': 'applied', 'load-redis': 'applied', 'scale-up': 'applied', verify: 'pending' });
+    expect(statuses(r)).toMatchObject({ 'scale-down': 'superseded', 'load-redis': 'applied', 'scale-up': 'applied', verify: 'pending' });
     expect(phaseOf(r, 'scale-down').checks).toEqual({ total: 14, satisfied: 1, superseded: 13 });
-    expect(phaseOf(r, 'scale-down').reason).toBe('1 in sync, 13 changed again by later phases');
+    expect(phaseOf(r, 'scale-down').reason).toBe('its Jobs are done and every object it sets was changed again by a later phase');
     expect(phaseOf(r, 'load-redis').checks.superseded).toBe(0);
     expect(phaseOf(r, 'load-redis').checks.satisfied).toBe(phaseOf(r, 'load-redis').checks.total);
+  });
+
+  test('GIVEN scale-down applied then rolled back (its queue check recorded done, its Deployments at their counts again) WHEN compared THEN scale-down is pending, not drifted: its Job ran but none of its objects is live', async () => {
+    // GIVEN
+    const scaleDown = result.forward.find((s) => s.phase.definition.id === 'scale-down')!;
+    const undo = result.rollbacks.find((s) => s.phase.definition.id === 'scale-down')!;
+    const jobs = result.forward.slice(0, result.forward.indexOf(scaleDown) + 1).flatMap((s) => s.own.filter((o) => o.kind === 'Job'));
+
+    // WHEN
+    const r = await buildDiffReport(plan.plan, result, new MemorySource([...settled(undo.objects), ...evidenceOf(jobs)]), { target: undo.folder, fieldManager: 'threescale-migrate' });
+
+    // THEN
+    expect(r).toMatchObject({ inSync: true, currentPhase: 'prepare' });
+    expect(statuses(r)).toMatchObject({ prepare: 'applied', 'scale-down': 'pending', 'copy-data': 'blocked' });
+    expect(phaseOf(r, 'scale-down').reason).toMatch(/^its Jobs ran, but none of the objects it sets is live \(rolled back, or not applied yet: Deployment \S+ changed, /);
+    expect(phaseOf(r, 'scale-down').checks).toEqual({ total: 14, satisfied: 1, superseded: 0 });
   });
 
   test('GIVEN the scale-down queue check recorded its figure WHEN reported THEN the scale-down line carries the queue lengths', async () => {
@@ -470,7 +486,7 @@ describe('buildDiffReport: the upgrade to 2.16 (examples/postgresql-and-redis en
   });
 
   /** The cluster once `state` is applied (Jobs done), with the APIManager as the operator annotates it. */
-  function live(state: FolderState, channel: string, apiManager: Partial<KubeObject> = {}): KubeObject[] {
+  function live(state: FolderState, channel: string, apiManager: Partial<KubeObject> = {}, csvPhase = 'Succeeded'): KubeObject[] {
     const jobs = result.forward.slice(0, result.forward.indexOf(state) + 1).flatMap((s) => s.own.filter((o) => o.kind === 'Job'));
     const objects = settled(state.objects).filter((o) => o.kind !== 'APIManager' && o.kind !== 'Subscription');
     const managed = state.objects.find((o) => o.kind === 'APIManager')!;
@@ -483,14 +499,17 @@ describe('buildDiffReport: the upgrade to 2.16 (examples/postgresql-and-redis en
         status: { conditions: [{ type: 'Available', status: 'True' }, { type: 'Preflights', status: 'True', message: 'All requirements for the current version are met' }] },
         ...apiManager,
       },
-      {
-        apiVersion: 'operators.coreos.com/v1alpha1',
-        kind: 'Subscription',
-        // Once the upgrade folder was applied, the Subscription carries its annotations too.
-        metadata: { name: '3scale-operator', namespace: '3scale', ...(state === upgrade ? { annotations: upgrade.own[0]!.metadata.annotations } : {}) },
-        spec: { name: '3scale-operator', source: 'redhat-operators', sourceNamespace: 'openshift-marketplace', channel, installPlanApproval: 'Manual' },
-        status: { currentCSV: '3scale-operator.v0.12.5', state: 'AtLatestKnown' },
-      },
+      ...olmInstalled(
+        {
+          apiVersion: 'operators.coreos.com/v1alpha1',
+          kind: 'Subscription',
+          // Once the upgrade folder was applied, the Subscription carries its annotations too.
+          metadata: { name: '3scale-operator', namespace: '3scale', ...(state === upgrade ? { annotations: upgrade.own[0]!.metadata.annotations } : {}) },
+          spec: { name: '3scale-operator', source: 'redhat-operators', sourceNamespace: 'openshift-marketplace', channel, installPlanApproval: 'Manual' },
+        },
+        channel === 'threescale-2.16' ? '3scale-operator.v0.13.0' : '3scale-operator.v0.12.5',
+        csvPhase,
+      ),
     ];
   }
 
@@ -530,6 +549,22 @@ describe('buildDiffReport: the upgrade to 2.16 (examples/postgresql-and-redis en
     expect(r).toMatchObject({ currentPhase: 'upgrade', inSync: true });
     expect(r.threescale).toEqual({ version: '2.15.5', operatorVersion: '0.12.5', preflights: { status: 'True', message: 'All requirements for the current version are met' } });
     expect(Object.keys(r).at(-1)).toBe('threescale');
+  });
+
+  test('GIVEN the Subscription on threescale-2.16 whose new CSV is still Installing WHEN compared THEN the upgrade is in progress, waiting for the CSV, not applied', async () => {
+    // GIVEN OLM has installed the InstallPlan (AtLatestKnown) but the new operator Deployment is not up yet
+    const source = new MemorySource(live(upgrade, 'threescale-2.16', {}, 'Installing'));
+
+    // WHEN
+    const r = await buildDiffReport(plan.plan, result, source, { target: 'upgrade', fieldManager: 'argocd-controller' });
+
+    // THEN
+    expect(statuses(r).upgrade).toBe('in-progress');
+    expect(r).toMatchObject({ currentPhase: 'verify', inSync: false });
+    expect(r.objects.find((o) => o.ref.kind === 'Subscription')).toMatchObject({
+      verdict: 'not-ready',
+      reason: 'ClusterServiceVersion 3scale-operator.v0.13.0: waits for OLM to install the operator to phase Succeeded (it is Installing)',
+    });
   });
 
   test('failed preflights, and an APIManager without annotations or conditions, are reported as they are', async () => {
@@ -754,10 +789,10 @@ describe('buildDiffReport: objects a later phase deletes (the template upgrade r
     expect(statuses(r)).toEqual({ patch: 'applied', remove: 'pending' });
   });
 
-  test('GIVEN the object deleted by the phase that declares it WHEN compared THEN the patch on it counts as changed again and the target is in sync', async () => {
+  test('GIVEN the object deleted by the phase that declares it WHEN compared THEN the patch on it counts as changed again (the patch phase superseded, its Job done) and the target is in sync', async () => {
     const r = await report([evidence('patch-victim', 'remove-victim')], '01-remove', procedure(true));
-    expect(statuses(r)).toEqual({ patch: 'applied', remove: 'applied' });
-    expect(phaseOf(r, 'patch')).toMatchObject({ reason: '1 in sync, 1 changed again by later phases', checks: { total: 2, satisfied: 1, superseded: 1 } });
+    expect(statuses(r)).toEqual({ patch: 'superseded', remove: 'applied' });
+    expect(phaseOf(r, 'patch')).toMatchObject({ reason: 'its Jobs are done and every object it sets was changed again by a later phase', checks: { total: 2, satisfied: 1, superseded: 1 } });
     expect(r).toMatchObject({ inSync: true, currentPhase: 'remove' });
   });
 

@@ -120,11 +120,11 @@ describe('jobEvidence', () => {
       const e = jobEvidence(job, undefined, liveJob([{ type: 'Failed', status: 'True', message: 'Job has reached the specified backoff limit' }]));
 
       // THEN
-      expect(e).toEqual({ state: 'failed', source: 'job', detail: 'Job failed: Job has reached the specified backoff limit' });
+      expect(e).toEqual({ state: 'failed', source: 'job', detail: 'the Job failed: Job has reached the specified backoff limit' });
     });
 
     test('a Failed condition without a message is failure too', () => {
-      expect(jobEvidence(job, undefined, liveJob([{ type: 'Failed', status: 'True' }]))).toEqual({ state: 'failed', source: 'job', detail: 'Job failed' });
+      expect(jobEvidence(job, undefined, liveJob([{ type: 'Failed', status: 'True' }]))).toEqual({ state: 'failed', source: 'job', detail: 'the Job failed' });
     });
 
     test('a Complete condition is success, saying there was no record', () => {
@@ -132,7 +132,7 @@ describe('jobEvidence', () => {
       const e = jobEvidence(job, undefined, liveJob([{ type: 'SuccessCriteriaMet', status: 'True' }, { type: 'Complete', status: 'True' }]));
 
       // THEN
-      expect(e).toEqual({ state: 'succeeded', source: 'job', detail: 'Job complete (no evidence record)' });
+      expect(e).toEqual({ state: 'succeeded', source: 'job', detail: 'the Job completed (no evidence record)' });
     });
 
     test('conditions that are not True do not count: the Job is running', () => {
@@ -141,12 +141,12 @@ describe('jobEvidence', () => {
       const e = jobEvidence(job, undefined, liveJob([{ type: 'Failed', status: 'False' }, { type: 'Complete', status: 'Unknown' }]));
 
       // THEN
-      expect(e).toEqual({ state: 'running', source: 'job', detail: 'Job is running' });
+      expect(e).toEqual({ state: 'running', source: 'job', detail: 'waits for the Job to complete' });
     });
 
     test('a Job without conditions is running', () => {
-      expect(jobEvidence(job, undefined, { ...job, status: { active: 1 } })).toEqual({ state: 'running', source: 'job', detail: 'Job is running' });
-      expect(jobEvidence(job, undefined, job)).toEqual({ state: 'running', source: 'job', detail: 'Job is running' });
+      expect(jobEvidence(job, undefined, { ...job, status: { active: 1 } })).toEqual({ state: 'running', source: 'job', detail: 'waits for the Job to complete (1 pod active)' });
+      expect(jobEvidence(job, undefined, job)).toEqual({ state: 'running', source: 'job', detail: 'waits for the Job to complete' });
     });
 
     test('a Running record and a live Job: running, with the script’s progress line', () => {
@@ -169,7 +169,7 @@ describe('jobEvidence', () => {
       const complete = jobEvidence(job, evidence, liveJob([{ type: 'Complete', status: 'True' }]));
 
       // THEN
-      expect(failed).toEqual({ state: 'failed', source: 'job', detail: 'Job failed: DeadlineExceeded' });
+      expect(failed).toEqual({ state: 'failed', source: 'job', detail: 'the Job failed: DeadlineExceeded' });
       expect(complete.state).toBe('succeeded');
     });
   });

@@ -223,14 +223,14 @@ describe('ObjectJudge.judge', () => {
       const verdict = await (await judgeOf(source, [c])).judge(c);
 
       // THEN
-      expect(verdict).toMatchObject({ verdict: 'not-ready', reason: '1/2 pods ready', changes: [] });
+      expect(verdict).toMatchObject({ verdict: 'not-ready', reason: 'waits for pods to be ready: 1 of 2 ready', changes: [] });
       expect(Object.keys(verdict)).toEqual(['ref', 'verdict', 'partial', 'reason', 'changes']);
     });
 
     test('a Deployment without any status yet has 0 ready pods', async () => {
       const desired = deployment('system-app', 3);
       const c = check(desired);
-      expect(await (await judgeOf(new MemorySource([asLive(desired)]), [c])).judge(c)).toMatchObject({ verdict: 'not-ready', reason: '0/3 pods ready' });
+      expect(await (await judgeOf(new MemorySource([asLive(desired)]), [c])).judge(c)).toMatchObject({ verdict: 'not-ready', reason: 'waits for pods to be ready: 0 of 3 ready' });
     });
 
     test('a partial Deployment without replicas is judged against the live replica count (default 1)', async () => {
@@ -248,7 +248,7 @@ describe('ObjectJudge.judge', () => {
 
       // THEN
       expect((await judge.judge(checks[0]!)).verdict).toBe('in-sync');
-      expect(await judge.judge(checks[1]!)).toMatchObject({ verdict: 'not-ready', reason: '0/1 pods ready' });
+      expect(await judge.judge(checks[1]!)).toMatchObject({ verdict: 'not-ready', reason: 'waits for pods to be ready: 0 of 1 ready' });
     });
 
     test('a Deployment scaled to 0 whose pods still run is not ready; once they are gone it is in sync', async () => {
@@ -263,7 +263,7 @@ describe('ObjectJudge.judge', () => {
       const b = await (await judgeOf(stopped, [c])).judge(c);
 
       // THEN
-      expect(a).toMatchObject({ verdict: 'not-ready', reason: '2 pods still running' });
+      expect(a).toMatchObject({ verdict: 'not-ready', reason: 'waits for 2 pods to stop (scaled to 0)' });
       expect(b.verdict).toBe('in-sync');
     });
 
@@ -282,7 +282,42 @@ describe('ObjectJudge.judge', () => {
       expect(pending.verdict).toBe('in-sync');
       expect(bound.verdict).toBe('in-sync');
       expect(fresh.verdict).toBe('in-sync');
-      expect(lost).toMatchObject({ verdict: 'not-ready', reason: 'volume Lost' });
+      expect(lost).toMatchObject({ verdict: 'not-ready', reason: 'the claim lost its volume (phase Lost)' });
+    });
+
+    test('GIVEN a Subscription whose fields match WHEN OLM has not finished (CSV Installing), or the CSVs cannot be listed THEN not ready, saying what is waited for; WHEN its CSV Succeeded THEN in sync', async () => {
+      // GIVEN the partial Subscription of the upgrade, live AtLatestKnown on the new CSV
+      const desired: KubeObject = { apiVersion: 'operators.coreos.com/v1alpha1', kind: 'Subscription', metadata: { name: '3scale-operator', namespace: '3scale' }, spec: { channel: 'threescale-2.16' } };
+      const c = check(desired, { partial: true });
+      const live = asLive({ ...desired, spec: { channel: 'threescale-2.16', name: '3scale-operator' } }, { state: 'AtLatestKnown', currentCSV: '3scale-operator.v0.13.0', installedCSV: '3scale-operator.v0.13.0' });
+      const csv = (phase: string): KubeObject => ({ apiVersion: 'operators.coreos.com/v1alpha1', kind: 'ClusterServiceVersion', metadata: { name: '3scale-operator.v0.13.0', namespace: '3scale' }, status: { phase } });
+      const csvRef = { apiVersion: 'operators.coreos.com/v1alpha1', kind: 'ClusterServiceVersion', namespace: '3scale' };
+
+      // WHEN
+      const installing = await (await judgeOf(new MemorySource([live, csv('Installing')]), [c])).judge(c);
+      const succeeded = await (await judgeOf(new MemorySource([live, csv('Succeeded')]), [c])).judge(c);
+      const unreadable = await (await judgeOf(new MemorySource([live, csv('Succeeded')]).failList('ClusterServiceVersion', '3scale', readError('forbidden')), [c])).judge(c);
+
+      // THEN the CSV listing is read with the Subscriptions
+      expect(ObjectJudge.listRefs([c])).toContainEqual(csvRef);
+      expect(installing).toMatchObject({ verdict: 'not-ready', reason: 'ClusterServiceVersion 3scale-operator.v0.13.0: waits for OLM to install the operator to phase Succeeded (it is Installing)' });
+      expect(succeeded.verdict).toBe('in-sync');
+      expect(unreadable).toMatchObject({ verdict: 'not-ready', reason: 'waits for ClusterServiceVersion 3scale-operator.v0.13.0 to be readable, to see its phase' });
+    });
+
+    test('GIVEN an ImageStream whose fields match but whose new tag has no image, and a Route no router admitted WHEN judged THEN both are not ready', async () => {
+      // GIVEN
+      const stream: KubeObject = { apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name: 'amp-system', namespace: '3scale' }, spec: { tags: [{ name: '2.6', from: { kind: 'DockerImage', name: 'registry.example/system:2.6' } }] } };
+      const route: KubeObject = { apiVersion: 'route.openshift.io/v1', kind: 'Route', metadata: { name: 'backend', namespace: '3scale' }, spec: { host: 'backend.apps.example.com', to: { kind: 'Service', name: 'backend-listener' } } };
+      const checks = [check(stream), check(route)];
+      const source = new MemorySource([asLive(stream, { tags: [] }), asLive(route, { ingress: [] })]);
+
+      // WHEN
+      const judge = await judgeOf(source, checks);
+
+      // THEN
+      expect(await judge.judge(checks[0]!)).toMatchObject({ verdict: 'not-ready', reason: 'waits for tag 2.6 to resolve to an image' });
+      expect(await judge.judge(checks[1]!)).toMatchObject({ verdict: 'not-ready', reason: 'waits for a router to admit it (no Admitted condition yet)' });
     });
 
     test('a changed Deployment is changed, whatever its readiness', async () => {
@@ -437,7 +472,7 @@ describe('ObjectJudge.judge', () => {
       const c = check(copy);
 
       // WHEN / THEN
-      expect(await (await judgeOf(source, [c])).judge(c)).toMatchObject({ verdict: 'job-succeeded', reason: 'Job complete (no evidence record)' });
+      expect(await (await judgeOf(source, [c])).judge(c)).toMatchObject({ verdict: 'job-succeeded', reason: 'the Job completed (no evidence record)' });
     });
 
     test('the evidence ConfigMap is read from the same LIST as the desired ConfigMaps of the namespace', async () => {

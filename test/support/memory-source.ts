@@ -91,17 +91,42 @@ function mergeApplied(live: JsonValue | undefined, applied: JsonValue, listName:
 
 /**
  * The objects as the controllers leave them: every Deployment with all the pods it asks for ready (none at
- * 0 replicas), every PersistentVolumeClaim Bound.
+ * 0 replicas), every PersistentVolumeClaim Bound, every ImageStream tag imported, every Route admitted, and
+ * every OLM Subscription AtLatestKnown on a CSV that Succeeded (the CSV added beside it, as OLM creates it).
  */
 export function settled(objects: readonly KubeObject[]): KubeObject[] {
-  return objects.map((o) => {
+  return objects.flatMap((o) => {
     if (o.kind === 'Deployment') {
       const replicas = (o.spec as { replicas?: number } | undefined)?.replicas ?? 1;
-      return { ...o, status: replicas > 0 ? { replicas, readyReplicas: replicas, availableReplicas: replicas } : {} };
+      return [{ ...o, status: replicas > 0 ? { replicas, readyReplicas: replicas, availableReplicas: replicas } : {} }];
     }
-    if (o.kind === 'PersistentVolumeClaim') return { ...o, status: { phase: 'Bound' } };
-    return o;
+    if (o.kind === 'PersistentVolumeClaim') return [{ ...o, status: { phase: 'Bound' } }];
+    if (o.kind === 'ImageStream') return [{ ...o, status: { tags: importedTags(o) } }];
+    if (o.kind === 'Route') return [{ ...o, status: { ingress: [{ routerName: 'default', host: (o.spec as { host?: string } | undefined)?.host, conditions: [{ type: 'Admitted', status: 'True' }] }] } }];
+    if (o.kind === 'Subscription') return olmInstalled(o, settledCsvName(o));
+    return [o];
   });
+}
+
+/** The CSV name the settled Subscription installed: `<package>.<channel>` (no catalog to ask here). */
+function settledCsvName(subscription: KubeObject): string {
+  const spec = (subscription.spec ?? {}) as { name?: string; channel?: string };
+  return `${spec.name ?? subscription.metadata.name}.${spec.channel ?? 'stable'}`;
+}
+
+/** The Subscription as OLM leaves it once `csv` is installed, and that CSV in phase `phase`. */
+export function olmInstalled(subscription: KubeObject, csv: string, phase = 'Succeeded'): KubeObject[] {
+  const namespace = subscription.metadata.namespace;
+  return [
+    { ...subscription, status: { state: 'AtLatestKnown', currentCSV: csv, installedCSV: csv } },
+    { apiVersion: 'operators.coreos.com/v1alpha1', kind: 'ClusterServiceVersion', metadata: { name: csv, ...(namespace ? { namespace } : {}) }, status: { phase } },
+  ];
+}
+
+/** One imported image per tag of the ImageStream's spec. */
+function importedTags(stream: KubeObject): { tag: string; items: { image: string }[] }[] {
+  const tags = ((stream.spec as { tags?: { name?: string }[] } | undefined)?.tags ?? []).map((t) => t.name).filter((n): n is string => typeof n === 'string');
+  return tags.map((tag) => ({ tag, items: [{ image: `sha256:${'0'.repeat(64)}` }] }));
 }
 
 /** One step's record, as charts/scripts/lib/evidence.sh writes it. */

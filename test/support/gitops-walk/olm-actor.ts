@@ -5,9 +5,10 @@
  * InstallPlan towards it and records it in the Subscription's status (`UpgradePending`, condition
  * `InstallPlanPending` while it waits for approval); once the InstallPlan is approved (Manual approval: an
  * administrator sets `spec.approved`), it is `Complete` and the Subscription `AtLatestKnown` on the new CSV.
- * Only status (and the InstallPlan OLM owns) is written: the engine's fields of the Subscription are never touched.
+ * The CSV it installs exists and has Succeeded (the install strategy ran). Only status (and the InstallPlan and CSV OLM owns) is written: the engine's fields of the Subscription are never touched.
  */
 import type { KubeObject } from '../../../src/kube/kube-object.js';
+import { setCsvPhase } from '../real-api/controller-stand-in.js';
 import { apiRequest, apiRequestOk, type ApiEndpoint } from '../real-api/index.js';
 import { collection, listObjects } from './cluster-actors.js';
 
@@ -43,6 +44,7 @@ export async function olmTick(endpoint: ApiEndpoint, catalog: OlmCatalog): Promi
   const installed = sub.status?.installedCSV as string | undefined;
   if (!head) return [];
   if (!installed) {
+    await setCsvPhase(endpoint, catalog.namespace, head, 'Succeeded');
     await patchStatus(endpoint, sub, 'Subscription', { installedCSV: head, currentCSV: head, state: 'AtLatestKnown', conditions: [condition('CatalogSourcesUnhealthy', 'False', 'AllCatalogSourcesHealthy')] });
     return [`installed ${head}`];
   }
@@ -75,6 +77,7 @@ export async function olmTick(endpoint: ApiEndpoint, catalog: OlmCatalog): Promi
     }
     return [`${name} waits for approval`];
   }
+  await setCsvPhase(endpoint, catalog.namespace, head, 'Succeeded');
   await patchStatus(endpoint, plan, 'InstallPlan', { phase: 'Complete', catalogSources: [String(sub.spec?.source)] });
   await patchStatus(endpoint, sub, 'Subscription', { installedCSV: head, currentCSV: head, state: 'AtLatestKnown', installPlanRef: ref, conditions: [condition('CatalogSourcesUnhealthy', 'False', 'AllCatalogSourcesHealthy'), condition('InstallPlanPending', 'False', 'Installed')] });
   return [`installed ${head} (${name} approved)`];

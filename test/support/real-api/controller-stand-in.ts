@@ -178,7 +178,8 @@ function caughtUp(w: Obj, defaultReplicas: number): boolean {
 
 /**
  * The controllers catch up in `namespaces`: every Deployment (and DeploymentConfig) whose status is behind its
- * spec gets all its replicas ready, every Pending PersistentVolumeClaim is bound. Returns what it changed
+ * spec gets all its replicas ready, OLM installs what a new Subscription asks for, every ImageStream tag is
+ * imported, every Pending PersistentVolumeClaim is bound. Returns what it changed
  * (`Kind/namespace/name`).
  */
 export async function settleWorkloads(endpoint: ApiEndpoint, namespaces: readonly string[]): Promise<string[]> {
@@ -195,6 +196,12 @@ export async function settleWorkloads(endpoint: ApiEndpoint, namespaces: readonl
       await setDeploymentConfigStatus(endpoint, ns, dc.metadata.name);
       changed.push(`DeploymentConfig/${ns}/${dc.metadata.name}`);
     }
+    for (const s of await list(`/apis/operators.coreos.com/v1alpha1/namespaces/${encodeURIComponent(ns)}/subscriptions`)) {
+      if (await olmInstalls(endpoint, ns, s)) changed.push(`Subscription/${ns}/${s.metadata.name}`);
+    }
+    for (const is of await list(`/apis/image.openshift.io/v1/namespaces/${encodeURIComponent(ns)}/imagestreams`)) {
+      if (await importTags(endpoint, ns, is)) changed.push(`ImageStream/${ns}/${is.metadata.name}`);
+    }
     const pvcs = (await apiRequestOk(endpoint, { method: 'GET', path: `/api/v1/namespaces/${encodeURIComponent(ns)}/persistentvolumeclaims` })) as { items: (Obj & { metadata: { name: string } })[] };
     for (const pvc of pvcs.items) {
       if (pvc.status?.phase === 'Bound') continue;
@@ -203,6 +210,58 @@ export async function settleWorkloads(endpoint: ApiEndpoint, namespaces: readonl
     }
   }
   return changed;
+}
+
+/** The field manager of OLM's catalog operator, which writes a Subscription's status. */
+const OLM_MANAGER = 'catalog';
+const CSV_PATH = '/apis/operators.coreos.com/v1alpha1';
+
+/** A ClusterServiceVersion exists in `namespace` in `phase` (created when missing), as OLM's operators write it. */
+export async function setCsvPhase(endpoint: ApiEndpoint, namespace: string, name: string, phase: string): Promise<void> {
+  const path = nsPath(CSV_PATH, namespace, 'clusterserviceversions', name);
+  if ((await apiRequest(endpoint, { method: 'GET', path })).status === 404) {
+    await apiRequestOk(endpoint, { method: 'POST', path: `${CSV_PATH}/namespaces/${encodeURIComponent(namespace)}/clusterserviceversions?fieldManager=olm`, body: { apiVersion: 'operators.coreos.com/v1alpha1', kind: 'ClusterServiceVersion', metadata: { name, namespace }, spec: {} } });
+  }
+  await update(endpoint, path, 'olm', (csv) => void (csv.status = { phase, reason: phase === 'Succeeded' ? 'InstallSucceeded' : 'InstallWaiting' }), '/status');
+}
+
+/** The Subscription's status, as OLM's catalog operator writes it (Update of the status subresource). */
+export async function setSubscriptionStatus(endpoint: ApiEndpoint, namespace: string, name: string, status: Record<string, unknown>): Promise<void> {
+  await update(endpoint, nsPath(CSV_PATH, namespace, 'subscriptions', name), OLM_MANAGER, (s) => void (s.status = status), '/status');
+}
+
+/**
+ * OLM installs what a Subscription asks for: with no state yet, its `startingCSV` (or `<package>.<channel>`, there
+ * being no catalog to ask) becomes the installed CSV, AtLatestKnown; the installed CSV exists and Succeeded.
+ * A Subscription in another state (an upgrade waiting for approval) is left as it is. True when it changed something.
+ */
+async function olmInstalls(endpoint: ApiEndpoint, namespace: string, s: Obj & { metadata: { name: string } }): Promise<boolean> {
+  const spec = (s.spec ?? {}) as { name?: string; channel?: string; startingCSV?: string };
+  const status = s.status ?? {};
+  if (status.state !== undefined && status.state !== 'AtLatestKnown') return false;
+  const csv = typeof status.installedCSV === 'string' ? status.installedCSV : (spec.startingCSV ?? `${spec.name ?? s.metadata.name}.${spec.channel ?? 'stable'}`);
+  const live = await apiRequest(endpoint, { method: 'GET', path: nsPath(CSV_PATH, namespace, 'clusterserviceversions', csv) });
+  const succeeded = live.status === 200 && (live.body as Obj).status?.phase === 'Succeeded';
+  if (status.state === 'AtLatestKnown' && succeeded) return false;
+  if (!succeeded) await setCsvPhase(endpoint, namespace, csv, 'Succeeded');
+  if (status.state !== 'AtLatestKnown') await setSubscriptionStatus(endpoint, namespace, s.metadata.name, { state: 'AtLatestKnown', currentCSV: csv, installedCSV: csv });
+  return true;
+}
+
+/** openshift-apiserver's image import: every tag of the ImageStream's spec gets an image in status.tags. True when it changed something. */
+async function importTags(endpoint: ApiEndpoint, namespace: string, is: Obj & { metadata: { name: string } }): Promise<boolean> {
+  const wanted = (((is.spec ?? {}) as { tags?: { name?: string }[] }).tags ?? []).map((t) => t.name).filter((n): n is string => typeof n === 'string');
+  const have = new Set((((is.status ?? {}) as { tags?: { tag?: string; items?: unknown[] }[] }).tags ?? []).filter((t) => (t.items?.length ?? 0) > 0).map((t) => t.tag));
+  if (wanted.every((t) => have.has(t))) return false;
+  const at = now();
+  await update(
+    endpoint,
+    nsPath('/apis/image.openshift.io/v1', namespace, 'imagestreams', is.metadata.name),
+    'openshift-apiserver',
+    (o) => void (o.status = { dockerImageRepository: `image-registry.openshift-image-registry.svc:5000/${namespace}/${is.metadata.name}`, tags: wanted.map((tag) => ({ tag, items: [{ created: at, dockerImageReference: `registry.example/${is.metadata.name}@sha256:${'0'.repeat(64)}`, image: `sha256:${'0'.repeat(64)}`, generation: 1 }] })) }),
+    '/status',
+  );
+  return true;
 }
 
 /**
