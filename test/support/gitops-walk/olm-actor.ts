@@ -12,7 +12,7 @@ import { setCsvPhase } from '../real-api/controller-stand-in.js';
 import { apiRequest, apiRequestOk, type ApiEndpoint } from '../real-api/index.js';
 import { collection, listObjects } from './cluster-actors.js';
 
-/** The Subscription OLM follows and the head CSV of each channel of its catalog. */
+/** The Subscription OLM follows and the head CSV of each channel of its catalog, oldest first. */
 export interface OlmCatalog {
   readonly namespace: string;
   readonly subscription: string;
@@ -49,6 +49,10 @@ export async function olmTick(endpoint: ApiEndpoint, catalog: OlmCatalog): Promi
     return [`installed ${head}`];
   }
   if (installed === head) return [];
+  // OLM never downgrades: a channel whose head comes before the installed CSV in the catalog (a rollback of the
+  // channel) offers no update, and the Subscription stays AtLatestKnown on what is installed.
+  const order = Object.values(catalog.heads);
+  if (order.indexOf(head) < order.indexOf(installed)) return [];
   // The channel's head is another CSV: the InstallPlan towards it, waiting for approval unless Automatic.
   const name = installPlanName(head);
   const plans = await listObjects(endpoint, 'operators.coreos.com/v1alpha1', 'InstallPlan', catalog.namespace);
