@@ -153,8 +153,9 @@ describe.skipIf(argo.skip)('Argo CD (gitops-engine) walks the PostgreSQL migrati
     }
   }, 3_600_000);
 
-  test('GIVEN the retry at copy-data WHEN it is promoted on to verify and to the upgrade THEN each sync succeeds Healthy and Synced, the new Redis claims are bound, and OLM has the 2.16 InstallPlan waiting for approval', async () => {
-    for (const id of FORWARD_AGAIN) await steps.step(id, folderOf(id));
+  test('GIVEN the retry at copy-data WHEN it is promoted on to verify and to the upgrade THEN each sync succeeds Healthy and Synced, the new Redis claims are bound, OLM has the 2.16 InstallPlan waiting for approval, and status says the upgrade in progress', async () => {
+    // (status says the upgrade in progress while its InstallPlan waits: the Subscription is not AtLatestKnown on 2.16)
+    for (const id of FORWARD_AGAIN) await steps.step(id, folderOf(id), id === 'upgrade');
     const claims = await listObjects(walk.admin(), 'v1', 'PersistentVolumeClaim', '3scale-db');
     expect(claims.map((c) => c.status?.phase)).toEqual(['Bound', 'Bound', 'Bound']);
     // THEN the Subscription follows 2.16 and OLM waits for the administrator (Manual approval, as discover found it)

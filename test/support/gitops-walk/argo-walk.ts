@@ -43,9 +43,11 @@ export interface ArgoWalk {
   /**
    * `promote --to <to>` and one commit, then: the Application points at `folder` and is the only one of the
    * output; its sync succeeds Healthy and Synced (both diff strategies) within the bound; status agrees; three
-   * more automated syncs stay Succeeded, Healthy and Synced and change no generation or ConfigMap.
+   * more automated syncs stay Succeeded, Healthy and Synced and change no generation or ConfigMap. With
+   * `waitsOutside`, status says the phase still in progress instead: it waits for something outside the engine
+   * (an InstallPlan to approve).
    */
-  step(to: string, folder: string): Promise<void>;
+  step(to: string, folder: string, waitsOutside?: boolean): Promise<void>;
   /** Three more automated syncs of the last commit (at `folder`) stay Succeeded, Healthy and Synced and change no generation or ConfigMap. */
   nothingFlips(folder: string): Promise<void>;
 }
@@ -87,7 +89,7 @@ export function argoWalk(walk: WalkSuite, binary: () => string, flipNamespaces: 
 
   return {
     nothingFlips,
-    async step(to, folder) {
+    async step(to, folder, waitsOutside = false) {
       // WHEN the one command of the step runs, its output is committed and Argo CD syncs the commit
       const promoted = await runCli(['promote', '-c', walk.plan(), '--kubeconfig', walk.kubeconfig(), '--field-manager', 'argocd', '--to', to, '--gitops', 'argocd', '--out', walk.out()]);
       expect(promoted.code, `${to}: ${promoted.stdout}${promoted.stderr}`).toBe(0);
@@ -106,6 +108,7 @@ export function argoWalk(walk: WalkSuite, binary: () => string, flipNamespaces: 
       expect(last!.syncDefaultDiff, folder).toEqual({ status: 'Synced', outOfSync: [] });
       // AND status agrees: the folder in sync, the committed pointer read back as that folder
       if (to.startsWith('rollback/')) await rollbackStatusAgrees(to, folder);
+      else if (waitsOutside) expect((await walk.status(to, 'argocd')).phases.find((p) => p.id === to)?.status, folder).toBe('in-progress');
       else await statusAgrees(walk, to, 'argocd');
       // AND nothing flips across three more automated syncs
       await nothingFlips(folder);
