@@ -19,10 +19,9 @@ import { jobDigestOf } from '../../src/status/evidence.js';
 import { argoHarnessBinary, checkEngine } from '../support/gitops-engines.js';
 import { operatorSubscription } from '../support/fake-api-olm.js';
 import { argoWalk } from '../support/gitops-walk/argo-walk.js';
-import { installPlanName } from '../support/gitops-walk/olm-actor.js';
-import { collection, EVIDENCE, listObjects } from '../support/gitops-walk/cluster-actors.js';
+import { approveInstallPlan, HEAD_2_15, HEAD_2_16, installPlanName, THREESCALE_CATALOG } from '../support/gitops-walk/olm-actor.js';
+import { EVIDENCE, listObjects } from '../support/gitops-walk/cluster-actors.js';
 import { statusAgrees, useWalkSuite, waitFor, WALK_NAMESPACES, WALK_PLAN, type WalkSuite } from '../support/gitops-walk/walk-suite.js';
-import { apiRequestOk } from '../support/real-api/index.js';
 
 const PHASES = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify', 'upgrade'];
 const TO_CUTOVER = PHASES.slice(0, PHASES.indexOf('cutover') + 1);
@@ -37,10 +36,6 @@ const COPY_JOBS = ['3scale-db/copy-backend-redis', '3scale-db/copy-system-databa
 /** The replica counts the plan captured. */
 const CAPTURED = (parse(readFileSync(WALK_PLAN, 'utf8')) as { spec: { replicas: Record<string, number> } }).spec.replicas;
 
-/** The catalog OLM resolves: the head CSV of each channel of the 3scale operator's package. */
-const HEAD_2_15 = '3scale-operator.v0.12.5';
-const HEAD_2_16 = '3scale-operator.v0.13.1';
-const CATALOG = { namespace: '3scale', subscription: '3scale-operator', heads: { 'threescale-2.15': HEAD_2_15, 'threescale-2.16': HEAD_2_16 } };
 
 const folderOf = (id: string) => `${String(PHASES.indexOf(id)).padStart(2, '0')}-${id}`;
 
@@ -105,7 +100,7 @@ function filesOf(walk: WalkSuite, folder: string): string[] {
 }
 
 describe.skipIf(argo.skip)('Argo CD (gitops-engine) walks the PostgreSQL migration on the real API server, back and forth', () => {
-  const walk = useWalkSuite('argo-walk-', [], { writePlan: planCopy, extraObjects: [operatorSubscription()], olm: CATALOG });
+  const walk = useWalkSuite('argo-walk-', [], { writePlan: planCopy, extraObjects: [operatorSubscription()], olm: THREESCALE_CATALOG });
   const steps = argoWalk(walk, () => argo.require(), WALK_NAMESPACES);
 
   test('GIVEN the Application committed once WHEN every phase up to cutover is promoted in turn THEN each sync succeeds Healthy and Synced, one folder is pointed at, status agrees, nothing flips', async () => {
@@ -174,8 +169,7 @@ describe.skipIf(argo.skip)('Argo CD (gitops-engine) walks the PostgreSQL migrati
   test('GIVEN the upgrade synced and its InstallPlan waiting WHEN the administrator approves it THEN OLM installs 2.16, the Subscription is AtLatestKnown on it, status still says upgrade applied, and three more syncs stay Synced without touching the Subscription', async () => {
     const specBefore = (await subscription(walk)).spec;
     // WHEN the InstallPlan is approved, as `oc patch installplan --type merge -p '{"spec":{"approved":true}}'` does
-    const path = `${collection('operators.coreos.com/v1alpha1', 'InstallPlan', '3scale')}/${installPlanName(HEAD_2_16)}?fieldManager=kubectl-patch`;
-    await apiRequestOk(walk.admin(), { method: 'PATCH', path, body: JSON.stringify({ spec: { approved: true } }), contentType: 'application/merge-patch+json' });
+    await approveInstallPlan(walk.admin(), '3scale', HEAD_2_16);
     // THEN OLM installs the 2.16 CSV
     const installed = await waitFor('Subscription AtLatestKnown on 2.16', 30_000, async () => {
       const s = await subscription(walk);

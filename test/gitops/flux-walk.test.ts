@@ -13,13 +13,13 @@ import type { KubeObject } from '../../src/kube/kube-object.js';
 import { runCli } from '../support/cli.js';
 import { checkEngine, fluxCrdFiles, kustomizeControllerBinary } from '../support/gitops-engines.js';
 import { operatorSubscription } from '../support/fake-api-olm.js';
-import { applyObject, collection, listObjects } from '../support/gitops-walk/cluster-actors.js';
+import { applyObject, listObjects } from '../support/gitops-walk/cluster-actors.js';
 import { CreationOrder } from '../support/gitops-walk/creation-order.js';
 import { kustomizationState, publishArtifact, requestReconcile, startKustomizeController, type KustomizationState } from '../support/gitops-walk/flux-engine.js';
 import type { SourceArtifact } from '../support/gitops-walk/git-source.js';
 import { statusAgrees, useWalkSuite, waitFor as waitForState, WALK_PLAN as PLAN } from '../support/gitops-walk/walk-suite.js';
-import { installPlanName } from '../support/gitops-walk/olm-actor.js';
-import { apiRequest, apiRequestOk, createNamespace } from '../support/real-api/index.js';
+import { approveInstallPlan, HEAD_2_16, installPlanPath, THREESCALE_CATALOG } from '../support/gitops-walk/olm-actor.js';
+import { apiRequest, createNamespace } from '../support/real-api/index.js';
 import type { ServerProcess } from '../support/real-api/process-group.js';
 
 /** Every phase of the example plan, in order (it has spec.upgrade, so the last is the operator upgrade). */
@@ -27,9 +27,6 @@ const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis'
 /** The rollback folders from the last phase down to prepare's, as status advises them. */
 const ROLLBACK = ['upgrade', 'scale-up', 'cutover', 'load-redis', 'scale-down', 'prepare'];
 const FLUX_NS = 'flux-system';
-/** The catalog OLM resolves (oldest first): the head CSV of each channel of the 3scale operator's package. */
-const HEAD_2_16 = '3scale-operator.v0.13.1';
-const CATALOG = { namespace: '3scale', subscription: '3scale-operator', heads: { 'threescale-2.15': '3scale-operator.v0.12.5', 'threescale-2.16': HEAD_2_16 } };
 const POINTER = 'prod-3scale-migration';
 /** Bound on how long the engine may take to report a promotion Ready (a real cluster's is the Kustomization timeout). */
 const READY_WITHIN_MS = 120_000;
@@ -49,7 +46,7 @@ function waitFor<T>(what: string, ms: number, probe: () => Promise<T | undefined
 }
 
 describe.skipIf(flux.skip)('Flux walks the PostgreSQL migration on the real API server', () => {
-  const walk = useWalkSuite('flux-walk-', fluxCrdFiles(), { extraObjects: [operatorSubscription()], olm: CATALOG });
+  const walk = useWalkSuite('flux-walk-', fluxCrdFiles(), { extraObjects: [operatorSubscription()], olm: THREESCALE_CATALOG });
   const admin = walk.admin;
   const out = () => walk.out();
   const kubeconfig = () => walk.kubeconfig();
@@ -231,9 +228,9 @@ describe.skipIf(flux.skip)('Flux walks the PostgreSQL migration on the real API 
       if (id === 'upgrade') {
         // (OLM waits for the InstallPlan towards 2.16 to be approved, as with Manual approval; the administrator
         // approves it as `oc patch installplan --type merge -p '{"spec":{"approved":true}}'` does)
-        const path = `${collection('operators.coreos.com/v1alpha1', 'InstallPlan', '3scale')}/${installPlanName(HEAD_2_16)}?fieldManager=kubectl-patch`;
+        const path = installPlanPath('3scale', HEAD_2_16, 'kubectl-patch');
         await waitFor('OLM creates the InstallPlan towards 2.16', 60_000, async () => ((await apiRequest(admin(), { method: 'GET', path })).status === 200 ? true : undefined), explain);
-        await apiRequestOk(admin(), { method: 'PATCH', path, body: JSON.stringify({ spec: { approved: true } }), contentType: 'application/merge-patch+json' });
+        await approveInstallPlan(admin(), '3scale', HEAD_2_16);
         await walk.afterTicks(2);
       }
       // AND exactly one Kustomization of the migration exists, pointing at that folder

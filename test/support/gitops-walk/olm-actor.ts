@@ -24,9 +24,24 @@ type Live = KubeObject & { spec?: Record<string, any>; status?: Record<string, a
 const OLM = 'catalog-operator';
 const MERGE = 'application/merge-patch+json';
 
+/** The 3scale operator's catalog as the walks seed it: the head CSV of `threescale-2.15` and of `threescale-2.16`. */
+export const HEAD_2_15 = '3scale-operator.v0.12.5';
+export const HEAD_2_16 = '3scale-operator.v0.13.1';
+export const THREESCALE_CATALOG: OlmCatalog = { namespace: '3scale', subscription: '3scale-operator', heads: { 'threescale-2.15': HEAD_2_15, 'threescale-2.16': HEAD_2_16 } };
+
 /** The InstallPlan OLM creates towards a CSV (one per target CSV). */
 export function installPlanName(csv: string): string {
   return `install-${csv.replace(/[^a-z0-9]+/g, '-').replace(/-+$/, '')}`.slice(0, 63);
+}
+
+/** The path of the InstallPlan OLM creates towards `csv` in `namespace`, written as `fieldManager`. */
+export function installPlanPath(namespace: string, csv: string, fieldManager: string): string {
+  return `${collection('operators.coreos.com/v1alpha1', 'InstallPlan', namespace)}/${installPlanName(csv)}?fieldManager=${fieldManager}`;
+}
+
+/** The administrator approves the InstallPlan towards `csv`, as `oc patch installplan --type merge -p '{"spec":{"approved":true}}'` does. */
+export async function approveInstallPlan(endpoint: ApiEndpoint, namespace: string, csv: string): Promise<void> {
+  await apiRequestOk(endpoint, { method: 'PATCH', path: installPlanPath(namespace, csv, 'kubectl-patch'), body: JSON.stringify({ spec: { approved: true } }), contentType: MERGE });
 }
 
 async function patchStatus(endpoint: ApiEndpoint, obj: Live, kind: string, status: Record<string, unknown>): Promise<void> {
