@@ -225,11 +225,13 @@ _progress_configmap() {
   rm -f "$body" "$out"
 }
 
-# Measures for the copy steps (each prints an integer; FN is the step's client wrapper for one side).
+# Measures for the copy steps (each prints the amount done, an integer; FN is the step's client wrapper for one
+# side).
 
 # pg_progress_plan SRC_PSQL_FN TGT_PSQL_FN DIR: what a PostgreSQL copy will write, read once before it starts:
-# prints "<total> <index total>" (bytes: pg_table_bytes of the source, and of that the bytes of its indexes)
-# and keeps in DIR the source's indexes with their sizes (indexes) and the target database's size (baseline).
+# prints "<total> <index total>" (bytes: the user tables of the source with their TOAST and indexes, and of that
+# the bytes of its indexes), and keeps in DIR the source's table and index sizes (plan) and the target
+# database's size (baseline).
 pg_progress_plan() {
   local dir="$3"
   mkdir -p "$dir"
@@ -241,7 +243,6 @@ pg_progress_plan() {
              FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid
              JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'm') AND $PG_PROGRESS_USER_NS" >"$dir/plan" || return 1
-  awk -F '\t' '$1 == "index" { print $2 "\t" $3 "\t" $4 }' "$dir/plan" >"$dir/indexes"
   "$2" -c 'SELECT pg_database_size(current_database())' >"$dir/baseline" || return 1
   awk -F '\t' '{ all += $4 } $1 == "index" { ix += $4 } END { printf "%d %d\n", all, ix }' "$dir/plan"
 }
