@@ -62,7 +62,7 @@ progress_start() {
   PROGRESS_STARTED_AT="$(_progress_time)"
   PROGRESS_INDEX_SECONDS=0.0
   _progress_write 0 0
-  PROGRESS_INDEX_FILE="$(mktemp)"
+  PROGRESS_INDEX_FILE="$(mktemp "${TMPDIR:-/tmp}/threescale-migrate-progress.XXXXXX")"
   _progress_loop "$3" &
   PROGRESS_PID=$!
   trap _progress_on_exit EXIT
