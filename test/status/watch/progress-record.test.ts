@@ -50,6 +50,15 @@ describe('progress records as status --watch reads them', () => {
     expect(timeLeftMs(progressOf(record('1000/1000 bytes'), 'copy')!)).toBe(0);
   });
 
+  it('GIVEN a first record with too little done or too little time to measure a rate WHEN the time left is asked THEN unknown, not hours', () => {
+    // GIVEN 1 key of 30 000 after 0.7 s (a rate would say six hours), or 1 % after half a second
+    expect(timeLeftMs(progressOf(record('1/30000 keys', '2026-01-01T10:00:00Z', '2026-01-01T10:00:00.700Z'), 'copy')!)).toBeUndefined();
+    expect(timeLeftMs(progressOf(record('299/30000 keys', '2026-01-01T10:00:00Z', '2026-01-01T10:01:00Z'), 'copy')!)).toBeUndefined();
+    expect(timeLeftMs(progressOf(record('300/30000 keys', '2026-01-01T10:00:00Z', '2026-01-01T10:00:00.500Z'), 'copy')!)).toBeUndefined();
+    // THEN once 1 % is done over a second, the rate counts
+    expect(timeLeftMs(progressOf(record('300/30000 keys', '2026-01-01T10:00:00Z', '2026-01-01T10:00:01Z'), 'copy')!)).toBe(99_000);
+  });
+
   it('GIVEN hostile or partial records WHEN read THEN there is no progress rather than a wrong one', () => {
     for (const data of [record('-1/10 rows') as Record<string, string>, record('1/10 rows; rm'), record('1/10 rows', 'yesterday'), { 'copy.progress': '1/10 rows' }, {}]) {
       expect(progressOf(data, 'copy')).toBeUndefined();
