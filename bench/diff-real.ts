@@ -34,6 +34,8 @@ const FOLDER = '02-scale-down';
 interface Run {
   readonly seconds: number;
   readonly peakMiB: number | undefined;
+  /** User plus system CPU seconds (GNU time): steadier than wall time on a loaded machine. */
+  readonly cpuSeconds: number | undefined;
   readonly stdout: string;
   readonly stderr: string;
 }
@@ -50,7 +52,7 @@ async function applyAll(endpoint: ApiEndpoint, objects: readonly KubeObject[]): 
 function timedChild(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const argv = GNU_TIME ? ['-f', 'PEAK_KIB %M', command, ...args] : [...args];
+    const argv = GNU_TIME ? ['-f', 'CPU_S %U %S PEAK_KIB %M', command, ...args] : [...args];
     const child = spawn(GNU_TIME ?? command, argv, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -60,8 +62,9 @@ function timedChild(command: string, args: readonly string[], env: NodeJS.Proces
     child.on('close', (status) => {
       const seconds = secondsSince(start);
       const peak = /PEAK_KIB (\d+)\s*$/.exec(stderr);
+      const cpu = /CPU_S ([\d.]+) ([\d.]+) PEAK_KIB/.exec(stderr);
       if (status !== 0 && status !== 1) reject(new Error(`${command} ${args.join(' ')} exited ${status}: ${stderr.slice(-600)}`));
-      else resolve({ seconds, peakMiB: peak ? Number(peak[1]) / 1024 : undefined, stdout, stderr });
+      else resolve({ seconds, peakMiB: peak ? Number(peak[1]) / 1024 : undefined, cpuSeconds: cpu ? Number(cpu[1]) + Number(cpu[2]) : undefined, stdout, stderr });
     });
   });
 }
@@ -104,7 +107,7 @@ export const diffRealBenchmark: Benchmark = {
     const work = mkdtempSync(join(tmpdir(), 'bench-diff-real-'));
     const server = await startRealApiServer();
     const proxy = await countingProxy(server.url, server.caPem);
-    const rows: string[][] = [['objects', 'ours: requests', 'kubectl: requests', 'ratio', 'ours: time', 'kubectl: time', 'ratio', 'ours, not cached: time', 'ratio', 'ours: peak', 'kubectl: peak', 'ratio']];
+    const rows: string[][] = [['objects', 'ours: requests', 'kubectl: requests', 'ratio', 'ours: time', 'kubectl: time', 'ratio', 'ours, not cached: time', 'ratio', 'ours: CPU', 'not cached: CPU', 'kubectl: CPU', 'ratio', 'ours: peak', 'kubectl: peak', 'ratio']];
     // The render cache of this run: synth fills it, as a user's synth does; the uncached run renders every phase.
     const cached = { ...process.env, THREESCALE_MIGRATE_CACHE_DIR: join(work, 'cache') };
     const uncached = { ...process.env, THREESCALE_MIGRATE_CACHE_DIR: 'off' };
@@ -150,11 +153,13 @@ export const diffRealBenchmark: Benchmark = {
           ratio(oursRun.seconds, kubectlRun.seconds),
           `${coldRun.seconds.toFixed(2)} s`,
           ratio(coldRun.seconds, kubectlRun.seconds),
+          ...[oursRun, coldRun, kubectlRun].map((r) => (r.cpuSeconds === undefined ? '-' : `${r.cpuSeconds.toFixed(2)} s`)),
+          ratio(oursRun.cpuSeconds, kubectlRun.cpuSeconds),
           oursRun.peakMiB === undefined ? '-' : `${oursRun.peakMiB.toFixed(0)} MiB`,
           kubectlRun.peakMiB === undefined ? '-' : `${kubectlRun.peakMiB.toFixed(0)} MiB`,
           ratio(oursRun.peakMiB, kubectlRun.peakMiB),
         ]);
-        results.push({ objects: size, ours: { requests: oursRequests, seconds: oursRun.seconds, peakMiB: oursRun.peakMiB, uncachedSeconds: coldRun.seconds, uncachedPeakMiB: coldRun.peakMiB }, kubectl: { requests: kubectlRequests, seconds: kubectlRun.seconds, peakMiB: kubectlRun.peakMiB } });
+        results.push({ objects: size, ours: { requests: oursRequests, seconds: oursRun.seconds, peakMiB: oursRun.peakMiB, uncachedSeconds: coldRun.seconds, uncachedPeakMiB: coldRun.peakMiB, cpuSeconds: oursRun.cpuSeconds, uncachedCpuSeconds: coldRun.cpuSeconds }, kubectl: { requests: kubectlRequests, seconds: kubectlRun.seconds, peakMiB: kubectlRun.peakMiB, cpuSeconds: kubectlRun.cpuSeconds } });
       }
     } finally {
       await proxy.close();

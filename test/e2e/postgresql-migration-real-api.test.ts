@@ -7,8 +7,9 @@
  */
 import { describe, expect, test } from 'vitest';
 import { loadMigrationPlan } from '../support/plans.js';
-import { adminEndpoint, apiRequest, apiRequestOk, operatorRestoresReplicas, settleWorkloads } from '../support/real-api/index.js';
-import { cli, diffJson, expectPhasesAfter, jobsOf, leakedInTranscript, statuses } from './harness.js';
+import type { KubeObject } from '../../src/kube/kube-object.js';
+import { adminEndpoint, apiRequest, apiRequestOk, operatorRestoresReplicas, resourcePath, settleWorkloads } from '../support/real-api/index.js';
+import { cli, diffJson, expectPhasesAfter, forwardState, jobsOf, leakedInTranscript, statuses } from './harness.js';
 import { applyPhaseWatchingDiff, expectDiscoverSafe, expectStatusApplied, replicaCounts, useRealMigration } from './real-api-flow.js';
 
 const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify'];
@@ -140,6 +141,65 @@ describe('PostgreSQL migration on the real API server, rolled back from cutover'
     expect(apim.spec).toMatchObject({ system: { database: { postgresql: {} } } });
     // AND what prepare created is gone, the namespace included
     expect((await apiRequest(admin, { method: 'GET', path: '/api/v1/namespaces/3scale-db' })).status).toBe(404);
+    expect(leakedInTranscript()).toEqual([]);
+  }, FLOW_TIMEOUT_MS);
+});
+
+describe('PostgreSQL migration on the real API server, a held scale-down and a failed copy', () => {
+  const m = useRealMigration({ ...FLOW, tempPrefix: 'e2e-real-postgresql-failures' });
+  /** What Argo CD syncs of a folder before a later wave: these objects, server-side applied under its field manager. */
+  const applyObjects = async (objects: readonly KubeObject[]) => {
+    const admin = adminEndpoint(m.server());
+    for (const o of objects) {
+      const path = `${await resourcePath(admin, { apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name })}?fieldManager=${FLOW.engine}&force=true`;
+      await apiRequestOk(admin, { method: 'PATCH', path, body: JSON.stringify(o), contentType: 'application/apply-patch+yaml' });
+    }
+    await settleWorkloads(admin, FLOW.namespaces);
+  };
+  const liveReplicas = async (name: string): Promise<unknown> =>
+    ((await apiRequestOk(adminEndpoint(m.server()), { method: 'GET', path: `/apis/apps/v1/namespaces/3scale/deployments/${name}` })) as { spec: { replicas?: number } }).spec.replicas;
+
+  test('GIVEN background jobs still queued when scale-down starts on Argo CD (its wave -2 check failed, nothing scaled) WHEN status reads it THEN the figure is shown and the scale-down is held, without rollback advice', async () => {
+    // GIVEN prepare applied, and of scale-down only what Argo CD syncs before the scaling: the queue check
+    // (wave -2) with its helpers, whose record says jobs were still waiting at its deadline
+    await m.applyForward(['preflight', 'prepare']);
+    const down = forwardState(m.result(), 'scale-down');
+    await applyObjects(down.own.filter((o) => o.metadata.name.startsWith('check-queues')));
+    const check = jobsOf(down).find((j) => j.metadata.name === 'check-queues')!;
+    const figure = 'queued sidekiq=4 backend=2; later scheduled=1 retry=0 failed=0; not drained after 300s while the workers run [sidekiq default=4] [backend priority=2]';
+    await m.recordEvidence(check, 'Failed', figure);
+    // WHEN
+    const status = await cli(['status', '-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', 'scale-down']);
+    // THEN the phase is failed with the queue lengths, 3scale still runs, and the next step holds the scale-down
+    expect(status.code).toBe(1);
+    expect(status.stdout).toMatch(new RegExp(`^02-scale-down +failed +Job check-queues job-failed: ${figure.replace(/[[\]()]/g, '\\$&')}`, 'm'));
+    expect(await liveReplicas('system-sidekiq')).toBe(1);
+    expect(status.stdout).toMatch(/^next: 02-scale-down is held by its queue check \(.*queued sidekiq=4 backend=2.*\): do not roll back, 3scale is still running; let system-sidekiq and backend-worker process the waiting jobs/m);
+    expect(status.stdout).not.toContain('rollback/02-scale-down');
+  }, FLOW_TIMEOUT_MS);
+
+  test('GIVEN the queues drained and scale-down applied WHEN copy-data\'s database copy fails and the Redis copies succeed THEN diff exits 1 with the phase failed and the Job\'s own summary, and status says what to do', async () => {
+    // GIVEN the queue check passes on its next run, and the whole folder is synced
+    await m.applyForward(['scale-down']);
+    const copy = forwardState(m.result(), 'copy-data');
+    await m.applyState(copy);
+    // WHEN
+    for (const job of jobsOf(copy)) {
+      if (job.metadata.name === 'copy-system-database') await m.recordEvidence(job, 'Failed', 'failed (exit 3): row counts differ for 2 tables');
+      else await m.recordEvidence(job, 'Succeeded', 'copied');
+    }
+    const { run, report } = await diffJson(['-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', 'copy-data']);
+    const status = await cli(['status', '-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', 'copy-data']);
+    // THEN
+    expect(run.code).toBe(1);
+    expect(statuses(report)['copy-data']).toBe('failed');
+    expect(report.phases.find((p) => p.id === 'copy-data')?.reason).toContain('Job copy-system-database job-failed: failed (exit 3): row counts differ for 2 tables');
+    expect(report.objects.find((o) => o.ref.name === 'copy-system-database')).toMatchObject({ verdict: 'job-failed' });
+    expect(report.currentPhase).toBe('scale-down');
+    // AND status prints the failure and what to do next, and exits 1
+    expect(status.code).toBe(1);
+    expect(status.stdout).toMatch(/^03-copy-data +failed +Job copy-system-database job-failed/m);
+    expect(status.stdout).toMatch(/^next: 03-copy-data failed \(.*\); fix the cause and let the Job rerun; 03-copy-data has nothing to undo; to go back further, apply rollback\/02-scale-down$/m);
     expect(leakedInTranscript()).toEqual([]);
   }, FLOW_TIMEOUT_MS);
 });
