@@ -34,6 +34,9 @@ const FOLDER = '02-scale-down';
 interface Run {
   readonly seconds: number;
   readonly peakMiB: number | undefined;
+  /** User plus system CPU seconds (GNU time): steadier than wall time on a loaded machine. */
+  readonly cpuSeconds: number | undefined;
+  readonly stdout: string;
   readonly stderr: string;
 }
 
@@ -46,19 +49,22 @@ async function applyAll(endpoint: ApiEndpoint, objects: readonly KubeObject[]): 
 }
 
 /** Runs a command to its end (asynchronously: the counting proxy answers from this process), timed, with GNU time's peak RSS. */
-function timedChild(command: string, args: readonly string[]): Promise<Run> {
+function timedChild(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const argv = GNU_TIME ? ['-f', 'PEAK_KIB %M', command, ...args] : [...args];
-    const child = spawn(GNU_TIME ?? command, argv, { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    const argv = GNU_TIME ? ['-f', 'CPU_S %U %S PEAK_KIB %M', command, ...args] : [...args];
+    const child = spawn(GNU_TIME ?? command, argv, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
     let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('close', (status) => {
       const seconds = secondsSince(start);
       const peak = /PEAK_KIB (\d+)\s*$/.exec(stderr);
+      const cpu = /CPU_S ([\d.]+) ([\d.]+) PEAK_KIB/.exec(stderr);
       if (status !== 0 && status !== 1) reject(new Error(`${command} ${args.join(' ')} exited ${status}: ${stderr.slice(-600)}`));
-      else resolve({ seconds, peakMiB: peak ? Number(peak[1]) / 1024 : undefined, stderr });
+      else resolve({ seconds, peakMiB: peak ? Number(peak[1]) / 1024 : undefined, cpuSeconds: cpu ? Number(cpu[1]) + Number(cpu[2]) : undefined, stdout, stderr });
     });
   });
 }
@@ -101,11 +107,14 @@ export const diffRealBenchmark: Benchmark = {
     const work = mkdtempSync(join(tmpdir(), 'bench-diff-real-'));
     const server = await startRealApiServer();
     const proxy = await countingProxy(server.url, server.caPem);
-    const rows: string[][] = [['objects', 'ours: requests', 'kubectl: requests', 'ratio', 'ours: time', 'kubectl: time', 'ratio', 'ours: peak', 'kubectl: peak', 'ratio']];
+    const rows: string[][] = [['objects', 'ours: requests', 'kubectl: requests', 'ratio', 'ours: time', 'kubectl: time', 'ratio', 'ours, not cached: time', 'ratio', 'ours: CPU', 'not cached: CPU', 'kubectl: CPU', 'ratio', 'ours: peak', 'kubectl: peak', 'ratio']];
+    // The render cache of this run: synth fills it, as a user's synth does; the uncached run renders every phase.
+    const cached = { ...process.env, THREESCALE_MIGRATE_CACHE_DIR: join(work, 'cache') };
+    const uncached = { ...process.env, THREESCALE_MIGRATE_CACHE_DIR: 'off' };
     const results: Record<string, unknown>[] = [];
     try {
       const dist = join(work, 'dist');
-      const synth = await timedChild(process.execPath, [CLI, 'synth', '-c', PLAN, '--out', dist]);
+      const synth = await timedChild(process.execPath, [CLI, 'synth', '-c', PLAN, '--out', dist], cached);
       if (!existsSync(join(dist, FOLDER))) throw new Error(`synth wrote no ${FOLDER}: ${synth.stderr.slice(-400)}`);
       const kubeconfig = await server.kubeconfig();
       const proxied = writeKubeconfig(join(work, 'proxied-kubeconfig'), { server: proxy.url, token: server.adminToken });
@@ -122,10 +131,13 @@ export const diffRealBenchmark: Benchmark = {
         }
         const ours = [CLI, 'diff', '-c', PLAN, '--phase', 'scale-down', '-o', 'json'];
         const kubectl = ['diff', '--server-side', '--force-conflicts', '-k', join(dist, FOLDER)];
-        const oursRun = await timedChild(process.execPath, [...ours, '--kubeconfig', kubeconfig]);
+        const oursRun = await timedChild(process.execPath, [...ours, '--kubeconfig', kubeconfig], cached);
+        const coldRun = await timedChild(process.execPath, [...ours, '--kubeconfig', kubeconfig], uncached);
+        // The cache changes no verdict: the JSON report is the same byte for byte with and without it.
+        if (oursRun.stdout !== coldRun.stdout || oursRun.stdout === '') throw new Error(`diff-real: the report from the render cache differs from the rendered one at ${size} objects`);
         const kubectlRun = await timedChild(server.kubectl, [...kubectl, '--kubeconfig', kubeconfig]);
         proxy.reset();
-        await timedChild(process.execPath, [...ours, '--kubeconfig', proxied]);
+        await timedChild(process.execPath, [...ours, '--kubeconfig', proxied], cached);
         const oursRequests = proxy.count();
         const logged = await timedChild(server.kubectl, [...kubectl, '--kubeconfig', kubeconfig, '-v=6']);
         const kubectlRequests = logged.stderr.split('\n').filter((l) => /round_trippers.go.*"Response".*(verb|method)=|\] (GET|PATCH|POST|PUT|DELETE) https?:\/\//.test(l)).length;
@@ -139,11 +151,15 @@ export const diffRealBenchmark: Benchmark = {
           `${oursRun.seconds.toFixed(2)} s`,
           `${kubectlRun.seconds.toFixed(2)} s`,
           ratio(oursRun.seconds, kubectlRun.seconds),
+          `${coldRun.seconds.toFixed(2)} s`,
+          ratio(coldRun.seconds, kubectlRun.seconds),
+          ...[oursRun, coldRun, kubectlRun].map((r) => (r.cpuSeconds === undefined ? '-' : `${r.cpuSeconds.toFixed(2)} s`)),
+          ratio(oursRun.cpuSeconds, kubectlRun.cpuSeconds),
           oursRun.peakMiB === undefined ? '-' : `${oursRun.peakMiB.toFixed(0)} MiB`,
           kubectlRun.peakMiB === undefined ? '-' : `${kubectlRun.peakMiB.toFixed(0)} MiB`,
           ratio(oursRun.peakMiB, kubectlRun.peakMiB),
         ]);
-        results.push({ objects: size, ours: { requests: oursRequests, seconds: oursRun.seconds, peakMiB: oursRun.peakMiB }, kubectl: { requests: kubectlRequests, seconds: kubectlRun.seconds, peakMiB: kubectlRun.peakMiB } });
+        results.push({ objects: size, ours: { requests: oursRequests, seconds: oursRun.seconds, peakMiB: oursRun.peakMiB, uncachedSeconds: coldRun.seconds, uncachedPeakMiB: coldRun.peakMiB, cpuSeconds: oursRun.cpuSeconds, uncachedCpuSeconds: coldRun.cpuSeconds }, kubectl: { requests: kubectlRequests, seconds: kubectlRun.seconds, peakMiB: kubectlRun.peakMiB, cpuSeconds: kubectlRun.cpuSeconds } });
       }
     } finally {
       await proxy.close();
@@ -156,6 +172,7 @@ export const diffRealBenchmark: Benchmark = {
       table: formatTable(rows),
       notes: [
         'ratios are ours / kubectl diff --server-side --force-conflicts -k of the same folder, same server, same run',
+        'ours: the phases read from the render cache synth filled; not cached: rendered (THREESCALE_MIGRATE_CACHE_DIR=off), the same JSON report byte for byte (checked)',
         'ours: one LIST per kind and namespace and one dry-run per rendered object that exists, every phase judged; kubectl: one GET and one dry-run per object of the folder',
       ],
       resultFile,

@@ -13,8 +13,9 @@
 //
 // Modules both bundles need (errors, plan loading) exist once in each; nothing relies on their identity
 // (UserError is recognized by a registered symbol, not by its class).
-import { rmSync, writeFileSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import { build } from 'esbuild';
 
 /** tsc's output folder: build/src, build/charts, build/imports. */
@@ -101,6 +102,21 @@ const common = {
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 };
 
+/**
+ * BUILD_ID (src/util/build-id.js): a digest of everything tsc compiled, so what is cached by build (the render
+ * cache of diff and status) is never read by another build. Only the bundles carry it; the sources have none.
+ */
+const compiledFiles = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? compiledFiles(join(dir, e.name)) : e.name.endsWith('.js') ? [join(dir, e.name)] : []));
+const buildHash = createHash('sha256');
+for (const file of ['src', 'charts', 'imports'].flatMap((d) => compiledFiles(join(COMPILED, d))).sort()) buildHash.update(`${relative(COMPILED, file)}\0`).update(readFileSync(file)).update('\0');
+const buildId = buildHash.digest('hex');
+const buildIdPlugin = {
+  name: 'build-id',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]build[\\/]src[\\/]util[\\/]build-id\.js$/ }, () => ({ contents: `export const BUILD_ID = ${JSON.stringify(buildId)};\n`, loader: 'js' }));
+  },
+};
+
 // Chunk names carry content hashes: without this, every build would leave the previous chunks behind.
 rmSync(OUT, { recursive: true, force: true });
 
@@ -112,6 +128,7 @@ const startUp = await build({
   entryPoints: [`${COMPILED}/src/cli/index.js`],
   outfile: `${OUT}/index.js`,
   plugins: [
+    buildIdPlugin,
     {
       name: 'lazy-modules',
       setup(b) {
@@ -144,7 +161,7 @@ const lazy = await build({
   entryNames: '[dir]/[name]',
   chunkNames: 'chunks/[name]-[hash]',
   splitting: true,
-  plugins: [externals(lazyBundled)],
+  plugins: [buildIdPlugin, externals(lazyBundled)],
 });
 
 // Which lazy files hold which of the LAZY_BUNDLED packages: the tests' module trace

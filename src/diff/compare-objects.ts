@@ -24,8 +24,8 @@ import { protectJson } from '../redact/session.js';
 import { isQuantityField, LIST_ITEM } from './field-types.js';
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue, type KubeObject } from './json.js';
 import { parsePointer, removeAt, resolvePointer } from './json-pointer.js';
-import { fieldNamePath, fieldStep, itemStep, keyedPath, renderPath, type PathStep } from './keyed-path.js';
-import { isSetList, itemKeyId, mergeKeyFor } from './list-keys.js';
+import { fieldNamePath, fieldStep, itemStepByKey, keyedPath, renderPath, type PathStep } from './keyed-path.js';
+import { isSetList, itemKeyId, mergeKeyFor, type MergeKeyFields } from './list-keys.js';
 import { listRulesFor, type ListRules } from './list-types.js';
 import { maskObject, SecretMasker, type MaskOptions } from './mask-secrets.js';
 import { normalizeWithFindings, type DiffMode, type Finding } from './normalize.js';
@@ -348,23 +348,24 @@ function collectListChanges(
     .filter((key) => key !== '_t')
     .map((key) => ({ key, removed: key.startsWith('_'), index: Number(key.replace(/^_/, '')) }))
     .sort((a, b) => Number(b.removed) - Number(a.removed) || a.index - b.index);
+  // Each side's merge key fields are judged once (mergeKeyFor reads every item).
+  const leftFields = mergeKeyFor(listName, left, rule);
+  const rightFields = mergeKeyFor(listName, right, rule);
   const leftHashes = new Map<string, JsonValue>();
-  const hashOf = (list: JsonValue[], index: number): string => {
-    const fields = mergeKeyFor(listName, list, rule);
-    return fields === undefined ? `position:${index}` : `key:${itemKeyId(list[index] as JsonValue, fields)}`;
-  };
-  left.forEach((item, index) => leftHashes.set(hashOf(left, index), item));
+  const hashOf = (list: JsonValue[], fields: MergeKeyFields | undefined, index: number): string =>
+    fields === undefined ? `position:${index}` : `key:${itemKeyId(list[index] as JsonValue, fields)}`;
+  left.forEach((item, index) => leftHashes.set(hashOf(left, leftFields, index), item));
   for (const { key, removed, index } of entries) {
     const itemDelta = delta[key];
     if (removed) {
-      const path = renderPath([...steps, itemStep(listName, left, index, rule)]);
+      const path = renderPath([...steps, itemStepByKey(left[index], index, leftFields)]);
       out.push({ path, op: 'remove', live: cloneJson(left[index] as JsonValue) });
     } else if (Array.isArray(itemDelta) && itemDelta.length === 1) {
-      const path = renderPath([...steps, itemStep(listName, right, index, rule)]);
+      const path = renderPath([...steps, itemStepByKey(right[index], index, rightFields)]);
       out.push({ path, op: 'add', desired: cloneJson(right[index] as JsonValue) });
     } else {
-      const leftItem = leftHashes.get(hashOf(right, index));
-      collectChanges(itemDelta, leftItem, right[index], [...steps, itemStep(listName, right, index, rule)], undefined, out, rules);
+      const leftItem = leftHashes.get(hashOf(right, rightFields, index));
+      collectChanges(itemDelta, leftItem, right[index], [...steps, itemStepByKey(right[index], index, rightFields)], undefined, out, rules);
     }
   }
 }

@@ -7,7 +7,7 @@
  */
 import { LIST_ITEM } from './field-types.js';
 import { isJsonObject, type JsonValue } from './json.js';
-import { itemKeyParts, mergeKeyFor, type KeyPart } from './list-keys.js';
+import { itemKeyParts, mergeKeyFor, type KeyPart, type MergeKeyFields } from './list-keys.js';
 import { BUILT_IN_LISTS, type ListRule, type ListRules } from './list-types.js';
 
 /** One step of a path: an object field, or a list item with its merge key when the list has one. */
@@ -31,8 +31,14 @@ export function fieldStep(name: string): PathStep {
  * the list is keyed (see `mergeKeyFor`), otherwise only the position.
  */
 export function itemStep(listName: string | undefined, list: readonly JsonValue[], index: number, rule?: ListRule): PathStep {
-  const fields = mergeKeyFor(listName, list, rule);
-  const item = list[index];
+  return itemStepByKey(list[index], index, mergeKeyFor(listName, list, rule));
+}
+
+/**
+ * {@link itemStep} with the list's merge key fields judged already (`mergeKeyFor` reads every item, so a walk
+ * over a list judges them once, not once per item).
+ */
+export function itemStepByKey(item: JsonValue | undefined, index: number, fields: MergeKeyFields | undefined): PathStep {
   if (fields !== undefined && item !== undefined) {
     const key = itemKeyParts(item, fields);
     if (key.length > 0) {

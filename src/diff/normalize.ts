@@ -28,9 +28,9 @@ import {
   type JsonValue,
   type KubeObject,
 } from './json.js';
-import { fieldNamePath, fieldStep, itemStep, renderPath, type PathStep } from './keyed-path.js';
+import { fieldNamePath, fieldStep, itemStep, itemStepByKey, renderPath, type PathStep } from './keyed-path.js';
 import { compareByKey, compareScalars, isSetList, itemKeyId, itemKeyParts, mergeKeyFor } from './list-keys.js';
-import { listRulesFor, type ListRules } from './list-types.js';
+import { BUILT_IN_LISTS, listRulesFor, type ListRules } from './list-types.js';
 import { fillOfflineDefaults } from './offline-defaults.js';
 import { canonicalQuantity, tryParseQuantity } from './quantity.js';
 
@@ -132,7 +132,7 @@ export function normalize(obj: KubeObject, options: NormalizeOptions): KubeObjec
 
 /** Like {@link normalize}, and also returns the findings (duplicate merge keys, N13). */
 export function normalizeWithFindings(obj: KubeObject, options: NormalizeOptions): NormalizeResult {
-  const out = cloneJson(obj);
+  const out = cloneJson(withoutManagedFields(obj));
   const kind = typeof out['kind'] === 'string' ? out['kind'] : undefined;
   const builtIn = builtInKind(out);
 
@@ -153,6 +153,17 @@ export function normalizeWithFindings(obj: KubeObject, options: NormalizeOptions
   const findings: Finding[] = [];
   sortKeyedLists(out, [], undefined, options.side, findings, listRulesFor(out)); // N12, N13
   return { object: out, findings };
+}
+
+/**
+ * `obj` without `metadata.managedFields` (a shallow copy when it has them): N1 drops them, and in a server's
+ * answer they are often the largest part of the object, not worth cloning first.
+ */
+function withoutManagedFields(obj: KubeObject): KubeObject {
+  const metadata = obj['metadata'];
+  if (!isJsonObject(metadata) || !('managedFields' in metadata)) return obj;
+  const { managedFields: _dropped, ...rest } = metadata;
+  return { ...obj, metadata: rest };
 }
 
 /** N1 server metadata (top level, and `creationTimestamp` in every nested template) and N2 `status`. */
@@ -408,7 +419,7 @@ function sortKeyedLists(
   rules: ListRules,
 ): void {
   if (Array.isArray(value)) {
-    const rule = rules(fieldNamePath(steps));
+    const rule = rules === BUILT_IN_LISTS ? undefined : rules(fieldNamePath(steps));
     const fields = mergeKeyFor(listName, value, rule);
     if (fields !== undefined) {
       value.sort((a, b) => compareByKey(a, b, fields));
@@ -417,7 +428,7 @@ function sortKeyedLists(
       value.sort(compareScalars);
     }
     value.forEach((item, index) => {
-      sortKeyedLists(item, [...steps, itemStep(listName, value, index, rule)], undefined, side, findings, rules);
+      sortKeyedLists(item, [...steps, itemStepByKey(item, index, fields)], undefined, side, findings, rules);
     });
     return;
   }

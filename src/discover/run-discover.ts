@@ -1,8 +1,8 @@
 import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Document } from 'yaml';
 import { UserError } from '../errors.js';
-import type { DiscoveredPlan, DiscoverySource } from '../phases/phase.js';
 import { PROCEDURES } from '../phases/registry.js';
+import type { DiscoveredPlan, DiscoverySource, Procedure } from '../phases/phase.js';
 import { parsePlan } from '../plan/load-plan.js';
 
 /** Options of `discover`. */
@@ -37,7 +37,26 @@ async function discovered(options: DiscoverOptions): Promise<DiscoveredPlan> {
     throw new UserError(`--procedure: unknown procedure "${options.procedure ?? ''}"; expected ${first ?? 'none'} (the default)${others.length ? ` or ${others.join(' or ')}` : ''}.`);
   }
   const discovery = await procedure.discovery();
-  return discovery.discover(options);
+  try {
+    return await discovery.discover(options);
+  } catch (err) {
+    if (!(err instanceof UserError) || options.procedure !== undefined || options.fromFile === undefined) throw err;
+    throw (await otherProcedureHint(options.fromFile, discoverable.filter((p) => p !== procedure))) ?? err;
+  }
+}
+
+/**
+ * When the default procedure finds nothing of its install in an export, the error another procedure's
+ * discovery hook gives instead: what it recognizes in the export and the `--procedure` that plans it.
+ */
+async function otherProcedureHint(file: string, others: readonly Procedure[]): Promise<UserError | undefined> {
+  const { readExport } = await import('../live/export-file.js');
+  const objects = await readExport(file);
+  for (const other of others) {
+    const found = (await other.discovery!()).recognize?.(objects);
+    if (found) return new UserError(`${file}: holds ${found}, not an install the default procedure plans; expected --procedure ${other.id} to plan it.`);
+  }
+  return undefined;
 }
 
 function writePlan(options: DiscoverOptions, found: DiscoveredPlan): string {

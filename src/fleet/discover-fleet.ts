@@ -75,17 +75,17 @@ export async function runFleetDiscover(options: FleetDiscoverOptions): Promise<s
 function exportSources(folder: string): Source[] {
   let entries: string[];
   try {
-    if (!statSync(folder).isDirectory()) throw new UserError(`--from-file ${folder}: with --fleet, expected a folder holding one export per cluster (dev.yaml, prod-eu.yaml, ...).`);
+    if (!statSync(folder).isDirectory()) throw new UserError(`--live-file ${folder}: with --fleet, expected a folder holding one export per cluster (dev.yaml, prod-eu.yaml, ...).`);
     entries = readdirSync(folder).sort();
   } catch (err) {
     if (UserError.isUserError(err)) throw err;
-    throw new UserError(`--from-file ${folder}: cannot read the folder (${(err as NodeJS.ErrnoException).code ?? 'error'}); expected a folder holding one export per cluster.`);
+    throw new UserError(`--live-file ${folder}: cannot read the folder (${(err as NodeJS.ErrnoException).code ?? 'error'}); expected a folder holding one export per cluster.`);
   }
   const sources = entries
     .filter((e) => !e.startsWith('.') && (statSync(join(folder, e)).isDirectory() || ['.yaml', '.yml', '.json'].includes(extname(e))))
     .map((e) => ({ name: basename(e, extname(e)), fromFile: join(folder, e) }));
-  if (sources.length === 0) throw new UserError(`--from-file ${folder}: holds no .yaml, .yml or .json export; expected one export per cluster, named after the cluster.`);
-  for (const s of sources) checkClusterName(s.name, `--from-file ${s.fromFile}`);
+  if (sources.length === 0) throw new UserError(`--live-file ${folder}: holds no .yaml, .yml or .json export; expected one export per cluster, named after the cluster.`);
+  for (const s of sources) checkClusterName(s.name, `--live-file ${s.fromFile}`);
   return sources;
 }
 

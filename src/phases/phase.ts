@@ -174,6 +174,12 @@ export interface ReportHooks<P extends PlanBase> {
 export interface ProcedureDiscovery {
   /** Reads the install (an export file or the cluster) and returns the plan document, without validating it. */
   discover(options: DiscoverySource): Promise<DiscoveredPlan>;
+  /**
+   * What of this procedure's install an export holds, in a few words ("the DeploymentConfig system-app of a
+   * 3scale 2.5 template install"), or undefined: when another procedure's discovery finds nothing in the
+   * export, `discover` names this procedure's id in its error.
+   */
+  recognize?(objects: readonly KubeObject[]): string | undefined;
 }
 
 /** Where `discover` reads from and what the user fixed on the command line. */

@@ -2,6 +2,7 @@ import { UserError } from '../errors.js';
 import { loadPlanFile, withVersionRequirements } from '../plan/load-plan.js';
 import type { VersionRequirementsPolicy } from '../plan/plan-schema.js';
 import { findFolderState } from '../synth/folder-target.js';
+import { cachedSynthesis } from '../synth/render-cache.js';
 import { synthesize } from '../synth/synthesize.js';
 import { buildDiffReport, type DiffReport } from './diff-report.js';
 import type { ExplainOptions } from './explain/explain-failures.js';
@@ -41,7 +42,7 @@ export interface CompareOptions {
 /** Loads the plan, renders every phase, reads the live state and builds the report. */
 export async function compareWithLive(options: CompareOptions): Promise<DiffReport> {
   const loaded = withVersionRequirements(loadPlanFile(options.planPath), options.versionRequirements);
-  const result = await synthesize(loaded);
+  const result = await cachedSynthesis(loaded, () => synthesize(loaded));
   const synthesized = options.dir === undefined ? undefined : readSynthesizedTarget(options.dir, loaded.plan.metadata.name);
   const target = options.phase ?? synthesized?.folder ?? loaded.plan.spec.gitops.targetPhase;
   const { pool, found } = findFolderState(result, target);

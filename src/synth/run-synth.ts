@@ -1,5 +1,6 @@
 import { loadPlanFile, withVersionRequirements } from '../plan/load-plan.js';
 import type { VersionRequirementsPolicy } from '../plan/plan-schema.js';
+import { cachedSynthesis } from './render-cache.js';
 import { type OutputFile, synthesize } from './synthesize.js';
 import { writeOutput } from './write-output.js';
 import { checkOutPath } from './out-path.js';
@@ -36,7 +37,7 @@ export async function runSynth(options: RunSynthOptions): Promise<string> {
   }
   checkTargetPhase(loaded.plan, loaded.plan.spec.gitops.targetPhase, `${loaded.path}: spec.gitops.targetPhase`);
   if (engine === 'argocd' || (engine === 'flux' && loaded.plan.spec.gitops.flux.sourceName === undefined)) gitopsRepoURL(loaded.plan, engine);
-  const result = await synthesize(loaded);
+  const result = await cachedSynthesis(loaded, () => synthesize(loaded));
   const repo = engine === 'none' || loaded.plan.spec.gitops.path !== undefined ? undefined : repoPathOfOut(options.outDir);
   const rendered = renderGitops(loaded.plan, result, engine, options.targetPhase, repo?.path);
   const gitopsFiles = options.wiring && engine !== 'none' ? options.wiring(rendered) : rendered;

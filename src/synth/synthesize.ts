@@ -1,4 +1,3 @@
-import { App } from 'cdk8s';
 import type { KubeObject } from '../kube/kube-object.js';
 import type { PhaseChartModule, PlannedPhase, RenderContext } from '../phases/phase.js';
 import { plannedPhases, procedureById } from '../phases/registry.js';
@@ -51,6 +50,8 @@ interface Rendered {
 export async function synthesize(loaded: LoadedPlan): Promise<SynthResult> {
   const { plan } = loaded;
   procedureById(plan.spec.procedure).refuseRender?.(plan, loaded.path);
+  // Loaded here, not at the top: a run whose states come from the render cache never loads cdk8s.
+  const { App } = await import('cdk8s');
   const app = new App({ outdir: 'unused' });
   const phases = plannedPhases(plan);
 
@@ -83,7 +84,11 @@ export async function synthesize(loaded: LoadedPlan): Promise<SynthResult> {
     previous = objects;
   }
 
-  // The files are rendered on first use: `diff` and `status` compare the objects and never read them.
+  return synthResult(loaded, forward, rollbacks);
+}
+
+/** The result of these folder states, its files rendered on first use: `diff` and `status` compare the objects and never read them. */
+export function synthResult(loaded: LoadedPlan, forward: readonly FolderState[], rollbacks: readonly FolderState[]): SynthResult {
   let files: readonly OutputFile[] | undefined;
   return {
     forward,

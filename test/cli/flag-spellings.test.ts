@@ -66,3 +66,36 @@ describe('-o is an output format, --out a path', () => {
     expect((await runCli(['plan', '--help'])).stdout).toContain('-o, --output <format>');
   });
 });
+
+describe('--live-file is the export in every command, --from-file its alias', () => {
+  const PLAN = join(ROOT, 'examples', 'postgresql-and-redis', 'migration.yaml');
+
+  test('GIVEN discover and diff WHEN given the export as --from-file or as --live-file THEN the same output, nothing on stderr', async () => {
+    for (const args of [['discover'], ['diff', '-c', PLAN, '-o', 'json']]) {
+      const now = await runCli([...args, '--live-file', LIVE_FIXTURES.postgresql]);
+      const alias = await runCli([...args, '--from-file', LIVE_FIXTURES.postgresql]);
+      expect(alias, args[0]).toEqual(now);
+      expect(now.stderr, args[0]).toBe('');
+      expect(now.stdout.length, args[0]).toBeGreaterThan(0);
+    }
+  });
+
+  test('GIVEN both spellings in either order WHEN run THEN exit 2, one sentence naming both, nothing on stdout', async () => {
+    for (const args of [
+      ['discover', '--live-file', LIVE_FIXTURES.postgresql, '--from-file', LIVE_FIXTURES.mysql],
+      ['status', '-c', PLAN, '--from-file', LIVE_FIXTURES.postgresql, '--live-file', LIVE_FIXTURES.postgresql],
+    ]) {
+      const run = await runCli(args);
+      expect(run, args.join(' ')).toEqual({ code: 2, stdout: '', stderr: 'error: --live-file and --from-file name the same thing; expected only one of them.\n' });
+    }
+  });
+
+  test('GIVEN --help of discover, diff and status WHEN read THEN --live-file is shown with its alias, and --from-file has no line of its own', async () => {
+    for (const command of ['discover', 'diff', 'status']) {
+      const help = (await runCli([command, '--help'])).stdout.replace(/\s+/g, ' ');
+      expect(help, command).toContain('--live-file <path> an exported `oc get ... -o yaml` List, or a folder of them, read instead of the cluster');
+      expect(help, command).toContain('(alias: --from-file)');
+      expect(help, command).not.toContain('--from-file <path>');
+    }
+  });
+});

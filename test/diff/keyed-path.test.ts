@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../src/diff/json.js';
-import { fieldStep, itemStep, keyedPath, renderPath, ROOT_PATH, stepsAlong } from '../../src/diff/keyed-path.js';
+import { fieldStep, itemStep, itemStepByKey, keyedPath, renderPath, ROOT_PATH, stepsAlong } from '../../src/diff/keyed-path.js';
+import { mergeKeyFor } from '../../src/diff/list-keys.js';
 
 const deployment: JsonObject = {
   metadata: { labels: { 'app.kubernetes.io/name': 'system' } },
@@ -98,5 +99,23 @@ describe('keyed-path', () => {
       fieldStep('containers'),
       { kind: 'item', index: 5 },
     ]);
+  });
+});
+
+describe('itemStepByKey', () => {
+  it('GIVEN keyed, atomic, mixed and empty-key lists WHEN each item\'s step is built from the merge key judged once THEN it equals itemStep, which judges it per item', () => {
+    const lists: [string | undefined, JsonObject['x'][]][] = [
+      ['env', [{ name: 'B', value: '1' }, { name: 'A' }]],
+      ['ports', [{ containerPort: 80, protocol: 'TCP' }, { containerPort: 443 }]],
+      ['ports', [{ port: 80 }, { containerPort: 8080 }]],
+      ['args', ['--port', '3000']],
+      ['containers', [{ name: 'a' }, { image: 'no-name' }]],
+      [undefined, [{ name: 'a' }]],
+      ['env', []],
+    ];
+    for (const [name, list] of lists) {
+      const fields = mergeKeyFor(name, list);
+      for (const index of list.keys()) expect(itemStepByKey(list[index], index, fields), `${name}[${index}]`).toEqual(itemStep(name, list, index));
+    }
   });
 });

@@ -332,6 +332,24 @@ describe('runDiscover --procedure template-2.5-to-2.6', () => {
     }
   });
 
+  test('GIVEN the exported 2.5 template install and no --procedure WHEN discovered THEN a UserError naming the file, what it holds and the --procedure to pass', async () => {
+    const message = await userError(runDiscover({ fromFile: LIVE_FIXTURES.template, out: '-' }));
+    expect(message).toBe(
+      `${LIVE_FIXTURES.template}: holds the DeploymentConfig system-app of a 3scale 2.5 install from templates, not an install the default procedure plans; expected --procedure template-2.5-to-2.6 to plan it.`,
+    );
+  });
+
+  test('GIVEN an export holding neither install and no --procedure WHEN discovered THEN the default procedure\'s own sentence, no hint', async () => {
+    // GIVEN a DeploymentConfig of another name: nothing the template discovery reads first
+    const file = join(dir, 'other-dc.json');
+    writeFileSync(file, list([{ apiVersion: 'apps.openshift.io/v1', kind: 'DeploymentConfig', metadata: { name: 'system-app-old', namespace: '3scale' }, spec: {} }]));
+
+    // WHEN / THEN
+    expect(await userError(runDiscover({ fromFile: file, out: '-' }))).toBe(
+      `${file}: no APIManager found; expected an export of the 3scale namespace (oc get deployment,pvc,svc,configmap,serviceaccount,secret,apimanager,subscription -o yaml).`,
+    );
+  });
+
   test('GIVEN an unknown --procedure WHEN discovered THEN a UserError listing the procedures', async () => {
     const message = await userError(runDiscover({ fromFile: LIVE_FIXTURES.template, out: '-', procedure: 'template-2.4-to-2.5' }));
     expect(message).toBe('--procedure: unknown procedure "template-2.4-to-2.5"; expected "externalize-on-cluster" (the default) or "template-2.5-to-2.6".');

@@ -40,7 +40,7 @@ describe('discover --fleet from a folder of exports, then synth --fleet', () => 
   });
 
   test('GIVEN three exports WHEN discover --fleet reads the folder THEN one plan per export, named after it, and a fleet file with one wave per cluster', async () => {
-    const run = await cli(['discover', '--fleet', '--from-file', exports, '--out', repo]);
+    const run = await cli(['discover', '--fleet', '--live-file', exports, '--out', repo]);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
     expect(run.stdout.split('\n').at(-2)).toBe(`wrote ${fleetFile}: 3 clusters; review the waves and how the engines reach each cluster (argocd, flux)`);
     const fleet = parseFleet(readFileSync(fleetFile, 'utf8'), fleetFile).fleet;
@@ -57,10 +57,10 @@ describe('discover --fleet from a folder of exports, then synth --fleet', () => 
 
   test('GIVEN the fleet written WHEN discover --fleet runs again THEN refused naming the first file, nothing changed; with --force and waves THEN rewritten', async () => {
     const before = readFileSync(fleetFile, 'utf8');
-    const again = await cli(['discover', '--fleet', '--from-file', exports, '--out', repo, '--wave', 'dev=dev', '--wave', 'prod=prod-eu,prod-us']);
+    const again = await cli(['discover', '--fleet', '--live-file', exports, '--out', repo, '--wave', 'dev=dev', '--wave', 'prod=prod-eu,prod-us']);
     expect({ code: again.code, stderr: again.stderr }).toEqual({ code: 2, stderr: `error: ${fleetFile}: exists and may hold edits; expected a path that does not exist yet, or --force to overwrite it.\n` });
     expect(readFileSync(fleetFile, 'utf8')).toBe(before);
-    const forced = await cli(['discover', '--fleet', '--from-file', exports, '--out', repo, '--wave', 'dev=dev', '--wave', 'prod=prod-eu,prod-us', '--name', 'threescale', '--force']);
+    const forced = await cli(['discover', '--fleet', '--live-file', exports, '--out', repo, '--wave', 'dev=dev', '--wave', 'prod=prod-eu,prod-us', '--name', 'threescale', '--force']);
     expect(forced.code).toBe(0);
     expect(parse(readFileSync(fleetFile, 'utf8')).spec.waves).toEqual([
       { name: 'dev', clusters: ['dev'] },
@@ -128,21 +128,21 @@ describe('the fleet flags, refused', () => {
     ['promote --fleet without --cluster', ['promote', '--fleet', 'f.yaml', '--to', 'prepare'], 'error: --cluster: required with --fleet; expected the name of the cluster whose pointer moves.'],
     ['status --fleet of a missing file', ['status', '--fleet', 'missing-fleet.yaml'], 'error: missing-fleet.yaml: cannot read the fleet file (no such file); expected a readable fleet.yaml.'],
     ['status --fleet --parallel 0', ['status', '--fleet', 'f.yaml', '--parallel', '0'], "error: option '--parallel <n>' argument '0' is invalid. expected a positive whole number."],
-    ['discover --fleet to stdout', ['discover', '--fleet', '--from-file', '.'], 'error: --out: with --fleet, expected a folder to write fleet.yaml and one plan per cluster into (not -).'],
+    ['discover --fleet to stdout', ['discover', '--fleet', '--live-file', '.'], 'error: --out: with --fleet, expected a folder to write fleet.yaml and one plan per cluster into (not -).'],
   ])('GIVEN %s WHEN run THEN one line, exit 2', async (_name, args, line) => {
     const run = await cli(args);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 2, stderr: `${line}\n` });
   });
 
   test.each([
-    ['a file name that is no cluster name', 'Prod_EU.yaml', (dir: string) => `error: --from-file ${join(dir, 'Prod_EU.yaml')}: "Prod_EU" cannot name a cluster; expected a DNS-1123 label other than "fleet" (lower-case letters, digits and "-"): rename the file or context.`],
-    ['a cluster named fleet', 'fleet.yaml', (dir: string) => `error: --from-file ${join(dir, 'fleet.yaml')}: "fleet" cannot name a cluster; expected a DNS-1123 label other than "fleet" (lower-case letters, digits and "-"): rename the file or context.`],
+    ['a file name that is no cluster name', 'Prod_EU.yaml', (dir: string) => `error: --live-file ${join(dir, 'Prod_EU.yaml')}: "Prod_EU" cannot name a cluster; expected a DNS-1123 label other than "fleet" (lower-case letters, digits and "-"): rename the file or context.`],
+    ['a cluster named fleet', 'fleet.yaml', (dir: string) => `error: --live-file ${join(dir, 'fleet.yaml')}: "fleet" cannot name a cluster; expected a DNS-1123 label other than "fleet" (lower-case letters, digits and "-"): rename the file or context.`],
   ])('GIVEN an exports folder with %s WHEN discover --fleet THEN refused before anything is written', async (_name, file, message) => {
     const dir = join(tmp.dir, file.replace('.', '-'));
     mkdirSync(dir);
     copyFileSync(LIVE_FIXTURES.postgresql, join(dir, file));
     const out = join(tmp.dir, `out-${file}`);
-    const run = await cli(['discover', '--fleet', '--from-file', dir, '--out', out]);
+    const run = await cli(['discover', '--fleet', '--live-file', dir, '--out', out]);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 2, stderr: `${message(dir)}\n` });
     expect(existsSync(out)).toBe(false);
   });
@@ -160,7 +160,7 @@ describe('the fleet flags, refused', () => {
     mkdirSync(dir);
     copyFileSync(LIVE_FIXTURES.mysql, join(dir, 'dev.yaml'));
     const out = join(tmp.dir, 'out-one');
-    const run = await cli(['discover', '--fleet', '--from-file', dir, '--out', out, '--wave', 'dev=dev,qa']);
+    const run = await cli(['discover', '--fleet', '--live-file', dir, '--out', out, '--wave', 'dev=dev,qa']);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 2, stderr: `error: ${join(out, 'fleet.yaml')}: spec.waves[0].clusters[1]: "qa" is not a cluster of spec.clusters; expected one of dev.\n` });
     expect(existsSync(out)).toBe(false);
   });

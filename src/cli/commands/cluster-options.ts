@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { addLiveFileOption } from './live-file-option.js';
 import { configOption, contextOption, kubeconfigOption, namespaceOption, requestTimeoutOption } from './shared-options.js';
 
 /**
@@ -12,8 +13,7 @@ export function addCompareOptions(command: Command, options: { readonly targetFl
       .option('--phase <phase>', 'folder to compare object by object: a phase id or rollback/<id> (default: the phase the wiring in --dir reconciles, else spec.gitops.targetPhase)')
       .option('--dir <folder>', 'the folder synth wrote (its --out): the target is the phase its GitOps wiring reconciles, and the advice names this folder (default: none; the target is spec.gitops.targetPhase and the advice names dist, synth\'s default --out)');
   }
-  return command
-    .option('--live-file <path>', 'compare with an exported `oc get -o yaml` List (or a folder of them) instead of a cluster; verdicts are approximate')
+  return addLiveFileOption(command)
     .addOption(kubeconfigOption())
     .addOption(contextOption())
     .addOption(namespaceOption())

@@ -20,10 +20,17 @@ export async function discover(options: DiscoverySource): Promise<DiscoveredPlan
   return { plan, notes, sourceLabel, review: 'routes.serviceDeploymentOptions and routes.accessTokenSecret (the services whose deployment option changes), images' };
 }
 
+/** The export holds a template install when it holds its DeploymentConfig system-app (what discovery reads first). */
+export function recognize(objects: readonly KubeObject[]): string | undefined {
+  return objects.some(isSystemApp) ? 'the DeploymentConfig system-app of a 3scale 2.5 install from templates' : undefined;
+}
+
+const isSystemApp = (o: KubeObject): boolean => o.kind === 'DeploymentConfig' && o.metadata.name === 'system-app';
+
 async function templateFromFile(options: DiscoverySource) {
   const { readExport } = await import('../../live/export-file.js');
   const objects = await readExport(options.fromFile!);
-  const namespaces = [...new Set(objects.filter((o) => o.kind === 'DeploymentConfig' && o.metadata.name === 'system-app').map((o) => o.metadata.namespace ?? ''))];
+  const namespaces = [...new Set(objects.filter(isSystemApp).map((o) => o.metadata.namespace ?? ''))];
   const namespace = options.namespace ?? (namespaces.length === 1 ? namespaces[0]! : undefined);
   if (!namespace) {
     throw new UserError(

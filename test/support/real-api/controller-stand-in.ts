@@ -60,8 +60,11 @@ export async function bindPvc(endpoint: ApiEndpoint, namespace: string, name: st
   );
 }
 
-/** The Deployment's pods: `ready` of its spec.replicas (all by default) are ready, at its current generation. */
-export async function setDeploymentStatus(endpoint: ApiEndpoint, namespace: string, name: string, opts: { readonly ready?: number } = {}): Promise<void> {
+/**
+ * The Deployment's pods: `ready` of its spec.replicas (all by default) are ready, at its current generation;
+ * with `stalled`, the controller gave up on the rollout (Progressing False, ProgressDeadlineExceeded, that message).
+ */
+export async function setDeploymentStatus(endpoint: ApiEndpoint, namespace: string, name: string, opts: { readonly ready?: number; readonly stalled?: string } = {}): Promise<void> {
   await update(
     endpoint,
     nsPath('/apis/apps/v1', namespace, 'deployments', name),
@@ -78,7 +81,9 @@ export async function setDeploymentStatus(endpoint: ApiEndpoint, namespace: stri
         ...(ready < replicas ? { unavailableReplicas: replicas - ready } : {}),
         conditions: [
           { type: 'Available', status: available, reason: available === 'True' ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable', lastUpdateTime: at, lastTransitionTime: at },
-          { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', lastUpdateTime: at, lastTransitionTime: at },
+          opts.stalled === undefined
+            ? { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', lastUpdateTime: at, lastTransitionTime: at }
+            : { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: opts.stalled, lastUpdateTime: at, lastTransitionTime: at },
         ],
       };
     },
