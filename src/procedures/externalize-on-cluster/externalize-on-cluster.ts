@@ -32,7 +32,7 @@ import {
 import { CHANNEL_2_15, type ManagedRedis, type Plan } from '../../plan/plan-schema.js';
 import { describeRedisRewrite } from '../../plan/redis-movers/registry.js';
 import { type SentinelPhase, sentinelJobs } from './sentinel-jobs.js';
-import { CHECK_QUEUES_JOB } from './queue-check.js';
+import { CHECK_QUEUES_JOB, QUEUE_CHECK_REPORT } from './queue-check.js';
 import { type VersionCheckStage, versionCheckJobs } from './version-check-plan.js';
 import { SUPPORTED_OPENSHIFT_TEXT, versionRequirements } from './version-requirements.js';
 import { validateMigrationPlan } from './migration-plan.js';
@@ -218,6 +218,7 @@ const scaleDown: PhaseDefinition<MigrationPlan> = {
   ],
   expects: () => ['the new servers of prepare are ready', 'the copy Jobs can reach the old database Services', 'a quiet hour: the background jobs can be processed before 3scale stops (seed 6.1)'],
   chart: () => import('../../../charts/scale-down-chart.js'),
+  report: QUEUE_CHECK_REPORT,
   rollback: {
     title: 'start 3scale and the operator again',
     describe: (plan) => [
