@@ -1,8 +1,7 @@
 import type { MigrationPlan } from '../src/plan/plan-schema.js';
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
-import { copyPostgresqlJob } from './jobs/copy-postgresql-job.js';
-import { copyToManagedJob } from './jobs/copy-to-managed-job.js';
+import { renderDatabaseWork } from './database-mover-work.js';
 import { PhaseChart } from './phase-chart.js';
 import { renderRedisWork } from './redis-mover-work.js';
 
@@ -14,8 +13,7 @@ import { renderRedisWork } from './redis-mover-work.js';
  */
 export function render(scope: Construct, id: string, context: RenderContext<MigrationPlan>): PhaseChart<MigrationPlan> {
   const chart = new PhaseChart(scope, id, context);
-  copyPostgresqlJob(chart);
-  copyToManagedJob(chart);
+  renderDatabaseWork(chart, 'copy-data');
   renderRedisWork(chart, 'copy-data');
   return chart;
 }

@@ -1,6 +1,6 @@
 import type { MigrationPlan } from '../../plan/plan-schema.js';
 import { BACKUP_SUFFIX, STATE_CONFIGMAP } from '../../contract/on-cluster.js';
-import { mysqlDetachSteps } from './mysql-detach.js';
+import { databaseJobs, databasePatches, databaseWords } from './database-movers/registry.js';
 import { THREESCALE_DEPLOYMENTS } from '../../plan/deployments.js';
 import {
   credentialCopies,
@@ -51,34 +51,9 @@ const dcPrefix = (plan: Plan) => (workload(plan) === 'DeploymentConfig' ? 'Deplo
 const createsServers = (plan: Plan) => postgresqlMove(plan) !== undefined || redisMoves(plan).length > 0;
 /** Whether the plan moves a component to an existing managed server. */
 const hasManaged = (plan: Plan) => managedTargets(plan).length > 0;
-/** Whether copy-data has a Job to run: a copy of the System database (on-cluster or into a managed server), or a Redis mover's work. */
-const copiesData = (plan: Plan) => postgresqlMove(plan) !== undefined || managedSystemDatabase(plan) !== undefined || redisHasWork(plan, 'copy-data');
+/** Whether copy-data has work: some mover (the System database's, a Redis one) has work there. */
+const copiesData = (plan: Plan) => databaseJobs(plan, 'copy-data').length > 0 || redisHasWork(plan, 'copy-data');
 const targetList = (plan: Plan) => managedTargets(plan).map((t) => `${t.name} (${t.kind} ${t.host}:${t.port})`).join(', ');
-
-/**
- * What the MySQL detach Job does for this plan, read from the steps it renders (the plan's detach list,
- * discovered or the operator's defaults): each object with its removals, or that no Job is rendered.
- */
-function detachSummary(plan: Plan): string {
-  const steps = mysqlDetachSteps(plan);
-  if (steps.length === 0) {
-    return 'no detach Job: spec.systemDatabase.detach records no APIManager ownerReference and no 3scale label on the MySQL objects, so nothing is removed (check that the operator does not own them: deleting the APIManager would delete what it owns)';
-  }
-  const byObject = new Map<string, { owner: boolean; labels: number; podLabels: number }>();
-  for (const step of steps) {
-    const key = `${step.kind} ${step.name}`;
-    const entry = byObject.get(key) ?? { owner: false, labels: 0, podLabels: 0 };
-    if (step.removedPath.startsWith('/metadata/ownerReferences/')) entry.owner = true;
-    else if (step.removedPath.startsWith('/spec/template/')) entry.podLabels += 1;
-    else entry.labels += 1;
-    byObject.set(key, entry);
-  }
-  const parts = [...byObject].map(([object, e]) => {
-    const what = [e.owner ? 'the APIManager ownerReference' : '', e.labels ? `${e.labels} label${e.labels === 1 ? '' : 's'}` : '', e.podLabels ? `${e.podLabels} pod template label${e.podLabels === 1 ? '' : 's'}` : ''].filter(Boolean);
-    return `${object} (${what.join(', ')})`;
-  });
-  return `Job detach-system-mysql removes, each removal guarded by a JSON patch test, from ${parts.join(', ')}: ${steps.length} removal${steps.length === 1 ? '' : 's'} (spec.systemDatabase.detach; any other object stays as it is)`;
-}
 
 /** One line per version-check Job of a stage: what it asks and what fails it. */
 const versionCheckLines = (plan: Plan, stage: VersionCheckStage) => {
@@ -188,11 +163,9 @@ const copyData: PhaseDefinition<MigrationPlan> = {
   applies: copiesData,
   describe: (plan) => {
     const out: string[] = [];
-    if (postgresqlMove(plan)) out.push('Job copy-system-database streams pg_dump of system-postgresql into pg_restore on the new server and proves the copy equal: sha256 of the ordered rows of every table, sequences, large objects, schema, database and role settings, grants');
+    out.push(...databaseWords(plan, 'copy-data', 'new-servers'));
     out.push(...redisWords(plan, 'copy-data', 'new-servers'));
-    const db = managedSystemDatabase(plan);
-    if (db?.kind === 'postgresql') out.push(`Job copy-system-database streams pg_dump of system-postgresql into pg_restore --no-owner --no-acl on the managed server ${db.server.host}:${db.server.port}/${db.server.databaseName} (created when absent, in the old database's encoding)`);
-    if (db?.kind === 'mysql') out.push(`Job copy-system-database streams mysqldump of system-mysql (as root), DEFINER clauses removed, into the managed server ${db.server.host}:${db.server.port}/${db.server.databaseName} (created when absent)`);
+    out.push(...databaseWords(plan, 'copy-data', 'existing-servers'));
     out.push(...redisWords(plan, 'copy-data', 'existing-servers'));
     return out;
   },
@@ -246,7 +219,7 @@ const cutover: PhaseDefinition<MigrationPlan> = {
     if (postgresqlMove(plan)) out.push(`the old ${POSTGRESQL_NAMES.oldDeployment} to 0 replicas`);
     const oldManaged = oldManagedServers(plan);
     if (oldManaged.length) out.push(`the old ${oldManaged.join(', ')} to 0 replicas (their data is on the managed servers now)`);
-    if (mysqlKeptInPlace(plan)) out.push(detachSummary(plan));
+    out.push(...databaseWords(plan, 'cutover', 'detach'));
     out.push(...verifyCopyLines(plan));
     return out;
   },
@@ -256,7 +229,7 @@ const cutover: PhaseDefinition<MigrationPlan> = {
     ...(hasManaged(plan) ? ['the pre-connection checks of the managed servers passed (evidence of check-managed-*, and check-seeded-redis for a seeded Redis)'] : []),
   ],
   chart: () => import('../../../charts/cutover-chart.js'),
-  patches: mysqlDetachSteps,
+  patches: (plan) => databasePatches(plan, 'cutover'),
   rollback: {
     title: 'point 3scale back at the old databases',
     describe: (plan) => {

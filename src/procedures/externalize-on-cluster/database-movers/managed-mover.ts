@@ -1,0 +1,24 @@
+import type { Plan } from '../../../plan/plan-schema.js';
+import { NO_DATABASE_WORK, type DatabaseMover, type DatabasePhase, type DatabaseWork } from './mover.js';
+
+/** The load into the managed server, in the words of its kind (seed chapters 4 and 5). */
+function copyWords(plan: Plan): string | undefined {
+  const db = plan.spec.systemDatabase;
+  if ((db.kind !== 'postgresql' && db.kind !== 'mysql') || db.strategy !== 'managed' || !db.managed) return undefined;
+  const s = db.managed;
+  return db.kind === 'postgresql'
+    ? `Job copy-system-database streams pg_dump of system-postgresql into pg_restore --no-owner --no-acl on the managed server ${s.host}:${s.port}/${s.databaseName} (created when absent, in the old database's encoding)`
+    : `Job copy-system-database streams mysqldump of system-mysql (as root), DEFINER clauses removed, into the managed server ${s.host}:${s.port}/${s.databaseName} (created when absent)`;
+}
+
+/** What a move to an existing managed server does in a phase. */
+function work(plan: Plan, phase: DatabasePhase): DatabaseWork {
+  const words = phase === 'copy-data' ? copyWords(plan) : undefined;
+  return words ? { words: { 'existing-servers': [words] }, jobs: [{ build: 'copy-to-managed', name: 'copy-system-database' }], patches: [] } : NO_DATABASE_WORK;
+}
+
+/** `postgresql/managed`: an existing PostgreSQL (RDS, seed chapter 5). */
+export const managedPostgresqlMover: DatabaseMover = { strategy: 'postgresql/managed', work };
+
+/** `mysql/managed`: an existing MySQL (RDS, seed chapter 4). */
+export const managedMysqlMover: DatabaseMover = { strategy: 'mysql/managed', work };
