@@ -10,6 +10,7 @@ import { rewriteSecretsJob } from './jobs/rewrite-secrets-job.js';
 import { verifyCopyJobs } from './jobs/verify-copy-job.js';
 import { PhaseChart } from './phase-chart.js';
 import { renderDatabaseWork } from './database-mover-work.js';
+import { renderRedisWork } from './redis-mover-work.js';
 
 /** The external-component flags a plan turns on at cut-over. */
 export function externalFlags(plan: Plan, value: boolean) {
@@ -33,6 +34,7 @@ export function render(scope: Construct, id: string, context: RenderContext<Migr
   const chart = new PhaseChart(scope, id, context);
   const { plan } = context;
   verifyCopyJobs(chart, -1);
+  renderRedisWork(chart, 'cutover');
   rewriteSecretsJob(chart, 0);
   new ApiManagerOverlay(chart, 'ApiManager', {
     name: plan.spec.threescale.apiManagerName,

@@ -9,6 +9,7 @@ import { checkTargetsJobs } from './jobs/check-targets-job.js';
 import { dataJob, fromSecret } from './jobs/data-job.js';
 import { exportRdbJob } from './jobs/export-rdb-job.js';
 import { checkLoadJob, copyRedisJob } from './jobs/redis-jobs.js';
+import { verifyRedisCopyProps } from './jobs/verify-copy-job.js';
 import type { PhaseChart } from './phase-chart.js';
 
 /** Renders one Job a Redis mover contributes, by how its mover says it is built. */
@@ -21,6 +22,9 @@ function renderJob(chart: PhaseChart<MigrationPlan>, job: RedisJob): void {
       return checkLoadJob(chart, job.role);
     case 'export-rdb':
       return exportRdbJob(chart, job.role);
+    case 'verify-copy':
+      dataJob(chart, `VerifyCopy-${job.role}`, verifyRedisCopyProps(chart, job.role, job.wave));
+      return;
     case 'check-targets':
       return checkTargetsJobs(chart, { prefix: job.prefix, wave: job.wave, database: false, redisRoles: job.roles, requireLivenessKey: job.requireLivenessKey });
     case 'sentinel':

@@ -19,7 +19,7 @@ import { sentinelMover } from '../../src/procedures/externalize-on-cluster/redis
 import { synthesize, type FolderState, type SynthResult } from '../../src/synth/synthesize.js';
 import { examplePlanWith, loadExample, loadMigrationPlan, ROOT } from '../support/plans.js';
 
-const PHASES: readonly RedisPhase[] = ['prepare', 'copy-data', 'load-redis', 'load-redis-rollback', 'verify'];
+const PHASES: readonly RedisPhase[] = ['prepare', 'copy-data', 'load-redis', 'load-redis-rollback', 'cutover', 'verify'];
 const SLOTS: readonly RedisSlot[] = ['new-servers', 'existing-servers', 'checks'];
 
 /** The folder a Redis phase renders into: a forward phase, or the rollback of load-redis. */

@@ -292,7 +292,7 @@ function verifyCopyLines(plan: Plan): string[] {
   const db = postgresqlMove(plan) ? 'postgresql' : managedSystemDatabase(plan)?.kind;
   if (db === 'postgresql') out.push('first, before anything changes: Job verify-copy-system-database recomputes on the new System database, and on the old one while it answers, what copy-system-database recorded (row count and sha256 of every table, sequences, large objects, schema, settings, grants) and fails naming the table that differs (read-only)');
   if (db === 'mysql') out.push('first, before anything changes: Job verify-copy-system-database recomputes on the managed MySQL, and on system-mysql while it answers, what copy-system-database recorded (row count and row checksum of every table, schema) and fails naming the table that differs (read-only)');
-  for (const role of redisMoves(plan)) out.push(`first, before anything changes: Job verify-copy-${role}-redis proves from INFO that ${redisNames(role).deployment} was not written to since check-load-${role}-redis proved it loaded the base file copy-${role}-redis placed (run_id, AOF sizes, write commands, key counts; the readiness probe's key and expiries aside), nor the old server after the copy, and fails naming the command, database or cause (read-only)`);
+  out.push(...redisWords(plan, 'cutover', 'checks'));
   return out;
 }
 

@@ -82,6 +82,7 @@ const WORK: { readonly [P in RedisPhase]: (plan: Plan, roles: readonly RoleOf<'m
     };
   },
   'load-redis-rollback': () => NO_WORK,
+  cutover: () => NO_WORK,
   verify: () => NO_WORK,
 };
 

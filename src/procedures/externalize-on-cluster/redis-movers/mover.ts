@@ -20,7 +20,7 @@ export interface RoleOf<S extends RedisStrategy> {
 }
 
 /** The phases (and rollbacks) of the externalization where a Redis mover can have work. */
-export type RedisPhase = 'prepare' | 'copy-data' | 'load-redis' | 'load-redis-rollback' | 'verify';
+export type RedisPhase = 'prepare' | 'copy-data' | 'load-redis' | 'load-redis-rollback' | 'cutover' | 'verify';
 
 /**
  * Where a mover's lines go among the lines of its phase, which lays the slots out around the other
@@ -32,6 +32,7 @@ export type RedisSlot = 'new-servers' | 'existing-servers' | 'checks';
 /** A Job a mover contributes to a phase: its name (the evidence step `diff` expects done) and how the chart builds it. */
 export type RedisJob =
   | { readonly build: 'copy-redis' | 'check-load' | 'export-rdb'; readonly name: string; readonly role: RedisRole }
+  | { readonly build: 'verify-copy'; readonly name: string; readonly role: RedisRole; readonly wave: number }
   | { readonly build: 'check-targets'; readonly name: string; readonly prefix: string; readonly roles: readonly RedisRole[]; readonly requireLivenessKey: boolean; readonly wave: number }
   | { readonly build: 'sentinel'; readonly name: string; readonly job: SentinelJob; readonly wave: number };
 

@@ -57,6 +57,16 @@ const WORK: { readonly [P in RedisPhase]: (plan: Plan, roles: readonly RedisRole
     },
     constructs: [{ kind: 'new-servers', roles, replicas: 0 }, ...roles.map((role) => ({ kind: 'old-server', role, replicas: 1 }) as const)],
   }),
+  cutover: (_plan, roles) => ({
+    words: {
+      checks: roles.map(
+        (role) =>
+          `first, before anything changes: Job verify-copy-${role}-redis proves from INFO that ${redisNames(role).deployment} was not written to since check-load-${role}-redis proved it loaded the base file copy-${role}-redis placed (run_id, AOF sizes, write commands, key counts; the readiness probe's key and expiries aside), nor the old server after the copy, and fails naming the command, database or cause (read-only)`,
+      ),
+    },
+    // Wave -1: before the Secrets are rewritten.
+    constructs: roles.map((role) => ({ kind: 'job', job: { build: 'verify-copy', name: `verify-copy-${role}-redis`, role, wave: -1 } }) as const),
+  }),
   verify: () => NO_WORK,
 };
 

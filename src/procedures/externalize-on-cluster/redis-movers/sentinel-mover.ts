@@ -30,6 +30,7 @@ const WORK: { readonly [P in RedisPhase]: (plan: Plan, roles: readonly RoleOf<'s
   'copy-data': (plan, roles) => sentinelWork(plan, roles, 'copy-data', 'existing-servers', 0),
   'load-redis': () => NO_WORK,
   'load-redis-rollback': () => NO_WORK,
+  cutover: () => NO_WORK,
   verify: (plan, roles) => sentinelWork(plan, roles, 'verify', 'checks', 0),
 };
 
