@@ -7,7 +7,6 @@ import type { Plan } from '../src/plan/plan-schema.js';
 import { ApiManagerOverlay } from './constructs/api-manager-overlay.js';
 import { ReplicaOverlay } from './constructs/replica-overlay.js';
 import { rewriteSecretsJob } from './jobs/rewrite-secrets-job.js';
-import { verifyCopyJobs } from './jobs/verify-copy-job.js';
 import { PhaseChart } from './phase-chart.js';
 import { renderDatabaseWork } from './database-mover-work.js';
 import { renderRedisWork } from './redis-mover-work.js';
@@ -33,7 +32,6 @@ export function externalFlags(plan: Plan, value: boolean) {
 export function render(scope: Construct, id: string, context: RenderContext<MigrationPlan>): PhaseChart<MigrationPlan> {
   const chart = new PhaseChart(scope, id, context);
   const { plan } = context;
-  verifyCopyJobs(chart, -1);
   renderRedisWork(chart, 'cutover');
   rewriteSecretsJob(chart, 0);
   new ApiManagerOverlay(chart, 'ApiManager', {

@@ -288,12 +288,7 @@ const verify: PhaseDefinition<MigrationPlan> = {
  * here and not in verify, because once 3scale runs after the scale-up it writes to the new servers.
  */
 function verifyCopyLines(plan: Plan): string[] {
-  const out: string[] = [];
-  const db = postgresqlMove(plan) ? 'postgresql' : managedSystemDatabase(plan)?.kind;
-  if (db === 'postgresql') out.push('first, before anything changes: Job verify-copy-system-database recomputes on the new System database, and on the old one while it answers, what copy-system-database recorded (row count and sha256 of every table, sequences, large objects, schema, settings, grants) and fails naming the table that differs (read-only)');
-  if (db === 'mysql') out.push('first, before anything changes: Job verify-copy-system-database recomputes on the managed MySQL, and on system-mysql while it answers, what copy-system-database recorded (row count and row checksum of every table, schema) and fails naming the table that differs (read-only)');
-  out.push(...redisWords(plan, 'cutover', 'checks'));
-  return out;
+  return [...databaseWords(plan, 'cutover', 'checks'), ...redisWords(plan, 'cutover', 'checks')];
 }
 
 /** The old Deployments a plan's managed targets replace; stopped at the cut-over. */

@@ -1,5 +1,6 @@
 import type { Plan } from '../../../plan/plan-schema.js';
 import { NO_DATABASE_WORK, type DatabaseMover, type DatabasePhase, type DatabaseWork } from './mover.js';
+import { verifyCopyWork } from './verify-copy.js';
 
 /** The load into the managed server, in the words of its kind (seed chapters 4 and 5). */
 function copyWords(plan: Plan): string | undefined {
@@ -13,8 +14,10 @@ function copyWords(plan: Plan): string | undefined {
 
 /** What a move to an existing managed server does in a phase. */
 function work(plan: Plan, phase: DatabasePhase): DatabaseWork {
-  const words = phase === 'copy-data' ? copyWords(plan) : undefined;
-  return words ? { words: { 'existing-servers': [words] }, jobs: [{ build: 'copy-to-managed', name: 'copy-system-database' }], patches: [] } : NO_DATABASE_WORK;
+  const words = copyWords(plan);
+  if (!words) return NO_DATABASE_WORK;
+  if (phase === 'cutover') return verifyCopyWork(plan.spec.systemDatabase.kind === 'mysql' ? 'mysql' : 'postgresql');
+  return { words: { 'existing-servers': [words] }, jobs: [{ build: 'copy-to-managed', name: 'copy-system-database' }], patches: [] };
 }
 
 /** `postgresql/managed`: an existing PostgreSQL (RDS, seed chapter 5). */

@@ -19,13 +19,14 @@ export type DatabasePhase = 'copy-data' | 'cutover';
 
 /**
  * Where a mover's lines go among the lines of its phase: `new-servers` (a server the plan creates in the
- * cluster), `existing-servers` (a server the plan does not create), `detach` (the objects it leaves in place).
+ * cluster), `existing-servers` (a server the plan does not create), `detach` (the objects it leaves in place),
+ * `checks` (read-only proofs, after everything else).
  */
-export type DatabaseSlot = 'new-servers' | 'existing-servers' | 'detach';
+export type DatabaseSlot = 'new-servers' | 'existing-servers' | 'detach' | 'checks';
 
 /** A Job a mover contributes: its name (the evidence step `diff` expects done) and how the chart builds it. */
 export interface DatabaseJob {
-  readonly build: 'copy-postgresql' | 'copy-to-managed' | 'detach-mysql';
+  readonly build: 'copy-postgresql' | 'copy-to-managed' | 'detach-mysql' | 'verify-copy';
   readonly name: string;
 }
 

@@ -1,4 +1,5 @@
-import { NO_DATABASE_WORK, type DatabaseMover } from './mover.js';
+import type { DatabaseMover } from './mover.js';
+import { verifyCopyWork } from './verify-copy.js';
 
 /** `postgresql/upgrade-on-cluster`: PostgreSQL 10 → 15 on a new server in the cluster (seed 3.2). */
 export const onClusterPostgresqlMover: DatabaseMover = {
@@ -14,5 +15,5 @@ export const onClusterPostgresqlMover: DatabaseMover = {
           jobs: [{ build: 'copy-postgresql', name: 'copy-system-database' }],
           patches: [],
         }
-      : NO_DATABASE_WORK,
+      : verifyCopyWork('postgresql'),
 };
