@@ -65,3 +65,6 @@ export const MYSQL_COPY_LIBS = ['lib/mysql-state.sh', 'lib/copy-manifest.sh'] as
 
 /** The files of `charts/scripts/lib/` redis-copy-rdb.sh, redis-check-load.sh and redis-verify-copy.sh source beside common.sh and evidence.sh. */
 export const REDIS_COPY_LIBS = ['lib/redis-write-state.sh', 'lib/copy-manifest.sh'] as const;
+
+/** {@link REDIS_COPY_LIBS} and the progress records, which redis-copy-rdb.sh writes while it fetches and redis-check-load.sh while Redis loads. */
+export const REDIS_PROGRESS_LIBS = [...REDIS_COPY_LIBS, 'lib/progress.sh'] as const;

@@ -1,7 +1,7 @@
 import type { MigrationPlan } from '../../src/plan/plan-schema.js';
 import { rdbExportNames, type RedisRole, redisComponent, redisNames, serviceHost } from '../../src/plan/plan-facts.js';
 import type { PhaseChart } from '../phase-chart.js';
-import { dataJob, REDIS_COPY_LIBS } from './data-job.js';
+import { dataJob, REDIS_PROGRESS_LIBS } from './data-job.js';
 
 /**
  * Exports the RDB of an old Redis to its export volume for a managed Redis seeded outside the cluster
@@ -17,7 +17,7 @@ export function exportRdbJob(chart: PhaseChart<MigrationPlan>, role: RedisRole):
     name: n.job,
     namespace: ns,
     script: 'redis-copy-rdb.sh',
-    libs: REDIS_COPY_LIBS,
+    libs: REDIS_PROGRESS_LIBS,
     image: redisComponent(plan, role).image,
     wave: 0,
     env: [

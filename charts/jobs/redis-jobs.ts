@@ -1,7 +1,7 @@
 import type { MigrationPlan } from '../../src/plan/plan-schema.js';
 import { type RedisRole, redisComponent, redisNames, redisNamespace, serviceHost } from '../../src/plan/plan-facts.js';
 import type { PhaseChart } from '../phase-chart.js';
-import { dataJob, REDIS_COPY_LIBS, targetResetEnv } from './data-job.js';
+import { dataJob, REDIS_PROGRESS_LIBS, targetResetEnv } from './data-job.js';
 
 /**
  * Fetches the RDB of an old Redis over the network (`redis-cli --rdb`, a fresh snapshot of the running
@@ -22,7 +22,7 @@ export function copyRedisJob(chart: PhaseChart<MigrationPlan>, role: RedisRole):
       { kind: 'PersistentVolumeClaim', namespace, name: n.pvc },
       { kind: 'Deployment', namespace, name: n.deployment },
     ],
-    libs: REDIS_COPY_LIBS,
+    libs: REDIS_PROGRESS_LIBS,
     image: redisComponent(plan, role).image,
     wave: 0,
     env: [
@@ -49,7 +49,7 @@ export function checkLoadJob(chart: PhaseChart<MigrationPlan>, role: RedisRole):
     name: `check-load-${role}-redis`,
     namespace,
     script: 'redis-check-load.sh',
-    libs: [...REDIS_COPY_LIBS, 'lib/progress.sh'],
+    libs: REDIS_PROGRESS_LIBS,
     // What it checked was loaded from this claim by this Deployment: recreated, the check no longer holds.
     fills: [
       { kind: 'PersistentVolumeClaim', namespace, name: n.pvc },

@@ -123,7 +123,7 @@ ensure_target_database() {
   fi
 }
 
-progress_sample() { pg_copy_bytes tgt_psql "$PROGRESS_TOTAL" "$WORK/progress.base"; }
+progress_sample() { pg_copy_progress tgt_psql "$WORK/progress"; }
 
 # first_lines N < lines: at most N lines, joined by "; ", with "(and M more)".
 first_lines() {
@@ -615,7 +615,8 @@ if [ -z "${EVIDENCE_SOURCE_FINGERPRINT:-}" ] && [ "$PARALLEL_JOBS" -eq 1 ]; then
   source_state &
   state_pid=$!
 fi
-progress_start bytes "$(pg_table_bytes src_psql)" progress_sample
+progress_plan="$(pg_progress_plan src_psql tgt_psql "$WORK/progress")" || die "cannot read the table and index sizes of source $SRC_DESC"
+progress_start bytes "${progress_plan% *}" progress_sample "${progress_plan#* }"
 if [ "$PARALLEL_JOBS" -gt 1 ]; then
   copy_tables
 else

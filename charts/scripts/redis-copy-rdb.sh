@@ -48,6 +48,8 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$SCRIPT_DIR/lib/redis-write-state.sh"
 # shellcheck source=lib/copy-manifest.sh
 . "$SCRIPT_DIR/lib/copy-manifest.sh"
+# shellcheck source=lib/progress.sh
+. "$SCRIPT_DIR/lib/progress.sh"
 evidence_init redis-copy-rdb
 
 SOURCE_REDIS_PORT="${SOURCE_REDIS_PORT:-6379}"
@@ -256,10 +258,18 @@ source_manifest() {
 redis_write_state src >"$WORK/source.state" || die "cannot read INFO and ACL CAT write of source $SRC_DESC"
 
 log "fetching RDB snapshot from $SRC_DESC into $PARTIAL"
+# Progress records while it streams (lib/progress.sh): the keys the source's fork has written into the
+# snapshot, out of the source's keys read just above. Keys, not bytes: a diskless SYNC (Redis 7's default)
+# streams the RDB without announcing its size, and no INFO field gives the size an RDB will have (used_memory
+# counts memory, not the compact RDB encoding), whereas the fork counts the keys it has written.
+src_fetch_keys() { redis_fetch_keys src; }
+PROGRESS_ON_EXIT=cleanup
+progress_start keys "$snapshot_keys" src_fetch_keys
 if ! src --rdb "$PARTIAL" >"$WORK/rdb.out" 2>&1; then
   sed -n '1,20p' "$WORK/rdb.out" >&2
   die "redis-cli --rdb from $SRC_DESC failed"
 fi
+progress_finish
 [ -s "$PARTIAL" ] || die "redis-cli --rdb produced an empty file"
 rdb_sha="$(sha256_of_file "$PARTIAL")"
 rdb_size="$(wc -c <"$PARTIAL" | tr -d ' ')"

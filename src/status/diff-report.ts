@@ -104,7 +104,7 @@ export interface DiffReportOptions {
 /**
  * Compares the live state with every phase's desired state and classifies each phase: applied,
  * superseded by a later phase, in progress, drifted, pending, blocked (an earlier phase is not done),
- * failed (a Job failed) or unknown (the objects could not be read).
+ * failed (a Job failed, or an object is degraded) or unknown (the objects could not be read).
  */
 export async function buildDiffReport(plan: PlanBase, result: SynthResult, source: LiveSource, options: DiffReportOptions): Promise<DiffReport> {
   const targetState = findState(result, options.target);
@@ -310,7 +310,8 @@ function classifyChecks(state: FolderState, desired: readonly DesiredCheck[], ve
   const open = verdicts.filter((v, i) => !SATISFIED.has(v.verdict) && !superseded[i]);
   const describe = (vs: readonly ObjectVerdict[]) => vs.slice(0, 3).map((v) => `${v.ref.kind} ${v.ref.name} ${v.verdict}`).join(', ') + (vs.length > 3 ? `, and ${vs.length - 3} more` : '');
 
-  const failed = verdicts.filter((v) => v.verdict === 'job-failed');
+  // A failed Job, or an object of the phase that is live and degraded (not one a later phase replaced).
+  const failed = verdicts.filter((v, i) => v.verdict === 'job-failed' || (v.verdict === 'degraded' && !superseded[i]));
   if (failed.length) return { ...base, status: 'failed', reason: `${describe(failed)}: ${failed[0]!.reason ?? ''}`.trim(), checks };
   const unknown = open.filter((v) => UNKNOWN.has(v.verdict));
   if (unknown.length) return { ...base, status: 'unknown', reason: unknown[0]!.reason ?? describe(unknown), checks };

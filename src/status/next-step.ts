@@ -58,7 +58,7 @@ export function nextStepOf(report: DiffReport, planFile = '<plan>'): NextStep {
   if (report.target.startsWith('rollback/')) return said(rollbackNextStep(report));
   const failed = report.phases.find((p) => p.status === 'failed');
   if (failed?.advice !== undefined) return said(failed.advice);
-  if (failed) return said(`${failed.folder} failed (${failed.reason}); fix the cause and let the Job rerun; ${rollbackAdvice(report.phases, failed.folder).sentence}`);
+  if (failed) return said(`${failed.folder} failed (${failed.reason}); ${remedyOf(failed.reason)}; ${rollbackAdvice(report.phases, failed.folder).sentence}`);
   const unknown = report.phases.find((p) => p.status === 'unknown');
   if (unknown) return said(`cannot judge ${unknown.folder}: ${unknown.reason}`);
   const frontier = report.phases.find((p) => !DONE.has(p.status));
@@ -88,10 +88,19 @@ export function nextStepOf(report: DiffReport, planFile = '<plan>'): NextStep {
   return promoteHow(report, frontier, 'promote to', planFile, `${report.target} is in sync`);
 }
 
+/**
+ * What to do about a failure, from the phase reason's first object (`<Kind> <name> <verdict>`): a failed Job
+ * reruns once its cause is fixed; a degraded object (a rejected Route, a Failed CSV, a rollout past its
+ * deadline) does not recover by waiting.
+ */
+function remedyOf(reason: string): string {
+  return /^\S+ \S+ job-failed\b/.test(reason) ? 'fix the cause and let the Job rerun' : 'fix the cause: waiting will not help, the object is degraded';
+}
+
 /** The next step when the target is a rollback folder. */
 function rollbackNextStep(report: DiffReport): string {
-  const failed = report.objects.find((o) => o.verdict === 'job-failed');
-  if (failed) return `${report.target} failed (${failed.ref.kind} ${failed.ref.name}: ${failed.reason ?? 'job-failed'}); fix the cause and let the Job rerun`;
+  const failed = report.objects.find((o) => o.verdict === 'job-failed' || o.verdict === 'degraded');
+  if (failed) return `${report.target} failed (${failed.ref.kind} ${failed.ref.name}: ${failed.reason ?? failed.verdict}); ${remedyOf(`${failed.ref.kind} ${failed.ref.name} ${failed.verdict}`)}`;
   const running = report.objects.find((o) => o.verdict === 'job-running' || o.verdict === 'not-ready');
   if (running) return `wait: ${report.target} is being applied (${running.ref.kind} ${running.ref.name} ${running.verdict})`;
   if (!report.inSync) return `${report.target} is not applied yet: let the GitOps engine sync it (or ${applyCommand(report, `${dirOf(report)}/${report.target}`)})`;

@@ -15,6 +15,7 @@ import type { LiveSource, SourceListing } from './live-source.js';
 export type Verdict =
   | 'in-sync'
   | 'not-ready'
+  | 'degraded'
   | 'changed'
   | 'missing'
   | 'job-succeeded'
@@ -204,7 +205,9 @@ export class ObjectJudge {
       return { ...base, verdict: 'changed', ...(stranger ? { reason: stranger } : {}), changes: result.changes };
     }
     const health = healthOf({ live, desired: o, related: (r) => this.related(r) });
-    return health.status === 'healthy' ? { ...base, verdict: 'in-sync' } : { ...base, verdict: 'not-ready', reason: health.message };
+    // Progressing waits; degraded (a rejected Route, a Failed CSV, a rollout past its deadline) will not get better by waiting.
+    if (health.status === 'healthy') return { ...base, verdict: 'in-sync' };
+    return { ...base, verdict: health.status === 'degraded' ? 'degraded' : 'not-ready', reason: health.message };
   }
 
   /** An object a health rule reads besides the one judged: as listed, undefined when absent, null when its listing is missing or failed. */

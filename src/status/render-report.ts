@@ -19,6 +19,7 @@ const STATUS_COLOR: Record<PhaseStatus, (s: string) => string> = {
 const MARK: Record<Verdict, string> = {
   'in-sync': '=',
   'not-ready': '…',
+  degraded: '!',
   changed: '~',
   missing: '+',
   'job-succeeded': '=',

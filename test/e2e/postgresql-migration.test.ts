@@ -100,6 +100,29 @@ describe('diff and status through the migration', () => {
     expect(status.stdout).toMatch(/^next: 03-copy-data failed \(.*\); fix the cause and let the Job rerun; 03-copy-data has nothing to undo; to go back further, apply rollback\/02-scale-down$/m);
   });
 
+  test('GIVEN prepare applied and its Job done WHEN the new database Deployment rollout passes its progress deadline THEN diff and status say prepare failed, naming the Deployment and the reason, and exit 1', async () => {
+    // GIVEN
+    const { cluster, kubeconfig } = await e2e.freshCluster();
+    await advanceTo(cluster, 'prepare');
+    const deployment = forwardState(e2e.result, 'prepare').own.find((o) => o.kind === 'Deployment')!;
+    const live = cluster.get('apps/v1', 'Deployment', deployment.metadata.namespace, deployment.metadata.name)!;
+
+    // WHEN the Deployment controller gives up on the rollout
+    const message = `ReplicaSet "${deployment.metadata.name}-6f7" has timed out progressing.`;
+    cluster.api.store.put({ ...live, status: { ...(live.status as object), readyReplicas: 0, availableReplicas: 0, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message }] } });
+    const { run, report } = await diffJson(['-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'prepare']);
+    const status = await cli(['status', '-c', e2e.planPath, '--kubeconfig', kubeconfig, '--phase', 'prepare']);
+
+    // THEN
+    const why = `Deployment ${deployment.metadata.name} degraded: the rollout stopped: ProgressDeadlineExceeded: ${message}`;
+    expect(run.code).toBe(1);
+    expect(report.phases.find((p) => p.id === 'prepare')).toMatchObject({ status: 'failed', reason: why });
+    expect(report.objects.find((o) => o.ref.name === deployment.metadata.name)).toMatchObject({ verdict: 'degraded' });
+    expect(status.code).toBe(1);
+    expect(status.stdout).toContain(`01-prepare       failed      ${why}`);
+    expect(status.stdout).toMatch(/^next: 01-prepare failed \(.*\); fix the cause: waiting will not help, the object is degraded; /m);
+  });
+
   test('the plan changed after copy-data ran: a replica edit concerns no Job; an edit of the Jobs\' limits shows each Job done with other inputs', async () => {
     // GIVEN copy-data done with the discovered plan
     const { cluster, kubeconfig } = await e2e.freshCluster();

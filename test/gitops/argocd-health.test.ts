@@ -63,14 +63,14 @@ describe.skipIf(harness.skip)('resource health checks in gopher-lua', () => {
 
     // THEN
     expect(builtin.status).toBe('Progressing');
-    expect(custom).toEqual({ status: 'Healthy', message: 'Pending: binds when the first pod that uses it starts' });
+    expect(custom).toEqual({ status: 'Healthy', message: 'Pending: it binds when the first pod that mounts it starts, and that pod\'s workload reports whether it does' });
   });
 
   test('GIVEN a bound claim, one without status, and a lost claim WHEN judged THEN Healthy, Healthy and Degraded', () => {
     // GIVEN / WHEN / THEN
     expect(luaHealth(PVC_HEALTH_LUA, pvc('Bound'))).toEqual({ status: 'Healthy', message: 'Bound' });
     expect(luaHealth(PVC_HEALTH_LUA, pvc()).status).toBe('Healthy');
-    expect(luaHealth(PVC_HEALTH_LUA, pvc('Lost'))).toEqual({ status: 'Degraded', message: 'Lost: the claim lost its volume' });
+    expect(luaHealth(PVC_HEALTH_LUA, pvc('Lost'))).toEqual({ status: 'Degraded', message: 'the claim lost its volume (phase Lost)' });
   });
 
   test('GIVEN an APIManager whose stopped operator left a stale status WHEN judged THEN Healthy, the stale condition only in the message', () => {
@@ -81,7 +81,7 @@ describe.skipIf(harness.skip)('resource health checks in gopher-lua', () => {
     const r = luaHealth(APIMANAGER_HEALTH_LUA, stale);
 
     // THEN
-    expect(r).toEqual({ status: 'Healthy', message: 'operator last reported Available=False (may be stale while it is scaled to 0)' });
+    expect(r).toEqual({ status: 'Healthy', message: 'the operator last reported Available=False (it may be stale while the operator is scaled to 0)' });
   });
 
   test('GIVEN an APIManager without status or with hostile status shapes WHEN judged THEN Healthy, never a script error', () => {
@@ -93,7 +93,7 @@ describe.skipIf(harness.skip)('resource health checks in gopher-lua', () => {
 
     // THEN
     for (const r of results) expect(r.status).toBe('Healthy');
-    expect(results[3]!.message).toBe('operator last reported Available=nil (may be stale while it is scaled to 0)');
+    expect(results[3]!.message).toBe('the operator has not reported yet; the 3scale Deployments carry the health');
   });
 
   test('GIVEN a script that Lua 5.1 cannot run or that returns no valid status WHEN run THEN the harness fails with the reason (so a broken check cannot pass)', () => {

@@ -1,42 +1,11 @@
 /**
- * The health rules, one fixture per state: test/fixtures/health/<kind>/<state>.yaml holds the live object
- * (its annotations `health.test/status` and `health.test/message` state the expected verdict and sentence),
- * then the related objects the rule may look up (the CSVs a Subscription's listing holds), or
- * `health.test/related: unreadable` when that listing could not be read.
+ * The health rules, one fixture per state (test/fixtures/health/<kind>/<state>.yaml, read by
+ * test/support/health-fixtures.ts).
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { parseAllDocuments } from 'yaml';
-import type { RelatedLookup } from '../../src/health/health.js';
 import { HEALTH_CHECKS, healthOf, healthRule, relatedListings } from '../../src/health/registry.js';
-import { apiGroup, type KubeObject } from '../../src/kube/kube-object.js';
-
-const ROOT = join(import.meta.dirname, '..', 'fixtures', 'health');
-
-interface Fixture {
-  readonly name: string;
-  readonly live: KubeObject;
-  readonly related: readonly KubeObject[];
-}
-
-function loadFixture(folder: string, file: string): Fixture {
-  const docs = parseAllDocuments(readFileSync(join(ROOT, folder, file), 'utf8')).map((d) => d.toJS() as KubeObject);
-  return { name: `${folder}/${file.replace(/\.yaml$/, '')}`, live: docs[0]!, related: docs.slice(1) };
-}
-
-const FIXTURES: Fixture[] = readdirSync(ROOT)
-  .sort()
-  .flatMap((folder) => readdirSync(join(ROOT, folder)).sort().map((file) => loadFixture(folder, file)));
-
-const annotation = (f: Fixture, key: string): string | undefined => f.live.metadata.annotations?.[`health.test/${key}`];
-
-function lookupIn(f: Fixture): RelatedLookup {
-  return (ref) => {
-    if (annotation(f, 'related') === 'unreadable') return null;
-    return f.related.find((o) => apiGroup(o.apiVersion) === apiGroup(ref.apiVersion) && o.kind === ref.kind && o.metadata.namespace === ref.namespace && o.metadata.name === ref.name);
-  };
-}
+import type { KubeObject } from '../../src/kube/kube-object.js';
+import { fixtureAnnotation as annotation, fixtureLookup as lookupIn, HEALTH_FIXTURES as FIXTURES } from '../support/health-fixtures.js';
 
 describe('the health of a live object, by kind', () => {
   test.each(FIXTURES.map((f) => [f.name, f] as const))('GIVEN fixture %s WHEN its health is judged THEN it is the verdict and sentence its annotations state', (_name, f) => {

@@ -36,8 +36,12 @@ describe('a fourth procedure registered from its fixture folder', () => {
 
     // THEN
     const job = parse(read(out, '00-new-password/3scale_job_rotate-database-password.yaml'));
-    expect(job.spec.template.spec.containers[0].env).toEqual([{ name: 'NEW_PASSWORD', valueFrom: { secretKeyRef: { name: 'system-database-new-password', key: 'password' } } }]);
-    expect(job.spec.template.spec.containers[0].command[2]).toContain('ALTER USER :"user" WITH PASSWORD :\'pw\';');
+    expect(job.spec.template.spec.containers[0].env).toEqual([
+      { name: 'DATABASE_SECRET', value: 'system-database' },
+      { name: 'BACKUP_SECRET', value: 'system-database-before-rotation' },
+      { name: 'NEW_PASSWORD', valueFrom: { secretKeyRef: { name: 'system-database-new-password', key: 'password' } } },
+    ]);
+    expect(job.spec.template.spec.containers[0].command[2]).toContain("ALTER ROLE CURRENT_USER WITH PASSWORD :'pw';");
     expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBe('Sync');
     expect(read(out, '01-rollout/kustomization.yaml')).not.toContain('rotate-database-password');
     expect(parse(read(out, '01-rollout/3scale_deployment_system-app.yaml')).spec.template.metadata.annotations).toEqual({ 'threescale-migrate.3scale.net/password-rotation': 'rotate-prod' });

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { whileWatching } from '../../bench/support/progress-watch.js';
 import { checkBinaries, MARIADB_BINARIES, PG_SERVER_BINARIES, pgBinDir, runScript, SCRIPTS_DIR, skipSuite, type PgServer, type ScriptResult, useMariaDbPair, usePostgresPair } from '../support/db-servers.js';
@@ -124,10 +125,18 @@ describe.skipIf(skipSuite(pgBins))('progress records of pg-copy.sh (PostgreSQL 1
         ),
       );
       expect(seen[0].total).toBe(total);
+      // AND the records carry the index part of it (the source's index bytes), done at the end
+      const indexes = Number(
+        await pg.source.sql(`SELECT sum(pg_indexes_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname = 'public'`, 'system'),
+      );
+      const indexParts = raw.map((text) => /^pg-copy\.progressIndexes=(\d+)\/(\d+) bytes (\d+\.\d)s$/m.exec(text)).filter((m) => m !== null);
+      expect(indexParts.length).toBe(raw.length);
+      expect(indexParts.every((m) => Number(m[2]) === indexes)).toBe(true);
+      expect(Number(indexParts.at(-1)![1])).toBe(indexes);
       // AND the record has its time stamps, and no password anywhere
       const last = raw.at(-1) ?? '';
-      expect(last).toMatch(/^pg-copy\.progressStartedAt=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/m);
-      expect(last).toMatch(/^pg-copy\.progressAt=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/m);
+      expect(last).toMatch(/^pg-copy\.progressStartedAt=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/m);
+      expect(last).toMatch(/^pg-copy\.progressAt=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/m);
       for (const text of [...raw, run.stderr, run.stdout, await readFile(join(pg.work, `${db}.evidence`), 'utf8')]) {
         expect(text).not.toContain(SRC_PW);
         expect(text).not.toContain(TGT_PW);
@@ -143,44 +152,91 @@ describe.skipIf(skipSuite(pgBins))('progress records of pg-copy.sh (PostgreSQL 1
     expect(run.stderr).toContain("PROGRESS_INTERVAL must be a number of seconds (got '5; rm -rf /')");
   }, 60_000);
 
-  /** One pg_copy_bytes sample of database `db` on the target, as the copy's sampler takes it (a fresh bash). */
-  function sample(db: string, state: string): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+  /** One pg_copy_progress sample of database `db` on the target, as the copy's sampler takes it (a fresh bash), after pg_progress_plan of the source. */
+  function sample(db: string, dir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
     const harness = `set -euo pipefail
       . "$SCRIPTS/lib/common.sh"; . "$SCRIPTS/lib/evidence.sh"; evidence_init progress-sample; . "$SCRIPTS/lib/progress.sh"
+      src() { PGPASSWORD="$SRC_PW" psql -X -A -t -q -v ON_ERROR_STOP=1 -h "$SRC_HOST" -p "$SRC_PORT" -U system -d system "$@"; }
       tgt() { PGPASSWORD="$TGT_PW" psql -X -A -t -q -v ON_ERROR_STOP=1 -h "$TGT_HOST" -p "$TGT_PORT" -U system -d "$TGT_DB" "$@"; }
-      pg_copy_bytes tgt 1000000000 "$STATE"`;
-    const started = Date.now();
+      mkdir -p "$DIR"; [ -s "$DIR/plan" ] || pg_progress_plan src tgt "$DIR" >"$DIR/totals"
+      pg_copy_progress tgt "$DIR"`;
+    const env = { PATH: [pgBinDir(), process.env.PATH].filter(Boolean).join(':'), SCRIPTS: SCRIPTS_DIR, SRC_PW, SRC_HOST: pg.source.host, SRC_PORT: String(pg.source.port), TGT_PW, TGT_HOST: pg.target.host, TGT_PORT: String(pg.target.port), TGT_DB: db, DIR: dir };
     return new Promise((resolve, reject) => {
-      execFile('bash', ['-c', harness], { env: { PATH: [pgBinDir(), process.env.PATH].filter(Boolean).join(':'), SCRIPTS: SCRIPTS_DIR, TGT_PW, TGT_HOST: pg.target.host, TGT_PORT: String(pg.target.port), TGT_DB: db, STATE: state } }, (err, stdout, stderr) => {
+      execFile('bash', ['-c', harness], { env }, (err, stdout, stderr) => {
         if (err && typeof err.code !== 'number') reject(new Error(err.message));
-        else resolve({ code: err ? (err.code as number) : 0, stdout, stderr, ms: Date.now() - started });
+        else resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
       });
     });
   }
 
-  it('GIVEN a target table held exclusively (as ADD PRIMARY KEY holds it) WHEN the sampler reads the target THEN it answers within the lock timeout with the bytes read before the lock, and with nothing read before it fails (the record repeats)', async () => {
-    // GIVEN a database with one table, sampled once without a lock
+  it('GIVEN a copy under way with a target table held exclusively (as ADD PRIMARY KEY and the parallel TRUNCATE ... COPY hold it) WHEN the sampler reads the target THEN it answers without waiting on the lock: the data bytes grown, no index built, no index time yet', async () => {
+    // GIVEN the plan read from the source (its totals: all bytes, and the index bytes among them)
     await pg.target.sql('CREATE DATABASE locked OWNER system;');
-    await pg.target.sql('SET ROLE system; CREATE TABLE t (id int); INSERT INTO t SELECT generate_series(1, 10000);', 'locked');
-    const state = join(pg.work, 'locked.state');
-    const free = await sample('locked', state);
-    expect(free.code, free.stderr).toBe(0);
-    expect(Number(free.stdout)).toBeGreaterThan(0);
-    // WHEN the table is held exclusively by another session (no index build under way)
-    const holder = execFile(join(pgBinDir() ?? '', 'psql'), ['-X', '-h', pg.target.host, '-p', String(pg.target.port), '-U', 'system', '-d', 'locked', '-c', 'BEGIN; LOCK TABLE t IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(20); COMMIT;'], { env: { PGPASSWORD: TGT_PW } });
+    const dir = join(pg.work, 'locked.progress');
+    const before = await sample('locked', dir);
+    expect(before.code, before.stderr).toBe(0);
+    const [total, indexTotal] = (await readFile(join(dir, 'totals'), 'utf8')).trim().split(' ').map(Number);
+    const sourceIndexes = Number(await pg.source.sql("SELECT sum(pg_indexes_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname = 'public'", 'system'));
+    expect(indexTotal).toBe(sourceIndexes);
+    expect(total).toBeGreaterThan(indexTotal!);
+    expect(before.stdout.trim()).toBe('0 0 0.0');
+    // AND a table loaded on the target without its index yet (8 MB or so)
+    await pg.target.sql("SET ROLE system; CREATE TABLE events (id bigint, payload text); INSERT INTO events SELECT g, repeat(md5(g::text), 4) FROM generate_series(1, 40000) g;", 'locked');
+    const heap = Number(await pg.target.sql("SELECT pg_table_size('events')", 'locked'));
+    // WHEN the table is held exclusively by another session
+    const holder = execFile(join(pgBinDir() ?? '', 'psql'), ['-X', '-h', pg.target.host, '-p', String(pg.target.port), '-U', 'system', '-d', 'locked', '-c', 'BEGIN; LOCK TABLE events IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(20); COMMIT;'], { env: { PGPASSWORD: TGT_PW } });
     try {
       await waitForLock(pg.target);
-      const locked = await sample('locked', state);
-      const first = await sample('locked', join(pg.work, 'none.state'));
-      // THEN the amount read before the lock, soon (lock_timeout 250 ms), not an error
-      expect({ code: locked.code, bytes: locked.stdout }).toEqual({ code: 0, bytes: free.stdout });
-      expect(locked.ms).toBeLessThan(5_000);
-      // AND with no amount read before, the sample fails: the sampler repeats its last record
-      expect(first.code).not.toBe(0);
+      const locked = await sample('locked', dir);
+      // THEN the sample answers, with the table's bytes (as the database's files have grown) and no index part
+      expect(locked.code, locked.stderr).toBe(0);
+      const [done, indexDone, seconds] = locked.stdout.trim().split(' ');
+      expect(Number(done)).toBeGreaterThanOrEqual(heap);
+      expect(Number(done)).toBeLessThanOrEqual(total! - indexTotal!);
+      expect([indexDone, seconds]).toEqual(['0', '0.0']);
     } finally {
       holder.kill('SIGTERM');
+      await pg.target.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'locked' AND query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()");
     }
+    // AND once the primary key is built, its source bytes count as index bytes done
+    await pg.target.sql('ALTER TABLE events ADD PRIMARY KEY (id);', 'locked');
+    const [, indexDone] = (await sample('locked', dir)).stdout.trim().split(' ').map(Number);
+    const eventsKey = Number(await pg.source.sql("SELECT pg_indexes_size('events')", 'system'));
+    expect(indexDone).toBe(eventsKey);
   }, 60_000);
+});
+
+describe('the progress sampler (charts/scripts/lib/progress.sh) with a slow sample', () => {
+  it('GIVEN a sample that hangs for 2 s WHEN the sampler runs every 0.2 s THEN records keep coming meanwhile with the last amount, and the late amount comes in a later record', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'tsm-progress-loop-'));
+    try {
+      const file = join(work, 'progress');
+      // A sample: 10, then one that takes 2 s and says 20, then 30 from then on.
+      const harness = `set -euo pipefail
+        . "$SCRIPTS/lib/common.sh"; . "$SCRIPTS/lib/evidence.sh"; evidence_init loop; . "$SCRIPTS/lib/progress.sh"
+        step_exit() { :; }
+        PROGRESS_ON_EXIT=step_exit
+        slow() { local n; n="$(cat "$WORK/n" 2>/dev/null || echo 0)"; echo $((n + 1)) >"$WORK/n"
+          case "$n" in 0) echo 10 ;; 1) sleep 2; echo 20 ;; *) echo 30 ;; esac; }
+        progress_start rows 100 slow
+        sleep 4
+        progress_finish`;
+      const { result: run, sightings } = await whileWatching(file, 10, () => new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        execFile('bash', ['-c', harness], { env: { PATH: process.env.PATH, SCRIPTS: SCRIPTS_DIR, WORK: work, PROGRESS_FILE: file, PROGRESS_INTERVAL: '0.2' } }, (err, _stdout, stderr) => resolve({ code: err ? (err.code as number) : 0, stderr }));
+      }));
+      expect(run.code, run.stderr).toBe(0);
+      const amounts = sightings.flatMap((s) => parseRecord(s.text, 'loop') ?? []).map((r) => r.done);
+      // THEN while the 2-s sample hangs, several records repeat 10 (each a new record: its time stamp moves on)
+      expect(amounts.filter((a) => a === 10).length).toBeGreaterThanOrEqual(3);
+      // AND the hung sample's 20 arrives afterwards, then 30, then the total; never going down
+      expect(amounts).toContain(20);
+      expect(amounts.indexOf(20)).toBeLessThan(amounts.indexOf(30));
+      expect(amounts.at(-1)).toBe(100);
+      expect([...amounts].sort((a, b) => a - b)).toEqual(amounts);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
 
 describe.skipIf(skipSuite(myBins))('progress records of mysql-copy.sh (MariaDB -> MariaDB)', () => {

@@ -8,10 +8,11 @@
  * - shims first on PATH record the argument list of every client (and of `env` and `timeout`) and then exec
  *   the real program, so no invocation escapes by being quicker than the watcher.
  */
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CmdlineWatcher } from '../support/cmdline-watcher.js';
 import * as servers from '../support/db-servers.js';
 import type { MariaDbServer, PgServer, RedisServer } from '../support/db-servers.js';
 import { checkKubectl, EXAMPLE_PLANS, renderedKubeJob, skipKubectlSuite, useKubeScriptSuite, type RenderedKubeJob } from '../support/fake-api-kubectl.js';
@@ -48,41 +49,6 @@ async function writeShims(dir: string, names: readonly string[], options: { read
     // printf is a bash builtin: recording starts no process that could show the arguments itself.
     await writeFile(join(dir, name), `#!/bin/bash\nprintf '%s ' ${JSON.stringify(name)} "$@" >>"$ARGV_LOG"\nprintf '\\n' >>"$ARGV_LOG"\nexec ${JSON.stringify(real)} "$@"\n`);
     await chmod(join(dir, name), 0o755);
-  }
-}
-
-/** Reads the argument list of every process again and again until stopped; keeps each distinct one. */
-class CmdlineWatcher {
-  public readonly seen = new Set<string>();
-  public sweeps = 0;
-  private running = false;
-  private done: Promise<void> | undefined;
-
-  public start(): void {
-    this.running = true;
-    this.done = this.loop();
-  }
-
-  public async stop(): Promise<void> {
-    this.running = false;
-    await this.done;
-  }
-
-  private async loop(): Promise<void> {
-    while (this.running) {
-      const pids = (await readdir('/proc')).filter((p) => /^\d+$/.test(p));
-      await Promise.all(
-        pids.map(async (pid) => {
-          try {
-            const raw = await readFile(`/proc/${pid}/cmdline`);
-            if (raw.length) this.seen.add(raw.toString('utf8').replace(/\0/g, ' ').trim());
-          } catch {
-            // the process ended between the listing and the read
-          }
-        }),
-      );
-      this.sweeps += 1;
-    }
   }
 }
 

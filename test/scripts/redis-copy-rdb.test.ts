@@ -8,12 +8,14 @@
 import { describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, stat, writeFile, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { whileWatching } from '../../bench/support/progress-watch.js';
 import {
   checkBinaries,
   diffRedisSnapshots,
   freePort,
   REDIS_BINARIES,
   REDIS_RESTORE_CONFIG,
+  REDIS_SOURCE_CONFIG,
   REDIS_TARGET_CONFIG,
   redisDigest,
   redisSnapshot,
@@ -178,6 +180,30 @@ describe.skipIf(skipSuite(bins))('redis-copy-rdb.sh (Redis 7, hostile data set i
     const managed = redisSource.destroyAfterAll(await startRedis({ config: { ...REDIS_RESTORE_CONFIG, 'enable-debug-command': 'local' }, dataDir: seeded }));
     expect(await redisDigest(managed)).toBe(await redisDigest(redisSource.source));
   });
+
+  it('GIVEN an old Redis whose fork writes its snapshot slowly WHEN the copy fetches it THEN key records appear while it streams, part-way ones too, never going down, ending at the source\'s key count, without a secret', async () => {
+    // GIVEN 30 000 keys, with a password, and a fork that sleeps 200 µs a key (rdb-key-save-delay): some seconds
+    // of SYNC whatever the machine (the fork reports its keys about every second)
+    const slow = redisSource.destroyAfterAll(await startRedis({ config: { ...REDIS_SOURCE_CONFIG, 'rdb-key-save-delay': '200' }, password: SRC_PW }));
+    await slow.cli(['DEBUG', 'POPULATE', '30000', 'key', '100']);
+    const dataDir = await newDataDir();
+    const progressFile = join(redisSource.work, 'fetch.progress');
+    // WHEN the copy runs, its progress file polled as a reader outside the Job would
+    const { result: r, sightings } = await whileWatching(progressFile, 25, () =>
+      runScript('redis-copy-rdb.sh', env(dataDir, { SOURCE_REDIS_PORT: String(slow.port), PROGRESS_FILE: progressFile, PROGRESS_INTERVAL: '0.3' })),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    // THEN every record counts keys out of the source's 30 000, never going down, the last at the total
+    const records = sightings.map((s) => /^redis-copy-rdb\.progress=(\d+)\/(\d+) keys$/m.exec(s.text)).map((m) => ({ done: Number(m?.[1]), total: Number(m?.[2]) }));
+    expect(records.length).toBeGreaterThanOrEqual(3);
+    expect(records.every((p) => p.total === 30_000)).toBe(true);
+    expect(records.map((p) => p.done)).toEqual(records.map((p) => p.done).sort((a, b) => a - b));
+    expect(records.at(-1)!.done).toBe(30_000);
+    // AND some record shows the fetch part-way, and so does the Job's log
+    expect(records.some((p) => p.done > 0 && p.done < p.total)).toBe(true);
+    expect(r.stderr).toMatch(/\] progress: [1-9]\d*\/30000 keys \([1-9]\d?%\)$/m);
+    for (const text of [...sightings.map((s) => s.text), r.stderr, r.stdout]) expect(text).not.toContain(SRC_PW);
+  }, 120_000);
 
   it('fails clearly on a wrong password, without printing any password', async () => {
     const dataDir = await newDataDir();

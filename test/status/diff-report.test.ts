@@ -219,6 +219,55 @@ describe('buildDiffReport: the classification rules', () => {
     expect(statuses(r)['scale-down']).toBe('blocked');
   });
 
+  test('failed: GIVEN an object of the phase that is live and degraded (the new database rollout past its deadline, its volume Lost) WHEN compared THEN the phase failed, naming the first object and its reason, and later phases are blocked', async () => {
+    // GIVEN prepare's Job done, its Deployment's rollout given up and its claim Lost
+    const stalled = { ...newDatabase(), status: { replicas: 1, updatedReplicas: 1, readyReplicas: 0, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "pg-7d4" has timed out progressing.' }] } };
+    const source = new MemorySource([stateConfigMap, { ...newVolume, status: { phase: 'Lost' } }, stalled, evidenceConfigMap('3scale', { 'copy-database-credentials': { phase: 'Succeeded' } })]);
+
+    // WHEN
+    const r = await report(source, '01-prepare');
+
+    // THEN
+    expect(phaseOf(r, 'prepare')).toMatchObject({
+      status: 'failed',
+      reason: 'PersistentVolumeClaim postgresql-data-external degraded, Deployment system-postgresql-external degraded: the claim lost its volume (phase Lost)',
+    });
+    expect(statuses(r)['scale-down']).toBe('blocked');
+    expect(r.objects.find((o) => o.ref.name === 'system-postgresql-external')).toMatchObject({ verdict: 'degraded', reason: 'the rollout stopped: ProgressDeadlineExceeded: ReplicaSet "pg-7d4" has timed out progressing.' });
+    expect(r.inSync).toBe(false);
+  });
+
+  test('in-progress, not failed: GIVEN an object only progressing (pods not ready yet, a ReplicaFailure before the deadline) WHEN compared THEN the phase waits', async () => {
+    // GIVEN
+    const quota = { ...newDatabase(), status: { replicas: 0, readyReplicas: 0, conditions: [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'exceeded quota: compute' }] } };
+    const source = new MemorySource([stateConfigMap, { ...newVolume, status: { phase: 'Pending' } }, quota, evidenceConfigMap('3scale', { 'copy-database-credentials': { phase: 'Succeeded' } })]);
+
+    // WHEN
+    const r = await report(source, '01-prepare');
+
+    // THEN
+    expect(phaseOf(r, 'prepare')).toMatchObject({ status: 'in-progress', reason: 'Deployment system-postgresql-external not-ready' });
+  });
+
+  test('superseded, not failed: GIVEN a degraded object a later phase changed again and whose later version is live WHEN compared THEN the earlier phase does not fail for it', async () => {
+    // GIVEN scale-down and scale-up's system-app; scale-up's version live with its rollout past its deadline
+    const w = synthetic([
+      { id: 'scale-down', own: [scaled('system-app', 0)] },
+      { id: 'scale-up', own: [scaled('system-app', 2)] },
+    ]);
+    const live = { ...scaled('system-app', 2), status: { replicas: 2, updatedReplicas: 2, readyReplicas: 2 } };
+    const stalled = { ...live, status: { ...live.status, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }] } };
+
+    // WHEN
+    const healthyUp = await report(new MemorySource([live]), '01-scale-up', w);
+    const stalledUp = await report(new MemorySource([stalled]), '01-scale-up', w);
+
+    // THEN scale-down is superseded either way; scale-up failed only when its version is degraded
+    expect(statuses(healthyUp)).toEqual({ 'scale-down': 'superseded', 'scale-up': 'applied' });
+    expect(statuses(stalledUp)).toEqual({ 'scale-down': 'pending', 'scale-up': 'failed' });
+    expect(phaseOf(stalledUp, 'scale-up').reason).toBe('Deployment system-app degraded: the rollout stopped: ProgressDeadlineExceeded');
+  });
+
   test('unknown: objects of the phase cannot be read; the reason is the reader’s sentence', async () => {
     // GIVEN preflight applied, Deployments of 3scale-db forbidden
     const message = 'cannot list deployments.apps in namespace 3scale-db: forbidden (HTTP 403)';

@@ -267,7 +267,7 @@ describe('ObjectJudge.judge', () => {
       expect(b.verdict).toBe('in-sync');
     });
 
-    test('GIVEN a PersistentVolumeClaim WHEN Pending (waiting for its first pod), Bound or without status THEN in sync; Lost THEN not ready', async () => {
+    test('GIVEN a PersistentVolumeClaim WHEN Pending (waiting for its first pod), Bound or without status THEN in sync; Lost THEN degraded', async () => {
       // GIVEN
       const desired = pvc('postgresql-data-external');
       const c = check(desired);
@@ -282,7 +282,7 @@ describe('ObjectJudge.judge', () => {
       expect(pending.verdict).toBe('in-sync');
       expect(bound.verdict).toBe('in-sync');
       expect(fresh.verdict).toBe('in-sync');
-      expect(lost).toMatchObject({ verdict: 'not-ready', reason: 'the claim lost its volume (phase Lost)' });
+      expect(lost).toMatchObject({ verdict: 'degraded', reason: 'the claim lost its volume (phase Lost)' });
     });
 
     test('GIVEN a Subscription whose fields match WHEN OLM has not finished (CSV Installing), or the CSVs cannot be listed THEN not ready, saying what is waited for; WHEN its CSV Succeeded THEN in sync', async () => {

@@ -135,6 +135,15 @@ describe('nextStep', () => {
     expect(nextStep(report)).toBe('04-load-redis failed (Job check-load-backend-redis job-failed: timed out); fix the cause and let the Job rerun; to undo it, apply rollback/04-load-redis');
   });
 
+  test('GIVEN a phase failed by a degraded object (a Route every router rejected) WHEN the next step is asked THEN it names the object and reason, says waiting will not help, and offers the rollback', () => {
+    // GIVEN
+    const reason = 'Route zync-3scale-api-abc12 degraded: router default rejected it: HostAlreadyClaimed: route api of namespace legacy already claims the host';
+    const report = reportWith([...done(4), 'failed', 'blocked'], { target: '04-load-redis', inSync: false, reasons: { 'load-redis': reason } });
+
+    // WHEN / THEN
+    expect(nextStep(report)).toBe(`04-load-redis failed (${reason}); fix the cause: waiting will not help, the object is degraded; to undo it, apply rollback/04-load-redis`);
+  });
+
   test('GIVEN scale-down whose queue check found jobs still waiting WHEN the next step is asked THEN it holds: no rollback, let the workers drain, rerun the check', () => {
     // GIVEN
     const reason = 'Job check-queues job-failed: queued sidekiq=4 backend=2; later scheduled=0 retry=0 failed=0; not drained after 300s while the workers run [sidekiq default=4] [backend priority=2]';

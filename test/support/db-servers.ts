@@ -180,12 +180,25 @@ export async function runScript(
   env: Record<string, string | undefined>,
   opts: { timeoutMs?: number; pathPrefix?: string[] } = {},
 ): Promise<ScriptResult> {
+  return runBash([join(SCRIPTS_DIR, script)], env, opts);
+}
+
+/** Runs a script given as text (`bash -c`, as a Job whose command carries its script inline), like {@link runScript}. */
+export async function runInlineScript(
+  source: string,
+  env: Record<string, string | undefined>,
+  opts: { timeoutMs?: number; pathPrefix?: string[] } = {},
+): Promise<ScriptResult> {
+  return runBash(['-c', source], env, opts);
+}
+
+function runBash(args: string[], env: Record<string, string | undefined>, opts: { timeoutMs?: number; pathPrefix?: string[] }): Promise<ScriptResult> {
   const started = Date.now();
   const pathParts = [...(opts.pathPrefix ?? []), pgBinDir(), process.env.PATH ?? '/usr/bin:/bin'].filter(Boolean);
   const fullEnv: Record<string, string> = { PATH: pathParts.join(delimiter), HOME: process.env.HOME ?? '/root', LANG: 'C.UTF-8' };
   for (const [k, v] of Object.entries(env)) if (v !== undefined) fullEnv[k] = v;
   return new Promise((res, rej) => {
-    const child = spawn('bash', [join(SCRIPTS_DIR, script)], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', args, { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

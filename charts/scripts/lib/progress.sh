@@ -6,7 +6,11 @@
 #   <step>.progress           "<done>/<total> <unit>" (integers; unit bytes, rows or keys); done never goes
 #                             down between two records and equals total in the last one
 #   <step>.progressStartedAt  UTC time stamp of the first record (the copy's start)
-#   <step>.progressAt         UTC time stamp of this record
+#   <step>.progressAt         UTC time stamp of this record (both ISO 8601 to the millisecond)
+# and, for a copy that builds indexes after its data (pg-copy.sh), the part of done and total that are index
+# bytes, and the seconds the index builds have taken so far, so that the estimate weighs them at their own rate:
+#   <step>.progressIndexes    "<index done>/<index total> <unit> <seconds>s" (done and total included in
+#                             <step>.progress; seconds with one decimal)
 # and one log line per record ("progress: <done>/<total> <unit> (<percent>%)"), so the Job's log has it too.
 # No value of a record comes from anything but counts and the clock: it cannot carry a secret.
 #
@@ -19,7 +23,7 @@
 #                       keys of the step's own manager, and the other way round.
 #
 # Requires lib/common.sh and lib/evidence.sh (its evidence_init) to be sourced first; uses the step's EXIT
-# trap (copy_step_init) and stops the sampler before it runs.
+# trap (copy_step_init, or the function named by PROGRESS_ON_EXIT) and stops the sampler before it runs.
 
 PROGRESS_INTERVAL="${PROGRESS_INTERVAL:-5}"
 case "$PROGRESS_INTERVAL" in
@@ -31,7 +35,8 @@ esac
 progress_begin() {
   PROGRESS_UNIT="$1"
   PROGRESS_TOTAL="$(_progress_int "$2")"
-  PROGRESS_STARTED_AT="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  PROGRESS_INDEX_TOTAL=""
+  PROGRESS_STARTED_AT="$(_progress_time)"
   PROGRESS_LAST=0
   _progress_write 0
 }
@@ -46,22 +51,37 @@ progress_record() {
   _progress_write "$now"
 }
 
-# progress_start UNIT TOTAL SAMPLE_FN: start the sampler. SAMPLE_FN prints the amount done so far (an
-# integer); a sample that fails or prints anything else repeats the previous amount.
+# progress_start UNIT TOTAL SAMPLE_FN [INDEX_TOTAL]: start the sampler. SAMPLE_FN prints the amount done so
+# far (an integer), and with INDEX_TOTAL (the part of TOTAL that index builds write) also the index part of it
+# and the seconds the index builds have taken ("<done> <index done> <seconds>"); a sample that fails or prints
+# anything else repeats the previous amounts.
 progress_start() {
   PROGRESS_UNIT="$1"
   PROGRESS_TOTAL="$(_progress_int "$2")"
-  PROGRESS_STARTED_AT="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  _progress_write 0
+  PROGRESS_INDEX_TOTAL="${4:+$(_progress_int "$4")}"
+  PROGRESS_STARTED_AT="$(_progress_time)"
+  PROGRESS_INDEX_SECONDS=0.0
+  _progress_write 0 0
+  PROGRESS_INDEX_FILE="$(mktemp "${TMPDIR:-/tmp}/threescale-migrate-progress.XXXXXX")"
   _progress_loop "$3" &
   PROGRESS_PID=$!
   trap _progress_on_exit EXIT
 }
 
-# progress_finish: stop the sampler and write the last record, done = total.
+# progress_finish: stop the sampler and write the last record, done = total (the index seconds of the last
+# sample: the sampler keeps them in PROGRESS_INDEX_FILE).
 progress_finish() {
   _progress_stop
-  _progress_write "$PROGRESS_TOTAL"
+  if [ -n "${PROGRESS_INDEX_TOTAL:-}" ] && [ -s "$PROGRESS_INDEX_FILE" ]; then PROGRESS_INDEX_SECONDS="$(cat "$PROGRESS_INDEX_FILE")"; fi
+  _progress_write "$PROGRESS_TOTAL" "${PROGRESS_INDEX_TOTAL:-0}"
+  rm -f "${PROGRESS_INDEX_FILE:-}"
+}
+
+# _progress_time: the UTC time stamp of a record, to the millisecond (2026-12-07T22:13:52.890Z; ISO 8601 as
+# before, which only gained the fraction: the estimate of the time left divides by the time elapsed).
+_progress_time() {
+  local t="$EPOCHREALTIME"
+  TZ=UTC printf '%(%Y-%m-%dT%H:%M:%S)T.%.3sZ' "${t%[.,]*}" "${t#*[.,]}"
 }
 
 _progress_int() {
@@ -71,22 +91,77 @@ _progress_int() {
   esac
 }
 
-# _progress_loop FN: a sample every PROGRESS_INTERVAL seconds on a fixed schedule (the time a sample takes is
-# not added to the interval).
+# _progress_us: the clock in microseconds since the epoch (bash's EPOCHREALTIME; no fork).
+_progress_us() {
+  local t="${EPOCHREALTIME//[!0-9]/}"
+  printf '%s' "$((10#$t))"
+}
+
+# _progress_seconds MICROSECONDS: as a decimal number of seconds (for sleep and read -t).
+_progress_seconds() {
+  local us="$1"
+  [ "$us" -gt 0 ] || us=0
+  printf '%d.%06d' "$((us / 1000000))" "$((us % 1000000))"
+}
+
+# _progress_sample_line FN: FN's amount on one line (an empty line when FN fails), for the loop to read.
+_progress_sample_line() {
+  local out
+  out="$("$1" 2>/dev/null)" || out=""
+  printf '%s\n' "$out"
+}
+
+# _progress_loop FN: records at most PROGRESS_INTERVAL seconds apart whatever a sample costs (a sample that
+# waits on a lock or on a busy server must not push the next record back). Samples start on a fixed schedule,
+# every 0.9 x PROGRESS_INTERVAL less the sample budget (a quarter of the interval, at most 0.5 s); a record is
+# written as soon as its sample answers, or when the budget is spent with the last amount, and the sample that
+# was late serves the next record instead of a new one. So two records are at most 0.9 x PROGRESS_INTERVAL
+# apart, the tenth left for the machine's own scheduling delays.
 _progress_loop() {
-  local fn="$1" last=0 now parent="$$" next="$EPOCHREALTIME"
+  local fn="$1" last=0 now ix secs last_ix=0 parent="$$" fd="" spid="" rc interval budget period next wait
+  interval="$(awk -v i="$PROGRESS_INTERVAL" 'BEGIN { printf "%d", i * 1000000 }')"
+  budget="$((interval / 4))"
+  [ "$budget" -le 500000 ] || budget=500000
+  period="$((interval * 9 / 10 - budget))"
+  # On TERM (progress_stop) end at once (sleep runs in the background for that) and end the pending sample too.
+  trap '[ -z "$spid" ] || kill "$spid" 2>/dev/null; exit 0' TERM
+  next="$(_progress_us)"
   while :; do
-    next="$(awk -v n="$next" -v i="$PROGRESS_INTERVAL" 'BEGIN { printf "%.6f", n + i }')"
-    sleep "$(awk -v n="$next" -v t="$EPOCHREALTIME" 'BEGIN { d = n - t; if (d < 0) d = 0; printf "%.3f", d }')" || exit 0
+    next="$((next + period))"
+    wait="$((next - $(_progress_us)))"
+    if [ "$wait" -gt 0 ]; then
+      sleep "$(_progress_seconds "$wait")" &
+      wait "$!" || exit 0
+    fi
     kill -0 "$parent" 2>/dev/null || exit 0
+    if [ -z "$fd" ]; then
+      exec {fd}< <(_progress_sample_line "$fn")
+      spid="$!"
+    fi
     # A sample that fails (or waits on a lock past its timeout) repeats the last amount: a record still comes.
-    now="$("$fn" 2>/dev/null)" || now="$last"
-    case "$now" in '' | *[!0-9]*) now="$last" ;; esac
+    now="" ix="" secs=""
+    IFS=' ' read -r -t "$(_progress_seconds "$budget")" now ix secs <&"$fd" && rc=0 || rc=$?
+    if [ "$rc" -le 128 ]; then
+      exec {fd}<&-
+      fd=""
+      spid=""
+    else
+      now=""
+    fi
+    case "$now" in '' | *[!0-9]*) now="$last" ix="$last_ix" secs="" ;; esac
     now="$((10#$now))"
     [ "$now" -le "$PROGRESS_TOTAL" ] || now="$PROGRESS_TOTAL"
     [ "$now" -ge "$last" ] || now="$last"
     last="$now"
-    _progress_write "$now"
+    if [ -n "${PROGRESS_INDEX_TOTAL:-}" ]; then
+      case "$ix" in '' | *[!0-9]*) ix="$last_ix" ;; esac
+      ix="$((10#$ix))"
+      [ "$ix" -le "$now" ] || ix="$now"
+      [ "$ix" -ge "$last_ix" ] || ix="$last_ix"
+      last_ix="$ix"
+      case "$secs" in [0-9]*.[0-9]) PROGRESS_INDEX_SECONDS="$secs" && printf '%s' "$secs" >"$PROGRESS_INDEX_FILE" ;; esac
+    fi
+    _progress_write "$now" "$ix"
   done
 }
 
@@ -100,17 +175,20 @@ _progress_stop() {
 _progress_on_exit() {
   local rc=$?
   _progress_stop
+  rm -f "${PROGRESS_INDEX_FILE:-}"
   # The step's own trap reads the exit status from $?: hand it on (errexit would end the trap here).
   set +e
   (exit "$rc")
-  _copy_step_on_exit
+  "${PROGRESS_ON_EXIT:-_copy_step_on_exit}"
 }
 
-# _progress_write DONE: write the record to every configured sink (a sink that fails is warned, never fatal).
+# _progress_write DONE [INDEX_DONE]: write the record to every configured sink (a sink that fails is warned,
+# never fatal).
 _progress_write() {
-  local done="$1" at pct value file
-  at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  local done="$1" at pct value file indexes=""
+  at="$(_progress_time)"
   value="$done/$PROGRESS_TOTAL $PROGRESS_UNIT"
+  if [ -n "${PROGRESS_INDEX_TOTAL:-}" ]; then indexes="${2:-0}/$PROGRESS_INDEX_TOTAL $PROGRESS_UNIT ${PROGRESS_INDEX_SECONDS:-0.0}s"; fi
   pct=100
   [ "$PROGRESS_TOTAL" -eq 0 ] || pct="$((done * 100 / PROGRESS_TOTAL))"
   log "progress: $value ($pct%)"
@@ -119,11 +197,12 @@ _progress_write() {
     mkdir -p "$(dirname "$file")"
     if ! { printf '%s.progress=%s\n%s.progressStartedAt=%s\n%s.progressAt=%s\n' \
       "$EVIDENCE_STEP" "$value" "$EVIDENCE_STEP" "$PROGRESS_STARTED_AT" "$EVIDENCE_STEP" "$at" >"$file.tmp.$BASHPID" &&
+      { [ -z "$indexes" ] || printf '%s.progressIndexes=%s\n' "$EVIDENCE_STEP" "$indexes" >>"$file.tmp.$BASHPID"; } &&
       mv -f "$file.tmp.$BASHPID" "$file"; }; then
       warn "could not write the progress file $file"
     fi
   fi
-  _progress_configmap "$value" "$at"
+  _progress_configmap "$value" "$at" "$indexes"
 }
 
 _progress_configmap() {
@@ -131,11 +210,12 @@ _progress_configmap() {
   local body out code
   body="$(mktemp)"
   out="$(mktemp)"
-  printf '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":%s,"namespace":%s},"data":{%s:%s,%s:%s,%s:%s}}\n' \
+  printf '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":%s,"namespace":%s},"data":{%s:%s,%s:%s,%s:%s%s}}\n' \
     "$(_json_string "$EVIDENCE_CONFIGMAP")" "$(_json_string "$NAMESPACE")" \
     "$(_json_string "$EVIDENCE_STEP.progress")" "$(_json_string "$1")" \
     "$(_json_string "$EVIDENCE_STEP.progressStartedAt")" "$(_json_string "$PROGRESS_STARTED_AT")" \
-    "$(_json_string "$EVIDENCE_STEP.progressAt")" "$(_json_string "$2")" >"$body"
+    "$(_json_string "$EVIDENCE_STEP.progressAt")" "$(_json_string "$2")" \
+    "${3:+,$(_json_string "$EVIDENCE_STEP.progressIndexes"):$(_json_string "$3")}" >"$body"
   code="$(_kube_curl PATCH "$(_configmap_url)?fieldManager=${EVIDENCE_FIELD_MANAGER}.progress&force=true" \
     "$out" "$body" 'application/apply-patch+yaml' || true)"
   case "$code" in
@@ -145,41 +225,73 @@ _progress_configmap() {
   rm -f "$body" "$out"
 }
 
-# Measures for the copy steps (each prints an integer; FN is the step's client wrapper for one side).
+# Measures for the copy steps (each prints the amount done, an integer; FN is the step's client wrapper for one
+# side).
 
-# pg_table_bytes PSQL_FN: bytes of the user tables with their TOAST and indexes (pg_total_relation_size). The
-# source's is the total, the target's grows as COPY writes (a relation's size is visible before its COPY
-# commits) and then as the indexes are built, so the index build at the end is counted too. A bloated source
-# makes the target's end short of the total; the last record says total all the same.
-pg_table_bytes() {
-  # lock_timeout: ALTER TABLE ... ADD PRIMARY KEY holds its table exclusively while it builds the index.
-  "$1" -c "SET lock_timeout = '250ms'; SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)
+# pg_progress_plan SRC_PSQL_FN TGT_PSQL_FN DIR: what a PostgreSQL copy will write, read once before it starts:
+# prints "<total> <index total>" (bytes: the user tables of the source with their TOAST and indexes, and of that
+# the bytes of its indexes), and keeps in DIR the source's table and index sizes (plan) and the target
+# database's size (baseline).
+pg_progress_plan() {
+  local dir="$3"
+  mkdir -p "$dir"
+  "$1" -F "$(printf '\t')" -c "SELECT 'table', '', '', pg_table_size(c.oid)
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-              AND n.nspname NOT LIKE 'pg\\_%'"
+            WHERE c.relkind IN ('r', 'm') AND $PG_PROGRESS_USER_NS
+           UNION ALL
+           SELECT 'index', format('%I.%I', n.nspname, c.relname), format('%I.%I', n.nspname, i.relname), pg_total_relation_size(i.oid)
+             FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('r', 'm') AND $PG_PROGRESS_USER_NS" >"$dir/plan" || return 1
+  "$2" -c 'SELECT pg_database_size(current_database())' >"$dir/baseline" || return 1
+  awk -F '\t' '{ all += $4 } $1 == "index" { ix += $4 } END { printf "%d %d\n", all, ix }' "$dir/plan"
 }
+PG_PROGRESS_USER_NS="n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'"
 
-# pg_copy_bytes PSQL_FN TOTAL STATE_FILE: pg_table_bytes of the target, and while a table is locked by an index
-# build (ADD PRIMARY KEY, CREATE INDEX at the end of the copy, when sizes cannot be read) the bytes read before
-# the lock plus the build's share of what is left: pg_stat_progress_create_index's scan of the table (blocks)
-# as its first half, the load of the sorted tuples into the tree as its second. STATE_FILE keeps the amount
-# last read without a lock (each sample runs in a subshell).
-pg_copy_bytes() {
-  local now base fraction
-  if now="$(pg_table_bytes "$1" 2>/dev/null)" && [ -n "$now" ]; then
-    printf '%s' "$now" >"$3"
-    printf '%s' "$now"
-    return 0
-  fi
-  base="$(cat "$3" 2>/dev/null)" || return 1
-  fraction="$("$1" -c "SELECT coalesce(max(CASE
-             WHEN phase LIKE 'building index: scanning table%' AND blocks_total > 0 THEN 0.5 * blocks_done / blocks_total
-             WHEN phase LIKE 'building index: sorting%' THEN 0.5
-             WHEN phase LIKE 'building index: loading tuples%' AND tuples_total > 0 THEN 0.5 + 0.5 * tuples_done / tuples_total
-             WHEN phase LIKE 'building index%' THEN 0.5
-             ELSE 0 END), 0)
-        FROM pg_stat_progress_create_index WHERE datname = current_database()")" || return 1
-  awk -v b="$base" -v t="$2" -v f="$fraction" 'BEGIN { if (t < b) t = b; printf "%d", b + f * (t - b) }'
+# pg_copy_progress PSQL_FN DIR: one sample of a PostgreSQL copy planned by pg_progress_plan, without waiting on
+# any lock (an index build holds its table exclusively, and the parallel copy's TRUNCATE ... COPY does too):
+# prints "<done> <index done> <index seconds>".
+#   index done     the source's bytes of the indexes the target has (committed), plus for each build under way
+#                  (pg_stat_progress_create_index) its fraction of the size of the table's indexes still to
+#                  build, by the share of a build's time each phase took in the copy-progress bench (PostgreSQL
+#                  15, a bigint primary key of 4.7 million rows): the scan of the table (blocks) 45 %, the sort
+#                  20 % (no progress inside: counted half done), the load of the sorted tuples into the tree 35 %;
+#   done           index done plus the data bytes: the growth of the target database (pg_database_size, which
+#                  reads file sizes and takes no lock) less its finished indexes, at most the source's data;
+#   index seconds  since the first index build began (its query_start, kept in DIR/index-start), by the server's
+#                  clock: the time the index builds have taken, for an estimate that weighs them apart.
+pg_copy_progress() {
+  local dir="$2" sample
+  sample="$("$1" -F "$(printf '\t')" -c "SELECT 'db', pg_database_size(current_database())::text, '', ''
+           UNION ALL SELECT 'now', extract(epoch FROM clock_timestamp())::text, '', ''
+           UNION ALL SELECT 'have', format('%I.%I', n.nspname, i.relname), '', ''
+             FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE x.indisvalid AND c.relkind IN ('r', 'm') AND $PG_PROGRESS_USER_NS
+           UNION ALL SELECT 'build', format('%I.%I', n.nspname, c.relname),
+             (CASE WHEN p.phase LIKE 'building index: scanning table%' AND p.blocks_total > 0 THEN 0.45 * p.blocks_done / p.blocks_total
+                   WHEN p.phase LIKE 'building index: sorting%' THEN 0.55
+                   WHEN p.phase LIKE 'building index: loading tuples%' AND p.tuples_total > 0 THEN 0.65 + 0.35 * p.tuples_done / p.tuples_total
+                   WHEN p.phase LIKE 'building index: loading%' THEN 0.65
+                   ELSE 0 END)::text,
+             coalesce(extract(epoch FROM a.query_start), extract(epoch FROM clock_timestamp()))::text
+             FROM pg_stat_progress_create_index p JOIN pg_class c ON c.oid = p.relid
+             JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_stat_activity a ON a.pid = p.pid
+            WHERE p.datname = current_database()")" || return 1
+  printf '%s\n' "$sample" | awk -F '\t' -v base="$(cat "$dir/baseline")" -v startfile="$dir/index-start" \
+    -v start="$(cat "$dir/index-start" 2>/dev/null)" -v plan="$dir/plan" '
+    FILENAME == plan { if ($1 == "table") data += $4; if ($1 == "index") { size[$3] = $4; table[$3] = $2 }; next }
+    $1 == "db" { db = $2 } $1 == "now" { now = $2 } $1 == "have" { have[$2] = 1 }
+    $1 == "build" { nb++; btab[nb] = $2; bfrac[nb] = $3; if (first == "" || $4 < first) first = $4 }
+    END {
+      for (i in size) if (i in have) { built += size[i] } else { left[table[i]] += size[i]; nleft[table[i]]++ }
+      ix = built
+      for (b = 1; b <= nb; b++) if (nleft[btab[b]] > 0) ix += bfrac[b] * left[btab[b]] / nleft[btab[b]]
+      d = db - base - built; if (d < 0) d = 0; if (d > data) d = data
+      if (start == "" && first != "") { start = first; printf "%s", start > startfile }
+      secs = start == "" ? 0 : now - start; if (secs < 0) secs = 0
+      printf "%d %d %.1f\n", d + ix, ix, secs
+    }' "$dir/plan" -
 }
 
 # mysql_row_count MYSQL_FN DB: rows of DB's tables, exact (the source's, for the total).
@@ -199,6 +311,17 @@ mysql_row_count() {
 mysql_row_estimate() {
   "$1" -e "SELECT IFNULL(SUM(TABLE_ROWS), 0) FROM information_schema.TABLES
             WHERE TABLE_SCHEMA = $(sql_string "$2") AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')"
+}
+
+# redis_fetch_keys FN: keys the source Redis's fork has written into the snapshot it streams (INFO persistence
+# current_save_keys_processed, Redis 6.2 and later; the fork counts them about every second). It is 0 before
+# the fork starts (the SYNC may wait for more replicas) and after it ends; the sampler never lets a record go
+# down, and progress_finish writes the total.
+redis_fetch_keys() {
+  local n
+  n="$("$1" INFO persistence | info_field current_save_keys_processed)"
+  [ -n "$n" ] || return 1
+  printf '%s' "$n"
 }
 
 # redis_follow_load FN: while the Redis FN talks to loads its dataset (INFO persistence loading:1; it answers

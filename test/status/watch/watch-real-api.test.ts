@@ -6,12 +6,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { runWatch } from '../../../src/status/watch/run-watch.js';
 import { adminEndpoint, apiRequestOk, completeJob, resourcePath } from '../../support/real-api/index.js';
 import { cli, forwardState, jobsOf } from '../../e2e/harness.js';
-import { findBinary, IN_CI } from '../../support/db-servers.js';
+import { checkBinaries, findBinary, IN_CI, REDIS_BINARIES, REDIS_SOURCE_CONFIG, runScript, startRedis } from '../../support/db-servers.js';
 import { leakedSecrets } from '../../support/live-fixtures.js';
 import { useRealMigration } from '../../e2e/real-api-flow.js';
 
@@ -66,6 +68,49 @@ describe('status --watch on the real API server (PostgreSQL migration)', () => {
     await apiRequestOk(admin, { method: 'PATCH', path, body: JSON.stringify(object), contentType: 'application/apply-patch+yaml' });
   }
 
+  /**
+   * redis-copy-rdb.sh as the Job `job` runs it, from a real Redis 7 of 30 000 keys whose fork sleeps 200 µs a
+   * key (some seconds of SYNC), its records applied to the job's evidence ConfigMap on the API server with the
+   * admin's token; returns once the watch has drawn a record part-way and the script has ended. Without Redis
+   * binaries: fails under CI, else warns and returns false.
+   */
+  async function copySlowRedis(job: { metadata: { name: string; namespace?: string } }, w: ReturnType<typeof startWatch>): Promise<boolean> {
+    const redisBins = checkBinaries('redis', REDIS_BINARIES);
+    if (!redisBins.ok) {
+      if (IN_CI) throw new Error(`Redis binaries are missing (${redisBins.missing.join(', ')}): the watch's Redis record must be drawn under CI`);
+      return false;
+    }
+    const work = await mkdtemp(join(tmpdir(), 'watch-redis-'));
+    const source = await startRedis({ config: { ...REDIS_SOURCE_CONFIG, 'rdb-key-save-delay': '200' } });
+    try {
+      await source.cli(['DEBUG', 'POPULATE', '30000', 'key', '100']);
+      const server = m.server();
+      await writeFile(join(work, 'token'), server.adminToken);
+      await writeFile(join(work, 'ca.crt'), server.caPem);
+      await mkdir(join(work, 'data'));
+      const run = runScript('redis-copy-rdb.sh', {
+        SOURCE_REDIS_HOST: source.host,
+        SOURCE_REDIS_PORT: String(source.port),
+        DATA_DIR: join(work, 'data'),
+        EVIDENCE_STEP: job.metadata.name,
+        EVIDENCE_CONFIGMAP: 'threescale-migrate-evidence',
+        NAMESPACE: job.metadata.namespace!,
+        KUBE_API: server.url,
+        KUBE_TOKEN_FILE: join(work, 'token'),
+        KUBE_CA: join(work, 'ca.crt'),
+        PROGRESS_INTERVAL: '1',
+      }, { timeoutMs: 120_000 });
+      const partWay = new RegExp(`${job.metadata.name} +job-running +[1-9]\\d* keys of 30000 keys`);
+      await until('a Redis record part-way', () => partWay.test(w.text()), 120_000);
+      const r = await run;
+      expect(r.code, r.stderr).toBe(0);
+      return true;
+    } finally {
+      await source.destroy();
+      await rm(work, { recursive: true, force: true });
+    }
+  }
+
   test('GIVEN copy-data applied and its Job running WHEN the script writes progress records and ends THEN the watch redraws on each, shows the progress with the time left and the window against the 2h budget, and exits 0', async () => {
     await m.applyForward(['preflight', 'prepare', 'scale-down']);
     const state = forwardState(m.result(), 'copy-data');
@@ -86,6 +131,11 @@ describe('status --watch on the real API server (PostgreSQL migration)', () => {
     await writeProgress(copy!, Math.round(0.9 * GIB), GIB, '2026-01-01T10:00:00Z', '2026-01-01T10:02:15Z');
     await until('the 90 % screen', () => w.text().includes('(90 %)'));
     expect(w.text()).toMatch(/921\.6 MiB of 1\.0 GiB \(90 %\), about 00:00:15 left$/m);
+    // WHEN the system Redis's copy Job runs its script on a real Redis 7 (the evidence ConfigMap on this API server)
+    const redisCopy = others.find((j) => j.metadata.name === 'copy-system-redis')!;
+    const redisRun = await copySlowRedis(redisCopy, w);
+    // THEN the watch showed its records in keys while the RDB streamed, with the time left
+    if (redisRun) expect(w.text()).toMatch(/^ {2}3scale-db\/copy-system-redis +job-running +\d+ keys of 30000 keys \(\d\d? %\), about \d\d:\d\d:\d\d left$/m);
     // WHEN the copy ends (last record: total) and every Job of the phase completes
     await writeProgress(copy!, GIB, GIB, '2026-01-01T10:00:00Z', '2026-01-01T10:02:30Z');
     await m.runJobs([copy!, ...others]);
