@@ -2,12 +2,10 @@ import type { MigrationPlan } from '../src/plan/plan-schema.js';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
-import { postgresqlMove, postgresqlNamespace, targetNamespaces } from '../src/plan/plan-facts.js';
-import { ExternalPostgresql } from './constructs/external-postgresql.js';
+import { targetNamespaces } from '../src/plan/plan-facts.js';
 import { keepAnnotations, ownLabels } from './constructs/metadata.js';
-import { checkTargetsJobs } from './jobs/check-targets-job.js';
 import { copyManagedCredentialsJobs } from './jobs/copy-managed-credentials-job.js';
-import { copyDatabaseCredentialsJob } from './jobs/copy-database-credentials-job.js';
+import { renderDatabaseWork } from './database-mover-work.js';
 import { PhaseChart } from './phase-chart.js';
 import { renderRedisWork } from './redis-mover-work.js';
 
@@ -30,15 +28,8 @@ export function render(scope: Construct, id: string, context: RenderContext<Migr
     }
   }
 
-  const pg = postgresqlMove(plan);
-  if (pg) {
-    const namespace = postgresqlNamespace(plan, pg);
-    new ExternalPostgresql(chart, 'Postgresql', { database: pg, namespace, migration });
-    if (namespace !== plan.spec.threescale.namespace) copyDatabaseCredentialsJob(chart, namespace);
-  }
-
   copyManagedCredentialsJobs(chart, 0);
-  checkTargetsJobs(chart, { prefix: 'check-managed', wave: 1, redisRoles: [] });
+  renderDatabaseWork(chart, 'prepare');
   renderRedisWork(chart, 'prepare');
   return chart;
 }

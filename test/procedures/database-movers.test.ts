@@ -14,7 +14,7 @@ import { mysqlDetachSteps } from '../../src/procedures/externalize-on-cluster/my
 import { synthesize, type FolderState } from '../../src/synth/synthesize.js';
 import { examplePlanWith, type ExampleName, loadExample } from '../support/plans.js';
 
-const PHASES: readonly DatabasePhase[] = ['copy-data', 'cutover'];
+const PHASES: readonly DatabasePhase[] = ['prepare', 'copy-data', 'cutover'];
 const ownJobs = (state: FolderState | undefined) => (state?.own ?? []).filter((o) => o.kind === 'Job').map((o) => o.metadata.name);
 const lines = (w: DatabaseWork) => Object.values(w.words).flat();
 
@@ -28,7 +28,7 @@ describe.each([
   ['mysql-in-place-and-redis', 'mysql/keep-in-place'],
   ['redis-only', 'postgresql/already-external'],
 ] as const)('the System database mover of examples/%s', (example: ExampleName, strategy) => {
-  test(`GIVEN the plan WHEN its mover is asked THEN it is ${strategy}, and each phase says every line of its work and renders every Job it names`, async () => {
+  test(`GIVEN the plan WHEN its mover is asked THEN it is ${strategy}, and each phase says every line of its work and renders every server and Job it names`, async () => {
     // GIVEN
     const loaded = loadExample(example);
 
@@ -42,6 +42,9 @@ describe.each([
       const work = mover.work(loaded.plan, phase);
       const state = result.forward.find((s) => s.phase.definition.id === phase);
       for (const job of work.jobs) expect(ownJobs(state), `${phase}: Job ${job.name}`).toContain(job.name);
+      for (const server of work.servers ?? []) {
+        expect(state?.own.some((o) => o.kind === 'Deployment' && o.metadata.name === 'system-postgresql-external' && o.metadata.namespace === server.namespace), `${phase}: server in ${server.namespace}`).toBe(true);
+      }
       const said = state ? findPlannedPhase(loaded.plan, phase).definition.describe(loaded.plan) : [];
       for (const line of lines(work)) expect(said, phase).toContain(line);
     }

@@ -1,6 +1,6 @@
 import type { MigrationPlan } from '../../plan/plan-schema.js';
 import { BACKUP_SUFFIX, STATE_CONFIGMAP } from '../../contract/on-cluster.js';
-import { databaseJobs, databasePatches, databaseWords } from './database-movers/registry.js';
+import { databaseHasWork, databaseJobs, databasePatches, databaseWords } from './database-movers/registry.js';
 import { THREESCALE_DEPLOYMENTS } from '../../plan/deployments.js';
 import {
   credentialCopies,
@@ -11,7 +11,6 @@ import {
   needsWindow,
   POSTGRESQL_NAMES,
   postgresqlMove,
-  postgresqlNamespace,
   rdbExportNames,
   rdbExports,
   REDIS_ROLES,
@@ -90,21 +89,14 @@ const prepare: PhaseDefinition<MigrationPlan> = {
   title: 'Create the new database servers next to the running 3scale',
   window: 'before-window',
   destructive: false,
-  applies: (plan) => postgresqlMove(plan) !== undefined || managedSystemDatabase(plan) !== undefined || redisHasWork(plan, 'prepare'),
+  applies: (plan) => databaseHasWork(plan, 'prepare') || redisHasWork(plan, 'prepare'),
   describe: (plan) => {
     const out: string[] = [];
     if (plan.spec.targets.createNamespace && targetNamespaces(plan).length) out.push(`Namespace ${targetNamespaces(plan).join(', ')}`);
-    const pg = postgresqlMove(plan);
-    if (pg) {
-      const n = POSTGRESQL_NAMES;
-      out.push(`PostgreSQL 15 in ${postgresqlNamespace(plan, pg)}: Deployment ${n.deployment} (1 replica, empty), PVC ${n.pvc}, Service ${n.service}, ServiceAccount ${n.serviceAccount}`);
-      if (postgresqlNamespace(plan, pg) !== ns(plan)) out.push(`Job copy-database-credentials copies DB_USER and DB_PASSWORD of system-database into ${postgresqlNamespace(plan, pg)}`);
-    }
-    out.push(...redisWords(plan, 'prepare', 'new-servers'));
+    out.push(...databaseWords(plan, 'prepare', 'new-servers'), ...redisWords(plan, 'prepare', 'new-servers'));
     for (const c of credentialCopies(plan)) out.push(`Job copy-${c.target}-credentials copies keys ${c.keys.join(', ')} of Secret ${c.namespace}/${c.secretName} into ${ns(plan)}`);
     out.push(...redisWords(plan, 'prepare', 'existing-servers'));
-    if (managedSystemDatabase(plan)) out.push(`Job check-managed-database: pre-connection check of the managed System database from inside the cluster (ok, refused, timeout, unresolved, auth-failed, unknown-database: absent and the user may not create it), recorded as evidence`);
-    out.push(...redisWords(plan, 'prepare', 'checks'));
+    out.push(...databaseWords(plan, 'prepare', 'checks'), ...redisWords(plan, 'prepare', 'checks'));
     return out;
   },
   expects: (plan) => {

@@ -12,10 +12,22 @@ function copyWords(plan: Plan): string | undefined {
     : `Job copy-system-database streams mysqldump of system-mysql (as root), DEFINER clauses removed, into the managed server ${s.host}:${s.port}/${s.databaseName} (created when absent)`;
 }
 
+/** Prepare: the pre-connection check of the managed server from inside the cluster (seed 6.2.4), while 3scale still runs. */
+const PRE_CONNECTION_CHECK: DatabaseWork = {
+  words: {
+    checks: [
+      'Job check-managed-database: pre-connection check of the managed System database from inside the cluster (ok, refused, timeout, unresolved, auth-failed, unknown-database: absent and the user may not create it), recorded as evidence',
+    ],
+  },
+  jobs: [{ build: 'check-managed-database', name: 'check-managed-database' }],
+  patches: [],
+};
+
 /** What a move to an existing managed server does in a phase. */
 function work(plan: Plan, phase: DatabasePhase): DatabaseWork {
   const words = copyWords(plan);
   if (!words) return NO_DATABASE_WORK;
+  if (phase === 'prepare') return PRE_CONNECTION_CHECK;
   if (phase === 'cutover') return verifyCopyWork(plan.spec.systemDatabase.kind === 'mysql' ? 'mysql' : 'postgresql');
   return { words: { 'existing-servers': [words] }, jobs: [{ build: 'copy-to-managed', name: 'copy-system-database' }], patches: [] };
 }

@@ -15,7 +15,7 @@ export type DatabaseStrategy =
   | 'oracle';
 
 /** The phases of the externalization where a System database mover can have work. */
-export type DatabasePhase = 'copy-data' | 'cutover';
+export type DatabasePhase = 'prepare' | 'copy-data' | 'cutover';
 
 /**
  * Where a mover's lines go among the lines of its phase: `new-servers` (a server the plan creates in the
@@ -26,8 +26,16 @@ export type DatabaseSlot = 'new-servers' | 'existing-servers' | 'detach' | 'chec
 
 /** A Job a mover contributes: its name (the evidence step `diff` expects done) and how the chart builds it. */
 export interface DatabaseJob {
-  readonly build: 'copy-postgresql' | 'copy-to-managed' | 'detach-mysql' | 'verify-copy';
+  readonly build: 'copy-postgresql' | 'copy-to-managed' | 'detach-mysql' | 'verify-copy' | 'check-managed-database' | 'copy-database-credentials';
   readonly name: string;
+  /** The namespace the Job writes into, where it is not the 3scale one (the credentials copy: the new server's). */
+  readonly namespace?: string;
+}
+
+/** A server a mover creates: the new PostgreSQL (Deployment, PVC, Service, ServiceAccount) in its namespace. */
+export interface DatabaseServer {
+  readonly build: 'postgresql-server';
+  readonly namespace: string;
 }
 
 /**
@@ -39,6 +47,8 @@ export interface DatabaseWork {
   readonly words: Partial<Record<DatabaseSlot, readonly string[]>>;
   readonly jobs: readonly DatabaseJob[];
   readonly patches: readonly JsonPatchStep[];
+  /** The servers the phase's chart creates for it; absent: none. */
+  readonly servers?: readonly DatabaseServer[];
 }
 
 /** No work in a phase. */

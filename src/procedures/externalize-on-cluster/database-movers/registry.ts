@@ -3,7 +3,7 @@ import type { Plan } from '../../../plan/plan-schema.js';
 import { externalMysqlMover, externalPostgresqlMover, oracleMover } from './already-external-mover.js';
 import { keepInPlaceMover } from './keep-in-place-mover.js';
 import { managedMysqlMover, managedPostgresqlMover } from './managed-mover.js';
-import type { DatabaseJob, DatabaseMover, DatabasePhase, DatabaseSlot, DatabaseStrategy, SystemDatabase } from './mover.js';
+import type { DatabaseJob, DatabaseMover, DatabasePhase, DatabaseServer, DatabaseSlot, DatabaseStrategy, SystemDatabase } from './mover.js';
 import { onClusterPostgresqlMover } from './on-cluster-postgresql-mover.js';
 
 /** Every System database strategy's mover; the types require one per strategy of the schema. */
@@ -36,6 +36,17 @@ export function databaseWords(plan: Plan, phase: DatabasePhase, slot: DatabaseSl
 /** The Jobs the System database's mover contributes to a phase. */
 export function databaseJobs(plan: Plan, phase: DatabasePhase): readonly DatabaseJob[] {
   return databaseMover(plan).work(plan, phase).jobs;
+}
+
+/** Whether the System database's mover has work in a phase (a Job or a server to render). */
+export function databaseHasWork(plan: Plan, phase: DatabasePhase): boolean {
+  const work = databaseMover(plan).work(plan, phase);
+  return work.jobs.length > 0 || (work.servers?.length ?? 0) > 0;
+}
+
+/** The servers the System database's mover creates in a phase. */
+export function databaseServers(plan: Plan, phase: DatabasePhase): readonly DatabaseServer[] {
+  return databaseMover(plan).work(plan, phase).servers ?? [];
 }
 
 /** What `diff` checks on live objects it does not own once the phase is applied: the mover's guarded patches. */
