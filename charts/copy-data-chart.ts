@@ -1,13 +1,9 @@
 import type { MigrationPlan } from '../src/plan/plan-schema.js';
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
-import { rdbExports, redisMoves } from '../src/plan/plan-facts.js';
-import { copyPostgresqlJob } from './jobs/copy-postgresql-job.js';
-import { copyToManagedJob } from './jobs/copy-to-managed-job.js';
-import { exportRdbJob } from './jobs/export-rdb-job.js';
-import { copyRedisJob } from './jobs/redis-jobs.js';
-import { sentinelRedisJobs } from './jobs/sentinel-redis-jobs.js';
+import { renderDatabaseWork } from './database-mover-work.js';
 import { PhaseChart } from './phase-chart.js';
+import { renderRedisWork } from './redis-mover-work.js';
 
 /**
  * Copy-data (inside the window): Jobs move the data inside the cluster; no dump travels through a
@@ -17,10 +13,7 @@ import { PhaseChart } from './phase-chart.js';
  */
 export function render(scope: Construct, id: string, context: RenderContext<MigrationPlan>): PhaseChart<MigrationPlan> {
   const chart = new PhaseChart(scope, id, context);
-  copyPostgresqlJob(chart);
-  for (const role of redisMoves(context.plan)) copyRedisJob(chart, role);
-  copyToManagedJob(chart);
-  for (const role of rdbExports(context.plan)) exportRdbJob(chart, role);
-  sentinelRedisJobs(chart, 'copy-data', 0);
+  renderDatabaseWork(chart, 'copy-data');
+  renderRedisWork(chart, 'copy-data');
   return chart;
 }

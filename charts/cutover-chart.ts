@@ -6,10 +6,10 @@ import { existingServerRedisRoles, managedSystemDatabase, mysqlKeptInPlace, POST
 import type { Plan } from '../src/plan/plan-schema.js';
 import { ApiManagerOverlay } from './constructs/api-manager-overlay.js';
 import { ReplicaOverlay } from './constructs/replica-overlay.js';
-import { detachMysqlJob } from './jobs/detach-mysql-job.js';
 import { rewriteSecretsJob } from './jobs/rewrite-secrets-job.js';
-import { verifyCopyJobs } from './jobs/verify-copy-job.js';
 import { PhaseChart } from './phase-chart.js';
+import { renderDatabaseWork } from './database-mover-work.js';
+import { renderRedisWork } from './redis-mover-work.js';
 
 /** The external-component flags a plan turns on at cut-over. */
 export function externalFlags(plan: Plan, value: boolean) {
@@ -32,7 +32,7 @@ export function externalFlags(plan: Plan, value: boolean) {
 export function render(scope: Construct, id: string, context: RenderContext<MigrationPlan>): PhaseChart<MigrationPlan> {
   const chart = new PhaseChart(scope, id, context);
   const { plan } = context;
-  verifyCopyJobs(chart, -1);
+  renderRedisWork(chart, 'cutover');
   rewriteSecretsJob(chart, 0);
   new ApiManagerOverlay(chart, 'ApiManager', {
     name: plan.spec.threescale.apiManagerName,
@@ -45,7 +45,7 @@ export function render(scope: Construct, id: string, context: RenderContext<Migr
     new ReplicaOverlay(chart, 'OldPostgresql', { name: POSTGRESQL_NAMES.oldDeployment, namespace: plan.spec.threescale.namespace, replicas: 0, phaseId: chart.phaseId, kind: threescaleWorkload(plan).kind });
   }
   oldServersOfManagedTargets(plan, chart, 0);
-  detachMysqlJob(chart, 2);
+  renderDatabaseWork(chart, 'cutover');
   return chart;
 }
 

@@ -1,12 +1,8 @@
 import type { MigrationPlan } from '../src/plan/plan-schema.js';
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
-import { rdbExports, redisMoves, redisNames, threescaleWorkload } from '../src/plan/plan-facts.js';
-import { newRedisServers } from './constructs/new-redis-servers.js';
-import { ReplicaOverlay } from './constructs/replica-overlay.js';
-import { checkTargetsJobs } from './jobs/check-targets-job.js';
-import { checkLoadJob } from './jobs/redis-jobs.js';
 import { PhaseChart } from './phase-chart.js';
+import { renderRedisWork } from './redis-mover-work.js';
 
 /**
  * Load-redis (inside the window): the new Redis servers start straight in persistence mode and load the
@@ -16,16 +12,10 @@ import { PhaseChart } from './phase-chart.js';
  * seed's restore mode, AOF rewrite and restart into persistence mode (3.4.4 - 3.4.7) are not needed.
  * A managed Redis seeded from the RDB export (outside the cluster, by the user) is checked to hold the
  * old data: the `liveness-probe` key the old server's readiness probe wrote must be there (seed 6.2.4).
+ * What each Redis strategy renders here is its mover's work (src/procedures/externalize-on-cluster/redis-movers/).
  */
 export function render(scope: Construct, id: string, context: RenderContext<MigrationPlan>): PhaseChart<MigrationPlan> {
   const chart = new PhaseChart(scope, id, context);
-  const { plan } = context;
-  newRedisServers(chart, plan, 1);
-  for (const role of redisMoves(plan)) {
-    new ReplicaOverlay(chart, `Old-${role}`, { name: redisNames(role).oldDeployment, namespace: plan.spec.threescale.namespace, replicas: 0, phaseId: chart.phaseId, kind: threescaleWorkload(plan).kind });
-    checkLoadJob(chart, role);
-  }
-  const seeded = rdbExports(plan);
-  if (seeded.length) checkTargetsJobs(chart, { prefix: 'check-seeded', wave: 0, database: false, redisRoles: seeded, requireLivenessKey: true });
+  renderRedisWork(chart, 'load-redis');
   return chart;
 }

@@ -2,17 +2,12 @@ import type { MigrationPlan } from '../src/plan/plan-schema.js';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
-import { postgresqlMove, postgresqlNamespace, rdbExports, redisComponent, redisMoves, redisNamespace, targetNamespaces } from '../src/plan/plan-facts.js';
-import { ExternalPostgresql } from './constructs/external-postgresql.js';
-import { ExternalRedis } from './constructs/external-redis.js';
+import { targetNamespaces } from '../src/plan/plan-facts.js';
 import { keepAnnotations, ownLabels } from './constructs/metadata.js';
-import { RdbExportVolume } from './constructs/rdb-export-volume.js';
-import { RedisConfig } from './constructs/redis-config.js';
-import { checkTargetsJobs } from './jobs/check-targets-job.js';
 import { copyManagedCredentialsJobs } from './jobs/copy-managed-credentials-job.js';
-import { copyDatabaseCredentialsJob } from './jobs/copy-database-credentials-job.js';
-import { sentinelRedisJobs } from './jobs/sentinel-redis-jobs.js';
+import { renderDatabaseWork } from './database-mover-work.js';
 import { PhaseChart } from './phase-chart.js';
+import { renderRedisWork } from './redis-mover-work.js';
 
 /**
  * Prepare (before the window): everything that can exist while 3scale still runs. The new PostgreSQL
@@ -33,28 +28,8 @@ export function render(scope: Construct, id: string, context: RenderContext<Migr
     }
   }
 
-  const pg = postgresqlMove(plan);
-  if (pg) {
-    const namespace = postgresqlNamespace(plan, pg);
-    new ExternalPostgresql(chart, 'Postgresql', { database: pg, namespace, migration });
-    if (namespace !== plan.spec.threescale.namespace) copyDatabaseCredentialsJob(chart, namespace);
-  }
-
-  const redisNamespaces = new Set<string>();
-  for (const role of redisMoves(plan)) {
-    const namespace = redisNamespace(plan, role);
-    redisNamespaces.add(namespace);
-    new ExternalRedis(chart, `Redis-${role}`, { role, redis: redisComponent(plan, role), namespace, migration, replicas: 0 });
-  }
-  for (const namespace of [...redisNamespaces].sort()) {
-    new RedisConfig(chart, `RedisConfig-${namespace}`, { namespace, migration });
-  }
-
-  for (const role of rdbExports(plan)) {
-    new RdbExportVolume(chart, `RdbExport-${role}`, { role, namespace: plan.spec.threescale.namespace, storage: redisComponent(plan, role).storage, migration });
-  }
   copyManagedCredentialsJobs(chart, 0);
-  checkTargetsJobs(chart, { prefix: 'check-managed', wave: 1 });
-  sentinelRedisJobs(chart, 'prepare', 1);
+  renderDatabaseWork(chart, 'prepare');
+  renderRedisWork(chart, 'prepare');
   return chart;
 }

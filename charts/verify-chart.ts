@@ -2,7 +2,7 @@ import type { MigrationPlan } from '../src/plan/plan-schema.js';
 import type { Construct } from 'constructs';
 import type { RenderContext } from '../src/phases/phase.js';
 import { PhaseChart } from './phase-chart.js';
-import { sentinelRedisJobs } from './jobs/sentinel-redis-jobs.js';
+import { renderRedisWork } from './redis-mover-work.js';
 import { verifyJobs } from './jobs/verify-job.js';
 import { versionCheckJobsFor } from './jobs/version-check-jobs.js';
 
@@ -13,7 +13,7 @@ import { versionCheckJobsFor } from './jobs/version-check-jobs.js';
 export function render(scope: Construct, id: string, context: RenderContext<MigrationPlan>): PhaseChart<MigrationPlan> {
   const chart = new PhaseChart(scope, id, context);
   verifyJobs(chart);
-  sentinelRedisJobs(chart, 'verify', 0);
+  renderRedisWork(chart, 'verify');
   versionCheckJobsFor(chart, 'new');
   return chart;
 }

@@ -1,9 +1,9 @@
 import type { MigrationPlan } from '../../src/plan/plan-schema.js';
 import { backupSecretName, CONNECTION_SECRETS, contractEnv } from '../../src/contract/on-cluster.js';
 import { credentialSources, type ManagedTarget, managedTargets, POSTGRESQL_NAMES, postgresqlMove, postgresqlNamespace, REDIS_ROLES, redisMoves, serviceHost } from '../../src/plan/plan-facts.js';
-import { secretRef } from '../../src/plan/redis-movers/managed-mover.js';
-import type { SecretRewrite } from '../../src/plan/redis-movers/mover.js';
-import { redisSecretRewrites } from '../../src/plan/redis-movers/registry.js';
+import { secretRef } from '../../src/procedures/externalize-on-cluster/redis-movers/managed-mover.js';
+import type { SecretRewrite } from '../../src/procedures/externalize-on-cluster/redis-movers/mover.js';
+import { redisSecretRewrites } from '../../src/procedures/externalize-on-cluster/redis-movers/registry.js';
 import type { Plan } from '../../src/plan/plan-schema.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { kubeJob, readSecrets } from './kube-job.js';

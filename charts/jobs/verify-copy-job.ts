@@ -1,5 +1,5 @@
 import type { MigrationPlan } from '../../src/plan/plan-schema.js';
-import { type RedisRole, redisComponent, redisMoves, redisNames, redisNamespace, serviceHost } from '../../src/plan/plan-facts.js';
+import { type RedisRole, redisComponent, redisNames, redisNamespace, serviceHost } from '../../src/plan/plan-facts.js';
 import type { PhaseChart } from '../phase-chart.js';
 import { copyPostgresqlProps } from './copy-postgresql-job.js';
 import { copyToManagedProps } from './copy-to-managed-job.js';
@@ -58,12 +58,12 @@ export function verifyRedisCopyProps(chart: PhaseChart<MigrationPlan>, role: Red
  * new server what the copy recorded (rows and sha256 per table; for Redis, no write since load-redis's check from INFO) and on the
  * old server while it still answers, and fails naming what differs, so 3scale is never pointed at data that is not
  * the copy. Here, and not after the scale-up: once 3scale runs it writes to the new servers, and a comparison with
- * the copy would fail on every legitimate write.
+ * the copy would fail on every legitimate write. The Redis copies' Jobs are the on-cluster Redis mover's work
+ * ({@link verifyRedisCopyProps}, rendered by charts/redis-mover-work.ts).
  */
 export function verifyCopyJobs(chart: PhaseChart<MigrationPlan>, wave: number): void {
   const { plan } = chart;
   for (const copy of [copyPostgresqlProps(plan), copyToManagedProps(plan)]) {
     if (copy) dataJob(chart, `Verify-${copy.name}`, verifyDatabaseCopyProps(copy, wave));
   }
-  for (const role of redisMoves(plan)) dataJob(chart, `VerifyCopy-${role}`, verifyRedisCopyProps(chart, role, wave));
 }

@@ -4,6 +4,7 @@ import type { ObjectTypeRef } from '../live/object-type.js';
 import type { JsonPatchStep } from '../patches/json-patch-steps.js';
 import type { PlanBase } from '../plan/plan-base.js';
 import type { VersionRequirementsPolicy } from '../plan/plan-schema.js';
+import type { ObjectVerdict } from '../status/object-verdicts.js';
 import type { PreflightReport } from '../status/preflight-report.js';
 import type { SourceListing } from '../status/live-source.js';
 
@@ -107,6 +108,16 @@ export interface PhaseDefinition<P extends PlanBase = PlanBase> {
    * `diff`/`status` report the release the operator reconciled. Absent: false.
    */
   readonly upgradesThreescale?: boolean;
+  /** What `diff` and `status` say of this phase beyond its objects' verdicts. Absent: nothing more. */
+  readonly report?: PhaseReportHooks;
+}
+
+/** A phase's additions to its line in `diff`/`status` and to the next step. */
+export interface PhaseReportHooks {
+  /** A figure one of its Jobs recorded, shown on the phase line once the phase ran (a failure already says it); undefined: none. */
+  figure?(verdicts: readonly ObjectVerdict[]): string | undefined;
+  /** The next step for this phase, failed for `reason` (its folder `folder`), when it is not "fix the cause, rerun, or roll back"; undefined: the generic advice. */
+  advice?(folder: string, reason: string): string | undefined;
 }
 
 /** An object a phase's Job deletes. */

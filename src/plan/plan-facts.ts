@@ -84,11 +84,6 @@ export function managedSystemDatabase(plan: Plan): ManagedSystemDatabase | undef
   return undefined;
 }
 
-/** Roles whose Redis moves to an existing managed server (seed chapter 6). */
-export function managedRedisRoles(plan: Plan): RedisRole[] {
-  return REDIS_ROLES.filter((role) => managedRedis(plan, role) !== undefined);
-}
-
 /** The existing server of a role whose strategy is `managed`, else undefined. */
 export function managedRedis(plan: Plan, role: RedisRole): ManagedRedis | undefined {
   const redis = redisComponent(plan, role);

@@ -4,7 +4,6 @@ import { objectKey, type KubeObject } from '../kube/kube-object.js';
 import { patchCheckObjects } from '../patches/json-patch-steps.js';
 import { procedureById } from '../phases/registry.js';
 import type { PlanBase } from '../plan/plan-base.js';
-import { CHECK_QUEUES_JOB } from '../procedures/externalize-on-cluster/queue-check.js';
 import type { PreflightReport } from './preflight-report.js';
 import { findFolderState } from '../synth/folder-target.js';
 import type { FolderState, SynthResult } from '../synth/synthesize.js';
@@ -32,6 +31,8 @@ export interface PhaseReport {
   readonly rollback: string | null;
   /** Present (true) on a phase that moves 3scale to a new release: it waits for the preflight checks. */
   readonly upgradesThreescale?: true;
+  /** Present on a failed phase whose procedure advises something else than "fix the cause, rerun, or roll back": that next step. */
+  readonly advice?: string;
 }
 
 /** What the live APIManager says about the 3scale release and the operator's upgrade checks. */
@@ -130,7 +131,7 @@ export async function buildDiffReport(plan: PlanBase, result: SynthResult, sourc
   for (const [i, state] of result.forward.entries()) {
     const verdicts = await Promise.all(phaseChecks[i]!.map((c) => judge.judge(c)));
     const superseded = await Promise.all(verdicts.map((v, j) => (SATISFIED.has(v.verdict) ? Promise.resolve(false) : isSuperseded(plan, result, judge, i, phaseChecks[i]![j]!.object, v.verdict))));
-    phases.push(withQueueFigure(classify(state, phaseChecks[i]!, verdicts, superseded), verdicts));
+    phases.push(withPhaseHooks(state, classify(state, phaseChecks[i]!, verdicts, superseded), verdicts));
   }
   markBlocked(phases);
   // The procedure's preflight checks (the 2.15 migration's, seed chapters 1 and 2), when it declares them.
@@ -364,13 +365,16 @@ function blockUpgrade(phases: PhaseReport[], preflight: PreflightReport): void {
 }
 
 /**
- * The queue lengths the scale-down's check recorded (seed 6.1), shown on the phase line once it has run: a
- * failed check already says them in the failure.
+ * What the phase's own report hooks add: the figure a Job recorded on the line of a phase that did not fail
+ * (a failure already says it), the procedure's advice on a failed one.
  */
-function withQueueFigure(phase: PhaseReport, verdicts: readonly ObjectVerdict[]): PhaseReport {
-  if (phase.status === 'failed') return phase;
-  const check = verdicts.find((v) => v.ref.kind === 'Job' && v.ref.name === CHECK_QUEUES_JOB && v.verdict === 'job-succeeded');
-  const figure = check?.reason?.match(/^queued [^;]+/)?.[0];
+function withPhaseHooks(state: FolderState, phase: PhaseReport, verdicts: readonly ObjectVerdict[]): PhaseReport {
+  const hooks = state.phase.definition.report;
+  if (phase.status === 'failed') {
+    const advice = hooks?.advice?.(phase.folder, phase.reason);
+    return advice === undefined ? phase : { ...phase, advice };
+  }
+  const figure = hooks?.figure?.(verdicts);
   return figure ? { ...phase, reason: `${phase.reason}; ${figure}` } : phase;
 }
 

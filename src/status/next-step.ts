@@ -1,5 +1,4 @@
 import type { DiffReport, PhaseReport } from './diff-report.js';
-import { CHECK_QUEUES_JOB, heldByQueues, NOT_DRAINED } from '../procedures/externalize-on-cluster/queue-check.js';
 import { rollbackAdvice } from './rollback-advice.js';
 import { shellWord } from '../util/shell-word.js';
 
@@ -58,7 +57,7 @@ export function nextStepOf(report: DiffReport, planFile = '<plan>'): NextStep {
   const said = (situation: string): NextStep => ({ situation });
   if (report.target.startsWith('rollback/')) return said(rollbackNextStep(report));
   const failed = report.phases.find((p) => p.status === 'failed');
-  if (failed?.reason.startsWith(`Job ${CHECK_QUEUES_JOB} job-failed`) && failed.reason.includes(NOT_DRAINED)) return said(heldByQueues(failed.folder, failed.reason));
+  if (failed?.advice !== undefined) return said(failed.advice);
   if (failed) return said(`${failed.folder} failed (${failed.reason}); ${remedyOf(failed.reason)}; ${rollbackAdvice(report.phases, failed.folder).sentence}`);
   const unknown = report.phases.find((p) => p.status === 'unknown');
   if (unknown) return said(`cannot judge ${unknown.folder}: ${unknown.reason}`);

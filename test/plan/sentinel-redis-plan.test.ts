@@ -9,7 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { secretRewrites } from '../../charts/jobs/rewrite-secrets-job.js';
 import { credentialCopies, existingServerRedisRoles, needsWindow } from '../../src/plan/plan-facts.js';
-import { sentinelJobs } from '../../src/procedures/externalize-on-cluster/sentinel-jobs.js';
+import { sentinelJobs } from '../../src/procedures/externalize-on-cluster/redis-movers/sentinel-jobs.js';
 import { replacedServers } from '../../src/procedures/externalize-on-cluster/version-check-plan.js';
 import { parseMigrationPlan, ROOT, userError } from '../support/plans.js';
 

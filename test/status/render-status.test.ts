@@ -3,9 +3,13 @@ import type { DiffReport, PhaseReport, PhaseStatus } from '../../src/status/diff
 import { nextStep, nextStepOf, stepText } from '../../src/status/next-step.js';
 import { renderStatus, statusExitCode } from '../../src/status/render-status.js';
 import type { PreflightCheck } from '../../src/status/preflight-report.js';
+import { procedureById } from '../../src/phases/registry.js';
 
 const ANSI = /\u001b\[[0-9;]*m/;
 const IDS = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify', 'upgrade'];
+
+/** The phases of the migration, whose report hooks diff reads. */
+const MIGRATION_PHASES = procedureById('externalize-on-cluster').phases;
 
 /** A failed preflight check: an OpenShift too old for 3scale 2.16. */
 const OLD_OPENSHIFT: PreflightCheck = {
@@ -24,17 +28,24 @@ function reportWith(
   statuses: readonly PhaseStatus[],
   options: { target: string; inSync: boolean; outOfOrder?: string[]; approximate?: boolean; reasons?: Record<string, string>; failedChecks?: PreflightCheck[] },
 ): DiffReport {
-  const phases: PhaseReport[] = statuses.map((status, order) => ({
-    order,
-    id: IDS[order]!,
-    folder: `${String(order).padStart(2, '0')}-${IDS[order]}`,
-    status,
-    reason: options.reasons?.[IDS[order]!] ?? `${status} reason`,
-    checks: { total: 1, satisfied: 0, superseded: 0 },
-    rollback: ['preflight', 'copy-data', 'verify'].includes(IDS[order]!) ? null : `rollback/${String(order).padStart(2, '0')}-${IDS[order]}`,
-    // As the migration's upgrade phase declares it (upgradesThreescale): it waits for the preflight checks.
-    ...(IDS[order] === 'upgrade' ? { upgradesThreescale: true as const } : {}),
-  }));
+  const phases: PhaseReport[] = statuses.map((status, order) => {
+    const folder = `${String(order).padStart(2, '0')}-${IDS[order]}`;
+    const reason = options.reasons?.[IDS[order]!] ?? `${status} reason`;
+    // As diff reads the migration's phase hooks: a failed phase carries its own advice, when it has one.
+    const advice = status === 'failed' ? MIGRATION_PHASES.find((p) => p.id === IDS[order])?.report?.advice?.(folder, reason) : undefined;
+    return {
+      order,
+      id: IDS[order]!,
+      folder,
+      status,
+      reason,
+      checks: { total: 1, satisfied: 0, superseded: 0 },
+      rollback: ['preflight', 'copy-data', 'verify'].includes(IDS[order]!) ? null : `rollback/${folder}`,
+      // As the migration's upgrade phase declares it (upgradesThreescale): it waits for the preflight checks.
+      ...(IDS[order] === 'upgrade' ? { upgradesThreescale: true as const } : {}),
+      ...(advice !== undefined ? { advice } : {}),
+    };
+  });
   let currentPhase: string | null = null;
   for (const p of phases) {
     if (p.status !== 'applied' && p.status !== 'superseded') break;

@@ -1,7 +1,7 @@
 import { backupSecretName, CONNECTION_SECRETS as SECRETS } from '../../contract/on-cluster.js';
 import { UserError } from '../../errors.js';
 import type { Plan } from '../../plan/plan-schema.js';
-import { sentinelMasters } from '../../plan/redis-movers/sentinel-mover.js';
+import { sentinelMasters } from './redis-movers/sentinel-masters.js';
 
 /** The connection Secrets 3scale reads and their in-cluster backups: never a managed target's credentials. */
 const CONNECTION_SECRETS: readonly string[] = Object.values(SECRETS).map((s) => s.name);

@@ -6,7 +6,7 @@ import { UserError } from '../../errors.js';
 import { apiGroup, type KubeObject } from '../../kube/kube-object.js';
 import { DEFAULT_OPERATOR_DEPLOYMENT, INTERNAL_DATABASE_DEPLOYMENTS, THREESCALE_DEPLOYMENTS } from '../../plan/deployments.js';
 import { PLAN_API_VERSION, PLAN_KIND, type PlanInput, type WorkloadKind } from '../../plan/plan-schema.js';
-import { connectionUsesSentinels } from '../../plan/redis-movers/sentinel-mover.js';
+import { connectionUsesSentinels } from './redis-movers/sentinel-mover.js';
 
 /** What discovery was given: the objects of the 3scale namespace (and the operator's, if different). */
 export interface DiscoveryInput {

@@ -1,38 +1,30 @@
 import type { MigrationPlan } from '../../plan/plan-schema.js';
-import { BACKUP_SUFFIX, EVIDENCE_CONFIGMAP, STATE_CONFIGMAP } from '../../contract/on-cluster.js';
-import { mysqlDetachSteps } from './mysql-detach.js';
+import { BACKUP_SUFFIX, STATE_CONFIGMAP } from '../../contract/on-cluster.js';
+import { databaseHasWork, databaseJobs, databasePatches, databaseWords } from './database-movers/registry.js';
 import { THREESCALE_DEPLOYMENTS } from '../../plan/deployments.js';
 import {
   credentialCopies,
   existingServerRedisRoles,
-  managedRedis,
-  managedRedisRoles,
   managedSystemDatabase,
   managedTargets,
   mysqlKeptInPlace,
   needsWindow,
   POSTGRESQL_NAMES,
   postgresqlMove,
-  postgresqlNamespace,
   rdbExportNames,
   rdbExports,
-  REDIS_CONFIG_NAME,
-  type RedisRole,
   REDIS_ROLES,
-  redisComponent,
   redisMoves,
   redisNames,
-  redisNamespace,
   targetNamespaces,
   threescaleWorkload,
   upgradeChannel,
   upgradeEnabled,
   upgradeSubscriptions,
 } from '../../plan/plan-facts.js';
-import { CHANNEL_2_15, type ManagedRedis, type Plan } from '../../plan/plan-schema.js';
-import { describeRedisRewrite } from '../../plan/redis-movers/registry.js';
-import { type SentinelPhase, sentinelJobs } from './sentinel-jobs.js';
-import { CHECK_QUEUES_JOB } from './queue-check.js';
+import { CHANNEL_2_15, type Plan } from '../../plan/plan-schema.js';
+import { describeRedisRewrite, redisHasWork, redisWords } from './redis-movers/registry.js';
+import { CHECK_QUEUES_JOB, QUEUE_CHECK_REPORT } from './queue-check.js';
 import { type VersionCheckStage, versionCheckJobs } from './version-check-plan.js';
 import { SUPPORTED_OPENSHIFT_TEXT, versionRequirements } from './version-requirements.js';
 import { validateMigrationPlan } from './migration-plan.js';
@@ -48,9 +40,7 @@ import type { PhaseDefinition, Procedure } from '../../phases/phase.js';
  */
 
 const ns = (plan: Plan) => plan.spec.threescale.namespace;
-const ns3 = ns;
 const op = (plan: Plan) => `${plan.spec.operator.namespace}/${plan.spec.operator.deploymentName}`;
-const redisList = (plan: Plan) => redisMoves(plan).map((r) => redisNames(r).deployment).join(' and ');
 /** `Deployment`, or `DeploymentConfig` for an install before 2.15: what the 3scale components run as. */
 const workload = (plan: Plan) => threescaleWorkload(plan).kind;
 /** Prefix naming the kind of the listed 3scale workloads, only where it is not the 2.15 default. */
@@ -60,74 +50,9 @@ const dcPrefix = (plan: Plan) => (workload(plan) === 'DeploymentConfig' ? 'Deplo
 const createsServers = (plan: Plan) => postgresqlMove(plan) !== undefined || redisMoves(plan).length > 0;
 /** Whether the plan moves a component to an existing managed server. */
 const hasManaged = (plan: Plan) => managedTargets(plan).length > 0;
-/** The words of the Sentinel Jobs of one phase, read from the objects the charts render. */
-const sentinelWords = (plan: Plan, phase: SentinelPhase) => sentinelJobs(plan, phase).map((j) => j.words);
-/** Whether a Sentinel-managed Redis has work in a phase. */
-const sentinelWork = (plan: Plan, phase: SentinelPhase) => sentinelJobs(plan, phase).length > 0;
-/** Whether copy-data has a Job to run: an on-cluster copy, a load into a managed database, an RDB export. */
-const copiesData = (plan: Plan) => createsServers(plan) || managedSystemDatabase(plan) !== undefined || rdbExports(plan).length > 0 || sentinelWork(plan, 'copy-data');
+/** Whether copy-data has work: some mover (the System database's, a Redis one) has work there. */
+const copiesData = (plan: Plan) => databaseJobs(plan, 'copy-data').length > 0 || redisHasWork(plan, 'copy-data');
 const targetList = (plan: Plan) => managedTargets(plan).map((t) => `${t.name} (${t.kind} ${t.host}:${t.port})`).join(', ');
-
-/**
- * The step outside the cluster between copy-data and load-redis for a managed Redis seeded from the RDB
- * export (seed 6.2.3: ElastiCache is seeded from an RDB file in S3, which no Job in the cluster can do
- * without AWS credentials): exact commands, with what the plan knows filled in.
- */
-function rdbSeedSteps(plan: Plan, role: RedisRole, m: ManagedRedis): string[] {
-  const ns = ns3(plan);
-  const n = rdbExportNames(role);
-  const image = redisComponent(plan, role).image;
-  const pod = `${role}-redis-rdb-reader`;
-  const overrides = JSON.stringify({
-    spec: {
-      volumes: [{ name: 'export', persistentVolumeClaim: { claimName: n.pvc } }],
-      containers: [{ name: 'reader', image, command: ['sleep', '3600'], volumeMounts: [{ name: 'export', mountPath: n.mountPath }] }],
-    },
-  });
-  return [
-    `NEXT STEP for ${role}-redis, outside the cluster, before load-redis: seed the managed Redis ${m.host}:${m.port} from ${n.mountPath}/${n.file} on PVC ${ns}/${n.pvc}:`,
-    `1. \`oc -n ${ns} run ${pod} --restart=Never --image=${image} --overrides='${overrides}'\``,
-    `2. \`oc -n ${ns} cp ${pod}:${n.mountPath}/${n.file} ./${n.file}\`, check \`sha256sum ${n.file}\` against the sha256 in \`oc -n ${ns} get configmap ${EVIDENCE_CONFIGMAP} -o jsonpath='{.data.${n.job}\\.result}'\`, then \`oc -n ${ns} delete pod ${pod}\``,
-    `3. \`aws s3 cp ./${n.file} s3://<bucket>/<folder>/${n.file}\` and grant ElastiCache read access to the object (AWS: "Seeding a new node-based cluster with an externally created backup", steps 2 and 3)`,
-    `4. create the ElastiCache cluster from it, \`--snapshot-arns arn:aws:s3:::<bucket>/<folder>/${n.file}\`, ${redisEngineAdvice(plan)}, cluster mode disabled (3scale uses several databases), no in-transit encryption and no AUTH token (3scale 2.15 speaks neither TLS nor AUTH to ElastiCache, which allows AUTH only with TLS), reachable from the cluster at ${m.host}:${m.port}`,
-    `5. promote load-redis: Job check-seeded-redis checks that the liveness-probe key of the old server arrived`,
-  ];
-}
-
-/**
- * What the MySQL detach Job does for this plan, read from the steps it renders (the plan's detach list,
- * discovered or the operator's defaults): each object with its removals, or that no Job is rendered.
- */
-function detachSummary(plan: Plan): string {
-  const steps = mysqlDetachSteps(plan);
-  if (steps.length === 0) {
-    return 'no detach Job: spec.systemDatabase.detach records no APIManager ownerReference and no 3scale label on the MySQL objects, so nothing is removed (check that the operator does not own them: deleting the APIManager would delete what it owns)';
-  }
-  const byObject = new Map<string, { owner: boolean; labels: number; podLabels: number }>();
-  for (const step of steps) {
-    const key = `${step.kind} ${step.name}`;
-    const entry = byObject.get(key) ?? { owner: false, labels: 0, podLabels: 0 };
-    if (step.removedPath.startsWith('/metadata/ownerReferences/')) entry.owner = true;
-    else if (step.removedPath.startsWith('/spec/template/')) entry.podLabels += 1;
-    else entry.labels += 1;
-    byObject.set(key, entry);
-  }
-  const parts = [...byObject].map(([object, e]) => {
-    const what = [e.owner ? 'the APIManager ownerReference' : '', e.labels ? `${e.labels} label${e.labels === 1 ? '' : 's'}` : '', e.podLabels ? `${e.podLabels} pod template label${e.podLabels === 1 ? '' : 's'}` : ''].filter(Boolean);
-    return `${object} (${what.join(', ')})`;
-  });
-  return `Job detach-system-mysql removes, each removal guarded by a JSON patch test, from ${parts.join(', ')}: ${steps.length} removal${steps.length === 1 ? '' : 's'} (spec.systemDatabase.detach; any other object stays as it is)`;
-}
-
-/**
- * The engine version of a managed Redis: the vendor has the Redis 7 upgrade done before the move to AWS
- * (seed 6.1) and the versions matching; a 2.15 install runs Redis 6, whose RDB loads into a newer server,
- * and a 6.x target would fail the 2.16 minimum after a migration that looks successful.
- */
-function redisEngineAdvice(plan: Plan): string {
-  const r = versionRequirements(plan.spec.preflight.versionRequirements);
-  return `with an engine version of at least Redis ${r.minimum.redis} (the 2.16 minimum, ${r.policy} requirements; never the 2.15 server's Redis 6.x, which the 2.16 upgrade refuses; an RDB loads into the same or a newer Redis, never an older one; seed 6.1 has the Redis 7 upgrade done first)`;
-}
 
 /** One line per version-check Job of a stage: what it asks and what fails it. */
 const versionCheckLines = (plan: Plan, stage: VersionCheckStage) => {
@@ -164,26 +89,14 @@ const prepare: PhaseDefinition<MigrationPlan> = {
   title: 'Create the new database servers next to the running 3scale',
   window: 'before-window',
   destructive: false,
-  applies: (plan) => createsServers(plan) || hasManaged(plan) || sentinelWork(plan, 'prepare'),
+  applies: (plan) => databaseHasWork(plan, 'prepare') || redisHasWork(plan, 'prepare'),
   describe: (plan) => {
     const out: string[] = [];
     if (plan.spec.targets.createNamespace && targetNamespaces(plan).length) out.push(`Namespace ${targetNamespaces(plan).join(', ')}`);
-    const pg = postgresqlMove(plan);
-    if (pg) {
-      const n = POSTGRESQL_NAMES;
-      out.push(`PostgreSQL 15 in ${postgresqlNamespace(plan, pg)}: Deployment ${n.deployment} (1 replica, empty), PVC ${n.pvc}, Service ${n.service}, ServiceAccount ${n.serviceAccount}`);
-      if (postgresqlNamespace(plan, pg) !== ns(plan)) out.push(`Job copy-database-credentials copies DB_USER and DB_PASSWORD of system-database into ${postgresqlNamespace(plan, pg)}`);
-    }
-    for (const role of redisMoves(plan)) {
-      const n = redisNames(role);
-      out.push(`Redis 7 for ${role} in ${redisNamespace(plan, role)}: Deployment ${n.deployment} (0 replicas until its data is copied), PVC ${n.pvc}, Service ${n.service}, ServiceAccount ${n.serviceAccount}`);
-    }
-    if (redisMoves(plan).length) out.push(`ConfigMap ${REDIS_CONFIG_NAME} in persistence mode (save 900 1, save 300 10, save 60 10000, appendonly yes)`);
+    out.push(...databaseWords(plan, 'prepare', 'new-servers'), ...redisWords(plan, 'prepare', 'new-servers'));
     for (const c of credentialCopies(plan)) out.push(`Job copy-${c.target}-credentials copies keys ${c.keys.join(', ')} of Secret ${c.namespace}/${c.secretName} into ${ns(plan)}`);
-    for (const role of rdbExports(plan)) out.push(`PVC ${ns(plan)}/${rdbExportNames(role).pvc} for the RDB export of ${redisNames(role).oldDeployment}`);
-    if (managedSystemDatabase(plan)) out.push(`Job check-managed-database: pre-connection check of the managed System database from inside the cluster (ok, refused, timeout, unresolved, auth-failed, unknown-database: absent and the user may not create it), recorded as evidence`);
-    if (managedRedisRoles(plan).length) out.push(`Job check-managed-redis: pre-connection check of ${managedRedisRoles(plan).map((r) => `the managed ${r} Redis`).join(' and ')} (ok, refused, timeout, unresolved, auth-failed; no data expected yet)`);
-    out.push(...sentinelWords(plan, 'prepare'));
+    out.push(...redisWords(plan, 'prepare', 'existing-servers'));
+    out.push(...databaseWords(plan, 'prepare', 'checks'), ...redisWords(plan, 'prepare', 'checks'));
     return out;
   },
   expects: (plan) => {
@@ -218,6 +131,7 @@ const scaleDown: PhaseDefinition<MigrationPlan> = {
   ],
   expects: () => ['the new servers of prepare are ready', 'the copy Jobs can reach the old database Services', 'a quiet hour: the background jobs can be processed before 3scale stops (seed 6.1)'],
   chart: () => import('../../../charts/scale-down-chart.js'),
+  report: QUEUE_CHECK_REPORT,
   rollback: {
     title: 'start 3scale and the operator again',
     describe: (plan) => [
@@ -241,18 +155,10 @@ const copyData: PhaseDefinition<MigrationPlan> = {
   applies: copiesData,
   describe: (plan) => {
     const out: string[] = [];
-    if (postgresqlMove(plan)) out.push('Job copy-system-database streams pg_dump of system-postgresql into pg_restore on the new server and proves the copy equal: sha256 of the ordered rows of every table, sequences, large objects, schema, database and role settings, grants');
-    for (const role of redisMoves(plan)) out.push(`Job copy-${role}-redis fetches the RDB of ${redisNames(role).oldDeployment} into the volume of ${redisNames(role).deployment} as the base file of its AOF, and records its sha256 and size, the key counts of databases 0-15 and the old server's write state (the manifest the cut-over proves again)`);
-    const db = managedSystemDatabase(plan);
-    if (db?.kind === 'postgresql') out.push(`Job copy-system-database streams pg_dump of system-postgresql into pg_restore --no-owner --no-acl on the managed server ${db.server.host}:${db.server.port}/${db.server.databaseName} (created when absent, in the old database's encoding)`);
-    if (db?.kind === 'mysql') out.push(`Job copy-system-database streams mysqldump of system-mysql (as root), DEFINER clauses removed, into the managed server ${db.server.host}:${db.server.port}/${db.server.databaseName} (created when absent)`);
-    for (const role of REDIS_ROLES) {
-      const m = managedRedis(plan, role);
-      if (m?.seed !== 'rdb-export') continue;
-      out.push(`Job ${rdbExportNames(role).job} exports the RDB of ${redisNames(role).oldDeployment} to ${rdbExportNames(role).mountPath}/${rdbExportNames(role).file} on PVC ${rdbExportNames(role).pvc}`);
-      out.push(...rdbSeedSteps(plan, role, m));
-    }
-    out.push(...sentinelWords(plan, 'copy-data'));
+    out.push(...databaseWords(plan, 'copy-data', 'new-servers'));
+    out.push(...redisWords(plan, 'copy-data', 'new-servers'));
+    out.push(...databaseWords(plan, 'copy-data', 'existing-servers'));
+    out.push(...redisWords(plan, 'copy-data', 'existing-servers'));
     return out;
   },
   expects: () => ['every 3scale Deployment is at 0 replicas and has no pods', 'the old databases are running'],
@@ -264,21 +170,8 @@ const loadRedis: PhaseDefinition<MigrationPlan> = {
   title: 'Bring the new Redis servers up on the copied data (on-cluster: start in persistence mode and check; managed: check the seed)',
   window: 'in-window',
   destructive: false,
-  applies: (plan) => redisMoves(plan).length > 0 || rdbExports(plan).length > 0,
-  describe: (plan) => {
-    const out: string[] = [];
-    if (redisMoves(plan).length) {
-      out.push(
-        `${redisList(plan)} to 1 replica (persistence mode: loads the copied AOF base file and logs every later write to its AOF)`,
-        `the old ${redisMoves(plan).map((r) => redisNames(r).oldDeployment).join(' and ')} to 0 replicas`,
-        'Job check-load-<role>-redis waits for the load, then checks AOF on, the key counts of databases 0-15 and the size of the base file loaded against the evidence of copy-<role>-redis, and no write since the load',
-      );
-    }
-    if (rdbExports(plan).length) {
-      out.push(`Job check-seeded-redis: the managed ${rdbExports(plan).map((r) => `${r}-redis`).join(' and ')} must answer and hold the liveness-probe key of the old server (empty means the seed from the RDB export did not happen or the dump was empty or corrupt)`);
-    }
-    return out;
-  },
+  applies: (plan) => redisHasWork(plan, 'load-redis'),
+  describe: (plan) => [...redisWords(plan, 'load-redis', 'new-servers'), ...redisWords(plan, 'load-redis', 'existing-servers')],
   expects: (plan) => [
     'the copy Jobs recorded their evidence',
     ...(rdbExports(plan).length ? [`the managed Redis ${rdbExports(plan).map((r) => `${r}-redis`).join(' and ')} was seeded from the RDB export (the next step listed under copy-data)`] : []),
@@ -287,13 +180,7 @@ const loadRedis: PhaseDefinition<MigrationPlan> = {
   rollback: {
     title: 'stop the new Redis servers and start the old ones',
     describe: (plan) =>
-      redisMoves(plan).length
-        ? [
-            `${redisList(plan)} to 0 replicas`,
-            `the old Redis Deployments back to 1 replica`,
-            'a later copy-data whose source has changed since (3scale wrote to the old Redis again) copies anew only with spec.jobs.resetTarget: true, otherwise its Job refuses',
-          ]
-        : ['nothing: the check of the managed Redis is read-only (the old Redis servers run until the cut-over)'],
+      redisHasWork(plan, 'load-redis-rollback') ? redisWords(plan, 'load-redis-rollback', 'new-servers') : ['nothing: the check of the managed Redis is read-only (the old Redis servers run until the cut-over)'],
     chart: () => import('../../../charts/load-redis-rollback-chart.js'),
   },
 };
@@ -324,7 +211,7 @@ const cutover: PhaseDefinition<MigrationPlan> = {
     if (postgresqlMove(plan)) out.push(`the old ${POSTGRESQL_NAMES.oldDeployment} to 0 replicas`);
     const oldManaged = oldManagedServers(plan);
     if (oldManaged.length) out.push(`the old ${oldManaged.join(', ')} to 0 replicas (their data is on the managed servers now)`);
-    if (mysqlKeptInPlace(plan)) out.push(detachSummary(plan));
+    out.push(...databaseWords(plan, 'cutover', 'detach'));
     out.push(...verifyCopyLines(plan));
     return out;
   },
@@ -334,7 +221,7 @@ const cutover: PhaseDefinition<MigrationPlan> = {
     ...(hasManaged(plan) ? ['the pre-connection checks of the managed servers passed (evidence of check-managed-*, and check-seeded-redis for a seeded Redis)'] : []),
   ],
   chart: () => import('../../../charts/cutover-chart.js'),
-  patches: mysqlDetachSteps,
+  patches: (plan) => databasePatches(plan, 'cutover'),
   rollback: {
     title: 'point 3scale back at the old databases',
     describe: (plan) => {
@@ -380,7 +267,7 @@ const verify: PhaseDefinition<MigrationPlan> = {
     if (postgresqlMove(plan) || mysqlKeptInPlace(plan) || managedSystemDatabase(plan)) out.push('Job verify-system-database: the accounts table is readable in the System database 3scale now uses');
     const seeded = rdbExports(plan).map((r) => `the managed ${r}-redis`);
     if (redisMoves(plan).length || seeded.length) out.push(`Job verify-redis: the liveness-probe key is present in ${[...redisMoves(plan).map((r) => redisNames(r).deployment), ...seeded].join(' and ')}`);
-    out.push(...sentinelWords(plan, 'verify'));
+    out.push(...redisWords(plan, 'verify', 'checks'));
     out.push(...versionCheckLines(plan, 'new'));
     return out;
   },
@@ -393,12 +280,7 @@ const verify: PhaseDefinition<MigrationPlan> = {
  * here and not in verify, because once 3scale runs after the scale-up it writes to the new servers.
  */
 function verifyCopyLines(plan: Plan): string[] {
-  const out: string[] = [];
-  const db = postgresqlMove(plan) ? 'postgresql' : managedSystemDatabase(plan)?.kind;
-  if (db === 'postgresql') out.push('first, before anything changes: Job verify-copy-system-database recomputes on the new System database, and on the old one while it answers, what copy-system-database recorded (row count and sha256 of every table, sequences, large objects, schema, settings, grants) and fails naming the table that differs (read-only)');
-  if (db === 'mysql') out.push('first, before anything changes: Job verify-copy-system-database recomputes on the managed MySQL, and on system-mysql while it answers, what copy-system-database recorded (row count and row checksum of every table, schema) and fails naming the table that differs (read-only)');
-  for (const role of redisMoves(plan)) out.push(`first, before anything changes: Job verify-copy-${role}-redis proves from INFO that ${redisNames(role).deployment} was not written to since check-load-${role}-redis proved it loaded the base file copy-${role}-redis placed (run_id, AOF sizes, write commands, key counts; the readiness probe's key and expiries aside), nor the old server after the copy, and fails naming the command, database or cause (read-only)`);
-  return out;
+  return [...databaseWords(plan, 'cutover', 'checks'), ...redisWords(plan, 'cutover', 'checks')];
 }
 
 /** The old Deployments a plan's managed targets replace; stopped at the cut-over. */

@@ -3,6 +3,8 @@
  * scale-down folder (charts/jobs/check-queues-job.ts, charts/scripts/check-queues.sh). Named here so `status`
  * can recognize its failure without loading the charts.
  */
+import type { PhaseReportHooks } from '../../phases/phase.js';
+import type { ObjectVerdict } from '../../status/object-verdicts.js';
 
 /** Job name of the queue check, also its evidence step. */
 export const CHECK_QUEUES_JOB = 'check-queues';
@@ -20,3 +22,17 @@ export const NOT_DRAINED = 'not drained after';
 export function heldByQueues(folder: string, reason: string): string {
   return `${folder} is held by its queue check (${reason}): do not roll back, 3scale is still running; let ${QUEUE_WORKERS.join(' and ')} process the waiting jobs (at a quieter hour, seed 6.1), then let Job ${CHECK_QUEUES_JOB} run again (Argo CD: sync the Application again; by hand: delete the Job and apply the folder again)`;
 }
+
+/** The queue lengths a succeeded check recorded (`queued sidekiq=… backend=…`), else undefined. */
+export function queueFigure(verdicts: readonly ObjectVerdict[]): string | undefined {
+  const check = verdicts.find((v) => v.ref.kind === 'Job' && v.ref.name === CHECK_QUEUES_JOB && v.verdict === 'job-succeeded');
+  return check?.reason?.match(/^queued [^;]+/)?.[0];
+}
+
+/** The scale-down's next step when its queue check failed because jobs were still waiting; undefined for any other failure. */
+export function queueAdvice(folder: string, reason: string): string | undefined {
+  return reason.startsWith(`Job ${CHECK_QUEUES_JOB} job-failed`) && reason.includes(NOT_DRAINED) ? heldByQueues(folder, reason) : undefined;
+}
+
+/** What the scale-down adds to `diff`/`status`: the queue lengths on its line, the hold when jobs still wait. */
+export const QUEUE_CHECK_REPORT: PhaseReportHooks = { figure: queueFigure, advice: queueAdvice };

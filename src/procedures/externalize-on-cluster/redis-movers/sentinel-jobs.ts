@@ -1,6 +1,6 @@
-import { type RedisRole, REDIS_ROLES, redisNames, sentinelRedis, serviceHost } from '../../plan/plan-facts.js';
-import type { Plan, SentinelRedis } from '../../plan/plan-schema.js';
-import { sentinelMasters } from '../../plan/redis-movers/sentinel-mover.js';
+import { type RedisRole, REDIS_ROLES, redisComponent, redisNames, serviceHost } from '../../../plan/plan-facts.js';
+import type { Plan, SentinelRedis } from '../../../plan/plan-schema.js';
+import { sentinelMasters } from './sentinel-masters.js';
 
 /** An env var of a Sentinel Job: a value, or a key of the credentials Secret (in the 3scale namespace). */
 export type SentinelJobEnv = { readonly name: string; readonly value: string } | { readonly name: string; readonly secret: string; readonly key: string };
@@ -66,10 +66,15 @@ const JOBS: { readonly [P in SentinelPhase]: (plan: Plan, role: RedisRole, s: Se
   }),
 };
 
+/** The Sentinel Job of one role in one phase. */
+export function sentinelJob(plan: Plan, role: RedisRole, s: SentinelRedis, phase: SentinelPhase): SentinelJob {
+  return JOBS[phase](plan, role, s);
+}
+
 /** The Sentinel Jobs of one phase, backend Redis first. */
 export function sentinelJobs(plan: Plan, phase: SentinelPhase): SentinelJob[] {
   return REDIS_ROLES.flatMap((role) => {
-    const s = sentinelRedis(plan, role);
-    return s ? [JOBS[phase](plan, role, s)] : [];
+    const redis = redisComponent(plan, role);
+    return redis.strategy === 'sentinel' ? [sentinelJob(plan, role, redis.sentinel, phase)] : [];
   });
 }

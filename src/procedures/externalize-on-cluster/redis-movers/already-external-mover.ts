@@ -1,8 +1,9 @@
-import type { RedisMover } from './mover.js';
+import { NO_WORK, type RedisMover } from './mover.js';
 
 /** `already-external`: 3scale already reaches a Redis of its own; nothing moves, nothing is rewritten. */
 export const alreadyExternalMover: RedisMover<'already-external'> = {
   strategy: 'already-external',
+  work: () => NO_WORK,
   secretRewrites: () => [],
   describeRewrite: () => undefined,
 };

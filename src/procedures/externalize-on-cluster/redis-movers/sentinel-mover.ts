@@ -1,36 +1,15 @@
-import { CONNECTION_SECRETS } from '../../contract/on-cluster.js';
-import type { RedisRole } from '../plan-facts.js';
-import type { SentinelRedis } from '../plan-schema.js';
+import { CONNECTION_SECRETS } from '../../../contract/on-cluster.js';
+import type { RedisRole } from '../../../plan/plan-facts.js';
+import type { Plan, SentinelRedis } from '../../../plan/plan-schema.js';
 import { secretRef } from './managed-mover.js';
-import type { RedisMover, SecretRewrite } from './mover.js';
+import { NO_WORK, type RedisMover, type RedisPhase, type RedisWork, type RoleOf, type SecretRewrite } from './mover.js';
+import { type SentinelPhase, sentinelJob } from './sentinel-jobs.js';
+import { sentinelMasters } from './sentinel-masters.js';
 
 const { backendRedis: BACKEND, systemRedis: SYSTEM } = CONNECTION_SECRETS;
 
 /** The role 3scale asks the sentinels for: always the master (3scale writes). */
 export const SENTINEL_ROLE = 'master';
-
-/** One master of a Sentinel-managed Redis as 3scale reaches it. */
-export interface SentinelMaster {
-  /** The connection Secret key of its URL. */
-  readonly urlKey: string;
-  readonly hostsKey: string;
-  readonly roleKey: string;
-  readonly masterName: string;
-  readonly database: number;
-}
-
-/** The masters of one role: backend storage and queues (possibly two masters), or the system Redis. */
-export function sentinelMasters(s: SentinelRedis): SentinelMaster[] {
-  if ('storageDatabase' in s) {
-    const [storageHosts, storageRole, queuesHosts, queuesRole] = BACKEND.sentinelKeys;
-    return [
-      { urlKey: BACKEND.storageUrl, hostsKey: storageHosts, roleKey: storageRole, masterName: s.masterName, database: s.storageDatabase },
-      { urlKey: BACKEND.queuesUrl, hostsKey: queuesHosts, roleKey: queuesRole, masterName: s.queuesMasterName ?? s.masterName, database: s.queuesDatabase },
-    ];
-  }
-  const [hostsKey, roleKey] = SYSTEM.sentinelKeys;
-  return [{ urlKey: SYSTEM.url, hostsKey, roleKey, masterName: s.masterName, database: s.database }];
-}
 
 /** `redis://[:password@]host:port,...`: the sentinel list 3scale reads, the sentinels' password (if any) filled in the cluster. */
 function sentinelHostsValue(s: SentinelRedis): string {
@@ -39,6 +18,22 @@ function sentinelHostsValue(s: SentinelRedis): string {
   return s.hosts.map((h) => `redis://${auth}${h}`).join(',');
 }
 
+/** The Sentinel Jobs of a phase, one per role, in the slot and wave of that phase. */
+function sentinelWork(plan: Plan, roles: readonly RoleOf<'sentinel'>[], phase: SentinelPhase, slot: 'existing-servers' | 'checks', wave: number): RedisWork {
+  const jobs = roles.map(({ role, redis }) => sentinelJob(plan, role, redis.sentinel, phase));
+  return { words: { [slot]: jobs.map((j) => j.words) }, constructs: jobs.map((job) => ({ kind: 'job', job: { build: 'sentinel', name: job.name, job, wave } }) as const) };
+}
+
+/** What the sentinel strategy does in each phase: check the sentinels and the master, copy through them, verify through them. */
+const WORK: { readonly [P in RedisPhase]: (plan: Plan, roles: readonly RoleOf<'sentinel'>[]) => RedisWork } = {
+  prepare: (plan, roles) => sentinelWork(plan, roles, 'prepare', 'checks', 1),
+  'copy-data': (plan, roles) => sentinelWork(plan, roles, 'copy-data', 'existing-servers', 0),
+  'load-redis': () => NO_WORK,
+  'load-redis-rollback': () => NO_WORK,
+  cutover: () => NO_WORK,
+  verify: (plan, roles) => sentinelWork(plan, roles, 'verify', 'checks', 0),
+};
+
 /**
  * `sentinel`: an existing Redis whose master the sentinels name. The URL 3scale reads has the master name as
  * its host (`redis://:password@NAME/DB`); the sentinel keys are filled, so 3scale asks the sentinels for the
@@ -46,6 +41,7 @@ function sentinelHostsValue(s: SentinelRedis): string {
  */
 export const sentinelMover: RedisMover<'sentinel'> = {
   strategy: 'sentinel',
+  work: (plan, roles, phase) => WORK[phase](plan, roles),
   secretRewrites(_plan, role, { sentinel: s }) {
     const secret = role === 'backend' ? BACKEND.name : SYSTEM.name;
     const c = s.credentials;

@@ -1,0 +1,8 @@
+import { NO_DATABASE_WORK, type DatabaseMover, type DatabaseStrategy } from './mover.js';
+
+/** A strategy that moves nothing: the database is already outside the operator (or, Oracle, refused before anything renders). */
+const nothingMoves = (strategy: DatabaseStrategy): DatabaseMover => ({ strategy, work: () => NO_DATABASE_WORK });
+
+export const externalPostgresqlMover = nothingMoves('postgresql/already-external');
+export const externalMysqlMover = nothingMoves('mysql/already-external');
+export const oracleMover = nothingMoves('oracle');

@@ -1,0 +1,55 @@
+import type { JsonPatchStep } from '../../../patches/json-patch-steps.js';
+import type { Plan } from '../../../plan/plan-schema.js';
+import { externalMysqlMover, externalPostgresqlMover, oracleMover } from './already-external-mover.js';
+import { keepInPlaceMover } from './keep-in-place-mover.js';
+import { managedMysqlMover, managedPostgresqlMover } from './managed-mover.js';
+import type { DatabaseJob, DatabaseMover, DatabasePhase, DatabaseServer, DatabaseSlot, DatabaseStrategy, SystemDatabase } from './mover.js';
+import { onClusterPostgresqlMover } from './on-cluster-postgresql-mover.js';
+
+/** Every System database strategy's mover; the types require one per strategy of the schema. */
+const MOVERS: { readonly [S in DatabaseStrategy]: DatabaseMover } = {
+  'postgresql/upgrade-on-cluster': onClusterPostgresqlMover,
+  'postgresql/managed': managedPostgresqlMover,
+  'postgresql/already-external': externalPostgresqlMover,
+  'mysql/keep-in-place': keepInPlaceMover,
+  'mysql/managed': managedMysqlMover,
+  'mysql/already-external': externalMysqlMover,
+  oracle: oracleMover,
+};
+
+/** The strategy of a System database. */
+function strategyOf(db: SystemDatabase): DatabaseStrategy {
+  if (db.kind === 'postgresql') return `postgresql/${db.strategy}`;
+  return db.kind === 'mysql' ? `mysql/${db.strategy}` : 'oracle';
+}
+
+/** The mover of the plan's System database. */
+export function databaseMover(plan: Plan): DatabaseMover {
+  return MOVERS[strategyOf(plan.spec.systemDatabase)];
+}
+
+/** The lines of one slot of a phase from the System database's mover. */
+export function databaseWords(plan: Plan, phase: DatabasePhase, slot: DatabaseSlot): readonly string[] {
+  return databaseMover(plan).work(plan, phase).words[slot] ?? [];
+}
+
+/** The Jobs the System database's mover contributes to a phase. */
+export function databaseJobs(plan: Plan, phase: DatabasePhase): readonly DatabaseJob[] {
+  return databaseMover(plan).work(plan, phase).jobs;
+}
+
+/** Whether the System database's mover has work in a phase (a Job or a server to render). */
+export function databaseHasWork(plan: Plan, phase: DatabasePhase): boolean {
+  const work = databaseMover(plan).work(plan, phase);
+  return work.jobs.length > 0 || (work.servers?.length ?? 0) > 0;
+}
+
+/** The servers the System database's mover creates in a phase. */
+export function databaseServers(plan: Plan, phase: DatabasePhase): readonly DatabaseServer[] {
+  return databaseMover(plan).work(plan, phase).servers ?? [];
+}
+
+/** What `diff` checks on live objects it does not own once the phase is applied: the mover's guarded patches. */
+export function databasePatches(plan: Plan, phase: DatabasePhase): readonly JsonPatchStep[] {
+  return databaseMover(plan).work(plan, phase).patches;
+}

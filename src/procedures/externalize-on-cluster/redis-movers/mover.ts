@@ -1,0 +1,75 @@
+import type { Plan, RedisComponent, RedisStrategy } from '../../../plan/plan-schema.js';
+
+import type { RedisRole } from '../../../plan/plan-facts.js';
+import type { SentinelJob } from './sentinel-jobs.js';
+
+/** One rewrite of a connection Secret key: `{KEY}` in the template is a key of the same Secret, `{secret/key}` a key of a credentials Secret. */
+export interface SecretRewrite {
+  readonly secret: string;
+  readonly key: string;
+  readonly template: string;
+}
+
+/** The component of one role narrowed to one strategy. */
+export type RedisOf<S extends RedisStrategy> = Extract<RedisComponent, { strategy: S }>;
+
+/** One role of a plan whose Redis uses strategy `S`. */
+export interface RoleOf<S extends RedisStrategy> {
+  readonly role: RedisRole;
+  readonly redis: RedisOf<S>;
+}
+
+/** The phases (and rollbacks) of the externalization where a Redis mover can have work. */
+export type RedisPhase = 'prepare' | 'copy-data' | 'load-redis' | 'load-redis-rollback' | 'cutover' | 'verify';
+
+/**
+ * Where a mover's lines go among the lines of its phase, which lays the slots out around the other
+ * components' lines: `new-servers` (servers the plan creates in the cluster), `existing-servers` (servers
+ * the plan does not create: managed, behind sentinels), `checks` (read-only checks, after everything else).
+ */
+export type RedisSlot = 'new-servers' | 'existing-servers' | 'checks';
+
+/** A Job a mover contributes to a phase: its name (the evidence step `diff` expects done) and how the chart builds it. */
+export type RedisJob =
+  | { readonly build: 'copy-redis' | 'check-load' | 'export-rdb'; readonly name: string; readonly role: RedisRole }
+  | { readonly build: 'verify-copy'; readonly name: string; readonly role: RedisRole; readonly wave: number }
+  | { readonly build: 'check-targets'; readonly name: string; readonly prefix: string; readonly roles: readonly RedisRole[]; readonly requireLivenessKey: boolean; readonly wave: number }
+  | { readonly build: 'sentinel'; readonly name: string; readonly job: SentinelJob; readonly wave: number };
+
+/** What the chart of a phase renders for a mover: its Jobs and the objects it sets. */
+export type RedisConstruct =
+  | { readonly kind: 'job'; readonly job: RedisJob }
+  /** The new servers of these roles (Deployment, PVC, Service, ServiceAccount) at a replica count, and the configuration ConfigMap of their namespaces. */
+  | { readonly kind: 'new-servers'; readonly roles: readonly RedisRole[]; readonly replicas: number }
+  /** The old, operator-made server of a role at a replica count. */
+  | { readonly kind: 'old-server'; readonly role: RedisRole; readonly replicas: number }
+  /** The volume the RDB export of a role's old server goes to. */
+  | { readonly kind: 'rdb-export-volume'; readonly role: RedisRole };
+
+/**
+ * What one mover does in one phase for the roles of its strategy, as one object: the phase's words (plan
+ * view and PHASE.md) and the constructs its chart renders are both read from it.
+ */
+export interface RedisWork {
+  /** Its lines in the phase's description, by slot. */
+  readonly words: Partial<Record<RedisSlot, readonly string[]>>;
+  /** What the phase's chart renders for it, in order. */
+  readonly constructs: readonly RedisConstruct[];
+}
+
+/** No work in a phase. */
+export const NO_WORK: RedisWork = { words: {}, constructs: [] };
+
+/**
+ * One Redis strategy: how it moves the data of a role, phase by phase ({@link work}), the connection
+ * Secret keys it writes at the cut-over and the words the plan view and PHASE.md use for that.
+ */
+export interface RedisMover<S extends RedisStrategy = RedisStrategy> {
+  readonly strategy: S;
+  /** What it does in a phase for the roles that use it (never called with no role); {@link NO_WORK} when nothing. */
+  work(plan: Plan, roles: readonly RoleOf<S>[], phase: RedisPhase): RedisWork;
+  /** The connection Secret keys the cut-over writes for this role; empty when 3scale keeps its connection. */
+  secretRewrites(plan: Plan, role: RedisRole, redis: RedisOf<S>): SecretRewrite[];
+  /** The cut-over's rewrite in words, or undefined when it rewrites nothing. */
+  describeRewrite(plan: Plan, role: RedisRole, redis: RedisOf<S>): string | undefined;
+}

@@ -1,0 +1,56 @@
+import type { Plan, RedisComponent, RedisStrategy } from '../../../plan/plan-schema.js';
+import { type RedisRole, REDIS_ROLES, redisComponent } from '../../../plan/plan-facts.js';
+import { alreadyExternalMover } from './already-external-mover.js';
+import { managedMover } from './managed-mover.js';
+import type { RedisConstruct, RedisMover, RedisOf, RedisPhase, RedisSlot, RedisWork, RoleOf, SecretRewrite } from './mover.js';
+import { onClusterMover } from './on-cluster-mover.js';
+import { sentinelMover } from './sentinel-mover.js';
+
+/** Every Redis strategy's mover, in the order their work is said and rendered; the types require one per strategy of the schema. */
+const MOVERS: { readonly [S in RedisStrategy]: RedisMover<S> } = {
+  'upgrade-on-cluster': onClusterMover,
+  managed: managedMover,
+  sentinel: sentinelMover,
+  'already-external': alreadyExternalMover,
+};
+
+/** Calls one method of the mover of a component with the component narrowed to its strategy. */
+function withMover<T>(redis: RedisComponent, call: <S extends RedisStrategy>(mover: RedisMover<S>, redis: RedisOf<S>) => T): T {
+  return call(MOVERS[redis.strategy] as RedisMover, redis);
+}
+
+/** The connection Secret keys the cut-over writes for one Redis role. */
+export function redisSecretRewrites(plan: Plan, role: RedisRole): SecretRewrite[] {
+  return withMover(redisComponent(plan, role), (m, r) => m.secretRewrites(plan, role, r));
+}
+
+/** The cut-over's rewrite of one Redis role in words, or undefined. */
+export function describeRedisRewrite(plan: Plan, role: RedisRole): string | undefined {
+  return withMover(redisComponent(plan, role), (m, r) => m.describeRewrite(plan, role, r));
+}
+
+/** The work of every mover of the plan in one phase, each mover once with the roles of its strategy (backend first). */
+export function redisWork(plan: Plan, phase: RedisPhase): RedisWork[] {
+  return (Object.keys(MOVERS) as RedisStrategy[]).flatMap((strategy) => {
+    const roles = REDIS_ROLES.flatMap((role) => {
+      const redis = redisComponent(plan, role);
+      return redis.strategy === strategy ? [{ role, redis }] : [];
+    });
+    return roles.length ? [(MOVERS[strategy] as RedisMover).work(plan, roles as RoleOf<RedisStrategy>[], phase)] : [];
+  });
+}
+
+/** The lines of one slot of a phase, from every mover's work. */
+export function redisWords(plan: Plan, phase: RedisPhase, slot: RedisSlot): string[] {
+  return redisWork(plan, phase).flatMap((w) => w.words[slot] ?? []);
+}
+
+/** What the phase's chart renders for the Redis movers. */
+export function redisConstructs(plan: Plan, phase: RedisPhase): RedisConstruct[] {
+  return redisWork(plan, phase).flatMap((w) => w.constructs);
+}
+
+/** Whether some Redis mover has work in a phase (it renders something there). */
+export function redisHasWork(plan: Plan, phase: RedisPhase): boolean {
+  return redisConstructs(plan, phase).length > 0;
+}
