@@ -154,6 +154,29 @@ describe.skipIf(skipSuite(bins))('mysql-copy.sh (MariaDB -> MariaDB, DEFINER rem
     for (const s of [SRC_PW, TGT_PW]) expect(r.stderr + r.stdout + evidence).not.toContain(s);
   });
 
+  it('GIVEN PARALLEL_JOBS=2 WHEN copied THEN each table comes in its own stream, 2 at a time, then the views, then triggers, routines and events: all equal, none with the old DEFINER', async () => {
+    // GIVEN a target database that does not exist yet
+    const db = newDbName();
+    // WHEN the script copies with two streams
+    const r = await runScript('mysql-copy.sh', env(db, { PARALLEL_JOBS: '2' }));
+    // THEN it says how it loaded, and the data and objects are those of the single stream
+    expect(r.stderr).toContain('one stream per table, 2 at a time');
+    expect(r.stderr).toContain('3 tables loaded 2 at a time, then 1 views');
+    expect(r.stderr).toContain('row counts, row checksums and schema match on all 3 tables (1300 rows)');
+    expect(r.code).toBe(0);
+    expect(await fingerprint(tgt, db)).toEqual(await fingerprint(src, 'system'));
+    const creates = await showCreates(db);
+    expect(creates).not.toContain('olddefiner');
+    expect(creates.match(/DEFINER=`admin`@`%`/g)?.length).toBe(5);
+    for (const s of [SRC_PW, TGT_PW]) expect(r.stderr + r.stdout).not.toContain(s);
+  });
+
+  it('GIVEN PARALLEL_JOBS=0 WHEN the copy starts THEN it fails naming the variable', async () => {
+    const r = await runScript('mysql-copy.sh', env(newDbName(), { PARALLEL_JOBS: '0' }));
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('PARALLEL_JOBS must be at least 1');
+  });
+
   it('takes the source from SOURCE_MYSQL_URL, the system-database URL with the root password percent-encoded (as the managed chart renders it)', async () => {
     // GIVEN only the URL for the source, as the operator writes it into system-database (mysql2://root:<pw>@host/system)
     const db = newDbName();

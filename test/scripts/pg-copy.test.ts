@@ -378,7 +378,7 @@ describe.skipIf(skipSuite(bins))('pg-copy.sh (PostgreSQL 15 -> PostgreSQL 15)', 
     expect(await readFile(join(work, `${parallel}.evidence`), 'utf8')).toBe(evidence);
   });
 
-  it('GIVEN a parallel copy of 3 tables, 2 at a time WHEN it runs THEN a worker builds its table\'s indexes and primary key right after that table\'s COPY, before it takes the third table, and foreign keys come after all of them', async () => {
+  it('GIVEN a parallel copy of 3 tables, 2 at a time WHEN it runs THEN a worker builds its table\'s indexes and primary key right after that table\'s COPY and analyzes it, before it takes the third table; foreign keys come after all of them', async () => {
     // GIVEN an empty target
     const db = await newTargetDb();
     // WHEN copied with 2 workers (accounts and services first, settings when one of them is done)
@@ -398,6 +398,8 @@ describe.skipIf(skipSuite(bins))('pg-copy.sh (PostgreSQL 15 -> PostgreSQL 15)', 
     const lastIndex = await xid(`SELECT max(i.xmin::text::bigint) FROM pg_class i JOIN pg_index x ON x.indexrelid = i.oid JOIN pg_class t ON t.oid = x.indrelid
                                   WHERE t.relnamespace = 'public'::regnamespace;`);
     expect(firstForeignKey).toBeGreaterThan(Math.max(lastIndex, loads[last]!));
+    // AND each table was analyzed by its worker (the planner has statistics when 3scale starts)
+    expect(await tgt.sql(`SELECT count(*) FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL AND relname IN ('accounts', 'services', 'settings');`, db)).toBe('3');
     // AND every index and constraint of the source is there
     expect(await fingerprint(tgt, db)).toEqual(await fingerprint(src, 'system'));
     const constraints = `SELECT string_agg(conname || ':' || contype::text, ',' ORDER BY conname) FROM pg_constraint WHERE connamespace = 'public'::regnamespace;`;
