@@ -37,7 +37,7 @@ export function copyToManagedProps(plan: Plan): DataJobProps | undefined {
       name: 'copy-system-database',
       namespace: ns,
       script: 'pg-copy.sh',
-      libs: [...PG_COPY_LIBS, 'lib/progress.sh'],
+      libs: [...PG_COPY_LIBS, 'lib/progress.sh', 'lib/workers.sh'],
       image: sys.image,
       wave: 0,
       env: [
@@ -66,7 +66,7 @@ export function copyToManagedProps(plan: Plan): DataJobProps | undefined {
     name: 'copy-system-database',
     namespace: ns,
     script: 'mysql-copy.sh',
-    libs: [...MYSQL_COPY_LIBS, 'lib/progress.sh'],
+    libs: [...MYSQL_COPY_LIBS, 'lib/progress.sh', 'lib/workers.sh'],
     image: plan.spec.jobs.mysqlImage,
     wave: 0,
     env: [

@@ -41,6 +41,8 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$SCRIPT_DIR/lib/copy-manifest.sh"
 # shellcheck source=lib/progress.sh
 . "$SCRIPT_DIR/lib/progress.sh"
+# shellcheck source=lib/workers.sh
+. "$SCRIPT_DIR/lib/workers.sh"
 evidence_init mysql-copy
 
 mysql_source_from_url
@@ -292,25 +294,19 @@ load_pass() {
 # between processes, and FLUSH TABLES WITH READ LOCK held while each worker opened its snapshot would need the
 # RELOAD privilege and wait for every running statement, to guard against writers that are not running.
 load_tables_parallel() {
-  local t n=0 done_pid pid views
-  local -a active=()
+  local t n=0 views
   # DUMP_ARGS end with the database; each stream names its table after it.
   mysqldump_args tables
   while IFS= read -r t; do
     [ -n "$t" ] || continue
-    if [ "${#active[@]}" -ge "$PARALLEL_JOBS" ]; then
-      wait -n -p done_pid "${active[@]}" || true
-      for pid in "${!active[@]}"; do
-        if [ "${active[$pid]}" = "$done_pid" ]; then unset 'active[pid]'; fi
-      done
-    fi
+    job_slot_wait "$PARALLEL_JOBS"
     n=$((n + 1))
     load_stream "table-$n" "$t" &
-    active+=("$!")
+    JOBS_ACTIVE+=("$!")
   done < <(src_mysql -e "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = $(sql_string "$SOURCE_MYSQL_DATABASE")
                           AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') ORDER BY DATA_LENGTH + INDEX_LENGTH DESC, TABLE_NAME" ||
            printf '%s\n' "cannot list the tables of source $SRC_DESC" >"$WORK/load.list.failed")
-  for pid in "${active[@]}"; do wait "$pid" || true; done
+  job_wait_all
   load_collect
   views="$(src_mysql -e "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = $(sql_string "$SOURCE_MYSQL_DATABASE")
                          AND TABLE_TYPE = 'VIEW' ORDER BY TABLE_NAME")" || die "cannot list the views of source $SRC_DESC"

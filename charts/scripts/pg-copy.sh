@@ -58,6 +58,8 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$SCRIPT_DIR/lib/copy-manifest.sh"
 # shellcheck source=lib/progress.sh
 . "$SCRIPT_DIR/lib/progress.sh"
+# shellcheck source=lib/workers.sh
+. "$SCRIPT_DIR/lib/workers.sh"
 evidence_init pg-copy
 
 SOURCE_PGPORT="${SOURCE_PGPORT:-5432}"
@@ -533,8 +535,7 @@ build_table_indexes() {
 # then sequences and large objects (the data section without table data), and the rest of a small post-data
 # archive (foreign keys, triggers...) with pg_restore -j PARALLEL_JOBS.
 copy_tables() {
-  local tables n=0 name oid rc done_pid pid
-  local -a active=()
+  local tables n=0 name oid rc
   log "copying $SRC_DESC -> $TGT_DESC (schema, then COPY of the tables $PARALLEL_JOBS at a time, each followed by its indexes, then pg_restore -j $PARALLEL_JOBS of the other constraints and triggers; one snapshot)"
   restore_args
   open_snapshot
@@ -553,19 +554,14 @@ SQL
   while IFS="$(printf '\t')" read -r oid name; do
     [ -n "$name" ] || continue
     # Only the copy jobs are waited for (the snapshot session and the state reader run beside them).
-    if [ "${#active[@]}" -ge "$PARALLEL_JOBS" ]; then
-      wait -n -p done_pid "${active[@]}" || true
-      for pid in "${!active[@]}"; do
-        if [ "${active[$pid]}" = "$done_pid" ]; then unset 'active[pid]'; fi
-      done
-    fi
+    job_slot_wait "$PARALLEL_JOBS"
     n=$((n + 1))
     copy_table "$name" "$n" "$oid" &
-    active+=("$!")
+    JOBS_ACTIVE+=("$!")
   done <<TABLES
 $tables
 TABLES
-  for pid in "${active[@]}"; do wait "$pid" || true; done
+  job_wait_all
   if [ -s "$WORK/copy.failed" ]; then
     die "copying table data from $SRC_DESC failed: $(first_lines 5 <"$WORK/copy.failed")"
   fi
