@@ -114,13 +114,15 @@ export async function runMysqlDataPhase(opts: MysqlOptions): Promise<MysqlResult
   };
   const job: Variant<{ jobLog: [number, string][] }> = {
     id: 'b',
-    label: '(b) Job: mysql-copy.sh',
+    label: '(b) Job: mysql-copy.sh, PARALLEL_JOBS=4 (one stream per table)',
     async run() {
       await fresh('copy_b');
       const env = {
         SOURCE_MYSQL_HOST: '127.0.0.1', SOURCE_MYSQL_PORT: String(server.port), SOURCE_MYSQL_USER: 'root', SOURCE_MYSQL_PASSWORD: PASSWORD, SOURCE_MYSQL_DATABASE: 'system',
         TARGET_MYSQL_HOST: '127.0.0.1', TARGET_MYSQL_PORT: String(server.port), TARGET_MYSQL_USER: 'root', TARGET_MYSQL_PASSWORD: PASSWORD, TARGET_MYSQL_DATABASE: 'copy_b',
         EVIDENCE_FILE: join(opts.root, 'mysql.evidence'),
+        // The plan's default copyParallelism (4): one stream per table, 4 at a time.
+        PARALLEL_JOBS: '4',
       };
       const t = await timed(() => runScript('mysql-copy.sh', env, 3_600_000));
       if (t.value.code !== 0) throw new Error(`mysql-copy.sh exited ${t.value.code}: ${t.value.stderr.slice(-3000)}`);

@@ -6,12 +6,15 @@
  *       stream; here `tar -c | tar -x` between local folders (no network: a lower bound for the vendor).
  *   (b) the generated Job, charts/scripts/pg-copy.sh with PARALLEL_JOBS=1: pg_dump -Fc -Z0 | pg_restore.
  *   (c) the same Job with PARALLEL_JOBS=4: from one snapshot, schema, then 4 tables at a time by COPY into the
- *       target, then indexes and constraints by pg_restore -j4 (the way pgcopydb works).
+ *       target, each followed by its indexes, primary key and ANALYZE in the same worker, then foreign keys and
+ *       triggers by pg_restore -j4 (the way pgcopydb works).
  *   (d) the baseline the Job must not be slower than: `pgcopydb clone` (Debian package `pgcopydb`, not installed by
  *       CI: `apt-get install -y pgcopydb`), with its defaults (4 table jobs, 4 index jobs, same snapshot).
  *
  * The Job does more than move the data: it reads the source's state (sha256 per table of the ordered rows, schema,
- * grants, settings) before copying and the target's after, to prove them equal; pgcopydb checks nothing.
+ * grants, settings) and the target's after, to prove them equal (with PARALLEL_JOBS=4 the source's rows are hashed
+ * on their way and the target's are read back by the cut-over's pg-verify-copy.sh, timed beside (c) but not in
+ * it); pgcopydb checks nothing.
  *
  * Same source data for all; the target database is dropped and recreated (untimed) before each run, and
  * each run is checked afterwards (untimed): same row counts and same number of indexes as the source.

@@ -27,7 +27,7 @@ export function copyPostgresqlProps(plan: Plan): DataJobProps | undefined {
     name: 'copy-system-database',
     namespace,
     script: 'pg-copy.sh',
-    libs: [...PG_COPY_LIBS, 'lib/progress.sh'],
+    libs: [...PG_COPY_LIBS, 'lib/progress.sh', 'lib/workers.sh'],
     // Its data lives in this claim, served by this Deployment: recreated, the copy is gone (diff: job-stale).
     fills: [
       { kind: 'PersistentVolumeClaim', namespace, name: POSTGRESQL_NAMES.pvc },

@@ -21,6 +21,9 @@ export function copyToManagedJob(chart: PhaseChart<MigrationPlan>): void {
   if (props) dataJob(chart, 'CopyToManaged', props);
 }
 
+/** Load streams of the MySQL copy when the plan names none: PostgreSQL's default copyParallelism. */
+const MYSQL_COPY_PARALLELISM = 4;
+
 /** The Job {@link copyToManagedJob} renders, when the plan moves the System database to a managed server. */
 export function copyToManagedProps(plan: Plan): DataJobProps | undefined {
   const db = managedSystemDatabase(plan);
@@ -34,7 +37,7 @@ export function copyToManagedProps(plan: Plan): DataJobProps | undefined {
       name: 'copy-system-database',
       namespace: ns,
       script: 'pg-copy.sh',
-      libs: [...PG_COPY_LIBS, 'lib/progress.sh'],
+      libs: [...PG_COPY_LIBS, 'lib/progress.sh', 'lib/workers.sh'],
       image: sys.image,
       wave: 0,
       env: [
@@ -63,7 +66,7 @@ export function copyToManagedProps(plan: Plan): DataJobProps | undefined {
     name: 'copy-system-database',
     namespace: ns,
     script: 'mysql-copy.sh',
-    libs: [...MYSQL_COPY_LIBS, 'lib/progress.sh'],
+    libs: [...MYSQL_COPY_LIBS, 'lib/progress.sh', 'lib/workers.sh'],
     image: plan.spec.jobs.mysqlImage,
     wave: 0,
     env: [
@@ -74,6 +77,7 @@ export function copyToManagedProps(plan: Plan): DataJobProps | undefined {
       { name: 'TARGET_MYSQL_PORT', value: String(target.port) },
       { name: 'TARGET_MYSQL_DATABASE', value: target.databaseName! },
       ...credentialEnv(target, 'TARGET_MYSQL_USER', 'TARGET_MYSQL_PASSWORD'),
+      { name: 'PARALLEL_JOBS', value: String(sys.copyParallelism ?? MYSQL_COPY_PARALLELISM) },
       targetResetEnv(plan),
     ],
   };

@@ -2,7 +2,8 @@
 # mysql-copy.sh: copy the 3scale System database from the old MySQL (system-mysql) to a new MySQL
 # server over the network: mysqldump | DEFINER removal | mysql, inside the Job. No dump file is written.
 #
-# Two passes: tables, views and data first (system-versioned tables with their history, --dump-history),
+# Two passes: tables, views and data first (PARALLEL_JOBS=N above 1: one mysqldump | mysql per table, N at a
+# time, largest first, then the views; see load_tables_parallel) (system-versioned tables with their history, --dump-history),
 # then triggers, routines and events. Between them the FLOAT columns get their exact values (mysqldump writes
 # a FLOAT with 6 significant digits: 16777216 becomes 16777200), one UPDATE per row by its key, before any
 # trigger exists that it could fire; ON UPDATE columns keep their copied value. A FLOAT column in a table
@@ -40,6 +41,8 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$SCRIPT_DIR/lib/copy-manifest.sh"
 # shellcheck source=lib/progress.sh
 . "$SCRIPT_DIR/lib/progress.sh"
+# shellcheck source=lib/workers.sh
+. "$SCRIPT_DIR/lib/workers.sh"
 evidence_init mysql-copy
 
 mysql_source_from_url
@@ -52,6 +55,7 @@ TARGET_MYSQL_USER="${TARGET_MYSQL_USER:-root}"
 TARGET_MYSQL_PASSWORD="${TARGET_MYSQL_PASSWORD:-}"
 TARGET_MYSQL_DATABASE="${TARGET_MYSQL_DATABASE:-system}"
 TARGET_RESET="${TARGET_RESET:-false}"
+PARALLEL_JOBS="${PARALLEL_JOBS:-1}"
 MYSQL_CONNECT_TIMEOUT="${MYSQL_CONNECT_TIMEOUT:-10}"
 # Extra, non-secret client options for both sides, e.g. "--ssl-mode=REQUIRED" (split on spaces).
 MYSQL_CLIENT_EXTRA_ARGS="${MYSQL_CLIENT_EXTRA_ARGS:-}"
@@ -60,6 +64,8 @@ require_env SOURCE_MYSQL_HOST TARGET_MYSQL_HOST
 require_int SOURCE_MYSQL_PORT
 require_int TARGET_MYSQL_PORT
 require_int MYSQL_CONNECT_TIMEOUT
+require_int PARALLEL_JOBS
+[ "$PARALLEL_JOBS" -ge 1 ] || die "PARALLEL_JOBS must be at least 1"
 require_cmd mysql mysqldump sed sha256sum
 case "$TARGET_MYSQL_DATABASE" in *'`'*) die "TARGET_MYSQL_DATABASE must not contain a backtick" ;; esac
 # Only the SOURCE_*/TARGET_* variables count (no inherited password for the wrong side).
@@ -233,26 +239,84 @@ EOF
   [ "$n" -eq 0 ] || log "FLOAT values written exactly in $n table(s) (mysqldump writes FLOAT with 6 significant digits)"
 }
 
-# load_pass WHAT: mysqldump (pass WHAT) | strip_definers | mysql on the target, warnings kept and printed.
-load_pass() {
-  mysqldump_args "$1"
+# load_stream N [TABLES...]: mysqldump with DUMP_ARGS (only TABLES when given) | strip_definers | mysql on the
+# target; the target's warnings go to WORK/load.N.out. Prints nothing and returns 0, or returns 1 with one line
+# naming the failing part in WORK/load.N.failed (a worker of load_tables_parallel cannot die for the script).
+load_stream() {
+  local n="$1" st
+  shift
   set +e
-  MYSQL_PWD="$SOURCE_MYSQL_PASSWORD" mysqldump "${DUMP_ARGS[@]}" 2>"$WORK/dump.err" |
+  MYSQL_PWD="$SOURCE_MYSQL_PASSWORD" mysqldump "${DUMP_ARGS[@]}" "$@" 2>"$WORK/dump.$n.err" |
     strip_definers |
     tgt_mysql --max-allowed-packet=1G --default-character-set=utf8mb4 --show-warnings "$TARGET_MYSQL_DATABASE" \
-      >>"$WORK/load.out" 2>"$WORK/load.err"
-  local st=("${PIPESTATUS[@]}")
+      >"$WORK/load.$n.out" 2>"$WORK/load.$n.err"
+  st=("${PIPESTATUS[@]}")
   set -e
   if [ "${st[2]}" -ne 0 ]; then
-    show_load_warnings
-    sed -n '1,40p' "$WORK/load.err" >&2
-    die "loading into $TGT_DESC failed (mysql exit ${st[2]})"
+    printf 'loading into %s failed (mysql exit %s): %s\n' "$TGT_DESC" "${st[2]}" "$(sed -n '1,5p' "$WORK/load.$n.err" | tr '\n' ' ')" >"$WORK/load.$n.failed"
+  elif [ "${st[0]}" -ne 0 ]; then
+    printf 'mysqldump from %s failed (exit %s): %s\n' "$SRC_DESC" "${st[0]}" "$(sed -n '1,5p' "$WORK/dump.$n.err" | tr '\n' ' ')" >"$WORK/load.$n.failed"
+  elif [ "${st[1]}" -ne 0 ]; then
+    printf 'DEFINER filter failed (awk exit %s)\n' "${st[1]}" >"$WORK/load.$n.failed"
+  else
+    return 0
   fi
-  if [ "${st[0]}" -ne 0 ]; then
-    sed -n '1,40p' "$WORK/dump.err" >&2
-    die "mysqldump from $SRC_DESC failed (exit ${st[0]})"
+  return 1
+}
+
+# load_collect: the warnings of every stream into WORK/load.out; dies naming the first failed stream.
+load_collect() {
+  local f failed
+  for f in "$WORK"/load.*.out; do
+    [ -e "$f" ] || continue
+    cat "$f" >>"$WORK/load.out"
+    rm -f "$f"
+  done
+  failed="$(cat "$WORK"/load.*.failed 2>/dev/null | head -n 5 | paste -sd ';' -)" || true
+  [ -n "$failed" ] || return 0
+  show_load_warnings
+  die "$failed"
+}
+
+# load_pass WHAT: one stream of pass WHAT (mysqldump_args), warnings kept and printed.
+load_pass() {
+  mysqldump_args "$1"
+  load_stream "$1" || true
+  load_collect
+}
+
+# load_tables_parallel: the tables pass as PARALLEL_JOBS streams at a time, one per table, largest first, then
+# one stream of the views (they select from the tables). Consistency: each mysqldump reads its table in its own
+# transaction (--single-transaction), so the tables are not read at one instant; that is sound because 3scale
+# is scaled down in this phase (nothing writes to the source), and it is proven rather than assumed: the
+# source's checksums, read beside the load, must equal the target's after it, and verify-copy compares the
+# source with this copy's manifest again before the cut-over. MariaDB's mysqldump cannot share a snapshot
+# between processes, and FLUSH TABLES WITH READ LOCK held while each worker opened its snapshot would need the
+# RELOAD privilege and wait for every running statement, to guard against writers that are not running.
+load_tables_parallel() {
+  local t n=0 views
+  # DUMP_ARGS end with the database; each stream names its table after it.
+  mysqldump_args tables
+  while IFS= read -r t; do
+    [ -n "$t" ] || continue
+    job_slot_wait "$PARALLEL_JOBS"
+    n=$((n + 1))
+    load_stream "table-$n" "$t" &
+    JOBS_ACTIVE+=("$!")
+  done < <(src_mysql -e "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = $(sql_string "$SOURCE_MYSQL_DATABASE")
+                          AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') ORDER BY DATA_LENGTH + INDEX_LENGTH DESC, TABLE_NAME" ||
+           printf '%s\n' "cannot list the tables of source $SRC_DESC" >"$WORK/load.list.failed")
+  job_wait_all
+  load_collect
+  views="$(src_mysql -e "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = $(sql_string "$SOURCE_MYSQL_DATABASE")
+                         AND TABLE_TYPE = 'VIEW' ORDER BY TABLE_NAME")" || die "cannot list the views of source $SRC_DESC"
+  if [ -n "$views" ]; then
+    local -a names=()
+    mapfile -t names <<<"$views"
+    load_stream views "${names[@]}" || true
+    load_collect
   fi
-  [ "${st[1]}" -eq 0 ] || die "DEFINER filter failed (awk exit ${st[1]})"
+  log "$n tables loaded $PARALLEL_JOBS at a time$([ -n "$views" ] && printf ', then %s views' "$(printf '%s\n' "$views" | wc -l)")"
 }
 
 # show_load_warnings: the warnings and notes the target server gave while loading (mysql --show-warnings
@@ -329,10 +393,10 @@ fi
 TARGET_TOUCHED=1
 evidence_write Running "$INPUTS_CHECKSUM" "load of $(count_tables "$SRC_TABLES") tables started" || die "could not write the evidence record"
 
-log "copying $SRC_DESC -> $TGT_DESC (mysqldump | strip DEFINER | mysql: tables and data, then triggers, routines and events)"
+log "copying $SRC_DESC -> $TGT_DESC (mysqldump | strip DEFINER | mysql: tables and data$([ "$PARALLEL_JOBS" -gt 1 ] && printf ', one stream per table, %s at a time' "$PARALLEL_JOBS"), then triggers, routines and events)"
 : >"$WORK/load.out"
 progress_start rows "$(mysql_row_count src_mysql "$SOURCE_MYSQL_DATABASE")" progress_sample
-load_pass tables
+if [ "$PARALLEL_JOBS" -gt 1 ]; then load_tables_parallel; else load_pass tables; fi
 progress_finish
 repair_floats
 load_pass programs

@@ -20,7 +20,9 @@
 #   * no xml value of the source carries an XML declaration that PostgreSQL's text output drops;
 #   * on-cluster (owners kept): every role that owns an object, holds a grant or has settings in the source
 #     database exists on the target, and the target user may give objects to the owners.
-# After the restore the target must EQUAL the source (lib/pg-state.sh): per-table sha256 of the ordered rows,
+# After the restore the target must EQUAL the source (lib/pg-state.sh): per-table sha256 of the ordered rows
+# (the parallel copy takes each table's from the COPY stream that loaded it and leaves reading the target's back
+# to pg-verify-copy.sh, which proves the target against this step's manifest before the cut-over changes anything),
 # sequences, large objects, the schema dump, the database and role settings and comment (copied by this
 # script: pg_restore without --create does not), and the grants. Managed mode (PG_RESTORE_NO_OWNER/NO_ACL):
 # every object belongs to the target user; the grants are applied again from the source (so a REVOKE ... FROM
@@ -56,6 +58,8 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$SCRIPT_DIR/lib/copy-manifest.sh"
 # shellcheck source=lib/progress.sh
 . "$SCRIPT_DIR/lib/progress.sh"
+# shellcheck source=lib/workers.sh
+. "$SCRIPT_DIR/lib/workers.sh"
 evidence_init pg-copy
 
 SOURCE_PGPORT="${SOURCE_PGPORT:-5432}"
@@ -339,9 +343,12 @@ apply_settings() {
 # compare_state EXPECTED_DIR: the target's state must equal the expected one; else name what differs.
 compare_state() {
   local exp="$1" differ
-  # The parallel copy has read each table back from the target as soon as it was loaded.
+  # The parallel copy loaded each table from a stream whose sha256 it took on the way (copy_table): the target's
+  # tables are not read back here but by pg-verify-copy.sh at the cut-over, before anything of 3scale changes,
+  # against the manifest recorded below. Everything else of the target (materialized views, sequences, large
+  # objects, schema, settings, grants, row counts) is read here as in the streaming copy.
   local known=""
-  if [ "$PARALLEL_JOBS" -gt 1 ]; then known="$WORK/target.digests"; fi
+  if [ "$PARALLEL_JOBS" -gt 1 ]; then known="$WORK/copied.digests"; fi
   PG_STATE_KNOWN="$known" pg_state tgt_psql tgt_dump "$WORK/tgt" "$TARGET_PGDATABASE" "$PARALLEL_JOBS" || die "cannot read the state of target $TGT_DESC"
   differ="$(pg_state_differences "$exp" "$WORK/tgt")"
   [ -n "$differ" ] || return 0
@@ -445,11 +452,12 @@ restore_section() {
   check_restore_errors "${st[1]}" "$WORK/restore-$section.err"
 }
 
-# copy_table NAME N: COPY of one table from the held snapshot straight into the target (NAME quoted, qualified).
+# copy_table NAME N OID: COPY of one table from the held snapshot straight into the target (NAME quoted, qualified).
 # Both sessions use the state's output settings (lib/pg-state.sh), so the stream is the one pg_state hashes: it
 # is hashed on its way (tee), and that sha256 is the source's digest of the table, without reading it twice.
 # The target loads it in one transaction that first empties the table, so COPY FREEZE writes the rows frozen:
-# no later read (the proof, ANALYZE, the index builds) rewrites every page to set hint bits.
+# no later read (the proof, ANALYZE, the index builds) rewrites every page to set hint bits. Then, in the same
+# worker, the table's own indexes and primary key, unique and exclusion constraints (build_table_indexes).
 copy_table() {
   local name="$1" errs="$WORK/copy.$2.err" fifo="$WORK/copy.$2.fifo" st hash_pid digest
   mkfifo "$fifo"
@@ -475,81 +483,107 @@ copy_table() {
     return 1
   fi
   printf 'table %s\t%s\n' "$name" "$digest" >"$WORK/copy.$2.digest"
-  # The target's digest of the table, read back now: its rows no longer change (what follows builds indexes,
-  # constraints and triggers), and this runs beside the other tables' copies instead of after all of them.
-  set +e
-  # shellcheck disable=SC2086 # the command and its options
-  printf '%s\nCOPY %s TO STDOUT;\n' "$PG_STATE_SESSION" "$name" | tgt_psql 2>>"$errs" | $PG_STATE_SHA256 >"$WORK/copy.$2.tsha"
-  st=("${PIPESTATUS[@]}")
-  set -e
-  digest="$(cut -c1-64 "$WORK/copy.$2.tsha")"
-  if [ "${st[1]}" -ne 0 ] || [ "${st[2]}" -ne 0 ] || [[ ! $digest =~ ^[0-9a-f]{64}$ ]]; then
-    printf '%s\n' "$name: reading the copied rows back from the target failed: $(tr '\n' ' ' <"$errs")" >>"$WORK/copy.failed"
+  build_table_indexes "$name" "$3" "$errs" || return 1
+  # Its planner statistics too, beside the other tables' copies (pgcopydb does the same).
+  if is_true "$PG_ANALYZE" && ! tgt_psql -c "ANALYZE $name" 2>>"$errs"; then
+    printf '%s\n' "$name: ANALYZE failed: $(tr '\n' ' ' <"$errs")" >>"$WORK/copy.failed"
     return 1
   fi
-  printf 'table %s\t%s\n' "$name" "$digest" >"$WORK/copy.$2.target-digest"
+}
+
+# plan_table_indexes: split the post-data archive's table of contents (pg_restore -l) into one list per table
+# (post.<table oid>.list: the CREATE INDEX and ADD PRIMARY KEY/UNIQUE/EXCLUDE entries of that table, found by
+# their catalog ids) and the rest (post-rest.list: foreign keys, triggers, rules, CHECK ... NOT VALID, index
+# attachments, comments, materialized view refreshes...), which needs several tables or all of them. An entry
+# that matches no table stays in the rest, so every entry is restored exactly once.
+plan_table_indexes() {
+  pg_restore -l "$WORK/post-data.dump" >"$WORK/post-data.toc" 2>"$WORK/post-data.toc.err" ||
+    die "cannot list the post-data archive of $SRC_DESC: $(tr '\n' ' ' <"$WORK/post-data.toc.err")"
+  src_psql >"$WORK/post-data.owners" <<SQL || die "cannot list the indexes of source $SRC_DESC"
+SELECT i.indrelid || ' ' || 'pg_class'::regclass::oid || ' ' || i.indexrelid
+  FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid WHERE c.relkind = 'r'
+   AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))
+UNION ALL
+SELECT k.conrelid || ' ' || 'pg_constraint'::regclass::oid || ' ' || k.oid
+  FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid WHERE c.relkind = 'r' AND k.contype IN ('p', 'u', 'x');
+SQL
+  awk -v dir="$WORK" 'NR == FNR { owner[$2 " " $3] = $1; next }
+       /^;/ || NF < 4 { next }
+       ($2 " " $3) in owner { print > (dir "/post." owner[$2 " " $3] ".list"); next }
+       { print > (dir "/post-rest.list") }' "$WORK/post-data.owners" "$WORK/post-data.toc"
+  touch "$WORK/post-rest.list"
+}
+
+# build_table_indexes NAME OID ERRS: restore the post-data entries of one table (plan_table_indexes) right after
+# its COPY, as pgcopydb does: the table is still in the cache and the builds run beside other tables' copies.
+build_table_indexes() {
+  local list="$WORK/post.$2.list" rc
+  [ -s "$list" ] || return 0
+  set +e
+  PGPASSWORD="$TARGET_PGPASSWORD" pg_restore "${RESTORE_ARGS[@]}" -L "$list" "$WORK/post-data.dump" 2>>"$3"
+  rc=$?
+  set -e
+  if [ "$rc" -ne 0 ]; then
+    printf '%s\n' "$1: building its indexes and constraints failed (pg_restore exit $rc): $(grep -m3 'error:' "$3" | tr '\n' ' ')" >>"$WORK/copy.failed"
+    return 1
+  fi
 }
 
 # copy_tables: what pgcopydb does, inside the Job: the schema without indexes and constraints (pre-data), the
 # tables by COPY from the source straight into the target, PARALLEL_JOBS at a time, largest first, all from
-# one exported snapshot; then sequences and large objects (the data section without table data), and the
-# indexes, constraints and triggers with pg_restore -j PARALLEL_JOBS from a small post-data archive.
+# one exported snapshot, each followed in its worker by its own indexes and primary key (build_table_indexes);
+# then sequences and large objects (the data section without table data), and the rest of a small post-data
+# archive (foreign keys, triggers...) with pg_restore -j PARALLEL_JOBS.
 copy_tables() {
-  local tables n=0 name rc done_pid pid
-  local -a active=()
-  log "copying $SRC_DESC -> $TGT_DESC (schema, then COPY of the tables $PARALLEL_JOBS at a time, then pg_restore -j $PARALLEL_JOBS of indexes and constraints; one snapshot)"
+  local tables n=0 name oid rc
+  log "copying $SRC_DESC -> $TGT_DESC (schema, then COPY of the tables $PARALLEL_JOBS at a time, each followed by its indexes, then pg_restore -j $PARALLEL_JOBS of the other constraints and triggers; one snapshot)"
   restore_args
   open_snapshot
   restore_section pre-data
+  dump_section post-data -f "$WORK/post-data.dump" ||
+    die "pg_dump of the post-data section from $SRC_DESC failed: $(grep -m1 'error:' "$WORK/dump-post-data.err" || true)"
+  plan_table_indexes
   tables="$(src_psql <<SQL
 $PG_STATE_SESSION
-SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+SELECT c.oid || chr(9) || format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE $PG_USER_NS AND c.relkind = 'r' AND $(pg_not_dependent "'pg_class'::regclass" c.oid)
  ORDER BY pg_relation_size(c.oid) DESC, 1;
 SQL
 )" || die "cannot list the tables of source $SRC_DESC"
   : >"$WORK/copy.failed"
-  while IFS= read -r name; do
+  while IFS="$(printf '\t')" read -r oid name; do
     [ -n "$name" ] || continue
     # Only the copy jobs are waited for (the snapshot session and the state reader run beside them).
-    if [ "${#active[@]}" -ge "$PARALLEL_JOBS" ]; then
-      wait -n -p done_pid "${active[@]}" || true
-      for pid in "${!active[@]}"; do
-        if [ "${active[$pid]}" = "$done_pid" ]; then unset 'active[pid]'; fi
-      done
-    fi
+    job_slot_wait "$PARALLEL_JOBS"
     n=$((n + 1))
-    copy_table "$name" "$n" &
-    active+=("$!")
+    copy_table "$name" "$n" "$oid" &
+    JOBS_ACTIVE+=("$!")
   done <<TABLES
 $tables
 TABLES
-  for pid in "${active[@]}"; do wait "$pid" || true; done
+  job_wait_all
   if [ -s "$WORK/copy.failed" ]; then
     die "copying table data from $SRC_DESC failed: $(first_lines 5 <"$WORK/copy.failed")"
   fi
   # The source's state from here, beside the rest of the copy: its tables' digests are those just taken.
   if [ "$n" -gt 0 ]; then cat "$WORK"/copy.*.digest; fi >"$WORK/copied.digests"
-  if [ "$n" -gt 0 ]; then cat "$WORK"/copy.*.target-digest; fi >"$WORK/target.digests"
   if [ -z "${EVIDENCE_SOURCE_FINGERPRINT:-}" ]; then
     PG_STATE_KNOWN="$WORK/copied.digests" source_state &
     state_pid=$!
   fi
-  log "$n tables copied; now sequences and large objects, then indexes and constraints"
+  log "$n tables copied with their indexes; now sequences and large objects, then the other constraints and triggers"
   # The data section without the tables just copied: the sequences' values and the large objects (a pattern
   # matching every table would drop the sequences too).
   local -a skip=()
-  while IFS= read -r name; do
+  while IFS="$(printf '\t')" read -r oid name; do
     if [ -n "$name" ]; then skip+=(--exclude-table-data="$name"); fi
   done <<TABLES
 $tables
 TABLES
   restore_section data "${skip[@]}"
-  dump_section post-data -f "$WORK/post-data.dump" ||
-    die "pg_dump of the post-data section from $SRC_DESC failed: $(grep -m1 'error:' "$WORK/dump-post-data.err" || true)"
   close_snapshot
   set +e
-  PGPASSWORD="$TARGET_PGPASSWORD" pg_restore "${RESTORE_ARGS[@]}" -j "$PARALLEL_JOBS" "$WORK/post-data.dump" 2>"$WORK/restore-post-data.err"
+  PGPASSWORD="$TARGET_PGPASSWORD" pg_restore "${RESTORE_ARGS[@]}" -j "$PARALLEL_JOBS" -L "$WORK/post-rest.list" "$WORK/post-data.dump" 2>"$WORK/restore-post-data.err"
   rc=$?
   set -e
   check_restore_errors "$rc" "$WORK/restore-post-data.err"
@@ -640,13 +674,27 @@ if [ "$tgt_counts" != "$src_counts" ]; then
   die "per-table row counts differ between source and target"
 fi
 # Planner statistics (pg_restore collects none; without them the first hours are slow) while the state is read.
+# The parallel copy has analyzed each table after its load: what is left are partitioned tables (their statistics
+# span the partitions) and materialized views, which the end of the restore filled.
+analyze_sql() {
+  if [ "$PARALLEL_JOBS" -eq 1 ]; then
+    echo 'ANALYZE'
+    return 0
+  fi
+  tgt_psql <<SQL
+SELECT 'ANALYZE ' || string_agg(format('%I.%I', n.nspname, c.relname), ', ')
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE $PG_USER_NS AND (c.relkind = 'p' OR (c.relkind = 'm' AND c.relispopulated)) HAVING count(*) > 0;
+SQL
+}
 analyze_pid=""
 if is_true "$PG_ANALYZE"; then
-  tgt_psql -c 'ANALYZE' 2>"$WORK/analyze.err" &
+  { sql="$(analyze_sql)" && if [ -n "$sql" ]; then tgt_psql -c "$sql"; fi; } 2>"$WORK/analyze.err" &
   analyze_pid=$!
 fi
 compare_state "$WORK/expected"
-log "row counts match on all $src_tables tables ($src_rows rows); the target equals the source: rows (sha256 per table), sequences, $(wc -l <"$WORK/src/largeobjects") large objects, schema, settings, grants"
+ROWS_PROOF="rows (sha256 per table)"
+if [ "$PARALLEL_JOBS" -gt 1 ]; then ROWS_PROOF="rows (sha256 per table of the COPY stream that loaded it; pg-verify-copy reads them back from the target before the cut-over)"; fi
+log "row counts match on all $src_tables tables ($src_rows rows); the target equals the source: $ROWS_PROOF, sequences, $(wc -l <"$WORK/src/largeobjects") large objects, schema, settings, grants"
 
 if [ -n "$analyze_pid" ]; then
   wait "$analyze_pid" || die "ANALYZE on target $TGT_DESC failed: $(tr '\n' ' ' <"$WORK/analyze.err")"
@@ -655,10 +703,13 @@ fi
 # What the target was proven equal to, table by table, for pg-verify-copy.sh to prove again (<step>.manifest).
 {
   printf 'mode schema\t%s\nmode noOwner\t%s\nmode noAcl\t%s\n' "$PG_STATE_SCHEMA" "$PG_RESTORE_NO_OWNER" "$PG_RESTORE_NO_ACL"
+  # How the table digests were taken: "stream" (the parallel copy's COPY streams; the target's rows are first
+  # read back by pg-verify-copy.sh) or "target" (read back from the target here).
+  printf 'mode rows\t%s\n' "$([ "$PARALLEL_JOBS" -gt 1 ] && echo stream || echo target)"
   pg_manifest "$WORK/tgt" "$tgt_counts" ""
   pg_manifest "$WORK/src" "" "source " | grep '^source part '
 } | LC_ALL=C sort >"$WORK/manifest"
 EVIDENCE_MANIFEST="$WORK/manifest"
-evidence_write Succeeded "$INPUTS_CHECKSUM" "copied $src_tables tables, $src_rows rows; equal: rows, sequences, large objects, schema, settings, grants" ||
+evidence_write Succeeded "$INPUTS_CHECKSUM" "copied $src_tables tables, $src_rows rows; equal: $ROWS_PROOF, sequences, large objects, schema, settings, grants" ||
   die "could not write the evidence record"
 log "done"

@@ -328,6 +328,8 @@ const mysqlDatabase = () =>
     strategy: z._default(z.enum(['keep-in-place', 'managed', 'already-external']), 'keep-in-place'),
     /** The existing server of strategy `managed`; only with that strategy. */
     managed: z.optional(managedSqlServer(3306)),
+    /** Parallel load streams of strategy `managed`: above 1 the copy Job loads that many tables at a time, one mysqldump | mysql each (1: one stream). Absent: 4, as for PostgreSQL (no default here, so that plans without it keep their hash). */
+    copyParallelism: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(32))),
     /** What discovery found on the objects that are detached; defaults to what the 2.15 operator writes. */
     detach: z.optional(z.array(detachedObject())),
   });

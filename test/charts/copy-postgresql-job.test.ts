@@ -24,7 +24,7 @@ describe('PostgreSQL copy Jobs', () => {
       // THEN
       const job = find(objects, 'Job', 'copy-system-database') as any;
       expect(envOf(job).TARGET_RESET).toBe('false');
-      expect(scriptsOf(objects, job)).toEqual(['lib.common.sh', 'lib.copy-manifest.sh', 'lib.evidence.sh', 'lib.pg-clients.sh', 'lib.pg-state.sh', 'lib.progress.sh', 'pg-copy.sh']);
+      expect(scriptsOf(objects, job)).toEqual(['lib.common.sh', 'lib.copy-manifest.sh', 'lib.evidence.sh', 'lib.pg-clients.sh', 'lib.pg-state.sh', 'lib.progress.sh', 'lib.workers.sh', 'pg-copy.sh']);
     });
 
     test(`GIVEN ${example} with spec.jobs.resetTarget: true WHEN copy-data renders THEN TARGET_RESET=true`, () => {

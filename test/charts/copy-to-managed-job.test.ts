@@ -47,6 +47,18 @@ describe('copyToManagedJob', () => {
       TARGET_MYSQL_PORT: '3306',
       TARGET_MYSQL_DATABASE: 'threescale',
       TARGET_MYSQL_USER: { secretKeyRef: { name: 'rds-mysql', key: 'username' } },
+      PARALLEL_JOBS: '4',
     });
+  });
+
+  test('GIVEN a managed MySQL with copyParallelism 2 WHEN copy-data renders THEN mysql-copy.sh loads 2 tables at a time', () => {
+    // GIVEN
+    const loaded = examplePlanWith('mysql-in-place-and-redis', (p) => {
+      p.spec.systemDatabase = { kind: 'mysql', strategy: 'managed', copyParallelism: 2, managed: { host: 'mysql.example.internal', databaseName: 'threescale', credentials: { secretName: 'rds-mysql' } } };
+    });
+    // WHEN
+    const { objects } = renderChart(copyDataChart, loaded, 'copy-data');
+    // THEN
+    expect(envOf(find(objects, 'Job', 'copy-system-database'))).toMatchObject({ PARALLEL_JOBS: '2' });
   });
 });

@@ -131,27 +131,36 @@ describe.skipIf(skipSuite(bins))('mysql-copy.sh (MariaDB -> MariaDB, DEFINER rem
     await expect(load).rejects.toThrow(/SUPER|SET USER/);
   });
 
-  it('copies data, views, triggers, routines and events without the old DEFINER', async () => {
-    // GIVEN a target database that does not exist yet
-    const db = newDbName();
-    // WHEN the script copies
-    const r = await runScript('mysql-copy.sh', env(db));
-    // THEN it succeeds and the data is identical, including charset and text that merely looks like a DEFINER
-    expect(r.stderr).toContain('row counts, row checksums and schema match on all 3 tables (1300 rows)');
-    expect(r.code).toBe(0);
-    expect(await fingerprint(tgt, db)).toEqual(await fingerprint(src, 'system'));
-    // AND no object names the old definer; all belong to the loading admin
-    const creates = await showCreates(db);
-    expect(creates).not.toContain('olddefiner');
-    expect(creates.match(/DEFINER=`admin`@`%`/g)?.length).toBe(5);
-    // AND the objects work: the procedure updates a row, the trigger writes the audit row
-    await tgt.sql(`CALL \`${db}\`.touch_account(5)`);
-    expect(await tgt.sql(`SELECT state FROM \`${db}\`.accounts WHERE id = 5`)).toBe('touched');
-    expect(await tgt.sql(`SELECT COUNT(*) FROM \`${db}\`.audit WHERE account_id = 5`)).toBe('1');
-    // AND the evidence record holds no secret
-    const evidence = await readFile(join(work, `${db}.evidence`), 'utf8');
-    expect(evidence).toMatch(/^mysql-copy\.phase=Succeeded$/m);
-    for (const s of [SRC_PW, TGT_PW]) expect(r.stderr + r.stdout + evidence).not.toContain(s);
+  for (const [mode, jobs] of [['one stream', '1'], ['PARALLEL_JOBS=2: one stream per table, 2 at a time, then the views', '2']] as const) {
+    it(`copies data, views, triggers, routines and events without the old DEFINER (${mode})`, async () => {
+      // GIVEN a target database that does not exist yet
+      const db = newDbName();
+      // WHEN the script copies
+      const r = await runScript('mysql-copy.sh', env(db, { PARALLEL_JOBS: jobs }));
+      if (jobs === '2') expect(r.stderr).toContain('3 tables loaded 2 at a time, then 1 views');
+      // THEN it succeeds and the data is identical, including charset and text that merely looks like a DEFINER
+      expect(r.stderr).toContain('row counts, row checksums and schema match on all 3 tables (1300 rows)');
+      expect(r.code).toBe(0);
+      expect(await fingerprint(tgt, db)).toEqual(await fingerprint(src, 'system'));
+      // AND no object names the old definer; all belong to the loading admin
+      const creates = await showCreates(db);
+      expect(creates).not.toContain('olddefiner');
+      expect(creates.match(/DEFINER=`admin`@`%`/g)?.length).toBe(5);
+      // AND the objects work: the procedure updates a row, the trigger writes the audit row
+      await tgt.sql(`CALL \`${db}\`.touch_account(5)`);
+      expect(await tgt.sql(`SELECT state FROM \`${db}\`.accounts WHERE id = 5`)).toBe('touched');
+      expect(await tgt.sql(`SELECT COUNT(*) FROM \`${db}\`.audit WHERE account_id = 5`)).toBe('1');
+      // AND the evidence record holds no secret
+      const evidence = await readFile(join(work, `${db}.evidence`), 'utf8');
+      expect(evidence).toMatch(/^mysql-copy\.phase=Succeeded$/m);
+      for (const s of [SRC_PW, TGT_PW]) expect(r.stderr + r.stdout + evidence).not.toContain(s);
+    });
+  }
+
+  it('GIVEN PARALLEL_JOBS=0 WHEN the copy starts THEN it fails naming the variable', async () => {
+    const r = await runScript('mysql-copy.sh', env(newDbName(), { PARALLEL_JOBS: '0' }));
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('PARALLEL_JOBS must be at least 1');
   });
 
   it('takes the source from SOURCE_MYSQL_URL, the system-database URL with the root password percent-encoded (as the managed chart renders it)', async () => {

@@ -378,6 +378,34 @@ describe.skipIf(skipSuite(bins))('pg-copy.sh (PostgreSQL 15 -> PostgreSQL 15)', 
     expect(await readFile(join(work, `${parallel}.evidence`), 'utf8')).toBe(evidence);
   });
 
+  it('GIVEN a parallel copy of 3 tables, 2 at a time WHEN it runs THEN a worker builds its table\'s indexes and primary key right after that table\'s COPY and analyzes it, before it takes the third table; foreign keys come after all of them', async () => {
+    // GIVEN an empty target
+    const db = await newTargetDb();
+    // WHEN copied with 2 workers (accounts and services first, settings when one of them is done)
+    const r = await runScript('pg-copy.sh', env(db, { PARALLEL_JOBS: '2' }));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('each followed by its indexes');
+    // THEN the table loaded last was loaded after the indexes of one of the two loaded before it were committed
+    // (COPY FREEZE keeps the loading transaction in the rows' xmin)
+    const xid = (sql: string): Promise<number> => tgt.sql(sql, db).then(Number);
+    const loads = Object.fromEntries(await Promise.all(TABLES.map(async (t) => [t, await xid(`SELECT min(xmin::text::bigint) FROM ${t};`)] as const)));
+    const last = TABLES.reduce((a, b) => (loads[a]! > loads[b]! ? a : b));
+    const earlier = TABLES.filter((t) => t !== last).map((t) => `'${t}'::regclass`).join(', ');
+    const firstIndex = await xid(`SELECT min(i.xmin::text::bigint) FROM pg_class i JOIN pg_index x ON x.indexrelid = i.oid WHERE x.indrelid IN (${earlier});`);
+    expect(firstIndex).toBeLessThan(loads[last]!);
+    // AND the foreign keys were added after every table's load and index
+    const firstForeignKey = await xid(`SELECT min(xmin::text::bigint) FROM pg_constraint WHERE contype = 'f' AND conrelid IN ('services'::regclass, 'settings'::regclass);`);
+    const lastIndex = await xid(`SELECT max(i.xmin::text::bigint) FROM pg_class i JOIN pg_index x ON x.indexrelid = i.oid JOIN pg_class t ON t.oid = x.indrelid
+                                  WHERE t.relnamespace = 'public'::regnamespace;`);
+    expect(firstForeignKey).toBeGreaterThan(Math.max(lastIndex, loads[last]!));
+    // AND each table was analyzed by its worker (the planner has statistics when 3scale starts)
+    expect(await tgt.sql(`SELECT count(*) FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL AND relname IN ('accounts', 'services', 'settings');`, db)).toBe('3');
+    // AND every index and constraint of the source is there
+    expect(await fingerprint(tgt, db)).toEqual(await fingerprint(src, 'system'));
+    const constraints = `SELECT string_agg(conname || ':' || contype::text, ',' ORDER BY conname) FROM pg_constraint WHERE connamespace = 'public'::regnamespace;`;
+    expect(await tgt.sql(constraints, db)).toBe(await src.sql(constraints, 'system'));
+  });
+
   it('copies table by table, 2 at a time, from one snapshot, and leaves nothing the size of the data behind', async () => {
     // GIVEN an empty target and the container's temporary folder
     const db = await newTargetDb();

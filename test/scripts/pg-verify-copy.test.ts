@@ -6,7 +6,7 @@
  * credential in anything it prints or records.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkBinaries, containsSecret, failInCiIfMissing, freePort, PG_SERVER_BINARIES, pgBinDir, runScript, type ScriptResult, skipSuite, startPostgres, type PgServer } from '../support/db-servers.js';
@@ -49,7 +49,10 @@ describe.skipIf(skipSuite(bins))('pg-verify-copy.sh (PostgreSQL 15)', () => {
   });
 
   /** A source database with DATA_SQL copied by pg-copy.sh into a new target database; returns the env of both steps. */
-  async function copied(managed = false): Promise<{ env: Record<string, string>; srcDb: string; tgtDb: string }> {
+  async function copied(
+    managed = false,
+    opts: { parallel?: boolean; pathPrefix?: string[] } = {},
+  ): Promise<{ env: Record<string, string>; srcDb: string; tgtDb: string; copy: ScriptResult }> {
     const n = ++seq;
     const srcDb = `src_${n}`;
     const tgtDb = `tgt_${n}`;
@@ -69,11 +72,12 @@ describe.skipIf(skipSuite(bins))('pg-verify-copy.sh (PostgreSQL 15)', () => {
       TARGET_PGPASSWORD: managed ? ADMIN_PW : TGT_PW,
       EVIDENCE_FILE: join(work, `${tgtDb}.evidence`),
       ...(managed ? { PG_RESTORE_NO_OWNER: 'true', PG_RESTORE_NO_ACL: 'true' } : {}),
+      ...(opts.parallel ? { PARALLEL_JOBS: '2' } : {}),
     };
-    const copy = await runScript('pg-copy.sh', env, { timeoutMs: 120_000 });
+    const copy = await runScript('pg-copy.sh', env, { timeoutMs: 120_000, pathPrefix: opts.pathPrefix });
     outputs.push(copy.stdout, copy.stderr);
     expect(copy.code, copy.stderr).toBe(0);
-    return { env, srcDb, tgtDb };
+    return { env, srcDb, tgtDb, copy };
   }
 
   async function verify(env: Record<string, string>): Promise<ScriptResult & { record: string }> {
@@ -180,6 +184,44 @@ describe.skipIf(skipSuite(bins))('pg-verify-copy.sh (PostgreSQL 15)', () => {
     // THEN the source's own grants are compared with what the source had, the target's with what it was given
     expect(r.code, r.stderr).toBe(0);
     expect(r.record).toMatch(/source: unchanged/);
+  });
+
+  describe('a parallel copy, which leaves reading the target\'s rows back to this step', () => {
+    it('GIVEN a parallel copy WHEN verified THEN the target\'s rows are read and equal the digests of the COPY streams the copy recorded', async () => {
+      // GIVEN a copy table by table: its manifest says the row digests come from the streams
+      const { env, copy } = await copied(false, { parallel: true });
+      expect(copy.stderr).toContain('pg-verify-copy reads them back from the target before the cut-over');
+
+      // WHEN
+      const r = await verify(env);
+
+      // THEN
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.record).toMatch(/pg-verify-copy\.result=target equals the copy of step pg-copy: 2 tables .*source: unchanged/);
+    });
+
+    it('GIVEN rows altered on their way into the target (the stream hashed as the source sent it) WHEN the copy runs THEN it records the source\'s digest, AND WHEN verified THEN the step fails naming the table, before the cut-over changes anything', async () => {
+      // GIVEN a tee that hashes the source's stream unchanged but hands the target one value changed (same row count)
+      const dir = await mkdtemp(join(work, 'shim-tee-'));
+      await writeFile(
+        join(dir, 'tee'),
+        `#!/usr/bin/env bash\nPATH="\${PATH#*:}" tee "$@" | sed 's/\torg 7\t/\torg 7 altered\t/'\n`,
+      );
+      await chmod(join(dir, 'tee'), 0o755);
+
+      // WHEN the parallel copy runs through it
+      const { env, tgtDb } = await copied(false, { parallel: true, pathPrefix: [dir] });
+      expect(await tgt.sql(`SELECT org_name FROM accounts WHERE id = 7;`, tgtDb)).toBe('org 7 altered');
+
+      // AND the copy is verified
+      const r = await verify(env);
+
+      // THEN the verify names the table by the digest of the rows the source sent, and not the untouched table
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/target system@[^:]+:\d+\/tgt_\d+: table public\.accounts sha256: sha256:[0-9a-f]{12} at the copy, sha256:[0-9a-f]{12} now/);
+      expect(r.stderr).not.toContain('"Odd Name"');
+      expect(r.record).toContain('pg-verify-copy.phase=Failed');
+    });
   });
 
   it('GIVEN no manifest in the evidence (copy not run) WHEN verified THEN it fails in one sentence naming the copy step', async () => {
