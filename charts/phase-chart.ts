@@ -40,7 +40,16 @@ export class PhaseChart<P extends PlanBase = PlanBase> extends Chart implements 
     this._deleted.push(ref);
   }
 
-  /** Objects declared deleted with {@link declareDeleted}. Returns a copy. */
+  /**
+   * Declares that from this phase on the folders no longer carry an object an earlier phase rendered, though
+   * nothing deletes it: it is left to another controller (an HPA keeps an autoscaled Deployment's replicas),
+   * and no engine applies the earlier version again.
+   */
+  public release(ref: { apiVersion: string; kind: string; namespace?: string; name: string }): void {
+    this._deleted.push(ref);
+  }
+
+  /** Objects declared deleted with {@link declareDeleted} or released with {@link release}. Returns a copy. */
   public get deleted(): { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }[] {
     return this._deleted.map((d) => ({ apiVersion: d.apiVersion, kind: d.kind, metadata: { name: d.name, ...(d.namespace ? { namespace: d.namespace } : {}) } }));
   }

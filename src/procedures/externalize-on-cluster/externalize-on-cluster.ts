@@ -1,6 +1,7 @@
 import type { MigrationPlan } from '../../plan/plan-schema.js';
 import { BACKUP_SUFFIX, EVIDENCE_CONFIGMAP, STATE_CONFIGMAP } from '../../contract/on-cluster.js';
 import { mysqlDetachSteps } from './mysql-detach.js';
+import { autoscaledDeployments, START_AUTOSCALED_JOB } from './autoscaled-start.js';
 import { THREESCALE_DEPLOYMENTS } from '../../plan/deployments.js';
 import {
   credentialCopies,
@@ -357,8 +358,9 @@ const scaleUp: PhaseDefinition<MigrationPlan> = {
   destructive: false,
   applies: needsWindow,
   describe: (plan) => [
-    `${dcPrefix(plan)}${THREESCALE_DEPLOYMENTS.map((d) => `${d}=${plan.spec.replicas[d]}`).join(', ')}`,
+    `${dcPrefix(plan)}${THREESCALE_DEPLOYMENTS.filter((d) => !(plan.spec.autoscaled as readonly string[] | undefined)?.includes(d)).map((d) => `${d}=${plan.spec.replicas[d]}`).join(', ')}`,
     `operator ${op(plan)} to 1 replica`,
+    ...startAutoscaledWords(plan),
   ],
   expects: () => ['the cut-over Jobs recorded their evidence', 'APIManager shows the components external'],
   chart: () => import('../../../charts/scale-up-chart.js'),
@@ -368,6 +370,15 @@ const scaleUp: PhaseDefinition<MigrationPlan> = {
     chart: () => import('../../../charts/scale-down-chart.js'),
   },
 };
+
+/** What scale-up does for the Deployments an HPA keeps (none unless spec.autoscaled). */
+function startAutoscaledWords(plan: Plan): string[] {
+  if (!plan.spec.autoscaled?.length) return [];
+  const started = autoscaledDeployments(plan).map((d) => `${d} 0 -> ${plan.spec.replicas[d]}`);
+  return [
+    `${plan.spec.autoscaled.join(', ')}: left to the HorizontalPodAutoscaler the APIManager creates (hpa: true), so no folder pins their replicas from here on${started.length ? `; once the operator runs, Job ${START_AUTOSCALED_JOB} starts them once with a guarded patch (${started.join(', ')}; a Deployment not at 0 is left as it is)` : ''}`,
+  ];
+}
 
 const verify: PhaseDefinition<MigrationPlan> = {
   id: 'verify',
