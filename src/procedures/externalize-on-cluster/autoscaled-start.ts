@@ -4,6 +4,11 @@ import { type JsonPatchStep, stepFileName } from '../../patches/json-patch-steps
 
 /** The Job of scale-up that starts the Deployments an HPA keeps (charts/jobs/json-patch-job.ts). */
 export const START_AUTOSCALED_JOB = 'start-autoscaled';
+/**
+ * The same Job in `rollback/…-scale-down`, named apart: Flux never runs a Complete Job again while its spec is
+ * unchanged, so a rollback after scale-up would otherwise find scale-up's Job done and leave the Deployments at 0.
+ */
+export const RESTART_AUTOSCALED_JOB = 'restart-autoscaled';
 
 /**
  * The Deployments of `spec.autoscaled` (APIManager `hpa: true`) with a captured count above 0: the folders
