@@ -62,7 +62,7 @@ describe('start-autoscaled (kube/apply-json-patches.sh) on the real API server, 
     expect(r.stderr).toContain('applied 1 patch steps, 0 already done');
     expect(await replicas()).toBe(2);
     // (the count now belongs to the Job's kubectl, no longer to the engine that applied 0)
-    expect(replicasOwners((await cluster().get('apps/v1', 'Deployment', NS, NAME)) as never)).toEqual(['kubectl-patch Update']);
+    expect(replicasOwners((await cluster().get('apps/v1', 'Deployment', NS, NAME))!)).toEqual(['kubectl-patch Update']);
     expect((await cluster().evidence(NS, START_AUTOSCALED_JOB))[`${START_AUTOSCALED_JOB}.result`]).toBe('applied 1 patch steps, 0 already done');
   });
 
@@ -78,6 +78,6 @@ describe('start-autoscaled (kube/apply-json-patches.sh) on the real API server, 
     expect(r.stderr).toContain('applied 0 patch steps, 1 already done');
     expect(await replicas()).toBe(5);
     expect((await cluster().get('apps/v1', 'Deployment', NS, NAME))!.metadata.resourceVersion).toBe(before);
-    expect(replicasOwners((await cluster().get('apps/v1', 'Deployment', NS, NAME)) as never)).toEqual(['kube-controller-manager Update scale']);
+    expect(replicasOwners((await cluster().get('apps/v1', 'Deployment', NS, NAME))!)).toEqual(['kube-controller-manager Update scale']);
   });
 });

@@ -3,6 +3,7 @@
  * subresource (a PUT of the Scale object, as kube-controller-manager's HPA controller sends it), so the
  * server records the count under `kube-controller-manager` (Update, subresource scale), no engine's manager.
  */
+import type { KubeObject } from '../../../src/kube/kube-object.js';
 import { apiRequestOk, type ApiEndpoint } from './api-request.js';
 
 /** The manager the HPA controller writes as (kube-controller-manager's user agent). */
@@ -16,7 +17,7 @@ export async function hpaScales(endpoint: ApiEndpoint, namespace: string, name: 
 }
 
 /** Who owns `spec.replicas` of a Deployment (`<manager> <operation>[ <subresource>]`), from its managedFields. */
-export function replicasOwners(deployment: { metadata: { managedFields?: unknown } }): string[] {
+export function replicasOwners(deployment: KubeObject): string[] {
   const entries = (deployment.metadata.managedFields ?? []) as { manager: string; operation: string; subresource?: string; fieldsV1?: { 'f:spec'?: Record<string, unknown> } }[];
   return entries.filter((m) => m.fieldsV1?.['f:spec']?.['f:replicas'] !== undefined).map((m) => [m.manager, m.operation, m.subresource].filter(Boolean).join(' '));
 }
