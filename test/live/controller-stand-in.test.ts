@@ -105,6 +105,23 @@ describe('controller stand-in on the real API server', () => {
     expect(await operatorRestoresReplicas(admin, NS)).toEqual([]);
   });
 
+  test('GIVEN an APIManager setting apicast-production to 3 with hpa: true and the HPA at 5 WHEN the operator reconciles THEN it leaves the count to the HPA, as the 3scale operator does (no replicas mutator with hpa)', async () => {
+    // GIVEN
+    const admin = adminEndpoint(server());
+    await apply(admin, `/apis/apps.3scale.net/v1alpha1/namespaces/${NS}/apimanagers/apimanager`, {
+      apiVersion: 'apps.3scale.net/v1alpha1',
+      kind: 'APIManager',
+      metadata: { name: 'apimanager', namespace: NS },
+      spec: { wildcardDomain: 'apps.example.com', apicast: { productionSpec: { replicas: 3, hpa: true } } },
+    });
+    await apply(admin, `/apis/apps/v1/namespaces/${NS}/deployments/apicast-production`, deployment('apicast-production', 5));
+    // WHEN
+    const changed = await operatorRestoresReplicas(admin, NS);
+    // THEN
+    expect(changed).toEqual([]);
+    expect((await get(admin, `/apis/apps/v1/namespaces/${NS}/deployments/apicast-production`)).spec.replicas).toBe(5);
+  });
+
   test('GIVEN a Ready node and a NotReady one created WHEN the node lifecycle stand-in runs THEN only the Ready one loses the not-ready taint the server gave both', async () => {
     // GIVEN two Nodes created with their status: kube-apiserver's TaintNodesByCondition taints both at creation
     const admin = adminEndpoint(server());
