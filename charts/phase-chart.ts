@@ -12,6 +12,7 @@ export class PhaseChart<P extends PlanBase = PlanBase> extends Chart implements 
   public readonly context: RenderContext<P>;
   private readonly _files = new Map<string, string>();
   private readonly _deleted: { apiVersion: string; kind: string; namespace?: string; name: string }[] = [];
+  private readonly _released: { apiVersion: string; kind: string; namespace?: string; name: string }[] = [];
 
   public constructor(scope: Construct, id: string, context: RenderContext<P>) {
     super(scope, id, { disableResourceNameHashes: true });
@@ -40,9 +41,23 @@ export class PhaseChart<P extends PlanBase = PlanBase> extends Chart implements 
     this._deleted.push(ref);
   }
 
+  /**
+   * Declares that from this phase on the folders no longer carry an object an earlier phase rendered, though
+   * nothing deletes it: it is left to another controller (an HPA keeps an autoscaled Deployment's replicas),
+   * and no engine applies the earlier version again.
+   */
+  public release(ref: { apiVersion: string; kind: string; namespace?: string; name: string }): void {
+    this._released.push(ref);
+  }
+
+  /** Objects released with {@link release}. Returns a copy. */
+  public get released(): { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }[] {
+    return this._released.map(asRef);
+  }
+
   /** Objects declared deleted with {@link declareDeleted}. Returns a copy. */
   public get deleted(): { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }[] {
-    return this._deleted.map((d) => ({ apiVersion: d.apiVersion, kind: d.kind, metadata: { name: d.name, ...(d.namespace ? { namespace: d.namespace } : {}) } }));
+    return this._deleted.map(asRef);
   }
 
   /** The objects of the chart as plain JSON, in apply order (rendered on each read). */
@@ -64,4 +79,8 @@ export class PhaseChart<P extends PlanBase = PlanBase> extends Chart implements 
   public get phaseId(): string {
     return this.context.rollback ? `rollback-${this.context.phase.id}` : this.context.phase.id;
   }
+}
+
+function asRef(d: { apiVersion: string; kind: string; namespace?: string; name: string }): { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } {
+  return { apiVersion: d.apiVersion, kind: d.kind, metadata: { name: d.name, ...(d.namespace ? { namespace: d.namespace } : {}) } };
 }

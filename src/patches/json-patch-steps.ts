@@ -20,7 +20,9 @@ export type PatchCheck =
   /** The pointer (with merge-key selectors, as the comparison addresses lists) is absent live. */
   | { readonly removedPath: string }
   /** The live object carries this fragment (compared as a partial object, lists by merge key). */
-  | { readonly fragment: Record<string, unknown> };
+  | { readonly fragment: Record<string, unknown> }
+  /** Nothing: once done, the changed field belongs to this controller (an HPA's replicas). */
+  | { readonly leftTo: string };
 
 /** One guarded change on one object. */
 export interface JsonPatchStep {
@@ -92,6 +94,7 @@ export function stepFileName(index: number, resource: string, name: string, what
 export function patchCheckObjects(steps: readonly JsonPatchStep[], namespace: string): { object: KubeObject; removedPaths: string[] }[] {
   const byObject = new Map<string, { object: KubeObject; removedPaths: string[] }>();
   for (const s of steps) {
+    if ('leftTo' in s.check) continue;
     const key = `${s.apiVersion}/${s.kind}/${s.name}`;
     let entry = byObject.get(key);
     if (!entry) {

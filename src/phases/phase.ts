@@ -38,6 +38,11 @@ export interface PhaseOutput {
   readonly files: readonly PhaseFile[];
   /** Objects a Job of this phase deletes: the folder's state no longer carries them from earlier phases. */
   readonly deleted: readonly KubeObject[];
+  /**
+   * Objects this phase leaves to another controller without deleting them (an HPA's Deployment): the folder's
+   * state no longer carries them either, and `status` counts an earlier phase's version of them as superseded.
+   */
+  readonly released?: readonly KubeObject[];
 }
 
 /** What a chart module exports: one function that renders a phase's own contribution. */

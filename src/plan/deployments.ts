@@ -25,6 +25,20 @@ export const THREESCALE_DEPLOYMENTS = [
 export type ThreescaleDeployment = (typeof THREESCALE_DEPLOYMENTS)[number];
 
 /**
+ * The Deployments a 3scale 2.15 APIManager can hand to a HorizontalPodAutoscaler, by the flag that does it:
+ * `spec.apicast.productionSpec.hpa`, `spec.backend.listenerSpec.hpa`, `spec.backend.workerSpec.hpa`. With the
+ * flag the operator creates the HPA and no longer sets the Deployment's replicas.
+ */
+export const AUTOSCALABLE_DEPLOYMENTS = ['apicast-production', 'backend-listener', 'backend-worker'] as const;
+
+/** The APIManager flag of each, as a path under `spec`. */
+export const HPA_FLAGS: Readonly<Record<(typeof AUTOSCALABLE_DEPLOYMENTS)[number], readonly [string, string]>> = {
+  'apicast-production': ['apicast', 'productionSpec'],
+  'backend-listener': ['backend', 'listenerSpec'],
+  'backend-worker': ['backend', 'workerSpec'],
+};
+
+/**
  * The order in which the vendor procedure scales Deployments back up (seed 3.2.9): dependencies first,
  * the gateways last, so APIcast does not take traffic before System and Backend answer.
  */

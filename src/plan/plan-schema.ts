@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { tryParseQuantity } from '../diff/quantity.js';
 import { once } from '../util/once.js';
-import { DEFAULT_OPERATOR_DEPLOYMENT, THREESCALE_DEPLOYMENTS } from './deployments.js';
+import { AUTOSCALABLE_DEPLOYMENTS, DEFAULT_OPERATOR_DEPLOYMENT, THREESCALE_DEPLOYMENTS } from './deployments.js';
 
 /**
  * The plan file (`migration.yaml`): everything the charts need to render every phase, and nothing secret.
@@ -421,6 +421,11 @@ const preflight = () =>
 const replicas = () =>
   z.strictObject(Object.fromEntries(THREESCALE_DEPLOYMENTS.map((name) => [name, replicaCount])) as Record<(typeof THREESCALE_DEPLOYMENTS)[number], typeof replicaCount>);
 
+const autoscaled = () =>
+  z.array(z.enum(AUTOSCALABLE_DEPLOYMENTS, { error: `one of ${AUTOSCALABLE_DEPLOYMENTS.join(', ')} (the Deployments an APIManager hpa flag covers)` })).check(
+    z.refine((names) => new Set(names).size === names.length, { error: 'each Deployment once' }),
+  );
+
 /** Images and limits of the Jobs the phases run; every procedure has it. */
 export const jobsSchema = z.prefault(
   z.strictObject({
@@ -531,6 +536,12 @@ function buildMigrationPlanSchema() {
       systemRedis: z.prefault(redisComponent(managedSystemRedis(), sentinelSystemRedis()), {}),
       /** Replica count of every 3scale Deployment captured before the scale-down. */
       replicas: replicas(),
+      /**
+       * The Deployments the APIManager hands to a HorizontalPodAutoscaler (`hpa: true` in
+       * spec.apicast.productionSpec, spec.backend.listenerSpec, spec.backend.workerSpec). From scale-up on, no
+       * folder carries their `spec.replicas`: a Job starts them once from 0, and the HPA keeps them. Optional.
+       */
+      autoscaled: z.optional(autoscaled()),
       jobs: jobsSchema,
       /** @default targetPhase preflight */
       gitops: gitopsSchema('preflight'),

@@ -290,6 +290,8 @@ async function isSuperseded(plan: PlanBase, result: SynthResult, judge: ObjectJu
   const laterDeletes = result.forward.slice(index + 1).some((later) => (later.phase.definition.deletes?.(plan) ?? []).some((d) => d.apiVersion === o.apiVersion && d.kind === o.kind && d.name === o.metadata.name));
   if (verdict === 'missing' && laterDeletes) return true;
   const key = objectKey(o);
+  // A later phase left it to another controller (an HPA keeps the replicas scale-down set to 0).
+  if (result.forward.slice(index + 1).some((later) => (later.released ?? []).some((r) => objectKey(r as KubeObject) === key))) return true;
   for (const later of result.forward.slice(index + 1)) {
     const version = later.own.find((x) => objectKey(x) === key);
     if (version && (await judge.judge(check(result, later, version))).verdict === 'in-sync') return true;

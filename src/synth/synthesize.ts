@@ -27,6 +27,8 @@ export interface FolderState {
   readonly own: readonly KubeObject[];
   /** Non-object files (patch documents). */
   readonly extraFiles: readonly OutputFile[];
+  /** Objects this phase leaves to another controller (no longer carried, not deleted). */
+  readonly released?: readonly Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>[];
 }
 
 /** Everything a synth produces, before anything is written. */
@@ -41,6 +43,7 @@ interface Rendered {
   readonly objects: KubeObject[];
   readonly files: readonly OutputFile[];
   readonly deleted: readonly KubeObject[];
+  readonly released: readonly KubeObject[];
 }
 
 /**
@@ -58,8 +61,8 @@ export async function synthesize(loaded: LoadedPlan): Promise<SynthResult> {
   const render = async (phase: PlannedPhase, load: () => Promise<PhaseChartModule>, rollback: boolean): Promise<Rendered> => {
     const module = await load();
     const context: RenderContext = { plan, planSha256: loaded.sha256, phase: phase.definition, order: phase.order, rollback };
-    const { objects, files, deleted } = module.render(app, `${rollback ? 'rollback-' : ''}${phase.folder}`, context);
-    return { objects: objects.map((o) => withIgnoreExtraneous(o)), files, deleted };
+    const { objects, files, deleted, released = [] } = module.render(app, `${rollback ? 'rollback-' : ''}${phase.folder}`, context);
+    return { objects: objects.map((o) => withIgnoreExtraneous(o)), files, deleted: [...deleted, ...released], released };
   };
 
   const forward: FolderState[] = [];
@@ -76,11 +79,12 @@ export async function synthesize(loaded: LoadedPlan): Promise<SynthResult> {
         objects: composeState(previous, undo.objects, undo.deleted),
         own: undo.objects,
         extraFiles: undo.files,
+        released: undo.released,
       });
     }
     const own = await render(phase, def.chart, false);
     const objects = composeState(previous, own.objects, own.deleted);
-    forward.push({ phase, rollback: false, folder: phase.folder, objects, own: own.objects, extraFiles: own.files });
+    forward.push({ phase, rollback: false, folder: phase.folder, objects, own: own.objects, extraFiles: own.files, released: own.released });
     previous = objects;
   }
 

@@ -61,6 +61,30 @@ describe('scaleThreescale', () => {
     expect(replicas(objects)['3scale/apicast-production']).toBe(3);
   });
 
+  test('GIVEN spec.autoscaled WHEN scaling up THEN those Deployments get no overlay (no replicas to pin) and are returned for the phase to release; scaling down still stops them', () => {
+    // GIVEN the example with APIcast production and the backend worker left to their HPA
+    const { plan } = loadExample('postgresql-and-redis');
+    const autoscaled = { ...plan, spec: { ...plan.spec, autoscaled: ['apicast-production', 'backend-worker'] as ['apicast-production', 'backend-worker'] } };
+
+    // WHEN
+    const up = Testing.chart();
+    const released = scaleThreescale(up, autoscaled, 'some-phase', 'up');
+    const down = Testing.chart();
+    const releasedDown = scaleThreescale(down, autoscaled, 'some-phase', 'down');
+
+    // THEN
+    const names = (c: ReturnType<typeof Testing.chart>) => (c.toJson() as KubeObject[]).map((o) => o.metadata.name);
+    expect(names(up)).not.toContain('apicast-production');
+    expect(names(up)).not.toContain('backend-worker');
+    expect(names(up)).toHaveLength(11);
+    expect(released).toEqual([
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: '3scale', name: 'apicast-production' },
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: '3scale', name: 'backend-worker' },
+    ]);
+    expect(releasedDown).toEqual([]);
+    expect(replicas(down.toJson() as KubeObject[])).toMatchObject({ '3scale/apicast-production': 0, '3scale/backend-worker': 0 });
+  });
+
   test('before 2.15: the twelve components as DeploymentConfigs, the operator still a Deployment', () => {
     // GIVEN the pre-2.15 example (workloadKind: DeploymentConfig)
     const { plan } = loadExample('pre-2.15-deploymentconfigs');

@@ -103,6 +103,20 @@ describe('discoverPlan: the PostgreSQL install', () => {
     });
   });
 
+  test('GIVEN hpa: true on APIcast production and the backend worker (and a non-boolean hpa on the listener) WHEN discovered THEN spec.autoscaled lists exactly those two, in a note too; without the flags there is no spec.autoscaled', () => {
+    const apiManager = postgresql.find((o) => o.kind === 'APIManager')!.metadata.name;
+    const withHpa = changed(postgresql, 'APIManager', apiManager, (o) => {
+      const spec = o.spec as Record<string, Record<string, Record<string, unknown>>>;
+      spec.apicast = { ...spec.apicast, productionSpec: { ...spec.apicast?.productionSpec, hpa: true } };
+      spec.backend = { ...spec.backend, workerSpec: { hpa: true }, listenerSpec: { hpa: 'true' } };
+    });
+    const { plan, notes } = discoverPlan(input(withHpa));
+    expect(plan.spec.autoscaled).toEqual(['apicast-production', 'backend-worker']);
+    expect(notes).toContain('left to their HorizontalPodAutoscaler after scale-up (APIManager hpa: true): apicast-production, backend-worker');
+    expect(parseMigrationPlan(stringify(plan), 'migration.yaml').plan.spec.autoscaled).toEqual(['apicast-production', 'backend-worker']);
+    expect(discoverPlan(input(postgresql)).plan.spec).not.toHaveProperty('autoscaled');
+  });
+
   test('notes the versions, images and volume sizes as facts the plan has no field for', () => {
     // GIVEN / WHEN
     const { notes } = discoverPlan(input(postgresql));

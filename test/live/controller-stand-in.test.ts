@@ -27,6 +27,16 @@ async function apply(endpoint: ApiEndpoint, path: string, obj: unknown, manager 
   await apiRequestOk(endpoint, { method: 'PATCH', path: `${path}?fieldManager=${manager}&force=true`, body: JSON.stringify(obj), contentType: APPLY });
 }
 
+/** The APIManager `apimanager` of `namespace` with this APIcast productionSpec. */
+async function applyApiManager(endpoint: ApiEndpoint, namespace: string, productionSpec: Record<string, unknown>): Promise<void> {
+  await apply(endpoint, `/apis/apps.3scale.net/v1alpha1/namespaces/${namespace}/apimanagers/apimanager`, {
+    apiVersion: 'apps.3scale.net/v1alpha1',
+    kind: 'APIManager',
+    metadata: { name: 'apimanager', namespace },
+    spec: { wildcardDomain: 'apps.example.com', apicast: { productionSpec } },
+  });
+}
+
 const get = async (endpoint: ApiEndpoint, path: string): Promise<Conditioned> => (await apiRequestOk(endpoint, { method: 'GET', path })) as Conditioned;
 
 describe('controller stand-in on the real API server', () => {
@@ -86,12 +96,7 @@ describe('controller stand-in on the real API server', () => {
   test('GIVEN an APIManager setting apicast-production to 3 and an engine applying 0 WHEN the operator reconciles THEN it restores 3 and owns spec.replicas by Update', async () => {
     // GIVEN
     const admin = adminEndpoint(server());
-    await apply(admin, `/apis/apps.3scale.net/v1alpha1/namespaces/${NS}/apimanagers/apimanager`, {
-      apiVersion: 'apps.3scale.net/v1alpha1',
-      kind: 'APIManager',
-      metadata: { name: 'apimanager', namespace: NS },
-      spec: { wildcardDomain: 'apps.example.com', apicast: { productionSpec: { replicas: 3 } } },
-    });
+    await applyApiManager(admin, NS, { replicas: 3 });
     await apply(admin, `/apis/apps/v1/namespaces/${NS}/deployments/apicast-production`, deployment('apicast-production', 0));
     // WHEN
     const changed = await operatorRestoresReplicas(admin, NS);
@@ -103,6 +108,18 @@ describe('controller stand-in on the real API server', () => {
     expect(owners).toEqual(['manager/Update']);
     // and a second reconcile changes nothing
     expect(await operatorRestoresReplicas(admin, NS)).toEqual([]);
+  });
+
+  test('GIVEN an APIManager setting apicast-production to 3 with hpa: true and the HPA at 5 WHEN the operator reconciles THEN it leaves the count to the HPA, as the 3scale operator does (no replicas mutator with hpa)', async () => {
+    // GIVEN
+    const admin = adminEndpoint(server());
+    await applyApiManager(admin, NS, { replicas: 3, hpa: true });
+    await apply(admin, `/apis/apps/v1/namespaces/${NS}/deployments/apicast-production`, deployment('apicast-production', 5));
+    // WHEN
+    const changed = await operatorRestoresReplicas(admin, NS);
+    // THEN
+    expect(changed).toEqual([]);
+    expect((await get(admin, `/apis/apps/v1/namespaces/${NS}/deployments/apicast-production`)).spec.replicas).toBe(5);
   });
 
   test('GIVEN a Ready node and a NotReady one created WHEN the node lifecycle stand-in runs THEN only the Ready one loses the not-ready taint the server gave both', async () => {

@@ -27,6 +27,18 @@ describe('validateMigrationPlan: the MigrationPlan kind', () => {
     expect(validateMigrationPlan(example(), 'migration.yaml').spec.maintenanceWindow).toBeUndefined();
   });
 
+  test('GIVEN spec.autoscaled WHEN validated THEN the Deployments an APIManager hpa flag covers are kept; another name, a repeat or a non-list is refused naming the field', () => {
+    const raw = example();
+    raw.spec.autoscaled = ['backend-worker', 'apicast-production'];
+    expect(validateMigrationPlan(raw, 'migration.yaml').spec.autoscaled).toEqual(['backend-worker', 'apicast-production']);
+    for (const bad of [['apicast-staging'], ['backend-worker', 'backend-worker'], 'apicast-production', [1], ['apicast-production; rm -rf /']]) {
+      const plan = example();
+      plan.spec.autoscaled = bad;
+      expect(() => validateMigrationPlan(plan, 'migration.yaml'), JSON.stringify(bad)).toThrow(/^migration\.yaml: spec\.autoscaled/);
+    }
+    expect(validateMigrationPlan(example(), 'migration.yaml').spec.autoscaled).toBeUndefined();
+  });
+
   test('GIVEN an Oracle System database WHEN validated THEN it is refused with the vendor reason before the schema is applied', () => {
     const raw = example();
     raw.spec.systemDatabase = { kind: 'oracle', anything: true };

@@ -59,15 +59,15 @@ function definition(id: string): PhaseDefinition {
 }
 
 /** A SynthResult composed the way synthesize() composes it, from each phase's own objects. */
-function synthetic(phases: readonly { id: string; own: KubeObject[]; rollback?: KubeObject[]; define?: Partial<PhaseDefinition> }[]): SynthResult {
+function synthetic(phases: readonly { id: string; own: KubeObject[]; rollback?: KubeObject[]; define?: Partial<PhaseDefinition>; released?: KubeObject[] }[]): SynthResult {
   const forward: FolderState[] = [];
   const rollbacks: FolderState[] = [];
   let previous: KubeObject[] = [];
   for (const [order, p] of phases.entries()) {
     const phase: PlannedPhase = { definition: { ...definition(p.id), ...p.define }, order, folder: `${String(order).padStart(2, '0')}-${p.id}` };
     if (p.rollback) rollbacks.push({ phase, rollback: true, folder: `rollback/${phase.folder}`, objects: composeState(previous, p.rollback), own: p.rollback, extraFiles: [] });
-    const objects = composeState(previous, p.own);
-    forward.push({ phase, rollback: false, folder: phase.folder, objects, own: p.own, extraFiles: [] });
+    const objects = composeState(previous, p.own, p.released);
+    forward.push({ phase, rollback: false, folder: phase.folder, objects, own: p.own, extraFiles: [], ...(p.released ? { released: p.released } : {}) });
     previous = objects;
   }
   return { forward, rollbacks, files: [] };
@@ -300,6 +300,34 @@ describe('buildDiffReport: the classification rules', () => {
     expect(statuses(r)).toEqual({ preflight: 'applied', prepare: 'applied', 'scale-down': 'superseded', 'scale-up': 'applied', verify: 'pending' });
     expect(phaseOf(r, 'scale-down')).toMatchObject({ reason: 'every object it sets was changed again by a later phase', checks: { total: 2, satisfied: 0, superseded: 2 } });
     expect(r).toMatchObject({ currentPhase: 'scale-up', outOfOrder: [], target: '03-scale-up', inSync: true });
+  });
+
+  test('GIVEN scale-up leaves backend-worker to its HPA (released, no replicas of its own) WHEN the HPA has set 7 THEN scale-down is superseded, scale-up applied and the target in sync: the HPA\'s count is no drift', async () => {
+    // GIVEN a world where scale-up releases backend-worker instead of setting it
+    const hpaWorld = synthetic([
+      { id: 'preflight', own: [stateConfigMap] },
+      { id: 'prepare', own: [credentialsAccount, newVolume, newDatabase(), credentialsJob] },
+      { id: 'scale-down', own: [scaled('system-app', 0), scaled('backend-worker', 0), newVolume] },
+      { id: 'scale-up', own: [scaled('system-app', 2)], released: [scaled('backend-worker', 0)] },
+      { id: 'verify', own: verifyJobs },
+    ]);
+    const live = [...prepared(), scaled('system-app', 2), scaled('backend-worker', 7)];
+
+    // WHEN
+    const r = await report(live, '03-scale-up', hpaWorld);
+
+    // THEN
+    expect(statuses(r)).toEqual({ preflight: 'applied', prepare: 'applied', 'scale-down': 'superseded', 'scale-up': 'applied', verify: 'pending' });
+    expect(r).toMatchObject({ currentPhase: 'scale-up', target: '03-scale-up', inSync: true });
+    // AND without the release, the same cluster reads as scale-down drifted
+    const pinned = synthetic([
+      { id: 'preflight', own: [stateConfigMap] },
+      { id: 'prepare', own: [credentialsAccount, newVolume, newDatabase(), credentialsJob] },
+      { id: 'scale-down', own: [scaled('system-app', 0), scaled('backend-worker', 0), newVolume] },
+      { id: 'scale-up', own: [scaled('system-app', 2)] },
+      { id: 'verify', own: verifyJobs },
+    ]);
+    expect(statuses(await report(live, '03-scale-up', pinned))['scale-down']).toBe('drifted');
   });
 
   test('applied with part superseded, while the superseding phase itself drifted', async () => {

@@ -4,7 +4,7 @@
 import { STATE_CONFIGMAP, stateReplicasKey } from '../../contract/on-cluster.js';
 import { UserError } from '../../errors.js';
 import { apiGroup, type KubeObject } from '../../kube/kube-object.js';
-import { DEFAULT_OPERATOR_DEPLOYMENT, INTERNAL_DATABASE_DEPLOYMENTS, THREESCALE_DEPLOYMENTS } from '../../plan/deployments.js';
+import { AUTOSCALABLE_DEPLOYMENTS, DEFAULT_OPERATOR_DEPLOYMENT, HPA_FLAGS, INTERNAL_DATABASE_DEPLOYMENTS, THREESCALE_DEPLOYMENTS } from '../../plan/deployments.js';
 import { PLAN_API_VERSION, PLAN_KIND, type PlanInput, type WorkloadKind } from '../../plan/plan-schema.js';
 import { connectionUsesSentinels } from './redis-movers/sentinel-mover.js';
 
@@ -70,6 +70,8 @@ export function discoverPlan(input: DiscoveryInput): DiscoveryResult {
   }
 
   const replicas = capturedReplicas(input, workloadKind, byName('ConfigMap', STATE_CONFIGMAP), operator, notes);
+  const autoscaled = AUTOSCALABLE_DEPLOYMENTS.filter((name) => spec[HPA_FLAGS[name][0]]?.[HPA_FLAGS[name][1]]?.hpa === true);
+  if (autoscaled.length) notes.push(`left to their HorizontalPodAutoscaler after scale-up (APIManager hpa: true): ${autoscaled.join(', ')}`);
 
   const dbUrlScheme = systemDatabaseScheme(byName('Secret', 'system-database'));
   if (dbUrlScheme?.startsWith('oracle')) {
@@ -135,6 +137,7 @@ export function discoverPlan(input: DiscoveryInput): DiscoveryResult {
       backendRedis,
       systemRedis,
       replicas: replicas as PlanInput['spec']['replicas'],
+      ...(autoscaled.length ? { autoscaled } : {}),
       ...(upgrade ? { upgrade } : {}),
     },
   };

@@ -1,6 +1,7 @@
 import type { MigrationPlan } from '../../plan/plan-schema.js';
 import { BACKUP_SUFFIX, STATE_CONFIGMAP } from '../../contract/on-cluster.js';
 import { databaseHasWork, databaseJobs, databasePatches, databaseWords } from './database-movers/registry.js';
+import { autoscaledDeployments, RESTART_AUTOSCALED_JOB, START_AUTOSCALED_JOB } from './autoscaled-start.js';
 import { THREESCALE_DEPLOYMENTS } from '../../plan/deployments.js';
 import {
   credentialCopies,
@@ -137,6 +138,7 @@ const scaleDown: PhaseDefinition<MigrationPlan> = {
     describe: (plan) => [
       'the 3scale Deployments back to their captured replica counts',
       `operator ${op(plan)} back to 1 replica`,
+      ...startAutoscaledWords(plan, RESTART_AUTOSCALED_JOB),
       ...(copiesData(plan)
         ? [
             '3scale writes to the old databases again: when the migration is retried, the copy Jobs find their source changed since their copy and refuse to overwrite it; set spec.jobs.resetTarget: true in the plan for the retry (each Job then removes only what its own evidence proves it created, and copies again)',
@@ -244,8 +246,9 @@ const scaleUp: PhaseDefinition<MigrationPlan> = {
   destructive: false,
   applies: needsWindow,
   describe: (plan) => [
-    `${dcPrefix(plan)}${THREESCALE_DEPLOYMENTS.map((d) => `${d}=${plan.spec.replicas[d]}`).join(', ')}`,
+    `${dcPrefix(plan)}${THREESCALE_DEPLOYMENTS.filter((d) => !(plan.spec.autoscaled as readonly string[] | undefined)?.includes(d)).map((d) => `${d}=${plan.spec.replicas[d]}`).join(', ')}`,
     `operator ${op(plan)} to 1 replica`,
+    ...startAutoscaledWords(plan, START_AUTOSCALED_JOB),
   ],
   expects: () => ['the cut-over Jobs recorded their evidence', 'APIManager shows the components external'],
   chart: () => import('../../../charts/scale-up-chart.js'),
@@ -255,6 +258,15 @@ const scaleUp: PhaseDefinition<MigrationPlan> = {
     chart: () => import('../../../charts/scale-down-chart.js'),
   },
 };
+
+/** What scale-up does for the Deployments an HPA keeps (none unless spec.autoscaled). */
+function startAutoscaledWords(plan: Plan, job: string): string[] {
+  if (!plan.spec.autoscaled?.length) return [];
+  const started = autoscaledDeployments(plan).map((d) => `${d} 0 -> ${plan.spec.replicas[d]}`);
+  return [
+    `${plan.spec.autoscaled.join(', ')}: left to the HorizontalPodAutoscaler the APIManager creates (hpa: true), so no folder pins their replicas from here on${started.length ? `; once the operator runs, Job ${job} starts them once with a guarded patch (${started.join(', ')}; a Deployment not at 0 is left as it is)` : ''}`,
+  ];
+}
 
 const verify: PhaseDefinition<MigrationPlan> = {
   id: 'verify',

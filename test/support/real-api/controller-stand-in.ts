@@ -107,13 +107,15 @@ export const OPERATOR_REPLICA_FIELDS: Readonly<Record<string, readonly string[]>
 function replicasIn(spec: Record<string, unknown>, path: readonly string[]): number | undefined {
   let at: unknown = spec;
   for (const key of path) at = (at as Record<string, unknown> | undefined)?.[key];
-  const replicas = (at as { replicas?: unknown } | undefined)?.replicas;
-  return typeof replicas === 'number' ? replicas : undefined;
+  // With `hpa: true` the 3scale operator leaves the replicas to the HPA it creates (no replicas mutator).
+  const { replicas, hpa } = (at as { replicas?: unknown; hpa?: unknown } | undefined) ?? {};
+  return typeof replicas === 'number' && hpa !== true ? replicas : undefined;
 }
 
 /**
  * One reconcile of the 3scale operator in `namespace`: every component Deployment whose replicas the
- * APIManager sets explicitly gets them back (Update as `manager`); returns the names it changed. Deployments
+ * APIManager sets explicitly, unless it hands them to an HPA (`hpa: true`), gets them back (Update as
+ * `manager`); returns the names it changed. Deployments
  * that do not exist are left alone (the operator would create them; the tests do not need that).
  */
 export async function operatorRestoresReplicas(endpoint: ApiEndpoint, namespace: string): Promise<string[]> {

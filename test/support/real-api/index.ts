@@ -12,3 +12,4 @@ export { applyFolder } from './apply-folder.js';
 export { bindPvc, completeJob, CONTROLLER_MANAGER, deleteObject, OPERATOR_MANAGER, NOT_READY_TAINT, operatorRestoresReplicas, setDeploymentStatus, settleWorkloads, untaintReadyNodes } from './controller-stand-in.js';
 export { useRealApiServer } from './use-real-api-server.js';
 export { jobScript, runJobPod } from './run-job-pod.js';
+export { HPA_MANAGER, hpaScales, replicasOwners } from './hpa-stand-in.js';
