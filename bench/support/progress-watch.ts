@@ -23,16 +23,21 @@ export function progressData(text: string): Record<string, string> {
 export async function whileWatching<T>(file: string, everyMs: number, work: () => Promise<T>): Promise<{ result: T; sightings: ProgressSighting[] }> {
   const sightings: ProgressSighting[] = [];
   let finished = false;
+  let last = '';
+  const look = async (): Promise<void> => {
+    const text = await readFile(file, 'utf8').catch(() => '');
+    if (text && text !== last) {
+      last = text;
+      sightings.push({ t: Date.now(), text });
+    }
+  };
   const poll = (async () => {
-    let last = '';
     while (!finished) {
-      const text = await readFile(file, 'utf8').catch(() => '');
-      if (text && text !== last) {
-        last = text;
-        sightings.push({ t: Date.now(), text });
-      }
+      await look();
       await new Promise((r) => setTimeout(r, everyMs));
     }
+    // One last look once the work ended: its final record may have come after the last poll.
+    await look();
   })();
   try {
     return { result: await work(), sightings };

@@ -118,20 +118,24 @@ _progress_sample_line() {
 # was late serves the next record instead of a new one. So two records are at most 0.9 x PROGRESS_INTERVAL
 # apart, the tenth left for the machine's own scheduling delays.
 _progress_loop() {
-  local fn="$1" last=0 now ix secs last_ix=0 parent="$$" fd="" spid="" rc interval budget period next wait
+  local fn="$1" last=0 now ix secs last_ix=0 parent="$$" fd="" spid="" slp="" rc interval budget period next wait
   interval="$(awk -v i="$PROGRESS_INTERVAL" 'BEGIN { printf "%d", i * 1000000 }')"
   budget="$((interval / 4))"
   [ "$budget" -le 500000 ] || budget=500000
   period="$((interval * 9 / 10 - budget))"
-  # On TERM (progress_stop) end at once (sleep runs in the background for that) and end the pending sample too.
-  trap '[ -z "$spid" ] || kill "$spid" 2>/dev/null; exit 0' TERM
+  # On TERM (progress_stop) end at once (sleep runs in the background for that) and end the pending sample and
+  # the sleep too: a sleep left behind would hold the script's stdout and stderr open for up to an interval
+  # after the script itself ended (whoever reads them, a test or `kubectl logs -f`, would wait for it).
+  trap '[ -z "$spid" ] || kill "$spid" 2>/dev/null; [ -z "$slp" ] || kill "$slp" 2>/dev/null; exit 0' TERM
   next="$(_progress_us)"
   while :; do
     next="$((next + period))"
     wait="$((next - $(_progress_us)))"
     if [ "$wait" -gt 0 ]; then
       sleep "$(_progress_seconds "$wait")" &
-      wait "$!" || exit 0
+      slp="$!"
+      wait "$slp" || exit 0
+      slp=""
     fi
     kill -0 "$parent" 2>/dev/null || exit 0
     if [ -z "$fd" ]; then
