@@ -32,6 +32,7 @@ interface StoredState {
   readonly objects: readonly KubeObject[];
   readonly own: readonly (number | KubeObject)[];
   readonly extraFiles: readonly OutputFile[];
+  readonly released?: FolderState['released'];
 }
 
 interface Stored {
@@ -107,7 +108,8 @@ function restore(stored: StoredState, phase: FolderState['phase'], rollback: boo
   const objects: readonly KubeObject[] = stored.objects;
   const own = stored.own.map((o): KubeObject | undefined => (typeof o === 'number' ? objects[o] : (o as KubeObject)));
   if (own.some((o) => o === undefined)) return undefined;
-  return { phase, rollback, folder, objects, own: own as KubeObject[], extraFiles: stored.extraFiles };
+  if (stored.released !== undefined && !Array.isArray(stored.released)) return undefined;
+  return { phase, rollback, folder, objects, own: own as KubeObject[], extraFiles: stored.extraFiles, ...(stored.released ? { released: stored.released } : {}) };
 }
 
 function store(dir: string, file: string, result: SynthResult): void {
@@ -119,6 +121,7 @@ function store(dir: string, file: string, result: SynthResult): void {
       return at >= 0 ? at : o;
     }),
     extraFiles: s.extraFiles,
+    ...(s.released ? { released: s.released } : {}),
   });
   const stored: Stored = { format: FORMAT, forward: result.forward.map(state), rollbacks: result.rollbacks.map(state) };
   const temp = `${file}.${process.pid}.tmp`;

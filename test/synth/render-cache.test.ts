@@ -35,7 +35,7 @@ function counted(loaded: LoadedPlan, build: { readonly buildId: string | undefin
 
 /** What diff reads of a result, and the files synth writes. */
 const shape = (r: SynthResult) => ({
-  states: [...r.forward, ...r.rollbacks].map((s) => ({ folder: s.folder, rollback: s.rollback, phase: s.phase.definition.id, objects: s.objects, own: s.own, extraFiles: s.extraFiles, ownIsObject: s.own.map((o) => s.objects.includes(o)) })),
+  states: [...r.forward, ...r.rollbacks].map((s) => ({ folder: s.folder, rollback: s.rollback, phase: s.phase.definition.id, objects: s.objects, own: s.own, extraFiles: s.extraFiles, released: s.released, ownIsObject: s.own.map((o) => s.objects.includes(o)) })),
   files: r.files,
 });
 
@@ -47,6 +47,16 @@ describe('cachedSynthesis', () => {
     const second = await c.run();
     expect(c.renders()).toBe(1);
     expect(readdirSync(dir)).toEqual([`${renderKey(loaded, 'build-1')}.json`]);
+    expect(shape(second)).toEqual(shape(first));
+  });
+
+  test('GIVEN a plan whose scale-up releases Deployments to an HPA WHEN read back from the cache THEN the released objects come back too (status reads scale-down\'s 0 as superseded by them)', async () => {
+    const loaded = loadExample('mysql-in-place-and-redis');
+    const c = counted(loaded);
+    const first = await c.run();
+    const second = await c.run();
+    expect(c.renders()).toBe(1);
+    expect(first.forward.some((s) => (s.released ?? []).length > 0)).toBe(true);
     expect(shape(second)).toEqual(shape(first));
   });
 
