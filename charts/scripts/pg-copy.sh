@@ -551,6 +551,7 @@ SELECT c.oid || chr(9) || format('%I.%I', n.nspname, c.relname) FROM pg_class c 
 SQL
 )" || die "cannot list the tables of source $SRC_DESC"
   : >"$WORK/copy.failed"
+  progress_stage copy
   while IFS="$(printf '\t')" read -r oid name; do
     [ -n "$name" ] || continue
     # Only the copy jobs are waited for (the snapshot session and the state reader run beside them).
@@ -565,6 +566,9 @@ TABLES
   if [ -s "$WORK/copy.failed" ]; then
     die "copying table data from $SRC_DESC failed: $(first_lines 5 <"$WORK/copy.failed")"
   fi
+  # Every table's data and indexes are in: the rest (sequences, large objects, foreign keys, triggers) has no
+  # amount the records could count.
+  progress_stage finish
   # The source's state from here, beside the rest of the copy: its tables' digests are those just taken.
   if [ "$n" -gt 0 ]; then cat "$WORK"/copy.*.digest; fi >"$WORK/copied.digests"
   if [ -z "${EVIDENCE_SOURCE_FINGERPRINT:-}" ]; then
@@ -652,8 +656,10 @@ fi
 progress_plan="$(pg_progress_plan src_psql tgt_psql "$WORK/progress")" || die "cannot read the table and index sizes of source $SRC_DESC"
 progress_start bytes "${progress_plan% *}" progress_sample "${progress_plan#* }"
 if [ "$PARALLEL_JOBS" -gt 1 ]; then
+  progress_stage setup
   copy_tables
 else
+  progress_stage copy
   copy_streaming
 fi
 progress_finish

@@ -5,7 +5,7 @@
  * runs, and the Job's log lines.
  */
 import { describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -133,6 +133,16 @@ describe.skipIf(skipSuite(pgBins))('progress records of pg-copy.sh (PostgreSQL 1
       expect(indexParts.length).toBe(raw.length);
       expect(indexParts.every((m) => Number(m[2]) === indexes)).toBe(true);
       expect(Number(indexParts.at(-1)![1])).toBe(indexes);
+      // AND the data part is the rest of the whole, with the seconds the loads took (summed over the sessions)
+      const dataParts = raw.map((text) => /^pg-copy\.progressData=(\d+)\/(\d+) bytes (\d+\.\d)s$/m.exec(text)).filter((m) => m !== null);
+      expect(dataParts.length).toBeGreaterThan(0);
+      expect(dataParts.every((m) => Number(m[2]) === total - indexes)).toBe(true);
+      expect(Number(dataParts.at(-1)![1])).toBe(total - indexes);
+      // AND the stages: the parallel copy's setup (schema), its copy and its finish (sequences, constraints); the
+      // streaming copy's one pipe is one copy stage
+      const stages = raw.map((text) => /^pg-copy\.progressStage=(setup|copy|finish) \d+\.\ds \d+\.\ds$/m.exec(text)?.[1] ?? 'none');
+      expect(stages.at(-1)).toBe(parallel === '1' ? 'copy' : 'finish');
+      expect(stages.filter((st, i) => i === 0 || st !== stages[i - 1])).toEqual(parallel === '1' ? ['none', 'copy'] : expect.arrayContaining(['none', 'copy', 'finish']));
       // AND the record has its time stamps, and no password anywhere
       const last = raw.at(-1) ?? '';
       expect(last).toMatch(/^pg-copy\.progressStartedAt=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/m);
@@ -179,7 +189,7 @@ describe.skipIf(skipSuite(pgBins))('progress records of pg-copy.sh (PostgreSQL 1
     const sourceIndexes = Number(await pg.source.sql("SELECT sum(pg_indexes_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname = 'public'", 'system'));
     expect(indexTotal).toBe(sourceIndexes);
     expect(total).toBeGreaterThan(indexTotal!);
-    expect(before.stdout.trim()).toBe('0 0 0.0');
+    expect(before.stdout.trim()).toBe('0 0 0.0 0.0');
     // AND a table loaded on the target without its index yet (8 MB or so)
     await pg.target.sql("SET ROLE system; CREATE TABLE events (id bigint, payload text); INSERT INTO events SELECT g, repeat(md5(g::text), 4) FROM generate_series(1, 40000) g;", 'locked');
     const heap = Number(await pg.target.sql("SELECT pg_table_size('events')", 'locked'));
@@ -190,10 +200,10 @@ describe.skipIf(skipSuite(pgBins))('progress records of pg-copy.sh (PostgreSQL 1
       const locked = await sample('locked', dir);
       // THEN the sample answers, with the table's bytes (as the database's files have grown) and no index part
       expect(locked.code, locked.stderr).toBe(0);
-      const [done, indexDone, seconds] = locked.stdout.trim().split(' ');
+      const [done, indexDone, seconds, dataSeconds] = locked.stdout.trim().split(' ');
       expect(Number(done)).toBeGreaterThanOrEqual(heap);
       expect(Number(done)).toBeLessThanOrEqual(total! - indexTotal!);
-      expect([indexDone, seconds]).toEqual(['0', '0.0']);
+      expect([indexDone, seconds, dataSeconds]).toEqual(['0', '0.0', '0.0']);
     } finally {
       holder.kill('SIGTERM');
       await pg.target.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'locked' AND query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()");
@@ -203,6 +213,38 @@ describe.skipIf(skipSuite(pgBins))('progress records of pg-copy.sh (PostgreSQL 1
     const [, indexDone] = (await sample('locked', dir)).stdout.trim().split(' ').map(Number);
     const eventsKey = Number(await pg.source.sql("SELECT pg_indexes_size('events')", 'system'));
     expect(indexDone).toBe(eventsKey);
+  }, 60_000);
+
+  it('GIVEN a COPY into the target that waits for its rows WHEN the sampler reads the target a second apart, and after the COPY ended THEN the data seconds grow by the time between the samples, and stop growing once it ended', async () => {
+    // GIVEN a planned copy and a table on the target, and a session loading it by COPY ... FROM STDIN, its rows still to come
+    await pg.target.sql('CREATE DATABASE busy OWNER system;');
+    const dir = join(pg.work, 'busy.progress');
+    expect((await sample('busy', dir)).stdout.trim()).toBe('0 0 0.0 0.0');
+    await pg.target.sql('SET ROLE system; CREATE TABLE events (id bigint, payload text);', 'busy');
+    const loader = spawn(join(pgBinDir() ?? '', 'psql'), ['-X', '-h', pg.target.host, '-p', String(pg.target.port), '-U', 'system', '-d', 'busy', '-c', 'COPY events FROM STDIN'], { env: { PGPASSWORD: TGT_PW }, stdio: ['pipe', 'ignore', 'ignore'] });
+    const ended = new Promise((resolve) => loader.on('exit', resolve));
+    try {
+      loader.stdin.write('1\tfirst\n');
+      for (let i = 0; i < 100 && (await pg.target.sql("SELECT count(*) FROM pg_stat_activity WHERE datname = 'busy' AND state = 'active' AND query ILIKE 'copy %'")) === '0'; i++) await new Promise((r) => setTimeout(r, 100));
+      // WHEN the sampler reads the target twice, a second apart
+      const first = (await sample('busy', dir)).stdout.trim().split(' ').map(Number);
+      await new Promise((r) => setTimeout(r, 1000));
+      const second = (await sample('busy', dir)).stdout.trim().split(' ').map(Number);
+      // THEN the data seconds grew by at least the second between them (each rounded to a tenth), no index seconds
+      expect(second[3]! - first[3]!).toBeGreaterThanOrEqual(0.8);
+      expect([first[2], second[2]]).toEqual([0, 0]);
+      // WHEN the COPY ends and the sampler reads twice more
+      loader.stdin.end('\\.\n');
+      await ended;
+      const third = (await sample('busy', dir)).stdout.trim().split(' ').map(Number);
+      await new Promise((r) => setTimeout(r, 500));
+      const fourth = (await sample('busy', dir)).stdout.trim().split(' ').map(Number);
+      // THEN the ended COPY is counted to half-way between the last sample that saw it and the next, then no more
+      expect(third[3]).toBeGreaterThanOrEqual(second[3]!);
+      expect(fourth[3]).toBe(third[3]);
+    } finally {
+      loader.kill('SIGTERM');
+    }
   }, 60_000);
 });
 

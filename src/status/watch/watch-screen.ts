@@ -41,14 +41,17 @@ function windowLine(state: WatchState): string {
   return `window open ${formatDuration(elapsed)} of ${formatDuration(state.budgetMs)} (${pct} %)${elapsed > state.budgetMs ? ' OVER BUDGET' : ''}`;
 }
 
-function progressText(data: Readonly<Record<string, string>>, step: string, verdict: string): string {
+/** The progress column of a Job: amounts, the stage once the amounts cannot tell it, and the time left while it runs. */
+export function progressText(data: Readonly<Record<string, string>>, step: string, verdict: string): string {
   const p = progressOf(data, step);
   if (!p) return '';
   const pct = p.total === 0 ? 100 : Math.floor((p.done * 100) / p.total);
   const amounts = `${formatAmount(p.done, p.unit)} of ${formatAmount(p.total, p.unit)} (${pct} %)`;
-  if (p.done >= p.total || verdict !== 'job-running') return amounts;
+  if (verdict !== 'job-running' || (p.done >= p.total && p.stage === undefined)) return amounts;
   const left = timeLeftMs(p);
-  return `${amounts}, ${left === undefined ? 'time left unknown yet' : `about ${formatDuration(left)} left`}`;
+  const stage = p.stage?.name === 'setup' ? ', setting up (schema)' : p.done >= p.total || p.stage?.name === 'finish' ? ', finishing (sequences, constraints, triggers)' : '';
+  const when = left !== undefined ? `about ${formatDuration(left)} left` : p.done >= p.total ? 'the rest unmeasured' : 'time left unknown yet';
+  return `${amounts}${stage}, ${when}`;
 }
 
 /**
