@@ -237,7 +237,7 @@ _progress_on_exit() {
 # _progress_write DONE [INDEX_DONE]: write the record to every configured sink (a sink that fails is warned,
 # never fatal).
 _progress_write() {
-  local done="$1" at pct value file
+  local done="$1" at pct value file stage
   local -a extra=()
   at="$(_progress_time)"
   value="$done/$PROGRESS_TOTAL $PROGRESS_UNIT"
@@ -247,7 +247,10 @@ _progress_write() {
       extra+=(progressData "$((done - ${2:-0}))/$((PROGRESS_TOTAL - PROGRESS_INDEX_TOTAL)) $PROGRESS_UNIT ${PROGRESS_DATA_SECONDS}s")
     fi
   fi
-  if [ -s "${PROGRESS_STAGE_FILE:-}" ]; then extra+=(progressStage "$(_progress_stage_value)"); fi
+  if [ -s "${PROGRESS_STAGE_FILE:-}" ]; then
+    _progress_stage_value stage
+    extra+=(progressStage "$stage")
+  fi
   pct=100
   [ "$PROGRESS_TOTAL" -eq 0 ] || pct="$((done * 100 / PROGRESS_TOTAL))"
   log "progress: $value ($pct%)"
@@ -272,20 +275,24 @@ _progress_extra_lines() {
   done
 }
 
-# _progress_stage_value: "<stage> <setup seconds>s <seconds in the stage>s" from PROGRESS_STAGE_FILE.
+# _progress_stage_value VAR: sets VAR to "<stage> <setup seconds>s <seconds in the stage>s" from
+# PROGRESS_STAGE_FILE (no fork: a record is written on a schedule).
 _progress_stage_value() {
-  local stage start setup now
-  read -r stage start setup <"$PROGRESS_STAGE_FILE" || true
-  now="$(_progress_us)"
-  [ "$setup" != "-" ] || setup="$((now - PROGRESS_START_US))"
-  printf '%s %ss %ss' "$stage" "$(_progress_tenths "$setup")" "$(_progress_tenths "$((now - start))")"
+  local _st _start _setup _now _a _b
+  read -r _st _start _setup <"$PROGRESS_STAGE_FILE" || true
+  _now="${EPOCHREALTIME//[!0-9]/}"
+  _now="$((10#$_now))"
+  [ "$_setup" != "-" ] || _setup="$((_now - PROGRESS_START_US))"
+  _progress_tenths _a "$_setup"
+  _progress_tenths _b "$((_now - _start))"
+  printf -v "$1" '%s %ss %ss' "$_st" "$_a" "$_b"
 }
 
-# _progress_tenths MICROSECONDS: seconds with one decimal (0.0 for a negative or missing amount).
+# _progress_tenths VAR MICROSECONDS: sets VAR to the seconds with one decimal (0.0 for a negative or missing amount).
 _progress_tenths() {
-  local us="${1:-0}"
-  case "$us" in '' | *[!0-9]*) us=0 ;; esac
-  printf '%d.%d' "$((us / 1000000))" "$((us % 1000000 / 100000))"
+  local _us="${2:-0}"
+  case "$_us" in '' | *[!0-9]*) _us=0 ;; esac
+  printf -v "$1" '%d.%d' "$((_us / 1000000))" "$((_us % 1000000 / 100000))"
 }
 
 # _progress_configmap VALUE AT [KEY VALUE]...: the record applied to the evidence ConfigMap.
