@@ -84,6 +84,41 @@ const externals = (bundled) => ({
   },
 });
 
+/**
+ * `@kubernetes/client-node`'s KubeConfig (dist/config.js) imports two names from its generated API's index
+ * (dist/gen/index.js), which re-exports the whole generated API: 700 model classes and their serializer,
+ * 4 MB that every live command compiled and ran at start (about 40 ms) and that only `status --record` uses.
+ * The lazy bundle gives config.js a module of just those two names, from the files that define them; the
+ * package's modules are marked side-effect free (they are: classes and functions), so nothing else of the
+ * generated index is reached through KubeConfig. The build fails if config.js imports anything else from it.
+ */
+const CLIENT_NODE_DIST = `${sep}node_modules${sep}@kubernetes${sep}client-node${sep}dist${sep}`;
+const KUBECONFIG_GEN_IMPORTS = { createConfiguration: './configuration.js', ServerConfiguration: './servers.js' };
+const slimKubeConfig = {
+  name: 'slim-kubeconfig',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/gen\/index\.js$/ }, (args) => {
+      if (!args.importer.endsWith(`${CLIENT_NODE_DIST}config.js`)) return undefined;
+      const imported = /import\s*\{([^}]*)\}\s*from\s*'\.\/gen\/index\.js'/.exec(readFileSync(args.importer, 'utf8'))?.[1].split(',').map((n) => n.trim()).filter(Boolean).sort();
+      if (JSON.stringify(imported) !== JSON.stringify(Object.keys(KUBECONFIG_GEN_IMPORTS).sort())) {
+        throw new Error(`${args.importer} imports ${imported?.join(', ') ?? 'nothing recognizable'} from ./gen/index.js; expected ${Object.keys(KUBECONFIG_GEN_IMPORTS).join(', ')}: update slimKubeConfig in build-tools/bundle-cli.mjs`);
+      }
+      return { path: join(args.resolveDir, 'gen', 'kubeconfig-imports.js'), namespace: 'slim-kubeconfig', pluginData: { resolveDir: join(args.resolveDir, 'gen') } };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'slim-kubeconfig' }, (args) => ({
+      contents: Object.entries(KUBECONFIG_GEN_IMPORTS).map(([name, file]) => `export { ${name} } from '${file}';`).join('\n'),
+      resolveDir: args.pluginData.resolveDir,
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData?.sideEffectFree || !(args.importer.includes(CLIENT_NODE_DIST) || args.path.startsWith('@kubernetes/client-node'))) return undefined;
+      const resolved = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { sideEffectFree: true } });
+      if (resolved.errors.length > 0 || resolved.external || !resolved.path.includes(CLIENT_NODE_DIST)) return undefined;
+      return { ...resolved, sideEffects: false };
+    });
+  },
+};
+
 /** The start-up bundle's packages. */
 const startUpBundled = (name) => BUNDLED.has(name);
 
@@ -161,8 +196,15 @@ const lazy = await build({
   entryNames: '[dir]/[name]',
   chunkNames: 'chunks/[name]-[hash]',
   splitting: true,
-  plugins: [buildIdPlugin, externals(lazyBundled)],
+  plugins: [buildIdPlugin, slimKubeConfig, externals(lazyBundled)],
 });
+
+// KubeConfig's chunk (what every live command loads) holds none of client-node's generated API models.
+const kubeConfigChunks = Object.entries(lazy.metafile.outputs).filter(([, output]) => Object.keys(output.inputs).some((input) => input.endsWith('@kubernetes/client-node/dist/config.js')));
+const modelled = kubeConfigChunks.filter(([, output]) => Object.keys(output.inputs).some((input) => input.includes('@kubernetes/client-node/dist/gen/models/')));
+if (kubeConfigChunks.length !== 1 || modelled.length > 0) {
+  throw new Error(`KubeConfig must be in one lazy chunk without client-node's generated models; found it in ${kubeConfigChunks.map(([f]) => f).join(', ') || 'none'}${modelled.length > 0 ? ', with the models' : ''}: see slimKubeConfig in build-tools/bundle-cli.mjs`);
+}
 
 // Which lazy files hold which of the LAZY_BUNDLED packages: the tests' module trace
 // (test/support/module-trace-hooks.mjs) reports loading such a file as loading the package.
