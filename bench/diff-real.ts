@@ -40,6 +40,18 @@ interface Run {
   readonly stderr: string;
 }
 
+/** Timed rounds of each command per size (`BENCH_DIFF_REAL_RUNS` overrides); the table shows their medians. */
+const RUNS = Math.max(1, Number(process.env.BENCH_DIFF_REAL_RUNS ?? 3));
+
+/** The median of each measure over the runs (wall time, CPU and peak memory each on its own). */
+function medianRun(runs: readonly Run[]): Run {
+  const median = (values: readonly (number | undefined)[]): number | undefined => {
+    const known = values.filter((v): v is number => v !== undefined).sort((a, b) => a - b);
+    return known.length === 0 ? undefined : known[Math.floor((known.length - 1) / 2)];
+  };
+  return { seconds: median(runs.map((r) => r.seconds))!, peakMiB: median(runs.map((r) => r.peakMiB)), cpuSeconds: median(runs.map((r) => r.cpuSeconds)), stdout: runs[0]!.stdout, stderr: runs[0]!.stderr };
+}
+
 /** Server-side applies objects as they are (the fillers' headless Services keep `clusterIP: None`). */
 async function applyAll(endpoint: ApiEndpoint, objects: readonly KubeObject[]): Promise<void> {
   for (const o of objects) {
@@ -131,11 +143,18 @@ export const diffRealBenchmark: Benchmark = {
         }
         const ours = [CLI, 'diff', '-c', PLAN, '--phase', 'scale-down', '-o', 'json'];
         const kubectl = ['diff', '--server-side', '--force-conflicts', '-k', join(dist, FOLDER)];
-        const oursRun = await timedChild(process.execPath, [...ours, '--kubeconfig', kubeconfig], cached);
-        const coldRun = await timedChild(process.execPath, [...ours, '--kubeconfig', kubeconfig], uncached);
-        // The cache changes no verdict: the JSON report is the same byte for byte with and without it.
-        if (oursRun.stdout !== coldRun.stdout || oursRun.stdout === '') throw new Error(`diff-real: the report from the render cache differs from the rendered one at ${size} objects`);
-        const kubectlRun = await timedChild(server.kubectl, [...kubectl, '--kubeconfig', kubeconfig]);
+        // RUNS rounds of the three, interleaved, so that a burst of load on the shared machine hits each alike.
+        const rounds: { ours: Run; cold: Run; kubectl: Run }[] = [];
+        for (let round = 0; round < RUNS; round += 1) {
+          const oursRound = await timedChild(process.execPath, [...ours, '--kubeconfig', kubeconfig], cached);
+          const coldRound = await timedChild(process.execPath, [...ours, '--kubeconfig', kubeconfig], uncached);
+          // The cache changes no verdict: the JSON report is the same byte for byte with and without it.
+          if (oursRound.stdout !== coldRound.stdout || oursRound.stdout === '') throw new Error(`diff-real: the report from the render cache differs from the rendered one at ${size} objects`);
+          rounds.push({ ours: oursRound, cold: coldRound, kubectl: await timedChild(server.kubectl, [...kubectl, '--kubeconfig', kubeconfig]) });
+        }
+        const oursRun = medianRun(rounds.map((r) => r.ours));
+        const coldRun = medianRun(rounds.map((r) => r.cold));
+        const kubectlRun = medianRun(rounds.map((r) => r.kubectl));
         proxy.reset();
         await timedChild(process.execPath, [...ours, '--kubeconfig', proxied], cached);
         const oursRequests = proxy.count();
@@ -166,12 +185,13 @@ export const diffRealBenchmark: Benchmark = {
       await server.stop();
       rmSync(work, { recursive: true, force: true });
     }
-    const resultFile = await writeResultFile('diff-real.json', { node: process.version, gnuTime: GNU_TIME !== undefined, folder: FOLDER, results });
+    const resultFile = await writeResultFile('diff-real.json', { node: process.version, gnuTime: GNU_TIME !== undefined, folder: FOLDER, runs: RUNS, results });
     return {
       name: 'diff-real',
       table: formatTable(rows),
       notes: [
         'ratios are ours / kubectl diff --server-side --force-conflicts -k of the same folder, same server, same run',
+        `times, CPU and peak memory are medians of ${RUNS} interleaved rounds (ours, ours not cached, kubectl) per size`,
         'ours: the phases read from the render cache synth filled; not cached: rendered (THREESCALE_MIGRATE_CACHE_DIR=off), the same JSON report byte for byte (checked)',
         'ours: one LIST per kind and namespace and one dry-run per rendered object that exists, every phase judged; kubectl: one GET and one dry-run per object of the folder',
       ],

@@ -1,6 +1,19 @@
 #!/usr/bin/env node
 // Entry point of the installed CLI: runs the compiled program (`npm run build` writes build/; the published
 // package ships it).
+import module from 'node:module';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+// Node 22.1 and later keep V8's compiled code of the bundles on disk, next to the render cache (its folder
+// rules: THREESCALE_MIGRATE_CACHE_DIR, `off` to turn both off), so that a later start reads instead of compiling
+// (Node checks every entry against its source, and ignores a folder it cannot write). Node 20 has no such API:
+// there this does nothing.
+const cacheDir = process.env.THREESCALE_MIGRATE_CACHE_DIR;
+if (typeof module.enableCompileCache === 'function' && cacheDir !== 'off') {
+  module.enableCompileCache(cacheDir ? join(cacheDir, 'compile') : join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'threescale-migrate', 'compile'));
+}
+
 let cli;
 try {
   cli = await import('../build/cli/index.js');

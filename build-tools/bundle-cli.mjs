@@ -84,6 +84,106 @@ const externals = (bundled) => ({
   },
 });
 
+/**
+ * `@kubernetes/client-node`'s KubeConfig (dist/config.js) imports two names from its generated API's index
+ * (dist/gen/index.js), which re-exports the whole generated API: 700 model classes and their serializer,
+ * 4 MB that every live command compiled and ran at start (about 40 ms) and that only `status --record` uses.
+ * The lazy bundle gives config.js a module of just those two names, from the files that define them; the
+ * package's modules are marked side-effect free (they are: classes and functions), so nothing else of the
+ * generated index is reached through KubeConfig. The build fails if config.js imports anything else from it.
+ */
+const CLIENT_NODE_DIST = `${sep}node_modules${sep}@kubernetes${sep}client-node${sep}dist${sep}`;
+const KUBECONFIG_GEN_IMPORTS = { createConfiguration: './configuration.js', ServerConfiguration: './servers.js' };
+/**
+ * Packages of client-node's KubeConfig that it uses only for an HTTP(S) or SOCKS proxy (`proxy-url`), the
+ * Azure and GCP auth providers, or requests of its generated API (node-fetch, which brings whatwg-url and a
+ * 290 KB Unicode table): each importer in `importers` gets a stand-in whose exports load the package, still
+ * bundled, on first use. A class stand-in returns an instance of the real class from its constructor. The
+ * build fails if an importer uses a name the stand-in lacks.
+ */
+const LAZY_FOR_KUBECONFIG = {
+  'node-fetch': { importers: ['config.js', 'gen/http/isomorphic-fetch.js'], names: ['default', 'Headers'], classes: ['Headers'] },
+  'socks-proxy-agent': { importers: ['config.js'], names: ['SocksProxyAgent'], classes: ['SocksProxyAgent'] },
+  hpagent: { importers: ['config.js'], names: ['HttpProxyAgent', 'HttpsProxyAgent'], classes: ['HttpProxyAgent', 'HttpsProxyAgent'] },
+  'jsonpath-plus': { importers: ['azure_auth.js', 'gcp_auth.js'], names: ['*JSONPath'], classes: [] },
+};
+
+/** The names a module imports from `pkg` (`default`, named ones; `*name` for each `ns.name` of a namespace import). */
+function importedNames(source, pkg) {
+  const names = [];
+  const from = `\\s*from\\s*['"]${pkg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]`;
+  for (const m of source.matchAll(new RegExp(`import\\s+([^;]*?)${from}`, 'g'))) {
+    const clause = m[1].trim();
+    const ns = /^\*\s+as\s+(\w+)$/.exec(clause)?.[1];
+    if (ns) {
+      for (const use of source.matchAll(new RegExp(`\\b${ns}\\.(\\w+)`, 'g'))) names.push(`*${use[1]}`);
+      continue;
+    }
+    const named = /\{([^}]*)\}/.exec(clause)?.[1];
+    if (named) names.push(...named.split(',').map((n) => n.trim().split(/\s+as\s+/)[0]).filter(Boolean));
+    if (/^\w+/.test(clause) && !clause.startsWith('{')) names.push('default');
+  }
+  return [...new Set(names)];
+}
+
+/** The stand-in module of a lazily loaded package: `require` (which esbuild bundles) runs on first use. */
+function lazyPackage(name, names) {
+  const { classes } = LAZY_FOR_KUBECONFIG[name];
+  const lines = [`let loaded;`, `const load = () => (loaded ??= require(${JSON.stringify(name)}));`];
+  for (const n of names.map((x) => x.replace(/^\*/, ''))) {
+    const target = n === 'default' ? '(load().default ?? load())' : `load()[${JSON.stringify(n)}]`;
+    const local = n === 'default' ? 'lazyDefault' : n;
+    if (classes.includes(n)) lines.push(`export class ${local} { constructor(...args) { return new (${target})(...args); } }`);
+    else lines.push(`export function ${local}(...args) { return ${target}(...args); }`);
+    if (n === 'default') lines.push(`export default ${local};`);
+  }
+  return lines.join('\n');
+}
+
+const slimKubeConfig = {
+  name: 'slim-kubeconfig',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/gen\/index\.js$/ }, (args) => {
+      if (!args.importer.endsWith(`${CLIENT_NODE_DIST}config.js`)) return undefined;
+      const imported = /import\s*\{([^}]*)\}\s*from\s*'\.\/gen\/index\.js'/.exec(readFileSync(args.importer, 'utf8'))?.[1].split(',').map((n) => n.trim()).filter(Boolean).sort();
+      if (JSON.stringify(imported) !== JSON.stringify(Object.keys(KUBECONFIG_GEN_IMPORTS).sort())) {
+        throw new Error(`${args.importer} imports ${imported?.join(', ') ?? 'nothing recognizable'} from ./gen/index.js; expected ${Object.keys(KUBECONFIG_GEN_IMPORTS).join(', ')}: update slimKubeConfig in build-tools/bundle-cli.mjs`);
+      }
+      return { path: join(args.resolveDir, 'gen', 'kubeconfig-imports.js'), namespace: 'slim-kubeconfig', pluginData: { resolveDir: join(args.resolveDir, 'gen') } };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'slim-kubeconfig' }, (args) => ({
+      contents: Object.entries(KUBECONFIG_GEN_IMPORTS).map(([name, file]) => `export { ${name} } from '${file}';`).join('\n'),
+      resolveDir: args.pluginData.resolveDir,
+      loader: 'js',
+    }));
+    // Packages KubeConfig reaches only on paths a proxy, a cloud auth provider or the generated API take.
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      const shim = LAZY_FOR_KUBECONFIG[args.path];
+      if (shim === undefined || args.pluginData?.lazyShim || !args.importer.includes(CLIENT_NODE_DIST)) return undefined;
+      const file = args.importer.slice(args.importer.indexOf(CLIENT_NODE_DIST) + CLIENT_NODE_DIST.length).split(sep).join('/');
+      if (!shim.importers.includes(file)) return undefined;
+      const imported = importedNames(readFileSync(args.importer, 'utf8'), args.path);
+      const unknown = imported.filter((n) => !shim.names.includes(n));
+      if (unknown.length > 0) throw new Error(`${args.importer} imports ${unknown.join(', ')} from ${args.path}; the lazy stand-in has ${shim.names.join(', ')}: update LAZY_FOR_KUBECONFIG in build-tools/bundle-cli.mjs`);
+      return { path: `${args.path}#lazy`, namespace: 'lazy-package', pluginData: { resolveDir: args.resolveDir } };
+    });
+    // The stand-in's require() of the real package: bundled, resolved from the importer in client-node.
+    b.onResolve({ filter: /.*/, namespace: 'lazy-package' }, (args) =>
+      b.resolve(args.path, { kind: 'require-call', resolveDir: args.pluginData.resolveDir, importer: join(args.pluginData.resolveDir, 'index.js'), pluginData: { lazyShim: true } }),
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-package' }, (args) => {
+      const name = args.path.replace(/#lazy$/, '');
+      return { contents: lazyPackage(name, LAZY_FOR_KUBECONFIG[name].names), resolveDir: args.pluginData.resolveDir, pluginData: args.pluginData, loader: 'js' };
+    });
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData?.sideEffectFree || !(args.importer.includes(CLIENT_NODE_DIST) || args.path.startsWith('@kubernetes/client-node'))) return undefined;
+      const resolved = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { sideEffectFree: true } });
+      if (resolved.errors.length > 0 || resolved.external || !resolved.path.includes(CLIENT_NODE_DIST)) return undefined;
+      return { ...resolved, sideEffects: false };
+    });
+  },
+};
+
 /** The start-up bundle's packages. */
 const startUpBundled = (name) => BUNDLED.has(name);
 
@@ -161,8 +261,15 @@ const lazy = await build({
   entryNames: '[dir]/[name]',
   chunkNames: 'chunks/[name]-[hash]',
   splitting: true,
-  plugins: [buildIdPlugin, externals(lazyBundled)],
+  plugins: [buildIdPlugin, slimKubeConfig, externals(lazyBundled)],
 });
+
+// KubeConfig's chunk (what every live command loads) holds none of client-node's generated API models.
+const kubeConfigChunks = Object.entries(lazy.metafile.outputs).filter(([, output]) => Object.keys(output.inputs).some((input) => input.endsWith('@kubernetes/client-node/dist/config.js')));
+const modelled = kubeConfigChunks.filter(([, output]) => Object.keys(output.inputs).some((input) => input.includes('@kubernetes/client-node/dist/gen/models/')));
+if (kubeConfigChunks.length !== 1 || modelled.length > 0) {
+  throw new Error(`KubeConfig must be in one lazy chunk without client-node's generated models; found it in ${kubeConfigChunks.map(([f]) => f).join(', ') || 'none'}${modelled.length > 0 ? ', with the models' : ''}: see slimKubeConfig in build-tools/bundle-cli.mjs`);
+}
 
 // Which lazy files hold which of the LAZY_BUNDLED packages: the tests' module trace
 // (test/support/module-trace-hooks.mjs) reports loading such a file as loading the package.

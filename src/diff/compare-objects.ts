@@ -27,7 +27,7 @@ import { parsePointer, removeAt, resolvePointer } from './json-pointer.js';
 import { fieldNamePath, fieldStep, itemStepByKey, keyedPath, renderPath, type PathStep } from './keyed-path.js';
 import { isSetList, itemKeyId, mergeKeyFor, type MergeKeyFields } from './list-keys.js';
 import { listRulesFor, type ListRules } from './list-types.js';
-import { maskObject, SecretMasker, type MaskOptions } from './mask-secrets.js';
+import { maskOwnedObject, SecretMasker, type MaskOptions } from './mask-secrets.js';
 import { normalizeWithFindings, type DiffMode, type Finding } from './normalize.js';
 import { quantitiesEqual } from './quantity.js';
 
@@ -91,8 +91,9 @@ export function compareObjects(desired: KubeObject, live: KubeObject, options: C
   const masker = new SecretMasker();
   // Values read from Secrets become whole tokens first (printing masks them), so the URL rule cannot leave
   // part of one readable; keys stay as they are, removal paths name them.
-  const right = maskObject(protectJson(normalizedDesired.object, { keys: false }), masker, options.mask);
-  const maskedLive = maskObject(protectJson(normalizedLive.object, { keys: false }), masker, options.mask);
+  // Both normalized objects are fresh copies (and protectJson returns them or fresh copies): masked in place.
+  const right = maskOwnedObject(protectJson(normalizedDesired.object, { keys: false }), masker, options.mask);
+  const maskedLive = maskOwnedObject(protectJson(normalizedLive.object, { keys: false }), masker, options.mask);
 
   const rules = listRulesFor(right);
   const changes: Change[] = applyRemovals(right, maskedLive, options.removedPaths ?? [], rules);
@@ -155,18 +156,22 @@ function createDiffer(hashes: WeakMap<object, string>) {
 
 /** Records the match identity of every list item: its merge key in keyed lists, else its position. */
 function indexListItems(value: JsonValue, path: string[], listName: string | undefined, hashes: WeakMap<object, string>, rules: ListRules): void {
+  // `path` is one array for the whole walk (pushed and popped), not a copy per node.
   if (Array.isArray(value)) {
     const fields = mergeKeyFor(listName, value, rules(path));
-    const itemPath = [...path, LIST_ITEM];
+    path.push(LIST_ITEM);
     value.forEach((item, index) => {
       if (isJsonObject(item) || Array.isArray(item)) {
         hashes.set(item, fields === undefined ? `position:${index}` : `key:${itemKeyId(item, fields)}`);
       }
-      indexListItems(item, itemPath, undefined, hashes, rules);
+      indexListItems(item, path, undefined, hashes, rules);
     });
+    path.pop();
   } else if (isJsonObject(value)) {
-    for (const [key, child] of Object.entries(value)) {
-      indexListItems(child, [...path, key], key, hashes, rules);
+    for (const key of Object.keys(value)) {
+      path.push(key);
+      indexListItems(value[key] as JsonValue, path, key, hashes, rules);
+      path.pop();
     }
   }
 }

@@ -91,9 +91,13 @@ export function isMask(value: unknown): boolean {
 
 /** Returns a masked copy of `obj`; pass the same masker for both sides of a comparison. */
 export function maskObject(obj: KubeObject, masker: SecretMasker, options: MaskOptions = {}): KubeObject {
-  const out = cloneJson(obj);
-  maskInPlace(out, masker, options);
-  return out;
+  return maskOwnedObject(cloneJson(obj), masker, options);
+}
+
+/** Masks `obj` itself and returns it: for a copy the caller made and nobody else holds (no second deep copy). */
+export function maskOwnedObject(obj: KubeObject, masker: SecretMasker, options: MaskOptions = {}): KubeObject {
+  maskInPlace(obj, masker, options);
+  return obj;
 }
 
 /** Masks several objects with one shared masker, in order (e.g. `[desired, live]`). */

@@ -330,11 +330,14 @@ function foldSecretStringData(obj: KubeObject): void {
  * canonically (`1000m` → `1`, `1024Mi` → `1Gi`).
  */
 function rewriteValues(value: JsonValue, path: string[], kind: string | undefined, builtIn: boolean): JsonValue {
+  // `path` is one array for the whole walk (pushed and popped): a copy per node was most of this pass's time.
   if (Array.isArray(value)) {
     const listName = path[path.length - 1];
+    path.push(LIST_ITEM);
     for (let i = 0; i < value.length; i += 1) {
-      value[i] = rewriteValues(value[i] as JsonValue, [...path, LIST_ITEM], kind, builtIn);
+      value[i] = rewriteValues(value[i] as JsonValue, path, kind, builtIn);
     }
+    path.pop();
     if (builtIn && listName === 'ports') {
       for (const port of value) {
         const isPort = isJsonObject(port) && (port['containerPort'] !== undefined || port['port'] !== undefined);
@@ -346,8 +349,10 @@ function rewriteValues(value: JsonValue, path: string[], kind: string | undefine
     return value;
   }
   if (isJsonObject(value)) {
-    for (const [key, child] of Object.entries(value)) {
-      value[key] = rewriteValues(child, [...path, key], kind, builtIn);
+    for (const key of Object.keys(value)) {
+      path.push(key);
+      value[key] = rewriteValues(value[key] as JsonValue, path, kind, builtIn);
+      path.pop();
     }
     return value;
   }
@@ -363,18 +368,22 @@ function rewriteValues(value: JsonValue, path: string[], kind: string | undefine
 /** N6: drops empty bag maps, bottom-up, so `resources: {limits: {}}` disappears entirely. */
 function dropEmptyBags(value: JsonValue, path: string[], kind: string | undefined): void {
   if (Array.isArray(value)) {
-    value.forEach((item) => dropEmptyBags(item, [...path, LIST_ITEM], kind));
+    path.push(LIST_ITEM);
+    for (const item of value) dropEmptyBags(item, path, kind);
+    path.pop();
     return;
   }
   if (!isJsonObject(value)) {
     return;
   }
-  for (const [key, child] of Object.entries(value)) {
-    const childPath = [...path, key];
-    dropEmptyBags(child, childPath, kind);
-    if (isJsonObject(child) && Object.keys(child).length === 0 && isBagField(kind, childPath)) {
+  for (const key of Object.keys(value)) {
+    const child = value[key] as JsonValue;
+    path.push(key);
+    dropEmptyBags(child, path, kind);
+    if (isJsonObject(child) && Object.keys(child).length === 0 && isBagField(kind, path)) {
       delete value[key];
     }
+    path.pop();
   }
 }
 
@@ -386,14 +395,19 @@ function dropEmptyBags(value: JsonValue, path: string[], kind: string | undefine
  */
 function dropNulls(value: JsonValue, builtIn: boolean, path: string[] = []): void {
   if (Array.isArray(value)) {
-    value.forEach((item) => dropNulls(item, builtIn, [...path, LIST_ITEM]));
+    path.push(LIST_ITEM);
+    for (const item of value) dropNulls(item, builtIn, path);
+    path.pop();
     return;
   }
   if (!isJsonObject(value)) {
     return;
   }
-  for (const [key, child] of Object.entries(value)) {
-    dropNulls(child, builtIn, [...path, key]);
+  for (const key of Object.keys(value)) {
+    const child = value[key] as JsonValue;
+    path.push(key);
+    dropNulls(child, builtIn, path);
+    path.pop();
     if (child === null && builtIn && isStringMap(path)) {
       // A map of strings decodes null as the empty string (kube-apiserver stores "").
       value[key] = '';
@@ -428,13 +442,18 @@ function sortKeyedLists(
       value.sort(compareScalars);
     }
     value.forEach((item, index) => {
-      sortKeyedLists(item, [...steps, itemStepByKey(item, index, fields)], undefined, side, findings, rules);
+      steps.push(itemStepByKey(item, index, fields));
+      sortKeyedLists(item, steps, undefined, side, findings, rules);
+      steps.pop();
     });
     return;
   }
   if (isJsonObject(value)) {
-    for (const [key, child] of Object.entries(value)) {
-      sortKeyedLists(child, [...steps, fieldStep(key)], key, side, findings, rules);
+    // `steps` is one array for the whole walk (pushed and popped); a finding copies what it names.
+    for (const key of Object.keys(value)) {
+      steps.push(fieldStep(key));
+      sortKeyedLists(value[key] as JsonValue, steps, key, side, findings, rules);
+      steps.pop();
     }
   }
 }

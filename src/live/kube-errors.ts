@@ -223,11 +223,29 @@ const CAUSE_WORDS: Readonly<Record<string, string>> = {
 
 const FIELD_ERROR = /([A-Za-z0-9_.[\]-]+): (Invalid value|Required value|Unsupported value|Forbidden|Duplicate value|Too long|Too many|Not found|Internal error)/g;
 
-/** Field paths (and the kind of problem) named in a 422 answer, without any value. */
+/**
+ * What the schema expected, from a cause's message, when it says so in words of the schema (never the value
+ * sent): `must be of type string`, the `supported values` of an enum, a bound.
+ */
+function expectation(message: string | undefined): string | undefined {
+  const text = message ?? '';
+  const type = /must be of type ([a-z]{1,16})/.exec(text)?.[1];
+  if (type) return `expected ${type}`;
+  const supported = /supported values: ((?:"[^"\\]{0,64}"(?:, )?){1,16})\s*$/.exec(text)?.[1];
+  if (supported) return `expected one of ${supported.replace(/, $/, '')}`;
+  const bound = /should be (greater than|less than)( or equal to)? (-?\d{1,20}(?:\.\d{1,20})?)/.exec(text);
+  if (bound) return `expected a number ${bound[1].replace(' than', '')}${bound[2] ?? ''} ${bound[3]}`;
+  return undefined;
+}
+
+/** Field paths (and the kind of problem, and what was expected when the schema says it) named in a 422 answer, without any value. */
 function invalidFields(status: StatusBody): string[] {
   const fromCauses = (status.details?.causes ?? [])
     .filter((c) => c.field)
-    .map((c) => (c.type && CAUSE_WORDS[c.type] ? `${c.field} (${CAUSE_WORDS[c.type]})` : `${c.field}`));
+    .map((c) => {
+      const words = [c.type ? CAUSE_WORDS[c.type] : undefined, expectation(c.message)].filter((w) => w !== undefined);
+      return words.length > 0 ? `${c.field} (${words.join(', ')})` : `${c.field}`;
+    });
   if (fromCauses.length > 0) return [...new Set(fromCauses)];
   const fromMessage: string[] = [];
   for (const m of (status.message ?? '').matchAll(FIELD_ERROR)) fromMessage.push(`${m[1]} (${m[2].toLowerCase()})`);
@@ -263,7 +281,22 @@ function conflictDetail(status: StatusBody): string {
   const m = /conflicts? with "([^"]{1,128})"(?: using [^:]+)?: ([.A-Za-z0-9_[\]{}":=-]+)/.exec(status.message ?? '');
   if (m) return `conflict with another field manager over ${m[2]} (owned by field manager "${m[1]}")`;
   if (/has been modified/.test(status.message ?? '')) return 'conflict, the object was changed by someone else in the meantime';
+  const webhook = ADMISSION_WEBHOOK.exec(status.message ?? '')?.[1];
+  if (webhook) return `the admission webhook "${webhook}" refused it with a conflict; expected the webhook to admit the object`;
   return 'conflict';
+}
+
+/** `admission webhook "<name>" denied the request: <its free text>`: the webhook's name only (a DNS name). */
+const ADMISSION_WEBHOOK = /^admission webhook "([a-z0-9][a-z0-9.-]{0,252})" denied the request/;
+
+/**
+ * Server-side apply of an object whose fields do not have the types of the cluster's schema: the server
+ * answers 500 `failed to create typed patch object (<ns>/<name>; <gvk>): .spec.x: expected string, got &value.valueUnstructured{…}`.
+ * The field path and the type expected, never the value.
+ */
+function typedPatchMismatch(status: StatusBody): string | undefined {
+  const m = /^failed to create typed patch object \([^)]*\): \.?([A-Za-z0-9_.[\]=-]{1,256}): expected ([a-z]{1,16})/.exec(status.message ?? '');
+  return m ? `the object does not match the cluster's schema: ${m[1]} (expected ${m[2]})` : undefined;
 }
 
 /** Classifies a non-2xx HTTP answer of the API server. */
@@ -295,6 +328,8 @@ export function errorFromStatus(op: KubeOperation, httpStatus: number, body: unk
     }
     case httpStatus === 504:
       return new LiveReadError({ kind: 'timeout', status: httpStatus, object, reason: status.reason, message: `${lead(op)}: the API server timed out (HTTP ${httpStatus})` });
+    case httpStatus === 500 && typedPatchMismatch(status) !== undefined:
+      return make('invalid', typedPatchMismatch(status)!);
     case httpStatus >= 500: {
       const text = status.message ? `, ${sanitizeServerMessage(status.message)}` : '';
       return make('server-error', `the API server failed${text}`);

@@ -158,6 +158,49 @@ describe('errorFromStatus', () => {
     expect(leakedSecrets(err.message + err2.message)).toEqual([]);
   });
 
+  test.each([
+    ['FieldValueTypeInvalid', 'Invalid value: "FakePgAppPw-7Qx2": spec.size in body must be of type integer: "string"', 'spec.size (invalid type, expected integer)'],
+    ['FieldValueNotSupported', 'Unsupported value: "FakePgAppPw-7Qx2": supported values: "Recreate", "RollingUpdate"', 'spec.size (unsupported value, expected one of "Recreate", "RollingUpdate")'],
+    ['FieldValueInvalid', 'Invalid value: -3: spec.size in body should be greater than or equal to 0', 'spec.size (invalid value, expected a number greater or equal to 0)'],
+    ['FieldValueInvalid', 'Invalid value: "FakePgAppPw-7Qx2": spec.size in body should match \'^[a-z]+$\'', 'spec.size (invalid value)'],
+  ])('GIVEN a 422 cause %s WHEN classified THEN the field, the problem and what the schema expected, never the value sent', (reason, message, expected) => {
+    // GIVEN
+    const op: KubeOperation = { verb: 'apply', apiVersion: 'apps.3scale.net/v1alpha1', kind: 'APIManager', name: 'apimanager', namespace: '3scale' };
+    const body = status(422, 'Invalid', `APIManager.apps.3scale.net "apimanager" is invalid: spec.size: ${message}`, { causes: [{ reason, message, field: 'spec.size' }] });
+    // WHEN
+    const err = errorFromStatus(op, 422, body);
+    // THEN
+    expect(err.message).toBe(`cannot apply APIManager apimanager in namespace 3scale: the server rejected the object as invalid: ${expected} (HTTP 422)`);
+    expect(leakedSecrets(err.message)).toEqual([]);
+  });
+
+  test('GIVEN a 409 an admission webhook answered WHEN classified THEN a conflict naming the webhook and what is expected, never its free text', () => {
+    // GIVEN
+    const op: KubeOperation = { verb: 'apply', apiVersion: 'apps/v1', kind: 'Deployment', name: 'system-app', namespace: '3scale' };
+    const named = status(409, 'Conflict', 'admission webhook "rollout-lock.example.com" denied the request: locked by FakePgAppPw-7Qx2');
+    const hostile = status(409, 'Conflict', `admission webhook "${'x'.repeat(300)} FakePgAppPw-7Qx2" denied the request: no`);
+    // WHEN
+    const err = errorFromStatus(op, 409, named);
+    const err2 = errorFromStatus(op, 409, hostile);
+    // THEN
+    expect(err.kind).toBe('conflict');
+    expect(err.message).toBe('cannot apply Deployment system-app in namespace 3scale: the admission webhook "rollout-lock.example.com" refused it with a conflict; expected the webhook to admit the object (HTTP 409)');
+    expect(err2.message).toBe('cannot apply Deployment system-app in namespace 3scale: conflict (HTTP 409)');
+    expect(leakedSecrets(err.message + err2.message)).toEqual([]);
+  });
+
+  test('GIVEN a 500 "failed to create typed patch object" (a field of another type than the cluster schema) WHEN classified THEN invalid, naming the field and the type expected, never the value', () => {
+    // GIVEN
+    const op: KubeOperation = { verb: 'apply', apiVersion: 'apps.3scale.net/v1alpha1', kind: 'APIManager', name: 'apimanager', namespace: '3scale' };
+    const body = status(500, 'InternalError', 'failed to create typed patch object (3scale/apimanager; apps.3scale.net/v1alpha1, Kind=APIManager): .spec.system.database: expected string, got &value.valueUnstructured{Value:"FakePgAppPw-7Qx2"}');
+    // WHEN
+    const err = errorFromStatus(op, 500, body);
+    // THEN
+    expect(err.kind).toBe('invalid');
+    expect(err.message).toBe("cannot apply APIManager apimanager in namespace 3scale: the object does not match the cluster's schema: spec.system.database (expected string) (HTTP 500)");
+    expect(leakedSecrets(err.message)).toEqual([]);
+  });
+
   test('5xx is a server error with a masked message; 504 is a timeout', () => {
     // GIVEN
     const body = status(500, 'InternalError', 'Internal error occurred: admission webhook "x" denied "FakeMasterPw-Qe7Yh3" at https://user:FakeAdminPw-Gc4Tj1@h/');

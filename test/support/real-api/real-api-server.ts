@@ -4,7 +4,7 @@
  * system namespaces prepared as a cluster's controllers would. No kubelet, scheduler or controller-manager:
  * status is written by the tests (see controller-stand-in.ts).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiEndpoint } from './api-request.js';
@@ -29,6 +29,11 @@ export interface RealApiServer {
   readonly kubectl: string;
   /** Writes a kubeconfig (the admin's token unless `token`) and returns its path. */
   kubeconfig(opts?: { token?: string; namespace?: string }): Promise<string>;
+  /**
+   * The server's own serving certificate chain and key (valid for 127.0.0.1, signed by {@link caPem}): a
+   * loopback admission webhook serves them so that the server trusts it.
+   */
+  servingKeyPair(): Promise<{ readonly cert: string; readonly key: string }>;
   /** A token of an existing ServiceAccount (TokenRequest API). */
   serviceAccountToken(namespace: string, name: string): Promise<string>;
   /** Stops kube-apiserver and etcd (their process groups) and removes the temp folder. */
@@ -71,6 +76,7 @@ export async function startRealApiServer(opts: RealApiServerOptions = {}): Promi
       adminToken: creds.adminToken,
       kubectl: bins.kubectl,
       kubeconfig: (o = {}) => writeKubeconfig(dir, { url: endpoint.url, caPem: endpoint.caPem, token: o.token ?? creds.adminToken, namespace: o.namespace }),
+      servingKeyPair: async () => ({ cert: await readFile(join(apiserver.certDir, 'apiserver.crt'), 'utf8'), key: await readFile(join(apiserver.certDir, 'apiserver.key'), 'utf8') }),
       serviceAccountToken: (namespace, name) => requestServiceAccountToken(endpoint, namespace, name),
       stop,
     };

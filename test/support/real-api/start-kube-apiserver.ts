@@ -18,6 +18,8 @@ export const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.lo
 export interface KubeApiserver {
   readonly endpoint: ApiEndpoint;
   readonly process: ServerProcess;
+  /** Where kube-apiserver wrote its self-signed serving certificate (apiserver.crt) and key (apiserver.key). */
+  readonly certDir: string;
 }
 
 function apiserverArgs(port: number, etcdUrl: string, certDir: string, creds: ServerCredentials): string[] {
@@ -50,7 +52,7 @@ async function startOnce(binary: string, dir: string, etcdUrl: string, creds: Se
       endpoint ??= { url, caPem: await servingCaOf(certDir), token: creds.adminToken };
       return (await apiRequest(endpoint, { method: 'GET', path: '/readyz' })).status === 200;
     });
-    return { endpoint: endpoint!, process: proc };
+    return { endpoint: endpoint!, process: proc, certDir };
   } catch (err) {
     await proc.stop();
     throw err;
