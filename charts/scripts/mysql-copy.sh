@@ -15,9 +15,11 @@
 # grant. Without the clause the object's definer is the loading user. Only the statement headers of those
 # objects are edited (see strip_definers); bodies, view definitions and table data pass through untouched.
 #
-# Checked after the load: per-table row counts, per-table checksums of every row (a system-versioned table:
-# every row version) and the schema (columns, indexes, foreign keys, views, routines, triggers, events),
-# source against target. The server's load warnings are printed.
+# Checked after the load: per-table row counts (a system-versioned table: every row version) and the schema
+# (columns, indexes, foreign keys, views, routines, triggers, events), source against target. The per-table
+# checksums of every row of the source, read beside the load, go into the evidence manifest; the cut-over's
+# mysql-verify-copy.sh reads the target's rows and compares them with it, before anything of 3scale changes
+# (as pg-verify-copy.sh does for PostgreSQL). The server's load warnings are printed.
 #
 # Safety and reruns work as in pg-copy.sh (handle_nonempty_target in lib/evidence.sh): a target database
 # that already holds tables or views is refused unless the evidence says this step copied this same source
@@ -56,6 +58,9 @@ TARGET_MYSQL_PASSWORD="${TARGET_MYSQL_PASSWORD:-}"
 TARGET_MYSQL_DATABASE="${TARGET_MYSQL_DATABASE:-system}"
 TARGET_RESET="${TARGET_RESET:-false}"
 PARALLEL_JOBS="${PARALLEL_JOBS:-1}"
+# With PARALLEL_JOBS above 1: a table of at least this many rows (the server's estimate) is loaded by up to
+# PARALLEL_JOBS streams at once, one per range of its primary key, when that key is one integer column.
+SPLIT_MIN_ROWS="${SPLIT_MIN_ROWS:-100000}"
 MYSQL_CONNECT_TIMEOUT="${MYSQL_CONNECT_TIMEOUT:-10}"
 # Extra, non-secret client options for both sides, e.g. "--ssl-mode=REQUIRED" (split on spaces).
 MYSQL_CLIENT_EXTRA_ARGS="${MYSQL_CLIENT_EXTRA_ARGS:-}"
@@ -65,6 +70,7 @@ require_int SOURCE_MYSQL_PORT
 require_int TARGET_MYSQL_PORT
 require_int MYSQL_CONNECT_TIMEOUT
 require_int PARALLEL_JOBS
+require_int SPLIT_MIN_ROWS
 [ "$PARALLEL_JOBS" -ge 1 ] || die "PARALLEL_JOBS must be at least 1"
 require_cmd mysql mysqldump sed sha256sum
 case "$TARGET_MYSQL_DATABASE" in *'`'*) die "TARGET_MYSQL_DATABASE must not contain a backtick" ;; esac
@@ -107,7 +113,7 @@ strip_definers() {
     }'
 }
 
-# mysqldump_args WHAT: DUMP_ARGS for one of the two passes: "tables" (tables, views and data, system-versioned
+# mysqldump_args WHAT: DUMP_ARGS (the options; the caller names the database and tables) for one of the two passes: "tables" (tables, views and data, system-versioned
 # tables with their history) or "programs" (triggers, routines and events only; after the FLOAT repair, so
 # that no trigger fires on it).
 mysqldump_args() {
@@ -125,7 +131,6 @@ mysqldump_args() {
   # and do not query column statistics (fails against servers without that table).
   case "$DUMP_HELP" in *--set-gtid-purged*) DUMP_ARGS+=(--set-gtid-purged=OFF) ;; esac
   case "$DUMP_HELP" in *--column-statistics*) DUMP_ARGS+=(--column-statistics=0) ;; esac
-  DUMP_ARGS+=("$SOURCE_MYSQL_DATABASE")
 }
 
 # Character set and collation of a database ("utf8mb3 utf8mb3_unicode_ci"), empty if it does not exist.
@@ -239,14 +244,17 @@ EOF
   [ "$n" -eq 0 ] || log "FLOAT values written exactly in $n table(s) (mysqldump writes FLOAT with 6 significant digits)"
 }
 
-# load_stream N [TABLES...]: mysqldump with DUMP_ARGS (only TABLES when given) | strip_definers | mysql on the
-# target; the target's warnings go to WORK/load.N.out. Prints nothing and returns 0, or returns 1 with one line
+# load_stream N [OPTIONS...] -- [TABLES...]: mysqldump with DUMP_ARGS, OPTIONS and the source database (only
+# TABLES when given) | strip_definers | mysql on the target; the target's warnings go to WORK/load.N.out. Prints nothing and returns 0, or returns 1 with one line
 # naming the failing part in WORK/load.N.failed (a worker of load_tables_parallel cannot die for the script).
 load_stream() {
   local n="$1" st
   shift
   set +e
-  MYSQL_PWD="$SOURCE_MYSQL_PASSWORD" mysqldump "${DUMP_ARGS[@]}" "$@" 2>"$WORK/dump.$n.err" |
+  local -a opts=()
+  while [ "$1" != -- ]; do opts+=("$1"); shift; done
+  shift
+  MYSQL_PWD="$SOURCE_MYSQL_PASSWORD" mysqldump "${DUMP_ARGS[@]}" "${opts[@]}" -- "$SOURCE_MYSQL_DATABASE" "$@" 2>"$WORK/dump.$n.err" |
     strip_definers |
     tgt_mysql --max-allowed-packet=1G --default-character-set=utf8mb4 --show-warnings "$TARGET_MYSQL_DATABASE" \
       >"$WORK/load.$n.out" 2>"$WORK/load.$n.err"
@@ -281,31 +289,91 @@ load_collect() {
 # load_pass WHAT: one stream of pass WHAT (mysqldump_args), warnings kept and printed.
 load_pass() {
   mysqldump_args "$1"
-  load_stream "$1" || true
+  load_stream "$1" -- || true
   load_collect
 }
 
-# load_tables_parallel: the tables pass as PARALLEL_JOBS streams at a time, one per table, largest first, then
-# one stream of the views (they select from the tables). Consistency: each mysqldump reads its table in its own
-# transaction (--single-transaction), so the tables are not read at one instant; that is sound because 3scale
-# is scaled down in this phase (nothing writes to the source), and it is proven rather than assumed: the
-# source's checksums, read beside the load, must equal the target's after it, and verify-copy compares the
-# source with this copy's manifest again before the cut-over. MariaDB's mysqldump cannot share a snapshot
-# between processes, and FLUSH TABLES WITH READ LOCK held while each worker opened its snapshot would need the
-# RELOAD privilege and wait for every running statement, to guard against writers that are not running.
+# load_plan: "table<TAB>estimated rows<TAB>key" for every table of the source, largest first. The key is the
+# primary key's column when the table is an InnoDB base table (not system-versioned) whose primary key is one
+# integer column, else empty: only such a table is split into key ranges.
+load_plan() {
+  src_mysql -e "SELECT t.TABLE_NAME, IFNULL(t.TABLE_ROWS, 0),
+                       IF(t.TABLE_TYPE = 'BASE TABLE' AND t.ENGINE = 'InnoDB',
+                          IFNULL((SELECT MAX(c.COLUMN_NAME) FROM information_schema.STATISTICS k
+                                    JOIN information_schema.COLUMNS c ON c.TABLE_SCHEMA = k.TABLE_SCHEMA
+                                         AND c.TABLE_NAME = k.TABLE_NAME AND c.COLUMN_NAME = k.COLUMN_NAME
+                                   WHERE k.TABLE_SCHEMA = t.TABLE_SCHEMA AND k.TABLE_NAME = t.TABLE_NAME AND k.INDEX_NAME = 'PRIMARY'
+                                  HAVING COUNT(*) = 1 AND MAX(c.DATA_TYPE) IN ('tinyint', 'smallint', 'mediumint', 'int', 'bigint')), ''),
+                          '')
+                  FROM information_schema.TABLES t WHERE t.TABLE_SCHEMA = $(sql_string "$SOURCE_MYSQL_DATABASE")
+                   AND t.TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')
+                 ORDER BY t.DATA_LENGTH + t.INDEX_LENGTH DESC, t.TABLE_NAME"
+}
+
+# key_ranges TABLE KEY PARTS: the WHERE conditions of up to PARTS ranges of the integer column KEY that together
+# cover every value (the first and the last range are open), one a line; nothing when the table is empty or holds
+# a single key value. The bounds split MIN..MAX of the source evenly, computed as DECIMAL by the server (exact for
+# any BIGINT, signed or not, where the shell's arithmetic would overflow).
+key_ranges() {
+  local from k lo hi q="" i d
+  from="$(sql_ident "$SOURCE_MYSQL_DATABASE").$(sql_ident "$1")"
+  k="$(sql_ident "$2")"
+  read -r lo hi < <(src_mysql -e "SELECT MIN($k), MAX($k) FROM $from") || return 1
+  [ -n "$lo" ] && [ "$lo" != NULL ] || return 0
+  d="CAST($lo AS DECIMAL(20,0))"
+  for ((i = 1; i < $3; i++)); do
+    q="$q${q:+ UNION ALL }SELECT $d + FLOOR((CAST($hi AS DECIMAL(20,0)) - $d) * $i / $3) AS b"
+  done
+  [ -n "$q" ] || return 0
+  src_mysql -e "SELECT DISTINCT b FROM ($q) x WHERE b > $d ORDER BY b" | awk -v k="$k" '
+    { if (NR == 1) print k " < " $1; else print k " >= " prev " AND " k " < " $1; prev = $1 }
+    END { if (NR > 0) print k " >= " prev }'
+}
+
+# load_tables_parallel: the tables pass as PARALLEL_JOBS streams at a time, largest table first, then one stream
+# of the views (they select from the tables). A table of at least SPLIT_MIN_ROWS estimated rows with a
+# one-column integer primary key (load_plan) is created first, then loaded by up to PARALLEL_JOBS streams, each
+# `mysqldump --where` one range of that key (key_ranges; without LOCK TABLES, so that they write at the same
+# time); any other table is one stream. Consistency: each mysqldump reads in its own transaction
+# (--single-transaction), so the tables and ranges are not read at one instant; that is sound because 3scale is
+# scaled down in this phase (nothing writes to the source), and it is proven rather than assumed: the source's
+# checksums, read beside the load, go into the manifest, and mysql-verify-copy.sh compares the target's rows and
+# the source with it again before the cut-over. MariaDB's mysqldump cannot share a snapshot between processes,
+# and FLUSH TABLES WITH READ LOCK held while each worker opened its snapshot would need the RELOAD privilege and
+# wait for every running statement, to guard against writers that are not running.
 load_tables_parallel() {
-  local t n=0 views
-  # DUMP_ARGS end with the database; each stream names its table after it.
+  local t rows key n=0 split=0 views ranges w r plan
   mysqldump_args tables
-  while IFS= read -r t; do
+  plan="$(load_plan)" || die "cannot list the tables of source $SRC_DESC"
+  while IFS="$(printf '\t')" read -r t rows key; do
     [ -n "$t" ] || continue
-    job_slot_wait "$PARALLEL_JOBS"
     n=$((n + 1))
-    load_stream "table-$n" "$t" &
-    JOBS_ACTIVE+=("$!")
-  done < <(src_mysql -e "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = $(sql_string "$SOURCE_MYSQL_DATABASE")
-                          AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') ORDER BY DATA_LENGTH + INDEX_LENGTH DESC, TABLE_NAME" ||
-           printf '%s\n' "cannot list the tables of source $SRC_DESC" >"$WORK/load.list.failed")
+    ranges=""
+    if [ -n "$key" ] && [ "$rows" -ge "$SPLIT_MIN_ROWS" ]; then
+      ranges="$(key_ranges "$t" "$key" "$PARALLEL_JOBS")" || die "cannot read the key range of table $t of source $SRC_DESC"
+    fi
+    if [ -z "$ranges" ]; then
+      job_slot_wait "$PARALLEL_JOBS"
+      load_stream "table-$n" -- "$t" &
+      JOBS_ACTIVE+=("$!")
+      continue
+    fi
+    # The table without rows first (its CREATE), then its ranges beside each other.
+    load_stream "table-$n" --no-data -- "$t" || continue
+    split=$((split + 1))
+    r=0
+    while IFS= read -r w; do
+      job_slot_wait "$PARALLEL_JOBS"
+      r=$((r + 1))
+      load_stream "table-$n.$r" --no-create-info --skip-add-locks --where="$w" -- "$t" &
+      JOBS_ACTIVE+=("$!")
+    done <<EOF
+$ranges
+EOF
+    log "table $t: $r streams, one per range of its primary key $key"
+  done <<EOF
+$plan
+EOF
   job_wait_all
   load_collect
   views="$(src_mysql -e "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = $(sql_string "$SOURCE_MYSQL_DATABASE")
@@ -313,10 +381,10 @@ load_tables_parallel() {
   if [ -n "$views" ]; then
     local -a names=()
     mapfile -t names <<<"$views"
-    load_stream views "${names[@]}" || true
+    load_stream views -- "${names[@]}" || true
     load_collect
   fi
-  log "$n tables loaded $PARALLEL_JOBS at a time$([ -n "$views" ] && printf ', then %s views' "$(printf '%s\n' "$views" | wc -l)")"
+  log "$n tables loaded $PARALLEL_JOBS streams at a time ($split split into key ranges)$([ -n "$views" ] && printf ', then %s views' "$(printf '%s\n' "$views" | wc -l)")"
 }
 
 # show_load_warnings: the warnings and notes the target server gave while loading (mysql --show-warnings
@@ -403,11 +471,12 @@ load_pass programs
 show_load_warnings
 source_state_wait
 
-tgt_sums="$(table_checksums tgt_mysql "$TARGET_MYSQL_DATABASE")" || die "cannot checksum the tables of target $TGT_DESC"
-compare "per-table row counts" "$src_counts" "$(row_counts_of "$tgt_sums")"
-compare "per-table checksums of the rows" "$src_sums" "$tgt_sums"
+# The target's rows are read back at the cut-over (mysql-verify-copy.sh compares their checksums with the manifest
+# below, before anything of 3scale changes); here its row counts and schema.
+tgt_counts="$(row_counts tgt_mysql "$TARGET_MYSQL_DATABASE")" || die "cannot count the rows of target $TGT_DESC"
+compare "per-table row counts" "$src_counts" "$tgt_counts"
 compare "schemas (tables, columns, indexes, foreign keys, views, routines, triggers, events)" "$src_schema" "$(schema_of tgt_mysql "$TARGET_MYSQL_DATABASE")"
-log "row counts, row checksums and schema match on all $src_tables tables ($src_rows rows)"
+log "row counts and schema match on all $src_tables tables ($src_rows rows); the rows' checksums are recorded for the cut-over's verify"
 
 # What the target was proven equal to, table by table, for mysql-verify-copy.sh to prove again (<step>.manifest).
 { printf 'mode mysql\tcrc-v1\n'; mysql_manifest "$src_sums" "$src_schema"; } | LC_ALL=C sort >"$WORK/manifest"
