@@ -32,11 +32,24 @@ const HOSTILE_KEYS = `
   INSERT INTO composite_key VALUES (1, 1, 1), (1, 2, 2), (2, 1, 3), (-3, 9, 4);
   CREATE TABLE text_key (k VARCHAR(16) PRIMARY KEY, v INT);
   INSERT INTO text_key VALUES ('a', 1), ('b', 2), ('z', 3), ('', 4);
+  CREATE TABLE text_shapes (id INT AUTO_INCREMENT PRIMARY KEY, s VARCHAR(32) NULL, l VARCHAR(16) CHARACTER SET latin1 NULL,
+                            m TEXT CHARACTER SET utf8mb3 NOT NULL, d DECIMAL(30, 10) NULL, e ENUM('a', 'b') NULL, st SET('x', 'y') NOT NULL,
+                            dt DATETIME(6) NULL, ts TIMESTAMP(3) NULL DEFAULT NULL, t TIME NULL, y YEAR NULL, dd DATE NOT NULL);
+  SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO', time_zone = '+05:30';
+  INSERT INTO text_shapes VALUES
+    (0, 'zero id', 'ü', 'x', 0, 'a', '', '2024-01-01 00:00:00.000001', '2024-03-31 03:30:00.123', '-838:59:59', 1901, '0000-00-00'),
+    (1, 'NULL', NULL, 'NULL', NULL, NULL, 'x,y', NULL, NULL, NULL, NULL, '2024-02-29'),
+    (2, CONCAT(CHAR(92), 'N'), CONCAT('a', CHAR(9), 'b'), CONCAT('line', CHAR(10), 'next', CHAR(13), CHAR(10)), -12345678901234567890.0123456789,
+        'b', 'y', '1000-01-01 00:00:00', '2024-10-27 02:30:00', '838:59:59', 2155, '9999-12-31'),
+    (3, CONCAT('nul', CHAR(0), 'byte'), CHAR(92), CONCAT(CHAR(92), CHAR(92), 't', CHAR(92)), 0.0000000001, '', 'x', '2038-01-19 03:14:08', '1970-01-01 05:30:01', '00:00:00', 0, '1000-01-01'),
+    (4, '', '', '', 1, 'a', 'x', '2024-01-01', '2024-01-01 00:00:00', '12:00', 2000, '2024-01-01'),
+    (-7, '😀 emoji', 'ÿ', '€ in utf8mb3', -1, 'b', 'x,y', '2024-06-30 23:59:59.999999', '2024-06-30 22:00:00', '-00:00:01', 1999, '2024-06-30');
+  SET SESSION sql_mode = DEFAULT, time_zone = DEFAULT;
   CREATE TABLE versioned_key (id INT PRIMARY KEY, v INT) WITH SYSTEM VERSIONING;
   INSERT INTO versioned_key VALUES (1, 1), (2, 2), (3, 3);
   UPDATE versioned_key SET v = 20 WHERE id = 2;`;
 
-const TABLES = ['composite_key', 'empty_table', 'gaps', 'negative_keys', 'no_key', 'one_key', 'signed_extremes', 'text_key', 'unsigned_extremes', 'versioned_key'];
+const TABLES = ['composite_key', 'empty_table', 'gaps', 'negative_keys', 'no_key', 'one_key', 'signed_extremes', 'text_key', 'text_shapes', 'unsigned_extremes', 'versioned_key'];
 
 describe.skipIf(skipSuite(bins))('mysql-copy.sh key-range loads (MariaDB, hostile keys)', () => {
   let seq = 0;
@@ -82,15 +95,14 @@ describe.skipIf(skipSuite(bins))('mysql-copy.sh key-range loads (MariaDB, hostil
     const copy = await runScript('mysql-copy.sh', env(db, { PARALLEL_JOBS: '4', SPLIT_MIN_ROWS: '0' }));
     expect(copy.code, copy.stderr).toBe(0);
 
-    // THEN the integer keys with more than one value are split, up to 4 ranges each
-    expect(copy.stderr).toContain('table negative_keys: 4 streams, one per range of its primary key id');
-    expect(copy.stderr).toContain('table signed_extremes: 4 streams, one per range of its primary key id');
-    expect(copy.stderr).toContain('table unsigned_extremes: 4 streams, one per range of its primary key id');
-    expect(copy.stderr).toContain('table gaps: 4 streams, one per range of its primary key id');
+    // THEN the integer keys with more than one value are split, up to 4 ranges each, loaded as text by LOAD DATA
+    for (const t of ['negative_keys', 'signed_extremes', 'unsigned_extremes', 'gaps', 'text_shapes']) {
+      expect(copy.stderr).toContain(`table ${t}: 4 streams (SELECT | LOAD DATA), one per range of its primary key id`);
+    }
     // AND one key value, no rows, no key, a composite key, a text key and a system-versioned table are one stream each
     for (const t of ['one_key', 'empty_table', 'no_key', 'composite_key', 'text_key', 'versioned_key']) expect(copy.stderr).not.toContain(`table ${t}: `);
-    expect(copy.stderr).toContain('10 tables loaded 4 streams at a time (4 split into key ranges)');
-    expect(copy.stderr).toContain('row counts and schema match on all 10 tables (1033 rows)');
+    expect(copy.stderr).toContain('11 tables loaded 4 streams at a time (5 split into key ranges)');
+    expect(copy.stderr).toContain('row counts and schema match on all 11 tables (1039 rows)');
 
     // AND the target holds the source's rows exactly (duplicates of the table without a key kept, history kept)
     expect(await rows(suite.target, db)).toEqual(await rows(suite.source, db));
@@ -105,8 +117,25 @@ describe.skipIf(skipSuite(bins))('mysql-copy.sh key-range loads (MariaDB, hostil
     await suite.source.sql('ANALYZE TABLE negative_keys', db);
     const copy = await runScript('mysql-copy.sh', env(db, { PARALLEL_JOBS: '4', SPLIT_MIN_ROWS: '5000' }));
     expect(copy.code, copy.stderr).toBe(0);
-    expect(copy.stderr).toContain('10 tables loaded 4 streams at a time (0 split into key ranges)');
+    expect(copy.stderr).toContain('11 tables loaded 4 streams at a time (0 split into key ranges)');
     expect(await rows(suite.target, db)).toEqual(await rows(suite.source, db));
+  });
+
+  it('GIVEN a target that refuses LOAD DATA LOCAL (local_infile OFF, as MySQL 8 defaults) WHEN copied in key ranges THEN each range is a mysqldump --where stream and every row arrives exactly once', async () => {
+    const db = `ranges_${++seq}`;
+    await suite.source.sql(`CREATE DATABASE ${db}`);
+    await suite.source.sql(HOSTILE_KEYS, db);
+    await suite.target.sql('SET GLOBAL local_infile = OFF');
+    try {
+      const copy = await runScript('mysql-copy.sh', env(db, { PARALLEL_JOBS: '4', SPLIT_MIN_ROWS: '0' }));
+      expect(copy.code, copy.stderr).toBe(0);
+      for (const t of ['negative_keys', 'signed_extremes', 'unsigned_extremes', 'gaps', 'text_shapes']) {
+        expect(copy.stderr).toContain(`table ${t}: 4 streams (mysqldump --where), one per range of its primary key id`);
+      }
+      expect(await rows(suite.target, db)).toEqual(await rows(suite.source, db));
+    } finally {
+      await suite.target.sql('SET GLOBAL local_infile = ON');
+    }
   });
 
   it('GIVEN SPLIT_MIN_ROWS that is no number WHEN the copy starts THEN it fails naming the variable', async () => {
