@@ -4,8 +4,9 @@
  *   (a) plain: `mysqldump --single-transaction --routines --triggers --events --hex-blob | mysql`, what
  *       the vendor procedure runs (seed 4.2.3, there through a dump file).
  *   (b) the generated Job: charts/scripts/mysql-copy.sh (per-table checksums and schema of the source,
- *       two dump passes with DEFINER removal, the exact FLOAT values, load warnings, then checksums and
- *       schema of the target compared with the source's).
+ *       two dump passes with DEFINER removal, the large table in primary-key ranges (SELECT | LOAD DATA),
+ *       the exact FLOAT values, load warnings, then row counts and schema of the target compared with the
+ *       source's; the target's row checksums are mysql-verify-copy.sh's, at the cut-over).
  *
  * Both copy from and into one MariaDB server over loopback TCP (another database as the target), each run
  * into a freshly dropped target database. After each run (untimed) the row counts are compared.
@@ -114,7 +115,7 @@ export async function runMysqlDataPhase(opts: MysqlOptions): Promise<MysqlResult
   };
   const job: Variant<{ jobLog: [number, string][] }> = {
     id: 'b',
-    label: '(b) Job: mysql-copy.sh, PARALLEL_JOBS=4 (one stream per table)',
+    label: '(b) Job: mysql-copy.sh, PARALLEL_JOBS=4 (4 streams; usage_events in 4 primary-key ranges)',
     async run() {
       await fresh('copy_b');
       const env = {

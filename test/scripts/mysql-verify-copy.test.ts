@@ -5,7 +5,7 @@
  * and fails naming the table that differs. Read-only; no credential and no row in what it prints or records.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkBinaries, containsSecret, failInCiIfMissing, freePort, MARIADB_BINARIES, runScript, type ScriptResult, skipSuite, startMariaDb, type MariaDbServer } from '../support/db-servers.js';
@@ -35,7 +35,7 @@ describe.skipIf(skipSuite(bins))('mysql-verify-copy.sh (MariaDB)', () => {
   });
 
   /** A source database copied by mysql-copy.sh into a new target database; the env of both steps. */
-  async function copied(): Promise<{ env: Record<string, string>; db: string }> {
+  async function copied(pathPrefix: string[] = []): Promise<{ env: Record<string, string>; db: string }> {
     const db = `system_${++seq}`;
     await src.sql(`CREATE DATABASE ${db};`);
     await src.sql(
@@ -54,7 +54,7 @@ describe.skipIf(skipSuite(bins))('mysql-verify-copy.sh (MariaDB)', () => {
       TARGET_MYSQL_DATABASE: db,
       EVIDENCE_FILE: join(work, `${db}.evidence`),
     };
-    const copy = await runScript('mysql-copy.sh', env, { timeoutMs: 120_000 });
+    const copy = await runScript('mysql-copy.sh', env, { timeoutMs: 120_000, pathPrefix });
     outputs.push(copy.stdout, copy.stderr);
     expect(copy.code, copy.stderr).toBe(0);
     return { env, db };
@@ -106,6 +106,26 @@ describe.skipIf(skipSuite(bins))('mysql-verify-copy.sh (MariaDB)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/table accounts checksum: crc:\d+:\d+ at the copy, crc:\d+:\d+ now/);
     expect(r.stderr).not.toContain('table accounts rows');
+  });
+
+  it('GIVEN one value altered on its way into the target (same row count) WHEN the copy runs THEN it records the source\'s checksums, AND WHEN verified THEN the step fails naming the table, before the cut-over changes anything', async () => {
+    // GIVEN a mysqldump whose output reaches the target with one value changed
+    const dir = await mkdtemp(join(work, 'shim-mysqldump-'));
+    await writeFile(join(dir, 'mysqldump'), `#!/usr/bin/env bash\nset -o pipefail\nPATH="\${PATH#*:}" mysqldump "$@" | sed "s/'Org two'/'Org 2'/"\n`);
+    await chmod(join(dir, 'mysqldump'), 0o755);
+
+    // WHEN the copy runs through it: row counts and schema agree, so it succeeds
+    const { env, db } = await copied([dir]);
+    expect(await tgt.sql(`SELECT org_name FROM accounts WHERE id = 2;`, db)).toBe('Org 2');
+
+    // AND the copy is verified
+    const r = await verify(env);
+
+    // THEN the verify names the altered table by the checksum the copy read from the source, and not the other one
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/target admin@[^:]+:\d+\/system_\d+: table accounts checksum: crc:\d+:\d+ at the copy, crc:\d+:\d+ now/);
+    expect(r.stderr).not.toContain('table audit');
+    expect(r.record).toMatch(/^mysql-verify-copy\.phase=Failed$/m);
   });
 
   it('GIVEN a row written to the old server after the copy WHEN verified THEN it fails naming the source table', async () => {

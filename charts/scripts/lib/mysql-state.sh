@@ -110,6 +110,22 @@ EOF
   "$fn" -e "$query" | LC_ALL=C sort
 }
 
+# row_counts FN DB: "table<TAB>rows" for every table of DB, sorted by table (a system-versioned table: every row
+# version), as row_counts_of prints them from table_checksums' output, without reading every row's bytes.
+row_counts() {
+  local fn="$1" db="$2" tables query="" t versioned from
+  tables="$(tables_of "$fn" "$db")" || return 1
+  [ -n "$tables" ] || return 0
+  while IFS="$(printf '\t')" read -r t versioned; do
+    from="$(sql_ident "$db").$(sql_ident "$t")"
+    [ "$versioned" = 1 ] && from="$from FOR SYSTEM_TIME ALL"
+    query="$query${query:+ UNION ALL }SELECT $(sql_string "$t"), COUNT(*) FROM $from"
+  done <<EOF
+$tables
+EOF
+  "$fn" -e "$query" | LC_ALL=C sort
+}
+
 # row_counts_of CHECKSUMS: the "table<TAB>rows" part of table_checksums' output.
 row_counts_of() {
   printf '%s\n' "$1" | cut -f1,2 | sed '/^$/d'
