@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { secretRewrites } from '../../charts/jobs/rewrite-secrets-job.js';
+import { secretRewrites } from '../../src/procedures/externalize-on-cluster/cutover-switches.js';
 import { credentialCopies, existingServerRedisRoles, needsWindow } from '../../src/plan/plan-facts.js';
 import { sentinelJobs } from '../../src/procedures/externalize-on-cluster/redis-movers/sentinel-jobs.js';
 import { replacedServers } from '../../src/procedures/externalize-on-cluster/version-check-plan.js';

@@ -7,11 +7,13 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { findPlannedPhase, plannedPhases } from '../../src/phases/registry.js';
 import { renderPlanView } from '../../src/plan-view/render-plan-view.js';
 import { keepInPlaceMover } from '../../src/procedures/externalize-on-cluster/database-movers/keep-in-place-mover.js';
+import { managedPostgresqlMover } from '../../src/procedures/externalize-on-cluster/database-movers/managed-mover.js';
 import type { DatabasePhase, DatabaseWork } from '../../src/procedures/externalize-on-cluster/database-movers/mover.js';
 import { onClusterPostgresqlMover } from '../../src/procedures/externalize-on-cluster/database-movers/on-cluster-postgresql-mover.js';
 import { databaseMover, databasePatches } from '../../src/procedures/externalize-on-cluster/database-movers/registry.js';
 import { mysqlDetachSteps } from '../../src/procedures/externalize-on-cluster/mysql-detach.js';
 import { synthesize, type FolderState } from '../../src/synth/synthesize.js';
+import { renderCutover } from '../support/cutover-folders.js';
 import { examplePlanWith, type ExampleName, loadExample } from '../support/plans.js';
 
 const PHASES: readonly DatabasePhase[] = ['prepare', 'copy-data', 'cutover'];
@@ -117,5 +119,57 @@ describe('one object for the words and the Jobs', () => {
     // WHEN / THEN
     expect(databaseMover(loaded.plan).work(loaded.plan, 'copy-data')).toEqual({ words: {}, jobs: [], patches: [] });
     expect(plannedPhases(loaded.plan).map((p) => p.definition.id)).not.toContain('copy-data');
+  });
+});
+
+describe('one object for what the cut-over switches', () => {
+  test('GIVEN the managed PostgreSQL mover switching otherwise (one other key, other words, system-mysql stopped, no flag) WHEN the cut-over and its rollback are rendered THEN the Job, the APIManager, the overlays, the plan view and both PHASE.md follow', async () => {
+    // GIVEN
+    const loaded = loadExample('managed-rds-and-elasticache');
+    const before = managedPostgresqlMover.switchOver(loaded.plan);
+    vi.spyOn(managedPostgresqlMover, 'switchOver').mockReturnValue({
+      slot: 'existing-servers',
+      rewrites: [{ secret: 'system-database', key: 'CHANGED_KEY', template: 'changed://{rds-system-credentials/password}@elsewhere' }],
+      rewriteWords: 'SWITCHED BY THE CHANGED MOVER',
+      stops: ['system-mysql'],
+      rollbackWords: ['UNDONE BY THE CHANGED MOVER'],
+    });
+
+    // WHEN
+    const folders = await renderCutover(loaded);
+
+    // THEN
+    expect(before.rewriteWords).toBeDefined();
+    expect(folders.cutover.env?.split('\n').filter((line) => line.startsWith('system-database '))).toEqual(['system-database CHANGED_KEY changed://{rds-system-credentials/password}@elsewhere']);
+    expect(folders.cutover.flags['system.database']).toBeUndefined();
+    expect(folders.cutover.flags['backend.redis']).toBe(true);
+    expect(folders.cutover.replicas).toEqual({ 'system-mysql': 0, 'backend-redis': 0 });
+    expect(folders.rollback.replicas).toEqual({ 'system-mysql': 1, 'backend-redis': 1 });
+    expect(folders.rollback.flags['system.database']).toBeUndefined();
+    for (const text of [folders.view, folders.readme]) {
+      expect(text).toContain('SWITCHED BY THE CHANGED MOVER');
+      expect(text).not.toContain(before.rewriteWords!);
+      expect(text).toContain('the old system-mysql, backend-redis to 0 replicas');
+      expect(text).toContain('spec.externalComponents backend.redis, system.redis true');
+    }
+    expect(folders.rollbackReadme).toContain('UNDONE BY THE CHANGED MOVER');
+    expect(folders.rollbackReadme).toContain('the old system-mysql, backend-redis back to 1 replica');
+    // The PostgreSQL spec the operator removed is put back only by a switch that says so.
+    expect(folders.rollbackReadme).not.toContain('spec.system.database.postgresql: {} put back');
+  });
+
+  test('GIVEN MySQL kept in place WHEN its switch is asked THEN it rewrites nothing and stops nothing, only marks the database external, and its rollback leaves the re-attachment to the operator', async () => {
+    // GIVEN
+    const loaded = loadExample('mysql-in-place-and-redis');
+
+    // WHEN
+    const s = keepInPlaceMover.switchOver(loaded.plan);
+    const folders = await renderCutover(loaded);
+
+    // THEN
+    expect(s).toMatchObject({ rewrites: [], stops: [], external: 'system.database' });
+    expect(folders.cutover.env?.split('\n').some((line) => line.startsWith('system-database '))).toBe(false);
+    expect(folders.cutover.flags['system.database']).toBe(true);
+    expect(folders.rollbackReadme).toContain(s.rollbackWords![0]!);
   });
 });

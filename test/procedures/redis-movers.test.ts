@@ -17,6 +17,7 @@ import { onClusterMover } from '../../src/procedures/externalize-on-cluster/redi
 import { redisWork } from '../../src/procedures/externalize-on-cluster/redis-movers/registry.js';
 import { sentinelMover } from '../../src/procedures/externalize-on-cluster/redis-movers/sentinel-mover.js';
 import { synthesize, type FolderState, type SynthResult } from '../../src/synth/synthesize.js';
+import { renderCutover } from '../support/cutover-folders.js';
 import { examplePlanWith, loadExample, loadMigrationPlan, ROOT } from '../support/plans.js';
 
 const PHASES: readonly RedisPhase[] = ['prepare', 'copy-data', 'load-redis', 'load-redis-rollback', 'cutover', 'verify'];
@@ -120,7 +121,7 @@ describe('phase applicability: some mover has work here', () => {
     expect(ids).not.toContain('copy-data');
     expect(ids).not.toContain('prepare');
     for (const phase of PHASES) expect(redisWork(loaded.plan, phase), phase).toEqual([{ words: {}, constructs: [] }]);
-    expect(alreadyExternalMover.secretRewrites(loaded.plan, 'backend', { strategy: 'already-external' } as never)).toEqual([]);
+    expect(alreadyExternalMover.switchOver(loaded.plan, 'backend', { strategy: 'already-external' } as never)).toEqual({ slot: 'new-servers', rewrites: [], stops: [] });
   });
 
   test('GIVEN the already-external mover made to check something in load-redis WHEN the phases are planned THEN load-redis runs, says it and renders the Job', async () => {
@@ -156,5 +157,36 @@ describe('phase applicability: some mover has work here', () => {
     expect(jobNames(work)).toEqual([]);
     expect(plannedPhases(loaded.plan).map((p) => p.definition.id)).not.toContain('load-redis');
     expect(jobNames(redisWork(loaded.plan, 'prepare'))).toEqual(['check-managed-redis']);
+  });
+});
+
+describe('one object for what the cut-over switches', () => {
+  test('GIVEN the sentinel mover switching the backend Redis otherwise (one key, other words, nothing stopped) WHEN the cut-over and its rollback are rendered THEN the Job, the APIManager, the overlays, the plan view and both PHASE.md follow, and the system Redis keeps its switch', async () => {
+    // GIVEN
+    const loaded = sentinelExample();
+    const original = sentinelMover.switchOver.bind(sentinelMover);
+    const before = original(loaded.plan, 'backend', loaded.plan.spec.backendRedis as never);
+    vi.spyOn(sentinelMover, 'switchOver').mockImplementation((plan, role, redis) =>
+      role === 'backend'
+        ? { slot: 'existing-servers', rewrites: [{ secret: 'backend-redis', key: 'REDIS_STORAGE_URL', template: 'redis://changed/0' }], rewriteWords: 'SWITCHED BY THE CHANGED MOVER', external: 'backend.redis', stops: [] }
+        : original(plan, role, redis),
+    );
+
+    // WHEN
+    const folders = await renderCutover(loaded);
+
+    // THEN
+    const backendLines = folders.cutover.env?.split('\n').filter((line) => line.startsWith('backend-redis '));
+    expect(backendLines).toEqual(['backend-redis REDIS_STORAGE_URL redis://changed/0']);
+    expect(folders.cutover.env).toContain('system-redis SENTINEL_ROLE master');
+    expect(folders.cutover.flags).toMatchObject({ 'backend.redis': true, 'system.redis': true });
+    expect(folders.cutover.replicas).toEqual({ 'system-postgresql': 0, 'system-redis': 0 });
+    expect(folders.rollback.replicas).toEqual({ 'system-postgresql': 1, 'system-redis': 1 });
+    for (const text of [folders.view, folders.readme]) {
+      expect(text).toContain('SWITCHED BY THE CHANGED MOVER');
+      expect(text).not.toContain(before.rewriteWords!);
+      expect(text).toContain('the old system-redis to 0 replicas');
+    }
+    expect(folders.rollbackReadme).toContain('the old system-redis back to 1 replica');
   });
 });

@@ -38,4 +38,12 @@ export const keepInPlaceMover: DatabaseMover = {
     const patches = mysqlDetachSteps(plan);
     return { words: { detach: [detachSummary(plan)] }, jobs: patches.length ? [{ build: 'detach-mysql', name: 'detach-system-mysql' }] : [], patches };
   },
+  // 3scale keeps its connection; the database only becomes external, and the operator re-attaches it once it is internal again.
+  switchOver: () => ({
+    slot: 'new-servers',
+    rewrites: [],
+    external: 'system.database',
+    stops: [],
+    rollbackWords: ['the operator re-adds its ownerReference and labels to the MySQL objects once it runs'],
+  }),
 };

@@ -1,5 +1,6 @@
 import type { JsonPatchStep } from '../../../patches/json-patch-steps.js';
 import type { Plan } from '../../../plan/plan-schema.js';
+import type { SwitchOver } from '../switch-over.js';
 
 /** The System database component of a plan. */
 export type SystemDatabase = Plan['spec']['systemDatabase'];
@@ -54,8 +55,10 @@ export interface DatabaseWork {
 /** No work in a phase. */
 export const NO_DATABASE_WORK: DatabaseWork = { words: {}, jobs: [], patches: [] };
 
-/** One System database strategy: what it does in each phase. */
+/** One System database strategy: what it does in each phase, and what it switches at the cut-over. */
 export interface DatabaseMover {
   readonly strategy: DatabaseStrategy;
   work(plan: Plan, phase: DatabasePhase): DatabaseWork;
+  /** What the cut-over changes for 3scale's System database (its connection Secret, its APIManager flag, the old server); {@link NO_SWITCH} when nothing. */
+  switchOver(plan: Plan): SwitchOver;
 }

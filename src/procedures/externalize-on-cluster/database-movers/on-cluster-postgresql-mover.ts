@@ -1,5 +1,7 @@
-import { POSTGRESQL_NAMES, postgresqlNamespace } from '../../../plan/plan-facts.js';
+import { CONNECTION_SECRETS } from '../../../contract/on-cluster.js';
+import { POSTGRESQL_NAMES, postgresqlNamespace, serviceHost } from '../../../plan/plan-facts.js';
 import type { Plan } from '../../../plan/plan-schema.js';
+import { NO_SWITCH, type SwitchOver } from '../switch-over.js';
 import type { DatabaseMover, DatabaseWork } from './mover.js';
 import { verifyCopyWork } from './verify-copy.js';
 
@@ -23,6 +25,26 @@ function prepare(plan: Plan): DatabaseWork {
   };
 }
 
+/**
+ * The cut-over: the System database URL points at the new server (seed 3.2.7), its credentials left as the
+ * `{DB_USER}` / `{DB_PASSWORD}` placeholders the Job fills in from the same Secret, inside the cluster; the old
+ * server stops so nothing writes to the copy no longer used (the seed leaves it running).
+ */
+function switchOver(plan: Plan): SwitchOver {
+  const db = plan.spec.systemDatabase;
+  if (db.kind !== 'postgresql') return NO_SWITCH;
+  const { systemDatabase: secret } = CONNECTION_SECRETS;
+  const host = serviceHost(POSTGRESQL_NAMES.service, postgresqlNamespace(plan, db));
+  return {
+    slot: 'new-servers',
+    rewrites: [{ secret: secret.name, key: secret.url, template: `postgresql://{${secret.user}}:{${secret.password}}@${host}/${db.databaseName}` }],
+    rewriteWords: `${secret.name} ${secret.url}`,
+    external: 'system.database',
+    stops: [POSTGRESQL_NAMES.oldDeployment],
+    restoresInternalPostgresql: true,
+  };
+}
+
 /** `postgresql/upgrade-on-cluster`: PostgreSQL 10 → 15 on a new server in the cluster (seed 3.2). */
 export const onClusterPostgresqlMover: DatabaseMover = {
   strategy: 'postgresql/upgrade-on-cluster',
@@ -40,4 +62,5 @@ export const onClusterPostgresqlMover: DatabaseMover = {
           patches: [],
         }
       : verifyCopyWork('postgresql'),
+  switchOver,
 };

@@ -2,12 +2,10 @@ import { CONNECTION_SECRETS, EVIDENCE_CONFIGMAP } from '../../../contract/on-clu
 import { rdbExportNames, type RedisRole, redisComponent, redisNames } from '../../../plan/plan-facts.js';
 import type { ManagedRedis, Plan } from '../../../plan/plan-schema.js';
 import { versionRequirements } from '../version-requirements.js';
+import { secretRef, type SecretRewrite } from '../switch-over.js';
 import { NO_WORK, type RedisMover, type RedisPhase, type RedisWork, type RoleOf } from './mover.js';
 
 const { backendRedis: BACKEND, systemRedis: SYSTEM } = CONNECTION_SECRETS;
-
-/** `{secret/key}`: a placeholder for a key of the credentials Secret (in the 3scale namespace). */
-export const secretRef = (secret: string, key: string) => `{${secret}/${key}}`;
 
 /**
  * The step outside the cluster between copy-data and load-redis for a managed Redis seeded from the RDB
@@ -94,21 +92,27 @@ const WORK: { readonly [P in RedisPhase]: (plan: Plan, roles: readonly RoleOf<'m
 export const managedMover: RedisMover<'managed'> = {
   strategy: 'managed',
   work: (plan, roles, phase) => WORK[phase](plan, roles),
-  secretRewrites(_plan, _role, { managed: m }) {
-    const c = m.credentials;
-    const base = `redis://${c ? `:${secretRef(c.secretName, c.passwordKey)}@` : ''}${m.host}:${m.port}`;
-    if ('storageDatabase' in m) {
-      return [
-        { secret: BACKEND.name, key: BACKEND.storageUrl, template: `${base}/${m.storageDatabase}` },
-        { secret: BACKEND.name, key: BACKEND.queuesUrl, template: `${base}/${m.queuesDatabase}` },
-        ...BACKEND.sentinelKeys.map((key) => ({ secret: BACKEND.name, key, template: '' })),
-      ];
-    }
-    return [{ secret: SYSTEM.name, key: SYSTEM.url, template: `${base}/${m.database}` }, ...SYSTEM.sentinelKeys.map((key) => ({ secret: SYSTEM.name, key, template: '' }))];
-  },
-  describeRewrite(_plan, _role, { managed: m }) {
-    const from = m.credentials ? ` with the credentials of Secret ${m.credentials.secretName}` : ' (no AUTH)';
-    if ('storageDatabase' in m) return `backend-redis REDIS_STORAGE_URL (/${m.storageDatabase}) and REDIS_QUEUES_URL (/${m.queuesDatabase}) to ${m.host}:${m.port}${from}, its sentinel keys emptied`;
-    return `system-redis URL (/${m.database}) to ${m.host}:${m.port}${from}, its sentinel keys emptied`;
-  },
+  // The old server stops: nothing may write to a copy no longer used (the seed leaves it running until it is deleted).
+  switchOver: (_plan, role, { managed: m }) => ({ slot: 'existing-servers', rewrites: rewrites(m), rewriteWords: rewriteWords(m), external: `${role}.redis`, stops: [redisNames(role).oldDeployment] }),
 };
+
+/** The connection Secret keys of a managed Redis: its URLs, the sentinel keys emptied. */
+function rewrites(m: ManagedRedis): SecretRewrite[] {
+  const c = m.credentials;
+  const base = `redis://${c ? `:${secretRef(c.secretName, c.passwordKey)}@` : ''}${m.host}:${m.port}`;
+  if ('storageDatabase' in m) {
+    return [
+      { secret: BACKEND.name, key: BACKEND.storageUrl, template: `${base}/${m.storageDatabase}` },
+      { secret: BACKEND.name, key: BACKEND.queuesUrl, template: `${base}/${m.queuesDatabase}` },
+      ...BACKEND.sentinelKeys.map((key) => ({ secret: BACKEND.name, key, template: '' })),
+    ];
+  }
+  return [{ secret: SYSTEM.name, key: SYSTEM.url, template: `${base}/${m.database}` }, ...SYSTEM.sentinelKeys.map((key) => ({ secret: SYSTEM.name, key, template: '' }))];
+}
+
+/** {@link rewrites} in words. */
+function rewriteWords(m: ManagedRedis): string {
+  const from = m.credentials ? ` with the credentials of Secret ${m.credentials.secretName}` : ' (no AUTH)';
+  if ('storageDatabase' in m) return `backend-redis REDIS_STORAGE_URL (/${m.storageDatabase}) and REDIS_QUEUES_URL (/${m.queuesDatabase}) to ${m.host}:${m.port}${from}, its sentinel keys emptied`;
+  return `system-redis URL (/${m.database}) to ${m.host}:${m.port}${from}, its sentinel keys emptied`;
+}

@@ -1,6 +1,7 @@
 import { CONNECTION_SECRETS } from '../../../contract/on-cluster.js';
 import { REDIS_CONFIG_NAME, type RedisRole, redisNames, redisNamespace, serviceHost } from '../../../plan/plan-facts.js';
 import type { Plan } from '../../../plan/plan-schema.js';
+import type { SecretRewrite } from '../switch-over.js';
 import { NO_WORK, type RedisMover, type RedisPhase, type RedisWork } from './mover.js';
 
 const { backendRedis: BACKEND, systemRedis: SYSTEM } = CONNECTION_SECRETS;
@@ -74,16 +75,21 @@ const WORK: { readonly [P in RedisPhase]: (plan: Plan, roles: readonly RedisRole
 export const onClusterMover: RedisMover<'upgrade-on-cluster'> = {
   strategy: 'upgrade-on-cluster',
   work: (plan, roles, phase) => WORK[phase](plan, roles.map((r) => r.role)),
-  secretRewrites(plan, role) {
-    const n = redisNames(role);
-    const base = `redis://${serviceHost(n.service, redisNamespace(plan, role))}:6379`;
-    if (role === 'backend') {
-      return [
-        { secret: n.secret, key: BACKEND.storageUrl, template: `${base}/0` },
-        { secret: n.secret, key: BACKEND.queuesUrl, template: `${base}/1` },
-      ];
-    }
-    return [{ secret: n.secret, key: SYSTEM.url, template: `${base}/1` }];
-  },
-  describeRewrite: (_plan, role) => (role === 'backend' ? 'backend-redis REDIS_STORAGE_URL (/0) and REDIS_QUEUES_URL (/1)' : 'system-redis URL (/1)'),
+  // The old server was stopped by load-redis already.
+  switchOver: (plan, role) => ({ slot: 'new-servers', rewrites: rewrites(plan, role), rewriteWords: REWRITE_WORDS[role], external: `${role}.redis`, stops: [] }),
 };
+
+/** The connection URLs of a role on its new server (seed 3.4.8): backend storage /0 and queues /1, system /1. */
+function rewrites(plan: Plan, role: RedisRole): SecretRewrite[] {
+  const n = redisNames(role);
+  const base = `redis://${serviceHost(n.service, redisNamespace(plan, role))}:6379`;
+  if (role === 'backend') {
+    return [
+      { secret: n.secret, key: BACKEND.storageUrl, template: `${base}/0` },
+      { secret: n.secret, key: BACKEND.queuesUrl, template: `${base}/1` },
+    ];
+  }
+  return [{ secret: n.secret, key: SYSTEM.url, template: `${base}/1` }];
+}
+
+const REWRITE_WORDS: Readonly<Record<RedisRole, string>> = { backend: 'backend-redis REDIS_STORAGE_URL (/0) and REDIS_QUEUES_URL (/1)', system: 'system-redis URL (/1)' };

@@ -2,7 +2,8 @@ import type { Plan, RedisComponent, RedisStrategy } from '../../../plan/plan-sch
 import { type RedisRole, REDIS_ROLES, redisComponent } from '../../../plan/plan-facts.js';
 import { alreadyExternalMover } from './already-external-mover.js';
 import { managedMover } from './managed-mover.js';
-import type { RedisConstruct, RedisMover, RedisOf, RedisPhase, RedisSlot, RedisWork, RoleOf, SecretRewrite } from './mover.js';
+import type { SwitchOver } from '../switch-over.js';
+import type { RedisConstruct, RedisMover, RedisOf, RedisPhase, RedisSlot, RedisWork, RoleOf } from './mover.js';
 import { onClusterMover } from './on-cluster-mover.js';
 import { sentinelMover } from './sentinel-mover.js';
 
@@ -19,14 +20,9 @@ function withMover<T>(redis: RedisComponent, call: <S extends RedisStrategy>(mov
   return call(MOVERS[redis.strategy] as RedisMover, redis);
 }
 
-/** The connection Secret keys the cut-over writes for one Redis role. */
-export function redisSecretRewrites(plan: Plan, role: RedisRole): SecretRewrite[] {
-  return withMover(redisComponent(plan, role), (m, r) => m.secretRewrites(plan, role, r));
-}
-
-/** The cut-over's rewrite of one Redis role in words, or undefined. */
-export function describeRedisRewrite(plan: Plan, role: RedisRole): string | undefined {
-  return withMover(redisComponent(plan, role), (m, r) => m.describeRewrite(plan, role, r));
+/** What the cut-over switches for one Redis role, from the mover of its strategy. */
+export function redisSwitchOver(plan: Plan, role: RedisRole): SwitchOver {
+  return withMover(redisComponent(plan, role), (m, r) => m.switchOver(plan, role, r));
 }
 
 /** The work of every mover of the plan in one phase, each mover once with the roles of its strategy (backend first). */

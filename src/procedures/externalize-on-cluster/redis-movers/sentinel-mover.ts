@@ -1,8 +1,8 @@
 import { CONNECTION_SECRETS } from '../../../contract/on-cluster.js';
-import type { RedisRole } from '../../../plan/plan-facts.js';
+import { type RedisRole, redisNames } from '../../../plan/plan-facts.js';
 import type { Plan, SentinelRedis } from '../../../plan/plan-schema.js';
-import { secretRef } from './managed-mover.js';
-import { NO_WORK, type RedisMover, type RedisPhase, type RedisWork, type RoleOf, type SecretRewrite } from './mover.js';
+import { secretRef, type SecretRewrite, type SwitchOver } from '../switch-over.js';
+import { NO_WORK, type RedisMover, type RedisPhase, type RedisWork, type RoleOf } from './mover.js';
 import { type SentinelPhase, sentinelJob } from './sentinel-jobs.js';
 import { sentinelMasters } from './sentinel-masters.js';
 
@@ -42,22 +42,23 @@ const WORK: { readonly [P in RedisPhase]: (plan: Plan, roles: readonly RoleOf<'s
 export const sentinelMover: RedisMover<'sentinel'> = {
   strategy: 'sentinel',
   work: (plan, roles, phase) => WORK[phase](plan, roles),
-  secretRewrites(_plan, role, { sentinel: s }) {
-    const secret = role === 'backend' ? BACKEND.name : SYSTEM.name;
-    const c = s.credentials;
-    const auth = c ? `:${secretRef(c.secretName, c.passwordKey)}@` : '';
-    return sentinelMasters(s).flatMap((m): SecretRewrite[] => [
-      { secret, key: m.urlKey, template: `redis://${auth}${m.masterName}/${m.database}` },
-      { secret, key: m.hostsKey, template: sentinelHostsValue(s) },
-      { secret, key: m.roleKey, template: SENTINEL_ROLE },
-    ]);
-  },
-  describeRewrite(_plan, role, { sentinel: s }) {
-    const from = s.credentials ? ` with the credentials of Secret ${s.credentials.secretName}` : ' (no AUTH)';
-    const keys = sentinelMasters(s).map((m) => `${m.urlKey} (master ${m.masterName}, /${m.database}), ${m.hostsKey} and ${m.roleKey} (${SENTINEL_ROLE})`);
-    return `${role}-redis ${keys.join('; ')} to the sentinels ${s.hosts.join(', ')}${from}`;
-  },
+  switchOver: (_plan, role, { sentinel: s }) => switchOver(role, s),
 };
+
+/** The cut-over of a role behind sentinels: its URLs name the masters, its sentinel keys are filled, its old server stops. */
+function switchOver(role: RedisRole, s: SentinelRedis): SwitchOver {
+  const secret = role === 'backend' ? BACKEND.name : SYSTEM.name;
+  const c = s.credentials;
+  const auth = c ? `:${secretRef(c.secretName, c.passwordKey)}@` : '';
+  const rewrites = sentinelMasters(s).flatMap((m): SecretRewrite[] => [
+    { secret, key: m.urlKey, template: `redis://${auth}${m.masterName}/${m.database}` },
+    { secret, key: m.hostsKey, template: sentinelHostsValue(s) },
+    { secret, key: m.roleKey, template: SENTINEL_ROLE },
+  ]);
+  const from = c ? ` with the credentials of Secret ${c.secretName}` : ' (no AUTH)';
+  const keys = sentinelMasters(s).map((m) => `${m.urlKey} (master ${m.masterName}, /${m.database}), ${m.hostsKey} and ${m.roleKey} (${SENTINEL_ROLE})`);
+  return { slot: 'existing-servers', rewrites, rewriteWords: `${role}-redis ${keys.join('; ')} to the sentinels ${s.hosts.join(', ')}${from}`, external: `${role}.redis`, stops: [redisNames(role).oldDeployment] };
+}
 
 /**
  * Whether the connection Secret of a role (its keys as exported: `data` base64 or `stringData`) sends 3scale
