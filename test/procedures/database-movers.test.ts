@@ -13,7 +13,7 @@ import { onClusterPostgresqlMover } from '../../src/procedures/externalize-on-cl
 import { databaseMover, databasePatches } from '../../src/procedures/externalize-on-cluster/database-movers/registry.js';
 import { mysqlDetachSteps } from '../../src/procedures/externalize-on-cluster/mysql-detach.js';
 import { synthesize, type FolderState } from '../../src/synth/synthesize.js';
-import { renderCutover } from '../support/cutover-folders.js';
+import { removedByPrepareRollback, renderCutover } from '../support/cutover-folders.js';
 import { examplePlanWith, type ExampleName, loadExample } from '../support/plans.js';
 
 const PHASES: readonly DatabasePhase[] = ['prepare', 'copy-data', 'cutover'];
@@ -171,5 +171,28 @@ describe('one object for what the cut-over switches', () => {
     expect(folders.cutover.env?.split('\n').some((line) => line.startsWith('system-database '))).toBe(false);
     expect(folders.cutover.flags['system.database']).toBe(true);
     expect(folders.rollbackReadme).toContain(s.rollbackWords![0]!);
+  });
+});
+
+describe('one object for what prepare creates and its rollback deletes', () => {
+  test('GIVEN the on-cluster PostgreSQL mover with no work in prepare WHEN synthesized THEN prepare neither says nor renders the new server and its rollback deletes no PostgreSQL object, while the Redis servers stay', async () => {
+    // GIVEN
+    const loaded = loadExample('postgresql-and-redis');
+    const original = onClusterPostgresqlMover.work.bind(onClusterPostgresqlMover);
+    const before = original(loaded.plan, 'prepare');
+    vi.spyOn(onClusterPostgresqlMover, 'work').mockImplementation((plan, phase) => (phase === 'prepare' ? { words: {}, jobs: [], patches: [] } : original(plan, phase)));
+
+    // WHEN
+    const view = renderPlanView(loaded.plan, 'text');
+    const result = await synthesize(loaded);
+
+    // THEN
+    const prepare = result.forward.find((s) => s.phase.definition.id === 'prepare');
+    const removed = removedByPrepareRollback(result) ?? [];
+    expect(before.creates).toContain('3scale-db deployment/system-postgresql-external');
+    for (const line of lines(before)) expect(view).not.toContain(line);
+    expect(prepare?.own.some((o) => o.kind === 'Deployment' && o.metadata.name === 'system-postgresql-external')).toBe(false);
+    expect(removed.some((line) => line.includes('postgresql'))).toBe(false);
+    expect(removed).toContain('3scale-db deployment/backend-redis-external');
   });
 });

@@ -17,7 +17,7 @@ import { onClusterMover } from '../../src/procedures/externalize-on-cluster/redi
 import { redisWork } from '../../src/procedures/externalize-on-cluster/redis-movers/registry.js';
 import { sentinelMover } from '../../src/procedures/externalize-on-cluster/redis-movers/sentinel-mover.js';
 import { synthesize, type FolderState, type SynthResult } from '../../src/synth/synthesize.js';
-import { renderCutover } from '../support/cutover-folders.js';
+import { removedByPrepareRollback, renderCutover } from '../support/cutover-folders.js';
 import { examplePlanWith, loadExample, loadMigrationPlan, ROOT } from '../support/plans.js';
 
 const PHASES: readonly RedisPhase[] = ['prepare', 'copy-data', 'load-redis', 'load-redis-rollback', 'cutover', 'verify'];
@@ -188,5 +188,35 @@ describe('one object for what the cut-over switches', () => {
       expect(text).toContain('the old system-redis to 0 replicas');
     }
     expect(folders.rollbackReadme).toContain('the old system-redis back to 1 replica');
+  });
+});
+
+describe('one object for what prepare creates and its rollback deletes', () => {
+  test('GIVEN the on-cluster mover preparing the backend Redis only WHEN synthesized THEN the plan view, PHASE.md and the objects of prepare lack the system Redis server, and the rollback of prepare deletes only the backend one', async () => {
+    // GIVEN
+    const loaded = loadExample('postgresql-and-redis');
+    const original = onClusterMover.work.bind(onClusterMover);
+    vi.spyOn(onClusterMover, 'work').mockImplementation((plan, roles, phase) => original(plan, phase === 'prepare' ? roles.filter((r) => r.role === 'backend') : roles, phase));
+
+    // WHEN
+    const view = renderPlanView(loaded.plan, 'text');
+    const result = await synthesize(loaded);
+    const readme = result.files.find((f) => f.path.endsWith('-prepare/PHASE.md'))?.content ?? '';
+
+    // THEN
+    const prepare = folderOf(result, 'prepare');
+    const removed = removedByPrepareRollback(result) ?? [];
+    expect(view).toContain('Redis 7 for backend');
+    expect(view).not.toContain('Redis 7 for system');
+    expect(readme).not.toContain('Redis 7 for system');
+    expect(prepare?.own.some((o) => o.kind === 'Deployment' && o.metadata.name === 'system-redis-external')).toBe(false);
+    expect(prepare?.own.some((o) => o.kind === 'Deployment' && o.metadata.name === 'backend-redis-external')).toBe(true);
+    expect(removed.filter((line) => line.includes('redis'))).toEqual([
+      '3scale-db deployment/backend-redis-external',
+      '3scale-db service/backend-redis-service',
+      '3scale-db serviceaccount/backend-redis-external',
+      '3scale-db persistentvolumeclaim/backend-redis-storage-external',
+      '3scale-db configmap/redis-config-external',
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * What the cut-over folder and its rollback say and render, read back from a synth: the words (plan view,
+ * What the cut-over folder and its rollback (and the rollback of prepare) say and render, read back from a synth: the words (plan view,
  * PHASE.md of both folders) and the objects (the rewrite and restore Jobs' env, the APIManager overlay's
  * flags, the replica overlays of the old servers), so a spec can compare them with the movers' switches.
  */
@@ -7,7 +7,7 @@ import type { KubeObject } from '../../src/kube/kube-object.js';
 import type { LoadedPlan } from '../../src/plan/load-plan.js';
 import type { MigrationPlan } from '../../src/plan/plan-schema.js';
 import { renderPlanView } from '../../src/plan-view/render-plan-view.js';
-import { type FolderState, synthesize } from '../../src/synth/synthesize.js';
+import { type FolderState, type SynthResult, synthesize } from '../../src/synth/synthesize.js';
 
 /** What one folder (the cut-over or its rollback) renders of the switches. */
 export interface SwitchObjects {
@@ -67,4 +67,10 @@ export async function renderCutover(loaded: LoadedPlan<MigrationPlan>): Promise<
     cutover: { env: jobEnv(forward, 'rewrite-connection-secrets', 'REWRITES'), flags: apiManagerFlags(forward), replicas: ownReplicas(forward) },
     rollback: { env: jobEnv(rollback, 'restore-connection-secrets', 'SECRETS'), flags: apiManagerFlags(rollback), replicas: ownReplicas(rollback) },
   };
+}
+
+/** The objects the rollback of prepare deletes, one `<namespace> <resource>/<name>` each, or undefined without the Job. */
+export function removedByPrepareRollback(result: SynthResult): string[] | undefined {
+  const rollback = result.rollbacks.find((s) => s.phase.definition.id === 'prepare');
+  return jobEnv(rollback, 'remove-new-databases', 'OBJECTS')?.split('\n');
 }

@@ -1,5 +1,6 @@
 import type { JsonPatchStep } from '../../../patches/json-patch-steps.js';
 import type { Plan } from '../../../plan/plan-schema.js';
+import type { CreatedObject } from '../created-objects.js';
 import type { SwitchOver } from '../switch-over.js';
 
 /** The System database component of a plan. */
@@ -50,6 +51,8 @@ export interface DatabaseWork {
   readonly patches: readonly JsonPatchStep[];
   /** The servers the phase's chart creates for it; absent: none. */
   readonly servers?: readonly DatabaseServer[];
+  /** What the phase creates for it that the rollback of the phase deletes; absent: nothing. */
+  readonly creates?: readonly CreatedObject[];
 }
 
 /** No work in a phase. */

@@ -1,11 +1,12 @@
 import { CONNECTION_SECRETS } from '../../../contract/on-cluster.js';
 import { POSTGRESQL_NAMES, postgresqlNamespace, serviceHost } from '../../../plan/plan-facts.js';
 import type { Plan } from '../../../plan/plan-schema.js';
+import { serverObjects } from '../created-objects.js';
 import { NO_SWITCH, type SwitchOver } from '../switch-over.js';
 import type { DatabaseMover, DatabaseWork } from './mover.js';
 import { verifyCopyWork } from './verify-copy.js';
 
-/** Prepare: the new server, empty, and (in another namespace) the credentials it is created with. */
+/** Prepare: the new server, empty, and (in another namespace) the credentials it is created with; its rollback deletes the server. */
 function prepare(plan: Plan): DatabaseWork {
   const db = plan.spec.systemDatabase;
   if (db.kind !== 'postgresql') return { words: {}, jobs: [], patches: [] };
@@ -22,6 +23,7 @@ function prepare(plan: Plan): DatabaseWork {
     jobs: copiesCredentials ? [{ build: 'copy-database-credentials', name: 'copy-database-credentials', namespace: ns }] : [],
     patches: [],
     servers: [{ build: 'postgresql-server', namespace: ns }],
+    creates: serverObjects(ns, n),
   };
 }
 

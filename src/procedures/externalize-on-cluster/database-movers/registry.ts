@@ -1,5 +1,6 @@
 import type { JsonPatchStep } from '../../../patches/json-patch-steps.js';
 import type { Plan } from '../../../plan/plan-schema.js';
+import type { CreatedObject } from '../created-objects.js';
 import { externalMysqlMover, externalPostgresqlMover, oracleMover } from './already-external-mover.js';
 import { keepInPlaceMover } from './keep-in-place-mover.js';
 import { managedMysqlMover, managedPostgresqlMover } from './managed-mover.js';
@@ -52,4 +53,9 @@ export function databaseServers(plan: Plan, phase: DatabasePhase): readonly Data
 /** What `diff` checks on live objects it does not own once the phase is applied: the mover's guarded patches. */
 export function databasePatches(plan: Plan, phase: DatabasePhase): readonly JsonPatchStep[] {
   return databaseMover(plan).work(plan, phase).patches;
+}
+
+/** What the System database's mover creates in a phase that the rollback of the phase deletes. */
+export function databaseCreates(plan: Plan, phase: DatabasePhase): readonly CreatedObject[] {
+  return databaseMover(plan).work(plan, phase).creates ?? [];
 }

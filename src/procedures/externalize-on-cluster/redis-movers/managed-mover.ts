@@ -57,6 +57,7 @@ const WORK: { readonly [P in RedisPhase]: (plan: Plan, roles: readonly RoleOf<'m
       ...seeded(roles).map(({ role }) => ({ kind: 'rdb-export-volume', role }) as const),
       { kind: 'job', job: { build: 'check-targets', name: 'check-managed-redis', prefix: 'check-managed', roles: roles.map((r) => r.role), requireLivenessKey: false, wave: 1 } },
     ],
+    creates: seeded(roles).map(({ role }) => `${plan.spec.threescale.namespace} persistentvolumeclaim/${rdbExportNames(role).pvc}` as const),
   }),
   'copy-data': (plan, roles) => ({
     words: {

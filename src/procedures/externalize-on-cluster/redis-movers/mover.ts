@@ -1,6 +1,7 @@
 import type { Plan, RedisComponent, RedisStrategy } from '../../../plan/plan-schema.js';
 
 import type { RedisRole } from '../../../plan/plan-facts.js';
+import type { CreatedObject } from '../created-objects.js';
 import type { SwitchOver } from '../switch-over.js';
 import type { SentinelJob } from './sentinel-jobs.js';
 
@@ -49,6 +50,8 @@ export interface RedisWork {
   readonly words: Partial<Record<RedisSlot, readonly string[]>>;
   /** What the phase's chart renders for it, in order. */
   readonly constructs: readonly RedisConstruct[];
+  /** What the phase creates for it that the rollback of the phase deletes; absent: nothing. */
+  readonly creates?: readonly CreatedObject[];
 }
 
 /** No work in a phase. */

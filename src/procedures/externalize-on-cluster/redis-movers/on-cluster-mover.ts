@@ -1,6 +1,7 @@
 import { CONNECTION_SECRETS } from '../../../contract/on-cluster.js';
 import { REDIS_CONFIG_NAME, type RedisRole, redisNames, redisNamespace, serviceHost } from '../../../plan/plan-facts.js';
 import type { Plan } from '../../../plan/plan-schema.js';
+import { type CreatedObject, serverObjects } from '../created-objects.js';
 import type { SecretRewrite } from '../switch-over.js';
 import { NO_WORK, type RedisMover, type RedisPhase, type RedisWork } from './mover.js';
 
@@ -22,6 +23,10 @@ const WORK: { readonly [P in RedisPhase]: (plan: Plan, roles: readonly RedisRole
       ],
     },
     constructs: [{ kind: 'new-servers', roles, replicas: 0 }],
+    creates: [
+      ...roles.flatMap((role) => serverObjects(redisNamespace(plan, role), redisNames(role))),
+      ...[...new Set(roles.map((role) => redisNamespace(plan, role)))].sort().map((ns): CreatedObject => `${ns} configmap/${REDIS_CONFIG_NAME}`),
+    ],
   }),
   'copy-data': (_plan, roles) => ({
     words: {

@@ -2,6 +2,7 @@ import type { Plan, RedisComponent, RedisStrategy } from '../../../plan/plan-sch
 import { type RedisRole, REDIS_ROLES, redisComponent } from '../../../plan/plan-facts.js';
 import { alreadyExternalMover } from './already-external-mover.js';
 import { managedMover } from './managed-mover.js';
+import type { CreatedObject } from '../created-objects.js';
 import type { SwitchOver } from '../switch-over.js';
 import type { RedisConstruct, RedisMover, RedisOf, RedisPhase, RedisSlot, RedisWork, RoleOf } from './mover.js';
 import { onClusterMover } from './on-cluster-mover.js';
@@ -49,4 +50,9 @@ export function redisConstructs(plan: Plan, phase: RedisPhase): RedisConstruct[]
 /** Whether some Redis mover has work in a phase (it renders something there). */
 export function redisHasWork(plan: Plan, phase: RedisPhase): boolean {
   return redisConstructs(plan, phase).length > 0;
+}
+
+/** What the Redis movers create in a phase that the rollback of the phase deletes. */
+export function redisCreates(plan: Plan, phase: RedisPhase): CreatedObject[] {
+  return redisWork(plan, phase).flatMap((w) => w.creates ?? []);
 }

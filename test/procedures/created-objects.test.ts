@@ -1,0 +1,44 @@
+/**
+ * Specification of the movers' `creates` (src/procedures/externalize-on-cluster/created-objects.ts): the
+ * rollback of prepare deletes what the movers say their prepare work created, and nothing prepare did not
+ * render.
+ */
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { resourceType } from '../../src/kube/resource-types.js';
+import type { LoadedPlan } from '../../src/plan/load-plan.js';
+import { credentialCopies } from '../../src/plan/plan-facts.js';
+import type { MigrationPlan } from '../../src/plan/plan-schema.js';
+import { databaseCreates } from '../../src/procedures/externalize-on-cluster/database-movers/registry.js';
+import { redisCreates } from '../../src/procedures/externalize-on-cluster/redis-movers/registry.js';
+import { synthesize } from '../../src/synth/synthesize.js';
+import { removedByPrepareRollback } from '../support/cutover-folders.js';
+import { EXAMPLES, loadExample, loadMigrationPlan, ROOT } from '../support/plans.js';
+
+const CASES: readonly (readonly [string, () => LoadedPlan<MigrationPlan>])[] = [
+  ...EXAMPLES.map((name) => [name, () => loadExample(name)] as const),
+  ['sentinel-redis', () => loadMigrationPlan(join(ROOT, 'examples', 'sentinel-redis', 'migration.yaml'))],
+];
+
+describe.each(CASES)('the rollback of prepare of examples/%s', (_name, load) => {
+  test('GIVEN the plan WHEN synthesized THEN it deletes what the movers created in prepare, then the credential copies, and every object it deletes is one prepare rendered', async () => {
+    // GIVEN
+    const loaded = load();
+    const ns = loaded.plan.spec.threescale.namespace;
+    const created = [...databaseCreates(loaded.plan, 'prepare'), ...redisCreates(loaded.plan, 'prepare')];
+    const copies = credentialCopies(loaded.plan).map((c) => `${ns} secret/${c.secretName}`);
+
+    // WHEN
+    const result = await synthesize(loaded);
+
+    // THEN
+    const prepare = result.forward.find((s) => s.phase.definition.id === 'prepare');
+    expect(removedByPrepareRollback(result)).toEqual(created.length + copies.length ? [...created, ...copies] : undefined);
+    for (const line of created) {
+      const [namespace, ref] = line.split(' ') as [string, string];
+      const [resource, name] = ref.split('/') as [string, string];
+      const { kind } = resourceType(resource);
+      expect(prepare?.own.some((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace), line).toBe(true);
+    }
+  });
+});
