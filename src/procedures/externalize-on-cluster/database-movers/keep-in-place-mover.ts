@@ -1,5 +1,9 @@
 import type { Plan } from '../../../plan/plan-schema.js';
+import { UserError } from '../../../errors.js';
+import { imageOf, markedExternal, workload } from '../live-install.js';
 import { mysqlDetachSteps } from '../mysql-detach.js';
+import { detachList } from './detach-list.js';
+import { runsInternalPostgresql } from './on-cluster-postgresql-mover.js';
 import { NO_DATABASE_WORK, type DatabaseMover } from './mover.js';
 
 /**
@@ -46,4 +50,13 @@ export const keepInPlaceMover: DatabaseMover = {
     stops: [],
     rollbackWords: ['the operator re-adds its ownerReference and labels to the MySQL objects once it runs'],
   }),
+  discover: (live) => {
+    if (markedExternal(live, 'system', 'database') || runsInternalPostgresql(live)) return undefined;
+    const d = workload(live, 'system-mysql');
+    if (!d) throw new UserError(`${live.sourceLabel}: ${live.workloadKind} ${live.namespace}/system-mysql is missing and the System database is not external; expected the internal MySQL of ${live.release}.`);
+    return {
+      component: { kind: 'mysql', strategy: 'keep-in-place', detach: detachList(live) },
+      note: `System database: internal MySQL, image ${imageOf(d)}, kept in place and detached from the operator`,
+    };
+  },
 };

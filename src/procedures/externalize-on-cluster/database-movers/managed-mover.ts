@@ -69,8 +69,11 @@ function switchOver(plan: Plan): SwitchOver {
   };
 }
 
+/** Discovery never proposes a managed server: which one the data moves to is the user's choice, nothing live names it. */
+const notDiscovered = () => undefined;
+
 /** `postgresql/managed`: an existing PostgreSQL (RDS, seed chapter 5). */
-export const managedPostgresqlMover: DatabaseMover = { strategy: 'postgresql/managed', work, switchOver };
+export const managedPostgresqlMover: DatabaseMover = { strategy: 'postgresql/managed', work, switchOver, discover: notDiscovered };
 
 /** `mysql/managed`: an existing MySQL (RDS, seed chapter 4). */
-export const managedMysqlMover: DatabaseMover = { strategy: 'mysql/managed', work, switchOver };
+export const managedMysqlMover: DatabaseMover = { strategy: 'mysql/managed', work, switchOver, discover: notDiscovered };

@@ -1,6 +1,7 @@
 import type { JsonPatchStep } from '../../../patches/json-patch-steps.js';
 import type { Plan } from '../../../plan/plan-schema.js';
 import type { CreatedObject } from '../created-objects.js';
+import type { DiscoveredDatabase, LiveInstall } from '../live-install.js';
 import type { SwitchOver } from '../switch-over.js';
 
 /** The System database component of a plan. */
@@ -64,4 +65,10 @@ export interface DatabaseMover {
   work(plan: Plan, phase: DatabasePhase): DatabaseWork;
   /** What the cut-over changes for 3scale's System database (its connection Secret, its APIManager flag, the old server); {@link NO_SWITCH} when nothing. */
   switchOver(plan: Plan): SwitchOver;
+  /**
+   * Discovery asks every mover whether the live System database is its own (the APIManager's flag, the
+   * connection Secret's URL, the internal workloads): the component it would move, or undefined. Exactly one
+   * answers; a mover that recognises its state but finds it broken or refused throws a UserError naming it.
+   */
+  discover(live: LiveInstall): DiscoveredDatabase | undefined;
 }

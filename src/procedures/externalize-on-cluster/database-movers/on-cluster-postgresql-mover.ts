@@ -1,7 +1,9 @@
 import { CONNECTION_SECRETS } from '../../../contract/on-cluster.js';
 import { POSTGRESQL_NAMES, postgresqlNamespace, serviceHost } from '../../../plan/plan-facts.js';
 import type { Plan } from '../../../plan/plan-schema.js';
+import { UserError } from '../../../errors.js';
 import { serverObjects } from '../created-objects.js';
+import { type DiscoveredDatabase, imageOf, type LiveInstall, markedExternal, pvcSize, storageOf, workload } from '../live-install.js';
 import { NO_SWITCH, type SwitchOver } from '../switch-over.js';
 import type { DatabaseMover, DatabaseWork } from './mover.js';
 import { verifyCopyWork } from './verify-copy.js';
@@ -47,6 +49,24 @@ function switchOver(plan: Plan): SwitchOver {
   };
 }
 
+/** Whether the install runs (or its APIManager asks for) the operator's internal PostgreSQL, and it is not marked external. */
+export function runsInternalPostgresql(live: LiveInstall): boolean {
+  const asked = (live.apiManager.spec as { system?: { database?: { postgresql?: unknown } } } | undefined)?.system?.database?.postgresql !== undefined;
+  return !markedExternal(live, 'system', 'database') && (asked || workload(live, POSTGRESQL_NAMES.oldDeployment) !== undefined);
+}
+
+/** Discovery: the internal PostgreSQL is this mover's; its new volume at least as large as the old one. */
+function discover(live: LiveInstall): DiscoveredDatabase | undefined {
+  if (!runsInternalPostgresql(live)) return undefined;
+  const d = workload(live, POSTGRESQL_NAMES.oldDeployment);
+  if (!d) throw new UserError(`${live.sourceLabel}: the APIManager asks for an internal PostgreSQL but ${live.workloadKind} ${live.namespace}/system-postgresql is missing; expected it running.`);
+  const pvc = live.byName('PersistentVolumeClaim', 'postgresql-data');
+  return {
+    component: { kind: 'postgresql', strategy: 'upgrade-on-cluster', storage: storageOf(pvc) },
+    note: `System database: internal PostgreSQL, image ${imageOf(d)}, PVC postgresql-data ${pvcSize(pvc) ?? 'unknown size'}`,
+  };
+}
+
 /** `postgresql/upgrade-on-cluster`: PostgreSQL 10 → 15 on a new server in the cluster (seed 3.2). */
 export const onClusterPostgresqlMover: DatabaseMover = {
   strategy: 'postgresql/upgrade-on-cluster',
@@ -65,4 +85,5 @@ export const onClusterPostgresqlMover: DatabaseMover = {
         }
       : verifyCopyWork('postgresql'),
   switchOver,
+  discover,
 };

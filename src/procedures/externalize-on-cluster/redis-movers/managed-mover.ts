@@ -94,6 +94,8 @@ export const managedMover: RedisMover<'managed'> = {
   strategy: 'managed',
   work: (plan, roles, phase) => WORK[phase](plan, roles),
   // The old server stops: nothing may write to a copy no longer used (the seed leaves it running until it is deleted).
+  // Discovery never proposes a managed server: which one the data moves to is the user's choice, nothing live names it.
+  discover: () => undefined,
   switchOver: (_plan, role, { managed: m }) => ({ slot: 'existing-servers', rewrites: rewrites(m), rewriteWords: rewriteWords(m), external: `${role}.redis`, stops: [redisNames(role).oldDeployment] }),
 };
 

@@ -2,6 +2,7 @@ import type { Plan, RedisComponent, RedisStrategy } from '../../../plan/plan-sch
 
 import type { RedisRole } from '../../../plan/plan-facts.js';
 import type { CreatedObject } from '../created-objects.js';
+import type { DiscoveredRedis, LiveInstall } from '../live-install.js';
 import type { SwitchOver } from '../switch-over.js';
 import type { SentinelJob } from './sentinel-jobs.js';
 
@@ -68,4 +69,9 @@ export interface RedisMover<S extends RedisStrategy = RedisStrategy> {
   work(plan: Plan, roles: readonly RoleOf<S>[], phase: RedisPhase): RedisWork;
   /** What the cut-over changes for 3scale's Redis of this role; {@link NO_SWITCH} when nothing. */
   switchOver(plan: Plan, role: RedisRole, redis: RedisOf<S>): SwitchOver;
+  /**
+   * Discovery asks every mover whether the live Redis of a role is its own (the APIManager's flag, the
+   * connection Secret, the internal workload): the component it would move, or undefined. Exactly one answers.
+   */
+  discover(live: LiveInstall, role: RedisRole): DiscoveredRedis | undefined;
 }

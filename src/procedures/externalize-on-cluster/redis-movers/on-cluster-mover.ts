@@ -1,7 +1,9 @@
 import { CONNECTION_SECRETS } from '../../../contract/on-cluster.js';
 import { REDIS_CONFIG_NAME, type RedisRole, redisNames, redisNamespace, serviceHost } from '../../../plan/plan-facts.js';
 import type { Plan } from '../../../plan/plan-schema.js';
+import { UserError } from '../../../errors.js';
 import { type CreatedObject, serverObjects } from '../created-objects.js';
+import { imageOf, markedExternal, pvcSize, storageOf, workload } from '../live-install.js';
 import type { SecretRewrite } from '../switch-over.js';
 import { NO_WORK, type RedisMover, type RedisPhase, type RedisWork } from './mover.js';
 
@@ -82,6 +84,18 @@ export const onClusterMover: RedisMover<'upgrade-on-cluster'> = {
   work: (plan, roles, phase) => WORK[phase](plan, roles.map((r) => r.role)),
   // The old server was stopped by load-redis already.
   switchOver: (plan, role) => ({ slot: 'new-servers', rewrites: rewrites(plan, role), rewriteWords: REWRITE_WORDS[role], external: `${role}.redis`, stops: [] }),
+  // The operator's internal Redis of the role is this mover's; its new volume at least as large as the old one.
+  discover: (live, role) => {
+    if (markedExternal(live, role, 'redis')) return undefined;
+    const n = redisNames(role);
+    const d = workload(live, n.oldDeployment);
+    if (!d) throw new UserError(`${live.sourceLabel}: ${live.workloadKind} ${live.namespace}/${n.oldDeployment} is missing and ${role} Redis is not external; expected the internal Redis of ${live.release}.`);
+    const pvc = live.byName('PersistentVolumeClaim', `${n.oldDeployment}-storage`);
+    return {
+      component: { strategy: 'upgrade-on-cluster', storage: storageOf(pvc) },
+      note: `${role} Redis: internal, image ${imageOf(d)}, PVC ${n.oldDeployment}-storage ${pvcSize(pvc) ?? 'unknown size'}`,
+    };
+  },
 };
 
 /** The connection URLs of a role on its new server (seed 3.4.8): backend storage /0 and queues /1, system /1. */

@@ -3,6 +3,7 @@ import { type RedisRole, REDIS_ROLES, redisComponent } from '../../../plan/plan-
 import { alreadyExternalMover } from './already-external-mover.js';
 import { managedMover } from './managed-mover.js';
 import type { CreatedObject } from '../created-objects.js';
+import { type DiscoveredRedis, type LiveInstall, oneClaim } from '../live-install.js';
 import type { SwitchOver } from '../switch-over.js';
 import type { RedisConstruct, RedisMover, RedisOf, RedisPhase, RedisSlot, RedisWork, RoleOf } from './mover.js';
 import { onClusterMover } from './on-cluster-mover.js';
@@ -55,4 +56,12 @@ export function redisHasWork(plan: Plan, phase: RedisPhase): boolean {
 /** What the Redis movers create in a phase that the rollback of the phase deletes. */
 export function redisCreates(plan: Plan, phase: RedisPhase): CreatedObject[] {
   return redisWork(plan, phase).flatMap((w) => w.creates ?? []);
+}
+
+/** The Redis of a role of a live install, as the one mover that recognises it says: every mover is asked, exactly one must answer. */
+export function discoverRedis(live: LiveInstall, role: RedisRole): DiscoveredRedis {
+  return oneClaim(`the ${role} Redis`, (Object.values(MOVERS) as RedisMover[]).flatMap((m) => {
+    const found = m.discover(live, role);
+    return found ? [{ strategy: m.strategy, found }] : [];
+  }));
 }

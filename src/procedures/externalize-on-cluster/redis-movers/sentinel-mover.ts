@@ -1,6 +1,8 @@
 import { CONNECTION_SECRETS } from '../../../contract/on-cluster.js';
 import { type RedisRole, redisNames } from '../../../plan/plan-facts.js';
 import type { Plan, SentinelRedis } from '../../../plan/plan-schema.js';
+import type { KubeObject } from '../../../kube/kube-object.js';
+import { markedExternal, secretValue } from '../live-install.js';
 import { secretRef, type SecretRewrite, type SwitchOver } from '../switch-over.js';
 import { NO_WORK, type RedisMover, type RedisPhase, type RedisWork, type RoleOf } from './mover.js';
 import { type SentinelPhase, sentinelJob } from './sentinel-jobs.js';
@@ -43,6 +45,11 @@ export const sentinelMover: RedisMover<'sentinel'> = {
   strategy: 'sentinel',
   work: (plan, roles, phase) => WORK[phase](plan, roles),
   switchOver: (_plan, role, { sentinel: s }) => switchOver(role, s),
+  // A connection Secret naming sentinels is this mover's; 3scale already reaches that Redis, so nothing moves (already-external).
+  discover: (live, role) =>
+    markedExternal(live, role, 'redis') && connectionUsesSentinels(role, live.byName('Secret', `${role}-redis`))
+      ? { component: { strategy: 'already-external' }, note: `${role} Redis: already external (behind Redis Sentinel: the sentinel hosts of its connection Secret are set)` }
+      : undefined,
 };
 
 /** The cut-over of a role behind sentinels: its URLs name the masters, its sentinel keys are filled, its old server stops. */
@@ -64,9 +71,7 @@ function switchOver(role: RedisRole, s: SentinelRedis): SwitchOver {
  * Whether the connection Secret of a role (its keys as exported: `data` base64 or `stringData`) sends 3scale
  * to sentinels: a sentinel hosts key is set. Discovery reads it to tell an external Redis behind sentinels.
  */
-export function connectionUsesSentinels(role: RedisRole, secret: Readonly<Record<string, unknown>> | undefined): boolean {
-  const data = (secret?.['data'] ?? {}) as Record<string, string | undefined>;
-  const stringData = (secret?.['stringData'] ?? {}) as Record<string, string | undefined>;
+export function connectionUsesSentinels(role: RedisRole, secret: KubeObject | undefined): boolean {
   const hostKeys = role === 'backend' ? [BACKEND.sentinelKeys[0], BACKEND.sentinelKeys[2]] : [SYSTEM.sentinelKeys[0]];
-  return hostKeys.some((k) => (stringData[k] ?? Buffer.from(data[k] ?? '', 'base64').toString('utf8')).trim() !== '');
+  return hostKeys.some((k) => (secretValue(secret, k) ?? '').trim() !== '');
 }
