@@ -5,14 +5,10 @@ import { autoscaledDeployments, RESTART_AUTOSCALED_JOB, START_AUTOSCALED_JOB } f
 import { THREESCALE_DEPLOYMENTS } from '../../plan/deployments.js';
 import {
   credentialCopies,
-  existingServerRedisRoles,
   managedSystemDatabase,
   managedTargets,
   mysqlKeptInPlace,
-  needsWindow,
-  POSTGRESQL_NAMES,
   postgresqlMove,
-  rdbExportNames,
   rdbExports,
   redisMoves,
   redisNames,
@@ -24,7 +20,7 @@ import {
 } from '../../plan/plan-facts.js';
 import { CHANNEL_2_15, type Plan } from '../../plan/plan-schema.js';
 import { redisHasWork, redisWords } from './redis-movers/registry.js';
-import { cutoverSwitches, externalFlagsOf, SWITCH_SLOTS, switchesIn } from './cutover-switches.js';
+import { cutoverSwitches, externalFlagsOf, needsWindow, retiredByCleanup, SWITCH_SLOTS, switchesIn } from './cutover-switches.js';
 import type { SwitchOver } from './switch-over.js';
 import { CHECK_QUEUES_JOB, QUEUE_CHECK_REPORT } from './queue-check.js';
 import { type VersionCheckStage, versionCheckJobs } from './version-check-plan.js';
@@ -351,17 +347,8 @@ const cleanup: PhaseDefinition<MigrationPlan> = {
   title: 'Delete the old databases (only with spec.cleanup.enabled)',
   window: 'after-window',
   destructive: true,
-  applies: (plan) => plan.spec.cleanup.enabled && (createsServers(plan) || hasManaged(plan) || existingServerRedisRoles(plan).length > 0),
-  describe: (plan) => {
-    const out: string[] = [];
-    const db = managedSystemDatabase(plan);
-    if (postgresqlMove(plan) || db?.kind === 'postgresql') out.push(`${workload(plan)} ${POSTGRESQL_NAMES.oldDeployment}, PVC postgresql-data, Service ${POSTGRESQL_NAMES.oldService}`);
-    if (db?.kind === 'mysql') out.push(`${workload(plan)} system-mysql, PVC mysql-storage, Service system-mysql, ConfigMaps mysql-main-conf and mysql-extra-conf`);
-    for (const role of [...redisMoves(plan), ...existingServerRedisRoles(plan)]) out.push(`${workload(plan)} ${redisNames(role).oldDeployment}, PVC ${redisNames(role).oldDeployment}-storage`);
-    if (redisMoves(plan).length + existingServerRedisRoles(plan).length === 2) out.push('ConfigMap redis-config');
-    for (const role of rdbExports(plan)) out.push(`PVC ${rdbExportNames(role).pvc} (the RDB export)`);
-    return [`Job delete-old-databases deletes, irreversibly: ${out.join('; ')}`];
-  },
+  applies: (plan) => plan.spec.cleanup.enabled && retiredByCleanup(plan).length > 0,
+  describe: (plan) => [`Job delete-old-databases deletes, irreversibly: ${retiredByCleanup(plan).flatMap((r) => r.words).join('; ')}`],
   expects: () => ['verify passed and the data was checked by people'],
   chart: () => import('../../../charts/cleanup-chart.js'),
 };

@@ -1,3 +1,5 @@
+import type { Retired } from './retired-servers.js';
+
 /**
  * What a mover switches at the cut-over, as one object: the cut-over's Secret rewrite Job, its APIManager
  * overlay, the old servers it stops and the lines of its PHASE.md and plan view all read it, and the rollback
@@ -38,6 +40,8 @@ export interface SwitchOver {
   readonly restoresInternalPostgresql?: boolean;
   /** What its rollback leaves to the operator, in words. */
   readonly rollbackWords?: readonly string[];
+  /** What the cleanup phase deletes once the switch is verified (the old server 3scale no longer reads); absent: nothing. */
+  readonly retires?: Retired;
 }
 
 /** A component the cut-over leaves as it is. */

@@ -1,6 +1,7 @@
 import { CONNECTION_SECRETS } from '../../../contract/on-cluster.js';
 import { INTERNAL_DATABASE_DEPLOYMENTS } from '../../../plan/deployments.js';
 import type { ManagedSqlServer, Plan } from '../../../plan/plan-schema.js';
+import { oldMysql, oldPostgresql } from '../retired-servers.js';
 import { NO_SWITCH, secretRef, type SwitchOver } from '../switch-over.js';
 import { NO_DATABASE_WORK, type DatabaseMover, type DatabasePhase, type DatabaseWork } from './mover.js';
 import { verifyCopyWork } from './verify-copy.js';
@@ -66,6 +67,7 @@ function switchOver(plan: Plan): SwitchOver {
     external: 'system.database',
     stops: [kind === 'postgresql' ? INTERNAL_DATABASE_DEPLOYMENTS.postgresql : INTERNAL_DATABASE_DEPLOYMENTS.mysql],
     restoresInternalPostgresql: kind === 'postgresql',
+    retires: kind === 'postgresql' ? oldPostgresql(plan) : oldMysql(plan),
   };
 }
 

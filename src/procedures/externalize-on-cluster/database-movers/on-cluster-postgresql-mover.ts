@@ -4,6 +4,7 @@ import type { Plan } from '../../../plan/plan-schema.js';
 import { UserError } from '../../../errors.js';
 import { serverObjects } from '../created-objects.js';
 import { type DiscoveredDatabase, imageOf, type LiveInstall, markedExternal, pvcSize, storageOf, workload } from '../live-install.js';
+import { oldPostgresql } from '../retired-servers.js';
 import { NO_SWITCH, type SwitchOver } from '../switch-over.js';
 import type { DatabaseMover, DatabaseWork } from './mover.js';
 import { verifyCopyWork } from './verify-copy.js';
@@ -46,6 +47,7 @@ function switchOver(plan: Plan): SwitchOver {
     external: 'system.database',
     stops: [POSTGRESQL_NAMES.oldDeployment],
     restoresInternalPostgresql: true,
+    retires: oldPostgresql(plan),
   };
 }
 

@@ -2,6 +2,7 @@ import { CONNECTION_SECRETS, EVIDENCE_CONFIGMAP } from '../../../contract/on-clu
 import { rdbExportNames, type RedisRole, redisComponent, redisNames } from '../../../plan/plan-facts.js';
 import type { ManagedRedis, Plan } from '../../../plan/plan-schema.js';
 import { versionRequirements } from '../version-requirements.js';
+import { oldRedis } from '../retired-servers.js';
 import { secretRef, type SecretRewrite } from '../switch-over.js';
 import { NO_WORK, type RedisMover, type RedisPhase, type RedisWork, type RoleOf } from './mover.js';
 
@@ -96,7 +97,14 @@ export const managedMover: RedisMover<'managed'> = {
   // The old server stops: nothing may write to a copy no longer used (the seed leaves it running until it is deleted).
   // Discovery never proposes a managed server: which one the data moves to is the user's choice, nothing live names it.
   discover: () => undefined,
-  switchOver: (_plan, role, { managed: m }) => ({ slot: 'existing-servers', rewrites: rewrites(m), rewriteWords: rewriteWords(m), external: `${role}.redis`, stops: [redisNames(role).oldDeployment] }),
+  switchOver: (plan, role, { managed: m }) => ({
+    slot: 'existing-servers',
+    rewrites: rewrites(m),
+    rewriteWords: rewriteWords(m),
+    external: `${role}.redis`,
+    stops: [redisNames(role).oldDeployment],
+    retires: oldRedis(plan, role, m.seed === 'rdb-export'),
+  }),
 };
 
 /** The connection Secret keys of a managed Redis: its URLs, the sentinel keys emptied. */

@@ -4,6 +4,7 @@ import type { Plan } from '../../../plan/plan-schema.js';
 import { UserError } from '../../../errors.js';
 import { type CreatedObject, serverObjects } from '../created-objects.js';
 import { imageOf, markedExternal, pvcSize, storageOf, workload } from '../live-install.js';
+import { oldRedis } from '../retired-servers.js';
 import type { SecretRewrite } from '../switch-over.js';
 import { NO_WORK, type RedisMover, type RedisPhase, type RedisWork } from './mover.js';
 
@@ -83,7 +84,7 @@ export const onClusterMover: RedisMover<'upgrade-on-cluster'> = {
   strategy: 'upgrade-on-cluster',
   work: (plan, roles, phase) => WORK[phase](plan, roles.map((r) => r.role)),
   // The old server was stopped by load-redis already.
-  switchOver: (plan, role) => ({ slot: 'new-servers', rewrites: rewrites(plan, role), rewriteWords: REWRITE_WORDS[role], external: `${role}.redis`, stops: [] }),
+  switchOver: (plan, role) => ({ slot: 'new-servers', rewrites: rewrites(plan, role), rewriteWords: REWRITE_WORDS[role], external: `${role}.redis`, stops: [], retires: oldRedis(plan, role) }),
   // The operator's internal Redis of the role is this mover's; its new volume at least as large as the old one.
   discover: (live, role) => {
     if (markedExternal(live, role, 'redis')) return undefined;

@@ -3,6 +3,7 @@ import { type RedisRole, redisNames } from '../../../plan/plan-facts.js';
 import type { Plan, SentinelRedis } from '../../../plan/plan-schema.js';
 import type { KubeObject } from '../../../kube/kube-object.js';
 import { markedExternal, secretValue } from '../live-install.js';
+import { oldRedis } from '../retired-servers.js';
 import { secretRef, type SecretRewrite, type SwitchOver } from '../switch-over.js';
 import { NO_WORK, type RedisMover, type RedisPhase, type RedisWork, type RoleOf } from './mover.js';
 import { type SentinelPhase, sentinelJob } from './sentinel-jobs.js';
@@ -44,7 +45,7 @@ const WORK: { readonly [P in RedisPhase]: (plan: Plan, roles: readonly RoleOf<'s
 export const sentinelMover: RedisMover<'sentinel'> = {
   strategy: 'sentinel',
   work: (plan, roles, phase) => WORK[phase](plan, roles),
-  switchOver: (_plan, role, { sentinel: s }) => switchOver(role, s),
+  switchOver: (plan, role, { sentinel: s }) => ({ ...switchOver(role, s), retires: oldRedis(plan, role) }),
   // A connection Secret naming sentinels is this mover's; 3scale already reaches that Redis, so nothing moves (already-external).
   discover: (live, role) =>
     markedExternal(live, role, 'redis') && connectionUsesSentinels(role, live.byName('Secret', `${role}-redis`))
