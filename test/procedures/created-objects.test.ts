@@ -3,24 +3,16 @@
  * rollback of prepare deletes what the movers say their prepare work created, and nothing prepare did not
  * render.
  */
-import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { resourceType } from '../../src/kube/resource-types.js';
-import type { LoadedPlan } from '../../src/plan/load-plan.js';
 import { credentialCopies } from '../../src/plan/plan-facts.js';
-import type { MigrationPlan } from '../../src/plan/plan-schema.js';
 import { databaseCreates } from '../../src/procedures/externalize-on-cluster/database-movers/registry.js';
 import { redisCreates } from '../../src/procedures/externalize-on-cluster/redis-movers/registry.js';
 import { synthesize } from '../../src/synth/synthesize.js';
-import { removedByPrepareRollback } from '../support/cutover-folders.js';
-import { EXAMPLES, loadExample, loadMigrationPlan, ROOT } from '../support/plans.js';
+import { MIGRATION_EXAMPLES, removedByPrepareRollback } from '../support/cutover-folders.js';
 
-const CASES: readonly (readonly [string, () => LoadedPlan<MigrationPlan>])[] = [
-  ...EXAMPLES.map((name) => [name, () => loadExample(name)] as const),
-  ['sentinel-redis', () => loadMigrationPlan(join(ROOT, 'examples', 'sentinel-redis', 'migration.yaml'))],
-];
 
-describe.each(CASES)('the rollback of prepare of examples/%s', (_name, load) => {
+describe.each(MIGRATION_EXAMPLES)('the rollback of prepare of examples/%s', (_name, load) => {
   test('GIVEN the plan WHEN synthesized THEN it deletes what the movers created in prepare, then the credential copies, and every object it deletes is one prepare rendered', async () => {
     // GIVEN
     const loaded = load();

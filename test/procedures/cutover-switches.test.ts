@@ -4,7 +4,6 @@
  * old servers stopped, the words of the plan view and PHASE.md, and the rollback that undoes them are all read
  * from those switches.
  */
-import { join } from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { LoadedPlan } from '../../src/plan/load-plan.js';
 import type { MigrationPlan } from '../../src/plan/plan-schema.js';
@@ -13,8 +12,8 @@ import { cutoverSwitches, externalFlagsOf, needsWindow, retiredByCleanup, secret
 import { keepInPlaceMover } from '../../src/procedures/externalize-on-cluster/database-movers/keep-in-place-mover.js';
 import { managedMover } from '../../src/procedures/externalize-on-cluster/redis-movers/managed-mover.js';
 import { synthesize } from '../../src/synth/synthesize.js';
-import { renderCutover } from '../support/cutover-folders.js';
-import { EXAMPLES, examplePlanWith, loadExample, loadMigrationPlan, ROOT } from '../support/plans.js';
+import { MIGRATION_EXAMPLES, renderCutover } from '../support/cutover-folders.js';
+import { EXAMPLES, examplePlanWith } from '../support/plans.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -28,12 +27,8 @@ async function deletedByCleanup(loaded: LoadedPlan<MigrationPlan>): Promise<stri
   return job?.spec.template.spec.containers[0]!.env.find((e) => e.name === 'OBJECTS')?.value?.split('\n');
 }
 
-const CASES: readonly (readonly [string, () => LoadedPlan<MigrationPlan>])[] = [
-  ...EXAMPLES.map((name) => [name, () => loadExample(name)] as const),
-  ['sentinel-redis', () => loadMigrationPlan(join(ROOT, 'examples', 'sentinel-redis', 'migration.yaml'))],
-];
 
-describe.each(CASES)('the cut-over of examples/%s', (_name, load) => {
+describe.each(MIGRATION_EXAMPLES)('the cut-over of examples/%s', (_name, load) => {
   test('GIVEN the plan WHEN synthesized THEN the rewrite Job, the APIManager flags and the stopped servers are the switches of its movers, and the rollback undoes exactly them', async () => {
     // GIVEN
     const loaded = load();

@@ -3,11 +3,19 @@
  * PHASE.md of both folders) and the objects (the rewrite and restore Jobs' env, the APIManager overlay's
  * flags, the replica overlays of the old servers), so a spec can compare them with the movers' switches.
  */
+import { join } from 'node:path';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import type { LoadedPlan } from '../../src/plan/load-plan.js';
 import type { MigrationPlan } from '../../src/plan/plan-schema.js';
 import { renderPlanView } from '../../src/plan-view/render-plan-view.js';
 import { type FolderState, type SynthResult, synthesize } from '../../src/synth/synthesize.js';
+import { EXAMPLES, loadExample, loadMigrationPlan, ROOT } from './plans.js';
+
+/** Every example of the externalization, by name: the bundled ones and examples/sentinel-redis. */
+export const MIGRATION_EXAMPLES: readonly (readonly [string, () => LoadedPlan<MigrationPlan>])[] = [
+  ...EXAMPLES.map((name) => [name, () => loadExample(name)] as const),
+  ['sentinel-redis', () => loadMigrationPlan(join(ROOT, 'examples', 'sentinel-redis', 'migration.yaml'))],
+];
 
 /** What one folder (the cut-over or its rollback) renders of the switches. */
 export interface SwitchObjects {
