@@ -16,7 +16,7 @@ import { synthesize, type FolderState } from '../../src/synth/synthesize.js';
 import { removedByPrepareRollback, renderCutover } from '../support/cutover-folders.js';
 import { examplePlanWith, type ExampleName, loadExample } from '../support/plans.js';
 
-const PHASES: readonly DatabasePhase[] = ['prepare', 'copy-data', 'cutover'];
+const PHASES: readonly DatabasePhase[] = ['prepare', 'copy-data', 'cutover', 'verify'];
 const ownJobs = (state: FolderState | undefined) => (state?.own ?? []).filter((o) => o.kind === 'Job').map((o) => o.metadata.name);
 const lines = (w: DatabaseWork) => Object.values(w.words).flat();
 
@@ -194,5 +194,33 @@ describe('one object for what prepare creates and its rollback deletes', () => {
     expect(prepare?.own.some((o) => o.kind === 'Deployment' && o.metadata.name === 'system-postgresql-external')).toBe(false);
     expect(removed.some((line) => line.includes('postgresql'))).toBe(false);
     expect(removed).toContain('3scale-db deployment/backend-redis-external');
+  });
+});
+
+describe('one object for verify', () => {
+  test('GIVEN the managed mover reading the database elsewhere in verify WHEN synthesized THEN the verify Job reads there and the plan view says the mover\'s words', async () => {
+    // GIVEN
+    const loaded = loadExample('managed-rds-and-elasticache');
+    const original = managedPostgresqlMover.work.bind(managedPostgresqlMover);
+    const before = original(loaded.plan, 'verify');
+    vi.spyOn(managedPostgresqlMover, 'work').mockImplementation((plan, phase) =>
+      phase === 'verify'
+        ? { words: { checks: ['VERIFIED BY THE CHANGED MOVER'] }, jobs: [{ build: 'verify-database', name: 'verify-system-database', target: { ...before.jobs[0]!.target!, host: 'elsewhere.example', database: 'other' } }], patches: [] }
+        : original(plan, phase),
+    );
+
+    // WHEN
+    const view = renderPlanView(loaded.plan, 'text');
+    const result = await synthesize(loaded);
+
+    // THEN
+    const job = result.forward.find((s) => s.phase.definition.id === 'verify')?.own.find((o) => o.kind === 'Job' && o.metadata.name === 'verify-system-database') as
+      | { spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } } }
+      | undefined;
+    const env = Object.fromEntries((job?.spec.template.spec.containers[0]!.env ?? []).map((e) => [e.name, e.value]));
+    expect(before.jobs[0]?.target?.host).toBe('threescale-system.c9akciq32.eu-west-1.rds.amazonaws.com');
+    expect(env).toMatchObject({ DB_KIND: 'postgresql', DB_HOST: 'elsewhere.example', DB_PORT: '5432', DB_NAME: 'other' });
+    expect(view).toContain('VERIFIED BY THE CHANGED MOVER');
+    for (const line of lines(before)) expect(view).not.toContain(line);
   });
 });

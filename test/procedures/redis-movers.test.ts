@@ -53,6 +53,19 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+/** The on-cluster mover doing its work in one phase for the backend Redis alone (as usual elsewhere). */
+function onClusterForBackendOnlyIn(only: RedisPhase): void {
+  const original = onClusterMover.work.bind(onClusterMover);
+  vi.spyOn(onClusterMover, 'work').mockImplementation((plan, roles, phase) => original(plan, phase === only ? roles.filter((r) => r.role === 'backend') : roles, phase));
+}
+
+/** The plan view, the synth, and the PHASE.md of one phase. */
+async function renderWithReadme(loaded: LoadedPlan<MigrationPlan>, phase: RedisPhase) {
+  const view = renderPlanView(loaded.plan, 'text');
+  const result = await synthesize(loaded);
+  return { view, result, readme: result.files.find((f) => f.path.endsWith(`-${phase}/PHASE.md`))?.content ?? '' };
+}
+
 const CASES: readonly (readonly [string, () => LoadedPlan<MigrationPlan>, RedisMover])[] = [
   ['upgrade-on-cluster', () => loadExample('postgresql-and-redis'), onClusterMover as RedisMover],
   ['managed (backend, seeded from an RDB export) beside upgrade-on-cluster (system)', () => loadExample('managed-rds-and-elasticache'), managedMover as RedisMover],
@@ -195,13 +208,10 @@ describe('one object for what prepare creates and its rollback deletes', () => {
   test('GIVEN the on-cluster mover preparing the backend Redis only WHEN synthesized THEN the plan view, PHASE.md and the objects of prepare lack the system Redis server, and the rollback of prepare deletes only the backend one', async () => {
     // GIVEN
     const loaded = loadExample('postgresql-and-redis');
-    const original = onClusterMover.work.bind(onClusterMover);
-    vi.spyOn(onClusterMover, 'work').mockImplementation((plan, roles, phase) => original(plan, phase === 'prepare' ? roles.filter((r) => r.role === 'backend') : roles, phase));
+    onClusterForBackendOnlyIn('prepare');
 
     // WHEN
-    const view = renderPlanView(loaded.plan, 'text');
-    const result = await synthesize(loaded);
-    const readme = result.files.find((f) => f.path.endsWith('-prepare/PHASE.md'))?.content ?? '';
+    const { view, result, readme } = await renderWithReadme(loaded, 'prepare');
 
     // THEN
     const prepare = folderOf(result, 'prepare');
@@ -218,5 +228,27 @@ describe('one object for what prepare creates and its rollback deletes', () => {
       '3scale-db persistentvolumeclaim/backend-redis-storage-external',
       '3scale-db configmap/redis-config-external',
     ]);
+  });
+});
+
+describe('one object for verify', () => {
+  test('GIVEN the on-cluster mover checking the backend Redis only in verify WHEN synthesized THEN the verify-redis Job reads the backend Redis alone and the plan view and PHASE.md say so', async () => {
+    // GIVEN
+    const loaded = loadExample('postgresql-and-redis');
+    onClusterForBackendOnlyIn('verify');
+
+    // WHEN
+    const { view, result, readme } = await renderWithReadme(loaded, 'verify');
+
+    // THEN
+    const job = folderOf(result, 'verify')?.own.find((o) => o.kind === 'Job' && o.metadata.name === 'verify-redis') as
+      | { spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } } }
+      | undefined;
+    const endpoints = job?.spec.template.spec.containers[0]!.env.find((e) => e.name === 'REDIS_ENDPOINTS')?.value;
+    expect(endpoints).toBe('backend-redis=backend-redis-service.3scale-db.svc.cluster.local:6379');
+    for (const text of [view, readme]) {
+      expect(text).toContain('Job verify-redis: the liveness-probe key is present in backend-redis-external\n');
+      expect(text).not.toContain('present in backend-redis-external and system-redis-external');
+    }
   });
 });

@@ -11,7 +11,6 @@ import {
   postgresqlMove,
   rdbExports,
   redisMoves,
-  redisNames,
   targetNamespaces,
   threescaleWorkload,
   upgradeChannel,
@@ -19,7 +18,7 @@ import {
   upgradeSubscriptions,
 } from '../../plan/plan-facts.js';
 import { CHANNEL_2_15, type Plan } from '../../plan/plan-schema.js';
-import { redisHasWork, redisWords } from './redis-movers/registry.js';
+import { redisHasWork, redisLivenessChecks, redisWords } from './redis-movers/registry.js';
 import { cutoverSwitches, externalFlagsOf, needsWindow, retiredByCleanup, SWITCH_SLOTS, switchesIn } from './cutover-switches.js';
 import type { SwitchOver } from './switch-over.js';
 import { CHECK_QUEUES_JOB, QUEUE_CHECK_REPORT } from './queue-check.js';
@@ -256,9 +255,9 @@ const verify: PhaseDefinition<MigrationPlan> = {
   applies: needsWindow,
   describe: (plan) => {
     const out: string[] = [];
-    if (postgresqlMove(plan) || mysqlKeptInPlace(plan) || managedSystemDatabase(plan)) out.push('Job verify-system-database: the accounts table is readable in the System database 3scale now uses');
-    const seeded = rdbExports(plan).map((r) => `the managed ${r}-redis`);
-    if (redisMoves(plan).length || seeded.length) out.push(`Job verify-redis: the liveness-probe key is present in ${[...redisMoves(plan).map((r) => redisNames(r).deployment), ...seeded].join(' and ')}`);
+    out.push(...databaseWords(plan, 'verify', 'checks'));
+    const live = redisLivenessChecks(plan);
+    if (live.length) out.push(`Job verify-redis: the liveness-probe key is present in ${live.map((c) => c.words).join(' and ')}`);
     out.push(...redisWords(plan, 'verify', 'checks'));
     out.push(...versionCheckLines(plan, 'new'));
     return out;

@@ -2,7 +2,10 @@ import type { Plan } from '../../../plan/plan-schema.js';
 import { UserError } from '../../../errors.js';
 import { imageOf, markedExternal, workload } from '../live-install.js';
 import { mysqlDetachSteps } from '../mysql-detach.js';
+import { INTERNAL_DATABASE_DEPLOYMENTS } from '../../../plan/deployments.js';
+import { serviceHost } from '../../../plan/plan-facts.js';
 import { detachList } from './detach-list.js';
+import { verifyDatabaseWork } from './verify-database.js';
 import { runsInternalPostgresql } from './on-cluster-postgresql-mover.js';
 import { NO_DATABASE_WORK, type DatabaseMover } from './mover.js';
 
@@ -38,6 +41,8 @@ function detachSummary(plan: Plan): string {
 export const keepInPlaceMover: DatabaseMover = {
   strategy: 'mysql/keep-in-place',
   work(plan, phase) {
+    const ns = plan.spec.threescale.namespace;
+    if (phase === 'verify') return verifyDatabaseWork({ kind: 'mysql', host: serviceHost(INTERNAL_DATABASE_DEPLOYMENTS.mysql, ns), database: 'system', image: plan.spec.jobs.mysqlImage });
     if (phase !== 'cutover') return NO_DATABASE_WORK;
     const patches = mysqlDetachSteps(plan);
     return { words: { detach: [detachSummary(plan)] }, jobs: patches.length ? [{ build: 'detach-mysql', name: 'detach-system-mysql' }] : [], patches };

@@ -5,6 +5,7 @@ import { oldMysql, oldPostgresql } from '../retired-servers.js';
 import { NO_SWITCH, secretRef, type SwitchOver } from '../switch-over.js';
 import { NO_DATABASE_WORK, type DatabaseMover, type DatabasePhase, type DatabaseWork } from './mover.js';
 import { verifyCopyWork } from './verify-copy.js';
+import { verifyDatabaseWork } from './verify-database.js';
 
 /** The load into the managed server, in the words of its kind (seed chapters 4 and 5). */
 function copyWords(plan: Plan): string | undefined {
@@ -27,11 +28,23 @@ const PRE_CONNECTION_CHECK: DatabaseWork = {
   patches: [],
 };
 
+/** Verify: the managed server where it is, with its own credentials. */
+function verify(plan: Plan): DatabaseWork {
+  const managed = managedServer(plan);
+  if (!managed) return NO_DATABASE_WORK;
+  const { kind, server: s } = managed;
+  const db = plan.spec.systemDatabase;
+  const image = db.kind === 'postgresql' ? db.image : plan.spec.jobs.mysqlImage;
+  const { secretName, userKey, passwordKey } = s.credentials;
+  return verifyDatabaseWork({ kind, host: s.host, port: s.port, database: s.databaseName, image, credentials: { secretName, userKey, passwordKey } });
+}
+
 /** What a move to an existing managed server does in a phase. */
 function work(plan: Plan, phase: DatabasePhase): DatabaseWork {
   const words = copyWords(plan);
   if (!words) return NO_DATABASE_WORK;
   if (phase === 'prepare') return PRE_CONNECTION_CHECK;
+  if (phase === 'verify') return verify(plan);
   if (phase === 'cutover') return verifyCopyWork(plan.spec.systemDatabase.kind === 'mysql' ? 'mysql' : 'postgresql');
   return { words: { 'existing-servers': [words] }, jobs: [{ build: 'copy-to-managed', name: 'copy-system-database' }], patches: [] };
 }

@@ -18,7 +18,7 @@ export type DatabaseStrategy =
   | 'oracle';
 
 /** The phases of the externalization where a System database mover can have work. */
-export type DatabasePhase = 'prepare' | 'copy-data' | 'cutover';
+export type DatabasePhase = 'prepare' | 'copy-data' | 'cutover' | 'verify';
 
 /**
  * Where a mover's lines go among the lines of its phase: `new-servers` (a server the plan creates in the
@@ -27,12 +27,27 @@ export type DatabasePhase = 'prepare' | 'copy-data' | 'cutover';
  */
 export type DatabaseSlot = 'new-servers' | 'existing-servers' | 'detach' | 'checks';
 
+/** The System database a verify Job reads, where 3scale now reaches it. */
+export interface VerifyTarget {
+  readonly kind: 'postgresql' | 'mysql';
+  readonly host: string;
+  /** Absent: the client's default. */
+  readonly port?: number;
+  readonly database: string;
+  /** The client image. */
+  readonly image: string;
+  /** The credentials Secret (in the 3scale namespace) and its keys; absent: DB_USER and DB_PASSWORD of the connection Secret. */
+  readonly credentials?: { readonly secretName: string; readonly userKey: string; readonly passwordKey: string };
+}
+
 /** A Job a mover contributes: its name (the evidence step `diff` expects done) and how the chart builds it. */
 export interface DatabaseJob {
-  readonly build: 'copy-postgresql' | 'copy-to-managed' | 'detach-mysql' | 'verify-copy' | 'check-managed-database' | 'copy-database-credentials';
+  readonly build: 'copy-postgresql' | 'copy-to-managed' | 'detach-mysql' | 'verify-copy' | 'check-managed-database' | 'copy-database-credentials' | 'verify-database';
   readonly name: string;
   /** The namespace the Job writes into, where it is not the 3scale one (the credentials copy: the new server's). */
   readonly namespace?: string;
+  /** What a `verify-database` Job reads. */
+  readonly target?: VerifyTarget;
 }
 
 /** A server a mover creates: the new PostgreSQL (Deployment, PVC, Service, ServiceAccount) in its namespace. */

@@ -6,7 +6,8 @@ import { serverObjects } from '../created-objects.js';
 import { type DiscoveredDatabase, imageOf, type LiveInstall, markedExternal, pvcSize, storageOf, workload } from '../live-install.js';
 import { oldPostgresql } from '../retired-servers.js';
 import { NO_SWITCH, type SwitchOver } from '../switch-over.js';
-import type { DatabaseMover, DatabaseWork } from './mover.js';
+import { type DatabaseMover, type DatabaseWork, NO_DATABASE_WORK } from './mover.js';
+import { verifyDatabaseWork } from './verify-database.js';
 import { verifyCopyWork } from './verify-copy.js';
 
 /** Prepare: the new server, empty, and (in another namespace) the credentials it is created with; its rollback deletes the server. */
@@ -69,11 +70,20 @@ function discover(live: LiveInstall): DiscoveredDatabase | undefined {
   };
 }
 
+/** Verify: the new server, with the credentials of the connection Secret. */
+function verify(plan: Plan): DatabaseWork {
+  const db = plan.spec.systemDatabase;
+  if (db.kind !== 'postgresql') return NO_DATABASE_WORK;
+  return verifyDatabaseWork({ kind: 'postgresql', host: serviceHost(POSTGRESQL_NAMES.service, postgresqlNamespace(plan, db)), database: db.databaseName, image: db.image });
+}
+
 /** `postgresql/upgrade-on-cluster`: PostgreSQL 10 → 15 on a new server in the cluster (seed 3.2). */
 export const onClusterPostgresqlMover: DatabaseMover = {
   strategy: 'postgresql/upgrade-on-cluster',
   work: (plan, phase) =>
-    phase === 'prepare'
+    phase === 'verify'
+      ? verify(plan)
+      : phase === 'prepare'
       ? prepare(plan)
       : phase === 'copy-data'
       ? {

@@ -83,7 +83,16 @@ const WORK: { readonly [P in RedisPhase]: (plan: Plan, roles: readonly RoleOf<'m
   },
   'load-redis-rollback': () => NO_WORK,
   cutover: () => NO_WORK,
-  verify: () => NO_WORK,
+  // Only a Redis seeded from the old data holds the key (`seed: none` starts empty).
+  verify: (_plan, roles) => {
+    const checks = seeded(roles).map(({ role, redis: { managed: m } }) => ({
+      role,
+      words: `the managed ${role}-redis`,
+      endpoint: `${m.host}:${m.port}`,
+      ...(m.credentials ? { password: { secret: m.credentials.secretName, key: m.credentials.passwordKey } } : {}),
+    }));
+    return checks.length ? { words: {}, constructs: [], livenessChecks: checks } : NO_WORK;
+  },
 };
 
 /**

@@ -53,6 +53,17 @@ export interface RedisWork {
   readonly constructs: readonly RedisConstruct[];
   /** What the phase creates for it that the rollback of the phase deletes; absent: nothing. */
   readonly creates?: readonly CreatedObject[];
+  /** Verify: the Redis servers whose liveness-probe key the one `verify-redis` Job looks for; absent: none. */
+  readonly livenessChecks?: readonly LivenessCheck[];
+}
+
+/** One Redis the `verify-redis` Job reads: where, how it is said, and the password it needs (a key of the credentials Secret). */
+export interface LivenessCheck {
+  readonly role: RedisRole;
+  readonly words: string;
+  /** `host:port`. */
+  readonly endpoint: string;
+  readonly password?: { readonly secret: string; readonly key: string };
 }
 
 /** No work in a phase. */

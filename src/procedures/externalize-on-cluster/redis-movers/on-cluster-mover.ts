@@ -6,7 +6,7 @@ import { type CreatedObject, serverObjects } from '../created-objects.js';
 import { imageOf, markedExternal, pvcSize, storageOf, workload } from '../live-install.js';
 import { oldRedis } from '../retired-servers.js';
 import type { SecretRewrite } from '../switch-over.js';
-import { NO_WORK, type RedisMover, type RedisPhase, type RedisWork } from './mover.js';
+import type { RedisMover, RedisPhase, RedisWork } from './mover.js';
 
 const { backendRedis: BACKEND, systemRedis: SYSTEM } = CONNECTION_SECRETS;
 
@@ -76,7 +76,12 @@ const WORK: { readonly [P in RedisPhase]: (plan: Plan, roles: readonly RedisRole
     // Wave -1: before the Secrets are rewritten.
     constructs: roles.map((role) => ({ kind: 'job', job: { build: 'verify-copy', name: `verify-copy-${role}-redis`, role, wave: -1 } }) as const),
   }),
-  verify: () => NO_WORK,
+  // The readiness probe of 3scale writes its key into the Redis it now reads.
+  verify: (plan, roles) => ({
+    words: {},
+    constructs: [],
+    livenessChecks: roles.map((role) => ({ role, words: redisNames(role).deployment, endpoint: `${serviceHost(redisNames(role).service, redisNamespace(plan, role))}:6379` })),
+  }),
 };
 
 /** `upgrade-on-cluster`: a new Redis 7 Deployment per role, the old RDB copied in the cluster (seed 3.4). */

@@ -5,7 +5,7 @@ import { managedMover } from './managed-mover.js';
 import type { CreatedObject } from '../created-objects.js';
 import { type DiscoveredRedis, type LiveInstall, oneClaim } from '../live-install.js';
 import type { SwitchOver } from '../switch-over.js';
-import type { RedisConstruct, RedisMover, RedisOf, RedisPhase, RedisSlot, RedisWork, RoleOf } from './mover.js';
+import type { LivenessCheck, RedisConstruct, RedisMover, RedisOf, RedisPhase, RedisSlot, RedisWork, RoleOf } from './mover.js';
 import { onClusterMover } from './on-cluster-mover.js';
 import { sentinelMover } from './sentinel-mover.js';
 
@@ -64,4 +64,9 @@ export function discoverRedis(live: LiveInstall, role: RedisRole): DiscoveredRed
     const found = m.discover(live, role);
     return found ? [{ strategy: m.strategy, found }] : [];
   }));
+}
+
+/** The Redis servers verify checks for the liveness-probe key, in the movers' order (the order they are said in). */
+export function redisLivenessChecks(plan: Plan): LivenessCheck[] {
+  return redisWork(plan, 'verify').flatMap((w) => w.livenessChecks ?? []);
 }
