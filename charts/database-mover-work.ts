@@ -8,6 +8,7 @@ import { copyPostgresqlJob } from './jobs/copy-postgresql-job.js';
 import { copyToManagedJob } from './jobs/copy-to-managed-job.js';
 import { detachMysqlJob } from './jobs/detach-mysql-job.js';
 import { verifyCopyJobs } from './jobs/verify-copy-job.js';
+import { verifyDatabaseJob } from './jobs/verify-job.js';
 import type { PhaseChart } from './phase-chart.js';
 
 /** How each Job a System database mover names is built (the detach runs after the APIManager marks the database external: wave 2). */
@@ -20,6 +21,7 @@ const BUILD: { readonly [B in DatabaseJob['build']]: (chart: PhaseChart<Migratio
   // After the credentials Secrets are copied into the 3scale namespace (wave 0).
   'check-managed-database': (chart) => checkTargetsJobs(chart, { prefix: 'check-managed', wave: 1, redisRoles: [] }),
   'copy-database-credentials': (chart, job) => copyDatabaseCredentialsJob(chart, job.namespace ?? chart.plan.spec.threescale.namespace),
+  'verify-database': (chart, job) => verifyDatabaseJob(chart, job.target!),
 };
 
 /** Renders the servers and Jobs the plan's System database mover contributes to a phase (src/procedures/externalize-on-cluster/database-movers/). */

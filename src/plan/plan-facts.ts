@@ -66,11 +66,6 @@ export function redisMoves(plan: Plan): RedisRole[] {
   return REDIS_ROLES.filter((role) => redisComponent(plan, role).strategy === 'upgrade-on-cluster');
 }
 
-/** Whether the plan changes anything that needs 3scale stopped. */
-export function needsWindow(plan: Plan): boolean {
-  return postgresqlMove(plan) !== undefined || mysqlKeptInPlace(plan) || redisMoves(plan).length > 0 || managedTargets(plan).length > 0 || sentinelRedisRoles(plan).length > 0;
-}
-
 /** The System database when the plan moves it to an existing managed server (seed chapters 4 and 5). */
 export interface ManagedSystemDatabase {
   readonly kind: 'postgresql' | 'mysql';
@@ -99,11 +94,6 @@ export function sentinelRedis(plan: Plan, role: RedisRole): SentinelRedis | unde
 /** Roles whose Redis moves to an existing server the plan does not create (strategy managed or sentinel): their old server stops at the cut-over. */
 export function existingServerRedisRoles(plan: Plan): RedisRole[] {
   return REDIS_ROLES.filter((role) => managedRedis(plan, role) !== undefined || sentinelRedis(plan, role) !== undefined);
-}
-
-/** Roles whose Redis moves to an existing Sentinel-managed Redis. */
-export function sentinelRedisRoles(plan: Plan): RedisRole[] {
-  return REDIS_ROLES.filter((role) => sentinelRedis(plan, role) !== undefined);
 }
 
 /** The Secret a managed target's credentials come from, every default resolved. */

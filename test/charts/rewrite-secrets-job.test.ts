@@ -3,7 +3,8 @@
  * with credentials left as placeholders the Job fills in inside the cluster.
  */
 import { describe, expect, test } from 'vitest';
-import { rewrittenSecrets, secretRewrites } from '../../charts/jobs/rewrite-secrets-job.js';
+import { rewrittenSecrets } from '../../charts/jobs/rewrite-secrets-job.js';
+import { secretRewrites } from '../../src/procedures/externalize-on-cluster/cutover-switches.js';
 import { examplePlanWith, loadExample } from '../support/plans.js';
 
 describe('secretRewrites', () => {

@@ -6,7 +6,6 @@ import { describe, expect, test } from 'vitest';
 import {
   componentsLeftWithOperator,
   mysqlKeptInPlace,
-  needsWindow,
   POSTGRESQL_NAMES,
   postgresqlMove,
   postgresqlNamespace,
@@ -23,6 +22,7 @@ import {
   upgradeSubscriptions,
 } from '../../src/plan/plan-facts.js';
 import type { Plan } from '../../src/plan/plan-schema.js';
+import { needsWindow } from '../../src/procedures/externalize-on-cluster/cutover-switches.js';
 import { examplePlanWith, loadExample } from '../support/plans.js';
 
 const external = { strategy: 'already-external' };

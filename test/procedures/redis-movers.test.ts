@@ -17,6 +17,7 @@ import { onClusterMover } from '../../src/procedures/externalize-on-cluster/redi
 import { redisWork } from '../../src/procedures/externalize-on-cluster/redis-movers/registry.js';
 import { sentinelMover } from '../../src/procedures/externalize-on-cluster/redis-movers/sentinel-mover.js';
 import { synthesize, type FolderState, type SynthResult } from '../../src/synth/synthesize.js';
+import { removedByPrepareRollback, renderCutover } from '../support/cutover-folders.js';
 import { examplePlanWith, loadExample, loadMigrationPlan, ROOT } from '../support/plans.js';
 
 const PHASES: readonly RedisPhase[] = ['prepare', 'copy-data', 'load-redis', 'load-redis-rollback', 'cutover', 'verify'];
@@ -51,6 +52,19 @@ const allExternal = () =>
 afterEach(() => {
   vi.restoreAllMocks();
 });
+
+/** The on-cluster mover doing its work in one phase for the backend Redis alone (as usual elsewhere). */
+function onClusterForBackendOnlyIn(only: RedisPhase): void {
+  const original = onClusterMover.work.bind(onClusterMover);
+  vi.spyOn(onClusterMover, 'work').mockImplementation((plan, roles, phase) => original(plan, phase === only ? roles.filter((r) => r.role === 'backend') : roles, phase));
+}
+
+/** The plan view, the synth, and the PHASE.md of one phase. */
+async function renderWithReadme(loaded: LoadedPlan<MigrationPlan>, phase: RedisPhase) {
+  const view = renderPlanView(loaded.plan, 'text');
+  const result = await synthesize(loaded);
+  return { view, result, readme: result.files.find((f) => f.path.endsWith(`-${phase}/PHASE.md`))?.content ?? '' };
+}
 
 const CASES: readonly (readonly [string, () => LoadedPlan<MigrationPlan>, RedisMover])[] = [
   ['upgrade-on-cluster', () => loadExample('postgresql-and-redis'), onClusterMover as RedisMover],
@@ -120,7 +134,7 @@ describe('phase applicability: some mover has work here', () => {
     expect(ids).not.toContain('copy-data');
     expect(ids).not.toContain('prepare');
     for (const phase of PHASES) expect(redisWork(loaded.plan, phase), phase).toEqual([{ words: {}, constructs: [] }]);
-    expect(alreadyExternalMover.secretRewrites(loaded.plan, 'backend', { strategy: 'already-external' } as never)).toEqual([]);
+    expect(alreadyExternalMover.switchOver(loaded.plan, 'backend', { strategy: 'already-external' } as never)).toEqual({ slot: 'new-servers', rewrites: [], stops: [] });
   });
 
   test('GIVEN the already-external mover made to check something in load-redis WHEN the phases are planned THEN load-redis runs, says it and renders the Job', async () => {
@@ -156,5 +170,85 @@ describe('phase applicability: some mover has work here', () => {
     expect(jobNames(work)).toEqual([]);
     expect(plannedPhases(loaded.plan).map((p) => p.definition.id)).not.toContain('load-redis');
     expect(jobNames(redisWork(loaded.plan, 'prepare'))).toEqual(['check-managed-redis']);
+  });
+});
+
+describe('one object for what the cut-over switches', () => {
+  test('GIVEN the sentinel mover switching the backend Redis otherwise (one key, other words, nothing stopped) WHEN the cut-over and its rollback are rendered THEN the Job, the APIManager, the overlays, the plan view and both PHASE.md follow, and the system Redis keeps its switch', async () => {
+    // GIVEN
+    const loaded = sentinelExample();
+    const original = sentinelMover.switchOver.bind(sentinelMover);
+    const before = original(loaded.plan, 'backend', loaded.plan.spec.backendRedis as never);
+    vi.spyOn(sentinelMover, 'switchOver').mockImplementation((plan, role, redis) =>
+      role === 'backend'
+        ? { slot: 'existing-servers', rewrites: [{ secret: 'backend-redis', key: 'REDIS_STORAGE_URL', template: 'redis://changed/0' }], rewriteWords: 'SWITCHED BY THE CHANGED MOVER', external: 'backend.redis', stops: [] }
+        : original(plan, role, redis),
+    );
+
+    // WHEN
+    const folders = await renderCutover(loaded);
+
+    // THEN
+    const backendLines = folders.cutover.env?.split('\n').filter((line) => line.startsWith('backend-redis '));
+    expect(backendLines).toEqual(['backend-redis REDIS_STORAGE_URL redis://changed/0']);
+    expect(folders.cutover.env).toContain('system-redis SENTINEL_ROLE master');
+    expect(folders.cutover.flags).toMatchObject({ 'backend.redis': true, 'system.redis': true });
+    expect(folders.cutover.replicas).toEqual({ 'system-postgresql': 0, 'system-redis': 0 });
+    expect(folders.rollback.replicas).toEqual({ 'system-postgresql': 1, 'system-redis': 1 });
+    for (const text of [folders.view, folders.readme]) {
+      expect(text).toContain('SWITCHED BY THE CHANGED MOVER');
+      expect(text).not.toContain(before.rewriteWords!);
+      expect(text).toContain('the old system-redis to 0 replicas');
+    }
+    expect(folders.rollbackReadme).toContain('the old system-redis back to 1 replica');
+  });
+});
+
+describe('one object for what prepare creates and its rollback deletes', () => {
+  test('GIVEN the on-cluster mover preparing the backend Redis only WHEN synthesized THEN the plan view, PHASE.md and the objects of prepare lack the system Redis server, and the rollback of prepare deletes only the backend one', async () => {
+    // GIVEN
+    const loaded = loadExample('postgresql-and-redis');
+    onClusterForBackendOnlyIn('prepare');
+
+    // WHEN
+    const { view, result, readme } = await renderWithReadme(loaded, 'prepare');
+
+    // THEN
+    const prepare = folderOf(result, 'prepare');
+    const removed = removedByPrepareRollback(result) ?? [];
+    expect(view).toContain('Redis 7 for backend');
+    expect(view).not.toContain('Redis 7 for system');
+    expect(readme).not.toContain('Redis 7 for system');
+    expect(prepare?.own.some((o) => o.kind === 'Deployment' && o.metadata.name === 'system-redis-external')).toBe(false);
+    expect(prepare?.own.some((o) => o.kind === 'Deployment' && o.metadata.name === 'backend-redis-external')).toBe(true);
+    expect(removed.filter((line) => line.includes('redis'))).toEqual([
+      '3scale-db deployment/backend-redis-external',
+      '3scale-db service/backend-redis-service',
+      '3scale-db serviceaccount/backend-redis-external',
+      '3scale-db persistentvolumeclaim/backend-redis-storage-external',
+      '3scale-db configmap/redis-config-external',
+    ]);
+  });
+});
+
+describe('one object for verify', () => {
+  test('GIVEN the on-cluster mover checking the backend Redis only in verify WHEN synthesized THEN the verify-redis Job reads the backend Redis alone and the plan view and PHASE.md say so', async () => {
+    // GIVEN
+    const loaded = loadExample('postgresql-and-redis');
+    onClusterForBackendOnlyIn('verify');
+
+    // WHEN
+    const { view, result, readme } = await renderWithReadme(loaded, 'verify');
+
+    // THEN
+    const job = folderOf(result, 'verify')?.own.find((o) => o.kind === 'Job' && o.metadata.name === 'verify-redis') as
+      | { spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } } }
+      | undefined;
+    const endpoints = job?.spec.template.spec.containers[0]!.env.find((e) => e.name === 'REDIS_ENDPOINTS')?.value;
+    expect(endpoints).toBe('backend-redis=backend-redis-service.3scale-db.svc.cluster.local:6379');
+    for (const text of [view, readme]) {
+      expect(text).toContain('Job verify-redis: the liveness-probe key is present in backend-redis-external\n');
+      expect(text).not.toContain('present in backend-redis-external and system-redis-external');
+    }
   });
 });

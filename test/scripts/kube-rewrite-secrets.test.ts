@@ -6,7 +6,7 @@
  * examples/managed-rds-and-elasticache (managed targets, on a second server).
  */
 import { describe, expect, it } from 'vitest';
-import { secretRewrites } from '../../charts/jobs/rewrite-secrets-job.js';
+import { secretRewrites } from '../../src/procedures/externalize-on-cluster/cutover-switches.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { EXAMPLE_PLANS, renderedKubeJob, type PolicyRule, type RenderedKubeJob } from '../support/fake-api-kubectl.js';
 import { leakedSecrets, loadLiveFixture } from '../support/live-fixtures.js';

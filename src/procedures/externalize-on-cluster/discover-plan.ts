@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument --
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access --
    discovery walks live objects of many kinds field by field; every value read is checked before it lands in the plan,
    which the plan schema validates. */
 import { STATE_CONFIGMAP, stateReplicasKey } from '../../contract/on-cluster.js';
@@ -6,7 +6,10 @@ import { UserError } from '../../errors.js';
 import { apiGroup, type KubeObject } from '../../kube/kube-object.js';
 import { AUTOSCALABLE_DEPLOYMENTS, DEFAULT_OPERATOR_DEPLOYMENT, HPA_FLAGS, INTERNAL_DATABASE_DEPLOYMENTS, THREESCALE_DEPLOYMENTS } from '../../plan/deployments.js';
 import { PLAN_API_VERSION, PLAN_KIND, type PlanInput, type WorkloadKind } from '../../plan/plan-schema.js';
-import { connectionUsesSentinels } from './redis-movers/sentinel-mover.js';
+import { REDIS_ROLES } from '../../plan/plan-facts.js';
+import { discoverDatabase } from './database-movers/registry.js';
+import type { LiveInstall } from './live-install.js';
+import { discoverRedis } from './redis-movers/registry.js';
 
 /** What discovery was given: the objects of the 3scale namespace (and the operator's, if different). */
 export interface DiscoveryInput {
@@ -33,9 +36,6 @@ export interface DiscoveryResult {
   readonly notes: readonly string[];
 }
 
-const METADATA_LABEL_KEYS = ['app', 'threescale_component', 'threescale_component_element'];
-const POD_LABEL_KEYS = [...METADATA_LABEL_KEYS, 'com.company', 'rht.comp', 'rht.comp_ver', 'rht.prod_name', 'rht.prod_ver', 'rht.subcomp', 'rht.subcomp_t'];
-
 /**
  * Builds a plan from a 3scale 2.15 install, or an older one whose components are DeploymentConfigs.
  * Refuses, in one sentence each: no APIManager, two APIManagers, Oracle, a namespace that mixes
@@ -54,13 +54,11 @@ export function discoverPlan(input: DiscoveryInput): DiscoveryResult {
   }
   const apim = managers[0]!;
   const spec = (apim.spec ?? {}) as Record<string, any>;
-  const ext = (spec.externalComponents ?? {}) as Record<string, Record<string, boolean> | undefined>;
   const version = apim.metadata.annotations?.['apps.3scale.net/apimanager-threescale-version'];
   if (version) notes.push(`3scale ${version}, operator ${apim.metadata.annotations?.['apps.3scale.net/threescale-operator-version'] ?? 'unknown'}`);
 
   const workloadKind = threescaleWorkloadKind(input);
   if (workloadKind === 'DeploymentConfig') notes.push('3scale runs as DeploymentConfigs (a release before 2.15): the upgrade to 2.16 needs the upgrade to 2.15 first, so no spec.upgrade is written');
-  const workload = (name: string) => byName(workloadKind, name);
   const release = workloadKind === 'DeploymentConfig' ? 'an install before 2.15' : 'a 2.15 install';
 
   const operatorNamespace = input.operatorNamespace ?? ns;
@@ -73,47 +71,10 @@ export function discoverPlan(input: DiscoveryInput): DiscoveryResult {
   const autoscaled = AUTOSCALABLE_DEPLOYMENTS.filter((name) => spec[HPA_FLAGS[name][0]]?.[HPA_FLAGS[name][1]]?.hpa === true);
   if (autoscaled.length) notes.push(`left to their HorizontalPodAutoscaler after scale-up (APIManager hpa: true): ${autoscaled.join(', ')}`);
 
-  const dbUrlScheme = systemDatabaseScheme(byName('Secret', 'system-database'));
-  if (dbUrlScheme?.startsWith('oracle')) {
-    throw new UserError(`${input.sourceLabel}: Secret ${ns}/system-database points at Oracle (${dbUrlScheme}://); 3scale 2.16 is not compatible with Oracle Database and the vendor says to stay on 2.15.`);
-  }
-
-  const systemDbExternal = ext.system?.database === true;
-  let systemDatabase: PlanInput['spec']['systemDatabase'];
-  if (systemDbExternal) {
-    const kind = dbUrlScheme?.startsWith('mysql') ? 'mysql' : dbUrlScheme?.startsWith('postgres') ? 'postgresql' : undefined;
-    if (!kind) throw new UserError(`${input.sourceLabel}: Secret ${ns}/system-database has no readable URL scheme; expected postgresql:// or mysql2:// for an external System database.`);
-    systemDatabase = { kind, strategy: 'already-external' } as PlanInput['spec']['systemDatabase'];
-    notes.push(`System database: already external (${kind})`);
-  } else if (spec.system?.database?.postgresql !== undefined || workload(INTERNAL_DATABASE_DEPLOYMENTS.postgresql)) {
-    const d = workload(INTERNAL_DATABASE_DEPLOYMENTS.postgresql);
-    if (!d) throw new UserError(`${input.sourceLabel}: the APIManager asks for an internal PostgreSQL but ${workloadKind} ${ns}/system-postgresql is missing; expected it running.`);
-    const pvc = byName('PersistentVolumeClaim', 'postgresql-data');
-    systemDatabase = { kind: 'postgresql', strategy: 'upgrade-on-cluster', storage: storageOf(pvc) };
-    notes.push(`System database: internal PostgreSQL, image ${imageOf(d)}, PVC postgresql-data ${pvcSize(pvc) ?? 'unknown size'}`);
-  } else {
-    const d = workload(INTERNAL_DATABASE_DEPLOYMENTS.mysql);
-    if (!d) throw new UserError(`${input.sourceLabel}: ${workloadKind} ${ns}/system-mysql is missing and the System database is not external; expected the internal MySQL of ${release}.`);
-    systemDatabase = { kind: 'mysql', strategy: 'keep-in-place', detach: detachList(input, apim, workloadKind) };
-    notes.push(`System database: internal MySQL, image ${imageOf(d)}, kept in place and detached from the operator`);
-  }
-
-  const redis = (role: 'backend' | 'system') => {
-    const external = role === 'backend' ? ext.backend?.redis === true : ext.system?.redis === true;
-    if (external) {
-      const sentinels = connectionUsesSentinels(role, byName('Secret', `${role}-redis`));
-      notes.push(`${role} Redis: already external${sentinels ? ' (behind Redis Sentinel: the sentinel hosts of its connection Secret are set)' : ''}`);
-      return { strategy: 'already-external' as const };
-    }
-    const d = workload(`${role}-redis`);
-    if (!d) throw new UserError(`${input.sourceLabel}: ${workloadKind} ${ns}/${role}-redis is missing and ${role} Redis is not external; expected the internal Redis of ${release}.`);
-    const pvc = byName('PersistentVolumeClaim', `${role}-redis-storage`);
-    notes.push(`${role} Redis: internal, image ${imageOf(d)}, PVC ${role}-redis-storage ${pvcSize(pvc) ?? 'unknown size'}`);
-    return { strategy: 'upgrade-on-cluster' as const, storage: storageOf(pvc) };
-  };
-
-  const backendRedis = redis('backend');
-  const systemRedis = redis('system');
+  // Each component's movers are asked whether the live state is theirs (Oracle is refused there).
+  const live: LiveInstall = { sourceLabel: input.sourceLabel, namespace: ns, workloadKind, release, apiManager: apim, byName };
+  const [database, backend, system] = [discoverDatabase(live), ...REDIS_ROLES.map((role) => discoverRedis(live, role))] as const;
+  notes.push(database.note, backend!.note, system!.note);
   // 2.16 can only follow 2.15, so an install on DeploymentConfigs gets no upgrade section to enable.
   const upgrade = workloadKind === 'DeploymentConfig' ? undefined : discoverUpgrade(input, operatorNamespace, notes);
 
@@ -133,9 +94,9 @@ export function discoverPlan(input: DiscoveryInput): DiscoveryResult {
       },
       operator: { namespace: operatorNamespace },
       targets: { namespace: target, createNamespace: target !== ns },
-      systemDatabase,
-      backendRedis,
-      systemRedis,
+      systemDatabase: database.component,
+      backendRedis: backend!.component,
+      systemRedis: system!.component,
       replicas: replicas as PlanInput['spec']['replicas'],
       ...(autoscaled.length ? { autoscaled } : {}),
       ...(upgrade ? { upgrade } : {}),
@@ -251,64 +212,4 @@ function capturedReplicas(input: DiscoveryInput, workloadKind: WorkloadKind, sta
     replicas[name] = (d.spec as { replicas?: number } | undefined)?.replicas ?? 1;
   }
   return replicas;
-}
-
-/** The scheme of the System database URL, read without keeping or printing the rest. */
-function systemDatabaseScheme(secret: KubeObject | undefined): string | undefined {
-  const data = (secret?.data ?? {}) as Record<string, string>;
-  const stringData = (secret?.stringData ?? {}) as Record<string, string>;
-  const url = stringData.URL ?? (data.URL ? Buffer.from(data.URL, 'base64').toString('utf8') : undefined);
-  const match = url ? /^([a-z][a-z0-9+.-]*):\/\//i.exec(url) : null;
-  return match ? match[1]!.toLowerCase() : undefined;
-}
-
-function imageOf(d: KubeObject): string {
-  const containers = ((d.spec as any)?.template?.spec?.containers ?? []) as { image?: string }[];
-  return containers[0]?.image ?? 'unknown';
-}
-
-function pvcSize(pvc: KubeObject | undefined): string | undefined {
-  const spec = pvc?.spec as { resources?: { requests?: { storage?: string } } } | undefined;
-  const status = pvc?.status as { capacity?: { storage?: string } } | undefined;
-  return status?.capacity?.storage ?? spec?.resources?.requests?.storage;
-}
-
-/** The new volume: at least as large as the old one (never below the seed's 1Gi), same storage class. */
-function storageOf(pvc: KubeObject | undefined): { size?: string; storageClassName?: string } {
-  const size = pvcSize(pvc);
-  const storageClassName = (pvc?.spec as { storageClassName?: string } | undefined)?.storageClassName;
-  return { ...(size ? { size } : {}), ...(storageClassName ? { storageClassName } : {}) };
-}
-
-/** Labels and the APIManager ownerReference found on each object the MySQL path detaches. */
-function detachList(input: DiscoveryInput, apim: KubeObject, workloadKind: WorkloadKind) {
-  const ns = input.namespace;
-  const targets: [kind: WorkloadKind | 'PersistentVolumeClaim' | 'ConfigMap' | 'Service' | 'ServiceAccount', name: string][] = [
-    [workloadKind, 'system-mysql'],
-    ['PersistentVolumeClaim', 'mysql-storage'],
-    ['ConfigMap', 'mysql-extra-conf'],
-    ['ConfigMap', 'mysql-main-conf'],
-    ['Service', 'system-mysql'],
-    ['ServiceAccount', 'amp'],
-  ];
-  const out = [];
-  for (const [kind, name] of targets) {
-    const o = input.objects.find((x) => x.kind === kind && x.metadata.name === name && (x.metadata.namespace ?? ns) === ns);
-    if (!o) continue;
-    const pick = (labels: Record<string, string> | undefined, keys: readonly string[]) => {
-      const found = Object.fromEntries(keys.filter((k) => labels?.[k] !== undefined).map((k) => [k, labels![k]!]));
-      return Object.keys(found).length ? found : undefined;
-    };
-    const owners = (o.metadata.ownerReferences ?? []) as { kind?: string; name?: string }[];
-    const ownerIndex = owners.findIndex((r) => r.kind === 'APIManager' && r.name === apim.metadata.name);
-    const podLabels = kind === 'Deployment' || kind === 'DeploymentConfig' ? pick((o.spec as any)?.template?.metadata?.labels, POD_LABEL_KEYS) : undefined;
-    out.push({
-      kind,
-      name,
-      ...(ownerIndex >= 0 ? { apiManagerOwnerIndex: ownerIndex } : {}),
-      ...(pick(o.metadata.labels, METADATA_LABEL_KEYS) ? { labels: pick(o.metadata.labels, METADATA_LABEL_KEYS) } : {}),
-      ...(podLabels ? { podTemplateLabels: podLabels } : {}),
-    });
-  }
-  return out;
 }

@@ -5,18 +5,12 @@ import { autoscaledDeployments, RESTART_AUTOSCALED_JOB, START_AUTOSCALED_JOB } f
 import { THREESCALE_DEPLOYMENTS } from '../../plan/deployments.js';
 import {
   credentialCopies,
-  existingServerRedisRoles,
   managedSystemDatabase,
   managedTargets,
   mysqlKeptInPlace,
-  needsWindow,
-  POSTGRESQL_NAMES,
   postgresqlMove,
-  rdbExportNames,
   rdbExports,
-  REDIS_ROLES,
   redisMoves,
-  redisNames,
   targetNamespaces,
   threescaleWorkload,
   upgradeChannel,
@@ -24,7 +18,9 @@ import {
   upgradeSubscriptions,
 } from '../../plan/plan-facts.js';
 import { CHANNEL_2_15, type Plan } from '../../plan/plan-schema.js';
-import { describeRedisRewrite, redisHasWork, redisWords } from './redis-movers/registry.js';
+import { redisHasWork, redisLivenessChecks, redisWords } from './redis-movers/registry.js';
+import { cutoverSwitches, externalFlagsOf, needsWindow, retiredByCleanup, SWITCH_SLOTS, switchesIn } from './cutover-switches.js';
+import type { SwitchOver } from './switch-over.js';
 import { CHECK_QUEUES_JOB, QUEUE_CHECK_REPORT } from './queue-check.js';
 import { type VersionCheckStage, versionCheckJobs } from './version-check-plan.js';
 import { SUPPORTED_OPENSHIFT_TEXT, versionRequirements } from './version-requirements.js';
@@ -194,25 +190,7 @@ const cutover: PhaseDefinition<MigrationPlan> = {
   destructive: false,
   applies: needsWindow,
   describe: (plan) => {
-    const out: string[] = [];
-    const secrets: string[] = [];
-    if (postgresqlMove(plan)) secrets.push('system-database URL');
-    for (const role of redisMoves(plan)) secrets.push(...[describeRedisRewrite(plan, role)].filter((d) => d !== undefined));
-    if (secrets.length) out.push(`Job rewrite-connection-secrets backs up, then rewrites ${secrets.join(', ')} from the existing credentials`);
-    const managed: string[] = [];
-    for (const t of managedTargets(plan).filter((t) => t.name === 'system-database')) {
-      const from = t.credentials ? ` with the credentials of Secret ${t.credentials.secretName}` : ' (no AUTH)';
-      managed.push(`system-database URL (${t.kind === 'postgresql' ? 'postgresql' : 'mysql2'}://…@${t.host}:${t.port}/${t.databaseName}), DB_USER and DB_PASSWORD${from}`);
-    }
-    for (const role of REDIS_ROLES) if (!redisMoves(plan).includes(role)) managed.push(...[describeRedisRewrite(plan, role)].filter((d) => d !== undefined));
-    if (managed.length) out.push(`Job rewrite-connection-secrets backs up as <name>${BACKUP_SUFFIX}, then points at the managed servers: ${managed.join('; ')}; the URLs are built in the cluster, no credential is in Git`);
-    const flags: string[] = [];
-    if (postgresqlMove(plan) || mysqlKeptInPlace(plan) || managedSystemDatabase(plan)) flags.push('system.database');
-    for (const role of [...redisMoves(plan), ...existingServerRedisRoles(plan)].sort()) flags.push(`${role}.redis`);
-    out.push(`APIManager ${plan.spec.threescale.apiManagerName}: spec.externalComponents ${flags.join(', ')} true`);
-    if (postgresqlMove(plan)) out.push(`the old ${POSTGRESQL_NAMES.oldDeployment} to 0 replicas`);
-    const oldManaged = oldManagedServers(plan);
-    if (oldManaged.length) out.push(`the old ${oldManaged.join(', ')} to 0 replicas (their data is on the managed servers now)`);
+    const out = switchLines(plan);
     out.push(...databaseWords(plan, 'cutover', 'detach'));
     out.push(...verifyCopyLines(plan));
     return out;
@@ -227,12 +205,13 @@ const cutover: PhaseDefinition<MigrationPlan> = {
   rollback: {
     title: 'point 3scale back at the old databases',
     describe: (plan) => {
+      const switches = cutoverSwitches(plan);
       const out = ['Job restore-connection-secrets restores the connection Secrets from their in-cluster backups'];
-      const internalPg = postgresqlMove(plan) || managedSystemDatabase(plan)?.kind === 'postgresql';
-      out.push('APIManager spec.externalComponents back to false' + (internalPg ? ', spec.system.database.postgresql: {} put back' : ''));
-      if (postgresqlMove(plan)) out.push(`the old ${POSTGRESQL_NAMES.oldDeployment} back to 1 replica`);
-      if (oldManagedServers(plan).length) out.push(`the old ${oldManagedServers(plan).join(', ')} back to 1 replica (the managed servers keep their copy; nothing is deleted there)`);
-      if (mysqlKeptInPlace(plan)) out.push('the operator re-adds its ownerReference and labels to the MySQL objects once it runs');
+      out.push('APIManager spec.externalComponents back to false' + (switches.some((s) => s.restoresInternalPostgresql) ? ', spec.system.database.postgresql: {} put back' : ''));
+      const [created, existing] = SWITCH_SLOTS.map((slot) => switchesIn(plan, slot).flatMap((s) => s.stops));
+      if (created!.length) out.push(`the old ${created!.join(', ')} back to 1 replica`);
+      if (existing!.length) out.push(`the old ${existing!.join(', ')} back to 1 replica (the managed servers keep their copy; nothing is deleted there)`);
+      out.push(...switches.flatMap((s) => s.rollbackWords ?? []));
       return out;
     },
     chart: () => import('../../../charts/cutover-rollback-chart.js'),
@@ -276,9 +255,9 @@ const verify: PhaseDefinition<MigrationPlan> = {
   applies: needsWindow,
   describe: (plan) => {
     const out: string[] = [];
-    if (postgresqlMove(plan) || mysqlKeptInPlace(plan) || managedSystemDatabase(plan)) out.push('Job verify-system-database: the accounts table is readable in the System database 3scale now uses');
-    const seeded = rdbExports(plan).map((r) => `the managed ${r}-redis`);
-    if (redisMoves(plan).length || seeded.length) out.push(`Job verify-redis: the liveness-probe key is present in ${[...redisMoves(plan).map((r) => redisNames(r).deployment), ...seeded].join(' and ')}`);
+    out.push(...databaseWords(plan, 'verify', 'checks'));
+    const live = redisLivenessChecks(plan);
+    if (live.length) out.push(`Job verify-redis: the liveness-probe key is present in ${live.map((c) => c.words).join(' and ')}`);
     out.push(...redisWords(plan, 'verify', 'checks'));
     out.push(...versionCheckLines(plan, 'new'));
     return out;
@@ -295,10 +274,23 @@ function verifyCopyLines(plan: Plan): string[] {
   return [...databaseWords(plan, 'cutover', 'checks'), ...redisWords(plan, 'cutover', 'checks')];
 }
 
-/** The old Deployments a plan's managed targets replace; stopped at the cut-over. */
-function oldManagedServers(plan: Plan): string[] {
-  const db = managedSystemDatabase(plan);
-  return [...(db ? [db.kind === 'postgresql' ? POSTGRESQL_NAMES.oldDeployment : 'system-mysql'] : []), ...existingServerRedisRoles(plan).map((r) => redisNames(r).oldDeployment)];
+/**
+ * What the cut-over switches, in words: the Secret rewrite (for the servers the plan created, then for existing
+ * ones), the APIManager flags, the old servers stopped; each part read from the movers' switches.
+ */
+function switchLines(plan: Plan): string[] {
+  const out: string[] = [];
+  const [created, existing] = SWITCH_SLOTS.map((slot) => switchesIn(plan, slot));
+  const rewrites = (switches: SwitchOver[]) => switches.flatMap((s) => (s.rewriteWords ? [s.rewriteWords] : []));
+  if (rewrites(created!).length) out.push(`Job rewrite-connection-secrets backs up, then rewrites ${rewrites(created!).join(', ')} from the existing credentials`);
+  if (rewrites(existing!).length) {
+    out.push(`Job rewrite-connection-secrets backs up as <name>${BACKUP_SUFFIX}, then points at the managed servers: ${rewrites(existing!).join('; ')}; the URLs are built in the cluster, no credential is in Git`);
+  }
+  out.push(`APIManager ${plan.spec.threescale.apiManagerName}: spec.externalComponents ${externalFlagsOf(plan).join(', ')} true`);
+  const stops = (switches: SwitchOver[]) => switches.flatMap((s) => s.stops);
+  if (stops(created!).length) out.push(`the old ${stops(created!).join(', ')} to 0 replicas`);
+  if (stops(existing!).length) out.push(`the old ${stops(existing!).join(', ')} to 0 replicas (their data is on the managed servers now)`);
+  return out;
 }
 
 const operatorLabel = (operator: '3scale' | 'apicast') => (operator === '3scale' ? 'the 3scale operator' : 'the APIcast operator');
@@ -354,17 +346,8 @@ const cleanup: PhaseDefinition<MigrationPlan> = {
   title: 'Delete the old databases (only with spec.cleanup.enabled)',
   window: 'after-window',
   destructive: true,
-  applies: (plan) => plan.spec.cleanup.enabled && (createsServers(plan) || hasManaged(plan) || existingServerRedisRoles(plan).length > 0),
-  describe: (plan) => {
-    const out: string[] = [];
-    const db = managedSystemDatabase(plan);
-    if (postgresqlMove(plan) || db?.kind === 'postgresql') out.push(`${workload(plan)} ${POSTGRESQL_NAMES.oldDeployment}, PVC postgresql-data, Service ${POSTGRESQL_NAMES.oldService}`);
-    if (db?.kind === 'mysql') out.push(`${workload(plan)} system-mysql, PVC mysql-storage, Service system-mysql, ConfigMaps mysql-main-conf and mysql-extra-conf`);
-    for (const role of [...redisMoves(plan), ...existingServerRedisRoles(plan)]) out.push(`${workload(plan)} ${redisNames(role).oldDeployment}, PVC ${redisNames(role).oldDeployment}-storage`);
-    if (redisMoves(plan).length + existingServerRedisRoles(plan).length === 2) out.push('ConfigMap redis-config');
-    for (const role of rdbExports(plan)) out.push(`PVC ${rdbExportNames(role).pvc} (the RDB export)`);
-    return [`Job delete-old-databases deletes, irreversibly: ${out.join('; ')}`];
-  },
+  applies: (plan) => plan.spec.cleanup.enabled && retiredByCleanup(plan).length > 0,
+  describe: (plan) => [`Job delete-old-databases deletes, irreversibly: ${retiredByCleanup(plan).flatMap((r) => r.words).join('; ')}`],
   expects: () => ['verify passed and the data was checked by people'],
   chart: () => import('../../../charts/cleanup-chart.js'),
 };

@@ -1,5 +1,12 @@
 import type { Plan } from '../../../plan/plan-schema.js';
+import { UserError } from '../../../errors.js';
+import { imageOf, markedExternal, workload } from '../live-install.js';
 import { mysqlDetachSteps } from '../mysql-detach.js';
+import { INTERNAL_DATABASE_DEPLOYMENTS } from '../../../plan/deployments.js';
+import { serviceHost } from '../../../plan/plan-facts.js';
+import { detachList } from './detach-list.js';
+import { verifyDatabaseWork } from './verify-database.js';
+import { runsInternalPostgresql } from './on-cluster-postgresql-mover.js';
 import { NO_DATABASE_WORK, type DatabaseMover } from './mover.js';
 
 /**
@@ -34,8 +41,27 @@ function detachSummary(plan: Plan): string {
 export const keepInPlaceMover: DatabaseMover = {
   strategy: 'mysql/keep-in-place',
   work(plan, phase) {
+    const ns = plan.spec.threescale.namespace;
+    if (phase === 'verify') return verifyDatabaseWork({ kind: 'mysql', host: serviceHost(INTERNAL_DATABASE_DEPLOYMENTS.mysql, ns), database: 'system', image: plan.spec.jobs.mysqlImage });
     if (phase !== 'cutover') return NO_DATABASE_WORK;
     const patches = mysqlDetachSteps(plan);
     return { words: { detach: [detachSummary(plan)] }, jobs: patches.length ? [{ build: 'detach-mysql', name: 'detach-system-mysql' }] : [], patches };
+  },
+  // 3scale keeps its connection; the database only becomes external, and the operator re-attaches it once it is internal again.
+  switchOver: () => ({
+    slot: 'new-servers',
+    rewrites: [],
+    external: 'system.database',
+    stops: [],
+    rollbackWords: ['the operator re-adds its ownerReference and labels to the MySQL objects once it runs'],
+  }),
+  discover: (live) => {
+    if (markedExternal(live, 'system', 'database') || runsInternalPostgresql(live)) return undefined;
+    const d = workload(live, 'system-mysql');
+    if (!d) throw new UserError(`${live.sourceLabel}: ${live.workloadKind} ${live.namespace}/system-mysql is missing and the System database is not external; expected the internal MySQL of ${live.release}.`);
+    return {
+      component: { kind: 'mysql', strategy: 'keep-in-place', detach: detachList(live) },
+      note: `System database: internal MySQL, image ${imageOf(d)}, kept in place and detached from the operator`,
+    };
   },
 };

@@ -2,12 +2,11 @@ import { CONNECTION_SECRETS, EVIDENCE_CONFIGMAP } from '../../../contract/on-clu
 import { rdbExportNames, type RedisRole, redisComponent, redisNames } from '../../../plan/plan-facts.js';
 import type { ManagedRedis, Plan } from '../../../plan/plan-schema.js';
 import { versionRequirements } from '../version-requirements.js';
+import { oldRedis } from '../retired-servers.js';
+import { secretRef, type SecretRewrite } from '../switch-over.js';
 import { NO_WORK, type RedisMover, type RedisPhase, type RedisWork, type RoleOf } from './mover.js';
 
 const { backendRedis: BACKEND, systemRedis: SYSTEM } = CONNECTION_SECRETS;
-
-/** `{secret/key}`: a placeholder for a key of the credentials Secret (in the 3scale namespace). */
-export const secretRef = (secret: string, key: string) => `{${secret}/${key}}`;
 
 /**
  * The step outside the cluster between copy-data and load-redis for a managed Redis seeded from the RDB
@@ -59,6 +58,7 @@ const WORK: { readonly [P in RedisPhase]: (plan: Plan, roles: readonly RoleOf<'m
       ...seeded(roles).map(({ role }) => ({ kind: 'rdb-export-volume', role }) as const),
       { kind: 'job', job: { build: 'check-targets', name: 'check-managed-redis', prefix: 'check-managed', roles: roles.map((r) => r.role), requireLivenessKey: false, wave: 1 } },
     ],
+    creates: seeded(roles).map(({ role }) => `${plan.spec.threescale.namespace} persistentvolumeclaim/${rdbExportNames(role).pvc}` as const),
   }),
   'copy-data': (plan, roles) => ({
     words: {
@@ -83,7 +83,16 @@ const WORK: { readonly [P in RedisPhase]: (plan: Plan, roles: readonly RoleOf<'m
   },
   'load-redis-rollback': () => NO_WORK,
   cutover: () => NO_WORK,
-  verify: () => NO_WORK,
+  // Only a Redis seeded from the old data holds the key (`seed: none` starts empty).
+  verify: (_plan, roles) => {
+    const checks = seeded(roles).map(({ role, redis: { managed: m } }) => ({
+      role,
+      words: `the managed ${role}-redis`,
+      endpoint: `${m.host}:${m.port}`,
+      ...(m.credentials ? { password: { secret: m.credentials.secretName, key: m.credentials.passwordKey } } : {}),
+    }));
+    return checks.length ? { words: {}, constructs: [], livenessChecks: checks } : NO_WORK;
+  },
 };
 
 /**
@@ -94,21 +103,36 @@ const WORK: { readonly [P in RedisPhase]: (plan: Plan, roles: readonly RoleOf<'m
 export const managedMover: RedisMover<'managed'> = {
   strategy: 'managed',
   work: (plan, roles, phase) => WORK[phase](plan, roles),
-  secretRewrites(_plan, _role, { managed: m }) {
-    const c = m.credentials;
-    const base = `redis://${c ? `:${secretRef(c.secretName, c.passwordKey)}@` : ''}${m.host}:${m.port}`;
-    if ('storageDatabase' in m) {
-      return [
-        { secret: BACKEND.name, key: BACKEND.storageUrl, template: `${base}/${m.storageDatabase}` },
-        { secret: BACKEND.name, key: BACKEND.queuesUrl, template: `${base}/${m.queuesDatabase}` },
-        ...BACKEND.sentinelKeys.map((key) => ({ secret: BACKEND.name, key, template: '' })),
-      ];
-    }
-    return [{ secret: SYSTEM.name, key: SYSTEM.url, template: `${base}/${m.database}` }, ...SYSTEM.sentinelKeys.map((key) => ({ secret: SYSTEM.name, key, template: '' }))];
-  },
-  describeRewrite(_plan, _role, { managed: m }) {
-    const from = m.credentials ? ` with the credentials of Secret ${m.credentials.secretName}` : ' (no AUTH)';
-    if ('storageDatabase' in m) return `backend-redis REDIS_STORAGE_URL (/${m.storageDatabase}) and REDIS_QUEUES_URL (/${m.queuesDatabase}) to ${m.host}:${m.port}${from}, its sentinel keys emptied`;
-    return `system-redis URL (/${m.database}) to ${m.host}:${m.port}${from}, its sentinel keys emptied`;
-  },
+  // The old server stops: nothing may write to a copy no longer used (the seed leaves it running until it is deleted).
+  // Discovery never proposes a managed server: which one the data moves to is the user's choice, nothing live names it.
+  discover: () => undefined,
+  switchOver: (plan, role, { managed: m }) => ({
+    slot: 'existing-servers',
+    rewrites: rewrites(m),
+    rewriteWords: rewriteWords(m),
+    external: `${role}.redis`,
+    stops: [redisNames(role).oldDeployment],
+    retires: oldRedis(plan, role, m.seed === 'rdb-export'),
+  }),
 };
+
+/** The connection Secret keys of a managed Redis: its URLs, the sentinel keys emptied. */
+function rewrites(m: ManagedRedis): SecretRewrite[] {
+  const c = m.credentials;
+  const base = `redis://${c ? `:${secretRef(c.secretName, c.passwordKey)}@` : ''}${m.host}:${m.port}`;
+  if ('storageDatabase' in m) {
+    return [
+      { secret: BACKEND.name, key: BACKEND.storageUrl, template: `${base}/${m.storageDatabase}` },
+      { secret: BACKEND.name, key: BACKEND.queuesUrl, template: `${base}/${m.queuesDatabase}` },
+      ...BACKEND.sentinelKeys.map((key) => ({ secret: BACKEND.name, key, template: '' })),
+    ];
+  }
+  return [{ secret: SYSTEM.name, key: SYSTEM.url, template: `${base}/${m.database}` }, ...SYSTEM.sentinelKeys.map((key) => ({ secret: SYSTEM.name, key, template: '' }))];
+}
+
+/** {@link rewrites} in words. */
+function rewriteWords(m: ManagedRedis): string {
+  const from = m.credentials ? ` with the credentials of Secret ${m.credentials.secretName}` : ' (no AUTH)';
+  if ('storageDatabase' in m) return `backend-redis REDIS_STORAGE_URL (/${m.storageDatabase}) and REDIS_QUEUES_URL (/${m.queuesDatabase}) to ${m.host}:${m.port}${from}, its sentinel keys emptied`;
+  return `system-redis URL (/${m.database}) to ${m.host}:${m.port}${from}, its sentinel keys emptied`;
+}

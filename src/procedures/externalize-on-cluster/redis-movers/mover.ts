@@ -1,14 +1,10 @@
 import type { Plan, RedisComponent, RedisStrategy } from '../../../plan/plan-schema.js';
 
 import type { RedisRole } from '../../../plan/plan-facts.js';
+import type { CreatedObject } from '../created-objects.js';
+import type { DiscoveredRedis, LiveInstall } from '../live-install.js';
+import type { SwitchOver } from '../switch-over.js';
 import type { SentinelJob } from './sentinel-jobs.js';
-
-/** One rewrite of a connection Secret key: `{KEY}` in the template is a key of the same Secret, `{secret/key}` a key of a credentials Secret. */
-export interface SecretRewrite {
-  readonly secret: string;
-  readonly key: string;
-  readonly template: string;
-}
 
 /** The component of one role narrowed to one strategy. */
 export type RedisOf<S extends RedisStrategy> = Extract<RedisComponent, { strategy: S }>;
@@ -55,21 +51,38 @@ export interface RedisWork {
   readonly words: Partial<Record<RedisSlot, readonly string[]>>;
   /** What the phase's chart renders for it, in order. */
   readonly constructs: readonly RedisConstruct[];
+  /** What the phase creates for it that the rollback of the phase deletes; absent: nothing. */
+  readonly creates?: readonly CreatedObject[];
+  /** Verify: the Redis servers whose liveness-probe key the one `verify-redis` Job looks for; absent: none. */
+  readonly livenessChecks?: readonly LivenessCheck[];
+}
+
+/** One Redis the `verify-redis` Job reads: where, how it is said, and the password it needs (a key of the credentials Secret). */
+export interface LivenessCheck {
+  readonly role: RedisRole;
+  readonly words: string;
+  /** `host:port`. */
+  readonly endpoint: string;
+  readonly password?: { readonly secret: string; readonly key: string };
 }
 
 /** No work in a phase. */
 export const NO_WORK: RedisWork = { words: {}, constructs: [] };
 
 /**
- * One Redis strategy: how it moves the data of a role, phase by phase ({@link work}), the connection
- * Secret keys it writes at the cut-over and the words the plan view and PHASE.md use for that.
+ * One Redis strategy: how it moves the data of a role, phase by phase ({@link work}), and what it switches
+ * for that role at the cut-over ({@link switchOver}: the connection Secret keys, the APIManager flag, the old
+ * server it stops, and the words for them).
  */
 export interface RedisMover<S extends RedisStrategy = RedisStrategy> {
   readonly strategy: S;
   /** What it does in a phase for the roles that use it (never called with no role); {@link NO_WORK} when nothing. */
   work(plan: Plan, roles: readonly RoleOf<S>[], phase: RedisPhase): RedisWork;
-  /** The connection Secret keys the cut-over writes for this role; empty when 3scale keeps its connection. */
-  secretRewrites(plan: Plan, role: RedisRole, redis: RedisOf<S>): SecretRewrite[];
-  /** The cut-over's rewrite in words, or undefined when it rewrites nothing. */
-  describeRewrite(plan: Plan, role: RedisRole, redis: RedisOf<S>): string | undefined;
+  /** What the cut-over changes for 3scale's Redis of this role; {@link NO_SWITCH} when nothing. */
+  switchOver(plan: Plan, role: RedisRole, redis: RedisOf<S>): SwitchOver;
+  /**
+   * Discovery asks every mover whether the live Redis of a role is its own (the APIManager's flag, the
+   * connection Secret, the internal workload): the component it would move, or undefined. Exactly one answers.
+   */
+  discover(live: LiveInstall, role: RedisRole): DiscoveredRedis | undefined;
 }

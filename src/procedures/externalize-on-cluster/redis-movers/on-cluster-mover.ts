@@ -1,7 +1,12 @@
 import { CONNECTION_SECRETS } from '../../../contract/on-cluster.js';
 import { REDIS_CONFIG_NAME, type RedisRole, redisNames, redisNamespace, serviceHost } from '../../../plan/plan-facts.js';
 import type { Plan } from '../../../plan/plan-schema.js';
-import { NO_WORK, type RedisMover, type RedisPhase, type RedisWork } from './mover.js';
+import { UserError } from '../../../errors.js';
+import { type CreatedObject, serverObjects } from '../created-objects.js';
+import { imageOf, markedExternal, pvcSize, storageOf, workload } from '../live-install.js';
+import { oldRedis } from '../retired-servers.js';
+import type { SecretRewrite } from '../switch-over.js';
+import type { RedisMover, RedisPhase, RedisWork } from './mover.js';
 
 const { backendRedis: BACKEND, systemRedis: SYSTEM } = CONNECTION_SECRETS;
 
@@ -21,6 +26,10 @@ const WORK: { readonly [P in RedisPhase]: (plan: Plan, roles: readonly RedisRole
       ],
     },
     constructs: [{ kind: 'new-servers', roles, replicas: 0 }],
+    creates: [
+      ...roles.flatMap((role) => serverObjects(redisNamespace(plan, role), redisNames(role))),
+      ...[...new Set(roles.map((role) => redisNamespace(plan, role)))].sort().map((ns): CreatedObject => `${ns} configmap/${REDIS_CONFIG_NAME}`),
+    ],
   }),
   'copy-data': (_plan, roles) => ({
     words: {
@@ -67,23 +76,45 @@ const WORK: { readonly [P in RedisPhase]: (plan: Plan, roles: readonly RedisRole
     // Wave -1: before the Secrets are rewritten.
     constructs: roles.map((role) => ({ kind: 'job', job: { build: 'verify-copy', name: `verify-copy-${role}-redis`, role, wave: -1 } }) as const),
   }),
-  verify: () => NO_WORK,
+  // The readiness probe of 3scale writes its key into the Redis it now reads.
+  verify: (plan, roles) => ({
+    words: {},
+    constructs: [],
+    livenessChecks: roles.map((role) => ({ role, words: redisNames(role).deployment, endpoint: `${serviceHost(redisNames(role).service, redisNamespace(plan, role))}:6379` })),
+  }),
 };
 
 /** `upgrade-on-cluster`: a new Redis 7 Deployment per role, the old RDB copied in the cluster (seed 3.4). */
 export const onClusterMover: RedisMover<'upgrade-on-cluster'> = {
   strategy: 'upgrade-on-cluster',
   work: (plan, roles, phase) => WORK[phase](plan, roles.map((r) => r.role)),
-  secretRewrites(plan, role) {
+  // The old server was stopped by load-redis already.
+  switchOver: (plan, role) => ({ slot: 'new-servers', rewrites: rewrites(plan, role), rewriteWords: REWRITE_WORDS[role], external: `${role}.redis`, stops: [], retires: oldRedis(plan, role) }),
+  // The operator's internal Redis of the role is this mover's; its new volume at least as large as the old one.
+  discover: (live, role) => {
+    if (markedExternal(live, role, 'redis')) return undefined;
     const n = redisNames(role);
-    const base = `redis://${serviceHost(n.service, redisNamespace(plan, role))}:6379`;
-    if (role === 'backend') {
-      return [
-        { secret: n.secret, key: BACKEND.storageUrl, template: `${base}/0` },
-        { secret: n.secret, key: BACKEND.queuesUrl, template: `${base}/1` },
-      ];
-    }
-    return [{ secret: n.secret, key: SYSTEM.url, template: `${base}/1` }];
+    const d = workload(live, n.oldDeployment);
+    if (!d) throw new UserError(`${live.sourceLabel}: ${live.workloadKind} ${live.namespace}/${n.oldDeployment} is missing and ${role} Redis is not external; expected the internal Redis of ${live.release}.`);
+    const pvc = live.byName('PersistentVolumeClaim', `${n.oldDeployment}-storage`);
+    return {
+      component: { strategy: 'upgrade-on-cluster', storage: storageOf(pvc) },
+      note: `${role} Redis: internal, image ${imageOf(d)}, PVC ${n.oldDeployment}-storage ${pvcSize(pvc) ?? 'unknown size'}`,
+    };
   },
-  describeRewrite: (_plan, role) => (role === 'backend' ? 'backend-redis REDIS_STORAGE_URL (/0) and REDIS_QUEUES_URL (/1)' : 'system-redis URL (/1)'),
 };
+
+/** The connection URLs of a role on its new server (seed 3.4.8): backend storage /0 and queues /1, system /1. */
+function rewrites(plan: Plan, role: RedisRole): SecretRewrite[] {
+  const n = redisNames(role);
+  const base = `redis://${serviceHost(n.service, redisNamespace(plan, role))}:6379`;
+  if (role === 'backend') {
+    return [
+      { secret: n.secret, key: BACKEND.storageUrl, template: `${base}/0` },
+      { secret: n.secret, key: BACKEND.queuesUrl, template: `${base}/1` },
+    ];
+  }
+  return [{ secret: n.secret, key: SYSTEM.url, template: `${base}/1` }];
+}
+
+const REWRITE_WORDS: Readonly<Record<RedisRole, string>> = { backend: 'backend-redis REDIS_STORAGE_URL (/0) and REDIS_QUEUES_URL (/1)', system: 'system-redis URL (/1)' };

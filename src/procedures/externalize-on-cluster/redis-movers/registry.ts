@@ -2,7 +2,10 @@ import type { Plan, RedisComponent, RedisStrategy } from '../../../plan/plan-sch
 import { type RedisRole, REDIS_ROLES, redisComponent } from '../../../plan/plan-facts.js';
 import { alreadyExternalMover } from './already-external-mover.js';
 import { managedMover } from './managed-mover.js';
-import type { RedisConstruct, RedisMover, RedisOf, RedisPhase, RedisSlot, RedisWork, RoleOf, SecretRewrite } from './mover.js';
+import type { CreatedObject } from '../created-objects.js';
+import { type DiscoveredRedis, type LiveInstall, oneClaim } from '../live-install.js';
+import type { SwitchOver } from '../switch-over.js';
+import type { LivenessCheck, RedisConstruct, RedisMover, RedisOf, RedisPhase, RedisSlot, RedisWork, RoleOf } from './mover.js';
 import { onClusterMover } from './on-cluster-mover.js';
 import { sentinelMover } from './sentinel-mover.js';
 
@@ -19,14 +22,9 @@ function withMover<T>(redis: RedisComponent, call: <S extends RedisStrategy>(mov
   return call(MOVERS[redis.strategy] as RedisMover, redis);
 }
 
-/** The connection Secret keys the cut-over writes for one Redis role. */
-export function redisSecretRewrites(plan: Plan, role: RedisRole): SecretRewrite[] {
-  return withMover(redisComponent(plan, role), (m, r) => m.secretRewrites(plan, role, r));
-}
-
-/** The cut-over's rewrite of one Redis role in words, or undefined. */
-export function describeRedisRewrite(plan: Plan, role: RedisRole): string | undefined {
-  return withMover(redisComponent(plan, role), (m, r) => m.describeRewrite(plan, role, r));
+/** What the cut-over switches for one Redis role, from the mover of its strategy. */
+export function redisSwitchOver(plan: Plan, role: RedisRole): SwitchOver {
+  return withMover(redisComponent(plan, role), (m, r) => m.switchOver(plan, role, r));
 }
 
 /** The work of every mover of the plan in one phase, each mover once with the roles of its strategy (backend first). */
@@ -53,4 +51,22 @@ export function redisConstructs(plan: Plan, phase: RedisPhase): RedisConstruct[]
 /** Whether some Redis mover has work in a phase (it renders something there). */
 export function redisHasWork(plan: Plan, phase: RedisPhase): boolean {
   return redisConstructs(plan, phase).length > 0;
+}
+
+/** What the Redis movers create in a phase that the rollback of the phase deletes. */
+export function redisCreates(plan: Plan, phase: RedisPhase): CreatedObject[] {
+  return redisWork(plan, phase).flatMap((w) => w.creates ?? []);
+}
+
+/** The Redis of a role of a live install, as the one mover that recognises it says: every mover is asked, exactly one must answer. */
+export function discoverRedis(live: LiveInstall, role: RedisRole): DiscoveredRedis {
+  return oneClaim(`the ${role} Redis`, (Object.values(MOVERS) as RedisMover[]).flatMap((m) => {
+    const found = m.discover(live, role);
+    return found ? [{ strategy: m.strategy, found }] : [];
+  }));
+}
+
+/** The Redis servers verify checks for the liveness-probe key, in the movers' order (the order they are said in). */
+export function redisLivenessChecks(plan: Plan): LivenessCheck[] {
+  return redisWork(plan, 'verify').flatMap((w) => w.livenessChecks ?? []);
 }

@@ -1,8 +1,11 @@
 import { CONNECTION_SECRETS } from '../../../contract/on-cluster.js';
-import type { RedisRole } from '../../../plan/plan-facts.js';
+import { type RedisRole, redisNames } from '../../../plan/plan-facts.js';
 import type { Plan, SentinelRedis } from '../../../plan/plan-schema.js';
-import { secretRef } from './managed-mover.js';
-import { NO_WORK, type RedisMover, type RedisPhase, type RedisWork, type RoleOf, type SecretRewrite } from './mover.js';
+import type { KubeObject } from '../../../kube/kube-object.js';
+import { markedExternal, secretValue } from '../live-install.js';
+import { oldRedis } from '../retired-servers.js';
+import { secretRef, type SecretRewrite, type SwitchOver } from '../switch-over.js';
+import { NO_WORK, type RedisMover, type RedisPhase, type RedisWork, type RoleOf } from './mover.js';
 import { type SentinelPhase, sentinelJob } from './sentinel-jobs.js';
 import { sentinelMasters } from './sentinel-masters.js';
 
@@ -42,30 +45,34 @@ const WORK: { readonly [P in RedisPhase]: (plan: Plan, roles: readonly RoleOf<'s
 export const sentinelMover: RedisMover<'sentinel'> = {
   strategy: 'sentinel',
   work: (plan, roles, phase) => WORK[phase](plan, roles),
-  secretRewrites(_plan, role, { sentinel: s }) {
-    const secret = role === 'backend' ? BACKEND.name : SYSTEM.name;
-    const c = s.credentials;
-    const auth = c ? `:${secretRef(c.secretName, c.passwordKey)}@` : '';
-    return sentinelMasters(s).flatMap((m): SecretRewrite[] => [
-      { secret, key: m.urlKey, template: `redis://${auth}${m.masterName}/${m.database}` },
-      { secret, key: m.hostsKey, template: sentinelHostsValue(s) },
-      { secret, key: m.roleKey, template: SENTINEL_ROLE },
-    ]);
-  },
-  describeRewrite(_plan, role, { sentinel: s }) {
-    const from = s.credentials ? ` with the credentials of Secret ${s.credentials.secretName}` : ' (no AUTH)';
-    const keys = sentinelMasters(s).map((m) => `${m.urlKey} (master ${m.masterName}, /${m.database}), ${m.hostsKey} and ${m.roleKey} (${SENTINEL_ROLE})`);
-    return `${role}-redis ${keys.join('; ')} to the sentinels ${s.hosts.join(', ')}${from}`;
-  },
+  switchOver: (plan, role, { sentinel: s }) => ({ ...switchOver(role, s), retires: oldRedis(plan, role) }),
+  // A connection Secret naming sentinels is this mover's; 3scale already reaches that Redis, so nothing moves (already-external).
+  discover: (live, role) =>
+    markedExternal(live, role, 'redis') && connectionUsesSentinels(role, live.byName('Secret', `${role}-redis`))
+      ? { component: { strategy: 'already-external' }, note: `${role} Redis: already external (behind Redis Sentinel: the sentinel hosts of its connection Secret are set)` }
+      : undefined,
 };
+
+/** The cut-over of a role behind sentinels: its URLs name the masters, its sentinel keys are filled, its old server stops. */
+function switchOver(role: RedisRole, s: SentinelRedis): SwitchOver {
+  const secret = role === 'backend' ? BACKEND.name : SYSTEM.name;
+  const c = s.credentials;
+  const auth = c ? `:${secretRef(c.secretName, c.passwordKey)}@` : '';
+  const rewrites = sentinelMasters(s).flatMap((m): SecretRewrite[] => [
+    { secret, key: m.urlKey, template: `redis://${auth}${m.masterName}/${m.database}` },
+    { secret, key: m.hostsKey, template: sentinelHostsValue(s) },
+    { secret, key: m.roleKey, template: SENTINEL_ROLE },
+  ]);
+  const from = c ? ` with the credentials of Secret ${c.secretName}` : ' (no AUTH)';
+  const keys = sentinelMasters(s).map((m) => `${m.urlKey} (master ${m.masterName}, /${m.database}), ${m.hostsKey} and ${m.roleKey} (${SENTINEL_ROLE})`);
+  return { slot: 'existing-servers', rewrites, rewriteWords: `${role}-redis ${keys.join('; ')} to the sentinels ${s.hosts.join(', ')}${from}`, external: `${role}.redis`, stops: [redisNames(role).oldDeployment] };
+}
 
 /**
  * Whether the connection Secret of a role (its keys as exported: `data` base64 or `stringData`) sends 3scale
  * to sentinels: a sentinel hosts key is set. Discovery reads it to tell an external Redis behind sentinels.
  */
-export function connectionUsesSentinels(role: RedisRole, secret: Readonly<Record<string, unknown>> | undefined): boolean {
-  const data = (secret?.['data'] ?? {}) as Record<string, string | undefined>;
-  const stringData = (secret?.['stringData'] ?? {}) as Record<string, string | undefined>;
+export function connectionUsesSentinels(role: RedisRole, secret: KubeObject | undefined): boolean {
   const hostKeys = role === 'backend' ? [BACKEND.sentinelKeys[0], BACKEND.sentinelKeys[2]] : [SYSTEM.sentinelKeys[0]];
-  return hostKeys.some((k) => (stringData[k] ?? Buffer.from(data[k] ?? '', 'base64').toString('utf8')).trim() !== '');
+  return hostKeys.some((k) => (secretValue(secret, k) ?? '').trim() !== '');
 }
