@@ -9,9 +9,9 @@ import { PhaseChart } from './phase-chart.js';
 
 /**
  * Rollback of prepare: deletes the new servers of a failed attempt (seed 3.2.11 and the end of 3.4 do
- * it by hand). Only objects prepare created are listed, as the movers' prepare work names them (new servers,
- * the RDB export volumes of managed Redis), and the credential copies prepare made in the 3scale namespace;
- * the original databases are never touched.
+ * it by hand). Only objects prepare created are listed, as the movers' prepare work names them (new servers, the
+ * credentials copied beside a PostgreSQL server in another namespace, the RDB export volumes of managed Redis),
+ * and the credential copies prepare made in the 3scale namespace; the original databases are never touched.
  */
 export function render(scope: Construct, id: string, context: RenderContext<MigrationPlan>): PhaseChart<MigrationPlan> {
   const chart = new PhaseChart(scope, id, context);

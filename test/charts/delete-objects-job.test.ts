@@ -15,7 +15,7 @@ const objectsEnv = (objects: KubeObject[], job: string) =>
   ((find(objects, 'Job', job) as any).spec.template.spec.containers[0].env as { name: string; value: string }[]).find((e) => e.name === 'OBJECTS')!.value.split('\n');
 
 describe('deleteObjectsJob', () => {
-  test('in the rollback of prepare deletes exactly the objects prepare created, with delete rights on those names only', () => {
+  test('in the rollback of prepare deletes exactly the objects prepare created (the credentials its Job copied beside the new PostgreSQL included), with delete rights on those names only', () => {
     // GIVEN
     const loaded = loadExample('postgresql-and-redis');
 
@@ -28,6 +28,7 @@ describe('deleteObjectsJob', () => {
       '3scale-db service/system-postgresql-service',
       '3scale-db serviceaccount/postgresql-db-external',
       '3scale-db persistentvolumeclaim/postgresql-data-external',
+      '3scale-db secret/system-database',
       '3scale-db deployment/backend-redis-external',
       '3scale-db service/backend-redis-service',
       '3scale-db serviceaccount/backend-redis-external',
@@ -49,6 +50,7 @@ describe('deleteObjectsJob', () => {
         resourceNames: ['postgresql-data-external', 'backend-redis-storage-external', 'system-redis-storage-external'],
         verbs: ['get', 'delete'],
       },
+      { apiGroups: [''], resources: ['secrets'], resourceNames: ['system-database'], verbs: ['get', 'delete'] },
       { apiGroups: [''], resources: ['configmaps'], resourceNames: ['redis-config-external'], verbs: ['get', 'delete'] },
     ]);
     expect((find(objects, 'Role', 'remove-new-databases', '3scale') as any).rules).toEqual([

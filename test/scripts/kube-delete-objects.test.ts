@@ -20,6 +20,7 @@ const KINDS: Record<string, { apiVersion: string; kind: string }> = {
   serviceaccount: { apiVersion: 'v1', kind: 'ServiceAccount' },
   persistentvolumeclaim: { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
   configmap: { apiVersion: 'v1', kind: 'ConfigMap' },
+  secret: { apiVersion: 'v1', kind: 'Secret' },
   role: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role' },
   rolebinding: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding' },
   namespace: { apiVersion: 'v1', kind: 'Namespace' },

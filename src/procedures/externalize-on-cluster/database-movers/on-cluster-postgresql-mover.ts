@@ -27,7 +27,7 @@ function prepare(plan: Plan): DatabaseWork {
     jobs: copiesCredentials ? [{ build: 'copy-database-credentials', name: 'copy-database-credentials', namespace: ns }] : [],
     patches: [],
     servers: [{ build: 'postgresql-server', namespace: ns }],
-    creates: serverObjects(ns, n),
+    creates: [...serverObjects(ns, n), ...(copiesCredentials ? [`${ns} secret/${n.credentialsSecret}` as const] : [])],
   };
 }
 
