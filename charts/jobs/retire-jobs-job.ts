@@ -9,8 +9,11 @@ export interface JobRef {
   readonly name: string;
 }
 
-/** Name of the Job a rollback folder retires the undone phases' Jobs with. */
-export const RETIRE_JOB_NAME = 'retire-undone-jobs';
+/**
+ * Name of the Job the rollback of a phase retires the undone phases' Jobs with: one per rollback folder, because
+ * Flux (prune off, no force) keeps the Job of the folder before, and a Job's template is immutable.
+ */
+export const retireJobName = (phaseId: string): string => `retire-undone-jobs-${phaseId}`;
 
 /**
  * A Job deleting the listed Jobs and marking their evidence records `Undone` (kube/retire-jobs.sh), with
@@ -25,7 +28,7 @@ export function retireJobsJob(chart: PhaseChart, jobs: readonly JobRef[], undone
     rules: [grant({ types: 'job', names }, ['get', 'delete']), grant({ types: 'configmap', names: [EVIDENCE_CONFIGMAP] }, ['get', 'patch'])],
   }));
   kubeJob(chart, 'RetireUndoneJobs', {
-    name: RETIRE_JOB_NAME,
+    name: retireJobName(chart.context.phase.id),
     namespace: chart.plan.spec.threescale.namespace,
     script: 'retire-jobs.sh',
     wave: 0,

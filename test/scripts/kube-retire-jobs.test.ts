@@ -1,6 +1,6 @@
 /**
  * Specification of charts/scripts/kube/retire-jobs.sh, run with bash and the built kubectl against the real API
- * server of the tests, with the JOBS of the `retire-undone-jobs` Job synth renders in the cut-over rollback
+ * server of the tests, with the JOBS of the `retire-undone-jobs-cutover` Job synth renders in the cut-over rollback
  * folder of examples/postgresql-and-redis, under a token of the ServiceAccount that folder renders (its Roles
  * decide every request, as on a cluster).
  */
@@ -42,7 +42,7 @@ describe('kube/retire-jobs.sh on the real API server, under the Job\'s ServiceAc
       const result = await synthesize(loadPlanFile(EXAMPLE_PLANS.postgresql));
       const cutover = result.rollbacks.find((s) => s.phase.definition.id === 'cutover')!;
       folder = cutover.folder;
-      retire = await renderedKubeJob(EXAMPLE_PLANS.postgresql, 'retire-undone-jobs', {}, folder);
+      retire = await renderedKubeJob(EXAMPLE_PLANS.postgresql, 'retire-undone-jobs-cutover', {}, folder);
       listed = retire.env.JOBS!.split('\n').map((l) => ({ namespace: l.split(' ')[0]!, name: l.split(' ')[1]! }));
       const before = result.forward.filter((s) => s.phase.order < cutover.phase.order).flatMap((s) => s.own.filter((o) => o.kind === 'Job'));
       earlier = { namespace: before.at(-1)!.metadata.namespace!, name: before.at(-1)!.metadata.name };
@@ -81,7 +81,7 @@ describe('kube/retire-jobs.sh on the real API server, under the Job\'s ServiceAc
     expect(await cluster().get('batch/v1', 'Job', earlier.namespace, earlier.name)).toBeDefined();
     expect(await cluster().evidence(earlier.namespace, earlier.name)).toEqual(record(earlier.name));
     // AND its own run is recorded like any Job's
-    expect((await cluster().evidence('3scale', 'retire-undone-jobs'))['retire-undone-jobs.phase']).toBe('Succeeded');
+    expect((await cluster().evidence('3scale', 'retire-undone-jobs-cutover'))['retire-undone-jobs-cutover.phase']).toBe('Succeeded');
   });
 
   it('GIVEN a retired set, and Jobs that never ran WHEN it runs again THEN it succeeds, writes no record for a step that has none, and changes nothing else', async () => {

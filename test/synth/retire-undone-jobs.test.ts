@@ -12,7 +12,7 @@ import { EXAMPLE_PLANS } from '../support/fake-api-kubectl.js';
 const env = (job: KubeObject, name: string): string | undefined =>
   ((job.spec as any).template.spec.containers[0].env as { name: string; value?: string }[]).find((e) => e.name === name)?.value;
 
-const retireJob = (state: FolderState): KubeObject | undefined => state.own.find((o) => o.kind === 'Job' && o.metadata.name === 'retire-undone-jobs');
+const retireJob = (state: FolderState): KubeObject | undefined => state.own.find((o) => o.kind === 'Job' && o.metadata.name === `retire-undone-jobs-${state.phase.definition.id}`);
 
 /** "<namespace> <name>" of the Jobs of the forward phases from `order` on. */
 const undoneJobs = (result: SynthResult, order: number): string[] =>
@@ -34,7 +34,7 @@ describe.each(Object.entries(EXAMPLE_PLANS))('GIVEN the example plan %s WHEN syn
       const listed = env(job!, 'JOBS')!.split('\n');
       expect(listed, state.folder).toEqual(undoneJobs(result, state.phase.order));
       // AND it never lists a Job of the rollback folder itself, nor of an earlier phase
-      expect(listed.some((l) => l.endsWith(' retire-undone-jobs'))).toBe(false);
+      expect(listed.some((l) => l.includes(' retire-undone-jobs'))).toBe(false);
       expect(env(job!, 'UNDONE_BY')).toBe(state.folder);
     }
     // AND no forward folder has one
