@@ -57,6 +57,7 @@ export async function synthesize(loaded: LoadedPlan): Promise<SynthResult> {
   const { App } = await import('cdk8s');
   const app = new App({ outdir: 'unused' });
   const phases = plannedPhases(plan);
+  const retireChart = await import('../../charts/retire-undone-jobs-chart.js');
 
   const render = async (phase: PlannedPhase, load: () => Promise<PhaseChartModule>, rollback: boolean): Promise<Rendered> => {
     const module = await load();
@@ -66,29 +67,36 @@ export async function synthesize(loaded: LoadedPlan): Promise<SynthResult> {
   };
 
   const forward: FolderState[] = [];
-  const rollbacks: FolderState[] = [];
+  const before = new Map<PlannedPhase, KubeObject[]>();
   let previous: KubeObject[] = [];
   for (const phase of phases) {
-    const def = phase.definition;
-    if (def.rollback) {
-      const undo = await render(phase, def.rollback.chart, true);
-      rollbacks.push({
-        phase,
-        rollback: true,
-        folder: `rollback/${phase.folder}`,
-        objects: composeState(previous, undo.objects, undo.deleted),
-        own: undo.objects,
-        extraFiles: undo.files,
-        released: undo.released,
-      });
-    }
-    const own = await render(phase, def.chart, false);
+    before.set(phase, previous);
+    const own = await render(phase, phase.definition.chart, false);
     const objects = composeState(previous, own.objects, own.deleted);
     forward.push({ phase, rollback: false, folder: phase.folder, objects, own: own.objects, extraFiles: own.files, released: own.released });
     previous = objects;
   }
 
+  const rollbacks: FolderState[] = [];
+  for (const phase of phases) {
+    const def = phase.definition;
+    if (!def.rollback) continue;
+    const folder = `rollback/${phase.folder}`;
+    const undo = await render(phase, def.rollback.chart, true);
+    const retire = await render(phase, async () => ({ render: (scope, id, context) => retireChart.render(scope, `${id}-retire`, context, undoneJobs(forward, phase), folder) }), true);
+    const own = [...undo.objects, ...retire.objects];
+    rollbacks.push({ phase, rollback: true, folder, objects: composeState(before.get(phase)!, own, undo.deleted), own, extraFiles: undo.files, released: undo.released });
+  }
+
   return synthResult(loaded, forward, rollbacks);
+}
+
+/** The Jobs a rollback of `phase` undoes: those of its own forward phase and of every later one. */
+function undoneJobs(forward: readonly FolderState[], phase: PlannedPhase): { namespace: string; name: string }[] {
+  return forward
+    .filter((s) => s.phase.order >= phase.order)
+    .flatMap((s) => s.own.filter((o) => o.kind === 'Job' && o.apiVersion === 'batch/v1'))
+    .map((o) => ({ namespace: o.metadata.namespace ?? '', name: o.metadata.name }));
 }
 
 /** The result of these folder states, its files rendered on first use: `diff` and `status` compare the objects and never read them. */

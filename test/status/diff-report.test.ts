@@ -511,13 +511,37 @@ describe('buildDiffReport on a real synthesis (examples/postgresql-and-redis)', 
     const jobs = result.forward.slice(0, result.forward.indexOf(scaleDown) + 1).flatMap((s) => s.own.filter((o) => o.kind === 'Job'));
 
     // WHEN
-    const r = await buildDiffReport(plan.plan, result, new MemorySource([...settled(undo.objects), ...evidenceOf(jobs)]), { target: undo.folder, fieldManager: 'threescale-migrate' });
+    // (the rollback's own Jobs, its retire-undone-jobs among them, ran too)
+    const undoJobs = undo.own.filter((o) => o.kind === 'Job');
+    const r = await buildDiffReport(plan.plan, result, new MemorySource([...settled(undo.objects), ...evidenceOf([...jobs, ...undoJobs])]), { target: undo.folder, fieldManager: 'threescale-migrate' });
 
     // THEN
     expect(r).toMatchObject({ inSync: true, currentPhase: 'prepare' });
     expect(statuses(r)).toMatchObject({ prepare: 'applied', 'scale-down': 'pending', 'copy-data': 'blocked' });
     expect(phaseOf(r, 'scale-down').reason).toMatch(/^its Jobs ran, but none of the objects it sets is live \(rolled back, or not applied yet: Deployment \S+ changed, /);
     expect(phaseOf(r, 'scale-down').checks).toEqual({ total: 14, satisfied: 1, superseded: 0 });
+  });
+
+  test('GIVEN scale-down rolled back and its Jobs retired (records Undone) WHEN compared THEN scale-down is pending and its Jobs read not run, undone by the rollback', async () => {
+    // GIVEN the Jobs up to prepare done, scale-down's marked Undone by its rollback's retire Job, which ran
+    const scaleDown = result.forward.find((s) => s.phase.definition.id === 'scale-down')!;
+    const undo = result.rollbacks.find((s) => s.phase.definition.id === 'scale-down')!;
+    const done = [...result.forward.slice(0, result.forward.indexOf(scaleDown)).flatMap((s) => s.own), ...undo.own].filter((o) => o.kind === 'Job');
+    const undone = scaleDown.own.filter((o) => o.kind === 'Job');
+    expect(undone.length).toBeGreaterThan(0);
+    const records = new Map<string, Record<string, { phase: 'Succeeded' | 'Undone'; result: string }>>();
+    for (const [jobs, phase, summary] of [[done, 'Succeeded', 'done'], [undone, 'Undone', `undone by ${undo.folder}`]] as const) {
+      for (const j of jobs) records.set(j.metadata.namespace!, { ...(records.get(j.metadata.namespace!) ?? {}), [j.metadata.name]: { phase, result: summary } });
+    }
+    const live = [...settled(undo.objects), ...[...records.entries()].map(([ns, r]) => evidenceConfigMap(ns, r))];
+
+    // WHEN
+    const r = await buildDiffReport(plan.plan, result, new MemorySource(live), { target: undo.folder, fieldManager: 'threescale-migrate' });
+
+    // THEN the rollback folder is in sync (its retire Job counted like any Job), scale-down pending, no longer "its Jobs ran"
+    expect(r).toMatchObject({ inSync: true, currentPhase: 'prepare' });
+    expect(statuses(r)).toMatchObject({ prepare: 'applied', 'scale-down': 'pending' });
+    expect(phaseOf(r, 'scale-down').reason).not.toMatch(/its Jobs ran/);
   });
 
   test('GIVEN the scale-down queue check recorded its figure WHEN reported THEN the scale-down line carries the queue lengths', async () => {
