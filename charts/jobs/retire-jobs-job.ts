@@ -37,5 +37,8 @@ export function retireJobsJob(chart: PhaseChart, jobs: readonly JobRef[], undone
       { name: 'UNDONE_BY', value: undoneBy },
     ],
     access,
+    // Argo CD reruns a phase's hooks whenever it syncs the folder and a re-entered folder that is already Synced
+    // runs none: deleting its Jobs there would leave the work pending until a manual sync (README, rollback).
+    argoSkips: true,
   });
 }

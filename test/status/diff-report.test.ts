@@ -544,6 +544,66 @@ describe('buildDiffReport on a real synthesis (examples/postgresql-and-redis)', 
     expect(phaseOf(r, 'scale-down').reason).not.toMatch(/its Jobs ran/);
   });
 
+  describe('the retire Job Argo CD never applies (argocd.argoproj.io/hook: Skip)', () => {
+    const folderAt = (id: string) => result.rollbacks.find((s) => s.phase.definition.id === id)!;
+    const isRetire = (o: KubeObject) => o.kind === 'Job' && o.metadata.name.startsWith('retire-undone-jobs-');
+    /** rollback/scale-down applied with every Job up to scale-down and the folder's own recorded done, except those `skip` says. */
+    const rolledBack = (skip: (o: KubeObject) => boolean): KubeObject[] => {
+      const scaleDown = result.forward.find((s) => s.phase.definition.id === 'scale-down')!;
+      const undo = folderAt('scale-down');
+      const jobs = [...result.forward.slice(0, result.forward.indexOf(scaleDown) + 1).flatMap((s) => s.own), ...undo.own].filter((o) => o.kind === 'Job' && !skip(o));
+      return [...settled(undo.objects.filter((o) => !skip(o))), ...evidenceOf(jobs)];
+    };
+
+    test('GIVEN the folder rendered its retire Job marked Skip WHEN read THEN only Argo CD is told to leave it alone (Flux applies it)', () => {
+      const retire = folderAt('scale-down').own.find(isRetire)!;
+      expect(retire.metadata.annotations).toMatchObject({ 'argocd.argoproj.io/hook': 'Skip', 'kustomize.toolkit.fluxcd.io/force': 'enabled' });
+      expect(retire.metadata.annotations).not.toHaveProperty('argocd.argoproj.io/hook-delete-policy');
+      // AND its helpers too: Argo CD applies nothing of it
+      const helpers = folderAt('scale-down').own.filter((o) => o.kind !== 'Job' && o.metadata.name.startsWith('retire-undone-jobs-'));
+      expect(helpers.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Role', 'Role', 'RoleBinding', 'RoleBinding', 'ServiceAccount']);
+      for (const h of helpers) expect(h.metadata.annotations?.['argocd.argoproj.io/hook']).toBe('Skip');
+    });
+
+    test('GIVEN Argo CD synced rollback/scale-down (its retire Job never created, no record of it) WHEN compared THEN the folder is in sync and the retire Job is no missing step', async () => {
+      // WHEN
+      const r = await buildDiffReport(plan.plan, result, new MemorySource(rolledBack(isRetire)), { target: folderAt('scale-down').folder, fieldManager: 'argocd-controller' });
+
+      // THEN
+      expect(r).toMatchObject({ inSync: true, currentPhase: 'prepare' });
+      expect(r.objects.some((o) => o.ref.name.startsWith('retire-undone-jobs-'))).toBe(false);
+      // (it is the folder's only Job: with it counted as missing, the folder could never be in sync on Argo CD)
+      expect(folderAt('scale-down').objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.name)).toEqual(['retire-undone-jobs-scale-down']);
+    });
+
+    test('GIVEN Flux applied the retire Job and it failed WHEN compared THEN it counts: the folder is not in sync and the failure is named', async () => {
+      // GIVEN the Job live with its Failed condition, no record of it
+      const live = rolledBack(isRetire);
+      const retire = folderAt('scale-down').own.find(isRetire)!;
+      const failed = { ...retire, status: { failed: 3, conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }] } };
+
+      // WHEN
+      const r = await buildDiffReport(plan.plan, result, new MemorySource([...live, failed]), { target: folderAt('scale-down').folder, fieldManager: 'flux' });
+
+      // THEN
+      expect(r.inSync).toBe(false);
+      expect(r.objects.find((o) => o.ref.name === retire.metadata.name)).toMatchObject({ verdict: 'job-failed' });
+    });
+
+    test('GIVEN the retire Job gone but its record there (Flux ran it, then the Job was deleted) WHEN compared THEN the record counts', async () => {
+      // GIVEN the record of a failed run and no Job
+      const retire = folderAt('scale-down').own.find(isRetire)!;
+      const live = [...rolledBack(isRetire).filter((o) => !(o.kind === 'ConfigMap' && o.metadata.namespace === retire.metadata.namespace && o.metadata.name === 'threescale-migrate-evidence')), ...evidenceOf([retire], 'Failed')];
+
+      // WHEN
+      const r = await buildDiffReport(plan.plan, result, new MemorySource(live), { target: folderAt('scale-down').folder, fieldManager: 'flux' });
+
+      // THEN
+      expect(r.objects.find((o) => o.ref.name === retire.metadata.name)).toMatchObject({ verdict: 'job-failed' });
+      expect(r.inSync).toBe(false);
+    });
+  });
+
   test('GIVEN the scale-down queue check recorded its figure WHEN reported THEN the scale-down line carries the queue lengths', async () => {
     // GIVEN scale-down applied; its check found 3 backend jobs with the workers already stopped
     const scaleDown = result.forward.find((s) => s.phase.definition.id === 'scale-down')!;
