@@ -244,6 +244,55 @@ evidence_write() {
   return "$rc"
 }
 
+# evidence_confirm RESULT: a rerun found the step's work still done (a copy whose source is unchanged and whose
+# target still matches) while its record does not say Succeeded (a rollback marked it Undone: kube/retire-jobs.sh).
+# Sets phase Succeeded, jobSha256, finishedAt and result again and leaves every other key of the record as it is
+# (the fingerprint, baseline, manifest and targets of the copy that stands): the file's lines are replaced, the
+# ConfigMap gets a JSON merge patch of those four keys only (a server-side apply without the copy keys would
+# delete them). Returns non-zero when a configured sink could not be written.
+evidence_confirm() {
+  local result="$1" finished plan step_re rc=0
+  finished="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  plan="$(printf '%s' "${JOB_SHA256:-}" | tr -cd '0-9a-f' | cut -c1-64)"
+  # shellcheck disable=SC1003 # '\\' is tr's backslash, not a quote escape
+  result="$(printf '%s' "$result" | tr -d '\000-\037"\\' | cut -c1-512)"
+  step_re="$(_evidence_step_re)"
+  if [ -n "${EVIDENCE_FILE:-}" ] && [ -f "$EVIDENCE_FILE" ]; then
+    local tmp
+    tmp="$(mktemp "$(dirname "$EVIDENCE_FILE")/.evidence.XXXXXX")"
+    sed -e "/^${step_re}\\.\\(phase\\|jobSha256\\|finishedAt\\|result\\)=/d" "$EVIDENCE_FILE" >"$tmp"
+    {
+      printf '%s.phase=Succeeded\n' "$EVIDENCE_STEP"
+      printf '%s.jobSha256=%s\n' "$EVIDENCE_STEP" "$plan"
+      printf '%s.finishedAt=%s\n' "$EVIDENCE_STEP" "$finished"
+      printf '%s.result=%s\n' "$EVIDENCE_STEP" "$result"
+    } >>"$tmp"
+    chmod 0644 "$tmp"
+    mv -f "$tmp" "$EVIDENCE_FILE" || rc=1
+  fi
+  if _evidence_configmap_enabled; then
+    local body out code
+    body="$(mktemp)"
+    out="$(mktemp)"
+    printf '{"data":{%s:%s,%s:%s,%s:%s,%s:%s}}\n' \
+      "$(_json_string "$EVIDENCE_STEP.phase")" '"Succeeded"' \
+      "$(_json_string "$EVIDENCE_STEP.jobSha256")" "$(_json_string "$plan")" \
+      "$(_json_string "$EVIDENCE_STEP.finishedAt")" "$(_json_string "$finished")" \
+      "$(_json_string "$EVIDENCE_STEP.result")" "$(_json_string "$result")" >"$body"
+    code="$(_kube_curl PATCH "$(_configmap_url)?fieldManager=${EVIDENCE_FIELD_MANAGER}" "$out" "$body" 'application/merge-patch+json' || true)"
+    case "$code" in
+      200) ;;
+      *)
+        log "ERROR: patching evidence ConfigMap $NAMESPACE/$EVIDENCE_CONFIGMAP failed (HTTP ${code:-none}): $(tr -d '\n' <"$out" | cut -c1-300)"
+        rc=1
+        ;;
+    esac
+    rm -f "$body" "$out"
+  fi
+  [ "$rc" -ne 0 ] || log "evidence: $EVIDENCE_STEP.phase=Succeeded again (the earlier copy stands)"
+  return "$rc"
+}
+
 # handle_nonempty_target WHAT TARGET_MATCHES_FN RESET_HINT: what a copy step does when its target already holds
 # data (WHAT names it, e.g. "target x already holds 12 relations"). The evidence record of this step tells:
 #   * Succeeded, same inputs, same source fingerprint, and TARGET_MATCHES_FN (a predicate) says the target still
@@ -287,6 +336,11 @@ handle_nonempty_target() {
     reason="the source changed since this step copied it (fingerprint ${prev_fingerprint:-none} then, ${EVIDENCE_SOURCE_FINGERPRINT:-none} now: something wrote to it again, e.g. 3scale after a rollback)"
   elif "$matches_fn"; then
     log "already done: the evidence shows this source was copied to this target, the source is unchanged (fingerprint ${prev_fingerprint:-none}) and the target still matches it; nothing to do"
+    # A record a rollback marked Undone says Succeeded again: this run proved the copy still stands.
+    if [ "$prev_phase" != Succeeded ]; then
+      evidence_confirm "already done (the record read $prev_phase): source unchanged since the copy (fingerprint ${prev_fingerprint:-none}), target still equal" ||
+        die "could not write the evidence record"
+    fi
     exit 0
   else
     reason="the evidence shows an earlier successful copy from this source, but the target no longer matches it (was it used since?)"
