@@ -10,16 +10,22 @@ export interface JobRef {
 }
 
 /**
- * Name of the Job the rollback of a phase retires the undone phases' Jobs with: one per rollback folder, because
+ * Name of the Job a rollback folder retires the undone phases' Jobs with: one per rollback folder, because
  * Flux (prune off, no force) keeps the Job of the folder before, and a Job's template is immutable.
  */
-export const retireJobName = (phaseId: string): string => `retire-undone-jobs-${phaseId}`;
+export const retireUndoneJobsName = (phaseId: string): string => `retire-undone-jobs-${phaseId}`;
 
 /**
- * A Job deleting the listed Jobs and marking their evidence records `Undone` (kube/retire-jobs.sh), with
+ * Name of the Job a forward phase retires its rollback folder's Jobs with (they ran at an earlier rollback and
+ * must run again at the next one), one per forward phase for the same reasons.
+ */
+export const retireRollbackJobsName = (phaseId: string): string => `retire-rollback-jobs-${phaseId}`;
+
+/**
+ * A Job `name` deleting the listed Jobs and marking their evidence records `Undone` (kube/retire-jobs.sh), with
  * delete rights on those Jobs and patch rights on the evidence ConfigMap of each of their namespaces only.
  */
-export function retireJobsJob(chart: PhaseChart, jobs: readonly JobRef[], undoneBy: string): void {
+export function retireJobsJob(chart: PhaseChart, name: string, jobs: readonly JobRef[], undoneBy: string): void {
   if (!jobs.length) return;
   const byNamespace = new Map<string, string[]>();
   for (const j of jobs) byNamespace.set(j.namespace, [...(byNamespace.get(j.namespace) ?? []), j.name]);
@@ -28,7 +34,7 @@ export function retireJobsJob(chart: PhaseChart, jobs: readonly JobRef[], undone
     rules: [grant({ types: 'job', names }, ['get', 'delete']), grant({ types: 'configmap', names: [EVIDENCE_CONFIGMAP] }, ['get', 'patch'])],
   }));
   kubeJob(chart, 'RetireUndoneJobs', {
-    name: retireJobName(chart.context.phase.id),
+    name,
     namespace: chart.plan.spec.threescale.namespace,
     script: 'retire-jobs.sh',
     wave: 0,

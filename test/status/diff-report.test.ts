@@ -498,7 +498,8 @@ describe('buildDiffReport on a real synthesis (examples/postgresql-and-redis)', 
 
     // THEN
     expect(statuses(r)).toMatchObject({ 'scale-down': 'superseded', 'load-redis': 'applied', 'scale-up': 'applied', verify: 'pending' });
-    expect(phaseOf(r, 'scale-down').checks).toEqual({ total: 14, satisfied: 1, superseded: 13 });
+    // (its Jobs: check-queues and retire-rollback-jobs-scale-down, both recorded done)
+    expect(phaseOf(r, 'scale-down').checks).toEqual({ total: 15, satisfied: 2, superseded: 13 });
     expect(phaseOf(r, 'scale-down').reason).toBe('its Jobs are done and every object it sets was changed again by a later phase');
     expect(phaseOf(r, 'load-redis').checks.superseded).toBe(0);
     expect(phaseOf(r, 'load-redis').checks.satisfied).toBe(phaseOf(r, 'load-redis').checks.total);
@@ -519,7 +520,7 @@ describe('buildDiffReport on a real synthesis (examples/postgresql-and-redis)', 
     expect(r).toMatchObject({ inSync: true, currentPhase: 'prepare' });
     expect(statuses(r)).toMatchObject({ prepare: 'applied', 'scale-down': 'pending', 'copy-data': 'blocked' });
     expect(phaseOf(r, 'scale-down').reason).toMatch(/^its Jobs ran, but none of the objects it sets is live \(rolled back, or not applied yet: Deployment \S+ changed, /);
-    expect(phaseOf(r, 'scale-down').checks).toEqual({ total: 14, satisfied: 1, superseded: 0 });
+    expect(phaseOf(r, 'scale-down').checks).toEqual({ total: 15, satisfied: 2, superseded: 0 });
   });
 
   test('GIVEN scale-down rolled back and its Jobs retired (records Undone) WHEN compared THEN scale-down is pending and its Jobs read not run, undone by the rollback', async () => {
@@ -576,6 +577,23 @@ describe('buildDiffReport on a real synthesis (examples/postgresql-and-redis)', 
       expect(folderAt('scale-down').objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.name)).toEqual(['retire-undone-jobs-scale-down']);
     });
 
+    test('GIVEN Argo CD synced scale-down (its retire-rollback-jobs-scale-down never created, no record of it) WHEN compared THEN scale-down is applied and in sync, that Job no step of it', async () => {
+      // GIVEN every object and Job up to scale-down, except the forward retire Job
+      const scaleDown = result.forward.find((s) => s.phase.definition.id === 'scale-down')!;
+      const isForwardRetire = (o: KubeObject) => o.metadata.name.startsWith('retire-rollback-jobs-');
+      expect(scaleDown.own.some(isForwardRetire)).toBe(true);
+      const jobs = result.forward.slice(0, result.forward.indexOf(scaleDown) + 1).flatMap((s) => s.own).filter((o) => o.kind === 'Job' && !isForwardRetire(o));
+      const live = [...settled(scaleDown.objects.filter((o) => !isForwardRetire(o))), ...evidenceOf(jobs)];
+
+      // WHEN
+      const r = await buildDiffReport(plan.plan, result, new MemorySource(live), { target: 'scale-down', fieldManager: 'argocd-controller' });
+
+      // THEN
+      expect(r).toMatchObject({ inSync: true, currentPhase: 'scale-down' });
+      expect(phaseOf(r, 'scale-down').checks).toEqual({ total: 14, satisfied: 14, superseded: 0 });
+      expect(r.objects.some((o) => isForwardRetire({ metadata: { name: o.ref.name } } as KubeObject))).toBe(false);
+    });
+
     test('GIVEN Flux applied the retire Job and it failed WHEN compared THEN it counts: the folder is not in sync and the failure is named', async () => {
       // GIVEN the Job live with its Failed condition, no record of it
       const live = rolledBack(isRetire);
@@ -610,7 +628,7 @@ describe('buildDiffReport on a real synthesis (examples/postgresql-and-redis)', 
     const live = appliedUpTo(scaleDown).filter((o) => !(o.kind === 'ConfigMap' && o.metadata.name === 'threescale-migrate-evidence' && o.metadata.namespace === '3scale'));
     const earlierJobs = result.forward.slice(0, result.forward.indexOf(scaleDown)).flatMap((s) => s.own.filter((o) => o.kind === 'Job' && o.metadata.namespace === '3scale'));
     const records = Object.fromEntries(earlierJobs.map((j) => [j.metadata.name, { phase: 'Succeeded' as const, result: 'done' }]));
-    live.push(evidenceConfigMap('3scale', { ...records, 'check-queues': { phase: 'Succeeded', result: 'queued sidekiq=0 backend=3; later scheduled=0 retry=0 failed=0; workers stopped, not waited for: the jobs stay in the Redis data [backend stats=3]' } }));
+    live.push(evidenceConfigMap('3scale', { ...records, 'retire-rollback-jobs-scale-down': { phase: 'Succeeded', result: 'retired' }, 'check-queues': { phase: 'Succeeded', result: 'queued sidekiq=0 backend=3; later scheduled=0 retry=0 failed=0; workers stopped, not waited for: the jobs stay in the Redis data [backend stats=3]' } }));
 
     // WHEN
     const r = await buildDiffReport(plan.plan, result, new MemorySource(live), { target: 'scale-down', fieldManager: 'threescale-migrate' });

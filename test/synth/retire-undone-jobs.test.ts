@@ -64,6 +64,40 @@ describe.each(Object.entries(EXAMPLE_PLANS))('GIVEN the example plan %s WHEN syn
   });
 });
 
+describe.each(Object.entries(EXAMPLE_PLANS))('GIVEN the example plan %s WHEN synthesized (going forward again, and a second rollback)', (_name, file) => {
+  const forwardRetire = (state: FolderState): KubeObject | undefined => state.own.find((o) => o.kind === 'Job' && o.metadata.name === `retire-rollback-jobs-${state.phase.definition.id}`);
+
+  test('THEN each forward phase whose rollback folder has a retire Job has one too, naming exactly the Jobs of that rollback folder (its retire Job included), and no other folder has one', async () => {
+    const result = await synthesize(loadPlanFile(file));
+    for (const undo of result.rollbacks) {
+      const phase = result.forward.find((s) => s.phase === undo.phase)!;
+      const job = forwardRetire(phase);
+      if (!retireJob(undo)) {
+        expect(job, phase.folder).toBeUndefined();
+        continue;
+      }
+      expect(job, phase.folder).toBeDefined();
+      expect(env(job!, 'JOBS')!.split('\n'), phase.folder).toEqual(undo.own.filter((o) => o.kind === 'Job').map((o) => `${o.metadata.namespace} ${o.metadata.name}`));
+      expect(env(job!, 'UNDONE_BY')).toBe(phase.folder);
+      // AND the rollback folder's retire Job names it back: each run of one makes the other run again at its next visit
+      expect(env(retireJob(undo)!, 'JOBS')!.split('\n')).toContain(`${job!.metadata.namespace} ${job!.metadata.name}`);
+    }
+    const withRollback = new Set(result.rollbacks.map((s) => s.phase));
+    for (const s of result.forward.filter((f) => !withRollback.has(f.phase))) expect(forwardRetire(s), s.folder).toBeUndefined();
+    expect(result.rollbacks.every((s) => forwardRetire(s) === undefined)).toBe(true);
+  });
+
+  test('THEN every retire Job and its helpers are marked for Argo CD to skip (Flux ignores the key), and no other Job is', async () => {
+    const result = await synthesize(loadPlanFile(file));
+    for (const state of [...result.forward, ...result.rollbacks]) {
+      for (const o of state.own) {
+        const retire = /^retire-(undone|rollback)-jobs-/.test(o.metadata.name);
+        expect(o.metadata.annotations?.['argocd.argoproj.io/hook'] === 'Skip', `${state.folder} ${o.kind} ${o.metadata.name}`).toBe(retire);
+      }
+    }
+  });
+});
+
 describe('GIVEN the PostgreSQL example WHEN synthesized', () => {
   test('THEN rollback/05-cutover retires the cut-over rewrite and the later verify Jobs, and rollback/01-prepare every forward Job from prepare on', async () => {
     const result = await synthesize(loadPlanFile(EXAMPLE_PLANS.postgresql));
