@@ -210,7 +210,7 @@ describe('evidence.sh', () => {
       'other.phase': 'Succeeded',
     };
     // WHEN
-    const r = await bashWithEvidence(`evidence_init pg-copy; evidence_confirm "already done \"now\""`, kubeEnv({ JOB_SHA256: 'c'.repeat(64) }));
+    const r = await bashWithEvidence(`evidence_init pg-copy; evidence_confirm 'already done "now"'`, kubeEnv({ JOB_SHA256: 'c'.repeat(64) }));
     expect(r.code, r.stderr).toBe(0);
     // THEN one merge patch under the step's manager (not a server-side apply, which would drop the copy keys it does not send)
     expect(requests).toHaveLength(1);
