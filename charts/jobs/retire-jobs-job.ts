@@ -21,6 +21,9 @@ export const retireUndoneJobsName = (phaseId: string): string => `retire-undone-
  */
 export const retireRollbackJobsName = (phaseId: string): string => `retire-rollback-jobs-${phaseId}`;
 
+/** Whether a Job name is one of those two. */
+export const isRetireJobName = (name: string): boolean => /^retire-(undone|rollback)-jobs-/.test(name);
+
 /**
  * A Job `name` deleting the listed Jobs and marking their evidence records `Undone` (kube/retire-jobs.sh), with
  * delete rights on those Jobs and patch rights on the evidence ConfigMap of each of their namespaces only.

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { isRetireJobName } from '../../charts/jobs/retire-jobs-job.js';
 import { describe, expect, test } from 'vitest';
 import { checkEngine, fluxCrdFiles, kustomizeControllerBinary } from '../support/gitops-engines.js';
 import { operatorSubscription } from '../support/fake-api-olm.js';
@@ -35,7 +36,7 @@ describe.skipIf(flux.skip)('Flux walks the PostgreSQL migration on the real API 
     extraObjects: [operatorSubscription()],
     olm: THREESCALE_CATALOG,
     onJob: async (_admin, job) => {
-      if (!/^retire-(undone|rollback)-jobs-/.test(job.metadata.name)) return;
+      if (!isRetireJobName(job.metadata.name)) return;
       const run = await runJobPod(walk.server(), job);
       if (run.code !== 0) throw new Error(`${job.metadata.name} exited ${run.code}: ${run.stderr}`);
     },

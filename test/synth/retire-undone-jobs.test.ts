@@ -4,6 +4,7 @@
  * Flux would apply the same Complete Jobs again when the phases are applied again, and never run them.
  */
 import { describe, expect, test } from 'vitest';
+import { isRetireJobName } from '../../charts/jobs/retire-jobs-job.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { loadPlanFile } from '../../src/plan/load-plan.js';
 import { synthesize, type FolderState, type SynthResult } from '../../src/synth/synthesize.js';
@@ -91,7 +92,7 @@ describe.each(Object.entries(EXAMPLE_PLANS))('GIVEN the example plan %s WHEN syn
     const result = await synthesize(loadPlanFile(file));
     for (const state of [...result.forward, ...result.rollbacks]) {
       for (const o of state.own) {
-        const retire = /^retire-(undone|rollback)-jobs-/.test(o.metadata.name);
+        const retire = isRetireJobName(o.metadata.name);
         expect(o.metadata.annotations?.['argocd.argoproj.io/hook'] === 'Skip', `${state.folder} ${o.kind} ${o.metadata.name}`).toBe(retire);
       }
     }
