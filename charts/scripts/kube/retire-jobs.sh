@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Retires the Jobs of the forward phases a rollback undoes. Rendered in every rollback folder: without it a
-# GitOps engine that does not rerun Complete Jobs (Flux, prune off) would apply the same Jobs again when the
-# phases are applied again, never run them, and `status` would read their old evidence as done.
+# Retires Jobs another folder ran, so that applying that folder again runs them again. Rendered in every rollback
+# folder (the Jobs of the forward phases it undoes) and in every forward phase that has one (the Jobs of its
+# rollback folder): without it a GitOps engine that does not rerun Complete Jobs (Flux, prune off) would apply
+# the same Jobs again, never run them, and `status` would read their old evidence as done. Argo CD never applies
+# it (argocd.argoproj.io/hook: Skip).
 # For each Job: delete it (pods in the background), and mark its evidence record `<step>.phase=Undone`,
 # `<step>.result=undone by <UNDONE_BY>`, keeping its other keys (the copy steps' source fingerprints).
 #
-# Env: JOBS: one Job per line, "<namespace> <name>"; UNDONE_BY: the rollback folder, e.g. rollback/05-x.
+# Env: JOBS: one Job per line, "<namespace> <name>"; UNDONE_BY: the folder it is rendered in, e.g. rollback/05-x.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -24,4 +26,4 @@ while read -r ns job; do
     log "retired $ns job/$job (no evidence record to mark)"
   fi
 done <<<"${JOBS:?}"
-record_evidence "retired the Jobs of the phases $by undoes" "$(printf '%s\n%s' "$JOBS" "$by" | checksum)"
+record_evidence "retired the Jobs that applying $by makes stale" "$(printf '%s\n%s' "$JOBS" "$by" | checksum)"
