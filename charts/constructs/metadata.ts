@@ -59,23 +59,28 @@ export const ARGOCD_SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 /**
  * Annotations for a phase-local Job. Argo CD runs it as a Sync hook in its wave (hooks are left out of
  * Argo's diff, and the previous run is deleted before the next one); Flux recreates it when its spec
- * changes. Every Job script is idempotent, so a rerun after success does nothing harmful.
+ * changes. Every Job script is idempotent, so a rerun after success does nothing harmful. With `argoSkips`,
+ * Argo CD never applies it (`hook: Skip`; gitops-engine gives such an object no sync task and counts it in no
+ * sync status or health): work only an engine that keeps Complete Jobs needs (Flux, which ignores the key).
  */
-export function jobAnnotations(phaseId: string, wave: number): Record<string, string> {
+export function jobAnnotations(phaseId: string, wave: number, argoSkips = false): Record<string, string> {
   return {
     [KEYS.scope]: 'phase',
     [KEYS.phase]: phaseId,
-    [ARGOCD_HOOK]: 'Sync',
-    [ARGOCD_HOOK_DELETE_POLICY]: 'BeforeHookCreation',
+    ...(argoSkips ? ARGOCD_SKIP : { [ARGOCD_HOOK]: 'Sync', [ARGOCD_HOOK_DELETE_POLICY]: 'BeforeHookCreation' }),
     [ARGOCD_SYNC_WAVE]: String(wave),
     [FLUX_FORCE]: 'enabled',
   };
 }
 
+/** Argo CD: never apply this object (a Job only Flux needs, and its helpers). */
+export const ARGOCD_SKIP: Readonly<Record<string, string>> = { [ARGOCD_HOOK]: 'Skip' };
+
 /** Annotations for the helpers of a phase-local Job (its ServiceAccount, Role, scripts). */
-export function jobHelperAnnotations(phaseId: string): Record<string, string> {
+export function jobHelperAnnotations(phaseId: string, argoSkips = false): Record<string, string> {
   return {
     [KEYS.scope]: 'phase',
     [KEYS.phase]: phaseId,
+    ...(argoSkips ? ARGOCD_SKIP : {}),
   };
 }

@@ -77,6 +77,12 @@ export interface MigrationJobProps {
    * @default 2
    */
   readonly backoffLimit?: number;
+  /**
+   * Argo CD never applies the Job nor its helpers (`argocd.argoproj.io/hook: Skip`): work only Flux needs,
+   * which keeps a Complete Job and never runs it again. `status` counts such a Job only when it is live or
+   * recorded. @default false
+   */
+  readonly argoSkips?: boolean;
 }
 
 /**
@@ -90,7 +96,7 @@ export class MigrationJob extends Construct {
     const { name, namespace, phaseId, migration } = props;
     const labels = { ...ownLabels(migration), 'app.kubernetes.io/name': name };
     // A Job before the folder's other objects (a negative Argo CD wave) needs its helpers in its wave too.
-    const helper = { labels, annotations: { ...jobHelperAnnotations(phaseId), ...(props.wave < 0 ? { [ARGOCD_SYNC_WAVE]: String(props.wave) } : {}) } };
+    const helper = { labels, annotations: { ...jobHelperAnnotations(phaseId, props.argoSkips), ...(props.wave < 0 ? { [ARGOCD_SYNC_WAVE]: String(props.wave) } : {}) } };
 
     const files = props.scripts.map((file) => ({ file, key: file.replace(/\//g, '.'), content: readScript(file) }));
     const scriptsHash = createHash('sha256');
@@ -140,7 +146,7 @@ export class MigrationJob extends Construct {
     ];
 
     new k8s.KubeJob(this, 'Job', {
-      metadata: { name, namespace, labels, annotations: jobAnnotations(phaseId, props.wave) },
+      metadata: { name, namespace, labels, annotations: jobAnnotations(phaseId, props.wave, props.argoSkips) },
       spec: {
         backoffLimit: props.backoffLimit ?? 2,
         activeDeadlineSeconds: props.activeDeadlineSeconds,

@@ -15,6 +15,8 @@ export interface KubeJobProps {
   readonly volumeMounts?: k8s.VolumeMount[];
   /** The objects the Job writes, recorded with their uids in its evidence (kube/lib.sh record_evidence). */
   readonly fills?: readonly JobFill[];
+  /** Argo CD never applies it (see MigrationJobProps.argoSkips). */
+  readonly argoSkips?: boolean;
 }
 
 /** A Job running a kubectl script in the plan's kubectl image, with a scratch volume for secret-bearing files. */
@@ -31,6 +33,7 @@ export function kubeJob(chart: PhaseChart, id: string, props: KubeJobProps): Mig
     env: [{ name: 'WORK', value: '/work' }, ...props.env],
     access: props.access,
     fills: props.fills,
+    argoSkips: props.argoSkips,
     volumes: [{ name: 'work', emptyDir: { medium: 'Memory' } }, ...(props.volumes ?? [])],
     volumeMounts: [{ name: 'work', mountPath: '/work' }, ...(props.volumeMounts ?? [])],
     activeDeadlineSeconds: plan.spec.jobs.activeDeadlineSeconds,

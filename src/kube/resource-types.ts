@@ -24,6 +24,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   type('v1', 'ServiceAccount', 'serviceaccounts', ['serviceaccount']),
   type('apps/v1', 'Deployment', 'deployments', ['deployment']),
   type('apps/v1', 'StatefulSet', 'statefulsets', ['statefulset']),
+  type('batch/v1', 'Job', 'jobs', ['job']),
   type('apps.openshift.io/v1', 'DeploymentConfig', 'deploymentconfigs', ['deploymentconfig', 'deploymentconfig.apps.openshift.io']),
   type('image.openshift.io/v1', 'ImageStream', 'imagestreams', ['imagestream.image.openshift.io']),
   type('route.openshift.io/v1', 'Route', 'routes', ['route.route.openshift.io']),

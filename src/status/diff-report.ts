@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { ARGOCD_HOOK } from '../../charts/constructs/metadata.js';
 import { isPartial, isPhaseLocal } from '../contract/on-cluster.js';
 import { objectKey, type KubeObject } from '../kube/kube-object.js';
 import { patchCheckObjects } from '../patches/json-patch-steps.js';
@@ -108,8 +109,8 @@ export interface DiffReportOptions {
  */
 export async function buildDiffReport(plan: PlanBase, result: SynthResult, source: LiveSource, options: DiffReportOptions): Promise<DiffReport> {
   const targetState = findState(result, options.target);
-  const phaseChecks = result.forward.map((state) => ownChecks(plan, result, state));
-  const targetChecks = stateChecks(plan, result, targetState);
+  const allPhaseChecks = result.forward.map((state) => ownChecks(plan, result, state));
+  const allTargetChecks = stateChecks(plan, result, targetState);
 
   // With the upgrade in the plan, the report also says what the operator reports on the APIManager.
   const apiManagerName = plan.spec.threescale.apiManagerName;
@@ -118,11 +119,16 @@ export async function buildDiffReport(plan: PlanBase, result: SynthResult, sourc
   const apiManager: KubeObject = { apiVersion: 'apps.3scale.net/v1alpha1', kind: 'APIManager', metadata: { name: apiManagerName ?? '', namespace: plan.spec.threescale.namespace } };
   const judge = new ObjectJudge(source, { fieldManager: options.fieldManager });
   const apicastRef = upgrades ? hooks?.apicast?.(plan) : undefined;
-  await judge.load([...phaseChecks.flat(), ...targetChecks], [
+  await judge.load([...allPhaseChecks.flat(), ...allTargetChecks], [
     ...(upgrades ? [{ apiVersion: apiManager.apiVersion, kind: apiManager.kind, namespace: apiManager.metadata.namespace }] : []),
     ...(apicastRef ? [apicastRef] : []),
     ...(hooks?.listRefs?.(plan) ?? []),
   ]);
+
+  // A Job Argo CD never applies (the retire Jobs, there for Flux) counts only where it is live or recorded.
+  const counted = (c: DesiredCheck) => !isArgoSkipped(c.object) || judge.jobKnown(c.object);
+  const phaseChecks = allPhaseChecks.map((checks) => checks.filter(counted));
+  const targetChecks = allTargetChecks.filter(counted);
 
   // Every check's dry-run at once (the client bounds the connections), not phase after phase; the verdicts
   // are cached, so the classification below reads them in order.
@@ -196,6 +202,14 @@ function findState(result: SynthResult, target: string): FolderState {
   const { found } = findFolderState(result, target);
   if (!found) throw new Error(`threescale-migrate: no folder ${target}`);
   return found;
+}
+
+/**
+ * Whether Argo CD never applies the object (`argocd.argoproj.io/hook: Skip`, charts/constructs/metadata.ts):
+ * a Job only Flux needs. On Argo CD it never exists, and is no step missing.
+ */
+function isArgoSkipped(o: KubeObject): boolean {
+  return o.metadata.annotations?.[ARGOCD_HOOK] === 'Skip';
 }
 
 /** A Job's helpers (ServiceAccount, Role, scripts) are judged through the Job, not one by one. */

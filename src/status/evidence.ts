@@ -71,6 +71,8 @@ export function jobEvidence(job: KubeObject, evidence: KubeObject | undefined, l
     return { state: 'running', source: 'job', detail: phase === 'Running' ? `running: ${result}` : health.message };
   }
   if (phase === 'Running') return { state: 'running', source: 'evidence', detail: `started, no Job object: ${result}` };
+  // A rollback retired the Job (charts/scripts/kube/retire-jobs.sh): its work is undone until it runs again.
+  if (phase === 'Undone') return { state: 'not-run', source: 'evidence', detail: result || 'undone by a rollback' };
   return { state: 'not-run', source: 'none', detail: 'no Job and no evidence record' };
 }
 

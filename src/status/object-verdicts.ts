@@ -7,7 +7,7 @@ import { healthOf, relatedListings } from '../health/registry.js';
 import type { JsonObject } from '../diff/json.js';
 import { apiGroup, type KubeObject, objectKey } from '../kube/kube-object.js';
 import type { ObjectTypeRef } from '../live/object-type.js';
-import { EVIDENCE_CONFIGMAP } from '../contract/on-cluster.js';
+import { EVIDENCE_CONFIGMAP, evidenceField } from '../contract/on-cluster.js';
 import { evidenceTargets, jobEvidence, shortDigest, TARGET_API_VERSIONS, type EvidenceTarget } from './evidence.js';
 import type { LiveSource, SourceListing } from './live-source.js';
 
@@ -154,6 +154,12 @@ export class ObjectJudge {
   /** The listing of one (apiVersion, kind, namespace) read by {@link load}, or undefined when it was not asked for. */
   public listing(ref: ObjectTypeRef): SourceListing | undefined {
     return this.listings.get(listingKey(ref.apiVersion, ref.kind, ref.namespace));
+  }
+
+  /** Whether a Job is live or its step has an evidence record (of any phase, `Undone` included). */
+  public jobKnown(job: KubeObject): boolean {
+    const data = this.evidenceOf(job.metadata.namespace)?.data as Record<string, string> | undefined;
+    return this.live(job) !== undefined || evidenceField(data, job.metadata.name, 'phase') !== undefined;
   }
 
   /** The live object with the identity of `o`, if it was listed. */

@@ -2,6 +2,7 @@ import type { KubeObject } from '../kube/kube-object.js';
 import type { PhaseChartModule, PlannedPhase, RenderContext } from '../phases/phase.js';
 import { plannedPhases, procedureById } from '../phases/registry.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
+import type { JobRef } from '../../charts/jobs/retire-jobs-job.js';
 import { withIgnoreExtraneous } from './argo-ignore-extraneous.js';
 import { composeState } from './compose-state.js';
 import { phaseReadme } from './phase-readme.js';
@@ -57,6 +58,8 @@ export async function synthesize(loaded: LoadedPlan): Promise<SynthResult> {
   const { App } = await import('cdk8s');
   const app = new App({ outdir: 'unused' });
   const phases = plannedPhases(plan);
+  const retireChart = await import('../../charts/retire-undone-jobs-chart.js');
+  const { retireRollbackJobsName, retireUndoneJobsName } = await import('../../charts/jobs/retire-jobs-job.js');
 
   const render = async (phase: PlannedPhase, load: () => Promise<PhaseChartModule>, rollback: boolean): Promise<Rendered> => {
     const module = await load();
@@ -65,30 +68,70 @@ export async function synthesize(loaded: LoadedPlan): Promise<SynthResult> {
     return { objects: objects.map((o) => withIgnoreExtraneous(o)), files, deleted: [...deleted, ...released], released };
   };
 
+  const forwardOwn = new Map<PlannedPhase, Rendered>();
+  const undos = new Map<PlannedPhase, Rendered>();
+  for (const phase of phases) forwardOwn.set(phase, await render(phase, phase.definition.chart, false));
+  for (const phase of phases) if (phase.definition.rollback) undos.set(phase, await render(phase, phase.definition.rollback.chart, true));
+  const retires = retiringPhases(phases, forwardOwn, undos);
+  const ns = plan.spec.threescale.namespace;
+  const retireJob = (phase: PlannedPhase, name: string, jobs: readonly JobRef[], folder: string, rollback: boolean): Promise<Rendered> =>
+    render(phase, async () => ({ render: (scope, id, context) => retireChart.render(scope, `${id}-retire`, context, name, jobs, folder) }), rollback);
+
   const forward: FolderState[] = [];
-  const rollbacks: FolderState[] = [];
+  const before = new Map<PlannedPhase, KubeObject[]>();
   let previous: KubeObject[] = [];
   for (const phase of phases) {
-    const def = phase.definition;
-    if (def.rollback) {
-      const undo = await render(phase, def.rollback.chart, true);
-      rollbacks.push({
-        phase,
-        rollback: true,
-        folder: `rollback/${phase.folder}`,
-        objects: composeState(previous, undo.objects, undo.deleted),
-        own: undo.objects,
-        extraFiles: undo.files,
-        released: undo.released,
-      });
-    }
-    const own = await render(phase, def.chart, false);
-    const objects = composeState(previous, own.objects, own.deleted);
-    forward.push({ phase, rollback: false, folder: phase.folder, objects, own: own.objects, extraFiles: own.files, released: own.released });
+    before.set(phase, previous);
+    const rendered = forwardOwn.get(phase)!;
+    // The Jobs of its rollback folder (which ran at an earlier rollback) are retired, so the next one runs them again.
+    const undoJobs = [...jobRefs(undos.get(phase)?.objects ?? []), { namespace: ns, name: retireUndoneJobsName(phase.definition.id) }];
+    const retire = retires.has(phase) ? await retireJob(phase, retireRollbackJobsName(phase.definition.id), undoJobs, phase.folder, false) : undefined;
+    const own = [...rendered.objects, ...(retire?.objects ?? [])];
+    const objects = composeState(previous, own, rendered.deleted);
+    forward.push({ phase, rollback: false, folder: phase.folder, objects, own, extraFiles: rendered.files, released: rendered.released });
     previous = objects;
   }
 
+  const rollbacks: FolderState[] = [];
+  for (const phase of phases) {
+    const undo = undos.get(phase);
+    if (!undo) continue;
+    const folder = `rollback/${phase.folder}`;
+    const retire = retires.has(phase) ? await retireJob(phase, retireUndoneJobsName(phase.definition.id), undoneJobs(forward, phase), folder, true) : undefined;
+    const own = [...undo.objects, ...(retire?.objects ?? [])];
+    rollbacks.push({ phase, rollback: true, folder, objects: composeState(before.get(phase)!, own, undo.deleted), own, extraFiles: undo.files, released: undo.released });
+  }
+
   return synthResult(loaded, forward, rollbacks);
+}
+
+/** Namespace and name of every Job among `objects`. */
+function jobRefs(objects: readonly KubeObject[]): JobRef[] {
+  return objects.filter((o) => o.kind === 'Job' && o.apiVersion === 'batch/v1').map((o) => ({ namespace: o.metadata.namespace ?? '', name: o.metadata.name }));
+}
+
+/**
+ * The phases whose forward folder and rollback folder each get a retire Job: those with a rollback folder when
+ * that folder runs a Job, or a forward phase from this one on does (its Jobs, or a later phase's retire Job).
+ * Each retires the other's Jobs, so both run again at every visit on Flux.
+ */
+function retiringPhases(phases: readonly PlannedPhase[], forward: ReadonlyMap<PlannedPhase, Rendered>, undos: ReadonlyMap<PlannedPhase, Rendered>): Set<PlannedPhase> {
+  const retires = new Set<PlannedPhase>();
+  let laterJobs = false;
+  for (const phase of [...phases].reverse()) {
+    if (jobRefs(forward.get(phase)!.objects).length) laterJobs = true;
+    const undo = undos.get(phase);
+    if (undo && (laterJobs || jobRefs(undo.objects).length)) {
+      retires.add(phase);
+      laterJobs = true;
+    }
+  }
+  return retires;
+}
+
+/** The Jobs a rollback of `phase` undoes: those of its own forward phase and of every later one (their retire Jobs included). */
+function undoneJobs(forward: readonly FolderState[], phase: PlannedPhase): JobRef[] {
+  return forward.filter((s) => s.phase.order >= phase.order).flatMap((s) => jobRefs(s.own));
 }
 
 /** The result of these folder states, its files rendered on first use: `diff` and `status` compare the objects and never read them. */

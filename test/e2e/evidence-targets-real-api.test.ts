@@ -54,7 +54,7 @@ describe('evidence targets on the real API server: a filled object recreated aft
 
     // THEN the load check of that Redis no longer holds, the other one does
     expect(run.code).toBe(1);
-    expect(report.objects.filter((o) => o.ref.kind === 'Job').map((o) => `${o.ref.name} ${o.verdict}`)).toEqual(['check-load-backend-redis job-stale', 'check-load-system-redis job-succeeded']);
+    expect(report.objects.filter((o) => o.ref.kind === 'Job').map((o) => `${o.ref.name} ${o.verdict}`)).toEqual(['retire-rollback-jobs-load-redis job-succeeded', 'check-load-backend-redis job-stale', 'check-load-system-redis job-succeeded']);
     // AND copy-data and load-redis are drifted, the cut-over is not offered
     expect(statuses(report)).toMatchObject({ 'copy-data': 'drifted', 'load-redis': 'drifted', cutover: 'blocked' });
     // AND the copy Job names the claim and its two uids

@@ -112,7 +112,7 @@ describe('template upgrade on the real API server, forward', () => {
     const status = await cli(['status', '-c', m.planPath(), '--kubeconfig', m.kubeconfig(), '--phase', PHASES.at(-1)!]);
     const lines = status.stdout.split('\n');
     expect(lines.filter((l) => /^\d\d-\S+\s+applied\s/.test(l))).toHaveLength(PHASES.length);
-    expect(lines).toContain('01-registry-auth          applied     17 in sync, 1 changed again by later phases');
+    expect(lines).toContain('01-registry-auth          applied     18 in sync, 1 changed again by later phases');
     expect(await live(m, 'apps.openshift.io/v1', 'DeploymentConfig', 'apicast-wildcard-router')).toBeUndefined();
     // AND the live objects carry the 2.6 changes, made by the Jobs' scripts through the server
     const app = await live(m, 'apps.openshift.io/v1', 'DeploymentConfig', 'system-app');

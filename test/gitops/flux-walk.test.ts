@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { isRetireJobName } from '../../charts/jobs/retire-jobs-job.js';
 import { describe, expect, test } from 'vitest';
 import { checkEngine, fluxCrdFiles, kustomizeControllerBinary } from '../support/gitops-engines.js';
 import { operatorSubscription } from '../support/fake-api-olm.js';
@@ -15,6 +16,7 @@ import { fluxWalk } from '../support/gitops-walk/flux-walk.js';
 import { useWalkSuite } from '../support/gitops-walk/walk-suite.js';
 import { approveInstallPlan, HEAD_2_16, installPlanPath, THREESCALE_CATALOG } from '../support/gitops-walk/olm-actor.js';
 import { apiRequest } from '../support/real-api/index.js';
+import { runJobPod } from '../support/real-api/run-job-pod.js';
 
 /** Every phase of the example plan, in order (it has spec.upgrade, so the last is the operator upgrade). */
 const FORWARD = ['preflight', 'prepare', 'scale-down', 'copy-data', 'load-redis', 'cutover', 'scale-up', 'verify', 'upgrade'];
@@ -24,7 +26,30 @@ const ROLLBACK = ['upgrade', 'scale-up', 'cutover', 'load-redis', 'scale-down', 
 const flux = checkEngine('kustomize-controller', kustomizeControllerBinary());
 
 describe.skipIf(flux.skip)('Flux walks the PostgreSQL migration on the real API server', () => {
-  const walk = useWalkSuite('flux-walk-', fluxCrdFiles(), { extraObjects: [operatorSubscription()], olm: THREESCALE_CATALOG });
+  /** The uid of cut-over's rewrite Job in the first pass, to tell it from the one going forward again creates. */
+  let firstRewriteUid = '';
+  /** The uids of the cut-over rollback's Jobs at the first rollback, to tell them from those of the second. */
+  let firstRestoreUids: Record<string, string> = {};
+  // Each retire Job (retire-undone-jobs-<id> of a rollback folder, retire-rollback-jobs-<id> of a forward phase)
+  // runs its real script (kube/retire-jobs.sh) under its ServiceAccount.
+  const walk = useWalkSuite('flux-walk-', fluxCrdFiles(), {
+    extraObjects: [operatorSubscription()],
+    olm: THREESCALE_CATALOG,
+    onJob: async (_admin, job) => {
+      if (!isRetireJobName(job.metadata.name)) return;
+      const run = await runJobPod(walk.server(), job);
+      if (run.code !== 0) throw new Error(`${job.metadata.name} exited ${run.code}: ${run.stderr}`);
+    },
+  });
+  /** The live rewrite Job of cut-over, if any. */
+  const rewriteJob = async () => (await listObjects(admin(), 'batch/v1', 'Job', '3scale')).find((j) => j.metadata.name === 'rewrite-connection-secrets');
+  /** The cut-over rollback's Jobs (restoring the connection Secrets, retiring the undone Jobs): name → uid of the live Job. */
+  const CUTOVER_UNDO_JOBS = ['restore-connection-secrets', 'retire-undone-jobs-cutover'];
+  const cutoverUndoJobs = async (): Promise<Record<string, string>> =>
+    Object.fromEntries((await listObjects(admin(), 'batch/v1', 'Job', '3scale')).filter((j) => CUTOVER_UNDO_JOBS.includes(j.metadata.name)).map((j) => [j.metadata.name, String(j.metadata.uid)]));
+  /** The `<step>.<key>` of the evidence records in 3scale. */
+  const records = async (): Promise<Record<string, string>> => ((await listObjects(admin(), 'v1', 'ConfigMap', '3scale')).find((c) => c.metadata.name === 'threescale-migrate-evidence')?.data ?? {}) as Record<string, string>;
+  const phaseStatus = async (id: string) => (await walk.status(id, 'flux')).phases.find((p) => p.id === id)?.status;
   const admin = walk.admin;
   const steps = fluxWalk(walk, () => flux.require(), FORWARD);
 
@@ -81,6 +106,7 @@ describe.skipIf(flux.skip)('Flux walks the PostgreSQL migration on the real API 
           const { 'f:replicas': _replicas, ...seededRest } = seededOwners['walk-setup Apply'] as Record<string, unknown>;
           expect((await specOwners('apicast-production'))['walk-setup Apply']).toEqual(seededRest);
         }
+        if (id === 'cutover') firstRewriteUid = (await rewriteJob())!.metadata.uid as string;
         if (id === 'upgrade') {
           // (OLM waits for the InstallPlan towards 2.16 to be approved, as with Manual approval; the administrator
           // approves it as `oc patch installplan --type merge -p '{"spec":{"approved":true}}'` does)
@@ -108,6 +134,54 @@ describe.skipIf(flux.skip)('Flux walks the PostgreSQL migration on the real API 
     for (const name of ['system-postgresql', 'backend-redis', 'system-redis']) expect(live[name], name).toBe(1);
     // AND the pointer prunes nothing: objects of the folders it left are still there
     expect((await listObjects(admin(), 'v1', 'PersistentVolumeClaim', '3scale-db')).map((c) => c.metadata.name).sort()).toEqual(claimsBefore);
+    firstRestoreUids = await cutoverUndoJobs();
+    expect(Object.keys(firstRestoreUids).sort()).toEqual(CUTOVER_UNDO_JOBS);
+  }, 3_600_000);
+
+  test('GIVEN the rollback down to prepare (its retire Jobs deleted the undone Jobs and marked their records Undone) WHEN the phases are promoted again up to cutover THEN status reads cutover pending (not done) before its promotion, its rewrite Job runs again (a new Job), and status says it applied', async () => {
+    // GIVEN the rewrite Job is gone and its record reads Undone: status calls cut-over pending, not done
+    expect(firstRewriteUid).not.toBe('');
+    expect(await rewriteJob()).toBeUndefined();
+    const evidence = (await listObjects(admin(), 'v1', 'ConfigMap', '3scale')).find((c) => c.metadata.name === 'threescale-migrate-evidence')!;
+    expect((evidence.data as Record<string, string>)['rewrite-connection-secrets.phase']).toBe('Undone');
+    expect((evidence.data as Record<string, string>)['rewrite-connection-secrets.result']).toBe(`undone by ${steps.folderOf('rollback/cutover')}`);
+    expect(await phaseStatus('cutover')).not.toBe('applied');
+    // WHEN each phase is promoted again, from preflight to cutover
+    for (const id of FORWARD.slice(0, FORWARD.indexOf('cutover') + 1)) {
+      // (with load-redis applied again, cut-over is the next phase: pending, its old run not counted)
+      if (id === 'cutover') expect(await phaseStatus('cutover')).toBe('pending');
+      const artifact = await steps.promote(id);
+      // THEN each is applied as the first time (status agrees, nothing flips)
+      await steps.forwardChecks(id, artifact);
+    }
+    // AND cut-over's rewrite Job was created again and ran (another uid), its record Succeeded again
+    const again = await rewriteJob();
+    expect(again?.metadata.uid).toBeDefined();
+    expect(again!.metadata.uid).not.toBe(firstRewriteUid);
+    expect((again!.status?.conditions as { type: string }[] | undefined)?.map((c) => c.type)).toContain('Complete');
+    expect(await phaseStatus('cutover')).toBe('applied');
+    // AND cut-over's own retire Job retired the Jobs of its rollback folder, which ran at the first rollback
+    expect(await cutoverUndoJobs()).toEqual({});
+    const marked = await records();
+    for (const job of CUTOVER_UNDO_JOBS) expect({ phase: marked[`${job}.phase`], result: marked[`${job}.result`] }, job).toEqual({ phase: 'Undone', result: `undone by ${steps.folderOf('cutover')}` });
+  }, 3_600_000);
+
+  test('GIVEN the phases promoted again up to cutover WHEN it is rolled back a second time THEN the cut-over rollback\'s Jobs run again (new Jobs: the connection Secrets restored again, the undone Jobs retired again) and status says the folder in sync', async () => {
+    // GIVEN (the previous test) cut-over applied again, its rollback folder's Jobs retired
+    expect(Object.keys(firstRestoreUids)).toHaveLength(CUTOVER_UNDO_JOBS.length);
+    // WHEN
+    await steps.rollbackStep('cutover', 'load-redis');
+    // THEN each of its Jobs exists again as another Job, Complete, its record Succeeded again
+    const second = await cutoverUndoJobs();
+    const marked = await records();
+    for (const job of CUTOVER_UNDO_JOBS) {
+      expect(second[job], job).toBeDefined();
+      expect(second[job], job).not.toBe(firstRestoreUids[job]);
+      expect(marked[`${job}.phase`], job).toBe('Succeeded');
+    }
+    // AND cut-over's rewrite is undone again, so going forward a third time would run it again
+    expect(await rewriteJob()).toBeUndefined();
+    expect(marked['rewrite-connection-secrets.phase']).toBe('Undone');
   }, 3_600_000);
 
   test('GIVEN every folder walked forward and back WHEN the order of creations is read from the API server\'s watch THEN each Job was created after the ServiceAccount, script ConfigMaps and RoleBindings of its folder it uses', () => {

@@ -153,7 +153,8 @@ describe('phase applicability: some mover has work here', () => {
     // THEN
     const loadRedis = phases.find((p) => p.definition.id === 'load-redis');
     expect(loadRedis?.definition.describe(loaded.plan)).toEqual(['Job check-external-redis: a check only this test asks for']);
-    expect(ownJobs(folderOf(result, 'load-redis'))).toEqual(['check-load-backend-redis']);
+    // (beside the Job retiring its rollback folder's Jobs, test/synth/retire-undone-jobs.test.ts)
+    expect(ownJobs(folderOf(result, 'load-redis'))).toEqual(['check-load-backend-redis', 'retire-rollback-jobs-load-redis']);
   });
 
   test('GIVEN a managed Redis not seeded from an RDB export WHEN its load-redis work is asked THEN it has none (the seed check is for seeded Redis only), and load-redis does not run for it', () => {

@@ -197,6 +197,40 @@ describe('evidence.sh', () => {
     });
   });
 
+  it('GIVEN a record a rollback marked Undone WHEN a rerun confirms the copy (evidence_confirm) THEN one JSON merge patch sets exactly phase, jobSha256, finishedAt and result, and every other key of the record stays', async () => {
+    // GIVEN the record as kube/retire-jobs.sh leaves it, with the keys of the copy that stands
+    store = {
+      'pg-copy.phase': 'Undone',
+      'pg-copy.result': 'undone by rollback/05-cutover',
+      'pg-copy.inputsChecksum': 'a'.repeat(64),
+      'pg-copy.finishedAt': '2026-12-01T10:00:00Z',
+      'pg-copy.sourceFingerprint': 'sha256:abcd',
+      'pg-copy.targetBaseline': '742',
+      'pg-copy.manifest': 'H4sIAAAA',
+      'other.phase': 'Succeeded',
+    };
+    // WHEN
+    const r = await bashWithEvidence(`evidence_init pg-copy; evidence_confirm 'already done "now"'`, kubeEnv({ JOB_SHA256: 'c'.repeat(64) }));
+    expect(r.code, r.stderr).toBe(0);
+    // THEN one merge patch under the step's manager (not a server-side apply, which would drop the copy keys it does not send)
+    expect(requests).toHaveLength(1);
+    const [req] = requests;
+    expect(req).toMatchObject({ method: 'PATCH', path: `/api/v1/namespaces/${NS}/configmaps/${CM}`, contentType: 'application/merge-patch+json', query: { fieldManager: 'threescale-migrate-job.pg-copy' } });
+    expect(JSON.parse(req.body)).toEqual({
+      data: { 'pg-copy.phase': 'Succeeded', 'pg-copy.jobSha256': 'c'.repeat(64), 'pg-copy.finishedAt': expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/), 'pg-copy.result': 'already done now' },
+    });
+    // AND the record keeps its copy keys and the other steps' records
+    expect(store).toMatchObject({ 'pg-copy.phase': 'Succeeded', 'pg-copy.sourceFingerprint': 'sha256:abcd', 'pg-copy.targetBaseline': '742', 'pg-copy.manifest': 'H4sIAAAA', 'pg-copy.inputsChecksum': 'a'.repeat(64), 'other.phase': 'Succeeded' });
+  });
+
+  it('GIVEN the API refuses the patch WHEN evidence_confirm runs THEN it fails with the API status message', async () => {
+    store = { 'pg-copy.phase': 'Undone' };
+    forcedStatus = 403;
+    const r = await bashWithEvidence(`evidence_init pg-copy; evidence_confirm "already done" || echo "rc=$?"`, kubeEnv());
+    expect(r.stdout).toContain('rc=1');
+    expect(r.stderr).toContain('patching evidence ConfigMap 3scale/threescale-migrate-evidence failed (HTTP 403)');
+  });
+
   it('records the source fingerprint and target baseline of a copy step in both sinks, reduced to safe characters', async () => {
     // GIVEN a copy step that set its fingerprint (with a character that would break the record) and baseline
     const file = join(work, 'copy.evidence');

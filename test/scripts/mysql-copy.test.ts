@@ -18,6 +18,7 @@ import {
   startMariaDb,
   type MariaDbServer,
 } from '../support/db-servers.js';
+import { markUndone, recordOf } from '../support/undone-record.js';
 
 const bins = checkBinaries('mariadb', MARIADB_BINARIES);
 const SRC_PW = 'mysql-Src-pw-3e8a';
@@ -205,6 +206,28 @@ describe.skipIf(skipSuite(bins))('mysql-copy.sh (MariaDB -> MariaDB, DEFINER rem
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('already done');
     expect(await tgt.sql(`SELECT CREATE_TIME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '${db}' AND TABLE_NAME = 'accounts'`)).toBe(created);
+  });
+
+  it('GIVEN a copy whose record a rollback marked Undone WHEN the Job runs again with the source unchanged THEN it is already done and its record reads Succeeded again, the copy\'s fingerprint and manifest kept', async () => {
+    // GIVEN a copied target, its record marked as kube/retire-jobs.sh marks it
+    const db = newDbName();
+    const file = join(work, `${db}.evidence`);
+    expect((await runScript('mysql-copy.sh', env(db))).code).toBe(0);
+    const copied = await recordOf(file, 'mysql-copy');
+    await markUndone(file, 'mysql-copy', 'rollback/02-scale-down');
+    const created = await tgt.sql(`SELECT CREATE_TIME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '${db}' AND TABLE_NAME = 'accounts'`);
+    // WHEN it runs again (the new Job of the re-entered phase)
+    const r = await runScript('mysql-copy.sh', env(db, { JOB_SHA256: 'cd'.repeat(32) }));
+    // THEN nothing is loaded again
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('already done');
+    expect(await tgt.sql(`SELECT CREATE_TIME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '${db}' AND TABLE_NAME = 'accounts'`)).toBe(created);
+    // AND the record says Succeeded for this Job, with the keys of the copy that stands
+    const now = await recordOf(file, 'mysql-copy');
+    expect(now).toMatchObject({ phase: 'Succeeded', jobSha256: 'cd'.repeat(32) });
+    expect(now.result).toMatch(/^already done \(the record read Undone\): source unchanged since the copy/);
+    for (const key of ['inputsChecksum', 'sourceFingerprint', 'manifest']) expect(now[key], key).toBe(copied[key]);
+    expect(copied.manifest?.length).toBeGreaterThan(0);
   });
 
   it('refuses a non-empty target without evidence, and TARGET_RESET=true replaces it', async () => {

@@ -18,6 +18,7 @@ import {
   startPostgres,
   type PgServer,
 } from '../support/db-servers.js';
+import { markUndone, recordOf } from '../support/undone-record.js';
 
 const bins = checkBinaries('postgresql', PG_SERVER_BINARIES, [pgBinDir()]);
 
@@ -260,6 +261,51 @@ describe.skipIf(skipSuite(bins))('pg-copy.sh (PostgreSQL 15 -> PostgreSQL 15)', 
     expect(r.stderr).toContain('already done');
     expect(await tgt.sql(`SELECT relfilenode FROM pg_class WHERE relname = 'accounts';`, db)).toBe(relfilenodeBefore);
     expect(await readFile(join(work, `${db}.evidence`), 'utf8')).toBe(evidenceBefore);
+  });
+
+  it('GIVEN a copy whose record a rollback marked Undone WHEN the Job runs again with the source unchanged THEN it is already done and its record reads Succeeded again, the copy\'s fingerprint, baseline and manifest kept', async () => {
+    // GIVEN a copied target, its record marked as kube/retire-jobs.sh marks it
+    const db = await newTargetDb();
+    const file = join(work, `${db}.evidence`);
+    expect((await runScript('pg-copy.sh', env(db))).code).toBe(0);
+    const copied = await recordOf(file, 'pg-copy');
+    await markUndone(file, 'pg-copy', 'rollback/05-cutover');
+    const relfilenodeBefore = await tgt.sql(`SELECT relfilenode FROM pg_class WHERE relname = 'accounts';`, db);
+    // WHEN it runs again (the new Job of the re-entered phase)
+    const r = await runScript('pg-copy.sh', env(db, { JOB_SHA256: 'ab'.repeat(32) }));
+    // THEN nothing is restored
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('already done');
+    expect(await tgt.sql(`SELECT relfilenode FROM pg_class WHERE relname = 'accounts';`, db)).toBe(relfilenodeBefore);
+    // AND the record says Succeeded for this Job, with the keys of the copy that stands
+    const now = await recordOf(file, 'pg-copy');
+    expect(now).toMatchObject({ phase: 'Succeeded', jobSha256: 'ab'.repeat(32) });
+    expect(now.result).toMatch(/^already done \(the record read Undone\): source unchanged since the copy \(fingerprint sha256:[0-9a-f]{64}\), target still equal$/);
+    for (const key of ['inputsChecksum', 'sourceFingerprint', 'targetBaseline', 'manifest']) expect(now[key], key).toBe(copied[key]);
+    expect(copied.manifest?.length).toBeGreaterThan(0);
+    // AND a run after that changes nothing more
+    const again = await readFile(file, 'utf8');
+    expect((await runScript('pg-copy.sh', env(db, { JOB_SHA256: 'ab'.repeat(32) }))).code).toBe(0);
+    expect(await readFile(file, 'utf8')).toBe(again);
+  });
+
+  it('GIVEN a record marked Undone and a source 3scale wrote to since WHEN the Job runs again THEN it refuses naming spec.jobs.resetTarget, and the record stays Undone', async () => {
+    // GIVEN a copy, its record Undone, then a write to the source
+    const db = await newTargetDb();
+    const file = join(work, `${db}.evidence`);
+    expect((await runScript('pg-copy.sh', env(db))).code).toBe(0);
+    await markUndone(file, 'pg-copy', 'rollback/02-scale-down');
+    await src.sql(`UPDATE settings SET value = value || 'y' WHERE account_id = 1;`, 'system');
+    try {
+      // WHEN
+      const r = await runScript('pg-copy.sh', env(db));
+      // THEN
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain('spec.jobs.resetTarget');
+      expect(await recordOf(file, 'pg-copy')).toMatchObject({ phase: 'Undone', result: 'undone by rollback/02-scale-down' });
+    } finally {
+      await src.sql(`UPDATE settings SET value = left(value, -1) WHERE account_id = 1;`, 'system');
+    }
   });
 
   it('refuses a target that already holds tables without evidence, even with TARGET_RESET=true, naming what it would have removed', async () => {

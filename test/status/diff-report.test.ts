@@ -498,7 +498,8 @@ describe('buildDiffReport on a real synthesis (examples/postgresql-and-redis)', 
 
     // THEN
     expect(statuses(r)).toMatchObject({ 'scale-down': 'superseded', 'load-redis': 'applied', 'scale-up': 'applied', verify: 'pending' });
-    expect(phaseOf(r, 'scale-down').checks).toEqual({ total: 14, satisfied: 1, superseded: 13 });
+    // (its Jobs: check-queues and retire-rollback-jobs-scale-down, both recorded done)
+    expect(phaseOf(r, 'scale-down').checks).toEqual({ total: 15, satisfied: 2, superseded: 13 });
     expect(phaseOf(r, 'scale-down').reason).toBe('its Jobs are done and every object it sets was changed again by a later phase');
     expect(phaseOf(r, 'load-redis').checks.superseded).toBe(0);
     expect(phaseOf(r, 'load-redis').checks.satisfied).toBe(phaseOf(r, 'load-redis').checks.total);
@@ -511,13 +512,114 @@ describe('buildDiffReport on a real synthesis (examples/postgresql-and-redis)', 
     const jobs = result.forward.slice(0, result.forward.indexOf(scaleDown) + 1).flatMap((s) => s.own.filter((o) => o.kind === 'Job'));
 
     // WHEN
-    const r = await buildDiffReport(plan.plan, result, new MemorySource([...settled(undo.objects), ...evidenceOf(jobs)]), { target: undo.folder, fieldManager: 'threescale-migrate' });
+    // (the rollback's own Jobs, its retire-undone-jobs among them, ran too)
+    const undoJobs = undo.own.filter((o) => o.kind === 'Job');
+    const r = await buildDiffReport(plan.plan, result, new MemorySource([...settled(undo.objects), ...evidenceOf([...jobs, ...undoJobs])]), { target: undo.folder, fieldManager: 'threescale-migrate' });
 
     // THEN
     expect(r).toMatchObject({ inSync: true, currentPhase: 'prepare' });
     expect(statuses(r)).toMatchObject({ prepare: 'applied', 'scale-down': 'pending', 'copy-data': 'blocked' });
     expect(phaseOf(r, 'scale-down').reason).toMatch(/^its Jobs ran, but none of the objects it sets is live \(rolled back, or not applied yet: Deployment \S+ changed, /);
-    expect(phaseOf(r, 'scale-down').checks).toEqual({ total: 14, satisfied: 1, superseded: 0 });
+    expect(phaseOf(r, 'scale-down').checks).toEqual({ total: 15, satisfied: 2, superseded: 0 });
+  });
+
+  test('GIVEN scale-down rolled back and its Jobs retired (records Undone) WHEN compared THEN scale-down is pending and its Jobs read not run, undone by the rollback', async () => {
+    // GIVEN the Jobs up to prepare done, scale-down's marked Undone by its rollback's retire Job, which ran
+    const scaleDown = result.forward.find((s) => s.phase.definition.id === 'scale-down')!;
+    const undo = result.rollbacks.find((s) => s.phase.definition.id === 'scale-down')!;
+    const done = [...result.forward.slice(0, result.forward.indexOf(scaleDown)).flatMap((s) => s.own), ...undo.own].filter((o) => o.kind === 'Job');
+    const undone = scaleDown.own.filter((o) => o.kind === 'Job');
+    expect(undone.length).toBeGreaterThan(0);
+    const records = new Map<string, Record<string, { phase: 'Succeeded' | 'Undone'; result: string }>>();
+    for (const [jobs, phase, summary] of [[done, 'Succeeded', 'done'], [undone, 'Undone', `undone by ${undo.folder}`]] as const) {
+      for (const j of jobs) records.set(j.metadata.namespace!, { ...(records.get(j.metadata.namespace!) ?? {}), [j.metadata.name]: { phase, result: summary } });
+    }
+    const live = [...settled(undo.objects), ...[...records.entries()].map(([ns, r]) => evidenceConfigMap(ns, r))];
+
+    // WHEN
+    const r = await buildDiffReport(plan.plan, result, new MemorySource(live), { target: undo.folder, fieldManager: 'threescale-migrate' });
+
+    // THEN the rollback folder is in sync (its retire Job counted like any Job), scale-down pending, no longer "its Jobs ran"
+    expect(r).toMatchObject({ inSync: true, currentPhase: 'prepare' });
+    expect(statuses(r)).toMatchObject({ prepare: 'applied', 'scale-down': 'pending' });
+    expect(phaseOf(r, 'scale-down').reason).not.toMatch(/its Jobs ran/);
+  });
+
+  describe('the retire Job Argo CD never applies (argocd.argoproj.io/hook: Skip)', () => {
+    const folderAt = (id: string) => result.rollbacks.find((s) => s.phase.definition.id === id)!;
+    const isRetire = (o: KubeObject) => o.kind === 'Job' && o.metadata.name.startsWith('retire-undone-jobs-');
+    /** rollback/scale-down applied with every Job up to scale-down and the folder's own recorded done, except those `skip` says. */
+    const rolledBack = (skip: (o: KubeObject) => boolean): KubeObject[] => {
+      const scaleDown = result.forward.find((s) => s.phase.definition.id === 'scale-down')!;
+      const undo = folderAt('scale-down');
+      const jobs = [...result.forward.slice(0, result.forward.indexOf(scaleDown) + 1).flatMap((s) => s.own), ...undo.own].filter((o) => o.kind === 'Job' && !skip(o));
+      return [...settled(undo.objects.filter((o) => !skip(o))), ...evidenceOf(jobs)];
+    };
+
+    test('GIVEN the folder rendered its retire Job marked Skip WHEN read THEN only Argo CD is told to leave it alone (Flux applies it)', () => {
+      const retire = folderAt('scale-down').own.find(isRetire)!;
+      expect(retire.metadata.annotations).toMatchObject({ 'argocd.argoproj.io/hook': 'Skip', 'kustomize.toolkit.fluxcd.io/force': 'enabled' });
+      expect(retire.metadata.annotations).not.toHaveProperty('argocd.argoproj.io/hook-delete-policy');
+      // AND its helpers too: Argo CD applies nothing of it
+      const helpers = folderAt('scale-down').own.filter((o) => o.kind !== 'Job' && o.metadata.name.startsWith('retire-undone-jobs-'));
+      expect(helpers.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Role', 'Role', 'RoleBinding', 'RoleBinding', 'ServiceAccount']);
+      for (const h of helpers) expect(h.metadata.annotations?.['argocd.argoproj.io/hook']).toBe('Skip');
+    });
+
+    test('GIVEN Argo CD synced rollback/scale-down (its retire Job never created, no record of it) WHEN compared THEN the folder is in sync and the retire Job is no missing step', async () => {
+      // WHEN
+      const r = await buildDiffReport(plan.plan, result, new MemorySource(rolledBack(isRetire)), { target: folderAt('scale-down').folder, fieldManager: 'argocd-controller' });
+
+      // THEN
+      expect(r).toMatchObject({ inSync: true, currentPhase: 'prepare' });
+      expect(r.objects.some((o) => o.ref.name.startsWith('retire-undone-jobs-'))).toBe(false);
+      // (it is the folder's only Job: with it counted as missing, the folder could never be in sync on Argo CD)
+      expect(folderAt('scale-down').objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.name)).toEqual(['retire-undone-jobs-scale-down']);
+    });
+
+    test('GIVEN Argo CD synced scale-down (its retire-rollback-jobs-scale-down never created, no record of it) WHEN compared THEN scale-down is applied and in sync, that Job no step of it', async () => {
+      // GIVEN every object and Job up to scale-down, except the forward retire Job
+      const scaleDown = result.forward.find((s) => s.phase.definition.id === 'scale-down')!;
+      const isForwardRetire = (o: KubeObject) => o.metadata.name.startsWith('retire-rollback-jobs-');
+      expect(scaleDown.own.some(isForwardRetire)).toBe(true);
+      const jobs = result.forward.slice(0, result.forward.indexOf(scaleDown) + 1).flatMap((s) => s.own).filter((o) => o.kind === 'Job' && !isForwardRetire(o));
+      const live = [...settled(scaleDown.objects.filter((o) => !isForwardRetire(o))), ...evidenceOf(jobs)];
+
+      // WHEN
+      const r = await buildDiffReport(plan.plan, result, new MemorySource(live), { target: 'scale-down', fieldManager: 'argocd-controller' });
+
+      // THEN
+      expect(r).toMatchObject({ inSync: true, currentPhase: 'scale-down' });
+      expect(phaseOf(r, 'scale-down').checks).toEqual({ total: 14, satisfied: 14, superseded: 0 });
+      expect(r.objects.some((o) => isForwardRetire({ metadata: { name: o.ref.name } } as KubeObject))).toBe(false);
+    });
+
+    test('GIVEN Flux applied the retire Job and it failed WHEN compared THEN it counts: the folder is not in sync and the failure is named', async () => {
+      // GIVEN the Job live with its Failed condition, no record of it
+      const live = rolledBack(isRetire);
+      const retire = folderAt('scale-down').own.find(isRetire)!;
+      const failed = { ...retire, status: { failed: 3, conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }] } };
+
+      // WHEN
+      const r = await buildDiffReport(plan.plan, result, new MemorySource([...live, failed]), { target: folderAt('scale-down').folder, fieldManager: 'flux' });
+
+      // THEN
+      expect(r.inSync).toBe(false);
+      expect(r.objects.find((o) => o.ref.name === retire.metadata.name)).toMatchObject({ verdict: 'job-failed' });
+    });
+
+    test('GIVEN the retire Job gone but its record there (Flux ran it, then the Job was deleted) WHEN compared THEN the record counts', async () => {
+      // GIVEN the record of a failed run and no Job
+      const retire = folderAt('scale-down').own.find(isRetire)!;
+      const live = [...rolledBack(isRetire).filter((o) => !(o.kind === 'ConfigMap' && o.metadata.namespace === retire.metadata.namespace && o.metadata.name === 'threescale-migrate-evidence')), ...evidenceOf([retire], 'Failed')];
+
+      // WHEN
+      const r = await buildDiffReport(plan.plan, result, new MemorySource(live), { target: folderAt('scale-down').folder, fieldManager: 'flux' });
+
+      // THEN
+      expect(r.objects.find((o) => o.ref.name === retire.metadata.name)).toMatchObject({ verdict: 'job-failed' });
+      expect(r.inSync).toBe(false);
+    });
   });
 
   test('GIVEN the scale-down queue check recorded its figure WHEN reported THEN the scale-down line carries the queue lengths', async () => {
@@ -526,7 +628,7 @@ describe('buildDiffReport on a real synthesis (examples/postgresql-and-redis)', 
     const live = appliedUpTo(scaleDown).filter((o) => !(o.kind === 'ConfigMap' && o.metadata.name === 'threescale-migrate-evidence' && o.metadata.namespace === '3scale'));
     const earlierJobs = result.forward.slice(0, result.forward.indexOf(scaleDown)).flatMap((s) => s.own.filter((o) => o.kind === 'Job' && o.metadata.namespace === '3scale'));
     const records = Object.fromEntries(earlierJobs.map((j) => [j.metadata.name, { phase: 'Succeeded' as const, result: 'done' }]));
-    live.push(evidenceConfigMap('3scale', { ...records, 'check-queues': { phase: 'Succeeded', result: 'queued sidekiq=0 backend=3; later scheduled=0 retry=0 failed=0; workers stopped, not waited for: the jobs stay in the Redis data [backend stats=3]' } }));
+    live.push(evidenceConfigMap('3scale', { ...records, 'retire-rollback-jobs-scale-down': { phase: 'Succeeded', result: 'retired' }, 'check-queues': { phase: 'Succeeded', result: 'queued sidekiq=0 backend=3; later scheduled=0 retry=0 failed=0; workers stopped, not waited for: the jobs stay in the Redis data [backend stats=3]' } }));
 
     // WHEN
     const r = await buildDiffReport(plan.plan, result, new MemorySource(live), { target: 'scale-down', fieldManager: 'threescale-migrate' });

@@ -15,6 +15,30 @@ describe('jobEvidence', () => {
     expect(EVIDENCE_CONFIGMAP).toBe('threescale-migrate-evidence');
   });
 
+  describe('a record a rollback marked Undone (kube/retire-jobs.sh)', () => {
+    const undone = evidenceConfigMap('3scale-db', { 'copy-system-database': { phase: 'Undone', result: 'undone by rollback/02-scale-down', finishedAt: '2025-03-01T10:00:00Z' } });
+
+    test('GIVEN an Undone record and no Job WHEN read THEN the step has not run, and the rollback that undid it is named', () => {
+      // WHEN
+      const e = jobEvidence(job, undone, undefined);
+
+      // THEN a re-entered phase reads pending until its Job runs again
+      expect(e).toEqual({ state: 'not-run', source: 'evidence', detail: 'undone by rollback/02-scale-down' });
+    });
+
+    test('GIVEN an Undone record WHEN the phase is applied again and its new Job runs THEN the new Job decides', () => {
+      // WHEN / THEN a new Job still running is running, never done
+      expect(jobEvidence(job, undone, liveJob()).state).toBe('running');
+      // AND a new Job that failed is failed
+      expect(jobEvidence(job, undone, liveJob([{ type: 'Failed', status: 'True', message: 'BackoffLimitExceeded' }])).state).toBe('failed');
+    });
+
+    test('GIVEN an Undone record without a summary WHEN read THEN it still says a rollback undid it', () => {
+      const bare = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: EVIDENCE_CONFIGMAP, namespace: '3scale-db' }, data: { 'copy-system-database.phase': 'Undone' } };
+      expect(jobEvidence(job, bare, undefined)).toEqual({ state: 'not-run', source: 'evidence', detail: 'undone by a rollback' });
+    });
+  });
+
   describe('the evidence record comes first', () => {
     test('a Succeeded record is success, with the script summary and the finish time, even after the Job was deleted', () => {
       // GIVEN a record of the step and no Job object (TTL or hook policy deleted it)

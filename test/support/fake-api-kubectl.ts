@@ -94,9 +94,9 @@ interface JobObject extends KubeObject {
 
 /**
  * Synthesizes a plan (optionally with changes to its `spec`, written to a temporary copy) and returns the
- * kubectl Job of that name, forward or rollback.
+ * kubectl Job of that name, forward or rollback (the first folder that has one, or only `folder`).
  */
-export async function renderedKubeJob(planFile: string, jobName: string, specChanges: Record<string, unknown> = {}): Promise<RenderedKubeJob> {
+export async function renderedKubeJob(planFile: string, jobName: string, specChanges: Record<string, unknown> = {}, folder?: string): Promise<RenderedKubeJob> {
   let path = planFile;
   let dir: string | undefined;
   if (Object.keys(specChanges).length > 0) {
@@ -109,6 +109,7 @@ export async function renderedKubeJob(planFile: string, jobName: string, specCha
   try {
     const result = await synthesize(loadPlanFile(path));
     for (const state of [...result.forward, ...result.rollbacks]) {
+      if (folder !== undefined && state.folder !== folder) continue;
       const job = state.own.find((o) => o.kind === 'Job' && o.metadata.name === jobName) as JobObject | undefined;
       if (!job) continue;
       const namespace = job.metadata.namespace!;

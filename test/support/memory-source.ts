@@ -131,7 +131,7 @@ function importedTags(stream: KubeObject): { tag: string; items: { image: string
 
 /** One step's record, as charts/scripts/lib/evidence.sh writes it. */
 export interface EvidenceRecord {
-  readonly phase: 'Running' | 'Succeeded' | 'Failed';
+  readonly phase: 'Running' | 'Succeeded' | 'Failed' | 'Undone';
   readonly result?: string;
   readonly finishedAt?: string;
   /** The plan digest the Job ran with (absent: a record written before digests were recorded). */

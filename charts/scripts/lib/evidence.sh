@@ -175,10 +175,44 @@ _evidence_targets() {
   printf '%s' "$out"
 }
 
+# _evidence_file_put KEYS: replaces this step's lines whose key matches KEYS (a sed alternative: '[^=]*' for all) in
+# EVIDENCE_FILE by the lines read from stdin, atomically. Returns non-zero when the file could not be written.
+_evidence_file_put() {
+  local keys="$1" dir tmp
+  dir="$(dirname "$EVIDENCE_FILE")"
+  mkdir -p "$dir"
+  tmp="$(mktemp "$dir/.evidence.XXXXXX")"
+  if [ -f "$EVIDENCE_FILE" ]; then
+    sed -e "/^$(_evidence_step_re)\\.\\($keys\\)=/d" "$EVIDENCE_FILE" >"$tmp"
+  fi
+  cat >>"$tmp"
+  chmod 0644 "$tmp"
+  mv -f "$tmp" "$EVIDENCE_FILE"
+}
+
+# _evidence_configmap_send QUERY CONTENT_TYPE BODY_FILE WHAT: PATCHes BODY_FILE (then removed) to the evidence
+# ConfigMap with QUERY; on an answer other than 200 or 201 logs the API's message after "WHAT ... failed" and
+# returns non-zero.
+_evidence_configmap_send() {
+  local query="$1" ctype="$2" body="$3" what="$4" out code rc=0
+  out="$(mktemp)"
+  code="$(_kube_curl PATCH "$(_configmap_url)?$query" "$out" "$body" "$ctype" || true)"
+  case "$code" in
+    200 | 201) ;;
+    *)
+      # The API's error body is a Status object without secrets; show its message for diagnosis.
+      log "ERROR: $what evidence ConfigMap $NAMESPACE/$EVIDENCE_CONFIGMAP failed (HTTP ${code:-none}): $(tr -d '\n' <"$out" | cut -c1-300)"
+      rc=1
+      ;;
+  esac
+  rm -f "$body" "$out"
+  return "$rc"
+}
+
 # evidence_write PHASE INPUTS_CHECKSUM RESULT: write the record to every configured sink.
 # Returns non-zero when a configured sink could not be written.
 evidence_write() {
-  local phase="$1" checksum="$2" result="$3" finished="" step_re rc=0 plan targets
+  local phase="$1" checksum="$2" result="$3" finished="" rc=0 plan targets
   # Hex digits only: the value goes unescaped into the key=value file and the JSON body.
   plan="$(printf '%s' "${JOB_SHA256:-}" | tr -cd '0-9a-f' | cut -c1-64)"
   if [ "$phase" != "Running" ]; then
@@ -187,17 +221,9 @@ evidence_write() {
   # Keep the record one line per key and free of characters that would need escaping anywhere.
   # shellcheck disable=SC1003 # '\\' is tr's backslash, not a quote escape
   result="$(printf '%s' "$result" | tr -d '\000-\037"\\' | cut -c1-512)"
-  step_re="$(_evidence_step_re)"
   targets="$(_evidence_targets)"
 
   if [ -n "${EVIDENCE_FILE:-}" ]; then
-    local dir tmp
-    dir="$(dirname "$EVIDENCE_FILE")"
-    mkdir -p "$dir"
-    tmp="$(mktemp "$dir/.evidence.XXXXXX")"
-    if [ -f "$EVIDENCE_FILE" ]; then
-      sed -e "/^${step_re}\\./d" "$EVIDENCE_FILE" >"$tmp"
-    fi
     {
       printf '%s.phase=%s\n' "$EVIDENCE_STEP" "$phase"
       printf '%s.inputsChecksum=%s\n' "$EVIDENCE_STEP" "$checksum"
@@ -206,15 +232,12 @@ evidence_write() {
       printf '%s.result=%s\n' "$EVIDENCE_STEP" "$result"
       _evidence_copy_keys | while IFS='=' read -r key value; do printf '%s.%s=%s\n' "$EVIDENCE_STEP" "$key" "$value"; done
       [ -z "$targets" ] || printf '%s.targets=%s\n' "$EVIDENCE_STEP" "$targets"
-    } >>"$tmp"
-    chmod 0644 "$tmp"
-    mv -f "$tmp" "$EVIDENCE_FILE" || rc=1
+    } | _evidence_file_put '[^=]*' || rc=1
   fi
 
   if _evidence_configmap_enabled; then
-    local body out code
+    local body
     body="$(mktemp)"
-    out="$(mktemp)"
     # JSON is valid YAML, so the apply-patch+yaml content type accepts it. Only data keys are sent: no
     # labels or annotations, so a chart/GitOps tool that owns the ConfigMap's metadata is not disturbed.
     printf '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":%s,"namespace":%s},"data":{%s:%s,%s:%s,%s:%s,%s:%s,%s:%s%s%s}}\n' \
@@ -225,22 +248,46 @@ evidence_write() {
       "$(_json_string "$EVIDENCE_STEP.finishedAt")" "$(_json_string "$finished")" \
       "$(_json_string "$EVIDENCE_STEP.result")" "$(_json_string "$result")" "$(_evidence_copy_json)" \
       "${targets:+,$(_json_string "$EVIDENCE_STEP.targets"):$(_json_string "$targets")}" >"$body"
-    code="$(_kube_curl PATCH "$(_configmap_url)?fieldManager=${EVIDENCE_FIELD_MANAGER}&force=true" \
-      "$out" "$body" 'application/apply-patch+yaml' || true)"
-    case "$code" in
-      200 | 201) ;;
-      *)
-        # The API's error body is a Status object without secrets; show its message for diagnosis.
-        log "ERROR: applying evidence ConfigMap $NAMESPACE/$EVIDENCE_CONFIGMAP failed (HTTP ${code:-none}): $(tr -d '\n' <"$out" | cut -c1-300)"
-        rc=1
-        ;;
-    esac
-    rm -f "$body" "$out"
+    _evidence_configmap_send "fieldManager=${EVIDENCE_FIELD_MANAGER}&force=true" 'application/apply-patch+yaml' "$body" applying || rc=1
   fi
 
   if [ "$rc" -eq 0 ] && [ "$phase" != "Running" ]; then
     log "evidence: $EVIDENCE_STEP.phase=$phase $EVIDENCE_STEP.inputsChecksum=$checksum"
   fi
+  return "$rc"
+}
+
+# evidence_confirm RESULT: a rerun found the step's work still done (a copy whose source is unchanged and whose
+# target still matches) while its record does not say Succeeded (a rollback marked it Undone: kube/retire-jobs.sh).
+# Sets phase Succeeded, jobSha256, finishedAt and result again and leaves every other key of the record as it is
+# (the fingerprint, baseline, manifest and targets of the copy that stands): the file's lines are replaced, the
+# ConfigMap gets a JSON merge patch of those four keys only (a server-side apply without the copy keys would
+# delete them). Returns non-zero when a configured sink could not be written.
+evidence_confirm() {
+  local result="$1" finished plan rc=0
+  finished="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  plan="$(printf '%s' "${JOB_SHA256:-}" | tr -cd '0-9a-f' | cut -c1-64)"
+  # shellcheck disable=SC1003 # '\\' is tr's backslash, not a quote escape
+  result="$(printf '%s' "$result" | tr -d '\000-\037"\\' | cut -c1-512)"
+  if [ -n "${EVIDENCE_FILE:-}" ] && [ -f "$EVIDENCE_FILE" ]; then
+    {
+      printf '%s.phase=Succeeded\n' "$EVIDENCE_STEP"
+      printf '%s.jobSha256=%s\n' "$EVIDENCE_STEP" "$plan"
+      printf '%s.finishedAt=%s\n' "$EVIDENCE_STEP" "$finished"
+      printf '%s.result=%s\n' "$EVIDENCE_STEP" "$result"
+    } | _evidence_file_put 'phase\|jobSha256\|finishedAt\|result' || rc=1
+  fi
+  if _evidence_configmap_enabled; then
+    local body
+    body="$(mktemp)"
+    printf '{"data":{%s:%s,%s:%s,%s:%s,%s:%s}}\n' \
+      "$(_json_string "$EVIDENCE_STEP.phase")" '"Succeeded"' \
+      "$(_json_string "$EVIDENCE_STEP.jobSha256")" "$(_json_string "$plan")" \
+      "$(_json_string "$EVIDENCE_STEP.finishedAt")" "$(_json_string "$finished")" \
+      "$(_json_string "$EVIDENCE_STEP.result")" "$(_json_string "$result")" >"$body"
+    _evidence_configmap_send "fieldManager=${EVIDENCE_FIELD_MANAGER}" 'application/merge-patch+json' "$body" patching || rc=1
+  fi
+  [ "$rc" -ne 0 ] || log "evidence: $EVIDENCE_STEP.phase=Succeeded again (the earlier copy stands)"
   return "$rc"
 }
 
@@ -287,6 +334,11 @@ handle_nonempty_target() {
     reason="the source changed since this step copied it (fingerprint ${prev_fingerprint:-none} then, ${EVIDENCE_SOURCE_FINGERPRINT:-none} now: something wrote to it again, e.g. 3scale after a rollback)"
   elif "$matches_fn"; then
     log "already done: the evidence shows this source was copied to this target, the source is unchanged (fingerprint ${prev_fingerprint:-none}) and the target still matches it; nothing to do"
+    # A record a rollback marked Undone says Succeeded again: this run proved the copy still stands.
+    if [ "$prev_phase" != Succeeded ]; then
+      evidence_confirm "already done (the record read $prev_phase): source unchanged since the copy (fingerprint ${prev_fingerprint:-none}), target still equal" ||
+        die "could not write the evidence record"
+    fi
     exit 0
   else
     reason="the evidence shows an earlier successful copy from this source, but the target no longer matches it (was it used since?)"

@@ -16,6 +16,7 @@ import (
 	"github.com/argoproj/gitops-engine/pkg/health"
 	"github.com/argoproj/gitops-engine/pkg/sync"
 	"github.com/argoproj/gitops-engine/pkg/sync/common"
+	"github.com/argoproj/gitops-engine/pkg/sync/hook"
 	"github.com/argoproj/gitops-engine/pkg/utils/kube"
 	"github.com/argoproj/gitops-engine/pkg/utils/tracing"
 	"github.com/go-logr/logr"
@@ -214,7 +215,16 @@ func runSync(ctx context.Context, clusterCache cache.ClusterCache, config *rest.
 		}
 		rr := sync.Reconcile(target, managed, namespace, clusterCache)
 		if step == 0 {
-			d, err := diff.DiffArray(rr.Target, rr.Live)
+			// A `hook: Skip` object is never applied and counts in no sync status (controller/state.go), so it
+			// makes no difference that would start a sync.
+			var targets, lives []*unstructured.Unstructured
+			for i, t := range rr.Target {
+				if t != nil && hook.Skip(t) {
+					continue
+				}
+				targets, lives = append(targets, t), append(lives, rr.Live[i])
+			}
+			d, err := diff.DiffArray(targets, lives)
 			if err != nil {
 				return nil, err
 			}

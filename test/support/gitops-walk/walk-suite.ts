@@ -13,7 +13,7 @@ import type { DiffReport } from '../../../src/status/diff-report.js';
 import { runCli } from '../cli.js';
 import { loadLiveFixture, type LIVE_FIXTURES } from '../live-fixtures.js';
 import { ROOT } from '../plans.js';
-import { adminEndpoint, type ApiEndpoint, useRealApiServer } from '../real-api/index.js';
+import { adminEndpoint, type ApiEndpoint, type RealApiServer, useRealApiServer } from '../real-api/index.js';
 import { controllersTick, listObjects, seedInstall } from './cluster-actors.js';
 import { GitSource } from './git-source.js';
 import { olmTick, type OlmCatalog } from './olm-actor.js';
@@ -50,6 +50,8 @@ export interface WalkOptions {
 
 export interface WalkSuite {
   readonly admin: () => ApiEndpoint;
+  /** The API server itself (to run a Job's real script under its ServiceAccount, test/support/real-api/run-job-pod.ts). */
+  readonly server: () => RealApiServer;
   /** The plan file the walk promotes. */
   readonly plan: () => string;
   /** Temp folder of the suite. */
@@ -96,6 +98,7 @@ export function useWalkSuite(prefix: string, crdFiles: readonly string[], option
 
   return {
     admin,
+    server,
     plan: () => state.plan,
     tmp: () => state.tmp,
     out: () => state.out,
