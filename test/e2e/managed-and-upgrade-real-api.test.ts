@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { isRetireJobName } from '../../charts/jobs/retire-jobs-job.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { operatorSubscription } from '../support/fake-api-olm.js';
 import { adminEndpoint, apiRequestOk } from '../support/real-api/index.js';
@@ -77,10 +78,11 @@ describe('managed targets on the real API server: RDS PostgreSQL, ElastiCache ba
     // THEN the components are internal again and the old PostgreSQL and backend Redis run again
     expect(await apiManagerSpec(m)).toMatchObject({ externalComponents: { system: { database: false, redis: false }, backend: { redis: false } }, system: { database: { postgresql: {} } } });
     for (const name of ['system-postgresql', 'backend-redis']) expect({ name, replicas: await replicasOf(m, name) }).toEqual({ name, replicas: 1 });
-    // AND the cut-over's rollback ran one Job, which puts back the backups of exactly the rewritten Secrets
+    // AND the cut-over's rollback ran two Jobs: one puts back the backups of exactly the rewritten Secrets, the
+    // other retires the undone cut-over's Jobs
     const restoreJobs = jobsOf(rollbackState(m.result(), 'cutover'));
-    expect(restoreJobs.map((j) => j.metadata.name)).toEqual(['restore-connection-secrets']);
-    const env = (restoreJobs[0]!.spec as { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } }).template.spec.containers[0]!.env;
+    expect(restoreJobs.map((j) => j.metadata.name)).toEqual(['restore-connection-secrets', 'retire-undone-jobs-cutover']);
+    const env = (restoreJobs.find((j) => !isRetireJobName(j.metadata.name))!.spec as { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } }).template.spec.containers[0]!.env;
     expect(env.find((e) => e.name === 'SECRETS')?.value).toBe('backend-redis system-database system-redis');
     expect(leakedInTranscript()).toEqual([]);
   }, FLOW_TIMEOUT_MS);
