@@ -209,18 +209,27 @@ _evidence_configmap_send() {
   return "$rc"
 }
 
+# _evidence_job_sha: JOB_SHA256 as hex digits only (it goes unescaped into the key=value file and the JSON body).
+_evidence_job_sha() {
+  printf '%s' "${JOB_SHA256:-}" | tr -cd '0-9a-f' | cut -c1-64
+}
+
+# _evidence_clean_result TEXT: TEXT as one line of at most 512 bytes free of characters that would need escaping
+# anywhere (control characters, double quote, backslash).
+_evidence_clean_result() {
+  # shellcheck disable=SC1003 # '\\' is tr's backslash, not a quote escape
+  printf '%s' "$1" | tr -d '\000-\037"\\' | cut -c1-512
+}
+
 # evidence_write PHASE INPUTS_CHECKSUM RESULT: write the record to every configured sink.
 # Returns non-zero when a configured sink could not be written.
 evidence_write() {
   local phase="$1" checksum="$2" result="$3" finished="" rc=0 plan targets
-  # Hex digits only: the value goes unescaped into the key=value file and the JSON body.
-  plan="$(printf '%s' "${JOB_SHA256:-}" | tr -cd '0-9a-f' | cut -c1-64)"
+  plan="$(_evidence_job_sha)"
   if [ "$phase" != "Running" ]; then
     finished="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   fi
-  # Keep the record one line per key and free of characters that would need escaping anywhere.
-  # shellcheck disable=SC1003 # '\\' is tr's backslash, not a quote escape
-  result="$(printf '%s' "$result" | tr -d '\000-\037"\\' | cut -c1-512)"
+  result="$(_evidence_clean_result "$result")"
   targets="$(_evidence_targets)"
 
   if [ -n "${EVIDENCE_FILE:-}" ]; then
@@ -266,9 +275,8 @@ evidence_write() {
 evidence_confirm() {
   local result="$1" finished plan rc=0
   finished="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  plan="$(printf '%s' "${JOB_SHA256:-}" | tr -cd '0-9a-f' | cut -c1-64)"
-  # shellcheck disable=SC1003 # '\\' is tr's backslash, not a quote escape
-  result="$(printf '%s' "$result" | tr -d '\000-\037"\\' | cut -c1-512)"
+  plan="$(_evidence_job_sha)"
+  result="$(_evidence_clean_result "$result")"
   if [ -n "${EVIDENCE_FILE:-}" ] && [ -f "$EVIDENCE_FILE" ]; then
     {
       printf '%s.phase=Succeeded\n' "$EVIDENCE_STEP"
